@@ -1,0 +1,129 @@
+# smartops — hand-written Makefile. Out-of-tree build in $(BUILD); `make V=1` shows commands.
+#   make            build build/kubesim (and build/smartops once it exists)
+#   make run        build and open the demo
+#   make test       unit + integration tests (what CI runs)
+#   make asan       the tests again under AddressSanitizer + UBSan (in build-asan/)
+#   make bench      benchmarks (by hand; never part of the tests)
+
+BUILD ?= build
+CC ?= cc
+OPT ?= -O2
+SAN ?=
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+        -Wwrite-strings -Wvla -Wno-unused-parameter -Werror
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) $(SAN) -I. $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+LDFLAGS_ALL = $(SAN) -pthread $(LDFLAGS)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+-include $(BUILD)/config.mk
+endif
+
+# Every folder is one library; a folder's programs are named in *_MAIN and kept out of it.
+UTIL_SRC := $(wildcard util/*.c)
+SIM_MAIN := sim/kubesim_main.c
+SIM_SRC  := $(filter-out $(SIM_MAIN),$(wildcard sim/*.c))
+K8S_SRC  := $(wildcard k8s/*.c)
+CORE_SRC := $(wildcard core/*.c)
+TUI_SRC  := $(wildcard tui/*.c)
+VIEW_SRC := $(wildcard views/*.c)
+CLI_MAIN := cli/smartops_main.c
+CLI_SRC  := $(filter-out $(CLI_MAIN),$(wildcard cli/*.c))
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+
+LIB_UTIL := $(BUILD)/libutil.a
+LIB_SIM  := $(BUILD)/libsim.a
+LIB_K8S  := $(BUILD)/libk8s.a
+LIB_CORE := $(BUILD)/libcore.a
+LIB_TUI  := $(BUILD)/libtui.a
+LIB_VIEW := $(BUILD)/libviews.a
+LIB_CLI  := $(BUILD)/libcli.a
+
+PROGS := $(BUILD)/kubesim
+ifneq ($(wildcard $(CLI_MAIN)),)
+PROGS += $(BUILD)/smartops
+endif
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRC))
+
+all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
+
+$(BUILD)/config.mk: scripts/deps.sh
+	@scripts/deps.sh $@
+
+$(BUILD)/%.o: %.c $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+define archive
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+endef
+
+$(LIB_UTIL): $(call obj,$(UTIL_SRC)) ; $(archive)
+$(LIB_SIM):  $(call obj,$(SIM_SRC))  ; $(archive)
+$(LIB_K8S):  $(call obj,$(K8S_SRC))  ; $(archive)
+$(LIB_CORE): $(call obj,$(CORE_SRC)) ; $(archive)
+$(LIB_TUI):  $(call obj,$(TUI_SRC))  ; $(archive)
+$(LIB_VIEW): $(call obj,$(VIEW_SRC)) ; $(archive)
+$(LIB_CLI):  $(call obj,$(CLI_SRC))  ; $(archive)
+
+# Link order: higher layers first.
+ALL_LIBS := $(LIB_CLI) $(LIB_VIEW) $(LIB_TUI) $(LIB_CORE) $(LIB_K8S) $(LIB_SIM) $(LIB_UTIL)
+
+define link
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) -lm
+endef
+
+$(BUILD)/kubesim: $(call obj,$(SIM_MAIN)) $(LIB_SIM) $(LIB_UTIL) ; $(link)
+$(BUILD)/smartops: $(call obj,$(CLI_MAIN)) $(ALL_LIBS) ; $(link)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(ALL_LIBS) ; $(link)
+$(BUILD)/tests/%: $(BUILD)/tests/tools/%.o $(ALL_LIBS) ; $(link)
+
+.PHONY: all run test unit integration asan bench clean demo-kubesim compile_commands.json screenshots
+
+run: all
+	@scripts/run.sh $(BUILD)
+
+unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(BUILD)
+
+integration: all
+	@tests/run-integration.sh $(BUILD)
+
+test: all
+	@tests/run-unit.sh $(BUILD)
+	@tests/run-integration.sh $(BUILD)
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
+
+bench: all
+	@bench/run.sh $(BUILD)
+
+screenshots: all
+	@scripts/screenshots.sh $(BUILD)
+
+compile_commands.json:
+	bear -- $(MAKE) -B all
+
+clean:
+	rm -rf build build-asan
+
+DEPS := $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(DEPS)

@@ -1,0 +1,57 @@
+/* Small helpers shared by every layer: allocation that dies on OOM, a growable
+ * string buffer, error reporting. Include it last: it pulls in banned.h. */
+#ifndef UTIL_UTIL_H
+#define UTIL_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Called by die() and on out-of-memory before printing, e.g. to restore the terminal. */
+void util_set_die_hook(void (*hook)(void));
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "error: ..." on stderr and returns -1, so callers can `return error(...)`. */
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable NUL-terminated buffer. `buf` is never NULL after sb_init. */
+typedef struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+} strbuf;
+
+void sb_init(strbuf *sb, size_t hint);
+void sb_release(strbuf *sb);
+void sb_reset(strbuf *sb);
+void sb_grow(strbuf *sb, size_t extra);
+void sb_add(strbuf *sb, const void *data, size_t n);
+void sb_adds(strbuf *sb, const char *s);
+void sb_addc(strbuf *sb, char c);
+void sb_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vaddf(strbuf *sb, const char *fmt, va_list ap);
+/* Hands the buffer to the caller (free() it) and leaves sb empty but valid. */
+char *sb_detach(strbuf *sb, size_t *len);
+
+/* Bounded copy that always terminates; returns strlen(src). */
+size_t util_strlcpy(char *dst, const char *src, size_t size);
+int util_starts_with(const char *s, const char *prefix);
+
+/* Time helpers (UTC, thread-safe). */
+int64_t util_now_ms(void);          /* CLOCK_REALTIME in milliseconds */
+int64_t util_mono_ms(void);         /* CLOCK_MONOTONIC in milliseconds */
+/* RFC 3339 "2026-11-28T12:00:00Z" into buf (>= 21 bytes). */
+void util_rfc3339(int64_t unix_s, char *buf, size_t size);
+/* Parses RFC 3339 (Z or offset, optional fraction); -1 on error. */
+int64_t util_parse_rfc3339(const char *s);
+
+#include "util/banned.h"
+#endif
