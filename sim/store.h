@@ -18,19 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "sim/resource.h"
-
-/* An API error in the shape of a Kubernetes Status: HTTP code, reason, message,
- * and for 422 the causes ("field: message" pairs). */
-typedef struct sim_err {
-	int code;               /* HTTP status: 400, 404, 409, 410, 422, 500 ... */
-	const char *reason;     /* "NotFound", "AlreadyExists", "Conflict", "Invalid", "Expired", "Gone", "BadRequest" */
-	char message[512];
-	char field[128];        /* first cause's field for 422, or "" */
-} sim_err;
-
-/* Fills err and returns -1. */
-int sim_err_set(sim_err *err, int code, const char *reason, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+#include "sim/status.h"
 
 typedef struct sim_label {
 	char *key;
