@@ -1,0 +1,34 @@
+/* sim/faults.h — faults kubesim injects on demand (admin-only /sim/v1/faults, or
+ * --faults JSON at start). Applies to the Kubernetes API paths (/api, /apis). */
+#ifndef SIM_FAULTS_H
+#define SIM_FAULTS_H
+
+#include "sim/status.h"
+
+typedef struct sim_fault_cfg {
+	int latency_ms;          /* added to every response */
+	double error_rate;       /* share of requests answered with error_code (0..1) */
+	int error_code;          /* 500, 502, 503, 429 ... */
+	int retry_after_s;       /* Retry-After sent with 429 and 503 */
+	int watch_cut_s;         /* watches end (connection closed) after N seconds */
+	int gone_watch;          /* every watch answers 410 Expired at once */
+	int gone_continue;       /* every continue token answers 410 Expired */
+	double truncate_rate;    /* share of list/get bodies cut in half */
+	double malformed_rate;   /* share of list/get bodies made invalid JSON */
+	long slow_bps;           /* response bodies throttled to N bytes per second */
+} sim_fault_cfg;
+
+typedef struct sim_faults sim_faults;
+
+sim_faults *sim_faults_new(void);
+void sim_faults_free(sim_faults *f);
+/* Replaces the configuration with the one in json (missing keys = off).
+ * 400 BadRequest naming the bad key or value. */
+int sim_faults_set_json(sim_faults *f, const char *json, sim_err *err);
+void sim_faults_clear(sim_faults *f);
+char *sim_faults_json(sim_faults *f);
+void sim_faults_get(sim_faults *f, sim_fault_cfg *out);
+/* 1 with probability rate (a seeded generator, so runs repeat). */
+int sim_faults_roll(sim_faults *f, double rate);
+
+#endif

@@ -1,0 +1,35 @@
+/* sim/server.h — a kubesim instance: the object store, its controllers and the HTTPS
+ * API in front of them. kubesim_main.c runs one; `smartops --demo` and tests embed one. */
+#ifndef SIM_SERVER_H
+#define SIM_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sim_server_opts {
+	int port;                   /* 0 = any free port */
+	int plain_http;             /* no TLS: requests without credentials act as admin */
+	int tls_mode;               /* SIM_TLS_* (tests of the client's TLS checks) */
+	const char *users_file;     /* extra users, see docs/kubesim-users.md */
+	const char *kubeconfig_out; /* written once ready to serve */
+	size_t watch_window;        /* events kept for watches (default 100,000) */
+	size_t fleet;               /* tenants to seed (0 = empty cluster) */
+	uint64_t seed;
+	double time_scale;          /* fleet clock speed (1 = real time) */
+	const char *domain;         /* Ingress domain for the fleet */
+	const char *faults;         /* initial faults, JSON as PUT /sim/v1/faults takes */
+	int quiet;                  /* no start-up lines on stderr */
+} sim_server_opts;
+
+typedef struct sim_server sim_server;
+
+/* Starts everything; returns NULL with a message in errbuf. */
+sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errsize);
+int sim_server_port(const sim_server *s);
+/* "https://127.0.0.1:PORT"; valid until sim_server_stop. */
+const char *sim_server_url(const sim_server *s);
+/* Bearer token of a built-in user ("admin", "support"); valid until stop. */
+const char *sim_server_token(const sim_server *s, const char *user);
+void sim_server_stop(sim_server *s);
+
+#endif
