@@ -18,6 +18,7 @@ typedef struct sim_server_opts {
 	double time_scale;          /* fleet clock speed (1 = real time) */
 	const char *domain;         /* Ingress domain for the fleet */
 	const char *faults;         /* initial faults, JSON as PUT /sim/v1/faults takes */
+	size_t preload;             /* N configmaps in namespace "preload" (benchmarks) */
 	int quiet;                  /* no start-up lines on stderr */
 } sim_server_opts;
 

@@ -1,0 +1,40 @@
+# Bad input never crashes kubesim: each gets the right Status.
+. tests/integration/lib.sh
+ks_start
+status() { # status "what" expected_code reason curl-args...
+	what=$1; code=$2; reason=$3; shift 3
+	got=$(kcurl -o "$KS_DIR/body" -w '%{http_code}' "$@")
+	if [ "$got" = "$code" ] && grep -q "\"kind\":\"Status\"" "$KS_DIR/body" && grep -q "\"reason\":\"$reason\"" "$KS_DIR/body"; then
+		ok "$what -> $code $reason"
+	else
+		fail "$what: got HTTP $got"; head -c 300 "$KS_DIR/body"; echo
+	fi
+}
+J='Content-Type: application/json'
+status "malformed JSON" 400 BadRequest -X POST -H "$J" -d '{"metadata":{"name":' "$KS_URL/api/v1/namespaces"
+status "a JSON array body" 400 BadRequest -X POST -H "$J" -d '[1,2]' "$KS_URL/api/v1/namespaces"
+head -c 4000000 /dev/zero | tr '\0' 'a' >"$KS_DIR/huge"
+status "a 4 MB body" 413 RequestEntityTooLarge -X POST -H "$J" --data-binary @"$KS_DIR/huge" "$KS_URL/api/v1/namespaces"
+status "an unknown resource" 404 NotFound "$KS_URL/api/v1/widgets"
+status "an unknown group" 404 NotFound "$KS_URL/apis/example.com/v1/things"
+status "a bad path" 404 NotFound "$KS_URL/api/v1/namespaces/default/pods/a/b/c/d"
+status "an unknown subresource" 404 NotFound "$KS_URL/api/v1/namespaces/default/pods/x/exec2"
+status "a bad label selector" 400 BadRequest "$KS_URL/api/v1/pods?labelSelector=a%20in%20(b"
+status "an unsupported field selector" 400 BadRequest "$KS_URL/api/v1/pods?fieldSelector=spec.foo%3Dbar"
+status "a bad name" 422 Invalid -X POST -H "$J" -d '{"metadata":{"name":"Not_Valid"}}' "$KS_URL/api/v1/namespaces"
+status "a kind that does not match the path" 400 BadRequest -X POST -H "$J" -d '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}' "$KS_URL/api/v1/namespaces"
+status "a missing namespace" 404 NotFound -X POST -H "$J" -d '{"metadata":{"name":"x"}}' "$KS_URL/api/v1/namespaces/nope/configmaps"
+status "a bad limit" 400 BadRequest "$KS_URL/api/v1/namespaces?limit=abc"
+status "a bad continue token" 400 BadRequest "$KS_URL/api/v1/namespaces?limit=1&continue=%%%"
+status "an unknown patch type" 415 UnsupportedMediaType -X PATCH -H 'Content-Type: text/plain' -d 'x' "$KS_URL/api/v1/namespaces/default"
+status "a stale update" 409 Conflict -X PUT -H "$J" -d '{"metadata":{"name":"default","resourceVersion":"1"}}' "$KS_URL/api/v1/namespaces/default"
+status "a duplicate" 409 AlreadyExists -X POST -H "$J" -d '{"metadata":{"name":"default"}}' "$KS_URL/api/v1/namespaces"
+code=$(curl -sS --cacert "$KS_CA" -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer wrong' "$KS_URL/api/v1/namespaces")
+[ "$code" = 401 ] && ok "an unknown token -> 401" || fail "an unknown token got $code"
+code=$(curl -sS --cacert "$KS_CA" -o /dev/null -w '%{http_code}' "$KS_URL/api/v1/namespaces")
+[ "$code" = 401 ] && ok "no credentials -> 401" || fail "no credentials got $code"
+code=$(curl -sS -o /dev/null -w '%{http_code}' "$KS_URL/version" 2>/dev/null)
+[ "$code" = 000 ] && ok "a client that does not trust kubesim's CA is refused by TLS" || fail "TLS without the CA gave $code"
+kill -0 "$KS_PID" && ok "kubesim is still running" || fail "kubesim died"
+expect_out "and still answers" '"gitVersion"' kcurl "$KS_URL/version"
+finish

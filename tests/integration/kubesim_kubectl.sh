@@ -1,0 +1,89 @@
+# Conformance of kubesim with the real kubectl: what an operator types must work.
+. tests/integration/lib.sh
+if ! command -v kubectl >/dev/null 2>&1; then
+	echo "SKIPPED: kubectl is not installed on this machine; kubesim's kubectl conformance was not checked"
+	exit 0
+fi
+ks_start
+K="kubectl --request-timeout=20s"
+
+expect_out "kubectl version talks to kubesim" "Server Version: v1\.31" $K version
+expect_out "get ns lists the built-in namespaces" "^default +Active" $K get ns
+check "create namespace" $K create ns conf-a
+expect_out "get ns shows it Active" "^conf-a +Active" $K get ns conf-a
+
+cat >"$KS_DIR/app.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: conf-a
+  labels: {app: web, tier: public}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: appserver
+        image: protheus/appserver:12.1.2310
+        ports: [{containerPort: 1234, name: tcp}]
+        env: [{name: TZ, value: America/Sao_Paulo}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: conf-a}
+spec:
+  selector: {app: web}
+  ports: [{port: 1234, targetPort: 1234, name: tcp}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web-ini, namespace: conf-a}
+data:
+  appserver.ini: "[General]\nMaxStringSize=10\n"
+YAML
+expect_out "apply -f creates" "deployment.apps/web created" $K apply -f "$KS_DIR/app.yaml"
+expect_out "apply -f again is unchanged" "deployment.apps/web unchanged" $K apply -f "$KS_DIR/app.yaml"
+expect_out "apply -f again: service unchanged" "service/web unchanged" $K apply -f "$KS_DIR/app.yaml"
+sed -i 's/12.1.2310/12.1.2410/' "$KS_DIR/app.yaml"
+expect_out "apply -f with a changed image configures" "deployment.apps/web configured" $K apply -f "$KS_DIR/app.yaml"
+expect_out "the image changed in the cluster" "12.1.2410" $K get deploy web -n conf-a -o jsonpath='{.spec.template.spec.containers[0].image}'
+expect_out "get deploy -o json" '"kind": "Deployment"' $K get deploy web -n conf-a -o json
+
+check "scale to 3" $K scale deploy/web -n conf-a --replicas=3
+ready3() { [ "$($K get deploy web -n conf-a -o jsonpath='{.status.readyReplicas}')" = 3 ]; }
+wait_for "scaled deployment becomes 3/3 ready" 30 ready3
+expect_out "get deploy shows READY 3/3" "^web +3/3" $K get deploy -n conf-a
+expect_out "get pods -A shows the pods with their namespace" "^conf-a +web-[a-z0-9]+-[a-z0-9]{5} +1/1 +Running" $K get pods -A
+pod=$($K get pods -n conf-a -o jsonpath='{.items[0].metadata.name}')
+expect_out "logs of a pod" "." $K logs -n conf-a "$pod" --tail=5
+expect_out "get pods -l selector" "^web-" $K get pods -n conf-a -l app=web
+expect_out "field selector metadata.name" "^$pod" $K get pods -n conf-a --field-selector metadata.name="$pod"
+
+# a watch sees a change
+( timeout 8 $K get cm -n conf-a -w >"$KS_DIR/watch.out" 2>&1 & )
+sleep 2
+$K create configmap watched -n conf-a --from-literal=a=b >/dev/null
+sleep 2
+if grep -q "^watched" "$KS_DIR/watch.out"; then ok "get -w sees a created configmap"; else fail "get -w sees a created configmap"; cat "$KS_DIR/watch.out"; fi
+
+expect_out "auth can-i (admin)" "^yes" $K auth can-i create deployments -n conf-a
+expect_out "auth can-i (support cannot create)" "^no" $K --context kubesim-support auth can-i create deployments -n conf-a
+expect_out "auth can-i (support can list)" "^yes" $K --context kubesim-support auth can-i list pods -n conf-a
+expect_out "support reads" "^web" $K --context kubesim-support get deploy -n conf-a
+expect_out "support is refused a write with a Forbidden status" "forbidden: User \"support\" cannot create resource \"configmaps\"" $K --context kubesim-support create configmap nope -n conf-a --from-literal=a=b
+expect_out "a bad name is refused as Invalid" "Invalid value: \"Bad_Name\"" $K create configmap Bad_Name -n conf-a
+expect_out "an existing name is refused" "AlreadyExists|already exists" $K create configmap watched -n conf-a
+expect_out "dry-run=server creates nothing" "created \(server dry run\)" $K create configmap dry -n conf-a --dry-run=server
+expect_out "... and it is not there" "NotFound|not found" $K get configmap dry -n conf-a
+expect_out "delete a deployment" "deleted" $K delete deploy web -n conf-a
+gone() { [ -z "$($K get pods -n conf-a -o name)" ]; }
+wait_for "its pods go with it" 20 gone
+expect_out "delete the namespace" "deleted" $K delete ns conf-a
+expect_out "the namespace is gone" "NotFound|not found" $K get ns conf-a
+expect_out "a wrong token gets 401" "Unauthorized|provide credentials" kubectl --token=nope get ns
+finish

@@ -1,0 +1,46 @@
+# Watches: 100 at once, bookmarks, timeoutSeconds, and 410 for a version older than the window.
+. tests/integration/lib.sh
+ks_start --watch-window 200
+kcurl -X POST -H 'Content-Type: application/json' -d '{"metadata":{"name":"w"}}' "$KS_URL/api/v1/namespaces" >/dev/null
+rv=$(kcurl "$KS_URL/api/v1/namespaces/w/configmaps?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["resourceVersion"])')
+
+i=0
+while [ $i -lt 100 ]; do
+	kcurl -N "$KS_URL/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=$rv&timeoutSeconds=15" >"$KS_DIR/w$i.out" 2>&1 &
+	i=$((i + 1))
+done
+sleep 2
+kcurl -X POST -H 'Content-Type: application/json' -d '{"metadata":{"name":"seen-by-all"},"data":{"a":"b"}}' \
+	"$KS_URL/api/v1/namespaces/w/configmaps" >/dev/null
+n=0; t=0
+while [ $t -lt 50 ]; do
+	n=$(grep -l '"type":"ADDED".*"name":"seen-by-all"' "$KS_DIR"/w*.out 2>/dev/null | wc -l)
+	[ "$n" -eq 100 ] && break
+	sleep 0.2; t=$((t + 1))
+done
+[ "$n" -eq 100 ] && ok "100 concurrent watches each saw the ADDED event" || fail "only $n of 100 watches saw the event"
+
+# timeoutSeconds ends the stream cleanly
+t0=$(date +%s)
+kcurl -N "$KS_URL/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=$rv&timeoutSeconds=2" >"$KS_DIR/to.out"
+t1=$(date +%s)
+[ $((t1 - t0)) -le 5 ] && ok "timeoutSeconds=2 ends the watch ($((t1 - t0))s)" || fail "timeoutSeconds=2 took $((t1 - t0))s"
+
+# bookmarks when allowed (sent after 10 s of quiet)
+kcurl -N "$KS_URL/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=$rv&allowWatchBookmarks=true&timeoutSeconds=13" >"$KS_DIR/bm.out"
+grep -q '"type":"BOOKMARK"' "$KS_DIR/bm.out" && ok "a quiet watch with allowWatchBookmarks gets a BOOKMARK" || fail "no BOOKMARK"
+
+# rv=0: the current state first, as ADDED
+kcurl -N "$KS_URL/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=0&timeoutSeconds=1" >"$KS_DIR/z.out"
+grep -q '"type":"ADDED".*seen-by-all' "$KS_DIR/z.out" && ok "watch from 0 starts with the current objects" || fail "watch from 0 missed the current objects"
+
+# push the window past the first version: the old version answers 410 Expired in-stream
+i=0
+while [ $i -lt 250 ]; do
+	echo "{\"metadata\":{\"name\":\"fill-$i\"}}"; i=$((i + 1))
+done | while read -r body; do
+	kcurl -X POST -H 'Content-Type: application/json' -d "$body" "$KS_URL/api/v1/namespaces/w/configmaps" >/dev/null
+done
+kcurl -N "$KS_URL/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=$rv&timeoutSeconds=3" >"$KS_DIR/old.out"
+grep -q '"type":"ERROR".*"code":410' "$KS_DIR/old.out" && ok "a version older than the window gets an ERROR event with 410" || { fail "no 410 for an old version"; head -c 400 "$KS_DIR/old.out"; }
+finish

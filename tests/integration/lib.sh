@@ -1,0 +1,61 @@
+# Shared by the integration tests: start a kubesim of our own, check things, clean up.
+# Usage: . tests/integration/lib.sh; ks_start [kubesim args]; ... ; ok "what"
+set -u
+BUILD=${1:?usage: $0 BUILD_DIR}
+KS_DIR=$(mktemp -d)
+KS_PID=""
+export HOME="$KS_DIR/home"   # kubectl caches discovery under $HOME/.kube
+mkdir -p "$HOME"
+export KUBECONFIG="$KS_DIR/kubeconfig"
+FAILS=0
+
+ks_cleanup() {
+	[ -n "$KS_PID" ] && kill "$KS_PID" 2>/dev/null && wait "$KS_PID" 2>/dev/null
+	rm -rf "$KS_DIR"
+}
+trap ks_cleanup EXIT INT TERM
+
+# ks_start [args]: starts kubesim, waits for its kubeconfig (written only once it serves).
+ks_start() {
+	"$BUILD/kubesim" --port 0 --kubeconfig-out "$KUBECONFIG" "$@" 2>"$KS_DIR/kubesim.log" &
+	KS_PID=$!
+	i=0
+	while [ ! -s "$KUBECONFIG" ]; do
+		if ! kill -0 "$KS_PID" 2>/dev/null; then
+			echo "kubesim died at start:"; cat "$KS_DIR/kubesim.log"; exit 1
+		fi
+		i=$((i + 1)); [ $i -gt 1200 ] && { echo "kubesim did not start in 120 s"; exit 1; }
+		sleep 0.1
+	done
+	KS_URL=$(sed -n 's/^kubesim: listening on //p' "$KS_DIR/kubesim.log" | head -1)
+	KS_ADMIN_TOKEN=$(awk '/name: kubesim-admin/{u=1} u && /token:/{print $2; exit}' "$KUBECONFIG" | tr -d '"')
+	KS_SUPPORT_TOKEN=$(awk '/name: kubesim-support/{u=1} u && /token:/{print $2; exit}' "$KUBECONFIG" | tr -d '"')
+	KS_CA="$KS_DIR/ca.crt"
+	awk '/certificate-authority-data:/{print $2; exit}' "$KUBECONFIG" | tr -d '"' | base64 -d >"$KS_CA" 2>/dev/null
+}
+
+ok() { echo "ok: $*"; }
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+# check "what" command...: runs it, ok/fail on its exit status
+check() { what=$1; shift; if "$@" >"$KS_DIR/out" 2>&1; then ok "$what"; else fail "$what"; sed 's/^/    /' "$KS_DIR/out" | head -20; fi; }
+# expect_out "what" "regex" command...: output must match
+expect_out() {
+	what=$1; re=$2; shift 2
+	"$@" >"$KS_DIR/out" 2>&1
+	if grep -Eq -- "$re" "$KS_DIR/out"; then ok "$what"; else fail "$what (wanted /$re/)"; sed 's/^/    /' "$KS_DIR/out" | head -20; fi
+}
+# kcurl [curl args]: curl against kubesim as admin, over verified TLS
+kcurl() { curl -sS --cacert "$KS_CA" -H "Authorization: Bearer $KS_ADMIN_TOKEN" "$@"; }
+# wait_for "what" seconds command...: retries until the command succeeds
+wait_for() {
+	what=$1; secs=$2; shift 2; i=0
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1)); if [ $i -gt $((secs * 5)) ]; then fail "$what (not within ${secs}s)"; return 1; fi
+		sleep 0.2
+	done
+	ok "$what"
+}
+finish() {
+	if [ "$FAILS" -gt 0 ]; then echo "$FAILS check(s) failed; kubesim log:"; tail -20 "$KS_DIR/kubesim.log"; exit 1; fi
+	echo "all checks passed"
+}
