@@ -1,0 +1,945 @@
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "k8s/client.h"
+#include "k8s/exec_cred.h"
+#include "k8s/redact.h"
+#include "util/util.h"
+
+#define POOL_MAX 8
+#define BODY_MAX ((size_t)512 * 1024 * 1024)
+#define EXEC_SKEW_MS 10000 /* refresh an exec credential this long before it expires */
+
+struct k8s_client {
+	k8s_config *cfg;
+	int connect_ms, request_ms, retries;
+	char *user_agent;
+	int https;
+	char *url_base;    /* server, with the host swapped for tls-server-name when set */
+	char *connect_to;  /* "tlsname:port:host:port" or NULL */
+
+	pthread_mutex_t pool_lock;
+	CURL *pool[POOL_MAX];
+	size_t n_pool;
+
+	pthread_mutex_t auth_lock; /* guards everything below */
+	char *file_token;          /* last read of cfg->token_file */
+	struct timespec file_mtime;
+	int file_stale;
+	k8s_exec_cred cred;
+	int have_cred;
+	unsigned auth_gen;         /* bumps when credentials are invalidated */
+	unsigned seed;
+};
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+static void curl_init_once(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* ---- paths ---- */
+
+char *k8s_query_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	strbuf sb;
+
+	sb_init(&sb, strlen(s) + 8);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		    ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+			sb_addc(&sb, (char)ch);
+		} else {
+			sb_addc(&sb, '%');
+			sb_addc(&sb, hex[ch >> 4]);
+			sb_addc(&sb, hex[ch & 15]);
+		}
+	}
+	return sb_detach(&sb, NULL);
+}
+
+char *k8s_path(const char *group, const char *version, const char *ns, const char *plural,
+	       const char *name)
+{
+	strbuf sb;
+
+	sb_init(&sb, 96);
+	if (group && group[0])
+		sb_addf(&sb, "/apis/%s/%s", group, version);
+	else
+		sb_addf(&sb, "/api/%s", version);
+	if (ns && ns[0])
+		sb_addf(&sb, "/namespaces/%s", ns);
+	sb_addf(&sb, "/%s", plural);
+	if (name && name[0])
+		sb_addf(&sb, "/%s", name);
+	return sb_detach(&sb, NULL);
+}
+
+/* ---- client ---- */
+
+/* Splits "scheme://host[:port]/prefix" for tls-server-name. */
+static void setup_urls(k8s_client *c)
+{
+	const char *s = c->cfg->server;
+	const char *hp = strstr(s, "://") + 3;
+	const char *slash = strchr(hp, '/');
+	size_t hp_len = slash ? (size_t)(slash - hp) : strlen(hp);
+	char *hostport = xstrndup(hp, hp_len);
+	char *colon = hostport[0] == '[' ? strstr(hostport, "]:") : strrchr(hostport, ':');
+	const char *port = c->https ? "443" : "80";
+
+	if (!c->cfg->tls_server_name) {
+		c->url_base = xstrdup(s);
+		free(hostport);
+		return;
+	}
+	if (colon) {
+		if (*colon == ']')
+			colon++;
+		*colon = '\0';
+		port = colon + 1;
+	}
+	c->url_base = xasprintf("%.*s%s:%s%s", (int)(hp - s), s, c->cfg->tls_server_name, port,
+				slash ? slash : "");
+	c->connect_to = xasprintf("%s:%s:%s:%s", c->cfg->tls_server_name, port, hostport, port);
+	free(hostport);
+}
+
+k8s_client *k8s_client_new(k8s_config *cfg, const k8s_client_opts *opts, k8s_err *err)
+{
+	k8s_client *c;
+
+	k8s_err_clear(err);
+	pthread_once(&curl_once, curl_init_once);
+	if (!cfg || !cfg->server) {
+		k8s_config_free(cfg);
+		k8s_err_set(err, 0, "no server configured");
+		return NULL;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->cfg = cfg;
+	c->connect_ms = opts && opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 10000;
+	c->request_ms = opts && opts->request_timeout_ms > 0 ? opts->request_timeout_ms : 30000;
+	c->retries = !opts || opts->max_retries == 0 ? 4 : opts->max_retries < 0 ? 0
+										: opts->max_retries;
+	c->user_agent = xstrdup(opts && opts->user_agent ? opts->user_agent : "smartops");
+	c->https = !strncmp(cfg->server, "https://", 8);
+	c->seed = (unsigned)util_mono_ms() ^ (unsigned)getpid() ^ (unsigned)(uintptr_t)c;
+	setup_urls(c);
+	pthread_mutex_init(&c->pool_lock, NULL);
+	pthread_mutex_init(&c->auth_lock, NULL);
+	c->file_stale = 1;
+	if (cfg->insecure && c->https)
+		fprintf(stderr,
+			"WARNING: TLS certificate verification is OFF for cluster \"%s\" "
+			"(insecure-skip-tls-verify: true in %s); anyone on the path can read and "
+			"change this traffic\n",
+			cfg->cluster_name ? cfg->cluster_name : cfg->server, cfg->origin);
+	return c;
+}
+
+void k8s_client_free(k8s_client *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_pool; i++)
+		curl_easy_cleanup(c->pool[i]);
+	pthread_mutex_destroy(&c->pool_lock);
+	pthread_mutex_destroy(&c->auth_lock);
+	if (c->file_token)
+		explicit_bzero(c->file_token, strlen(c->file_token));
+	free(c->file_token);
+	k8s_exec_cred_release(&c->cred);
+	free(c->user_agent);
+	free(c->url_base);
+	free(c->connect_to);
+	k8s_config_free(c->cfg);
+	free(c);
+}
+
+const k8s_config *k8s_client_config(const k8s_client *c)
+{
+	return c->cfg;
+}
+
+static CURL *pool_get(k8s_client *c)
+{
+	CURL *h = NULL;
+
+	pthread_mutex_lock(&c->pool_lock);
+	if (c->n_pool)
+		h = c->pool[--c->n_pool];
+	pthread_mutex_unlock(&c->pool_lock);
+	if (!h)
+		h = curl_easy_init();
+	else
+		curl_easy_reset(h); /* keeps live connections and TLS sessions */
+	if (!h)
+		die("curl_easy_init failed");
+	return h;
+}
+
+static void pool_put(k8s_client *c, CURL *h)
+{
+	pthread_mutex_lock(&c->pool_lock);
+	if (c->n_pool < POOL_MAX) {
+		c->pool[c->n_pool++] = h;
+		h = NULL;
+	}
+	pthread_mutex_unlock(&c->pool_lock);
+	if (h)
+		curl_easy_cleanup(h);
+}
+
+/* ---- credentials ---- */
+
+static int read_token_file(k8s_client *c, k8s_err *err)
+{
+	struct stat st;
+	FILE *f;
+	char buf[16384];
+	size_t n;
+
+	if (stat(c->cfg->token_file, &st))
+		return k8s_err_set(err, 0, "cannot read tokenFile %s: %s", c->cfg->token_file,
+				   strerror(errno));
+	if (!c->file_stale && c->file_token && st.st_mtim.tv_sec == c->file_mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == c->file_mtime.tv_nsec)
+		return 0;
+	f = fopen(c->cfg->token_file, "r");
+	if (!f)
+		return k8s_err_set(err, 0, "cannot read tokenFile %s: %s", c->cfg->token_file,
+				   strerror(errno));
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	if (c->file_token)
+		explicit_bzero(c->file_token, strlen(c->file_token));
+	free(c->file_token);
+	c->file_token = xstrdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	c->file_mtime = st.st_mtim;
+	c->file_stale = 0;
+	if (!c->file_token[0])
+		return k8s_err_set(err, 0, "tokenFile %s is empty", c->cfg->token_file);
+	return 0;
+}
+
+/* Puts the current credentials on h (headers appended to *hdrs). gen receives the
+ * generation they belong to, for invalidation after a 401. */
+static int apply_auth(k8s_client *c, CURL *h, struct curl_slist **hdrs, unsigned *gen,
+		      k8s_err *err)
+{
+	const k8s_config *cfg = c->cfg;
+	const char *token = NULL;
+	const char *cert = cfg->cert_data, *key = cfg->key_data;
+	size_t cert_len = cfg->cert_len, key_len = cfg->key_len;
+	int ret = 0;
+
+	if (!c->https)
+		return 0; /* like kubectl: no credentials over plain http */
+	pthread_mutex_lock(&c->auth_lock);
+	*gen = c->auth_gen;
+	if (cfg->token) {
+		token = cfg->token;
+	} else if (cfg->token_file) {
+		if (read_token_file(c, err)) {
+			ret = -1;
+			goto out;
+		}
+		token = c->file_token;
+	} else if (cfg->exec) {
+		if (c->have_cred && c->cred.expires_ms &&
+		    util_now_ms() + EXEC_SKEW_MS >= c->cred.expires_ms) {
+			k8s_exec_cred_release(&c->cred);
+			c->have_cred = 0;
+		}
+		if (!c->have_cred) {
+			char msg[512];
+			if (k8s_exec_run(cfg, 0, &c->cred, msg, sizeof(msg))) {
+				k8s_err_set(err, 0, "%s", msg);
+				ret = -1;
+				goto out;
+			}
+			c->have_cred = 1;
+		}
+		token = c->cred.token;
+		if (c->cred.cert_data) {
+			cert = c->cred.cert_data;
+			cert_len = c->cred.cert_len;
+			key = c->cred.key_data;
+			key_len = c->cred.key_len;
+		}
+	}
+	if (token) {
+		char *hv = xasprintf("Authorization: Bearer %s", token);
+		*hdrs = curl_slist_append(*hdrs, hv);
+		explicit_bzero(hv, strlen(hv));
+		free(hv);
+	} else if (cfg->username && cfg->password) {
+		curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(h, CURLOPT_USERNAME, cfg->username);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, cfg->password);
+	}
+	if (cert && key) {
+		struct curl_blob cb = {(void *)cert, cert_len, CURL_BLOB_COPY};
+		struct curl_blob kb = {(void *)key, key_len, CURL_BLOB_COPY};
+		curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &cb);
+		curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
+		curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &kb);
+		curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+	}
+out:
+	pthread_mutex_unlock(&c->auth_lock);
+	return ret;
+}
+
+/* After a 401: 1 if fresh credentials may help (and they were dropped). */
+static int invalidate_auth(k8s_client *c, unsigned gen)
+{
+	int refreshable = c->cfg->token_file || (c->cfg->exec && !c->cfg->token);
+
+	if (!refreshable || !c->https)
+		return 0;
+	pthread_mutex_lock(&c->auth_lock);
+	if (gen == c->auth_gen) {
+		c->auth_gen++;
+		c->file_stale = 1;
+		k8s_exec_cred_release(&c->cred);
+		c->have_cred = 0;
+	}
+	pthread_mutex_unlock(&c->auth_lock);
+	return 1;
+}
+
+/* ---- one HTTP exchange ---- */
+
+typedef struct req {
+	const char *method;      /* GET POST PUT PATCH DELETE */
+	const char *path;        /* with query */
+	const char *ctype;       /* request body type, or NULL */
+	const char *body;
+	size_t body_len;
+	int stream;              /* no overall timeout; data to fn */
+	int idle_s;              /* stream: low-speed abort */
+	k8s_data_fn fn;
+	void *ctx;
+	const atomic_int *cancel;
+} req;
+
+typedef struct xfer {
+	const req *r;
+	CURL *h;
+	strbuf body;             /* non-2xx bodies, or the whole answer when not streaming */
+	long status;
+	int stopped;             /* fn asked to stop */
+	int64_t retry_after_ms;
+	int delivered;           /* stream bytes went to fn */
+} xfer;
+
+static size_t on_write(char *data, size_t size, size_t nmemb, void *arg)
+{
+	xfer *x = arg;
+	size_t n = size * nmemb;
+
+	if (!x->status)
+		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
+	if (x->r->stream && x->status >= 200 && x->status < 300) {
+		x->delivered = 1;
+		if (x->r->fn(x->r->ctx, data, n)) {
+			x->stopped = 1;
+			return 0;
+		}
+		return n;
+	}
+	if (x->body.len + n > BODY_MAX)
+		return 0;
+	sb_add(&x->body, data, n);
+	return n;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	xfer *x = arg;
+	size_t n = size * nmemb;
+
+	if (n > 12 && !strncasecmp(data, "Retry-After:", 12)) {
+		char v[64];
+		size_t len = n - 12 < sizeof(v) - 1 ? n - 12 : sizeof(v) - 1;
+		memcpy(v, data + 12, len);
+		v[len] = '\0';
+		x->retry_after_ms = k8s_retry_after_ms(v, util_now_ms() / 1000);
+	}
+	return n;
+}
+
+static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	const xfer *x = arg;
+
+	return x->r->cancel && atomic_load(x->r->cancel) ? 1 : 0;
+}
+
+static int cancelled(const atomic_int *cancel)
+{
+	return cancel && atomic_load(cancel);
+}
+
+/* Sleeps ms in small steps; returns 1 if cancelled meanwhile. */
+static int nap(int64_t ms, const atomic_int *cancel)
+{
+	int64_t end = util_mono_ms() + ms;
+
+	while (!cancelled(cancel)) {
+		int64_t left = end - util_mono_ms();
+		struct timespec ts;
+		if (left <= 0)
+			return 0;
+		if (left > 50)
+			left = 50;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)left * 1000000L;
+		nanosleep(&ts, NULL);
+	}
+	return 1;
+}
+
+static void tls_message(const k8s_client *c, CURLcode rc, const char *eb, k8s_err *err)
+{
+	char host[256];
+	const char *ca = c->cfg->ca_data ? "the kubeconfig's certificate-authority"
+					 : "the system's trusted CAs";
+	const char *hp = strstr(c->url_base, "://") + 3;
+	size_t n = strcspn(hp, "/");
+
+	snprintf(host, sizeof(host), "%.*s", (int)n, hp);
+	if (strcasestr(eb, "expired"))
+		k8s_err_set(err, 0, "TLS: the server's certificate expired (%s: %s)", host, eb);
+	else if (strcasestr(eb, "not yet valid"))
+		k8s_err_set(err, 0, "TLS: the server's certificate is not valid yet (%s: %s)", host,
+			    eb);
+	else if (strcasestr(eb, "subject name") || strcasestr(eb, "does not match") ||
+		 strcasestr(eb, "host name"))
+		k8s_err_set(err, 0, "TLS: certificate is for other hosts than %s (%s)", host, eb);
+	else if (rc == CURLE_PEER_FAILED_VERIFICATION || strcasestr(eb, "self-signed") ||
+		 strcasestr(eb, "self signed") || strcasestr(eb, "issuer"))
+		k8s_err_set(err, 0,
+			    "TLS: the server's certificate is not trusted by %s (%s: %s)", ca, host,
+			    eb);
+	else
+		k8s_err_set(err, 0, "TLS: cannot talk to %s: %s", host, eb);
+}
+
+static int is_tls_error(CURLcode rc)
+{
+	return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
+	       rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CACERT_BADFILE ||
+	       rc == CURLE_SSL_CIPHER || rc == CURLE_SSL_ISSUER_ERROR ||
+	       rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
+}
+
+/* Transport errors after which a request certainly did not reach the server. */
+static int not_sent(CURLcode rc)
+{
+	return rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+	       rc == CURLE_COULDNT_RESOLVE_PROXY;
+}
+
+static void setup_handle(k8s_client *c, CURL *h, const req *r, xfer *x, char *url,
+			 struct curl_slist *hdrs, char *eb)
+{
+	const k8s_config *cfg = c->cfg;
+
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(h, CURLOPT_TCP_KEEPIDLE, 30L);
+	curl_easy_setopt(h, CURLOPT_TCP_KEEPINTVL, 15L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->connect_ms);
+	if (r->stream) {
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)(r->idle_s > 0 ? r->idle_s : 60));
+	} else {
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->request_ms);
+	}
+	curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, eb);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(h, CURLOPT_XFERINFODATA, x);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, cfg->insecure ? 0L : 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, cfg->insecure ? 0L : 2L);
+	if (cfg->ca_data && !cfg->insecure) {
+		struct curl_blob ca = {cfg->ca_data, cfg->ca_len, CURL_BLOB_COPY};
+		curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca);
+	}
+	if (cfg->proxy_url)
+		curl_easy_setopt(h, CURLOPT_PROXY, cfg->proxy_url);
+	else
+		curl_easy_setopt(h, CURLOPT_PROXY, ""); /* kubeconfig decides, not the env */
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
+	if (!strcmp(r->method, "GET")) {
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
+	} else if (r->body) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+	} else if (!strcmp(r->method, "DELETE")) {
+		curl_easy_setopt(h, CURLOPT_NOBODY, 0L);
+	}
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+}
+
+/* Performs r with retries and re-authentication. On 0, x->body holds a
+ * non-streaming answer (caller releases with sb_release). */
+static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8s_err *err)
+{
+	int is_read = !strcmp(r->method, "GET");
+	int attempt = 0, reauthed = 0;
+	char *url = xasprintf("%s%s", c->url_base, r->path);
+	int ret = -1;
+
+	k8s_err_clear(err);
+	if (stopped)
+		*stopped = 0;
+	for (;;) {
+		CURL *h = pool_get(c);
+		struct curl_slist *hdrs = NULL, *ct = NULL;
+		char eb[CURL_ERROR_SIZE] = "";
+		unsigned gen = 0;
+		xfer x;
+		CURLcode rc;
+		int64_t wait_ms;
+
+		memset(&x, 0, sizeof(x));
+		x.r = r;
+		x.h = h;
+		x.retry_after_ms = -1;
+		sb_init(&x.body, r->stream ? 256 : 4096);
+		hdrs = curl_slist_append(hdrs, "Accept: application/json");
+		if (r->ctype) {
+			char *t = xasprintf("Content-Type: %s", r->ctype);
+			hdrs = curl_slist_append(hdrs, t);
+			free(t);
+		}
+		hdrs = curl_slist_append(hdrs, "Expect:");
+		if (apply_auth(c, h, &hdrs, &gen, err)) {
+			curl_slist_free_all(hdrs);
+			sb_release(&x.body);
+			pool_put(c, h);
+			goto out;
+		}
+		setup_handle(c, h, r, &x, url, hdrs, eb);
+		if (c->connect_to) {
+			ct = curl_slist_append(NULL, c->connect_to);
+			curl_easy_setopt(h, CURLOPT_CONNECT_TO, ct);
+		}
+		rc = curl_easy_perform(h);
+		if (!x.status)
+			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &x.status);
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+		curl_easy_setopt(h, CURLOPT_CONNECT_TO, NULL);
+		curl_slist_free_all(hdrs);
+		curl_slist_free_all(ct);
+		pool_put(c, h);
+
+		if (rc == CURLE_ABORTED_BY_CALLBACK || (rc == CURLE_WRITE_ERROR && x.stopped)) {
+			sb_release(&x.body);
+			if (stopped)
+				*stopped = 1;
+			ret = 0;
+			goto out;
+		}
+		if (rc != CURLE_OK && !(r->stream && x.delivered && rc == CURLE_PARTIAL_FILE)) {
+			sb_release(&x.body);
+			if (is_tls_error(rc)) {
+				tls_message(c, rc, eb[0] ? eb : curl_easy_strerror(rc), err);
+				err->unreachable = 1;
+				goto out;
+			}
+			if (r->stream && x.delivered) {
+				k8s_err_set(err, 0, "%s %s: stream broken: %s", r->method, r->path,
+					    eb[0] ? eb : curl_easy_strerror(rc));
+				goto out;
+			}
+			k8s_err_set(err, 0, "%s %s: %s", r->method, c->cfg->server,
+				    eb[0] ? eb : curl_easy_strerror(rc));
+			err->unreachable = 1;
+			if ((is_read || not_sent(rc)) && !r->stream && attempt < c->retries) {
+				if (nap(k8s_backoff_ms(attempt++, 200, 5000, &c->seed), r->cancel))
+					goto out;
+				continue;
+			}
+			goto out;
+		}
+		if (x.status == 401 && !reauthed && invalidate_auth(c, gen)) {
+			reauthed = 1;
+			sb_release(&x.body);
+			continue;
+		}
+		if (x.status >= 200 && x.status < 300) {
+			if (answer)
+				*answer = x.body;
+			else
+				sb_release(&x.body);
+			ret = 0;
+			goto out;
+		}
+		if (is_read && !r->stream && k8s_status_retryable((int)x.status) &&
+		    attempt < c->retries) {
+			wait_ms = k8s_backoff_ms(attempt++, 500, 10000, &c->seed);
+			if (x.retry_after_ms >= 0)
+				wait_ms = x.retry_after_ms > 30000 ? 30000 : x.retry_after_ms;
+			sb_release(&x.body);
+			if (nap(wait_ms, r->cancel))
+				goto out;
+			continue;
+		}
+		k8s_status_decode((int)x.status, x.body.buf, x.body.len, err);
+		sb_release(&x.body);
+		goto out;
+	}
+out:
+	if (ret && cancelled(r->cancel) && !err->msg[0])
+		k8s_err_set(err, 0, "cancelled");
+	free(url);
+	return ret;
+}
+
+/* ---- API calls ---- */
+
+static int json_call(k8s_client *c, const char *method, const char *path, const char *ctype,
+		     const char *body, cJSON **out, k8s_err *err)
+{
+	req r = {0};
+	strbuf answer;
+	k8s_err local;
+	int ret;
+
+	if (!err)
+		err = &local;
+	if (out)
+		*out = NULL;
+	r.method = method;
+	r.path = path;
+	r.ctype = body ? ctype : NULL;
+	r.body = body;
+	r.body_len = body ? strlen(body) : 0;
+	sb_init(&answer, 0);
+	ret = perform(c, &r, &answer, NULL, err);
+	if (!ret && out) {
+		*out = cJSON_ParseWithLength(answer.buf, answer.len);
+		if (!*out)
+			ret = k8s_err_set(err, 200, "%s %s: the answer is not JSON", method, path);
+	}
+	sb_release(&answer);
+	return ret;
+}
+
+/* path + "?..." or "&..." with the write flags. malloc'd. */
+static char *write_path(const char *path, int flags, int apply)
+{
+	strbuf sb;
+	char sep = strchr(path, '?') ? '&' : '?';
+
+	sb_init(&sb, strlen(path) + 64);
+	sb_adds(&sb, path);
+	sb_addf(&sb, "%cfieldManager=smartops", sep);
+	if (flags & K8S_DRY_RUN)
+		sb_adds(&sb, "&dryRun=All");
+	if (apply && (flags & K8S_FORCE))
+		sb_adds(&sb, "&force=true");
+	return sb_detach(&sb, NULL);
+}
+
+int k8s_get(k8s_client *c, const char *path, cJSON **out, k8s_err *err)
+{
+	return json_call(c, "GET", path, NULL, NULL, out, err);
+}
+
+static int write_call(k8s_client *c, const char *method, const char *path, const char *ctype,
+		      const char *body, int flags, int apply, cJSON **out, k8s_err *err)
+{
+	char *p = write_path(path, flags, apply);
+	int r = json_call(c, method, p, ctype, body, out, err);
+
+	free(p);
+	return r;
+}
+
+int k8s_create(k8s_client *c, const char *path, const char *json, int flags, cJSON **out,
+	       k8s_err *err)
+{
+	return write_call(c, "POST", path, "application/json", json, flags, 0, out, err);
+}
+
+int k8s_update(k8s_client *c, const char *path, const char *json, int flags, cJSON **out,
+	       k8s_err *err)
+{
+	return write_call(c, "PUT", path, "application/json", json, flags, 0, out, err);
+}
+
+int k8s_merge_patch(k8s_client *c, const char *path, const char *json, int flags, cJSON **out,
+		    k8s_err *err)
+{
+	return write_call(c, "PATCH", path, "application/merge-patch+json", json, flags, 0, out,
+			  err);
+}
+
+int k8s_apply(k8s_client *c, const char *path, const char *body, int flags, cJSON **out,
+	      k8s_err *err)
+{
+	return write_call(c, "PATCH", path, "application/apply-patch+yaml", body, flags, 1, out,
+			  err);
+}
+
+int k8s_delete(k8s_client *c, const char *path, int flags, k8s_err *err)
+{
+	char *p = flags & K8S_DRY_RUN ? xasprintf("%s%cdryRun=All", path,
+						  strchr(path, '?') ? '&' : '?')
+				      : xstrdup(path);
+	int r = json_call(c, "DELETE", p, NULL, NULL, NULL, err);
+
+	free(p);
+	return r;
+}
+
+int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_item_fn fn,
+	     void *ctx, char *rv, size_t rvsz, k8s_err *err)
+{
+	int limit = opts && opts->limit > 0 ? opts->limit : 500;
+	char *cont = NULL;
+	int restarts = 0, ret = -1;
+	k8s_err local;
+
+	if (!err)
+		err = &local;
+	if (rv && rvsz)
+		rv[0] = '\0';
+	for (;;) {
+		strbuf q;
+		req r = {0};
+		strbuf answer;
+		cJSON *page;
+		const cJSON *items, *meta, *it;
+		int rc;
+
+		sb_init(&q, 256);
+		sb_addf(&q, "%s%climit=%d", path, strchr(path, '?') ? '&' : '?', limit);
+		if (opts && opts->label_selector && opts->label_selector[0]) {
+			char *e = k8s_query_escape(opts->label_selector);
+			sb_addf(&q, "&labelSelector=%s", e);
+			free(e);
+		}
+		if (opts && opts->field_selector && opts->field_selector[0]) {
+			char *e = k8s_query_escape(opts->field_selector);
+			sb_addf(&q, "&fieldSelector=%s", e);
+			free(e);
+		}
+		if (cont) {
+			char *e = k8s_query_escape(cont);
+			sb_addf(&q, "&continue=%s", e);
+			free(e);
+		}
+		r.method = "GET";
+		r.path = q.buf;
+		r.cancel = opts ? opts->cancel : NULL;
+		sb_init(&answer, 0);
+		rc = perform(c, &r, &answer, NULL, err);
+		sb_release(&q);
+		if (rc) {
+			sb_release(&answer);
+			if (err->http == 410 && cont && restarts < 3) {
+				/* the snapshot behind the continue token is gone: start over */
+				restarts++;
+				free(cont);
+				cont = NULL;
+				if (opts && opts->on_restart)
+					opts->on_restart(ctx);
+				continue;
+			}
+			goto out;
+		}
+		page = cJSON_ParseWithLength(answer.buf, answer.len);
+		sb_release(&answer);
+		if (!page) {
+			k8s_err_set(err, 200, "GET %s: the answer is not JSON", path);
+			goto out;
+		}
+		items = cJSON_GetObjectItemCaseSensitive(page, "items");
+		cJSON_ArrayForEach(it, items)
+		{
+			int stop = fn ? fn(ctx, it) : 0;
+			if (stop) {
+				cJSON_Delete(page);
+				ret = stop;
+				goto out;
+			}
+		}
+		meta = cJSON_GetObjectItemCaseSensitive(page, "metadata");
+		free(cont);
+		cont = NULL;
+		{
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, "continue");
+			if (cJSON_IsString(v) && v->valuestring[0])
+				cont = xstrdup(v->valuestring);
+			v = cJSON_GetObjectItemCaseSensitive(meta, "resourceVersion");
+			if (rv && rvsz && cJSON_IsString(v))
+				util_strlcpy(rv, v->valuestring, rvsz);
+		}
+		cJSON_Delete(page);
+		if (!cont)
+			break;
+		if (cancelled(opts ? opts->cancel : NULL)) {
+			k8s_err_set(err, 0, "cancelled");
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	free(cont);
+	return ret;
+}
+
+int k8s_can_i(k8s_client *c, const char *verb, const char *group, const char *resource,
+	      const char *subresource, const char *ns, const char *name, int *allowed,
+	      char *reason, size_t reasonsz, k8s_err *err)
+{
+	cJSON *body = cJSON_CreateObject(), *spec, *ra, *out = NULL;
+	const cJSON *st, *v;
+	char *json;
+	int ret;
+
+	*allowed = 0;
+	if (reason && reasonsz)
+		reason[0] = '\0';
+	cJSON_AddStringToObject(body, "apiVersion", "authorization.k8s.io/v1");
+	cJSON_AddStringToObject(body, "kind", "SelfSubjectAccessReview");
+	spec = cJSON_AddObjectToObject(body, "spec");
+	ra = cJSON_AddObjectToObject(spec, "resourceAttributes");
+	cJSON_AddStringToObject(ra, "verb", verb);
+	cJSON_AddStringToObject(ra, "group", group ? group : "");
+	cJSON_AddStringToObject(ra, "resource", resource);
+	if (subresource && subresource[0])
+		cJSON_AddStringToObject(ra, "subresource", subresource);
+	if (ns && ns[0])
+		cJSON_AddStringToObject(ra, "namespace", ns);
+	if (name && name[0])
+		cJSON_AddStringToObject(ra, "name", name);
+	json = cJSON_PrintUnformatted(body);
+	cJSON_Delete(body);
+	ret = json_call(c, "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+			"application/json", json, &out, err);
+	free(json);
+	if (ret)
+		return -1;
+	st = cJSON_GetObjectItemCaseSensitive(out, "status");
+	*allowed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "allowed")) &&
+		   !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "denied"));
+	v = cJSON_GetObjectItemCaseSensitive(st, "reason");
+	if (reason && reasonsz && cJSON_IsString(v))
+		util_strlcpy(reason, v->valuestring, reasonsz);
+	cJSON_Delete(out);
+	return 0;
+}
+
+typedef struct log_ctx {
+	k8s_lines lines;
+	k8s_line_fn fn;
+	void *ctx;
+} log_ctx;
+
+static int log_data(void *arg, const char *data, size_t n)
+{
+	log_ctx *l = arg;
+
+	return k8s_lines_feed(&l->lines, data, n, l->fn, l->ctx);
+}
+
+int k8s_pod_logs(k8s_client *c, const char *ns, const char *pod, const k8s_log_opts *opts,
+		 k8s_line_fn fn, void *ctx, const atomic_int *cancel, k8s_err *err)
+{
+	strbuf q;
+	log_ctx l;
+	req r = {0};
+	int stopped = 0, ret;
+	k8s_err local;
+
+	if (!err)
+		err = &local;
+	sb_init(&q, 128);
+	sb_addf(&q, "/api/v1/namespaces/%s/pods/%s/log?", ns, pod);
+	if (opts && opts->container && opts->container[0]) {
+		char *e = k8s_query_escape(opts->container);
+		sb_addf(&q, "container=%s&", e);
+		free(e);
+	}
+	if (opts && opts->tail_lines >= 0)
+		sb_addf(&q, "tailLines=%ld&", opts->tail_lines);
+	if (opts && opts->follow)
+		sb_adds(&q, "follow=true&");
+	if (opts && opts->timestamps)
+		sb_adds(&q, "timestamps=true&");
+	if (opts && opts->previous)
+		sb_adds(&q, "previous=true&");
+	q.buf[--q.len] = '\0'; /* the last '&' or '?' */
+	k8s_lines_init(&l.lines, 64 * 1024);
+	l.fn = fn;
+	l.ctx = ctx;
+	r.method = "GET";
+	r.path = q.buf;
+	r.stream = 1;
+	r.idle_s = opts && opts->follow ? 3600 : 60;
+	r.fn = log_data;
+	r.ctx = &l;
+	r.cancel = cancel;
+	ret = perform(c, &r, NULL, &stopped, err);
+	if (!ret && !stopped)
+		k8s_lines_finish(&l.lines, fn, ctx);
+	k8s_lines_release(&l.lines);
+	sb_release(&q);
+	return ret;
+}
+
+int k8s_stream(k8s_client *c, const char *path, int idle_s, k8s_data_fn fn, void *ctx,
+	       const atomic_int *cancel, k8s_err *err)
+{
+	req r = {0};
+	int stopped = 0;
+	k8s_err local;
+
+	if (!err)
+		err = &local;
+	r.method = "GET";
+	r.path = path;
+	r.stream = 1;
+	r.idle_s = idle_s;
+	r.fn = fn;
+	r.ctx = ctx;
+	r.cancel = cancel;
+	if (perform(c, &r, NULL, &stopped, err))
+		return -1;
+	return stopped ? 1 : 0;
+}

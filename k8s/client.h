@@ -1,0 +1,111 @@
+/* k8s/client.h — the Kubernetes API over libcurl.
+ *
+ * A client owns its k8s_config and a small pool of CURL easy handles reused
+ * across requests (keep-alive), so every function below may be called from any
+ * thread at once. Credentials: static token, tokenFile (re-read when its mtime
+ * changes or after a 401), client certificates (handed to curl as blobs), exec
+ * plugins (cached until expirationTimestamp, run again after a 401). Credentials go
+ * only over https. Reads (GET) are retried on 429/5xx and transport errors with
+ * backoff honouring Retry-After; writes only when the connection was refused.
+ * Every message in a k8s_err is one redacted line.
+ *
+ * Paths are API paths ("/api/v1/namespaces/x/pods"), see k8s_path(). cJSON results
+ * handed out (*out) belong to the caller (cJSON_Delete); items passed to callbacks
+ * are borrowed for the duration of the call. */
+#ifndef K8S_CLIENT_H
+#define K8S_CLIENT_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "k8s/kubeconfig.h"
+#include "k8s/lines.h"
+#include "k8s/status.h"
+
+typedef struct k8s_client k8s_client;
+
+typedef struct k8s_client_opts {
+	int connect_timeout_ms; /* 0: 10 s */
+	int request_timeout_ms; /* whole non-streaming request; 0: 30 s */
+	int max_retries;        /* for reads; 0: 4, -1: none */
+	const char *user_agent; /* NULL: "smartops" */
+} k8s_client_opts;
+
+/* Takes ownership of cfg (even on failure). opts may be NULL. Prints a one-time
+ * warning on stderr when cfg->insecure. */
+k8s_client *k8s_client_new(k8s_config *cfg, const k8s_client_opts *opts, k8s_err *err);
+void k8s_client_free(k8s_client *c);
+const k8s_config *k8s_client_config(const k8s_client *c);
+
+/* "/api/v1/namespaces/NS/PLURAL/NAME" or "/apis/GROUP/VERSION/..."; ns and name may
+ * be NULL or "". malloc'd. */
+char *k8s_path(const char *group, const char *version, const char *ns, const char *plural,
+	       const char *name);
+/* Percent-encodes s for a query value; malloc'd. */
+char *k8s_query_escape(const char *s);
+
+enum {
+	K8S_DRY_RUN = 1 << 0, /* dryRun=All: validated by the server, nothing stored */
+	K8S_FORCE = 1 << 1,   /* apply: force=true (take over conflicting fields) */
+};
+
+int k8s_get(k8s_client *c, const char *path, cJSON **out, k8s_err *err);
+/* POST json to the collection path. */
+int k8s_create(k8s_client *c, const char *path, const char *json, int flags, cJSON **out,
+	       k8s_err *err);
+/* PUT json to the object path. */
+int k8s_update(k8s_client *c, const char *path, const char *json, int flags, cJSON **out,
+	       k8s_err *err);
+/* PATCH application/merge-patch+json. */
+int k8s_merge_patch(k8s_client *c, const char *path, const char *json, int flags, cJSON **out,
+		    k8s_err *err);
+/* Server-side apply: PATCH application/apply-patch+yaml (JSON is YAML),
+ * fieldManager=smartops. */
+int k8s_apply(k8s_client *c, const char *path, const char *body, int flags, cJSON **out,
+	      k8s_err *err);
+int k8s_delete(k8s_client *c, const char *path, int flags, k8s_err *err);
+
+/* Paged list. fn gets each item (borrowed); a non-zero return stops the list and is
+ * returned. On 410 Expired in the middle, the list starts again from scratch (at
+ * most 3 times), after calling on_restart so the caller can drop what it got. */
+typedef int (*k8s_item_fn)(void *ctx, const cJSON *item);
+typedef struct k8s_list_opts {
+	const char *label_selector; /* or NULL */
+	const char *field_selector; /* or NULL */
+	int limit;                  /* page size; 0: 500 */
+	void (*on_restart)(void *ctx);
+	const atomic_int *cancel;   /* or NULL */
+} k8s_list_opts;
+/* rv (may be NULL) receives the list's resourceVersion. */
+int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_item_fn fn,
+	     void *ctx, char *rv, size_t rvsz, k8s_err *err);
+
+/* SelfSubjectAccessReview. group "" for core; subresource, ns, name may be NULL. */
+int k8s_can_i(k8s_client *c, const char *verb, const char *group, const char *resource,
+	      const char *subresource, const char *ns, const char *name, int *allowed,
+	      char *reason, size_t reasonsz, k8s_err *err);
+
+typedef struct k8s_log_opts {
+	const char *container; /* or NULL */
+	long tail_lines;       /* < 0: all */
+	int follow;            /* stream until the pod ends or *cancel */
+	int timestamps;
+	int previous;
+} k8s_log_opts;
+/* Pod logs, line by line (fn returning non-zero stops). Returns 0 also when
+ * stopped by fn or *cancel. */
+int k8s_pod_logs(k8s_client *c, const char *ns, const char *pod, const k8s_log_opts *opts,
+		 k8s_line_fn fn, void *ctx, const atomic_int *cancel, k8s_err *err);
+
+/* Streaming GET (watches): no overall timeout, aborts when less than 1 byte/s
+ * arrives for idle_s seconds, or promptly when *cancel becomes non-zero. Data of a
+ * 2xx answer goes to fn as it arrives (a non-zero return ends the stream). Returns
+ * 0 on a clean end; 1 when stopped by fn or cancel; -1 with err (err->http set for
+ * an HTTP error, 410 included). */
+typedef int (*k8s_data_fn)(void *ctx, const char *data, size_t n);
+int k8s_stream(k8s_client *c, const char *path, int idle_s, k8s_data_fn fn, void *ctx,
+	       const atomic_int *cancel, k8s_err *err);
+
+#endif

@@ -1,0 +1,308 @@
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "k8s/watch.h"
+#include "util/util.h"
+
+struct k8s_informer {
+	k8s_client *client;
+	char *path;
+	char *label_selector, *field_selector;
+	int page_limit, tmin, tmax;
+	k8s_informer_cb cb;
+	void *ctx;
+	pthread_t thread;
+	atomic_int stop;
+	pthread_mutex_t lock;       /* for the backoff sleep */
+	pthread_cond_t cond;
+	atomic_uint lists, watches, errors, events;
+	unsigned seed;
+	char rv[64];
+	int need_list;
+	int listed_once;
+	k8s_lines lines;
+};
+
+int k8s_watch_parse_event(const char *line, size_t len, char *type, size_t typesz, cJSON **obj,
+			  int *code)
+{
+	cJSON *root = cJSON_ParseWithLength(line, len);
+	cJSON *t, *o;
+
+	*obj = NULL;
+	if (code)
+		*code = 0;
+	if (!root)
+		return -1;
+	t = cJSON_GetObjectItemCaseSensitive(root, "type");
+	o = cJSON_DetachItemFromObjectCaseSensitive(root, "object");
+	if (!cJSON_IsString(t) || !cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		cJSON_Delete(root);
+		return -1;
+	}
+	util_strlcpy(type, t->valuestring, typesz);
+	if (code && !strcmp(t->valuestring, "ERROR")) {
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "code");
+		*code = cJSON_IsNumber(c) ? c->valueint : 0;
+	}
+	cJSON_Delete(root);
+	*obj = o;
+	return 0;
+}
+
+/* Waits ms or until stop; returns 1 when stopping. */
+static int inf_sleep(k8s_informer *inf, int64_t ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&inf->lock);
+	while (!atomic_load(&inf->stop)) {
+		if (pthread_cond_timedwait(&inf->cond, &inf->lock, &ts) == ETIMEDOUT)
+			break;
+	}
+	pthread_mutex_unlock(&inf->lock);
+	return atomic_load(&inf->stop);
+}
+
+static void note_rv(k8s_informer *inf, const cJSON *obj)
+{
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+	const cJSON *rv = cJSON_GetObjectItemCaseSensitive(meta, "resourceVersion");
+
+	if (cJSON_IsString(rv) && rv->valuestring[0])
+		util_strlcpy(inf->rv, rv->valuestring, sizeof(inf->rv));
+}
+
+static int list_item(void *arg, const cJSON *item)
+{
+	k8s_informer *inf = arg;
+
+	if (inf->cb.on_add)
+		inf->cb.on_add(inf->ctx, item);
+	return atomic_load(&inf->stop) ? 1 : 0;
+}
+
+static void list_restart(void *arg)
+{
+	k8s_informer *inf = arg;
+
+	if (inf->cb.on_list_begin)
+		inf->cb.on_list_begin(inf->ctx);
+}
+
+static int do_list(k8s_informer *inf, k8s_err *err)
+{
+	k8s_list_opts lo = {0};
+	int r;
+
+	lo.label_selector = inf->label_selector;
+	lo.field_selector = inf->field_selector;
+	lo.limit = inf->page_limit;
+	lo.on_restart = list_restart;
+	lo.cancel = &inf->stop;
+	if (inf->cb.on_list_begin)
+		inf->cb.on_list_begin(inf->ctx);
+	r = k8s_list(inf->client, inf->path, &lo, list_item, inf, inf->rv, sizeof(inf->rv), err);
+	if (r)
+		return r;
+	atomic_fetch_add(&inf->lists, 1);
+	if (inf->cb.on_sync)
+		inf->cb.on_sync(inf->ctx, inf->listed_once);
+	inf->listed_once = 1;
+	inf->need_list = 0;
+	return 0;
+}
+
+/* One event line; non-zero stops the stream (410 in-stream). */
+static int on_line(void *arg, const char *line, size_t len)
+{
+	k8s_informer *inf = arg;
+	char type[16];
+	cJSON *obj;
+	int code;
+
+	if (!len)
+		return 0;
+	if (k8s_watch_parse_event(line, len, type, sizeof(type), &obj, &code))
+		return 0; /* not an event: ignore */
+	atomic_fetch_add(&inf->events, 1);
+	if (!strcmp(type, "ERROR")) {
+		cJSON_Delete(obj);
+		if (code == 410) {
+			inf->need_list = 1;
+			return 1;
+		}
+		return 2;
+	}
+	note_rv(inf, obj);
+	if (!strcmp(type, "ADDED") && inf->cb.on_add)
+		inf->cb.on_add(inf->ctx, obj);
+	else if (!strcmp(type, "MODIFIED") && inf->cb.on_update)
+		inf->cb.on_update(inf->ctx, obj);
+	else if (!strcmp(type, "DELETED") && inf->cb.on_delete)
+		inf->cb.on_delete(inf->ctx, obj);
+	cJSON_Delete(obj);
+	return atomic_load(&inf->stop) ? 3 : 0;
+}
+
+static int on_data(void *arg, const char *data, size_t n)
+{
+	k8s_informer *inf = arg;
+
+	return k8s_lines_feed(&inf->lines, data, n, on_line, inf);
+}
+
+static int do_watch(k8s_informer *inf, k8s_err *err)
+{
+	strbuf q;
+	int timeout = inf->tmin + (inf->tmax > inf->tmin ? rand_r(&inf->seed) % (inf->tmax - inf->tmin + 1)
+							   : 0);
+	int r;
+
+	sb_init(&q, 256);
+	sb_addf(&q, "%s%cwatch=1&allowWatchBookmarks=true&timeoutSeconds=%d", inf->path,
+		strchr(inf->path, '?') ? '&' : '?', timeout);
+	if (inf->rv[0])
+		sb_addf(&q, "&resourceVersion=%s", inf->rv);
+	if (inf->label_selector) {
+		char *e = k8s_query_escape(inf->label_selector);
+		sb_addf(&q, "&labelSelector=%s", e);
+		free(e);
+	}
+	if (inf->field_selector) {
+		char *e = k8s_query_escape(inf->field_selector);
+		sb_addf(&q, "&fieldSelector=%s", e);
+		free(e);
+	}
+	atomic_fetch_add(&inf->watches, 1);
+	k8s_lines_init(&inf->lines, 0);
+	r = k8s_stream(inf->client, q.buf, timeout + 60, on_data, inf, &inf->stop, err);
+	k8s_lines_release(&inf->lines);
+	sb_release(&q);
+	if (r < 0 && err->http == 410)
+		inf->need_list = 1;
+	if (r == 1 && !inf->need_list && !atomic_load(&inf->stop)) {
+		k8s_err_set(err, 0, "watch %s: the server sent an error event", inf->path);
+		return -1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+static void *informer_main(void *arg)
+{
+	k8s_informer *inf = arg;
+	int attempt = 0;
+
+	inf->need_list = 1;
+	while (!atomic_load(&inf->stop)) {
+		k8s_err err;
+		int r;
+
+		int listing = inf->need_list;
+		int64_t started = util_mono_ms();
+
+		k8s_err_clear(&err);
+		r = listing ? do_list(inf, &err) : do_watch(inf, &err);
+		if (atomic_load(&inf->stop))
+			break;
+		if (r == 0) {
+			attempt = 0;
+			/* a server that ends every watch at once must not make us spin */
+			if (!listing && !inf->need_list && util_mono_ms() - started < 1000 &&
+			    inf_sleep(inf, 1000))
+				break;
+			continue;
+		}
+		if (r > 0)
+			break;
+		atomic_fetch_add(&inf->errors, 1);
+		if (inf->cb.on_error)
+			inf->cb.on_error(inf->ctx, &err);
+		if (err.http == 410) {
+			inf->need_list = 1;
+			continue; /* relist right away */
+		}
+		if (inf_sleep(inf, k8s_backoff_ms(attempt, 800, 30000, &inf->seed)))
+			break;
+		if (attempt < 16)
+			attempt++;
+	}
+	return NULL;
+}
+
+k8s_informer *k8s_informer_start(k8s_client *client, const char *path,
+				 const k8s_informer_opts *opts, const k8s_informer_cb *cb,
+				 void *ctx)
+{
+	k8s_informer *inf = xcalloc(1, sizeof(*inf));
+	pthread_condattr_t ca;
+
+	inf->client = client;
+	inf->path = xstrdup(path);
+	if (opts && opts->label_selector && opts->label_selector[0])
+		inf->label_selector = xstrdup(opts->label_selector);
+	if (opts && opts->field_selector && opts->field_selector[0])
+		inf->field_selector = xstrdup(opts->field_selector);
+	inf->page_limit = opts && opts->page_limit > 0 ? opts->page_limit : 500;
+	inf->tmin = opts && opts->timeout_min_s > 0 ? opts->timeout_min_s : 300;
+	inf->tmax = opts && opts->timeout_max_s >= inf->tmin ? opts->timeout_max_s
+			: opts && opts->timeout_min_s > 0 ? inf->tmin
+							  : 600;
+	inf->cb = *cb;
+	inf->ctx = ctx;
+	inf->seed = (unsigned)util_mono_ms() ^ (unsigned)(uintptr_t)inf;
+	atomic_init(&inf->stop, 0);
+	pthread_mutex_init(&inf->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&inf->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&inf->thread, NULL, informer_main, inf)) {
+		pthread_mutex_destroy(&inf->lock);
+		pthread_cond_destroy(&inf->cond);
+		free(inf->path);
+		free(inf->label_selector);
+		free(inf->field_selector);
+		free(inf);
+		return NULL;
+	}
+	return inf;
+}
+
+void k8s_informer_stop(k8s_informer *inf)
+{
+	if (!inf)
+		return;
+	pthread_mutex_lock(&inf->lock);
+	atomic_store(&inf->stop, 1);
+	pthread_cond_broadcast(&inf->cond);
+	pthread_mutex_unlock(&inf->lock);
+	pthread_join(inf->thread, NULL);
+	pthread_mutex_destroy(&inf->lock);
+	pthread_cond_destroy(&inf->cond);
+	free(inf->path);
+	free(inf->label_selector);
+	free(inf->field_selector);
+	free(inf);
+}
+
+void k8s_informer_stats_get(k8s_informer *inf, k8s_informer_stats *out)
+{
+	out->lists = atomic_load(&inf->lists);
+	out->watches = atomic_load(&inf->watches);
+	out->errors = atomic_load(&inf->errors);
+	out->events = atomic_load(&inf->events);
+}

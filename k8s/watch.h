@@ -1,0 +1,69 @@
+/* k8s/watch.h — informers: list, then watch from the list's resourceVersion,
+ * forever, on a thread of their own.
+ *
+ * The loop (client-go's reflector): paged list -> on_list_begin, on_add for each
+ * item, on_sync(relisted) -> watch with allowWatchBookmarks=true and a jittered
+ * timeoutSeconds (300..600) from the last resourceVersion; BOOKMARKs move the rv;
+ * a clean end starts a new watch from the last rv; 410 Gone/Expired (HTTP or an
+ * ERROR event) starts a fresh list; other errors back off 0.8 s doubling to 30 s
+ * with jitter. k8s_informer_stop() interrupts a request or a backoff promptly.
+ *
+ * Callbacks run on the informer's thread, one at a time; the cJSON object is
+ * borrowed and freed after the call — copy (project) what you need. */
+#ifndef K8S_WATCH_H
+#define K8S_WATCH_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "k8s/client.h"
+
+typedef struct k8s_informer_cb {
+	void (*on_add)(void *ctx, const cJSON *obj);
+	void (*on_update)(void *ctx, const cJSON *obj);
+	void (*on_delete)(void *ctx, const cJSON *obj);
+	/* A (re)list is about to deliver the complete set through on_add. Optional. */
+	void (*on_list_begin)(void *ctx);
+	/* The list is complete: anything not delivered since on_list_begin is gone.
+	 * relisted is 0 the first time, 1 when a later list replaced the contents. */
+	void (*on_sync)(void *ctx, int relisted);
+	/* A failed list or watch (message redacted); the informer retries. Optional. */
+	void (*on_error)(void *ctx, const k8s_err *err);
+} k8s_informer_cb;
+
+typedef struct k8s_informer k8s_informer;
+
+typedef struct k8s_informer_opts {
+	const char *label_selector; /* or NULL */
+	const char *field_selector; /* or NULL */
+	int page_limit;             /* 0: 500 */
+	int timeout_min_s;          /* watch timeoutSeconds range; 0: 300..600 */
+	int timeout_max_s;
+} k8s_informer_opts;
+
+/* Starts the thread. path is a collection ("/api/v1/namespaces" or
+ * "/apis/apps/v1/namespaces/x/deployments"). client, path and cb must outlive the
+ * informer (path and the strings in opts are copied). NULL if the thread cannot start. */
+k8s_informer *k8s_informer_start(k8s_client *client, const char *path,
+				 const k8s_informer_opts *opts, const k8s_informer_cb *cb,
+				 void *ctx);
+/* Asks the thread to stop, waits for it, frees the informer. No callback runs after. */
+void k8s_informer_stop(k8s_informer *inf);
+
+/* Counters for status lines and tests (read from any thread). */
+typedef struct k8s_informer_stats {
+	unsigned lists;    /* completed lists */
+	unsigned watches;  /* watch requests started */
+	unsigned errors;
+	unsigned events;
+} k8s_informer_stats;
+void k8s_informer_stats_get(k8s_informer *inf, k8s_informer_stats *out);
+
+/* One watch event line: the type ("ADDED", "MODIFIED", "DELETED", "BOOKMARK",
+ * "ERROR") into type, the object through *obj (caller frees), and for ERROR the
+ * Status code in *code. Returns 0, or -1 if the line is not an event. Exposed for tests. */
+int k8s_watch_parse_event(const char *line, size_t len, char *type, size_t typesz, cJSON **obj,
+			  int *code);
+
+#endif
