@@ -106,6 +106,8 @@ static char *resolve_path(const char *dir, const char *p)
 		return xstrdup(p);
 	if (p[0] == '~' && p[1] == '/' && (home = getenv("HOME")))
 		return xasprintf("%s/%s", home, p + 2);
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
 	return xasprintf("%s/%s", dir, p);
 }
 
