@@ -41,6 +41,7 @@ static unsigned synthetic(int64_t local, int week)
 static char *synthetic_hours(void)
 {
 	strbuf sb;
+	char *s;
 	int i;
 
 	sb_init(&sb, 4096);
@@ -48,7 +49,9 @@ static char *synthetic_hours(void)
 		int64_t local = START + (int64_t)i * 3600 + BRT * 60;
 		sb_addf(&sb, "%s%u", i ? "," : "", synthetic(local, i / HYPNUS_WEEK_HOURS));
 	}
-	return sb_detach(&sb, NULL);
+	s = sb_detach(&sb, NULL);
+	sb_release(&sb); /* detach leaves a fresh buffer behind */
+	return s;
 }
 
 static void load(hypnus_usage *u, const char *offset)
