@@ -8,14 +8,14 @@
 #include "util/util.h"
 
 static const char *const state_names[HEALTH_COUNT] = {
-	[HEALTH_AVAILABLE] = "available", [HEALTH_SLEEPING] = "sleeping", [HEALTH_WAKING] = "waking",
-	[HEALTH_DEGRADED] = "degraded",   [HEALTH_DOWN] = "down",         [HEALTH_BLOCKED] = "blocked",
-	[HEALTH_UNKNOWN] = "unknown",
+    [HEALTH_AVAILABLE] = "available", [HEALTH_SLEEPING] = "sleeping", [HEALTH_WAKING] = "waking",
+    [HEALTH_DEGRADED] = "degraded",   [HEALTH_DOWN] = "down",	      [HEALTH_BLOCKED] = "blocked",
+    [HEALTH_UNKNOWN] = "unknown",
 };
 
 static const int severity[HEALTH_COUNT] = {
-	[HEALTH_AVAILABLE] = 0, [HEALTH_SLEEPING] = 1, [HEALTH_WAKING] = 2, [HEALTH_DEGRADED] = 3,
-	[HEALTH_UNKNOWN] = 4,   [HEALTH_BLOCKED] = 5,  [HEALTH_DOWN] = 6,
+    [HEALTH_AVAILABLE] = 0, [HEALTH_SLEEPING] = 1, [HEALTH_WAKING] = 2, [HEALTH_DEGRADED] = 3,
+    [HEALTH_UNKNOWN] = 4,   [HEALTH_BLOCKED] = 5,  [HEALTH_DOWN] = 6,
 };
 
 const char *health_name(health_state s)
@@ -56,7 +56,8 @@ static void set(health_result *out, health_state s, const strbuf *sb)
 static void fmt_time(const health_opts *o, int64_t t, char *buf, size_t size)
 {
 	struct tm tm, tn;
-	time_t tt = (time_t)(t + o->tz_offset_min * 60), tnow = (time_t)(o->now + o->tz_offset_min * 60);
+	time_t tt = (time_t)(t + o->tz_offset_min * 60),
+	       tnow = (time_t)(o->now + o->tz_offset_min * 60);
 
 	gmtime_r(&tt, &tm);
 	gmtime_r(&tnow, &tn);
@@ -97,7 +98,8 @@ static const char *contract_word(const char *s)
 }
 
 /* Blocked by the catalogue or by the LicenseServer; 1 with the cause in sb. */
-static int check_blocked(const model_env *e, const model_contract *c, const health_opts *o, strbuf *sb)
+static int check_blocked(const model_env *e, const model_contract *c, const health_opts *o,
+			 strbuf *sb)
 {
 	char date[32];
 	size_t i;
@@ -129,7 +131,8 @@ static int check_blocked(const model_env *e, const model_contract *c, const heal
 		if (w) {
 			sb_addf(sb, "licence blocked: LicenseServer reports %s", w);
 			if (b->restarts > 0)
-				sb_addf(sb, " (%d restart%s)", (int)b->restarts, b->restarts == 1 ? "" : "s");
+				sb_addf(sb, " (%d restart%s)", (int)b->restarts,
+					b->restarts == 1 ? "" : "s");
 			return 1;
 		}
 	}
@@ -156,7 +159,7 @@ static void describe_down(const model_base *b, strbuf *sb)
 /* Down: the first failing base component along the chain; 1 with the cause in sb. */
 static int check_down(const model_env *e, const rules *r, strbuf *sb)
 {
-	unsigned char failing[RULES_MAX] = { 0 }, any[RULES_MAX] = { 0 };
+	unsigned char failing[RULES_MAX] = {0}, any[RULES_MAX] = {0};
 	const model_base *root = NULL;
 	size_t nb = e->n_base < MODEL_MAX_BASE ? e->n_base : MODEL_MAX_BASE;
 	size_t np = e->n_public < MODEL_MAX_PUBLIC ? e->n_public : MODEL_MAX_PUBLIC;
@@ -169,13 +172,15 @@ static int check_down(const model_env *e, const rules *r, strbuf *sb)
 			if (k >= 0)
 				failing[k] = any[k] = 1;
 			else if (!root)
-				root = &e->base[i]; /* outside the rules: used only if nothing in them fails */
+				root = &e->base[i]; /* outside the rules: used only if nothing in
+						       them fails */
 		}
 	}
 	ri = rules_first_failing(r, failing);
 	if (ri >= 0) {
 		for (i = 0; i < nb; i++)
-			if (!strcmp(e->base[i].component, r->comp[ri].name) && base_failing(&e->base[i]))
+			if (!strcmp(e->base[i].component, r->comp[ri].name) &&
+			    base_failing(&e->base[i]))
 				break;
 		root = &e->base[i];
 	}
@@ -203,7 +208,8 @@ static int check_down(const model_env *e, const rules *r, strbuf *sb)
 	for (i = 0; i < nb; i++) {
 		const model_base *b = &e->base[i];
 		int k = rules_find(r, b->component);
-		if (b == root || !base_failing(b) || (k >= 0 && (k == ri || rules_needs(r, (size_t)k, (size_t)ri))))
+		if (b == root || !base_failing(b) ||
+		    (k >= 0 && (k == ri || rules_needs(r, (size_t)k, (size_t)ri))))
 			continue;
 		sb_adds(sb, also ? ", " : "; also ");
 		describe_down(b, sb);
@@ -223,11 +229,11 @@ static void count_public(const model_env *e, size_t *n, size_t *ready)
 			(*ready)++;
 }
 
-void health_env(const model_env *e, const model_contract *contract, const rules *r, const health_opts *opts,
-		health_result *out)
+void health_env(const model_env *e, const model_contract *contract, const rules *r,
+		const health_opts *opts, health_result *out)
 {
 	rules defaults;
-	health_opts o = { 0, 0 };
+	health_opts o = {0, 0};
 	strbuf sb;
 	char when[32];
 	size_t i, np, nready;
@@ -288,13 +294,14 @@ void health_env(const model_env *e, const model_contract *contract, const rules 
 	}
 	if (nready < np) {
 		size_t listed = 0;
-		sb_addf(&sb, "%zu of %zu public service%s not ready: ", np - nready, np, np == 1 ? "" : "s");
+		sb_addf(&sb, "%zu of %zu public service%s not ready: ", np - nready, np,
+			np == 1 ? "" : "s");
 		for (i = 0; i < np; i++) {
 			const model_public *p = &e->pub[i];
 			if (!pub_failing(p))
 				continue;
-			sb_addf(&sb, "%s%s %d/%d", listed++ ? ", " : "", p->role[0] ? p->role : "?", p->ready,
-				p->desired);
+			sb_addf(&sb, "%s%s %d/%d", listed++ ? ", " : "", p->role[0] ? p->role : "?",
+				p->ready, p->desired);
 		}
 		set(out, HEALTH_DEGRADED, &sb);
 		goto out;
@@ -338,7 +345,8 @@ void health_tenant(const health_result *prod, const health_result *dev, health_r
 		return;
 	}
 	d = HEALTH_AVAILABLE;
-	if (dev && (dev->state == HEALTH_DOWN || dev->state == HEALTH_BLOCKED || dev->state == HEALTH_DEGRADED))
+	if (dev && (dev->state == HEALTH_DOWN || dev->state == HEALTH_BLOCKED ||
+		    dev->state == HEALTH_DEGRADED))
 		d = HEALTH_DEGRADED;
 	if (health_severity(d) > health_severity(prod->state))
 		prefixed(out, d, "dev", dev);

@@ -29,7 +29,7 @@ typedef enum health_state {
 } health_state;
 
 #define HEALTH_CAUSE_SIZE 256
-#define HEALTH_LICENSE_COMPONENT "license"   /* the base component that checks the contract */
+#define HEALTH_LICENSE_COMPONENT "license" /* the base component that checks the contract */
 
 typedef struct health_result {
 	health_state state;
@@ -37,8 +37,8 @@ typedef struct health_result {
 } health_result;
 
 typedef struct health_opts {
-	int64_t now;            /* unix seconds: contract expiry and dates in causes */
-	int tz_offset_min;      /* times in causes are shown at this offset from UTC */
+	int64_t now;	   /* unix seconds: contract expiry and dates in causes */
+	int tz_offset_min; /* times in causes are shown at this offset from UTC */
 } health_opts;
 
 /* "available", "sleeping", "waking", "degraded", "down", "blocked", "unknown". */
@@ -53,8 +53,8 @@ int health_cmp_worst_first(health_state a, health_state b);
 /* Health of one environment. contract may be NULL (or not known): no
  * catalogue check then. r may be NULL: the default rules. opts may be NULL:
  * now = wall clock, times in UTC. */
-void health_env(const model_env *e, const model_contract *contract, const rules *r, const health_opts *opts,
-		health_result *out);
+void health_env(const model_env *e, const model_contract *contract, const rules *r,
+		const health_opts *opts, health_result *out);
 
 /* A tenant's health from its environments' (either may be NULL): unknown if
  * either is unknown; otherwise prod counts fully and a problem only in dev

@@ -10,13 +10,13 @@
 #define WEEK_S (7 * DAY_S)
 
 static const char *const state_names[] = {
-	[MODEL_HYPNUS_UNKNOWN] = "unknown",
-	[MODEL_HYPNUS_ACTIVE] = "active",
-	[MODEL_HYPNUS_SLEEPING] = "sleeping",
-	[MODEL_HYPNUS_WAKING] = "waking",
+    [MODEL_HYPNUS_UNKNOWN] = "unknown",
+    [MODEL_HYPNUS_ACTIVE] = "active",
+    [MODEL_HYPNUS_SLEEPING] = "sleeping",
+    [MODEL_HYPNUS_WAKING] = "waking",
 };
 
-static const char *const wday_names[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+static const char *const wday_names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
 const char *hypnus_state_name(model_hypnus_state s)
 {
@@ -38,7 +38,8 @@ const char *hypnus_weekday_name(int wday)
 	return wday >= 0 && wday < 7 ? wday_names[wday] : "?";
 }
 
-static int seterr(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int seterr(char *err, size_t errsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int seterr(char *err, size_t errsz, const char *fmt, ...)
 {
 	va_list ap;
@@ -83,8 +84,8 @@ static int parse_count(const char *s, size_t len, uint32_t *out)
 	return 0;
 }
 
-int hypnus_usage_parse(hypnus_usage *u, const char *start, const char *offset, const char *tz, const char *hours,
-		       char *err, size_t errsz)
+int hypnus_usage_parse(hypnus_usage *u, const char *start, const char *offset, const char *tz,
+		       const char *hours, char *err, size_t errsz)
 {
 	const char *p, *b;
 	char buf[64];
@@ -109,9 +110,11 @@ int hypnus_usage_parse(hypnus_usage *u, const char *start, const char *offset, c
 		while (isspace((unsigned char)*end))
 			end++;
 		if (end == offset || *end || errno)
-			return seterr(err, errsz, "utc-offset-minutes: not a number: \"%.40s\"", offset);
+			return seterr(err, errsz, "utc-offset-minutes: not a number: \"%.40s\"",
+				      offset);
 		if (v < -840 || v > 840)
-			return seterr(err, errsz, "utc-offset-minutes: %ld is outside -840..840", v);
+			return seterr(err, errsz, "utc-offset-minutes: %ld is outside -840..840",
+				      v);
 		u->utc_offset_min = (int)v;
 	}
 	if (tz)
@@ -127,7 +130,8 @@ int hypnus_usage_parse(hypnus_usage *u, const char *start, const char *offset, c
 			count += b[i] == ',';
 	}
 	if (count != HYPNUS_HOURS)
-		return seterr(err, errsz, "hours: expected %d values, got %zu", HYPNUS_HOURS, count);
+		return seterr(err, errsz, "hours: expected %d values, got %zu", HYPNUS_HOURS,
+			      count);
 	p = b;
 	for (i = 0; i < HYPNUS_HOURS; i++) {
 		const char *comma = memchr(p, ',', (size_t)(b + n - p));
@@ -135,8 +139,8 @@ int hypnus_usage_parse(hypnus_usage *u, const char *start, const char *offset, c
 		size_t vn, len = comma ? (size_t)(comma - p) : (size_t)(b + n - p);
 		trim(p, len, &vb, &vn);
 		if (parse_count(vb, vn, &u->hours[i]) < 0)
-			return seterr(err, errsz, "hours: value %zu is not a number: \"%.*s\"", i + 1,
-				      (int)(vn > 20 ? 20 : vn), vb);
+			return seterr(err, errsz, "hours: value %zu is not a number: \"%.*s\"",
+				      i + 1, (int)(vn > 20 ? 20 : vn), vb);
 		p += len + 1;
 	}
 	return 0;
@@ -155,8 +159,8 @@ static void local_cell(int64_t local, int *wday, int *hour)
 
 void hypnus_matrix_build(const hypnus_usage *u, unsigned threshold, hypnus_matrix *m)
 {
-	double sum[7][24] = { { 0 } };
-	unsigned n[7][24] = { { 0 } }, active[7][24] = { { 0 } };
+	double sum[7][24] = {{0}};
+	unsigned n[7][24] = {{0}}, active[7][24] = {{0}};
 	int d, h;
 	size_t i;
 
@@ -194,7 +198,7 @@ size_t hypnus_windows(const hypnus_matrix *m, double min_prob, hypnus_window *ou
 	}
 	if (first < 0) {
 		if (max)
-			out[0] = (hypnus_window){ 0, 0, HYPNUS_WEEK_HOURS };
+			out[0] = (hypnus_window){0, 0, HYPNUS_WEEK_HOURS};
 		return 1;
 	}
 	/* Walk a whole week starting at an idle hour, so no run is cut in two. */
@@ -203,13 +207,14 @@ size_t hypnus_windows(const hypnus_matrix *m, double min_prob, hypnus_window *ou
 		if (!act[idx])
 			continue;
 		if (k == 0 || !act[(idx + HYPNUS_WEEK_HOURS - 1) % HYPNUS_WEEK_HOURS])
-			runs[nruns++] = (hypnus_window){ idx / 24, idx % 24, 0 };
+			runs[nruns++] = (hypnus_window){idx / 24, idx % 24, 0};
 		runs[nruns - 1].hours++;
 	}
 	/* Week order by start (insertion sort: at most 84). */
 	for (i = 1; i < nruns; i++) {
 		hypnus_window w = runs[i];
-		for (j = i; j > 0 && runs[j - 1].wday * 24 + runs[j - 1].hour > w.wday * 24 + w.hour; j--)
+		for (j = i;
+		     j > 0 && runs[j - 1].wday * 24 + runs[j - 1].hour > w.wday * 24 + w.hour; j--)
 			runs[j] = runs[j - 1];
 		runs[j] = w;
 	}
@@ -218,8 +223,8 @@ size_t hypnus_windows(const hypnus_matrix *m, double min_prob, hypnus_window *ou
 	return nruns;
 }
 
-size_t hypnus_forecast(const hypnus_window *w, size_t n, int utc_offset_min, int cold_start_s, int64_t now,
-		       hypnus_wake *out, size_t max)
+size_t hypnus_forecast(const hypnus_window *w, size_t n, int utc_offset_min, int cold_start_s,
+		       int64_t now, hypnus_wake *out, size_t max)
 {
 	hypnus_wake c[3 * HYPNUS_MAX_WINDOWS];
 	int64_t off = (int64_t)utc_offset_min * 60, lnow = now + off, days, week0;
@@ -237,7 +242,8 @@ size_t hypnus_forecast(const hypnus_window *w, size_t n, int utc_offset_min, int
 	for (k = 0; k < 3; k++) {
 		for (i = 0; i < n; i++) {
 			hypnus_wake x;
-			x.start_local = week0 + (int64_t)k * WEEK_S + (int64_t)(w[i].wday * 24 + w[i].hour) * 3600;
+			x.start_local = week0 + (int64_t)k * WEEK_S +
+					(int64_t)(w[i].wday * 24 + w[i].hour) * 3600;
 			x.wake_local = x.start_local - cold_start_s;
 			x.end_local = x.start_local + (int64_t)w[i].hours * 3600;
 			x.start_utc = x.start_local - off;
@@ -257,8 +263,8 @@ size_t hypnus_forecast(const hypnus_window *w, size_t n, int utc_offset_min, int
 	return nc;
 }
 
-int hypnus_next_wake(const hypnus_window *w, size_t n, int utc_offset_min, int cold_start_s, int64_t now,
-		     hypnus_wake *out)
+int hypnus_next_wake(const hypnus_window *w, size_t n, int utc_offset_min, int cold_start_s,
+		     int64_t now, hypnus_wake *out)
 {
 	hypnus_wake first;
 

@@ -18,13 +18,13 @@
 
 #include "core/model.h"
 
-#define HYPNUS_HOURS 672                  /* 4 weeks */
+#define HYPNUS_HOURS 672 /* 4 weeks */
 #define HYPNUS_WEEKS 4
 #define HYPNUS_WEEK_HOURS 168
-#define HYPNUS_ACTIVE_THRESHOLD 2         /* an hour with more requests than this is active */
-#define HYPNUS_MIN_PROB 0.5               /* a forecast window: active in at least half the weeks */
-#define HYPNUS_DEFAULT_COLD_START_S 90    /* when the tenant has no measured cold start */
-#define HYPNUS_MAX_WINDOWS 84             /* at most every other hour of a week */
+#define HYPNUS_ACTIVE_THRESHOLD 2      /* an hour with more requests than this is active */
+#define HYPNUS_MIN_PROB 0.5	       /* a forecast window: active in at least half the weeks */
+#define HYPNUS_DEFAULT_COLD_START_S 90 /* when the tenant has no measured cold start */
+#define HYPNUS_MAX_WINDOWS 84	       /* at most every other hour of a week */
 #define HYPNUS_USAGE_CONFIGMAP "hypnus-usage"
 
 /* "active", "sleeping", "waking" (annotation hypnus-state); "unknown" otherwise. */
@@ -35,24 +35,24 @@ model_hypnus_state hypnus_state_parse(const char *s);
 const char *hypnus_weekday_name(int wday);
 
 typedef struct hypnus_usage {
-	int64_t start;                  /* unix seconds of the first hour */
-	int utc_offset_min;             /* local = UTC + this */
-	char timezone[48];              /* informative, may be "" */
-	uint32_t hours[HYPNUS_HOURS];   /* requests per hour, oldest first */
+	int64_t start;		      /* unix seconds of the first hour */
+	int utc_offset_min;	      /* local = UTC + this */
+	char timezone[48];	      /* informative, may be "" */
+	uint32_t hours[HYPNUS_HOURS]; /* requests per hour, oldest first */
 } hypnus_usage;
 
 /* Parses the ConfigMap's data strings into u. offset and tz may be NULL
  * (0 and ""). Returns 0, or -1 with a sentence in err, e.g.
  * "hours: expected 672 values, got 671", "hours: value 17 is not a number: \"x\"",
  * "start: not an RFC 3339 time: \"yesterday\"", "start: not on the hour". */
-int hypnus_usage_parse(hypnus_usage *u, const char *start, const char *offset, const char *tz, const char *hours,
-		       char *err, size_t errsz);
+int hypnus_usage_parse(hypnus_usage *u, const char *start, const char *offset, const char *tz,
+		       const char *hours, char *err, size_t errsz);
 
 /* The week at a glance: local weekday x local hour. */
 typedef struct hypnus_matrix {
-	double mean[7][24];   /* mean requests per hour */
-	double prob[7][24];   /* share of the weeks with more than `threshold` requests, 0..1 */
-	uint32_t max;         /* largest single hour in the history (for a heat map's scale) */
+	double mean[7][24]; /* mean requests per hour */
+	double prob[7][24]; /* share of the weeks with more than `threshold` requests, 0..1 */
+	uint32_t max;	    /* largest single hour in the history (for a heat map's scale) */
 } hypnus_matrix;
 
 /* Builds m from u. threshold: an hour with more requests than this is active
@@ -63,9 +63,9 @@ void hypnus_matrix_build(const hypnus_usage *u, unsigned threshold, hypnus_matri
 /* A run of contiguous local weekday-hours with prob >= min_prob; may wrap
  * past Saturday midnight into Sunday. */
 typedef struct hypnus_window {
-	int wday;             /* local weekday of the first hour */
-	int hour;             /* local hour of the first hour */
-	int hours;            /* length, 1..168 */
+	int wday;  /* local weekday of the first hour */
+	int hour;  /* local hour of the first hour */
+	int hours; /* length, 1..168 */
 } hypnus_window;
 
 /* Fills out[0..max) with the windows in week order (Sunday 00:00 first, a
@@ -78,20 +78,20 @@ size_t hypnus_windows(const hypnus_matrix *m, double min_prob, hypnus_window *ou
  * the same instants as local wall-clock seconds (utc + offset; format them
  * with gmtime_r). */
 typedef struct hypnus_wake {
-	int64_t wake_utc;     /* when to start waking: start - cold start */
-	int64_t start_utc;    /* first predicted busy hour */
-	int64_t end_utc;      /* end of the window */
+	int64_t wake_utc;  /* when to start waking: start - cold start */
+	int64_t start_utc; /* first predicted busy hour */
+	int64_t end_utc;   /* end of the window */
 	int64_t wake_local, start_local, end_local;
-	int window;           /* index into the windows array */
+	int window; /* index into the windows array */
 } hypnus_wake;
 
 /* The predicted wakes with now <= wake_utc < now + 7 days, in time order,
  * into out[0..max); returns how many there are (may exceed max).
  * cold_start_s <= 0 means HYPNUS_DEFAULT_COLD_START_S. */
-size_t hypnus_forecast(const hypnus_window *w, size_t n, int utc_offset_min, int cold_start_s, int64_t now,
-		       hypnus_wake *out, size_t max);
+size_t hypnus_forecast(const hypnus_window *w, size_t n, int utc_offset_min, int cold_start_s,
+		       int64_t now, hypnus_wake *out, size_t max);
 /* The first predicted wake at or after now; 0, or -1 if there is none. */
-int hypnus_next_wake(const hypnus_window *w, size_t n, int utc_offset_min, int cold_start_s, int64_t now,
-		     hypnus_wake *out);
+int hypnus_next_wake(const hypnus_window *w, size_t n, int utc_offset_min, int cold_start_s,
+		     int64_t now, hypnus_wake *out);
 
 #endif

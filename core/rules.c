@@ -5,13 +5,12 @@
 #include "core/rules.h"
 #include "util/util.h"
 
-static const char default_text[] =
-	"# component: components it needs\n"
-	"license:\n"
-	"lockserver: license\n"
-	"dbaccess: lockserver\n"
-	"appserver: dbaccess\n"
-	"hypnus: appserver\n";
+static const char default_text[] = "# component: components it needs\n"
+				   "license:\n"
+				   "lockserver: license\n"
+				   "dbaccess: lockserver\n"
+				   "appserver: dbaccess\n"
+				   "hypnus: appserver\n";
 
 const char *rules_default_text(void)
 {
@@ -24,7 +23,8 @@ void rules_default(rules *r)
 		die("default predecessor rules do not parse");
 }
 
-static int seterr(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int seterr(char *err, size_t errsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int seterr(char *err, size_t errsz, const char *fmt, ...)
 {
 	va_list ap;
@@ -58,8 +58,8 @@ static int intern(rules *r, const char *name, size_t len, int line, char *err, s
 	char buf[RULES_NAME_SIZE];
 
 	if (len >= RULES_NAME_SIZE)
-		return seterr(err, errsz, "line %d: name \"%.*s\" is longer than %d characters", line,
-			      (int)len, name, RULES_NAME_SIZE - 1);
+		return seterr(err, errsz, "line %d: name \"%.*s\" is longer than %d characters",
+			      line, (int)len, name, RULES_NAME_SIZE - 1);
 	memcpy(buf, name, len);
 	buf[len] = '\0';
 	int i = rules_find(r, buf);
@@ -72,7 +72,8 @@ static int intern(rules *r, const char *name, size_t len, int line, char *err, s
 	return (int)r->n++;
 }
 
-/* Reads one name at *p (after blanks or commas); its length, 0 at end of line, -1 on a bad character. */
+/* Reads one name at *p (after blanks or commas); its length, 0 at end of line, -1 on a bad
+ * character. */
 static int next_name(const char **p, const char *end, const char **name, size_t *len)
 {
 	const char *s = *p;
@@ -92,8 +93,8 @@ static int next_name(const char **p, const char *end, const char **name, size_t 
 }
 
 /* DFS for a cycle; on finding one, writes "a -> b -> a" into err. */
-static int find_cycle(const rules *r, size_t v, unsigned char *color, unsigned char *stack, size_t depth,
-		      char *err, size_t errsz)
+static int find_cycle(const rules *r, size_t v, unsigned char *color, unsigned char *stack,
+		      size_t depth, char *err, size_t errsz)
 {
 	size_t k;
 
@@ -125,7 +126,7 @@ static int find_cycle(const rules *r, size_t v, unsigned char *color, unsigned c
 /* Kahn's algorithm, always taking the earliest-mentioned ready component. */
 static void topo_order(rules *r)
 {
-	unsigned char done[RULES_MAX] = { 0 };
+	unsigned char done[RULES_MAX] = {0};
 	size_t placed = 0, i, k;
 
 	while (placed < r->n) {
@@ -147,8 +148,8 @@ static void topo_order(rules *r)
 
 int rules_parse(rules *r, const char *text, char *err, size_t errsz)
 {
-	unsigned char first_line[RULES_MAX] = { 0 };
-	unsigned char color[RULES_MAX] = { 0 };
+	unsigned char first_line[RULES_MAX] = {0};
+	unsigned char color[RULES_MAX] = {0};
 	unsigned char stack[RULES_MAX];
 	const char *p = text ? text : "";
 	int line = 0;
@@ -178,15 +179,18 @@ int rules_parse(rules *r, const char *text, char *err, size_t errsz)
 			while (rc > 0 && q < end && (*q == ' ' || *q == '\t'))
 				q++;
 			if (rc < 0 || q >= end || *q != ':')
-				return seterr(err, errsz, "line %d: expected \"component: needs...\", got \"%.*s\"",
-					      line, (int)(end - name), name);
+				return seterr(
+				    err, errsz,
+				    "line %d: expected \"component: needs...\", got \"%.*s\"", line,
+				    (int)(end - name), name);
 		}
 		q++;
 		c = intern(r, name, len, line, err, errsz);
 		if (c < 0)
 			return -1;
 		if (r->comp[c].has_rule)
-			return seterr(err, errsz, "line %d: duplicate rule for %s (first on line %d)", line,
+			return seterr(err, errsz,
+				      "line %d: duplicate rule for %s (first on line %d)", line,
 				      r->comp[c].name, first_line[c]);
 		r->comp[c].has_rule = 1;
 		first_line[c] = (unsigned char)(line > 255 ? 255 : line);
@@ -196,17 +200,19 @@ int rules_parse(rules *r, const char *text, char *err, size_t errsz)
 			if (rc == 0)
 				break;
 			if (rc < 0)
-				return seterr(err, errsz, "line %d: bad character '%c' in the needs of %s", line, *q,
-					      r->comp[c].name);
+				return seterr(err, errsz,
+					      "line %d: bad character '%c' in the needs of %s",
+					      line, *q, r->comp[c].name);
 			n = intern(r, name, len, line, err, errsz);
 			if (n < 0)
 				return -1;
 			for (i = 0; i < r->comp[c].n_needs; i++)
 				if (r->comp[c].needs[i] == n)
-					return seterr(err, errsz, "line %d: %s needs %s twice", line,
-						      r->comp[c].name, r->comp[n].name);
+					return seterr(err, errsz, "line %d: %s needs %s twice",
+						      line, r->comp[c].name, r->comp[n].name);
 			if (r->comp[c].n_needs >= RULES_MAX_NEEDS)
-				return seterr(err, errsz, "line %d: %s needs more than %d components", line,
+				return seterr(err, errsz,
+					      "line %d: %s needs more than %d components", line,
 					      r->comp[c].name, RULES_MAX_NEEDS);
 			r->comp[c].needs[r->comp[c].n_needs++] = (unsigned char)n;
 		}
@@ -244,7 +250,7 @@ size_t rules_format(const rules *r, char *buf, size_t size)
 
 int rules_needs(const rules *r, size_t a, size_t b)
 {
-	unsigned char seen[RULES_MAX] = { 0 };
+	unsigned char seen[RULES_MAX] = {0};
 	unsigned char todo[RULES_MAX];
 	size_t n = 0, k;
 

@@ -15,24 +15,24 @@
 
 #include <stddef.h>
 
-#define RULES_MAX 32          /* components in one table */
-#define RULES_NAME_SIZE 32    /* longest name + NUL */
-#define RULES_MAX_NEEDS 8     /* predecessors of one component */
+#define RULES_MAX 32	   /* components in one table */
+#define RULES_NAME_SIZE 32 /* longest name + NUL */
+#define RULES_MAX_NEEDS 8  /* predecessors of one component */
 #define RULES_CONFIGMAP "predecessor-rules"
 #define RULES_CONFIGMAP_NAMESPACE "smartops-system"
 #define RULES_CONFIGMAP_KEY "rules"
 
 typedef struct rules_comp {
 	char name[RULES_NAME_SIZE];
-	unsigned char has_rule;             /* 1: had its own line */
+	unsigned char has_rule; /* 1: had its own line */
 	unsigned char n_needs;
 	unsigned char needs[RULES_MAX_NEEDS]; /* indices into rules.comp */
 } rules_comp;
 
 typedef struct rules {
-	size_t n;                           /* components, in order of first mention */
+	size_t n; /* components, in order of first mention */
 	rules_comp comp[RULES_MAX];
-	unsigned char order[RULES_MAX];     /* topological: predecessors first; ties by mention */
+	unsigned char order[RULES_MAX]; /* topological: predecessors first; ties by mention */
 } rules;
 
 /* The default text (license, lockserver, dbaccess, appserver, hypnus). Static. */

@@ -6,7 +6,7 @@
 #include "core/tcode.h"
 #include "util/util.h"
 
-static const char *const env_names[] = { "prod", "dev" };
+static const char *const env_names[] = {"prod", "dev"};
 
 /* Checks the 6 characters at s, ignoring the T's case; stops at the first bad one. */
 static int tcode_shape(const char *s, size_t len)
@@ -40,8 +40,10 @@ int tcode_parse(const char *in, char out[TCODE_SIZE], char *err, size_t errsz)
 	len = (size_t)(e - b);
 	if (!tcode_shape(b, len)) {
 		if (err && errsz)
-			snprintf(err, errsz, "TCODE must be a T followed by 5 digits, e.g. T12345: got \"%.*s\"",
-				 (int)(len > 64 ? 64 : len), b);
+			snprintf(
+			    err, errsz,
+			    "TCODE must be a T followed by 5 digits, e.g. T12345: got \"%.*s\"",
+			    (int)(len > 64 ? 64 : len), b);
 		return -1;
 	}
 	out[0] = 'T';

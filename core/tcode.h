@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#define TCODE_SIZE 7          /* "T12345" plus NUL */
-#define TCODE_NS_SIZE 12      /* "t12345-prod" plus NUL */
+#define TCODE_SIZE 7	 /* "T12345" plus NUL */
+#define TCODE_NS_SIZE 12 /* "t12345-prod" plus NUL */
 #define TCODE_KEY_PREFIX_DEFAULT "smart.totvs.com/"
 
 typedef enum tcode_env {

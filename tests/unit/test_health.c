@@ -11,7 +11,7 @@
 
 #define NOW 1796040000 /* 2026-11-30T12:00:00Z */
 
-static const health_opts opts = { NOW, 0 };
+static const health_opts opts = {NOW, 0};
 
 static void add_base(model_env *e, const char *comp, int ready, int desired)
 {
@@ -65,7 +65,8 @@ static void check(const model_env *e, const model_contract *c, health_state want
 
 	health_env(e, c, NULL, &opts, &r);
 	if (r.state != want || strcmp(r.cause, cause))
-		fail_msg("got %s \"%s\", want %s \"%s\"", health_name(r.state), r.cause, health_name(want), cause);
+		fail_msg("got %s \"%s\", want %s \"%s\"", health_name(r.state), r.cause,
+			 health_name(want), cause);
 }
 
 static void test_names(void **state)
@@ -84,8 +85,9 @@ static void test_names(void **state)
 
 static void test_severity_order(void **state)
 {
-	static const health_state worst_first[] = { HEALTH_DOWN,    HEALTH_BLOCKED, HEALTH_UNKNOWN,  HEALTH_DEGRADED,
-						    HEALTH_WAKING,  HEALTH_SLEEPING, HEALTH_AVAILABLE };
+	static const health_state worst_first[] = {HEALTH_DOWN,	    HEALTH_BLOCKED, HEALTH_UNKNOWN,
+						   HEALTH_DEGRADED, HEALTH_WAKING,  HEALTH_SLEEPING,
+						   HEALTH_AVAILABLE};
 	size_t i;
 
 	for (i = 1; i < ARRAY_SIZE(worst_first); i++) {
@@ -117,7 +119,8 @@ static void test_down_lockserver_first(void **state)
 	base(&e, "dbaccess")->ready = 0;
 	e.pub[1].ready = 0;
 	e.pub[2].ready = 0;
-	check(&e, NULL, HEALTH_DOWN, "lockserver down (CrashLoopBackOff, 5 restarts); dbaccess, appserver wait for it");
+	check(&e, NULL, HEALTH_DOWN,
+	      "lockserver down (CrashLoopBackOff, 5 restarts); dbaccess, appserver wait for it");
 }
 
 static void test_down_dbaccess_when_lockserver_fine(void **state)
@@ -164,9 +167,11 @@ static void test_down_custom_rules(void **state)
 	char err[128];
 
 	/* with dbaccess first in the chain, it is the cause */
-	assert_int_equal(rules_parse(&r, "dbaccess:\nlicense: dbaccess\nlockserver: license\nappserver: lockserver\n",
-				     err, sizeof(err)),
-			 0);
+	assert_int_equal(
+	    rules_parse(
+		&r, "dbaccess:\nlicense: dbaccess\nlockserver: license\nappserver: lockserver\n",
+		err, sizeof(err)),
+	    0);
 	healthy(&e);
 	base(&e, "lockserver")->ready = 0;
 	base(&e, "dbaccess")->ready = 0;
@@ -187,12 +192,14 @@ static void test_blocked_by_licenseserver(void **state)
 	util_strlcpy(lic->waiting_reason, "CrashLoopBackOff", sizeof(lic->waiting_reason));
 	util_strlcpy(lic->terminated_reason, "ContractExpired", sizeof(lic->terminated_reason));
 	base(&e, "lockserver")->ready = 0;
-	check(&e, NULL, HEALTH_BLOCKED, "licence blocked: LicenseServer reports ContractExpired (7 restarts)");
+	check(&e, NULL, HEALTH_BLOCKED,
+	      "licence blocked: LicenseServer reports ContractExpired (7 restarts)");
 
 	/* the waiting message names it instead */
 	lic->terminated_reason[0] = '\0';
 	util_strlcpy(lic->message, "license check failed: ContractInvalid", sizeof(lic->message));
-	check(&e, NULL, HEALTH_BLOCKED, "licence blocked: LicenseServer reports ContractInvalid (7 restarts)");
+	check(&e, NULL, HEALTH_BLOCKED,
+	      "licence blocked: LicenseServer reports ContractInvalid (7 restarts)");
 
 	/* a LicenseServer that is up again is not blocked, even with the old reason */
 	lic->ready = 1;
@@ -251,7 +258,8 @@ static void test_sleeping(void **state)
 	e.hypnus.last_activity = NOW - 3 * 3600 + 70; /* 09:01:10 */
 	for (i = 0; i < e.n_public; i++)
 		e.pub[i].ready = e.pub[i].desired = 0;
-	check(&e, NULL, HEALTH_SLEEPING, "sleeping by design, wakes on the next request (last request 09:01:10)");
+	check(&e, NULL, HEALTH_SLEEPING,
+	      "sleeping by design, wakes on the next request (last request 09:01:10)");
 
 	/* a sleeping tenant whose base is down is down */
 	base(&e, "lockserver")->ready = 0;
@@ -260,7 +268,8 @@ static void test_sleeping(void **state)
 	/* sleeping annotation but a service still wants replicas: judged as usual */
 	base(&e, "lockserver")->ready = 1;
 	e.pub[1].desired = 1;
-	check(&e, NULL, HEALTH_DEGRADED, "3 of 3 public services not ready: smartclient 0/0, webapp 0/1, rest 0/0");
+	check(&e, NULL, HEALTH_DEGRADED,
+	      "3 of 3 public services not ready: smartclient 0/0, webapp 0/1, rest 0/0");
 }
 
 static void test_waking(void **state)
@@ -276,7 +285,8 @@ static void test_waking(void **state)
 
 	/* Hypnus absent: its annotation is not looked at */
 	e.hypnus.present = 0;
-	check(&e, NULL, HEALTH_DEGRADED, "2 of 3 public services not ready: smartclient 0/1, rest 0/2");
+	check(&e, NULL, HEALTH_DEGRADED,
+	      "2 of 3 public services not ready: smartclient 0/1, rest 0/2");
 }
 
 static void test_degraded(void **state)
@@ -307,7 +317,8 @@ static void test_stale(void **state)
 	memset(&c, 0, sizeof(c));
 	c.known = 1;
 	util_strlcpy(c.status, "expired", sizeof(c.status));
-	check(&e, &c, HEALTH_UNKNOWN, "data stale since 10:55:10 (cluster unreachable: connection refused)");
+	check(&e, &c, HEALTH_UNKNOWN,
+	      "data stale since 10:55:10 (cluster unreachable: connection refused)");
 
 	/* another day: the date is shown */
 	e.fresh.unreachable_since = NOW - 86400;
@@ -323,7 +334,7 @@ static void test_time_offset(void **state)
 {
 	model_env e;
 	health_result r;
-	health_opts o = { NOW, -180 };
+	health_opts o = {NOW, -180};
 
 	healthy(&e);
 	e.fresh.stale = 1;
@@ -441,24 +452,24 @@ static void test_env_end_to_end(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_severity_order),
-		cmocka_unit_test(test_available),
-		cmocka_unit_test(test_down_lockserver_first),
-		cmocka_unit_test(test_down_dbaccess_when_lockserver_fine),
-		cmocka_unit_test(test_down_wording_variants),
-		cmocka_unit_test(test_down_custom_rules),
-		cmocka_unit_test(test_blocked_by_licenseserver),
-		cmocka_unit_test(test_blocked_by_catalogue),
-		cmocka_unit_test(test_blocked_beats_down_and_sleep),
-		cmocka_unit_test(test_sleeping),
-		cmocka_unit_test(test_waking),
-		cmocka_unit_test(test_degraded),
-		cmocka_unit_test(test_stale),
-		cmocka_unit_test(test_time_offset),
-		cmocka_unit_test(test_tenant_rollup),
-		cmocka_unit_test(test_tenant_unknown_and_missing),
-		cmocka_unit_test(test_env_end_to_end),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_severity_order),
+	    cmocka_unit_test(test_available),
+	    cmocka_unit_test(test_down_lockserver_first),
+	    cmocka_unit_test(test_down_dbaccess_when_lockserver_fine),
+	    cmocka_unit_test(test_down_wording_variants),
+	    cmocka_unit_test(test_down_custom_rules),
+	    cmocka_unit_test(test_blocked_by_licenseserver),
+	    cmocka_unit_test(test_blocked_by_catalogue),
+	    cmocka_unit_test(test_blocked_beats_down_and_sleep),
+	    cmocka_unit_test(test_sleeping),
+	    cmocka_unit_test(test_waking),
+	    cmocka_unit_test(test_degraded),
+	    cmocka_unit_test(test_stale),
+	    cmocka_unit_test(test_time_offset),
+	    cmocka_unit_test(test_tenant_rollup),
+	    cmocka_unit_test(test_tenant_unknown_and_missing),
+	    cmocka_unit_test(test_env_end_to_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,8 +10,8 @@
 #include "core/hypnus.h"
 #include "util/util.h"
 
-#define START 1793577600     /* 2026-11-02T00:00:00Z, a Monday (Sunday 21:00 at -03:00) */
-#define NOW 1796040000       /* 2026-11-30T12:00:00Z, Monday 09:00 at -03:00 */
+#define START 1793577600 /* 2026-11-02T00:00:00Z, a Monday (Sunday 21:00 at -03:00) */
+#define NOW 1796040000	 /* 2026-11-30T12:00:00Z, Monday 09:00 at -03:00 */
 #define BRT (-180)
 
 /* Requests in the hour starting at local wall-clock second `local`, week w:
@@ -59,7 +59,8 @@ static void load(hypnus_usage *u, const char *offset)
 	char err[128];
 	char *hours = synthetic_hours();
 
-	if (hypnus_usage_parse(u, "2026-11-02T00:00:00Z", offset, "America/Sao_Paulo", hours, err, sizeof(err)))
+	if (hypnus_usage_parse(u, "2026-11-02T00:00:00Z", offset, "America/Sao_Paulo", hours, err,
+			       sizeof(err)))
 		fail_msg("parse: %s", err);
 	free(hours);
 }
@@ -97,7 +98,9 @@ static void test_parse_ok(void **state)
 	sb_init(&sb, 4096);
 	for (i = 0; i < HYPNUS_HOURS; i++)
 		sb_addf(&sb, "%s %d", i ? " ," : "", i);
-	assert_int_equal(hypnus_usage_parse(&u, "2026-11-02T03:00:00Z", NULL, NULL, sb.buf, err, sizeof(err)), 0);
+	assert_int_equal(
+	    hypnus_usage_parse(&u, "2026-11-02T03:00:00Z", NULL, NULL, sb.buf, err, sizeof(err)),
+	    0);
 	assert_int_equal(u.start, START + 3 * 3600);
 	assert_int_equal(u.utc_offset_min, 0);
 	assert_int_equal(u.hours[671], 671);
@@ -111,45 +114,63 @@ static void test_parse_errors(void **state)
 	strbuf sb;
 
 	/* wrong count */
-	assert_int_equal(hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, "1,2,3", err, sizeof(err)), -1);
+	assert_int_equal(
+	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, "1,2,3", err, sizeof(err)),
+	    -1);
 	assert_string_equal(err, "hours: expected 672 values, got 3");
-	assert_int_equal(hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, "", err, sizeof(err)), -1);
+	assert_int_equal(
+	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, "", err, sizeof(err)), -1);
 	assert_string_equal(err, "hours: expected 672 values, got 0");
 	sb_init(&sb, 4096);
 	sb_addf(&sb, "%s,", hours);
-	assert_int_equal(hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, sb.buf, err, sizeof(err)), -1);
+	assert_int_equal(
+	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, sb.buf, err, sizeof(err)),
+	    -1);
 	assert_string_equal(err, "hours: expected 672 values, got 673");
-	assert_int_equal(hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, NULL, err, sizeof(err)), -1);
+	assert_int_equal(
+	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, NULL, err, sizeof(err)), -1);
 	assert_string_equal(err, "hours: missing");
 
 	/* non-numbers */
 	sb_reset(&sb);
 	sb_adds(&sb, hours);
 	memcpy(strchr(sb.buf, ','), ",x", 2); /* the second value starts with x */
-	assert_int_equal(hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, sb.buf, err, sizeof(err)), -1);
+	assert_int_equal(
+	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, sb.buf, err, sizeof(err)),
+	    -1);
 	assert_true(util_starts_with(err, "hours: value 2 is not a number: \"x"));
 	sb_reset(&sb);
 	sb_addf(&sb, "-1%s", strchr(hours, ','));
-	assert_int_equal(hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, sb.buf, err, sizeof(err)), -1);
+	assert_int_equal(
+	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, sb.buf, err, sizeof(err)),
+	    -1);
 	assert_string_equal(err, "hours: value 1 is not a number: \"-1\"");
 	sb_reset(&sb);
 	sb_addf(&sb, "99999999999%s", strchr(hours, ','));
-	assert_int_equal(hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, sb.buf, err, sizeof(err)), -1);
+	assert_int_equal(
+	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, sb.buf, err, sizeof(err)),
+	    -1);
 	assert_true(util_starts_with(err, "hours: value 1 is not a number"));
 	sb_release(&sb);
 
 	/* bad start */
-	assert_int_equal(hypnus_usage_parse(&u, "yesterday", "0", NULL, hours, err, sizeof(err)), -1);
+	assert_int_equal(hypnus_usage_parse(&u, "yesterday", "0", NULL, hours, err, sizeof(err)),
+			 -1);
 	assert_string_equal(err, "start: not an RFC 3339 time: \"yesterday\"");
-	assert_int_equal(hypnus_usage_parse(&u, "2026-11-02T00:30:00Z", "0", NULL, hours, err, sizeof(err)), -1);
+	assert_int_equal(
+	    hypnus_usage_parse(&u, "2026-11-02T00:30:00Z", "0", NULL, hours, err, sizeof(err)), -1);
 	assert_string_equal(err, "start: not on the hour: \"2026-11-02T00:30:00Z\"");
 	assert_int_equal(hypnus_usage_parse(&u, "", "0", NULL, hours, err, sizeof(err)), -1);
 	assert_string_equal(err, "start: missing");
 
 	/* bad offset */
-	assert_int_equal(hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "-3h", NULL, hours, err, sizeof(err)), -1);
+	assert_int_equal(
+	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "-3h", NULL, hours, err, sizeof(err)),
+	    -1);
 	assert_string_equal(err, "utc-offset-minutes: not a number: \"-3h\"");
-	assert_int_equal(hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "9000", NULL, hours, err, sizeof(err)), -1);
+	assert_int_equal(
+	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "9000", NULL, hours, err, sizeof(err)),
+	    -1);
 	assert_string_equal(err, "utc-offset-minutes: 9000 is outside -840..840");
 	free(hours);
 }
@@ -161,14 +182,14 @@ static void test_matrix(void **state)
 
 	load(&u, "-180");
 	hypnus_matrix_build(&u, HYPNUS_ACTIVE_THRESHOLD, &m);
-	assert_true(m.mean[1][10] == 100.0);         /* Monday 10:00 */
+	assert_true(m.mean[1][10] == 100.0); /* Monday 10:00 */
 	assert_true(m.prob[1][10] == 1.0);
-	assert_true(m.mean[3][8] == 75.0);           /* Wednesday 08:00, quiet one week in four */
+	assert_true(m.mean[3][8] == 75.0); /* Wednesday 08:00, quiet one week in four */
 	assert_true(m.prob[3][8] == 0.75);
-	assert_true(m.prob[4][17] == 0.25);          /* Thursday 17:00 once */
+	assert_true(m.prob[4][17] == 0.25); /* Thursday 17:00 once */
 	assert_true(m.mean[4][17] == 20.0);
-	assert_true(m.prob[2][2] == 1.0);            /* Tuesday night batch */
-	assert_true(m.mean[0][11] == 1.0);           /* Sunday: a stray request is not activity */
+	assert_true(m.prob[2][2] == 1.0);  /* Tuesday night batch */
+	assert_true(m.mean[0][11] == 1.0); /* Sunday: a stray request is not activity */
 	assert_true(m.prob[0][11] == 0.0);
 	assert_true(m.prob[6][10] == 0.0);
 	assert_true(m.prob[1][20] == 0.0);
@@ -248,7 +269,8 @@ static void test_windows_wrap_and_full(void **state)
 	int d, h;
 
 	memset(&m, 0, sizeof(m));
-	m.prob[6][22] = m.prob[6][23] = m.prob[0][0] = m.prob[0][1] = 1.0; /* Saturday 22:00 into Sunday */
+	m.prob[6][22] = m.prob[6][23] = m.prob[0][0] = m.prob[0][1] =
+	    1.0; /* Saturday 22:00 into Sunday */
 	m.prob[3][12] = 0.5;
 	assert_int_equal(hypnus_windows(&m, 0.5, w, ARRAY_SIZE(w)), 2);
 	assert_int_equal(w[0].wday, 3);
@@ -282,12 +304,12 @@ static void test_forecast(void **state)
 	/* Monday 09:00 local: Monday's 08:00 wake is past */
 	nf = hypnus_forecast(w, n, BRT, 120, NOW, f, ARRAY_SIZE(f));
 	assert_int_equal(nf, 10);
-	assert_int_equal(f[0].wake_utc, 1796101080);                 /* Tue 04:58 UTC */
-	assert_int_equal(f[0].wake_local, 1796101080 - 3 * 3600);    /* Tue 01:58 local */
+	assert_int_equal(f[0].wake_utc, 1796101080);		  /* Tue 04:58 UTC */
+	assert_int_equal(f[0].wake_local, 1796101080 - 3 * 3600); /* Tue 01:58 local */
 	assert_int_equal(f[0].start_utc, 1796101080 + 120);
 	assert_int_equal(f[0].end_utc, f[0].start_utc + 3600);
 	assert_int_equal(f[0].start_local, f[0].start_utc - 3 * 3600);
-	assert_int_equal(f[0].window, 2);                            /* Tuesday 02:00 */
+	assert_int_equal(f[0].window, 2); /* Tuesday 02:00 */
 	assert_int_equal(f[1].window, 3);
 	assert_int_equal(f[1].start_local - f[0].start_local, 6 * 3600);
 	for (i = 0; i < nf; i++) {
@@ -320,7 +342,7 @@ static void test_forecast(void **state)
 
 static void test_forecast_week_edge(void **state)
 {
-	hypnus_window w = { 0, 0, 2 }; /* Sunday 00:00 local */
+	hypnus_window w = {0, 0, 2}; /* Sunday 00:00 local */
 	hypnus_wake f[4];
 	/* Saturday 2026-12-05 23:59:00 at -03:00 */
 	int64_t now = 1796515140 + 3 * 3600;
@@ -335,11 +357,15 @@ static void test_forecast_week_edge(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_state_names),      cmocka_unit_test(test_parse_ok),
-		cmocka_unit_test(test_parse_errors),     cmocka_unit_test(test_matrix),
-		cmocka_unit_test(test_windows),          cmocka_unit_test(test_offset_shifts_windows),
-		cmocka_unit_test(test_windows_wrap_and_full), cmocka_unit_test(test_forecast),
-		cmocka_unit_test(test_forecast_week_edge),
+	    cmocka_unit_test(test_state_names),
+	    cmocka_unit_test(test_parse_ok),
+	    cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_matrix),
+	    cmocka_unit_test(test_windows),
+	    cmocka_unit_test(test_offset_shifts_windows),
+	    cmocka_unit_test(test_windows_wrap_and_full),
+	    cmocka_unit_test(test_forecast),
+	    cmocka_unit_test(test_forecast_week_edge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

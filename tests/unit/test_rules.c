@@ -31,14 +31,19 @@ static void test_defaults(void **state)
 	assert_int_equal(r.n, 5);
 	order_str(&r, buf, sizeof(buf));
 	assert_string_equal(buf, "license lockserver dbaccess appserver hypnus");
-	assert_true(rules_needs(&r, (size_t)rules_find(&r, "appserver"), (size_t)rules_find(&r, "license")));
-	assert_true(rules_needs(&r, (size_t)rules_find(&r, "dbaccess"), (size_t)rules_find(&r, "lockserver")));
-	assert_false(rules_needs(&r, (size_t)rules_find(&r, "license"), (size_t)rules_find(&r, "dbaccess")));
-	assert_false(rules_needs(&r, (size_t)rules_find(&r, "license"), (size_t)rules_find(&r, "license")));
+	assert_true(rules_needs(&r, (size_t)rules_find(&r, "appserver"),
+				(size_t)rules_find(&r, "license")));
+	assert_true(rules_needs(&r, (size_t)rules_find(&r, "dbaccess"),
+				(size_t)rules_find(&r, "lockserver")));
+	assert_false(
+	    rules_needs(&r, (size_t)rules_find(&r, "license"), (size_t)rules_find(&r, "dbaccess")));
+	assert_false(
+	    rules_needs(&r, (size_t)rules_find(&r, "license"), (size_t)rules_find(&r, "license")));
 	assert_int_equal(rules_find(&r, "nope"), -1);
 	rules_format(&r, buf, sizeof(buf));
-	assert_string_equal(buf, "license:\nlockserver: license\ndbaccess: lockserver\nappserver: dbaccess\n"
-				 "hypnus: appserver\n");
+	assert_string_equal(
+	    buf, "license:\nlockserver: license\ndbaccess: lockserver\nappserver: dbaccess\n"
+		 "hypnus: appserver\n");
 }
 
 static void test_order_not_text_order(void **state)
@@ -68,9 +73,10 @@ static void test_cycle_named(void **state)
 	rules r;
 	char err[128];
 
-	assert_int_equal(rules_parse(&r, "license: dbaccess\nlockserver: license\ndbaccess: lockserver\n", err,
-				     sizeof(err)),
-			 -1);
+	assert_int_equal(
+	    rules_parse(&r, "license: dbaccess\nlockserver: license\ndbaccess: lockserver\n", err,
+			sizeof(err)),
+	    -1);
 	assert_string_equal(err, "cycle: license -> dbaccess -> lockserver -> license");
 
 	assert_int_equal(rules_parse(&r, "a:\nb: b\n", err, sizeof(err)), -1);
@@ -86,7 +92,8 @@ static void test_refusals(void **state)
 	rules r;
 	char err[128];
 
-	assert_int_equal(rules_parse(&r, "license:\nlockserver: license\nlicense: x\n", err, sizeof(err)), -1);
+	assert_int_equal(
+	    rules_parse(&r, "license:\nlockserver: license\nlicense: x\n", err, sizeof(err)), -1);
 	assert_string_equal(err, "line 3: duplicate rule for license (first on line 1)");
 
 	assert_int_equal(rules_parse(&r, "license\n", err, sizeof(err)), -1);
@@ -104,7 +111,8 @@ static void test_refusals(void **state)
 	assert_int_equal(rules_parse(&r, "# nothing\n\n", err, sizeof(err)), -1);
 	assert_string_equal(err, "no rules");
 
-	assert_int_equal(rules_parse(&r, "a: bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n", err, sizeof(err)), -1);
+	assert_int_equal(
+	    rules_parse(&r, "a: bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n", err, sizeof(err)), -1);
 	assert_true(util_starts_with(err, "line 1: name \"bbbb"));
 }
 
@@ -132,7 +140,7 @@ static void test_limits(void **state)
 static void test_first_failing(void **state)
 {
 	rules r;
-	unsigned char failing[RULES_MAX] = { 0 };
+	unsigned char failing[RULES_MAX] = {0};
 	int ls, db, app, lic;
 
 	rules_default(&r);
@@ -155,11 +163,13 @@ static void test_first_failing(void **state)
 static void test_first_failing_custom_chain(void **state)
 {
 	rules r;
-	unsigned char failing[RULES_MAX] = { 0 };
+	unsigned char failing[RULES_MAX] = {0};
 	char err[128];
 
 	/* dbaccess first, then license: the chain order follows the data */
-	assert_int_equal(rules_parse(&r, "dbaccess:\nlicense: dbaccess\nappserver: license\n", err, sizeof(err)), 0);
+	assert_int_equal(
+	    rules_parse(&r, "dbaccess:\nlicense: dbaccess\nappserver: license\n", err, sizeof(err)),
+	    0);
 	failing[rules_find(&r, "license")] = 1;
 	failing[rules_find(&r, "dbaccess")] = 1;
 	assert_int_equal(rules_first_failing(&r, failing), rules_find(&r, "dbaccess"));
@@ -168,10 +178,13 @@ static void test_first_failing_custom_chain(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),      cmocka_unit_test(test_order_not_text_order),
-		cmocka_unit_test(test_cycle_named),   cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_limits),        cmocka_unit_test(test_first_failing),
-		cmocka_unit_test(test_first_failing_custom_chain),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_order_not_text_order),
+	    cmocka_unit_test(test_cycle_named),
+	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_first_failing),
+	    cmocka_unit_test(test_first_failing_custom_chain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,8 +26,8 @@ static void test_parse_normalises(void **state)
 static void test_parse_refuses(void **state)
 {
 	static const char *const bad[] = {
-		"", "   ", "T1234", "T123456", "12345", "X12345", "T12 45", "T1234a", "TT1234",
-		"T-1234", "T00000", "T12345x", "T１2345",
+	    "",	      "   ",	"T1234",  "T123456", "12345",	"X12345",  "T12 45",
+	    "T1234a", "TT1234", "T-1234", "T00000",  "T12345x", "T１2345",
 	};
 	char t[TCODE_SIZE], err[128];
 	size_t i;
@@ -35,7 +35,8 @@ static void test_parse_refuses(void **state)
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		err[0] = '\0';
 		assert_int_equal(tcode_parse(bad[i], t, err, sizeof(err)), -1);
-		assert_true(util_starts_with(err, "TCODE must be a T followed by 5 digits, e.g. T12345: got \""));
+		assert_true(util_starts_with(
+		    err, "TCODE must be a T followed by 5 digits, e.g. T12345: got \""));
 	}
 	assert_int_equal(tcode_parse(NULL, t, err, sizeof(err)), -1);
 }
@@ -45,7 +46,8 @@ static void test_error_wording(void **state)
 	char t[TCODE_SIZE], err[128];
 
 	assert_int_equal(tcode_parse("t12a45", t, err, sizeof(err)), -1);
-	assert_string_equal(err, "TCODE must be a T followed by 5 digits, e.g. T12345: got \"t12a45\"");
+	assert_string_equal(err,
+			    "TCODE must be a T followed by 5 digits, e.g. T12345: got \"t12a45\"");
 	/* the echo is trimmed */
 	assert_int_equal(tcode_parse("  t1 ", t, err, sizeof(err)), -1);
 	assert_string_equal(err, "TCODE must be a T followed by 5 digits, e.g. T12345: got \"t1\"");
@@ -102,7 +104,7 @@ static void test_from_namespace(void **state)
 
 static void test_round_trip(void **state)
 {
-	static const char *const codes[] = { "T00001", "T12345", "T99999", "T50000" };
+	static const char *const codes[] = {"T00001", "T12345", "T99999", "T50000"};
 	char ns[TCODE_NS_SIZE], t[TCODE_SIZE];
 	tcode_env env, back;
 	size_t i;
@@ -147,11 +149,15 @@ static void test_key(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_normalises), cmocka_unit_test(test_parse_refuses),
-		cmocka_unit_test(test_error_wording),    cmocka_unit_test(test_is_valid),
-		cmocka_unit_test(test_namespace),        cmocka_unit_test(test_from_namespace),
-		cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_env_names),
-		cmocka_unit_test(test_key),
+	    cmocka_unit_test(test_parse_normalises),
+	    cmocka_unit_test(test_parse_refuses),
+	    cmocka_unit_test(test_error_wording),
+	    cmocka_unit_test(test_is_valid),
+	    cmocka_unit_test(test_namespace),
+	    cmocka_unit_test(test_from_namespace),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_env_names),
+	    cmocka_unit_test(test_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
