@@ -1,0 +1,410 @@
+/* The HTTP client and the informer against a small scripted libmicrohttpd server
+ * (plain HTTP on loopback): read retries honouring Retry-After, writes not retried,
+ * Status decoding, paging with continue and a 410 restart, the informer's
+ * list -> watch -> bookmark -> 410 -> relist cycle, and a prompt stop. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <microhttpd.h>
+
+#include "k8s/client.h"
+#include "k8s/watch.h"
+#include "util/util.h"
+
+typedef struct server {
+	struct MHD_Daemon *d;
+	int port;
+	atomic_int hits_get, hits_post, lists, watches, list_410_done;
+	char watch_rv[8][32]; /* resourceVersion of each watch request */
+	char watch_bookmarks[8];
+	atomic_int closing;
+} server;
+
+static server srv;
+
+static enum MHD_Result reply(struct MHD_Connection *conn, int code, const char *body,
+			     const char *retry_after)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body,
+								  MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ret;
+
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	if (retry_after)
+		MHD_add_response_header(r, "Retry-After", retry_after);
+	ret = MHD_queue_response(conn, (unsigned)code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static const char *status_json(int code, const char *reason, const char *msg)
+{
+	static __thread char buf[512];
+	snprintf(buf, sizeof(buf),
+		 "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":"
+		 "\"%s\",\"reason\":\"%s\",\"code\":%d}",
+		 msg, reason, code);
+	return buf;
+}
+
+typedef struct stream {
+	const char *text; /* what to send, in small pieces */
+	size_t off;
+	int hang;         /* after text, keep the connection open */
+} stream;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	stream *s = cls;
+	size_t left = strlen(s->text) - s->off;
+
+	if (left) {
+		size_t n = left < 7 ? left : 7; /* cut events across writes */
+		memcpy(buf, s->text + s->off, n);
+		s->off += n;
+		usleep(2000);
+		return (ssize_t)n;
+	}
+	if (!s->hang || atomic_load(&srv.closing))
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	usleep(100 * 1000);
+	buf[0] = '\n'; /* keep-alive blank line */
+	return 1;
+}
+
+static enum MHD_Result reply_stream(struct MHD_Connection *conn, const char *text, int hang)
+{
+	stream *s = xcalloc(1, sizeof(*s));
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	s->text = text;
+	s->hang = hang;
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, stream_read, s, free);
+	ret = MHD_queue_response(conn, 200, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static const char *arg(struct MHD_Connection *conn, const char *key)
+{
+	return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_size, void **con_cls)
+{
+	static int marker;
+
+	if (!*con_cls) {
+		*con_cls = &marker;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!strcmp(method, "GET"))
+		atomic_fetch_add(&srv.hits_get, 1);
+	else
+		atomic_fetch_add(&srv.hits_post, 1);
+
+	if (!strcmp(url, "/flaky")) { /* 503 twice, then fine */
+		if (atomic_load(&srv.hits_get) <= 2)
+			return reply(conn, 503, status_json(503, "ServiceUnavailable", "busy"), "0");
+		return reply(conn, 200, "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}",
+			     NULL);
+	}
+	if (!strcmp(url, "/busy")) /* POST: always 429 */
+		return reply(conn, 429, status_json(429, "TooManyRequests", "slow down"), "0");
+	if (!strcmp(url, "/missing"))
+		return reply(conn, 404,
+			     status_json(404, "NotFound", "deployments.apps \\\"x\\\" not found"),
+			     NULL);
+	if (!strcmp(url, "/api/v1/configmaps") && !arg(conn, "watch")) {
+		/* 3 pages of 2; the first time page 2 is asked for, its token has expired */
+		const char *cont = arg(conn, "continue");
+		const char *limit = arg(conn, "limit");
+		int n = atomic_fetch_add(&srv.lists, 1);
+		(void)n;
+		if (!limit || strcmp(limit, "2"))
+			return reply(conn, 400, status_json(400, "BadRequest", "want limit=2"), NULL);
+		if (!cont)
+			return reply(conn, 200,
+				     "{\"kind\":\"ConfigMapList\",\"metadata\":{\"resourceVersion\":"
+				     "\"10\",\"continue\":\"p2\"},\"items\":[{\"metadata\":{\"name\":"
+				     "\"a\"}},{\"metadata\":{\"name\":\"b\"}}]}",
+				     NULL);
+		if (!strcmp(cont, "p2") && !atomic_exchange(&srv.list_410_done, 1))
+			return reply(conn, 410,
+				     status_json(410, "Expired", "The provided continue parameter "
+								 "is too old"),
+				     NULL);
+		if (!strcmp(cont, "p2"))
+			return reply(conn, 200,
+				     "{\"kind\":\"ConfigMapList\",\"metadata\":{\"resourceVersion\":"
+				     "\"10\",\"continue\":\"p3\"},\"items\":[{\"metadata\":{\"name\":"
+				     "\"c\"}},{\"metadata\":{\"name\":\"d\"}}]}",
+				     NULL);
+		return reply(conn, 200,
+			     "{\"kind\":\"ConfigMapList\",\"metadata\":{\"resourceVersion\":\"10\"},"
+			     "\"items\":[{\"metadata\":{\"name\":\"e\"}},{\"metadata\":{\"name\":"
+			     "\"f\"}}]}",
+			     NULL);
+	}
+	if (!strcmp(url, "/api/v1/configmaps")) {
+		int w = atomic_fetch_add(&srv.watches, 1);
+		const char *rv = arg(conn, "resourceVersion");
+		const char *bm = arg(conn, "allowWatchBookmarks");
+		if (w < 8) {
+			util_strlcpy(srv.watch_rv[w], rv ? rv : "", sizeof(srv.watch_rv[w]));
+			srv.watch_bookmarks[w] = bm && !strcmp(bm, "true");
+		}
+		if (w == 0) /* an add, a bookmark, then a clean end */
+			return reply_stream(
+				conn,
+				"{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"g\","
+				"\"resourceVersion\":\"11\"}}}\n{\"type\":\"BOOKMARK\",\"object\":{"
+				"\"metadata\":{\"resourceVersion\":\"15\"}}}\n",
+				0);
+		if (w == 1) /* too old: the informer must list again */
+			return reply_stream(conn,
+					    "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\","
+					    "\"code\":410,\"reason\":\"Expired\"}}\n",
+					    1);
+		return reply_stream(conn, "", 1); /* hangs until the client goes */
+	}
+	return reply(conn, 404, status_json(404, "NotFound", "no such path"), NULL);
+}
+
+static int server_up(void **state)
+{
+	const union MHD_DaemonInfo *info;
+
+	memset(&srv, 0, sizeof(srv));
+	srv.d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
+				 0, NULL, NULL, handle, NULL, MHD_OPTION_END);
+	if (!srv.d)
+		return -1;
+	info = MHD_get_daemon_info(srv.d, MHD_DAEMON_INFO_BIND_PORT);
+	srv.port = info->port;
+	return 0;
+}
+
+static int server_down(void **state)
+{
+	atomic_store(&srv.closing, 1);
+	MHD_stop_daemon(srv.d);
+	return 0;
+}
+
+static k8s_client *new_client(void)
+{
+	k8s_config *cfg = xcalloc(1, sizeof(*cfg));
+	k8s_client_opts o = {.request_timeout_ms = 5000};
+	k8s_err err;
+	k8s_client *c;
+
+	cfg->server = xasprintf("http://127.0.0.1:%d", srv.port);
+	cfg->origin = xstrdup("test");
+	cfg->context = xstrdup("test");
+	cfg->token = xstrdup("never-sent-over-http");
+	c = k8s_client_new(cfg, &o, &err);
+	assert_non_null(c);
+	return c;
+}
+
+static void test_read_retried(void **state)
+{
+	k8s_client *c = new_client();
+	cJSON *out = NULL;
+	k8s_err err;
+
+	atomic_store(&srv.hits_get, 0);
+	assert_int_equal(k8s_get(c, "/flaky", &out, &err), 0);
+	assert_int_equal(atomic_load(&srv.hits_get), 3);
+	assert_non_null(out);
+	cJSON_Delete(out);
+	k8s_client_free(c);
+}
+
+static void test_write_not_retried(void **state)
+{
+	k8s_client *c = new_client();
+	k8s_err err;
+
+	atomic_store(&srv.hits_post, 0);
+	assert_int_equal(k8s_create(c, "/busy", "{}", 0, NULL, &err), -1);
+	assert_int_equal(atomic_load(&srv.hits_post), 1);
+	assert_int_equal(err.http, 429);
+	assert_string_equal(err.msg, "slow down (429 TooManyRequests)");
+	assert_int_equal(k8s_get(c, "/missing", NULL, &err), -1);
+	assert_string_equal(err.msg, "deployments.apps \"x\" not found (404 NotFound)");
+	k8s_client_free(c);
+}
+
+static void test_unreachable(void **state)
+{
+	k8s_config *cfg = xcalloc(1, sizeof(*cfg));
+	k8s_client_opts o = {.max_retries = -1, .connect_timeout_ms = 2000};
+	k8s_err err;
+	k8s_client *c;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	socklen_t len = sizeof(sa);
+
+	/* a port nobody listens on: bind, learn it, close */
+	sa.sin_addr.s_addr = htonl(0x7f000001);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	getsockname(fd, (struct sockaddr *)&sa, &len);
+	close(fd);
+	cfg->server = xasprintf("http://127.0.0.1:%d", ntohs(sa.sin_port));
+	cfg->origin = xstrdup("test");
+	c = k8s_client_new(cfg, &o, &err);
+	assert_int_equal(k8s_get(c, "/x", NULL, &err), -1);
+	assert_true(err.unreachable);
+	assert_int_equal(err.http, 0);
+	assert_non_null(strstr(err.msg, "127.0.0.1"));
+	k8s_client_free(c);
+}
+
+typedef struct names {
+	strbuf seen;
+	int restarts;
+} names;
+
+static void append_name(strbuf *sb, const cJSON *item)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(item, "metadata");
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "name");
+
+	assert_true(cJSON_IsString(name));
+	sb_adds(sb, name->valuestring);
+}
+
+static int add_name(void *ctx, const cJSON *item)
+{
+	names *n = ctx;
+
+	append_name(&n->seen, item);
+	return 0;
+}
+
+static void restart(void *ctx)
+{
+	names *n = ctx;
+	sb_reset(&n->seen);
+	n->restarts++;
+}
+
+static void test_paged_list_restart(void **state)
+{
+	k8s_client *c = new_client();
+	k8s_list_opts lo = {.limit = 2, .on_restart = restart};
+	names n = {0};
+	char rv[32];
+	k8s_err err;
+
+	sb_init(&n.seen, 16);
+	atomic_store(&srv.list_410_done, 0);
+	atomic_store(&srv.lists, 0);
+	assert_int_equal(k8s_list(c, "/api/v1/configmaps", &lo, add_name, &n, rv, sizeof(rv), &err),
+			 0);
+	assert_string_equal(n.seen.buf, "abcdef");
+	assert_int_equal(n.restarts, 1);
+	assert_int_equal(atomic_load(&srv.lists), 5); /* p1, p2(410), p1, p2, p3 */
+	assert_string_equal(rv, "10");
+	sb_release(&n.seen);
+	k8s_client_free(c);
+}
+
+typedef struct inf_state {
+	pthread_mutex_t lock;
+	strbuf log;
+	int syncs, relisted;
+} inf_state;
+
+static void on_add(void *ctx, const cJSON *o)
+{
+	inf_state *s = ctx;
+	pthread_mutex_lock(&s->lock);
+	append_name(&s->log, o);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void on_begin(void *ctx)
+{
+	inf_state *s = ctx;
+	pthread_mutex_lock(&s->lock);
+	sb_adds(&s->log, "[");
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void on_sync(void *ctx, int relisted)
+{
+	inf_state *s = ctx;
+	pthread_mutex_lock(&s->lock);
+	sb_adds(&s->log, "]");
+	s->syncs++;
+	s->relisted += relisted;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void test_informer(void **state)
+{
+	k8s_client *c = new_client();
+	inf_state s = {.lock = PTHREAD_MUTEX_INITIALIZER};
+	k8s_informer_cb cb = {.on_add = on_add, .on_list_begin = on_begin, .on_sync = on_sync};
+	k8s_informer_opts io = {.page_limit = 2};
+	k8s_informer *inf;
+	k8s_informer_stats st;
+	int64_t t0;
+
+	sb_init(&s.log, 64);
+	atomic_store(&srv.list_410_done, 1); /* no paging trouble here */
+	atomic_store(&srv.watches, 0);
+	inf = k8s_informer_start(c, "/api/v1/configmaps", &io, &cb, &s);
+	assert_non_null(inf);
+	for (int i = 0; i < 200; i++) { /* up to 10 s: list, watch, watch(410), list, watch */
+		k8s_informer_stats_get(inf, &st);
+		if (st.lists >= 2 && atomic_load(&srv.watches) >= 3)
+			break;
+		usleep(50 * 1000);
+	}
+	t0 = util_mono_ms();
+	k8s_informer_stop(inf);
+	assert_true(util_mono_ms() - t0 < 3000); /* stopped inside a hanging watch */
+	assert_int_equal(s.syncs, 2);
+	assert_int_equal(s.relisted, 1);
+	assert_string_equal(s.log.buf, "[abcdef]g[abcdef]");
+	assert_string_equal(srv.watch_rv[0], "10"); /* from the list */
+	assert_string_equal(srv.watch_rv[1], "15"); /* from the bookmark */
+	assert_string_equal(srv.watch_rv[2], "10"); /* after the relist */
+	assert_true(srv.watch_bookmarks[0]);
+	sb_release(&s.log);
+	k8s_client_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_retried),	   cmocka_unit_test(test_write_not_retried),
+		cmocka_unit_test(test_unreachable),	   cmocka_unit_test(test_paged_list_restart),
+		cmocka_unit_test(test_informer),
+	};
+	return cmocka_run_group_tests(tests, server_up, server_down);
+}
