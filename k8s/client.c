@@ -67,7 +67,11 @@ char *k8s_query_escape(const char *s)
 			sb_addc(&sb, hex[ch & 15]);
 		}
 	}
-	return sb_detach(&sb, NULL);
+	{
+		char *res = sb_detach(&sb, NULL);
+		sb_release(&sb); /* sb_detach leaves a fresh buffer behind */
+		return res;
+	}
 }
 
 char *k8s_path(const char *group, const char *version, const char *ns, const char *plural,
@@ -85,7 +89,11 @@ char *k8s_path(const char *group, const char *version, const char *ns, const cha
 	sb_addf(&sb, "/%s", plural);
 	if (name && name[0])
 		sb_addf(&sb, "/%s", name);
-	return sb_detach(&sb, NULL);
+	{
+		char *res = sb_detach(&sb, NULL);
+		sb_release(&sb); /* sb_detach leaves a fresh buffer behind */
+		return res;
+	}
 }
 
 /* ---- client ---- */
@@ -600,8 +608,10 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 			continue;
 		}
 		if (x.status >= 200 && x.status < 300) {
-			if (answer)
+			if (answer) {
+				sb_release(answer);
 				*answer = x.body;
+			}
 			else
 				sb_release(&x.body);
 			ret = 0;
@@ -671,7 +681,11 @@ static char *write_path(const char *path, int flags, int apply)
 		sb_adds(&sb, "&dryRun=All");
 	if (apply && (flags & K8S_FORCE))
 		sb_adds(&sb, "&force=true");
-	return sb_detach(&sb, NULL);
+	{
+		char *res = sb_detach(&sb, NULL);
+		sb_release(&sb); /* sb_detach leaves a fresh buffer behind */
+		return res;
+	}
 }
 
 int k8s_get(k8s_client *c, const char *path, cJSON **out, k8s_err *err)

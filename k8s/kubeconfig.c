@@ -39,7 +39,11 @@ static char *read_whole(const char *path, size_t *len)
 		return NULL;
 	}
 	fclose(f);
-	return sb_detach(&sb, len);
+	{
+		char *res = sb_detach(&sb, len);
+		sb_release(&sb); /* sb_detach leaves a fresh buffer behind */
+		return res;
+	}
 }
 
 static int b64_val(int c)
@@ -410,6 +414,7 @@ static int merged_load(const k8s_load_opts *opts, kc_merged *m, char *err, size_
 		}
 	}
 	m->origin = sb_detach(&origin, NULL);
+	sb_release(&origin);
 	return 0;
 }
 
@@ -422,7 +427,11 @@ static char *names_of(const kc_entry *e, size_t n)
 		sb_addf(&sb, "%s%s", i ? ", " : "", e[i].name);
 	if (!n)
 		sb_adds(&sb, "(none)");
-	return sb_detach(&sb, NULL);
+	{
+		char *res = sb_detach(&sb, NULL);
+		sb_release(&sb); /* sb_detach leaves a fresh buffer behind */
+		return res;
+	}
 }
 
 /* Reads a "<x>-data" (base64) or "<x>" (path) pair into *data. */

@@ -136,7 +136,11 @@ char *k8s_redact(const char *in)
 	sb_init(&sb, in ? strlen(in) + 16 : 16);
 	if (in)
 		redact_sb(in, &sb);
-	return sb_detach(&sb, NULL);
+	{
+		char *res = sb_detach(&sb, NULL);
+		sb_release(&sb); /* sb_detach leaves a fresh buffer behind */
+		return res;
+	}
 }
 
 void k8s_redact_into(const char *in, char *out, size_t size)
