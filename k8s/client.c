@@ -38,7 +38,6 @@ struct k8s_client {
 	k8s_exec_cred cred;
 	int have_cred;
 	unsigned auth_gen;         /* bumps when credentials are invalidated */
-	unsigned seed;
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -145,7 +144,6 @@ k8s_client *k8s_client_new(k8s_config *cfg, const k8s_client_opts *opts, k8s_err
 										: opts->max_retries;
 	c->user_agent = xstrdup(opts && opts->user_agent ? opts->user_agent : "smartops");
 	c->https = !strncmp(cfg->server, "https://", 8);
-	c->seed = (unsigned)util_mono_ms() ^ (unsigned)getpid() ^ (unsigned)(uintptr_t)c;
 	setup_urls(c);
 	pthread_mutex_init(&c->pool_lock, NULL);
 	pthread_mutex_init(&c->auth_lock, NULL);
@@ -526,6 +524,7 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 {
 	int is_read = !strcmp(r->method, "GET");
 	int attempt = 0, reauthed = 0;
+	unsigned seed = (unsigned)util_mono_ms() ^ (unsigned)(uintptr_t)&attempt; /* per call: no shared state */
 	char *url = xasprintf("%s%s", c->url_base, r->path);
 	int ret = -1;
 
@@ -595,8 +594,10 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 			k8s_err_set(err, 0, "%s %s: %s", r->method, c->cfg->server,
 				    eb[0] ? eb : curl_easy_strerror(rc));
 			err->unreachable = 1;
-			if ((is_read || not_sent(rc)) && !r->stream && attempt < c->retries) {
-				if (nap(k8s_backoff_ms(attempt++, 200, 5000, &c->seed), r->cancel))
+			/* transport failures: at most 2 retries, so "unreachable" is said soon */
+			if ((is_read || not_sent(rc)) && !r->stream && attempt < c->retries &&
+			    attempt < 2) {
+				if (nap(k8s_backoff_ms(attempt++, 200, 5000, &seed), r->cancel))
 					goto out;
 				continue;
 			}
@@ -619,7 +620,7 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 		}
 		if (is_read && !r->stream && k8s_status_retryable((int)x.status) &&
 		    attempt < c->retries) {
-			wait_ms = k8s_backoff_ms(attempt++, 500, 10000, &c->seed);
+			wait_ms = k8s_backoff_ms(attempt++, 500, 10000, &seed);
 			if (x.retry_after_ms >= 0)
 				wait_ms = x.retry_after_ms > 30000 ? 30000 : x.retry_after_ms;
 			sb_release(&x.body);

@@ -129,6 +129,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		return reply(conn, 200, "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}",
 			     NULL);
 	}
+	if (!strcmp(url, "/ok"))
+		return reply(conn, 200, "{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"ok\"}}",
+			     NULL);
 	if (!strcmp(url, "/busy")) /* POST: always 429 */
 		return reply(conn, 429, status_json(429, "TooManyRequests", "slow down"), "0");
 	if (!strcmp(url, "/missing"))
@@ -282,6 +285,36 @@ static void test_unreachable(void **state)
 	k8s_client_free(c);
 }
 
+static void *get_many(void *arg)
+{
+	k8s_client *c = arg;
+	intptr_t good = 0;
+
+	for (int i = 0; i < 25; i++) {
+		cJSON *out = NULL;
+		k8s_err err;
+		if (k8s_get(c, "/ok", &out, &err) == 0 && out)
+			good++;
+		cJSON_Delete(out);
+	}
+	return (void *)good;
+}
+
+static void test_threads_share_a_client(void **state)
+{
+	k8s_client *c = new_client();
+	pthread_t t[4];
+
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, get_many, c), 0);
+	for (int i = 0; i < 4; i++) {
+		void *good;
+		pthread_join(t[i], &good);
+		assert_int_equal((intptr_t)good, 25);
+	}
+	k8s_client_free(c);
+}
+
 typedef struct names {
 	strbuf seen;
 	int restarts;
@@ -404,7 +437,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_retried),	   cmocka_unit_test(test_write_not_retried),
 		cmocka_unit_test(test_unreachable),	   cmocka_unit_test(test_paged_list_restart),
-		cmocka_unit_test(test_informer),
+		cmocka_unit_test(test_informer),	   cmocka_unit_test(test_threads_share_a_client),
 	};
 	return cmocka_run_group_tests(tests, server_up, server_down);
 }
