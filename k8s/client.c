@@ -24,20 +24,20 @@ struct k8s_client {
 	int connect_ms, request_ms, retries;
 	char *user_agent;
 	int https;
-	char *url_base;    /* server, with the host swapped for tls-server-name when set */
-	char *connect_to;  /* "tlsname:port:host:port" or NULL */
+	char *url_base;	  /* server, with the host swapped for tls-server-name when set */
+	char *connect_to; /* "tlsname:port:host:port" or NULL */
 
 	pthread_mutex_t pool_lock;
 	CURL *pool[POOL_MAX];
 	size_t n_pool;
 
 	pthread_mutex_t auth_lock; /* guards everything below */
-	char *file_token;          /* last read of cfg->token_file */
+	char *file_token;	   /* last read of cfg->token_file */
 	struct timespec file_mtime;
 	int file_stale;
 	k8s_exec_cred cred;
 	int have_cred;
-	unsigned auth_gen;         /* bumps when credentials are invalidated */
+	unsigned auth_gen; /* bumps when credentials are invalidated */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -57,8 +57,8 @@ char *k8s_query_escape(const char *s)
 	sb_init(&sb, strlen(s) + 8);
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		    ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
 			sb_addc(&sb, (char)ch);
 		} else {
 			sb_addc(&sb, '%');
@@ -140,8 +140,9 @@ k8s_client *k8s_client_new(k8s_config *cfg, const k8s_client_opts *opts, k8s_err
 	c->cfg = cfg;
 	c->connect_ms = opts && opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 10000;
 	c->request_ms = opts && opts->request_timeout_ms > 0 ? opts->request_timeout_ms : 30000;
-	c->retries = !opts || opts->max_retries == 0 ? 4 : opts->max_retries < 0 ? 0
-										: opts->max_retries;
+	c->retries = !opts || opts->max_retries == 0 ? 4
+		     : opts->max_retries < 0	     ? 0
+						     : opts->max_retries;
 	c->user_agent = xstrdup(opts && opts->user_agent ? opts->user_agent : "smartops");
 	c->https = !strncmp(cfg->server, "https://", 8);
 	setup_urls(c);
@@ -248,8 +249,7 @@ static int read_token_file(k8s_client *c, k8s_err *err)
 
 /* Puts the current credentials on h (headers appended to *hdrs). gen receives the
  * generation they belong to, for invalidation after a 401. */
-static int apply_auth(k8s_client *c, CURL *h, struct curl_slist **hdrs, unsigned *gen,
-		      k8s_err *err)
+static int apply_auth(k8s_client *c, CURL *h, struct curl_slist **hdrs, unsigned *gen, k8s_err *err)
 {
 	const k8s_config *cfg = c->cfg;
 	const char *token = NULL;
@@ -336,13 +336,13 @@ static int invalidate_auth(k8s_client *c, unsigned gen)
 /* ---- one HTTP exchange ---- */
 
 typedef struct req {
-	const char *method;      /* GET POST PUT PATCH DELETE */
-	const char *path;        /* with query */
-	const char *ctype;       /* request body type, or NULL */
+	const char *method; /* GET POST PUT PATCH DELETE */
+	const char *path;   /* with query */
+	const char *ctype;  /* request body type, or NULL */
 	const char *body;
 	size_t body_len;
-	int stream;              /* no overall timeout; data to fn */
-	int idle_s;              /* stream: low-speed abort */
+	int stream; /* no overall timeout; data to fn */
+	int idle_s; /* stream: low-speed abort */
 	k8s_data_fn fn;
 	void *ctx;
 	const atomic_int *cancel;
@@ -351,11 +351,11 @@ typedef struct req {
 typedef struct xfer {
 	const req *r;
 	CURL *h;
-	strbuf body;             /* non-2xx bodies, or the whole answer when not streaming */
+	strbuf body; /* non-2xx bodies, or the whole answer when not streaming */
 	long status;
-	int stopped;             /* fn asked to stop */
+	int stopped; /* fn asked to stop */
 	int64_t retry_after_ms;
-	int delivered;           /* stream bytes went to fn */
+	int delivered; /* stream bytes went to fn */
 } xfer;
 
 static size_t on_write(char *data, size_t size, size_t nmemb, void *arg)
@@ -428,8 +428,8 @@ static int nap(int64_t ms, const atomic_int *cancel)
 static void tls_message(const k8s_client *c, CURLcode rc, const char *eb, k8s_err *err)
 {
 	char host[256];
-	const char *ca = c->cfg->ca_data ? "the kubeconfig's certificate-authority"
-					 : "the system's trusted CAs";
+	const char *ca =
+	    c->cfg->ca_data ? "the kubeconfig's certificate-authority" : "the system's trusted CAs";
 	const char *hp = strstr(c->url_base, "://") + 3;
 	size_t n = strcspn(hp, "/");
 
@@ -444,9 +444,8 @@ static void tls_message(const k8s_client *c, CURLcode rc, const char *eb, k8s_er
 		k8s_err_set(err, 0, "TLS: certificate is for other hosts than %s (%s)", host, eb);
 	else if (rc == CURLE_PEER_FAILED_VERIFICATION || strcasestr(eb, "self-signed") ||
 		 strcasestr(eb, "self signed") || strcasestr(eb, "issuer"))
-		k8s_err_set(err, 0,
-			    "TLS: the server's certificate is not trusted by %s (%s: %s)", ca, host,
-			    eb);
+		k8s_err_set(err, 0, "TLS: the server's certificate is not trusted by %s (%s: %s)",
+			    ca, host, eb);
 	else
 		k8s_err_set(err, 0, "TLS: cannot talk to %s: %s", host, eb);
 }
@@ -524,7 +523,8 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 {
 	int is_read = !strcmp(r->method, "GET");
 	int attempt = 0, reauthed = 0;
-	unsigned seed = (unsigned)util_mono_ms() ^ (unsigned)(uintptr_t)&attempt; /* per call: no shared state */
+	unsigned seed = (unsigned)util_mono_ms() ^
+			(unsigned)(uintptr_t)&attempt; /* per call: no shared state */
 	char *url = xasprintf("%s%s", c->url_base, r->path);
 	int ret = -1;
 
@@ -581,6 +581,17 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 		}
 		if (rc != CURLE_OK && !(r->stream && x.delivered && rc == CURLE_PARTIAL_FILE)) {
 			sb_release(&x.body);
+			if (strstr(eb, "alert certificate required") ||
+			    strstr(eb, "alert bad certificate") || strstr(eb, "alert unknown ca")) {
+				k8s_err_set(err, 0,
+					    "TLS: the server refused the client certificate%s (%s)",
+					    c->cfg->cert_data || c->cfg->exec
+						? ""
+						: " (the kubeconfig's user has none)",
+					    eb);
+				err->unreachable = 1;
+				goto out;
+			}
 			if (is_tls_error(rc)) {
 				tls_message(c, rc, eb[0] ? eb : curl_easy_strerror(rc), err);
 				err->unreachable = 1;
@@ -612,8 +623,7 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 			if (answer) {
 				sb_release(answer);
 				*answer = x.body;
-			}
-			else
+			} else
 				sb_release(&x.body);
 			ret = 0;
 			goto out;
@@ -732,17 +742,17 @@ int k8s_apply(k8s_client *c, const char *path, const char *body, int flags, cJSO
 
 int k8s_delete(k8s_client *c, const char *path, int flags, k8s_err *err)
 {
-	char *p = flags & K8S_DRY_RUN ? xasprintf("%s%cdryRun=All", path,
-						  strchr(path, '?') ? '&' : '?')
-				      : xstrdup(path);
+	char *p = flags & K8S_DRY_RUN
+		      ? xasprintf("%s%cdryRun=All", path, strchr(path, '?') ? '&' : '?')
+		      : xstrdup(path);
 	int r = json_call(c, "DELETE", p, NULL, NULL, NULL, err);
 
 	free(p);
 	return r;
 }
 
-int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_item_fn fn,
-	     void *ctx, char *rv, size_t rvsz, k8s_err *err)
+int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_item_fn fn, void *ctx,
+	     char *rv, size_t rvsz, k8s_err *err)
 {
 	int limit = opts && opts->limit > 0 ? opts->limit : 500;
 	char *cont = NULL;
@@ -839,8 +849,8 @@ out:
 }
 
 int k8s_can_i(k8s_client *c, const char *verb, const char *group, const char *resource,
-	      const char *subresource, const char *ns, const char *name, int *allowed,
-	      char *reason, size_t reasonsz, k8s_err *err)
+	      const char *subresource, const char *ns, const char *name, int *allowed, char *reason,
+	      size_t reasonsz, k8s_err *err)
 {
 	cJSON *body = cJSON_CreateObject(), *spec, *ra, *out = NULL;
 	const cJSON *st, *v;

@@ -29,7 +29,7 @@ typedef struct k8s_client k8s_client;
 typedef struct k8s_client_opts {
 	int connect_timeout_ms; /* 0: 10 s */
 	int request_timeout_ms; /* whole non-streaming request; 0: 30 s */
-	int max_retries;        /* for reads; 0: 4, -1: none */
+	int max_retries;	/* for reads; 0: 4, -1: none */
 	const char *user_agent; /* NULL: "smartops" */
 } k8s_client_opts;
 
@@ -74,23 +74,23 @@ typedef int (*k8s_item_fn)(void *ctx, const cJSON *item);
 typedef struct k8s_list_opts {
 	const char *label_selector; /* or NULL */
 	const char *field_selector; /* or NULL */
-	int limit;                  /* page size; 0: 500 */
+	int limit;		    /* page size; 0: 500 */
 	void (*on_restart)(void *ctx);
-	const atomic_int *cancel;   /* or NULL */
+	const atomic_int *cancel; /* or NULL */
 } k8s_list_opts;
 /* rv (may be NULL) receives the list's resourceVersion. */
-int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_item_fn fn,
-	     void *ctx, char *rv, size_t rvsz, k8s_err *err);
+int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_item_fn fn, void *ctx,
+	     char *rv, size_t rvsz, k8s_err *err);
 
 /* SelfSubjectAccessReview. group "" for core; subresource, ns, name may be NULL. */
 int k8s_can_i(k8s_client *c, const char *verb, const char *group, const char *resource,
-	      const char *subresource, const char *ns, const char *name, int *allowed,
-	      char *reason, size_t reasonsz, k8s_err *err);
+	      const char *subresource, const char *ns, const char *name, int *allowed, char *reason,
+	      size_t reasonsz, k8s_err *err);
 
 typedef struct k8s_log_opts {
 	const char *container; /* or NULL */
 	long tail_lines;       /* < 0: all */
-	int follow;            /* stream until the pod ends or *cancel */
+	int follow;	       /* stream until the pod ends or *cancel */
 	int timestamps;
 	int previous;
 } k8s_log_opts;

@@ -22,7 +22,7 @@ extern char **environ;
 static char *b64_encode(const char *in, size_t n)
 {
 	static const char tbl[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	char *out = xmalloc((n + 2) / 3 * 4 + 1);
 	size_t o = 0;
 
@@ -69,7 +69,8 @@ int k8s_exec_parse(const char *json, size_t len, const char *api_version, k8s_ex
 	}
 	v = cJSON_GetObjectItemCaseSensitive(root, "kind");
 	if (!cJSON_IsString(v) || strcmp(v->valuestring, "ExecCredential")) {
-		snprintf(err, errsz, "its output is not an ExecCredential (kind is missing or wrong)");
+		snprintf(err, errsz,
+			 "its output is not an ExecCredential (kind is missing or wrong)");
 		goto out;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(root, "apiVersion");
@@ -97,13 +98,15 @@ int k8s_exec_parse(const char *json, size_t len, const char *api_version, k8s_ex
 		out->key_len = strlen(out->key_data);
 	}
 	if (!out->cert_data != !out->key_data) {
-		snprintf(err, errsz, "its ExecCredential has a client certificate without a key "
-				     "(or a key without a certificate)");
+		snprintf(err, errsz,
+			 "its ExecCredential has a client certificate without a key "
+			 "(or a key without a certificate)");
 		goto out;
 	}
 	if (!out->token && !out->cert_data) {
-		snprintf(err, errsz, "its ExecCredential has neither status.token nor "
-				     "status.clientCertificateData");
+		snprintf(err, errsz,
+			 "its ExecCredential has neither status.token nor "
+			 "status.clientCertificateData");
 		goto out;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(st, "expirationTimestamp");
@@ -173,8 +176,7 @@ static const char *last_line(char *s)
 	return nl ? nl + 1 : s;
 }
 
-int k8s_exec_run(const k8s_config *c, int timeout_ms, k8s_exec_cred *out, char *err,
-		 size_t errsz)
+int k8s_exec_run(const k8s_config *c, int timeout_ms, k8s_exec_cred *out, char *err, size_t errsz)
 {
 	const k8s_exec_config *e = c->exec;
 	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, status_pipe[2] = {-1, -1};
@@ -263,7 +265,8 @@ int k8s_exec_run(const k8s_config *c, int timeout_ms, k8s_exec_cred *out, char *
 			for (int i = 0; i < 2; i++) {
 				char buf[4096];
 				ssize_t n;
-				if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				if (pfd[i].fd < 0 ||
+				    !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 					continue;
 				n = read(pfd[i].fd, buf, sizeof(buf));
 				if (n <= 0) {

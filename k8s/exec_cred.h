@@ -12,10 +12,10 @@
 #include "k8s/kubeconfig.h"
 
 typedef struct k8s_exec_cred {
-	char *token;        /* status.token or NULL */
-	char *cert_data;    /* status.clientCertificateData (PEM) or NULL */
+	char *token;	 /* status.token or NULL */
+	char *cert_data; /* status.clientCertificateData (PEM) or NULL */
 	size_t cert_len;
-	char *key_data;     /* status.clientKeyData (PEM) or NULL */
+	char *key_data; /* status.clientKeyData (PEM) or NULL */
 	size_t key_len;
 	int64_t expires_ms; /* status.expirationTimestamp (unix ms), 0 = no expiry */
 } k8s_exec_cred;
@@ -23,8 +23,7 @@ typedef struct k8s_exec_cred {
 /* Runs the plugin of config c (exec must be set; cluster info from c when asked).
  * timeout_ms bounds the run (0: 60 s). On failure returns -1 with a message naming
  * the command, its exit status and last stderr line, and the installHint. */
-int k8s_exec_run(const k8s_config *c, int timeout_ms, k8s_exec_cred *out, char *err,
-		 size_t errsz);
+int k8s_exec_run(const k8s_config *c, int timeout_ms, k8s_exec_cred *out, char *err, size_t errsz);
 
 /* Parses plugin output; api_version is what the kubeconfig asked for. */
 int k8s_exec_parse(const char *json, size_t len, const char *api_version, k8s_exec_cred *out,

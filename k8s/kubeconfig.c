@@ -183,7 +183,8 @@ static cJSON *yaml_to_json(yaml_document_t *doc, yaml_node_t *node, int depth)
 				cJSON_Delete(j);
 				return NULL;
 			}
-			cJSON_DeleteItemFromObjectCaseSensitive(j, (const char *)k->data.scalar.value);
+			cJSON_DeleteItemFromObjectCaseSensitive(j,
+								(const char *)k->data.scalar.value);
 			cJSON_AddItemToObject(j, (const char *)k->data.scalar.value, v);
 		}
 		return j;
@@ -238,8 +239,8 @@ typedef struct kc_entry {
 typedef struct kc_merged {
 	kc_file *files;
 	size_t n_files;
-	char *origin;            /* "a:b" */
-	const char *current;     /* borrowed from a file tree */
+	char *origin;	     /* "a:b" */
+	const char *current; /* borrowed from a file tree */
 	kc_entry *clusters, *users, *contexts;
 	size_t n_clusters, n_users, n_contexts;
 } kc_merged;
@@ -377,8 +378,8 @@ static int merged_load(const k8s_load_opts *opts, kc_merged *m, char *err, size_
 		}
 		free(copy);
 		if (!m->n_files) {
-			snprintf(err, errsz, "kubeconfig: none of the files in KUBECONFIG (%s) exist",
-				 env);
+			snprintf(err, errsz,
+				 "kubeconfig: none of the files in KUBECONFIG (%s) exist", env);
 			return -1;
 		}
 	} else {
@@ -405,9 +406,11 @@ static int merged_load(const k8s_load_opts *opts, kc_merged *m, char *err, size_
 		sb_adds(&origin, f->path);
 		if (!m->current && cur && cur[0])
 			m->current = cur;
-		if (merge_list(f, "clusters", "cluster", &m->clusters, &m->n_clusters, err, errsz) ||
+		if (merge_list(f, "clusters", "cluster", &m->clusters, &m->n_clusters, err,
+			       errsz) ||
 		    merge_list(f, "users", "user", &m->users, &m->n_users, err, errsz) ||
-		    merge_list(f, "contexts", "context", &m->contexts, &m->n_contexts, err, errsz)) {
+		    merge_list(f, "contexts", "context", &m->contexts, &m->n_contexts, err,
+			       errsz)) {
 			sb_release(&origin);
 			merged_release(m);
 			return -1;
@@ -516,9 +519,10 @@ static int load_exec(const kc_entry *u, const cJSON *ex, k8s_config *c, char *er
 			const char *n = jstr(it, "name");
 			const char *v = jstr(it, "value");
 			if (!n || !n[0]) {
-				snprintf(err, errsz,
-					 "kubeconfig %s: user \"%s\": exec env entry without a name",
-					 u->file->path, u->name);
+				snprintf(
+				    err, errsz,
+				    "kubeconfig %s: user \"%s\": exec env entry without a name",
+				    u->file->path, u->name);
 				return -1;
 			}
 			e->env[e->n_env++] = xasprintf("%s=%s", n, v ? v : "");
@@ -659,9 +663,10 @@ int k8s_config_load(const k8s_load_opts *opts, k8s_config **out, char *err, size
 	cl = find_entry(m.clusters, m.n_clusters, cl_name);
 	if (!cl || !cl->body) {
 		char *names = names_of(m.clusters, m.n_clusters);
-		snprintf(err, errsz,
-			 "kubeconfig %s: context \"%s\": cluster \"%s\" not found; clusters are: %s",
-			 m.origin, ctx_name, cl_name, names);
+		snprintf(
+		    err, errsz,
+		    "kubeconfig %s: context \"%s\": cluster \"%s\" not found; clusters are: %s",
+		    m.origin, ctx_name, cl_name, names);
 		free(names);
 		goto fail;
 	}
@@ -669,9 +674,10 @@ int k8s_config_load(const k8s_load_opts *opts, k8s_config **out, char *err, size
 		u = find_entry(m.users, m.n_users, u_name);
 		if (!u) {
 			char *names = names_of(m.users, m.n_users);
-			snprintf(err, errsz,
-				 "kubeconfig %s: context \"%s\": user \"%s\" not found; users are: %s",
-				 m.origin, ctx_name, u_name, names);
+			snprintf(
+			    err, errsz,
+			    "kubeconfig %s: context \"%s\": user \"%s\" not found; users are: %s",
+			    m.origin, ctx_name, u_name, names);
 			free(names);
 			goto fail;
 		}
@@ -682,9 +688,7 @@ int k8s_config_load(const k8s_load_opts *opts, k8s_config **out, char *err, size
 	c->context = xstrdup(ctx_name);
 	c->cluster_name = xstrdup(cl_name);
 	c->user_name = xstrdup(u_name ? u_name : "");
-	c->ns = xstrdup(opts && opts->ns && opts->ns[0] ? opts->ns
-			: ns && ns[0]			   ? ns
-							   : "default");
+	c->ns = xstrdup(opts && opts->ns && opts->ns[0] ? opts->ns : ns && ns[0] ? ns : "default");
 	if (load_cluster(cl, c, err, errsz))
 		goto fail;
 	if (u && load_user(u, c, err, errsz))
@@ -730,8 +734,9 @@ int k8s_config_in_cluster(const char *sa_dir, k8s_config **out, char *err, size_
 	if (!sa_dir)
 		sa_dir = SA_DIR_DEFAULT;
 	if (!host || !host[0] || !port || !port[0]) {
-		snprintf(err, errsz,
-			 "in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be set");
+		snprintf(
+		    err, errsz,
+		    "in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be set");
 		return -1;
 	}
 	path = xasprintf("%s/token", sa_dir);

@@ -15,10 +15,10 @@
 #include <stddef.h>
 
 typedef struct k8s_exec_config {
-	char *command;      /* as written, or resolved against the kubeconfig folder if it has a '/' */
-	char **args;        /* n_args strings */
+	char *command; /* as written, or resolved against the kubeconfig folder if it has a '/' */
+	char **args;   /* n_args strings */
 	size_t n_args;
-	char **env;         /* "NAME=value", n_env strings */
+	char **env; /* "NAME=value", n_env strings */
 	size_t n_env;
 	char *api_version;  /* client.authentication.k8s.io/v1 or v1beta1 */
 	char *install_hint; /* or NULL */
@@ -26,44 +26,45 @@ typedef struct k8s_exec_config {
 } k8s_exec_config;
 
 typedef struct k8s_extension {
-	char *name;         /* "smart.totvs.com/catalog" */
-	char *json;         /* the extension's value as JSON text ({"url": "..."}) */
+	char *name; /* "smart.totvs.com/catalog" */
+	char *json; /* the extension's value as JSON text ({"url": "..."}) */
 } k8s_extension;
 
 typedef struct k8s_config {
-	char *origin;       /* the file(s) this came from, for messages */
-	char *context;      /* context name, or "in-cluster" */
+	char *origin;  /* the file(s) this came from, for messages */
+	char *context; /* context name, or "in-cluster" */
 	char *cluster_name;
 	char *user_name;
-	char *ns;           /* the context's namespace, "default" if unset */
+	char *ns; /* the context's namespace, "default" if unset */
 
 	/* cluster */
-	char *server;       /* https://host:port[/prefix], no trailing '/' */
-	char *ca_data;      /* PEM bytes or NULL (then the system store) */
+	char *server;  /* https://host:port[/prefix], no trailing '/' */
+	char *ca_data; /* PEM bytes or NULL (then the system store) */
 	size_t ca_len;
-	char *ca_origin;    /* where ca_data came from, for TLS messages */
-	int insecure;       /* insecure-skip-tls-verify: true */
+	char *ca_origin; /* where ca_data came from, for TLS messages */
+	int insecure;	 /* insecure-skip-tls-verify: true */
 	char *tls_server_name;
 	char *proxy_url;
 	k8s_extension *ext;
 	size_t n_ext;
 
 	/* user */
-	char *token;        /* static bearer token or NULL */
-	char *token_file;   /* absolute path, re-read by the client, or NULL */
-	char *cert_data;    /* client certificate PEM or NULL */
+	char *token;	  /* static bearer token or NULL */
+	char *token_file; /* absolute path, re-read by the client, or NULL */
+	char *cert_data;  /* client certificate PEM or NULL */
 	size_t cert_len;
-	char *key_data;     /* client key PEM or NULL */
+	char *key_data; /* client key PEM or NULL */
 	size_t key_len;
-	char *username;     /* basic auth, or NULL */
+	char *username; /* basic auth, or NULL */
 	char *password;
 	k8s_exec_config *exec; /* or NULL */
 } k8s_config;
 
 typedef struct k8s_load_opts {
-	const char *kubeconfig; /* --kubeconfig: one file, must exist; NULL: $KUBECONFIG, then ~/.kube/config */
-	const char *context;    /* --context, or NULL for current-context */
-	const char *ns;         /* --namespace override, or NULL */
+	const char *kubeconfig; /* --kubeconfig: one file, must exist; NULL: $KUBECONFIG, then
+				   ~/.kube/config */
+	const char *context;	/* --context, or NULL for current-context */
+	const char *ns;		/* --namespace override, or NULL */
 	/* Used when no kubeconfig is found and KUBERNETES_SERVICE_HOST is set. NULL:
 	 * /var/run/secrets/kubernetes.io/serviceaccount. */
 	const char *sa_dir;

@@ -13,9 +13,9 @@
 typedef int (*k8s_line_fn)(void *ctx, const char *line, size_t len);
 
 typedef struct k8s_lines {
-	strbuf partial;    /* bytes after the last '\n' */
-	size_t max;        /* longest line kept whole; longer ones are cut there */
-	int skipping;      /* inside a line already cut at max */
+	strbuf partial; /* bytes after the last '\n' */
+	size_t max;	/* longest line kept whole; longer ones are cut there */
+	int skipping;	/* inside a line already cut at max */
 } k8s_lines;
 
 /* max 0: 64 MiB. */

@@ -10,9 +10,10 @@
 
 /* Keys whose value is secret, compared case-insensitively as whole words. */
 static const char *const secret_keys[] = {
-	"token", "access_token", "access-token", "id-token", "id_token", "refresh-token",
-	"refresh_token", "password", "passwd", "secret", "client-key-data", "clientKeyData",
-	"client_key_data", "api-key", "apikey", "api_key", "authorization", "bearer",
+    "token",	       "access_token",	"access-token",	   "id-token", "id_token",
+    "refresh-token",   "refresh_token", "password",	   "passwd",   "secret",
+    "client-key-data", "clientKeyData", "client_key_data", "api-key",  "apikey",
+    "api_key",	       "authorization", "bearer",
 };
 
 static int word_char(char c)

@@ -7,10 +7,10 @@
 #include <stdint.h>
 
 typedef struct k8s_err {
-	int http;         /* HTTP status, 0 when no response came back */
-	int unreachable;  /* 1: connect/DNS/TLS/timeout failure, the server never answered */
-	char reason[64];  /* Status reason ("NotFound", "Expired") or "" */
-	char msg[512];    /* one line, already redacted */
+	int http;	 /* HTTP status, 0 when no response came back */
+	int unreachable; /* 1: connect/DNS/TLS/timeout failure, the server never answered */
+	char reason[64]; /* Status reason ("NotFound", "Expired") or "" */
+	char msg[512];	 /* one line, already redacted */
 } k8s_err;
 
 /* Clears err (may be NULL). */

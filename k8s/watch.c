@@ -18,7 +18,7 @@ struct k8s_informer {
 	void *ctx;
 	pthread_t thread;
 	atomic_int stop;
-	pthread_mutex_t lock;       /* for the backoff sleep */
+	pthread_mutex_t lock; /* for the backoff sleep */
 	pthread_cond_t cond;
 	atomic_uint lists, watches, errors, events;
 	unsigned seed;
@@ -168,8 +168,9 @@ static int on_data(void *arg, const char *data, size_t n)
 static int do_watch(k8s_informer *inf, k8s_err *err)
 {
 	strbuf q;
-	int timeout = inf->tmin + (inf->tmax > inf->tmin ? rand_r(&inf->seed) % (inf->tmax - inf->tmin + 1)
-							   : 0);
+	int timeout =
+	    inf->tmin +
+	    (inf->tmax > inf->tmin ? rand_r(&inf->seed) % (inf->tmax - inf->tmin + 1) : 0);
 	int r;
 
 	sb_init(&q, 256);
@@ -259,8 +260,8 @@ k8s_informer *k8s_informer_start(k8s_client *client, const char *path,
 	inf->page_limit = opts && opts->page_limit > 0 ? opts->page_limit : 500;
 	inf->tmin = opts && opts->timeout_min_s > 0 ? opts->timeout_min_s : 300;
 	inf->tmax = opts && opts->timeout_max_s >= inf->tmin ? opts->timeout_max_s
-			: opts && opts->timeout_min_s > 0 ? inf->tmin
-							  : 600;
+		    : opts && opts->timeout_min_s > 0	     ? inf->tmin
+							     : 600;
 	inf->cb = *cb;
 	inf->ctx = ctx;
 	inf->seed = (unsigned)util_mono_ms() ^ (unsigned)(uintptr_t)inf;

@@ -37,8 +37,8 @@ typedef struct k8s_informer k8s_informer;
 typedef struct k8s_informer_opts {
 	const char *label_selector; /* or NULL */
 	const char *field_selector; /* or NULL */
-	int page_limit;             /* 0: 500 */
-	int timeout_min_s;          /* watch timeoutSeconds range; 0: 300..600 */
+	int page_limit;		    /* 0: 500 */
+	int timeout_min_s;	    /* watch timeoutSeconds range; 0: 300..600 */
 	int timeout_max_s;
 } k8s_informer_opts;
 
@@ -53,8 +53,8 @@ void k8s_informer_stop(k8s_informer *inf);
 
 /* Counters for status lines and tests (read from any thread). */
 typedef struct k8s_informer_stats {
-	unsigned lists;    /* completed lists */
-	unsigned watches;  /* watch requests started */
+	unsigned lists;	  /* completed lists */
+	unsigned watches; /* watch requests started */
 	unsigned errors;
 	unsigned events;
 } k8s_informer_stats;

@@ -185,11 +185,11 @@ static int run(k8s_client *c, int argc, char **argv)
 
 	if (!strcmp(cmd, "config")) {
 		const k8s_config *cfg = k8s_client_config(c);
-		const char *auth = cfg->token ? "token"
+		const char *auth = cfg->token	     ? "token"
 				   : cfg->token_file ? "tokenFile"
-				   : cfg->exec ? "exec"
-				   : cfg->cert_data ? "client-certificate"
-						    : "none";
+				   : cfg->exec	     ? "exec"
+				   : cfg->cert_data  ? "client-certificate"
+						     : "none";
 		const char *cat = k8s_config_extension(cfg, "smart.totvs.com/catalog");
 		printf("context=%s cluster=%s namespace=%s server=%s auth=%s\n", cfg->context,
 		       cfg->cluster_name, cfg->ns, cfg->server, auth);
@@ -205,8 +205,8 @@ static int run(k8s_client *c, int argc, char **argv)
 	}
 	if (!strcmp(cmd, "list") && argc == 2) {
 		list_state s = {0};
-		k8s_list_opts lo = {.limit = opt_limit, .label_selector = opt_selector,
-				    .on_restart = list_restart};
+		k8s_list_opts lo = {
+		    .limit = opt_limit, .label_selector = opt_selector, .on_restart = list_restart};
 		char rv[64];
 		if (k8s_list(c, argv[1], &lo, list_item, &s, rv, sizeof(rv), &err))
 			return fail(&err);
@@ -217,11 +217,13 @@ static int run(k8s_client *c, int argc, char **argv)
 	if ((!strcmp(cmd, "create") || !strcmp(cmd, "update") || !strcmp(cmd, "patch") ||
 	     !strcmp(cmd, "apply")) &&
 	    argc == 3) {
-		int r = !strcmp(cmd, "create")	 ? k8s_create(c, argv[1], argv[2], opt_flags, &out, &err)
-			: !strcmp(cmd, "update") ? k8s_update(c, argv[1], argv[2], opt_flags, &out, &err)
+		int r = !strcmp(cmd, "create")
+			    ? k8s_create(c, argv[1], argv[2], opt_flags, &out, &err)
+			: !strcmp(cmd, "update")
+			    ? k8s_update(c, argv[1], argv[2], opt_flags, &out, &err)
 			: !strcmp(cmd, "patch")
-				? k8s_merge_patch(c, argv[1], argv[2], opt_flags, &out, &err)
-				: k8s_apply(c, argv[1], argv[2], opt_flags, &out, &err);
+			    ? k8s_merge_patch(c, argv[1], argv[2], opt_flags, &out, &err)
+			    : k8s_apply(c, argv[1], argv[2], opt_flags, &out, &err);
 		if (r)
 			return fail(&err);
 		print_obj(opt_flags & K8S_DRY_RUN ? "dry-run" : "wrote", out);

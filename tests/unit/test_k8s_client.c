@@ -38,8 +38,8 @@ static server srv;
 static enum MHD_Result reply(struct MHD_Connection *conn, int code, const char *body,
 			     const char *retry_after)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body,
-								  MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *r =
+	    MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
 	enum MHD_Result ret;
 
 	MHD_add_response_header(r, "Content-Type", "application/json");
@@ -63,7 +63,7 @@ static const char *status_json(int code, const char *reason, const char *msg)
 typedef struct stream {
 	const char *text; /* what to send, in small pieces */
 	size_t off;
-	int hang;         /* after text, keep the connection open */
+	int hang; /* after text, keep the connection open */
 } stream;
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -125,7 +125,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 
 	if (!strcmp(url, "/flaky")) { /* 503 twice, then fine */
 		if (atomic_load(&srv.hits_get) <= 2)
-			return reply(conn, 503, status_json(503, "ServiceUnavailable", "busy"), "0");
+			return reply(conn, 503, status_json(503, "ServiceUnavailable", "busy"),
+				     "0");
 		return reply(conn, 200, "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}",
 			     NULL);
 	}
@@ -145,29 +146,34 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		int n = atomic_fetch_add(&srv.lists, 1);
 		(void)n;
 		if (!limit || strcmp(limit, "2"))
-			return reply(conn, 400, status_json(400, "BadRequest", "want limit=2"), NULL);
-		if (!cont)
-			return reply(conn, 200,
-				     "{\"kind\":\"ConfigMapList\",\"metadata\":{\"resourceVersion\":"
-				     "\"10\",\"continue\":\"p2\"},\"items\":[{\"metadata\":{\"name\":"
-				     "\"a\"}},{\"metadata\":{\"name\":\"b\"}}]}",
+			return reply(conn, 400, status_json(400, "BadRequest", "want limit=2"),
 				     NULL);
+		if (!cont)
+			return reply(
+			    conn, 200,
+			    "{\"kind\":\"ConfigMapList\",\"metadata\":{\"resourceVersion\":"
+			    "\"10\",\"continue\":\"p2\"},\"items\":[{\"metadata\":{\"name\":"
+			    "\"a\"}},{\"metadata\":{\"name\":\"b\"}}]}",
+			    NULL);
 		if (!strcmp(cont, "p2") && !atomic_exchange(&srv.list_410_done, 1))
 			return reply(conn, 410,
-				     status_json(410, "Expired", "The provided continue parameter "
-								 "is too old"),
+				     status_json(410, "Expired",
+						 "The provided continue parameter "
+						 "is too old"),
 				     NULL);
 		if (!strcmp(cont, "p2"))
-			return reply(conn, 200,
-				     "{\"kind\":\"ConfigMapList\",\"metadata\":{\"resourceVersion\":"
-				     "\"10\",\"continue\":\"p3\"},\"items\":[{\"metadata\":{\"name\":"
-				     "\"c\"}},{\"metadata\":{\"name\":\"d\"}}]}",
-				     NULL);
-		return reply(conn, 200,
-			     "{\"kind\":\"ConfigMapList\",\"metadata\":{\"resourceVersion\":\"10\"},"
-			     "\"items\":[{\"metadata\":{\"name\":\"e\"}},{\"metadata\":{\"name\":"
-			     "\"f\"}}]}",
-			     NULL);
+			return reply(
+			    conn, 200,
+			    "{\"kind\":\"ConfigMapList\",\"metadata\":{\"resourceVersion\":"
+			    "\"10\",\"continue\":\"p3\"},\"items\":[{\"metadata\":{\"name\":"
+			    "\"c\"}},{\"metadata\":{\"name\":\"d\"}}]}",
+			    NULL);
+		return reply(
+		    conn, 200,
+		    "{\"kind\":\"ConfigMapList\",\"metadata\":{\"resourceVersion\":\"10\"},"
+		    "\"items\":[{\"metadata\":{\"name\":\"e\"}},{\"metadata\":{\"name\":"
+		    "\"f\"}}]}",
+		    NULL);
 	}
 	if (!strcmp(url, "/api/v1/configmaps")) {
 		int w = atomic_fetch_add(&srv.watches, 1);
@@ -179,11 +185,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		}
 		if (w == 0) /* an add, a bookmark, then a clean end */
 			return reply_stream(
-				conn,
-				"{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"g\","
-				"\"resourceVersion\":\"11\"}}}\n{\"type\":\"BOOKMARK\",\"object\":{"
-				"\"metadata\":{\"resourceVersion\":\"15\"}}}\n",
-				0);
+			    conn,
+			    "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"g\","
+			    "\"resourceVersion\":\"11\"}}}\n{\"type\":\"BOOKMARK\",\"object\":{"
+			    "\"metadata\":{\"resourceVersion\":\"15\"}}}\n",
+			    0);
 		if (w == 1) /* too old: the informer must list again */
 			return reply_stream(conn,
 					    "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\","
@@ -199,8 +205,8 @@ static int server_up(void **state)
 	const union MHD_DaemonInfo *info;
 
 	memset(&srv, 0, sizeof(srv));
-	srv.d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
-				 0, NULL, NULL, handle, NULL, MHD_OPTION_END);
+	srv.d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0,
+				 NULL, NULL, handle, NULL, MHD_OPTION_END);
 	if (!srv.d)
 		return -1;
 	info = MHD_get_daemon_info(srv.d, MHD_DAEMON_INFO_BIND_PORT);
@@ -435,9 +441,9 @@ static void test_informer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_read_retried),	   cmocka_unit_test(test_write_not_retried),
-		cmocka_unit_test(test_unreachable),	   cmocka_unit_test(test_paged_list_restart),
-		cmocka_unit_test(test_informer),	   cmocka_unit_test(test_threads_share_a_client),
+	    cmocka_unit_test(test_read_retried), cmocka_unit_test(test_write_not_retried),
+	    cmocka_unit_test(test_unreachable),	 cmocka_unit_test(test_paged_list_restart),
+	    cmocka_unit_test(test_informer),	 cmocka_unit_test(test_threads_share_a_client),
 	};
 	return cmocka_run_group_tests(tests, server_up, server_down);
 }

@@ -32,8 +32,8 @@ static void check_redacted(const char *in, const char *secret, const char *kept)
 static void test_redact(void **state)
 {
 	check_redacted("Authorization: Bearer s3cr3t-value", "s3cr3t", "Authorization: ");
-	check_redacted("sent header authorization: Basic dXNlcjpwYXNz\nnext line",
-		       "dXNlcjpwYXNz", "next line");
+	check_redacted("sent header authorization: Basic dXNlcjpwYXNz\nnext line", "dXNlcjpwYXNz",
+		       "next line");
 	check_redacted("using Bearer abc.def.ghi now", "abc.def", " now");
 	check_redacted("GET /x?token=hunter2&limit=5", "hunter2", "&limit=5");
 	check_redacted("{\"token\":\"tok-123\",\"kind\":\"ExecCredential\"}", "tok-123",
@@ -170,7 +170,8 @@ static void test_lines(void **state)
 			k8s_lines_finish(&l, collect, &c);
 			assert_int_equal(c.n, 5);
 			assert_string_equal(c.lines[0], "{\"type\":\"ADDED\"}");
-			assert_string_equal(c.lines[1], "{\"type\":\"MOD"); /* \r before \n dropped */
+			assert_string_equal(c.lines[1],
+					    "{\"type\":\"MOD"); /* \r before \n dropped */
 			assert_string_equal(c.lines[2], "IFIED\"}");
 			assert_string_equal(c.lines[3], "");
 			assert_string_equal(c.lines[4], "tail");
@@ -214,11 +215,11 @@ static void test_watch_event(void **state)
 
 	assert_int_equal(k8s_watch_parse_event(ev, strlen(ev), type, sizeof(type), &obj, &code), 0);
 	assert_string_equal(type, "BOOKMARK");
-	assert_string_equal(cJSON_GetObjectItemCaseSensitive(
-				    cJSON_GetObjectItemCaseSensitive(obj, "metadata"),
-				    "resourceVersion")
-				    ->valuestring,
-			    "77");
+	assert_string_equal(
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "metadata"),
+					     "resourceVersion")
+		->valuestring,
+	    "77");
 	cJSON_Delete(obj);
 	assert_int_equal(k8s_watch_parse_event(gone, strlen(gone), type, sizeof(type), &obj, &code),
 			 0);
@@ -247,10 +248,10 @@ static void test_paths(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_redact),      cmocka_unit_test(test_status_decode),
-		cmocka_unit_test(test_backoff),     cmocka_unit_test(test_retry_after),
-		cmocka_unit_test(test_lines),       cmocka_unit_test(test_lines_limits),
-		cmocka_unit_test(test_watch_event), cmocka_unit_test(test_paths),
+	    cmocka_unit_test(test_redact),	cmocka_unit_test(test_status_decode),
+	    cmocka_unit_test(test_backoff),	cmocka_unit_test(test_retry_after),
+	    cmocka_unit_test(test_lines),	cmocka_unit_test(test_lines_limits),
+	    cmocka_unit_test(test_watch_event), cmocka_unit_test(test_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

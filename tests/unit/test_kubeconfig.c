@@ -247,7 +247,9 @@ static void test_in_cluster(void **state)
 	k8s_config_free(c);
 	unsetenv("KUBERNETES_SERVICE_HOST");
 	unsetenv("KUBERNETES_SERVICE_PORT");
-	for (const char *n = "token"; n; n = !strcmp(n, "token") ? "ca.crt" : !strcmp(n, "ca.crt") ? "namespace" : NULL) {
+	for (const char *n = "token"; n; n = !strcmp(n, "token")    ? "ca.crt"
+					     : !strcmp(n, "ca.crt") ? "namespace"
+								    : NULL) {
 		p = xasprintf("%s/%s", dir, n);
 		unlink(p);
 		free(p);
@@ -267,10 +269,10 @@ static void test_yaml_types(void **state)
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(j, "c")->valueint, 12);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "d")));
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "e")), 2);
-	assert_string_equal(cJSON_GetObjectItemCaseSensitive(
-				    cJSON_GetObjectItemCaseSensitive(j, "f"), "g")
-				    ->valuestring,
-			    "h");
+	assert_string_equal(
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "f"), "g")
+		->valuestring,
+	    "h");
 	cJSON_Delete(j);
 }
 
@@ -372,17 +374,17 @@ static void test_exec_parse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_single_file),
-		cmocka_unit_test(test_token_file_relative),
-		cmocka_unit_test(test_merge_first_wins),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_missing_file_in_tmp),
-		cmocka_unit_test(test_in_cluster),
-		cmocka_unit_test(test_yaml_types),
-		cmocka_unit_test(test_exec_ok),
-		cmocka_unit_test(test_exec_expired_and_cert),
-		cmocka_unit_test(test_exec_failures),
-		cmocka_unit_test(test_exec_parse),
+	    cmocka_unit_test(test_single_file),
+	    cmocka_unit_test(test_token_file_relative),
+	    cmocka_unit_test(test_merge_first_wins),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_missing_file_in_tmp),
+	    cmocka_unit_test(test_in_cluster),
+	    cmocka_unit_test(test_yaml_types),
+	    cmocka_unit_test(test_exec_ok),
+	    cmocka_unit_test(test_exec_expired_and_cert),
+	    cmocka_unit_test(test_exec_failures),
+	    cmocka_unit_test(test_exec_parse),
 	};
 	unsetenv("KUBECONFIG");
 	return cmocka_run_group_tests(tests, find_fixtures, NULL);
