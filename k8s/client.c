@@ -511,8 +511,6 @@ static void setup_handle(k8s_client *c, CURL *h, const req *r, xfer *x, char *ur
 	} else if (r->body) {
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
-	} else if (!strcmp(r->method, "DELETE")) {
-		curl_easy_setopt(h, CURLOPT_NOBODY, 0L);
 	}
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 }
@@ -574,6 +572,10 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 
 		if (rc == CURLE_ABORTED_BY_CALLBACK || (rc == CURLE_WRITE_ERROR && x.stopped)) {
 			sb_release(&x.body);
+			if (!r->stream) { /* a cancelled request has no answer */
+				k8s_err_set(err, 0, "%s %s: cancelled", r->method, r->path);
+				goto out;
+			}
 			if (stopped)
 				*stopped = 1;
 			ret = 0;

@@ -31,6 +31,7 @@ typedef struct server {
 	char watch_rv[8][32]; /* resourceVersion of each watch request */
 	char watch_bookmarks[8];
 	atomic_int closing;
+	char log_query[64];
 } server;
 
 static server srv;
@@ -81,7 +82,9 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	if (!s->hang || atomic_load(&srv.closing))
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	usleep(100 * 1000);
-	buf[0] = '\n'; /* keep-alive blank line */
+	if (s->hang == 2)
+		return 0; /* nothing yet */
+	buf[0] = '\n';	  /* keep-alive blank line */
 	return 1;
 }
 
@@ -133,6 +136,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	if (!strcmp(url, "/ok"))
 		return reply(conn, 200, "{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"ok\"}}",
 			     NULL);
+	if (!strcmp(url, "/api/v1/namespaces/ns/pods/p/log")) {
+		const char *tail = arg(conn, "tailLines");
+		const char *follow = arg(conn, "follow");
+		const char *ctr = arg(conn, "container");
+		snprintf(srv.log_query, sizeof(srv.log_query), "%s %s %s", tail ? tail : "-",
+			 follow ? follow : "-", ctr ? ctr : "-");
+		return reply_stream(conn, "line one\nline two\r\nline three\n", 2);
+	}
 	if (!strcmp(url, "/busy")) /* POST: always 429 */
 		return reply(conn, 429, status_json(429, "TooManyRequests", "slow down"), "0");
 	if (!strcmp(url, "/missing"))
@@ -321,6 +332,49 @@ static void test_threads_share_a_client(void **state)
 	k8s_client_free(c);
 }
 
+typedef struct log_lines {
+	strbuf text;
+	atomic_int cancel;
+} log_lines;
+
+static int on_log(void *ctx, const char *line, size_t len)
+{
+	log_lines *l = ctx;
+
+	sb_add(&l->text, line, len);
+	sb_addc(&l->text, '|');
+	return 0;
+}
+
+static void *cancel_soon(void *arg)
+{
+	log_lines *l = arg;
+
+	usleep(400 * 1000);
+	atomic_store(&l->cancel, 1);
+	return NULL;
+}
+
+static void test_logs_follow_cancel(void **state)
+{
+	k8s_client *c = new_client();
+	k8s_log_opts lo = {.container = "appserver", .tail_lines = 5, .follow = 1};
+	log_lines l = {0};
+	pthread_t t;
+	k8s_err err;
+	int64_t t0 = util_mono_ms();
+
+	sb_init(&l.text, 64);
+	pthread_create(&t, NULL, cancel_soon, &l);
+	assert_int_equal(k8s_pod_logs(c, "ns", "p", &lo, on_log, &l, &l.cancel, &err), 0);
+	pthread_join(t, NULL);
+	assert_true(util_mono_ms() - t0 < 3000); /* the follow stream was cancelled promptly */
+	assert_string_equal(l.text.buf, "line one|line two|line three|");
+	assert_string_equal(srv.log_query, "5 true appserver");
+	sb_release(&l.text);
+	k8s_client_free(c);
+}
+
 typedef struct names {
 	strbuf seen;
 	int restarts;
@@ -441,9 +495,13 @@ static void test_informer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_read_retried), cmocka_unit_test(test_write_not_retried),
-	    cmocka_unit_test(test_unreachable),	 cmocka_unit_test(test_paged_list_restart),
-	    cmocka_unit_test(test_informer),	 cmocka_unit_test(test_threads_share_a_client),
+	    cmocka_unit_test(test_read_retried),
+	    cmocka_unit_test(test_write_not_retried),
+	    cmocka_unit_test(test_unreachable),
+	    cmocka_unit_test(test_paged_list_restart),
+	    cmocka_unit_test(test_informer),
+	    cmocka_unit_test(test_threads_share_a_client),
+	    cmocka_unit_test(test_logs_follow_cancel),
 	};
 	return cmocka_run_group_tests(tests, server_up, server_down);
 }
