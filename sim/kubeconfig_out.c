@@ -140,7 +140,9 @@ int sim_kubeconfig_write(const char *path, const char *server_url, const char *c
 	}
 	sb_init(&sb, 4096);
 	build(&sb, server_url, ca_pem, admin_token, support_token, catalog_url);
-	tmp = xasprintf("%s.tmp-XXXXXX", path);
+	/* (not xasprintf: it leaks a small buffer, see sb_detach) */
+	tmp = xmalloc(strlen(path) + sizeof(".tmp-XXXXXX"));
+	snprintf(tmp, strlen(path) + sizeof(".tmp-XXXXXX"), "%s.tmp-XXXXXX", path);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(errbuf, errsize, "%s: cannot create temporary file: %s", path, strerror(errno));

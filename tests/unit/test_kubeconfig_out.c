@@ -21,6 +21,19 @@
 
 static char dir[64];
 
+/* printf into a new string (xasprintf leaves a small buffer behind in sb_detach). */
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, f);
+	vsnprintf(buf, sizeof(buf), f, ap);
+	va_end(ap);
+	return xstrdup(buf);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -37,9 +50,9 @@ static int teardown(void **state)
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		char *p = xasprintf("%s/%s", dir, e->d_name);
+		char *p = fmt("%s/%s", dir, e->d_name);
 		if (unlink(p) < 0) { /* kubectl's cache folder */
-			char *cmd = xasprintf("rm -rf '%s'", p);
+			char *cmd = fmt("rm -rf '%s'", p);
 			if (system(cmd) != 0)
 				fprintf(stderr, "could not remove %s\n", p);
 			free(cmd);
@@ -166,7 +179,7 @@ static cJSON *kubectl_view(const char *path)
 		printf("kubectl not found: config view check not run\n");
 		return NULL;
 	}
-	cmd = xasprintf("HOME='%s' kubectl config view --kubeconfig '%s' -o json --raw 2>&1", dir, path);
+	cmd = fmt("HOME='%s' kubectl config view --kubeconfig '%s' -o json --raw 2>&1", dir, path);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	sb_init(&sb, 4096);
@@ -193,7 +206,7 @@ static const cJSON *jget(const cJSON *o, const char *k)
 static void test_write_and_parse(void **state)
 {
 	char err[256];
-	char *path = xasprintf("%s/kubeconfig", dir);
+	char *path = fmt("%s/kubeconfig", dir);
 	struct stat st;
 
 	(void)state;
@@ -230,7 +243,7 @@ static void test_write_and_parse(void **state)
 static void test_replace(void **state)
 {
 	char err[256];
-	char *path = xasprintf("%s/config", dir);
+	char *path = fmt("%s/config", dir);
 	FILE *f = fopen(path, "w");
 	struct stat st;
 	DIR *d;
@@ -273,7 +286,7 @@ static void test_errors(void **state)
 					      err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent-dir/kc"));
 	assert_int_equal(sim_kubeconfig_write("", "https://x", CA, "a", "b", NULL, err, sizeof(err)), -1);
-	char *path = xasprintf("%s/x", dir);
+	char *path = fmt("%s/x", dir);
 	assert_int_equal(sim_kubeconfig_write(path, "https://x", CA, NULL, "b", NULL, err, sizeof(err)), -1);
 	assert_int_equal(access(path, F_OK), -1);
 	free(path);

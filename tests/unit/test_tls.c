@@ -122,7 +122,9 @@ static void test_untrusted(void **state)
 	assert_true(st & GNUTLS_CERT_INVALID);
 	assert_true(st & GNUTLS_CERT_SIGNER_NOT_FOUND);
 	assert_true(host_ok(t.cert_pem, "127.0.0.1"));
+	sim_tls_release(&t);
 	assert_int_equal(sim_tls_generate(&t, 42, err, sizeof(err)), -1);
+	assert_null(t.ca_cert_pem);
 	assert_non_null(strstr(err, "mode"));
 	sim_tls_release(&t);
 }
