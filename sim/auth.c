@@ -12,9 +12,9 @@
 #define TOKEN_MAX 1024
 
 typedef struct rule {
-	char *verbs;       /* space-separated; "*" for all */
-	char *groups;      /* resource rules: API groups */
-	char *resources;   /* resource rules: plurals, "plural/sub"; nonresource: URLs */
+	char *verbs;	 /* space-separated; "*" for all */
+	char *groups;	 /* resource rules: API groups */
+	char *resources; /* resource rules: plurals, "plural/sub"; nonresource: URLs */
 	int nonresource;
 } rule;
 
@@ -34,16 +34,16 @@ static const struct {
 	const char *group;
 	int role;
 } group_bindings[] = {
-	{"system:masters", ROLE_ADMIN},
-	{"smartops:support", ROLE_VIEW},
-	{"smartops:operators", ROLE_OPERATOR},
-	{GROUP_AUTHENTICATED, ROLE_BASIC},
+    {"system:masters", ROLE_ADMIN},
+    {"smartops:support", ROLE_VIEW},
+    {"smartops:operators", ROLE_OPERATOR},
+    {GROUP_AUTHENTICATED, ROLE_BASIC},
 };
 
 typedef struct auth_user {
 	char *token;
 	sim_user u;
-	int role;          /* bound by name; ROLE_NONE for none */
+	int role; /* bound by name; ROLE_NONE for none */
 } auth_user;
 
 struct sim_auth {
@@ -118,7 +118,8 @@ static int keep_view(const sim_resource *res, const char *verbs)
 
 static int keep_operator_all(const sim_resource *res, const char *verbs)
 {
-	return strcmp(res->group, RBAC_GROUP) && !(!res->group[0] && !strcmp(res->plural, "namespaces"));
+	return strcmp(res->group, RBAC_GROUP) &&
+	       !(!res->group[0] && !strcmp(res->plural, "namespaces"));
 }
 
 static int keep_namespaces(const sim_resource *res, const char *verbs)
@@ -418,10 +419,12 @@ int sim_auth_load_users(sim_auth *a, const char *path, char *errbuf, size_t errs
 				why = "token used twice";
 		}
 		for (size_t i = 0; i < a->n_users && !why; i++)
-			if (strcmp(a->users[i].u.name, au.u.name) && !strcmp(a->users[i].token, au.token))
+			if (strcmp(a->users[i].u.name, au.u.name) &&
+			    !strcmp(a->users[i].token, au.token))
 				why = "token already belongs to another user";
 		if (why) {
-			snprintf(errbuf, errsize, "%s:%zu: %s \"%s\"", path, lineno, why, au.u.name);
+			snprintf(errbuf, errsize, "%s:%zu: %s \"%s\"", path, lineno, why,
+				 au.u.name);
 			free_token(au.token);
 			goto out;
 		}
@@ -543,7 +546,8 @@ static int roles_allow_path(const sim_auth *a, unsigned mask, const char *verb, 
 			continue;
 		for (size_t j = 0; j < a->roles[i].n_rules; j++) {
 			const rule *r = &a->roles[i].rules[j];
-			if (r->nonresource && word_or_star(r->verbs, verb) && url_matches(r->resources, path))
+			if (r->nonresource && word_or_star(r->verbs, verb) &&
+			    url_matches(r->resources, path))
 				return 1;
 		}
 	}
@@ -551,8 +555,8 @@ static int roles_allow_path(const sim_auth *a, unsigned mask, const char *verb, 
 }
 
 int sim_auth_allowed(const sim_auth *a, const sim_user *u, const char *verb, const char *group,
-		     const char *resource, const char *subresource, const char *ns, const char *name,
-		     char *why, size_t whysize)
+		     const char *resource, const char *subresource, const char *ns,
+		     const char *name, char *why, size_t whysize)
 {
 	char full[300], qualified[300];
 
@@ -611,15 +615,17 @@ static const char *jstr(const cJSON *obj, const char *key)
 }
 
 /* "RBAC: allowed by ..." naming the first role that grants it. */
-static void allowed_reason(const sim_auth *a, const sim_user *u, unsigned mask, int (*grants)(
-				   const sim_auth *, unsigned, const void *), const void *arg,
+static void allowed_reason(const sim_auth *a, const sim_user *u, unsigned mask,
+			   int (*grants)(const sim_auth *, unsigned, const void *), const void *arg,
 			   char *buf, size_t size)
 {
 	const auth_user *au = find_user(a, u->name);
 
 	buf[0] = '\0';
 	if (au && au->role != ROLE_NONE && grants(a, 1u << au->role, arg)) {
-		snprintf(buf, size, "RBAC: allowed by ClusterRoleBinding \"%s\" of ClusterRole \"%s\" to User \"%s\"",
+		snprintf(buf, size,
+			 "RBAC: allowed by ClusterRoleBinding \"%s\" of ClusterRole \"%s\" to User "
+			 "\"%s\"",
 			 u->name, role_names[au->role], u->name);
 		return;
 	}
@@ -629,7 +635,9 @@ static void allowed_reason(const sim_auth *a, const sim_user *u, unsigned mask, 
 			if (strcmp(u->groups[i], group_bindings[j].group) || !(mask & (1u << r)) ||
 			    !grants(a, 1u << r, arg))
 				continue;
-			snprintf(buf, size, "RBAC: allowed by ClusterRoleBinding \"%s\" of ClusterRole \"%s\" to Group \"%s\"",
+			snprintf(buf, size,
+				 "RBAC: allowed by ClusterRoleBinding \"%s\" of ClusterRole \"%s\" "
+				 "to Group \"%s\"",
 				 role_names[r], role_names[r], u->groups[i]);
 			return;
 		}
@@ -669,16 +677,19 @@ cJSON *sim_auth_access_review(const sim_auth *a, const sim_user *u, const cJSON 
 		else
 			util_strlcpy(full, jstr(ra, "resource"), sizeof(full));
 		q.res = full;
-		ok = u && *q.verb && *full && roles_allow(a, user_roles(a, u), q.verb, q.group, full);
+		ok = u && *q.verb && *full &&
+		     roles_allow(a, user_roles(a, u), q.verb, q.group, full);
 		if (ok)
-			allowed_reason(a, u, user_roles(a, u), grants_res, &q, reason, sizeof(reason));
+			allowed_reason(a, u, user_roles(a, u), grants_res, &q, reason,
+				       sizeof(reason));
 	} else if (cJSON_IsObject(nra)) {
 		q.verb = jstr(nra, "verb");
 		q.group = "";
 		q.res = jstr(nra, "path");
 		ok = u && *q.verb && *q.res && roles_allow_path(a, user_roles(a, u), q.verb, q.res);
 		if (ok)
-			allowed_reason(a, u, user_roles(a, u), grants_path, &q, reason, sizeof(reason));
+			allowed_reason(a, u, user_roles(a, u), grants_path, &q, reason,
+				       sizeof(reason));
 	} else {
 		cJSON_AddBoolToObject(st, "allowed", 0);
 		cJSON_AddStringToObject(st, "evaluationError",
@@ -730,7 +741,8 @@ cJSON *sim_auth_rules_review(const sim_auth *a, const sim_user *u, const char *n
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddItemToObject(o, "verbs", word_array(r->verbs));
 			if (r->nonresource) {
-				cJSON_AddItemToObject(o, "nonResourceURLs", word_array(r->resources));
+				cJSON_AddItemToObject(o, "nonResourceURLs",
+						      word_array(r->resources));
 				cJSON_AddItemToArray(nr, o);
 			} else {
 				cJSON_AddItemToObject(o, "apiGroups", word_array(r->groups));

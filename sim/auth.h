@@ -63,12 +63,13 @@ void sim_auth_user_from_cert(const sim_auth *a, const char *cn, char groups[][12
  * or e.g. "log", "scale", "status"; ns "" for cluster scope; name "" when none.
  * Returns 1 if allowed; when denied, why (if not NULL) receives the message
  * kube-apiserver sends with its 403, e.g.
- *   pods is forbidden: User "support" cannot create resource "pods" in API group "" in the namespace "t1-prod"
- *   deployments.apps "hypnus" is forbidden: User "support" cannot patch resource "deployments/scale" in API group "apps" in the namespace "t1-prod"
- *   namespaces "t1-prod" is forbidden: User "x" cannot delete resource "namespaces" in API group "" at the cluster scope */
+ *   pods is forbidden: User "support" cannot create resource "pods" in API group "" in the
+ * namespace "t1-prod" deployments.apps "hypnus" is forbidden: User "support" cannot patch resource
+ * "deployments/scale" in API group "apps" in the namespace "t1-prod" namespaces "t1-prod" is
+ * forbidden: User "x" cannot delete resource "namespaces" in API group "" at the cluster scope */
 int sim_auth_allowed(const sim_auth *a, const sim_user *u, const char *verb, const char *group,
-		     const char *resource, const char *subresource, const char *ns, const char *name,
-		     char *why, size_t whysize);
+		     const char *resource, const char *subresource, const char *ns,
+		     const char *name, char *why, size_t whysize);
 
 /* The same for a non-resource URL (verb "get", path "/version"); why as
  *   forbidden: User "x" cannot get path "/metrics" */

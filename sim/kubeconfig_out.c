@@ -10,7 +10,8 @@
 
 char *sim_kubeconfig_base64(const void *data, size_t n)
 {
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const unsigned char *p = data;
 	char *out = xmalloc(4 * ((n + 2) / 3) + 1), *o = out;
 
@@ -116,7 +117,8 @@ static int write_all(int fd, const char *p, size_t n)
 static void sync_dir(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	char *dir =
+	    slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd >= 0) {
@@ -127,8 +129,8 @@ static void sync_dir(const char *path)
 }
 
 int sim_kubeconfig_write(const char *path, const char *server_url, const char *ca_pem,
-			 const char *admin_token, const char *support_token, const char *catalog_url,
-			 char *errbuf, size_t errsize)
+			 const char *admin_token, const char *support_token,
+			 const char *catalog_url, char *errbuf, size_t errsize)
 {
 	strbuf sb;
 	char *tmp = NULL;
@@ -145,7 +147,8 @@ int sim_kubeconfig_write(const char *path, const char *server_url, const char *c
 	snprintf(tmp, strlen(path) + sizeof(".tmp-XXXXXX"), "%s.tmp-XXXXXX", path);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(errbuf, errsize, "%s: cannot create temporary file: %s", path, strerror(errno));
+		snprintf(errbuf, errsize, "%s: cannot create temporary file: %s", path,
+			 strerror(errno));
 		free(tmp);
 		tmp = NULL;
 		goto out;

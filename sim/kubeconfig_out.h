@@ -15,8 +15,8 @@
  * Every string is emitted double-quoted and escaped. Returns 0, or -1 with errbuf
  * naming the path (the temporary file is removed). */
 int sim_kubeconfig_write(const char *path, const char *server_url, const char *ca_pem,
-			 const char *admin_token, const char *support_token, const char *catalog_url,
-			 char *errbuf, size_t errsize);
+			 const char *admin_token, const char *support_token,
+			 const char *catalog_url, char *errbuf, size_t errsize);
 
 /* Base64 (standard alphabet, padded, one line) of n bytes; malloc'd. */
 char *sim_kubeconfig_base64(const void *data, size_t n);

@@ -91,12 +91,13 @@ static int make_ca(pair *ca, const char *cn, time_t now, char *errbuf, size_t er
 	static const char *const org[] = {"kubesim"};
 	int rc;
 
-	if (pair_start(ca, cn, org, 1, now - 60 * DAY_S, now + 2 * 365 * DAY_S, errbuf, errsize) < 0)
+	if (pair_start(ca, cn, org, 1, now - 60 * DAY_S, now + 2 * 365 * DAY_S, errbuf, errsize) <
+	    0)
 		return -1;
 	if ((rc = gnutls_x509_crt_set_basic_constraints(ca->crt, 1, -1)) < 0 ||
 	    (rc = gnutls_x509_crt_set_key_usage(ca->crt, GNUTLS_KEY_KEY_CERT_SIGN |
-							      GNUTLS_KEY_CRL_SIGN |
-							      GNUTLS_KEY_DIGITAL_SIGNATURE)) < 0)
+							     GNUTLS_KEY_CRL_SIGN |
+							     GNUTLS_KEY_DIGITAL_SIGNATURE)) < 0)
 		return gfail(errbuf, errsize, "CA extensions", rc);
 	if ((rc = gnutls_x509_crt_sign2(ca->crt, ca->crt, ca->key, GNUTLS_DIG_SHA256, 0)) < 0)
 		return gfail(errbuf, errsize, "self-sign CA", rc);
@@ -118,20 +119,21 @@ static int sign_leaf(pair *leaf, const pair *issuer, const char *purpose, char *
 	if ((rc = gnutls_x509_crt_get_subject_key_id(issuer->crt, id, &id_size, NULL)) < 0 ||
 	    (rc = gnutls_x509_crt_set_authority_key_id(leaf->crt, id, id_size)) < 0)
 		return gfail(errbuf, errsize, "authority key id", rc);
-	if ((rc = gnutls_x509_crt_sign2(leaf->crt, issuer->crt, issuer->key, GNUTLS_DIG_SHA256, 0)) < 0)
+	if ((rc = gnutls_x509_crt_sign2(leaf->crt, issuer->crt, issuer->key, GNUTLS_DIG_SHA256,
+					0)) < 0)
 		return gfail(errbuf, errsize, "sign", rc);
 	return 0;
 }
 
-static int export_pair(const pair *p, char **cert_pem, char **key_pem, char *errbuf,
-		       size_t errsize)
+static int export_pair(const pair *p, char **cert_pem, char **key_pem, char *errbuf, size_t errsize)
 {
 	gnutls_datum_t c = {NULL, 0}, k = {NULL, 0};
 	int rc;
 
 	if ((rc = gnutls_x509_crt_export2(p->crt, GNUTLS_X509_FMT_PEM, &c)) < 0)
 		return gfail(errbuf, errsize, "export certificate", rc);
-	rc = gnutls_x509_privkey_export2_pkcs8(p->key, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN, &k);
+	rc = gnutls_x509_privkey_export2_pkcs8(p->key, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN,
+					       &k);
 	if (rc < 0) {
 		gnutls_free(c.data);
 		return gfail(errbuf, errsize, "export key", rc);
@@ -390,7 +392,8 @@ int sim_tls_cert_identity(const sim_tls *t, const char *pem, char *user, size_t 
 		*n_groups = 0;
 	if (user_size)
 		user[0] = '\0';
-	if (datum_pem(pem, &d) < 0 || gnutls_x509_crt_list_import2(&list, &n, &d, GNUTLS_X509_FMT_PEM, 0) < 0)
+	if (datum_pem(pem, &d) < 0 ||
+	    gnutls_x509_crt_list_import2(&list, &n, &d, GNUTLS_X509_FMT_PEM, 0) < 0)
 		return -1;
 	ret = chain_identity(t, list, n, user, user_size, groups, max_groups, n_groups);
 	for (unsigned i = 0; i < n; i++)

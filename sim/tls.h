@@ -12,9 +12,9 @@
 #include <stddef.h>
 
 typedef struct sim_tls {
-	char *ca_cert_pem;   /* the CA kubesim made at start-up (what kubeconfigs trust) */
+	char *ca_cert_pem; /* the CA kubesim made at start-up (what kubeconfigs trust) */
 	char *ca_key_pem;
-	char *cert_pem;      /* server certificate signed by the CA */
+	char *cert_pem; /* server certificate signed by the CA */
 	char *key_pem;
 } sim_tls;
 

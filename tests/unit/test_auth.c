@@ -12,8 +12,8 @@
 #include "sim/resource.h"
 #include "util/util.h"
 
-static const char *const VERBS[] = {"get", "list", "watch", "create", "update",
-				    "patch", "delete", "deletecollection"};
+static const char *const VERBS[] = {"get",    "list",  "watch",	 "create",
+				    "update", "patch", "delete", "deletecollection"};
 
 static int in_groups(const sim_user *u, const char *g)
 {
@@ -86,7 +86,8 @@ static void test_admin(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(VERBS); i++) {
 		assert_true(can(a, &u, VERBS[i], "", "secrets", ""));
 		assert_true(can(a, &u, VERBS[i], "apps", "deployments", "scale"));
-		assert_true(sim_auth_allowed(a, &u, VERBS[i], "", "namespaces", "", "", "x", NULL, 0));
+		assert_true(
+		    sim_auth_allowed(a, &u, VERBS[i], "", "namespaces", "", "", "x", NULL, 0));
 	}
 	assert_true(can(a, &u, "*", "*", "*", ""));
 	assert_true(sim_auth_allowed_path(a, &u, "get", "/metrics", NULL, 0));
@@ -116,16 +117,24 @@ static void test_support(void **state)
 	for (size_t i = 3; i < ARRAY_SIZE(VERBS); i++)
 		assert_false(can(a, &u, VERBS[i], "", "pods", ""));
 
-	assert_int_equal(sim_auth_allowed(a, &u, "create", "", "pods", "", "t1-prod", "", why, sizeof(why)), 0);
-	assert_string_equal(why, "pods is forbidden: User \"support\" cannot create resource \"pods\" "
-				 "in API group \"\" in the namespace \"t1-prod\"");
+	assert_int_equal(
+	    sim_auth_allowed(a, &u, "create", "", "pods", "", "t1-prod", "", why, sizeof(why)), 0);
+	assert_string_equal(why,
+			    "pods is forbidden: User \"support\" cannot create resource \"pods\" "
+			    "in API group \"\" in the namespace \"t1-prod\"");
 	assert_int_equal(sim_auth_allowed(a, &u, "patch", "apps", "deployments", "scale", "t1-prod",
-					  "hypnus", why, sizeof(why)), 0);
-	assert_string_equal(why, "deployments.apps \"hypnus\" is forbidden: User \"support\" cannot patch "
-				 "resource \"deployments/scale\" in API group \"apps\" in the namespace \"t1-prod\"");
-	assert_int_equal(sim_auth_allowed(a, &u, "delete", "", "namespaces", "", "", "t1-prod", why, sizeof(why)), 0);
-	assert_string_equal(why, "namespaces \"t1-prod\" is forbidden: User \"support\" cannot delete "
-				 "resource \"namespaces\" in API group \"\" at the cluster scope");
+					  "hypnus", why, sizeof(why)),
+			 0);
+	assert_string_equal(
+	    why,
+	    "deployments.apps \"hypnus\" is forbidden: User \"support\" cannot patch "
+	    "resource \"deployments/scale\" in API group \"apps\" in the namespace \"t1-prod\"");
+	assert_int_equal(sim_auth_allowed(a, &u, "delete", "", "namespaces", "", "", "t1-prod", why,
+					  sizeof(why)),
+			 0);
+	assert_string_equal(why,
+			    "namespaces \"t1-prod\" is forbidden: User \"support\" cannot delete "
+			    "resource \"namespaces\" in API group \"\" at the cluster scope");
 
 	assert_true(sim_auth_allowed_path(a, &u, "get", "/version", NULL, 0));
 	assert_true(sim_auth_allowed_path(a, &u, "get", "/apis/apps/v1", NULL, 0));
@@ -165,7 +174,8 @@ static void test_cert_users(void **state)
 
 	/* no groups: only the reviews and discovery */
 	assert_false(can(a, &nobody, "get", "", "pods", ""));
-	assert_true(can(a, &nobody, "create", "authorization.k8s.io", "selfsubjectaccessreviews", ""));
+	assert_true(
+	    can(a, &nobody, "create", "authorization.k8s.io", "selfsubjectaccessreviews", ""));
 	assert_true(sim_auth_allowed_path(a, &nobody, "get", "/version", NULL, 0));
 	/* a certificate named like a built-in user gets nothing from the name */
 	assert_false(can(a, &fake, "get", "", "pods", ""));
@@ -225,7 +235,7 @@ static void test_users_file(void **state)
 	assert_false(can(a, &u, "delete", "", "namespaces", ""));
 
 	assert_int_equal(sim_auth_by_token(a, "tok-vera", &u), 1);
-	assert_true(can(a, &u, "list", "", "pods", ""));   /* from smartops:support */
+	assert_true(can(a, &u, "list", "", "pods", "")); /* from smartops:support */
 	assert_false(can(a, &u, "create", "", "pods", ""));
 	assert_int_equal(sim_auth_by_token(a, "tok-ned", &u), 1);
 	assert_false(can(a, &u, "get", "", "pods", ""));
@@ -312,12 +322,16 @@ static void test_access_review(void **state)
 	sim_auth_by_token(a, sim_auth_token(a, "admin"), &adm);
 	sim_auth_by_token(a, sim_auth_token(a, "support"), &sup);
 
-	st = review(a, &sup, "{\"resourceAttributes\":{\"namespace\":\"t1-prod\",\"verb\":\"create\",\"resource\":\"pods\"}}");
+	st = review(a, &sup,
+		    "{\"resourceAttributes\":{\"namespace\":\"t1-prod\",\"verb\":\"create\","
+		    "\"resource\":\"pods\"}}");
 	assert_false(review_allowed(st));
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(st, "denied")));
 	cJSON_Delete(st);
 
-	st = review(a, &sup, "{\"resourceAttributes\":{\"namespace\":\"t1-prod\",\"verb\":\"get\",\"resource\":\"pods\",\"subresource\":\"log\"}}");
+	st = review(a, &sup,
+		    "{\"resourceAttributes\":{\"namespace\":\"t1-prod\",\"verb\":\"get\","
+		    "\"resource\":\"pods\",\"subresource\":\"log\"}}");
 	assert_true(review_allowed(st));
 	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(st, "reason");
 	assert_true(cJSON_IsString(reason));
@@ -325,24 +339,31 @@ static void test_access_review(void **state)
 	assert_non_null(strstr(reason->valuestring, "smartops:support"));
 	cJSON_Delete(st);
 
-	st = review(a, &sup, "{\"resourceAttributes\":{\"verb\":\"get\",\"resource\":\"secrets\",\"version\":\"v1\"}}");
+	st = review(a, &sup,
+		    "{\"resourceAttributes\":{\"verb\":\"get\",\"resource\":\"secrets\","
+		    "\"version\":\"v1\"}}");
 	assert_false(review_allowed(st));
 	cJSON_Delete(st);
 
-	st = review(a, &adm, "{\"resourceAttributes\":{\"verb\":\"*\",\"group\":\"*\",\"resource\":\"*\"}}");
+	st = review(a, &adm,
+		    "{\"resourceAttributes\":{\"verb\":\"*\",\"group\":\"*\",\"resource\":\"*\"}}");
 	assert_true(review_allowed(st));
 	reason = cJSON_GetObjectItemCaseSensitive(st, "reason");
 	assert_non_null(strstr(reason->valuestring, "cluster-admin"));
 	cJSON_Delete(st);
 
-	st = review(a, &adm, "{\"resourceAttributes\":{\"verb\":\"patch\",\"group\":\"apps\",\"resource\":\"deployments\",\"subresource\":\"scale\",\"name\":\"x\"}}");
+	st = review(a, &adm,
+		    "{\"resourceAttributes\":{\"verb\":\"patch\",\"group\":\"apps\",\"resource\":"
+		    "\"deployments\",\"subresource\":\"scale\",\"name\":\"x\"}}");
 	assert_true(review_allowed(st));
 	cJSON_Delete(st);
 
-	st = review(a, &sup, "{\"nonResourceAttributes\":{\"path\":\"/version\",\"verb\":\"get\"}}");
+	st =
+	    review(a, &sup, "{\"nonResourceAttributes\":{\"path\":\"/version\",\"verb\":\"get\"}}");
 	assert_true(review_allowed(st));
 	cJSON_Delete(st);
-	st = review(a, &sup, "{\"nonResourceAttributes\":{\"path\":\"/metrics\",\"verb\":\"get\"}}");
+	st =
+	    review(a, &sup, "{\"nonResourceAttributes\":{\"path\":\"/metrics\",\"verb\":\"get\"}}");
 	assert_false(review_allowed(st));
 	cJSON_Delete(st);
 
@@ -356,9 +377,7 @@ static void test_access_review(void **state)
 static int arr_has(const cJSON *arr, const char *s)
 {
 	const cJSON *it;
-	cJSON_ArrayForEach(it, arr)
-		if (cJSON_IsString(it) && !strcmp(it->valuestring, s))
-			return 1;
+	cJSON_ArrayForEach(it, arr) if (cJSON_IsString(it) && !strcmp(it->valuestring, s)) return 1;
 	return 0;
 }
 
@@ -366,11 +385,13 @@ static int arr_has(const cJSON *arr, const char *s)
 static int rules_cover(const cJSON *st, const char *verb, const char *group, const char *res)
 {
 	const cJSON *r;
-	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(st, "resourceRules")) {
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(st, "resourceRules"))
+	{
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "verbs");
 		const cJSON *g = cJSON_GetObjectItemCaseSensitive(r, "apiGroups");
 		const cJSON *rs = cJSON_GetObjectItemCaseSensitive(r, "resources");
-		if ((arr_has(v, "*") || arr_has(v, verb)) && (arr_has(g, "*") || arr_has(g, group)) &&
+		if ((arr_has(v, "*") || arr_has(v, verb)) &&
+		    (arr_has(g, "*") || arr_has(g, group)) &&
 		    (arr_has(rs, "*") || arr_has(rs, res)))
 			return 1;
 	}
@@ -402,8 +423,8 @@ static void check_truthful(const sim_auth *a, const sim_user *u)
 			for (size_t v = 0; v < ARRAY_SIZE(VERBS); v++) {
 				int allowed = can(a, u, VERBS[v], r->group, r->plural, sub);
 				if (allowed != rules_cover(st, VERBS[v], r->group, full))
-					fail_msg("%s %s %s/%s: allowed=%d but rules disagree", u->name,
-						 VERBS[v], r->group, full, allowed);
+					fail_msg("%s %s %s/%s: allowed=%d but rules disagree",
+						 u->name, VERBS[v], r->group, full, allowed);
 			}
 			s = next;
 		}
@@ -414,7 +435,8 @@ static void check_truthful(const sim_auth *a, const sim_user *u)
 static void test_rules_review(void **state)
 {
 	sim_auth *a = sim_auth_new();
-	sim_user adm, sup, op = cert_user(a, "olga", "smartops:operators"), none = cert_user(a, "n", NULL);
+	sim_user adm, sup, op = cert_user(a, "olga", "smartops:operators"),
+			   none = cert_user(a, "n", NULL);
 	cJSON *st;
 
 	(void)state;
@@ -428,8 +450,8 @@ static void test_rules_review(void **state)
 	assert_true(rules_cover(st, "create", "authorization.k8s.io", "selfsubjectrulesreviews"));
 	int found = 0;
 	const cJSON *r;
-	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(st, "nonResourceRules"))
-		found |= arr_has(cJSON_GetObjectItemCaseSensitive(r, "nonResourceURLs"), "/version");
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(st, "nonResourceRules")) found |=
+	    arr_has(cJSON_GetObjectItemCaseSensitive(r, "nonResourceURLs"), "/version");
 	assert_true(found);
 	cJSON_Delete(st);
 
@@ -447,14 +469,10 @@ static void test_rules_review(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tokens),
-		cmocka_unit_test(test_admin),
-		cmocka_unit_test(test_support),
-		cmocka_unit_test(test_cert_users),
-		cmocka_unit_test(test_users_file),
-		cmocka_unit_test(test_users_file_errors),
-		cmocka_unit_test(test_access_review),
-		cmocka_unit_test(test_rules_review),
+	    cmocka_unit_test(test_tokens),	  cmocka_unit_test(test_admin),
+	    cmocka_unit_test(test_support),	  cmocka_unit_test(test_cert_users),
+	    cmocka_unit_test(test_users_file),	  cmocka_unit_test(test_users_file_errors),
+	    cmocka_unit_test(test_access_review), cmocka_unit_test(test_rules_review),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

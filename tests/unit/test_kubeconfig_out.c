@@ -70,7 +70,8 @@ static int teardown(void **state)
 static void test_base64(void **state)
 {
 	static const char *const in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
-	static const char *const want[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+	static const char *const want[] = {"",	       "Zg==",	   "Zm8=",    "Zm9v",
+					   "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(in); i++) {
@@ -90,7 +91,8 @@ static yaml_node_t *map_get(yaml_document_t *doc, yaml_node_t *map, const char *
 {
 	if (!map || map->type != YAML_MAPPING_NODE)
 		return NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = yaml_document_get_node(doc, p->key);
 		if (k && k->type == YAML_SCALAR_NODE && !strcmp((char *)k->data.scalar.value, key))
 			return yaml_document_get_node(doc, p->value);
@@ -144,9 +146,13 @@ static void check_yaml(const char *path, int with_catalog)
 
 	yaml_node_t *users = map_get(&doc, root, "users");
 	assert_string_equal(scalar(map_get(&doc, seq_at(&doc, users, 0), "name")), "kubesim-admin");
-	assert_string_equal(scalar(map_get(&doc, map_get(&doc, seq_at(&doc, users, 0), "user"), "token")), TRICKY);
-	assert_string_equal(scalar(map_get(&doc, seq_at(&doc, users, 1), "name")), "kubesim-support");
-	assert_string_equal(scalar(map_get(&doc, map_get(&doc, seq_at(&doc, users, 1), "user"), "token")), "sup-token");
+	assert_string_equal(
+	    scalar(map_get(&doc, map_get(&doc, seq_at(&doc, users, 0), "user"), "token")), TRICKY);
+	assert_string_equal(scalar(map_get(&doc, seq_at(&doc, users, 1), "name")),
+			    "kubesim-support");
+	assert_string_equal(
+	    scalar(map_get(&doc, map_get(&doc, seq_at(&doc, users, 1), "user"), "token")),
+	    "sup-token");
 	assert_null(seq_at(&doc, users, 2));
 
 	yaml_node_t *ctx = map_get(&doc, root, "contexts");
@@ -154,8 +160,10 @@ static void check_yaml(const char *path, int with_catalog)
 		const char *want = i ? "kubesim-support" : "kubesim-admin";
 		yaml_node_t *e = seq_at(&doc, ctx, i);
 		assert_string_equal(scalar(map_get(&doc, e, "name")), want);
-		assert_string_equal(scalar(map_get(&doc, map_get(&doc, e, "context"), "cluster")), "kubesim");
-		assert_string_equal(scalar(map_get(&doc, map_get(&doc, e, "context"), "user")), want);
+		assert_string_equal(scalar(map_get(&doc, map_get(&doc, e, "context"), "cluster")),
+				    "kubesim");
+		assert_string_equal(scalar(map_get(&doc, map_get(&doc, e, "context"), "user")),
+				    want);
 	}
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
@@ -212,8 +220,10 @@ static void test_write_and_parse(void **state)
 	struct stat st;
 
 	(void)state;
-	assert_int_equal(sim_kubeconfig_write(path, "https://127.0.0.1:6443", CA, TRICKY, "sup-token",
-					      "http://127.0.0.1:7001/catalog?x=1&y=#2", err, sizeof(err)), 0);
+	assert_int_equal(sim_kubeconfig_write(path, "https://127.0.0.1:6443", CA, TRICKY,
+					      "sup-token", "http://127.0.0.1:7001/catalog?x=1&y=#2",
+					      err, sizeof(err)),
+			 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	check_yaml(path, 1);
@@ -223,10 +233,13 @@ static void test_write_and_parse(void **state)
 		assert_string_equal(jget(j, "current-context")->valuestring, "kubesim-admin");
 		const cJSON *ctxs = jget(j, "contexts");
 		assert_int_equal(cJSON_GetArraySize(ctxs), 2);
-		assert_string_equal(jget(cJSON_GetArrayItem(ctxs, 0), "name")->valuestring, "kubesim-admin");
-		assert_string_equal(jget(cJSON_GetArrayItem(ctxs, 1), "name")->valuestring, "kubesim-support");
-		assert_string_equal(jget(jget(cJSON_GetArrayItem(ctxs, 1), "context"), "user")->valuestring,
+		assert_string_equal(jget(cJSON_GetArrayItem(ctxs, 0), "name")->valuestring,
+				    "kubesim-admin");
+		assert_string_equal(jget(cJSON_GetArrayItem(ctxs, 1), "name")->valuestring,
 				    "kubesim-support");
+		assert_string_equal(
+		    jget(jget(cJSON_GetArrayItem(ctxs, 1), "context"), "user")->valuestring,
+		    "kubesim-support");
 		const cJSON *cl = jget(cJSON_GetArrayItem(jget(j, "clusters"), 0), "cluster");
 		assert_string_equal(jget(cl, "server")->valuestring, "https://127.0.0.1:6443");
 		const cJSON *ext = cJSON_GetArrayItem(jget(cl, "extensions"), 0);
@@ -257,8 +270,9 @@ static void test_replace(void **state)
 	fputs("old content that is much longer than nothing at all, and should be gone\n", f);
 	fclose(f);
 	chmod(path, 0644);
-	assert_int_equal(sim_kubeconfig_write(path, "https://127.0.0.1:6443", CA, TRICKY, "sup-token",
-					      NULL, err, sizeof(err)), 0);
+	assert_int_equal(sim_kubeconfig_write(path, "https://127.0.0.1:6443", CA, TRICKY,
+					      "sup-token", NULL, err, sizeof(err)),
+			 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	check_yaml(path, 0);
@@ -284,12 +298,15 @@ static void test_errors(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(sim_kubeconfig_write("/nonexistent-dir/kc", "https://x", CA, "a", "b", NULL,
-					      err, sizeof(err)), -1);
+	assert_int_equal(sim_kubeconfig_write("/nonexistent-dir/kc", "https://x", CA, "a", "b",
+					      NULL, err, sizeof(err)),
+			 -1);
 	assert_non_null(strstr(err, "/nonexistent-dir/kc"));
-	assert_int_equal(sim_kubeconfig_write("", "https://x", CA, "a", "b", NULL, err, sizeof(err)), -1);
+	assert_int_equal(
+	    sim_kubeconfig_write("", "https://x", CA, "a", "b", NULL, err, sizeof(err)), -1);
 	char *path = fmt("%s/x", dir);
-	assert_int_equal(sim_kubeconfig_write(path, "https://x", CA, NULL, "b", NULL, err, sizeof(err)), -1);
+	assert_int_equal(
+	    sim_kubeconfig_write(path, "https://x", CA, NULL, "b", NULL, err, sizeof(err)), -1);
 	assert_int_equal(access(path, F_OK), -1);
 	free(path);
 }
@@ -302,8 +319,9 @@ static enum MHD_Result version_answer(void *cls, struct MHD_Connection *conn, co
 {
 	static const char body[] = "{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.0\","
 				   "\"platform\":\"linux/amd64\"}";
-	static const char denied[] = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
-				     "\"reason\":\"Unauthorized\",\"code\":401}";
+	static const char denied[] =
+	    "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+	    "\"reason\":\"Unauthorized\",\"code\":401}";
 	const char *want = cls;
 	const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
 	char expect[256];
@@ -312,9 +330,9 @@ static enum MHD_Result version_answer(void *cls, struct MHD_Connection *conn, co
 	(void)version, (void)upload, (void)upload_size, (void)con_cls, (void)method;
 	snprintf(expect, sizeof(expect), "Bearer %s", want);
 	ok = auth && !strcmp(auth, expect) && !strcmp(url, "/version");
-	struct MHD_Response *r = MHD_create_response_from_buffer(ok ? strlen(body) : strlen(denied),
-								 (void *)(uintptr_t)(ok ? body : denied),
-								 MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+	    ok ? strlen(body) : strlen(denied), (void *)(uintptr_t)(ok ? body : denied),
+	    MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(r, "Content-Type", "application/json");
 	enum MHD_Result ret = MHD_queue_response(conn, ok ? 200 : 401, r);
 	MHD_destroy_response(r);
@@ -324,8 +342,9 @@ static enum MHD_Result version_answer(void *cls, struct MHD_Connection *conn, co
 /* Runs `kubectl get --raw /version` with the kubeconfig at path; output into sb. */
 static int kubectl_version(const char *path, strbuf *sb)
 {
-	char *cmd = fmt("HOME='%s' kubectl --kubeconfig '%s' --request-timeout=10s get --raw /version 2>&1",
-			dir, path);
+	char *cmd =
+	    fmt("HOME='%s' kubectl --kubeconfig '%s' --request-timeout=10s get --raw /version 2>&1",
+		dir, path);
 	FILE *p = popen(cmd, "r");
 	char buf[1024];
 	size_t n;
@@ -340,9 +359,11 @@ static int kubectl_version(const char *path, strbuf *sb)
 
 static void test_kubectl_connects(void **state)
 {
-	static const int modes[] = {SIM_TLS_NORMAL, SIM_TLS_UNTRUSTED, SIM_TLS_WRONG_HOST, SIM_TLS_EXPIRED};
-	static const char *const expect[] = {"\"gitVersion\":\"v1.32.0\"", "x509: certificate signed by unknown authority",
-					     "x509: cannot validate certificate for 127.0.0.1", "x509: certificate has expired"};
+	static const int modes[] = {SIM_TLS_NORMAL, SIM_TLS_UNTRUSTED, SIM_TLS_WRONG_HOST,
+				    SIM_TLS_EXPIRED};
+	static const char *const expect[] = {
+	    "\"gitVersion\":\"v1.32.0\"", "x509: certificate signed by unknown authority",
+	    "x509: cannot validate certificate for 127.0.0.1", "x509: certificate has expired"};
 	const char *token = "e2e-admin-token";
 	strbuf sb;
 
@@ -359,18 +380,20 @@ static void test_kubectl_connects(void **state)
 
 		assert_int_equal(sim_tls_generate(&t, modes[i], err, sizeof(err)), 0);
 		struct MHD_Daemon *d = MHD_start_daemon(
-			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS, 0, NULL, NULL, version_answer,
-			(void *)(uintptr_t)token, MHD_OPTION_HTTPS_MEM_CERT, t.cert_pem,
-			MHD_OPTION_HTTPS_MEM_KEY, t.key_pem, MHD_OPTION_END);
+		    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS, 0, NULL, NULL, version_answer,
+		    (void *)(uintptr_t)token, MHD_OPTION_HTTPS_MEM_CERT, t.cert_pem,
+		    MHD_OPTION_HTTPS_MEM_KEY, t.key_pem, MHD_OPTION_END);
 		assert_non_null(d);
 		snprintf(url, sizeof(url), "https://127.0.0.1:%u",
 			 (unsigned)MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)->port);
-		assert_int_equal(sim_kubeconfig_write(path, url, t.ca_cert_pem, token, "other", NULL,
-						      err, sizeof(err)), 0);
+		assert_int_equal(sim_kubeconfig_write(path, url, t.ca_cert_pem, token, "other",
+						      NULL, err, sizeof(err)),
+				 0);
 		int rc = kubectl_version(path, &sb);
 		printf("tls mode %d: kubectl rc=%d: %.100s\n", modes[i], rc, sb.buf);
 		if (!strstr(sb.buf, expect[i]) || (i == 0) != (rc == 0))
-			fail_msg("mode %d: kubectl rc=%d, wanted \"%s\" in: %s", modes[i], rc, expect[i], sb.buf);
+			fail_msg("mode %d: kubectl rc=%d, wanted \"%s\" in: %s", modes[i], rc,
+				 expect[i], sb.buf);
 		MHD_stop_daemon(d);
 		sim_tls_release(&t);
 		free(path);
@@ -381,11 +404,11 @@ static void test_kubectl_connects(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_base64),
-		cmocka_unit_test_setup_teardown(test_write_and_parse, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_replace, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kubectl_connects, setup, teardown),
+	    cmocka_unit_test(test_base64),
+	    cmocka_unit_test_setup_teardown(test_write_and_parse, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_replace, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_kubectl_connects, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,7 +34,8 @@ static unsigned verify_status(const char *ca_pem, const char *cert_pem)
 	unsigned status = 0;
 
 	assert_int_equal(gnutls_x509_trust_list_init(&tl, 0), 0);
-	assert_int_equal(gnutls_x509_trust_list_add_trust_mem(tl, &ca, NULL, GNUTLS_X509_FMT_PEM, 0, 0), 1);
+	assert_int_equal(
+	    gnutls_x509_trust_list_add_trust_mem(tl, &ca, NULL, GNUTLS_X509_FMT_PEM, 0, 0), 1);
 	assert_int_equal(gnutls_x509_trust_list_verify_crt(tl, &crt, 1, 0, &status, NULL), 0);
 	gnutls_x509_trust_list_deinit(tl, 1);
 	gnutls_x509_crt_deinit(crt);
@@ -139,7 +140,8 @@ static void test_client_cert(void **state)
 	(void)state;
 	assert_int_equal(sim_tls_generate(&t, SIM_TLS_NORMAL, err, sizeof(err)), 0);
 	assert_int_equal(sim_tls_generate(&other, SIM_TLS_NORMAL, err, sizeof(err)), 0);
-	assert_int_equal(sim_tls_issue_client(&t, "alice", groups, 2, 30, &cert, &key, err, sizeof(err)), 0);
+	assert_int_equal(
+	    sim_tls_issue_client(&t, "alice", groups, 2, 30, &cert, &key, err, sizeof(err)), 0);
 	assert_int_equal(verify_status(t.ca_cert_pem, cert), 0);
 	assert_int_equal(sim_tls_cert_identity(&t, cert, user, sizeof(user), g, 4, &ng), 1);
 	assert_string_equal(user, "alice");
@@ -157,14 +159,16 @@ static void test_client_cert(void **state)
 	free(key);
 
 	/* expired */
-	assert_int_equal(sim_tls_issue_client(&t, "bob", NULL, 0, -1, &cert, &key, err, sizeof(err)), 0);
+	assert_int_equal(
+	    sim_tls_issue_client(&t, "bob", NULL, 0, -1, &cert, &key, err, sizeof(err)), 0);
 	assert_true(verify_status(t.ca_cert_pem, cert) & GNUTLS_CERT_EXPIRED);
 	assert_int_equal(sim_tls_cert_identity(&t, cert, user, sizeof(user), g, 4, &ng), -1);
 	free(cert);
 	free(key);
 
 	/* no groups */
-	assert_int_equal(sim_tls_issue_client(&t, "carol", NULL, 0, 1, &cert, &key, err, sizeof(err)), 0);
+	assert_int_equal(
+	    sim_tls_issue_client(&t, "carol", NULL, 0, 1, &cert, &key, err, sizeof(err)), 0);
 	assert_int_equal(sim_tls_cert_identity(&t, cert, user, sizeof(user), g, 4, &ng), 1);
 	assert_string_equal(user, "carol");
 	assert_int_equal(ng, 0);
@@ -173,7 +177,8 @@ static void test_client_cert(void **state)
 
 	/* a server certificate is not for client authentication */
 	assert_int_equal(sim_tls_cert_identity(&t, t.cert_pem, user, sizeof(user), g, 4, &ng), -1);
-	assert_int_equal(sim_tls_issue_client(&t, "", NULL, 0, 1, &cert, &key, err, sizeof(err)), -1);
+	assert_int_equal(sim_tls_issue_client(&t, "", NULL, 0, 1, &cert, &key, err, sizeof(err)),
+			 -1);
 	assert_null(cert);
 	sim_tls_release(&t);
 	sim_tls_release(&other);
@@ -193,7 +198,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 
 	(void)url, (void)method, (void)version, (void)upload, (void)upload_size, (void)con_cls;
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-	rc = sim_tls_peer_identity(t, ci ? ci->tls_session : NULL, user, sizeof(user), groups, 8, &ng);
+	rc = sim_tls_peer_identity(t, ci ? ci->tls_session : NULL, user, sizeof(user), groups, 8,
+				   &ng);
 	if (rc == 1) {
 		strbuf sb;
 		sb_init(&sb, 64);
@@ -205,7 +211,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 	} else {
 		snprintf(text, sizeof(text), rc == 0 ? "none" : "refused");
 	}
-	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_COPY);
 	enum MHD_Result r = MHD_queue_response(conn, 200, resp);
 	MHD_destroy_response(resp);
 	return r;
@@ -214,10 +221,9 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 static struct MHD_Daemon *start_server(const sim_tls *t, int *port)
 {
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS, 0, NULL, NULL,
-		answer, (void *)(uintptr_t)t, MHD_OPTION_HTTPS_MEM_CERT, t->cert_pem,
-		MHD_OPTION_HTTPS_MEM_KEY, t->key_pem, MHD_OPTION_HTTPS_MEM_TRUST, t->ca_cert_pem,
-		MHD_OPTION_END);
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS, 0, NULL, NULL, answer,
+	    (void *)(uintptr_t)t, MHD_OPTION_HTTPS_MEM_CERT, t->cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
+	    t->key_pem, MHD_OPTION_HTTPS_MEM_TRUST, t->ca_cert_pem, MHD_OPTION_END);
 	assert_non_null(d);
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	assert_non_null(di);
@@ -274,9 +280,13 @@ static void test_peer_identity_live(void **state)
 	(void)state;
 	assert_int_equal(sim_tls_generate(&t, SIM_TLS_NORMAL, err, sizeof(err)), 0);
 	assert_int_equal(sim_tls_generate(&other, SIM_TLS_NORMAL, err, sizeof(err)), 0);
-	assert_int_equal(sim_tls_issue_client(&t, "dave", groups, 2, 1, &cert, &key, err, sizeof(err)), 0);
-	assert_int_equal(sim_tls_issue_client(&other, "mallory", groups, 2, 1, &bad_cert, &bad_key, err, sizeof(err)), 0);
-	assert_int_equal(sim_tls_issue_client(&t, "old", NULL, 0, -2, &old_cert, &old_key, err, sizeof(err)), 0);
+	assert_int_equal(
+	    sim_tls_issue_client(&t, "dave", groups, 2, 1, &cert, &key, err, sizeof(err)), 0);
+	assert_int_equal(sim_tls_issue_client(&other, "mallory", groups, 2, 1, &bad_cert, &bad_key,
+					      err, sizeof(err)),
+			 0);
+	assert_int_equal(
+	    sim_tls_issue_client(&t, "old", NULL, 0, -2, &old_cert, &old_key, err, sizeof(err)), 0);
 	struct MHD_Daemon *d = start_server(&t, &port);
 	sb_init(&sb, 64);
 
@@ -291,7 +301,8 @@ static void test_peer_identity_live(void **state)
 	assert_int_equal(fetch("127.0.0.1", port, t.ca_cert_pem, old_cert, old_key, &sb), CURLE_OK);
 	assert_string_equal(sb.buf, "refused");
 	/* a client trusting another CA refuses this server */
-	assert_int_not_equal(fetch("127.0.0.1", port, other.ca_cert_pem, NULL, NULL, &sb), CURLE_OK);
+	assert_int_not_equal(fetch("127.0.0.1", port, other.ca_cert_pem, NULL, NULL, &sb),
+			     CURLE_OK);
 
 	MHD_stop_daemon(d);
 	sb_release(&sb);
@@ -326,13 +337,10 @@ static void test_modes_live(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_normal),
-		cmocka_unit_test(test_expired),
-		cmocka_unit_test(test_wrong_host),
-		cmocka_unit_test(test_untrusted),
-		cmocka_unit_test(test_client_cert),
-		cmocka_unit_test(test_peer_identity_live),
-		cmocka_unit_test(test_modes_live),
+	    cmocka_unit_test(test_normal),	cmocka_unit_test(test_expired),
+	    cmocka_unit_test(test_wrong_host),	cmocka_unit_test(test_untrusted),
+	    cmocka_unit_test(test_client_cert), cmocka_unit_test(test_peer_identity_live),
+	    cmocka_unit_test(test_modes_live),
 	};
 	int rc;
 
