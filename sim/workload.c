@@ -341,7 +341,14 @@ static cJSON *jobj(cJSON *o, const char *k)
 
 static char *make_key(char tag, const char *ns, const char *name)
 {
-	return tag ? xasprintf("%c:%s/%s", tag, ns, name) : xasprintf("%s/%s", ns, name);
+	size_t n = strlen(ns) + strlen(name) + 4;
+	char *k = xmalloc(n);
+
+	if (tag)
+		snprintf(k, n, "%c:%s/%s", tag, ns, name);
+	else
+		snprintf(k, n, "%s/%s", ns, name);
+	return k;
 }
 
 /* 10 characters of the Kubernetes alphabet from a hash. */
