@@ -117,6 +117,20 @@ static void jptr_release(jptr *p)
 	p->n = 0;
 }
 
+/* Inserts val (owned) before index idx (0..size) of arr. The library's own insert
+ * is unreliable in some releases, so the tail is moved by hand. */
+static void array_insert(cJSON *arr, int idx, cJSON *val)
+{
+	cJSON *tail = cJSON_CreateArray(), *e;
+
+	while ((e = cJSON_DetachItemFromArray(arr, idx)))
+		cJSON_AddItemToArray(tail, e);
+	cJSON_AddItemToArray(arr, val);
+	while ((e = cJSON_DetachItemFromArray(tail, 0)))
+		cJSON_AddItemToArray(arr, e);
+	cJSON_Delete(tail);
+}
+
 /* Splits and unescapes a JSON pointer; -1 when it is not one. */
 static int jptr_parse(const char *s, jptr *p)
 {
@@ -149,6 +163,7 @@ static int jptr_parse(const char *s, jptr *p)
 		}
 		p->tok = xrealloc(p->tok, (p->n + 1) * sizeof(*p->tok));
 		p->tok[p->n++] = sb_detach(&t, NULL);
+		sb_release(&t);
 	}
 	return 0;
 }
@@ -220,10 +235,7 @@ static int jp_add(cJSON *doc, const jptr *p, cJSON *val, const char *op, const c
 				    op, path);
 			return sim_err_field(err, path);
 		}
-		if (idx == size)
-			cJSON_AddItemToArray(parent, val);
-		else
-			cJSON_InsertItemInArray(parent, (int)idx, val);
+		array_insert(parent, (int)idx, val);
 		return 0;
 	}
 	cJSON_Delete(val);
@@ -781,6 +793,16 @@ static int ssa_skip(const char *path, const char *key)
 	return 0;
 }
 
+/* prefix + s, malloc'd. */
+static char *prefixed(const char *prefix, const char *s)
+{
+	size_t n = strlen(prefix) + strlen(s) + 1;
+	char *out = xmalloc(n);
+
+	snprintf(out, n, "%s%s", prefix, s);
+	return out;
+}
+
 static char *ssa_elem_key(const char *key, const cJSON *kv)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -791,7 +813,7 @@ static char *ssa_elem_key(const char *key, const cJSON *kv)
 	cJSON_Delete(o);
 	if (!json)
 		die("out of memory printing JSON");
-	out = xasprintf("k:%s", json);
+	out = prefixed("k:", json);
 	cJSON_free(json);
 	return out;
 }
@@ -807,7 +829,7 @@ static void ssa_build(ssa_ctx *c, cJSON *set, const cJSON *val)
 
 		if (is_directive(ch->string) || ssa_skip(c->path.buf, ch->string))
 			continue;
-		fkey = xasprintf("f:%s", ch->string);
+		fkey = prefixed("f:", ch->string);
 		node = cJSON_CreateObject();
 		cJSON_AddItemToObject(set, fkey, node);
 		free(fkey);
@@ -816,6 +838,9 @@ static void ssa_build(ssa_ctx *c, cJSON *set, const cJSON *val)
 		sb_adds(&c->path, ch->string);
 		if (cJSON_IsObject(ch)) {
 			ssa_build(c, node, ch);
+			/* Only server-set fields inside: nothing owned here. */
+			if (ch->child && !node->child)
+				cJSON_Delete(cJSON_DetachItemViaPointer(set, node));
 		} else if (cJSON_IsArray(ch)) {
 			const struct smp_rule *r = smp_rule_for(c->kind, c->path.buf);
 			const cJSON *e;
@@ -839,7 +864,7 @@ static void ssa_build(ssa_ctx *c, cJSON *set, const cJSON *val)
 
 					if (!json)
 						die("out of memory printing JSON");
-					k = xasprintf("v:%s", json);
+					k = prefixed("v:", json);
 					cJSON_free(json);
 					if (!GET(node, k))
 						cJSON_AddItemToObject(node, k, cJSON_CreateObject());
