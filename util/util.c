@@ -105,7 +105,8 @@ void sb_release(strbuf *sb)
 void sb_reset(strbuf *sb)
 {
 	sb->len = 0;
-	sb->buf[0] = '\0';
+	if (sb->buf)
+		sb->buf[0] = '\0';
 }
 
 void sb_grow(strbuf *sb, size_t extra)
@@ -171,7 +172,8 @@ char *sb_detach(strbuf *sb, size_t *len)
 
 	if (len)
 		*len = sb->len;
-	sb_init(sb, 16);
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
 	return p;
 }
 

@@ -24,7 +24,8 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Growable NUL-terminated buffer. `buf` is never NULL after sb_init. */
+/* Growable NUL-terminated buffer. `buf` is never NULL after sb_init (only after sb_detach
+ * until the next add). */
 typedef struct strbuf {
 	char *buf;
 	size_t len;
@@ -40,7 +41,8 @@ void sb_adds(strbuf *sb, const char *s);
 void sb_addc(strbuf *sb, char c);
 void sb_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vaddf(strbuf *sb, const char *fmt, va_list ap);
-/* Hands the buffer to the caller (free() it) and leaves sb empty but valid. */
+/* Hands the buffer to the caller (free() it) and leaves sb empty, holding no memory:
+ * it may be reused (it grows again) or released, both are fine. */
 char *sb_detach(strbuf *sb, size_t *len);
 
 /* Bounded copy that always terminates; returns strlen(src). */
