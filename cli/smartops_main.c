@@ -1,0 +1,100 @@
+/* cli/smartops_main.c — the smartops command line: global options, then a
+ * command. Commands are declared once in a table (help comes from it). */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "cli/tenants.h"
+#include "util/util.h"
+
+typedef struct command {
+	const char *name;
+	const char *args;
+	const char *help;
+	int (*run)(const tenants_global *g, int argc, char **argv);
+} command;
+
+static int run_help(const tenants_global *g, int argc, char **argv);
+
+static const command commands[] = {
+    {"tenants", "[-o table|wide|json] [--health H[,H]] [--product erp|esocial] [--watch]",
+     "the fleet: every tenant with its health and cause", tenants_run_list},
+    {"tenant", "TCODE [-o table|json]", "one tenant: environments, pods, restarts, events",
+     tenants_run_one},
+    {"help", "", "this text", run_help},
+};
+
+static void print_help(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: smartops [--kubeconfig FILE] [--context C[,C2...]] [--all-contexts]\n"
+		    "                [--catalog URL] [--prefix P] COMMAND [ARGS]\n\ncommands:\n");
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(fp, "  %-8s %s\n           %s\n", commands[i].name, commands[i].args,
+			commands[i].help);
+	fprintf(fp, "\nexit codes: 0 ok, 1 error, 2 usage, 3 no cluster reachable\n");
+}
+
+static int run_help(const tenants_global *g, int argc, char **argv)
+{
+	print_help(stdout);
+	return 0;
+}
+
+static int usage(const char *what)
+{
+	fprintf(stderr, "smartops: %s (see smartops --help)\n", what);
+	return TENANTS_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"kubeconfig", required_argument, NULL, 'k'},
+	    {"context", required_argument, NULL, 'c'},
+	    {"all-contexts", no_argument, NULL, 'A'},
+	    {"catalog", required_argument, NULL, 'C'},
+	    {"prefix", required_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	tenants_global g = {0};
+	size_t i;
+	int c;
+
+	signal(SIGPIPE, SIG_IGN);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			g.kubeconfig = optarg;
+			break;
+		case 'c':
+			g.contexts = optarg;
+			break;
+		case 'A':
+			g.all_contexts = 1;
+			break;
+		case 'C':
+			g.catalog = optarg;
+			break;
+		case 'P':
+			g.prefix = optarg;
+			break;
+		case 'h':
+			print_help(stdout);
+			return 0;
+		default:
+			return usage("unknown option or missing value");
+		}
+	}
+	if (g.contexts && g.all_contexts)
+		return usage("--context and --all-contexts exclude each other");
+	if (optind >= argc)
+		return usage("missing command");
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[optind], commands[i].name))
+			return commands[i].run(&g, argc - optind, argv + optind);
+	return usage("unknown command");
+}

@@ -1,0 +1,928 @@
+/* cli/tenants.c — `smartops tenants` and `smartops tenant TCODE`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/output.h"
+#include "cli/tenants.h"
+#include "core/catalog.h"
+#include "core/hypnus.h"
+#include "k8s/kubeconfig.h"
+#include "util/util.h"
+
+/* ---- rendering ---- */
+
+static const char *product_name(int p)
+{
+	return p == MODEL_PRODUCT_ERP ? "erp" : p == MODEL_PRODUCT_ESOCIAL ? "esocial" : "unknown";
+}
+
+static int in_list(const char *list, const char *word)
+{
+	const char *p = list;
+	size_t n = strlen(word);
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && !strncasecmp(p, word, n))
+			return 1;
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+static int tenant_matches(const fleet_tenant *t, const tenants_filter *flt)
+{
+	if (!flt)
+		return 1;
+	if (flt->health && !in_list(flt->health, health_name(t->health.state)))
+		return 0;
+	if (flt->product && strcasecmp(flt->product, product_name(t->t.product)))
+		return 0;
+	return 1;
+}
+
+static void json_kv(strbuf *sb, const char *key, const char *val, int comma)
+{
+	if (comma)
+		sb_addc(sb, ',');
+	output_json_string(sb, key);
+	sb_addc(sb, ':');
+	output_json_string(sb, val);
+}
+
+static void json_time(strbuf *sb, const char *key, int64_t t)
+{
+	char buf[40];
+
+	sb_addc(sb, ',');
+	output_json_string(sb, key);
+	if (t > 0) {
+		util_rfc3339(t, buf, sizeof(buf));
+		sb_addc(sb, ':');
+		output_json_string(sb, buf);
+	} else {
+		sb_adds(sb, ":null");
+	}
+}
+
+/* The component a down cause names first ("lockserver down (...)"), or "". */
+static void cause_component(const health_result *h, char *buf, size_t size)
+{
+	const char *sp = strstr(h->cause, " down");
+
+	buf[0] = '\0';
+	if (h->state == HEALTH_DOWN && sp && (size_t)(sp - h->cause) < size) {
+		memcpy(buf, h->cause, (size_t)(sp - h->cause));
+		buf[sp - h->cause] = '\0';
+	} else if (h->state == HEALTH_BLOCKED) {
+		util_strlcpy(buf, HEALTH_LICENSE_COMPONENT, size);
+	}
+}
+
+static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail)
+{
+	const model_env *e = &s->envs[ei];
+	const health_result *h = &s->env_health[ei];
+	char comp[32];
+	size_t i;
+
+	sb_addc(sb, '{');
+	json_kv(sb, "env", tcode_env_name((tcode_env)e->env), 0);
+	json_kv(sb, "namespace", e->ns, 1);
+	json_kv(sb, "health", health_name(h->state), 1);
+	json_kv(sb, "cause", h->cause, 1);
+	cause_component(h, comp, sizeof(comp));
+	json_kv(sb, "cause_component", comp, 1);
+	sb_adds(sb, ",\"base\":[");
+	for (i = 0; i < e->n_base && i < MODEL_MAX_BASE; i++) {
+		const model_base *b = &e->base[i];
+		sb_adds(sb, i ? ",{" : "{");
+		json_kv(sb, "component", b->component, 0);
+		sb_addf(sb, ",\"ready\":%d,\"desired\":%d,\"restarts\":%d", b->ready, b->desired,
+			(int)b->restarts);
+		json_kv(sb, "reason", b->waiting_reason[0] ? b->waiting_reason : b->terminated_reason,
+			1);
+		sb_addc(sb, '}');
+	}
+	sb_adds(sb, "],\"public\":[");
+	for (i = 0; i < e->n_public && i < MODEL_MAX_PUBLIC; i++) {
+		const model_public *p = &e->pub[i];
+		sb_adds(sb, i ? ",{" : "{");
+		json_kv(sb, "service", p->role, 0);
+		sb_addf(sb, ",\"ready\":%d,\"desired\":%d", p->ready, p->desired);
+		json_kv(sb, "host", p->host, 1);
+		sb_addc(sb, '}');
+	}
+	sb_adds(sb, "],\"hypnus\":");
+	if (e->hypnus.present) {
+		sb_addc(sb, '{');
+		json_kv(sb, "state", hypnus_state_name((model_hypnus_state)e->hypnus.state), 0);
+		json_time(sb, "last_activity", e->hypnus.last_activity);
+		sb_addf(sb, ",\"idle_timeout_s\":%d", (int)e->hypnus.idle_timeout_s);
+		json_time(sb, "last_wake", e->hypnus.last_wake);
+		sb_addf(sb, ",\"cold_start_s\":%d}", (int)e->hypnus.cold_start_s);
+	} else {
+		sb_adds(sb, "null");
+	}
+	if (detail) {
+		size_t n = 0;
+		sb_adds(sb, ",\"pods\":[");
+		for (i = 0; i < s->n_pods; i++) {
+			const project_pod *p = &s->pods[i];
+			if (s->pod_env[i] != ei)
+				continue;
+			sb_adds(sb, n++ ? ",{" : "{");
+			json_kv(sb, "name", p->m.name, 0);
+			json_kv(sb, "component", p->component, 1);
+			json_kv(sb, "phase", p->phase, 1);
+			sb_addf(sb, ",\"ready\":%s,\"restarts\":%d", p->ready ? "true" : "false",
+				(int)p->restarts);
+			json_kv(sb, "reason",
+				p->waiting_reason[0] ? p->waiting_reason : p->terminated_reason, 1);
+			json_kv(sb, "message", p->message, 1);
+			json_kv(sb, "node", p->node, 1);
+			sb_addc(sb, '}');
+		}
+		n = 0;
+		sb_adds(sb, "],\"events\":[");
+		for (i = 0; i < s->n_events; i++) {
+			const project_event *v = &s->events[i];
+			if (s->event_env[i] != ei)
+				continue;
+			sb_adds(sb, n++ ? ",{" : "{");
+			json_kv(sb, "type", v->type, 0);
+			json_kv(sb, "reason", v->reason, 1);
+			json_kv(sb, "kind", v->kind, 1);
+			json_kv(sb, "object", v->object, 1);
+			json_kv(sb, "message", v->message, 1);
+			sb_addf(sb, ",\"count\":%d", (int)v->count);
+			json_time(sb, "last", v->last);
+			sb_addc(sb, '}');
+		}
+		sb_addc(sb, ']');
+	}
+	sb_addc(sb, '}');
+}
+
+static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant *t, int detail)
+{
+	const model_contract *c = &t->t.contract;
+	int w, n = 0;
+
+	json_kv(sb, "tcode", t->t.tcode, 0);
+	json_kv(sb, "customer", t->t.customer, 1);
+	json_kv(sb, "product", product_name(t->t.product), 1);
+	json_kv(sb, "provider", t->provider, 1);
+	json_kv(sb, "cluster", t->t.cluster, 1);
+	json_kv(sb, "health", health_name(t->health.state), 1);
+	json_kv(sb, "cause", t->health.cause, 1);
+	sb_adds(sb, ",\"contract\":");
+	if (c->known) {
+		sb_addc(sb, '{');
+		json_kv(sb, "status", c->status, 0);
+		json_time(sb, "valid_until", c->valid_until);
+		json_kv(sb, "products", c->products, 1);
+		sb_addf(sb, ",\"licences\":%d}", (int)c->licences);
+	} else {
+		sb_adds(sb, "null");
+	}
+	sb_adds(sb, ",\"envs\":[");
+	for (w = 0; w < 2; w++) {
+		if (t->env[w] < 0)
+			continue;
+		if (n++)
+			sb_addc(sb, ',');
+		json_env(sb, s, t->env[w], detail);
+	}
+	sb_addc(sb, ']');
+}
+
+static const char *reach_name(int r)
+{
+	return r == FLEET_OK ? "ok" : r == FLEET_UNREACHABLE ? "unreachable" : "failed";
+}
+
+static void json_clusters(strbuf *sb, const fleet_snapshot *s)
+{
+	size_t i;
+
+	sb_adds(sb, "\"clusters\":[");
+	for (i = 0; i < s->n_clusters; i++) {
+		const fleet_cluster_state *c = &s->clusters[i];
+		sb_adds(sb, i ? ",{" : "{");
+		json_kv(sb, "name", c->name, 0);
+		json_kv(sb, "state", reach_name(c->reach), 1);
+		json_time(sb, "since", c->since);
+		json_kv(sb, "why", c->why, 1);
+		json_kv(sb, "note", c->note, 1);
+		sb_addf(sb, ",\"rules\":\"%s\",\"tenants\":%zu}", c->rules_custom ? "cluster" : "default",
+			c->n_tenants);
+	}
+	sb_addc(sb, ']');
+}
+
+void tenants_render_json(const fleet_snapshot *s, const tenants_filter *flt, strbuf *out)
+{
+	size_t i, n = 0;
+
+	sb_adds(out, "{\"kind\":\"TenantList\",");
+	json_clusters(out, s);
+	sb_adds(out, ",\"items\":[");
+	for (i = 0; i < s->n_tenants; i++) {
+		if (!tenant_matches(&s->tenants[i], flt))
+			continue;
+		sb_adds(out, n++ ? ",{" : "{");
+		json_tenant(out, s, &s->tenants[i], 0);
+		sb_addc(out, '}');
+	}
+	sb_adds(out, "]}\n");
+}
+
+static const char *env_health(const fleet_snapshot *s, const fleet_tenant *t, int env)
+{
+	return t->env[env] < 0 ? "-" : health_name(s->env_health[t->env[env]].state);
+}
+
+void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, int wide,
+			  size_t width, strbuf *out)
+{
+	static const output_col narrow_cols[] = {
+	    {"TCODE", 6, 0},  {"CLUSTER", 7, 0}, {"CUSTOMER", 10, 0}, {"HEALTH", 9, 0},
+	    {"PROD", 9, 0},   {"DEV", 9, 0},     {"CAUSE", 12, 0},
+	};
+	static const output_col wide_cols[] = {
+	    {"TCODE", 6, 0},	{"CLUSTER", 7, 0}, {"CUSTOMER", 10, 0}, {"PRODUCT", 7, 0},
+	    {"PROVIDER", 8, 0}, {"HEALTH", 9, 0},  {"PROD", 9, 0},	   {"DEV", 9, 0},
+	    {"HYPNUS", 8, 0},	{"CONTRACT", 8, 0}, {"CAUSE", 12, 0},
+	};
+	output_col cols[OUTPUT_MAX_COLS];
+	const output_col *src = wide ? wide_cols : narrow_cols;
+	size_t nsrc = wide ? ARRAY_SIZE(wide_cols) : ARRAY_SIZE(narrow_cols);
+	int multi = s->n_clusters > 1;
+	size_t i, n = 0;
+	output_table tb;
+
+	for (i = 0; i < nsrc; i++)
+		if (multi || strcmp(src[i].header, "CLUSTER"))
+			cols[n++] = src[i];
+	output_table_init(&tb, cols, n);
+	for (i = 0; i < s->n_tenants; i++) {
+		const fleet_tenant *t = &s->tenants[i];
+		const char *cells[OUTPUT_MAX_COLS];
+		size_t k = 0;
+		const char *hyp = "-";
+
+		if (!tenant_matches(t, flt))
+			continue;
+		if (t->env[0] >= 0 && s->envs[t->env[0]].hypnus.present)
+			hyp = hypnus_state_name((model_hypnus_state)s->envs[t->env[0]].hypnus.state);
+		cells[k++] = t->t.tcode;
+		if (multi)
+			cells[k++] = t->t.cluster;
+		cells[k++] = t->t.customer;
+		if (wide) {
+			cells[k++] = product_name(t->t.product);
+			cells[k++] = t->provider[0] ? t->provider : "-";
+		}
+		cells[k++] = health_name(t->health.state);
+		cells[k++] = env_health(s, t, TCODE_ENV_PROD);
+		cells[k++] = env_health(s, t, TCODE_ENV_DEV);
+		if (wide) {
+			cells[k++] = hyp;
+			cells[k++] = t->t.contract.known ? t->t.contract.status : "-";
+		}
+		cells[k++] = t->health.cause;
+		output_table_row(&tb, cells);
+	}
+	output_table_render(&tb, wide ? 0 : width, out);
+	output_table_release(&tb);
+}
+
+static void text_line(strbuf *sb, const char *label, const char *val)
+{
+	sb_addf(sb, "%-10s ", label);
+	output_escape(sb, val);
+	sb_addc(sb, '\n');
+}
+
+void tenants_render_one(const fleet_snapshot *s, int json, strbuf *out)
+{
+	size_t i, k;
+	int w;
+
+	if (json) {
+		if (s->n_tenants == 1) {
+			sb_adds(out, "{\"kind\":\"Tenant\",");
+			json_tenant(out, s, &s->tenants[0], 1);
+			sb_addc(out, ',');
+			json_clusters(out, s);
+			sb_adds(out, "}\n");
+			return;
+		}
+		/* The same TCODE in several clusters: a list of them. */
+		sb_adds(out, "{\"kind\":\"TenantList\",");
+		json_clusters(out, s);
+		sb_adds(out, ",\"items\":[");
+		for (i = 0; i < s->n_tenants; i++) {
+			sb_adds(out, i ? ",{" : "{");
+			json_tenant(out, s, &s->tenants[i], 1);
+			sb_addc(out, '}');
+		}
+		sb_adds(out, "]}\n");
+		return;
+	}
+	for (i = 0; i < s->n_tenants; i++) {
+		const fleet_tenant *t = &s->tenants[i];
+		char buf[64];
+
+		if (i)
+			sb_addc(out, '\n');
+		text_line(out, "TCODE", t->t.tcode);
+		text_line(out, "customer", t->t.customer);
+		text_line(out, "product", product_name(t->t.product));
+		text_line(out, "cluster", t->t.cluster);
+		if (t->t.contract.known) {
+			char date[40] = "open-ended";
+			if (t->t.contract.valid_until > 0)
+				util_rfc3339(t->t.contract.valid_until, date, sizeof(date));
+			snprintf(buf, sizeof(buf), "%s until %.10s", t->t.contract.status, date);
+			text_line(out, "contract", buf);
+		}
+		sb_addf(out, "%-10s %s: ", "health", health_name(t->health.state));
+		output_escape(out, t->health.cause);
+		sb_addc(out, '\n');
+		for (w = 0; w < 2; w++) {
+			int32_t ei = t->env[w];
+			const model_env *e;
+			if (ei < 0)
+				continue;
+			e = &s->envs[ei];
+			sb_addf(out, "\n%s (", tcode_env_name((tcode_env)e->env));
+			output_escape(out, e->ns);
+			sb_addf(out, "): %s: ", health_name(s->env_health[ei].state));
+			output_escape(out, s->env_health[ei].cause);
+			sb_addc(out, '\n');
+			for (k = 0; k < e->n_base; k++) {
+				sb_adds(out, "  base    ");
+				output_fit(out, e->base[k].component, 12, 1);
+				sb_addf(out, " %d/%d ready, %d restarts", e->base[k].ready,
+					e->base[k].desired, (int)e->base[k].restarts);
+				if (e->base[k].waiting_reason[0] || e->base[k].terminated_reason[0]) {
+					sb_adds(out, ", ");
+					output_escape(out, e->base[k].waiting_reason[0]
+							       ? e->base[k].waiting_reason
+							       : e->base[k].terminated_reason);
+				}
+				sb_addc(out, '\n');
+			}
+			for (k = 0; k < e->n_public; k++) {
+				sb_adds(out, "  public  ");
+				output_fit(out, e->pub[k].role, 12, 1);
+				sb_addf(out, " %d/%d ready  ", e->pub[k].ready, e->pub[k].desired);
+				output_escape(out, e->pub[k].host);
+				sb_addc(out, '\n');
+			}
+			if (e->hypnus.present) {
+				sb_addf(out, "  hypnus  %s, idle timeout %ds",
+					hypnus_state_name((model_hypnus_state)e->hypnus.state),
+					(int)e->hypnus.idle_timeout_s);
+				if (e->hypnus.last_activity > 0) {
+					util_rfc3339(e->hypnus.last_activity, buf, sizeof(buf));
+					sb_addf(out, ", last request %s", buf);
+				}
+				sb_addc(out, '\n');
+			}
+			for (k = 0; k < s->n_pods; k++) {
+				const project_pod *p = &s->pods[k];
+				if (s->pod_env[k] != ei)
+					continue;
+				sb_adds(out, "  pod     ");
+				output_fit(out, p->m.name, 36, 1);
+				sb_addf(out, " %-9s %s %3d restarts", p->phase[0] ? p->phase : "-",
+					p->ready ? "ready    " : "not ready", (int)p->restarts);
+				if (p->waiting_reason[0] || p->terminated_reason[0]) {
+					sb_adds(out, "  ");
+					output_escape(out, p->waiting_reason[0] ? p->waiting_reason
+										: p->terminated_reason);
+				}
+				sb_addc(out, '\n');
+			}
+			/* The last few events, oldest first. */
+			{
+				size_t n = 0, skip;
+				for (k = 0; k < s->n_events; k++)
+					n += s->event_env[k] == ei;
+				skip = n > 10 ? n - 10 : 0;
+				for (k = 0; k < s->n_events; k++) {
+					const project_event *v = &s->events[k];
+					if (s->event_env[k] != ei || (skip && skip--))
+						continue;
+					util_rfc3339(v->last, buf, sizeof(buf));
+					sb_addf(out, "  event   %s ", v->last ? buf : "-");
+					output_escape(out, v->type);
+					sb_addc(out, ' ');
+					output_escape(out, v->reason);
+					sb_adds(out, " ");
+					output_escape(out, v->object);
+					sb_adds(out, ": ");
+					output_escape(out, v->message);
+					sb_addc(out, '\n');
+				}
+			}
+		}
+	}
+}
+
+/* ---- clusters from the kubeconfig ---- */
+
+typedef struct clusters {
+	size_t n;
+	fleet_cluster_cfg *cfg;
+	k8s_client **clients;
+	char **names, **urls, **whys;
+} clusters;
+
+static void clusters_release(clusters *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++) {
+		k8s_client_free(cs->clients[i]);
+		free(cs->names[i]);
+		free(cs->urls[i]);
+		free(cs->whys[i]);
+	}
+	free(cs->cfg);
+	free(cs->clients);
+	free(cs->names);
+	free(cs->urls);
+	free(cs->whys);
+	memset(cs, 0, sizeof(*cs));
+}
+
+/* catalog = URL from $XDG_CONFIG_HOME/smartops/config (or ~/.config/...). */
+static char *config_catalog(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *path, line[1024], *ret = NULL;
+	FILE *fp;
+
+	if (xdg && *xdg)
+		path = xasprintf("%s/smartops/config", xdg);
+	else if (home && *home)
+		path = xasprintf("%s/.config/smartops/config", home);
+	else
+		return NULL;
+	fp = fopen(path, "r");
+	free(path);
+	if (!fp)
+		return NULL;
+	while (!ret && fgets(line, sizeof(line), fp)) {
+		char *p = line, *v;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "catalog", 7))
+			continue;
+		v = p + 7;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (*v != '=')
+			continue;
+		v++;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		v[strcspn(v, " \t\r\n")] = '\0';
+		if (*v)
+			ret = xstrdup(v);
+	}
+	fclose(fp);
+	return ret;
+}
+
+/* One cluster per context; a context that cannot be loaded is a usage error. */
+static int clusters_open(const tenants_global *g, clusters *cs)
+{
+	k8s_load_opts lo = {.kubeconfig = g->kubeconfig};
+	char err[512], **names = NULL, *cur = NULL, *file_catalog = config_catalog();
+	char **list = NULL;
+	size_t n = 0, i;
+	int ret = -1;
+
+	memset(cs, 0, sizeof(*cs));
+	if (g->all_contexts) {
+		if (k8s_config_contexts(&lo, &names, &cur, err, sizeof(err)) < 0) {
+			error("%s", err);
+			goto out;
+		}
+		for (n = 0; names[n]; n++)
+			;
+		list = xcalloc(n + 1, sizeof(*list));
+		for (i = 0; i < n; i++)
+			list[i] = xstrdup(names[i]);
+	} else if (g->contexts) {
+		const char *p = g->contexts;
+		list = xcalloc(strlen(p) + 2, sizeof(*list));
+		while (*p) {
+			size_t len = strcspn(p, ",");
+			if (len)
+				list[n++] = xstrndup(p, len);
+			p += len + (p[len] == ',');
+		}
+	} else {
+		list = xcalloc(2, sizeof(*list));
+		list[n++] = NULL; /* the current context */
+	}
+	if (!n) {
+		error("no contexts in the kubeconfig");
+		goto out;
+	}
+	cs->n = n;
+	cs->cfg = xcalloc(n, sizeof(*cs->cfg));
+	cs->clients = xcalloc(n, sizeof(*cs->clients));
+	cs->names = xcalloc(n, sizeof(*cs->names));
+	cs->urls = xcalloc(n, sizeof(*cs->urls));
+	cs->whys = xcalloc(n, sizeof(*cs->whys));
+	for (i = 0; i < n; i++) {
+		k8s_client_opts co = {.connect_timeout_ms = 5000, .max_retries = 3};
+		k8s_config *cfg = NULL;
+		k8s_err kerr;
+		char url[512];
+
+		lo.context = list[i];
+		if (k8s_config_load(&lo, &cfg, err, sizeof(err)) < 0) {
+			error("%s", err);
+			goto out;
+		}
+		cs->names[i] = xstrdup(cfg->context ? cfg->context : "default");
+		if (g->catalog)
+			cs->urls[i] = xstrdup(g->catalog);
+		else if (catalog_url_from_config(cfg, url, sizeof(url)) == 0)
+			cs->urls[i] = xstrdup(url);
+		else if (file_catalog)
+			cs->urls[i] = xstrdup(file_catalog);
+		cs->clients[i] = k8s_client_new(cfg, &co, &kerr);
+		if (!cs->clients[i])
+			cs->whys[i] = xstrdup(kerr.msg);
+		cs->cfg[i] = (fleet_cluster_cfg){cs->names[i], cs->clients[i], cs->urls[i],
+						 cs->whys[i]};
+	}
+	ret = 0;
+out:
+	for (i = 0; list && i < n; i++)
+		free(list[i]);
+	free(list);
+	k8s_strv_free(names);
+	free(cur);
+	free(file_catalog);
+	return ret;
+}
+
+static char *cache_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (xdg && *xdg)
+		return xasprintf("%s/smartops", xdg);
+	if (home && *home)
+		return xasprintf("%s/.cache/smartops", home);
+	return NULL;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, buf, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Reports clusters that did not answer; returns the exit code they call for. */
+static int report_clusters(const fleet_snapshot *s, int ok)
+{
+	size_t i;
+	int failed = 0;
+
+	for (i = 0; i < s->n_clusters; i++) {
+		const fleet_cluster_state *c = &s->clusters[i];
+		strbuf sb;
+
+		sb_init(&sb, 256);
+		if (c->reach != FLEET_OK) {
+			sb_addf(&sb, "%s: cluster ",
+				c->reach == FLEET_UNREACHABLE ? "warning" : "error");
+			output_escape(&sb, c->name);
+			sb_adds(&sb, c->reach == FLEET_UNREACHABLE ? " unreachable"
+								     : " gave an error");
+			sb_adds(&sb, ": ");
+			output_escape(&sb, c->why);
+			if (c->reach == FLEET_UNREACHABLE)
+				sb_addf(&sb, "; its %zu known tenant%s shown as unknown",
+					c->n_tenants, c->n_tenants == 1 ? "" : "s");
+			fprintf(stderr, "%s\n", sb.buf);
+			failed |= c->reach == FLEET_FAILED;
+		}
+		if (c->note[0]) {
+			sb_reset(&sb);
+			sb_adds(&sb, "warning: ");
+			output_escape(&sb, c->name);
+			sb_adds(&sb, ": ");
+			output_escape(&sb, c->note);
+			fprintf(stderr, "%s\n", sb.buf);
+		}
+		sb_release(&sb);
+	}
+	if (failed)
+		return TENANTS_EXIT_ERROR;
+	return ok ? TENANTS_EXIT_OK : TENANTS_EXIT_UNREACHABLE;
+}
+
+static int parse_format(const char *s, int allow_wide, tenants_format *f)
+{
+	if (!strcmp(s, "table"))
+		*f = TENANTS_TABLE;
+	else if (!strcmp(s, "json"))
+		*f = TENANTS_JSON;
+	else if (allow_wide && !strcmp(s, "wide"))
+		*f = TENANTS_WIDE;
+	else
+		return -1;
+	return 0;
+}
+
+static size_t term_width(void)
+{
+	const char *cols = getenv("COLUMNS");
+	long n = cols ? strtol(cols, NULL, 10) : 0;
+
+	return n >= 40 && n <= 1000 ? (size_t)n : 80;
+}
+
+static void render(const fleet_snapshot *s, tenants_format fmt, const tenants_filter *flt,
+		   strbuf *out)
+{
+	if (fmt == TENANTS_JSON)
+		tenants_render_json(s, flt, out);
+	else
+		tenants_render_table(s, flt, fmt == TENANTS_WIDE, term_width(), out);
+}
+
+/* ---- watch ---- */
+
+static int sig_pipe[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (write(sig_pipe[1], &c, 1) < 0) {
+		/* nothing to do: the pipe is full, a wake-up is pending anyway */
+	}
+	errno = saved;
+}
+
+static void on_change(void *ctx)
+{
+	int fd = *(int *)ctx;
+	char c = 'c';
+
+	if (write(fd, &c, 1) < 0) {
+		/* full: a wake-up is pending */
+	}
+}
+
+static int watch_loop(fleet *f, tenants_format fmt, const tenants_filter *flt)
+{
+	int change[2];
+	struct sigaction sa;
+	char *last = NULL;
+	int ret = TENANTS_EXIT_OK, done = 0;
+
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(change, O_CLOEXEC | O_NONBLOCK) < 0)
+	{
+		error("cannot create a pipe: %s", strerror(errno));
+		return TENANTS_EXIT_ERROR;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (fleet_watch_start(f, on_change, &change[1]) < 0) {
+		error("cannot start watching");
+		ret = TENANTS_EXIT_ERROR;
+		goto out;
+	}
+	while (!done) {
+		struct pollfd pf[2] = {{sig_pipe[0], POLLIN, 0}, {change[0], POLLIN, 0}};
+		char buf[64];
+		fleet_snapshot *s;
+		strbuf sb;
+
+		if (poll(pf, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pf[0].revents) {
+			done = 1;
+			break;
+		}
+		while (read(change[0], buf, sizeof(buf)) > 0)
+			;
+		s = fleet_snapshot_get(f);
+		if (!s)
+			continue;
+		sb_init(&sb, 1 << 16);
+		render(s, fmt, flt, &sb);
+		if (fmt != TENANTS_JSON)
+			sb_addc(&sb, '\n');
+		fleet_snapshot_put(s);
+		if (!last || strcmp(last, sb.buf)) {
+			if (write_all(STDOUT_FILENO, sb.buf, sb.len) < 0) {
+				sb_release(&sb);
+				ret = TENANTS_EXIT_ERROR;
+				break;
+			}
+			free(last);
+			last = sb_detach(&sb, NULL);
+		}
+		sb_release(&sb);
+	}
+	fleet_watch_stop(f);
+out:
+	free(last);
+	close(change[0]);
+	close(change[1]);
+	close(sig_pipe[0]);
+	close(sig_pipe[1]);
+	sig_pipe[0] = sig_pipe[1] = -1;
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	return ret;
+}
+
+/* ---- commands ---- */
+
+static int usage_hint(const char *cmd, const char *what)
+{
+	fprintf(stderr, "smartops %s: %s (see smartops --help)\n", cmd, what);
+	return TENANTS_EXIT_USAGE;
+}
+
+int tenants_run_list(const tenants_global *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"output", required_argument, NULL, 'o'}, {"health", required_argument, NULL, 'H'},
+	    {"product", required_argument, NULL, 'p'}, {"watch", no_argument, NULL, 'w'},
+	    {NULL, 0, NULL, 0},
+	};
+	tenants_format fmt = TENANTS_TABLE;
+	tenants_filter flt = {NULL, NULL};
+	int watch = 0, c, ret, ok;
+	fleet_opts fo = {0};
+	clusters cs;
+	fleet *f;
+	char *cdir;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:w", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (parse_format(optarg, 1, &fmt) < 0)
+				return usage_hint("tenants", "-o takes table, wide or json");
+			break;
+		case 'H': {
+			const char *p = optarg;
+			health_state hs;
+			while (*p) {
+				char word[16];
+				size_t len = strcspn(p, ",");
+				if (len >= sizeof(word))
+					return usage_hint("tenants", "unknown --health value");
+				memcpy(word, p, len);
+				word[len] = '\0';
+				if (health_parse(word, &hs) < 0)
+					return usage_hint("tenants",
+							  "--health takes available, sleeping, "
+							  "waking, degraded, down, blocked, unknown");
+				p += len + (p[len] == ',');
+			}
+			flt.health = optarg;
+			break;
+		}
+		case 'p':
+			if (strcmp(optarg, "erp") && strcmp(optarg, "esocial"))
+				return usage_hint("tenants", "--product takes erp or esocial");
+			flt.product = optarg;
+			break;
+		case 'w':
+			watch = 1;
+			break;
+		default:
+			return usage_hint("tenants", "unknown option or missing value");
+		}
+	}
+	if (optind < argc)
+		return usage_hint("tenants", "unexpected argument");
+	if (clusters_open(g, &cs) < 0)
+		return TENANTS_EXIT_ERROR;
+	cdir = cache_dir();
+	fo.prefix = g->prefix;
+	fo.cache_dir = cdir;
+	f = fleet_new(cs.cfg, cs.n, &fo);
+	if (watch) {
+		ret = watch_loop(f, fmt, &flt);
+	} else {
+		fleet_snapshot *s;
+		strbuf sb;
+
+		ok = fleet_load(f);
+		s = fleet_snapshot_get(f);
+		ret = report_clusters(s, ok);
+		sb_init(&sb, 1 << 16);
+		/* Unreadable answers from every cluster: nothing trustworthy to print. */
+		if (ok || ret != TENANTS_EXIT_ERROR) {
+			render(s, fmt, &flt, &sb);
+			if (write_all(STDOUT_FILENO, sb.buf, sb.len) < 0)
+				ret = TENANTS_EXIT_ERROR;
+		}
+		sb_release(&sb);
+		fleet_snapshot_put(s);
+	}
+	fleet_free(f);
+	clusters_release(&cs);
+	free(cdir);
+	return ret;
+}
+
+int tenants_run_one(const tenants_global *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"output", required_argument, NULL, 'o'},
+	    {NULL, 0, NULL, 0},
+	};
+	tenants_format fmt = TENANTS_TABLE;
+	char tcode[TCODE_SIZE], err[160];
+	fleet_opts fo = {0};
+	fleet_snapshot *s;
+	int c, ret, ok;
+	clusters cs;
+	strbuf sb;
+	fleet *f;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:", longopts, NULL)) != -1) {
+		if (c != 'o' || parse_format(optarg, 0, &fmt) < 0)
+			return usage_hint("tenant", "usage: smartops tenant TCODE [-o table|json]");
+	}
+	if (optind + 1 != argc)
+		return usage_hint("tenant", "usage: smartops tenant TCODE [-o table|json]");
+	if (tcode_parse(argv[optind], tcode, err, sizeof(err)) < 0) {
+		strbuf e;
+		sb_init(&e, 64);
+		output_escape(&e, err);
+		ret = usage_hint("tenant", e.buf);
+		sb_release(&e);
+		return ret;
+	}
+	if (clusters_open(g, &cs) < 0)
+		return TENANTS_EXIT_ERROR;
+	fo.prefix = g->prefix;
+	fo.tcode = tcode;
+	f = fleet_new(cs.cfg, cs.n, &fo);
+	ok = fleet_load(f);
+	s = fleet_snapshot_get(f);
+	ret = report_clusters(s, ok);
+	if (ok && !s->n_tenants) {
+		error("tenant %s not found in %s", tcode,
+		      cs.n == 1 ? "the cluster" : "any cluster");
+		ret = TENANTS_EXIT_ERROR;
+	} else if (s->n_tenants) {
+		sb_init(&sb, 1 << 14);
+		tenants_render_one(s, fmt == TENANTS_JSON, &sb);
+		if (write_all(STDOUT_FILENO, sb.buf, sb.len) < 0)
+			ret = TENANTS_EXIT_ERROR;
+		sb_release(&sb);
+	}
+	fleet_snapshot_put(s);
+	fleet_free(f);
+	clusters_release(&cs);
+	return ret;
+}

@@ -1,0 +1,58 @@
+/* cli/tenants.h — the headless fleet commands:
+ *   smartops [global options] tenants [-o table|wide|json] [--health H] [--product P] [--watch]
+ *   smartops [global options] tenant TCODE [-o table|json]
+ * JSON on stdout (docs/cli.md has the shapes), messages on stderr.
+ * Exit codes: 0 ok, 1 error, 2 usage, 3 no cluster reachable.
+ *
+ * The run functions own the whole command (clients, fleet, output) and are
+ * called once from main's thread; the render functions are pure and exposed
+ * for tests.
+ */
+#ifndef CLI_TENANTS_H
+#define CLI_TENANTS_H
+
+#include <stddef.h>
+
+#include "core/fleet.h"
+#include "util/util.h"
+
+enum {
+	TENANTS_EXIT_OK = 0,
+	TENANTS_EXIT_ERROR = 1,
+	TENANTS_EXIT_USAGE = 2,
+	TENANTS_EXIT_UNREACHABLE = 3,
+};
+
+/* Options before the command. Strings are borrowed from argv. */
+typedef struct tenants_global {
+	const char *kubeconfig; /* --kubeconfig F, or NULL */
+	const char *contexts;	/* --context a,b, or NULL: the current context */
+	int all_contexts;	/* --all-contexts */
+	const char *catalog;	/* --catalog URL, or NULL */
+	const char *prefix;	/* --prefix, or NULL */
+} tenants_global;
+
+typedef enum tenants_format {
+	TENANTS_TABLE,
+	TENANTS_WIDE,
+	TENANTS_JSON,
+} tenants_format;
+
+typedef struct tenants_filter {
+	const char *health;  /* comma list of health words, or NULL */
+	const char *product; /* "erp", "esocial", or NULL */
+} tenants_filter;
+
+/* argv[0] is the command name. Returns the exit code. */
+int tenants_run_list(const tenants_global *g, int argc, char **argv);
+int tenants_run_one(const tenants_global *g, int argc, char **argv);
+
+/* {"kind":"TenantList",...} on one line, newline-terminated. */
+void tenants_render_json(const fleet_snapshot *s, const tenants_filter *flt, strbuf *out);
+/* A table; width 0 = no limit (wide uses 0). */
+void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, int wide,
+			  size_t width, strbuf *out);
+/* One tenant with pods and events (snapshot from a tcode fleet). */
+void tenants_render_one(const fleet_snapshot *s, int json, strbuf *out);
+
+#endif

@@ -1,0 +1,128 @@
+/* core/fleet.h — the fleet model: tenants by TCODE, built from the tenant
+ * namespaces, base and public workloads, Ingresses, base pods and Hypnus
+ * annotations of one or more clusters, with contracts from the catalogue and
+ * health (core/health.h) under each cluster's predecessor rules.
+ *
+ * A fleet keeps a cache of PROJECTED objects per cluster (core/project.h),
+ * never cJSON trees, and publishes immutable snapshots.
+ *
+ * Call order: fleet_new -> fleet_load (one shot) or fleet_watch_start ...
+ * fleet_watch_stop -> fleet_free. fleet_snapshot_get may be called from any
+ * thread at any time; a snapshot is read-only and stays valid until its
+ * fleet_snapshot_put, even after the fleet is freed.
+ *
+ * A cluster that does not answer (connect, TLS or timeout failure) makes its
+ * tenants unknown ("data stale since ..."), the other clusters still answer.
+ * In one-shot mode the tenants of a cluster never reached are not known; with
+ * a cache folder (fleet_opts.cache_dir) the tenants of its last good listing
+ * are shown as unknown.
+ */
+#ifndef CORE_FLEET_H
+#define CORE_FLEET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/health.h"
+#include "core/model.h"
+#include "core/project.h"
+#include "core/rules.h"
+#include "k8s/client.h"
+
+typedef struct fleet fleet;
+
+typedef struct fleet_cluster_cfg {
+	const char *name;	 /* context name; the tenants' cluster */
+	k8s_client *client;	 /* borrowed, must outlive the fleet; NULL: not usable */
+	const char *catalog_url; /* NULL: no catalogue */
+	const char *why;	 /* when client is NULL: why (shown as the cause) */
+} fleet_cluster_cfg;
+
+typedef struct fleet_opts {
+	const char *prefix;    /* label/annotation prefix; NULL: "smart.totvs.com/" */
+	const char *tcode;     /* only this tenant, with its pods and events; NULL: all */
+	const char *cache_dir; /* where last good tenant lists are kept; NULL: none */
+	int page_limit;	       /* 0: 500 */
+	int tz_offset_min;     /* times in causes */
+	int min_interval_ms;   /* watch: least time between snapshots; 0: 200 */
+} fleet_opts;
+
+/* What a cluster answered. */
+typedef enum fleet_reach {
+	FLEET_OK,
+	FLEET_UNREACHABLE, /* never answered, or stopped answering */
+	FLEET_FAILED,	   /* answered with errors or unreadable data */
+} fleet_reach;
+
+typedef struct fleet_cluster_state {
+	char name[64];
+	uint8_t reach;	       /* fleet_reach */
+	uint8_t synced;	       /* a full listing arrived at least once */
+	uint8_t rules_custom;  /* rules from the cluster's ConfigMap (else defaults) */
+	int64_t since;	       /* unreachable/failed since, unix s; 0 if fine */
+	char why[256];	       /* reason when not FLEET_OK */
+	char note[256];	       /* warnings: catalogue or rules problems, or "" */
+	size_t n_tenants;
+} fleet_cluster_state;
+
+typedef struct fleet_tenant {
+	model_tenant t;
+	health_result health;
+	char provider[16];
+	int32_t env[2];	  /* index into snapshot envs by tcode_env, -1: none */
+	uint16_t cluster; /* index into snapshot clusters */
+} fleet_tenant;
+
+typedef struct fleet_snapshot {
+	uint64_t version; /* grows with each publication */
+	int64_t built;	  /* unix s */
+	size_t n_clusters;
+	fleet_cluster_state *clusters;
+	size_t n_tenants;
+	fleet_tenant *tenants; /* by tcode, then cluster */
+	size_t n_envs;
+	model_env *envs;
+	health_result *env_health;
+	int32_t *env_tenant; /* tenant of each env */
+	/* Only with fleet_opts.tcode: pods and events of the tenant's namespaces. */
+	size_t n_pods;
+	project_pod *pods; /* by namespace, name */
+	int32_t *pod_env;  /* env of each pod */
+	size_t n_events;
+	project_event *events; /* by namespace, then time */
+	int32_t *event_env;
+	int refs; /* internal */
+} fleet_snapshot;
+
+/* Copies cfg (strings too). opts may be NULL. */
+fleet *fleet_new(const fleet_cluster_cfg *clusters, size_t n, const fleet_opts *opts);
+void fleet_free(fleet *f);
+
+/* Lists every cluster once (clusters in parallel) and publishes a snapshot.
+ * Returns how many clusters answered (FLEET_OK). */
+int fleet_load(fleet *f);
+
+/* Keeps the cache current with informers (list, then watch, relist on 410)
+ * and republishes a snapshot on change, at most every min_interval_ms; fn
+ * (may be NULL) runs on the fleet's publisher thread after each one. */
+typedef void (*fleet_change_fn)(void *ctx);
+int fleet_watch_start(fleet *f, fleet_change_fn fn, void *ctx);
+void fleet_watch_stop(fleet *f);
+
+/* The current snapshot with a reference, or NULL before the first one. */
+fleet_snapshot *fleet_snapshot_get(fleet *f);
+void fleet_snapshot_put(fleet_snapshot *s);
+
+/* Builds a snapshot from projected records (the same assembly the fleet
+ * uses; exposed for tests and tools). cs is the clusters[0] state;
+ * cat and r may be NULL. Records are borrowed. */
+struct catalog;
+fleet_snapshot *fleet_snapshot_build(const fleet_cluster_state *cs,
+				     const project_ns *ns, size_t n_ns,
+				     const project_workload *wl, size_t n_wl,
+				     const project_ingress *ing, size_t n_ing,
+				     const project_pod *pods, size_t n_pods,
+				     const struct catalog *cat, const rules *r,
+				     const health_opts *hopts);
+
+#endif
