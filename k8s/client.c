@@ -66,11 +66,7 @@ char *k8s_query_escape(const char *s)
 			sb_addc(&sb, hex[ch & 15]);
 		}
 	}
-	{
-		char *res = sb_detach(&sb, NULL);
-		sb_release(&sb); /* sb_detach leaves a fresh buffer behind */
-		return res;
-	}
+	return sb_detach(&sb, NULL);
 }
 
 char *k8s_path(const char *group, const char *version, const char *ns, const char *plural,
@@ -88,11 +84,7 @@ char *k8s_path(const char *group, const char *version, const char *ns, const cha
 	sb_addf(&sb, "/%s", plural);
 	if (name && name[0])
 		sb_addf(&sb, "/%s", name);
-	{
-		char *res = sb_detach(&sb, NULL);
-		sb_release(&sb); /* sb_detach leaves a fresh buffer behind */
-		return res;
-	}
+	return sb_detach(&sb, NULL);
 }
 
 /* ---- client ---- */
@@ -694,11 +686,7 @@ static char *write_path(const char *path, int flags, int apply)
 		sb_adds(&sb, "&dryRun=All");
 	if (apply && (flags & K8S_FORCE))
 		sb_adds(&sb, "&force=true");
-	{
-		char *res = sb_detach(&sb, NULL);
-		sb_release(&sb); /* sb_detach leaves a fresh buffer behind */
-		return res;
-	}
+	return sb_detach(&sb, NULL);
 }
 
 int k8s_get(k8s_client *c, const char *path, cJSON **out, k8s_err *err)

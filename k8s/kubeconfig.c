@@ -39,11 +39,7 @@ static char *read_whole(const char *path, size_t *len)
 		return NULL;
 	}
 	fclose(f);
-	{
-		char *res = sb_detach(&sb, len);
-		sb_release(&sb); /* sb_detach leaves a fresh buffer behind */
-		return res;
-	}
+	return sb_detach(&sb, len);
 }
 
 static int b64_val(int c)
@@ -417,7 +413,6 @@ static int merged_load(const k8s_load_opts *opts, kc_merged *m, char *err, size_
 		}
 	}
 	m->origin = sb_detach(&origin, NULL);
-	sb_release(&origin);
 	return 0;
 }
 
@@ -430,11 +425,7 @@ static char *names_of(const kc_entry *e, size_t n)
 		sb_addf(&sb, "%s%s", i ? ", " : "", e[i].name);
 	if (!n)
 		sb_adds(&sb, "(none)");
-	{
-		char *res = sb_detach(&sb, NULL);
-		sb_release(&sb); /* sb_detach leaves a fresh buffer behind */
-		return res;
-	}
+	return sb_detach(&sb, NULL);
 }
 
 /* Reads a "<x>-data" (base64) or "<x>" (path) pair into *data. */

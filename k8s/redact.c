@@ -137,11 +137,7 @@ char *k8s_redact(const char *in)
 	sb_init(&sb, in ? strlen(in) + 16 : 16);
 	if (in)
 		redact_sb(in, &sb);
-	{
-		char *res = sb_detach(&sb, NULL);
-		sb_release(&sb); /* sb_detach leaves a fresh buffer behind */
-		return res;
-	}
+	return sb_detach(&sb, NULL);
 }
 
 void k8s_redact_into(const char *in, char *out, size_t size)
