@@ -32,8 +32,8 @@ void output_json_string(strbuf *sb, const char *s);
 
 typedef struct output_col {
 	const char *header;
-	size_t min;   /* narrowest the column may be cut to (the header fits anyway) */
-	int right;    /* right-aligned (numbers) */
+	size_t min; /* narrowest the column may be cut to (the header fits anyway) */
+	int right;  /* right-aligned (numbers) */
 } output_col;
 
 typedef struct output_table {

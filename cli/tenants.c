@@ -108,8 +108,8 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 		json_kv(sb, "component", b->component, 0);
 		sb_addf(sb, ",\"ready\":%d,\"desired\":%d,\"restarts\":%d", b->ready, b->desired,
 			(int)b->restarts);
-		json_kv(sb, "reason", b->waiting_reason[0] ? b->waiting_reason : b->terminated_reason,
-			1);
+		json_kv(sb, "reason",
+			b->waiting_reason[0] ? b->waiting_reason : b->terminated_reason, 1);
 		sb_addc(sb, '}');
 	}
 	sb_adds(sb, "],\"public\":[");
@@ -223,8 +223,8 @@ static void json_clusters(strbuf *sb, const fleet_snapshot *s)
 		json_time(sb, "since", c->since);
 		json_kv(sb, "why", c->why, 1);
 		json_kv(sb, "note", c->note, 1);
-		sb_addf(sb, ",\"rules\":\"%s\",\"tenants\":%zu}", c->rules_custom ? "cluster" : "default",
-			c->n_tenants);
+		sb_addf(sb, ",\"rules\":\"%s\",\"tenants\":%zu}",
+			c->rules_custom ? "cluster" : "default", c->n_tenants);
 	}
 	sb_addc(sb, ']');
 }
@@ -255,12 +255,12 @@ void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, in
 			  size_t width, strbuf *out)
 {
 	static const output_col narrow_cols[] = {
-	    {"TCODE", 6, 0},  {"CLUSTER", 7, 0}, {"CUSTOMER", 10, 0}, {"HEALTH", 9, 0},
-	    {"PROD", 9, 0},   {"DEV", 9, 0},     {"CAUSE", 12, 0},
+	    {"TCODE", 6, 0}, {"CLUSTER", 7, 0}, {"CUSTOMER", 10, 0}, {"HEALTH", 9, 0},
+	    {"PROD", 9, 0},  {"DEV", 9, 0},	{"CAUSE", 12, 0},
 	};
 	static const output_col wide_cols[] = {
-	    {"TCODE", 6, 0},	{"CLUSTER", 7, 0}, {"CUSTOMER", 10, 0}, {"PRODUCT", 7, 0},
-	    {"PROVIDER", 8, 0}, {"HEALTH", 9, 0},  {"PROD", 9, 0},	   {"DEV", 9, 0},
+	    {"TCODE", 6, 0},	{"CLUSTER", 7, 0},  {"CUSTOMER", 10, 0}, {"PRODUCT", 7, 0},
+	    {"PROVIDER", 8, 0}, {"HEALTH", 9, 0},   {"PROD", 9, 0},	 {"DEV", 9, 0},
 	    {"HYPNUS", 8, 0},	{"CONTRACT", 8, 0}, {"CAUSE", 12, 0},
 	};
 	output_col cols[OUTPUT_MAX_COLS];
@@ -283,7 +283,8 @@ void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, in
 		if (!tenant_matches(t, flt))
 			continue;
 		if (t->env[0] >= 0 && s->envs[t->env[0]].hypnus.present)
-			hyp = hypnus_state_name((model_hypnus_state)s->envs[t->env[0]].hypnus.state);
+			hyp =
+			    hypnus_state_name((model_hypnus_state)s->envs[t->env[0]].hypnus.state);
 		cells[k++] = t->t.tcode;
 		if (multi)
 			cells[k++] = t->t.cluster;
@@ -375,7 +376,8 @@ void tenants_render_one(const fleet_snapshot *s, int json, strbuf *out)
 				output_fit(out, e->base[k].component, 12, 1);
 				sb_addf(out, " %d/%d ready, %d restarts", e->base[k].ready,
 					e->base[k].desired, (int)e->base[k].restarts);
-				if (e->base[k].waiting_reason[0] || e->base[k].terminated_reason[0]) {
+				if (e->base[k].waiting_reason[0] ||
+				    e->base[k].terminated_reason[0]) {
 					sb_adds(out, ", ");
 					output_escape(out, e->base[k].waiting_reason[0]
 							       ? e->base[k].waiting_reason
@@ -410,8 +412,9 @@ void tenants_render_one(const fleet_snapshot *s, int json, strbuf *out)
 					p->ready ? "ready    " : "not ready", (int)p->restarts);
 				if (p->waiting_reason[0] || p->terminated_reason[0]) {
 					sb_adds(out, "  ");
-					output_escape(out, p->waiting_reason[0] ? p->waiting_reason
-										: p->terminated_reason);
+					output_escape(out, p->waiting_reason[0]
+							       ? p->waiting_reason
+							       : p->terminated_reason);
 				}
 				sb_addc(out, '\n');
 			}
@@ -571,8 +574,8 @@ static int clusters_open(const tenants_global *g, clusters *cs)
 		cs->clients[i] = k8s_client_new(cfg, &co, &kerr);
 		if (!cs->clients[i])
 			cs->whys[i] = xstrdup(kerr.msg);
-		cs->cfg[i] = (fleet_cluster_cfg){cs->names[i], cs->clients[i], cs->urls[i],
-						 cs->whys[i]};
+		cs->cfg[i] =
+		    (fleet_cluster_cfg){cs->names[i], cs->clients[i], cs->urls[i], cs->whys[i]};
 	}
 	ret = 0;
 out:
@@ -626,13 +629,13 @@ static int report_clusters(const fleet_snapshot *s, int ok)
 			sb_addf(&sb, "%s: cluster ",
 				c->reach == FLEET_UNREACHABLE ? "warning" : "error");
 			output_escape(&sb, c->name);
-			sb_adds(&sb, c->reach == FLEET_UNREACHABLE ? " unreachable"
-								     : " gave an error");
 			sb_adds(&sb, ": ");
 			output_escape(&sb, c->why);
-			if (c->reach == FLEET_UNREACHABLE)
+			if (c->reach == FLEET_UNREACHABLE && c->n_tenants)
 				sb_addf(&sb, "; its %zu known tenant%s shown as unknown",
 					c->n_tenants, c->n_tenants == 1 ? "" : "s");
+			else if (c->reach == FLEET_UNREACHABLE)
+				sb_adds(&sb, "; its tenants are not known");
 			fprintf(stderr, "%s\n", sb.buf);
 			failed |= c->reach == FLEET_FAILED;
 		}
@@ -713,8 +716,8 @@ static int watch_loop(fleet *f, tenants_format fmt, const tenants_filter *flt)
 	char *last = NULL;
 	int ret = TENANTS_EXIT_OK, done = 0;
 
-	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0 || pipe2(change, O_CLOEXEC | O_NONBLOCK) < 0)
-	{
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0 ||
+	    pipe2(change, O_CLOEXEC | O_NONBLOCK) < 0) {
 		error("cannot create a pipe: %s", strerror(errno));
 		return TENANTS_EXIT_ERROR;
 	}
@@ -787,8 +790,10 @@ static int usage_hint(const char *cmd, const char *what)
 int tenants_run_list(const tenants_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"output", required_argument, NULL, 'o'}, {"health", required_argument, NULL, 'H'},
-	    {"product", required_argument, NULL, 'p'}, {"watch", no_argument, NULL, 'w'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"health", required_argument, NULL, 'H'},
+	    {"product", required_argument, NULL, 'p'},
+	    {"watch", no_argument, NULL, 'w'},
 	    {NULL, 0, NULL, 0},
 	};
 	tenants_format fmt = TENANTS_TABLE;
@@ -818,9 +823,9 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 				memcpy(word, p, len);
 				word[len] = '\0';
 				if (health_parse(word, &hs) < 0)
-					return usage_hint("tenants",
-							  "--health takes available, sleeping, "
-							  "waking, degraded, down, blocked, unknown");
+					return usage_hint(
+					    "tenants", "--health takes available, sleeping, "
+						       "waking, degraded, down, blocked, unknown");
 				p += len + (p[len] == ',');
 			}
 			flt.health = optarg;

@@ -84,9 +84,9 @@ static int cmp_entry(const void *a, const void *b)
 static int from_json(const cJSON *root, catalog *c, char *err, size_t errsz)
 {
 	const cJSON *items = cJSON_IsArray(root) ? root
-				: cJSON_IsObject(root)
-				    ? cJSON_GetObjectItemCaseSensitive(root, "items")
-				    : NULL;
+			     : cJSON_IsObject(root)
+				 ? cJSON_GetObjectItemCaseSensitive(root, "items")
+				 : NULL;
 	const cJSON *it;
 	size_t n;
 
@@ -195,7 +195,8 @@ static int fetch_plain(const char *url, catalog *c, k8s_err *err)
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "smartops");
 	rc = curl_easy_perform(h);
 	if (rc != CURLE_OK) {
-		k8s_err_set(err, 0, "catalogue %s: %s", url, cerr[0] ? cerr : curl_easy_strerror(rc));
+		k8s_err_set(err, 0, "catalogue %s: %s", url,
+			    cerr[0] ? cerr : curl_easy_strerror(rc));
 		if (err)
 			err->unreachable = 1;
 		goto out;

@@ -19,9 +19,9 @@
 typedef struct tab {
 	size_t rsize, n, cap;
 	unsigned char *recs;
-	uint32_t *gen;	  /* listing generation that last saw each record */
-	uint32_t *slots;  /* open addressing: 0 empty, else index + 1 */
-	size_t nslots;	  /* power of two */
+	uint32_t *gen;	 /* listing generation that last saw each record */
+	uint32_t *slots; /* open addressing: 0 empty, else index + 1 */
+	size_t nslots;	 /* power of two */
 	uint32_t cur_gen;
 } tab;
 
@@ -171,9 +171,9 @@ static void tab_sweep(tab *t)
 enum { K_NS, K_DEPLOY, K_STS, K_ING, K_POD, K_EVENT, K_COUNT };
 
 static const size_t kind_size[K_COUNT] = {
-    [K_NS] = sizeof(project_ns),	     [K_DEPLOY] = sizeof(project_workload),
-    [K_STS] = sizeof(project_workload),  [K_ING] = sizeof(project_ingress),
-    [K_POD] = sizeof(project_pod),	     [K_EVENT] = sizeof(project_event),
+    [K_NS] = sizeof(project_ns),	[K_DEPLOY] = sizeof(project_workload),
+    [K_STS] = sizeof(project_workload), [K_ING] = sizeof(project_ingress),
+    [K_POD] = sizeof(project_pod),	[K_EVENT] = sizeof(project_event),
 };
 
 typedef struct cluster cluster;
@@ -193,7 +193,7 @@ struct cluster {
 	rules rules;
 	catalog cat;
 	fleet_cluster_state st;
-	uint32_t failing; /* informers whose last attempt found no server */
+	uint32_t failing;  /* informers whose last attempt found no server */
 	uint32_t answered; /* informers that listed or failed at least once */
 	source src[K_COUNT];
 	k8s_informer *inf[K_COUNT];
@@ -383,7 +383,7 @@ static void builder_init(builder *b)
 #define GROW(arr, n, cap)                                                                          \
 	do {                                                                                       \
 		if ((n) == (cap)) {                                                                \
-			(cap) = (cap) ? (cap) * 2 : 64;                                            \
+			(cap) = (cap) ? (cap)*2 : 64;                                              \
 			(arr) = xrealloc((arr), (cap) * sizeof(*(arr)));                           \
 		}                                                                                  \
 	} while (0)
@@ -495,8 +495,7 @@ static void build_cluster(builder *b, const fleet_cluster_state *st, const clust
 	/* Tenants: the environments grouped by TCODE. */
 	qsort(refs, nrefs, sizeof(*refs), cmp_env_ref);
 	s->env_tenant = xrealloc(s->env_tenant, (b->cap_e ? b->cap_e : 1) * sizeof(*s->env_tenant));
-	s->env_health =
-	    xrealloc(s->env_health, (b->cap_e ? b->cap_e : 1) * sizeof(*s->env_health));
+	s->env_health = xrealloc(s->env_health, (b->cap_e ? b->cap_e : 1) * sizeof(*s->env_health));
 	for (i = 0; i < nrefs; i = j) {
 		fleet_tenant *t;
 		const catalog_entry *ce;
@@ -645,17 +644,24 @@ static fleet_snapshot *build_finish(builder *b)
 	return s;
 }
 
-fleet_snapshot *fleet_snapshot_build(const fleet_cluster_state *cs,
-				     const project_ns *ns, size_t n_ns,
-				     const project_workload *wl, size_t n_wl,
+fleet_snapshot *fleet_snapshot_build(const fleet_cluster_state *cs, const project_ns *ns,
+				     size_t n_ns, const project_workload *wl, size_t n_wl,
 				     const project_ingress *ing, size_t n_ing,
 				     const project_pod *pods, size_t n_pods,
 				     const struct catalog *cat, const rules *r,
 				     const health_opts *hopts)
 {
-	cluster_data d = {.ns = ns, .n_ns = n_ns, .wl = {wl, NULL}, .n_wl = {n_wl, 0},
-			  .ing = ing, .n_ing = n_ing, .pods = pods, .n_pods = n_pods,
-			  .cat = cat, .r = r, .keep_pods = 1};
+	cluster_data d = {.ns = ns,
+			  .n_ns = n_ns,
+			  .wl = {wl, NULL},
+			  .n_wl = {n_wl, 0},
+			  .ing = ing,
+			  .n_ing = n_ing,
+			  .pods = pods,
+			  .n_pods = n_pods,
+			  .cat = cat,
+			  .r = r,
+			  .keep_pods = 1};
 	builder b;
 
 	builder_init(&b);
@@ -712,6 +718,22 @@ static void clean_field(strbuf *sb, const char *s)
 		sb_addc(sb, (*s == '\t' || *s == '\n' || *s == '\r') ? ' ' : *s);
 }
 
+/* mkdir -p, private. */
+static void make_dirs(const char *dir)
+{
+	char *p, *d = xstrdup(dir);
+
+	for (p = d + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(d, 0700);
+		*p = '/';
+	}
+	mkdir(d, 0700);
+	free(d);
+}
+
 static void cache_save(const fleet *f, const cluster *c)
 {
 	const tab *t = &c->tabs[K_NS];
@@ -722,7 +744,7 @@ static void cache_save(const fleet *f, const cluster *c)
 
 	if (!f->cache_dir || f->tcode)
 		return;
-	mkdir(f->cache_dir, 0700);
+	make_dirs(f->cache_dir);
 	path = cache_path(f, c);
 	tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
 	sb_init(&sb, 4096);
@@ -754,10 +776,15 @@ static void cache_load(const fleet *f, cluster *c)
 	if (!f->cache_dir || f->tcode)
 		return;
 	path = cache_path(f, c);
+	struct stat sbuf;
+
 	fp = fopen(path, "r");
 	free(path);
 	if (!fp)
 		return;
+	/* The data is as old as the listing that wrote it. */
+	if (fstat(fileno(fp), &sbuf) == 0 && sbuf.st_mtime > 0 && sbuf.st_mtime < c->st.since)
+		c->st.since = (int64_t)sbuf.st_mtime;
 	while (fgets(line, sizeof(line), fp)) {
 		char *fld[6] = {NULL}, *p = line, *save = NULL;
 		project_ns ns;
@@ -830,7 +857,7 @@ static void publish(fleet *f)
 
 typedef struct job {
 	cluster *c;
-	int kind;	/* K_*, or -1 rules, -2 catalogue */
+	int kind; /* K_*, or -1 rules, -2 catalogue */
 	char *path;
 	char *label_sel, *field_sel;
 	int rc;
@@ -868,11 +895,11 @@ static void fetch_rules(cluster *c, k8s_err *err)
 			c->st.rules_custom = 1;
 		} else {
 			setf(c->st.note, sizeof(c->st.note),
-				 "predecessor rules not used (%s); defaults apply", perr);
+			     "predecessor rules not used (%s); defaults apply", perr);
 		}
 	} else if (err->http != 404 && !err->unreachable) {
 		setf(c->st.note, sizeof(c->st.note),
-			 "predecessor rules unreadable (%s); defaults apply", err->msg);
+		     "predecessor rules unreadable (%s); defaults apply", err->msg);
 	}
 	cJSON_Delete(cm);
 	free(path);
@@ -882,8 +909,10 @@ static void *job_run(void *arg)
 {
 	job *j = arg;
 	cluster *c = j->c;
-	k8s_list_opts lo = {.label_selector = j->label_sel, .field_selector = j->field_sel,
-			    .limit = c->f->page_limit, .on_restart = job_restart,
+	k8s_list_opts lo = {.label_selector = j->label_sel,
+			    .field_selector = j->field_sel,
+			    .limit = c->f->page_limit,
+			    .on_restart = job_restart,
 			    .cancel = &c->f->cancel};
 
 	k8s_err_clear(&j->err);
@@ -949,8 +978,8 @@ static size_t plan_jobs(cluster *c, job **jobs)
 		snprintf(fsel, sizeof(fsel), "metadata.name=%s", ns);
 		add_job(jobs, &n, &cap, c, K_NS, k8s_path(NULL, "v1", NULL, "namespaces", NULL),
 			NULL, fsel);
-		add_job(jobs, &n, &cap, c, K_DEPLOY, k8s_path("apps", "v1", ns, "deployments", NULL),
-			NULL, NULL);
+		add_job(jobs, &n, &cap, c, K_DEPLOY,
+			k8s_path("apps", "v1", ns, "deployments", NULL), NULL, NULL);
 		add_job(jobs, &n, &cap, c, K_STS, k8s_path("apps", "v1", ns, "statefulsets", NULL),
 			NULL, NULL);
 		add_job(jobs, &n, &cap, c, K_ING,
@@ -1022,15 +1051,14 @@ static void *cluster_load(void *arg)
 			bad = &jobs[i];
 		if (jobs[i].kind == -2 && jobs[i].err.http == -2)
 			setf(c->st.note, sizeof(c->st.note),
-				 "catalogue unavailable, contracts not checked: %s",
-				 jobs[i].err.msg);
+			     "catalogue unavailable, contracts not checked: %s", jobs[i].err.msg);
 	}
 	if (bad) {
 		failed = 1;
 		c->st.reach = bad->err.unreachable ? FLEET_UNREACHABLE : FLEET_FAILED;
 		c->st.since = util_now_ms() / 1000;
 		setf(c->st.why, sizeof(c->st.why), "%s%s",
-			 bad->err.unreachable ? "cluster unreachable: " : "", bad->err.msg);
+		     bad->err.unreachable ? "cluster unreachable: " : "", bad->err.msg);
 	} else {
 		c->st.reach = FLEET_OK;
 		c->st.synced = 1;
@@ -1190,7 +1218,7 @@ static void *cluster_start(void *arg)
 		int kind;
 		const char *group, *plural;
 	} what[] = {
-	    {K_NS, NULL, "namespaces"},	    {K_DEPLOY, "apps", "deployments"},
+	    {K_NS, NULL, "namespaces"},	     {K_DEPLOY, "apps", "deployments"},
 	    {K_STS, "apps", "statefulsets"}, {K_ING, "networking.k8s.io", "ingresses"},
 	    {K_POD, NULL, "pods"},
 	};
@@ -1209,14 +1237,14 @@ static void *cluster_start(void *arg)
 		} else {
 			pthread_mutex_lock(&c->mu);
 			setf(c->st.note, sizeof(c->st.note),
-				 "catalogue unavailable, contracts not checked: %s", err.msg);
+			     "catalogue unavailable, contracts not checked: %s", err.msg);
 			pthread_mutex_unlock(&c->mu);
 		}
 	}
 	snprintf(base_sel, sizeof(base_sel), "%s=base", k->tier);
 	for (i = 0; i < ARRAY_SIZE(what) && !atomic_load(&c->f->cancel); i++) {
 		k8s_informer_opts io = {.page_limit = c->f->page_limit};
-		const char *sel = what[i].kind == K_POD	  ? base_sel
+		const char *sel = what[i].kind == K_POD				    ? base_sel
 				  : (what[i].kind == K_NS || what[i].kind == K_ING) ? k->tcode
 										    : k->tier;
 		char *path = k8s_path(what[i].group, what[i].group ? "v1" : "v1", NULL,

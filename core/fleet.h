@@ -56,12 +56,12 @@ typedef enum fleet_reach {
 
 typedef struct fleet_cluster_state {
 	char name[64];
-	uint8_t reach;	       /* fleet_reach */
-	uint8_t synced;	       /* a full listing arrived at least once */
-	uint8_t rules_custom;  /* rules from the cluster's ConfigMap (else defaults) */
-	int64_t since;	       /* unreachable/failed since, unix s; 0 if fine */
-	char why[256];	       /* reason when not FLEET_OK */
-	char note[256];	       /* warnings: catalogue or rules problems, or "" */
+	uint8_t reach;	      /* fleet_reach */
+	uint8_t synced;	      /* a full listing arrived at least once */
+	uint8_t rules_custom; /* rules from the cluster's ConfigMap (else defaults) */
+	int64_t since;	      /* unreachable/failed since, unix s; 0 if fine */
+	char why[256];	      /* reason when not FLEET_OK */
+	char note[256];	      /* warnings: catalogue or rules problems, or "" */
 	size_t n_tenants;
 } fleet_cluster_state;
 
@@ -117,9 +117,8 @@ void fleet_snapshot_put(fleet_snapshot *s);
  * uses; exposed for tests and tools). cs is the clusters[0] state;
  * cat and r may be NULL. Records are borrowed. */
 struct catalog;
-fleet_snapshot *fleet_snapshot_build(const fleet_cluster_state *cs,
-				     const project_ns *ns, size_t n_ns,
-				     const project_workload *wl, size_t n_wl,
+fleet_snapshot *fleet_snapshot_build(const fleet_cluster_state *cs, const project_ns *ns,
+				     size_t n_ns, const project_workload *wl, size_t n_wl,
 				     const project_ingress *ing, size_t n_ing,
 				     const project_pod *pods, size_t n_pods,
 				     const struct catalog *cat, const rules *r,

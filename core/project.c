@@ -178,8 +178,7 @@ static void hypnus_from(const project_keys *k, const cJSON *ann, model_hypnus *h
 	h->last_wake = time_get(ann, k->hypnus_last_wake);
 }
 
-int project_workload_from(const project_keys *k, const cJSON *obj, int kind,
-			  project_workload *out)
+int project_workload_from(const project_keys *k, const cJSON *obj, int kind, project_workload *out)
 {
 	const cJSON *labels, *ann, *spec, *status;
 	const char *tier;
@@ -249,8 +248,7 @@ static void container_from(const cJSON *cs, project_pod *out)
 	if (!t)
 		t = lt;
 	if (t && !out->terminated_reason[0]) {
-		copy(out->terminated_reason, sizeof(out->terminated_reason),
-		     str_get(t, "reason"));
+		copy(out->terminated_reason, sizeof(out->terminated_reason), str_get(t, "reason"));
 		if (!out->message[0] && str_get(t, "message"))
 			copy(out->message, sizeof(out->message), str_get(t, "message"));
 	}
@@ -348,7 +346,8 @@ int project_env_add_workload(model_env *e, const project_workload *w)
 			e->n_base++;
 		}
 		/* Two workloads of one component (rare) add up. */
-		e->base[i].desired = (int16_t)(e->base[i].desired + (w->desired > 999 ? 999 : w->desired));
+		e->base[i].desired =
+		    (int16_t)(e->base[i].desired + (w->desired > 999 ? 999 : w->desired));
 		e->base[i].ready = (int16_t)(e->base[i].ready + (w->ready > 999 ? 999 : w->ready));
 		return 0;
 	}
@@ -364,7 +363,8 @@ int project_env_add_workload(model_env *e, const project_workload *w)
 			copy(e->pub[i].role, sizeof(e->pub[i].role), role);
 			e->n_public++;
 		}
-		e->pub[i].desired = (int16_t)(e->pub[i].desired + (w->desired > 999 ? 999 : w->desired));
+		e->pub[i].desired =
+		    (int16_t)(e->pub[i].desired + (w->desired > 999 ? 999 : w->desired));
 		e->pub[i].ready = (int16_t)(e->pub[i].ready + (w->ready > 999 ? 999 : w->ready));
 		return 0;
 	}

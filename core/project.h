@@ -71,9 +71,9 @@ typedef struct project_workload {
 	uint8_t kind; /* PROJECT_DEPLOYMENT or PROJECT_STATEFULSET */
 	uint8_t tier; /* project_tier */
 	char component[16];
-	char role[16];	 /* label service (public tier), or "" */
-	int32_t desired; /* spec.replicas (1 when absent) */
-	int32_t ready;	 /* status.readyReplicas */
+	char role[16];	     /* label service (public tier), or "" */
+	int32_t desired;     /* spec.replicas (1 when absent) */
+	int32_t ready;	     /* status.readyReplicas */
 	model_hypnus hypnus; /* present = 1 for component hypnus */
 } project_workload;
 
@@ -88,9 +88,9 @@ typedef struct project_ingress {
 typedef struct project_pod {
 	project_meta m;
 	uint8_t tier;
-	uint8_t ready;	     /* condition Ready is True */
+	uint8_t ready; /* condition Ready is True */
 	uint8_t n_containers;
-	uint8_t n_ready;     /* containers ready */
+	uint8_t n_ready; /* containers ready */
 	char component[16];
 	char role[16];
 	char phase[12];
@@ -117,8 +117,7 @@ typedef struct project_event {
 int project_namespace(const project_keys *k, const cJSON *obj, project_ns *out);
 /* kind: PROJECT_DEPLOYMENT or PROJECT_STATEFULSET. Objects without a tier label
  * are 1 (not ours). */
-int project_workload_from(const project_keys *k, const cJSON *obj, int kind,
-			  project_workload *out);
+int project_workload_from(const project_keys *k, const cJSON *obj, int kind, project_workload *out);
 int project_ingress_from(const project_keys *k, const cJSON *obj, project_ingress *out);
 int project_pod_from(const project_keys *k, const cJSON *obj, project_pod *out);
 int project_event_from(const cJSON *obj, project_event *out);

@@ -244,7 +244,8 @@ static void test_catalog_parse(void **state)
 	const catalog_entry *e;
 	char err[128];
 
-	assert_int_equal(catalog_parse(catalog_json, strlen(catalog_json), &c, err, sizeof(err)), 0);
+	assert_int_equal(catalog_parse(catalog_json, strlen(catalog_json), &c, err, sizeof(err)),
+			 0);
 	assert_int_equal(c.n, 3);
 	e = catalog_find(&c, "T20000");
 	assert_non_null(e);

@@ -49,7 +49,8 @@ static void test_escape(void **state)
 	s = escaped("S\xc3\xa3o Paulo"); /* UTF-8 kept */
 	assert_string_equal(s, "S\xc3\xa3o Paulo");
 	free(s);
-	s = escaped("x\xc2\x9b" "31m"); /* C1 CSI as UTF-8 */
+	s = escaped("x\xc2\x9b"
+		    "31m"); /* C1 CSI as UTF-8 */
 	assert_string_equal(s, "x\\x9b31m");
 	free(s);
 	s = escaped("bad\xff\xc3"); /* not UTF-8 */
@@ -93,7 +94,10 @@ static void test_fit(void **state)
 	assert_string_equal(sb.buf, "ab");
 	sb_reset(&sb);
 	/* An escape never gets cut in half. */
-	output_fit(&sb, "a\x1b" "bc", 4, 1);
+	output_fit(&sb,
+		   "a\x1b"
+		   "bc",
+		   4, 1);
 	assert_string_equal(sb.buf, "a~  ");
 	sb_reset(&sb);
 	output_fit(&sb, "\xc3\xa3\xc3\xa3\xc3\xa3", 2, 0);
@@ -137,7 +141,7 @@ static void test_table_fits(void **state)
 	output_table_render(&t, 80, &sb);
 	assert_lines_fit(sb.buf, 80);
 	assert_true(util_starts_with(sb.buf, "TCODE   NAME"));
-	assert_non_null(strstr(sb.buf, "~")); /* something had to give */
+	assert_non_null(strstr(sb.buf, "~"));	 /* something had to give */
 	assert_non_null(strstr(sb.buf, " 7  ")); /* right-aligned */
 	sb_reset(&sb);
 	output_table_render(&t, 0, &sb); /* no limit: nothing cut */
@@ -252,9 +256,12 @@ static void test_tenant_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_escape),	     cmocka_unit_test(test_json_string),
-	    cmocka_unit_test(test_fit),		     cmocka_unit_test(test_table_fits),
-	    cmocka_unit_test(test_tenant_table_escapes), cmocka_unit_test(test_tenant_json),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_json_string),
+	    cmocka_unit_test(test_fit),
+	    cmocka_unit_test(test_table_fits),
+	    cmocka_unit_test(test_tenant_table_escapes),
+	    cmocka_unit_test(test_tenant_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

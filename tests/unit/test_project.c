@@ -147,9 +147,10 @@ static void test_workloads(void **state)
 
 static void test_ingress(void **state)
 {
-	cJSON *o = parse("{\"metadata\":{\"name\":\"rest\",\"namespace\":\"n\",\"labels\":{"
-			 "\"smart.totvs.com/service\":\"rest\"}},\"spec\":{\"rules\":[{\"http\":{}},"
-			 "{\"host\":\"rest-t12345.smart.example.com\"}]}}");
+	cJSON *o =
+	    parse("{\"metadata\":{\"name\":\"rest\",\"namespace\":\"n\",\"labels\":{"
+		  "\"smart.totvs.com/service\":\"rest\"}},\"spec\":{\"rules\":[{\"http\":{}},"
+		  "{\"host\":\"rest-t12345.smart.example.com\"}]}}");
 	cJSON *bare = parse("{\"metadata\":{\"name\":\"webapp\",\"namespace\":\"n\"},\"spec\":{}}");
 	project_ingress ing;
 
@@ -338,11 +339,11 @@ static void test_env_full(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_namespace),	cmocka_unit_test(test_namespace_not_ours),
+	    cmocka_unit_test(test_namespace),	  cmocka_unit_test(test_namespace_not_ours),
 	    cmocka_unit_test(test_custom_prefix), cmocka_unit_test(test_workloads),
-	    cmocka_unit_test(test_ingress),	cmocka_unit_test(test_pod),
-	    cmocka_unit_test(test_event),	cmocka_unit_test(test_truncation),
-	    cmocka_unit_test(test_rules),	cmocka_unit_test(test_env_assembly),
+	    cmocka_unit_test(test_ingress),	  cmocka_unit_test(test_pod),
+	    cmocka_unit_test(test_event),	  cmocka_unit_test(test_truncation),
+	    cmocka_unit_test(test_rules),	  cmocka_unit_test(test_env_assembly),
 	    cmocka_unit_test(test_env_full),
 	};
 
