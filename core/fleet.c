@@ -593,7 +593,8 @@ static fleet_snapshot *build_finish(builder *b)
 	map = xcalloc(s->n_tenants ? s->n_tenants : 1, sizeof(*map));
 	{
 		size_t *order = xmalloc((s->n_tenants ? s->n_tenants : 1) * sizeof(*order));
-		qsort(s->tenants, s->n_tenants, sizeof(*s->tenants), cmp_tenant);
+		if (s->n_tenants)
+			qsort(s->tenants, s->n_tenants, sizeof(*s->tenants), cmp_tenant);
 		/* tcode + cluster is unique: find each new slot's old index by its envs. */
 		for (i = 0; i < s->n_tenants; i++) {
 			const fleet_tenant *t = &s->tenants[i];
