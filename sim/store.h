@@ -101,6 +101,9 @@ sim_selector *sim_selector_parse_labels(const char *text, sim_err *err);   /* la
 sim_selector *sim_selector_parse_fields(const char *text, sim_err *err);   /* fieldSelector */
 int sim_selector_match(const sim_selector *sel, const sim_obj *o);        /* NULL matches all */
 void sim_selector_free(sim_selector *sel);
+/* 0 when every field a field selector names is supported for res (NULL or a label
+ * selector: 0); else -1 with 400 BadRequest "field label not supported: X". */
+int sim_selector_check_fields(const sim_selector *sel, const sim_resource *res, sim_err *err);
 
 /* List over a consistent snapshot, ordered by namespace then name.
  * ns NULL or "" = all namespaces. limit 0 = everything. `cont` is a continue token
@@ -119,6 +122,9 @@ int sim_store_list(sim_store *s, const sim_resource *res, const char *ns,
 		   const sim_selector *labels, const sim_selector *fields, size_t limit,
 		   const char *cont, sim_list *out, sim_err *err);
 void sim_list_release(sim_list *l);
+/* Drops every cached list snapshot: their continue tokens then answer 410 Expired
+ * (tests, fault injection). */
+void sim_store_expire_snapshots(sim_store *s);
 
 /* Watch: events after `since_rv` (0 = from now, after sending nothing) for one
  * resource type, optionally one namespace, filtered by selectors.
