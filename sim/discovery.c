@@ -132,7 +132,7 @@ char *sim_discovery_apis(void)
 static void storage_hash(const sim_resource *r, char out[16])
 {
 	static const char b64[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	uint64_t h = 14695981039346656037ULL;
 	unsigned char b[9] = {0};
 	char key[256];
@@ -159,7 +159,8 @@ static void storage_hash(const sim_resource *r, char out[16])
 
 static int in_category_all(const sim_resource *r)
 {
-	static const char *const all[] = {"pods", "services", "deployments", "statefulsets", "jobs"};
+	static const char *const all[] = {"pods", "services", "deployments", "statefulsets",
+					  "jobs"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
 		if (!strcmp(r->plural, all[i]))

@@ -143,7 +143,6 @@ static void add_gvk_array(cJSON *s, const char *group, const char *version, cons
 	cJSON_AddItemToArray(arr, g);
 }
 
-
 /* Field trees written as text: "a b{c d{e}}" is an object with fields a and b, b an
  * object with c and d, and so on. kubectl's strategic merge patch looks every field it
  * meets on both sides of a diff up by name, so nested objects a manifest may carry must
@@ -237,14 +236,20 @@ static void props(cJSON *s, const char *spec)
 		die("openapi: unbalanced field tree");
 }
 
-#define HANDLER "exec{command[]} httpGet{path port host scheme httpHeaders[]} tcpSocket{port host} sleep{seconds#}"
-#define PROBE HANDLER " grpc{port service} initialDelaySeconds# timeoutSeconds# periodSeconds# " \
-	"successThreshold# failureThreshold# terminationGracePeriodSeconds#"
+#define HANDLER                                                                                    \
+	"exec{command[]} httpGet{path port host scheme httpHeaders[]} tcpSocket{port host} "       \
+	"sleep{seconds#}"
+#define PROBE                                                                                      \
+	HANDLER " grpc{port service} initialDelaySeconds# timeoutSeconds# periodSeconds# "         \
+		"successThreshold# failureThreshold# terminationGracePeriodSeconds#"
 #define SE_LINUX "seLinuxOptions{level role type user}"
 #define SECCOMP "seccompProfile{localhostProfile type} appArmorProfile{localhostProfile type}"
-#define WINDOWS "windowsOptions{gmsaCredentialSpec gmsaCredentialSpecName hostProcess? runAsUserName}"
+#define WINDOWS                                                                                    \
+	"windowsOptions{gmsaCredentialSpec gmsaCredentialSpecName hostProcess? runAsUserName}"
 #define SELECTOR "{matchLabels% matchExpressions[]}"
-#define AFFINITY_TERMS "{requiredDuringSchedulingIgnoredDuringExecution[] preferredDuringSchedulingIgnoredDuringExecution[]}"
+#define AFFINITY_TERMS                                                                             \
+	"{requiredDuringSchedulingIgnoredDuringExecution[] "                                       \
+	"preferredDuringSchedulingIgnoredDuringExecution[]}"
 #define OBJREF "{apiGroup kind name namespace}"
 
 /* ---- shared schemas ---- */
@@ -300,8 +305,9 @@ static void add_meta_schemas(cJSON *schemas)
 	cJSON_AddItemToObject(schemas, META "LabelSelector", s);
 
 	s = typed("object");
-	cJSON_AddStringToObject(s, "description", "Patch is provided to give a concrete name and "
-						  "type to the Kubernetes PATCH request body.");
+	cJSON_AddStringToObject(s, "description",
+				"Patch is provided to give a concrete name and "
+				"type to the Kubernetes PATCH request body.");
 	cJSON_AddItemToObject(schemas, META "Patch", s);
 
 	s = object_schema("Status is a return value for calls that don't return other objects.", 1);
@@ -327,7 +333,8 @@ static void add_pod_schemas(cJSON *schemas)
 	cJSON *s, *l;
 
 	s = object_schema("PodTemplateSpec describes the data a pod should have when created "
-			  "from a template.", 0);
+			  "from a template.",
+			  0);
 	prop(s, "metadata", ref(META "ObjectMeta"));
 	prop(s, "spec", ref(CORE "PodSpec"));
 	cJSON_AddItemToObject(schemas, CORE "PodTemplateSpec", s);
@@ -351,17 +358,21 @@ static void add_pod_schemas(cJSON *schemas)
 	prop(s, "restartPolicy", str_t());
 	prop(s, "terminationGracePeriodSeconds", typed("integer"));
 	prop(s, "securityContext",
-	     tree("fsGroup# fsGroupChangePolicy runAsGroup# runAsNonRoot? runAsUser# supplementalGroups[] "
+	     tree("fsGroup# fsGroupChangePolicy runAsGroup# runAsNonRoot? runAsUser# "
+		  "supplementalGroups[] "
 		  "supplementalGroupsPolicy sysctls[] " SE_LINUX " " SECCOMP " " WINDOWS));
-	prop(s, "affinity",
-	     tree("nodeAffinity{requiredDuringSchedulingIgnoredDuringExecution{nodeSelectorTerms[]} "
-		  "preferredDuringSchedulingIgnoredDuringExecution[]} podAffinity" AFFINITY_TERMS
-		  " podAntiAffinity" AFFINITY_TERMS));
-	props(s, "dnsPolicy dnsConfig{nameservers[] searches[] options[]} hostNetwork? hostPID? hostIPC? "
+	prop(
+	    s, "affinity",
+	    tree("nodeAffinity{requiredDuringSchedulingIgnoredDuringExecution{nodeSelectorTerms[]} "
+		 "preferredDuringSchedulingIgnoredDuringExecution[]} podAffinity" AFFINITY_TERMS
+		 " podAntiAffinity" AFFINITY_TERMS));
+	props(s, "dnsPolicy dnsConfig{nameservers[] searches[] options[]} hostNetwork? hostPID? "
+		 "hostIPC? "
 		 "hostname subdomain priorityClassName priority# schedulerName runtimeClassName "
 		 "enableServiceLinks? automountServiceAccountToken? serviceAccount "
 		 "shareProcessNamespace? activeDeadlineSeconds# preemptionPolicy overhead% "
-		 "readinessGates[] os{name} setHostnameAsFQDN? schedulingGates[] resourceClaims[] hostUsers?");
+		 "readinessGates[] os{name} setHostnameAsFQDN? schedulingGates[] resourceClaims[] "
+		 "hostUsers?");
 	cJSON_AddItemToObject(schemas, CORE "PodSpec", s);
 
 	s = object_schema("A single application container that you want to run within a pod.", 1);
@@ -379,8 +390,9 @@ static void add_pod_schemas(cJSON *schemas)
 	l = array_of(free_obj());
 	cJSON_AddStringToObject(l, "x-kubernetes-list-type", "atomic");
 	prop(s, "envFrom", l);
-	prop(s, "ports", list_map(merge_list(CORE "ContainerPort", "containerPort", "merge"),
-				  "containerPort", "protocol"));
+	prop(s, "ports",
+	     list_map(merge_list(CORE "ContainerPort", "containerPort", "merge"), "containerPort",
+		      "protocol"));
 	prop(s, "volumeMounts", merge_list(CORE "VolumeMount", "mountPath", "merge"));
 	prop(s, "volumeDevices", merge_list(CORE "VolumeDevice", "devicePath", "merge"));
 	prop(s, "resources", ref(CORE "ResourceRequirements"));
@@ -390,18 +402,22 @@ static void add_pod_schemas(cJSON *schemas)
 	prop(s, "lifecycle", tree("postStart{" HANDLER "} preStop{" HANDLER "} stopSignal"));
 	prop(s, "securityContext",
 	     tree("allowPrivilegeEscalation? capabilities{add[] drop[]} privileged? procMount "
-		  "readOnlyRootFilesystem? runAsGroup# runAsNonRoot? runAsUser# " SE_LINUX " " SECCOMP
-		  " " WINDOWS));
-	props(s, "stdin? stdinOnce? tty? terminationMessagePath terminationMessagePolicy resizePolicy[] "
-		 "restartPolicy");
+		  "readOnlyRootFilesystem? runAsGroup# runAsNonRoot? runAsUser# " SE_LINUX
+		  " " SECCOMP " " WINDOWS));
+	props(
+	    s,
+	    "stdin? stdinOnce? tty? terminationMessagePath terminationMessagePolicy resizePolicy[] "
+	    "restartPolicy");
 	cJSON_AddItemToObject(schemas, CORE "Container", s);
 
 	s = object_schema("EnvVar represents an environment variable present in a Container.", 0);
 	prop(s, "name", str_t());
 	prop(s, "value", str_t());
-	prop(s, "valueFrom",
-	     tree("configMapKeyRef{name key optional?} secretKeyRef{name key optional?} "
-		  "fieldRef{apiVersion fieldPath} resourceFieldRef{containerName resource divisor}"));
+	prop(
+	    s, "valueFrom",
+	    tree(
+		"configMapKeyRef{name key optional?} secretKeyRef{name key optional?} "
+		"fieldRef{apiVersion fieldPath} resourceFieldRef{containerName resource divisor}"));
 	cJSON_AddItemToObject(schemas, CORE "EnvVar", s);
 
 	s = object_schema("ContainerPort represents a network port in a single container.", 0);
@@ -422,7 +438,8 @@ static void add_pod_schemas(cJSON *schemas)
 	cJSON_AddItemToObject(schemas, CORE "VolumeMount", s);
 
 	s = object_schema("volumeDevice describes a mapping of a raw block device within a "
-			  "container.", 0);
+			  "container.",
+			  0);
 	prop(s, "name", str_t());
 	prop(s, "devicePath", str_t());
 	cJSON_AddItemToObject(schemas, CORE "VolumeDevice", s);
@@ -443,7 +460,8 @@ static void add_pod_schemas(cJSON *schemas)
 	cJSON_AddItemToObject(schemas, CORE "ResourceRequirements", s);
 
 	s = object_schema("LocalObjectReference lets you locate the referenced object inside "
-			  "the same namespace.", 0);
+			  "the same namespace.",
+			  0);
 	prop(s, "name", str_t());
 	cJSON_AddStringToObject(s, "x-kubernetes-map-type", "atomic");
 	cJSON_AddItemToObject(schemas, CORE "LocalObjectReference", s);
@@ -465,7 +483,8 @@ static void add_service_schemas(cJSON *schemas)
 {
 	cJSON *s, *l;
 
-	s = object_schema("ServiceSpec describes the attributes that a user creates on a service.", 1);
+	s = object_schema("ServiceSpec describes the attributes that a user creates on a service.",
+			  1);
 	l = list_map(merge_list(CORE "ServicePort", "port", "merge"), "port", "protocol");
 	prop(s, "ports", l);
 	l = map_of_strings();
@@ -481,10 +500,11 @@ static void add_service_schemas(cJSON *schemas)
 	prop(s, "externalIPs", l);
 	prop(s, "externalName", str_t());
 	prop(s, "sessionAffinity", str_t());
-	props(s, "sessionAffinityConfig{clientIP{timeoutSeconds#}} ipFamilies[] ipFamilyPolicy "
-		 "loadBalancerSourceRanges[] loadBalancerIP loadBalancerClass externalTrafficPolicy "
-		 "internalTrafficPolicy publishNotReadyAddresses? healthCheckNodePort# "
-		 "allocateLoadBalancerNodePorts? trafficDistribution");
+	props(s,
+	      "sessionAffinityConfig{clientIP{timeoutSeconds#}} ipFamilies[] ipFamilyPolicy "
+	      "loadBalancerSourceRanges[] loadBalancerIP loadBalancerClass externalTrafficPolicy "
+	      "internalTrafficPolicy publishNotReadyAddresses? healthCheckNodePort# "
+	      "allocateLoadBalancerNodePorts? trafficDistribution");
 	cJSON_AddItemToObject(schemas, CORE "ServiceSpec", s);
 
 	s = object_schema("ServicePort contains information on service's port.", 0);
@@ -505,7 +525,8 @@ static void add_apps_schemas(cJSON *schemas)
 	cJSON *s;
 
 	s = object_schema("DeploymentSpec is the specification of the desired behavior of the "
-			  "Deployment.", 1);
+			  "Deployment.",
+			  1);
 	prop(s, "replicas", int_t());
 	prop(s, "selector", ref(META "LabelSelector"));
 	prop(s, "template", ref(CORE "PodTemplateSpec"));
@@ -549,8 +570,10 @@ static void add_batch_schemas(cJSON *schemas)
 	prop(s, "activeDeadlineSeconds", typed("integer"));
 	prop(s, "ttlSecondsAfterFinished", int_t());
 	prop(s, "suspend", bool_t());
-	props(s, "podFailurePolicy{rules[]} successPolicy{rules[]} completionMode backoffLimitPerIndex# "
-		 "maxFailedIndexes# podReplacementPolicy managedBy manualSelector?");
+	props(
+	    s,
+	    "podFailurePolicy{rules[]} successPolicy{rules[]} completionMode backoffLimitPerIndex# "
+	    "maxFailedIndexes# podReplacementPolicy managedBy manualSelector?");
 	cJSON_AddItemToObject(schemas, "io.k8s.api.batch.v1.JobSpec", s);
 }
 
@@ -573,32 +596,32 @@ static const struct {
 	const char *kind;
 	const char *fields;
 } kind_trees[] = {
-	{"Namespace", "spec{finalizers[]}"},
-	{"PersistentVolumeClaim",
-	 "spec{accessModes[] resources{limits% requests%} storageClassName volumeMode volumeName "
-	 "selector" SELECTOR " dataSource" OBJREF " dataSourceRef" OBJREF
-	 " volumeAttributesClassName}"},
-	{"Event", "involvedObject{apiVersion kind name namespace uid resourceVersion fieldPath} "
-		  "reason message source{component host} firstTimestamp lastTimestamp count# type "
-		  "eventTime series{count# lastObservedTime} action related{apiVersion kind name "
-		  "namespace uid resourceVersion fieldPath} reportingComponent reportingInstance"},
-	{"ResourceQuota", "spec{hard% scopes[] scopeSelector{matchExpressions[]}}"},
-	{"LimitRange", "spec{limits[]}"},
-	{"ServiceAccount", "secrets[] imagePullSecrets[] automountServiceAccountToken?"},
-	{"Ingress", "spec{ingressClassName defaultBackend{service{name port{name number#}} "
-		    "resource" OBJREF "} rules[] tls[]}"},
-	{"NetworkPolicy", "spec{podSelector" SELECTOR " ingress[] egress[] policyTypes[]}"},
-	{"Lease", "spec{holderIdentity leaseDurationSeconds# acquireTime renewTime "
-		  "leaseTransitions# strategy preferredHolder}"},
-	{"Role", "rules[]"},
-	{"RoleBinding", "subjects[] roleRef{apiGroup kind name}"},
-	{"StorageClass", "provisioner parameters% reclaimPolicy volumeBindingMode "
-			 "allowVolumeExpansion? mountOptions[] allowedTopologies[]"},
-	{"SelfSubjectAccessReview",
-	 "spec{resourceAttributes{namespace verb group version resource subresource name "
-	 "fieldSelector{rawSelector requirements[]} labelSelector{rawSelector requirements[]}} "
-	 "nonResourceAttributes{path verb}}"},
-	{"SelfSubjectRulesReview", "spec{namespace}"},
+    {"Namespace", "spec{finalizers[]}"},
+    {"PersistentVolumeClaim",
+     "spec{accessModes[] resources{limits% requests%} storageClassName volumeMode volumeName "
+     "selector" SELECTOR " dataSource" OBJREF " dataSourceRef" OBJREF
+     " volumeAttributesClassName}"},
+    {"Event", "involvedObject{apiVersion kind name namespace uid resourceVersion fieldPath} "
+	      "reason message source{component host} firstTimestamp lastTimestamp count# type "
+	      "eventTime series{count# lastObservedTime} action related{apiVersion kind name "
+	      "namespace uid resourceVersion fieldPath} reportingComponent reportingInstance"},
+    {"ResourceQuota", "spec{hard% scopes[] scopeSelector{matchExpressions[]}}"},
+    {"LimitRange", "spec{limits[]}"},
+    {"ServiceAccount", "secrets[] imagePullSecrets[] automountServiceAccountToken?"},
+    {"Ingress", "spec{ingressClassName defaultBackend{service{name port{name number#}} "
+		"resource" OBJREF "} rules[] tls[]}"},
+    {"NetworkPolicy", "spec{podSelector" SELECTOR " ingress[] egress[] policyTypes[]}"},
+    {"Lease", "spec{holderIdentity leaseDurationSeconds# acquireTime renewTime "
+	      "leaseTransitions# strategy preferredHolder}"},
+    {"Role", "rules[]"},
+    {"RoleBinding", "subjects[] roleRef{apiGroup kind name}"},
+    {"StorageClass", "provisioner parameters% reclaimPolicy volumeBindingMode "
+		     "allowVolumeExpansion? mountOptions[] allowedTopologies[]"},
+    {"SelfSubjectAccessReview",
+     "spec{resourceAttributes{namespace verb group version resource subresource name "
+     "fieldSelector{rawSelector requirements[]} labelSelector{rawSelector requirements[]}} "
+     "nonResourceAttributes{path verb}}"},
+    {"SelfSubjectRulesReview", "spec{namespace}"},
 };
 
 /* The spec, status and data fields of one kind. */
@@ -633,8 +656,8 @@ static void kind_fields(const sim_resource *r, cJSON *s)
 				break;
 		if (i < ARRAY_SIZE(kind_trees))
 			props(s, kind_trees[i].fields);
-		if (!cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "properties"),
-						      "spec"))
+		if (!cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(s, "properties"), "spec"))
 			return;
 	}
 	prop(s, "status", free_obj());
@@ -741,17 +764,17 @@ static void add_response(cJSON *responses, const char *code, const char *descrip
 
 typedef struct op_target {
 	const char *group, *version, *kind; /* the GVK the operation reads and writes */
-	const char *schema;                 /* its component schema */
-	const char *tag;                    /* "core_v1", "apps_v1" */
-	const char *opname;                 /* "NamespacedPod", "NamespacedDeploymentScale" */
+	const char *schema;		    /* its component schema */
+	const char *tag;		    /* "core_v1", "apps_v1" */
+	const char *opname;		    /* "NamespacedPod", "NamespacedDeploymentScale" */
 } op_target;
 
 /* One operation. verb: get list create update patch delete deletecollection. */
 static cJSON *operation(const op_target *t, const char *verb, const char *description)
 {
 	static const char *const patch_types[] = {
-		"application/apply-patch+yaml", "application/json-patch+json",
-		"application/merge-patch+json", "application/strategic-merge-patch+json"};
+	    "application/apply-patch+yaml", "application/json-patch+json",
+	    "application/merge-patch+json", "application/strategic-merge-patch+json"};
 	cJSON *op = cJSON_CreateObject(), *params, *resp, *gvk, *body = NULL, *content;
 	char id[256], tagbuf[128];
 	const char *action = verb, *prefix = verb, *ok_schema = t->schema;
@@ -797,15 +820,36 @@ static cJSON *operation(const op_target *t, const char *verb, const char *descri
 		cJSON_AddBoolToObject(body, "required", 1);
 		cJSON_AddItemToObject(op, "requestBody", body);
 	} else if (!strcmp(verb, "list")) {
-		cJSON_AddItemToArray(params, param("labelSelector", "query", "A selector to restrict the list of returned objects by their labels."));
-		cJSON_AddItemToArray(params, param("fieldSelector", "query", "A selector to restrict the list of returned objects by their fields."));
-		cJSON_AddItemToArray(params, param("limit", "query", "limit is a maximum number of responses to return for a list call."));
-		cJSON_AddItemToArray(params, param("continue", "query", "The continue option should be set when retrieving more results from the server."));
-		cJSON_AddItemToArray(params, param("resourceVersion", "query", "resourceVersion sets a constraint on what resource versions a request may be served from."));
-		cJSON_AddItemToArray(params, param("watch", "query", "Watch for changes to the described resources."));
+		cJSON_AddItemToArray(
+		    params,
+		    param("labelSelector", "query",
+			  "A selector to restrict the list of returned objects by their labels."));
+		cJSON_AddItemToArray(
+		    params,
+		    param("fieldSelector", "query",
+			  "A selector to restrict the list of returned objects by their fields."));
+		cJSON_AddItemToArray(
+		    params,
+		    param("limit", "query",
+			  "limit is a maximum number of responses to return for a list call."));
+		cJSON_AddItemToArray(params, param("continue", "query",
+						   "The continue option should be set when "
+						   "retrieving more results from the server."));
+		cJSON_AddItemToArray(params,
+				     param("resourceVersion", "query",
+					   "resourceVersion sets a constraint on what resource "
+					   "versions a request may be served from."));
+		cJSON_AddItemToArray(
+		    params,
+		    param("watch", "query", "Watch for changes to the described resources."));
 	} else if (!strcmp(verb, "delete") || !strcmp(verb, "deletecollection")) {
-		cJSON_AddItemToArray(params, param("dryRun", "query", "When present, indicates that modifications should not be persisted."));
-		cJSON_AddItemToArray(params, param("propagationPolicy", "query", "Whether and how garbage collection will be performed."));
+		cJSON_AddItemToArray(
+		    params,
+		    param("dryRun", "query",
+			  "When present, indicates that modifications should not be persisted."));
+		cJSON_AddItemToArray(
+		    params, param("propagationPolicy", "query",
+				  "Whether and how garbage collection will be performed."));
 	}
 
 	resp = cJSON_AddObjectToObject(op, "responses");
@@ -813,7 +857,8 @@ static cJSON *operation(const op_target *t, const char *verb, const char *descri
 	if (!strcmp(verb, "create") || !strcmp(verb, "update") || !strcmp(verb, "patch"))
 		add_response(resp, "201", "Created", t->schema);
 	if (!strcmp(verb, "create") || !strcmp(verb, "delete"))
-		add_response(resp, "202", "Accepted", !strcmp(verb, "delete") ? META "Status" : t->schema);
+		add_response(resp, "202", "Accepted",
+			     !strcmp(verb, "delete") ? META "Status" : t->schema);
 	add_response(resp, "401", "Unauthorized", NULL);
 
 	cJSON_AddStringToObject(op, "x-kubernetes-action", action);
@@ -831,9 +876,11 @@ static cJSON *path_item(cJSON *paths, const char *path, int with_ns, int with_na
 	if (with_name)
 		cJSON_AddItemToArray(params, param("name", "path", "name of the object"));
 	if (with_ns)
-		cJSON_AddItemToArray(params, param("namespace", "path",
-						   "object name and auth scope, such as for teams and projects"));
-	cJSON_AddItemToArray(params, param("pretty", "query", "If 'true', then the output is pretty printed."));
+		cJSON_AddItemToArray(
+		    params, param("namespace", "path",
+				  "object name and auth scope, such as for teams and projects"));
+	cJSON_AddItemToArray(
+	    params, param("pretty", "query", "If 'true', then the output is pretty printed."));
 	cJSON_AddItemToObject(paths, path, item);
 	return item;
 }
@@ -927,8 +974,10 @@ static void add_resource_paths(cJSON *paths, const sim_resource *r, const char *
 			add_op(item, "get", &st, "get", "log");
 			/* logs answer text/plain, not an object */
 			op = cJSON_GetObjectItemCaseSensitive(item, "get");
-			cJSON_ReplaceItemInObjectCaseSensitive(op, "responses", cJSON_CreateObject());
-			add_response(cJSON_GetObjectItemCaseSensitive(op, "responses"), "200", "OK", NULL);
+			cJSON_ReplaceItemInObjectCaseSensitive(op, "responses",
+							       cJSON_CreateObject());
+			add_response(cJSON_GetObjectItemCaseSensitive(op, "responses"), "200", "OK",
+				     NULL);
 			continue;
 		}
 		if (!strcmp(s, "scale")) {

@@ -11,9 +11,9 @@
 
 typedef struct col {
 	const char *name;
-	const char *type;     /* "string", "integer" */
-	const char *format;   /* "name" for the Name column, else "" */
-	int priority;         /* 1: only with -o wide */
+	const char *type;   /* "string", "integer" */
+	const char *format; /* "name" for the Name column, else "" */
+	int priority;	    /* 1: only with -o wide */
 	const char *description;
 } col;
 
@@ -28,11 +28,12 @@ typedef struct printer {
 	cells_fn cells;
 } printer;
 
-#define NAME_COL {"Name", "string", "name", 0, "Name must be unique within a namespace."}
-#define AGE_COL                                                                                    \
-	{"Age", "string", "", 0,                                                                   \
-	 "CreationTimestamp is a timestamp representing the server time when this object was "    \
-	 "created."}
+static const char name_doc[] = "Name must be unique within a namespace.";
+static const char age_doc[] = "CreationTimestamp is the server time when this object was created.";
+/* clang-format off */
+#define NAME_COL {"Name", "string", "name", 0, name_doc}
+#define AGE_COL {"Age", "string", "", 0, age_doc}
+/* clang-format on */
 
 /* ---- JSON helpers ---- */
 
@@ -186,7 +187,8 @@ static void add_joined(const cJSON *obj, const char *path, const char *field, co
 	sb_init(&sb, 64);
 	cJSON_ArrayForEach(e, arr)
 	{
-		const char *s = field ? jstr(e, field, NULL) : (cJSON_IsString(e) ? e->valuestring : NULL);
+		const char *s =
+		    field ? jstr(e, field, NULL) : (cJSON_IsString(e) ? e->valuestring : NULL);
 
 		if (!s || !*s)
 			continue;
@@ -257,16 +259,19 @@ static int64_t count_members(const cJSON *o)
 /* ---- pods ---- */
 
 static const col pod_cols[] = {
-	NAME_COL,
-	{"Ready", "string", "", 0, "The aggregate readiness state of this pod for accepting traffic."},
-	{"Status", "string", "", 0, "The aggregate status of the containers in this pod."},
-	{"Restarts", "integer", "", 0,
-	 "The number of times the containers in this pod have been restarted."},
-	AGE_COL,
-	{"IP", "string", "", 1, "IP address allocated to the pod. Routable at least within the cluster."},
-	{"Node", "string", "", 1, "Name of the Node this pod is scheduled onto."},
-	{"Nominated Node", "string", "", 1, "nominatedNodeName is set when this pod preempts other pods on the node."},
-	{"Readiness Gates", "string", "", 1, "If specified, all readiness gates will be evaluated for pod readiness."},
+    NAME_COL,
+    {"Ready", "string", "", 0, "The aggregate readiness state of this pod for accepting traffic."},
+    {"Status", "string", "", 0, "The aggregate status of the containers in this pod."},
+    {"Restarts", "integer", "", 0,
+     "The number of times the containers in this pod have been restarted."},
+    AGE_COL,
+    {"IP", "string", "", 1,
+     "IP address allocated to the pod. Routable at least within the cluster."},
+    {"Node", "string", "", 1, "Name of the Node this pod is scheduled onto."},
+    {"Nominated Node", "string", "", 1,
+     "nominatedNodeName is set when this pod preempts other pods on the node."},
+    {"Readiness Gates", "string", "", 1,
+     "If specified, all readiness gates will be evaluated for pod readiness."},
 };
 
 /* Status of a terminated state without a reason: "Signal:9" or "ExitCode:1". */
@@ -284,9 +289,11 @@ static int pod_condition_true(const cJSON *pod, const char *type)
 {
 	const cJSON *c;
 
-	cJSON_ArrayForEach(c, jget(pod, "status.conditions"))
-		if (!strcmp(jstr(c, "type", ""), type))
-			return !strcmp(jstr(c, "status", ""), "True");
+	cJSON_ArrayForEach(
+	    c,
+	    jget(pod, "status.conditions")) if (!strcmp(jstr(c, "type", ""),
+							type)) return !strcmp(jstr(c, "status", ""),
+									      "True");
 	return 0;
 }
 
@@ -313,7 +320,8 @@ static void pod_cells(const cJSON *pod, cJSON *cells, int64_t now)
 		}
 		if (term) {
 			if (jstr_ne(term, "reason", NULL))
-				snprintf(reason, sizeof(reason), "Init:%s", jstr(term, "reason", ""));
+				snprintf(reason, sizeof(reason), "Init:%s",
+					 jstr(term, "reason", ""));
 			else
 				terminated_reason(term, "Init:", reason, sizeof(reason));
 		} else if (wait && jstr_ne(wait, "reason", NULL) &&
@@ -331,7 +339,8 @@ static void pod_cells(const cJSON *pod, cJSON *cells, int64_t now)
 		/* the last container with something to say wins, as in kubectl */
 		for (int k = cJSON_GetArraySize(statuses) - 1; k >= 0; k--) {
 			const cJSON *cs = cJSON_GetArrayItem(statuses, k);
-			const cJSON *term = jget(cs, "state.terminated"), *wait = jget(cs, "state.waiting");
+			const cJSON *term = jget(cs, "state.terminated"),
+				    *wait = jget(cs, "state.waiting");
 
 			restarts += jint(cs, "restartCount", 0);
 			if (wait && jstr_ne(wait, "reason", NULL)) {
@@ -346,15 +355,16 @@ static void pod_cells(const cJSON *pod, cJSON *cells, int64_t now)
 			}
 		}
 		if (!strcmp(reason, "Completed") && has_running)
-			util_strlcpy(reason, pod_condition_true(pod, "Ready") ? "Running" : "NotReady",
+			util_strlcpy(reason,
+				     pod_condition_true(pod, "Ready") ? "Running" : "NotReady",
 				     sizeof(reason));
 	} else if (initializing) {
-		cJSON_ArrayForEach(c, statuses)
-			restarts += jint(c, "restartCount", 0);
+		cJSON_ArrayForEach(c, statuses) restarts += jint(c, "restartCount", 0);
 	}
 	if (jstr_ne(pod, "metadata.deletionTimestamp", NULL))
-		util_strlcpy(reason, !strcmp(jstr(st, "reason", ""), "NodeLost") ? "Unknown" : "Terminating",
-			     sizeof(reason));
+		util_strlcpy(
+		    reason, !strcmp(jstr(st, "reason", ""), "NodeLost") ? "Unknown" : "Terminating",
+		    sizeof(reason));
 
 	add_name(pod, cells);
 	snprintf(buf, sizeof(buf), "%" PRId64 "/%" PRId64, ready, total);
@@ -369,8 +379,8 @@ static void pod_cells(const cJSON *pod, cJSON *cells, int64_t now)
 	if (count_members(gates)) {
 		int64_t ok = 0;
 
-		cJSON_ArrayForEach(c, gates)
-			ok += pod_condition_true(pod, jstr(c, "conditionType", ""));
+		cJSON_ArrayForEach(c, gates) ok +=
+		    pod_condition_true(pod, jstr(c, "conditionType", ""));
 		snprintf(buf, sizeof(buf), "%" PRId64 "/%" PRId64, ok, count_members(gates));
 		add_str(cells, buf);
 	} else {
@@ -380,9 +390,18 @@ static void pod_cells(const cJSON *pod, cJSON *cells, int64_t now)
 
 /* ---- workloads ---- */
 
-#define CONTAINERS_COL {"Containers", "string", "", 1, "Names of each container in the template."}
-#define IMAGES_COL {"Images", "string", "", 1, "Images referenced by each container in the template."}
-#define SELECTOR_COL {"Selector", "string", "", 1, "Label selector for pods."}
+#define CONTAINERS_COL                                                                             \
+	{                                                                                          \
+		"Containers", "string", "", 1, "Names of each container in the template."          \
+	}
+#define IMAGES_COL                                                                                 \
+	{                                                                                          \
+		"Images", "string", "", 1, "Images referenced by each container in the template."  \
+	}
+#define SELECTOR_COL                                                                               \
+	{                                                                                          \
+		"Selector", "string", "", 1, "Label selector for pods."                            \
+	}
 
 static void add_template(const cJSON *obj, cJSON *cells)
 {
@@ -391,14 +410,18 @@ static void add_template(const cJSON *obj, cJSON *cells)
 }
 
 static const col deploy_cols[] = {
-	NAME_COL,
-	{"Ready", "string", "", 0, "Number of the pod with ready state"},
-	{"Up-to-date", "integer", "", 0, "Total number of non-terminated pods targeted by this deployment that have the desired template spec."},
-	{"Available", "integer", "", 0, "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."},
-	AGE_COL,
-	CONTAINERS_COL,
-	IMAGES_COL,
-	SELECTOR_COL,
+    NAME_COL,
+    {"Ready", "string", "", 0, "Number of the pod with ready state"},
+    {"Up-to-date", "integer", "", 0,
+     "Total number of non-terminated pods targeted by this deployment that have the desired "
+     "template spec."},
+    {"Available", "integer", "", 0,
+     "Total number of available pods (ready for at least minReadySeconds) targeted by this "
+     "deployment."},
+    AGE_COL,
+    CONTAINERS_COL,
+    IMAGES_COL,
+    SELECTOR_COL,
 };
 
 static void deploy_cells(const cJSON *d, cJSON *cells, int64_t now)
@@ -417,11 +440,9 @@ static void deploy_cells(const cJSON *d, cJSON *cells, int64_t now)
 }
 
 static const col sts_cols[] = {
-	NAME_COL,
-	{"Ready", "string", "", 0, "Number of the pod with ready state"},
-	AGE_COL,
-	CONTAINERS_COL,
-	IMAGES_COL,
+    NAME_COL,	{"Ready", "string", "", 0, "Number of the pod with ready state"},
+    AGE_COL,	CONTAINERS_COL,
+    IMAGES_COL,
 };
 
 static void sts_cells(const cJSON *s, cJSON *cells, int64_t now)
@@ -437,23 +458,24 @@ static void sts_cells(const cJSON *s, cJSON *cells, int64_t now)
 }
 
 static const col job_cols[] = {
-	NAME_COL,
-	{"Status", "string", "", 0, "Status of the job."},
-	{"Completions", "string", "", 0, "The desired number of successfully finished pods the job should be run with."},
-	{"Duration", "string", "", 0, "Time required to complete the job."},
-	AGE_COL,
-	CONTAINERS_COL,
-	IMAGES_COL,
-	SELECTOR_COL,
+    NAME_COL,
+    {"Status", "string", "", 0, "Status of the job."},
+    {"Completions", "string", "", 0,
+     "The desired number of successfully finished pods the job should be run with."},
+    {"Duration", "string", "", 0, "Time required to complete the job."},
+    AGE_COL,
+    CONTAINERS_COL,
+    IMAGES_COL,
+    SELECTOR_COL,
 };
 
 static int job_condition(const cJSON *job, const char *type)
 {
 	const cJSON *c;
 
-	cJSON_ArrayForEach(c, jget(job, "status.conditions"))
-		if (!strcmp(jstr(c, "type", ""), type) && !strcmp(jstr(c, "status", ""), "True"))
-			return 1;
+	cJSON_ArrayForEach(
+	    c, jget(job, "status.conditions")) if (!strcmp(jstr(c, "type", ""), type) &&
+						   !strcmp(jstr(c, "status", ""), "True")) return 1;
 	return 0;
 }
 
@@ -502,9 +524,9 @@ static void job_cells(const cJSON *job, cJSON *cells, int64_t now)
 /* ---- core objects ---- */
 
 static const col ns_cols[] = {
-	NAME_COL,
-	{"Status", "string", "", 0, "The status of the namespace"},
-	AGE_COL,
+    NAME_COL,
+    {"Status", "string", "", 0, "The status of the namespace"},
+    AGE_COL,
 };
 
 static void ns_cells(const cJSON *ns, cJSON *cells, int64_t now)
@@ -515,13 +537,13 @@ static void ns_cells(const cJSON *ns, cJSON *cells, int64_t now)
 }
 
 static const col svc_cols[] = {
-	NAME_COL,
-	{"Type", "string", "", 0, "The type of the service."},
-	{"Cluster-IP", "string", "", 0, "The cluster IP of the service."},
-	{"External-IP", "string", "", 0, "The external IP of the service."},
-	{"Port(s)", "string", "", 0, "The ports of the service."},
-	AGE_COL,
-	{"Selector", "string", "", 1, "The selector of the service."},
+    NAME_COL,
+    {"Type", "string", "", 0, "The type of the service."},
+    {"Cluster-IP", "string", "", 0, "The cluster IP of the service."},
+    {"External-IP", "string", "", 0, "The external IP of the service."},
+    {"Port(s)", "string", "", 0, "The ports of the service."},
+    AGE_COL,
+    {"Selector", "string", "", 1, "The selector of the service."},
 };
 
 static void svc_external(const cJSON *svc, const char *type, cJSON *cells)
@@ -541,9 +563,8 @@ static void svc_external(const cJSON *svc, const char *type, cJSON *cells)
 				sb_addf(&sb, "%s%s", sb.len ? "," : "", s);
 		}
 	}
-	cJSON_ArrayForEach(e, jget(svc, "spec.externalIPs"))
-		if (cJSON_IsString(e))
-			sb_addf(&sb, "%s%s", sb.len ? "," : "", e->valuestring);
+	cJSON_ArrayForEach(e, jget(svc, "spec.externalIPs")) if (cJSON_IsString(e))
+	    sb_addf(&sb, "%s%s", sb.len ? "," : "", e->valuestring);
 	if (!sb.len)
 		sb_adds(&sb, !strcmp(type, "LoadBalancer") ? "<pending>" : "<none>");
 	add_str(cells, sb.buf);
@@ -577,9 +598,9 @@ static void svc_cells(const cJSON *svc, cJSON *cells, int64_t now)
 }
 
 static const col cm_cols[] = {
-	NAME_COL,
-	{"Data", "integer", "", 0, "Number of data entries."},
-	AGE_COL,
+    NAME_COL,
+    {"Data", "integer", "", 0, "Number of data entries."},
+    AGE_COL,
 };
 
 static void cm_cells(const cJSON *cm, cJSON *cells, int64_t now)
@@ -590,10 +611,10 @@ static void cm_cells(const cJSON *cm, cJSON *cells, int64_t now)
 }
 
 static const col secret_cols[] = {
-	NAME_COL,
-	{"Type", "string", "", 0, "The type of secret"},
-	{"Data", "integer", "", 0, "Number of data entries."},
-	AGE_COL,
+    NAME_COL,
+    {"Type", "string", "", 0, "The type of secret"},
+    {"Data", "integer", "", 0, "Number of data entries."},
+    AGE_COL,
 };
 
 static void secret_cells(const cJSON *s, cJSON *cells, int64_t now)
@@ -605,16 +626,17 @@ static void secret_cells(const cJSON *s, cJSON *cells, int64_t now)
 }
 
 static const col event_cols[] = {
-	{"Last Seen", "string", "", 0, "Time when the most recent occurrence of this event was recorded."},
-	{"Type", "string", "", 0, "Type of this event (Normal, Warning)."},
-	{"Reason", "string", "", 0, "Why the action was taken."},
-	{"Object", "string", "", 0, "The object this Event is about."},
-	{"Message", "string", "", 0, "A human-readable description of the status of this operation."},
-	{"Subobject", "string", "", 1, "The field of the object this Event is about."},
-	{"Source", "string", "", 1, "The component reporting this event."},
-	{"First Seen", "string", "", 1, "The time at which the event was first recorded."},
-	{"Count", "integer", "", 1, "The number of times this event has occurred."},
-	{"Name", "string", "name", 1, "Name must be unique within a namespace."},
+    {"Last Seen", "string", "", 0,
+     "Time when the most recent occurrence of this event was recorded."},
+    {"Type", "string", "", 0, "Type of this event (Normal, Warning)."},
+    {"Reason", "string", "", 0, "Why the action was taken."},
+    {"Object", "string", "", 0, "The object this Event is about."},
+    {"Message", "string", "", 0, "A human-readable description of the status of this operation."},
+    {"Subobject", "string", "", 1, "The field of the object this Event is about."},
+    {"Source", "string", "", 1, "The component reporting this event."},
+    {"First Seen", "string", "", 1, "The time at which the event was first recorded."},
+    {"Count", "integer", "", 1, "The number of times this event has occurred."},
+    {"Name", "string", "name", 1, "Name must be unique within a namespace."},
 };
 
 static void event_cells(const cJSON *ev, cJSON *cells, int64_t now)
@@ -651,12 +673,13 @@ static void event_cells(const cJSON *ev, cJSON *cells, int64_t now)
 }
 
 static const col ing_cols[] = {
-	NAME_COL,
-	{"Class", "string", "", 0, "The name of the IngressClass resource that should be used."},
-	{"Hosts", "string", "", 0, "Hosts that incoming requests are matched against."},
-	{"Address", "string", "", 0, "Address is a list containing ingress points for the load-balancer"},
-	{"Ports", "string", "", 0, "Ports of TLS configurations that open"},
-	AGE_COL,
+    NAME_COL,
+    {"Class", "string", "", 0, "The name of the IngressClass resource that should be used."},
+    {"Hosts", "string", "", 0, "Hosts that incoming requests are matched against."},
+    {"Address", "string", "", 0,
+     "Address is a list containing ingress points for the load-balancer"},
+    {"Ports", "string", "", 0, "Ports of TLS configurations that open"},
+    AGE_COL,
 };
 
 static void ing_cells(const cJSON *ing, cJSON *cells, int64_t now)
@@ -682,15 +705,17 @@ static void ing_cells(const cJSON *ing, cJSON *cells, int64_t now)
 }
 
 static const col pvc_cols[] = {
-	NAME_COL,
-	{"Status", "string", "", 0, "The phase of the claim."},
-	{"Volume", "string", "", 0, "The binding reference to the PersistentVolume backing this claim."},
-	{"Capacity", "string", "", 0, "The actual resources of the underlying volume."},
-	{"Access Modes", "string", "", 0, "The actual access modes the volume backing the PVC has."},
-	{"StorageClass", "string", "", 0, "Name of the StorageClass required by the claim."},
-	{"VolumeAttributesClass", "string", "", 0, "Name of the VolumeAttributesClass used by the claim."},
-	AGE_COL,
-	{"VolumeMode", "string", "", 1, "What type of volume is required by the claim."},
+    NAME_COL,
+    {"Status", "string", "", 0, "The phase of the claim."},
+    {"Volume", "string", "", 0,
+     "The binding reference to the PersistentVolume backing this claim."},
+    {"Capacity", "string", "", 0, "The actual resources of the underlying volume."},
+    {"Access Modes", "string", "", 0, "The actual access modes the volume backing the PVC has."},
+    {"StorageClass", "string", "", 0, "Name of the StorageClass required by the claim."},
+    {"VolumeAttributesClass", "string", "", 0,
+     "Name of the VolumeAttributesClass used by the claim."},
+    AGE_COL,
+    {"VolumeMode", "string", "", 1, "What type of volume is required by the claim."},
 };
 
 static void pvc_cells(const cJSON *pvc, cJSON *cells, int64_t now)
@@ -706,9 +731,9 @@ static void pvc_cells(const cJSON *pvc, cJSON *cells, int64_t now)
 	cJSON_ArrayForEach(e, jget(pvc, "status.accessModes"))
 	{
 		const char *m = cJSON_IsString(e) ? e->valuestring : "";
-		const char *abbr = !strcmp(m, "ReadWriteOnce")	  ? "RWO"
-				   : !strcmp(m, "ReadOnlyMany")	  ? "ROX"
-				   : !strcmp(m, "ReadWriteMany")	  ? "RWX"
+		const char *abbr = !strcmp(m, "ReadWriteOnce")	    ? "RWO"
+				   : !strcmp(m, "ReadOnlyMany")	    ? "ROX"
+				   : !strcmp(m, "ReadWriteMany")    ? "RWX"
 				   : !strcmp(m, "ReadWriteOncePod") ? "RWOP"
 								    : m;
 
@@ -723,9 +748,9 @@ static void pvc_cells(const cJSON *pvc, cJSON *cells, int64_t now)
 }
 
 static const col lease_cols[] = {
-	NAME_COL,
-	{"Holder", "string", "", 0, "The holder of the lease."},
-	AGE_COL,
+    NAME_COL,
+    {"Holder", "string", "", 0, "The holder of the lease."},
+    AGE_COL,
 };
 
 static void lease_cells(const cJSON *l, cJSON *cells, int64_t now)
@@ -743,27 +768,31 @@ static void default_cells(const cJSON *o, cJSON *cells, int64_t now)
 	add_age(o, now, cells);
 }
 
-#define PRINTER(g, p, c, f) {g, p, c, ARRAY_SIZE(c), f}
+#define PRINTER(g, p, c, f)                                                                        \
+	{                                                                                          \
+		g, p, c, ARRAY_SIZE(c), f                                                          \
+	}
 static const printer printers[] = {
-	PRINTER("", "pods", pod_cols, pod_cells),
-	PRINTER("apps", "deployments", deploy_cols, deploy_cells),
-	PRINTER("apps", "statefulsets", sts_cols, sts_cells),
-	PRINTER("batch", "jobs", job_cols, job_cells),
-	PRINTER("", "namespaces", ns_cols, ns_cells),
-	PRINTER("", "services", svc_cols, svc_cells),
-	PRINTER("", "configmaps", cm_cols, cm_cells),
-	PRINTER("", "secrets", secret_cols, secret_cells),
-	PRINTER("", "events", event_cols, event_cells),
-	PRINTER("networking.k8s.io", "ingresses", ing_cols, ing_cells),
-	PRINTER("", "persistentvolumeclaims", pvc_cols, pvc_cells),
-	PRINTER("coordination.k8s.io", "leases", lease_cols, lease_cells),
+    PRINTER("", "pods", pod_cols, pod_cells),
+    PRINTER("apps", "deployments", deploy_cols, deploy_cells),
+    PRINTER("apps", "statefulsets", sts_cols, sts_cells),
+    PRINTER("batch", "jobs", job_cols, job_cells),
+    PRINTER("", "namespaces", ns_cols, ns_cells),
+    PRINTER("", "services", svc_cols, svc_cells),
+    PRINTER("", "configmaps", cm_cols, cm_cells),
+    PRINTER("", "secrets", secret_cols, secret_cells),
+    PRINTER("", "events", event_cols, event_cells),
+    PRINTER("networking.k8s.io", "ingresses", ing_cols, ing_cells),
+    PRINTER("", "persistentvolumeclaims", pvc_cols, pvc_cells),
+    PRINTER("coordination.k8s.io", "leases", lease_cols, lease_cells),
 };
 static const printer default_printer = PRINTER("", "", default_cols, default_cells);
 
 static const printer *printer_for(const sim_resource *res)
 {
 	for (size_t i = 0; res && i < ARRAY_SIZE(printers); i++)
-		if (!strcmp(printers[i].group, res->group) && !strcmp(printers[i].plural, res->plural))
+		if (!strcmp(printers[i].group, res->group) &&
+		    !strcmp(printers[i].plural, res->plural))
 			return &printers[i];
 	return &default_printer;
 }
@@ -782,8 +811,8 @@ static cJSON *row_object(cJSON *obj, const char *include)
 	cJSON_AddStringToObject(p, "kind", "PartialObjectMetadata");
 	cJSON_AddStringToObject(p, "apiVersion", "meta.k8s.io/v1");
 	meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-	cJSON_AddItemToObject(p, "metadata",
-			      cJSON_IsObject(meta) ? cJSON_Duplicate(meta, 1) : cJSON_CreateObject());
+	cJSON_AddItemToObject(
+	    p, "metadata", cJSON_IsObject(meta) ? cJSON_Duplicate(meta, 1) : cJSON_CreateObject());
 	return p;
 }
 

@@ -57,9 +57,7 @@ static const cJSON *find_named(const cJSON *arr, const char *key, const char *va
 {
 	const cJSON *e;
 
-	cJSON_ArrayForEach(e, arr)
-		if (str(e, key) && !strcmp(str(e, key), value))
-			return e;
+	cJSON_ArrayForEach(e, arr) if (str(e, key) && !strcmp(str(e, key), value)) return e;
 	return NULL;
 }
 
@@ -121,8 +119,7 @@ static void test_apis_lists_every_group_once(void **state)
 		const cJSON *h;
 		int seen = 0;
 
-		cJSON_ArrayForEach(h, groups)
-			seen += !strcmp(str(g, "name"), str(h, "name"));
+		cJSON_ArrayForEach(h, groups) seen += !strcmp(str(g, "name"), str(h, "name"));
 		assert_int_equal(seen, 1);
 	}
 	cJSON_Delete(l);
@@ -170,7 +167,8 @@ static void test_resources_cover_the_table(void **state)
 			s = find_named(list, "name", name);
 			assert_non_null(s);
 			if (!strcmp(sub, "log")) {
-				assert_true(same_words(cJSON_GetObjectItemCaseSensitive(s, "verbs"), "get"));
+				assert_true(same_words(cJSON_GetObjectItemCaseSensitive(s, "verbs"),
+						       "get"));
 				assert_string_equal(str(s, "kind"), r->kind);
 			} else if (!strcmp(sub, "scale")) {
 				assert_true(same_words(cJSON_GetObjectItemCaseSensitive(s, "verbs"),
@@ -195,8 +193,8 @@ static void test_resource_details(void **state)
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(core, "resources");
 	const cJSON *pods = find_named(list, "name", "pods");
 	const cJSON *cm = find_named(list, "name", "configmaps");
-	const cJSON *deploy = find_named(cJSON_GetObjectItemCaseSensitive(apps, "resources"),
-					 "name", "deployments");
+	const cJSON *deploy =
+	    find_named(cJSON_GetObjectItemCaseSensitive(apps, "resources"), "name", "deployments");
 
 	(void)state;
 	assert_true(same_words(cJSON_GetObjectItemCaseSensitive(pods, "categories"), "all"));
@@ -229,12 +227,12 @@ static void test_unknown_group_version(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_version),
-		cmocka_unit_test(test_api),
-		cmocka_unit_test(test_apis_lists_every_group_once),
-		cmocka_unit_test(test_resources_cover_the_table),
-		cmocka_unit_test(test_resource_details),
-		cmocka_unit_test(test_unknown_group_version),
+	    cmocka_unit_test(test_version),
+	    cmocka_unit_test(test_api),
+	    cmocka_unit_test(test_apis_lists_every_group_once),
+	    cmocka_unit_test(test_resources_cover_the_table),
+	    cmocka_unit_test(test_resource_details),
+	    cmocka_unit_test(test_unknown_group_version),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -169,7 +169,8 @@ static void test_patch_operations_and_kind_schemas(void **state)
 		else
 			snprintf(item, sizeof(item), "/%s/%s/{name}", base, r->plural);
 		if (sim_word_in(r->verbs, "patch")) {
-			check_patch_op(get(get(paths, item), "patch"), r->group, r->version, r->kind);
+			check_patch_op(get(get(paths, item), "patch"), r->group, r->version,
+				       r->kind);
 			assert_non_null(get(get(paths, item), "get"));
 			assert_non_null(get(get(paths, item), "put"));
 			assert_non_null(get(get(paths, item), "delete"));
@@ -180,7 +181,8 @@ static void test_patch_operations_and_kind_schemas(void **state)
 			char sub[600];
 
 			snprintf(sub, sizeof(sub), "%s/status", item);
-			check_patch_op(get(get(paths, sub), "patch"), r->group, r->version, r->kind);
+			check_patch_op(get(get(paths, sub), "patch"), r->group, r->version,
+				       r->kind);
 		}
 		if (sim_word_in(r->subresources, "scale")) {
 			char sub[600];
@@ -191,8 +193,8 @@ static void test_patch_operations_and_kind_schemas(void **state)
 
 		schemas = get(get(d, "components"), "schemas");
 		snprintf(name, sizeof(name), "io.k8s.api.%.*s.%s.%s",
-			 r->group[0] ? (int)strcspn(r->group, ".") : 4, r->group[0] ? r->group : "core",
-			 r->version, r->kind);
+			 r->group[0] ? (int)strcspn(r->group, ".") : 4,
+			 r->group[0] ? r->group : "core", r->version, r->kind);
 		s = get(schemas, name);
 		if (!s)
 			fail_msg("no schema %s", name);
@@ -210,12 +212,12 @@ static void test_patch_operations_and_kind_schemas(void **state)
 static void test_schema_names(void **state)
 {
 	static const char *const want[][2] = {
-		{"api/v1", "io.k8s.api.core.v1.Pod"},
-		{"api/v1", "io.k8s.api.core.v1.ConfigMap"},
-		{"apis/apps/v1", "io.k8s.api.apps.v1.Deployment"},
-		{"apis/networking.k8s.io/v1", "io.k8s.api.networking.v1.Ingress"},
-		{"apis/rbac.authorization.k8s.io/v1", "io.k8s.api.rbac.v1.Role"},
-		{"apis/coordination.k8s.io/v1", "io.k8s.api.coordination.v1.Lease"},
+	    {"api/v1", "io.k8s.api.core.v1.Pod"},
+	    {"api/v1", "io.k8s.api.core.v1.ConfigMap"},
+	    {"apis/apps/v1", "io.k8s.api.apps.v1.Deployment"},
+	    {"apis/networking.k8s.io/v1", "io.k8s.api.networking.v1.Ingress"},
+	    {"apis/rbac.authorization.k8s.io/v1", "io.k8s.api.rbac.v1.Role"},
+	    {"apis/coordination.k8s.io/v1", "io.k8s.api.coordination.v1.Lease"},
 	};
 
 	(void)state;
@@ -277,36 +279,40 @@ static void test_strategic_merge_metadata(void **state)
 
 	(void)state;
 	free(text);
-	pod_spec = field(schemas, field(schemas, field(schemas, deploy, "spec"), "template"), "spec");
+	pod_spec =
+	    field(schemas, field(schemas, field(schemas, deploy, "spec"), "template"), "spec");
 	containers = field(schemas, pod_spec, "containers");
 	check_merge(containers, "name", "merge");
 	container = items(schemas, containers);
 	check_merge(field(schemas, container, "env"), "name", "merge");
 	check_merge(field(schemas, container, "ports"), "containerPort", "merge");
 	check_merge(field(schemas, container, "volumeMounts"), "mountPath", "merge");
-	assert_non_null(field(schemas, items(schemas, field(schemas, container, "env")), "valueFrom"));
+	assert_non_null(
+	    field(schemas, items(schemas, field(schemas, container, "env")), "valueFrom"));
 	volumes = field(schemas, pod_spec, "volumes");
 	check_merge(volumes, "name", "merge,retainKeys");
 	assert_non_null(field(schemas, items(schemas, volumes), "configMap"));
 	/* nested objects a manifest carries are described, down to their leaves */
-	assert_non_null(field(schemas, field(schemas, field(schemas, container, "readinessProbe"),
-					     "httpGet"), "port"));
+	assert_non_null(
+	    field(schemas, field(schemas, field(schemas, container, "readinessProbe"), "httpGet"),
+		  "port"));
 	assert_non_null(field(schemas, field(schemas, field(schemas, deploy, "spec"), "strategy"),
 			      "rollingUpdate"));
-	assert_string_equal(str(field(schemas, field(schemas, deploy, "metadata"), "labels"), "type"),
-			    "object");
+	assert_string_equal(
+	    str(field(schemas, field(schemas, deploy, "metadata"), "labels"), "type"), "object");
 	cJSON_Delete(d);
 
 	text = sim_openapi_gv("api/v1");
 	core = cJSON_Parse(text);
 	free(text);
 	schemas = get(get(core, "components"), "schemas");
-	check_merge(field(schemas, field(schemas, get(schemas, "io.k8s.api.core.v1.Service"), "spec"),
+	check_merge(field(schemas,
+			  field(schemas, get(schemas, "io.k8s.api.core.v1.Service"), "spec"),
 			  "ports"),
 		    "port", "merge");
-	assert_string_equal(str(field(schemas, get(schemas, "io.k8s.api.core.v1.ConfigMap"), "data"),
-				"type"),
-			    "object");
+	assert_string_equal(
+	    str(field(schemas, get(schemas, "io.k8s.api.core.v1.ConfigMap"), "data"), "type"),
+	    "object");
 	cJSON_Delete(core);
 }
 
@@ -321,9 +327,8 @@ static void check_refs(const cJSON *schemas, const cJSON *node)
 		if (!get(schemas, ref + strlen("#/components/schemas/")))
 			fail_msg("dangling %s", ref);
 	}
-	cJSON_ArrayForEach(c, node)
-		if (cJSON_IsObject(c) || cJSON_IsArray(c))
-			check_refs(schemas, c);
+	cJSON_ArrayForEach(c, node) if (cJSON_IsObject(c) || cJSON_IsArray(c))
+	    check_refs(schemas, c);
 }
 
 static void test_refs_resolve(void **state)
@@ -340,13 +345,13 @@ static void test_refs_resolve(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_root_resolves_and_hashes),
-		cmocka_unit_test(test_hash_follows_content),
-		cmocka_unit_test(test_unknown_paths),
-		cmocka_unit_test(test_patch_operations_and_kind_schemas),
-		cmocka_unit_test(test_schema_names),
-		cmocka_unit_test(test_strategic_merge_metadata),
-		cmocka_unit_test(test_refs_resolve),
+	    cmocka_unit_test(test_root_resolves_and_hashes),
+	    cmocka_unit_test(test_hash_follows_content),
+	    cmocka_unit_test(test_unknown_paths),
+	    cmocka_unit_test(test_patch_operations_and_kind_schemas),
+	    cmocka_unit_test(test_schema_names),
+	    cmocka_unit_test(test_strategic_merge_metadata),
+	    cmocka_unit_test(test_refs_resolve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -87,29 +87,29 @@ static void test_human_duration(void **state)
 		int64_t s;
 		const char *want;
 	} cases[] = {
-		{-5, "<invalid>"},
-		{-1, "0s"},
-		{0, "0s"},
-		{5, "5s"},
-		{119, "119s"},
-		{120, "2m"},
-		{123, "2m3s"},
-		{599, "9m59s"},
-		{600, "10m"},
-		{15 * 60 + 30, "15m"},
-		{179 * 60, "179m"},
-		{3 * 3600, "3h"},
-		{3 * 3600 + 4 * 60, "3h4m"},
-		{7 * 3600 + 59 * 60, "7h59m"},
-		{8 * 3600 + 30 * 60, "8h"},
-		{47 * 3600, "47h"},
-		{48 * 3600, "2d"},
-		{5 * 86400 + 3 * 3600, "5d3h"},
-		{8 * 86400, "8d"},
-		{400 * 86400, "400d"},
-		{730 * 86400, "2y"},
-		{(730 + 45) * 86400, "2y45d"},
-		{9 * 365 * 86400, "9y"},
+	    {-5, "<invalid>"},
+	    {-1, "0s"},
+	    {0, "0s"},
+	    {5, "5s"},
+	    {119, "119s"},
+	    {120, "2m"},
+	    {123, "2m3s"},
+	    {599, "9m59s"},
+	    {600, "10m"},
+	    {15 * 60 + 30, "15m"},
+	    {179 * 60, "179m"},
+	    {3 * 3600, "3h"},
+	    {3 * 3600 + 4 * 60, "3h4m"},
+	    {7 * 3600 + 59 * 60, "7h59m"},
+	    {8 * 3600 + 30 * 60, "8h"},
+	    {47 * 3600, "47h"},
+	    {48 * 3600, "2d"},
+	    {5 * 86400 + 3 * 3600, "5d3h"},
+	    {8 * 86400, "8d"},
+	    {400 * 86400, "400d"},
+	    {730 * 86400, "2y"},
+	    {(730 + 45) * 86400, "2y45d"},
+	    {9 * 365 * 86400, "9y"},
 	};
 	char buf[32];
 
@@ -117,41 +117,42 @@ static void test_human_duration(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		sim_table_human_duration(cases[i].s, buf, sizeof(buf));
 		if (strcmp(buf, cases[i].want))
-			fail_msg("%lld s: got %s, want %s", (long long)cases[i].s, buf, cases[i].want);
+			fail_msg("%lld s: got %s, want %s", (long long)cases[i].s, buf,
+				 cases[i].want);
 	}
 }
 
 static const char crashing_pod[] =
-	"{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"appserver-1\","
-	"\"namespace\":\"t1-prod\",\"labels\":{\"app\":\"x\"},"
-	"\"creationTimestamp\":\"2027-01-15T07:57:57Z\"},"
-	"\"spec\":{\"nodeName\":\"node-2\",\"containers\":[{\"name\":\"a\"},{\"name\":\"b\"}]},"
-	"\"status\":{\"phase\":\"Running\",\"podIP\":\"10.1.2.3\",\"containerStatuses\":["
-	"{\"name\":\"a\",\"ready\":true,\"restartCount\":1,\"state\":{\"running\":{}}},"
-	"{\"name\":\"b\",\"ready\":false,\"restartCount\":3,"
-	"\"state\":{\"waiting\":{\"reason\":\"CrashLoopBackOff\"}}}]}}";
+    "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"appserver-1\","
+    "\"namespace\":\"t1-prod\",\"labels\":{\"app\":\"x\"},"
+    "\"creationTimestamp\":\"2027-01-15T07:57:57Z\"},"
+    "\"spec\":{\"nodeName\":\"node-2\",\"containers\":[{\"name\":\"a\"},{\"name\":\"b\"}]},"
+    "\"status\":{\"phase\":\"Running\",\"podIP\":\"10.1.2.3\",\"containerStatuses\":["
+    "{\"name\":\"a\",\"ready\":true,\"restartCount\":1,\"state\":{\"running\":{}}},"
+    "{\"name\":\"b\",\"ready\":false,\"restartCount\":3,"
+    "\"state\":{\"waiting\":{\"reason\":\"CrashLoopBackOff\"}}}]}}";
 
 static const char ready_pod[] =
-	"{\"metadata\":{\"name\":\"license-0\",\"namespace\":\"t1-dev\","
-	"\"creationTimestamp\":\"2027-01-12T08:00:00Z\"},"
-	"\"spec\":{\"containers\":[{\"name\":\"a\"}]},"
-	"\"status\":{\"phase\":\"Running\",\"containerStatuses\":["
-	"{\"name\":\"a\",\"ready\":true,\"restartCount\":0,\"state\":{\"running\":{}}}]}}";
+    "{\"metadata\":{\"name\":\"license-0\",\"namespace\":\"t1-dev\","
+    "\"creationTimestamp\":\"2027-01-12T08:00:00Z\"},"
+    "\"spec\":{\"containers\":[{\"name\":\"a\"}]},"
+    "\"status\":{\"phase\":\"Running\",\"containerStatuses\":["
+    "{\"name\":\"a\",\"ready\":true,\"restartCount\":0,\"state\":{\"running\":{}}}]}}";
 
 static const char creating_pod[] =
-	"{\"metadata\":{\"name\":\"new\",\"namespace\":\"t1-dev\","
-	"\"creationTimestamp\":\"2027-01-15T07:59:55Z\"},"
-	"\"spec\":{\"containers\":[{\"name\":\"a\"}]},"
-	"\"status\":{\"phase\":\"Pending\",\"containerStatuses\":[{\"name\":\"a\",\"ready\":false,"
-	"\"restartCount\":0,\"state\":{\"waiting\":{\"reason\":\"ContainerCreating\"}}}]}}";
+    "{\"metadata\":{\"name\":\"new\",\"namespace\":\"t1-dev\","
+    "\"creationTimestamp\":\"2027-01-15T07:59:55Z\"},"
+    "\"spec\":{\"containers\":[{\"name\":\"a\"}]},"
+    "\"status\":{\"phase\":\"Pending\",\"containerStatuses\":[{\"name\":\"a\",\"ready\":false,"
+    "\"restartCount\":0,\"state\":{\"waiting\":{\"reason\":\"ContainerCreating\"}}}]}}";
 
 static const char deleting_pod[] =
-	"{\"metadata\":{\"name\":\"old\",\"namespace\":\"t1-dev\","
-	"\"creationTimestamp\":\"2027-01-15T05:00:00Z\","
-	"\"deletionTimestamp\":\"2027-01-15T07:59:00Z\"},"
-	"\"spec\":{\"containers\":[{\"name\":\"a\"}]},"
-	"\"status\":{\"phase\":\"Running\",\"containerStatuses\":[{\"name\":\"a\",\"ready\":true,"
-	"\"restartCount\":0,\"state\":{\"running\":{}}}]}}";
+    "{\"metadata\":{\"name\":\"old\",\"namespace\":\"t1-dev\","
+    "\"creationTimestamp\":\"2027-01-15T05:00:00Z\","
+    "\"deletionTimestamp\":\"2027-01-15T07:59:00Z\"},"
+    "\"spec\":{\"containers\":[{\"name\":\"a\"}]},"
+    "\"status\":{\"phase\":\"Running\",\"containerStatuses\":[{\"name\":\"a\",\"ready\":true,"
+    "\"restartCount\":0,\"state\":{\"running\":{}}}]}}";
 
 static void test_pod_table(void **state)
 {
@@ -163,8 +164,8 @@ static void test_pod_table(void **state)
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "rows")), 4);
 	assert_int_equal(column(t, "Name", 0), 0);
 	assert_string_equal(
-		cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(defs, 0), "format")->valuestring,
-		"name");
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(defs, 0), "format")->valuestring,
+	    "name");
 	column(t, "Nominated Node", 1);
 	column(t, "Readiness Gates", 1);
 
@@ -194,16 +195,21 @@ static void test_pod_table(void **state)
 static void test_pod_init_and_exit_codes(void **state)
 {
 	const char *objs[] = {
-		"{\"metadata\":{\"name\":\"i\"},\"spec\":{\"initContainers\":[{\"name\":\"x\"},"
-		"{\"name\":\"y\"}],\"containers\":[{\"name\":\"a\"}]},\"status\":{\"phase\":\"Pending\","
-		"\"initContainerStatuses\":[{\"name\":\"x\",\"state\":{\"terminated\":{\"exitCode\":0}}},"
-		"{\"name\":\"y\",\"state\":{\"running\":{}}}]}}",
-		"{\"metadata\":{\"name\":\"e\"},\"spec\":{\"containers\":[{\"name\":\"a\"}]},"
-		"\"status\":{\"phase\":\"Failed\",\"containerStatuses\":[{\"name\":\"a\",\"ready\":false,"
-		"\"restartCount\":0,\"state\":{\"terminated\":{\"exitCode\":137}}}]}}",
-		"{\"metadata\":{\"name\":\"c\"},\"spec\":{\"containers\":[{\"name\":\"a\"}]},"
-		"\"status\":{\"phase\":\"Succeeded\",\"containerStatuses\":[{\"name\":\"a\",\"ready\":false,"
-		"\"restartCount\":0,\"state\":{\"terminated\":{\"exitCode\":0,\"reason\":\"Completed\"}}}]}}",
+	    "{\"metadata\":{\"name\":\"i\"},\"spec\":{\"initContainers\":[{\"name\":\"x\"},"
+	    "{\"name\":\"y\"}],\"containers\":[{\"name\":\"a\"}]},\"status\":{\"phase\":"
+	    "\"Pending\","
+	    "\"initContainerStatuses\":[{\"name\":\"x\",\"state\":{\"terminated\":{\"exitCode\":0}}"
+	    "},"
+	    "{\"name\":\"y\",\"state\":{\"running\":{}}}]}}",
+	    "{\"metadata\":{\"name\":\"e\"},\"spec\":{\"containers\":[{\"name\":\"a\"}]},"
+	    "\"status\":{\"phase\":\"Failed\",\"containerStatuses\":[{\"name\":\"a\",\"ready\":"
+	    "false,"
+	    "\"restartCount\":0,\"state\":{\"terminated\":{\"exitCode\":137}}}]}}",
+	    "{\"metadata\":{\"name\":\"c\"},\"spec\":{\"containers\":[{\"name\":\"a\"}]},"
+	    "\"status\":{\"phase\":\"Succeeded\",\"containerStatuses\":[{\"name\":\"a\",\"ready\":"
+	    "false,"
+	    "\"restartCount\":0,\"state\":{\"terminated\":{\"exitCode\":0,\"reason\":\"Completed\"}"
+	    "}}]}}",
 	};
 	cJSON *t = render("", "pods", objs, ARRAY_SIZE(objs), "None");
 
@@ -218,14 +224,17 @@ static void test_pod_init_and_exit_codes(void **state)
 static void test_deployment_table(void **state)
 {
 	const char *objs[] = {
-		"{\"metadata\":{\"name\":\"appserver-rest\",\"namespace\":\"t1-prod\","
-		"\"creationTimestamp\":\"2027-01-15T04:56:00Z\"},"
-		"\"spec\":{\"replicas\":3,\"selector\":{\"matchLabels\":{\"app\":\"rest\",\"tier\":\"public\"}},"
-		"\"template\":{\"spec\":{\"containers\":[{\"name\":\"appserver\",\"image\":\"protheus:12\"},"
-		"{\"name\":\"sidecar\",\"image\":\"log:1\"}]}}},"
-		"\"status\":{\"replicas\":3,\"readyReplicas\":2,\"updatedReplicas\":3,\"availableReplicas\":2}}",
-		"{\"metadata\":{\"name\":\"hypnus\",\"creationTimestamp\":\"2027-01-15T07:00:00Z\"},"
-		"\"spec\":{\"replicas\":0,\"template\":{\"spec\":{\"containers\":[]}}},\"status\":{}}",
+	    "{\"metadata\":{\"name\":\"appserver-rest\",\"namespace\":\"t1-prod\","
+	    "\"creationTimestamp\":\"2027-01-15T04:56:00Z\"},"
+	    "\"spec\":{\"replicas\":3,\"selector\":{\"matchLabels\":{\"app\":\"rest\",\"tier\":"
+	    "\"public\"}},"
+	    "\"template\":{\"spec\":{\"containers\":[{\"name\":\"appserver\",\"image\":\"protheus:"
+	    "12\"},"
+	    "{\"name\":\"sidecar\",\"image\":\"log:1\"}]}}},"
+	    "\"status\":{\"replicas\":3,\"readyReplicas\":2,\"updatedReplicas\":3,"
+	    "\"availableReplicas\":2}}",
+	    "{\"metadata\":{\"name\":\"hypnus\",\"creationTimestamp\":\"2027-01-15T07:00:00Z\"},"
+	    "\"spec\":{\"replicas\":0,\"template\":{\"spec\":{\"containers\":[]}}},\"status\":{}}",
 	};
 	cJSON *t = render("apps", "deployments", objs, ARRAY_SIZE(objs), "Metadata");
 
@@ -248,10 +257,12 @@ static void test_deployment_table(void **state)
 static void test_namespace_table(void **state)
 {
 	const char *objs[] = {
-		"{\"metadata\":{\"name\":\"t12345-prod\",\"creationTimestamp\":\"2026-01-15T08:00:00Z\"},"
-		"\"status\":{\"phase\":\"Active\"}}",
-		"{\"metadata\":{\"name\":\"t12345-dev\",\"creationTimestamp\":\"2027-01-15T07:59:00Z\","
-		"\"deletionTimestamp\":\"2027-01-15T07:59:30Z\"},\"status\":{\"phase\":\"Terminating\"}}",
+	    "{\"metadata\":{\"name\":\"t12345-prod\",\"creationTimestamp\":\"2026-01-15T08:00:"
+	    "00Z\"},"
+	    "\"status\":{\"phase\":\"Active\"}}",
+	    "{\"metadata\":{\"name\":\"t12345-dev\",\"creationTimestamp\":\"2027-01-15T07:59:00Z\","
+	    "\"deletionTimestamp\":\"2027-01-15T07:59:30Z\"},\"status\":{\"phase\":\"Terminating\"}"
+	    "}",
 	};
 	cJSON *t = render("", "namespaces", objs, ARRAY_SIZE(objs), NULL);
 	const cJSON *defs = cJSON_GetObjectItemCaseSensitive(t, "columnDefinitions");
@@ -268,15 +279,19 @@ static void test_namespace_table(void **state)
 
 static void test_other_types(void **state)
 {
-	const char *svc[] = {"{\"metadata\":{\"name\":\"rest\"},\"spec\":{\"type\":\"NodePort\","
-			     "\"clusterIP\":\"10.96.0.10\",\"ports\":[{\"port\":8400,\"nodePort\":30400,"
-			     "\"protocol\":\"TCP\"},{\"port\":1234}]}}"};
-	const char *cm[] = {"{\"metadata\":{\"name\":\"appserver-ini\"},\"data\":{\"a\":\"1\",\"b\":\"2\"}}"};
-	const char *ev[] = {"{\"metadata\":{\"name\":\"e1\"},\"type\":\"Warning\",\"reason\":\"BackOff\","
-			    "\"message\":\"Back-off restarting\",\"count\":4,"
-			    "\"lastTimestamp\":\"2027-01-15T07:59:50Z\","
-			    "\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"appserver-1\"}}"};
-	const char *role[] = {"{\"metadata\":{\"name\":\"viewer\",\"creationTimestamp\":\"2027-01-15T07:00:00Z\"}}"};
+	const char *svc[] = {
+	    "{\"metadata\":{\"name\":\"rest\"},\"spec\":{\"type\":\"NodePort\","
+	    "\"clusterIP\":\"10.96.0.10\",\"ports\":[{\"port\":8400,\"nodePort\":30400,"
+	    "\"protocol\":\"TCP\"},{\"port\":1234}]}}"};
+	const char *cm[] = {
+	    "{\"metadata\":{\"name\":\"appserver-ini\"},\"data\":{\"a\":\"1\",\"b\":\"2\"}}"};
+	const char *ev[] = {
+	    "{\"metadata\":{\"name\":\"e1\"},\"type\":\"Warning\",\"reason\":\"BackOff\","
+	    "\"message\":\"Back-off restarting\",\"count\":4,"
+	    "\"lastTimestamp\":\"2027-01-15T07:59:50Z\","
+	    "\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"appserver-1\"}}"};
+	const char *role[] = {
+	    "{\"metadata\":{\"name\":\"viewer\",\"creationTimestamp\":\"2027-01-15T07:00:00Z\"}}"};
 	cJSON *t;
 
 	(void)state;
@@ -298,7 +313,8 @@ static void test_other_types(void **state)
 	cJSON_Delete(t);
 
 	t = render("rbac.authorization.k8s.io", "roles", role, 1, NULL);
-	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "columnDefinitions")), 2);
+	assert_int_equal(
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "columnDefinitions")), 2);
 	assert_string_equal(cell_str(t, 0, "Name", 0), "viewer");
 	assert_string_equal(cell_str(t, 0, "Age", 0), "60m");
 	cJSON_Delete(t);
@@ -318,8 +334,10 @@ static void test_row_objects(void **state)
 	assert_string_equal(cJSON_GetObjectItemCaseSensitive(o, "apiVersion")->valuestring,
 			    "meta.k8s.io/v1");
 	meta = cJSON_GetObjectItemCaseSensitive(o, "metadata");
-	assert_string_equal(cJSON_GetObjectItemCaseSensitive(meta, "namespace")->valuestring, "t1-prod");
-	assert_string_equal(cJSON_GetObjectItemCaseSensitive(meta, "name")->valuestring, "appserver-1");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(meta, "namespace")->valuestring,
+			    "t1-prod");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(meta, "name")->valuestring,
+			    "appserver-1");
 	assert_null(cJSON_GetObjectItemCaseSensitive(o, "spec"));
 	cJSON_Delete(t);
 
@@ -348,7 +366,8 @@ static void test_list_metadata_and_bad_rows(void **state)
 	free(text);
 	assert_non_null(t);
 	meta = cJSON_GetObjectItemCaseSensitive(t, "metadata");
-	assert_string_equal(cJSON_GetObjectItemCaseSensitive(meta, "resourceVersion")->valuestring, "77");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(meta, "resourceVersion")->valuestring,
+			    "77");
 	assert_string_equal(cJSON_GetObjectItemCaseSensitive(meta, "continue")->valuestring, "tok");
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(meta, "remainingItemCount")->valueint, 5);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "rows")), 1);
@@ -363,21 +382,22 @@ static void test_list_metadata_and_bad_rows(void **state)
 	assert_null(cJSON_GetObjectItemCaseSensitive(meta, "continue"));
 	assert_null(cJSON_GetObjectItemCaseSensitive(meta, "remainingItemCount"));
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "rows")), 0);
-	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "columnDefinitions")), 9);
+	assert_int_equal(
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "columnDefinitions")), 9);
 	cJSON_Delete(t);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_human_duration),
-		cmocka_unit_test(test_pod_table),
-		cmocka_unit_test(test_pod_init_and_exit_codes),
-		cmocka_unit_test(test_deployment_table),
-		cmocka_unit_test(test_namespace_table),
-		cmocka_unit_test(test_other_types),
-		cmocka_unit_test(test_row_objects),
-		cmocka_unit_test(test_list_metadata_and_bad_rows),
+	    cmocka_unit_test(test_human_duration),
+	    cmocka_unit_test(test_pod_table),
+	    cmocka_unit_test(test_pod_init_and_exit_codes),
+	    cmocka_unit_test(test_deployment_table),
+	    cmocka_unit_test(test_namespace_table),
+	    cmocka_unit_test(test_other_types),
+	    cmocka_unit_test(test_row_objects),
+	    cmocka_unit_test(test_list_metadata_and_bad_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
