@@ -405,6 +405,7 @@ static int parse_field_term(sim_selector *sel, const char *term, size_t len, sim
 	if (unescape(&sb, term, i))
 		goto bad;
 	r->key = sb_detach(&sb, NULL);
+	sb_init(&sb, 32);
 	if (!r->key[0] || !known_field(r->key, NULL)) {
 		sim_err_set(err, 400, "BadRequest", "field label not supported: %s", r->key);
 		goto out;
