@@ -12,7 +12,7 @@ for t in tests/integration/*.sh tests/integration/*.py; do
 	log=$(mktemp)
 	start=$(date +%s)
 	case "$t" in
-	*.py) timeout 600 python3 "$t" "$build" >"$log" 2>&1 ;;
+	*.py) timeout 600 /usr/bin/python3 "$t" "$build" >"$log" 2>&1 ;;
 	*) timeout 600 sh "$t" "$build" >"$log" 2>&1 ;;
 	esac
 	rc=$?

@@ -27,7 +27,7 @@ status "a missing namespace" 404 NotFound -X POST -H "$J" -d '{"metadata":{"name
 status "a bad limit" 400 BadRequest "$KS_URL/api/v1/namespaces?limit=abc"
 status "a bad continue token" 400 BadRequest "$KS_URL/api/v1/namespaces?limit=1&continue=%%%"
 status "an unknown patch type" 415 UnsupportedMediaType -X PATCH -H 'Content-Type: text/plain' -d 'x' "$KS_URL/api/v1/namespaces/default"
-status "a stale update" 409 Conflict -X PUT -H "$J" -d '{"metadata":{"name":"default","resourceVersion":"1"}}' "$KS_URL/api/v1/namespaces/default"
+status "a stale update" 409 Conflict -X PUT -H "$J" -d '{"metadata":{"name":"kube-public","resourceVersion":"1"}}' "$KS_URL/api/v1/namespaces/kube-public"
 status "a duplicate" 409 AlreadyExists -X POST -H "$J" -d '{"metadata":{"name":"default"}}' "$KS_URL/api/v1/namespaces"
 code=$(curl -sS --cacert "$KS_CA" -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer wrong' "$KS_URL/api/v1/namespaces")
 [ "$code" = 401 ] && ok "an unknown token -> 401" || fail "an unknown token got $code"

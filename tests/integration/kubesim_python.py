@@ -48,11 +48,11 @@ try:
         token = r.metadata._continue
         if not token:
             break
-    check("paged list returns 120 items in 3 pages", len(names) == 120 and pages == 3)
+    check("paged list returns 120 items in 3 pages (got %d in %d)" % (len(names), pages), len(names) == 120 and pages == 3)
     check("items come sorted by name", names == sorted(names))
     check("an object created between pages is not in the snapshot", "cm-late" not in names)
     sel = v1.list_namespaced_config_map("py", label_selector="n in (1,2)")
-    check("label selector 'in' picks 80", len(sel.items) == 80)
+    check("label selector in picks 80 (got %d)" % len(sel.items), len(sel.items) == 80)
 
     # watch from the list's resourceVersion sees a change
     start_rv = v1.list_namespaced_config_map("py", limit=1).metadata.resource_version

@@ -28,8 +28,8 @@ ks_start() {
 		sleep 0.1
 	done
 	KS_URL=$(sed -n 's/^kubesim: listening on //p' "$KS_DIR/kubesim.log" | head -1)
-	KS_ADMIN_TOKEN=$(awk '/name: kubesim-admin/{u=1} u && /token:/{print $2; exit}' "$KUBECONFIG" | tr -d '"')
-	KS_SUPPORT_TOKEN=$(awk '/name: kubesim-support/{u=1} u && /token:/{print $2; exit}' "$KUBECONFIG" | tr -d '"')
+	KS_ADMIN_TOKEN=$(awk '/name: "?kubesim-admin"?$/{u=1} u && /token:/{print $2; exit}' "$KUBECONFIG" | tr -d '"')
+	KS_SUPPORT_TOKEN=$(awk '/name: "?kubesim-support"?$/{u=1} u && /token:/{print $2; exit}' "$KUBECONFIG" | tr -d '"')
 	KS_CA="$KS_DIR/ca.crt"
 	awk '/certificate-authority-data:/{print $2; exit}' "$KUBECONFIG" | tr -d '"' | base64 -d >"$KS_CA" 2>/dev/null
 }
