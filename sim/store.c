@@ -5,7 +5,8 @@
  * same entries sorted by (namespace, name). An entry is stable while the object
  * lives; updates swap entry->obj and leave the view alone. Creations go to a
  * "fresh" list and deletions leave dead entries behind; the view is rebuilt
- * (sort the fresh ones, merge, drop the dead) only when a list needs it.
+ * (sort the fresh ones, merge, drop the dead) only when a list needs it; dead
+ * entries keep their last object so namespace ranges still bisect.
  *
  * Every successful write takes rv = rv + 1 and appends exactly one event, so the
  * event with resourceVersion r lives in ring[r % window] while it is kept.
@@ -32,8 +33,9 @@
 #define GEN_CHARS "bcdfghjklmnpqrstvwxz2456789"
 
 struct entry {
-	sim_obj *obj;   /* current version; NULL once deleted (freed at the next view rebuild) */
+	sim_obj *obj;   /* current version (the last one once dead) */
 	uint64_t hash;
+	int dead;       /* deleted: out of the map, left in view/fresh until compaction */
 };
 
 struct table {
@@ -405,8 +407,7 @@ static void tab_remove(struct table *t, struct entry *e)
 	t->slots[i] = &tomb;
 	t->tombs++;
 	t->n--;
-	sim_obj_unref(e->obj);
-	e->obj = NULL;
+	e->dead = 1;
 	t->dead++;
 }
 
@@ -433,17 +434,20 @@ static void view_rebuild(struct table *t)
 	if (!t->n_fresh && !t->dead)
 		return;
 	for (size_t x = 0; x < t->n_fresh; x++) {
-		if (t->fresh[x]->obj)
+		if (!t->fresh[x]->dead) {
 			t->fresh[nf++] = t->fresh[x];
-		else
+		} else {
+			sim_obj_unref(t->fresh[x]->obj);
 			free(t->fresh[x]);
+		}
 	}
 	qsort(t->fresh, nf, sizeof(*t->fresh), cmp_entry);
 	out = xmalloc((t->n ? t->n : 1) * sizeof(*out));
 	while (i < t->n_view || j < nf) {
 		struct entry *e;
 
-		if (i < t->n_view && !t->view[i]->obj) {
+		if (i < t->n_view && t->view[i]->dead) {
+			sim_obj_unref(t->view[i]->obj);
 			free(t->view[i++]);
 			continue;
 		}
@@ -465,14 +469,21 @@ static void view_rebuild(struct table *t)
 	}
 }
 
-/* Keeps garbage from piling up in tables nobody lists. */
-static void maybe_compact(struct table *t)
+/* Brings the view up to date for bisecting: only creations need a re-sort. */
+static void view_sync(struct table *t)
 {
-	if (t->dead > 1024 && t->dead > t->n)
+	if (t->n_fresh)
 		view_rebuild(t);
 }
 
-/* [*lo, *hi) of the view holding namespace ns (view must be rebuilt). */
+/* Keeps deleted objects from piling up in the view. */
+static void maybe_compact(struct table *t)
+{
+	if (t->dead > 1024 && t->dead * 4 > t->n)
+		view_rebuild(t);
+}
+
+/* [*lo, *hi) of the view holding namespace ns (after view_sync; may include dead entries). */
 static void view_range(const struct table *t, const char *ns, size_t *lo, size_t *hi)
 {
 	size_t a = 0, b = t->n_view;
@@ -790,7 +801,7 @@ int sim_store_create(sim_store *s, const sim_resource *res, const char *ns, cons
 	o = obj_build(res, tree);
 
 	if (!(flags & SIM_DRY_RUN)) {
-		struct entry *e = xmalloc(sizeof(*e));
+		struct entry *e = xcalloc(1, sizeof(*e));
 
 		e->obj = sim_obj_ref(o);
 		e->hash = key_hash(o->ns, o->name);
@@ -1037,14 +1048,15 @@ static sim_obj *delete_namespace(sim_store *s, const sim_resource *nsr, struct e
 
 		if (!r->namespaced || !t->n)
 			continue;
-		view_rebuild(t);
+		view_sync(t);
 		view_range(t, ns, &lo, &hi);
 		if (lo == hi)
 			continue;
 		doomed = xmalloc((hi - lo) * sizeof(*doomed));
 		memcpy(doomed, t->view + lo, (hi - lo) * sizeof(*doomed));
 		for (size_t k = 0; k < hi - lo; k++)
-			sim_obj_unref(delete_entry(s, r, t, doomed[k]));
+			if (!doomed[k]->dead)
+				sim_obj_unref(delete_entry(s, r, t, doomed[k]));
 		free(doomed);
 		maybe_compact(t);
 	}
@@ -1300,11 +1312,11 @@ int sim_store_list(sim_store *s, const sim_resource *res, const char *ns,
 		return list_continue(s, res, ns, limit, cont, out, err);
 
 	pthread_mutex_lock(&s->mu);
-	view_rebuild(t);
+	view_sync(t);
 	view_range(t, ns, &lo, &hi);
 	items = xmalloc((hi - lo ? hi - lo : 1) * sizeof(*items));
 	for (size_t i = lo; i < hi; i++)
-		if (sim_selector_match(labels, t->view[i]->obj))
+		if (!t->view[i]->dead && sim_selector_match(labels, t->view[i]->obj))
 			items[n++] = sim_obj_ref(t->view[i]->obj);
 	rv = s->rv;
 	pthread_mutex_unlock(&s->mu);

@@ -272,6 +272,7 @@ static void test_delete(void **state)
 	sim_store *s = new_store(100);
 	sim_err err = {0};
 	sim_obj *o = NULL;
+	sim_list l = {0};
 
 	put_ns(s, "a");
 	put_cm(s, "a", "c");
@@ -288,6 +289,28 @@ static void test_delete(void **state)
 	/* the name can be used again */
 	put_cm(s, "a", "c");
 	assert_int_equal(sim_store_count(s, R("", "configmaps")), 1);
+
+	/* lists after deletions alone (no re-sort) do not show the dead */
+	put_ns(s, "b");
+	put_cm(s, "b", "x");
+	put_cm(s, "b", "y");
+	put_cm(s, "b", "z");
+	assert_int_equal(sim_store_list(s, R("", "configmaps"), "b", NULL, NULL, 0, NULL, &l, &err), 0);
+	assert_int_equal(l.n, 3);
+	sim_list_release(&l);
+	assert_int_equal(sim_store_delete(s, R("", "configmaps"), "b", "y", 0, NULL, &err), 0);
+	assert_int_equal(sim_store_delete(s, R("", "configmaps"), "a", "c", 0, NULL, &err), 0);
+	assert_int_equal(sim_store_list(s, R("", "configmaps"), "b", NULL, NULL, 0, NULL, &l, &err), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.items[0]->name, "x");
+	assert_string_equal(l.items[1]->name, "z");
+	sim_list_release(&l);
+	assert_int_equal(sim_store_list(s, R("", "configmaps"), NULL, NULL, NULL, 0, NULL, &l, &err), 0);
+	assert_int_equal(l.n, 2);
+	sim_list_release(&l);
+	/* and a namespace delete skips them */
+	assert_int_equal(sim_store_delete(s, R("", "namespaces"), NULL, "b", 0, NULL, &err), 0);
+	assert_int_equal(sim_store_count(s, R("", "configmaps")), 0);
 	sim_store_free(s);
 }
 
