@@ -28,9 +28,7 @@ struct sim_server {
 	struct sim_fleetctl *fleetctl;
 	int port;
 	char url[64];
-	int64_t started_mono_ms;
 	double time_scale;
-	int64_t clock_origin_s;     /* wall time at start */
 };
 
 #define SIM_MAX_BODY (3u * 1024 * 1024) /* what kube-apiserver accepts */
@@ -54,6 +52,8 @@ typedef struct sim_req {
 /* Query parameter or NULL. */
 const char *sim_req_arg(const sim_req *r, const char *key);
 const char *sim_req_header(const sim_req *r, const char *key);
+/* A boolean query parameter: "true" (any case) or "1". */
+int sim_req_flag(const sim_req *r, const char *key);
 int sim_req_wants_table(const sim_req *r);
 
 /* Queue a response; json is taken over (freed by MHD). */

@@ -1,9 +1,161 @@
+/* kubesim — a Kubernetes API simulator that the real kubectl accepts. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
-#include "sim/resource.h"
+#include <unistd.h>
+
+#include "sim/server.h"
+#include "sim/tls.h"
 #include "util/util.h"
 
-int main(void)
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
 {
-	printf("kubesim: %zu resources\n", sim_resource_count());
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: kubesim [--port N] [--kubeconfig-out FILE] [--plain-http] [--users FILE]\n"
+	      "               [--fleet N] [--seed S] [--time-scale X] [--domain D]\n"
+	      "               [--tls-mode normal|expired|wrong-host|untrusted] [--faults JSON]\n"
+	      "               [--watch-window N] [--quiet]\n"
+	      "\n"
+	      "  --port N             listen on 127.0.0.1:N (0 = any free port; default 0)\n"
+	      "  --kubeconfig-out F   write a kubeconfig for this server once it is ready\n"
+	      "                       (contexts kubesim-admin, current, and kubesim-support, read-only)\n"
+	      "  --plain-http         no TLS; requests without credentials act as admin\n"
+	      "  --users FILE         more users: lines `token,user,group1;group2,role`\n"
+	      "  --fleet N            seed N SMART tenants (prod and dev each)\n"
+	      "  --seed S             the fleet's seed (default 1): same seed, same fleet\n"
+	      "  --time-scale X       run the fleet's clock X times faster\n"
+	      "  --tls-mode M         serve a broken certificate, to test clients' TLS checks\n"
+	      "  --faults JSON        faults from the start (see PUT /sim/v1/faults)\n",
+	      f);
+}
+
+static int parse_num(const char *opt, const char *s, double lo, double hi, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	if (*end || errno || *out < lo || *out > hi) {
+		fprintf(stderr, "kubesim: %s needs a number from %g to %g, not \"%s\"\n", opt, lo, hi, s);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"port", required_argument, NULL, 'p'},
+		{"kubeconfig-out", required_argument, NULL, 'k'},
+		{"plain-http", no_argument, NULL, 'P'},
+		{"users", required_argument, NULL, 'u'},
+		{"fleet", required_argument, NULL, 'f'},
+		{"seed", required_argument, NULL, 's'},
+		{"time-scale", required_argument, NULL, 't'},
+		{"domain", required_argument, NULL, 'd'},
+		{"tls-mode", required_argument, NULL, 'T'},
+		{"faults", required_argument, NULL, 'F'},
+		{"watch-window", required_argument, NULL, 'w'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"preload", required_argument, NULL, 'L'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	sim_server_opts o;
+	sim_server *srv;
+	char errbuf[512];
+	struct sigaction sa;
+	double v;
+	int c;
+
+	memset(&o, 0, sizeof(o));
+	o.seed = 1;
+	o.time_scale = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_num("--port", optarg, 0, 65535, &v))
+				return 2;
+			o.port = (int)v;
+			break;
+		case 'k': o.kubeconfig_out = optarg; break;
+		case 'P': o.plain_http = 1; break;
+		case 'u': o.users_file = optarg; break;
+		case 'f':
+			if (parse_num("--fleet", optarg, 0, 99999, &v))
+				return 2;
+			o.fleet = (size_t)v;
+			break;
+		case 's':
+			if (parse_num("--seed", optarg, 0, 9007199254740992.0, &v))
+				return 2;
+			o.seed = (uint64_t)v;
+			break;
+		case 't':
+			if (parse_num("--time-scale", optarg, 0.001, 100000, &v))
+				return 2;
+			o.time_scale = v;
+			break;
+		case 'd': o.domain = optarg; break;
+		case 'T':
+			if (!strcmp(optarg, "normal")) o.tls_mode = SIM_TLS_NORMAL;
+			else if (!strcmp(optarg, "expired")) o.tls_mode = SIM_TLS_EXPIRED;
+			else if (!strcmp(optarg, "wrong-host")) o.tls_mode = SIM_TLS_WRONG_HOST;
+			else if (!strcmp(optarg, "untrusted")) o.tls_mode = SIM_TLS_UNTRUSTED;
+			else {
+				fprintf(stderr, "kubesim: --tls-mode is one of normal, expired, wrong-host, untrusted\n");
+				return 2;
+			}
+			break;
+		case 'F': o.faults = optarg; break;
+		case 'w':
+			if (parse_num("--watch-window", optarg, 100, 1e8, &v))
+				return 2;
+			o.watch_window = (size_t)v;
+			break;
+		case 'q': o.quiet = 1; break;
+		case 'L':
+			if (parse_num("--preload", optarg, 0, 1e7, &v))
+				return 2;
+			o.preload = (size_t)v;
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "kubesim: unexpected argument \"%s\"\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	srv = sim_server_start(&o, errbuf, sizeof(errbuf));
+	if (!srv) {
+		fprintf(stderr, "kubesim: %s\n", errbuf);
+		return 1;
+	}
+	fprintf(stderr, "kubesim: listening on %s\n", sim_server_url(srv));
+	if (o.kubeconfig_out)
+		fprintf(stderr, "kubesim: kubeconfig written to %s (try: kubectl --kubeconfig %s get ns)\n",
+			o.kubeconfig_out, o.kubeconfig_out);
+	while (!stop)
+		pause();
+	fprintf(stderr, "kubesim: stopping\n");
+	sim_server_stop(srv);
 	return 0;
 }

@@ -1,0 +1,642 @@
+/* kubesim's HTTP front: libmicrohttpd (thread per connection, GnuTLS), authentication,
+ * routing to the API handlers, fault injection, the /sim/v1 and /catalog/v1 endpoints. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <strings.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim/catalog.h"
+#include "sim/discovery.h"
+#include "sim/fleet.h"
+#include "sim/fleetctl.h"
+#include "sim/http.h"
+#include "sim/kubeconfig_out.h"
+#include "sim/openapi.h"
+#include "sim/resource.h"
+#include "sim/workload.h"
+#include "util/util.h"
+
+/* ---- request helpers ---- */
+
+const char *sim_req_arg(const sim_req *r, const char *key)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *sim_req_header(const sim_req *r, const char *key)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, key);
+}
+
+int sim_req_flag(const sim_req *r, const char *key)
+{
+	const char *v = sim_req_arg(r, key);
+	return v && (!strcasecmp(v, "true") || !strcmp(v, "1"));
+}
+
+int sim_req_wants_table(const sim_req *r)
+{
+	const char *a = sim_req_header(r, "Accept");
+	return a && strstr(a, "as=Table") != NULL;
+}
+
+int sim_req_peer_gone(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct pollfd p;
+
+	if (!ci)
+		return 0;
+	p.fd = ci->connect_fd;
+	p.events = POLLRDHUP;
+	p.revents = 0;
+	if (poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+		return 1;
+	return 0;
+}
+
+static void fault_mangle(sim_req *r, char **body, size_t *len)
+{
+	sim_fault_cfg c;
+
+	if (!r->res)
+		return;
+	sim_faults_get(r->srv->faults, &c);
+	if (*len > 2 && sim_faults_roll(r->srv->faults, c.truncate_rate)) {
+		*len /= 2;
+		(*body)[*len] = '\0';
+	} else if (*len > 2 && sim_faults_roll(r->srv->faults, c.malformed_rate)) {
+		(*body)[*len / 2] = '}';
+		(*body)[0] = '?';
+	}
+}
+
+enum MHD_Result sim_respond_text(sim_req *r, unsigned code, const char *ctype, char *text)
+{
+	size_t len = strlen(text);
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (code < 300)
+		fault_mangle(r, &text, &len);
+	resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
+	if (code == 429 || code == 503) {
+		sim_fault_cfg c;
+		char ra[16];
+		sim_faults_get(r->srv->faults, &c);
+		snprintf(ra, sizeof(ra), "%d", c.retry_after_s > 0 ? c.retry_after_s : 1);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	}
+	ret = MHD_queue_response(r->conn, code, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+enum MHD_Result sim_respond_json(sim_req *r, unsigned code, char *json)
+{
+	return sim_respond_text(r, code, "application/json", json);
+}
+
+enum MHD_Result sim_respond_err(sim_req *r, const sim_err *err)
+{
+	return sim_respond_json(r, (unsigned)(err->code ? err->code : 500), sim_status_json(err));
+}
+
+enum MHD_Result sim_respond_status(sim_req *r, int code, const char *reason, const char *fmt, ...)
+{
+	sim_err err;
+	va_list ap;
+
+	memset(&err, 0, sizeof(err));
+	err.code = code;
+	err.reason = reason;
+	va_start(ap, fmt);
+	vsnprintf(err.message, sizeof(err.message), fmt, ap);
+	va_end(ap);
+	return sim_respond_err(r, &err);
+}
+
+enum MHD_Result sim_respond_stream(sim_req *r, unsigned code, const char *ctype,
+				   MHD_ContentReaderCallback cb, void *cls,
+				   MHD_ContentReaderFreeCallback free_cb)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, cb, cls, free_cb);
+	if (!resp) {
+		free_cb(cls);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
+	ret = MHD_queue_response(r->conn, code, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* ---- authentication ---- */
+
+static int authenticate(sim_req *r)
+{
+	const char *h = sim_req_header(r, "Authorization");
+	sim_server *s = r->srv;
+
+	if (h && !strncasecmp(h, "Bearer ", 7)) {
+		const char *tok = h + 7;
+		while (*tok == ' ')
+			tok++;
+		return sim_auth_by_token(s->auth, tok, &r->user) ? 1 : -1;
+	}
+	if (h)
+		return -1;
+	if (!s->opts.plain_http) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		char user[128], groups[8][128];
+		size_t ng = 0;
+		int rc;
+
+		if (!ci)
+			return -1;
+		rc = sim_tls_peer_identity(&s->tls, ci->tls_session, user, sizeof(user), groups, 8, &ng);
+		if (rc == 1) {
+			sim_auth_user_from_cert(s->auth, user, groups, ng, &r->user);
+			return 1;
+		}
+		return -1;
+	}
+	/* Plain HTTP is the insecure port: kubectl sends no credentials there. */
+	return sim_auth_by_token(s->auth, sim_auth_token(s->auth, "admin"), &r->user) ? 1 : -1;
+}
+
+static int is_admin(const sim_req *r)
+{
+	for (size_t i = 0; i < r->user.n_groups; i++)
+		if (!strcmp(r->user.groups[i], "system:masters"))
+			return 1;
+	return 0;
+}
+
+/* ---- routing ---- */
+
+static size_t split_path(char *path, char **seg, size_t max)
+{
+	size_t n = 0;
+	char *p = path;
+
+	while (*p == '/')
+		p++;
+	while (*p && n < max) {
+		seg[n++] = p;
+		p = strchr(p, '/');
+		if (!p)
+			break;
+		*p++ = '\0';
+		while (*p == '/')
+			p++;
+	}
+	return n;
+}
+
+static enum MHD_Result route_resource(sim_req *r, const char *group, const char *version,
+				      char **seg, size_t n)
+{
+	const sim_resource *res;
+
+	if (n == 0) {
+		char *doc = sim_discovery_resources(group, version);
+		if (!doc)
+			return sim_respond_status(r, 404, "NotFound", "the server could not find the requested resource");
+		return sim_respond_json(r, 200, doc);
+	}
+	/* legacy /watch/ prefix */
+	if (!strcmp(seg[0], "watch")) {
+		seg++;
+		n--;
+		if (n == 0)
+			goto notfound;
+	}
+	if (n >= 3 && !strcmp(seg[0], "namespaces") &&
+	    (res = sim_resource_find(group, version, seg[2])) && res->namespaced) {
+		util_strlcpy(r->ns, seg[1], sizeof(r->ns));
+		seg += 3;
+		n -= 3;
+	} else {
+		res = sim_resource_find(group, version, seg[0]);
+		if (!res)
+			goto notfound;
+		seg += 1;
+		n -= 1;
+	}
+	if (n > 2)
+		goto notfound;
+	r->res = res;
+	if (n >= 1)
+		util_strlcpy(r->name, seg[0], sizeof(r->name));
+	if (n == 2) {
+		if (!sim_word_in(res->subresources, seg[1]))
+			goto notfound;
+		util_strlcpy(r->sub, seg[1], sizeof(r->sub));
+	}
+	return sim_api_handle(r);
+notfound:
+	return sim_respond_status(r, 404, "NotFound", "the server could not find the requested resource");
+}
+
+static enum MHD_Result route_sim(sim_req *r, char **seg, size_t n)
+{
+	sim_server *s = r->srv;
+	sim_err err;
+
+	memset(&err, 0, sizeof(err));
+	if (n == 3 && !strcmp(seg[2], "faults")) {
+		if (!strcmp(r->method, "GET"))
+			return sim_respond_json(r, 200, sim_faults_json(s->faults));
+		if (!is_admin(r))
+			return sim_respond_status(r, 403, "Forbidden",
+						  "faults can be changed by an administrator (group system:masters) only");
+		if (!strcmp(r->method, "DELETE")) {
+			sim_faults_clear(s->faults);
+			return sim_respond_json(r, 200, sim_faults_json(s->faults));
+		}
+		if (!strcmp(r->method, "PUT") || !strcmp(r->method, "POST")) {
+			if (sim_faults_set_json(s->faults, r->body.buf, &err))
+				return sim_respond_err(r, &err);
+			return sim_respond_json(r, 200, sim_faults_json(s->faults));
+		}
+		return sim_respond_status(r, 405, "MethodNotAllowed", "use GET, PUT or DELETE on /sim/v1/faults");
+	}
+	if (n == 3 && !strcmp(seg[2], "fleet")) {
+		if (!s->fleetctl)
+			return sim_respond_status(r, 404, "NotFound", "no fleet seeded (start kubesim with --fleet N)");
+		return sim_respond_json(r, 200, sim_fleet_json(s->store));
+	}
+	if (n == 3 && !strcmp(seg[2], "traffic")) {
+		const char *tc = sim_req_arg(r, "tcode"), *env = sim_req_arg(r, "env");
+		if (strcmp(r->method, "POST"))
+			return sim_respond_status(r, 405, "MethodNotAllowed", "POST /sim/v1/traffic?tcode=T&env=prod");
+		if (!s->fleetctl)
+			return sim_respond_status(r, 404, "NotFound", "no fleet seeded (start kubesim with --fleet N)");
+		if (!tc)
+			return sim_respond_status(r, 400, "BadRequest", "traffic needs ?tcode=T12345[&env=prod|dev]");
+		if (sim_fleetctl_traffic(s->fleetctl, tc, env ? env : "prod", &err))
+			return sim_respond_err(r, &err);
+		{
+			cJSON *o = cJSON_CreateObject();
+			char *out;
+			cJSON_AddStringToObject(o, "tcode", tc);
+			cJSON_AddStringToObject(o, "env", env ? env : "prod");
+			cJSON_AddBoolToObject(o, "sent", 1);
+			out = cJSON_PrintUnformatted(o);
+			cJSON_Delete(o);
+			return sim_respond_json(r, 200, out);
+		}
+	}
+	return sim_respond_status(r, 404, "NotFound", "the server could not find the requested resource");
+}
+
+static enum MHD_Result route_catalog(sim_req *r, char **seg, size_t n)
+{
+	sim_err err;
+	char *doc;
+
+	memset(&err, 0, sizeof(err));
+	if (strcmp(r->method, "GET"))
+		return sim_respond_status(r, 405, "MethodNotAllowed", "the catalogue is read-only");
+	if (n == 3 && !strcmp(seg[2], "tenants"))
+		return sim_respond_json(r, 200, sim_catalog_list_json());
+	if (n == 4 && !strcmp(seg[2], "tenants")) {
+		doc = sim_catalog_get_json(seg[3], &err);
+		if (!doc)
+			return sim_respond_err(r, &err);
+		return sim_respond_json(r, 200, doc);
+	}
+	return sim_respond_status(r, 404, "NotFound", "the server could not find the requested resource");
+}
+
+static enum MHD_Result dispatch(sim_req *r)
+{
+	char *seg[16];
+	char *path = xstrdup(r->path);
+	size_t n = split_path(path, seg, ARRAY_SIZE(seg));
+	enum MHD_Result ret;
+	int public_path = 0;
+
+	if (n == 0 || !strcmp(seg[0], "version") || !strcmp(seg[0], "healthz") ||
+	    !strcmp(seg[0], "readyz") || !strcmp(seg[0], "livez"))
+		public_path = 1;
+
+	if (r->body_too_big) {
+		ret = sim_respond_status(r, 413, "RequestEntityTooLarge",
+					 "the request body is larger than %u bytes", SIM_MAX_BODY);
+		goto out;
+	}
+	if (!public_path && authenticate(r) < 0) {
+		ret = sim_respond_status(r, 401, "Unauthorized", "Unauthorized");
+		goto out;
+	}
+	if (n == 0) {
+		ret = sim_respond_json(r, 200, xstrdup("{\"paths\":[\"/api\",\"/api/v1\",\"/apis\",\"/openapi/v3\",\"/version\",\"/healthz\",\"/catalog/v1/tenants\",\"/sim/v1/fleet\",\"/sim/v1/faults\"]}"));
+	} else if (!strcmp(seg[0], "version")) {
+		ret = sim_respond_json(r, 200, sim_discovery_version());
+	} else if (!strcmp(seg[0], "healthz") || !strcmp(seg[0], "readyz") || !strcmp(seg[0], "livez")) {
+		ret = sim_respond_text(r, 200, "text/plain", xstrdup("ok"));
+	} else if (!strcmp(seg[0], "api")) {
+		if (n == 1)
+			ret = sim_respond_json(r, 200, sim_discovery_api());
+		else
+			ret = route_resource(r, "", seg[1], seg + 2, n - 2);
+	} else if (!strcmp(seg[0], "apis")) {
+		if (n == 1) {
+			ret = sim_respond_json(r, 200, sim_discovery_apis());
+		} else if (n == 2) {
+			ret = sim_respond_status(r, 404, "NotFound", "the server could not find the requested resource");
+		} else {
+			ret = route_resource(r, seg[1], seg[2], seg + 3, n - 3);
+		}
+	} else if (!strcmp(seg[0], "openapi") && n >= 2 && !strcmp(seg[1], "v3")) {
+		char *doc;
+		if (n == 2) {
+			doc = sim_openapi_root();
+		} else {
+			strbuf gv;
+			sb_init(&gv, 64);
+			for (size_t i = 2; i < n; i++)
+				sb_addf(&gv, "%s%s", i > 2 ? "/" : "", seg[i]);
+			doc = sim_openapi_gv(gv.buf);
+			sb_release(&gv);
+		}
+		ret = doc ? sim_respond_json(r, 200, doc)
+			  : sim_respond_status(r, 404, "NotFound", "the server could not find the requested resource");
+	} else if (!strcmp(seg[0], "sim") && n >= 2 && !strcmp(seg[1], "v1")) {
+		ret = route_sim(r, seg, n);
+	} else if (!strcmp(seg[0], "catalog") && n >= 2 && !strcmp(seg[1], "v1")) {
+		ret = route_catalog(r, seg, n);
+	} else {
+		ret = sim_respond_status(r, 404, "NotFound", "the server could not find the requested resource");
+	}
+out:
+	free(path);
+	return ret;
+}
+
+/* Faults that act before the handler: latency and error responses. 1 = answered. */
+static int inject_before(sim_req *r, enum MHD_Result *ret)
+{
+	sim_fault_cfg c;
+	sim_server *s = r->srv;
+
+	if (strncmp(r->path, "/api", 4) != 0)
+		return 0;
+	sim_faults_get(s->faults, &c);
+	if (c.latency_ms > 0) {
+		struct timespec ts = {c.latency_ms / 1000, (long)(c.latency_ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	if (c.error_code >= 400 && sim_faults_roll(s->faults, c.error_rate)) {
+		const char *reason = c.error_code == 429 ? "TooManyRequests"
+				     : c.error_code == 503 ? "ServiceUnavailable"
+				     : c.error_code >= 500 ? "InternalError" : "BadRequest";
+		*ret = sim_respond_status(r, c.error_code, reason, "kubesim fault injection: %d", c.error_code);
+		return 1;
+	}
+	return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	sim_server *s = cls;
+	sim_req *r = *con_cls;
+	enum MHD_Result ret;
+
+	if (!r) {
+		r = xcalloc(1, sizeof(*r));
+		r->srv = s;
+		r->conn = conn;
+		r->method = method;
+		r->path = xstrdup(url);
+		r->t0_ms = util_mono_ms();
+		sb_init(&r->body, 256);
+		*con_cls = r;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (r->body.len + *upload_data_size > SIM_MAX_BODY)
+			r->body_too_big = 1;
+		else
+			sb_add(&r->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (inject_before(r, &ret))
+		return ret;
+	ret = dispatch(r);
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	sim_req *r = *con_cls;
+
+	if (!r)
+		return;
+	sb_release(&r->body);
+	free(r->path);
+	free(r);
+	*con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	sim_server *s = cls;
+
+	if (s->opts.quiet)
+		return;
+	fputs("kubesim: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+/* ---- life cycle ---- */
+
+static int create_simple(sim_store *st, const char *plural, const char *ns, const char *json,
+			 char *errbuf, size_t errsize)
+{
+	const sim_resource *res = sim_resource_find("", "v1", plural);
+	cJSON *o = cJSON_Parse(json);
+	sim_err err;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	rc = sim_store_create(st, res, ns, o, 0, NULL, &err);
+	cJSON_Delete(o);
+	if (rc)
+		snprintf(errbuf, errsize, "creating %s: %s", plural, err.message);
+	return rc;
+}
+
+/* What every cluster has, and the benchmark's preload. */
+static int seed_basics(sim_server *s, char *errbuf, size_t errsize)
+{
+	static const char *const base_ns[] = {"default", "kube-system", "kube-public", "kube-node-lease"};
+	char json[1536], pad[1025];
+
+	for (size_t i = 0; i < ARRAY_SIZE(base_ns); i++) {
+		snprintf(json, sizeof(json), "{\"metadata\":{\"name\":\"%s\",\"labels\":{\"kubernetes.io/metadata.name\":\"%s\"}}}",
+			 base_ns[i], base_ns[i]);
+		if (create_simple(s->store, "namespaces", "", json, errbuf, errsize))
+			return -1;
+	}
+	if (!s->opts.preload)
+		return 0;
+	if (create_simple(s->store, "namespaces", "", "{\"metadata\":{\"name\":\"preload\"}}", errbuf, errsize))
+		return -1;
+	memset(pad, 'x', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = '\0';
+	for (size_t i = 0; i < s->opts.preload; i++) {
+		snprintf(json, sizeof(json), "{\"metadata\":{\"name\":\"cm-%07zu\",\"labels\":{\"shard\":\"s%zu\"}},\"data\":{\"payload\":\"%s\"}}",
+			 i, i % 10, pad);
+		if (create_simple(s->store, "configmaps", "preload", json, errbuf, errsize))
+			return -1;
+	}
+	return 0;
+}
+
+sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errsize)
+{
+	sim_server *s = xcalloc(1, sizeof(*s));
+	struct sockaddr_in addr;
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+			 MHD_USE_ERROR_LOG | MHD_USE_POLL;
+	const union MHD_DaemonInfo *di;
+	sim_err err;
+
+	memset(&err, 0, sizeof(err));
+	s->opts = *o;
+	if (!s->opts.watch_window)
+		s->opts.watch_window = 100000;
+	s->time_scale = o->time_scale > 0 ? o->time_scale : 1.0;
+	s->store = sim_store_new(s->opts.watch_window);
+	s->auth = sim_auth_new();
+	s->faults = sim_faults_new();
+	if (o->users_file && sim_auth_load_users(s->auth, o->users_file, errbuf, errsize))
+		goto fail;
+	if (o->faults && sim_faults_set_json(s->faults, o->faults, &err)) {
+		snprintf(errbuf, errsize, "--faults: %s", err.message);
+		goto fail;
+	}
+	if (!o->plain_http && sim_tls_generate(&s->tls, o->tls_mode, errbuf, errsize))
+		goto fail;
+
+	if (seed_basics(s, errbuf, errsize))
+		goto fail;
+	s->workload = sim_workload_start(s->store, NULL);
+	if (o->fleet) {
+		if (sim_fleet_seed(s->store, o->fleet, o->seed, o->domain ? o->domain : "smart.example.com",
+				   &err)) {
+			snprintf(errbuf, errsize, "seeding the fleet: %s", err.message);
+			goto fail;
+		}
+		s->fleetctl = sim_fleetctl_start(s->store, s->workload, s->time_scale, NULL, &err);
+		if (!s->fleetctl) {
+			snprintf(errbuf, errsize, "seeding the fleet: %s", err.message);
+			goto fail;
+		}
+	}
+
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)o->port);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (!o->plain_http)
+		flags |= MHD_USE_TLS;
+	if (o->plain_http)
+		s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+			MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+			MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+			MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+			MHD_OPTION_END);
+	else
+		s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+			MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+			MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+			MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+			MHD_OPTION_HTTPS_MEM_KEY, s->tls.key_pem,
+			MHD_OPTION_HTTPS_MEM_CERT, s->tls.cert_pem,
+			MHD_OPTION_HTTPS_MEM_TRUST, s->tls.ca_cert_pem,
+			MHD_OPTION_END);
+	if (!s->daemon) {
+		snprintf(errbuf, errsize, "cannot listen on 127.0.0.1:%d: %s", o->port,
+			 errno ? strerror(errno) : "libmicrohttpd refused to start");
+		goto fail;
+	}
+	di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : o->port;
+	snprintf(s->url, sizeof(s->url), "%s://127.0.0.1:%d", o->plain_http ? "http" : "https", s->port);
+
+	if (o->kubeconfig_out) {
+		char cat[128];
+		snprintf(cat, sizeof(cat), "%s/catalog/v1", s->url);
+		if (sim_kubeconfig_write(o->kubeconfig_out, s->url, o->plain_http ? NULL : s->tls.ca_cert_pem,
+					 sim_auth_token(s->auth, "admin"), sim_auth_token(s->auth, "support"),
+					 cat, errbuf, errsize))
+			goto fail;
+	}
+	return s;
+fail:
+	sim_server_stop(s);
+	return NULL;
+}
+
+int sim_server_port(const sim_server *s)
+{
+	return s->port;
+}
+
+const char *sim_server_url(const sim_server *s)
+{
+	return s->url;
+}
+
+const char *sim_server_token(const sim_server *s, const char *user)
+{
+	return sim_auth_token(s->auth, user);
+}
+
+void sim_server_stop(sim_server *s)
+{
+	if (!s)
+		return;
+	if (s->store)
+		sim_store_shutdown(s->store);
+	if (s->daemon)
+		MHD_stop_daemon(s->daemon);
+	if (s->fleetctl) {
+		sim_fleetctl_stop(s->fleetctl);
+		sim_fleet_reset();
+	}
+	if (s->workload)
+		sim_workload_stop(s->workload);
+	if (s->store)
+		sim_store_free(s->store);
+	if (s->auth)
+		sim_auth_free(s->auth);
+	sim_faults_free(s->faults);
+	sim_tls_release(&s->tls);
+	free(s);
+}
