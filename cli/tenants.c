@@ -804,9 +804,9 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 	fleet *f;
 	char *cdir;
 
-	optind = 1;
+	optind = 0; /* full re-initialisation: options may follow the TCODE */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:w", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:w", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			if (parse_format(optarg, 1, &fmt) < 0)
@@ -891,9 +891,9 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 	strbuf sb;
 	fleet *f;
 
-	optind = 1;
+	optind = 0; /* full re-initialisation: options may follow the TCODE */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
 		if (c != 'o' || parse_format(optarg, 0, &fmt) < 0)
 			return usage_hint("tenant", "usage: smartops tenant TCODE [-o table|json]");
 	}

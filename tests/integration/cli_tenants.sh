@@ -142,7 +142,7 @@ assert len(second) == 20 and all(t["health"] == "unknown" for t in second), seco
 assert "since" in second[0]["cause"], second[0]["cause"]
 assert len(first) == 500 and not any(t["health"] == "unknown" for t in first)
 assert sys.argv[2] == "0"' "$KS_DIR/two.json" "$rc"
-expect_out "the stopped cluster is named on stderr" "second unreachable" cat "$KS_DIR/two.err"
+expect_out "the stopped cluster is named on stderr" "cluster second: cluster unreachable" cat "$KS_DIR/two.err"
 KUBECONFIG=$BOTH "$SO" --context second tenants >/dev/null 2>&1; rc=$?
 [ $rc -eq 3 ] && ok "no cluster reachable: exit 3" || fail "no cluster reachable: exit 3 (got $rc)"
 "$SO" tenants >/dev/null 2>&1 || fail "first cluster still fine"
