@@ -61,8 +61,10 @@ static void add_kv(strbuf *sb, int indent, const char *key, const char *value)
 }
 
 static void build(strbuf *sb, const char *server_url, const char *ca_pem, const char *admin_token,
-		  const char *support_token, const char *catalog_url)
+		  const char *support_token, const char *catalog_url, const char *cert_pem,
+		  const char *key_pem)
 {
+	int with_cert = cert_pem && key_pem;
 	static const char *const who[] = {"kubesim-admin", "kubesim-support"};
 	const char *tokens[] = {admin_token, support_token};
 
@@ -87,12 +89,28 @@ static void build(strbuf *sb, const char *server_url, const char *ca_pem, const 
 		sb_adds(sb, "  user:\n");
 		add_kv(sb, 4, "token", tokens[i]);
 	}
+	if (with_cert) {
+		char *c64 = sim_kubeconfig_base64(cert_pem, strlen(cert_pem));
+		char *k64 = sim_kubeconfig_base64(key_pem, strlen(key_pem));
+		add_kv(sb, 0, "- name", SIM_KUBECONFIG_CERT_CONTEXT);
+		sb_adds(sb, "  user:\n");
+		add_kv(sb, 4, "client-certificate-data", c64);
+		add_kv(sb, 4, "client-key-data", k64);
+		free(c64);
+		free(k64);
+	}
 	sb_adds(sb, "contexts:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(who); i++) {
 		add_kv(sb, 0, "- name", who[i]);
 		sb_adds(sb, "  context:\n");
 		add_kv(sb, 4, "cluster", "kubesim");
 		add_kv(sb, 4, "user", who[i]);
+	}
+	if (with_cert) {
+		add_kv(sb, 0, "- name", SIM_KUBECONFIG_CERT_CONTEXT);
+		sb_adds(sb, "  context:\n");
+		add_kv(sb, 4, "cluster", "kubesim");
+		add_kv(sb, 4, "user", SIM_KUBECONFIG_CERT_CONTEXT);
 	}
 	add_kv(sb, 0, "current-context", who[0]);
 	sb_adds(sb, "preferences: {}\n");
@@ -132,6 +150,15 @@ int sim_kubeconfig_write(const char *path, const char *server_url, const char *c
 			 const char *admin_token, const char *support_token,
 			 const char *catalog_url, char *errbuf, size_t errsize)
 {
+	return sim_kubeconfig_write_cert(path, server_url, ca_pem, admin_token, support_token,
+					 catalog_url, NULL, NULL, errbuf, errsize);
+}
+
+int sim_kubeconfig_write_cert(const char *path, const char *server_url, const char *ca_pem,
+			      const char *admin_token, const char *support_token,
+			      const char *catalog_url, const char *cert_pem, const char *key_pem,
+			      char *errbuf, size_t errsize)
+{
 	strbuf sb;
 	char *tmp = NULL;
 	int fd = -1, ret = -1;
@@ -141,7 +168,7 @@ int sim_kubeconfig_write(const char *path, const char *server_url, const char *c
 		return -1;
 	}
 	sb_init(&sb, 4096);
-	build(&sb, server_url, ca_pem, admin_token, support_token, catalog_url);
+	build(&sb, server_url, ca_pem, admin_token, support_token, catalog_url, cert_pem, key_pem);
 	/* (not xasprintf: it leaks a small buffer, see sb_detach) */
 	tmp = xmalloc(strlen(path) + sizeof(".tmp-XXXXXX"));
 	snprintf(tmp, strlen(path) + sizeof(".tmp-XXXXXX"), "%s.tmp-XXXXXX", path);

@@ -21,4 +21,12 @@ int sim_kubeconfig_write(const char *path, const char *server_url, const char *c
 /* Base64 (standard alphabet, padded, one line) of n bytes; malloc'd. */
 char *sim_kubeconfig_base64(const void *data, size_t n);
 
+/* The same, plus a third user and context, SIM_KUBECONFIG_CERT_CONTEXT, that
+ * authenticates with a client certificate (PEMs; both NULL = no such user). */
+#define SIM_KUBECONFIG_CERT_CONTEXT "kubesim-operator-cert"
+int sim_kubeconfig_write_cert(const char *path, const char *server_url, const char *ca_pem,
+			      const char *admin_token, const char *support_token,
+			      const char *catalog_url, const char *cert_pem, const char *key_pem,
+			      char *errbuf, size_t errsize);
+
 #endif

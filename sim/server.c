@@ -590,11 +590,20 @@ sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errs
 	snprintf(s->url, sizeof(s->url), "%s://127.0.0.1:%d", o->plain_http ? "http" : "https", s->port);
 
 	if (o->kubeconfig_out) {
-		char cat[128];
+		static const char *const groups[] = {"smartops:operators"};
+		char cat[128], *cert = NULL, *key = NULL;
+		int rc;
 		snprintf(cat, sizeof(cat), "%s/catalog/v1", s->url);
-		if (sim_kubeconfig_write(o->kubeconfig_out, s->url, o->plain_http ? NULL : s->tls.ca_cert_pem,
-					 sim_auth_token(s->auth, "admin"), sim_auth_token(s->auth, "support"),
-					 cat, errbuf, errsize))
+		/* an operator who signs in with a client certificate (not over plain HTTP) */
+		if (!o->plain_http &&
+		    sim_tls_issue_client(&s->tls, "operator", groups, 1, 365, &cert, &key, errbuf, errsize))
+			goto fail;
+		rc = sim_kubeconfig_write_cert(o->kubeconfig_out, s->url, o->plain_http ? NULL : s->tls.ca_cert_pem,
+					       sim_auth_token(s->auth, "admin"), sim_auth_token(s->auth, "support"),
+					       cat, cert, key, errbuf, errsize);
+		free(cert);
+		free(key);
+		if (rc)
 			goto fail;
 	}
 	return s;

@@ -85,5 +85,9 @@ gone() { [ -z "$($K get pods -n conf-a -o name)" ]; }
 wait_for "its pods go with it" 20 gone
 expect_out "delete the namespace" "deleted" $K delete ns conf-a
 expect_out "the namespace is gone" "NotFound|not found" $K get ns conf-a
+expect_out "a client certificate signs in (operator)" "^default" $K --context kubesim-operator-cert get ns
+expect_out "the certificate's group gives the operator role" "^yes" $K --context kubesim-operator-cert auth can-i create deployments -n default
+expect_out "... which may not delete namespaces" "^no" $K --context kubesim-operator-cert auth can-i delete namespaces
+expect_out "auth can-i --list answers from the rules review" "deployments.apps" $K --context kubesim-support auth can-i --list -n default
 expect_out "a wrong token gets 401" "Unauthorized|provide credentials" kubectl --token=nope get ns
 finish
