@@ -77,6 +77,65 @@ static void fault_mangle(sim_req *r, char **body, size_t *len)
 	}
 }
 
+/* The slow_bps fault: the body handed out in slices, a tenth of a second's worth each. */
+typedef struct slow_body {
+	sim_server *srv;
+	char *text;
+	size_t len;
+} slow_body;
+
+static ssize_t slow_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	slow_body *b = cls;
+	sim_fault_cfg c;
+	size_t n;
+
+	if (pos >= b->len)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	sim_faults_get(b->srv->faults, &c);
+	n = b->len - (size_t)pos;
+	if (n > max)
+		n = max;
+	if (c.slow_bps > 0) {
+		size_t slice = (size_t)(c.slow_bps / 10 + 1);
+		struct timespec ts;
+		int64_t us;
+		if (n > slice)
+			n = slice;
+		us = (int64_t)n * 1000000 / c.slow_bps;
+		ts.tv_sec = us / 1000000;
+		ts.tv_nsec = (long)(us % 1000000) * 1000;
+		nanosleep(&ts, NULL);
+	}
+	memcpy(buf, b->text + pos, n);
+	return (ssize_t)n;
+}
+
+static void slow_free(void *cls)
+{
+	slow_body *b = cls;
+
+	free(b->text);
+	free(b);
+}
+
+static struct MHD_Response *slow_response(sim_req *r, char *text, size_t len)
+{
+	sim_fault_cfg c;
+	slow_body *b;
+
+	if (strncmp(r->path, "/api", 4) != 0)
+		return NULL;
+	sim_faults_get(r->srv->faults, &c);
+	if (c.slow_bps <= 0)
+		return NULL;
+	b = xmalloc(sizeof(*b));
+	b->srv = r->srv;
+	b->text = text;
+	b->len = len;
+	return MHD_create_response_from_callback(len, 64 * 1024, slow_read, b, slow_free);
+}
+
 enum MHD_Result sim_respond_text(sim_req *r, unsigned code, const char *ctype, char *text)
 {
 	size_t len = strlen(text);
@@ -85,7 +144,9 @@ enum MHD_Result sim_respond_text(sim_req *r, unsigned code, const char *ctype, c
 
 	if (code < 300)
 		fault_mangle(r, &text, &len);
-	resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	resp = slow_response(r, text, len);
+	if (!resp)
+		resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", ctype);
 	MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
 	if (code == 429 || code == 503) {
