@@ -27,7 +27,7 @@ static const char *verb_of(const sim_req *r)
 	int coll = r->name[0] == '\0';
 
 	if (!strcmp(r->method, "GET"))
-		return !coll ? "get" : sim_req_flag(r, "watch") ? "watch" : "list";
+		return !coll ? "get" : (r->watch_path || sim_req_flag(r, "watch")) ? "watch" : "list";
 	if (!strcmp(r->method, "POST"))
 		return "create";
 	if (!strcmp(r->method, "PUT"))

@@ -47,6 +47,7 @@ typedef struct sim_req {
 	char ns[256];
 	char name[256];
 	char sub[32];
+	int watch_path;         /* the legacy /watch/ prefix */
 } sim_req;
 
 /* Query parameter or NULL. */

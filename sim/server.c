@@ -281,6 +281,7 @@ static enum MHD_Result route_resource(sim_req *r, const char *group, const char 
 	}
 	/* legacy /watch/ prefix */
 	if (!strcmp(seg[0], "watch")) {
+		r->watch_path = 1;
 		seg++;
 		n--;
 		if (n == 0)
