@@ -94,6 +94,9 @@ $(BUILD)/smartops: $(call obj,$(CLI_MAIN)) $(ALL_LIBS) ; $(link)
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(ALL_LIBS) ; $(link)
 $(BUILD)/tests/%: $(BUILD)/tests/tools/%.o $(ALL_LIBS) ; $(link)
 
+# keep test objects between runs
+.SECONDARY:
+
 .PHONY: all run test unit integration asan bench clean demo-kubesim compile_commands.json screenshots
 
 run: all

@@ -615,6 +615,8 @@ sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errs
 			snprintf(errbuf, errsize, "seeding the fleet: %s", err.message);
 			goto fail;
 		}
+		/* pods that turned ready before the fleet's policy was in place are asked again */
+		sim_workload_kick(s->workload);
 	}
 
 	memset(&addr, 0, sizeof(addr));
