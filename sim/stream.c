@@ -396,7 +396,7 @@ enum MHD_Result sim_stream_log(sim_req *r)
 	ls->timestamps = sim_req_flag(r, "timestamps");
 	sb_init(&ls->out, 4096);
 	if (sim_podlog_read(r->srv->store, ls->ns, ls->pod, ls->container, tail, ls->timestamps, &ls->out,
-			    &ls->cursor, &err)) {
+			    &ls->cursor, &err) < 0) {
 		log_free(ls);
 		return sim_respond_err(r, &err);
 	}

@@ -60,7 +60,14 @@ wait_for "scaled deployment becomes 3/3 ready" 30 ready3
 expect_out "get deploy shows READY 3/3" "^web +3/3" $K get deploy -n conf-a
 expect_out "get pods -A shows the pods with their namespace" "^conf-a +web-[a-z0-9]+-[a-z0-9]{5} +1/1 +Running" $K get pods -A
 pod=$($K get pods -n conf-a -o jsonpath='{.items[0].metadata.name}')
-expect_out "logs of a pod" "." $K logs -n conf-a "$pod" --tail=5
+expect_out "logs of a pod" "Application Server|\[INFO" $K logs -n conf-a "$pod" --tail=5
+three() { [ "$($K logs -n conf-a "$pod" --tail=3 | wc -l)" -eq 3 ]; }
+wait_for "logs --tail=3 gives 3 lines once the pod has written them" 20 three
+n=$($K logs -n conf-a "$pod" | wc -l)
+[ "$n" -ge 3 ] && ok "logs without --tail gives them all ($n)" || fail "logs without --tail gave $n lines"
+timeout 6 $K logs -n conf-a "$pod" --tail=1 -f >"$KS_DIR/follow.out" 2>&1
+n=$(wc -l <"$KS_DIR/follow.out")
+[ "$n" -ge 2 ] && ok "logs -f follows new lines ($n in 6 s)" || { fail "logs -f gave $n lines"; cat "$KS_DIR/follow.out"; }
 expect_out "get pods -l selector" "^web-" $K get pods -n conf-a -l app=web
 expect_out "field selector metadata.name" "^$pod" $K get pods -n conf-a --field-selector metadata.name="$pod"
 
