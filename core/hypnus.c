@@ -38,20 +38,6 @@ const char *hypnus_weekday_name(int wday)
 	return wday >= 0 && wday < 7 ? wday_names[wday] : "?";
 }
 
-static int seterr(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errsz) {
-		va_start(ap, fmt);
-		vsnprintf(err, errsz, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* Bounds of s without surrounding blanks. */
 static void trim(const char *s, size_t len, const char **b, size_t *n)
 {
@@ -93,14 +79,14 @@ int hypnus_usage_parse(hypnus_usage *u, const char *start, const char *offset, c
 
 	memset(u, 0, sizeof(*u));
 	if (!start || !*start)
-		return seterr(err, errsz, "start: missing");
+		return util_seterr(err, errsz, "start: missing");
 	trim(start, strlen(start), &b, &n);
 	util_strlcpy(buf, b, n + 1 < sizeof(buf) ? n + 1 : sizeof(buf));
 	u->start = util_parse_rfc3339(buf);
 	if (u->start == -1 || n >= sizeof(buf))
-		return seterr(err, errsz, "start: not an RFC 3339 time: \"%.40s\"", start);
+		return util_seterr(err, errsz, "start: not an RFC 3339 time: \"%.40s\"", start);
 	if (u->start % 3600)
-		return seterr(err, errsz, "start: not on the hour: \"%s\"", buf);
+		return util_seterr(err, errsz, "start: not on the hour: \"%s\"", buf);
 
 	if (offset && *offset) {
 		char *end;
@@ -110,10 +96,10 @@ int hypnus_usage_parse(hypnus_usage *u, const char *start, const char *offset, c
 		while (isspace((unsigned char)*end))
 			end++;
 		if (end == offset || *end || errno)
-			return seterr(err, errsz, "utc-offset-minutes: not a number: \"%.40s\"",
+			return util_seterr(err, errsz, "utc-offset-minutes: not a number: \"%.40s\"",
 				      offset);
 		if (v < -840 || v > 840)
-			return seterr(err, errsz, "utc-offset-minutes: %ld is outside -840..840",
+			return util_seterr(err, errsz, "utc-offset-minutes: %ld is outside -840..840",
 				      v);
 		u->utc_offset_min = (int)v;
 	}
@@ -121,7 +107,7 @@ int hypnus_usage_parse(hypnus_usage *u, const char *start, const char *offset, c
 		util_strlcpy(u->timezone, tz, sizeof(u->timezone));
 
 	if (!hours)
-		return seterr(err, errsz, "hours: missing");
+		return util_seterr(err, errsz, "hours: missing");
 	trim(hours, strlen(hours), &b, &n);
 	count = 0;
 	if (n) {
@@ -130,7 +116,7 @@ int hypnus_usage_parse(hypnus_usage *u, const char *start, const char *offset, c
 			count += b[i] == ',';
 	}
 	if (count != HYPNUS_HOURS)
-		return seterr(err, errsz, "hours: expected %d values, got %zu", HYPNUS_HOURS,
+		return util_seterr(err, errsz, "hours: expected %d values, got %zu", HYPNUS_HOURS,
 			      count);
 	p = b;
 	for (i = 0; i < HYPNUS_HOURS; i++) {
@@ -139,7 +125,7 @@ int hypnus_usage_parse(hypnus_usage *u, const char *start, const char *offset, c
 		size_t vn, len = comma ? (size_t)(comma - p) : (size_t)(b + n - p);
 		trim(p, len, &vb, &vn);
 		if (parse_count(vb, vn, &u->hours[i]) < 0)
-			return seterr(err, errsz, "hours: value %zu is not a number: \"%.*s\"",
+			return util_seterr(err, errsz, "hours: value %zu is not a number: \"%.*s\"",
 				      i + 1, (int)(vn > 20 ? 20 : vn), vb);
 		p += len + 1;
 	}

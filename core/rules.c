@@ -23,20 +23,6 @@ void rules_default(rules *r)
 		die("default predecessor rules do not parse");
 }
 
-static int seterr(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errsz) {
-		va_start(ap, fmt);
-		vsnprintf(err, errsz, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 int rules_find(const rules *r, const char *name)
 {
 	size_t i;
@@ -58,7 +44,7 @@ static int intern(rules *r, const char *name, size_t len, int line, char *err, s
 	char buf[RULES_NAME_SIZE];
 
 	if (len >= RULES_NAME_SIZE)
-		return seterr(err, errsz, "line %d: name \"%.*s\" is longer than %d characters",
+		return util_seterr(err, errsz, "line %d: name \"%.*s\" is longer than %d characters",
 			      line, (int)len, name, RULES_NAME_SIZE - 1);
 	memcpy(buf, name, len);
 	buf[len] = '\0';
@@ -66,7 +52,7 @@ static int intern(rules *r, const char *name, size_t len, int line, char *err, s
 	if (i >= 0)
 		return i;
 	if (r->n >= RULES_MAX)
-		return seterr(err, errsz, "line %d: more than %d components", line, RULES_MAX);
+		return util_seterr(err, errsz, "line %d: more than %d components", line, RULES_MAX);
 	memset(&r->comp[r->n], 0, sizeof(r->comp[0]));
 	memcpy(r->comp[r->n].name, buf, len + 1);
 	return (int)r->n++;
@@ -112,7 +98,7 @@ static int find_cycle(const rules *r, size_t v, unsigned char *color, unsigned c
 			for (; j <= depth; j++)
 				sb_addf(&sb, "%s -> ", r->comp[stack[j]].name);
 			sb_adds(&sb, r->comp[w].name);
-			seterr(err, errsz, "%s", sb.buf);
+			util_seterr(err, errsz, "%s", sb.buf);
 			sb_release(&sb);
 			return -1;
 		}
@@ -179,7 +165,7 @@ int rules_parse(rules *r, const char *text, char *err, size_t errsz)
 			while (rc > 0 && q < end && (*q == ' ' || *q == '\t'))
 				q++;
 			if (rc < 0 || q >= end || *q != ':')
-				return seterr(
+				return util_seterr(
 				    err, errsz,
 				    "line %d: expected \"component: needs...\", got \"%.*s\"", line,
 				    (int)(end - name), name);
@@ -189,7 +175,7 @@ int rules_parse(rules *r, const char *text, char *err, size_t errsz)
 		if (c < 0)
 			return -1;
 		if (r->comp[c].has_rule)
-			return seterr(err, errsz,
+			return util_seterr(err, errsz,
 				      "line %d: duplicate rule for %s (first on line %d)", line,
 				      r->comp[c].name, first_line[c]);
 		r->comp[c].has_rule = 1;
@@ -200,7 +186,7 @@ int rules_parse(rules *r, const char *text, char *err, size_t errsz)
 			if (rc == 0)
 				break;
 			if (rc < 0)
-				return seterr(err, errsz,
+				return util_seterr(err, errsz,
 					      "line %d: bad character '%c' in the needs of %s",
 					      line, *q, r->comp[c].name);
 			n = intern(r, name, len, line, err, errsz);
@@ -208,17 +194,17 @@ int rules_parse(rules *r, const char *text, char *err, size_t errsz)
 				return -1;
 			for (i = 0; i < r->comp[c].n_needs; i++)
 				if (r->comp[c].needs[i] == n)
-					return seterr(err, errsz, "line %d: %s needs %s twice",
+					return util_seterr(err, errsz, "line %d: %s needs %s twice",
 						      line, r->comp[c].name, r->comp[n].name);
 			if (r->comp[c].n_needs >= RULES_MAX_NEEDS)
-				return seterr(err, errsz,
+				return util_seterr(err, errsz,
 					      "line %d: %s needs more than %d components", line,
 					      r->comp[c].name, RULES_MAX_NEEDS);
 			r->comp[c].needs[r->comp[c].n_needs++] = (unsigned char)n;
 		}
 	}
 	if (r->n == 0)
-		return seterr(err, errsz, "no rules");
+		return util_seterr(err, errsz, "no rules");
 	for (i = 0; i < r->n; i++)
 		if (!color[i] && find_cycle(r, i, color, stack, 0, err, errsz) < 0)
 			return -1;

@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "k8s/kubeconfig.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 #define SA_DIR_DEFAULT "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -40,51 +41,6 @@ static char *read_whole(const char *path, size_t *len)
 	}
 	fclose(f);
 	return sb_detach(&sb, len);
-}
-
-static int b64_val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
-/* Standard base64 (whitespace ignored); malloc'd, NUL-terminated; NULL if invalid. */
-static char *b64_decode(const char *in, size_t *out_len)
-{
-	size_t n = strlen(in);
-	char *out = xmalloc(n / 4 * 3 + 4);
-	size_t o = 0;
-	unsigned acc = 0;
-	int bits = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		int v;
-		if (in[i] == '=' || in[i] == ' ' || in[i] == '\n' || in[i] == '\r' || in[i] == '\t')
-			continue;
-		v = b64_val((unsigned char)in[i]);
-		if (v < 0) {
-			free(out);
-			return NULL;
-		}
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (char)((acc >> bits) & 0xff);
-		}
-	}
-	out[o] = '\0';
-	*out_len = o;
-	return out;
 }
 
 static char *dir_of(const char *path)
@@ -437,7 +393,7 @@ static int load_blob(const kc_entry *e, const char *kind, const char *key_data,
 	const char *path = jstr(e->body, key_path);
 
 	if (b64 && b64[0]) {
-		*data = b64_decode(b64, len);
+		*data = util_base64_decode(b64, strlen(b64), len, UTIL_B64_LENIENT);
 		if (!*data) {
 			snprintf(err, errsz, "kubeconfig %s: %s \"%s\": %s is not valid base64",
 				 e->file->path, kind, e->name, key_data);

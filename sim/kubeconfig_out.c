@@ -6,29 +6,8 @@
 #include <unistd.h>
 
 #include "sim/kubeconfig_out.h"
+#include "util/base64.h"
 #include "util/util.h"
-
-char *sim_kubeconfig_base64(const void *data, size_t n)
-{
-	static const char tab[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char *p = data;
-	char *out = xmalloc(4 * ((n + 2) / 3) + 1), *o = out;
-
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		*o++ = tab[(v >> 18) & 63];
-		*o++ = tab[(v >> 12) & 63];
-		*o++ = i + 1 < n ? tab[(v >> 6) & 63] : '=';
-		*o++ = i + 2 < n ? tab[v & 63] : '=';
-	}
-	*o = '\0';
-	return out;
-}
 
 /* A YAML double-quoted scalar. */
 static void add_quoted(strbuf *sb, const char *s)
@@ -73,7 +52,7 @@ static void build(strbuf *sb, const char *server_url, const char *ca_pem, const 
 	sb_adds(sb, "  cluster:\n");
 	add_kv(sb, 4, "server", server_url);
 	if (ca_pem) {
-		char *b64 = sim_kubeconfig_base64(ca_pem, strlen(ca_pem));
+		char *b64 = util_base64_encode(ca_pem, strlen(ca_pem));
 		add_kv(sb, 4, "certificate-authority-data", b64);
 		free(b64);
 	}
@@ -90,8 +69,8 @@ static void build(strbuf *sb, const char *server_url, const char *ca_pem, const 
 		add_kv(sb, 4, "token", tokens[i]);
 	}
 	if (with_cert) {
-		char *c64 = sim_kubeconfig_base64(cert_pem, strlen(cert_pem));
-		char *k64 = sim_kubeconfig_base64(key_pem, strlen(key_pem));
+		char *c64 = util_base64_encode(cert_pem, strlen(cert_pem));
+		char *k64 = util_base64_encode(key_pem, strlen(key_pem));
 		add_kv(sb, 0, "- name", SIM_KUBECONFIG_CERT_CONTEXT);
 		sb_adds(sb, "  user:\n");
 		add_kv(sb, 4, "client-certificate-data", c64);

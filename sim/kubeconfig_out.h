@@ -18,8 +18,6 @@ int sim_kubeconfig_write(const char *path, const char *server_url, const char *c
 			 const char *admin_token, const char *support_token,
 			 const char *catalog_url, char *errbuf, size_t errsize);
 
-/* Base64 (standard alphabet, padded, one line) of n bytes; malloc'd. */
-char *sim_kubeconfig_base64(const void *data, size_t n);
 
 /* The same, plus a third user and context, SIM_KUBECONFIG_CERT_CONTEXT, that
  * authenticates with a client certificate (PEMs; both NULL = no such user). */

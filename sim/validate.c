@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "sim/validate.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 #define GET cJSON_GetObjectItemCaseSensitive
@@ -331,26 +332,13 @@ static int v_workload(vctx *c, const cJSON *spec)
 	return 0;
 }
 
-static int b64_char(char ch)
-{
-	return is_alnum(ch) || ch == '+' || ch == '/';
-}
-
 /* Standard base64 with padding, as Kubernetes decodes []byte fields. */
 static int valid_base64(const char *s)
 {
-	size_t n = strlen(s), pad = 0;
+	char *d = util_base64_decode(s, strlen(s), NULL, UTIL_B64_STRICT);
 
-	if (n % 4)
-		return 0;
-	if (n && s[n - 1] == '=')
-		pad++;
-	if (n > 1 && s[n - 2] == '=')
-		pad++;
-	for (size_t i = 0; i < n - pad; i++)
-		if (!b64_char(s[i]))
-			return 0;
-	return 1;
+	free(d);
+	return d != NULL;
 }
 
 static int v_string_map(vctx *c, const char *field, const cJSON *map, int base64)

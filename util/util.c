@@ -177,6 +177,18 @@ char *sb_detach(strbuf *sb, size_t *len)
 	return p;
 }
 
+int util_seterr(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errsz) {
+		va_start(ap, fmt);
+		vsnprintf(err, errsz, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
 size_t util_strlcpy(char *dst, const char *src, size_t size)
 {
 	size_t n = strlen(src);

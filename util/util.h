@@ -45,6 +45,10 @@ void sb_vaddf(strbuf *sb, const char *fmt, va_list ap);
  * it may be reused (it grows again) or released, both are fine. */
 char *sb_detach(strbuf *sb, size_t *len);
 
+/* Formats a message into err (when err and errsz) and returns -1, for functions that
+ * report errors into a caller's buffer. */
+int util_seterr(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Bounded copy that always terminates; returns strlen(src). */
 size_t util_strlcpy(char *dst, const char *src, size_t size);
 int util_starts_with(const char *s, const char *prefix);

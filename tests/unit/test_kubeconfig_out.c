@@ -16,6 +16,7 @@
 
 #include "sim/kubeconfig_out.h"
 #include "sim/tls.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 #define CA "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n"
@@ -75,12 +76,12 @@ static void test_base64(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(in); i++) {
-		char *b = sim_kubeconfig_base64(in[i], strlen(in[i]));
+		char *b = util_base64_encode(in[i], strlen(in[i]));
 		assert_string_equal(b, want[i]);
 		free(b);
 	}
 	unsigned char bin[3] = {0xff, 0xfe, 0x00};
-	char *b = sim_kubeconfig_base64(bin, 3);
+	char *b = util_base64_encode(bin, 3);
 	assert_string_equal(b, "//4A");
 	free(b);
 }
@@ -132,7 +133,7 @@ static void check_yaml(const char *path, int with_catalog)
 	assert_string_equal(scalar(map_get(&doc, cl, "name")), "kubesim");
 	yaml_node_t *c = map_get(&doc, cl, "cluster");
 	assert_string_equal(scalar(map_get(&doc, c, "server")), "https://127.0.0.1:6443");
-	char *b64 = sim_kubeconfig_base64(CA, strlen(CA));
+	char *b64 = util_base64_encode(CA, strlen(CA));
 	assert_string_equal(scalar(map_get(&doc, c, "certificate-authority-data")), b64);
 	free(b64);
 	yaml_node_t *ext = seq_at(&doc, map_get(&doc, c, "extensions"), 0);

@@ -1,0 +1,129 @@
+/* util: strbuf, base64, error helpers, RFC 3339 times. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "util/base64.h"
+#include "util/util.h"
+
+static void test_base64_rfc4648_vectors(void **state)
+{
+	static const char *const plain[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
+	static const char *const enc[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(plain); i++) {
+		char *e = util_base64_encode(plain[i], strlen(plain[i]));
+		size_t n = 99;
+		char *d = util_base64_decode(e, strlen(e), &n, UTIL_B64_STRICT);
+		assert_string_equal(e, enc[i]);
+		assert_non_null(d);
+		assert_int_equal(n, strlen(plain[i]));
+		assert_memory_equal(d, plain[i], n);
+		free(e);
+		free(d);
+	}
+}
+
+static void test_base64_binary_round_trip(void **state)
+{
+	unsigned char bin[256];
+	char *e, *d;
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(bin); i++)
+		bin[i] = (unsigned char)(255 - i);
+	e = util_base64_encode(bin, sizeof(bin));
+	d = util_base64_decode(e, strlen(e), &n, UTIL_B64_STRICT);
+	assert_non_null(d);
+	assert_int_equal(n, sizeof(bin));
+	assert_memory_equal(d, bin, sizeof(bin));
+	free(e);
+	free(d);
+}
+
+static void test_base64_strict_and_lenient(void **state)
+{
+	size_t n;
+	char *d;
+
+	/* strict: padding, standard alphabet, nothing else */
+	assert_null(util_base64_decode("Zg", 2, &n, UTIL_B64_STRICT));
+	assert_null(util_base64_decode("Zm9v\n", 5, &n, UTIL_B64_STRICT));
+	assert_null(util_base64_decode("-_-_", 4, &n, UTIL_B64_STRICT));
+	assert_null(util_base64_decode("Zg==Zg==", 8, &n, UTIL_B64_STRICT));
+	assert_null(util_base64_decode("Z===", 4, &n, UTIL_B64_STRICT));
+	assert_null(util_base64_decode("Zm9v!", 5, &n, UTIL_B64_LENIENT));
+	/* lenient: whitespace, URL alphabet, missing padding */
+	d = util_base64_decode("Zm9v\nYmFy\n", 10, &n, UTIL_B64_LENIENT);
+	assert_non_null(d);
+	assert_string_equal(d, "foobar");
+	free(d);
+	d = util_base64_decode("Zg", 2, &n, UTIL_B64_LENIENT);
+	assert_non_null(d);
+	assert_string_equal(d, "f");
+	free(d);
+	d = util_base64_decode("-_8", 3, &n, UTIL_B64_LENIENT);
+	assert_non_null(d);
+	assert_int_equal(n, 2);
+	assert_int_equal((unsigned char)d[0], 0xfb);
+	assert_int_equal((unsigned char)d[1], 0xff);
+	free(d);
+}
+
+static void test_seterr(void **state)
+{
+	char err[8];
+
+	assert_int_equal(util_seterr(err, sizeof(err), "n=%d %s", 42, "long text"), -1);
+	assert_string_equal(err, "n=42 lo");
+	assert_int_equal(util_seterr(NULL, 0, "nothing"), -1);
+}
+
+static void test_strbuf_detach_and_reuse(void **state)
+{
+	strbuf sb;
+	size_t len;
+	char *a;
+
+	sb_init(&sb, 4);
+	sb_addf(&sb, "%s-%d", "abc", 12345);
+	a = sb_detach(&sb, &len);
+	assert_string_equal(a, "abc-12345");
+	assert_int_equal(len, 9);
+	sb_reset(&sb);
+	sb_adds(&sb, "again");
+	assert_string_equal(sb.buf, "again");
+	sb_release(&sb);
+	free(a);
+	a = xasprintf("%05d", 7);
+	assert_string_equal(a, "00007");
+	free(a);
+}
+
+static void test_rfc3339(void **state)
+{
+	char buf[32];
+
+	util_rfc3339(0, buf, sizeof(buf));
+	assert_string_equal(buf, "1970-01-01T00:00:00Z");
+	assert_int_equal(util_parse_rfc3339("2026-11-28T12:00:00Z"), 1795867200);
+	assert_int_equal(util_parse_rfc3339("2026-11-28T09:00:00.123-03:00"), 1795867200);
+	assert_int_equal(util_parse_rfc3339("2026-11-28T12:00:00"), -1);
+	assert_int_equal(util_parse_rfc3339("yesterday"), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_base64_rfc4648_vectors),
+		cmocka_unit_test(test_base64_binary_round_trip),
+		cmocka_unit_test(test_base64_strict_and_lenient),
+		cmocka_unit_test(test_seterr),
+		cmocka_unit_test(test_strbuf_detach_and_reuse),
+		cmocka_unit_test(test_rfc3339),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
