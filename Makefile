@@ -3,6 +3,7 @@
 #   make run        build and open the demo
 #   make test       unit + integration tests (what CI runs)
 #   make asan       the tests again under AddressSanitizer + UBSan (in build-asan/)
+#   make tsan       the threaded parts under ThreadSanitizer (in build-tsan/)
 #   make bench      benchmarks (by hand; never part of the tests)
 
 BUILD ?= build
@@ -97,7 +98,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/tools/%.o $(ALL_LIBS) ; $(link)
 # keep test objects between runs
 .SECONDARY:
 
-.PHONY: all run test unit integration asan bench clean demo-kubesim compile_commands.json screenshots
+.PHONY: all run test unit integration asan tsan bench clean demo-kubesim compile_commands.json screenshots
 
 run: all
 	@scripts/run.sh $(BUILD)
@@ -116,6 +117,15 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
 
+# The threaded parts under ThreadSanitizer: the store, the controllers, the client's informers.
+TSAN_TESTS := test_store test_workload test_podlog test_fleetctl test_k8s_client
+tsan:
+	@$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 SAN="-fsanitize=thread" \
+		$(addprefix build-tsan/tests/,$(TSAN_TESTS))
+	@fail=0; for t in $(TSAN_TESTS); do \
+		if TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/$$t >build-tsan/$$t.log 2>&1; then echo "  ok      $$t (tsan)"; \
+		else echo "  FAIL    $$t (tsan)"; tail -40 build-tsan/$$t.log; fail=1; fi; done; exit $$fail
+
 bench: all
 	@bench/run.sh $(BUILD)
 
@@ -126,7 +136,7 @@ compile_commands.json:
 	bear -- $(MAKE) -B all
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan
 
 DEPS := $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 -include $(DEPS)

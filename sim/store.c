@@ -11,7 +11,7 @@
  * Every successful write takes rv = rv + 1 and appends exactly one event, so the
  * event with resourceVersion r lives in ring[r % window] while it is kept.
  *
- * Locks: `mu` guards tables, rv, snapshots and the clock; `ev_mu` guards the
+ * Locks: `mu` guards tables, rv and snapshots; `clock_lock` the clock; `ev_mu` guards the
  * event ring and the shutdown flag. A writer takes mu, then ev_mu to append;
  * watchers take ev_mu only, so they never wait behind a long list.
  */
@@ -74,6 +74,7 @@ struct sim_store {
 	uint64_t uid_seq, uid_salt;
 	int64_t (*clock)(void *ctx);
 	void *clock_ctx;
+	pthread_rwlock_t clock_lock; /* readers call the clock; set_clock waits for them */
 	struct snap snaps[SNAP_MAX];
 	uint64_t snap_seq;
 
@@ -559,6 +560,7 @@ sim_store *sim_store_new(size_t window)
 	s->window = window ? window : 1;
 	s->ring = xcalloc(s->window, sizeof(*s->ring));
 	s->clock = wall_clock;
+	pthread_rwlock_init(&s->clock_lock, NULL);
 	s->rng = (uint64_t)util_now_ms() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)s;
 	s->uid_salt = splitmix(&s->rng);
 	return s;
@@ -590,6 +592,7 @@ void sim_store_free(sim_store *s)
 	pthread_cond_destroy(&s->ev_cond);
 	pthread_mutex_destroy(&s->ev_mu);
 	pthread_mutex_destroy(&s->mu);
+	pthread_rwlock_destroy(&s->clock_lock);
 	free(s);
 }
 
@@ -605,22 +608,22 @@ uint64_t sim_store_rv(sim_store *s)
 
 void sim_store_set_clock(sim_store *s, int64_t (*now_s)(void *ctx), void *ctx)
 {
-	pthread_mutex_lock(&s->mu);
+	/* once this returns no thread is still inside the previous clock, so its
+	 * owner may free what the clock reads */
+	pthread_rwlock_wrlock(&s->clock_lock);
 	s->clock = now_s ? now_s : wall_clock;
 	s->clock_ctx = now_s ? ctx : NULL;
-	pthread_mutex_unlock(&s->mu);
+	pthread_rwlock_unlock(&s->clock_lock);
 }
 
 int64_t sim_store_now(sim_store *s)
 {
-	int64_t (*fn)(void *);
-	void *ctx;
+	int64_t t;
 
-	pthread_mutex_lock(&s->mu);
-	fn = s->clock;
-	ctx = s->clock_ctx;
-	pthread_mutex_unlock(&s->mu);
-	return fn(ctx);
+	pthread_rwlock_rdlock(&s->clock_lock);
+	t = s->clock(s->clock_ctx);
+	pthread_rwlock_unlock(&s->clock_lock);
+	return t;
 }
 
 size_t sim_store_count(sim_store *s, const sim_resource *res)
@@ -645,7 +648,7 @@ static const sim_resource *namespaces_res(void)
 
 static void now_rfc3339(sim_store *s, char *buf, size_t size)
 {
-	util_rfc3339(s->clock(s->clock_ctx), buf, size);
+	util_rfc3339(sim_store_now(s), buf, size);
 }
 
 /* UUID-shaped and unique per store: the last group is a bijection of a counter. */
