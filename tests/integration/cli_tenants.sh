@@ -166,8 +166,13 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 print(next(t["tcode"] for t in d["items"] if t["health"] == "available"))' "$KS_DIR/ours.json")
 AVNS=$(echo "$AV" | tr 'T' 't')-prod
-kcurl -X PATCH -H 'Content-Type: application/merge-patch+json' -d '{"spec":{"replicas":0}}' \
-	"$KS_URL/apis/apps/v1/namespaces/$AVNS/deployments/dbaccess" >/dev/null
+# the change itself may meet an injected 503: repeat it until it is taken
+i=0
+until [ "$(kcurl -o /dev/null -w '%{http_code}' -X PATCH -H 'Content-Type: application/merge-patch+json' \
+	-d '{"spec":{"replicas":0}}' "$KS_URL/apis/apps/v1/namespaces/$AVNS/deployments/dbaccess")" = 200 ]; do
+	i=$((i + 1)); [ $i -gt 20 ] && { fail "could not scale dbaccess down under faults"; break; }
+	sleep 0.5
+done
 sleep 6
 kcurl -X PUT -d '{"gone_watch":1}' "$KS_URL/sim/v1/faults" >/dev/null
 sleep 3
