@@ -322,9 +322,12 @@ static int project_any(const project_keys *keys, int kind, const cJSON *obj, voi
 	case K_NS:
 		return project_namespace(keys, obj, rec);
 	case K_DEPLOY:
-		return project_workload_from(keys, obj, PROJECT_DEPLOYMENT, rec);
-	case K_STS:
-		return project_workload_from(keys, obj, PROJECT_STATEFULSET, rec);
+	case K_STS: {
+		int wk = kind == K_DEPLOY ? PROJECT_DEPLOYMENT : PROJECT_STATEFULSET;
+		if (cJSON_GetObjectItemCaseSensitive(obj, "cells"))
+			return project_workload_from_row(keys, obj, wk, rec);
+		return project_workload_from(keys, obj, wk, rec);
+	}
 	case K_ING:
 		return project_ingress_from(keys, obj, rec);
 	case K_POD:
@@ -861,6 +864,7 @@ typedef struct job {
 	int kind; /* K_*, or -1 rules, -2 catalogue */
 	char *path;
 	char *label_sel, *field_sel;
+	const char *accept; /* a server-side Table, or NULL */
 	int rc;
 	k8s_err err;
 	pthread_t th;
@@ -914,7 +918,8 @@ static void *job_run(void *arg)
 			    .field_selector = j->field_sel,
 			    .limit = c->f->page_limit,
 			    .on_restart = job_restart,
-			    .cancel = &c->f->cancel};
+			    .cancel = &c->f->cancel,
+			    .accept = j->accept};
 
 	k8s_err_clear(&j->err);
 	if (j->kind == -1) {
@@ -947,6 +952,18 @@ static void add_job(job **jobs, size_t *n, size_t *cap, cluster *c, int kind, ch
 	j->field_sel = dup_or_null(field_sel);
 }
 
+#define TABLE_ACCEPT                                                                        \
+	"application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
+
+static char *table_path(const char *plural)
+{
+	char *p = k8s_path("apps", "v1", NULL, plural, NULL);
+	char *q = xasprintf("%s?includeObject=Metadata", p);
+
+	free(p);
+	return q;
+}
+
 /* The jobs that list one cluster: the whole fleet, or one tenant's namespaces. */
 static size_t plan_jobs(cluster *c, job **jobs)
 {
@@ -962,10 +979,13 @@ static size_t plan_jobs(cluster *c, job **jobs)
 		snprintf(sel, sizeof(sel), "%s=base", k->tier);
 		add_job(jobs, &n, &cap, c, K_NS, k8s_path(NULL, "v1", NULL, "namespaces", NULL),
 			k->tcode, NULL);
-		add_job(jobs, &n, &cap, c, K_DEPLOY,
-			k8s_path("apps", "v1", NULL, "deployments", NULL), k->tier, NULL);
-		add_job(jobs, &n, &cap, c, K_STS,
-			k8s_path("apps", "v1", NULL, "statefulsets", NULL), k->tier, NULL);
+		/* Workloads as kubectl reads them: a Table of ready counts with metadata
+		 * (labels, Hypnus annotations), a fraction of the whole objects' bytes. A
+		 * server without Tables answers a plain list, which projects the same. */
+		add_job(jobs, &n, &cap, c, K_DEPLOY, table_path("deployments"), k->tier, NULL);
+		(*jobs)[n - 1].accept = TABLE_ACCEPT;
+		add_job(jobs, &n, &cap, c, K_STS, table_path("statefulsets"), k->tier, NULL);
+		(*jobs)[n - 1].accept = TABLE_ACCEPT;
 		add_job(jobs, &n, &cap, c, K_ING,
 			k8s_path("networking.k8s.io", "v1", NULL, "ingresses", NULL), k->tcode,
 			NULL);

@@ -203,6 +203,29 @@ int project_workload_from(const project_keys *k, const cJSON *obj, int kind, pro
 	return 0;
 }
 
+int project_workload_from_row(const project_keys *k, const cJSON *row, int kind,
+			      project_workload *out)
+{
+	const cJSON *cells = obj_get(row, "cells"), *obj = obj_get(row, "object"), *c1;
+	long r, d;
+	char extra;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!cJSON_IsArray(cells) || !cJSON_IsObject(obj))
+		return -1;
+	c1 = cJSON_GetArrayItem(cells, 1);
+	if (!cJSON_IsString(c1) || sscanf(c1->valuestring, "%ld/%ld%c", &r, &d, &extra) != 2 ||
+	    r < 0 || d < 0)
+		return -1;
+	rc = project_workload_from(k, obj, kind, out);
+	if (rc)
+		return rc;
+	out->desired = clamp32((double)d);
+	out->ready = clamp32((double)r);
+	return 0;
+}
+
 int project_ingress_from(const project_keys *k, const cJSON *obj, project_ingress *out)
 {
 	const cJSON *labels, *rules_arr, *rule;

@@ -118,6 +118,11 @@ int project_namespace(const project_keys *k, const cJSON *obj, project_ns *out);
 /* kind: PROJECT_DEPLOYMENT or PROJECT_STATEFULSET. Objects without a tier label
  * are 1 (not ours). */
 int project_workload_from(const project_keys *k, const cJSON *obj, int kind, project_workload *out);
+/* The same from a row of a server-side Table of Deployments or StatefulSets, as
+ * kubectl asks for them (includeObject=Metadata): cells[1] is READY "ready/desired",
+ * the row's object carries the labels and annotations. A fraction of the bytes. */
+int project_workload_from_row(const project_keys *k, const cJSON *row, int kind,
+			      project_workload *out);
 int project_ingress_from(const project_keys *k, const cJSON *obj, project_ingress *out);
 int project_pod_from(const project_keys *k, const cJSON *obj, project_pod *out);
 int project_event_from(const cJSON *obj, project_event *out);

@@ -338,6 +338,7 @@ typedef struct req {
 	k8s_data_fn fn;
 	void *ctx;
 	const atomic_int *cancel;
+	const char *accept; /* or NULL: application/json */
 } req;
 
 typedef struct xfer {
@@ -535,7 +536,13 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 		x.h = h;
 		x.retry_after_ms = -1;
 		sb_init(&x.body, r->stream ? 256 : 4096);
-		hdrs = curl_slist_append(hdrs, "Accept: application/json");
+		if (r->accept) {
+			char *a = xasprintf("Accept: %s", r->accept);
+			hdrs = curl_slist_append(hdrs, a);
+			free(a);
+		} else {
+			hdrs = curl_slist_append(hdrs, "Accept: application/json");
+		}
 		if (r->ctype) {
 			char *t = xasprintf("Content-Type: %s", r->ctype);
 			hdrs = curl_slist_append(hdrs, t);
@@ -781,6 +788,7 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 		r.method = "GET";
 		r.path = q.buf;
 		r.cancel = opts ? opts->cancel : NULL;
+		r.accept = opts ? opts->accept : NULL;
 		sb_init(&answer, 0);
 		rc = perform(c, &r, &answer, NULL, err);
 		sb_release(&q);
@@ -804,6 +812,8 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 			goto out;
 		}
 		items = cJSON_GetObjectItemCaseSensitive(page, "items");
+		if (!items) /* a server-side Table */
+			items = cJSON_GetObjectItemCaseSensitive(page, "rows");
 		cJSON_ArrayForEach(it, items)
 		{
 			int stop = fn ? fn(ctx, it) : 0;

@@ -77,6 +77,8 @@ typedef struct k8s_list_opts {
 	int limit;		    /* page size; 0: 500 */
 	void (*on_restart)(void *ctx);
 	const atomic_int *cancel; /* or NULL */
+	const char *accept;	  /* Accept header, or NULL for application/json; when the
+				     answer is a Table its rows go to fn instead of items */
 } k8s_list_opts;
 /* rv (may be NULL) receives the list's resourceVersion. */
 int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_item_fn fn, void *ctx,

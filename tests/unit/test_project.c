@@ -145,6 +145,37 @@ static void test_workloads(void **state)
 	cJSON_Delete(untiered);
 }
 
+/* A row of a server-side Table (includeObject=Metadata), as kube-apiserver and kubesim
+ * send them: READY in cells[1], labels and annotations in the row's object. */
+static void test_workload_rows(void **state)
+{
+	cJSON *row = parse("{\"cells\":[\"hypnus\",\"0/3\",0,0,\"5m\"],\"object\":{"
+			   "\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\","
+			   "\"metadata\":{\"name\":\"hypnus\",\"namespace\":\"t12345-dev\","
+			   "\"labels\":{\"smart.totvs.com/tier\":\"proxy\","
+			   "\"smart.totvs.com/component\":\"hypnus\"},"
+			   "\"annotations\":{\"smart.totvs.com/hypnus-state\":\"waking\","
+			   "\"smart.totvs.com/hypnus-idle-timeout\":\"1200\"}}}}");
+	cJSON *bad_ready = parse("{\"cells\":[\"x\",\"3\"],\"object\":{\"metadata\":"
+				 "{\"name\":\"x\",\"namespace\":\"n\"}}}");
+	cJSON *no_object = parse("{\"cells\":[\"x\",\"1/1\"]}");
+	project_workload w;
+
+	assert_int_equal(project_workload_from_row(&keys, row, PROJECT_DEPLOYMENT, &w), 0);
+	assert_string_equal(w.m.ns, "t12345-dev");
+	assert_string_equal(w.component, "hypnus");
+	assert_int_equal(w.ready, 0);
+	assert_int_equal(w.desired, 3);
+	assert_int_equal(w.hypnus.present, 1);
+	assert_int_equal(w.hypnus.state, MODEL_HYPNUS_WAKING);
+	assert_int_equal(w.hypnus.idle_timeout_s, 1200);
+	assert_int_equal(project_workload_from_row(&keys, bad_ready, PROJECT_DEPLOYMENT, &w), -1);
+	assert_int_equal(project_workload_from_row(&keys, no_object, PROJECT_DEPLOYMENT, &w), -1);
+	cJSON_Delete(row);
+	cJSON_Delete(bad_ready);
+	cJSON_Delete(no_object);
+}
+
 static void test_ingress(void **state)
 {
 	cJSON *o =
@@ -344,7 +375,7 @@ int main(void)
 	    cmocka_unit_test(test_ingress),	  cmocka_unit_test(test_pod),
 	    cmocka_unit_test(test_event),	  cmocka_unit_test(test_truncation),
 	    cmocka_unit_test(test_rules),	  cmocka_unit_test(test_env_assembly),
-	    cmocka_unit_test(test_env_full),
+	    cmocka_unit_test(test_env_full),	  cmocka_unit_test(test_workload_rows),
 	};
 
 	project_keys_init(&keys, NULL);
