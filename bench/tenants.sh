@@ -24,20 +24,24 @@ print("%s %.3f %d" % (name, dt, rss))
 PY
 }
 
-# curl of the lists smartops reads (pages of 500, as client-go asks)
+# curl of the lists smartops reads, asked the same way (pages of 500, as client-go asks;
+# workloads as a server-side Table with metadata, as kubectl asks)
 cat >"$KS_DIR/curl.sh" <<'EOF2'
-for p in "api/v1/namespaces?labelSelector=smart.totvs.com%2Ftcode" \
-	"apis/apps/v1/deployments?labelSelector=smart.totvs.com%2Ftier" \
-	"apis/apps/v1/statefulsets?labelSelector=smart.totvs.com%2Ftier" \
-	"apis/networking.k8s.io/v1/ingresses?labelSelector=smart.totvs.com%2Ftcode" \
-	"api/v1/pods?labelSelector=smart.totvs.com%2Ftier%3Dbase"; do
+T='Accept: application/json;as=Table;v=v1;g=meta.k8s.io,application/json'
+J='Accept: application/json'
+for spec in "$J|api/v1/namespaces?labelSelector=smart.totvs.com%2Ftcode" \
+	"$T|apis/apps/v1/deployments?includeObject=Metadata&labelSelector=smart.totvs.com%2Ftier" \
+	"$T|apis/apps/v1/statefulsets?includeObject=Metadata&labelSelector=smart.totvs.com%2Ftier" \
+	"$J|apis/networking.k8s.io/v1/ingresses?labelSelector=smart.totvs.com%2Ftcode" \
+	"$J|api/v1/pods?labelSelector=smart.totvs.com%2Ftier%3Dbase"; do
+	accept=${spec%%|*}; p=${spec#*|}
 	cont=""
 	while :; do
 		url="$KS_URL/$p&limit=500"
 		[ -n "$cont" ] && url="$url&continue=$cont"
-		curl -sS --cacert "$KS_CA" -H "Authorization: Bearer $KS_ADMIN_TOKEN" \
+		curl -sS --cacert "$KS_CA" -H "Authorization: Bearer $KS_ADMIN_TOKEN" -H "$accept" \
 			-o "$KS_DIR/page.json" "$url" || exit 1
-		cont=$(sed -n 's/.*"continue":"\([^"]*\)".*/\1/p' "$KS_DIR/page.json" | head -1)
+		cont=$(head -c 600 "$KS_DIR/page.json" | sed -n 's/.*"continue":"\([^"]*\)".*/\1/p')
 		[ -z "$cont" ] && break
 	done
 done
