@@ -302,7 +302,17 @@ static enum MHD_Result do_access_review(sim_req *r)
 		return sim_respond_status(r, 400, "BadRequest", "the body must be a JSON object");
 	}
 	spec = cJSON_GetObjectItemCaseSensitive(b, "spec");
-	if (!strcmp(r->res->plural, "selfsubjectaccessreviews")) {
+	if (!strcmp(r->res->plural, "selfsubjectreviews")) {
+		/* Who am I (kubectl auth whoami): the authenticated user as seen here. */
+		cJSON *ui, *groups;
+
+		st = cJSON_CreateObject();
+		ui = cJSON_AddObjectToObject(st, "userInfo");
+		cJSON_AddStringToObject(ui, "username", r->user.name);
+		groups = cJSON_AddArrayToObject(ui, "groups");
+		for (size_t i = 0; i < r->user.n_groups; i++)
+			cJSON_AddItemToArray(groups, cJSON_CreateString(r->user.groups[i]));
+	} else if (!strcmp(r->res->plural, "selfsubjectaccessreviews")) {
 		st = sim_auth_access_review(r->srv->auth, &r->user, spec);
 	} else {
 		const cJSON *ns = cJSON_GetObjectItemCaseSensitive(spec, "namespace");
@@ -311,7 +321,12 @@ static enum MHD_Result do_access_review(sim_req *r)
 	cJSON_DeleteItemFromObjectCaseSensitive(b, "status");
 	cJSON_DeleteItemFromObjectCaseSensitive(b, "apiVersion");
 	cJSON_DeleteItemFromObjectCaseSensitive(b, "kind");
-	cJSON_AddStringToObject(b, "apiVersion", "authorization.k8s.io/v1");
+	{
+		char api[128];
+
+		sim_resource_api_version(r->res, api, sizeof(api));
+		cJSON_AddStringToObject(b, "apiVersion", api);
+	}
 	cJSON_AddStringToObject(b, "kind", r->res->kind);
 	if (!cJSON_GetObjectItemCaseSensitive(b, "metadata"))
 		cJSON_AddObjectToObject(b, "metadata");

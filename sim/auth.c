@@ -150,6 +150,7 @@ static void build_roles(sim_auth *a)
 	r = &a->roles[ROLE_BASIC];
 	add_rule(r, "create", "authorization.k8s.io",
 		 "selfsubjectaccessreviews selfsubjectrulesreviews", 0);
+	add_rule(r, "create", "authentication.k8s.io", "selfsubjectreviews", 0);
 	add_rule(r, "get", "",
 		 "/api /api/* /apis /apis/* /healthz /healthz/* /livez /livez/* /openapi "
 		 "/openapi/* /readyz /readyz/* /version /version/",

@@ -622,6 +622,7 @@ static const struct {
      "fieldSelector{rawSelector requirements[]} labelSelector{rawSelector requirements[]}} "
      "nonResourceAttributes{path verb}}"},
     {"SelfSubjectRulesReview", "spec{namespace}"},
+    {"SelfSubjectReview", "status{userInfo{username uid groups[] extra%}}"},
 };
 
 /* The spec, status and data fields of one kind. */

@@ -28,6 +28,7 @@ static const sim_resource table[] = {
 	{"storage.k8s.io", "v1", "StorageClass", "storageclasses", "storageclass", "sc", 0, RW, "", 1},
 	{"authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", "selfsubjectaccessreview", "", 0, "create", "", 0},
 	{"authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", "selfsubjectrulesreview", "", 0, "create", "", 0},
+	{"authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", "selfsubjectreview", "", 0, "create", "", 0},
 };
 
 size_t sim_resource_count(void)

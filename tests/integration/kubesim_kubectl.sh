@@ -81,6 +81,7 @@ if grep -q "^watched" "$KS_DIR/watch.out"; then ok "get -w sees a created config
 expect_out "auth can-i (admin)" "^yes" $K auth can-i create deployments -n conf-a
 expect_out "auth can-i (support cannot create)" "^no" $K --context kubesim-support auth can-i create deployments -n conf-a
 expect_out "auth can-i (support can list)" "^yes" $K --context kubesim-support auth can-i list pods -n conf-a
+expect_out "auth whoami (SelfSubjectReview)" "Username +support" $K --context kubesim-support auth whoami
 expect_out "support reads" "^web" $K --context kubesim-support get deploy -n conf-a
 expect_out "support is refused a write with a Forbidden status" "forbidden: User \"support\" cannot create resource \"configmaps\"" $K --context kubesim-support create configmap nope -n conf-a --from-literal=a=b
 expect_out "a bad name is refused as Invalid" "Invalid value: \"Bad_Name\"" $K create configmap Bad_Name -n conf-a
