@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "cli/actions.h"
 #include "cli/tenants.h"
 #include "util/util.h"
 
@@ -21,6 +22,12 @@ static const command commands[] = {
      "the fleet: every tenant with its health and cause", tenants_run_list},
     {"tenant", "TCODE [-o table|json]", "one tenant: environments, pods, restarts, events",
      tenants_run_one},
+    {"wake", "TCODE --env prod|dev [--yes] [--dry-run] [-o text|json]",
+     "wake a sleeping environment (Hypnus)", actions_cmd_run},
+    {"sleep", "TCODE --env prod|dev [--yes] [--dry-run] [-o text|json]",
+     "put an environment to sleep (Hypnus)", actions_cmd_run},
+    {"restart", "TCODE --env E --service ROLE|license|lockserver|dbaccess [--yes] [--dry-run]",
+     "rollout restart of one service", actions_cmd_run},
     {"help", "", "this text", run_help},
 };
 
@@ -29,11 +36,12 @@ static void print_help(FILE *fp)
 	size_t i;
 
 	fprintf(fp, "usage: smartops [--kubeconfig FILE] [--context C[,C2...]] [--all-contexts]\n"
-		    "                [--catalog URL] [--prefix P] COMMAND [ARGS]\n\ncommands:\n");
+		    "                [--catalog URL] [--prefix P] [--readonly] COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(fp, "  %-8s %s\n           %s\n", commands[i].name, commands[i].args,
 			commands[i].help);
-	fprintf(fp, "\nexit codes: 0 ok, 1 error, 2 usage, 3 no cluster reachable\n");
+	fprintf(fp, "\nexit codes: 0 ok, 1 error, 2 usage, 3 no cluster reachable, "
+		    "4 action refused (read-only or not allowed)\n");
 }
 
 static int run_help(const tenants_global *g, int argc, char **argv)
@@ -56,6 +64,7 @@ int main(int argc, char **argv)
 	    {"all-contexts", no_argument, NULL, 'A'},
 	    {"catalog", required_argument, NULL, 'C'},
 	    {"prefix", required_argument, NULL, 'P'},
+	    {"readonly", no_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -81,6 +90,9 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			g.prefix = optarg;
+			break;
+		case 'R':
+			g.readonly = 1;
 			break;
 		case 'h':
 			print_help(stdout);

@@ -30,6 +30,7 @@ typedef struct tenants_global {
 	int all_contexts;	/* --all-contexts */
 	const char *catalog;	/* --catalog URL, or NULL */
 	const char *prefix;	/* --prefix, or NULL */
+	int readonly;		/* --readonly: every action refused (core/actions) */
 } tenants_global;
 
 typedef enum tenants_format {
