@@ -29,6 +29,7 @@ struct sim_server {
 	int port;
 	char url[64];
 	double time_scale;
+	int audit_fd; /* --audit-log, or -1 */
 };
 
 #define SIM_MAX_BODY (3u * 1024 * 1024) /* what kube-apiserver accepts */

@@ -23,6 +23,7 @@ static void usage(FILE *f)
 	      "               [--fleet N] [--seed S] [--time-scale X] [--domain D]\n"
 	      "               [--tls-mode normal|expired|wrong-host|untrusted] [--faults JSON]\n"
 	      "               [--watch-window N] [--quiet]\n"
+	      "               [--audit-log FILE]\n"
 	      "\n"
 	      "  --port N             listen on 127.0.0.1:N (0 = any free port; default 0)\n"
 	      "  --kubeconfig-out F   write a kubeconfig for this server once it is ready\n"
@@ -33,7 +34,8 @@ static void usage(FILE *f)
 	      "  --seed S             the fleet's seed (default 1): same seed, same fleet\n"
 	      "  --time-scale X       run the fleet's clock X times faster\n"
 	      "  --tls-mode M         serve a broken certificate, to test clients' TLS checks\n"
-	      "  --faults JSON        faults from the start (see PUT /sim/v1/faults)\n",
+	      "  --faults JSON        faults from the start (see PUT /sim/v1/faults)\n"
+	      "  --audit-log FILE     append a line per write request: time, method, path, user\n",
 	      f);
 }
 
@@ -66,6 +68,7 @@ int main(int argc, char **argv)
 		{"watch-window", required_argument, NULL, 'w'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"preload", required_argument, NULL, 'L'},
+		{"audit-log", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -122,6 +125,7 @@ int main(int argc, char **argv)
 			o.watch_window = (size_t)v;
 			break;
 		case 'q': o.quiet = 1; break;
+		case 'a': o.audit_log = optarg; break;
 		case 'L':
 			if (parse_num("--preload", optarg, 0, 1e7, &v))
 				return 2;

@@ -2,6 +2,7 @@
  * routing to the API handlers, fault injection, the /sim/v1 and /catalog/v1 endpoints. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <strings.h>
@@ -385,6 +386,24 @@ static enum MHD_Result route_catalog(sim_req *r, char **seg, size_t n)
 	return sim_respond_status(r, 404, "NotFound", "the server could not find the requested resource");
 }
 
+/* --audit-log: one line per request that may write, as received (the
+ * RequestReceived stage of a real API server's audit log). */
+static void audit_write(sim_req *r)
+{
+	char when[40];
+	strbuf sb;
+
+	if (r->srv->audit_fd < 0 || !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))
+		return;
+	util_rfc3339(util_now_ms() / 1000, when, sizeof(when));
+	sb_init(&sb, 256);
+	sb_addf(&sb, "%s %s %s user=%s\n", when, r->method, r->path, r->user.name);
+	if (write(r->srv->audit_fd, sb.buf, sb.len) < 0) {
+		/* the log is best effort: the request goes on */
+	}
+	sb_release(&sb);
+}
+
 static enum MHD_Result dispatch(sim_req *r)
 {
 	char *seg[16];
@@ -406,6 +425,8 @@ static enum MHD_Result dispatch(sim_req *r)
 		ret = sim_respond_status(r, 401, "Unauthorized", "Unauthorized");
 		goto out;
 	}
+	if (!public_path)
+		audit_write(r);
 	if (n == 0) {
 		ret = sim_respond_json(r, 200, xstrdup("{\"paths\":[\"/api\",\"/api/v1\",\"/apis\",\"/openapi/v3\",\"/version\",\"/healthz\",\"/catalog/v1/tenants\",\"/sim/v1/fleet\",\"/sim/v1/faults\"]}"));
 	} else if (!strcmp(seg[0], "version")) {
@@ -586,6 +607,14 @@ sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errs
 
 	memset(&err, 0, sizeof(err));
 	s->opts = *o;
+	s->audit_fd = -1;
+	if (o->audit_log) {
+		s->audit_fd = open(o->audit_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		if (s->audit_fd < 0) {
+			snprintf(errbuf, errsize, "--audit-log %s: %s", o->audit_log, strerror(errno));
+			goto fail;
+		}
+	}
 	if (!s->opts.watch_window)
 		s->opts.watch_window = 100000;
 	s->time_scale = o->time_scale > 0 ? o->time_scale : 1.0;
@@ -711,5 +740,7 @@ void sim_server_stop(sim_server *s)
 		sim_auth_free(s->auth);
 	sim_faults_free(s->faults);
 	sim_tls_release(&s->tls);
+	if (s->audit_fd >= 0)
+		close(s->audit_fd);
 	free(s);
 }
