@@ -12,6 +12,7 @@
 #include "cli/output.h"
 #include "cli/tenants.h"
 #include "core/catalog.h"
+#include "core/forecast.h"
 #include "core/hypnus.h"
 #include "k8s/kubeconfig.h"
 #include "util/util.h"
@@ -87,7 +88,42 @@ static void cause_component(const health_result *h, char *buf, size_t size)
 	}
 }
 
-static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail)
+/* The Hypnus forecast of one environment (tenant detail only). */
+static void json_forecast(strbuf *sb, const forecast *f)
+{
+	char buf[40];
+	size_t i, n;
+
+	if (!f || f->state != FORECAST_OK) {
+		sb_adds(sb, "null");
+		return;
+	}
+	sb_adds(sb, "{\"timezone\":");
+	output_json_string(sb, f->timezone);
+	sb_addf(sb, ",\"utc_offset_minutes\":%d,\"cold_start_s\":%d,\"windows\":[",
+		f->utc_offset_min, f->cold_start_s);
+	n = f->n_windows < HYPNUS_MAX_WINDOWS ? f->n_windows : HYPNUS_MAX_WINDOWS;
+	for (i = 0; i < n; i++)
+		sb_addf(sb, "%s{\"weekday\":\"%s\",\"hour\":%d,\"hours\":%d}", i ? "," : "",
+			hypnus_weekday_name(f->windows[i].wday), f->windows[i].hour,
+			f->windows[i].hours);
+	sb_adds(sb, "],\"wakes\":[");
+	for (i = 0; i < f->n_wakes; i++) {
+		const hypnus_wake *w = &f->wakes[i];
+		util_rfc3339(w->wake_utc, buf, sizeof(buf));
+		sb_addf(sb, "%s{\"wake\":\"%s\"", i ? "," : "", buf);
+		util_rfc3339(w->start_utc, buf, sizeof(buf));
+		sb_addf(sb, ",\"start\":\"%s\"", buf);
+		util_rfc3339(w->end_utc, buf, sizeof(buf));
+		sb_addf(sb, ",\"end\":\"%s\"}", buf);
+	}
+	sb_addc(sb, ']');
+	json_time(sb, "next_wake", f->n_wakes ? f->wakes[0].wake_utc : 0);
+	sb_addc(sb, '}');
+}
+
+static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail,
+		     const forecast *fc)
 {
 	const model_env *e = &s->envs[ei];
 	const health_result *h = &s->env_health[ei];
@@ -128,7 +164,12 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 		json_time(sb, "last_activity", e->hypnus.last_activity);
 		sb_addf(sb, ",\"idle_timeout_s\":%d", (int)e->hypnus.idle_timeout_s);
 		json_time(sb, "last_wake", e->hypnus.last_wake);
-		sb_addf(sb, ",\"cold_start_s\":%d}", (int)e->hypnus.cold_start_s);
+		sb_addf(sb, ",\"cold_start_s\":%d", (int)e->hypnus.cold_start_s);
+		if (detail) {
+			sb_adds(sb, ",\"forecast\":");
+			json_forecast(sb, fc ? &fc[ei] : NULL);
+		}
+		sb_addc(sb, '}');
 	} else {
 		sb_adds(sb, "null");
 	}
@@ -172,7 +213,8 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 	sb_addc(sb, '}');
 }
 
-static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant *t, int detail)
+static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant *t, int detail,
+			const forecast *fc)
 {
 	const model_contract *c = &t->t.contract;
 	int w, n = 0;
@@ -200,7 +242,7 @@ static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant 
 			continue;
 		if (n++)
 			sb_addc(sb, ',');
-		json_env(sb, s, t->env[w], detail);
+		json_env(sb, s, t->env[w], detail, fc);
 	}
 	sb_addc(sb, ']');
 }
@@ -240,7 +282,7 @@ void tenants_render_json(const fleet_snapshot *s, const tenants_filter *flt, str
 		if (!tenant_matches(&s->tenants[i], flt))
 			continue;
 		sb_adds(out, n++ ? ",{" : "{");
-		json_tenant(out, s, &s->tenants[i], 0);
+		json_tenant(out, s, &s->tenants[i], 0, NULL);
 		sb_addc(out, '}');
 	}
 	sb_adds(out, "]}\n");
@@ -314,7 +356,37 @@ static void text_line(strbuf *sb, const char *label, const char *val)
 	sb_addc(sb, '\n');
 }
 
-void tenants_render_one(const fleet_snapshot *s, int json, strbuf *out)
+/* "  forecast  next wake Mon 07:28 local (2026-11-30T10:28:30Z), busy Mon 08:00 for 10 h; 5
+ * windows a week" */
+static void text_forecast(strbuf *out, const forecast *f)
+{
+	char buf[40];
+
+	if (f->state == FORECAST_NONE)
+		return;
+	sb_adds(out, "  forecast  ");
+	if (f->state != FORECAST_OK) {
+		sb_adds(out, "unavailable: ");
+		output_escape(out, f->err);
+	} else if (!f->n_wakes) {
+		sb_adds(out, "no predicted wake in the next 7 days");
+	} else {
+		const hypnus_wake *w = &f->wakes[0];
+		const hypnus_window *win = &f->windows[w->window];
+		time_t lt = (time_t)w->wake_local;
+		struct tm tm;
+
+		gmtime_r(&lt, &tm);
+		util_rfc3339(w->wake_utc, buf, sizeof(buf));
+		sb_addf(out, "next wake %s %02d:%02d local (%s), busy %s %02d:00 for %d h; %zu window%s a week",
+			hypnus_weekday_name(tm.tm_wday), tm.tm_hour, tm.tm_min, buf,
+			hypnus_weekday_name(win->wday), win->hour, win->hours, f->n_windows,
+			f->n_windows == 1 ? "" : "s");
+	}
+	sb_addc(out, '\n');
+}
+
+void tenants_render_one(const fleet_snapshot *s, const forecast *fc, int json, strbuf *out)
 {
 	size_t i, k;
 	int w;
@@ -322,7 +394,7 @@ void tenants_render_one(const fleet_snapshot *s, int json, strbuf *out)
 	if (json) {
 		if (s->n_tenants == 1) {
 			sb_adds(out, "{\"kind\":\"Tenant\",");
-			json_tenant(out, s, &s->tenants[0], 1);
+			json_tenant(out, s, &s->tenants[0], 1, fc);
 			sb_addc(out, ',');
 			json_clusters(out, s);
 			sb_adds(out, "}\n");
@@ -334,7 +406,7 @@ void tenants_render_one(const fleet_snapshot *s, int json, strbuf *out)
 		sb_adds(out, ",\"items\":[");
 		for (i = 0; i < s->n_tenants; i++) {
 			sb_adds(out, i ? ",{" : "{");
-			json_tenant(out, s, &s->tenants[i], 1);
+			json_tenant(out, s, &s->tenants[i], 1, fc);
 			sb_addc(out, '}');
 		}
 		sb_adds(out, "]}\n");
@@ -401,6 +473,8 @@ void tenants_render_one(const fleet_snapshot *s, int json, strbuf *out)
 					sb_addf(out, ", last request %s", buf);
 				}
 				sb_addc(out, '\n');
+				if (fc)
+					text_forecast(out, &fc[ei]);
 			}
 			for (k = 0; k < s->n_pods; k++) {
 				const project_pod *p = &s->pods[k];
@@ -876,6 +950,35 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 	return ret;
 }
 
+/* The Hypnus forecast of each environment that has a Hypnus, from its cluster;
+ * problems are warnings. Returns s->n_envs entries (malloc'd). */
+static forecast *load_forecasts(const fleet_snapshot *s, const clusters *cs)
+{
+	forecast *fc = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*fc));
+	int64_t now = util_now_ms() / 1000;
+	size_t i;
+
+	for (i = 0; i < s->n_envs; i++) {
+		const model_env *e = &s->envs[i];
+		const fleet_tenant *t = &s->tenants[s->env_tenant[i]];
+		k8s_client *c = t->cluster < cs->n ? cs->clients[t->cluster] : NULL;
+		strbuf sb;
+
+		if (!e->hypnus.present || !c || e->fresh.stale)
+			continue;
+		if (forecast_load(c, e->ns, e->hypnus.cold_start_s, now, &fc[i]) <= FORECAST_OK)
+			continue;
+		sb_init(&sb, 128);
+		sb_adds(&sb, "warning: ");
+		output_escape(&sb, e->ns);
+		sb_adds(&sb, ": no Hypnus forecast: ");
+		output_escape(&sb, fc[i].err);
+		fprintf(stderr, "%s\n", sb.buf);
+		sb_release(&sb);
+	}
+	return fc;
+}
+
 int tenants_run_one(const tenants_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -920,8 +1023,10 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 		      cs.n == 1 ? "the cluster" : "any cluster");
 		ret = TENANTS_EXIT_ERROR;
 	} else if (s->n_tenants) {
+		forecast *fc = load_forecasts(s, &cs);
 		sb_init(&sb, 1 << 14);
-		tenants_render_one(s, fmt == TENANTS_JSON, &sb);
+		tenants_render_one(s, fc, fmt == TENANTS_JSON, &sb);
+		free(fc);
 		if (write_all(STDOUT_FILENO, sb.buf, sb.len) < 0)
 			ret = TENANTS_EXIT_ERROR;
 		sb_release(&sb);

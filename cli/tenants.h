@@ -53,7 +53,9 @@ void tenants_render_json(const fleet_snapshot *s, const tenants_filter *flt, str
 /* A table; width 0 = no limit (wide uses 0). */
 void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, int wide,
 			  size_t width, strbuf *out);
-/* One tenant with pods and events (snapshot from a tcode fleet). */
-void tenants_render_one(const fleet_snapshot *s, int json, strbuf *out);
+/* One tenant with pods and events (snapshot from a tcode fleet). fc (may be
+ * NULL) holds one Hypnus forecast per snapshot environment (s->envs order). */
+struct forecast;
+void tenants_render_one(const fleet_snapshot *s, const struct forecast *fc, int json, strbuf *out);
 
 #endif

@@ -199,7 +199,7 @@ static void test_tenant_table_escapes(void **state)
 	assert_false(has_control(sb.buf));
 	assert_non_null(strstr(sb.buf, "PROVIDER"));
 	sb_reset(&sb);
-	tenants_render_one(s, 0, &sb);
+	tenants_render_one(s, NULL, 0, &sb);
 	assert_false(has_control(sb.buf));
 	sb_release(&sb);
 	fleet_snapshot_put(s);
