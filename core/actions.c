@@ -627,19 +627,20 @@ static int mkdirs(char *path)
 	return 0;
 }
 
-/* key="value" with quotes, backslashes and control characters escaped. */
+/* key="value": quotes and backslashes escaped with a backslash first, then
+ * control characters as \xNN (so a literal backslash reads \\). */
 static void kv(strbuf *sb, const char *key, const char *val)
 {
 	strbuf e;
 
-	sb_addf(sb, " %s=\"", key);
 	sb_init(&e, 64);
-	termtext_escape(&e, val);
-	for (const char *p = e.buf; *p; p++) {
-		if (*p == '"' || (*p == '\\' && p[1] != 'x'))
-			sb_addc(sb, '\\');
-		sb_addc(sb, *p);
+	for (const char *p = val; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			sb_addc(&e, '\\');
+		sb_addc(&e, *p);
 	}
+	sb_addf(sb, " %s=\"", key);
+	termtext_escape(sb, e.buf);
 	sb_release(&e);
 	sb_addc(sb, '"');
 }

@@ -244,7 +244,7 @@ static void readonly_gate(void **state)
 	assert_non_null(mkdtemp(dir));
 	setenv("XDG_STATE_HOME", dir, 1);
 	fd = listener(&port);
-	c = client_for(port, "olga\nforged=1");
+	c = client_for(port, "olga\nforged=\"1\"\\");
 	a = actions_new(c, "ctx-a", NULL, 1);
 	assert_true(actions_readonly(a));
 
@@ -272,7 +272,7 @@ static void readonly_gate(void **state)
 			lines += *p == '\n';
 		assert_int_equal(lines, 3);
 	}
-	assert_non_null(strstr(log, "user=\"olga\\x0aforged=1\""));
+	assert_non_null(strstr(log, "user=\"olga\\x0aforged=\\\"1\\\"\\\\\" "));
 	assert_non_null(strstr(log, "action=\"wake\" tcode=\"T12345\" env=\"prod\""));
 	assert_non_null(strstr(log, "action=\"sleep\""));
 	assert_non_null(strstr(log, "result=\"read-only\""));
