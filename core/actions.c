@@ -572,9 +572,7 @@ actions_status actions_check(actions *a, const actions_request *r, actions_outco
 	actions_describe(r, NULL, o->description, sizeof(o->description));
 	if (a->readonly) {
 		config_user(a, o->user, sizeof(o->user));
-		set_msg(o, ACTIONS_READONLY,
-			"read-only session: started with --readonly; %s %s %s was not done",
-			actions_kind_name(r->kind), r->tcode, tcode_env_name(r->env));
+		set_msg(o, ACTIONS_READONLY, "read-only session: started with --readonly");
 		return o->status;
 	}
 	actions_user(a, o->user, sizeof(o->user));
