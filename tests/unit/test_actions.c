@@ -3,6 +3,7 @@
  * see that no connection is ever attempted). */
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -307,6 +308,75 @@ static void readonly_gate(void **state)
 	unsetenv("XDG_STATE_HOME");
 }
 
+/* The console calls check and run from worker threads at once. */
+typedef struct worker {
+	actions *a;
+	actions_status got[4];
+} worker;
+
+static void *work(void *arg)
+{
+	worker *w = arg;
+	actions_request r;
+	actions_outcome o;
+	char err[64];
+
+	actions_request_parse(ACTIONS_SLEEP, "T12345", "dev", NULL, &r, err, sizeof(err));
+	w->got[0] = actions_check(w->a, &r, &o);
+	w->got[1] = actions_run(w->a, &r, 0, &o);
+	return NULL;
+}
+
+static void threads(void **state)
+{
+	char dir[] = "/tmp/test_actions.XXXXXX", user[128], *path;
+	worker w[4];
+	pthread_t th[4];
+	k8s_client *c;
+	actions *ro, *rw;
+	int port, fd, i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("XDG_STATE_HOME", dir, 1);
+	fd = listener(&port);
+	c = client_for(port, "vera");
+	ro = actions_new(c, "ctx", NULL, 1);
+	rw = actions_new(c, "ctx", NULL, 0);
+	for (i = 0; i < 4; i++) {
+		w[i].a = i % 2 ? rw : ro;
+		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(w[i].got[0], i % 2 ? ACTIONS_UNREACHABLE : ACTIONS_READONLY);
+		assert_int_equal(w[i].got[1], i % 2 ? ACTIONS_UNREACHABLE : ACTIONS_READONLY);
+	}
+	actions_user(rw, user, sizeof(user));
+	assert_string_equal(user, "vera"); /* no SelfSubjectReview answer: the kubeconfig user */
+	actions_free(ro);
+	actions_free(rw);
+	k8s_client_free(c);
+	close(fd);
+	path = xasprintf("%s/smartops/audit.log", dir);
+	{
+		char *log = read_file(path);
+		size_t lines = 0;
+		assert_non_null(log);
+		for (const char *p = log; *p; p++)
+			lines += *p == '\n';
+		assert_int_equal(lines, 4); /* one per run, none torn */
+		free(log);
+	}
+	unlink(path);
+	free(path);
+	path = xasprintf("%s/smartops", dir);
+	rmdir(path);
+	free(path);
+	rmdir(dir);
+	unsetenv("XDG_STATE_HOME");
+}
+
 static void audit_path(void **state)
 {
 	char *p;
@@ -330,7 +400,7 @@ int main(void)
 	    cmocka_unit_test(parse_ok),		  cmocka_unit_test(parse_errors),
 	    cmocka_unit_test(kinds),		  cmocka_unit_test(describe_wake_sleep),
 	    cmocka_unit_test(describe_restart),	  cmocka_unit_test(readonly_gate),
-	    cmocka_unit_test(audit_path),
+	    cmocka_unit_test(threads),		  cmocka_unit_test(audit_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
