@@ -174,6 +174,11 @@ rc "--readonly without --yes is refused the same way" 4 "$SO" --readonly sleep "
 [ "$(wc -l <"$API_LOG")" -eq "$lines0" ] && ok "--readonly sent no write request to kubesim" || fail "--readonly sent requests"
 expect_out "the local audit log records the refusals" "action=\"wake\" tcode=\"$T\" env=\"$E\" result=\"read-only\"" cat "$AUDIT"
 
+# ---- a cluster that does not answer ----
+sed 's#server: .*#server: https://127.0.0.1:1#' "$KUBECONFIG" >"$KS_DIR/gone.yaml"
+rc "an unreachable cluster is exit 3" 3 "$SO" --kubeconfig "$KS_DIR/gone.yaml" wake "$T" --env "$E" --yes
+err_has "... saying so" "cannot read namespace $NS"
+
 # ---- the Hypnus forecast in smartops tenant -o json ----
 "$SO" tenant "$T" -o json >"$KS_DIR/tenant.json" 2>"$KS_DIR/err"
 check "tenant -o json reports each environment's forecast" python3 -c '
