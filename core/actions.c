@@ -743,7 +743,12 @@ static char *patch_body(const actions *a, const actions_request *r)
 	char *json;
 
 	if (r->kind == ACTIONS_RESTART) {
-		util_rfc3339(util_now_ms() / 1000, when, sizeof(when));
+		/* Milliseconds, unlike kubectl's whole seconds: two restarts within one
+		 * second still change the template, so each one replaces the pods. */
+		int64_t ms = util_now_ms();
+		util_rfc3339(ms / 1000, when, sizeof(when));
+		if (strlen(when) == 20 && when[19] == 'Z')
+			snprintf(when + 19, sizeof(when) - 19, ".%03dZ", (int)(ms % 1000));
 		ann = cJSON_AddObjectToObject(
 		    cJSON_AddObjectToObject(
 			cJSON_AddObjectToObject(cJSON_AddObjectToObject(root, "spec"), "template"),

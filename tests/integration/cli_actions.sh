@@ -142,6 +142,11 @@ replaced() {
 	return 1
 }
 wait_for "the dbaccess pods are replaced (new names and uids, ready)" 40 replaced
+ra() { $K get deploy dbaccess -n "$NS" -o "jsonpath={.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}"; }
+v1=$(ra)
+"$SO" restart "$T" --env "$E" --service dbaccess --yes >/dev/null 2>&1
+v2=$(ra)
+[ -n "$v1" ] && [ "$v1" != "$v2" ] && ok "a second restart at once changes the template again ($v1 -> $v2)" || fail "restartedAt did not change: '$v1' '$v2'"
 expect_out "the audit Event SmartopsRestart" "SmartopsRestart +smartops +restarted dbaccess of $T $E" events "$NS"
 check "the Event says who, for kubectl" sh -c "$K get events -n $NS -o json | python3 -c '
 import json, sys
