@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "cli/provision.h"
 #include "cli/tenants.h"
 #include "util/util.h"
 
@@ -21,6 +22,12 @@ static const command commands[] = {
      "the fleet: every tenant with its health and cause", tenants_run_list},
     {"tenant", "TCODE [-o table|json]", "one tenant: environments, pods, restarts, events",
      tenants_run_one},
+    {"plan", "namespace --tcode T [--domain D] [--size s|m|l] [--idle-timeout S] [-o json]",
+     "what provisioning a tenant would change, compared with the cluster", provision_run_plan},
+    {"apply", "namespace --tcode T [plan options] [--yes] [--timeout S]",
+     "provision a tenant: prod and dev namespaces, base and public services", provision_run_apply},
+    {"runs", "[ID] [--tcode T] [-o json] | resume ID | rollback ID",
+     "provisioning runs: list, show, resume, roll back", provision_run_runs},
     {"help", "", "this text", run_help},
 };
 
@@ -33,7 +40,8 @@ static void print_help(FILE *fp)
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(fp, "  %-8s %s\n           %s\n", commands[i].name, commands[i].args,
 			commands[i].help);
-	fprintf(fp, "\nexit codes: 0 ok, 1 error, 2 usage, 3 no cluster reachable\n");
+	fprintf(fp, "\nexit codes: 0 ok, 1 error, 2 usage, 3 no cluster reachable,\n"
+		    "            4 run stopped (resume or roll back it)\n");
 }
 
 static int run_help(const tenants_global *g, int argc, char **argv)
