@@ -322,12 +322,17 @@ int provision_run_plan(const tenants_global *g, int argc, char **argv)
 	fwrite(out.buf, 1, out.len, stdout);
 	sb_release(&out);
 	if (count_diff(&p, PLAN_DIFF_CONFLICT) + count_diff(&p, PLAN_DIFF_TERMINATING)) {
-		size_t i;
+		size_t i, shown = 0, bad = 0;
 
 		for (i = 0; i < p.n; i++)
 			if (p.steps[i].diff == PLAN_DIFF_CONFLICT ||
-			    p.steps[i].diff == PLAN_DIFF_TERMINATING)
-				say(p.steps[i].reason);
+			    p.steps[i].diff == PLAN_DIFF_TERMINATING) {
+				bad++;
+				if (shown++ < 5)
+					say(p.steps[i].reason);
+			}
+		if (bad > 5)
+			fprintf(stderr, "smartops: ... and %zu more\n", bad - 5);
 		fprintf(stderr, "smartops: this plan cannot be applied: objects above are not ours\n");
 		ret = TENANTS_EXIT_ERROR;
 	}

@@ -351,6 +351,8 @@ static int check_access(engine *e, strbuf *why)
 				need[i].group[0] ? "." : "", need[i].group,
 				need[i].ns[0] ? "in namespace " : "(cluster-wide)", need[i].ns);
 	}
+	if (denied > 6)
+		sb_addf(why, "  ... and %d more\n", denied - 6);
 	return denied ? -1 : 0;
 }
 
