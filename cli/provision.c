@@ -397,9 +397,11 @@ static int confirm(const char *what, int yes)
 	return line[0] == 'y' || line[0] == 'Y';
 }
 
-static int kill_after(void)
+/* Test hooks: stop dead at a step boundary (SMARTOPS_TEST_KILL_AFTER=K) or
+ * between a step's intent and its change (SMARTOPS_TEST_KILL_AT_INTENT=K). */
+static int test_hook(const char *name)
 {
-	const char *v = getenv("SMARTOPS_TEST_KILL_AFTER");
+	const char *v = getenv(name);
 
 	return v && *v ? atoi(v) : -1;
 }
@@ -414,7 +416,8 @@ static int run_engine(session *s, const tenants_global *g, int timeout_s, int mo
 			  .wait_timeout_s = timeout_s,
 			  .on_progress = on_progress,
 			  .ctx = &pc,
-			  .kill_after = kill_after()};
+			  .kill_after = test_hook("SMARTOPS_TEST_KILL_AFTER"),
+			  .kill_at_intent = test_hook("SMARTOPS_TEST_KILL_AT_INTENT")};
 	engine *e = engine_new(&eo);
 	engine_progress pr;
 	engine_result r;

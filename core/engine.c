@@ -537,6 +537,8 @@ static int apply_step(engine *e, size_t i, int *forbidden)
 		set_message(e, "cannot write the journal before %s: %s", s->id, err.msg);
 		goto out;
 	}
+	if (e->o.kill_at_intent >= 0 && (size_t)e->o.kill_at_intent == i)
+		raise(SIGKILL);
 	set_step(e, i, s->id, action);
 	body = apply_body(e, s, live);
 	for (tries = 0;; tries++) {

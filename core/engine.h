@@ -79,6 +79,7 @@ typedef struct engine_opts {
 	engine_progress_fn on_progress;
 	void *ctx;
 	int kill_after;		/* tests: SIGKILL after this step index is recorded; -1 never */
+	int kill_at_intent;	/* tests: SIGKILL once this step's intent is recorded; -1 never */
 } engine_opts;
 
 typedef struct engine engine;
