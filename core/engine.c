@@ -203,9 +203,12 @@ int engine_object_ready(const cJSON *obj, int *ready, int *desired)
 	return have >= want;
 }
 
+/* Worth asking again: no answer, a cut or garbled answer (a 2xx we could not
+ * read), throttling, or a server error. */
 static int transient(const k8s_err *err)
 {
-	return err->http == 0 || err->http == 429 || (err->http >= 500 && err->http != 501);
+	return err->http == 0 || (err->http >= 200 && err->http < 300) || err->http == 429 ||
+	       (err->http >= 500 && err->http != 501);
 }
 
 /* GET an object; *live NULL when absent. 0 or -1 (err). */
@@ -340,11 +343,20 @@ static int check_access(engine *e, strbuf *why)
 		char reason[256];
 		k8s_err err;
 
-		if (k8s_can_i(e->o.client, need[i].verb, need[i].group, need[i].plural, NULL,
-			      need[i].ns[0] ? need[i].ns : NULL, NULL, &allowed, reason, sizeof(reason),
-			      &err) < 0) {
-			sb_addf(why, "cannot check access (%s): %s\n", need[i].plural, err.msg);
-			return -1;
+		int tries, rc;
+
+		/* an access review changes nothing: safe to ask again after a 5xx */
+		for (tries = 0;; tries++) {
+			rc = k8s_can_i(e->o.client, need[i].verb, need[i].group, need[i].plural, NULL,
+				       need[i].ns[0] ? need[i].ns : NULL, NULL, &allowed, reason,
+				       sizeof(reason), &err);
+			if (rc == 0 || !transient(&err) || tries >= WRITE_TRIES)
+				break;
+			usleep(100000u << (tries < 4 ? tries : 4));
+		}
+		if (rc < 0) {
+			sb_addf(why, "cannot check access to %s: %s\n", need[i].plural, err.msg);
+			return -2;
 		}
 		if (!allowed && denied++ < 6)
 			sb_addf(why, "  not allowed: %s %s%s%s %s%s\n", need[i].verb, need[i].plural,
@@ -379,7 +391,12 @@ static int dry_run(engine *e, strbuf *why)
 			continue;
 		path = plan_step_path(s);
 		body = apply_body(e, s, NULL);
-		rc = k8s_apply(e->o.client, path, body, K8S_DRY_RUN, NULL, &err);
+		for (k = 0;; k++) {
+			rc = k8s_apply(e->o.client, path, body, K8S_DRY_RUN, NULL, &err);
+			if (rc == 0 || !transient(&err) || k >= WRITE_TRIES)
+				break;
+			usleep(100000u << (k < 4 ? k : 4));
+		}
 		free(path);
 		free(body);
 		if (rc < 0) {
@@ -613,7 +630,12 @@ static engine_result run_apply(engine *e)
 		goto out;
 	}
 	set_phase(e, ENGINE_ACCESS);
-	if (check_access(e, &why) < 0) {
+	rc = check_access(e, &why);
+	if (rc == -2) {
+		r = finish(e, ENGINE_REFUSED, RUN_FAILED, "refused, nothing changed: %s", why.buf);
+		goto out;
+	}
+	if (rc < 0) {
 		r = finish(e, ENGINE_REFUSED, RUN_FAILED,
 			   "refused, nothing changed: no permission for this plan (user %s):\n%sask for the operator role",
 			   e->o.user ? e->o.user : "?", why.buf);
@@ -694,8 +716,8 @@ static engine_result run_apply(engine *e)
 					   e->prog.message, e->j.run);
 			else
 				r = finish(e, ENGINE_FAILED, RUN_FAILED,
-					   "stopped at %s: %s\nthe journal is kept: `smartops runs resume %s` re-observes and continues, `smartops runs rollback %s` undoes",
-					   s->id, e->prog.message, e->j.run, e->j.run);
+					   "stopped at %s\nthe journal is kept: `smartops runs resume %s` re-observes and continues, `smartops runs rollback %s` undoes",
+					   e->prog.message, e->j.run, e->j.run);
 			goto out;
 		}
 		maybe_die(e, i);
