@@ -72,6 +72,21 @@ expect_out "namespace of another tenant refused" "Namespace $t3-prod belongs to 
 [ "$(kcurl "$KS_URL/api/v1/namespaces/smartops-system/configmaps?labelSelector=app.kubernetes.io/component=run-journal" | jq '.items | length')" = 0 ] &&
 	ok "no journal written by refused runs" || fail "refused runs wrote journals"
 
+# a namespace of a tenant being deleted (held by a finalizer): a clear refusal, no retry loop
+t2=$(echo "$T2" | tr 'T' 't')
+kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/api/v1/namespaces" \
+	-d "{\"metadata\":{\"name\":\"$t2-dev\",\"finalizers\":[\"example.com/hold\"],\"labels\":{\"smart.totvs.com/tcode\":\"$T2\",\"app.kubernetes.io/managed-by\":\"smartops\"}}}" >/dev/null
+kcurl -X DELETE "$KS_URL/api/v1/namespaces/$t2-dev" >/dev/null
+[ "$(kcurl "$KS_URL/api/v1/namespaces/$t2-dev" | jq -r .status.phase)" = Terminating ] &&
+	ok "kubesim keeps a namespace with finalizers Terminating" || fail "no Terminating namespace"
+expect_out "a Terminating namespace is refused with a clear message" \
+	"Namespace $t2-dev is being deleted \\(Terminating\\); wait until it is gone" "$S" apply namespace --tcode "$T2" --yes
+[ -z "$(objects "smart.totvs.com/tcode=$T2" | grep -v "^Namespace/")" ] && ok "nothing made next to it" || fail "objects made beside a Terminating namespace"
+kcurl -X PATCH -H 'Content-Type: application/merge-patch+json' -d '{"metadata":{"finalizers":null}}' \
+	"$KS_URL/api/v1/namespaces/$t2-dev" >/dev/null
+[ "$(kcurl -o /dev/null -w '%{http_code}' "$KS_URL/api/v1/namespaces/$t2-dev")" = 404 ] &&
+	ok "the namespace goes once its finalizers are removed" || fail "namespace still there without finalizers"
+
 # ---- apply ----
 start=$(date +%s)
 "$S" apply namespace --tcode "$T" --yes >"$KS_DIR/run" 2>"$KS_DIR/apply.err"; rc=$?
