@@ -1,5 +1,6 @@
 /* Headless provisioning: plan, apply, runs (see cli/provision.h). */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -406,6 +407,15 @@ static int test_hook(const char *name)
 	return v && *v ? atoi(v) : -1;
 }
 
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	if (!stop_requested)
+		stop_requested = 1;
+}
+
 static int run_engine(session *s, const tenants_global *g, int timeout_s, int mode, plan *p,
 		      journal *j)
 {
@@ -429,10 +439,35 @@ static int run_engine(session *s, const tenants_global *g, int timeout_s, int mo
 		rc = engine_start_resume(e, p, j);
 	else
 		rc = engine_start_rollback(e, j);
-	if (rc == 0)
+	if (rc == 0) {
+		/* Ctrl-C or a hang-up pauses at the next step boundary: the run stays resumable */
+		struct sigaction sa, old_int, old_term, old_hup;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_stop_signal;
+		sigemptyset(&sa.sa_mask);
+		stop_requested = 0;
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+		sigaction(SIGHUP, &sa, &old_hup);
+		for (;;) {
+			engine_snapshot(e, &pr);
+			if (pr.finished)
+				break;
+			if (stop_requested == 1) {
+				fprintf(stderr, "smartops: stopping at the next step boundary ...\n");
+				engine_cancel(e);
+				stop_requested = 2;
+			}
+			usleep(50000);
+		}
 		r = engine_wait(e);
-	else
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+	} else {
 		r = ENGINE_REFUSED;
+	}
 	engine_snapshot(e, &pr);
 	say(pr.message);
 	if (pr.run[0] && r != ENGINE_REFUSED)

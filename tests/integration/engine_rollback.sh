@@ -66,6 +66,39 @@ RC=$(cat "$KS_DIR/runC")
 [ "$(kcurl "$KS_URL/apis/coordination.k8s.io/v1/namespaces/smartops-system/leases" | jq '.items | length')" = 0 ] &&
 	ok "leases released at the end" || fail "a lease was left behind"
 
+# ---- stop on request (SIGTERM, as when the SSH link drops): paused, then resumed ----
+kcurl -X PUT -d '{"latency_ms":15}' "$KS_URL/sim/v1/faults" >/dev/null
+"$S" apply namespace --tcode "$A" --yes >/dev/null 2>"$KS_DIR/errP" &
+pid=$!
+i=0; while [ "$("$S" runs --tcode "$A" -o json 2>/dev/null | jq -r '.items[0].state // ""')" != running ]; do
+	i=$((i + 1)); [ $i -gt 200 ] && break; sleep 0.05; done
+kill -TERM $pid; wait $pid; rc=$?
+kcurl -X DELETE "$KS_URL/sim/v1/faults" >/dev/null
+RP=$(run_of "$A")
+[ $rc -eq 4 ] && [ "$("$S" runs "$RP" -o json | jq -r .state)" = paused ] && grep -q "paused before" "$KS_DIR/errP" &&
+	ok "SIGTERM pauses the run at a step boundary (exit 4, journal paused)" || { fail "pause (rc $rc)"; tail -3 "$KS_DIR/errP"; }
+[ "$(kcurl "$KS_URL/apis/coordination.k8s.io/v1/namespaces/smartops-system/leases" | jq '.items | length')" = 0 ] &&
+	ok "a paused run gives its lease back" || fail "lease kept by a paused run"
+"$S" runs resume "$RP" --yes >/dev/null 2>&1 && [ "$("$S" runs "$RP" -o json | jq -r .state)" = done ] &&
+	ok "the paused run resumes to done" || fail "resume after pause"
+
+# ---- someone else's lease: refused while fresh, taken over once expired (and recorded) ----
+a=$(lower "$A")
+lease() { # renewTime
+	kcurl -X PUT -H 'Content-Type: application/json' \
+		"$KS_URL/apis/coordination.k8s.io/v1/namespaces/smartops-system/leases/provision-$a" \
+		-d "{\"metadata\":{\"name\":\"provision-$a\",\"namespace\":\"smartops-system\"},\"spec\":{\"holderIdentity\":\"vera@elsewhere:42 run=other\",\"leaseDurationSeconds\":30,\"renewTime\":\"$1\"}}" >/dev/null 2>&1 ||
+	true
+}
+kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/apis/coordination.k8s.io/v1/namespaces/smartops-system/leases" \
+	-d "{\"metadata\":{\"name\":\"provision-$a\"},\"spec\":{\"holderIdentity\":\"vera@elsewhere:42 run=other\",\"leaseDurationSeconds\":30,\"renewTime\":\"$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)\"}}" >/dev/null
+expect_out "a fresh lease of another operator refuses the run, naming the holder" \
+	"tenant $A is being changed by vera@elsewhere:42 run=other" "$S" apply namespace --tcode "$A" --yes
+lease "2020-01-01T00:00:00.000000Z"
+"$S" apply namespace --tcode "$A" --yes >"$KS_DIR/runT" 2>"$KS_DIR/errT"; rc=$?
+[ $rc -eq 0 ] && "$S" runs "$(cat "$KS_DIR/runT")" -o json | jq -e '.notes[] | select(test("lease taken over from vera@elsewhere:42 run=other \\(lease expired\\)"))' >/dev/null &&
+	ok "an expired lease is taken over and the takeover recorded" || { fail "expired lease takeover (rc $rc)"; tail -3 "$KS_DIR/errT"; }
+
 # ---- faults mid-apply: 503 bursts, then cut (truncated) bodies ----
 fault_round() { # tenant fault-json what seconds [apply options]
 	T=$1; t=$(lower "$T"); FJ=$2; WHAT=$3; SECS=$4; shift 4
