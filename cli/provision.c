@@ -426,6 +426,7 @@ static int run_engine(session *s, const tenants_global *g, int timeout_s, int mo
 			  .wait_timeout_s = timeout_s,
 			  .on_progress = on_progress,
 			  .ctx = &pc,
+			  .lease_duration_s = test_hook("SMARTOPS_LEASE_SECONDS"),
 			  .kill_after = test_hook("SMARTOPS_TEST_KILL_AFTER"),
 			  .kill_at_intent = test_hook("SMARTOPS_TEST_KILL_AT_INTENT")};
 	engine *e = engine_new(&eo);

@@ -52,6 +52,8 @@ engine *engine_new(const engine_opts *o)
 	e->o = *o;
 	if (e->o.wait_timeout_s <= 0)
 		e->o.wait_timeout_s = WAIT_DEFAULT_S;
+	if (e->o.lease_duration_s <= 0)
+		e->o.lease_duration_s = LEASE_DURATION_S;
 	util_strlcpy(e->prefix, o->prefix ? o->prefix : "", sizeof(e->prefix));
 	e->o.prefix = e->prefix;
 	plan_run_label(e->prefix, e->run_label, sizeof(e->run_label));
@@ -650,7 +652,7 @@ static engine_result run_apply(engine *e)
 	}
 	set_phase(e, ENGINE_LEASE);
 	snprintf(holder, sizeof(holder), "%s run=%s", e->who, e->j.run);
-	rc = lease_acquire(e->o.client, e->p.tcode, holder, LEASE_DURATION_S, &e->lease, taken,
+	rc = lease_acquire(e->o.client, e->p.tcode, holder, e->o.lease_duration_s, &e->lease, taken,
 			   sizeof(taken), why.buf, why.cap);
 	if (rc != 0) {
 		why.len = strlen(why.buf);
@@ -797,7 +799,7 @@ static engine_result run_rollback(engine *e)
 	sb_init(&why, 256);
 	set_phase(e, ENGINE_LEASE);
 	snprintf(holder, sizeof(holder), "%s run=%s", e->who, e->j.run);
-	rc = lease_acquire(e->o.client, e->j.tcode, holder, LEASE_DURATION_S, &e->lease, taken,
+	rc = lease_acquire(e->o.client, e->j.tcode, holder, e->o.lease_duration_s, &e->lease, taken,
 			   sizeof(taken), why.buf, why.cap);
 	if (rc != 0) {
 		r = finish(e, ENGINE_REFUSED, RUN_FAILED, "refused, nothing changed: %s", why.buf);

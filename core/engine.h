@@ -76,6 +76,7 @@ typedef struct engine_opts {
 	const char *prefix;	/* label prefix, NULL: smart.totvs.com/ */
 	const char *user;	/* operator name from the kubeconfig, or NULL */
 	int wait_timeout_s;	/* per readiness wait; 0: 180 */
+	int lease_duration_s;	/* the tenant lease; 0: LEASE_DURATION_S (renewed every third) */
 	engine_progress_fn on_progress;
 	void *ctx;
 	int kill_after;		/* tests: SIGKILL after this step index is recorded; -1 never */

@@ -53,12 +53,18 @@ kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/api/v1/namespaces/$b-
 
 # ---- one run per tenant ----
 kcurl -X PUT -d '{"latency_ms":15}' "$KS_URL/sim/v1/faults" >/dev/null
-"$S" apply namespace --tcode "$C" --yes >"$KS_DIR/runC" 2>"$KS_DIR/errC" &
+SMARTOPS_LEASE_SECONDS=3 "$S" apply namespace --tcode "$C" --yes >"$KS_DIR/runC" 2>"$KS_DIR/errC" &
 first=$!
 i=0; while [ "$("$S" runs --tcode "$C" -o json 2>/dev/null | jq -r '.items[0].state // ""')" != running ]; do
 	i=$((i + 1)); [ $i -gt 200 ] && break; sleep 0.05; done
 "$S" apply namespace --tcode "$C" --yes >/dev/null 2>"$KS_DIR/err2"; rc2=$?
+c=$(lower "$C")
+renew1=$(kcurl "$KS_URL/apis/coordination.k8s.io/v1/namespaces/smartops-system/leases/provision-$c" | jq -r .spec.renewTime)
+sleep 2.2
+renew2=$(kcurl "$KS_URL/apis/coordination.k8s.io/v1/namespaces/smartops-system/leases/provision-$c" | jq -r .spec.renewTime)
 wait $first; rc1=$?
+[ "$renew1" != null ] && [ "$renew2" != null ] && [ "$renew1" != "$renew2" ] &&
+	ok "the lease is renewed while the run works ($renew1 -> $renew2)" || fail "lease not renewed ($renew1, $renew2)"
 kcurl -X DELETE "$KS_URL/sim/v1/faults" >/dev/null
 RC=$(cat "$KS_DIR/runC")
 [ $rc1 -eq 0 ] && [ $rc2 -eq 1 ] && grep -q "tenant $C is being changed by .* run=$RC" "$KS_DIR/err2" &&
