@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/audit.h"
 #include "core/journal.h"
@@ -88,7 +89,9 @@ static int post_event(audit *a, const char *action, const plan_step *s, const ch
 	int ok = !strcmp(result, "ok"), rc;
 
 	util_rfc3339(now, t, sizeof(t));
-	snprintf(name, sizeof(name), "%s.smartops.%s.%u", s ? s->name : "run", a->run, seq);
+	/* unique across the processes that work on one run (a resume starts at 1 again) */
+	snprintf(name, sizeof(name), "%s.smartops.%s.%ld-%u", s ? s->name : "run", a->run,
+		 (long)getpid(), seq);
 	snprintf(reason, sizeof(reason), "Smartops%c%s", toupper((unsigned char)action[0]),
 		 action + 1);
 	msg = xasprintf("%s %s %s by %s (run %s): %s", action, s ? s->kind : "run",

@@ -79,4 +79,6 @@ done <"$KS_DIR/journal.uids"
 [ $bad -eq 0 ] && ok "every live uid is the one the journal recorded and the watch saw created" || fail "$bad uid mismatches"
 creates=$(grep -c "run=$RUN action=create .*result=ok" "$SMARTOPS_AUDIT_LOG")
 [ "$creates" -eq "$N" ] && ok "audit log: $N creates, one per object" || fail "audit log: $creates creates for $N objects"
+events=$(kcurl "$KS_URL/api/v1/events" | jq --arg r "$RUN" '[.items[] | select(.reason=="SmartopsCreate" and (.message | contains($r)))] | length')
+[ "$events" -eq "$N" ] && ok "one SmartopsCreate Event per object across the $((N + 6)) processes" || fail "$events create Events for $N objects"
 finish
