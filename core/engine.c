@@ -134,11 +134,13 @@ static void set_message(engine *e, const char *fmt, ...) __attribute__((format(p
 static void set_message(engine *e, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[sizeof(e->prog.message)];
 
-	pthread_mutex_lock(&e->mu);
 	va_start(ap, fmt);
-	vsnprintf(e->prog.message, sizeof(e->prog.message), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	pthread_mutex_lock(&e->mu);
+	memcpy(e->prog.message, msg, sizeof(msg));
 	pthread_mutex_unlock(&e->mu);
 }
 
@@ -262,11 +264,14 @@ static engine_result finish(engine *e, engine_result r, run_state st, const char
 {
 	va_list ap;
 	k8s_err err;
+	char msg[sizeof(e->prog.message)];
 
-	pthread_mutex_lock(&e->mu);
+	/* the arguments may point into prog.message: format aside first */
 	va_start(ap, fmt);
-	vsnprintf(e->prog.message, sizeof(e->prog.message), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	pthread_mutex_lock(&e->mu);
+	memcpy(e->prog.message, msg, sizeof(msg));
 	{
 		size_t len = strlen(e->prog.message);
 
@@ -446,7 +451,8 @@ static int observe_all(engine *e, strbuf *why)
 
 /* ---- apply --------------------------------------------------------------------------- */
 
-/* Waits until step i is ready. 0, 1 when cancelled, -1 on timeout/error (message set). */
+/* Waits until step i is ready. 0, 1 when cancelled, -1 on timeout/error, -3 when
+ * reading is forbidden (message set). */
 static int wait_ready(engine *e, size_t i, size_t for_step)
 {
 	const plan_step *s = &e->p.steps[i];
@@ -472,6 +478,10 @@ static int wait_ready(engine *e, size_t i, size_t for_step)
 				rc = 0;
 				break;
 			}
+		} else if (err.http == 403) {
+			set_message(e, "%s: %s", e->p.steps[for_step].id, err.msg);
+			rc = -3;
+			break;
 		} else if (!live) {
 			snprintf(last_err, sizeof(last_err), "%.200s",
 				 err.http == 404 || err.msg[0] == '\0' ? "it does not exist" : err.msg);
@@ -521,6 +531,7 @@ static int apply_step(engine *e, size_t i, int *forbidden)
 	*forbidden = 0;
 	if (observe(e, path, &live, &err) < 0) {
 		set_message(e, "cannot read %s: %s", s->id, err.msg);
+		*forbidden = err.http == 403;
 		goto out;
 	}
 	d = plan_classify(s, live, e->prefix, e->p.tcode, reason, sizeof(reason));
@@ -554,6 +565,7 @@ static int apply_step(engine *e, size_t i, int *forbidden)
 	js->message[0] = '\0';
 	if (save(e, &err) < 0) {
 		set_message(e, "cannot write the journal before %s: %s", s->id, err.msg);
+		*forbidden = err.http == 403;
 		goto out;
 	}
 	if (e->o.kill_at_intent >= 0 && (size_t)e->o.kill_at_intent == i)
@@ -606,6 +618,7 @@ out:
 		if (save(e, &err) < 0) {
 			set_message(e, "%s was applied but the journal could not record it: %s",
 				    s->id, err.msg);
+			*forbidden = err.http == 403;
 			ret = -1;
 		}
 	}
@@ -700,6 +713,12 @@ static engine_result run_apply(engine *e)
 				r = finish(e, ENGINE_PAUSED, RUN_PAUSED,
 					   "paused before %s: resume with `smartops runs resume %s` or undo with `smartops runs rollback %s`",
 					   s->id, e->j.run, e->j.run);
+				goto out;
+			}
+			if (rc == -3) {
+				r = finish(e, ENGINE_FAILED, RUN_FAILED,
+					   "stopped, permission denied: %s\nundo what this run created with `smartops runs rollback %s`",
+					   e->prog.message, e->j.run);
 				goto out;
 			}
 			if (rc < 0) {

@@ -72,6 +72,26 @@ RC=$(cat "$KS_DIR/runC")
 [ "$(kcurl "$KS_URL/apis/coordination.k8s.io/v1/namespaces/smartops-system/leases" | jq '.items | length')" = 0 ] &&
 	ok "leases released at the end" || fail "a lease was left behind"
 
+# ---- permission lost mid-run (a burst of 403s): stop, offer rollback, roll back ----
+"$S" runs rollback "$RC" --yes >/dev/null 2>&1 && [ "$(count "smart.totvs.com/tcode=$C")" = 0 ] || fail "rollback of $C"
+kcurl -X PUT -d '{"latency_ms":15}' "$KS_URL/sim/v1/faults" >/dev/null
+"$S" apply namespace --tcode "$C" --yes >/dev/null 2>"$KS_DIR/err403" &
+pid=$!
+i=0; while [ "$("$S" runs --tcode "$C" -o json 2>/dev/null | jq -r '[.items[] | select(.state=="running")] | length')" != 1 ]; do
+	i=$((i + 1)); [ $i -gt 200 ] && break; sleep 0.05; done
+sleep 0.3
+kcurl -X PUT -d '{"error_rate":1,"error_code":403}' "$KS_URL/sim/v1/faults" >/dev/null
+sleep 1
+kcurl -X DELETE "$KS_URL/sim/v1/faults" >/dev/null
+wait $pid; rc=$?
+R403=$(run_of "$C")
+[ $rc -eq 4 ] && grep -q "permission denied" "$KS_DIR/err403" && grep -q "runs rollback $R403" "$KS_DIR/err403" &&
+	ok "a 403 mid-run stops the run and offers rollback" || { fail "403 mid-run (rc $rc)"; tail -4 "$KS_DIR/err403"; }
+made=$(count "smart.totvs.com/run=$R403")
+"$S" runs rollback "$R403" --yes >/dev/null 2>"$KS_DIR/err"; rc=$?
+[ $rc -eq 0 ] && [ "$made" -gt 0 ] && [ "$(count "smart.totvs.com/run=$R403")" = 0 ] &&
+	ok "rollback after the 403 removed the $made objects the run had made" || { fail "rollback after 403 (rc $rc, made $made)"; tail -3 "$KS_DIR/err"; }
+
 # ---- stop on request (SIGTERM, as when the SSH link drops): paused, then resumed ----
 kcurl -X PUT -d '{"latency_ms":15}' "$KS_URL/sim/v1/faults" >/dev/null
 "$S" apply namespace --tcode "$A" --yes >/dev/null 2>"$KS_DIR/errP" &
