@@ -847,7 +847,16 @@ static engine_result run_rollback(engine *e)
 		memset(&ps, 0, sizeof(ps));
 		util_strlcpy(ps.kind, js->kind, sizeof(ps.kind));
 		util_strlcpy(ps.name, strrchr(js->path, '/') + 1, sizeof(ps.name));
-		util_strlcpy(ps.api_version, "", sizeof(ps.api_version));
+		if (util_starts_with(js->path, "/api/"))
+			snprintf(ps.api_version, sizeof(ps.api_version), "%.*s",
+				 (int)strcspn(js->path + 5, "/"), js->path + 5);
+		else if (util_starts_with(js->path, "/apis/")) {
+			const char *g = js->path + 6, *v = g + strcspn(g, "/");
+
+			if (*v)
+				snprintf(ps.api_version, sizeof(ps.api_version), "%.*s",
+					 (int)(v - g + 1 + strcspn(v + 1, "/")), g);
+		}
 		{
 			const char *n = strstr(js->path, "/namespaces/");
 
