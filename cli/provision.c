@@ -168,12 +168,13 @@ static const struct option ns_longopts[] = {
     {"size", required_argument, NULL, 's'},    {"idle-timeout", required_argument, NULL, 'i'},
     {"roles", required_argument, NULL, 'r'},   {"output", required_argument, NULL, 'o'},
     {"yes", no_argument, NULL, 'y'},	       {"timeout", required_argument, NULL, 'T'},
+    {"dry-run", no_argument, NULL, 'D'},
     {NULL, 0, NULL, 0},
 };
 
 typedef struct ns_args {
 	provision_ns_opts o;
-	int json, yes, timeout_s;
+	int json, yes, timeout_s, dry_run;
 } ns_args;
 
 static int parse_int(const char *s, int lo, int hi, int *out)
@@ -232,6 +233,11 @@ static int parse_ns_args(const char *cmd, const tenants_global *g, int argc, cha
 		case 'T':
 			if (parse_int(optarg, 1, 86400, &a->timeout_s) < 0)
 				return usage_err(cmd, "--timeout takes seconds, e.g. 300");
+			break;
+		case 'D':
+			if (strcmp(cmd, "plan"))
+				return usage_err(cmd, "--dry-run belongs to smartops plan");
+			a->dry_run = 1;
 			break;
 		default:
 			return usage_err(cmd, "unknown option or missing value");
@@ -305,7 +311,19 @@ int provision_run_plan(const tenants_global *g, int argc, char **argv)
 	ret = build_plan(&s, &a.o, &p);
 	if (ret)
 		goto out;
-	if (plan_diff_cluster(&p, s.client, a.o.prefix, &kerr) < 0) {
+	if (a.dry_run) {
+		strbuf why;
+
+		sb_init(&why, 256);
+		if (engine_preflight(s.client, g->prefix, s.user, &p, &why) < 0) {
+			say(why.buf);
+			fprintf(stderr, "smartops: an apply of this plan would be refused\n");
+			ret = TENANTS_EXIT_ERROR;
+		} else {
+			fprintf(stderr, "smartops: access and the server's dry run accept this plan\n");
+		}
+		sb_release(&why);
+	} else if (plan_diff_cluster(&p, s.client, a.o.prefix, &kerr) < 0) {
 		say(kerr.msg);
 		ret = exit_for(&kerr);
 		goto out;
@@ -322,7 +340,7 @@ int provision_run_plan(const tenants_global *g, int argc, char **argv)
 	}
 	fwrite(out.buf, 1, out.len, stdout);
 	sb_release(&out);
-	if (count_diff(&p, PLAN_DIFF_CONFLICT) + count_diff(&p, PLAN_DIFF_TERMINATING)) {
+	if (!a.dry_run && count_diff(&p, PLAN_DIFF_CONFLICT) + count_diff(&p, PLAN_DIFF_TERMINATING)) {
 		size_t i, shown = 0, bad = 0;
 
 		for (i = 0; i < p.n; i++)

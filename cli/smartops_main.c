@@ -22,7 +22,8 @@ static const command commands[] = {
      "the fleet: every tenant with its health and cause", tenants_run_list},
     {"tenant", "TCODE [-o table|json]", "one tenant: environments, pods, restarts, events",
      tenants_run_one},
-    {"plan", "namespace --tcode T [--domain D] [--size s|m|l] [--idle-timeout S] [-o json]",
+    {"plan", "namespace --tcode T [--domain D] [--size s|m|l] [--idle-timeout S] [--roles R,R]\n"
+	     "           [--dry-run] [-o table|json]",
      "what provisioning a tenant would change, compared with the cluster", provision_run_plan},
     {"apply", "namespace --tcode T [plan options] [--yes] [--timeout S]",
      "provision a tenant: prod and dev namespaces, base and public services", provision_run_apply},

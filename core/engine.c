@@ -449,6 +449,29 @@ static int observe_all(engine *e, strbuf *why)
 	return bad ? -1 : 0;
 }
 
+int engine_preflight(k8s_client *c, const char *prefix, const char *user, plan *p, strbuf *why)
+{
+	engine_opts o = {.client = c, .prefix = prefix, .user = user, .kill_after = -1,
+			 .kill_at_intent = -1};
+	engine *e = engine_new(&o);
+	int rc;
+
+	e->p = *p; /* borrowed: handed back below */
+	util_strlcpy(e->j.run, "dry-run", sizeof(e->j.run));
+	rc = observe_all(e, why);
+	if (rc == 0) {
+		rc = check_access(e, why);
+		if (rc == -1)
+			sb_addf(why, "no permission for this plan (user %s)\n", user ? user : "?");
+	}
+	if (rc == 0)
+		rc = dry_run(e, why);
+	*p = e->p;
+	memset(&e->p, 0, sizeof(e->p));
+	engine_free(e);
+	return rc < 0 ? -1 : 0;
+}
+
 /* ---- apply --------------------------------------------------------------------------- */
 
 /* Waits until step i is ready. 0, 1 when cancelled, -1 on timeout/error, -3 when

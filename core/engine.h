@@ -103,6 +103,12 @@ const journal *engine_journal(engine *e);
 
 const char *engine_phase_name(engine_phase p);
 
+/* The checks an apply makes before its first change, and nothing else: observe
+ * (fills each step's diff and reason), access review, server-side dry run. For
+ * a review page (blocking: call it off the UI thread). 0 when an apply would go
+ * ahead; -1 with the problems in why, one per line. */
+int engine_preflight(k8s_client *c, const char *prefix, const char *user, plan *p, strbuf *why);
+
 /* Whether a Deployment/StatefulSet object is ready: readyReplicas >=
  * spec.replicas and the controller saw the latest generation. Objects of
  * other kinds are ready when they exist. ready/desired may be NULL. */

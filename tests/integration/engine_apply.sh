@@ -110,6 +110,16 @@ else fail "apply created something else than the plan"; head -20 "$KS_DIR/made.d
 wait_for "the fleet sees $T available" 20 sh -c "'$S' tenant '$T' -o json | jq -e '.health==\"available\"'"
 expect_out "smartops runs lists the run" "$RUN +$T +namespace +done" "$S" runs
 
+# ---- plan --dry-run: the apply's checks, nothing changed ----
+"$S" plan namespace --tcode "$T" --domain other.example.com --dry-run >"$KS_DIR/dry.out" 2>"$KS_DIR/dry.err"; rc=$?
+[ $rc -eq 0 ] && grep -q "dry run accept" "$KS_DIR/dry.err" && [ "$(grep -c ' change ' "$KS_DIR/dry.out")" -eq 4 ] &&
+	ok "plan --dry-run of a new domain: 4 Ingresses to change, accepted by the server" || { fail "plan --dry-run (rc $rc)"; cat "$KS_DIR/dry.err"; grep change "$KS_DIR/dry.out"; }
+"$S" --context kubesim-support plan namespace --tcode "$T2" --dry-run >/dev/null 2>"$KS_DIR/dry.err"; rc=$?
+[ $rc -eq 1 ] && grep -q "not allowed: create namespaces" "$KS_DIR/dry.err" && grep -q "would be refused" "$KS_DIR/dry.err" &&
+	ok "plan --dry-run tells the read-only user the apply would be refused" || { fail "read-only dry run (rc $rc)"; cat "$KS_DIR/dry.err"; }
+objects "smart.totvs.com/run=$RUN" >"$KS_DIR/objs1b"
+cmp -s "$KS_DIR/objs1" "$KS_DIR/objs1b" && ok "dry runs changed nothing" || fail "a dry run changed objects"
+
 # ---- a second apply changes nothing ----
 "$S" apply namespace --tcode "$T" --yes >"$KS_DIR/run2" 2>"$KS_DIR/apply2.err"; rc=$?
 grep -q "0 created, 0 updated, $n_steps unchanged" "$KS_DIR/apply2.err" && [ $rc -eq 0 ] &&
@@ -118,4 +128,15 @@ objects "smart.totvs.com/run=$RUN" >"$KS_DIR/objs2"
 cmp -s "$KS_DIR/objs1" "$KS_DIR/objs2" && ok "second apply left every uid and resourceVersion as they were" ||
 	{ fail "second apply changed objects"; diff "$KS_DIR/objs1" "$KS_DIR/objs2" | head; }
 [ -z "$(objects "smart.totvs.com/run=$(cat "$KS_DIR/run2")")" ] && ok "second run owns nothing" || fail "second run labelled objects"
+
+# ---- a changed input: only what differs is updated, in place, still the first run's ----
+"$S" apply namespace --tcode "$T" --domain other.example.com --yes >"$KS_DIR/run3" 2>"$KS_DIR/apply3.err"; rc=$?
+grep -q "0 created, 4 updated, $((n_steps - 4)) unchanged" "$KS_DIR/apply3.err" && [ $rc -eq 0 ] &&
+	ok "new domain: 4 Ingresses updated, the rest unchanged" || { fail "domain change (rc $rc)"; tail -3 "$KS_DIR/apply3.err"; }
+[ "$(kcurl "$KS_URL/apis/networking.k8s.io/v1/namespaces/$t-dev/ingresses/rest" | jq -r '.spec.rules[0].host')" = "rest-$t-dev.other.example.com" ] &&
+	ok "the Ingress host follows the domain" || fail "Ingress host"
+objects "smart.totvs.com/run=$RUN" | cut -d' ' -f1,2 >"$KS_DIR/objs3"
+cut -d' ' -f1,2 "$KS_DIR/objs1" | cmp -s - "$KS_DIR/objs3" && ok "updated in place: same objects, same uids, still labelled with the first run" ||
+	fail "objects replaced or relabelled by the update"
+[ "$(grep -c "run=$(cat "$KS_DIR/run3") action=update .*Ingress.*result=ok" "$SMARTOPS_AUDIT_LOG")" = 4 ] && ok "audit log has the 4 updates" || fail "audit updates"
 finish
