@@ -139,4 +139,9 @@ objects "smart.totvs.com/run=$RUN" | cut -d' ' -f1,2 >"$KS_DIR/objs3"
 cut -d' ' -f1,2 "$KS_DIR/objs1" | cmp -s - "$KS_DIR/objs3" && ok "updated in place: same objects, same uids, still labelled with the first run" ||
 	fail "objects replaced or relabelled by the update"
 [ "$(grep -c "run=$(cat "$KS_DIR/run3") action=update .*Ingress.*result=ok" "$SMARTOPS_AUDIT_LOG")" = 4 ] && ok "audit log has the 4 updates" || fail "audit updates"
+
+# ---- no cluster: exit 3, nothing else ----
+sed "s#https://127.0.0.1:[0-9]*#https://127.0.0.1:1#" "$KUBECONFIG" >"$KS_DIR/dead.kubeconfig"
+"$S" --kubeconfig "$KS_DIR/dead.kubeconfig" apply namespace --tcode "$T2" --yes >/dev/null 2>"$KS_DIR/err"; rc=$?
+[ $rc -eq 3 ] && ok "unreachable cluster: exit 3 ($(head -1 "$KS_DIR/err"))" || { fail "unreachable cluster (rc $rc)"; cat "$KS_DIR/err"; }
 finish
