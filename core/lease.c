@@ -28,11 +28,15 @@ struct lease {
 void lease_holder_self(const char *user, char *buf, size_t size)
 {
 	char host[64] = "localhost";
-	const char *u = user && *user ? user : getenv("USER");
+	const char *local = getenv("USER");
 
 	gethostname(host, sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
-	snprintf(buf, size, "%s@%s:%ld", u && *u ? u : "unknown", host, (long)getpid());
+	if (user && *user && local && *local && strcmp(user, local))
+		snprintf(buf, size, "%s/%s@%s:%ld", user, local, host, (long)getpid());
+	else
+		snprintf(buf, size, "%s@%s:%ld", user && *user ? user : local && *local ? local : "unknown",
+			 host, (long)getpid());
 }
 
 static void micro_time(int64_t t, char *buf, size_t size)
@@ -55,8 +59,13 @@ static const char *jstr(const cJSON *o, const char *k)
 static int holder_dead_here(const char *holder)
 {
 	char host[64] = "", mine[64] = "";
-	const char *at = strchr(holder, '@'), *colon;
+	const char *at, *colon, *run = strstr(holder, " run=");
+	char who[200];
 	long pid;
+
+	/* the host follows the last '@' before " run=" (user names may hold '@') */
+	snprintf(who, sizeof(who), "%.*s", run ? (int)(run - holder) : (int)strlen(holder), holder);
+	at = strrchr(who, '@');
 
 	if (!at || !(colon = strchr(at, ':')))
 		return 0;

@@ -2,7 +2,7 @@
  * "provision-<tcode lower>" in smartops-system, held while a run changes the
  * tenant and renewed by a thread of its own.
  *
- * Holder identity: "<operator>@<host>:<pid> run=<run id>". A lease held by
+ * Holder identity: "<kubeconfig user>[/<local user>]@<host>:<pid> run=<run id>". A lease held by
  * someone else is refused with the holder named, unless it expired (renewTime
  * + leaseDurationSeconds in the past) or its holder is a process of this host
  * that no longer exists; then it is taken over and the caller is told from
@@ -32,7 +32,8 @@ int lease_lost(lease *l);
 /* Stops renewing and deletes the lease if it is still ours; frees l. */
 void lease_release(lease *l);
 
-/* "<user>@<host>:<pid>" for this process (user from the kubeconfig or $USER). */
+/* "<user>[/<local user>]@<host>:<pid>" for this process: user from the
+ * kubeconfig, the local one from $USER when it differs. */
 void lease_holder_self(const char *user, char *buf, size_t size);
 
 #endif
