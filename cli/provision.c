@@ -621,9 +621,20 @@ static int runs_show(session *s, const char *id, int json)
 			sb_addc(&out, '\n');
 		}
 		if (j.message[0]) {
+			const char *m = j.message;
+
 			sb_adds(&out, "message:   ");
-			output_escape(&out, j.message);
-			sb_addc(&out, '\n');
+			while (*m) {
+				size_t len = strcspn(m, "\n");
+				char *line = xstrndup(m, len);
+
+				output_escape(&out, line);
+				free(line);
+				sb_addc(&out, '\n');
+				m += len + (m[len] == '\n');
+				if (*m)
+					sb_adds(&out, "           ");
+			}
 		}
 		output_table_init(&t, cols, ARRAY_SIZE(cols));
 		for (i = 0; i < j.n_steps; i++) {
