@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli/actions.h"
+#include "cli/provision.h"
 #include "cli/tenants.h"
 #include "util/util.h"
 
@@ -28,6 +29,13 @@ static const command commands[] = {
      "put an environment to sleep (Hypnus)", actions_cmd_run},
     {"restart", "TCODE --env E --service ROLE|license|lockserver|dbaccess [--yes] [--dry-run]",
      "rollout restart of one service", actions_cmd_run},
+    {"plan", "namespace --tcode T [--domain D] [--size s|m|l] [--idle-timeout S] [--roles R,R]\n"
+	     "           [--dry-run] [-o table|json]",
+     "what provisioning a tenant would change, compared with the cluster", provision_run_plan},
+    {"apply", "namespace --tcode T [plan options] [--yes] [--timeout S]",
+     "provision a tenant: prod and dev namespaces, base and public services", provision_run_apply},
+    {"runs", "[ID] [--tcode T] [-o json] | resume ID | rollback ID",
+     "provisioning runs: list, show, resume, roll back", provision_run_runs},
     {"help", "", "this text", run_help},
 };
 
@@ -40,8 +48,9 @@ static void print_help(FILE *fp)
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(fp, "  %-8s %s\n           %s\n", commands[i].name, commands[i].args,
 			commands[i].help);
-	fprintf(fp, "\nexit codes: 0 ok, 1 error, 2 usage, 3 no cluster reachable, "
-		    "4 action refused (read-only or not allowed)\n");
+	fprintf(fp, "\nexit codes: 0 ok, 1 error, 2 usage, 3 no cluster reachable,\n"
+		    "            4 refused (read-only, or not allowed by the cluster),\n"
+		    "            5 run stopped (resume or roll it back: smartops runs)\n");
 }
 
 static int run_help(const tenants_global *g, int argc, char **argv)

@@ -932,6 +932,10 @@ static int rv_conflicts(const cJSON *tree, const sim_obj *cur)
 	return strcmp(rv, buf) != 0;
 }
 
+static sim_obj *delete_entry(sim_store *s, const sim_resource *res, struct table *t,
+			     struct entry *e);
+static int has_finalizers(const sim_obj *o);
+
 int sim_store_update(sim_store *s, const sim_resource *res, const char *ns, const char *name,
 		     const cJSON *obj, int flags, sim_obj **out, sim_err *err)
 {
@@ -940,7 +944,7 @@ int sim_store_update(sim_store *s, const sim_resource *res, const char *ns, cons
 	const char *body_ns = str_item(meta, "namespace");
 	cJSON *cur = NULL, *tree = NULL;
 	struct entry *e;
-	int ret = -1;
+	int ret = -1, held;
 
 	if (out)
 		*out = NULL;
@@ -962,7 +966,13 @@ int sim_store_update(sim_store *s, const sim_resource *res, const char *ns, cons
 	cur = sim_obj_parse(e->obj);
 	tree = cJSON_Duplicate(obj, 1);
 	restore_identity(tree, cur, res);
+	held = is_namespace_res(res) && e->obj->deleted_s && has_finalizers(e->obj);
 	ret = commit_update(s, res, e, tree, cur, flags, out);
+	/* the last finalizer of a Terminating namespace is gone: it goes now */
+	if (ret == 0 && held && !(flags & SIM_DRY_RUN) && !has_finalizers(e->obj)) {
+		sim_obj_unref(delete_entry(s, res, table_of(s, res), e));
+		maybe_compact(table_of(s, res));
+	}
 out:
 	pthread_mutex_unlock(&s->mu);
 	cJSON_Delete(cur);
@@ -975,7 +985,7 @@ int sim_store_mutate(sim_store *s, const sim_resource *res, const char *ns, cons
 {
 	cJSON *cur = NULL, *tree = NULL;
 	struct entry *e;
-	int ret = -1;
+	int ret = -1, held;
 
 	if (out)
 		*out = NULL;
@@ -995,7 +1005,13 @@ int sim_store_mutate(sim_store *s, const sim_resource *res, const char *ns, cons
 		goto out;
 	}
 	restore_identity(tree, cur, res);
+	held = is_namespace_res(res) && e->obj->deleted_s && has_finalizers(e->obj);
 	ret = commit_update(s, res, e, tree, cur, flags, out);
+	/* the last finalizer of a Terminating namespace is gone: it goes now */
+	if (ret == 0 && held && !(flags & SIM_DRY_RUN) && !has_finalizers(e->obj)) {
+		sim_obj_unref(delete_entry(s, res, table_of(s, res), e));
+		maybe_compact(table_of(s, res));
+	}
 out:
 	pthread_mutex_unlock(&s->mu);
 	cJSON_Delete(cur);
@@ -1019,7 +1035,20 @@ static sim_obj *delete_entry(sim_store *s, const sim_resource *res, struct table
 	return o;
 }
 
-/* Terminating (MODIFIED), everything inside (DELETED each), the namespace (DELETED). */
+/* 1 when o's metadata.finalizers lists something. */
+static int has_finalizers(const sim_obj *o)
+{
+	cJSON *tree = sim_obj_parse(o);
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(tree, "metadata"), "finalizers");
+	int ret = cJSON_IsArray(f) && cJSON_GetArraySize(f) > 0;
+
+	cJSON_Delete(tree);
+	return ret;
+}
+
+/* Terminating (MODIFIED), everything inside (DELETED each), the namespace (DELETED,
+ * or kept Terminating while it has finalizers). */
 static sim_obj *delete_namespace(sim_store *s, const sim_resource *nsr, struct entry *e)
 {
 	cJSON *tree = sim_obj_parse(e->obj);
@@ -1063,11 +1092,15 @@ static sim_obj *delete_namespace(sim_store *s, const sim_resource *nsr, struct e
 		free(doomed);
 		maybe_compact(t);
 	}
+	/* as the API server does: a namespace with finalizers stays Terminating until
+	 * they are removed (see sim_store_mutate) */
+	if (has_finalizers(o))
+		return sim_obj_ref(o);
 	return delete_entry(s, nsr, table_of(s, nsr), e);
 }
 
-/* Finalizers (metadata.finalizers, spec.finalizers) are ignored: kubesim has no
- * controllers that would clear them, so objects go at once. */
+/* Finalizers are ignored (objects go at once), except a namespace's
+ * metadata.finalizers: it then stays Terminating, emptied, until they are removed. */
 int sim_store_delete(sim_store *s, const sim_resource *res, const char *ns, const char *name,
 		     int flags, sim_obj **out, sim_err *err)
 {

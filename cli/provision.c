@@ -1,0 +1,864 @@
+/* Headless provisioning: plan, apply, runs (see cli/provision.h). */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/output.h"
+#include "cli/provision.h"
+#include "core/catalog.h"
+#include "core/engine.h"
+#include "core/journal.h"
+#include "core/provision_ns.h"
+#include "core/rules.h"
+#include "core/tcode.h"
+#include "util/util.h"
+
+typedef struct session {
+	k8s_client *client;
+	char user[128];
+	char context[128];
+	char catalog_url[512];
+} session;
+
+static int usage_err(const char *cmd, const char *what)
+{
+	strbuf sb;
+
+	sb_init(&sb, 64);
+	output_escape(&sb, what);
+	fprintf(stderr, "smartops %s: %s (see smartops --help)\n", cmd, sb.buf);
+	sb_release(&sb);
+	return TENANTS_EXIT_USAGE;
+}
+
+/* Prints err escaped, one "smartops: " line per line of text. */
+static void say(const char *text)
+{
+	strbuf sb;
+	const char *p = text;
+
+	sb_init(&sb, 256);
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char *line = xstrndup(p, len);
+
+		sb_reset(&sb);
+		output_escape(&sb, line);
+		fprintf(stderr, "smartops: %s\n", sb.buf);
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+	sb_release(&sb);
+}
+
+static int session_open(const tenants_global *g, session *s)
+{
+	k8s_load_opts lo = {.kubeconfig = g->kubeconfig};
+	k8s_client_opts co = {.connect_timeout_ms = 5000, .max_retries = 4};
+	k8s_config *cfg = NULL;
+	char err[512];
+	k8s_err kerr;
+
+	memset(s, 0, sizeof(*s));
+	if (g->all_contexts || (g->contexts && strchr(g->contexts, ','))) {
+		error("provisioning works on one cluster: give one --context");
+		return TENANTS_EXIT_USAGE;
+	}
+	lo.context = g->contexts;
+	if (k8s_config_load(&lo, &cfg, err, sizeof(err)) < 0) {
+		error("%s", err);
+		return TENANTS_EXIT_ERROR;
+	}
+	util_strlcpy(s->user, cfg->user_name ? cfg->user_name : "", sizeof(s->user));
+	util_strlcpy(s->context, cfg->context ? cfg->context : "default", sizeof(s->context));
+	if (g->catalog)
+		util_strlcpy(s->catalog_url, g->catalog, sizeof(s->catalog_url));
+	else
+		catalog_url_from_config(cfg, s->catalog_url, sizeof(s->catalog_url));
+	s->client = k8s_client_new(cfg, &co, &kerr);
+	if (!s->client) {
+		error("%s", kerr.msg);
+		return TENANTS_EXIT_ERROR;
+	}
+	return 0;
+}
+
+static void session_close(session *s)
+{
+	k8s_client_free(s->client);
+	memset(s, 0, sizeof(*s));
+}
+
+static int exit_for(const k8s_err *e)
+{
+	return e->unreachable || e->http == 0 ? TENANTS_EXIT_UNREACHABLE : TENANTS_EXIT_ERROR;
+}
+
+/* The predecessor rules from the cluster, or the defaults. */
+static void load_rules(session *s, rules *r)
+{
+	char *path = k8s_path("", "v1", RULES_CONFIGMAP_NAMESPACE, "configmaps", RULES_CONFIGMAP);
+	cJSON *cm = NULL;
+	k8s_err e;
+
+	rules_default(r);
+	if (k8s_get(s->client, path, &cm, &e) == 0) {
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(cm, "data"), RULES_CONFIGMAP_KEY);
+		rules parsed;
+		char why[160];
+
+		if (cJSON_IsString(t)) {
+			if (rules_parse(&parsed, t->valuestring, why, sizeof(why)) == 0)
+				*r = parsed;
+			else
+				fprintf(stderr, "smartops: predecessor rules in the cluster unreadable (%s): using the defaults\n",
+					why);
+		}
+	}
+	cJSON_Delete(cm);
+	free(path);
+}
+
+/* Looks up the contract and builds the plan: every refusal before a change. */
+static int build_plan(session *s, provision_ns_opts *o, plan *p)
+{
+	catalog cat = {0};
+	const catalog_entry *ce;
+	char err[512];
+	k8s_err kerr;
+	rules r;
+	int ret = TENANTS_EXIT_ERROR;
+
+	if (!s->catalog_url[0]) {
+		error("no contract catalogue: the kubeconfig has no %s extension; give --catalog URL",
+		      CATALOG_EXTENSION);
+		return TENANTS_EXIT_ERROR;
+	}
+	if (catalog_fetch(s->client, s->catalog_url, &cat, &kerr) < 0) {
+		say(kerr.msg);
+		return exit_for(&kerr);
+	}
+	ce = catalog_find(&cat, o->tcode);
+	if (!ce) {
+		error("TCODE %s is not in the contract catalogue: check the code with the contract team",
+		      o->tcode);
+		goto out;
+	}
+	if (provision_ns_check_contract(ce, util_now_ms() / 1000, err, sizeof(err)) < 0 ||
+	    provision_ns_validate(o, provision_ns_is_esocial(ce), err, sizeof(err)) < 0) {
+		say(err);
+		goto out;
+	}
+	load_rules(s, &r);
+	if (provision_ns_plan(o, ce, &r, p, err, sizeof(err)) < 0) {
+		say(err);
+		goto out;
+	}
+	ret = 0;
+out:
+	catalog_release(&cat);
+	return ret;
+}
+
+static const struct option ns_longopts[] = {
+    {"tcode", required_argument, NULL, 't'},   {"domain", required_argument, NULL, 'd'},
+    {"size", required_argument, NULL, 's'},    {"idle-timeout", required_argument, NULL, 'i'},
+    {"roles", required_argument, NULL, 'r'},   {"output", required_argument, NULL, 'o'},
+    {"yes", no_argument, NULL, 'y'},	       {"timeout", required_argument, NULL, 'T'},
+    {"dry-run", no_argument, NULL, 'D'},
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct ns_args {
+	provision_ns_opts o;
+	int json, yes, timeout_s, dry_run;
+} ns_args;
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_ns_args(const char *cmd, const tenants_global *g, int argc, char **argv,
+			 ns_args *a)
+{
+	char err[200];
+	int c, have_tcode = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (argc < 2 || strcmp(argv[1], "namespace"))
+		return usage_err(cmd, "what to provision? only `namespace` exists so far");
+	optind = 1; /* argv[1] is "namespace" */
+	opterr = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "o:y", ns_longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (tcode_parse(optarg, a->o.tcode, err, sizeof(err)) < 0)
+				return usage_err(cmd, err);
+			have_tcode = 1;
+			break;
+		case 'd':
+			util_strlcpy(a->o.domain, optarg, sizeof(a->o.domain));
+			break;
+		case 's':
+			if (strlen(optarg) >= sizeof(a->o.size))
+				return usage_err(cmd, "--size takes s, m or l");
+			util_strlcpy(a->o.size, optarg, sizeof(a->o.size));
+			break;
+		case 'i':
+			if (parse_int(optarg, 1, 1 << 30, &a->o.idle_timeout_s) < 0)
+				return usage_err(cmd, "--idle-timeout takes seconds, e.g. 1800");
+			break;
+		case 'r':
+			util_strlcpy(a->o.roles, optarg, sizeof(a->o.roles));
+			break;
+		case 'o':
+			if (!strcmp(optarg, "json"))
+				a->json = 1;
+			else if (strcmp(optarg, "table"))
+				return usage_err(cmd, "-o takes table or json");
+			break;
+		case 'y':
+			a->yes = 1;
+			break;
+		case 'T':
+			if (parse_int(optarg, 1, 86400, &a->timeout_s) < 0)
+				return usage_err(cmd, "--timeout takes seconds, e.g. 300");
+			break;
+		case 'D':
+			if (strcmp(cmd, "plan"))
+				return usage_err(cmd, "--dry-run belongs to smartops plan");
+			a->dry_run = 1;
+			break;
+		default:
+			return usage_err(cmd, "unknown option or missing value");
+		}
+	}
+	if (optind < argc - 1)
+		return usage_err(cmd, "unexpected argument");
+	if (!have_tcode)
+		return usage_err(cmd, "--tcode T12345 is required");
+	if (g->prefix)
+		util_strlcpy(a->o.prefix, g->prefix, sizeof(a->o.prefix));
+	return 0;
+}
+
+static void render_plan_table(const plan *p, strbuf *out)
+{
+	static const output_col cols[] = {
+	    {"#", 2, 1}, {"STEP", 20, 0}, {"WAIT", 6, 0}, {"NEEDS", 5, 0}, {"DIFF", 9, 0}, {"REASON", 10, 0},
+	};
+	output_table t;
+	size_t i, k;
+
+	output_table_init(&t, cols, ARRAY_SIZE(cols));
+	for (i = 0; i < p->n; i++) {
+		const plan_step *s = &p->steps[i];
+		char idx[24], needs[64] = "";
+		const char *cells[6];
+
+		snprintf(idx, sizeof(idx), "%zu", i);
+		for (k = 0; k < s->n_needs; k++) {
+			size_t len = strlen(needs);
+
+			snprintf(needs + len, sizeof(needs) - len, "%s%zu", k ? "," : "", s->needs[k]);
+		}
+		cells[0] = idx;
+		cells[1] = s->id;
+		cells[2] = plan_wait_name(s->wait);
+		cells[3] = needs;
+		cells[4] = plan_diff_name(s->diff);
+		cells[5] = s->reason;
+		output_table_row(&t, cells);
+	}
+	output_table_render(&t, 0, out);
+	output_table_release(&t);
+}
+
+static size_t count_diff(const plan *p, plan_diff d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n; i++)
+		n += p->steps[i].diff == d;
+	return n;
+}
+
+int provision_run_plan(const tenants_global *g, int argc, char **argv)
+{
+	ns_args a;
+	session s;
+	plan p = {0};
+	strbuf out;
+	k8s_err kerr;
+	int ret;
+
+	ret = parse_ns_args("plan", g, argc, argv, &a);
+	if (ret)
+		return ret;
+	ret = session_open(g, &s);
+	if (ret)
+		return ret;
+	ret = build_plan(&s, &a.o, &p);
+	if (ret)
+		goto out;
+	if (a.dry_run) {
+		strbuf why;
+
+		sb_init(&why, 256);
+		if (engine_preflight(s.client, g->prefix, s.user, &p, &why) < 0) {
+			say(why.buf);
+			fprintf(stderr, "smartops: an apply of this plan would be refused\n");
+			ret = TENANTS_EXIT_ERROR;
+		} else {
+			fprintf(stderr, "smartops: access and the server's dry run accept this plan\n");
+		}
+		sb_release(&why);
+	} else if (plan_diff_cluster(&p, s.client, a.o.prefix, &kerr) < 0) {
+		say(kerr.msg);
+		ret = exit_for(&kerr);
+		goto out;
+	}
+	sb_init(&out, 1 << 16);
+	if (a.json) {
+		plan_to_json(&p, 1, 1, &out);
+	} else {
+		sb_addf(&out, "plan namespace for %s: %zu steps (%zu create, %zu change, %zu unchanged, %zu refused)\n",
+			p.tcode, p.n, count_diff(&p, PLAN_DIFF_CREATE), count_diff(&p, PLAN_DIFF_CHANGE),
+			count_diff(&p, PLAN_DIFF_UNCHANGED),
+			count_diff(&p, PLAN_DIFF_CONFLICT) + count_diff(&p, PLAN_DIFF_TERMINATING));
+		render_plan_table(&p, &out);
+	}
+	fwrite(out.buf, 1, out.len, stdout);
+	sb_release(&out);
+	if (!a.dry_run && count_diff(&p, PLAN_DIFF_CONFLICT) + count_diff(&p, PLAN_DIFF_TERMINATING)) {
+		size_t i, shown = 0, bad = 0;
+
+		for (i = 0; i < p.n; i++)
+			if (p.steps[i].diff == PLAN_DIFF_CONFLICT ||
+			    p.steps[i].diff == PLAN_DIFF_TERMINATING) {
+				bad++;
+				if (shown++ < 5)
+					say(p.steps[i].reason);
+			}
+		if (bad > 5)
+			fprintf(stderr, "smartops: ... and %zu more\n", bad - 5);
+		fprintf(stderr, "smartops: this plan cannot be applied: objects above are not ours\n");
+		ret = TENANTS_EXIT_ERROR;
+	}
+out:
+	plan_release(&p);
+	session_close(&s);
+	return ret;
+}
+
+/* ---- running the engine ---------------------------------------------------------- */
+
+typedef struct progress_ctx {
+	char last_wait[200];
+	size_t last_step;
+	int last_phase;
+} progress_ctx;
+
+/* Runs on the engine's thread: short writes to stderr only. */
+static void on_progress(void *vctx, const engine_progress *p)
+{
+	progress_ctx *pc = vctx;
+	strbuf sb;
+
+	sb_init(&sb, 256);
+	if (p->phase != (engine_phase)pc->last_phase && p->phase != ENGINE_APPLY &&
+	    p->phase != ENGINE_WAIT && p->phase != ENGINE_FINISHED) {
+		fprintf(stderr, "smartops: %s ...\n", engine_phase_name(p->phase));
+	}
+	pc->last_phase = (int)p->phase;
+	if (p->waiting_for[0]) {
+		/* one line per thing waited for, not per poll */
+		size_t n = strcspn(p->waiting_for, "(");
+
+		if (strncmp(pc->last_wait, p->waiting_for, n)) {
+			output_escape(&sb, p->waiting_for);
+			fprintf(stderr, "smartops: waiting for %s\n", sb.buf);
+			util_strlcpy(pc->last_wait, p->waiting_for, sizeof(pc->last_wait));
+		}
+	} else if (p->step_id[0] && (p->phase == ENGINE_APPLY || p->phase == ENGINE_ROLLBACK) &&
+		   p->step_started_ms && (p->step != pc->last_step || pc->last_wait[0] == 1)) {
+		output_escape(&sb, p->step_id);
+		fprintf(stderr, "smartops: [%zu/%zu] %-9s %s (%.1f s)\n", p->step + 1, p->n_steps,
+			p->action, sb.buf, (double)(util_mono_ms() - p->run_started_ms) / 1000.0);
+		pc->last_step = p->step;
+	}
+	sb_release(&sb);
+}
+
+static int confirm(const char *what, int yes)
+{
+	char line[16];
+
+	if (yes)
+		return 1;
+	if (!isatty(STDIN_FILENO)) {
+		fprintf(stderr, "smartops: not a terminal: add --yes to %s\n", what);
+		return 0;
+	}
+	fprintf(stderr, "%s? [y/N] ", what);
+	if (!fgets(line, sizeof(line), stdin))
+		return 0;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
+/* Test hooks: stop dead at a step boundary (SMARTOPS_TEST_KILL_AFTER=K) or
+ * between a step's intent and its change (SMARTOPS_TEST_KILL_AT_INTENT=K). */
+static int test_hook(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? atoi(v) : -1;
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	if (!stop_requested)
+		stop_requested = 1;
+}
+
+static int run_engine(session *s, const tenants_global *g, int timeout_s, int mode, plan *p,
+		      journal *j)
+{
+	progress_ctx pc = {.last_step = (size_t)-1, .last_phase = -1};
+	engine_opts eo = {.client = s->client,
+			  .prefix = g->prefix,
+			  .user = s->user,
+			  .wait_timeout_s = timeout_s,
+			  .readonly = g->readonly,
+			  .on_progress = on_progress,
+			  .ctx = &pc,
+			  .lease_duration_s = test_hook("SMARTOPS_LEASE_SECONDS"),
+			  .kill_after = test_hook("SMARTOPS_TEST_KILL_AFTER"),
+			  .kill_at_intent = test_hook("SMARTOPS_TEST_KILL_AT_INTENT")};
+	engine *e = engine_new(&eo);
+	engine_progress pr;
+	engine_result r;
+	int rc;
+
+	if (mode == 0)
+		rc = engine_start_apply(e, p);
+	else if (mode == 1)
+		rc = engine_start_resume(e, p, j);
+	else
+		rc = engine_start_rollback(e, j);
+	if (rc == -2) {
+		engine_free(e);
+		error("read-only session: started with --readonly; nothing was changed");
+		return PROVISION_EXIT_REFUSED;
+	}
+	if (rc == 0) {
+		/* Ctrl-C or a hang-up pauses at the next step boundary: the run stays resumable */
+		struct sigaction sa, old_int, old_term, old_hup;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_stop_signal;
+		sigemptyset(&sa.sa_mask);
+		stop_requested = 0;
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+		sigaction(SIGHUP, &sa, &old_hup);
+		for (;;) {
+			engine_snapshot(e, &pr);
+			if (pr.finished)
+				break;
+			if (stop_requested == 1) {
+				fprintf(stderr, "smartops: stopping at the next step boundary ...\n");
+				engine_cancel(e);
+				stop_requested = 2;
+			}
+			usleep(50000);
+		}
+		r = engine_wait(e);
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+	} else {
+		r = ENGINE_REFUSED;
+	}
+	engine_snapshot(e, &pr);
+	say(pr.message);
+	if (pr.run[0] && r != ENGINE_REFUSED && r != ENGINE_DENIED)
+		printf("%s\n", pr.run);
+	engine_free(e);
+	switch (r) {
+	case ENGINE_OK:
+		return 0;
+	case ENGINE_REFUSED:
+		return TENANTS_EXIT_ERROR;
+	case ENGINE_DENIED:
+		return PROVISION_EXIT_REFUSED;
+	default:
+		return PROVISION_EXIT_STOPPED;
+	}
+}
+
+int provision_run_apply(const tenants_global *g, int argc, char **argv)
+{
+	ns_args a;
+	session s;
+	plan p = {0};
+	char what[256];
+	int ret;
+
+	ret = parse_ns_args("apply", g, argc, argv, &a);
+	if (ret)
+		return ret;
+	ret = session_open(g, &s);
+	if (ret)
+		return ret;
+	ret = build_plan(&s, &a.o, &p);
+	if (ret)
+		goto out;
+	snprintf(what, sizeof(what), "apply %zu steps for %s in context %s", p.n, p.tcode,
+		 s.context);
+	if (!confirm(what, a.yes)) {
+		ret = TENANTS_EXIT_ERROR;
+		goto out;
+	}
+	ret = run_engine(&s, g, a.timeout_s, 0, &p, NULL);
+out:
+	plan_release(&p);
+	session_close(&s);
+	return ret;
+}
+
+/* ---- runs -------------------------------------------------------------------------- */
+
+static size_t steps_in(const journal *j, step_state a, step_state b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < j->n_steps; i++)
+		n += j->steps[i].state == a || j->steps[i].state == b;
+	return n;
+}
+
+static void run_json(const journal *j, int steps, strbuf *out)
+{
+	strbuf tmp;
+	cJSON *o;
+
+	sb_init(&tmp, 1024);
+	journal_encode(j, &tmp);
+	o = cJSON_Parse(tmp.buf);
+	if (!steps)
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "steps");
+	{
+		char *text = cJSON_PrintUnformatted(o);
+
+		sb_adds(out, text);
+		cJSON_free(text);
+	}
+	cJSON_Delete(o);
+	sb_release(&tmp);
+}
+
+static void time_cell(int64_t t, char *buf, size_t size)
+{
+	if (t)
+		util_rfc3339(t, buf, size);
+	else
+		util_strlcpy(buf, "-", size);
+}
+
+static int runs_show(session *s, const char *id, int json)
+{
+	journal j;
+	k8s_err e;
+	strbuf out;
+	size_t i;
+
+	if (journal_load(s->client, id, &j, &e) < 0) {
+		if (e.http == 404)
+			error("no run %s in namespace %s", id, JOURNAL_NAMESPACE);
+		else
+			say(e.msg);
+		return e.http == 404 ? TENANTS_EXIT_ERROR : exit_for(&e);
+	}
+	sb_init(&out, 8192);
+	if (json) {
+		run_json(&j, 1, &out);
+		sb_addc(&out, '\n');
+	} else {
+		static const output_col cols[] = {
+		    {"#", 2, 1}, {"STEP", 20, 0}, {"STATE", 8, 0}, {"CREATED", 3, 0}, {"FINISHED", 8, 0}, {"MESSAGE", 10, 0},
+		};
+		output_table t;
+		char buf[40];
+
+		sb_adds(&out, "run:       ");
+		output_escape(&out, j.run);
+		sb_adds(&out, "\ntenant:    ");
+		output_escape(&out, j.tcode);
+		sb_adds(&out, "\nwizard:    ");
+		output_escape(&out, j.wizard);
+		sb_addf(&out, "\nstate:     %s\noperator:  ", run_state_name(j.state));
+		output_escape(&out, j.operator_id);
+		time_cell(j.created, buf, sizeof(buf));
+		sb_addf(&out, "\nstarted:   %s", buf);
+		time_cell(j.updated, buf, sizeof(buf));
+		sb_addf(&out, "\nupdated:   %s\n", buf);
+		for (i = 0; i < j.n_inputs; i++) {
+			sb_adds(&out, "input:     ");
+			output_escape(&out, j.inputs[i].key);
+			sb_adds(&out, "=");
+			output_escape(&out, j.inputs[i].value);
+			sb_addc(&out, '\n');
+		}
+		for (i = 0; i < j.n_notes; i++) {
+			sb_adds(&out, "note:      ");
+			output_escape(&out, j.notes[i]);
+			sb_addc(&out, '\n');
+		}
+		if (j.message[0]) {
+			const char *m = j.message;
+
+			sb_adds(&out, "message:   ");
+			while (*m) {
+				size_t len = strcspn(m, "\n");
+				char *line = xstrndup(m, len);
+
+				output_escape(&out, line);
+				free(line);
+				sb_addc(&out, '\n');
+				m += len + (m[len] == '\n');
+				if (*m)
+					sb_adds(&out, "           ");
+			}
+		}
+		output_table_init(&t, cols, ARRAY_SIZE(cols));
+		for (i = 0; i < j.n_steps; i++) {
+			const journal_step *st = &j.steps[i];
+			char idx[24], fin[40];
+			const char *cells[6];
+
+			snprintf(idx, sizeof(idx), "%zu", i);
+			time_cell(st->finished, fin, sizeof(fin));
+			cells[0] = idx;
+			cells[1] = st->id;
+			cells[2] = step_state_name(st->state);
+			cells[3] = st->created ? "yes" : "no";
+			cells[4] = fin;
+			cells[5] = st->message;
+			output_table_row(&t, cells);
+		}
+		output_table_render(&t, 0, &out);
+		output_table_release(&t);
+	}
+	fwrite(out.buf, 1, out.len, stdout);
+	sb_release(&out);
+	journal_release(&j);
+	return 0;
+}
+
+static int runs_list(session *s, const char *tcode, const char *prefix, int json)
+{
+	journal *items = NULL;
+	size_t n = 0, i;
+	k8s_err e;
+	strbuf out;
+
+	if (journal_list(s->client, tcode, prefix, &items, &n, &e) < 0) {
+		say(e.msg);
+		return exit_for(&e);
+	}
+	sb_init(&out, 4096);
+	if (json) {
+		sb_adds(&out, "{\"kind\":\"RunList\",\"apiVersion\":\"smartops/v1\",\"items\":[");
+		for (i = 0; i < n; i++) {
+			if (i)
+				sb_addc(&out, ',');
+			run_json(&items[i], 0, &out);
+		}
+		sb_adds(&out, "]}\n");
+	} else {
+		static const output_col cols[] = {
+		    {"RUN", 10, 0}, {"TCODE", 6, 0}, {"WIZARD", 6, 0}, {"STATE", 7, 0}, {"STEPS", 5, 1}, {"OPERATOR", 8, 0}, {"UPDATED", 10, 0},
+		};
+		output_table t;
+
+		output_table_init(&t, cols, ARRAY_SIZE(cols));
+		for (i = 0; i < n; i++) {
+			const journal *j = &items[i];
+			char steps[32], upd[40];
+			const char *cells[7];
+
+			snprintf(steps, sizeof(steps), "%zu/%zu",
+				 steps_in(j, STEP_APPLIED, STEP_READY) +
+				     steps_in(j, STEP_UNCHANGED, STEP_UNCHANGED) +
+				     steps_in(j, STEP_DELETED, STEP_KEPT),
+				 j->n_steps);
+			time_cell(j->updated, upd, sizeof(upd));
+			cells[0] = j->run;
+			cells[1] = j->tcode;
+			cells[2] = j->wizard;
+			cells[3] = run_state_name(j->state);
+			cells[4] = steps;
+			cells[5] = j->operator_id;
+			cells[6] = upd;
+			output_table_row(&t, cells);
+		}
+		if (n)
+			output_table_render(&t, 0, &out);
+		else
+			fprintf(stderr, "smartops: no runs recorded\n");
+		output_table_release(&t);
+	}
+	fwrite(out.buf, 1, out.len, stdout);
+	sb_release(&out);
+	for (i = 0; i < n; i++)
+		journal_release(&items[i]);
+	free(items);
+	return 0;
+}
+
+static int runs_resume(session *s, const tenants_global *g, const char *id, int yes, int timeout_s)
+{
+	provision_ns_opts o;
+	journal j;
+	plan p = {0};
+	k8s_err e;
+	char what[128];
+	int ret;
+
+	if (journal_load(s->client, id, &j, &e) < 0) {
+		if (e.http == 404)
+			error("no run %s in namespace %s", id, JOURNAL_NAMESPACE);
+		else
+			say(e.msg);
+		return e.http == 404 ? TENANTS_EXIT_ERROR : exit_for(&e);
+	}
+	if (j.state == RUN_ROLLED_BACK || j.state == RUN_ROLLING_BACK) {
+		error("run %s was rolled back%s: start a new apply instead", id,
+		      j.state == RUN_ROLLING_BACK ? " in part" : "");
+		journal_release(&j);
+		return TENANTS_EXIT_ERROR;
+	}
+	if (strcmp(j.wizard, "namespace") ||
+	    provision_ns_opts_from_inputs(j.inputs, j.n_inputs, &o) < 0) {
+		error("run %s is of wizard \"%s\", which this version cannot resume", id, j.wizard);
+		journal_release(&j);
+		return TENANTS_EXIT_ERROR;
+	}
+	ret = build_plan(s, &o, &p);
+	if (ret) {
+		journal_release(&j);
+		return ret;
+	}
+	snprintf(what, sizeof(what), "resume run %s (%s, %s)", id, j.tcode, run_state_name(j.state));
+	if (!confirm(what, yes)) {
+		plan_release(&p);
+		journal_release(&j);
+		return TENANTS_EXIT_ERROR;
+	}
+	ret = run_engine(s, g, timeout_s, 1, &p, &j);
+	plan_release(&p);
+	journal_release(&j);
+	return ret;
+}
+
+static int runs_rollback(session *s, const tenants_global *g, const char *id, int yes)
+{
+	journal j;
+	k8s_err e;
+	char what[160];
+	int ret;
+
+	if (journal_load(s->client, id, &j, &e) < 0) {
+		if (e.http == 404)
+			error("no run %s in namespace %s", id, JOURNAL_NAMESPACE);
+		else
+			say(e.msg);
+		return e.http == 404 ? TENANTS_EXIT_ERROR : exit_for(&e);
+	}
+	snprintf(what, sizeof(what), "delete what run %s created for %s", id, j.tcode);
+	if (!confirm(what, yes)) {
+		journal_release(&j);
+		return TENANTS_EXIT_ERROR;
+	}
+	ret = run_engine(s, g, 0, 2, NULL, &j);
+	journal_release(&j);
+	return ret;
+}
+
+int provision_run_runs(const tenants_global *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"output", required_argument, NULL, 'o'},
+	    {"tcode", required_argument, NULL, 't'},
+	    {"yes", no_argument, NULL, 'y'},
+	    {"timeout", required_argument, NULL, 'T'},
+	    {NULL, 0, NULL, 0},
+	};
+	char tcode[TCODE_SIZE] = "", err[200];
+	const char *verb = NULL, *id = NULL;
+	int json = 0, yes = 0, timeout_s = 0, c, ret;
+	session s;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:y", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (!strcmp(optarg, "json"))
+				json = 1;
+			else if (strcmp(optarg, "table"))
+				return usage_err("runs", "-o takes table or json");
+			break;
+		case 't':
+			if (tcode_parse(optarg, tcode, err, sizeof(err)) < 0)
+				return usage_err("runs", err);
+			break;
+		case 'y':
+			yes = 1;
+			break;
+		case 'T':
+			if (parse_int(optarg, 1, 86400, &timeout_s) < 0)
+				return usage_err("runs", "--timeout takes seconds, e.g. 300");
+			break;
+		default:
+			return usage_err("runs", "unknown option or missing value");
+		}
+	}
+	if (optind < argc && (!strcmp(argv[optind], "resume") || !strcmp(argv[optind], "rollback")))
+		verb = argv[optind++];
+	if (optind < argc)
+		id = argv[optind++];
+	if (optind < argc)
+		return usage_err("runs", "unexpected argument");
+	if (verb && !id)
+		return usage_err("runs", "which run? give its id (see smartops runs)");
+	if (id && !journal_run_id_valid(id))
+		return usage_err("runs", "a run id is lower-case letters, digits and '-', e.g. t12345-20261128153012-a1b2");
+	ret = session_open(g, &s);
+	if (ret)
+		return ret;
+	if (!verb && id)
+		ret = runs_show(&s, id, json);
+	else if (!verb)
+		ret = runs_list(&s, tcode[0] ? tcode : NULL, g->prefix, json);
+	else if (!strcmp(verb, "resume"))
+		ret = runs_resume(&s, g, id, yes, timeout_s);
+	else
+		ret = runs_rollback(&s, g, id, yes);
+	session_close(&s);
+	return ret;
+}

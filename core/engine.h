@@ -1,0 +1,120 @@
+/* core/engine.h — the provisioning engine: applies a plan step by step on a
+ * thread of its own, keeping the run's journal in the cluster, holding the
+ * tenant's lease, auditing every change; resumes a run or rolls it back.
+ *
+ * Call order (from any one thread, e.g. a UI thread — nothing here blocks
+ * except engine_wait):
+ *   e = engine_new(&opts);
+ *   engine_start_apply(e, &plan)            a new run
+ *   | engine_start_resume(e, &plan, &j)     continue run j (plan rebuilt from j's inputs)
+ *   | engine_start_rollback(e, &j)          undo what run j created
+ *   ... engine_snapshot(e, &p) at will; engine_cancel(e) pauses at the next step ...
+ *   rc = engine_wait(e);                    joins the thread
+ *   engine_free(e);
+ * The start functions take over the plan and journal (the caller's copies are
+ * zeroed). opts.on_progress runs on the engine's thread after every change of
+ * phase or step; it gets a snapshot it may copy, and must not block.
+ *
+ * Apply: observe every object (refuse objects that are not ours, terminating
+ * namespaces) -> check access (SelfSubjectAccessReview for every verb and
+ * resource needed) -> server-side dry run of every change -> take the lease
+ * -> write the journal -> per step: wait for the steps it needs (readiness
+ * for workloads, per the predecessor rules), re-observe, write the intent,
+ * apply (fieldManager smartops), record the result. Nothing is changed
+ * before the first three checks passed. Objects created carry the label
+ * <prefix>run=<run id>; an object that is already ours keeps its label.
+ */
+#ifndef CORE_ENGINE_H
+#define CORE_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/journal.h"
+#include "core/plan.h"
+#include "k8s/client.h"
+
+typedef enum engine_result {
+	ENGINE_OK = 0,
+	ENGINE_REFUSED = 1, /* stopped before any change (conflict, access, dry run, lease) */
+	ENGINE_FAILED = 2,  /* stopped after changes: the journal allows resume or rollback */
+	ENGINE_PAUSED = 3,  /* cancelled at a step boundary: resume or roll back */
+	ENGINE_DENIED = 4,  /* refused before any change: the cluster does not allow the plan */
+} engine_result;
+
+typedef enum engine_phase {
+	ENGINE_IDLE,
+	ENGINE_OBSERVE,
+	ENGINE_ACCESS,
+	ENGINE_DRY_RUN,
+	ENGINE_LEASE,
+	ENGINE_APPLY,
+	ENGINE_WAIT,
+	ENGINE_ROLLBACK,
+	ENGINE_FINISHED,
+} engine_phase;
+
+typedef struct engine_progress {
+	engine_phase phase;
+	char run[JOURNAL_RUN_SIZE];
+	size_t n_steps;
+	size_t step;		     /* current step index */
+	char step_id[PLAN_ID_SIZE];
+	char action[16];	     /* "create", "update", "unchanged", "delete", "wait", ... */
+	char waiting_for[200];	     /* during waits: what, e.g. "Deployment t12345-prod/license ready (0/1)" */
+	int64_t run_started_ms;	     /* util_mono_ms() */
+	int64_t step_started_ms;
+	size_t created, updated, unchanged, deleted, kept;
+	int finished;		     /* 1 once the thread ended */
+	engine_result result;	     /* valid when finished */
+	char message[1024];	     /* the outcome, or why it stopped (may span lines) */
+} engine_progress;
+
+typedef void (*engine_progress_fn)(void *ctx, const engine_progress *p);
+
+typedef struct engine_opts {
+	k8s_client *client;	/* borrowed; must outlive the engine */
+	const char *prefix;	/* label prefix, NULL: smart.totvs.com/ */
+	const char *user;	/* operator name from the kubeconfig, or NULL */
+	int wait_timeout_s;	/* per readiness wait; 0: 180 */
+	int lease_duration_s;	/* the tenant lease; 0: LEASE_DURATION_S (renewed every third) */
+	int readonly;		/* 1: every start is refused (-2) before anything is read or written */
+	engine_progress_fn on_progress;
+	void *ctx;
+	int kill_after;		/* tests: SIGKILL after this step index is recorded; -1 never */
+	int kill_at_intent;	/* tests: SIGKILL once this step's intent is recorded; -1 never */
+} engine_opts;
+
+typedef struct engine engine;
+
+engine *engine_new(const engine_opts *o);
+void engine_free(engine *e);
+
+/* 0 once the thread runs; -1 if one already ran; -2 in a read-only session
+ * (engine_opts.readonly): the one gate every provisioning write passes. */
+int engine_start_apply(engine *e, plan *p);
+int engine_start_resume(engine *e, plan *p, journal *j);
+int engine_start_rollback(engine *e, journal *j);
+
+/* Stops at the next step boundary (or during a wait); the run is left paused. */
+void engine_cancel(engine *e);
+void engine_snapshot(engine *e, engine_progress *out);
+/* Joins the thread; returns its result. */
+engine_result engine_wait(engine *e);
+/* The run's journal as last written (valid after engine_wait). */
+const journal *engine_journal(engine *e);
+
+const char *engine_phase_name(engine_phase p);
+
+/* The checks an apply makes before its first change, and nothing else: observe
+ * (fills each step's diff and reason), access review, server-side dry run. For
+ * a review page (blocking: call it off the UI thread). 0 when an apply would go
+ * ahead; -1 with the problems in why, one per line. */
+int engine_preflight(k8s_client *c, const char *prefix, const char *user, plan *p, strbuf *why);
+
+/* Whether a Deployment/StatefulSet object is ready: readyReplicas >=
+ * spec.replicas and the controller saw the latest generation. Objects of
+ * other kinds are ready when they exist. ready/desired may be NULL. */
+int engine_object_ready(const cJSON *obj, int *ready, int *desired);
+
+#endif

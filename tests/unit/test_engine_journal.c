@@ -1,0 +1,148 @@
+/* Unit tests for core/journal (encode/decode, run ids) and the engine's
+ * readiness rule. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "core/engine.h"
+#include "core/journal.h"
+#include "util/util.h"
+
+static void small_plan(plan *p)
+{
+	char err[120];
+	const char *needs[] = {"prod/namespaces/t12345-prod", NULL};
+
+	plan_init(p, "namespace", "T12345");
+	plan_set_input(p, "tcode", "T12345");
+	plan_set_input(p, "domain", "smart.example.com");
+	plan_add(p, "prod", NULL, "namespaces", PLAN_WAIT_EXISTS,
+		 cJSON_Parse("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"t12345-prod\"}}"),
+		 NULL, err, sizeof(err));
+	plan_add(p, "prod", "license", "deployments", PLAN_WAIT_READY,
+		 cJSON_Parse("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"license\",\"namespace\":\"t12345-prod\"}}"),
+		 needs, err, sizeof(err));
+}
+
+static void test_round_trip(void **state)
+{
+	plan p;
+	journal j, k;
+	strbuf a, b;
+	char err[160];
+
+	small_plan(&p);
+	journal_from_plan(&j, &p, "t12345-20261128120000-beef", "olga@host:1", 1795000000);
+	assert_int_equal(j.n_steps, 2);
+	assert_string_equal(j.steps[1].path, "/apis/apps/v1/namespaces/t12345-prod/deployments/license");
+	assert_string_equal(j.steps[0].kind, "Namespace");
+	j.state = RUN_FAILED;
+	j.steps[0].state = STEP_APPLIED;
+	j.steps[0].created = 1;
+	util_strlcpy(j.steps[0].uid, "uid-1", sizeof(j.steps[0].uid));
+	j.steps[0].started = 1795000001;
+	j.steps[0].finished = 1795000002;
+	j.steps[1].state = STEP_APPLYING;
+	util_strlcpy(j.steps[1].message, "quote \" and\nnewline", sizeof(j.steps[1].message));
+	journal_note(&j, "lease taken over from %s", "vera@h:2");
+	util_strlcpy(j.message, "stopped", sizeof(j.message));
+	sb_init(&a, 1024);
+	sb_init(&b, 1024);
+	journal_encode(&j, &a);
+	assert_int_equal(journal_decode(a.buf, &k, err, sizeof(err)), 0);
+	journal_encode(&k, &b);
+	assert_string_equal(a.buf, b.buf);
+	assert_int_equal(k.state, RUN_FAILED);
+	assert_int_equal(k.steps[0].state, STEP_APPLIED);
+	assert_true(k.steps[0].created);
+	assert_false(k.steps[1].created);
+	assert_int_equal(k.steps[0].finished, 1795000002);
+	assert_int_equal(k.steps[1].finished, 0);
+	assert_string_equal(k.steps[1].message, "quote \" and\nnewline");
+	assert_string_equal(k.notes[0], "lease taken over from vera@h:2");
+	assert_string_equal(k.inputs[1].key, "domain");
+	assert_int_equal(k.created, 1795000000);
+	journal_release(&k);
+	sb_release(&a);
+	sb_release(&b);
+	journal_release(&j);
+	plan_release(&p);
+}
+
+static void test_decode_refuses(void **state)
+{
+	journal j;
+	char err[160];
+
+	assert_int_equal(journal_decode("not json", &j, err, sizeof(err)), -1);
+	assert_int_equal(journal_decode("{\"run\":\"r\",\"tcode\":\"T12345\",\"state\":\"sideways\"}", &j, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "state"));
+	assert_int_equal(journal_decode("{\"run\":\"r\",\"tcode\":\"X\",\"state\":\"done\"}", &j, err, sizeof(err)), -1);
+	assert_int_equal(journal_decode("{\"run\":\"r\",\"tcode\":\"T12345\",\"state\":\"done\",\"steps\":[{\"id\":\"a\",\"state\":\"nope\",\"path\":\"/x\"}]}", &j, err, sizeof(err)), -1);
+	assert_int_equal(journal_decode("{\"run\":\"r\",\"tcode\":\"T12345\",\"state\":\"done\",\"steps\":[{\"id\":\"a\",\"state\":\"ready\",\"path\":\"/x\"}]}", &j, err, sizeof(err)), 0);
+	assert_int_equal(j.n_steps, 1);
+	assert_int_equal(j.steps[0].state, STEP_READY);
+	journal_release(&j);
+}
+
+static void test_notes_bounded(void **state)
+{
+	plan p;
+	journal j;
+	int i;
+
+	small_plan(&p);
+	journal_from_plan(&j, &p, "r", "o", 1);
+	for (i = 0; i < JOURNAL_MAX_NOTES + 3; i++)
+		journal_note(&j, "note %d", i);
+	assert_int_equal(j.n_notes, JOURNAL_MAX_NOTES);
+	assert_string_equal(j.notes[0], "note 3");
+	journal_release(&j);
+	plan_release(&p);
+}
+
+static void test_run_ids(void **state)
+{
+	char a[JOURNAL_RUN_SIZE];
+
+	journal_new_run_id("T12345", 1795000000, a, sizeof(a));
+	assert_true(util_starts_with(a, "t12345-2026"));
+	assert_int_equal(strlen(a), strlen("t12345-20261118110000-abcd"));
+	assert_true(journal_run_id_valid(a));
+	assert_false(journal_run_id_valid("T12345-x"));
+	assert_false(journal_run_id_valid("a/b"));
+	assert_false(journal_run_id_valid(""));
+}
+
+static void test_ready(void **state)
+{
+	cJSON *d = cJSON_Parse("{\"kind\":\"Deployment\",\"metadata\":{\"generation\":2},\"spec\":{\"replicas\":2},"
+			       "\"status\":{\"observedGeneration\":2,\"readyReplicas\":1}}");
+	int r, w;
+
+	assert_false(engine_object_ready(d, &r, &w));
+	assert_int_equal(r, 1);
+	assert_int_equal(w, 2);
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(d, "status"), "readyReplicas", cJSON_CreateNumber(2));
+	assert_true(engine_object_ready(d, NULL, NULL));
+	/* the controller has not seen the latest spec yet */
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItem(d, "status"), "observedGeneration", cJSON_CreateNumber(1));
+	assert_false(engine_object_ready(d, NULL, NULL));
+	cJSON_Delete(d);
+	d = cJSON_Parse("{\"kind\":\"ConfigMap\"}");
+	assert_true(engine_object_ready(d, NULL, NULL));
+	cJSON_Delete(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_round_trip),	 cmocka_unit_test(test_decode_refuses),
+	    cmocka_unit_test(test_notes_bounded), cmocka_unit_test(test_run_ids),
+	    cmocka_unit_test(test_ready),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
