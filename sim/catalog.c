@@ -129,6 +129,21 @@ const sim_contract *sim_catalog_find(const char *tcode)
 	return NULL;
 }
 
+int sim_catalog_set_provisioned(const char *tcode, int provisioned)
+{
+	sim_contract *c = (sim_contract *)sim_catalog_find(tcode);
+
+	if (!c)
+		return -1;
+	__atomic_store_n(&c->provisioned, provisioned ? 1 : 0, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int sim_catalog_provisioned(const sim_contract *c)
+{
+	return __atomic_load_n(&c->provisioned, __ATOMIC_RELAXED);
+}
+
 int sim_catalog_check(const char *tcode, const char *env, int64_t now_s,
 		      char *reason, size_t rsize, char *message, size_t msize)
 {
@@ -182,7 +197,7 @@ static cJSON *contract_json(const sim_contract *c)
 	cJSON_AddStringToObject(o, "valid_until", c->valid_until);
 	cJSON_AddStringToObject(o, "provider", c->provider);
 	cJSON_AddStringToObject(o, "status", c->status);
-	cJSON_AddBoolToObject(o, "provisioned", c->provisioned);
+	cJSON_AddBoolToObject(o, "provisioned", sim_catalog_provisioned(c));
 	cJSON_AddStringToObject(o, "timezone", c->timezone);
 	return o;
 }

@@ -3,7 +3,8 @@
  * Built by sim_fleet_seed() from the fleet: one SMART contract per seeded tenant
  * (provisioned) plus customers still to onboard: SMART contracts not provisioned
  * yet, some of them expired, and some in the "traditional" model that wizards must
- * refuse. Read-only after seeding; the same threading rules as sim/fleet.h. */
+ * refuse. Read-only after seeding (but for the provisioned flag); the same threading
+ * rules as sim/fleet.h. */
 #ifndef SIM_CATALOG_H
 #define SIM_CATALOG_H
 
@@ -21,7 +22,7 @@ typedef struct sim_contract {
 	char valid_until[11];     /* "YYYY-MM-DD" */
 	const char *provider;     /* "aws" | "gcp" | "totvs" */
 	const char *status;       /* "active" | "expired" | "suspended" */
-	int provisioned;          /* a seeded tenant */
+	int provisioned;          /* namespaces exist (atomic: sim_catalog_set_provisioned) */
 	const char *timezone;     /* IANA name */
 } sim_contract;
 
@@ -34,6 +35,13 @@ void sim_catalog_reset(void);
 size_t sim_catalog_count(void);
 const sim_contract *sim_catalog_at(size_t i);
 const sim_contract *sim_catalog_find(const char *tcode);
+
+/* Marks the contract of tcode provisioned (namespaces of it exist) or not; the fleet
+ * controller calls it when it adopts or loses a tenant. Safe from any thread while the
+ * catalogue lives. 0, or -1 for a tcode with no contract. */
+int sim_catalog_set_provisioned(const char *tcode, int provisioned);
+/* Whether it is (atomic read). */
+int sim_catalog_provisioned(const sim_contract *c);
 
 /* 1 when tcode has the TCODE shape: "T" (or "t") and 5 digits. */
 int sim_catalog_tcode_valid(const char *tcode);

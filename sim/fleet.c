@@ -117,18 +117,25 @@ void sim_fleet_customer_name(uint64_t h, char *buf, size_t size)
 		 suffix[pick(&r, (int)ARRAY_SIZE(suffix))]);
 }
 
+static const struct zone {
+	const char *name;
+	int offset;
+	int weight;                /* share when drawing a tenant's zone */
+} zones[] = {
+	{"America/Sao_Paulo", -180, 60}, {"America/Bahia", -180, 6},
+	{"America/Fortaleza", -180, 6},  {"America/Recife", -180, 6},
+	{"America/Belem", -180, 4},      {"America/Manaus", -240, 8},
+	{"America/Cuiaba", -240, 5},     {"America/Noronha", -120, 5},
+	/* known to the lookup only */
+	{"America/Maceio", -180, 0},     {"America/Araguaina", -180, 0},
+	{"America/Santarem", -180, 0},   {"America/Campo_Grande", -240, 0},
+	{"America/Porto_Velho", -240, 0}, {"America/Boa_Vista", -240, 0},
+	{"America/Rio_Branco", -300, 0}, {"America/Eirunepe", -300, 0},
+	{"UTC", 0, 0},                   {"Etc/UTC", 0, 0},
+};
+
 void sim_fleet_timezone(uint64_t h, const char **name, int *utc_offset_min)
 {
-	static const struct {
-		const char *name;
-		int offset;
-		int weight;
-	} zones[] = {
-		{"America/Sao_Paulo", -180, 60}, {"America/Bahia", -180, 6},
-		{"America/Fortaleza", -180, 6},  {"America/Recife", -180, 6},
-		{"America/Belem", -180, 4},      {"America/Manaus", -240, 8},
-		{"America/Cuiaba", -240, 5},     {"America/Noronha", -120, 5},
-	};
 	int total = 0, r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(zones); i++)
@@ -144,6 +151,17 @@ void sim_fleet_timezone(uint64_t h, const char **name, int *utc_offset_min)
 	}
 	*name = zones[0].name;
 	*utc_offset_min = zones[0].offset;
+}
+
+int sim_fleet_tz_offset(const char *name, int *offset_min)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(zones); i++) {
+		if (!strcmp(zones[i].name, name)) {
+			*offset_min = zones[i].offset;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 /* ---- the tenant table ---------------------------------------------------- */
@@ -1033,9 +1051,9 @@ out:
 
 /* ---- GET /sim/v1/fleet --------------------------------------------------- */
 
-/* The live hypnus-state of an env, or NULL. */
-static const char *live_state(sim_store *s, const sim_resource *deploy, const char *ns)
+const char *sim_fleet_live_state(sim_store *s, const char *ns)
 {
+	const sim_resource *deploy = sim_resource_find("apps", "v1", "deployments");
 	sim_obj *o = sim_store_get(s, deploy, ns, "hypnus", NULL);
 	const char *ret = NULL;
 	cJSON *tree, *ann, *st;
@@ -1059,19 +1077,24 @@ static const char *live_state(sim_store *s, const sim_resource *deploy, const ch
 	return ret;
 }
 
-char *sim_fleet_json(sim_store *s)
+cJSON *sim_fleet_report(sim_store *s, int (*present)(void *ctx, const sim_tenant *t, int env),
+			void *ctx)
 {
-	const sim_resource *deploy = sim_resource_find("apps", "v1", "deployments");
 	cJSON *root = cJSON_CreateObject(), *items;
-	char *text, *ret;
 
 	cJSON_AddStringToObject(root, "kind", "Fleet");
 	cJSON_AddNumberToObject(root, "seed", (double)fleet_seed);
 	items = cJSON_AddArrayToObject(root, "items");
 	for (size_t i = 0; i < n_tenants; i++) {
 		const sim_tenant *t = &tenants[i];
-		cJSON *it = cJSON_CreateObject(), *envs;
+		cJSON *it, *envs;
+		int n = 0;
 
+		for (int env = 0; env < SIM_ENV_COUNT; env++)
+			n += !present || present(ctx, t, env);
+		if (!n)
+			continue;
+		it = cJSON_CreateObject();
 		cJSON_AddItemToArray(items, it);
 		put(it, "tcode", t->tcode);
 		put(it, "customer", t->customer);
@@ -1080,16 +1103,19 @@ char *sim_fleet_json(sim_store *s)
 		envs = cJSON_AddArrayToObject(it, "envs");
 		for (int env = 0; env < SIM_ENV_COUNT; env++) {
 			const sim_fleet_env *e = &t->envs[env];
-			cJSON *eo = cJSON_CreateObject();
+			cJSON *eo;
 			const char *scn = sim_scenario_health(e->scenario);
 
+			if (present && !present(ctx, t, env))
+				continue;
 			if (s && (e->scenario == SIM_SCN_AVAILABLE || e->scenario == SIM_SCN_SLEEPING ||
 				  e->scenario == SIM_SCN_WAKING)) {
-				const char *live = live_state(s, deploy, e->ns);
+				const char *live = sim_fleet_live_state(s, e->ns);
 
 				if (live)
 					scn = live;
 			}
+			eo = cJSON_CreateObject();
 			cJSON_AddItemToArray(envs, eo);
 			put(eo, "env", e->env);
 			put(eo, "namespace", e->ns);
@@ -1097,7 +1123,14 @@ char *sim_fleet_json(sim_store *s)
 			put(eo, "cause", sim_scenario_cause(e->scenario));
 		}
 	}
-	text = cJSON_PrintUnformatted(root);
+	return root;
+}
+
+char *sim_fleet_json(sim_store *s)
+{
+	cJSON *root = sim_fleet_report(s, NULL, NULL);
+	char *text = cJSON_PrintUnformatted(root), *ret;
+
 	cJSON_Delete(root);
 	if (!text)
 		die("out of memory");

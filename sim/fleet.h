@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "sim/status.h"
 #include "sim/store.h"
 
@@ -45,7 +47,7 @@ enum { SIM_ENV_PROD, SIM_ENV_DEV, SIM_ENV_COUNT };
 
 typedef struct sim_fleet_env {
 	const char *env;                  /* "prod" | "dev" (static) */
-	char ns[24];                      /* "t12345-prod" */
+	char ns[64];                      /* "t12345-prod" (adopted envs: any name) */
 	sim_scenario scenario;            /* as staged at seed time */
 	int n_roles;
 	const char *roles[SIM_FLEET_MAX_ROLES]; /* "webapp", "rest", ... (static) */
@@ -108,9 +110,21 @@ void sim_fleet_customer_name(uint64_t h, char *buf, size_t size);
 /* A time zone drawn from h: mostly UTC-3 zones, some UTC-4 and UTC-2. */
 void sim_fleet_timezone(uint64_t h, const char **name, int *utc_offset_min);
 
+/* The UTC offset of a Brazilian (or UTC) time zone name: 0 with *offset_min set, or -1
+ * for a name it does not know. */
+int sim_fleet_tz_offset(const char *name, int *offset_min);
+
+/* The live hypnus-state of the Hypnus Deployment in ns as the fleet report words it:
+ * "available" (active), "sleeping", "waking", or NULL (no Deployment, no state). */
+const char *sim_fleet_live_state(sim_store *s, const char *ns);
+
 /* GET /sim/v1/fleet: {"kind":"Fleet","seed":S,"items":[...]} (malloc'd). The scenario of
  * an env staged available/sleeping/waking is read live from its Hypnus Deployment in s
  * (active -> "available"); the others report the staged scenario. */
 char *sim_fleet_json(sim_store *s);
+/* The same as a tree (the caller owns it), leaving out the envs for which present()
+ * answers 0 and the tenants left with no env (present NULL: every env). */
+cJSON *sim_fleet_report(sim_store *s, int (*present)(void *ctx, const sim_tenant *t, int env),
+			void *ctx);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "sim/catalog.h"
 #include "sim/fleetctl.h"
+#include "sim/fleetctl_int.h"
 #include "sim/podlog.h"
 #include "sim/rules.h"
 #include "sim/usage.h"
@@ -19,64 +20,8 @@
 #define P SIM_FLEET_PREFIX
 #define WRITE_BUDGET 400    /* last-activity refreshes per pass */
 #define MAX_DEPTH 16        /* predecessor chain walk (cycles end here) */
-#define MAX_BUILDS 8        /* build Jobs running at once */
 
-enum { H_ACTIVE, H_SLEEPING, H_WAKING };
 static const char *const state_names[] = {"active", "sleeping", "waking"};
-
-typedef struct env_state {
-	const sim_tenant *t;
-	int env;
-	int managed;             /* Hypnus moves it (available/sleeping/waking staging) */
-	int state;               /* H_* */
-	int64_t last_activity;   /* sim seconds */
-	int64_t stored_activity; /* value last written to the annotation */
-	int64_t wake_start;
-	uint64_t own_rv;         /* rv of our last write to its hypnus Deployment */
-	int told_license;        /* license pods got their contract lines */
-	uint64_t rng;
-} env_state;
-
-typedef struct build {
-	int active;
-	char ns[24];
-	char name[64];
-	char id[16];
-	int duration_s;
-	int fail;                /* fails at compile or sonarqube */
-	int64_t start_s;
-	int stage;               /* lines told so far, by stage */
-	char pod[128];
-} build;
-
-struct sim_fleetctl {
-	sim_store *s;
-	sim_workload *w;
-	sim_fleetctl_opts o;
-	double scale;
-	int64_t origin_s;        /* store time at start */
-	int64_t mono0_ms;
-	int64_t manual_now;      /* atomic; manual mode only */
-
-	pthread_mutex_t lock;    /* env states, builds; held around store writes */
-	pthread_mutex_t rules_lock;
-	sim_rules rules;
-	uint64_t rules_rv;
-
-	env_state *envs;         /* 2 per tenant, in fleet order */
-	size_t n_envs;
-	int64_t last_pass;
-	uint64_t rng;
-	unsigned event_seq;
-	sim_watch *watch;
-	build builds[MAX_BUILDS];
-	int64_t next_build;
-	unsigned build_seq;
-
-	const sim_resource *r_deploy, *r_cm, *r_pod, *r_event, *r_job;
-	pthread_t thread;
-	int running;             /* atomic */
-};
 
 /* ---- clock --------------------------------------------------------------- */
 
@@ -94,16 +39,41 @@ int64_t sim_fleetctl_now(sim_fleetctl *c)
 	return clock_now(c);
 }
 
+int64_t fleetctl_clock(sim_fleetctl *c)
+{
+	return clock_now(c);
+}
+
 /* ---- pod policy ---------------------------------------------------------- */
 
+/* The env of namespace ns: a seeded one whose namespace exists, else an adopted one.
+ * c->lock or c->adopt_lock held. */
 static env_state *env_of(sim_fleetctl *c, const char *ns)
 {
 	int env;
 	const sim_tenant *t = sim_fleet_find_ns(ns, &env);
 
-	if (!t)
-		return NULL;
-	return &c->envs[(size_t)(t - sim_fleet_tenant(0)) * SIM_ENV_COUNT + (size_t)env];
+	if (t) {
+		env_state *e = &c->envs[(size_t)(t - sim_fleet_tenant(0)) * SIM_ENV_COUNT + (size_t)env];
+
+		if (!e->gone)
+			return e;
+	}
+	return fleetadopt_find_ns(c, ns);
+}
+
+/* The env of tcode and env index, as env_of. */
+static env_state *env_of_tcode(sim_fleetctl *c, const char *tcode, int env)
+{
+	const sim_tenant *t = sim_fleet_find(tcode);
+
+	if (t) {
+		env_state *e = &c->envs[(size_t)(t - sim_fleet_tenant(0)) * SIM_ENV_COUNT + (size_t)env];
+
+		if (!e->gone)
+			return e;
+	}
+	return fleetadopt_find(c, tcode, env);
 }
 
 /* The component's own fault in env e (role NULL: the component as a whole). */
@@ -160,15 +130,23 @@ sim_fleetctl_verdict_t sim_fleetctl_verdict(sim_fleetctl *c, const char *ns, con
 					    const char *role, char *reason, size_t rsize,
 					    char *message, size_t msize)
 {
-	const env_state *e = ns && component ? env_of(c, ns) : NULL;
+	const env_state *e;
 	sim_fleetctl_verdict_t v;
 	const sim_rule *rule;
 
-	if (!e)
+	if (!ns || !component)
 		return SIM_FLEETCTL_OK;
+	pthread_rwlock_rdlock(&c->adopt_lock);
+	e = env_of(c, ns);
+	if (!e) {
+		pthread_rwlock_unlock(&c->adopt_lock);
+		return SIM_FLEETCTL_OK;
+	}
 	v = own_fault(c, e, component, role, reason, rsize, message, msize);
-	if (v != SIM_FLEETCTL_OK)
+	if (v != SIM_FLEETCTL_OK) {
+		pthread_rwlock_unlock(&c->adopt_lock);
 		return v;
+	}
 	pthread_mutex_lock(&c->rules_lock);
 	rule = sim_rules_find(&c->rules, component);
 	for (size_t i = 0; rule && i < rule->n_needs; i++) {
@@ -180,6 +158,7 @@ sim_fleetctl_verdict_t sim_fleetctl_verdict(sim_fleetctl *c, const char *ns, con
 		}
 	}
 	pthread_mutex_unlock(&c->rules_lock);
+	pthread_rwlock_unlock(&c->adopt_lock);
 	return v;
 }
 
@@ -319,6 +298,11 @@ static void scale_public(sim_fleetctl *c, env_state *e, int up)
 {
 	const sim_fleet_env *fe = &e->t->envs[e->env];
 
+	if (e->ad) {
+		fleetadopt_scale(c, e, up);
+		return;
+	}
+
 	for (int i = 0; i < fe->n_roles; i++) {
 		char name[64];
 		int n = up ? fe->replicas[i] : 0;
@@ -369,7 +353,7 @@ static void emit_event(sim_fleetctl *c, const char *ns, const char *kind, const 
 
 /* ---- Hypnus -------------------------------------------------------------- */
 
-static void go_sleep(sim_fleetctl *c, env_state *e, int64_t now, const char *why)
+void fleetctl_sleep(sim_fleetctl *c, env_state *e, int64_t now, const char *why)
 {
 	const sim_fleet_env *fe = &e->t->envs[e->env];
 	hyp_edit h = {.state = "sleeping", .activity = e->last_activity, .cold = -1};
@@ -382,7 +366,7 @@ static void go_sleep(sim_fleetctl *c, env_state *e, int64_t now, const char *why
 	(void)now;
 }
 
-static void begin_wake(sim_fleetctl *c, env_state *e, int64_t now, const char *why)
+void fleetctl_wake(sim_fleetctl *c, env_state *e, int64_t now, const char *why)
 {
 	const sim_fleet_env *fe = &e->t->envs[e->env];
 	hyp_edit h = {.state = "waking", .activity = e->last_activity, .wake = now, .cold = -1};
@@ -405,6 +389,8 @@ static int public_ready(sim_fleetctl *c, env_state *e, int64_t now)
 
 	if (!c->w) /* no pods without a workload controller: a simulated cold start */
 		return now - e->wake_start >= 20 + (int64_t)(e->t->seed % 40);
+	if (e->ad)
+		want = fleetadopt_want(c, e);
 	for (int i = 0; i < fe->n_roles; i++)
 		want += fe->replicas[i];
 	sel = sim_selector_parse_labels(P "tier=public", NULL);
@@ -455,6 +441,13 @@ static void client_change(sim_fleetctl *c, const sim_obj *o)
 	tree = sim_obj_parse(o);
 	ann = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tree, "metadata"),
 					       "annotations");
+	if (e->ad) {
+		const cJSON *idle = cJSON_GetObjectItemCaseSensitive(ann, P "hypnus-idle-timeout");
+		int v = cJSON_IsString(idle) ? atoi(idle->valuestring) : 0;
+
+		if (v > 0)
+			e->ad->t.envs[e->env].idle_timeout_s = v;
+	}
 	act = cJSON_GetObjectItemCaseSensitive(ann, P "hypnus-last-activity");
 	if (cJSON_IsString(act)) {
 		int64_t a = util_parse_rfc3339(act->valuestring);
@@ -468,10 +461,10 @@ static void client_change(sim_fleetctl *c, const sim_obj *o)
 		    (!strcmp(st->valuestring, "active") && e->state == H_SLEEPING)) {
 			if (e->state != H_WAKING) {
 				e->last_activity = now;
-				begin_wake(c, e, now, "wake requested");
+				fleetctl_wake(c, e, now, "wake requested");
 			}
 		} else if (!strcmp(st->valuestring, "sleeping") && e->state != H_SLEEPING) {
-			go_sleep(c, e, now, "sleep requested");
+			fleetctl_sleep(c, e, now, "sleep requested");
 		}
 	}
 	cJSON_Delete(tree);
@@ -491,13 +484,53 @@ static void drain_watch(sim_fleetctl *c)
 		return;
 	}
 	while (n++ < 5000 && (rc = sim_watch_next(c->watch, 0, &ev, &err)) == 1) {
-		if (ev.type == SIM_MODIFIED)
+		env_state *e = env_of(c, ev.obj->ns);
+
+		if (e && e->ad && ev.type == SIM_DELETED) {
+			if (!strcmp(ev.obj->name, "hypnus"))
+				e->managed = 0; /* no Hypnus, nothing sleeps */
+		} else if (e && e->ad && fleetadopt_hypnus_seen(c, e, ev.obj)) {
+			/* an adopted env's Hypnus, read now */
+		} else if (ev.type == SIM_MODIFIED)
 			client_change(c, ev.obj);
 		sim_event_release(&ev);
 	}
 	if (n < 5000 && rc < 0) { /* fell out of the window: start again from now */
 		sim_watch_close(c->watch);
 		c->watch = NULL;
+		fleetadopt_recheck(c);
+	}
+}
+
+static void hypnus_env(sim_fleetctl *c, env_state *e, int64_t now, int64_t dt, int *budget)
+{
+	const sim_fleet_env *fe = &e->t->envs[e->env];
+
+	if (!c->o.no_traffic && dt > 0) {
+		double rate = e->ad ? fleetadopt_rate(e, now) : sim_usage_rate_env(e->t, e->env, now);
+		double lambda = rate * (double)dt / 3600.0;
+
+		if (sim_fleet_unit(&e->rng) < 1.0 - exp(-lambda)) {
+			e->last_activity = now;
+			if (e->state == H_SLEEPING)
+				fleetctl_wake(c, e, now, "request while sleeping");
+		}
+	}
+	if (e->state == H_ACTIVE && now - e->last_activity > fe->idle_timeout_s) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "idle for %lld s (timeout %d s)",
+			 (long long)(now - e->last_activity), fe->idle_timeout_s);
+		fleetctl_sleep(c, e, now, why);
+	} else if (e->state == H_WAKING) {
+		if (public_ready(c, e, now))
+			finish_wake(c, e, now);
+	} else if (e->state == H_ACTIVE && *budget > 0 &&
+		   e->last_activity - e->stored_activity >= fe->idle_timeout_s / 4) {
+		hyp_edit h = {.activity = e->last_activity, .cold = -1};
+
+		write_hypnus(c, e, &h);
+		(*budget)--;
 	}
 }
 
@@ -505,39 +538,13 @@ static void hypnus_pass(sim_fleetctl *c, int64_t now, int64_t dt)
 {
 	int budget = WRITE_BUDGET;
 
-	for (size_t i = 0; i < c->n_envs; i++) {
-		env_state *e = &c->envs[i];
-		const sim_fleet_env *fe;
-
-		if (!e->managed)
-			continue;
-		fe = &e->t->envs[e->env];
-		if (!c->o.no_traffic && dt > 0) {
-			double lambda = sim_usage_rate_env(e->t, e->env, now) * (double)dt / 3600.0;
-
-			if (sim_fleet_unit(&e->rng) < 1.0 - exp(-lambda)) {
-				e->last_activity = now;
-				if (e->state == H_SLEEPING)
-					begin_wake(c, e, now, "request while sleeping");
-			}
-		}
-		if (e->state == H_ACTIVE && now - e->last_activity > fe->idle_timeout_s) {
-			char why[96];
-
-			snprintf(why, sizeof(why), "idle for %lld s (timeout %d s)",
-				 (long long)(now - e->last_activity), fe->idle_timeout_s);
-			go_sleep(c, e, now, why);
-		} else if (e->state == H_WAKING) {
-			if (public_ready(c, e, now))
-				finish_wake(c, e, now);
-		} else if (e->state == H_ACTIVE && budget > 0 &&
-			   e->last_activity - e->stored_activity >= fe->idle_timeout_s / 4) {
-			hyp_edit h = {.activity = e->last_activity, .cold = -1};
-
-			write_hypnus(c, e, &h);
-			budget--;
-		}
-	}
+	for (size_t i = 0; i < c->n_envs; i++)
+		if (c->envs[i].managed && !c->envs[i].gone)
+			hypnus_env(c, &c->envs[i], now, dt, &budget);
+	for (adopted *a = c->adopted_head; a; a = a->next)
+		for (int env = 0; env < SIM_ENV_COUNT; env++)
+			if (a->present[env] && a->es[env].managed)
+				hypnus_env(c, &a->es[env], now, dt, &budget);
 }
 
 /* Blocked envs: their license pods tell why in their log. */
@@ -743,11 +750,17 @@ void sim_fleetctl_tick(sim_fleetctl *c)
 	pthread_mutex_lock(&c->lock);
 	dt = c->last_pass ? now - c->last_pass : 0;
 	c->last_pass = now;
+	fleetadopt_pass(c);
 	drain_watch(c);
 	hypnus_pass(c, now, dt);
 	for (size_t i = 0; i < c->n_envs; i++)
-		if (c->envs[i].t->envs[c->envs[i].env].scenario == SIM_SCN_BLOCKED && c->w)
+		if (c->envs[i].t->envs[c->envs[i].env].scenario == SIM_SCN_BLOCKED && c->w &&
+		    !c->envs[i].gone)
 			tell_license(c, &c->envs[i], now);
+	for (adopted *a = c->adopted_head; a && c->w; a = a->next)
+		for (int env = 0; env < SIM_ENV_COUNT; env++)
+			if (a->present[env])
+				tell_license(c, &a->es[env], now);
 	build_pass(c, now);
 	pthread_mutex_unlock(&c->lock);
 }
@@ -773,7 +786,6 @@ static void *loop(void *arg)
 
 int sim_fleetctl_traffic(sim_fleetctl *c, const char *tcode, const char *env, sim_err *err)
 {
-	const sim_tenant *t;
 	env_state *e;
 	int ei;
 	int64_t now;
@@ -783,29 +795,31 @@ int sim_fleetctl_traffic(sim_fleetctl *c, const char *tcode, const char *env, si
 				   tcode ? tcode : "");
 	if (!env || (strcmp(env, "prod") && strcmp(env, "dev")))
 		return sim_err_set(err, 400, "BadRequest", "env must be prod or dev");
-	t = sim_fleet_find(tcode);
-	if (!t)
-		return sim_err_set(err, 404, "NotFound", "tenant %s is not in the fleet", tcode);
 	ei = strcmp(env, "prod") ? SIM_ENV_DEV : SIM_ENV_PROD;
-	e = &c->envs[(size_t)(t - sim_fleet_tenant(0)) * SIM_ENV_COUNT + (size_t)ei];
 	pthread_mutex_lock(&c->lock);
+	e = env_of_tcode(c, tcode, ei);
+	if (!e) {
+		pthread_mutex_unlock(&c->lock);
+		return sim_err_set(err, 404, "NotFound", "tenant %s has no %s environment in the fleet",
+				   tcode, env);
+	}
 	now = clock_now(c);
 	e->last_activity = now;
 	if (e->managed && e->state == H_SLEEPING)
-		begin_wake(c, e, now, "request while sleeping");
+		fleetctl_wake(c, e, now, "request while sleeping");
 	pthread_mutex_unlock(&c->lock);
 	return 0;
 }
 
 const char *sim_fleetctl_state(sim_fleetctl *c, const char *ns)
 {
-	env_state *e = env_of(c, ns);
-	const char *ret;
+	env_state *e;
+	const char *ret = NULL;
 
-	if (!e)
-		return NULL;
 	pthread_mutex_lock(&c->lock);
-	ret = state_names[e->state];
+	e = env_of(c, ns);
+	if (e)
+		ret = state_names[e->state];
 	pthread_mutex_unlock(&c->lock);
 	return ret;
 }
@@ -832,7 +846,9 @@ sim_fleetctl *sim_fleetctl_start(sim_store *s, struct sim_workload *w, double ti
 	c->r_pod = sim_resource_find("", "v1", "pods");
 	c->r_event = sim_resource_find("", "v1", "events");
 	c->r_job = sim_resource_find("batch", "v1", "jobs");
+	c->r_ns = sim_resource_find("", "v1", "namespaces");
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_rwlock_init(&c->adopt_lock, NULL);
 	pthread_mutex_init(&c->rules_lock, NULL);
 	sim_rules_parse(SIM_RULES_DEFAULT, &c->rules, NULL, 0);
 
@@ -862,6 +878,9 @@ sim_fleetctl *sim_fleetctl_start(sim_store *s, struct sim_workload *w, double ti
 	if (w)
 		sim_workload_set_policy(w, pod_policy, c);
 	drain_watch(c); /* opens the watch */
+	pthread_mutex_lock(&c->lock);
+	fleetadopt_start(c);
+	pthread_mutex_unlock(&c->lock);
 	if (!c->o.manual) {
 		c->running = 1;
 		if (pthread_create(&c->thread, NULL, loop, c) != 0) {
@@ -887,6 +906,8 @@ void sim_fleetctl_stop(sim_fleetctl *c)
 	sim_store_set_clock(c->s, NULL, NULL);
 	if (c->watch)
 		sim_watch_close(c->watch);
+	fleetadopt_free(c);
+	pthread_rwlock_destroy(&c->adopt_lock);
 	pthread_mutex_destroy(&c->lock);
 	pthread_mutex_destroy(&c->rules_lock);
 	free(c->envs);

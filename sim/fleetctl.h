@@ -8,8 +8,16 @@
  * or the workload controller. The clock runs time_scale times faster than wall time
  * from the store time at start; it stays installed in the store until stop.
  *
- * Threads: one controller thread (none in manual mode). sim_fleetctl_traffic and
- * sim_fleetctl_verdict may be called from any thread. */
+ * Adoption: a namespace created through the API with the labels smart.totvs.com/tcode
+ * (a TCODE) and smart.totvs.com/env (prod|dev) that no seeded env holds becomes a
+ * managed env of the fleet at the next pass, its Hypnus read from its Deployment's
+ * annotations and its traffic from its hypnus-usage ConfigMap (or the default weekly
+ * pattern); the env leaves when its namespace is deleted (seeded ones too). The
+ * catalogue's provisioned flag follows.
+ *
+ * Threads: one controller thread (none in manual mode). sim_fleetctl_traffic,
+ * sim_fleetctl_verdict, sim_fleetctl_state and sim_fleetctl_json may be called from
+ * any thread. */
 #ifndef SIM_FLEETCTL_H
 #define SIM_FLEETCTL_H
 
@@ -60,6 +68,11 @@ typedef enum {
 sim_fleetctl_verdict_t sim_fleetctl_verdict(sim_fleetctl *c, const char *ns, const char *component,
 					    const char *role, char *reason, size_t rsize,
 					    char *message, size_t msize);
+
+/* GET /sim/v1/fleet (malloc'd): the seeded tenants whose namespaces exist, as
+ * sim_fleet_json words them, then the tenants adopted from the API (see docs/fleet.md).
+ * Any thread. */
+char *sim_fleetctl_json(sim_fleetctl *c);
 
 /* Hypnus state of an env as the controller sees it: "active", "sleeping", "waking",
  * or NULL for an unknown namespace. */

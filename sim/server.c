@@ -341,7 +341,7 @@ static enum MHD_Result route_sim(sim_req *r, char **seg, size_t n)
 	if (n == 3 && !strcmp(seg[2], "fleet")) {
 		if (!s->fleetctl)
 			return sim_respond_status(r, 404, "NotFound", "no fleet seeded (start kubesim with --fleet N)");
-		return sim_respond_json(r, 200, sim_fleet_json(s->store));
+		return sim_respond_json(r, 200, sim_fleetctl_json(s->fleetctl));
 	}
 	if (n == 3 && !strcmp(seg[2], "traffic")) {
 		const char *tc = sim_req_arg(r, "tcode"), *env = sim_req_arg(r, "env");

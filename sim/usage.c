@@ -1,5 +1,9 @@
 /* Weekly usage pattern of a tenant (see sim/usage.h). */
+#include <ctype.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sim/usage.h"
 #include "util/util.h"
@@ -72,4 +76,59 @@ void sim_usage_history(const sim_tenant *t, int env, int64_t start_s, unsigned *
 			v = floor(v + u * 2.0);
 		counts[i] = (unsigned)llround(v);
 	}
+}
+
+static int week_hour(int64_t unix_s)
+{
+	return (int)(floor_div(unix_s, 3600) % SIM_USAGE_WEEK_HOURS + SIM_USAGE_WEEK_HOURS) %
+	       SIM_USAGE_WEEK_HOURS;
+}
+
+int sim_usage_week_parse(const char *start, const char *hours, sim_usage_week *out,
+			 char *errbuf, size_t errsize)
+{
+	double sum[SIM_USAGE_WEEK_HOURS] = {0};
+	int n[SIM_USAGE_WEEK_HOURS] = {0};
+	int64_t t0 = start ? util_parse_rfc3339(start) : -1;
+	const char *p = hours;
+	size_t count = 0;
+	double total = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (t0 < 0)
+		return util_seterr(errbuf, errsize, "start \"%s\" is not an RFC 3339 time",
+				start ? start : "");
+	while (p && *p) {
+		char *end;
+		unsigned long v;
+
+		while (*p == ' ')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return util_seterr(errbuf, errsize, "hour %zu: not a count", count + 1);
+		v = strtoul(p, &end, 10);
+		if (count == SIM_FLEET_HOURS)
+			return util_seterr(errbuf, errsize, "more than %d hours", SIM_FLEET_HOURS);
+		sum[week_hour(t0 + (int64_t)count * 3600)] += (double)v;
+		n[week_hour(t0 + (int64_t)count * 3600)]++;
+		total += (double)v;
+		count++;
+		p = end;
+		while (*p == ' ')
+			p++;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return util_seterr(errbuf, errsize, "hour %zu: not a count", count + 1);
+	}
+	if (!count)
+		return util_seterr(errbuf, errsize, "no hours");
+	for (int h = 0; h < SIM_USAGE_WEEK_HOURS; h++)
+		out->rate[h] = (float)(n[h] ? sum[h] / n[h] : total / (double)count);
+	return 0;
+}
+
+double sim_usage_week_rate(const sim_usage_week *w, int64_t now_s)
+{
+	return w->rate[week_hour(now_s)];
 }

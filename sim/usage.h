@@ -26,4 +26,21 @@ void sim_usage_history(const sim_tenant *t, int env, int64_t start_s, unsigned *
 /* Local day of week at now_s for the tenant: 0 = Sunday .. 6 = Saturday. */
 int sim_usage_weekday(const sim_tenant *t, int64_t now_s);
 
+/* A week of request rates read from a hypnus-usage ConfigMap: requests per hour for each
+ * hour of the week (UTC), the mean over every week of the history. */
+#define SIM_USAGE_WEEK_HOURS 168
+typedef struct sim_usage_week {
+	float rate[SIM_USAGE_WEEK_HOURS];
+} sim_usage_week;
+
+/* From the ConfigMap's `start` (RFC 3339, the first hour) and `hours` (comma-separated
+ * counts, oldest first, at most SIM_FLEET_HOURS):
+ * 0 with *out filled, or -1 with a reason in errbuf (start not a time, a count that is
+ * not a number, no counts, too many). Hours of the week the history does not cover
+ * get the mean of those it does. */
+int sim_usage_week_parse(const char *start, const char *hours, sim_usage_week *out,
+			 char *errbuf, size_t errsize);
+/* Expected requests per hour at now_s. */
+double sim_usage_week_rate(const sim_usage_week *w, int64_t now_s);
+
 #endif
