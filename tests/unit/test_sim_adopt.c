@@ -1,0 +1,457 @@
+/* Unit tests for the adoption of tenants created through the API (sim/fleetadopt.c)
+ * on a manual clock: the usage week parser, time zone offsets, Hypnus and the pod policy
+ * of an adopted env, the catalogue flag, deletion of adopted and seeded envs, and the
+ * relist after the namespace watch lost events. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "sim/catalog.h"
+#include "sim/fleet.h"
+#include "sim/fleetctl.h"
+#include "sim/store.h"
+#include "sim/usage.h"
+#include "util/util.h"
+
+#define P SIM_FLEET_PREFIX
+
+static int64_t the_time;
+
+static int64_t fixed_now(void *ctx)
+{
+	return *(const int64_t *)ctx;
+}
+
+/* A fleet of n seeded on a Wednesday, 10:00 in Sao Paulo (a busy hour). */
+static sim_store *seeded(size_t n, uint64_t seed, size_t window)
+{
+	sim_store *s = sim_store_new(window);
+	sim_err err;
+
+	the_time = util_parse_rfc3339("2026-11-25T13:00:00Z");
+	sim_store_set_clock(s, fixed_now, &the_time);
+	if (sim_fleet_seed(s, n, seed, NULL, &err) < 0)
+		fail_msg("seed: %s", err.message);
+	return s;
+}
+
+static void done(sim_fleetctl *c, sim_store *s)
+{
+	sim_fleetctl_stop(c);
+	sim_store_free(s);
+	sim_fleet_reset();
+}
+
+/* The i-th catalogue contract that is not provisioned, in the SMART model, with the
+ * status asked for. */
+static const sim_contract *unprovisioned(const char *status, int i)
+{
+	for (size_t k = 0; k < sim_catalog_count(); k++) {
+		const sim_contract *c = sim_catalog_at(k);
+
+		if (!sim_catalog_provisioned(c) && !c->traditional && !strcmp(c->status, status) &&
+		    i-- == 0)
+			return c;
+	}
+	fail_msg("no unprovisioned %s contract", status);
+	return NULL;
+}
+
+static void create_json(sim_store *s, const char *group, const char *resource, const char *ns,
+			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void create_json(sim_store *s, const char *group, const char *resource, const char *ns,
+			const char *fmt, ...)
+{
+	char text[4096];
+	va_list ap;
+	cJSON *obj;
+	sim_err err;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	obj = cJSON_Parse(text);
+	assert_non_null(obj);
+	if (sim_store_create(s, sim_resource_find(group, "v1", resource), ns, obj,
+			     0, NULL, &err) < 0)
+		fail_msg("create %s: %s", resource, err.message);
+	cJSON_Delete(obj);
+}
+
+/* A tenant env as the provisioner makes it, reduced to what the fleet reads: the
+ * namespace, a public Deployment and (idle > 0) a Hypnus Deployment. */
+static void make_env(sim_store *s, const char *tcode, const char *env, const char *ns, int idle,
+		     const char *tz)
+{
+	create_json(s, "", "namespaces", "",
+		    "{\"metadata\":{\"name\":\"%s\",\"labels\":{\"" P "tcode\":\"%s\",\"" P
+		    "env\":\"%s\",\"" P "product\":\"erp\"},\"annotations\":{\"" P
+		    "customer-name\":\"Adopted Ltda\",\"" P "timezone\":\"%s\"}}}",
+		    ns, tcode, env, tz);
+	create_json(s, "apps", "deployments", ns,
+		    "{\"metadata\":{\"name\":\"appserver-webapp\",\"labels\":{\"" P
+		    "tier\":\"public\",\"" P "component\":\"appserver\"},\"annotations\":{\"" P
+		    "hypnus-replicas\":\"2\"}},\"spec\":{\"replicas\":2,\"selector\":{\"matchLabels\":"
+		    "{\"app\":\"w\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"w\"}},"
+		    "\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":\"a:1\"}]}}}}");
+	if (idle > 0)
+		create_json(s, "apps", "deployments", ns,
+			    "{\"metadata\":{\"name\":\"hypnus\",\"labels\":{\"" P
+			    "component\":\"hypnus\"},\"annotations\":{\"" P
+			    "hypnus-state\":\"active\",\"" P "hypnus-idle-timeout\":\"%d\"}},"
+			    "\"spec\":{\"replicas\":1,\"selector\":{\"matchLabels\":{\"app\":\"h\"}},"
+			    "\"template\":{\"metadata\":{\"labels\":{\"app\":\"h\"}},\"spec\":"
+			    "{\"containers\":[{\"name\":\"h\",\"image\":\"h:1\"}]}}}}",
+			    idle);
+}
+
+static void delete_ns(sim_store *s, const char *ns)
+{
+	sim_err err;
+
+	if (sim_store_delete(s, sim_resource_find("", "v1", "namespaces"), "", ns, 0, NULL, &err) < 0)
+		fail_msg("delete %s: %s", ns, err.message);
+}
+
+static int replicas(sim_store *s, const char *ns, const char *name, char *ann, size_t asize)
+{
+	sim_obj *o = sim_store_get(s, sim_resource_find("apps", "v1", "deployments"), ns, name, NULL);
+	cJSON *tree, *a;
+	int n;
+
+	assert_non_null(o);
+	tree = sim_obj_parse(o);
+	n = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(tree, "spec"),
+					     "replicas")->valueint;
+	a = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(tree, "metadata"), "annotations"), P "hypnus-replicas");
+	util_strlcpy(ann, cJSON_IsString(a) ? a->valuestring : "", asize);
+	cJSON_Delete(tree);
+	sim_obj_unref(o);
+	return n;
+}
+
+/* The scenario the fleet report gives tcode's env ("" when the env is not listed),
+ * and whether the item says adopted. */
+static const char *report(sim_fleetctl *c, const char *tcode, const char *env, char *buf,
+			  size_t size, int *adopted)
+{
+	char *text = sim_fleetctl_json(c);
+	cJSON *root = cJSON_Parse(text), *it, *e;
+
+	buf[0] = '\0';
+	if (adopted)
+		*adopted = 0;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "items")) {
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(it, "tcode")->valuestring, tcode))
+			continue;
+		if (adopted)
+			*adopted = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "adopted"));
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(it, "envs"))
+			if (!strcmp(cJSON_GetObjectItemCaseSensitive(e, "env")->valuestring, env))
+				util_strlcpy(buf,
+					     cJSON_GetObjectItemCaseSensitive(e, "scenario")->valuestring,
+					     size);
+	}
+	cJSON_Delete(root);
+	free(text);
+	return buf;
+}
+
+/* ---- pure parts ---------------------------------------------------------- */
+
+static void test_usage_week(void **state)
+{
+	/* two weeks from Monday 2026-11-23 00:00 UTC: week one h % 168, week two that + 2 */
+	int64_t start = util_parse_rfc3339("2026-11-23T00:00:00Z");
+	strbuf sb;
+	sim_usage_week w;
+	char e[128];
+
+	sb_init(&sb, 4096);
+	for (int i = 0; i < 336; i++)
+		sb_addf(&sb, i ? ",%d" : "%d", i % 168 + (i >= 168 ? 2 : 0));
+	assert_int_equal(sim_usage_week_parse("2026-11-23T00:00:00Z", sb.buf, &w, e, sizeof(e)), 0);
+	/* the same hour of any later week has the mean of both */
+	assert_true(sim_usage_week_rate(&w, start + 10 * 3600 + 1800) == 11.0);
+	assert_true(sim_usage_week_rate(&w, start + 5 * 7 * 86400 + 100 * 3600) == 101.0);
+	assert_true(sim_usage_week_rate(&w, start - 3600) == 168.0); /* hour 167 of the week */
+
+	/* one day only: the other hours get the day's mean */
+	assert_int_equal(sim_usage_week_parse("2026-11-23T00:00:00Z",
+					      "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,48", &w,
+					      e, sizeof(e)), 0);
+	assert_true(sim_usage_week_rate(&w, start + 23 * 3600) == 48.0);
+	assert_true(sim_usage_week_rate(&w, start + 3 * 3600) == 0.0);
+	assert_true(sim_usage_week_rate(&w, start + 30 * 3600) == 2.0);
+
+	/* wrong input: a reason, nothing half-read */
+	assert_int_equal(sim_usage_week_parse("yesterday", "1,2", &w, e, sizeof(e)), -1);
+	assert_non_null(strstr(e, "not an RFC 3339 time"));
+	assert_int_equal(sim_usage_week_parse("2026-11-23T00:00:00Z", "1,x,3", &w, e, sizeof(e)), -1);
+	assert_non_null(strstr(e, "hour 2"));
+	assert_int_equal(sim_usage_week_parse("2026-11-23T00:00:00Z", "1,2;3", &w, e, sizeof(e)), -1);
+	assert_int_equal(sim_usage_week_parse("2026-11-23T00:00:00Z", "", &w, e, sizeof(e)), -1);
+	assert_non_null(strstr(e, "no hours"));
+	sb_reset(&sb);
+	for (int i = 0; i <= SIM_FLEET_HOURS; i++)
+		sb_adds(&sb, i ? ",1" : "1");
+	assert_int_equal(sim_usage_week_parse("2026-11-23T00:00:00Z", sb.buf, &w, e, sizeof(e)), -1);
+	assert_non_null(strstr(e, "more than"));
+	sb_release(&sb);
+}
+
+static void test_tz_offset(void **state)
+{
+	int off = 0;
+
+	assert_int_equal(sim_fleet_tz_offset("America/Sao_Paulo", &off), 0);
+	assert_int_equal(off, -180);
+	assert_int_equal(sim_fleet_tz_offset("America/Manaus", &off), 0);
+	assert_int_equal(off, -240);
+	assert_int_equal(sim_fleet_tz_offset("America/Noronha", &off), 0);
+	assert_int_equal(off, -120);
+	assert_int_equal(sim_fleet_tz_offset("America/Rio_Branco", &off), 0);
+	assert_int_equal(off, -300);
+	assert_int_equal(sim_fleet_tz_offset("Europe/Lisbon", &off), -1);
+	assert_int_equal(sim_fleet_tz_offset(NULL, &off), -1);
+}
+
+/* ---- an adopted tenant's life -------------------------------------------- */
+
+static void test_adopted_hypnus(void **state)
+{
+	sim_store *s = seeded(10, 5, 100000);
+	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1};
+	sim_fleetctl *c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
+	const sim_contract *k = unprovisioned("active", 0);
+	char tc[8], prod[24], dev[24], buf[64], ann[16];
+	int adopted;
+	int64_t t0;
+	sim_err err;
+
+	util_strlcpy(tc, k->tcode, sizeof(tc));
+	snprintf(prod, sizeof(prod), "t%s-prod", tc + 1);
+	snprintf(dev, sizeof(dev), "t%s-dev", tc + 1);
+	assert_null(sim_fleetctl_state(c, prod));
+	assert_int_equal(sim_fleetctl_traffic(c, tc, "prod", &err), -1);
+	assert_int_equal(err.code, 404);
+
+	make_env(s, tc, "prod", prod, 600, "America/Manaus");
+	make_env(s, tc, "dev", dev, 900, "");
+	sim_fleetctl_advance(c, 1);
+	assert_string_equal(sim_fleetctl_state(c, prod), "active");
+	assert_string_equal(sim_fleetctl_state(c, dev), "active");
+	assert_int_equal(sim_catalog_provisioned(sim_catalog_find(tc)), 1);
+	assert_string_equal(report(c, tc, "prod", buf, sizeof(buf), &adopted), "available");
+	assert_int_equal(adopted, 1);
+	{
+		char r[64] = "", m[256] = "";
+
+		assert_int_equal(sim_fleetctl_verdict(c, prod, "license", NULL, r, sizeof(r), m,
+						      sizeof(m)), SIM_FLEETCTL_OK);
+		assert_int_equal(sim_fleetctl_verdict(c, prod, "appserver", "webapp", r, sizeof(r),
+						      m, sizeof(m)), SIM_FLEETCTL_OK);
+	}
+
+	/* prod's 600 s pass: asleep, public to 0 with the awake count kept; dev (900) not */
+	sim_fleetctl_advance(c, 500);
+	assert_string_equal(sim_fleetctl_state(c, prod), "active");
+	sim_fleetctl_advance(c, 110);
+	assert_string_equal(sim_fleetctl_state(c, prod), "sleeping");
+	assert_string_equal(sim_fleetctl_state(c, dev), "active");
+	assert_int_equal(replicas(s, prod, "appserver-webapp", ann, sizeof(ann)), 0);
+	assert_string_equal(ann, "2");
+	assert_string_equal(report(c, tc, "prod", buf, sizeof(buf), NULL), "sleeping");
+	sim_fleetctl_advance(c, 300);
+	assert_string_equal(sim_fleetctl_state(c, dev), "sleeping");
+
+	/* a request wakes prod: back to 2, then active after a simulated cold start */
+	t0 = sim_fleetctl_now(c);
+	assert_int_equal(sim_fleetctl_traffic(c, tc, "prod", &err), 0);
+	assert_string_equal(sim_fleetctl_state(c, prod), "waking");
+	assert_int_equal(replicas(s, prod, "appserver-webapp", ann, sizeof(ann)), 2);
+	for (int i = 0; i < 20 && strcmp(sim_fleetctl_state(c, prod), "active"); i++)
+		sim_fleetctl_advance(c, 5);
+	assert_string_equal(sim_fleetctl_state(c, prod), "active");
+	assert_true(sim_fleetctl_now(c) - t0 >= 20);
+	assert_string_equal(report(c, tc, "prod", buf, sizeof(buf), NULL), "available");
+
+	/* one namespace gone: the env leaves, the tenant stays provisioned */
+	delete_ns(s, dev);
+	sim_fleetctl_advance(c, 1);
+	assert_null(sim_fleetctl_state(c, dev));
+	assert_string_equal(report(c, tc, "dev", buf, sizeof(buf), NULL), "");
+	assert_string_equal(report(c, tc, "prod", buf, sizeof(buf), NULL), "available");
+	assert_int_equal(sim_catalog_provisioned(sim_catalog_find(tc)), 1);
+	assert_int_equal(sim_fleetctl_traffic(c, tc, "dev", &err), -1);
+	assert_int_equal(err.code, 404);
+	/* both gone: out of the report, unprovisioned */
+	delete_ns(s, prod);
+	sim_fleetctl_advance(c, 1);
+	assert_null(sim_fleetctl_state(c, prod));
+	assert_string_equal(report(c, tc, "prod", buf, sizeof(buf), &adopted), "");
+	assert_int_equal(adopted, 0);
+	assert_int_equal(sim_catalog_provisioned(sim_catalog_find(tc)), 0);
+	done(c, s);
+}
+
+/* Traffic follows the usage ConfigMap when there is one, else the default pattern. */
+static void test_adopted_traffic(void **state)
+{
+	sim_store *s = seeded(10, 5, 100000);
+	sim_fleetctl_opts o = {.manual = 1, .no_builds = 1};
+	sim_fleetctl *c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
+	char quiet[8], busy[8], nsq[24], nsb[24], nope[24];
+	strbuf sb;
+
+	util_strlcpy(quiet, unprovisioned("active", 0)->tcode, sizeof(quiet));
+	util_strlcpy(busy, unprovisioned("active", 1)->tcode, sizeof(busy));
+	snprintf(nsq, sizeof(nsq), "t%s-prod", quiet + 1);
+	snprintf(nsb, sizeof(nsb), "t%s-prod", busy + 1);
+	make_env(s, quiet, "prod", nsq, 600, "America/Sao_Paulo");
+	make_env(s, busy, "prod", nsb, 600, "America/Sao_Paulo");
+	sb_init(&sb, 2048);
+	for (int i = 0; i < SIM_FLEET_HOURS; i++)
+		sb_adds(&sb, i ? ",0" : "0");
+	create_json(s, "", "configmaps", nsq,
+		    "{\"metadata\":{\"name\":\"hypnus-usage\"},\"data\":{\"start\":"
+		    "\"2026-10-28T12:00:00Z\",\"hours\":\"%s\"}}", sb.buf);
+	sb_release(&sb);
+	/* no Hypnus Deployment: adopted but never put to sleep */
+	snprintf(nope, sizeof(nope), "t%s-dev", busy + 1);
+	make_env(s, busy, "dev", nope, 0, "");
+
+	/* 10:00 on a Wednesday in Sao Paulo: the default pattern is near its peak */
+	for (int i = 0; i < 60; i++)
+		sim_fleetctl_advance(c, 30);
+	assert_string_equal(sim_fleetctl_state(c, nsq), "sleeping");
+	assert_string_equal(sim_fleetctl_state(c, nsb), "active");
+	assert_string_equal(sim_fleetctl_state(c, nope), "active");
+	{
+		char ann[16];
+
+		assert_int_equal(replicas(s, nope, "appserver-webapp", ann, sizeof(ann)), 2);
+	}
+	done(c, s);
+}
+
+static void test_adopted_expired(void **state)
+{
+	sim_store *s = seeded(10, 5, 100000);
+	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1};
+	sim_fleetctl *c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
+	const sim_contract *k = unprovisioned("expired", 0);
+	char tc[8], ns[24], r[64] = "", m[256] = "", buf[32];
+
+	util_strlcpy(tc, k->tcode, sizeof(tc));
+	snprintf(ns, sizeof(ns), "t%s-prod", tc + 1);
+	make_env(s, tc, "prod", ns, 600, "");
+	sim_fleetctl_advance(c, 1);
+	assert_int_equal(sim_fleetctl_verdict(c, ns, "license", NULL, r, sizeof(r), m, sizeof(m)),
+			 SIM_FLEETCTL_CRASHLOOP);
+	assert_string_equal(r, "ContractExpired");
+	assert_non_null(strstr(m, tc));
+	assert_int_equal(sim_fleetctl_verdict(c, ns, "dbaccess", NULL, r, sizeof(r), m, sizeof(m)),
+			 SIM_FLEETCTL_NOT_READY);
+	assert_string_equal(r, "WaitingForPredecessor");
+	assert_string_equal(m, "waiting for lockserver");
+	assert_string_equal(report(c, tc, "prod", buf, sizeof(buf), NULL), "blocked");
+	done(c, s);
+}
+
+/* Seeded envs leave when their namespace goes; recreated, they are adopted. */
+static void test_seeded_deleted(void **state)
+{
+	sim_store *s = seeded(10, 5, 100000);
+	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1};
+	sim_fleetctl *c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
+	const sim_tenant *t = sim_fleet_tenant(3);
+	char buf[32];
+	int adopted;
+	sim_err err;
+
+	delete_ns(s, t->envs[SIM_ENV_DEV].ns);
+	sim_fleetctl_advance(c, 1);
+	assert_null(sim_fleetctl_state(c, t->envs[SIM_ENV_DEV].ns));
+	assert_non_null(sim_fleetctl_state(c, t->envs[SIM_ENV_PROD].ns));
+	assert_string_equal(report(c, t->tcode, "dev", buf, sizeof(buf), NULL), "");
+	assert_int_equal(sim_catalog_provisioned(sim_catalog_find(t->tcode)), 1);
+	delete_ns(s, t->envs[SIM_ENV_PROD].ns);
+	sim_fleetctl_advance(c, 1);
+	assert_int_equal(sim_catalog_provisioned(sim_catalog_find(t->tcode)), 0);
+	assert_int_equal(sim_fleetctl_traffic(c, t->tcode, "prod", &err), -1);
+	assert_int_equal(err.code, 404);
+	{
+		char r[64] = "", m[256] = "";
+
+		/* no env: pods there are left alone */
+		assert_int_equal(sim_fleetctl_verdict(c, t->envs[SIM_ENV_PROD].ns, "license", NULL,
+						      r, sizeof(r), m, sizeof(m)), SIM_FLEETCTL_OK);
+	}
+	/* made again through the API: adopted */
+	make_env(s, t->tcode, "prod", t->envs[SIM_ENV_PROD].ns, 600, "");
+	sim_fleetctl_advance(c, 1);
+	assert_string_equal(sim_fleetctl_state(c, t->envs[SIM_ENV_PROD].ns), "active");
+	assert_string_equal(report(c, t->tcode, "prod", buf, sizeof(buf), &adopted), "available");
+	assert_int_equal(adopted, 1);
+	assert_int_equal(sim_catalog_provisioned(sim_catalog_find(t->tcode)), 1);
+	/* a second namespace claiming a seeded env that exists is not adopted */
+	make_env(s, sim_fleet_tenant(4)->tcode, "prod", "other-prod", 600, "");
+	sim_fleetctl_advance(c, 1);
+	assert_null(sim_fleetctl_state(c, "other-prod"));
+	done(c, s);
+}
+
+/* A small watch window: the namespace watch loses events, the controller lists again. */
+static void test_resync(void **state)
+{
+	sim_store *s = seeded(2, 5, 300);
+	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1};
+	sim_fleetctl *c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
+	char tc[8], ns[24], buf[32];
+
+	util_strlcpy(tc, unprovisioned("active", 0)->tcode, sizeof(tc));
+	snprintf(ns, sizeof(ns), "t%s-prod", tc + 1);
+	make_env(s, tc, "prod", ns, 600, "");
+	for (int i = 0; i < 400; i++)
+		create_json(s, "", "configmaps", SIM_FLEET_SYSTEM_NS, "{\"metadata\":{\"name\":\"filler-%d\"}}", i);
+	sim_fleetctl_advance(c, 1); /* 410: nothing adopted yet */
+	sim_fleetctl_advance(c, 1); /* listed again */
+	assert_string_equal(sim_fleetctl_state(c, ns), "active");
+	assert_int_equal(sim_catalog_provisioned(sim_catalog_find(tc)), 1);
+
+	delete_ns(s, ns);
+	delete_ns(s, sim_fleet_tenant(0)->envs[SIM_ENV_DEV].ns);
+	for (int i = 400; i < 800; i++)
+		create_json(s, "", "configmaps", SIM_FLEET_SYSTEM_NS, "{\"metadata\":{\"name\":\"filler-%d\"}}", i);
+	sim_fleetctl_advance(c, 1);
+	sim_fleetctl_advance(c, 1);
+	assert_null(sim_fleetctl_state(c, ns));
+	assert_null(sim_fleetctl_state(c, sim_fleet_tenant(0)->envs[SIM_ENV_DEV].ns));
+	assert_int_equal(sim_catalog_provisioned(sim_catalog_find(tc)), 0);
+	assert_string_equal(report(c, sim_fleet_tenant(0)->tcode, "dev", buf, sizeof(buf), NULL), "");
+	done(c, s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_usage_week),
+		cmocka_unit_test(test_tz_offset),
+		cmocka_unit_test(test_adopted_hypnus),
+		cmocka_unit_test(test_adopted_traffic),
+		cmocka_unit_test(test_adopted_expired),
+		cmocka_unit_test(test_seeded_deleted),
+		cmocka_unit_test(test_resync),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
