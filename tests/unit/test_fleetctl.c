@@ -1,5 +1,7 @@
 /* Unit tests for sim/rules and sim/fleetctl: the rule parser, the pod policy of every
- * scenario, and Hypnus sleep/wake on a manual clock and with the workload controller. */
+ * scenario, Hypnus sleep/wake on a manual clock and with the workload controller, and
+ * adoption of API-made namespaces with every thread running. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
+#include "sim/catalog.h"
 #include "sim/fleet.h"
 #include "sim/fleetctl.h"
 #include "sim/rules.h"
@@ -417,6 +420,140 @@ static void test_hypnus_with_pods(void **state)
 	sim_fleet_reset();
 }
 
+/* Adoption with every thread running: the workload controller asks the policy while the
+ * fleet controller adopts and drops namespaces and a reader takes fleet reports. */
+static int make_ns(sim_store *s, const char *name, const char *tcode, const char *env)
+{
+	char text[512];
+	cJSON *obj;
+	int rc;
+
+	snprintf(text, sizeof(text),
+		 "{\"metadata\":{\"name\":\"%s\",\"labels\":{\"" P "tcode\":\"%s\",\"" P
+		 "env\":\"%s\"}}}", name, tcode, env);
+	obj = cJSON_Parse(text);
+	rc = sim_store_create(s, sim_resource_find("", "v1", "namespaces"), "", obj, 0, NULL, NULL);
+	cJSON_Delete(obj);
+	return rc;
+}
+
+static int make_license(sim_store *s, const char *ns)
+{
+	cJSON *obj = cJSON_Parse(
+		"{\"metadata\":{\"name\":\"license\"},\"spec\":{\"replicas\":1,\"selector\":"
+		"{\"matchLabels\":{\"app\":\"l\"}},\"template\":{\"metadata\":{\"labels\":"
+		"{\"app\":\"l\",\"" P "component\":\"license\"}},\"spec\":{\"containers\":"
+		"[{\"name\":\"license\",\"image\":\"l:1\"}]}}}}");
+	int rc = sim_store_create(s, sim_resource_find("apps", "v1", "deployments"), ns, obj, 0,
+				  NULL, NULL);
+
+	cJSON_Delete(obj);
+	return rc;
+}
+
+typedef struct reader {
+	sim_fleetctl *c;
+	int stop;   /* atomic */
+	int reports;
+} reader;
+
+static void *read_reports(void *arg)
+{
+	reader *r = arg;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST)) {
+		free(sim_fleetctl_json(r->c));
+		r->reports++;
+	}
+	return NULL;
+}
+
+static const char *license_reason(sim_store *s, const char *ns, char *buf, size_t size)
+{
+	sim_list l;
+	sim_selector *sel = sim_selector_parse_labels(P "component=license", NULL);
+
+	buf[0] = '\0';
+	if (sim_store_list(s, sim_resource_find("", "v1", "pods"), ns, sel, NULL, 0, NULL, &l,
+			   NULL) == 0) {
+		if (l.n) {
+			cJSON *pod = sim_obj_parse(l.items[0]);
+			const cJSON *cs = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(pod, "status"), "containerStatuses"), 0);
+			const cJSON *w = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(cs, "lastState"), "terminated");
+			const cJSON *reason = cJSON_GetObjectItemCaseSensitive(w, "reason");
+
+			if (cJSON_IsString(reason))
+				util_strlcpy(buf, reason->valuestring, size);
+			cJSON_Delete(pod);
+		}
+		sim_list_release(&l);
+	}
+	sim_selector_free(sel);
+	return buf;
+}
+
+static void test_adopt_threads(void **state)
+{
+	sim_store *s = seeded(10, 5);
+	sim_workload_opts wo = {.start_delay_ms = 50, .ready_delay_ms = 50};
+	sim_workload *w = sim_workload_start(s, &wo);
+	sim_fleetctl_opts o = {.tick_ms = 10, .no_builds = 1};
+	sim_fleetctl *c = sim_fleetctl_start(s, w, 60, &o, NULL);
+	reader r = {.c = c};
+	pthread_t th;
+	const sim_contract *expired = NULL;
+	char ns[24], buf[64];
+	int64_t deadline;
+	int rounds = 0;
+
+	assert_non_null(c);
+	for (size_t i = 0; i < sim_catalog_count() && !expired; i++)
+		if (!sim_catalog_provisioned(sim_catalog_at(i)) &&
+		    !strcmp(sim_catalog_at(i)->status, "expired"))
+			expired = sim_catalog_at(i);
+	assert_non_null(expired);
+	assert_int_equal(pthread_create(&th, NULL, read_reports, &r), 0);
+	/* namespaces come and go under the running controllers */
+	for (size_t i = 0; i < sim_catalog_count(); i++) {
+		const sim_contract *k = sim_catalog_at(i);
+		struct timespec ts = {0, 5000000};
+
+		if (sim_catalog_provisioned(k) || k == expired)
+			continue;
+		snprintf(ns, sizeof(ns), "t%s-dev", k->tcode + 1);
+		assert_int_equal(make_ns(s, ns, k->tcode, "dev"), 0);
+		assert_int_equal(make_license(s, ns), 0);
+		nanosleep(&ts, NULL);
+		if (i % 2)
+			assert_int_equal(sim_store_delete(s, sim_resource_find("", "v1", "namespaces"),
+							  "", ns, 0, NULL, NULL), 0);
+		rounds++;
+	}
+	assert_true(rounds >= 4);
+	/* the expired one crash-loops its licence server */
+	snprintf(ns, sizeof(ns), "t%s-prod", expired->tcode + 1);
+	assert_int_equal(make_ns(s, ns, expired->tcode, "prod"), 0);
+	assert_int_equal(make_license(s, ns), 0);
+	deadline = util_mono_ms() + 20000;
+	while (strcmp(license_reason(s, ns, buf, sizeof(buf)), "ContractExpired") &&
+	       util_mono_ms() < deadline) {
+		struct timespec ts = {0, 20000000};
+
+		nanosleep(&ts, NULL);
+	}
+	assert_string_equal(buf, "ContractExpired");
+	assert_int_equal(sim_catalog_provisioned(sim_catalog_find(expired->tcode)), 1);
+	__atomic_store_n(&r.stop, 1, __ATOMIC_SEQ_CST);
+	pthread_join(th, NULL);
+	assert_true(r.reports > 0);
+	sim_fleetctl_stop(c);
+	sim_workload_stop(w);
+	sim_store_free(s);
+	sim_fleet_reset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_hypnus_manual_clock),
 		cmocka_unit_test(test_client_wakes),
 		cmocka_unit_test(test_hypnus_with_pods),
+		cmocka_unit_test(test_adopt_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
