@@ -574,7 +574,9 @@ void fleetadopt_report(sim_fleetctl *c, cJSON *items)
 	int64_t now = sim_store_now(c->s);
 
 	for (const adopted *a = c->adopted_head; a; a = a->next) {
-		cJSON *it = sim_fleet_find(a->t.tcode) ? find_item(items, a->t.tcode) : NULL;
+		const sim_tenant *t = sim_fleet_find(a->t.tcode);
+		cJSON *it = t && (seeded_present(c, t, SIM_ENV_PROD) || seeded_present(c, t, SIM_ENV_DEV))
+				    ? find_item(items, a->t.tcode) : NULL;
 		cJSON *envs;
 
 		if (!it) {

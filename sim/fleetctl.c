@@ -598,6 +598,9 @@ static void start_build(sim_fleetctl *c, int64_t now)
 	if (!t)
 		return;
 	env = sim_fleet_unit(&c->rng) < 0.7 ? SIM_ENV_DEV : SIM_ENV_PROD;
+	if (env_of(c, t->envs[env].ns) != &c->envs[(size_t)(t - sim_fleet_tenant(0)) * SIM_ENV_COUNT +
+						    (size_t)env])
+		return; /* its namespace is gone */
 	util_strlcpy(env_name, t->envs[env].env, sizeof(env_name));
 	b = &c->builds[slot];
 	memset(b, 0, sizeof(*b));
@@ -700,6 +703,8 @@ static void build_pass(sim_fleetctl *c, int64_t now)
 		int stage, last;
 		char line[256];
 
+		if (b->active && !env_of(c, b->ns))
+			b->active = 0; /* its namespace was deleted */
 		if (!b->active || !find_build_pod(c, b))
 			continue;
 		/* checkout 10 %, sonarqube 30 %, compile 45 %, upload 15 % of the run */

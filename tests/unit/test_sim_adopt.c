@@ -404,6 +404,27 @@ static void test_seeded_deleted(void **state)
 	assert_string_equal(report(c, t->tcode, "prod", buf, sizeof(buf), &adopted), "available");
 	assert_int_equal(adopted, 1);
 	assert_int_equal(sim_catalog_provisioned(sim_catalog_find(t->tcode)), 1);
+	/* one env of a seeded tenant made again: listed under the seeded tenant's item */
+	{
+		const sim_tenant *t5 = sim_fleet_tenant(5);
+		char key[32], *text;
+		const char *p;
+		int n = 0;
+
+		delete_ns(s, t5->envs[SIM_ENV_DEV].ns);
+		sim_fleetctl_advance(c, 1);
+		make_env(s, t5->tcode, "dev", t5->envs[SIM_ENV_DEV].ns, 600, "");
+		sim_fleetctl_advance(c, 1);
+		assert_string_equal(report(c, t5->tcode, "dev", buf, sizeof(buf), &adopted), "available");
+		assert_int_equal(adopted, 0);
+		assert_string_not_equal(report(c, t5->tcode, "prod", buf, sizeof(buf), NULL), "");
+		snprintf(key, sizeof(key), "\"tcode\":\"%s\"", t5->tcode);
+		text = sim_fleetctl_json(c);
+		for (p = text; (p = strstr(p, key)); p++)
+			n++;
+		free(text);
+		assert_int_equal(n, 1);
+	}
 	/* a second namespace claiming a seeded env that exists is not adopted */
 	make_env(s, sim_fleet_tenant(4)->tcode, "prod", "other-prod", 600, "");
 	sim_fleetctl_advance(c, 1);
