@@ -84,7 +84,7 @@ static int put(WINDOW *w, int y, int x, int width, const char *s, int attrs, int
 	used = (int)termtext_width(sb.buf);
 	wattrset(w, attrs);
 	mvwaddstr(w, y, x, sb.buf);
-	wattrset(w, A_NORMAL);
+	wattrset(w, 0);
 	sb_release(&sb);
 	return used;
 }
@@ -104,5 +104,5 @@ void tui_text_fill(WINDOW *w, int y, int x, int width, int attrs)
 	wattrset(w, attrs);
 	if (width > 0)
 		mvwhline(w, y, x, ' ', width);
-	wattrset(w, A_NORMAL);
+	wattrset(w, 0);
 }
