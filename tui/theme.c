@@ -35,6 +35,7 @@ static const char default_text[] =
     "health-blocked magenta default bold\n"
     "health-unknown default default dim\n";
 
+
 /* Attributes when colours are off: every health differs from the others. */
 static const unsigned default_mono[TUI_ROLE_COUNT] = {
     [TUI_ROLE_TITLE] = TUI_A_REVERSE | TUI_A_BOLD,
@@ -52,7 +53,8 @@ static const unsigned default_mono[TUI_ROLE_COUNT] = {
     [TUI_ROLE_DEGRADED] = TUI_A_BOLD,
     [TUI_ROLE_DOWN] = TUI_A_BOLD | TUI_A_REVERSE,
     [TUI_ROLE_BLOCKED] = TUI_A_BOLD | TUI_A_UNDERLINE,
-    [TUI_ROLE_UNKNOWN] = TUI_A_DIM,
+    [TUI_ROLE_SLEEPING] = TUI_A_DIM,
+    [TUI_ROLE_UNKNOWN] = TUI_A_DIM | TUI_A_UNDERLINE,
 };
 
 static const char *const colour_names[] = {"black", "red",     "green", "yellow",

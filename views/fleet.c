@@ -41,8 +41,8 @@ static const char *const sort_names[SK_COUNT] = {
 
 /* Columns in order; CLUSTER only when there are several clusters. */
 static const tui_column all_cols[] = {
-    {"TCODE", 6, 6, 0},	 {"CUSTOMER", 24, 12, 0}, {"PRODUCT", 7, 4, 0}, {"PROD", 9, 9, 0},
-    {"DEV", 9, 9, 0},	 {"HYPNUS", 8, 6, 0},	  {"CLUSTER", 14, 6, 0}, {"CAUSE", 60, 20, 1},
+    {"TCODE", 6, 6, 0},	 {"CUSTOMER", 24, 12, 0}, {"PRODUCT", 7, 7, 0}, {"PROD", 9, 9, 0},
+    {"DEV", 9, 9, 0},	 {"HYPNUS", 8, 8, 0},	  {"CLUSTER", 14, 6, 0}, {"CAUSE", 60, 20, 1},
 };
 static const sort_key col_sort[] = {SK_TCODE, SK_CUSTOMER, SK_PRODUCT, SK_PROD,
 				    SK_DEV,   SK_HYPNUS,   SK_CLUSTER, SK_CAUSE};
