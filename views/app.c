@@ -271,6 +271,7 @@ static int key(void *ctx, int k)
 
 	if (k == TUI_KEY_FN(KEY_RESIZE))
 		return TUI_HANDLED | TUI_REDRAW;
+	a->msg[0] = '\0'; /* a message lasts until the next key */
 	if (a->input != APP_INPUT_NONE)
 		return view_cmdline_key(a, k);
 	if (COLS < MIN_COLS || LINES < MIN_LINES)
@@ -351,6 +352,9 @@ static int busy(void *ctx)
 
 static int command(void *ctx, const char *cmd)
 {
+	app *a = ctx;
+
+	a->msg[0] = '\0';
 	return view_cmdline_run(ctx, cmd);
 }
 

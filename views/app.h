@@ -66,6 +66,7 @@ typedef struct app {
 	app_input input;
 	char input_buf[256];
 	size_t input_len;
+	char input_prev[256]; /* the filter before '/' began, restored if it fails */
 	char msg[256]; /* one line under the screen: an error or a note */
 	int msg_error;
 	int64_t msg_until; /* monotonic ms */

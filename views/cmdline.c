@@ -161,8 +161,8 @@ int view_cmdline_key(app *a, int key)
 	char err[200], line[sizeof(a->input_buf)];
 
 	if (key == TUI_KEY_ESC) {
-		if (mode == APP_INPUT_FILTER)
-			view_fleet_set_filter(a, "", err, sizeof(err));
+		if (mode == APP_INPUT_FILTER) /* cancelled: the filter it had */
+			view_fleet_set_filter(a, a->input_prev, err, sizeof(err));
 		input_end(a);
 		return TUI_HANDLED | TUI_REDRAW;
 	}
@@ -172,8 +172,10 @@ int view_cmdline_key(app *a, int key)
 		if (mode == APP_INPUT_COMMAND)
 			return TUI_HANDLED | view_cmdline_run(a, line);
 		if (mode == APP_INPUT_FILTER) {
-			if (view_fleet_set_filter(a, line, err, sizeof(err)) < 0)
+			if (view_fleet_set_filter(a, line, err, sizeof(err)) < 0) {
 				app_message(a, 1, "%s", err);
+				view_fleet_set_filter(a, a->input_prev, err, sizeof(err));
+			}
 		} else if (mode == APP_INPUT_JUMP) {
 			const char *tc = view_fleet_current(a);
 			if (view_fleet_jump(a, line) < 0)

@@ -48,15 +48,22 @@ static const sort_key col_sort[] = {SK_TCODE, SK_CUSTOMER, SK_PRODUCT, SK_PROD,
 				    SK_DEV,   SK_HYPNUS,   SK_CLUSTER, SK_CAUSE};
 #define COL_CLUSTER 6
 
-#define MAX_TEXT 8
+#define MAX_TERMS 12
 
-typedef struct filter {
-	unsigned health_mask; /* bit per health_state; 0: any */
-	int product;	      /* model_product; 0: any */
-	int env;	      /* 1 prod, 2 dev, 0 any */
-	char cluster[64];
-	char text[MAX_TEXT][64];
-	size_t n_text;
+typedef enum term_kind { T_HEALTH, T_PRODUCT, T_ENV, T_CLUSTER, T_TEXT } term_kind;
+
+/* One word of a filter; a leading '!' negates it. */
+typedef struct term {
+	term_kind kind;
+	int neg;
+	unsigned mask; /* T_HEALTH: bit per health_state */
+	int value;     /* T_PRODUCT: model_product; T_ENV: tcode_env */
+	char text[64]; /* T_CLUSTER, T_TEXT */
+} term;
+
+typedef struct fleet_filter {
+	term t[MAX_TERMS];
+	size_t n;
 } fleet_filter;
 
 typedef struct view_fleet {
@@ -203,28 +210,100 @@ static int contains(const char *hay, const char *needle)
 	return strcasestr(hay, needle) != NULL;
 }
 
+static int term_matches(const fleet_snapshot *s, const fleet_tenant *t, const term *w)
+{
+	int hp, hd;
+
+	switch (w->kind) {
+	case T_HEALTH:
+		hp = env_health(s, t, TCODE_ENV_PROD);
+		hd = env_health(s, t, TCODE_ENV_DEV);
+		return (w->mask & (1u << t->health.state)) || (hp >= 0 && (w->mask & (1u << hp))) ||
+		       (hd >= 0 && (w->mask & (1u << hd)));
+	case T_PRODUCT:
+		return t->t.product == w->value;
+	case T_ENV:
+		return t->env[w->value] >= 0;
+	case T_CLUSTER:
+		return contains(t->t.cluster, w->text);
+	case T_TEXT:
+		return contains(t->t.tcode, w->text) || contains(t->t.customer, w->text) ||
+		       contains(t->health.cause, w->text);
+	}
+	return 0;
+}
+
 static int matches(const fleet_snapshot *s, const fleet_tenant *t, const fleet_filter *f)
 {
 	size_t i;
 
-	if (f->health_mask) {
-		int hp = env_health(s, t, TCODE_ENV_PROD), hd = env_health(s, t, TCODE_ENV_DEV);
-		if (!(f->health_mask & (1u << t->health.state)) &&
-		    !(hp >= 0 && (f->health_mask & (1u << hp))) &&
-		    !(hd >= 0 && (f->health_mask & (1u << hd))))
-			return 0;
-	}
-	if (f->product && t->t.product != f->product)
-		return 0;
-	if (f->env && t->env[f->env == 1 ? TCODE_ENV_PROD : TCODE_ENV_DEV] < 0)
-		return 0;
-	if (f->cluster[0] && !contains(t->t.cluster, f->cluster))
-		return 0;
-	for (i = 0; i < f->n_text; i++)
-		if (!contains(t->t.tcode, f->text[i]) && !contains(t->t.customer, f->text[i]) &&
-		    !contains(t->health.cause, f->text[i]))
+	for (i = 0; i < f->n; i++)
+		if (term_matches(s, t, &f->t[i]) == f->t[i].neg)
 			return 0;
 	return 1;
+}
+
+static int parse_term(char *word, term *w, char *err, size_t errsz)
+{
+	char *val;
+
+	memset(w, 0, sizeof(*w));
+	if (word[0] == '!') {
+		w->neg = 1;
+		word++;
+	}
+	if (!*word)
+		return util_seterr(err, errsz, "'!' must be followed by a word, e.g. !health:sleeping");
+	val = strchr(word, ':');
+	if (!val || val == word) {
+		w->kind = T_TEXT;
+		util_strlcpy(w->text, word, sizeof(w->text));
+		return 0;
+	}
+	*val++ = '\0';
+	if (!strcasecmp(word, "health")) {
+		char *save = NULL, *h;
+		w->kind = T_HEALTH;
+		for (h = strtok_r(val, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
+			health_state hs;
+			if (health_parse(h, &hs) < 0)
+				return util_seterr(err, errsz,
+						   "health:%.20s is not a health; use available, sleeping, "
+						   "waking, degraded, down, blocked or unknown",
+						   h);
+			w->mask |= 1u << hs;
+		}
+		if (!w->mask)
+			return util_seterr(err, errsz, "health: needs a value, e.g. health:down");
+	} else if (!strcasecmp(word, "product")) {
+		w->kind = T_PRODUCT;
+		if (!strcasecmp(val, "erp"))
+			w->value = MODEL_PRODUCT_ERP;
+		else if (!strcasecmp(val, "esocial"))
+			w->value = MODEL_PRODUCT_ESOCIAL;
+		else
+			return util_seterr(err, errsz, "product:%.20s: use product:erp or product:esocial",
+					   val);
+	} else if (!strcasecmp(word, "env")) {
+		w->kind = T_ENV;
+		if (!strcasecmp(val, "prod"))
+			w->value = TCODE_ENV_PROD;
+		else if (!strcasecmp(val, "dev"))
+			w->value = TCODE_ENV_DEV;
+		else
+			return util_seterr(err, errsz, "env:%.20s: use env:prod or env:dev", val);
+	} else if (!strcasecmp(word, "cluster")) {
+		w->kind = T_CLUSTER;
+		if (!*val)
+			return util_seterr(err, errsz, "cluster: needs a name, e.g. cluster:prod-sp");
+		util_strlcpy(w->text, val, sizeof(w->text));
+	} else {
+		return util_seterr(err, errsz,
+				   "unknown filter key \"%.20s:\"; use health:, product:, env:, "
+				   "cluster: or plain text",
+				   word);
+	}
+	return 0;
 }
 
 static int parse_filter(const char *expr, fleet_filter *f, char *err, size_t errsz)
@@ -232,71 +311,26 @@ static int parse_filter(const char *expr, fleet_filter *f, char *err, size_t err
 	const char *p = expr;
 
 	memset(f, 0, sizeof(*f));
-	while (*p) {
-		char word[128], *val;
+	for (;;) {
+		char word[128];
 		size_t len;
 
 		p += strspn(p, " \t");
 		len = strcspn(p, " \t");
 		if (!len)
-			break;
+			return 0;
 		if (len >= sizeof(word))
 			return util_seterr(err, errsz, "filter word too long (at most %zu characters)",
 					   sizeof(word) - 1);
+		if (f->n >= MAX_TERMS)
+			return util_seterr(err, errsz, "at most %d words in a filter", MAX_TERMS);
 		memcpy(word, p, len);
 		word[len] = '\0';
 		p += len;
-		val = strchr(word, ':');
-		if (val && val > word) {
-			*val++ = '\0';
-			if (!strcasecmp(word, "health")) {
-				char *save = NULL, *h;
-				for (h = strtok_r(val, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
-					health_state hs;
-					if (health_parse(h, &hs) < 0)
-						return util_seterr(
-						    err, errsz,
-						    "health:%.20s is not a health; use available, sleeping, "
-						    "waking, degraded, down, blocked or unknown",
-						    h);
-					f->health_mask |= 1u << hs;
-				}
-				if (!f->health_mask)
-					return util_seterr(err, errsz, "health: needs a value, e.g. health:down");
-			} else if (!strcasecmp(word, "product")) {
-				if (!strcasecmp(val, "erp"))
-					f->product = MODEL_PRODUCT_ERP;
-				else if (!strcasecmp(val, "esocial"))
-					f->product = MODEL_PRODUCT_ESOCIAL;
-				else
-					return util_seterr(err, errsz,
-							   "product:%.20s: use product:erp or product:esocial",
-							   val);
-			} else if (!strcasecmp(word, "env")) {
-				if (!strcasecmp(val, "prod"))
-					f->env = 1;
-				else if (!strcasecmp(val, "dev"))
-					f->env = 2;
-				else
-					return util_seterr(err, errsz, "env:%.20s: use env:prod or env:dev",
-							   val);
-			} else if (!strcasecmp(word, "cluster")) {
-				if (!*val)
-					return util_seterr(err, errsz, "cluster: needs a name, e.g. cluster:prod-sp");
-				util_strlcpy(f->cluster, val, sizeof(f->cluster));
-			} else {
-				return util_seterr(err, errsz,
-						   "unknown filter key \"%.20s:\"; use health:, product:, "
-						   "env:, cluster: or plain text",
-						   word);
-			}
-			continue;
-		}
-		if (f->n_text >= MAX_TEXT)
-			return util_seterr(err, errsz, "at most %d words of text in a filter", MAX_TEXT);
-		util_strlcpy(f->text[f->n_text++], word, sizeof(f->text[0]));
+		if (parse_term(word, &f->t[f->n], err, errsz) < 0)
+			return -1;
+		f->n++;
 	}
-	return 0;
 }
 
 /* ---- rows ---- */
@@ -381,10 +415,11 @@ static void rebuild(app *a)
 		v->rows = xrealloc(v->rows, v->cap * sizeof(*v->rows));
 	}
 	for (i = 0; i < s->n_tenants; i++) {
+		if (!matches(s, &s->tenants[i], &v->flt))
+			continue;
 		v->counts[s->tenants[i].health.state < HEALTH_COUNT ? s->tenants[i].health.state
 								    : HEALTH_UNKNOWN]++;
-		if (matches(s, &s->tenants[i], &v->flt))
-			v->rows[v->n_rows++] = (uint32_t)i;
+		v->rows[v->n_rows++] = (uint32_t)i;
 	}
 	qsort_r(v->rows, v->n_rows, sizeof(*v->rows), sort_cmp, a);
 	tui_table_set_rows(&v->table, v->n_rows);
@@ -538,7 +573,9 @@ int view_fleet_key(app *a, int key)
 	}
 	case REQ_FILTER:
 		a->input = APP_INPUT_FILTER;
-		a->input_len = util_strlcpy(a->input_buf, v->flt_text, sizeof(a->input_buf));
+		util_strlcpy(a->input_prev, v->flt_text, sizeof(a->input_prev));
+		a->input_len = 0;
+		a->input_buf[0] = '\0';
 		return TUI_HANDLED | TUI_REDRAW;
 	case REQ_SORT_NEXT:
 	case REQ_SORT_REVERSE:

@@ -22,7 +22,8 @@ const tui_keymap *view_fleet_keymap(void);
 
 /* "/" expressions: words ANDed; health:H[,H] (tenant or either environment),
  * product:erp|esocial, cluster:TEXT, env:prod|dev (has it), plain text in
- * TCODE, customer or cause. 0, or -1 with a sentence in err (filter kept). */
+ * TCODE, customer or cause; "!" before a word negates it. The counts per
+ * health are of the rows shown. 0, or -1 with a sentence in err (filter kept). */
 int view_fleet_set_filter(app *a, const char *expr, char *err, size_t errsz);
 const char *view_fleet_filter(const app *a);
 /* Rows shown (after the filter). */

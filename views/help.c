@@ -75,6 +75,8 @@ void view_help_draw(app *a, int y, int h, int width)
 	o.n++;
 	put(&o, 2, "other words          in the TCODE, the customer or the cause", 0);
 	o.n++;
+	put(&o, 2, "!WORD                not matching it, e.g. !health:sleeping", 0);
+	o.n++;
 	snprintf(buf, sizeof(buf), "sort columns (s, :sort): %s", view_fleet_sort_names());
 	put(&o, 2, buf, 0);
 	o.n += 2;

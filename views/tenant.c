@@ -382,7 +382,7 @@ static void env_panel(page *p, const fleet_snapshot *s, int32_t ei, const fleet_
 	l = new_line(p);
 	add(l, 1, 0, "  ");
 	add(l, 0, tui_theme_attr(health_role(h->state)), "%s", h->cause);
-	if (e->fresh.stale) {
+	if (e->fresh.stale && h->state != HEALTH_UNKNOWN) {
 		l = new_line(p);
 		add(l, 1, tui_theme_attr(TUI_ROLE_BANNER), "  data stale: ");
 		add(l, 0, tui_theme_attr(TUI_ROLE_BANNER), "%s", e->fresh.why);
