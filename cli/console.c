@@ -37,6 +37,10 @@ static int run_on(const tenants_global *g, const console_opts *co, const char *b
 	ao.tenant = co->tenant;
 	ao.banner = banner;
 	ret = app_run(&ao);
+	if (ret >= 128) { /* watchers still run on the clients: leave them be */
+		free(cdir);
+		return ret;
+	}
 	cli_clusters_release(&cs);
 	free(cdir);
 	return ret;
@@ -76,7 +80,8 @@ static int run_demo(const tenants_global *g, const console_opts *co)
 	snprintf(banner, sizeof(banner), "DEMO: kubesim, %d tenants, clock x%.0f", DEMO_FLEET,
 		 DEMO_TIME_SCALE);
 	ret = run_on(&dg, co, banner);
-	sim_server_stop(srv);
+	if (ret < 128) /* after a signal or hang-up the process ends at once */
+		sim_server_stop(srv);
 out:
 	unlink(kc);
 	rmdir(dir);

@@ -438,6 +438,13 @@ int app_run(const app_opts *o)
 		ret = 1;
 		break;
 	}
+	if (end == TUI_END_HANGUP || end == TUI_END_SIGNAL) {
+		/* Asked to go, or nobody is watching: the terminal is given back,
+		 * so leave now rather than wait for watches and loads in flight
+		 * to wind down (the process ends right after). */
+		tui_script_free(script);
+		return ret;
+	}
 	fleet_watch_stop(a.fleet);
 	view_tenant_release(&a);
 	view_fleet_release(&a);

@@ -32,9 +32,9 @@ typedef struct app_opts {
 } app_opts;
 
 /* Runs the console. Returns 0 when the user quit, 1 on an error (printed
- * after the terminal is restored), 2 on bad options, 3 when no cluster could
- * be reached at start, 128+N when ended by signal N (SIGHUP: the terminal
- * went away). */
+ * after the terminal is restored), 2 on bad options, 143 on SIGTERM, SIGINT
+ * or SIGQUIT, 129 when the terminal went away (SIGHUP, end of input). After
+ * those two the watchers are left running: the caller is expected to exit. */
 int app_run(const app_opts *o);
 
 /* ---- shared by the views ---- */
