@@ -4,6 +4,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tui/keymap.h"
@@ -207,7 +209,52 @@ static int settle(loop *l, int ms, int until_idle, int *quit, char *err, size_t 
 	}
 }
 
+typedef struct timing timing;
+static tui_loop_end run_script_steps(loop *l, tui_script *s, char *err, size_t errsz,
+				     timing *tm);
+
+/* Key-to-frame times of a script run, reported on stderr when
+ * SMARTOPS_KEY_TIMING is set (for benchmarks). */
+struct timing {
+	double *us;
+	size_t n, cap;
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void timing_report(timing *t)
+{
+	if (t->n) {
+		qsort(t->us, t->n, sizeof(*t->us), cmp_double);
+		fprintf(stderr, "key-to-frame: %zu keys, p50 %.0f us, p99 %.0f us, max %.0f us\n", t->n,
+			t->us[t->n / 2], t->us[(t->n * 99) / 100], t->us[t->n - 1]);
+	}
+	free(t->us);
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static tui_loop_end run_script(loop *l, tui_script *s, char *err, size_t errsz)
+{
+	timing tm = {0};
+	int timed = getenv("SMARTOPS_KEY_TIMING") != NULL;
+	tui_loop_end end = run_script_steps(l, s, err, errsz, timed ? &tm : NULL);
+
+	if (timed)
+		timing_report(&tm);
+	return end;
+}
+
+static tui_loop_end run_script_steps(loop *l, tui_script *s, char *err, size_t errsz, timing *tm)
 {
 	int quit = 0;
 	tui_step st = {0};
@@ -225,7 +272,17 @@ static tui_loop_end run_script(loop *l, tui_script *s, char *err, size_t errsz)
 		case TUI_STEP_END:
 			return TUI_END_QUIT;
 		case TUI_STEP_KEY:
+			start = now_us();
 			apply(l, l->ops->key(l->ctx, st.key), &quit);
+			if (tm) {
+				l->dirty = 1;
+				redraw(l);
+				if (tm->n == tm->cap) {
+					tm->cap = tm->cap ? tm->cap * 2 : 256;
+					tm->us = xrealloc(tm->us, tm->cap * sizeof(*tm->us));
+				}
+				tm->us[tm->n++] = (double)(now_us() - start);
+			}
 			break;
 		case TUI_STEP_SAVE:
 			l->dirty = 1;
