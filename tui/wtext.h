@@ -6,11 +6,9 @@
 #ifndef TUI_WTEXT_H
 #define TUI_WTEXT_H
 
-#ifndef NCURSES_WIDECHAR
-#define NCURSES_WIDECHAR 1
-#endif
-#include <curses.h>
 #include <stddef.h>
+
+#include "tui/term.h"
 
 #include "util/util.h"
 
