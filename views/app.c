@@ -11,6 +11,8 @@
 #include "views/cmdline.h"
 #include "views/fleet.h"
 #include "views/help.h"
+#include "views/hypnus.h"
+#include "views/logs.h"
 #include "views/tenant.h"
 #include "util/termtext.h"
 #include "util/util.h"
@@ -98,6 +100,14 @@ static void draw_title(app *a, int width)
 		break;
 	case APP_HELP:
 		snprintf(left, sizeof(left), " smartops %s Help", tui_glyph_str(TUI_G_VLINE));
+		break;
+	case APP_HYPNUS:
+		snprintf(left, sizeof(left), " smartops %s Hypnus %s", tui_glyph_str(TUI_G_VLINE),
+			 view_hypnus_title(a));
+		break;
+	case APP_LOGS:
+		snprintf(left, sizeof(left), " smartops %s Logs %s", tui_glyph_str(TUI_G_VLINE),
+			 view_logs_title(a));
 		break;
 	default:
 		snprintf(left, sizeof(left), " smartops %s Fleet %s %zu tenants",
@@ -223,6 +233,10 @@ static void draw_bottom(app *a, int y, int width)
 		maps[n++] = view_fleet_keymap();
 	else if (a->screen == APP_TENANT)
 		maps[n++] = view_tenant_keymap();
+	else if (a->screen == APP_HYPNUS)
+		maps[n++] = view_hypnus_keymap();
+	else if (a->screen == APP_LOGS)
+		maps[n++] = view_logs_keymap();
 	maps[n++] = &global_keymap;
 	tui_keybar_draw(stdscr, y, width, maps, n);
 }
@@ -256,6 +270,12 @@ static void draw(void *ctx)
 	case APP_HELP:
 		view_help_draw(a, y, body, w);
 		break;
+	case APP_HYPNUS:
+		view_hypnus_draw(a, y, body, w);
+		break;
+	case APP_LOGS:
+		view_logs_draw(a, y, body, w);
+		break;
 	default:
 		view_fleet_draw(a, y, body, w);
 		break;
@@ -282,6 +302,12 @@ static int key(void *ctx, int k)
 		break;
 	case APP_HELP:
 		r = view_help_key(a, k);
+		break;
+	case APP_HYPNUS:
+		r = view_hypnus_key(a, k);
+		break;
+	case APP_LOGS:
+		r = view_logs_key(a, k);
 		break;
 	default:
 		r = view_fleet_key(a, k);
@@ -329,7 +355,7 @@ static int wake(void *ctx)
 	} else if (s) {
 		fleet_snapshot_put(s);
 	}
-	return r | view_tenant_update(a);
+	return r | view_tenant_update(a) | view_hypnus_update(a) | view_logs_update(a);
 }
 
 static int tick(void *ctx)
@@ -347,7 +373,7 @@ static int busy(void *ctx)
 	for (i = 0; i < a->snap->n_clusters; i++)
 		if (a->snap->clusters[i].reach == FLEET_OK && !a->snap->clusters[i].synced)
 			return 1;
-	return view_tenant_busy(a);
+	return view_tenant_busy(a) || view_hypnus_busy(a) || view_logs_busy(a);
 }
 
 static int command(void *ctx, const char *cmd)
@@ -412,6 +438,8 @@ int app_run(const app_opts *o)
 	a.fleet = fleet_new(o->clusters, o->n_clusters, &fo);
 	view_fleet_init(&a);
 	view_tenant_init(&a);
+	view_hypnus_init(&a);
+	view_logs_init(&a);
 	a.screen = a.back = APP_FLEET;
 	if (fleet_watch_start(a.fleet, on_change, NULL) < 0)
 		app_message(&a, 1, "cannot watch the fleet");
@@ -446,6 +474,8 @@ int app_run(const app_opts *o)
 		return ret;
 	}
 	fleet_watch_stop(a.fleet);
+	view_logs_release(&a);
+	view_hypnus_release(&a);
 	view_tenant_release(&a);
 	view_fleet_release(&a);
 	if (a.snap)

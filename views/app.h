@@ -43,6 +43,8 @@ typedef enum app_screen {
 	APP_FLEET,
 	APP_TENANT,
 	APP_HELP,
+	APP_HYPNUS,
+	APP_LOGS,
 	APP_SCREEN_COUNT,
 } app_screen;
 
@@ -55,6 +57,8 @@ typedef enum app_input {
 
 struct view_fleet;
 struct view_tenant;
+struct view_hypnus;
+struct view_logs;
 
 typedef struct app {
 	const app_opts *o;
@@ -73,6 +77,8 @@ typedef struct app {
 	char theme[64];
 	struct view_fleet *vf;
 	struct view_tenant *vt;
+	struct view_hypnus *vh;
+	struct view_logs *vl;
 } app;
 
 /* A message on the bottom line for a few seconds. */

@@ -7,6 +7,8 @@
 #include "views/cmdline.h"
 #include "views/fleet.h"
 #include "views/help.h"
+#include "views/hypnus.h"
+#include "views/logs.h"
 #include "views/tenant.h"
 #include "util/util.h"
 
@@ -56,6 +58,8 @@ void view_help_draw(app *a, int y, int h, int width)
 	o.n += 2;
 	keymap_section(&o, "Fleet", view_fleet_keymap());
 	keymap_section(&o, "Tenant", view_tenant_keymap());
+	keymap_section(&o, "Hypnus", view_hypnus_keymap());
+	keymap_section(&o, "Logs", view_logs_keymap());
 	put(&o, 0, "Commands (type : then the command; a unique prefix is enough)",
 	    tui_theme_attr(TUI_ROLE_SECTION));
 	o.n++;

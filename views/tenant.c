@@ -7,6 +7,8 @@
 #include "tui/loop.h"
 #include "tui/text.h"
 #include "tui/theme.h"
+#include "views/hypnus.h"
+#include "views/logs.h"
 #include "views/tenant.h"
 #include "util/util.h"
 
@@ -14,12 +16,14 @@
 #define MAX_EVENTS 6
 #define SIDE_BY_SIDE_WIDTH 110
 
-enum { REQ_BACK, REQ_RELOAD };
+enum { REQ_BACK, REQ_RELOAD, REQ_HYPNUS, REQ_LOGS };
 
 static const tui_binding tenant_bindings[] = {
     {TUI_KEY_ESC, REQ_BACK, "Back", "back to the fleet"},
     {TUI_KEY_FN(KEY_LEFT), REQ_BACK, NULL, "back to the fleet"},
     {'r', REQ_RELOAD, "Reload", "load pods and events again now"},
+    {'h', REQ_HYPNUS, "Hypnus", "Hypnus panel: usage heat map and predicted wakes (prod)"},
+    {'l', REQ_LOGS, "Logs", "follow a pod's log (pick the pod)"},
 };
 static const tui_keymap tenant_keymap = {"tenant", tenant_bindings, ARRAY_SIZE(tenant_bindings)};
 
@@ -639,6 +643,14 @@ int view_tenant_key(app *a, int key)
 		case REQ_BACK:
 			a->screen = APP_FLEET;
 			view_tenant_update(a);
+			return TUI_HANDLED | TUI_REDRAW;
+		case REQ_HYPNUS:
+			if (view_hypnus_open(a, v->tcode, TCODE_ENV_PROD) == 0)
+				a->screen = APP_HYPNUS;
+			return TUI_HANDLED | TUI_REDRAW;
+		case REQ_LOGS:
+			view_logs_pick(a, v->tcode, v->detail);
+			a->screen = APP_LOGS;
 			return TUI_HANDLED | TUI_REDRAW;
 		case REQ_RELOAD:
 			view_tenant_reload(a);
