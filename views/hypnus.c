@@ -81,7 +81,7 @@ static usage_result *fetch(k8s_client *c, const char *ns)
 				       sizeof(err)) < 0) {
 			snprintf(r->err, sizeof(r->err), "usage history in %s is unreadable: %s", ns, err);
 		} else {
-			hypnus_matrix_build(&r->u, HYPNUS_ACTIVE_THRESHOLD, &r->m);
+			hypnus_matrix_build(&r->u, hypnus_threshold(&r->u), &r->m);
 			r->n_win = hypnus_windows(&r->m, HYPNUS_MIN_PROB, r->win, HYPNUS_MAX_WINDOWS);
 			if (r->n_win > HYPNUS_MAX_WINDOWS)
 				r->n_win = HYPNUS_MAX_WINDOWS;
