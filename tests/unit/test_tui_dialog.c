@@ -10,24 +10,8 @@
 #include "tests/unit/tui_testterm.h"
 #include "tui/dialog.h"
 
-static testterm tt;
+TESTTERM_FIXTURE(80, 24)
 
-static int setup(void **state)
-{
-	return testterm_open(&tt, 80, 24);
-}
-
-static int teardown(void **state)
-{
-	testterm_close(&tt);
-	return 0;
-}
-
-static const char *row(int y)
-{
-	static char buf[512];
-	return testterm_line(stdscr, y, buf, sizeof(buf));
-}
 
 static void test_default_is_no(void **state)
 {

@@ -11,25 +11,9 @@
 #include "tests/unit/tui_testterm.h"
 #include "tui/form.h"
 
-static testterm tt;
+TESTTERM_FIXTURE(70, 20)
 static const char *const providers[] = {"aws", "gcp", "totvs"};
 
-static int setup(void **state)
-{
-	return testterm_open(&tt, 70, 20);
-}
-
-static int teardown(void **state)
-{
-	testterm_close(&tt);
-	return 0;
-}
-
-static const char *row(int y)
-{
-	static char buf[512];
-	return testterm_line(stdscr, y, buf, sizeof(buf));
-}
 
 /* "T" and five digits */
 static int code_ok(const char *v, char *msg, size_t msgsz, void *ctx)

@@ -10,25 +10,9 @@
 #include "tests/unit/tui_testterm.h"
 #include "tui/heatmap.h"
 
-static testterm tt;
+TESTTERM_FIXTURE(80, 24)
 static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
-static int setup(void **state)
-{
-	return testterm_open(&tt, 80, 24);
-}
-
-static int teardown(void **state)
-{
-	testterm_close(&tt);
-	return 0;
-}
-
-static const char *row(int y)
-{
-	static char buf[512];
-	return testterm_line(stdscr, y, buf, sizeof(buf));
-}
 
 static void test_levels(void **state)
 {

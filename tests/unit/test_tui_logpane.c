@@ -10,19 +10,9 @@
 #include "tests/unit/tui_testterm.h"
 #include "tui/logpane.h"
 
-static testterm tt;
+TESTTERM_FIXTURE(60, 12)
 static const logpane_style style = {A_NORMAL, A_REVERSE, 0};
 
-static int setup(void **state)
-{
-	return testterm_open(&tt, 60, 12);
-}
-
-static int teardown(void **state)
-{
-	testterm_close(&tt);
-	return 0;
-}
 
 static void push_n(logring *r, int from, int to)
 {
@@ -32,12 +22,6 @@ static void push_n(logring *r, int from, int to)
 		int n = snprintf(line, sizeof(line), "line %d", i);
 		logring_push(r, line, (size_t)n);
 	}
-}
-
-static const char *row(int y)
-{
-	static char buf[512];
-	return testterm_line(stdscr, y, buf, sizeof(buf));
 }
 
 static void test_follow_pause_and_scroll(void **state)

@@ -9,24 +9,8 @@
 #include "tests/unit/tui_testterm.h"
 #include "tui/progress.h"
 
-static testterm tt;
+TESTTERM_FIXTURE(80, 5)
 
-static int setup(void **state)
-{
-	return testterm_open(&tt, 80, 5);
-}
-
-static int teardown(void **state)
-{
-	testterm_close(&tt);
-	return 0;
-}
-
-static const char *row(int y)
-{
-	static char buf[512];
-	return testterm_line(stdscr, y, buf, sizeof(buf));
-}
 
 static void test_elapsed(void **state)
 {

@@ -85,4 +85,25 @@ static inline attr_t testterm_attr(WINDOW *win, int y, int x)
 	return (attr_t)(mvwinch(win, y, x) & (A_ATTRIBUTES | A_COLOR));
 }
 
+/* The fixture every widget test uses: a screen of COLS x LINES opened before
+ * each test (setup/teardown) and row(y), row y of stdscr without trailing blanks. */
+#define TESTTERM_FIXTURE(COLS, LINES)                                   \
+	static testterm tt;                                             \
+	static int setup(void **state)                                  \
+	{                                                               \
+		(void)state;                                            \
+		return testterm_open(&tt, (COLS), (LINES));             \
+	}                                                               \
+	static int teardown(void **state)                               \
+	{                                                               \
+		(void)state;                                            \
+		testterm_close(&tt);                                    \
+		return 0;                                               \
+	}                                                               \
+	static inline const char *row(int y)                            \
+	{                                                               \
+		static char buf[512];                                   \
+		return testterm_line(stdscr, y, buf, sizeof(buf));      \
+	}
+
 #endif
