@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli/actions.h"
+#include "cli/console.h"
 #include "cli/provision.h"
 #include "cli/tenants.h"
 #include "util/util.h"
@@ -44,7 +45,16 @@ static void print_help(FILE *fp)
 	size_t i;
 
 	fprintf(fp, "usage: smartops [--kubeconfig FILE] [--context C[,C2...]] [--all-contexts]\n"
-		    "                [--catalog URL] [--prefix P] [--readonly] COMMAND [ARGS]\n\ncommands:\n");
+		    "                [--catalog URL] [--prefix P] [--readonly] [COMMAND [ARGS]]\n"
+		    "       smartops [global options] [--readonly] [--theme NAME|FILE] [--tenant T]\n"
+		    "       smartops --demo\n\n"
+		    "With no command, the interactive console opens on the clusters (? shows its keys).\n"
+		    "  --readonly         no action that changes a cluster (console and commands)\n"
+		    "  --theme NAME|FILE  default, dark, light, high-contrast, mono (NO_COLOR: mono)\n"
+		    "  --tenant TCODE     open the console on a tenant\n"
+		    "  --demo             the console on an embedded kubesim: 200 tenants, clock 60x\n"
+		    "  --script FILE      keys from FILE, no terminal (screen tests; also SMARTOPS_SCRIPT)\n"
+		    "\ncommands:\n");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(fp, "  %-8s %s\n           %s\n", commands[i].name, commands[i].args,
 			commands[i].help);
@@ -73,11 +83,17 @@ int main(int argc, char **argv)
 	    {"all-contexts", no_argument, NULL, 'A'},
 	    {"catalog", required_argument, NULL, 'C'},
 	    {"prefix", required_argument, NULL, 'P'},
-	    {"readonly", no_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"readonly", no_argument, NULL, 'r'},
+	    {"theme", required_argument, NULL, 't'},
+	    {"tenant", required_argument, NULL, 'T'},
+	    {"demo", no_argument, NULL, 'D'},
+	    {"script", required_argument, NULL, 's'},
 	    {NULL, 0, NULL, 0},
 	};
 	tenants_global g = {0};
+	console_opts co = {0};
+	const char *env_script = getenv("SMARTOPS_SCRIPT");
 	size_t i;
 	int c;
 
@@ -100,20 +116,39 @@ int main(int argc, char **argv)
 		case 'P':
 			g.prefix = optarg;
 			break;
-		case 'R':
-			g.readonly = 1;
-			break;
 		case 'h':
 			print_help(stdout);
 			return 0;
+		case 'r':
+			g.readonly = 1;
+			co.readonly = 1;
+			break;
+		case 't':
+			co.theme = optarg;
+			break;
+		case 'T':
+			co.tenant = optarg;
+			break;
+		case 'D':
+			co.demo = 1;
+			break;
+		case 's':
+			co.script = optarg;
+			break;
 		default:
 			return usage("unknown option or missing value");
 		}
 	}
 	if (g.contexts && g.all_contexts)
 		return usage("--context and --all-contexts exclude each other");
+	if (!co.script && env_script && *env_script)
+		co.script = env_script;
+	if (co.demo && (g.kubeconfig || g.contexts || g.all_contexts))
+		return usage("--demo runs its own cluster; leave out --kubeconfig and --context");
 	if (optind >= argc)
-		return usage("missing command");
+		return console_run(&g, &co);
+	if (co.demo || co.script || co.theme || co.tenant)
+		return usage("--demo, --script, --theme and --tenant are for the console (no command)");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[optind], commands[i].name))
 			return commands[i].run(&g, argc - optind, argv + optind);

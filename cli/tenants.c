@@ -9,12 +9,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/clusters.h"
 #include "cli/output.h"
 #include "cli/tenants.h"
 #include "core/catalog.h"
 #include "core/forecast.h"
 #include "core/hypnus.h"
-#include "k8s/kubeconfig.h"
 #include "util/util.h"
 
 /* ---- rendering ---- */
@@ -518,161 +518,6 @@ void tenants_render_one(const fleet_snapshot *s, const forecast *fc, int json, s
 	}
 }
 
-/* ---- clusters from the kubeconfig ---- */
-
-typedef struct clusters {
-	size_t n;
-	fleet_cluster_cfg *cfg;
-	k8s_client **clients;
-	char **names, **urls, **whys;
-} clusters;
-
-static void clusters_release(clusters *cs)
-{
-	size_t i;
-
-	for (i = 0; i < cs->n; i++) {
-		k8s_client_free(cs->clients[i]);
-		free(cs->names[i]);
-		free(cs->urls[i]);
-		free(cs->whys[i]);
-	}
-	free(cs->cfg);
-	free(cs->clients);
-	free(cs->names);
-	free(cs->urls);
-	free(cs->whys);
-	memset(cs, 0, sizeof(*cs));
-}
-
-/* catalog = URL from $XDG_CONFIG_HOME/smartops/config (or ~/.config/...). */
-static char *config_catalog(void)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char *path, line[1024], *ret = NULL;
-	FILE *fp;
-
-	if (xdg && *xdg)
-		path = xasprintf("%s/smartops/config", xdg);
-	else if (home && *home)
-		path = xasprintf("%s/.config/smartops/config", home);
-	else
-		return NULL;
-	fp = fopen(path, "r");
-	free(path);
-	if (!fp)
-		return NULL;
-	while (!ret && fgets(line, sizeof(line), fp)) {
-		char *p = line, *v;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (strncmp(p, "catalog", 7))
-			continue;
-		v = p + 7;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		if (*v != '=')
-			continue;
-		v++;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		v[strcspn(v, " \t\r\n")] = '\0';
-		if (*v)
-			ret = xstrdup(v);
-	}
-	fclose(fp);
-	return ret;
-}
-
-/* One cluster per context; a context that cannot be loaded is a usage error. */
-static int clusters_open(const tenants_global *g, clusters *cs)
-{
-	k8s_load_opts lo = {.kubeconfig = g->kubeconfig};
-	char err[512], **names = NULL, *cur = NULL, *file_catalog = config_catalog();
-	char **list = NULL;
-	size_t n = 0, i;
-	int ret = -1;
-
-	memset(cs, 0, sizeof(*cs));
-	if (g->all_contexts) {
-		if (k8s_config_contexts(&lo, &names, &cur, err, sizeof(err)) < 0) {
-			error("%s", err);
-			goto out;
-		}
-		for (n = 0; names[n]; n++)
-			;
-		list = xcalloc(n + 1, sizeof(*list));
-		for (i = 0; i < n; i++)
-			list[i] = xstrdup(names[i]);
-	} else if (g->contexts) {
-		const char *p = g->contexts;
-		list = xcalloc(strlen(p) + 2, sizeof(*list));
-		while (*p) {
-			size_t len = strcspn(p, ",");
-			if (len)
-				list[n++] = xstrndup(p, len);
-			p += len + (p[len] == ',');
-		}
-	} else {
-		list = xcalloc(2, sizeof(*list));
-		list[n++] = NULL; /* the current context */
-	}
-	if (!n) {
-		error("no contexts in the kubeconfig");
-		goto out;
-	}
-	cs->n = n;
-	cs->cfg = xcalloc(n, sizeof(*cs->cfg));
-	cs->clients = xcalloc(n, sizeof(*cs->clients));
-	cs->names = xcalloc(n, sizeof(*cs->names));
-	cs->urls = xcalloc(n, sizeof(*cs->urls));
-	cs->whys = xcalloc(n, sizeof(*cs->whys));
-	for (i = 0; i < n; i++) {
-		k8s_client_opts co = {.connect_timeout_ms = 5000, .max_retries = 3};
-		k8s_config *cfg = NULL;
-		k8s_err kerr;
-		char url[512];
-
-		lo.context = list[i];
-		if (k8s_config_load(&lo, &cfg, err, sizeof(err)) < 0) {
-			error("%s", err);
-			goto out;
-		}
-		cs->names[i] = xstrdup(cfg->context ? cfg->context : "default");
-		if (g->catalog)
-			cs->urls[i] = xstrdup(g->catalog);
-		else if (catalog_url_from_config(cfg, url, sizeof(url)) == 0)
-			cs->urls[i] = xstrdup(url);
-		else if (file_catalog)
-			cs->urls[i] = xstrdup(file_catalog);
-		cs->clients[i] = k8s_client_new(cfg, &co, &kerr);
-		if (!cs->clients[i])
-			cs->whys[i] = xstrdup(kerr.msg);
-		cs->cfg[i] =
-		    (fleet_cluster_cfg){cs->names[i], cs->clients[i], cs->urls[i], cs->whys[i]};
-	}
-	ret = 0;
-out:
-	for (i = 0; list && i < n; i++)
-		free(list[i]);
-	free(list);
-	k8s_strv_free(names);
-	free(cur);
-	free(file_catalog);
-	return ret;
-}
-
-static char *cache_dir(void)
-{
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-
-	if (xdg && *xdg)
-		return xasprintf("%s/smartops", xdg);
-	if (home && *home)
-		return xasprintf("%s/.cache/smartops", home);
-	return NULL;
-}
-
 static int write_all(int fd, const char *buf, size_t len)
 {
 	while (len) {
@@ -874,7 +719,7 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 	tenants_filter flt = {NULL, NULL};
 	int watch = 0, c, ret, ok;
 	fleet_opts fo = {0};
-	clusters cs;
+	cli_clusters cs;
 	fleet *f;
 	char *cdir;
 
@@ -919,9 +764,9 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_hint("tenants", "unexpected argument");
-	if (clusters_open(g, &cs) < 0)
+	if (cli_clusters_open(g, &cs) < 0)
 		return TENANTS_EXIT_ERROR;
-	cdir = cache_dir();
+	cdir = cli_cache_dir();
 	fo.prefix = g->prefix;
 	fo.cache_dir = cdir;
 	f = fleet_new(cs.cfg, cs.n, &fo);
@@ -945,14 +790,14 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 		fleet_snapshot_put(s);
 	}
 	fleet_free(f);
-	clusters_release(&cs);
+	cli_clusters_release(&cs);
 	free(cdir);
 	return ret;
 }
 
 /* The Hypnus forecast of each environment that has a Hypnus, from its cluster;
  * problems are warnings. Returns s->n_envs entries (malloc'd). */
-static forecast *load_forecasts(const fleet_snapshot *s, const clusters *cs)
+static forecast *load_forecasts(const fleet_snapshot *s, const cli_clusters *cs)
 {
 	forecast *fc = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*fc));
 	int64_t now = util_now_ms() / 1000;
@@ -990,7 +835,7 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 	fleet_opts fo = {0};
 	fleet_snapshot *s;
 	int c, ret, ok;
-	clusters cs;
+	cli_clusters cs;
 	strbuf sb;
 	fleet *f;
 
@@ -1010,7 +855,7 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 		sb_release(&e);
 		return ret;
 	}
-	if (clusters_open(g, &cs) < 0)
+	if (cli_clusters_open(g, &cs) < 0)
 		return TENANTS_EXIT_ERROR;
 	fo.prefix = g->prefix;
 	fo.tcode = tcode;
@@ -1033,6 +878,6 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 	}
 	fleet_snapshot_put(s);
 	fleet_free(f);
-	clusters_release(&cs);
+	cli_clusters_release(&cs);
 	return ret;
 }

@@ -25,7 +25,7 @@ forecast_state forecast_from_data(const char *start, const char *offset, const c
 	}
 	f->utc_offset_min = u->utc_offset_min;
 	util_strlcpy(f->timezone, u->timezone, sizeof(f->timezone));
-	hypnus_matrix_build(u, HYPNUS_ACTIVE_THRESHOLD, m);
+	hypnus_matrix_build(u, hypnus_threshold(u), m);
 	f->n_windows = hypnus_windows(m, HYPNUS_MIN_PROB, f->windows, HYPNUS_MAX_WINDOWS);
 	n = f->n_windows < HYPNUS_MAX_WINDOWS ? f->n_windows : HYPNUS_MAX_WINDOWS;
 	f->n_wakes = hypnus_forecast(f->windows, n, f->utc_offset_min, f->cold_start_s, now,

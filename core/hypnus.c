@@ -143,6 +143,24 @@ static void local_cell(int64_t local, int *wday, int *hour)
 	*hour = (int)((local - days * DAY_S) / 3600);
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+unsigned hypnus_threshold(const hypnus_usage *u)
+{
+	uint32_t sorted[HYPNUS_HOURS];
+	unsigned t;
+
+	memcpy(sorted, u->hours, sizeof(sorted));
+	qsort(sorted, HYPNUS_HOURS, sizeof(sorted[0]), cmp_u32);
+	t = (unsigned)(sorted[HYPNUS_HOURS * 95 / 100] * HYPNUS_ACTIVE_SHARE);
+	return t > HYPNUS_ACTIVE_THRESHOLD ? t : HYPNUS_ACTIVE_THRESHOLD;
+}
+
 void hypnus_matrix_build(const hypnus_usage *u, unsigned threshold, hypnus_matrix *m)
 {
 	double sum[7][24] = {{0}};

@@ -22,6 +22,7 @@
 #define HYPNUS_WEEKS 4
 #define HYPNUS_WEEK_HOURS 168
 #define HYPNUS_ACTIVE_THRESHOLD 2      /* an hour with more requests than this is active */
+#define HYPNUS_ACTIVE_SHARE 0.10       /* ... and more than this share of a busy hour (p95) */
 #define HYPNUS_MIN_PROB 0.5	       /* a forecast window: active in at least half the weeks */
 #define HYPNUS_DEFAULT_COLD_START_S 90 /* when the tenant has no measured cold start */
 #define HYPNUS_MAX_WINDOWS 84	       /* at most every other hour of a week */
@@ -54,6 +55,12 @@ typedef struct hypnus_matrix {
 	double prob[7][24]; /* share of the weeks with more than `threshold` requests, 0..1 */
 	uint32_t max;	    /* largest single hour in the history (for a heat map's scale) */
 } hypnus_matrix;
+
+/* The threshold for hypnus_matrix_build that fits this tenant: the larger
+ * of HYPNUS_ACTIVE_THRESHOLD and HYPNUS_ACTIVE_SHARE of its busy hours (the
+ * 95th percentile of the history), so that the trickle of a quiet night is
+ * not taken for a working hour, while a night batch or a Saturday morning is. */
+unsigned hypnus_threshold(const hypnus_usage *u);
 
 /* Builds m from u. threshold: an hour with more requests than this is active
  * (HYPNUS_ACTIVE_THRESHOLD). Each cell averages the samples that fall in it

@@ -200,6 +200,30 @@ static void test_matrix(void **state)
 	assert_true(m.prob[0][11] == 1.0);
 }
 
+/* A quiet night's trickle is not a working hour; a night batch is. */
+static void test_threshold(void **state)
+{
+	static hypnus_usage u;
+	hypnus_matrix m;
+	size_t i;
+
+	memset(&u, 0, sizeof(u));
+	for (i = 0; i < HYPNUS_HOURS; i++) {
+		int h = (int)(i % 24);
+		u.hours[i] = h >= 8 && h < 18 ? 1000 : h == 2 ? 400 : 12;
+	}
+	/* p95 is a day hour: 10 % of 1000 */
+	assert_int_equal(hypnus_threshold(&u), 100);
+	hypnus_matrix_build(&u, hypnus_threshold(&u), &m);
+	assert_true(m.prob[1][3] == 0.0);  /* 12 requests at 03:00: quiet */
+	assert_true(m.prob[1][2] == 1.0);  /* the batch at 02:00 */
+	assert_true(m.prob[1][10] == 1.0); /* office hours */
+	/* a tenant that barely works keeps the absolute floor */
+	memset(u.hours, 0, sizeof(u.hours));
+	u.hours[10] = 5;
+	assert_int_equal(hypnus_threshold(&u), HYPNUS_ACTIVE_THRESHOLD);
+}
+
 static void test_windows(void **state)
 {
 	hypnus_usage u;
@@ -364,6 +388,7 @@ int main(void)
 	    cmocka_unit_test(test_windows),
 	    cmocka_unit_test(test_offset_shifts_windows),
 	    cmocka_unit_test(test_windows_wrap_and_full),
+	    cmocka_unit_test(test_threshold),
 	    cmocka_unit_test(test_forecast),
 	    cmocka_unit_test(test_forecast_week_edge),
 	};

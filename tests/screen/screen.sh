@@ -1,0 +1,68 @@
+# Shared by tests/integration/screen_*.sh: run the real console on a key
+# script with no terminal, normalise what moves (clock times, ages, pod name
+# suffixes, ports), compare each saved display with its golden file here.
+# UPDATE_GOLDEN=1 rewrites the golden files instead.
+SCREEN_DIR=$(cd "$(dirname "$0")/../screen" && pwd)
+BUILD=$(cd "$BUILD" && pwd)
+
+# screen_normalise FILE: in place
+screen_normalise() {
+	sed -E -i \
+		-e 's/[0-9]{2}:[0-9]{2}:[0-9]{2}/HH:MM:SS/g' \
+		-e 's/[0-9]{2}:[0-9:]{0,4}~/HH:MM:SS~/g' \
+		-e 's/last change [0-9]+s ago/last change Ns ago/' \
+		-e 's/127\.0\.0\.1:[0-9]+.*$/127.0.0.1:PORT: .../' \
+		-e 's/(-[a-z0-9]{10})-[a-z0-9]{5}/\1-xxxxx/g' \
+		-e 's/restarts +[0-9]+[smhd]/restarts  AGE/g' \
+		"$1"
+}
+
+# screen_run NAME [smartops args]: runs tests/screen/NAME.keys in its own
+# folder ($KS_DIR/NAME); env lines "# env: VAR=value ..." at the top apply.
+screen_run() {
+	name=$1; shift
+	keys="$SCREEN_DIR/$name.keys"
+	dir="$KS_DIR/screen-$name"
+	mkdir -p "$dir"
+	envs=$(sed -n 's/^# env: //p' "$keys" | tr '\n' ' ')
+	(cd "$dir" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS=80 LINES=24 TERM=xterm-256color $envs \
+		timeout 120 "$BUILD/smartops" --kubeconfig "$KUBECONFIG" --script "$keys" "$@" \
+		>"$dir/stdout" 2>"$dir/stderr")
+}
+
+# screen_compare NAME [FILE...]: every FILE.txt the script saved (or those
+# named) against NAME/FILE.txt.
+screen_compare() {
+	name=$1; shift
+	dir="$KS_DIR/screen-$name"
+	saved=${*:-$(sed -n 's/^:save-display //p' "$SCREEN_DIR/$name.keys")}
+	if [ -z "$saved" ]; then fail "$name: the script saves no display"; return; fi
+	for f in $saved; do
+		if [ ! -f "$dir/$f" ]; then
+			fail "$name: $f was not saved"; sed 's/^/    /' "$dir/stderr" | head -5; continue
+		fi
+		screen_normalise "$dir/$f"
+		golden="$SCREEN_DIR/$name/$f"
+		if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+			mkdir -p "$SCREEN_DIR/$name"; cp "$dir/$f" "$golden"; ok "$name/$f (golden updated)"
+		elif [ ! -f "$golden" ]; then
+			fail "$name/$f: no golden file (run with UPDATE_GOLDEN=1)"
+		elif diff -u "$golden" "$dir/$f" >"$dir/diff"; then
+			ok "$name/$f"
+		else
+			fail "$name/$f differs from the golden file:"; sed 's/^/    /' "$dir/diff" | head -40
+		fi
+	done
+}
+
+# screen_settle: waits until the fleet reads the same twice in a row (the
+# simulated controllers have done their first round).
+screen_settle() {
+	prev=""; i=0
+	while [ $i -lt 60 ]; do
+		cur=$("$BUILD/smartops" --kubeconfig "$KUBECONFIG" tenants -o wide 2>/dev/null | md5sum)
+		[ -n "$prev" ] && [ "$cur" = "$prev" ] && return 0
+		prev=$cur; i=$((i + 1)); sleep 1
+	done
+	fail "the fleet did not settle"
+}

@@ -1,0 +1,47 @@
+/* tui/dialog.h — a centred box: a confirmation (title, a message saying what
+ * will happen, Yes/No with No focused) or a message box (one OK button).
+ * Modal: dialog_key takes every key. Left/Right/Tab move between the
+ * buttons, Enter presses the focused one, y/n press Yes/No directly, Esc
+ * is No (or closes a message box). The message may hold "\n" (paragraphs);
+ * it is escaped and word-wrapped. The caller owns the struct and strings.
+ */
+#ifndef TUI_DIALOG_H
+#define TUI_DIALOG_H
+
+#include "tui/wtext.h"
+
+typedef enum dialog_kind { DIALOG_CONFIRM, DIALOG_MESSAGE } dialog_kind;
+
+typedef struct dialog {
+	dialog_kind kind;
+	const char *title;
+	const char *message;
+	const char *yes_label; /* "Yes" unless set, e.g. "Restart" */
+	const char *no_label;  /* "No" unless set, e.g. "Cancel" */
+	int yes_focused;       /* 0: the default is No */
+} dialog;
+
+typedef struct dialog_style {
+	attr_t frame, title, text, button, button_focus;
+	int ascii; /* "+-|" instead of line drawing */
+} dialog_style;
+
+enum dialog_result {
+	DIALOG_HANDLED = 1, /* focus moved or key ignored; the dialog stays */
+	DIALOG_YES,	    /* confirmed */
+	DIALOG_NO,	    /* refused or escaped */
+	DIALOG_CLOSED,	    /* message box dismissed */
+};
+
+void dialog_confirm_init(dialog *d, const char *title, const char *message, const char *yes_label);
+void dialog_message_init(dialog *d, const char *title, const char *message);
+enum dialog_result dialog_key(dialog *d, int key);
+/* Draws the box centred in win (cleared under it). */
+void dialog_draw(const dialog *d, WINDOW *win, const dialog_style *st);
+
+/* Word-wraps text (escaped first; "\n" breaks paragraphs) to width columns:
+ * calls fn for each line. Returns the number of lines. */
+int dialog_wrap(const char *text, int width, int ascii, void (*fn)(const char *line, void *ctx),
+		void *ctx);
+
+#endif

@@ -1,0 +1,487 @@
+/* views/app.c — the console: screens, bars, the loop's handlers. */
+#include <stdio.h>
+
+#include "core/tcode.h"
+#include "tui/bars.h"
+#include "tui/loop.h"
+#include "tui/term.h"
+#include "tui/text.h"
+#include "tui/theme.h"
+#include "views/app.h"
+#include "views/cmdline.h"
+#include "views/fleet.h"
+#include "views/help.h"
+#include "views/hypnus.h"
+#include "views/logs.h"
+#include "views/tenant.h"
+#include "util/termtext.h"
+#include "util/util.h"
+
+#define MIN_COLS 60
+#define MIN_LINES 12
+#define MESSAGE_MS 5000
+
+enum { REQ_QUIT, REQ_HELP, REQ_COMMAND, REQ_REDRAW };
+
+static const tui_binding global_bindings[] = {
+    {'q', REQ_QUIT, "Quit", "quit (back from the tenant and help screens)"},
+    {'?', REQ_HELP, "Help", "this help"},
+    {':', REQ_COMMAND, "Cmd", "command line (:tenant T12345, :theme dark, :quit)"},
+    {TUI_KEY_CTRL('l'), REQ_REDRAW, NULL, "draw the whole screen again"},
+};
+static const tui_keymap global_keymap = {"global", global_bindings, ARRAY_SIZE(global_bindings)};
+
+const tui_keymap *app_keymap(void)
+{
+	return &global_keymap;
+}
+
+void app_message(app *a, int is_error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->msg, sizeof(a->msg), fmt, ap);
+	va_end(ap);
+	a->msg_error = is_error;
+	a->msg_until = util_mono_ms() + MESSAGE_MS;
+}
+
+int app_open_tenant(app *a, const char *tcode)
+{
+	char tc[TCODE_SIZE], err[160];
+
+	if (tcode_parse(tcode, tc, err, sizeof(err)) < 0) {
+		strbuf sb;
+		sb_init(&sb, 64);
+		termtext_escape(&sb, err);
+		app_message(a, 1, "%s", sb.buf);
+		sb_release(&sb);
+		return -1;
+	}
+	view_tenant_open(a, tc);
+	a->screen = APP_TENANT;
+	return 0;
+}
+
+int app_set_theme(app *a, const char *name)
+{
+	tui_theme th;
+	char err[300];
+
+	if (tui_theme_load(&th, name, err, sizeof(err)) < 0) {
+		app_message(a, 1, "%s", err);
+		return -1;
+	}
+	tui_theme_apply(&th);
+	util_strlcpy(a->theme, th.name, sizeof(a->theme));
+	clearok(curscr, TRUE);
+	return 0;
+}
+
+/* ---- bars ---- */
+
+static void fmt_clock(int64_t t, char *buf, size_t size)
+{
+	char full[40];
+
+	util_rfc3339(t, full, sizeof(full));
+	snprintf(buf, size, "%.8s", full + 11);
+}
+
+static void draw_title(app *a, int width)
+{
+	char left[128], right[128] = "";
+
+	switch (a->screen) {
+	case APP_TENANT:
+		snprintf(left, sizeof(left), " smartops %s Tenant %s", tui_glyph_str(TUI_G_VLINE),
+			 view_tenant_tcode(a));
+		break;
+	case APP_HELP:
+		snprintf(left, sizeof(left), " smartops %s Help", tui_glyph_str(TUI_G_VLINE));
+		break;
+	case APP_HYPNUS:
+		snprintf(left, sizeof(left), " smartops %s Hypnus %s", tui_glyph_str(TUI_G_VLINE),
+			 view_hypnus_title(a));
+		break;
+	case APP_LOGS:
+		snprintf(left, sizeof(left), " smartops %s Logs %s", tui_glyph_str(TUI_G_VLINE),
+			 view_logs_title(a));
+		break;
+	default:
+		snprintf(left, sizeof(left), " smartops %s Fleet %s %zu tenants",
+			 tui_glyph_str(TUI_G_VLINE), tui_glyph_str(TUI_G_VLINE),
+			 a->snap ? a->snap->n_tenants : (size_t)0);
+		break;
+	}
+	if (a->screen == APP_FLEET && view_fleet_filter(a)[0]) {
+		strbuf sb;
+		sb_init(&sb, 128);
+		sb_addf(&sb, "%zu shown, filter /", view_fleet_shown(a));
+		tui_text_fit(&sb, view_fleet_filter(a), 40, 0);
+		sb_adds(&sb, " ");
+		util_strlcpy(right, sb.buf, sizeof(right));
+		sb_release(&sb);
+	} else if (a->o->banner) {
+		snprintf(right, sizeof(right), "%s ", a->o->banner);
+	}
+	tui_bar_draw(stdscr, 0, width, TUI_ROLE_TITLE, left, right);
+}
+
+/* The banner for clusters that do not answer; returns 1 if drawn. */
+static int draw_banner(app *a, int y, int width)
+{
+	const fleet_snapshot *s = a->snap;
+	size_t i, bad = 0, first = 0;
+	strbuf sb;
+	char when[16];
+
+	for (i = 0; s && i < s->n_clusters; i++)
+		if (s->clusters[i].reach != FLEET_OK && bad++ == 0)
+			first = i;
+	if (!bad)
+		return 0;
+	sb_init(&sb, 256);
+	if (bad == 1) {
+		const fleet_cluster_state *c = &s->clusters[first];
+		sb_addf(&sb, " %s cluster ", tui_term_ascii() ? "!!" : "\u26a0");
+		tui_text_fit(&sb, c->name, 32, 0);
+		sb_adds(&sb, c->reach == FLEET_UNREACHABLE ? " unreachable" : " failing");
+		if (c->since > 0) {
+			fmt_clock(c->since, when, sizeof(when));
+			sb_addf(&sb, " since %s UTC", when);
+		}
+		sb_adds(&sb, ": ");
+		tui_text_fit(&sb, c->why, 80, 0);
+		sb_adds(&sb, " - its tenants show as unknown, data is stale");
+	} else {
+		sb_addf(&sb, " %s %zu clusters do not answer; their tenants show as unknown",
+			tui_term_ascii() ? "!!" : "\u26a0", bad);
+	}
+	tui_bar_draw(stdscr, y, width, TUI_ROLE_BANNER, sb.buf, NULL);
+	sb_release(&sb);
+	return 1;
+}
+
+static void draw_status(app *a, int y, int width)
+{
+	const fleet_snapshot *s = a->snap;
+	strbuf left, right;
+	size_t i, ok = 0, syncing = 0;
+	const char *sep = tui_term_ascii() ? " | " : " \u2502 ";
+
+	sb_init(&left, 256);
+	sb_init(&right, 64);
+	sb_adds(&left, " ");
+	for (i = 0; i < a->o->n_clusters && i < 3; i++) {
+		if (i)
+			sb_adds(&left, ", ");
+		tui_text_fit(&left, a->o->clusters[i].name, 24, 0);
+	}
+	if (a->o->n_clusters > 3)
+		sb_addf(&left, " +%zu", a->o->n_clusters - 3);
+	if (a->o->users && a->o->users[0] && a->o->users[0][0]) {
+		sb_adds(&left, sep);
+		sb_adds(&left, "user ");
+		tui_text_fit(&left, a->o->users[0], 24, 0);
+	}
+	sb_adds(&left, sep);
+	for (i = 0; s && i < s->n_clusters; i++) {
+		ok += s->clusters[i].reach == FLEET_OK;
+		syncing += s->clusters[i].reach == FLEET_OK && !s->clusters[i].synced;
+	}
+	if (!s)
+		sb_adds(&left, "connecting");
+	else if (ok == s->n_clusters && !syncing)
+		sb_adds(&left, "connected");
+	else if (ok == s->n_clusters)
+		sb_adds(&left, "loading");
+	else if (!ok)
+		sb_adds(&left, "UNREACHABLE");
+	else
+		sb_addf(&left, "%zu of %zu clusters unreachable", s->n_clusters - ok, s->n_clusters);
+	if (s) {
+		int64_t age = (util_mono_ms() - a->snap_mono) / 1000;
+		sb_adds(&left, sep);
+		sb_addf(&left, "last change %llds ago", (long long)age);
+	}
+	if (a->o->readonly)
+		sb_adds(&right, "READ-ONLY ");
+	tui_bar_draw(stdscr, y, width, TUI_ROLE_STATUS, left.buf, right.buf);
+	sb_release(&left);
+	sb_release(&right);
+}
+
+static void draw_bottom(app *a, int y, int width)
+{
+	const tui_keymap *maps[3];
+	size_t n = 0;
+
+	if (a->input != APP_INPUT_NONE) {
+		view_cmdline_draw(a, y, width);
+		return;
+	}
+	if (a->msg[0] && util_mono_ms() < a->msg_until) {
+		tui_text_fill(stdscr, y, 0, width, 0);
+		tui_text_put_raw(stdscr, y, 0, width, a->msg,
+				 tui_theme_attr(a->msg_error ? TUI_ROLE_ERROR : TUI_ROLE_NORMAL), 0);
+		return;
+	}
+	a->msg[0] = '\0';
+	if (a->screen == APP_FLEET)
+		maps[n++] = view_fleet_keymap();
+	else if (a->screen == APP_TENANT)
+		maps[n++] = view_tenant_keymap();
+	else if (a->screen == APP_HYPNUS)
+		maps[n++] = view_hypnus_keymap();
+	else if (a->screen == APP_LOGS)
+		maps[n++] = view_logs_keymap();
+	maps[n++] = &global_keymap;
+	tui_keybar_draw(stdscr, y, width, maps, n);
+}
+
+/* ---- loop handlers ---- */
+
+static void draw(void *ctx)
+{
+	app *a = ctx;
+	int w = COLS, h = LINES, y = 1, body;
+
+	erase();
+	if (w < MIN_COLS || h < MIN_LINES) {
+		char buf[128];
+		snprintf(buf, sizeof(buf), "Terminal too small: %dx%d.", w, h);
+		tui_text_put_raw(stdscr, h / 2 - 1 > 0 ? h / 2 - 1 : 0, 0, w, buf, A_BOLD, 0);
+		snprintf(buf, sizeof(buf), "smartops needs at least %dx%d.", MIN_COLS, MIN_LINES);
+		tui_text_put_raw(stdscr, h / 2 > 0 ? h / 2 : 0, 0, w, buf, 0, 0);
+		if (h > 2)
+			tui_text_put_raw(stdscr, h / 2 + 1, 0, w, "Make it larger, or press q to quit.", 0, 0);
+		return;
+	}
+	draw_title(a, w);
+	if (draw_banner(a, y, w))
+		y++;
+	body = h - 2 - y;
+	switch (a->screen) {
+	case APP_TENANT:
+		view_tenant_draw(a, y, body, w);
+		break;
+	case APP_HELP:
+		view_help_draw(a, y, body, w);
+		break;
+	case APP_HYPNUS:
+		view_hypnus_draw(a, y, body, w);
+		break;
+	case APP_LOGS:
+		view_logs_draw(a, y, body, w);
+		break;
+	default:
+		view_fleet_draw(a, y, body, w);
+		break;
+	}
+	draw_status(a, h - 2, w);
+	draw_bottom(a, h - 1, w);
+}
+
+static int key(void *ctx, int k)
+{
+	app *a = ctx;
+	int r;
+
+	if (k == TUI_KEY_FN(KEY_RESIZE))
+		return TUI_HANDLED | TUI_REDRAW;
+	a->msg[0] = '\0'; /* a message lasts until the next key */
+	if (a->input != APP_INPUT_NONE)
+		return view_cmdline_key(a, k);
+	if (COLS < MIN_COLS || LINES < MIN_LINES)
+		return k == 'q' ? TUI_QUIT : TUI_HANDLED;
+	switch (a->screen) {
+	case APP_TENANT:
+		r = view_tenant_key(a, k);
+		break;
+	case APP_HELP:
+		r = view_help_key(a, k);
+		break;
+	case APP_HYPNUS:
+		r = view_hypnus_key(a, k);
+		break;
+	case APP_LOGS:
+		r = view_logs_key(a, k);
+		break;
+	default:
+		r = view_fleet_key(a, k);
+		break;
+	}
+	if (r)
+		return r;
+	switch (tui_keymap_find(&global_keymap, k)) {
+	case REQ_QUIT:
+		if (a->screen == APP_FLEET)
+			return TUI_QUIT;
+		a->screen = APP_FLEET;
+		view_tenant_update(a);
+		return TUI_HANDLED | TUI_REDRAW;
+	case REQ_HELP:
+		a->back = a->screen;
+		a->screen = APP_HELP;
+		return TUI_HANDLED | TUI_REDRAW;
+	case REQ_COMMAND:
+		a->input = APP_INPUT_COMMAND;
+		a->input_len = 0;
+		a->input_buf[0] = '\0';
+		return TUI_HANDLED | TUI_REDRAW;
+	case REQ_REDRAW:
+		clearok(curscr, TRUE);
+		return TUI_HANDLED | TUI_REDRAW;
+	default:
+		return 0;
+	}
+}
+
+static int wake(void *ctx)
+{
+	app *a = ctx;
+	fleet_snapshot *s = fleet_snapshot_get(a->fleet);
+	int r = 0;
+
+	if (s && (!a->snap || s->version != a->snap->version)) {
+		if (a->snap)
+			fleet_snapshot_put(a->snap);
+		a->snap = s;
+		a->snap_mono = util_mono_ms();
+		view_fleet_update(a);
+		r = TUI_REDRAW;
+	} else if (s) {
+		fleet_snapshot_put(s);
+	}
+	return r | view_tenant_update(a) | view_hypnus_update(a) | view_logs_update(a);
+}
+
+static int tick(void *ctx)
+{
+	return TUI_REDRAW | wake(ctx); /* ages move; a missed wake is caught */
+}
+
+static int busy(void *ctx)
+{
+	app *a = ctx;
+	size_t i;
+
+	if (!a->snap)
+		return 1;
+	for (i = 0; i < a->snap->n_clusters; i++)
+		if (a->snap->clusters[i].reach == FLEET_OK && !a->snap->clusters[i].synced)
+			return 1;
+	return view_tenant_busy(a) || view_hypnus_busy(a) || view_logs_busy(a);
+}
+
+static int command(void *ctx, const char *cmd)
+{
+	app *a = ctx;
+
+	a->msg[0] = '\0';
+	return view_cmdline_run(ctx, cmd);
+}
+
+static const tui_loop_ops ops = {draw, key, wake, tick, busy, command};
+
+static void on_change(void *ctx)
+{
+	tui_loop_wake();
+}
+
+int app_run(const app_opts *o)
+{
+	app a;
+	tui_theme th;
+	tui_script *script = NULL;
+	tui_term_opts to = {0};
+	fleet_opts fo = {0};
+	char err[512];
+	const char *theme = o->theme ? o->theme : o->no_color ? "mono" : "default";
+	tui_loop_end end;
+	int ret = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.o = o;
+	a.start_mono = util_mono_ms();
+	if (tui_theme_load(&th, theme, err, sizeof(err)) < 0) {
+		fprintf(stderr, "smartops: %s\n", err);
+		return 2;
+	}
+	util_strlcpy(a.theme, th.name, sizeof(a.theme));
+	if (o->script && !(script = tui_script_open(o->script, err, sizeof(err)))) {
+		fprintf(stderr, "smartops: %s\n", err);
+		return 2;
+	}
+	if (tui_loop_init(err, sizeof(err)) < 0) {
+		fprintf(stderr, "smartops: %s\n", err);
+		tui_script_free(script);
+		return 1;
+	}
+	to.headless = script != NULL;
+	to.width = o->width;
+	to.height = o->height;
+	to.no_color = o->no_color || !strcmp(th.name, "mono");
+	if (tui_term_open(&to, err, sizeof(err)) < 0) {
+		fprintf(stderr, "smartops: %s\n", err);
+		tui_loop_release();
+		tui_script_free(script);
+		return 1;
+	}
+	util_set_die_hook(tui_term_close);
+	tui_theme_apply(&th);
+
+	fo.prefix = o->prefix;
+	fo.cache_dir = o->cache_dir;
+	a.fleet = fleet_new(o->clusters, o->n_clusters, &fo);
+	view_fleet_init(&a);
+	view_tenant_init(&a);
+	view_hypnus_init(&a);
+	view_logs_init(&a);
+	a.screen = a.back = APP_FLEET;
+	if (fleet_watch_start(a.fleet, on_change, NULL) < 0)
+		app_message(&a, 1, "cannot watch the fleet");
+	if (o->tenant)
+		app_open_tenant(&a, o->tenant);
+
+	err[0] = '\0';
+	end = tui_loop_run(&ops, &a, script, err, sizeof(err));
+	tui_term_close();
+	util_set_die_hook(NULL);
+
+	switch (end) {
+	case TUI_END_QUIT:
+		ret = 0;
+		break;
+	case TUI_END_SIGNAL:
+		ret = 128 + 15;
+		break;
+	case TUI_END_HANGUP:
+		ret = 128 + 1;
+		break;
+	case TUI_END_ERROR:
+		fprintf(stderr, "smartops: %s\n", err);
+		ret = 1;
+		break;
+	}
+	if (end == TUI_END_HANGUP || end == TUI_END_SIGNAL) {
+		/* Asked to go, or nobody is watching: the terminal is given back,
+		 * so leave now rather than wait for watches and loads in flight
+		 * to wind down (the process ends right after). */
+		tui_script_free(script);
+		return ret;
+	}
+	fleet_watch_stop(a.fleet);
+	view_logs_release(&a);
+	view_hypnus_release(&a);
+	view_tenant_release(&a);
+	view_fleet_release(&a);
+	if (a.snap)
+		fleet_snapshot_put(a.snap);
+	fleet_free(a.fleet);
+	tui_loop_release();
+	tui_script_free(script);
+	return ret;
+}

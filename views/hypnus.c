@@ -1,0 +1,487 @@
+/* views/hypnus.c — the Hypnus panel: state, usage heat map, forecast. */
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "core/hypnus.h"
+#include "core/tcode.h"
+#include "tui/heatmap.h"
+#include "tui/loop.h"
+#include "tui/text.h"
+#include "tui/theme.h"
+#include "views/hypnus.h"
+#include "util/util.h"
+
+#define MAX_WAKES 6
+
+enum { REQ_BACK, REQ_ENV, REQ_RELOAD };
+
+static const tui_binding hypnus_bindings[] = {
+    {TUI_KEY_ESC, REQ_BACK, "Back", "back to the tenant"},
+    {'e', REQ_ENV, "Env", "switch between prod and dev"},
+    {'r', REQ_RELOAD, "Reload", "read the usage history again"},
+};
+static const tui_keymap hypnus_keymap = {"hypnus", hypnus_bindings, ARRAY_SIZE(hypnus_bindings)};
+
+typedef struct usage_result {
+	int ok;
+	char err[256];
+	hypnus_usage u;
+	hypnus_matrix m;
+	hypnus_window win[HYPNUS_MAX_WINDOWS];
+	size_t n_win;
+} usage_result;
+
+typedef struct view_hypnus {
+	/* UI thread */
+	char tcode[TCODE_SIZE];
+	int env;
+	char ns[64];
+	char title[48];
+	usage_result *shown; /* for ns, or NULL */
+	/* shared with the worker, under mu */
+	pthread_t th;
+	int started, stop;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	k8s_client *want_client;
+	char want_ns[64];
+	uint64_t want_gen, done_gen;
+	usage_result *result; /* answer to done_gen */
+} view_hypnus;
+
+/* A ConfigMap data string, or NULL. */
+static const char *data_str(const cJSON *data, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(data, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static usage_result *fetch(k8s_client *c, const char *ns)
+{
+	usage_result *r = xcalloc(1, sizeof(*r));
+	char *path = k8s_path(NULL, "v1", ns, "configmaps", HYPNUS_USAGE_CONFIGMAP);
+	cJSON *cm = NULL;
+	k8s_err kerr = {0};
+
+	if (!c) {
+		util_strlcpy(r->err, "no usable client for the tenant's cluster", sizeof(r->err));
+	} else if (k8s_get(c, path, &cm, &kerr) < 0) {
+		if (kerr.http == 404)
+			snprintf(r->err, sizeof(r->err), "no usage history yet (ConfigMap %s not found in %s)",
+				 HYPNUS_USAGE_CONFIGMAP, ns);
+		else
+			snprintf(r->err, sizeof(r->err), "cannot read the usage history: %.200s", kerr.msg);
+	} else {
+		const cJSON *data = cJSON_GetObjectItemCaseSensitive(cm, "data");
+		char err[200];
+		if (hypnus_usage_parse(&r->u, data_str(data, "start"), data_str(data, "utc-offset-minutes"),
+				       data_str(data, "timezone"), data_str(data, "hours"), err,
+				       sizeof(err)) < 0) {
+			snprintf(r->err, sizeof(r->err), "usage history in %s is unreadable: %s", ns, err);
+		} else {
+			hypnus_matrix_build(&r->u, hypnus_threshold(&r->u), &r->m);
+			r->n_win = hypnus_windows(&r->m, HYPNUS_MIN_PROB, r->win, HYPNUS_MAX_WINDOWS);
+			if (r->n_win > HYPNUS_MAX_WINDOWS)
+				r->n_win = HYPNUS_MAX_WINDOWS;
+			r->ok = 1;
+		}
+	}
+	cJSON_Delete(cm);
+	free(path);
+	return r;
+}
+
+static void *worker_run(void *arg)
+{
+	view_hypnus *v = arg;
+
+	pthread_mutex_lock(&v->mu);
+	while (!v->stop) {
+		char ns[64];
+		k8s_client *c;
+		uint64_t gen;
+		usage_result *r;
+
+		if (v->done_gen == v->want_gen) {
+			pthread_cond_wait(&v->cv, &v->mu);
+			continue;
+		}
+		util_strlcpy(ns, v->want_ns, sizeof(ns));
+		c = v->want_client;
+		gen = v->want_gen;
+		pthread_mutex_unlock(&v->mu);
+
+		r = fetch(c, ns);
+
+		pthread_mutex_lock(&v->mu);
+		if (gen == v->want_gen) {
+			free(v->result);
+			v->result = r;
+			v->done_gen = gen;
+			r = NULL;
+		}
+		pthread_mutex_unlock(&v->mu);
+		free(r);
+		tui_loop_wake();
+		pthread_mutex_lock(&v->mu);
+	}
+	pthread_mutex_unlock(&v->mu);
+	return NULL;
+}
+
+void view_hypnus_init(app *a)
+{
+	view_hypnus *v = xcalloc(1, sizeof(*v));
+
+	a->vh = v;
+	pthread_mutex_init(&v->mu, NULL);
+	pthread_cond_init(&v->cv, NULL);
+	v->started = pthread_create(&v->th, NULL, worker_run, v) == 0;
+}
+
+void view_hypnus_release(app *a)
+{
+	view_hypnus *v = a->vh;
+
+	if (!v)
+		return;
+	pthread_mutex_lock(&v->mu);
+	v->stop = 1;
+	pthread_cond_signal(&v->cv);
+	pthread_mutex_unlock(&v->mu);
+	if (v->started)
+		pthread_join(v->th, NULL);
+	free(v->result);
+	free(v->shown);
+	pthread_mutex_destroy(&v->mu);
+	pthread_cond_destroy(&v->cv);
+	free(v);
+	a->vh = NULL;
+}
+
+static const fleet_tenant *find_tenant(const fleet_snapshot *s, const char *tcode)
+{
+	for (size_t i = 0; s && i < s->n_tenants; i++)
+		if (!strcmp(s->tenants[i].t.tcode, tcode))
+			return &s->tenants[i];
+	return NULL;
+}
+
+static k8s_client *client_of(app *a, const fleet_tenant *t)
+{
+	const char *name = a->snap->clusters[t->cluster].name;
+
+	for (size_t i = 0; i < a->o->n_clusters; i++)
+		if (!strcmp(a->o->clusters[i].name, name))
+			return a->o->clusters[i].client;
+	return NULL;
+}
+
+static void request(app *a, const fleet_tenant *t)
+{
+	view_hypnus *v = a->vh;
+
+	pthread_mutex_lock(&v->mu);
+	util_strlcpy(v->want_ns, v->ns, sizeof(v->want_ns));
+	v->want_client = client_of(a, t);
+	v->want_gen++;
+	pthread_cond_signal(&v->cv);
+	pthread_mutex_unlock(&v->mu);
+}
+
+int view_hypnus_open(app *a, const char *tcode, int env)
+{
+	view_hypnus *v = a->vh;
+	const fleet_tenant *t = find_tenant(a->snap, tcode);
+
+	if (!t) {
+		app_message(a, 1, "%s is not in the fleet (yet): wait for the list to load", tcode);
+		return -1;
+	}
+	if (t->env[env] < 0)
+		env = !env;
+	if (t->env[env] < 0) {
+		app_message(a, 1, "%s has no environment", tcode);
+		return -1;
+	}
+	util_strlcpy(v->tcode, tcode, sizeof(v->tcode));
+	v->env = env;
+	util_strlcpy(v->ns, a->snap->envs[t->env[env]].ns, sizeof(v->ns));
+	snprintf(v->title, sizeof(v->title), "%s %s", tcode, tcode_env_name((tcode_env)env));
+	free(v->shown);
+	v->shown = NULL;
+	request(a, t);
+	return 0;
+}
+
+int view_hypnus_update(app *a)
+{
+	view_hypnus *v = a->vh;
+	int r = 0;
+
+	pthread_mutex_lock(&v->mu);
+	if (v->result && v->done_gen == v->want_gen) {
+		free(v->shown);
+		v->shown = v->result;
+		v->result = NULL;
+		r = TUI_REDRAW;
+	}
+	pthread_mutex_unlock(&v->mu);
+	return r;
+}
+
+int view_hypnus_busy(app *a)
+{
+	view_hypnus *v = a->vh;
+	int busy;
+
+	pthread_mutex_lock(&v->mu);
+	busy = v->done_gen != v->want_gen;
+	pthread_mutex_unlock(&v->mu);
+	return busy;
+}
+
+const char *view_hypnus_title(const app *a)
+{
+	return a->vh->title;
+}
+
+const tui_keymap *view_hypnus_keymap(void)
+{
+	return &hypnus_keymap;
+}
+
+/* ---- drawing ---- */
+
+static void fmt_dur(int64_t s, char *buf, size_t size)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 120)
+		snprintf(buf, size, "%llds", (long long)s);
+	else if (s < 7200)
+		snprintf(buf, size, "%lldm", (long long)(s / 60));
+	else if (s < 172800)
+		snprintf(buf, size, "%lldh%02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+	else
+		snprintf(buf, size, "%lldd", (long long)(s / 86400));
+}
+
+/* "Mon 07:58" of wall-clock seconds (local already added). */
+static void fmt_wday_hm(int64_t t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	snprintf(buf, size, "%s %02d:%02d", hypnus_weekday_name(tm.tm_wday), tm.tm_hour, tm.tm_min);
+}
+
+static void fmt_utc(int64_t t, char *buf, size_t size)
+{
+	char full[32];
+
+	util_rfc3339(t, full, sizeof(full));
+	snprintf(buf, size, "%.5s %.5s UTC", full + 5, full + 11);
+}
+
+static int put(int y, int x, int w, const char *s, tui_role role)
+{
+	return tui_text_put_raw(stdscr, y, x, w, s, tui_theme_attr(role), 0);
+}
+
+static void draw_state(app *a, const model_env *e, int y, int width)
+{
+	const model_hypnus *hy = &e->hypnus;
+	int64_t now = util_now_ms() / 1000;
+	char buf[256], t1[40], t2[24];
+	int x = 1;
+
+	if (!hy->present) {
+		put(y, 1, width - 1, "This environment has no Hypnus proxy: it never sleeps.", TUI_ROLE_DIM);
+		return;
+	}
+	x += put(y, x, width - x, "State ", TUI_ROLE_DIM);
+	x += put(y, x, width - x, hypnus_state_name((model_hypnus_state)hy->state),
+		 hy->state == MODEL_HYPNUS_SLEEPING ? TUI_ROLE_SLEEPING
+		 : hy->state == MODEL_HYPNUS_WAKING ? TUI_ROLE_WAKING
+		 : hy->state == MODEL_HYPNUS_ACTIVE ? TUI_ROLE_AVAILABLE
+						    : TUI_ROLE_UNKNOWN);
+	x += put(y, x, width - x, "   Last activity ", TUI_ROLE_DIM);
+	if (hy->last_activity > 0) {
+		fmt_utc(hy->last_activity, t1, sizeof(t1));
+		fmt_dur(now - hy->last_activity, t2, sizeof(t2));
+		snprintf(buf, sizeof(buf), "%s (%s ago)", t1, t2);
+	} else {
+		util_strlcpy(buf, "unknown", sizeof(buf));
+	}
+	x += put(y, x, width - x, buf, TUI_ROLE_NORMAL);
+	x += put(y, x, width - x, "   Idle timeout ", TUI_ROLE_DIM);
+	if (hy->idle_timeout_s > 0)
+		fmt_dur(hy->idle_timeout_s, buf, sizeof(buf));
+	else
+		util_strlcpy(buf, "unknown", sizeof(buf));
+	put(y, x, width - x, buf, TUI_ROLE_NORMAL);
+
+	x = 1;
+	x += put(y + 1, x, width - x, "Last wake ", TUI_ROLE_DIM);
+	if (hy->last_wake > 0) {
+		fmt_utc(hy->last_wake, t1, sizeof(t1));
+		x += put(y + 1, x, width - x, t1, TUI_ROLE_NORMAL);
+		x += put(y + 1, x, width - x, "   Cold start ", TUI_ROLE_DIM);
+		if (hy->cold_start_s > 0)
+			snprintf(buf, sizeof(buf), "%ds (waking -> ready)", (int)hy->cold_start_s);
+		else
+			util_strlcpy(buf, "not measured", sizeof(buf));
+		put(y + 1, x, width - x, buf, TUI_ROLE_NORMAL);
+	} else {
+		put(y + 1, x, width - x, "none recorded", TUI_ROLE_NORMAL);
+	}
+	(void)a;
+}
+
+static void draw_usage(const usage_result *r, const model_env *e, int y, int h, int width)
+{
+	heatmap hm;
+	heatmap_style st = {0};
+	hypnus_wake wk[MAX_WAKES];
+	size_t n_wk;
+	int rows, ascii = tui_term_ascii();
+	char buf[160], when[24], from[24], to[24];
+	int64_t now = util_now_ms() / 1000;
+
+	memset(&hm, 0, sizeof(hm));
+	for (int d = 0; d < HEATMAP_ROWS; d++) {
+		hm.row_label[d] = hypnus_weekday_name(d);
+		for (int hr = 0; hr < HEATMAP_COLS; hr++)
+			hm.value[d][hr] = r->m.mean[d][hr];
+	}
+	for (size_t i = 0; i < r->n_win; i++)
+		for (int k = 0; k < r->win[i].hours; k++) {
+			int cell = (r->win[i].wday * 24 + r->win[i].hour + k) % HYPNUS_WEEK_HOURS;
+			hm.mark[cell / 24][cell % 24] = 1;
+		}
+	st.ascii = ascii;
+	st.label = (attr_t)tui_theme_attr(TUI_ROLE_DIM);
+	st.mark = (attr_t)tui_theme_attr(TUI_ROLE_WAKING) | A_BOLD;
+	for (int l = 0; l < HEATMAP_MAX_LEVELS; l++)
+		st.level[l] = (attr_t)tui_theme_attr(TUI_ROLE_NORMAL);
+	if (h < 10) {
+		put(y, 1, width - 1, "(make the terminal taller to see the usage heat map)", TUI_ROLE_DIM);
+		return;
+	}
+	rows = heatmap_draw(&hm, stdscr, y, 1, width - 2, &st);
+	if (rows < 0) {
+		put(y, 1, width - 1, "(make the terminal wider to see the usage heat map)", TUI_ROLE_DIM);
+		return;
+	}
+	y += rows;
+	heatmap_draw_legend(stdscr, y, 1, width - 2, "predicted busy", &st);
+	{
+		int used = (int)(strlen("low  high  x predicted busy") + heatmap_levels(ascii));
+		if (used + 2 < width)
+			put(y, 1 + used, width - 2 - used, "   requests per hour, mean of 4 weeks",
+			    TUI_ROLE_DIM);
+	}
+	y += 2;
+	h -= rows + 2;
+	if (h < 2)
+		return;
+	n_wk = hypnus_forecast(r->win, r->n_win, r->u.utc_offset_min, e->hypnus.cold_start_s, now, wk,
+			       MAX_WAKES);
+	if (n_wk > MAX_WAKES)
+		n_wk = MAX_WAKES;
+	snprintf(buf, sizeof(buf), "Next predicted wakes, %ds ahead",
+		 e->hypnus.cold_start_s > 0 ? (int)e->hypnus.cold_start_s : HYPNUS_DEFAULT_COLD_START_S);
+	{
+		int x = 1 + put(y, 1, width - 1, buf, TUI_ROLE_SECTION);
+		strbuf tz;
+		sb_init(&tz, 96);
+		sb_addf(&tz, "  (local time, UTC%c%02d:%02d%s", r->u.utc_offset_min < 0 ? '-' : '+',
+			abs(r->u.utc_offset_min) / 60, abs(r->u.utc_offset_min) % 60,
+			r->u.timezone[0] ? " " : "");
+		sb_adds(&tz, r->u.timezone);
+		sb_adds(&tz, ")");
+		tui_text_put(stdscr, y++, x, width - x, tz.buf, tui_theme_attr(TUI_ROLE_DIM), 0);
+		sb_release(&tz);
+	}
+	h--;
+	if (n_wk == 0)
+		put(y, 3, width - 3, "none: no hour of the week is busy in at least half the weeks",
+		    TUI_ROLE_DIM);
+	for (size_t i = 0; i < n_wk && (int)i < h; i++) {
+		char in[24];
+		fmt_wday_hm(wk[i].wake_local, when, sizeof(when));
+		fmt_wday_hm(wk[i].start_local, from, sizeof(from));
+		fmt_wday_hm(wk[i].end_local, to, sizeof(to));
+		fmt_dur(wk[i].wake_utc - now, in, sizeof(in));
+		/* "wake Mon 07:58  busy 08:00 - 18:00  (in 3h02m)"; the end's day only when it differs */
+		snprintf(buf, sizeof(buf), "wake %s  busy %s - %s  (in %s)", when,
+			 strncmp(when, from, 3) ? from : from + 4, strncmp(from, to, 3) ? to : to + 4, in);
+		put(y + (int)i, 3, width - 3, buf, TUI_ROLE_NORMAL);
+	}
+}
+
+void view_hypnus_draw(app *a, int y, int h, int width)
+{
+	view_hypnus *v = a->vh;
+	const fleet_tenant *t = find_tenant(a->snap, v->tcode);
+	const model_env *e;
+	char buf[160];
+
+	if (!t || t->env[v->env] < 0) {
+		put(y + 1, 2, width - 2, "this tenant is no longer in the fleet", TUI_ROLE_DIM);
+		return;
+	}
+	e = &a->snap->envs[t->env[v->env]];
+	snprintf(buf, sizeof(buf), "Hypnus  %s %s  namespace ", v->tcode,
+		 tcode_env_name((tcode_env)v->env));
+	{
+		int x = put(y, 1, width - 1, buf, TUI_ROLE_SECTION) + 1;
+		tui_text_put(stdscr, y, x, width - x, e->ns, tui_theme_attr(TUI_ROLE_SECTION), 0);
+	}
+	if (e->fresh.stale)
+		put(y, width / 2 > 50 ? width - 30 : width - 1, 29, "data stale: cluster not answering",
+		    TUI_ROLE_BANNER);
+	draw_state(a, e, y + 1, width);
+	y += 4;
+	h -= 4;
+	if (!v->shown) {
+		put(y, 1, width - 1, "reading the usage history...", TUI_ROLE_DIM);
+		return;
+	}
+	if (!v->shown->ok) {
+		tui_text_put(stdscr, y, 1, width - 1, v->shown->err, tui_theme_attr(TUI_ROLE_ERROR), 0);
+		return;
+	}
+	draw_usage(v->shown, e, y, h, width);
+}
+
+int view_hypnus_key(app *a, int key)
+{
+	view_hypnus *v = a->vh;
+	const fleet_tenant *t;
+
+	switch (tui_keymap_find(&hypnus_keymap, key)) {
+	case REQ_BACK:
+		a->screen = APP_TENANT;
+		return TUI_HANDLED | TUI_REDRAW;
+	case REQ_ENV:
+		t = find_tenant(a->snap, v->tcode);
+		if (!t || t->env[!v->env] < 0) {
+			app_message(a, 1, "%s has no %s environment", v->tcode,
+				    tcode_env_name((tcode_env)!v->env));
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		view_hypnus_open(a, v->tcode, !v->env);
+		return TUI_HANDLED | TUI_REDRAW;
+	case REQ_RELOAD:
+		t = find_tenant(a->snap, v->tcode);
+		if (t)
+			request(a, t);
+		return TUI_HANDLED | TUI_REDRAW;
+	}
+	return 0;
+}
