@@ -138,7 +138,7 @@ static void read_usage(adopted *a, int env, const sim_obj *o)
 	cJSON_Delete(tree);
 }
 
-static void load_env_objects(sim_fleetctl *c, env_state *e)
+static void load_hypnus(sim_fleetctl *c, env_state *e)
 {
 	sim_obj *o = sim_store_get(c->s, c->r_deploy, ns_of(e), "hypnus", NULL);
 
@@ -146,7 +146,12 @@ static void load_env_objects(sim_fleetctl *c, env_state *e)
 		read_hypnus(c, e, o);
 		sim_obj_unref(o);
 	}
-	o = sim_store_get(c->s, c->r_cm, ns_of(e), "hypnus-usage", NULL);
+}
+
+static void load_usage(sim_fleetctl *c, env_state *e)
+{
+	sim_obj *o = sim_store_get(c->s, c->r_cm, ns_of(e), "hypnus-usage", NULL);
+
 	read_usage(e->ad, e->env, o);
 	if (o)
 		sim_obj_unref(o);
@@ -168,8 +173,16 @@ void fleetadopt_recheck(sim_fleetctl *c)
 {
 	for (adopted *a = c->adopted_head; a; a = a->next)
 		for (int env = 0; env < SIM_ENV_COUNT; env++)
+			if (a->present[env] && !a->es[env].managed)
+				load_hypnus(c, &a->es[env]);
+}
+
+static void recheck_usage(sim_fleetctl *c)
+{
+	for (adopted *a = c->adopted_head; a; a = a->next)
+		for (int env = 0; env < SIM_ENV_COUNT; env++)
 			if (a->present[env])
-				load_env_objects(c, &a->es[env]);
+				load_usage(c, &a->es[env]);
 }
 
 double fleetadopt_rate(const env_state *e, int64_t now)
@@ -304,7 +317,8 @@ static void adopt(sim_fleetctl *c, const sim_obj *o)
 	pthread_rwlock_unlock(&c->adopt_lock);
 	cJSON_Delete(tree);
 
-	load_env_objects(c, e);
+	load_hypnus(c, e);
+	load_usage(c, e);
 	update_catalogue(c, a->t.tcode);
 	if (c->w) /* pods that exist already are asked again */
 		sim_workload_kick_ns(c->w, o->name);
@@ -365,6 +379,8 @@ static void resync(sim_fleetctl *c)
 {
 	sim_selector *sel = sim_selector_parse_labels(P "tcode", NULL);
 	unsigned char *seen = xcalloc(c->n_envs ? c->n_envs : 1, 1);
+	char **gone = NULL;
+	size_t n_gone = 0, cap_gone = 0;
 	sim_list l;
 	sim_err err;
 
@@ -385,8 +401,8 @@ static void resync(sim_fleetctl *c)
 	for (size_t i = 0; i < c->n_envs; i++)
 		if (!seen[i] && !c->envs[i].gone)
 			drop(c, ns_of(&c->envs[i]));
-	for (adopted *a = c->adopted_head, *next; a; a = next) {
-		next = a->next; /* drop may free a */
+	/* adopted envs whose namespace is gone (named first: drop may free a tenant) */
+	for (adopted *a = c->adopted_head; a; a = a->next) {
 		for (int env = 0; env < SIM_ENV_COUNT; env++) {
 			sim_obj *o;
 
@@ -394,17 +410,21 @@ static void resync(sim_fleetctl *c)
 				continue;
 			o = sim_store_get(c->s, c->r_ns, "", a->t.envs[env].ns, NULL);
 			if (!o || o->deleted_s) {
-				char ns[sizeof(a->t.envs[env].ns)];
-
-				util_strlcpy(ns, a->t.envs[env].ns, sizeof(ns));
-				drop(c, ns);
-				if (o)
-					sim_obj_unref(o);
-				break; /* a may be gone; its other env is looked at next resync */
+				if (n_gone == cap_gone) {
+					cap_gone = cap_gone ? 2 * cap_gone : 16;
+					gone = xrealloc(gone, cap_gone * sizeof(*gone));
+				}
+				gone[n_gone++] = xstrdup(a->t.envs[env].ns);
 			}
-			sim_obj_unref(o);
+			if (o)
+				sim_obj_unref(o);
 		}
 	}
+	for (size_t i = 0; i < n_gone; i++) {
+		drop(c, gone[i]);
+		free(gone[i]);
+	}
+	free(gone);
 	c->ns_watch = sim_watch_open(c->s, c->r_ns, NULL,
 				     sim_selector_parse_labels(P "tcode", NULL), NULL, l.rv, &err);
 	sim_list_release(&l);
@@ -444,7 +464,7 @@ static void drain_usage(sim_fleetctl *c)
 		c->usage_watch = sim_watch_open(c->s, c->r_cm, NULL, NULL,
 						sim_selector_parse_fields("metadata.name=hypnus-usage", NULL),
 						sim_store_rv(c->s), &err);
-		fleetadopt_recheck(c);
+		recheck_usage(c);
 		return;
 	}
 	while (n++ < DRAIN_MAX && (rc = sim_watch_next(c->usage_watch, 0, &ev, &err)) == 1) {

@@ -438,25 +438,30 @@ static void test_resync(void **state)
 	sim_store *s = seeded(2, 5, 300);
 	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1};
 	sim_fleetctl *c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
-	char tc[8], ns[24], buf[32];
+	char tc[8], ns[24], dev[24], buf[32];
 
 	util_strlcpy(tc, unprovisioned("active", 0)->tcode, sizeof(tc));
 	snprintf(ns, sizeof(ns), "t%s-prod", tc + 1);
+	snprintf(dev, sizeof(dev), "t%s-dev", tc + 1);
 	make_env(s, tc, "prod", ns, 600, "");
+	make_env(s, tc, "dev", dev, 600, "");
 	for (int i = 0; i < 400; i++)
 		create_json(s, "", "configmaps", SIM_FLEET_SYSTEM_NS, "{\"metadata\":{\"name\":\"filler-%d\"}}", i);
 	sim_fleetctl_advance(c, 1); /* 410: nothing adopted yet */
 	sim_fleetctl_advance(c, 1); /* listed again */
 	assert_string_equal(sim_fleetctl_state(c, ns), "active");
+	assert_string_equal(sim_fleetctl_state(c, dev), "active");
 	assert_int_equal(sim_catalog_provisioned(sim_catalog_find(tc)), 1);
 
 	delete_ns(s, ns);
+	delete_ns(s, dev);
 	delete_ns(s, sim_fleet_tenant(0)->envs[SIM_ENV_DEV].ns);
 	for (int i = 400; i < 800; i++)
 		create_json(s, "", "configmaps", SIM_FLEET_SYSTEM_NS, "{\"metadata\":{\"name\":\"filler-%d\"}}", i);
 	sim_fleetctl_advance(c, 1);
 	sim_fleetctl_advance(c, 1);
 	assert_null(sim_fleetctl_state(c, ns));
+	assert_null(sim_fleetctl_state(c, dev));
 	assert_null(sim_fleetctl_state(c, sim_fleet_tenant(0)->envs[SIM_ENV_DEV].ns));
 	assert_int_equal(sim_catalog_provisioned(sim_catalog_find(tc)), 0);
 	assert_string_equal(report(c, sim_fleet_tenant(0)->tcode, "dev", buf, sizeof(buf), NULL), "");
