@@ -578,8 +578,9 @@ static const char *const stage_names[] = {"checkout", "sonarqube", "compile", "u
 
 static void start_build(sim_fleetctl *c, int64_t now)
 {
-	size_t n = sim_fleet_count(), slot;
+	size_t n = sim_fleet_count(), total = n + c->n_adopted, slot;
 	const sim_tenant *t = NULL;
+	adopted *ad = NULL;
 	cJSON *job, *meta, *labels, *ann, *spec, *tmpl, *pspec, *cont, *ctr;
 	char loc[160], dur[16], env_name[8];
 	build *b;
@@ -587,20 +588,33 @@ static void start_build(sim_fleetctl *c, int64_t now)
 
 	for (slot = 0; slot < MAX_BUILDS && c->builds[slot].active; slot++)
 		;
-	if (slot == MAX_BUILDS || n == 0)
+	if (slot == MAX_BUILDS || total == 0)
 		return;
+	/* seeded and adopted tenants alike (the adopted ones after the seeded) */
 	for (int tries = 0; tries < 20 && !t; tries++) {
-		const sim_tenant *cand = sim_fleet_tenant(sim_fleet_next(&c->rng) % n);
+		size_t r = (size_t)(sim_fleet_next(&c->rng) % total);
+		const sim_tenant *cand;
 
+		ad = NULL;
+		if (r < n) {
+			cand = sim_fleet_tenant(r);
+		} else {
+			for (ad = c->adopted_head; ad && r > n; r--)
+				ad = ad->next;
+			if (!ad)
+				continue;
+			cand = &ad->t;
+		}
 		if (!cand->esocial && !cand->contract_expired)
 			t = cand;
 	}
 	if (!t)
 		return;
 	env = sim_fleet_unit(&c->rng) < 0.7 ? SIM_ENV_DEV : SIM_ENV_PROD;
-	if (env_of(c, t->envs[env].ns) != &c->envs[(size_t)(t - sim_fleet_tenant(0)) * SIM_ENV_COUNT +
-						    (size_t)env])
-		return; /* its namespace is gone */
+	if (env_of(c, t->envs[env].ns) !=
+	    (ad ? &ad->es[env]
+		: &c->envs[(size_t)(t - sim_fleet_tenant(0)) * SIM_ENV_COUNT + (size_t)env]))
+		return; /* its namespace is gone (or not made yet) */
 	util_strlcpy(env_name, t->envs[env].env, sizeof(env_name));
 	b = &c->builds[slot];
 	memset(b, 0, sizeof(*b));

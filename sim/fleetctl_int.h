@@ -55,7 +55,7 @@ typedef struct adopted {
 
 typedef struct build {
 	int active;
-	char ns[24];
+	char ns[64];
 	char name[64];
 	char id[16];
 	int duration_s;

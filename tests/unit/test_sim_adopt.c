@@ -432,6 +432,35 @@ static void test_seeded_deleted(void **state)
 	done(c, s);
 }
 
+/* Custom builds run in adopted ERP tenants too (here the only tenant there is). */
+static void test_adopted_builds(void **state)
+{
+	sim_store *s = seeded(0, 5, 100000);
+	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1};
+	sim_fleetctl *c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
+	char tc[8], prod[24], dev[24];
+	size_t jobs = 0;
+	sim_list l;
+
+	util_strlcpy(tc, unprovisioned("active", 0)->tcode, sizeof(tc));
+	snprintf(prod, sizeof(prod), "t%s-prod", tc + 1);
+	snprintf(dev, sizeof(dev), "t%s-dev", tc + 1);
+	make_env(s, tc, "prod", prod, 600, "");
+	make_env(s, tc, "dev", dev, 600, "");
+	for (int i = 0; i < 6 * 60; i++)
+		sim_fleetctl_advance(c, 60);
+	assert_int_equal(sim_store_list(s, sim_resource_find("batch", "v1", "jobs"), NULL, NULL,
+					NULL, 0, NULL, &l, NULL), 0);
+	for (size_t i = 0; i < l.n; i++) {
+		assert_true(!strcmp(l.items[i]->ns, prod) || !strcmp(l.items[i]->ns, dev));
+		assert_non_null(strstr(l.items[i]->name, "custombuild-"));
+		jobs++;
+	}
+	sim_list_release(&l);
+	assert_true(jobs >= 3); /* one every 10-40 simulated minutes, at most 8 at a time */
+	done(c, s);
+}
+
 /* A small watch window: the namespace watch loses events, the controller lists again. */
 static void test_resync(void **state)
 {
@@ -477,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_adopted_traffic),
 		cmocka_unit_test(test_adopted_expired),
 		cmocka_unit_test(test_seeded_deleted),
+		cmocka_unit_test(test_adopted_builds),
 		cmocka_unit_test(test_resync),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
