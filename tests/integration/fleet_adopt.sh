@@ -54,7 +54,7 @@ done
 asleep() { [ "$(env_scn "$T" prod)" = sleeping ] && [ "$(env_scn "$T" dev)" = sleeping ]; }
 wait_for "both envs of $T fall asleep (sim clock at 120x)" 30 asleep
 last=$(hyp "$t-prod" hypnus-last-activity | jq -Rr 'fromdate')
-ev=$(kcurl "$KS_URL/api/v1/namespaces/$t-prod/events" | jq -r '[.items[] | select(.reason=="HypnusSleep")][0].lastTimestamp | fromdate')
+ev=$(kcurl "$KS_URL/api/v1/namespaces/$t-prod/events" | jq -r '[.items[] | select(.reason=="HypnusSleep") | .lastTimestamp | fromdate] | max')
 idle=$((ev - last))
 [ "$idle" -ge 300 ] && [ "$idle" -le 600 ] && ok "HypnusSleep came $idle simulated s after the last activity (timeout 300)" ||
 	fail "slept after $idle s (last activity $last, event $ev)"
