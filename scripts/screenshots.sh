@@ -39,19 +39,21 @@ sleep 3 # the controllers make the pods
 pane() { $T capture-pane -p -t main 2>/dev/null; }
 wait_text() { # wait_text TEXT SECS
 	i=0; while ! pane | grep -q -- "$1"; do
-		i=$((i + 1)); [ $i -gt $(($2 * 10)) ] && { echo "screenshots: \"$1\" never showed"; pane; exit 1; }
+		i=$((i + 1)); [ $i -gt $(($2 * 10)) ] && { echo "screenshots: \"$1\" never showed"; pane | grep -v "^$"; cat "$DIR/console.err"; exit 1; }
 		sleep 0.1
 	done
 }
 shot() { # shot NAME COLS ROWS
 	sleep 0.5
 	$T capture-pane -e -p -t main >"$DIR/$1.txt"
-	python3 scripts/ansi_png.py "$DIR/$1.txt" "$OUT/$1.png" "$2" "$3" && echo "  $OUT/$1.png"
+	/usr/bin/python3 scripts/ansi_png.py "$DIR/$1.txt" "$OUT/$1.png" "$2" "$3" && echo "  $OUT/$1.png"
 }
 console() { # console COLS ROWS: a fresh session running the console
-	$T kill-server 2>/dev/null
+	if $T has-session -t main 2>/dev/null; then
+		$T kill-server; sleep 0.5
+	fi
 	$T new-session -d -s main -x "$1" -y "$2" \
-		"TERM=tmux-256color '$BUILD/smartops' --kubeconfig '$KUBECONFIG'; sleep 30"
+		"TERM=tmux-256color '$BUILD/smartops' --kubeconfig '$KUBECONFIG' 2>'$DIR/console.err'; echo rc=\$?; sleep 30"
 	$T resize-window -t main -x "$1" -y "$2" 2>/dev/null
 	wait_text connected 60
 }
@@ -71,8 +73,8 @@ $T send-keys -t main h
 wait_text "Hypnus" 20
 sleep 1
 shot hypnus 100 30
-$T send-keys -t main q q
-sleep 0.5
+$T send-keys -t main ":fleet" Enter
+wait_text "Fleet" 10
 $T send-keys -t main '?'
 wait_text "Help" 10
 shot help 100 30
