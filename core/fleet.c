@@ -178,6 +178,17 @@ static const size_t kind_size[K_COUNT] = {
 
 typedef struct cluster cluster;
 
+/* The last health seen of an environment, from the cache folder. */
+typedef struct last_seen {
+	project_meta m; /* name = namespace */
+	uint8_t state;	/* health_state */
+	char cause[80];
+} last_seen;
+
+/* The kinds a watch must have listed before any health is claimed. */
+#define WATCH_KINDS                                                                          \
+	((1u << K_NS) | (1u << K_DEPLOY) | (1u << K_STS) | (1u << K_ING) | (1u << K_POD))
+
 typedef struct source {
 	cluster *c;
 	int kind;
@@ -195,6 +206,12 @@ struct cluster {
 	fleet_cluster_state st;
 	uint32_t failing;  /* informers whose last attempt found no server */
 	uint32_t answered; /* informers that listed or failed at least once */
+	uint32_t listed;   /* informers whose first list is complete */
+	int meta_done;	   /* rules and catalogue fetched (or given up) */
+	int watching;	   /* fed by informers (not a one-shot load) */
+	int cached;	   /* rows from the cache folder until the namespaces are listed */
+	tab last;	   /* last_seen by namespace, from the cache folder */
+	int64_t saved_ms;  /* when the cache was last written (mono) */
 	source src[K_COUNT];
 	k8s_informer *inf[K_COUNT];
 	pthread_t starter;
@@ -279,6 +296,7 @@ fleet *fleet_new(const fleet_cluster_cfg *clusters, size_t n, const fleet_opts *
 			c->src[k].c = c;
 			c->src[k].kind = k;
 		}
+		tab_init(&c->last, sizeof(last_seen));
 		rules_default(&c->rules);
 		util_strlcpy(c->st.name, c->name, sizeof(c->st.name));
 	}
@@ -297,6 +315,7 @@ void fleet_free(fleet *f)
 		cluster *c = &f->cl[i];
 		for (k = 0; k < K_COUNT; k++)
 			tab_release(&c->tabs[k]);
+		tab_release(&c->last);
 		catalog_release(&c->cat);
 		pthread_mutex_destroy(&c->mu);
 		free(c->name);
@@ -363,6 +382,8 @@ typedef struct cluster_data {
 	const catalog *cat;
 	const rules *r;
 	int keep_pods; /* copy pods and events into the snapshot */
+	int loading;   /* the first listing is not complete: no health is known */
+	const tab *last; /* last_seen (may be empty or NULL) */
 } cluster_data;
 
 typedef struct builder {
@@ -451,6 +472,12 @@ static void build_cluster(builder *b, const fleet_cluster_state *st, const clust
 			e->fresh.stale = 1;
 			e->fresh.unreachable_since = st->since;
 			util_strlcpy(e->fresh.why, st->why, sizeof(e->fresh.why));
+		} else if (d->loading) {
+			const last_seen *ls = d->last ? tab_find(d->last, &k.m) : NULL;
+			e->fresh.loading = 1;
+			if (ls)
+				setf(e->fresh.why, sizeof(e->fresh.why), "last seen %s: %s",
+				     health_name((health_state)ls->state), ls->cause);
 		}
 		k.idx = (int32_t)s->n_envs++;
 		tab_put(&idx, &k);
@@ -738,9 +765,11 @@ static void make_dirs(const char *dir)
 	free(d);
 }
 
-static void cache_save(const fleet *f, const cluster *c)
+/* Writes the cluster's tenant namespaces with the health each environment
+ * has in snapshot s (tab-separated: namespace, tcode, env, product, customer,
+ * provider, health, cause). Only from a complete listing. */
+static void cache_save(const fleet *f, const fleet_snapshot *s, size_t ci)
 {
-	const tab *t = &c->tabs[K_NS];
 	char *path, *tmp;
 	strbuf sb;
 	FILE *fp;
@@ -749,15 +778,20 @@ static void cache_save(const fleet *f, const cluster *c)
 	if (!f->cache_dir || f->tcode)
 		return;
 	make_dirs(f->cache_dir);
-	path = cache_path(f, c);
+	path = cache_path(f, &f->cl[ci]);
 	tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
 	sb_init(&sb, 4096);
-	for (i = 0; i < t->n; i++) {
-		const project_ns *p = (const project_ns *)tab_at(t, i);
-		sb_addf(&sb, "%s\t%s\t%d\t%d\t", p->m.name, p->tcode, p->env, p->product);
-		clean_field(&sb, p->customer);
+	for (i = 0; i < s->n_envs; i++) {
+		const model_env *e = &s->envs[i];
+		const fleet_tenant *t = &s->tenants[s->env_tenant[i]];
+		if (t->cluster != ci)
+			continue;
+		sb_addf(&sb, "%s\t%s\t%d\t%d\t", e->ns, t->t.tcode, e->env, e->product);
+		clean_field(&sb, t->t.customer);
 		sb_addc(&sb, '\t');
-		clean_field(&sb, p->provider);
+		clean_field(&sb, t->provider);
+		sb_addf(&sb, "\t%d\t", (int)s->env_health[i].state);
+		clean_field(&sb, s->env_health[i].cause);
 		sb_addc(&sb, '\n');
 	}
 	fp = fopen(tmp, "w");
@@ -771,47 +805,69 @@ static void cache_save(const fleet *f, const cluster *c)
 	free(path);
 }
 
-/* Fills the namespace table from the cache; tenants then show as unknown. */
-static void cache_load(const fleet *f, cluster *c)
+/* Splits line at tabs into at most max fields (empty fields kept); returns the count. */
+static int split_tabs(char *line, char **fld, int max)
 {
-	char *path, line[512];
+	int n = 0;
+
+	while (n < max) {
+		char *tab_at_ = strchr(line, '\t');
+		fld[n++] = line;
+		if (!tab_at_)
+			break;
+		*tab_at_ = '\0';
+		line = tab_at_ + 1;
+	}
+	return n;
+}
+
+/* Fills the namespace table (and the last health seen) from the cache. */
+static int cache_load(const fleet *f, cluster *c)
+{
+	char *path, line[1024];
+	struct stat sbuf;
 	FILE *fp;
+	int n = 0;
 
 	if (!f->cache_dir || f->tcode)
-		return;
+		return 0;
 	path = cache_path(f, c);
-	struct stat sbuf;
-
 	fp = fopen(path, "r");
 	free(path);
 	if (!fp)
-		return;
+		return 0;
 	/* The data is as old as the listing that wrote it. */
 	if (fstat(fileno(fp), &sbuf) == 0 && sbuf.st_mtime > 0 && sbuf.st_mtime < c->st.since)
 		c->st.since = (int64_t)sbuf.st_mtime;
 	while (fgets(line, sizeof(line), fp)) {
-		char *fld[6] = {NULL}, *p = line, *save = NULL;
+		char *fld[8] = {NULL};
 		project_ns ns;
-		int i;
+		int nf;
 
 		line[strcspn(line, "\n")] = '\0';
-		for (i = 0; i < 6; i++) {
-			fld[i] = strtok_r(i ? NULL : p, "\t", &save);
-			if (!fld[i])
-				break;
-		}
-		if (i < 4 || !tcode_is_valid(fld[1]))
+		nf = split_tabs(line, fld, 8);
+		if (nf < 4 || !tcode_is_valid(fld[1]))
 			continue;
 		memset(&ns, 0, sizeof(ns));
 		util_strlcpy(ns.m.name, fld[0], sizeof(ns.m.name));
 		util_strlcpy(ns.tcode, fld[1], sizeof(ns.tcode));
 		ns.env = (uint8_t)(atoi(fld[2]) & 1);
 		ns.product = (uint8_t)atoi(fld[3]);
-		util_strlcpy(ns.customer, fld[4] ? fld[4] : "", sizeof(ns.customer));
-		util_strlcpy(ns.provider, fld[5] ? fld[5] : "", sizeof(ns.provider));
+		util_strlcpy(ns.customer, nf > 4 ? fld[4] : "", sizeof(ns.customer));
+		util_strlcpy(ns.provider, nf > 5 ? fld[5] : "", sizeof(ns.provider));
 		tab_put(&c->tabs[K_NS], &ns);
+		if (nf == 8 && atoi(fld[6]) >= 0 && atoi(fld[6]) < HEALTH_COUNT) {
+			last_seen ls;
+			memset(&ls, 0, sizeof(ls));
+			util_strlcpy(ls.m.name, fld[0], sizeof(ls.m.name));
+			ls.state = (uint8_t)atoi(fld[6]);
+			util_strlcpy(ls.cause, fld[7], sizeof(ls.cause));
+			tab_put(&c->last, &ls);
+		}
+		n++;
 	}
 	fclose(fp);
+	return n;
 }
 
 /* ---- publishing ---- */
@@ -844,12 +900,27 @@ static void publish(fleet *f)
 		    .cat = &c->cat,
 		    .r = &c->rules,
 		    .keep_pods = f->tcode != NULL,
+		    .last = &c->last,
 		};
+		if (c->watching) {
+			d.loading = (c->listed & WATCH_KINDS) != WATCH_KINDS || !c->meta_done;
+			c->st.synced = !d.loading;
+		}
 		build_cluster(&b, &c->st, &d, &ho);
 		pthread_mutex_unlock(&c->mu);
 	}
 	b.s->version = ++f->version;
 	build_finish(&b);
+	/* The last good listing, for the next start (at most once a minute). */
+	for (i = 0; f->cache_dir && i < f->n; i++) {
+		cluster *c = &f->cl[i];
+		int64_t now = util_mono_ms();
+		if (b.s->clusters[i].reach != FLEET_OK || !b.s->clusters[i].synced ||
+		    (c->saved_ms && now - c->saved_ms < 60000))
+			continue;
+		cache_save(f, b.s, i);
+		c->saved_ms = now;
+	}
 	pthread_mutex_lock(&f->snap_mu);
 	old = f->snap;
 	f->snap = b.s;
@@ -894,7 +965,11 @@ static void fetch_rules(cluster *c, k8s_err *err)
 	cJSON *cm = NULL;
 	rules r;
 
-	if (k8s_get(c->client, path, &cm, err) == 0) {
+	int got = k8s_get(c->client, path, &cm, err) == 0;
+
+	/* Watches may be publishing already. */
+	pthread_mutex_lock(&c->mu);
+	if (got) {
 		if (project_rules(cm, &r, perr, sizeof(perr)) == 0) {
 			c->rules = r;
 			c->st.rules_custom = 1;
@@ -906,6 +981,7 @@ static void fetch_rules(cluster *c, k8s_err *err)
 		setf(c->st.note, sizeof(c->st.note),
 		     "predecessor rules unreadable (%s); defaults apply", err->msg);
 	}
+	pthread_mutex_unlock(&c->mu);
 	cJSON_Delete(cm);
 	free(path);
 }
@@ -1089,8 +1165,6 @@ static void *cluster_load(void *arg)
 		for (k = 0; k < K_COUNT; k++)
 			tab_clear(&c->tabs[k]);
 		cache_load(c->f, c);
-	} else {
-		cache_save(c->f, c);
 	}
 	for (i = 0; i < n; i++) {
 		free(jobs[i].path);
@@ -1151,6 +1225,7 @@ static void inf_upsert(void *ctx, const cJSON *obj)
 	source *s = ctx;
 	any_rec rec;
 	int rc = project_any(&s->c->f->keys, s->kind, obj, &rec);
+	uint32_t listed;
 
 	pthread_mutex_lock(&s->c->mu);
 	if (rc == 0)
@@ -1158,8 +1233,10 @@ static void inf_upsert(void *ctx, const cJSON *obj)
 	else if (rc == 1) /* lost its labels: no longer ours */
 		tab_del(&s->c->tabs[s->kind], &rec.m);
 	heard(s->c, s->kind);
+	listed = s->c->listed & (1u << s->kind);
 	pthread_mutex_unlock(&s->c->mu);
-	mark_dirty(s->c->f);
+	if (listed) /* a first list republishes once, when complete */
+		mark_dirty(s->c->f);
 }
 
 static void inf_delete(void *ctx, const cJSON *obj)
@@ -1189,15 +1266,11 @@ static void inf_sync(void *ctx, int relisted)
 {
 	source *s = ctx;
 	cluster *c = s->c;
-	int k;
 
 	pthread_mutex_lock(&c->mu);
 	tab_sweep(&c->tabs[s->kind]);
 	heard(c, s->kind);
-	c->st.synced = 1;
-	for (k = 0; k < K_COUNT; k++)
-		if (c->inf[k] && !(c->answered & (1u << k)))
-			c->st.synced = 0;
+	c->listed |= 1u << s->kind;
 	pthread_mutex_unlock(&c->mu);
 	mark_dirty(c->f);
 }
@@ -1207,6 +1280,9 @@ static void inf_error(void *ctx, const k8s_err *err)
 	source *s = ctx;
 	cluster *c = s->c;
 
+	static const char *const what[K_COUNT] = {"namespaces", "deployments", "statefulsets",
+						  "ingresses",	"pods",	       "events"};
+
 	pthread_mutex_lock(&c->mu);
 	c->answered |= 1u << s->kind;
 	if (err->unreachable) {
@@ -1214,6 +1290,15 @@ static void inf_error(void *ctx, const k8s_err *err)
 			c->st.since = util_now_ms() / 1000;
 			c->st.reach = FLEET_UNREACHABLE;
 			setf(c->st.why, sizeof(c->st.why), "cluster unreachable: %s", err->msg);
+		}
+		c->failing |= 1u << s->kind;
+	} else if (!(c->listed & (1u << s->kind))) {
+		/* Never listed: what it would tell is not known, so nothing is claimed. */
+		if (!c->failing) {
+			c->st.since = util_now_ms() / 1000;
+			c->st.reach = FLEET_FAILED;
+			setf(c->st.why, sizeof(c->st.why), "cannot list %s: %s", what[s->kind],
+			     err->msg);
 		}
 		c->failing |= 1u << s->kind;
 	}
@@ -1230,7 +1315,8 @@ static const k8s_informer_cb inf_cb = {
     .on_error = inf_error,
 };
 
-/* Per cluster: rules and catalogue once, then the informers. */
+/* Per cluster: the informers (namespaces first: the rows of a first frame),
+ * then rules and catalogue once, while the lists run. */
 static void *cluster_start(void *arg)
 {
 	cluster *c = arg;
@@ -1248,6 +1334,22 @@ static void *cluster_start(void *arg)
 	catalog cat;
 	size_t i;
 
+	snprintf(base_sel, sizeof(base_sel), "%s=base", k->tier);
+	for (i = 0; i < ARRAY_SIZE(what) && !atomic_load(&c->f->cancel); i++) {
+		k8s_informer_opts io = {.page_limit = c->f->page_limit};
+		const char *sel = what[i].kind == K_POD				    ? base_sel
+				  : (what[i].kind == K_NS || what[i].kind == K_ING) ? k->tcode
+										    : k->tier;
+		char *path = k8s_path(what[i].group, "v1", NULL, what[i].plural, NULL);
+		k8s_informer *inf;
+
+		io.label_selector = sel;
+		inf = k8s_informer_start(c->client, path, &io, &inf_cb, &c->src[what[i].kind]);
+		free(path);
+		pthread_mutex_lock(&c->mu);
+		c->inf[what[i].kind] = inf;
+		pthread_mutex_unlock(&c->mu);
+	}
 	fetch_rules(c, &err);
 	if (c->catalog_url) {
 		if (catalog_fetch(c->client, c->catalog_url, &cat, &err) == 0) {
@@ -1262,44 +1364,28 @@ static void *cluster_start(void *arg)
 			pthread_mutex_unlock(&c->mu);
 		}
 	}
-	snprintf(base_sel, sizeof(base_sel), "%s=base", k->tier);
-	for (i = 0; i < ARRAY_SIZE(what) && !atomic_load(&c->f->cancel); i++) {
-		k8s_informer_opts io = {.page_limit = c->f->page_limit};
-		const char *sel = what[i].kind == K_POD				    ? base_sel
-				  : (what[i].kind == K_NS || what[i].kind == K_ING) ? k->tcode
-										    : k->tier;
-		char *path = k8s_path(what[i].group, what[i].group ? "v1" : "v1", NULL,
-				      what[i].plural, NULL);
-		k8s_informer *inf;
-
-		io.label_selector = sel;
-		inf = k8s_informer_start(c->client, path, &io, &inf_cb, &c->src[what[i].kind]);
-		free(path);
-		pthread_mutex_lock(&c->mu);
-		c->inf[what[i].kind] = inf;
-		pthread_mutex_unlock(&c->mu);
-	}
+	pthread_mutex_lock(&c->mu);
+	c->meta_done = 1;
+	pthread_mutex_unlock(&c->mu);
+	mark_dirty(c->f);
 	return NULL;
 }
 
-static int all_answered(fleet *f)
+/* A snapshot may go out once every cluster's tenants are known: its
+ * namespaces listed (or cached), or the cluster not answering. */
+static int rows_known(fleet *f)
 {
 	size_t i;
-	int k;
 
 	for (i = 0; i < f->n; i++) {
 		cluster *c = &f->cl[i];
-		int missing = 0;
+		int known;
 		if (!c->client)
 			continue;
-		if (c->starter_running)
-			return 0;
 		pthread_mutex_lock(&c->mu);
-		for (k = 0; k < K_COUNT; k++)
-			if (c->inf[k] && !(c->answered & (1u << k)))
-				missing = 1;
+		known = (c->listed & (1u << K_NS)) || c->failing || c->cached;
 		pthread_mutex_unlock(&c->mu);
-		if (missing)
+		if (!known)
 			return 0;
 	}
 	return 1;
@@ -1314,7 +1400,6 @@ static void *publisher(void *arg)
 	while (!f->stop) {
 		struct timespec ts;
 		int64_t now = util_mono_ms(), wait_ms = f->min_interval_ms;
-		int ready;
 
 		if (f->dirty && now - last >= f->min_interval_ms) {
 			size_t i;
@@ -1322,8 +1407,7 @@ static void *publisher(void *arg)
 				if (f->cl[i].starter_running &&
 				    pthread_tryjoin_np(f->cl[i].starter, NULL) == 0)
 					f->cl[i].starter_running = 0;
-			ready = all_answered(f);
-			if (ready) {
+			if (rows_known(f)) {
 				f->dirty = 0;
 				pthread_mutex_unlock(&f->mu);
 				publish(f);
@@ -1349,6 +1433,7 @@ static void *publisher(void *arg)
 int fleet_watch_start(fleet *f, fleet_change_fn fn, void *ctx)
 {
 	size_t i;
+	int cached = 0;
 
 	if (f->pub_running || f->tcode)
 		return -1;
@@ -1356,6 +1441,18 @@ int fleet_watch_start(fleet *f, fleet_change_fn fn, void *ctx)
 	f->fn_ctx = ctx;
 	f->stop = 0;
 	atomic_store(&f->cancel, 0);
+	for (i = 0; i < f->n; i++) {
+		cluster *c = &f->cl[i];
+		c->watching = 1;
+		if (c->client && cache_load(f, c) > 0)
+			cached = c->cached = 1;
+	}
+	if (cached) {
+		/* The last listing's rows at once, health "loading" until the lists are in. */
+		publish(f);
+		if (fn)
+			fn(ctx);
+	}
 	for (i = 0; i < f->n; i++) {
 		cluster *c = &f->cl[i];
 		if (!c->client) {

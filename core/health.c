@@ -249,6 +249,14 @@ void health_env(const model_env *e, const model_contract *contract, const rules 
 	sb_init(&sb, 128);
 	count_public(e, &np, &nready);
 
+	if (e->fresh.loading && !e->fresh.stale) {
+		/* Workloads not listed yet: nothing can be claimed. */
+		sb_adds(&sb, "loading");
+		if (e->fresh.why[0])
+			sb_addf(&sb, "; %s", e->fresh.why);
+		set(out, HEALTH_UNKNOWN, &sb);
+		goto out;
+	}
 	if (e->fresh.stale) {
 		sb_adds(&sb, "data stale");
 		if (e->fresh.unreachable_since > 0) {

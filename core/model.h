@@ -66,6 +66,8 @@ typedef struct model_hypnus {
 /* How fresh the data behind an environment is. */
 typedef struct model_fresh {
 	uint8_t stale;		   /* 1: the cluster did not answer; data may be old */
+	uint8_t loading;	   /* 1: the first listing is not complete yet; why says
+				      what is known so far (e.g. the last health seen) */
 	int64_t unreachable_since; /* first failure, 0 if not known */
 	char why[96];		   /* "cluster unreachable: connection refused" */
 } model_fresh;

@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "k8s/client.h"
+#include "k8s/clock.h"
 #include "k8s/exec_cred.h"
 #include "k8s/redact.h"
 #include "util/util.h"
@@ -38,6 +39,9 @@ struct k8s_client {
 	k8s_exec_cred cred;
 	int have_cred;
 	unsigned auth_gen; /* bumps when credentials are invalidated */
+
+	pthread_mutex_t clock_lock;
+	k8s_clock clock; /* the server's clock, from Date headers */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -140,6 +144,7 @@ k8s_client *k8s_client_new(k8s_config *cfg, const k8s_client_opts *opts, k8s_err
 	setup_urls(c);
 	pthread_mutex_init(&c->pool_lock, NULL);
 	pthread_mutex_init(&c->auth_lock, NULL);
+	pthread_mutex_init(&c->clock_lock, NULL);
 	c->file_stale = 1;
 	if (cfg->insecure && c->https)
 		fprintf(stderr,
@@ -158,6 +163,7 @@ void k8s_client_free(k8s_client *c)
 		curl_easy_cleanup(c->pool[i]);
 	pthread_mutex_destroy(&c->pool_lock);
 	pthread_mutex_destroy(&c->auth_lock);
+	pthread_mutex_destroy(&c->clock_lock);
 	if (c->file_token)
 		explicit_bzero(c->file_token, strlen(c->file_token));
 	free(c->file_token);
@@ -342,6 +348,7 @@ typedef struct req {
 } req;
 
 typedef struct xfer {
+	k8s_client *c;
 	const req *r;
 	CURL *h;
 	strbuf body; /* non-2xx bodies, or the whole answer when not streaming */
@@ -383,8 +390,28 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
 		memcpy(v, data + 12, len);
 		v[len] = '\0';
 		x->retry_after_ms = k8s_retry_after_ms(v, util_now_ms() / 1000);
+	} else if (n > 5 && n < 100 && !strncasecmp(data, "Date:", 5)) {
+		char v[100];
+		int64_t t;
+		memcpy(v, data + 5, n - 5);
+		v[n - 5] = '\0';
+		if (k8s_http_date_parse(v, &t) == 0) {
+			pthread_mutex_lock(&x->c->clock_lock);
+			k8s_clock_observe(&x->c->clock, util_mono_ms(), t);
+			pthread_mutex_unlock(&x->c->clock_lock);
+		}
 	}
 	return n;
+}
+
+int64_t k8s_client_server_now(k8s_client *c)
+{
+	int64_t t, local = util_now_ms() / 1000;
+
+	pthread_mutex_lock(&c->clock_lock);
+	t = c->clock.n ? k8s_clock_now(&c->clock, util_mono_ms()) : local;
+	pthread_mutex_unlock(&c->clock_lock);
+	return t;
 }
 
 static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
@@ -532,6 +559,7 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 		int64_t wait_ms;
 
 		memset(&x, 0, sizeof(x));
+		x.c = c;
 		x.r = r;
 		x.h = h;
 		x.retry_after_ms = -1;

@@ -38,6 +38,10 @@ typedef struct k8s_client_opts {
 k8s_client *k8s_client_new(k8s_config *cfg, const k8s_client_opts *opts, k8s_err *err);
 void k8s_client_free(k8s_client *c);
 const k8s_config *k8s_client_config(const k8s_client *c);
+/* The server's clock now (unix s), estimated from the Date headers of its
+ * answers (k8s/clock.h); the local clock until it has answered. For ages of
+ * objects the server stamped. Any thread. */
+int64_t k8s_client_server_now(k8s_client *c);
 
 /* "/api/v1/namespaces/NS/PLURAL/NAME" or "/apis/GROUP/VERSION/..."; ns and name may
  * be NULL or "". malloc'd. */

@@ -137,6 +137,25 @@ static struct MHD_Response *slow_response(sim_req *r, char *text, size_t len)
 	return MHD_create_response_from_callback(len, 64 * 1024, slow_read, b, slow_free);
 }
 
+/* Date: the simulated clock, as a real API server sends its own time (clients
+ * estimate the server's clock from it: ages of objects stamped by the server). */
+static void add_date(sim_req *r, struct MHD_Response *resp)
+{
+	static const char *const day[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	time_t t = (time_t)sim_store_now(r->srv->store);
+	struct tm tm;
+	char buf[64];
+
+	if (!gmtime_r(&t, &tm))
+		return;
+	snprintf(buf, sizeof(buf), "%s, %02d %s %04d %02d:%02d:%02d GMT", day[tm.tm_wday % 7],
+		 tm.tm_mday, mon[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+		 tm.tm_sec);
+	MHD_add_response_header(resp, "Date", buf);
+}
+
 enum MHD_Result sim_respond_text(sim_req *r, unsigned code, const char *ctype, char *text)
 {
 	size_t len = strlen(text);
@@ -150,6 +169,7 @@ enum MHD_Result sim_respond_text(sim_req *r, unsigned code, const char *ctype, c
 		resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", ctype);
 	MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
+	add_date(r, resp);
 	if (code == 429 || code == 503) {
 		sim_fault_cfg c;
 		char ra[16];
@@ -200,6 +220,7 @@ enum MHD_Result sim_respond_stream(sim_req *r, unsigned code, const char *ctype,
 	}
 	MHD_add_response_header(resp, "Content-Type", ctype);
 	MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
+	add_date(r, resp);
 	ret = MHD_queue_response(r->conn, code, resp);
 	MHD_destroy_response(resp);
 	return ret;

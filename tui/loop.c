@@ -86,6 +86,10 @@ typedef struct loop {
 	void *ctx;
 	int dirty;
 	int64_t next_tick;
+	/* With SMARTOPS_KEY_TIMING: wall-clock ms of the first frame drawn after a
+	 * worker's news, and of the first one drawn when the console was idle. */
+	int marks, woken;
+	int64_t first_data_ms, first_idle_ms;
 } loop;
 
 static void apply(loop *l, int flags, int *quit)
@@ -104,6 +108,13 @@ static void redraw(loop *l)
 	l->ops->draw(l->ctx);
 	wnoutrefresh(stdscr);
 	doupdate();
+	if (l->marks && l->woken) {
+		int64_t now = util_now_ms();
+		if (!l->first_data_ms)
+			l->first_data_ms = now;
+		if (!l->first_idle_ms && !(l->ops->busy && l->ops->busy(l->ctx)))
+			l->first_idle_ms = now;
+	}
 }
 
 /* Waits up to ms for the wake pipe, signals or (keyboard) input; handles
@@ -141,8 +152,11 @@ static int wait_events(loop *l, int ms, int *input, int *quit)
 		return end;
 	if (pf[1].revents) {
 		drain(wake_pipe[0]);
-		if (l->ops->wake)
-			apply(l, l->ops->wake(l->ctx), quit);
+		if (l->ops->wake) {
+			int r = l->ops->wake(l->ctx);
+			l->woken |= (r & TUI_REDRAW) != 0;
+			apply(l, r, quit);
+		}
 	}
 	if (in >= 0) {
 		if (pf[2].revents & (POLLHUP | POLLERR | POLLNVAL))
@@ -249,8 +263,11 @@ static tui_loop_end run_script(loop *l, tui_script *s, char *err, size_t errsz)
 	int timed = getenv("SMARTOPS_KEY_TIMING") != NULL;
 	tui_loop_end end = run_script_steps(l, s, err, errsz, timed ? &tm : NULL);
 
-	if (timed)
+	if (timed) {
 		timing_report(&tm);
+		fprintf(stderr, "frames: first with data at %lld ms, first idle at %lld ms (unix)\n",
+			(long long)l->first_data_ms, (long long)l->first_idle_ms);
+	}
 	return end;
 }
 
@@ -326,8 +343,9 @@ static tui_loop_end run_script_steps(loop *l, tui_script *s, char *err, size_t e
 tui_loop_end tui_loop_run(const tui_loop_ops *ops, void *ctx, tui_script *script, char *err,
 			  size_t errsz)
 {
-	loop l = {ops, ctx, 1, 0};
+	loop l = {ops, ctx, 1, 0, 0, 0, 0, 0};
 
 	l.next_tick = util_mono_ms() + TICK_MS;
+	l.marks = getenv("SMARTOPS_KEY_TIMING") != NULL;
 	return script ? run_script(&l, script, err, errsz) : run_keyboard(&l);
 }

@@ -442,7 +442,8 @@ static void env_panel(page *p, const fleet_snapshot *s, int32_t ei, const fleet_
 		    pod->ready ? "ready" : "not ready");
 		add(l, 1, pod->restarts ? tui_theme_attr(TUI_ROLE_DEGRADED) : dim, " %3d restarts",
 		    (int)pod->restarts);
-		fmt_age(pod->created > 0 ? now - pod->created : 0, age, sizeof(age));
+		fmt_age(pod->created > 0 && now > pod->created ? now - pod->created : 0, age,
+			sizeof(age));
 		add(l, 1, dim, " %5s", pod->created > 0 ? age : "-");
 		if (pod->waiting_reason[0] || pod->terminated_reason[0])
 			add(l, 0, tui_theme_attr(TUI_ROLE_DOWN), "  %s",
@@ -570,6 +571,9 @@ void view_tenant_draw(app *a, int y, int h, int width)
 		v->lines = 0;
 		return;
 	}
+	/* Ages against the cluster's clock (which may run ahead of ours), never negative. */
+	if (t->cluster < a->o->n_clusters && a->o->clusters[t->cluster].client)
+		now = k8s_client_server_now(a->o->clusters[t->cluster].client);
 	top.snap = s;
 	header(&top, t);
 	for (e = 0; e < 2; e++) {

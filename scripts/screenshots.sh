@@ -1,0 +1,83 @@
+#!/bin/sh
+# `make screenshots`: screenshots/*.png from the real console against kubesim
+# (fixed seed, its clock nearly stopped so that the pictures repeat), in tmux at
+# 100x30 (fleet, tenant, Hypnus, help) and 80x24 (narrow): keys with send-keys,
+# the pane with `capture-pane -e -p`, drawn by scripts/ansi_png.py.
+# Installs tmux, python3-pil and fonts-dejavu-core from Debian when missing.
+set -u
+BUILD=$(cd "${1:-build}" && pwd)
+OUT=${OUT:-screenshots}
+missing=""
+for p in tmux python3-pil fonts-dejavu-core; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "screenshots: installing Debian packages:$missing" >&2
+	SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >&2 || {
+		echo "screenshots: cannot install$missing; install them and run again" >&2; exit 1; }
+fi
+mkdir -p "$OUT"
+DIR=$(mktemp -d)
+SOCK="smartops-shots-$$"
+T="tmux -L $SOCK -f /dev/null"
+KS_PID=""
+cleanup() { $T kill-server 2>/dev/null; [ -n "$KS_PID" ] && kill "$KS_PID" 2>/dev/null; rm -rf "$DIR"; }
+trap cleanup EXIT INT TERM
+export HOME="$DIR/home" XDG_CACHE_HOME="$DIR/cache" KUBECONFIG="$DIR/kubeconfig" TZ=UTC LANG=C.UTF-8
+mkdir -p "$HOME"
+
+"$BUILD/kubesim" --port 0 --kubeconfig-out "$KUBECONFIG" --fleet 60 --seed 11 --time-scale 0.001 \
+	--quiet 2>"$DIR/kubesim.log" &
+KS_PID=$!
+i=0; while [ ! -s "$KUBECONFIG" ]; do
+	i=$((i + 1)); [ $i -gt 600 ] && { echo "screenshots: kubesim did not start"; exit 1; }
+	sleep 0.1
+done
+sleep 3 # the controllers make the pods
+
+pane() { $T capture-pane -p -t main 2>/dev/null; }
+wait_text() { # wait_text TEXT SECS
+	i=0; while ! pane | grep -q -- "$1"; do
+		i=$((i + 1)); [ $i -gt $(($2 * 10)) ] && { echo "screenshots: \"$1\" never showed"; pane | grep -v "^$"; cat "$DIR/console.err"; exit 1; }
+		sleep 0.1
+	done
+}
+shot() { # shot NAME COLS ROWS
+	sleep 0.5
+	$T capture-pane -e -p -t main >"$DIR/$1.txt"
+	/usr/bin/python3 scripts/ansi_png.py "$DIR/$1.txt" "$OUT/$1.png" "$2" "$3" && echo "  $OUT/$1.png"
+}
+console() { # console COLS ROWS: a fresh session running the console
+	if $T has-session -t main 2>/dev/null; then
+		$T kill-server; sleep 0.5
+	fi
+	$T new-session -d -s main -x "$1" -y "$2" \
+		"TERM=tmux-256color '$BUILD/smartops' --kubeconfig '$KUBECONFIG' 2>'$DIR/console.err'; echo rc=\$?; sleep 30"
+	$T resize-window -t main -x "$1" -y "$2" 2>/dev/null
+	wait_text connected 60
+}
+
+console 100 30
+shot fleet 100 30
+TC=$("$BUILD/smartops" --kubeconfig "$KUBECONFIG" tenants -o json |
+	python3 -c 'import json,sys
+items = json.load(sys.stdin)["items"]
+pick = [t for t in items if t["health"] == "available" and t["product"] == "erp"] or items
+print(pick[0]["tcode"])')
+$T send-keys -t main ":tenant $TC" Enter
+wait_text "Tenant $TC" 20
+sleep 1.5 # pods and events
+shot tenant 100 30
+$T send-keys -t main h
+wait_text "Hypnus" 20
+sleep 1
+shot hypnus 100 30
+$T send-keys -t main ":fleet" Enter
+wait_text "Fleet" 10
+$T send-keys -t main '?'
+wait_text "Help" 10
+shot help 100 30
+
+console 80 24
+shot narrow 80 24
