@@ -390,7 +390,7 @@ static void copy_menu(app *a, const char *tcode)
 	view_actions *v = a->va;
 	const fleet_snapshot *d = view_tenant_detail(a);
 	const fleet_tenant *t = find_tenant(a->snap, tcode);
-	char title[MENU_LABEL_SIZE], label[MENU_LABEL_SIZE];
+	char title[MENU_LABEL_SIZE];
 	size_t k;
 	int e;
 
@@ -407,23 +407,23 @@ static void copy_menu(app *a, const char *tcode)
 		util_strlcpy(v->what[v->m.n], "namespace", sizeof(v->what[0]));
 		menu_add(&v->m, ns, "namespace", e == TCODE_ENV_PROD ? 'p' : 'd', 0);
 	}
-	for (k = 0; d && k < d->n_pods && v->m.n < MENU_MAX_ITEMS; k++) {
-		const char *name = d->pods[k].m.name;
-		char err[100];
-		strbuf sb;
-		int bad;
-		if (d->pod_env[k] < 0 || (size_t)d->pod_env[k] >= d->n_envs)
-			continue;
-		sb_init(&sb, 64);
-		bad = view_copy_osc52(name, 0, &sb, err, sizeof(err)) < 0;
-		sb_release(&sb);
-		snprintf(label, sizeof(label), "%s", name);
-		util_strlcpy(v->value[v->m.n], name, VALUE_SIZE);
-		util_strlcpy(v->what[v->m.n], "pod", sizeof(v->what[0]));
-		menu_add(&v->m, label,
-			 bad ? err : d->envs[d->pod_env[k]].env == TCODE_ENV_PROD ? "pod, prod" : "pod, dev",
-			 0, bad);
-	}
+	for (e = 0; d && e < 2; e++) /* prod's pods, then dev's */
+		for (k = 0; k < d->n_pods && v->m.n < MENU_MAX_ITEMS; k++) {
+			const char *name = d->pods[k].m.name;
+			char err[100];
+			strbuf sb;
+			int bad;
+			if (d->pod_env[k] < 0 || (size_t)d->pod_env[k] >= d->n_envs ||
+			    (int)d->envs[d->pod_env[k]].env != e)
+				continue;
+			sb_init(&sb, 64);
+			bad = view_copy_osc52(name, 0, &sb, err, sizeof(err)) < 0;
+			sb_release(&sb);
+			util_strlcpy(v->value[v->m.n], name, VALUE_SIZE);
+			util_strlcpy(v->what[v->m.n], "pod", sizeof(v->what[0]));
+			menu_add(&v->m, name, bad ? err : e == TCODE_ENV_PROD ? "pod, prod" : "pod, dev", 0,
+				 bad);
+		}
 	v->pu = PU_COPY;
 	v->st = ST_MENU;
 }
