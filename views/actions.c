@@ -19,8 +19,8 @@
 enum { REQ_WAKE, REQ_SLEEP, REQ_RESTART, REQ_COPY };
 
 static const tui_binding fleet_action_bindings[] = {
-    {'W', REQ_WAKE, "Wake", "wake the tenant's prod or dev (asks which, then to confirm)"},
-    {'Z', REQ_SLEEP, "Sleep", "put the tenant's prod or dev to sleep (asks which, then to confirm)"},
+    {'W', REQ_WAKE, "Wake", "wake prod or dev of the selected tenant (asks which, confirm)"},
+    {'Z', REQ_SLEEP, "Sleep", "put its prod or dev to sleep (asks which, then to confirm)"},
     {'y', REQ_COPY, "Copy", "copy the TCODE to the clipboard (OSC 52, works over SSH)"},
 };
 static const tui_keymap fleet_action_keymap = {"fleet actions", fleet_action_bindings,
@@ -48,8 +48,10 @@ typedef enum purpose { PU_ENV, PU_SERVICE, PU_COPY } purpose;
 
 #define VALUE_SIZE 128
 
-/* What the worker last said about a cluster's gate (read-only or RBAC). */
+/* What the worker last said about writes to a tenant (read-only or RBAC). */
+#define GATES 32
 typedef struct gate {
+	char tcode[TCODE_SIZE];
 	int refused;
 	char why[ACTIONS_TEXT_SIZE];
 	int64_t when; /* monotonic ms */
@@ -75,8 +77,7 @@ typedef struct view_actions {
 	char d_title[96];
 	char d_text[ACTIONS_TEXT_SIZE + 32];
 	char info[2048];
-	gate *gates; /* per cluster */
-	size_t n_gates;
+	gate gates[GATES]; /* the last tenants checked */
 	char prefetched[TCODE_SIZE];
 } view_actions;
 
@@ -120,42 +121,72 @@ static const char *current_tcode(const app *a)
 	return view_fleet_current(a);
 }
 
-static void show_outcome(app *a, const actions_outcome *o)
+/* A message that may hold words from the cluster (user names, errors). */
+static void say(app *a, int is_error, const char *text)
 {
 	strbuf sb;
 
 	sb_init(&sb, 256);
-	termtext_escape(&sb, o->message);
-	app_message(a, o->status != ACTIONS_OK && o->status != ACTIONS_NOTHING, "%s", sb.buf);
+	termtext_escape(&sb, text);
+	app_message(a, is_error, "%s", sb.buf);
 	sb_release(&sb);
 }
 
-static void learn_gate(view_actions *v, size_t cluster, const actions_outcome *o)
+static void show_outcome(app *a, const actions_outcome *o)
+{
+	say(a, o->status != ACTIONS_OK && o->status != ACTIONS_NOTHING, o->message);
+}
+
+static gate *gate_of(view_actions *v, const char *tcode, int make)
+{
+	gate *old = &v->gates[0];
+	size_t i;
+
+	for (i = 0; i < GATES; i++) {
+		if (!strcmp(v->gates[i].tcode, tcode))
+			return &v->gates[i];
+		if (v->gates[i].when < old->when)
+			old = &v->gates[i];
+	}
+	if (!make)
+		return NULL;
+	memset(old, 0, sizeof(*old));
+	util_strlcpy(old->tcode, tcode, sizeof(old->tcode));
+	return old;
+}
+
+/* A job's answers: a refusal (read-only, RBAC) greys the tenant's write
+ * keys, with the first request's reason; an allowed one clears it. */
+static void learn_gate(view_actions *v, const actions_job *j)
 {
 	gate *g;
+	size_t i;
 
-	if (cluster >= v->n_gates)
-		return;
-	g = &v->gates[cluster];
-	if (o->status == ACTIONS_READONLY || o->status == ACTIONS_DENIED) {
-		g->refused = 1;
-		util_strlcpy(g->why, o->message, sizeof(g->why));
-		g->when = util_mono_ms();
-	} else if (o->status == ACTIONS_OK || o->status == ACTIONS_NOTHING) {
-		g->refused = 0;
+	for (i = 0; i < j->n; i++) {
+		const actions_outcome *o = &j->out[i];
+		if (o->status == ACTIONS_READONLY || o->status == ACTIONS_DENIED) {
+			g = gate_of(v, j->req[i].tcode, 1);
+			g->refused = 1;
+			util_strlcpy(g->why, o->message, sizeof(g->why));
+			g->when = util_mono_ms();
+			return;
+		}
+		if (o->status == ACTIONS_OK || o->status == ACTIONS_NOTHING) {
+			g = gate_of(v, j->req[i].tcode, 1);
+			g->refused = 0;
+			g->when = util_mono_ms();
+			return;
+		}
 	}
 }
 
-/* Why writes to cluster are refused (read-only, RBAC), or NULL. */
-static const char *gate_refused(const app *a, int cluster)
+/* Why writes to tcode are refused (read-only, RBAC), or NULL. */
+static const char *gate_refused(const app *a, const char *tcode)
 {
-	const view_actions *v = a->va;
-	const gate *g;
+	const gate *g = gate_of(a->va, tcode, 0);
 
-	if (cluster < 0 || (size_t)cluster >= a->o->n_clusters)
-		return NULL;
-	g = &v->gates[cluster];
-	if (g->refused && (actions_worker_readonly(v->w) || util_mono_ms() - g->when < GATE_TTL_MS))
+	if (g && g->refused &&
+	    (actions_worker_readonly(a->va->w) || util_mono_ms() - g->when < GATE_TTL_MS))
 		return g->why;
 	return NULL;
 }
@@ -191,7 +222,11 @@ static void prefetch(app *a)
 	actions_job j;
 	int c, e;
 
-	if (a->screen != APP_TENANT || v->st != ST_IDLE || !strcmp(v->prefetched, view_tenant_tcode(a)))
+	if (a->screen != APP_TENANT) {
+		v->prefetched[0] = '\0'; /* checked again when the tenant is opened again */
+		return;
+	}
+	if (v->st != ST_IDLE || !strcmp(v->prefetched, view_tenant_tcode(a)))
 		return;
 	t = find_tenant(a->snap, view_tenant_tcode(a));
 	if (!t || (c = cluster_of(a, t)) < 0)
@@ -497,14 +532,12 @@ int view_actions_update(app *a)
 {
 	view_actions *v = a->va;
 	actions_job j;
-	size_t i;
 
 	if (!actions_worker_take(v->w, &j)) {
 		prefetch(a);
 		return 0;
 	}
-	for (i = 0; i < j.n; i++)
-		learn_gate(v, j.cluster, &j.out[i]);
+	learn_gate(v, &j);
 	if (j.id != v->job_id || v->job_silent) {
 		prefetch(a);
 		return TUI_REDRAW; /* the key bar may grey or not */
@@ -612,9 +645,8 @@ static int modal_key(app *a, int key)
 static const char *greyed_reason(const app *a)
 {
 	const char *tc = current_tcode(a);
-	const fleet_tenant *t = tc ? find_tenant(a->snap, tc) : NULL;
 
-	return t ? gate_refused(a, cluster_of(a, t)) : NULL;
+	return tc ? gate_refused(a, tc) : NULL;
 }
 
 int view_actions_key(app *a, int key)
@@ -634,11 +666,7 @@ int view_actions_key(app *a, int key)
 	if (req == REQ_COPY)
 		return copy_key(a);
 	if ((why = greyed_reason(a)) != NULL) {
-		strbuf sb;
-		sb_init(&sb, 128);
-		termtext_escape(&sb, why);
-		app_message(a, 1, "%s", sb.buf);
-		sb_release(&sb);
+		say(a, 1, why);
 		return TUI_HANDLED | TUI_REDRAW;
 	}
 	switch (req) {
@@ -716,8 +744,8 @@ static int cmd_env_action(app *a, actions_kind kind, const char *args)
 	}
 	if (parse_args(a, args, usage, tcode, &env, NULL, 0) < 0)
 		return TUI_REDRAW;
-	if ((why = greyed_reason(a)) != NULL && !strcmp(tcode, current_tcode(a))) {
-		app_message(a, 1, "%s", why);
+	if ((why = gate_refused(a, tcode)) != NULL) {
+		say(a, 1, why);
 		return TUI_REDRAW;
 	}
 	return start_env_action(a, kind, tcode, env) & ~TUI_HANDLED;
@@ -772,8 +800,8 @@ int view_actions_cmd_context(app *a, const char *args)
 											  : "failing");
 		if (!c->client)
 			sb_adds(&sb, ", not usable");
-		if (gate_refused(a, (int)i))
-			sb_adds(&sb, actions_worker_readonly(v->w) ? ", read-only" : ", writes denied");
+		if (actions_worker_readonly(v->w))
+			sb_adds(&sb, ", read-only");
 		sb_adds(&sb, "\n");
 	}
 	sb_adds(&sb, "There is no global context switch: the fleet spans every context given "
@@ -794,8 +822,6 @@ void view_actions_init(app *a)
 	view_actions *v = xcalloc(1, sizeof(*v));
 
 	v->w = actions_worker_new(a->o->clusters, a->o->n_clusters, a->o->prefix, a->o->readonly);
-	v->gates = xcalloc(a->o->n_clusters ? a->o->n_clusters : 1, sizeof(*v->gates));
-	v->n_gates = a->o->n_clusters;
 	a->va = v;
 }
 
@@ -806,7 +832,6 @@ void view_actions_release(app *a)
 	if (!v)
 		return;
 	actions_worker_free(v->w);
-	free(v->gates);
 	free(v);
 	a->va = NULL;
 }
@@ -815,8 +840,8 @@ int view_actions_busy(app *a)
 {
 	view_actions *v = a->va;
 
-	return v->st == ST_CHECKING || v->st == ST_RUNNING ||
-	       (actions_worker_busy(v->w) && !v->job_silent);
+	/* the tenant screen's own check counts too: its answer greys keys */
+	return v->st == ST_CHECKING || v->st == ST_RUNNING || actions_worker_busy(v->w);
 }
 
 int view_actions_modal(const app *a)
