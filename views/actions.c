@@ -538,17 +538,18 @@ int view_actions_update(app *a)
 		return 0;
 	}
 	learn_gate(v, &j);
-	if (j.id != v->job_id || v->job_silent) {
+	if (!j.run && (j.id != v->job_id || v->job_silent)) {
 		prefetch(a);
 		return TUI_REDRAW; /* the key bar may grey or not */
 	}
-	v->job = j;
 	if (j.run) {
-		v->st = ST_IDLE;
+		if (v->st == ST_RUNNING)
+			v->st = ST_IDLE;
 		show_outcome(a, &j.out[0]);
 		if (a->screen == APP_TENANT)
 			view_tenant_reload(a);
 	} else if (v->st == ST_CHECKING) {
+		v->job = j;
 		on_check(a, &v->job);
 	}
 	return TUI_REDRAW;
@@ -637,8 +638,19 @@ static int modal_key(app *a, int key)
 			return TUI_HANDLED | TUI_REDRAW;
 		}
 	default:
-		return TUI_HANDLED; /* checking or running: keys wait */
+		break;
 	}
+	/* checking or running: other keys wait; Esc lets go */
+	if (key != TUI_KEY_ESC)
+		return TUI_HANDLED;
+	if (v->st == ST_CHECKING) {
+		v->job_id = 0; /* its answer is dropped */
+		app_message(a, 0, "check abandoned: nothing was changed");
+	} else {
+		app_message(a, 0, "still running: its result will show here");
+	}
+	v->st = ST_IDLE;
+	return TUI_HANDLED | TUI_REDRAW;
 }
 
 /* The reason a write key is greyed for the current tenant, or NULL. */
