@@ -199,8 +199,13 @@ static void submit(app *a, actions_job *j, stage st, int silent)
 
 	v->job_id = actions_worker_submit(v->w, j);
 	v->job_silent = silent;
-	if (!silent)
-		v->st = st;
+	if (silent)
+		return;
+	v->st = st;
+	if (!v->job_id) {
+		v->st = ST_IDLE;
+		app_message(a, 1, "an earlier action is still waiting to run: try again when it is done");
+	}
 }
 
 static void submit_check(app *a, size_t cluster, const actions_request *reqs, size_t n)
@@ -211,8 +216,8 @@ static void submit_check(app *a, size_t cluster, const actions_request *reqs, si
 	j.cluster = cluster;
 	j.n = n;
 	memcpy(j.req, reqs, n * sizeof(reqs[0]));
-	submit(a, &j, ST_CHECKING, 0);
 	app_message(a, 0, "checking %s...", reqs[0].tcode);
+	submit(a, &j, ST_CHECKING, 0);
 }
 
 static void prefetch(app *a)
@@ -619,12 +624,12 @@ static int modal_key(app *a, int key)
 			j.cluster = v->cluster;
 			j.n = 1;
 			j.req[0] = v->req;
-			submit(a, &j, ST_RUNNING, 0);
 			app_message(a, 0, "%s %s %s...",
 				    v->req.kind == ACTIONS_WAKE    ? "waking"
 				    : v->req.kind == ACTIONS_SLEEP ? "putting to sleep"
 								   : "restarting",
 				    v->req.tcode, tcode_env_name(v->req.env));
+			submit(a, &j, ST_RUNNING, 0);
 			return TUI_HANDLED | TUI_REDRAW;
 		}
 		case DIALOG_NO:

@@ -84,7 +84,14 @@ if command -v tmux >/dev/null; then
 	i=0; while [ "$($T show-buffer 2>/dev/null)" != t73359-prod ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
 	[ "$($T show-buffer 2>/dev/null)" = t73359-prod ] && ok "tmux: y p put t73359-prod in tmux's buffer" || fail "tmux: buffer is \"$($T show-buffer 2>/dev/null)\""
 	$T capture-pane -p -t main:c | grep -q "copied namespace t73359-prod" && ok "tmux: the console says what it copied" || fail "tmux: no copy message"
+	# greyed keys: dim (SGR 2) on the key bar of a read-only session only
+	$T new-window -d -t main -n r "env TERM=tmux-256color TZ=UTC LANG=C.UTF-8 $BUILD/smartops --kubeconfig $KUBECONFIG --readonly 2>$KS_DIR/tmux-ro.err"
+	i=0; while ! $T capture-pane -p -t main:r | grep -q "Wake"; do i=$((i + 1)); [ $i -gt 300 ] && break; sleep 0.1; done
+	esc=$(printf '\033')
+	$T capture-pane -e -p -t main:r | tail -1 | grep -q "${esc}\[2mW${esc}" && ok "tmux: W Wake is greyed (dim) with --readonly" || fail "tmux: W not greyed with --readonly"
+	$T capture-pane -e -p -t main:c | tail -1 | grep -q "${esc}\[2m[WZR]${esc}" && fail "tmux: action keys greyed for the admin" || ok "tmux: action keys not greyed for the admin"
 	$T send-keys -t main:c q q
+	$T send-keys -t main:r q
 	sleep 0.3
 	$T kill-server 2>/dev/null
 else
