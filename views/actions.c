@@ -489,11 +489,10 @@ static int copy_key(app *a)
 static void on_check(app *a, const actions_job *j)
 {
 	view_actions *v = a->va;
-	size_t i, ok = 0, refused = 0;
+	size_t i, refused = 0;
 	char title[MENU_LABEL_SIZE];
 
 	for (i = 0; i < j->n; i++) {
-		ok += j->out[i].status == ACTIONS_OK;
 		refused += j->out[i].status == ACTIONS_READONLY || j->out[i].status == ACTIONS_DENIED;
 	}
 	if (j->n == 1 || refused == j->n) {
@@ -527,7 +526,6 @@ static void on_check(app *a, const actions_job *j)
 			v->m.sel = (int)i;
 			break;
 		}
-	(void)ok;
 	v->pu = PU_ENV;
 	v->st = ST_MENU;
 	a->msg[0] = '\0';
