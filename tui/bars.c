@@ -18,6 +18,13 @@ void tui_bar_draw(WINDOW *w, int y, int width, tui_role role, const char *left,
 
 void tui_keybar_draw(WINDOW *w, int y, int width, const tui_keymap *const *maps, size_t n)
 {
+	tui_keybar_draw_off(w, y, width, maps, n, NULL, NULL);
+}
+
+void tui_keybar_draw_off(WINDOW *w, int y, int width, const tui_keymap *const *maps, size_t n,
+			 int (*off)(const tui_binding *b, void *ctx), void *ctx)
+{
+	int dim = tui_theme_attr(TUI_ROLE_KEYBAR) | A_DIM;
 	int key_attrs = tui_theme_attr(TUI_ROLE_KEYBAR_KEY), bar = tui_theme_attr(TUI_ROLE_KEYBAR);
 	int x = 0;
 	size_t m, i;
@@ -34,9 +41,15 @@ void tui_keybar_draw(WINDOW *w, int y, int width, const tui_keymap *const *maps,
 			need = (int)(strlen(name) + strlen(b->label)) + 1;
 			if (x + need > width)
 				return;
-			x += tui_text_put_raw(w, y, x, width - x, name, key_attrs, 0);
-			x += tui_text_put_raw(w, y, x, width - x, " ", bar, 0);
-			x += tui_text_put_raw(w, y, x, width - x, b->label, bar, 0);
+			if (off && off(b, ctx)) {
+				x += tui_text_put_raw(w, y, x, width - x, name, dim, 0);
+				x += tui_text_put_raw(w, y, x, width - x, " ", bar, 0);
+				x += tui_text_put_raw(w, y, x, width - x, b->label, dim, 0);
+			} else {
+				x += tui_text_put_raw(w, y, x, width - x, name, key_attrs, 0);
+				x += tui_text_put_raw(w, y, x, width - x, " ", bar, 0);
+				x += tui_text_put_raw(w, y, x, width - x, b->label, bar, 0);
+			}
 			x += 2;
 		}
 	}

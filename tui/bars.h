@@ -19,5 +19,9 @@ void tui_bar_draw(WINDOW *w, int y, int width, tui_role role, const char *left,
 /* "key label" pairs from the maps' bindings that have a label, in order,
  * as many as fit. */
 void tui_keybar_draw(WINDOW *w, int y, int width, const tui_keymap *const *maps, size_t n);
+/* The same; a binding for which off(b, ctx) returns 1 is drawn greyed (not
+ * available now). off may be NULL. */
+void tui_keybar_draw_off(WINDOW *w, int y, int width, const tui_keymap *const *maps, size_t n,
+			 int (*off)(const tui_binding *b, void *ctx), void *ctx);
 
 #endif

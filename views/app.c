@@ -7,6 +7,7 @@
 #include "tui/term.h"
 #include "tui/text.h"
 #include "tui/theme.h"
+#include "views/actions.h"
 #include "views/app.h"
 #include "views/cmdline.h"
 #include "views/fleet.h"
@@ -215,7 +216,7 @@ static void draw_status(app *a, int y, int width)
 
 static void draw_bottom(app *a, int y, int width)
 {
-	const tui_keymap *maps[3];
+	const tui_keymap *maps[4];
 	size_t n = 0;
 
 	if (a->input != APP_INPUT_NONE) {
@@ -237,8 +238,10 @@ static void draw_bottom(app *a, int y, int width)
 		maps[n++] = view_hypnus_keymap();
 	else if (a->screen == APP_LOGS)
 		maps[n++] = view_logs_keymap();
+	if (view_actions_keymap(a->screen))
+		maps[n++] = view_actions_keymap(a->screen);
 	maps[n++] = &global_keymap;
-	tui_keybar_draw(stdscr, y, width, maps, n);
+	tui_keybar_draw_off(stdscr, y, width, maps, n, view_actions_greyed, a);
 }
 
 /* ---- loop handlers ---- */
@@ -282,6 +285,7 @@ static void draw(void *ctx)
 	}
 	draw_status(a, h - 2, w);
 	draw_bottom(a, h - 1, w);
+	view_actions_draw(a);
 }
 
 static int key(void *ctx, int k)
@@ -291,6 +295,8 @@ static int key(void *ctx, int k)
 
 	if (k == TUI_KEY_FN(KEY_RESIZE))
 		return TUI_HANDLED | TUI_REDRAW;
+	if (view_actions_modal(a))
+		return view_actions_key(a, k);
 	a->msg[0] = '\0'; /* a message lasts until the next key */
 	if (a->input != APP_INPUT_NONE)
 		return view_cmdline_key(a, k);
@@ -315,6 +321,9 @@ static int key(void *ctx, int k)
 	}
 	if (r)
 		return r;
+	if (a->screen == APP_FLEET || a->screen == APP_TENANT)
+		if ((r = view_actions_key(a, k)) != 0)
+			return r;
 	switch (tui_keymap_find(&global_keymap, k)) {
 	case REQ_QUIT:
 		if (a->screen == APP_FLEET)
@@ -355,7 +364,8 @@ static int wake(void *ctx)
 	} else if (s) {
 		fleet_snapshot_put(s);
 	}
-	return r | view_tenant_update(a) | view_hypnus_update(a) | view_logs_update(a);
+	return r | view_tenant_update(a) | view_hypnus_update(a) | view_logs_update(a) |
+	       view_actions_update(a);
 }
 
 static int tick(void *ctx)
@@ -373,7 +383,8 @@ static int busy(void *ctx)
 	for (i = 0; i < a->snap->n_clusters; i++)
 		if (a->snap->clusters[i].reach == FLEET_OK && !a->snap->clusters[i].synced)
 			return 1;
-	return view_tenant_busy(a) || view_hypnus_busy(a) || view_logs_busy(a);
+	return view_tenant_busy(a) || view_hypnus_busy(a) || view_logs_busy(a) ||
+	       view_actions_busy(a);
 }
 
 static int command(void *ctx, const char *cmd)
@@ -440,6 +451,7 @@ int app_run(const app_opts *o)
 	view_tenant_init(&a);
 	view_hypnus_init(&a);
 	view_logs_init(&a);
+	view_actions_init(&a);
 	a.screen = a.back = APP_FLEET;
 	if (fleet_watch_start(a.fleet, on_change, NULL) < 0)
 		app_message(&a, 1, "cannot watch the fleet");
@@ -474,6 +486,7 @@ int app_run(const app_opts *o)
 		return ret;
 	}
 	fleet_watch_stop(a.fleet);
+	view_actions_release(&a);
 	view_logs_release(&a);
 	view_hypnus_release(&a);
 	view_tenant_release(&a);

@@ -59,6 +59,7 @@ struct view_fleet;
 struct view_tenant;
 struct view_hypnus;
 struct view_logs;
+struct view_actions;
 
 typedef struct app {
 	const app_opts *o;
@@ -79,6 +80,7 @@ typedef struct app {
 	struct view_tenant *vt;
 	struct view_hypnus *vh;
 	struct view_logs *vl;
+	struct view_actions *va;
 } app;
 
 /* A message on the bottom line for a few seconds. */

@@ -6,6 +6,7 @@
 #include "tui/loop.h"
 #include "tui/text.h"
 #include "tui/theme.h"
+#include "views/actions.h"
 #include "views/cmdline.h"
 #include "views/fleet.h"
 #include "views/tenant.h"
@@ -91,6 +92,10 @@ static const view_command commands[] = {
     {"filter", "EXPR", "filter the fleet (as /; empty clears it)", cmd_filter},
     {"sort", "COLUMN [asc|desc]", "sort the fleet by a column", cmd_sort},
     {"theme", "NAME|FILE", "change the colours", cmd_theme},
+    {"wake", "[TCODE] prod|dev", "wake an environment (asks to confirm)", view_actions_cmd_wake},
+    {"sleep", "[TCODE] prod|dev", "put an environment to sleep (asks to confirm)", view_actions_cmd_sleep},
+    {"restart", "[TCODE] prod|dev SERVICE", "rollout restart of a service (asks to confirm)", view_actions_cmd_restart},
+    {"context", "", "the clusters (contexts) in use", view_actions_cmd_context},
     {"help", "", "keys and commands", cmd_help},
     {"quit", "", "leave (also :q)", cmd_quit},
 };

@@ -4,6 +4,7 @@
 #include "tui/loop.h"
 #include "tui/text.h"
 #include "tui/theme.h"
+#include "views/actions.h"
 #include "views/cmdline.h"
 #include "views/fleet.h"
 #include "views/help.h"
@@ -57,7 +58,9 @@ void view_help_draw(app *a, int y, int h, int width)
 	put(&o, 14, "move (also j/k, PgUp/PgDn, Home/End, g/G)", 0);
 	o.n += 2;
 	keymap_section(&o, "Fleet", view_fleet_keymap());
+	keymap_section(&o, "Fleet actions", view_actions_keymap(APP_FLEET));
 	keymap_section(&o, "Tenant", view_tenant_keymap());
+	keymap_section(&o, "Tenant actions", view_actions_keymap(APP_TENANT));
 	keymap_section(&o, "Hypnus", view_hypnus_keymap());
 	keymap_section(&o, "Logs", view_logs_keymap());
 	put(&o, 0, "Commands (type : then the command; a unique prefix is enough)",

@@ -217,6 +217,11 @@ const char *view_tenant_tcode(const app *a)
 	return a->vt->tcode;
 }
 
+const fleet_snapshot *view_tenant_detail(const app *a)
+{
+	return a->vt->detail;
+}
+
 const tui_keymap *view_tenant_keymap(void)
 {
 	return &tenant_keymap;

@@ -30,6 +30,9 @@ int view_tenant_key(app *a, int key);
 /* 1 while the first load of the open tenant is in flight. */
 int view_tenant_busy(app *a);
 const char *view_tenant_tcode(const app *a);
+/* The worker's last pods and events of the open tenant, or NULL (valid until
+ * the next view_tenant_update). */
+const fleet_snapshot *view_tenant_detail(const app *a);
 const tui_keymap *view_tenant_keymap(void);
 
 #endif
