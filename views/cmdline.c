@@ -8,6 +8,8 @@
 #include "tui/theme.h"
 #include "views/cmdline.h"
 #include "views/fleet.h"
+#include "views/runs.h"
+#include "views/wizard_ns.h"
 #include "views/tenant.h"
 #include "util/termtext.h"
 #include "util/util.h"
@@ -80,6 +82,22 @@ static int cmd_help(app *a, const char *args)
 	return TUI_REDRAW;
 }
 
+static int cmd_new(app *a, const char *args)
+{
+	if (*args && strcmp(args, "namespace")) {
+		app_message(a, 1, "usage: :new namespace (the only wizard so far)");
+		return TUI_REDRAW;
+	}
+	view_wizard_open(a);
+	return TUI_REDRAW;
+}
+
+static int cmd_runs(app *a, const char *args)
+{
+	view_runs_open(a);
+	return TUI_REDRAW;
+}
+
 static int cmd_quit(app *a, const char *args)
 {
 	return TUI_QUIT;
@@ -91,6 +109,8 @@ static const view_command commands[] = {
     {"filter", "EXPR", "filter the fleet (as /; empty clears it)", cmd_filter},
     {"sort", "COLUMN [asc|desc]", "sort the fleet by a column", cmd_sort},
     {"theme", "NAME|FILE", "change the colours", cmd_theme},
+    {"new", "namespace", "the namespace wizard (also n on the fleet)", cmd_new},
+    {"runs", "", "provisioning runs: resume, roll back (also R on the fleet)", cmd_runs},
     {"help", "", "keys and commands", cmd_help},
     {"quit", "", "leave (also :q)", cmd_quit},
 };
