@@ -21,8 +21,8 @@ static const tui_binding fleet_bindings[] = {
     {'S', REQ_SORT_REVERSE, NULL, "reverse the sort order"},
     {'T', REQ_JUMP, NULL, "type a TCODE (T12345, or its digits) to jump to it; Enter opens it"},
     {TUI_KEY_ESC, REQ_CLEAR, NULL, "clear the filter"},
-    {'n', REQ_NEW, NULL, "new namespace: the wizard (TCODE, contract, options, review, apply)"},
-    {'R', REQ_RUNS, NULL, "provisioning runs: in flight, paused, failed, done; resume, roll back"},
+    {'n', REQ_NEW, NULL, "new namespace: TCODE, contract, options, review, apply"},
+    {'R', REQ_RUNS, NULL, "provisioning runs: resume, roll back (also :runs)"},
 };
 static const tui_keymap fleet_keymap = {"fleet", fleet_bindings, ARRAY_SIZE(fleet_bindings)};
 

@@ -425,7 +425,7 @@ int view_wizard_open(app *a)
 	char err[200];
 
 	if (a->o->readonly) {
-		app_message(a, 1, "read-only session (--readonly): the wizard changes the cluster; start smartops without --readonly");
+		app_message(a, 1, "read-only session (--readonly): the wizard is off; start without --readonly");
 		return -1;
 	}
 	if (a->screen == APP_WIZARD)
@@ -596,8 +596,10 @@ void view_wizard_draw(app *a, int y, int h, int width)
 		fy = y + 3 + form_rows(&v->oform) + 1;
 		break;
 	default:
-		draw_review(v, y, h, width);
+		draw_review(v, y, v->error[0] ? h - 2 : h, width);
 		fy = end - 2;
+		tui_text_fill(stdscr, fy, 0, width, 0);
+		tui_text_fill(stdscr, fy + 1, 0, width, 0);
 		break;
 	}
 	if (v->job) {
