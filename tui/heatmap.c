@@ -81,7 +81,7 @@ static double scale_max(const heatmap *h)
 
 static void draw_header(WINDOW *win, int y, int x, int cw, const heatmap_style *st)
 {
-	char num[4];
+	char num[12]; /* "%02d" of an int, as the compiler counts it */
 	int every = cw >= 3 ? 1 : 3;
 
 	wtext_fill(win, y, x, HEATMAP_COLS * cw, A_NORMAL);

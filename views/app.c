@@ -14,7 +14,9 @@
 #include "views/help.h"
 #include "views/hypnus.h"
 #include "views/logs.h"
+#include "views/runs.h"
 #include "views/tenant.h"
+#include "views/wizard_ns.h"
 #include "util/termtext.h"
 #include "util/util.h"
 
@@ -109,6 +111,14 @@ static void draw_title(app *a, int width)
 	case APP_LOGS:
 		snprintf(left, sizeof(left), " smartops %s Logs %s", tui_glyph_str(TUI_G_VLINE),
 			 view_logs_title(a));
+		break;
+	case APP_WIZARD:
+		snprintf(left, sizeof(left), " smartops %s %s", tui_glyph_str(TUI_G_VLINE),
+			 view_wizard_title(a));
+		break;
+	case APP_RUNS:
+		snprintf(left, sizeof(left), " smartops %s %s", tui_glyph_str(TUI_G_VLINE),
+			 view_runs_title(a));
 		break;
 	default:
 		snprintf(left, sizeof(left), " smartops %s Fleet %s %zu tenants",
@@ -238,6 +248,10 @@ static void draw_bottom(app *a, int y, int width)
 		maps[n++] = view_hypnus_keymap();
 	else if (a->screen == APP_LOGS)
 		maps[n++] = view_logs_keymap();
+	else if (a->screen == APP_WIZARD)
+		maps[n++] = view_wizard_keymap();
+	else if (a->screen == APP_RUNS)
+		maps[n++] = view_runs_keymap();
 	if (view_actions_keymap(a->screen))
 		maps[n++] = view_actions_keymap(a->screen);
 	maps[n++] = &global_keymap;
@@ -279,6 +293,12 @@ static void draw(void *ctx)
 	case APP_LOGS:
 		view_logs_draw(a, y, body, w);
 		break;
+	case APP_WIZARD:
+		view_wizard_draw(a, y, body, w);
+		break;
+	case APP_RUNS:
+		view_runs_draw(a, y, body, w);
+		break;
 	default:
 		view_fleet_draw(a, y, body, w);
 		break;
@@ -314,6 +334,12 @@ static int key(void *ctx, int k)
 		break;
 	case APP_LOGS:
 		r = view_logs_key(a, k);
+		break;
+	case APP_WIZARD:
+		r = view_wizard_key(a, k);
+		break;
+	case APP_RUNS:
+		r = view_runs_key(a, k);
 		break;
 	default:
 		r = view_fleet_key(a, k);
@@ -365,11 +391,12 @@ static int wake(void *ctx)
 		fleet_snapshot_put(s);
 	}
 	return r | view_tenant_update(a) | view_hypnus_update(a) | view_logs_update(a) |
-	       view_actions_update(a);
+	       view_actions_update(a) | view_wizard_update(a) | view_runs_update(a);
 }
 
 static int tick(void *ctx)
 {
+	view_runs_tick(ctx);
 	return TUI_REDRAW | wake(ctx); /* ages move; a missed wake is caught */
 }
 
@@ -384,7 +411,7 @@ static int busy(void *ctx)
 		if (a->snap->clusters[i].reach == FLEET_OK && !a->snap->clusters[i].synced)
 			return 1;
 	return view_tenant_busy(a) || view_hypnus_busy(a) || view_logs_busy(a) ||
-	       view_actions_busy(a);
+	       view_actions_busy(a) || view_wizard_busy(a) || view_runs_busy(a);
 }
 
 static int command(void *ctx, const char *cmd)
@@ -452,6 +479,8 @@ int app_run(const app_opts *o)
 	view_hypnus_init(&a);
 	view_logs_init(&a);
 	view_actions_init(&a);
+	view_wizard_init(&a);
+	view_runs_init(&a);
 	a.screen = a.back = APP_FLEET;
 	if (fleet_watch_start(a.fleet, on_change, NULL) < 0)
 		app_message(&a, 1, "cannot watch the fleet");
@@ -486,6 +515,8 @@ int app_run(const app_opts *o)
 		return ret;
 	}
 	fleet_watch_stop(a.fleet);
+	view_runs_release(&a);
+	view_wizard_release(&a);
 	view_actions_release(&a);
 	view_logs_release(&a);
 	view_hypnus_release(&a);

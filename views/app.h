@@ -45,6 +45,8 @@ typedef enum app_screen {
 	APP_HELP,
 	APP_HYPNUS,
 	APP_LOGS,
+	APP_WIZARD, /* the namespace wizard */
+	APP_RUNS,
 	APP_SCREEN_COUNT,
 } app_screen;
 
@@ -60,6 +62,8 @@ struct view_tenant;
 struct view_hypnus;
 struct view_logs;
 struct view_actions;
+struct view_wizard;
+struct view_runs;
 
 typedef struct app {
 	const app_opts *o;
@@ -81,6 +85,8 @@ typedef struct app {
 	struct view_hypnus *vh;
 	struct view_logs *vl;
 	struct view_actions *va;
+	struct view_wizard *vw;
+	struct view_runs *vr;
 } app;
 
 /* A message on the bottom line for a few seconds. */

@@ -9,6 +9,8 @@
 #include "views/actions.h"
 #include "views/cmdline.h"
 #include "views/fleet.h"
+#include "views/runs.h"
+#include "views/wizard_ns.h"
 #include "views/tenant.h"
 #include "util/termtext.h"
 #include "util/util.h"
@@ -81,6 +83,22 @@ static int cmd_help(app *a, const char *args)
 	return TUI_REDRAW;
 }
 
+static int cmd_new(app *a, const char *args)
+{
+	if (*args && strcmp(args, "namespace")) {
+		app_message(a, 1, "usage: :new namespace (the only wizard so far)");
+		return TUI_REDRAW;
+	}
+	view_wizard_open(a);
+	return TUI_REDRAW;
+}
+
+static int cmd_runs(app *a, const char *args)
+{
+	view_runs_open(a);
+	return TUI_REDRAW;
+}
+
 static int cmd_quit(app *a, const char *args)
 {
 	return TUI_QUIT;
@@ -96,6 +114,8 @@ static const view_command commands[] = {
     {"sleep", "[TCODE] prod|dev", "put an environment to sleep (asks to confirm)", view_actions_cmd_sleep},
     {"restart", "[TCODE] prod|dev SERVICE", "rollout restart of a service (asks to confirm)", view_actions_cmd_restart},
     {"context", "", "the clusters (contexts) in use", view_actions_cmd_context},
+    {"new", "namespace", "the namespace wizard (also n on the fleet)", cmd_new},
+    {"runs", "", "provisioning runs: resume, roll back (also R on the fleet)", cmd_runs},
     {"help", "", "keys and commands", cmd_help},
     {"quit", "", "leave (also :q)", cmd_quit},
 };

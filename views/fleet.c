@@ -8,9 +8,11 @@
 #include "tui/text.h"
 #include "tui/theme.h"
 #include "views/fleet.h"
+#include "views/runs.h"
+#include "views/wizard_ns.h"
 #include "util/util.h"
 
-enum { REQ_OPEN, REQ_FILTER, REQ_SORT_NEXT, REQ_SORT_REVERSE, REQ_JUMP, REQ_CLEAR };
+enum { REQ_OPEN, REQ_FILTER, REQ_SORT_NEXT, REQ_SORT_REVERSE, REQ_JUMP, REQ_CLEAR, REQ_NEW, REQ_RUNS };
 
 static const tui_binding fleet_bindings[] = {
     {TUI_KEY_ENTER, REQ_OPEN, "Open", "open the tenant under the cursor"},
@@ -19,6 +21,8 @@ static const tui_binding fleet_bindings[] = {
     {'S', REQ_SORT_REVERSE, NULL, "reverse the sort order"},
     {'T', REQ_JUMP, NULL, "type a TCODE (T12345, or its digits) to jump to it; Enter opens it"},
     {TUI_KEY_ESC, REQ_CLEAR, NULL, "clear the filter"},
+    {'n', REQ_NEW, NULL, "new namespace: TCODE, contract, options, review, apply"},
+    {'R', REQ_RUNS, NULL, "provisioning runs: resume, roll back (also :runs)"},
 };
 static const tui_keymap fleet_keymap = {"fleet", fleet_bindings, ARRAY_SIZE(fleet_bindings)};
 
@@ -597,6 +601,12 @@ int view_fleet_key(app *a, int key)
 		a->input_len = 1;
 		if (key != 'T' && key != 't')
 			view_fleet_jump(a, a->input_buf);
+		return TUI_HANDLED | TUI_REDRAW;
+	case REQ_NEW:
+		view_wizard_open(a);
+		return TUI_HANDLED | TUI_REDRAW;
+	case REQ_RUNS:
+		view_runs_open(a);
 		return TUI_HANDLED | TUI_REDRAW;
 	case REQ_CLEAR:
 		if (v->flt_text[0])

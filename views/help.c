@@ -10,7 +10,9 @@
 #include "views/help.h"
 #include "views/hypnus.h"
 #include "views/logs.h"
+#include "views/runs.h"
 #include "views/tenant.h"
+#include "views/wizard_ns.h"
 #include "util/util.h"
 
 static int help_scroll;
@@ -63,6 +65,8 @@ void view_help_draw(app *a, int y, int h, int width)
 	keymap_section(&o, "Tenant actions", view_actions_keymap(APP_TENANT));
 	keymap_section(&o, "Hypnus", view_hypnus_keymap());
 	keymap_section(&o, "Logs", view_logs_keymap());
+	keymap_section(&o, "New namespace", view_wizard_keymap());
+	keymap_section(&o, "Runs", view_runs_keymap());
 	put(&o, 0, "Commands (type : then the command; a unique prefix is enough)",
 	    tui_theme_attr(TUI_ROLE_SECTION));
 	o.n++;

@@ -1,0 +1,72 @@
+#!/bin/sh
+# Screen tests of the namespace wizard and the runs screen against a kubesim
+# of their own (fleet 10, seed 7, clock 60x): every wizard page and refusal,
+# a full apply to done, Esc -> pause -> the run paused in the runs screen ->
+# resume to done, a rollback (objects gone, checked through the API), the
+# read-only user refused at the review, --readonly refused at once.
+# UPDATE_GOLDEN=1 sh tests/integration/screen_wizard.sh build  rewrites the goldens.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../screen/screen.sh"
+
+ks_start --fleet 10 --seed 7 --time-scale 60
+
+# run ids, run times and durations move from one run to the next
+wizard_normalise() {
+	for f in "$KS_DIR/screen-$1"/*.txt; do
+		[ -f "$f" ] || continue
+		sed -E -i \
+			-e 's/t[0-9]{5}-[0-9]{14}-[0-9a-f]{4}/tNNNNN-RUNID/g' \
+			-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} HH:MM:SS/DATE HH:MM:SS/g' \
+			-e 's/\b[0-9]+(h[0-9]{2}m|m[0-9]{2}s|s)\b/Ns/g' \
+			"$f"
+	done
+}
+
+# wizard_case NAME [smartops args]: runs NAME.keys, compares its displays
+wizard_case() {
+	name=$1; shift
+	if screen_run "$name" "$@"; then ok "$name: the script ran to its end"
+	else fail "$name: smartops failed"; sed 's/^/    /' "$KS_DIR/screen-$name/stderr" | head -10; fi
+	for f in "$KS_DIR/screen-$name"/*.txt; do [ -f "$f" ] && screen_normalise "$f"; done
+	wizard_normalise "$name"
+	screen_compare "$name"
+}
+
+objects_of() { # TCODE: the number of its objects (namespaces and deployments) via the API
+	t=$(echo "$1" | tr 'T' 't')
+	n1=$(kcurl "$KS_URL/api/v1/namespaces?labelSelector=smart.totvs.com/tcode=$1" | jq '.items | length')
+	n2=$(kcurl "$KS_URL/apis/apps/v1/namespaces/$t-prod/deployments" | jq '.items | length' 2>/dev/null)
+	echo $((n1 + ${n2:-0}))
+}
+
+wizard_case wizard
+[ "$(objects_of T89197)" -gt 2 ] && ok "the apply made T89197's namespaces and deployments" || fail "T89197 not provisioned"
+grep -q "T89197" "$KS_DIR/screen-wizard/fleet-after.txt" && ok "the tenant appears in the fleet" || fail "T89197 not in the fleet"
+
+# pause, runs, resume, rollback: the API slowed down until the run is paused
+kcurl -X PUT -H 'Content-Type: application/json' "$KS_URL/sim/v1/faults" -d '{"latency_ms":150}' >/dev/null
+screen_run runs &
+run_pid=$!
+i=0
+while [ ! -f "$KS_DIR/screen-runs/paused.txt" ] && [ $i -lt 900 ]; do sleep 0.1; i=$((i + 1)); done
+kcurl -X DELETE "$KS_URL/sim/v1/faults" >/dev/null
+if wait "$run_pid"; then ok "runs: the script ran to its end"
+else fail "runs: smartops failed"; sed 's/^/    /' "$KS_DIR/screen-runs/stderr" | head -10; fi
+R="$KS_DIR/screen-runs"
+grep -q "Pause.*Roll back.*Continue" "$R/ask.txt" && ok "Esc asks: pause, roll back or continue" || fail "no question on Esc"
+grep -q "Paused after" "$R/paused.txt" && grep -q "stopped" "$R/paused.txt" && ok "the run paused at a step boundary" || fail "not paused"
+grep -Eq "T97116 +namespace +paused" "$R/runs-paused.txt" && ok "the runs screen shows the run paused" || fail "run not shown paused"
+grep -q "Done after" "$R/resumed.txt" && ok "resumed to done from the console" || fail "resume did not finish"
+grep -Eq "T97116 +namespace +done +52/52" "$R/runs-done.txt" && ok "the runs screen shows it done, 52/52" || fail "run not done in the list"
+grep -q "Rolled back after" "$R/rolled-back.txt" && ok "rolled back from the console" || fail "rollback did not finish"
+[ "$(objects_of T97116)" = 0 ] && ok "T97116's objects are gone (API)" || fail "objects left after the rollback"
+for f in "$R"/*.txt; do screen_normalise "$f"; done
+wizard_normalise runs
+screen_compare runs runs-done.txt confirm-resume.txt
+
+wizard_case wizard-denied --context kubesim-support
+[ "$(objects_of T54630)" = 0 ] && ok "the read-only user changed nothing" || fail "objects of T54630 exist"
+wizard_case wizard-readonly --readonly
+
+[ -n "${WIZARD_KEEP:-}" ] && rm -rf "$WIZARD_KEEP" && cp -r "$KS_DIR" "$WIZARD_KEEP"
+finish

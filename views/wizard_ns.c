@@ -1,0 +1,740 @@
+/* views/wizard_ns.c — the namespace wizard's pages and its worker. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+
+#include "core/catalog.h"
+#include "core/engine.h"
+#include "core/rules.h"
+#include "core/tcode.h"
+#include "tui/dialog.h"
+#include "tui/form.h"
+#include "tui/loop.h"
+#include "tui/progress.h"
+#include "tui/table.h"
+#include "tui/text.h"
+#include "tui/theme.h"
+#include "views/wizard_ns.h"
+#include "util/util.h"
+
+typedef enum page { PG_TCODE, PG_CONTRACT, PG_OPTIONS, PG_REVIEW, PG_RUN } page;
+static const char *const page_names[] = {"TCODE", "Contract", "Options", "Review", "Progress"};
+
+enum { REQ_NEXT, REQ_BACK };
+static const tui_binding wizard_bindings[] = {
+    {TUI_KEY_ENTER, REQ_NEXT, "Next", "next page (on the review: apply, after a confirmation)"},
+    {TUI_KEY_ESC, REQ_BACK, "Back", "previous page (on the first: leave); while applying: pause or roll back"},
+};
+static const tui_keymap wizard_keymap = {"new namespace", wizard_bindings, ARRAY_SIZE(wizard_bindings)};
+
+typedef enum job_kind { JOB_LOOKUP, JOB_PLAN } job_kind;
+
+/* One lookup on the worker: inputs set before the thread starts, outputs
+ * read by the UI thread once done is set (then the thread is joined). */
+typedef struct job {
+	pthread_t th;
+	job_kind kind;
+	k8s_client *client;
+	const char *catalog, *prefix, *user;
+	provision_ns_opts opts;
+	atomic_int done;
+	/* results */
+	int rc;
+	catalog_entry entry;
+	plan plan;
+	int preflight_ok;
+	char err[1024];
+} job;
+
+#define N_ROLES 4
+static const char *const erp_roles[N_ROLES] = {"webapp", "rest", "portal", "job"};
+static const char *const sizes[] = {"s", "m", "l"};
+enum { F_SIZE, F_DOMAIN, F_IDLE, F_ROLE0, N_FIELDS = F_ROLE0 + N_ROLES };
+
+typedef struct view_wizard {
+	page pg;
+	wizard_run_cfg cfg;
+	const char *catalog;
+	form tform;
+	form_field tfield[1];
+	catalog_entry entry;
+	int esocial;
+	form oform;
+	form_field ofields[N_FIELDS];
+	char role_labels[N_ROLES][32];
+	provision_ns_opts opts;
+	plan plan; /* the reviewed plan */
+	int preflight_ok;
+	char verdict[1024];
+	tui_table rtable;
+	dialog confirm;
+	int confirming;
+	job *job; /* in flight, or NULL */
+	unsigned spin;
+	char error[1024]; /* a refusal on the current page */
+	wizard_run *run;
+	char title[96];
+} view_wizard;
+
+/* ---- the worker ---- */
+
+static void load_rules(k8s_client *c, rules *r)
+{
+	char *path = k8s_path("", "v1", RULES_CONFIGMAP_NAMESPACE, "configmaps", RULES_CONFIGMAP);
+	cJSON *cm = NULL;
+	k8s_err e;
+
+	rules_default(r);
+	if (k8s_get(c, path, &cm, &e) == 0) {
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(cm, "data"), RULES_CONFIGMAP_KEY);
+		rules parsed;
+		char why[160];
+
+		if (cJSON_IsString(t) && rules_parse(&parsed, t->valuestring, why, sizeof(why)) == 0)
+			*r = parsed; /* unreadable rules: the defaults, as the commands do */
+	}
+	cJSON_Delete(cm);
+	free(path);
+}
+
+/* The contract of tcode, checked; 0 or -1 with err. */
+static int lookup(k8s_client *c, const char *url, const char *tcode, catalog_entry *out, char *err,
+		  size_t errsz)
+{
+	catalog cat = {0};
+	const catalog_entry *ce;
+	k8s_err kerr;
+	int ret = -1;
+
+	if (!url)
+		return util_seterr(err, errsz, "no contract catalogue: the kubeconfig has no %s extension",
+				   CATALOG_EXTENSION);
+	if (catalog_fetch(c, url, &cat, &kerr) < 0)
+		return util_seterr(err, errsz, "the catalogue did not answer: %s", kerr.msg);
+	ce = catalog_find(&cat, tcode);
+	if (!ce)
+		util_seterr(err, errsz,
+			    "TCODE %s is not in the contract catalogue: check the code with the contract team", tcode);
+	else if (provision_ns_check_contract(ce, util_now_ms() / 1000, err, errsz) == 0)
+		ret = 0;
+	if (ce)
+		*out = *ce;
+	catalog_release(&cat);
+	return ret;
+}
+
+int view_wizard_build_plan(k8s_client *c, const char *catalog_url, provision_ns_opts *o, plan *out,
+			   char *err, size_t errsz)
+{
+	catalog_entry e;
+	rules r;
+
+	memset(out, 0, sizeof(*out));
+	if (lookup(c, catalog_url, o->tcode, &e, err, errsz) < 0 ||
+	    provision_ns_validate(o, provision_ns_is_esocial(&e), err, errsz) < 0)
+		return -1;
+	load_rules(c, &r);
+	return provision_ns_plan(o, &e, &r, out, err, errsz);
+}
+
+static void *job_run(void *arg)
+{
+	job *j = arg;
+
+	if (j->kind == JOB_LOOKUP) {
+		j->rc = lookup(j->client, j->catalog, j->opts.tcode, &j->entry, j->err, sizeof(j->err));
+	} else {
+		j->rc = view_wizard_build_plan(j->client, j->catalog, &j->opts, &j->plan, j->err,
+					       sizeof(j->err));
+		if (j->rc == 0) {
+			strbuf why;
+
+			sb_init(&why, 256);
+			j->preflight_ok =
+			    engine_preflight(j->client, j->prefix, j->user, &j->plan, &why) == 0;
+			util_strlcpy(j->err, why.buf, sizeof(j->err));
+			sb_release(&why);
+		}
+	}
+	atomic_store(&j->done, 1);
+	tui_loop_wake();
+	return NULL;
+}
+
+static void job_start(view_wizard *v, job_kind kind)
+{
+	job *j = xcalloc(1, sizeof(*j));
+
+	j->kind = kind;
+	j->client = v->cfg.client;
+	j->catalog = v->catalog;
+	j->prefix = v->cfg.prefix;
+	j->user = v->cfg.user;
+	j->opts = v->opts;
+	atomic_init(&j->done, 0);
+	v->error[0] = '\0';
+	if (pthread_create(&j->th, NULL, job_run, j) != 0) {
+		free(j);
+		util_strlcpy(v->error, "cannot start a worker thread", sizeof(v->error));
+		return;
+	}
+	v->job = j;
+}
+
+static void job_free(job *j)
+{
+	pthread_join(j->th, NULL);
+	plan_release(&j->plan);
+	free(j);
+}
+
+/* form.h and dialog.h take curses key codes; the loop gives TUI_KEY_FN(). */
+static int curses_key(int key)
+{
+	return TUI_KEY_IS_FN(key) ? key - TUI_KEY_FN(0) : key;
+}
+
+/* ---- cluster ---- */
+
+int view_wizard_cluster(app *a, wizard_run_cfg *cfg, const char **catalog_url, char *err, size_t errsz)
+{
+	size_t i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (i = 0; i < a->o->n_clusters; i++) {
+		if (!a->o->clusters[i].client)
+			continue;
+		cfg->client = a->o->clusters[i].client;
+		cfg->cluster = a->o->clusters[i].name;
+		cfg->user = a->o->users ? a->o->users[i] : NULL;
+		cfg->prefix = a->o->prefix;
+		cfg->readonly = a->o->readonly;
+		*catalog_url = a->o->clusters[i].catalog_url;
+		return 0;
+	}
+	return util_seterr(err, errsz, "no usable cluster: check the kubeconfig");
+}
+
+/* ---- validators ---- */
+
+static int check_tcode(const char *value, char *msg, size_t msgsz, void *ctx)
+{
+	char tc[TCODE_SIZE];
+
+	return tcode_parse(value, tc, msg, msgsz);
+}
+
+static int check_domain(const char *value, char *msg, size_t msgsz, void *ctx)
+{
+	view_wizard *v = ctx;
+	provision_ns_opts o = {0};
+
+	util_strlcpy(o.tcode, v->entry.tcode, sizeof(o.tcode));
+	if (strlen(value) >= sizeof(o.domain))
+		return util_seterr(msg, msgsz, "domain too long: at most %zu characters", sizeof(o.domain) - 1);
+	util_strlcpy(o.domain, value, sizeof(o.domain));
+	return provision_ns_validate(&o, v->esocial, msg, msgsz);
+}
+
+static int check_idle(const char *value, char *msg, size_t msgsz, void *ctx)
+{
+	view_wizard *v = ctx;
+	provision_ns_opts o = {0};
+	char *end;
+	long n = strtol(value, &end, 10);
+
+	if (!*value || *end || n <= 0 || n > 1000000)
+		return util_seterr(msg, msgsz, "idle timeout is a number of seconds, e.g. 1800");
+	util_strlcpy(o.tcode, v->entry.tcode, sizeof(o.tcode));
+	o.idle_timeout_s = (int)n;
+	return provision_ns_validate(&o, v->esocial, msg, msgsz);
+}
+
+/* ---- pages ---- */
+
+static void open_tcode(view_wizard *v)
+{
+	memset(v->tfield, 0, sizeof(v->tfield));
+	v->tfield[0].kind = FORM_TEXT;
+	v->tfield[0].label = "TCODE";
+	v->tfield[0].validate = check_tcode;
+	form_init(&v->tform, v->tfield, 1);
+	v->pg = PG_TCODE;
+}
+
+static void open_options(view_wizard *v)
+{
+	form_field *f = v->ofields;
+	int i, n_roles = v->esocial ? 1 : N_ROLES;
+
+	memset(v->ofields, 0, sizeof(v->ofields));
+	f[F_SIZE].kind = FORM_CHOICE;
+	f[F_SIZE].label = "Size (s, m, l)";
+	f[F_SIZE].choices = sizes;
+	f[F_SIZE].nchoices = 3;
+	f[F_SIZE].choice = 1;
+	f[F_SIZE].as_list = 1;
+	f[F_DOMAIN].kind = FORM_TEXT;
+	f[F_DOMAIN].label = "Domain";
+	f[F_DOMAIN].validate = check_domain;
+	f[F_DOMAIN].ctx = v;
+	util_strlcpy(f[F_DOMAIN].value, PROVISION_NS_DOMAIN_DEFAULT, sizeof(f[F_DOMAIN].value));
+	f[F_IDLE].kind = FORM_TEXT;
+	f[F_IDLE].label = "Idle timeout (s)";
+	f[F_IDLE].validate = check_idle;
+	f[F_IDLE].ctx = v;
+	snprintf(f[F_IDLE].value, sizeof(f[F_IDLE].value), "%d", PROVISION_NS_IDLE_DEFAULT);
+	for (i = 0; i < n_roles; i++) {
+		snprintf(v->role_labels[i], sizeof(v->role_labels[i]), "Role %s",
+			 v->esocial ? "esocial" : erp_roles[i]);
+		f[F_ROLE0 + i].kind = FORM_CHECK;
+		f[F_ROLE0 + i].label = v->role_labels[i];
+		f[F_ROLE0 + i].checked = v->esocial || i < 2; /* the defaults: webapp, rest */
+	}
+	form_init(&v->oform, v->ofields, F_ROLE0 + n_roles);
+	v->pg = PG_OPTIONS;
+}
+
+/* The options from the form into v->opts; 0, or -1 with v->error. */
+static int read_options(view_wizard *v)
+{
+	form_field *f = v->ofields;
+	int i, n_roles = v->esocial ? 1 : N_ROLES;
+	size_t len;
+
+	memset(&v->opts, 0, sizeof(v->opts));
+	util_strlcpy(v->opts.tcode, v->entry.tcode, sizeof(v->opts.tcode));
+	util_strlcpy(v->opts.size, sizes[f[F_SIZE].choice], sizeof(v->opts.size));
+	util_strlcpy(v->opts.domain, f[F_DOMAIN].value, sizeof(v->opts.domain));
+	v->opts.idle_timeout_s = atoi(f[F_IDLE].value);
+	if (v->cfg.prefix)
+		util_strlcpy(v->opts.prefix, v->cfg.prefix, sizeof(v->opts.prefix));
+	for (i = 0; i < n_roles; i++) {
+		if (!f[F_ROLE0 + i].checked)
+			continue;
+		len = strlen(v->opts.roles);
+		snprintf(v->opts.roles + len, sizeof(v->opts.roles) - len, "%s%s", len ? "," : "",
+			 v->esocial ? "esocial" : erp_roles[i]);
+	}
+	if (!v->opts.roles[0]) {
+		util_strlcpy(v->error, "choose at least one role (Space ticks a role)", sizeof(v->error));
+		return -1;
+	}
+	return provision_ns_validate(&v->opts, v->esocial, v->error, sizeof(v->error));
+}
+
+static size_t count_diff(const plan *p, plan_diff d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n; i++)
+		n += p->steps[i].diff == d;
+	return n;
+}
+
+static const char *review_cell(void *ctx, size_t row, size_t col, char *buf, size_t size, int *attrs)
+{
+	view_wizard *v = ctx;
+	const plan_step *s = &v->plan.steps[row];
+
+	switch (col) {
+	case 0:
+		snprintf(buf, size, "%zu", row + 1);
+		return buf;
+	case 1:
+		return s->id;
+	case 2:
+		snprintf(buf, size, "%s %s%s%s", s->kind, s->ns, s->ns[0] ? "/" : "", s->name);
+		return buf;
+	case 3:
+		if (s->diff == PLAN_DIFF_CONFLICT || s->diff == PLAN_DIFF_TERMINATING)
+			*attrs = tui_theme_attr(TUI_ROLE_ERROR);
+		else if (s->diff == PLAN_DIFF_CHANGE)
+			*attrs = tui_theme_attr(TUI_ROLE_HIGHLIGHT);
+		return plan_diff_name(s->diff);
+	default:
+		return s->reason;
+	}
+}
+
+static const tui_column review_cols[] = {
+    {"#", 3, 2, 0}, {"STEP", 30, 14, 0}, {"OBJECT", 34, 12, 1}, {"ACTION", 9, 6, 0}, {"REASON", 20, 0, 0},
+};
+
+static void job_done(app *a, view_wizard *v)
+{
+	job *j = v->job;
+
+	v->job = NULL;
+	if (j->kind == JOB_LOOKUP) {
+		if (j->rc < 0) {
+			util_strlcpy(v->error, j->err, sizeof(v->error));
+		} else {
+			v->entry = j->entry;
+			v->esocial = provision_ns_is_esocial(&v->entry);
+			v->pg = PG_CONTRACT;
+		}
+	} else if (j->rc < 0) {
+		util_strlcpy(v->error, j->err, sizeof(v->error));
+	} else {
+		plan_release(&v->plan);
+		v->plan = j->plan;
+		memset(&j->plan, 0, sizeof(j->plan));
+		v->preflight_ok = j->preflight_ok;
+		util_strlcpy(v->verdict, j->err, sizeof(v->verdict));
+		tui_table_init(&v->rtable, review_cols, ARRAY_SIZE(review_cols), review_cell, v);
+		tui_table_set_rows(&v->rtable, v->plan.n);
+		v->pg = PG_REVIEW;
+	}
+	job_free(j);
+}
+
+/* ---- the view ---- */
+
+void view_wizard_init(app *a)
+{
+	a->vw = xcalloc(1, sizeof(view_wizard));
+}
+
+static void close_wizard(app *a)
+{
+	view_wizard *v = a->vw;
+
+	if (v->job) {
+		job_free(v->job); /* lookups are short: wait for it */
+		v->job = NULL;
+	}
+	wizard_run_free(v->run);
+	v->run = NULL;
+	plan_release(&v->plan);
+	v->confirming = 0;
+	a->screen = APP_FLEET;
+}
+
+void view_wizard_release(app *a)
+{
+	close_wizard(a);
+	free(a->vw);
+	a->vw = NULL;
+}
+
+int view_wizard_open(app *a)
+{
+	view_wizard *v = a->vw;
+	char err[200];
+
+	if (a->o->readonly) {
+		app_message(a, 1, "read-only session (--readonly): the wizard is off; start without --readonly");
+		return -1;
+	}
+	if (a->screen == APP_WIZARD)
+		return 0;
+	if (view_wizard_cluster(a, &v->cfg, &v->catalog, err, sizeof(err)) < 0) {
+		app_message(a, 1, "%s", err);
+		return -1;
+	}
+	v->error[0] = '\0';
+	open_tcode(v);
+	a->screen = APP_WIZARD;
+	return 0;
+}
+
+int view_wizard_update(app *a)
+{
+	view_wizard *v = a->vw;
+	int r = 0;
+
+	if (v->job) {
+		v->spin++;
+		r = TUI_REDRAW;
+		if (atomic_load(&v->job->done))
+			job_done(a, v);
+	}
+	if (v->run)
+		r |= wizard_run_update(v->run);
+	return r;
+}
+
+int view_wizard_busy(app *a)
+{
+	return a->vw->job != NULL;
+}
+
+const char *view_wizard_title(const app *a)
+{
+	view_wizard *v = a->vw;
+
+	if (v->pg == PG_RUN && v->run)
+		return wizard_run_title(v->run);
+	snprintf(v->title, sizeof(v->title), "New namespace %s %s", tui_glyph_str(TUI_G_VLINE),
+		 page_names[v->pg]);
+	return v->title;
+}
+
+const tui_keymap *view_wizard_keymap(void)
+{
+	return &wizard_keymap;
+}
+
+static form_style fstyle(void)
+{
+	form_style st = {(attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_NORMAL),
+			 (attr_t)tui_theme_attr(TUI_ROLE_SELECTED), (attr_t)tui_theme_attr(TUI_ROLE_ERROR),
+			 tui_term_ascii()};
+	return st;
+}
+
+typedef struct wrap_ctx {
+	int y, ymax, x, width, attrs;
+} wrap_ctx;
+
+static void put_line(const char *line, void *ctx)
+{
+	wrap_ctx *w = ctx;
+
+	if (w->y < w->ymax)
+		tui_text_put_raw(stdscr, w->y, w->x, w->width, line, w->attrs, 0);
+	w->y++;
+}
+
+/* Wrapped text (escaped) from y; returns the next free line. */
+static int put_wrapped(const char *text, int y, int ymax, int x, int width, int attrs)
+{
+	wrap_ctx w = {y, ymax, x, width, attrs};
+
+	dialog_wrap(text, width, tui_term_ascii(), put_line, &w);
+	return w.y < ymax ? w.y : ymax;
+}
+
+static void put_kv(int y, const char *k, const char *val, int width)
+{
+	tui_text_put_raw(stdscr, y, 2, 16, k, tui_theme_attr(TUI_ROLE_DIM), 0);
+	tui_text_put(stdscr, y, 18, width - 18, val, 0, 0);
+}
+
+static void draw_contract(view_wizard *v, int y, int width)
+{
+	const catalog_entry *e = &v->entry;
+	char buf[200], day[32] = "open-ended";
+
+	if (e->contract.valid_until) {
+		util_rfc3339(e->contract.valid_until, day, sizeof(day));
+		day[10] = '\0';
+	}
+	put_kv(y++, "TCODE", e->tcode, width);
+	put_kv(y++, "Customer", e->customer, width);
+	put_kv(y++, "Model", e->contract.model == MODEL_CONTRACT_SMART ? "SMART" : "traditional", width);
+	put_kv(y++, "Status", e->contract.status, width);
+	put_kv(y++, "Valid until", day, width);
+	put_kv(y++, "Products", e->contract.products, width);
+	snprintf(buf, sizeof(buf), "prod %d, dev %d", e->lic_prod, e->lic_dev);
+	put_kv(y++, "Licences", buf, width);
+	put_kv(y++, "Provider", e->provider, width);
+	put_kv(y++, "Time zone", e->timezone, width);
+	put_kv(y++, "Provisioned", e->provisioned ? "yes (the plan shows what differs)" : "no", width);
+	y++;
+	tui_text_put_raw(stdscr, y, 2, width - 2,
+			 "Valid for SMART. Enter: the options; Esc: another TCODE.",
+			 tui_theme_attr(TUI_ROLE_AVAILABLE), 0);
+}
+
+static void draw_review(view_wizard *v, int y, int h, int width)
+{
+	const plan *p = &v->plan;
+	char buf[600];
+	int end = y + h;
+
+	snprintf(buf, sizeof(buf),
+		 " Plan for %s: %zu steps (%zu create, %zu change, %zu unchanged, %zu refused); size %s, domain %s, idle %d s, roles %s",
+		 p->tcode, p->n, count_diff(p, PLAN_DIFF_CREATE), count_diff(p, PLAN_DIFF_CHANGE),
+		 count_diff(p, PLAN_DIFF_UNCHANGED),
+		 count_diff(p, PLAN_DIFF_CONFLICT) + count_diff(p, PLAN_DIFF_TERMINATING), v->opts.size,
+		 v->opts.domain, v->opts.idle_timeout_s, v->opts.roles);
+	y = put_wrapped(buf, y, end, 0, width, tui_theme_attr(TUI_ROLE_SECTION));
+	if (v->preflight_ok) {
+		tui_text_put_raw(stdscr, y++, 1, width - 1,
+				 "Dry run: the access review and the server accept this plan. Enter applies.",
+				 tui_theme_attr(TUI_ROLE_AVAILABLE), 0);
+	} else {
+		tui_text_put_raw(stdscr, y++, 1, width - 1, "Dry run: an apply of this plan would be refused:",
+				 tui_theme_attr(TUI_ROLE_ERROR), 0);
+		y = put_wrapped(v->verdict, y, y + 4 < end ? y + 4 : end, 3, width - 4,
+				tui_theme_attr(TUI_ROLE_ERROR));
+	}
+	if (y + 1 < end)
+		tui_table_draw(&v->rtable, stdscr, y, 0, end - y, width);
+}
+
+void view_wizard_draw(app *a, int y, int h, int width)
+{
+	view_wizard *v = a->vw;
+	form_style st = fstyle();
+	int end = y + h, fy;
+	char buf[300];
+
+	if (v->pg == PG_RUN && v->run) {
+		wizard_run_draw(v->run, y, h, width);
+		return;
+	}
+	switch (v->pg) {
+	case PG_TCODE:
+		tui_text_put_raw(stdscr, y + 1, 2, width - 2,
+				 "Which customer? The TCODE of the contract, e.g. T12345.", 0, 0);
+		form_draw(&v->tform, stdscr, y + 3, 2, 2, width - 4, &st);
+		fy = y + 6;
+		break;
+	case PG_CONTRACT:
+		draw_contract(v, y + 1, width);
+		fy = y + 13;
+		break;
+	case PG_OPTIONS:
+		snprintf(buf, sizeof(buf), "Options for %s (%s): Tab moves, Left/Right choose, Space ticks.",
+			 v->entry.tcode, v->esocial ? "eSocial" : "ERP");
+		tui_text_put(stdscr, y + 1, 2, width - 2, buf, 0, 0);
+		form_draw(&v->oform, stdscr, y + 3, 2, end - y - 6, width - 4, &st);
+		fy = y + 3 + form_rows(&v->oform) + 1;
+		break;
+	default:
+		draw_review(v, y, v->error[0] ? h - 2 : h, width);
+		fy = end - 2;
+		tui_text_fill(stdscr, fy, 0, width, 0);
+		tui_text_fill(stdscr, fy + 1, 0, width, 0);
+		break;
+	}
+	if (v->job) {
+		snprintf(buf, sizeof(buf), "%s %s", progress_spinner(v->spin, tui_term_ascii()),
+			 v->job->kind == JOB_LOOKUP ? "looking the contract up in the catalogue..."
+						    : "building the plan, comparing it with the cluster, dry run...");
+		tui_text_put_raw(stdscr, fy < end ? fy : end - 1, 2, width - 2, buf, tui_theme_attr(TUI_ROLE_DIM), 0);
+	} else if (v->error[0] && fy < end) {
+		put_wrapped(v->error, fy, end, 2, width - 4, tui_theme_attr(TUI_ROLE_ERROR));
+	}
+	if (v->confirming) {
+		dialog_style ds = {(attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_SECTION),
+				   (attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_NORMAL),
+				   (attr_t)tui_theme_attr(TUI_ROLE_SELECTED), tui_term_ascii()};
+		dialog_draw(&v->confirm, stdscr, &ds);
+	}
+	if (v->pg == PG_TCODE || v->pg == PG_OPTIONS) {
+		form *f = v->pg == PG_TCODE ? &v->tform : &v->oform;
+		if (f->cur_y >= 0 && !v->confirming)
+			move(f->cur_y, f->cur_x);
+	}
+}
+
+static char confirm_text[512];
+
+static void apply(app *a, view_wizard *v)
+{
+	char err[300];
+	plan p = v->plan;
+
+	memset(&v->plan, 0, sizeof(v->plan));
+	v->run = wizard_run_start(&v->cfg, WIZARD_RUN_APPLY, p.tcode, &p, NULL, err, sizeof(err));
+	if (!v->run) {
+		plan_release(&p);
+		util_strlcpy(v->error, err, sizeof(v->error));
+		v->pg = PG_OPTIONS;
+		return;
+	}
+	v->pg = PG_RUN;
+}
+
+static int key_review(app *a, view_wizard *v, int key)
+{
+	if (v->confirming) {
+		switch (dialog_key(&v->confirm, curses_key(key))) {
+		case DIALOG_YES:
+			v->confirming = 0;
+			apply(a, v);
+			break;
+		case DIALOG_NO:
+			v->confirming = 0;
+			break;
+		default:
+			break;
+		}
+		return TUI_HANDLED | TUI_REDRAW;
+	}
+	if (key == TUI_KEY_ENTER || key == '\n') {
+		if (!v->preflight_ok) {
+			util_strlcpy(v->error, "this plan cannot be applied: see the problems above (Esc changes the options)",
+				     sizeof(v->error));
+			return TUI_HANDLED | TUI_REDRAW;
+		}
+		snprintf(confirm_text, sizeof(confirm_text),
+			 "Apply %zu steps for %s on cluster %s? The run is recorded in %s and can be paused, resumed or rolled back.",
+			 v->plan.n, v->plan.tcode, v->cfg.cluster ? v->cfg.cluster : "?", JOURNAL_NAMESPACE);
+		dialog_confirm_init(&v->confirm, "Apply the plan", confirm_text, "Apply");
+		v->confirming = 1;
+		return TUI_HANDLED | TUI_REDRAW;
+	}
+	if (key == TUI_KEY_ESC) {
+		v->error[0] = '\0';
+		v->pg = PG_OPTIONS;
+		return TUI_HANDLED | TUI_REDRAW;
+	}
+	return tui_table_key(&v->rtable, key) ? TUI_HANDLED | TUI_REDRAW : TUI_HANDLED;
+}
+
+int view_wizard_key(app *a, int key)
+{
+	view_wizard *v = a->vw;
+	char tc[TCODE_SIZE];
+
+	if (v->pg == PG_RUN && v->run) {
+		int r = wizard_run_key(v->run, key);
+
+		if (r & WIZARD_RUN_LEAVE)
+			close_wizard(a);
+		return r & ~WIZARD_RUN_LEAVE;
+	}
+	if (v->job) /* a lookup in flight: only leaving is possible, after it */
+		return key == TUI_KEY_ESC ? (close_wizard(a), TUI_HANDLED | TUI_REDRAW) : TUI_HANDLED;
+	switch (v->pg) {
+	case PG_TCODE:
+		switch (form_key(&v->tform, curses_key(key))) {
+		case FORM_SUBMIT:
+			tcode_parse(v->tfield[0].value, tc, NULL, 0);
+			memset(&v->opts, 0, sizeof(v->opts));
+			util_strlcpy(v->opts.tcode, tc, sizeof(v->opts.tcode));
+			job_start(v, JOB_LOOKUP);
+			break;
+		case FORM_CANCEL:
+			close_wizard(a);
+			break;
+		case FORM_CHANGED:
+			v->error[0] = '\0';
+			break;
+		default:
+			break;
+		}
+		return TUI_HANDLED | TUI_REDRAW;
+	case PG_CONTRACT:
+		if (key == TUI_KEY_ENTER || key == '\n')
+			open_options(v);
+		else if (key == TUI_KEY_ESC)
+			open_tcode(v);
+		return TUI_HANDLED | TUI_REDRAW;
+	case PG_OPTIONS:
+		switch (form_key(&v->oform, curses_key(key))) {
+		case FORM_SUBMIT:
+			if (read_options(v) == 0)
+				job_start(v, JOB_PLAN);
+			break;
+		case FORM_CANCEL:
+			v->error[0] = '\0';
+			v->pg = PG_CONTRACT;
+			break;
+		case FORM_CHANGED:
+			v->error[0] = '\0';
+			break;
+		default:
+			break;
+		}
+		return TUI_HANDLED | TUI_REDRAW;
+	default:
+		return key_review(a, v, key);
+	}
+}

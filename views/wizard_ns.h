@@ -1,0 +1,48 @@
+/* views/wizard_ns.h — the namespace wizard: TCODE -> contract (from the
+ * catalogue: must be SMART and valid; products and licences shown) ->
+ * options (size, domain, idle timeout, roles; validated as you type) ->
+ * review (the plan's steps against the cluster and the preflight verdict:
+ * access review and server-side dry run) -> apply with live progress
+ * (views/wizard_run.h) -> done.
+ *
+ * Catalogue lookups, plan building, the diff and the preflight run on a
+ * worker thread; the page shows a spinner meanwhile. The worker only calls
+ * tui_loop_wake(); its results are picked up on the UI thread in
+ * view_wizard_update. Nothing changes in the cluster before Enter on the
+ * review and a confirmation.
+ */
+#ifndef VIEWS_WIZARD_NS_H
+#define VIEWS_WIZARD_NS_H
+
+#include "core/plan.h"
+#include "core/provision_ns.h"
+#include "views/app.h"
+#include "views/wizard_run.h"
+
+void view_wizard_init(app *a);
+/* Stops a run in flight at its next step boundary and joins the worker. */
+void view_wizard_release(app *a);
+/* Opens the wizard on its first page (refused, with a message, in a
+ * read-only session or without a usable cluster); 0 or -1. */
+int view_wizard_open(app *a);
+int view_wizard_update(app *a);
+void view_wizard_draw(app *a, int y, int h, int width);
+int view_wizard_key(app *a, int key);
+/* 1 while the worker looks something up (not while a run applies). */
+int view_wizard_busy(app *a);
+const char *view_wizard_title(const app *a);
+const tui_keymap *view_wizard_keymap(void);
+
+/* ---- shared with the runs screen ---- */
+
+/* The cluster the wizard and the runs screen work on (the first usable one)
+ * into cfg; its catalogue URL (or NULL) into *catalog. 0, or -1 with a
+ * sentence in err. */
+int view_wizard_cluster(app *a, wizard_run_cfg *cfg, const char **catalog_url, char *err, size_t errsz);
+/* Blocking (worker threads only): fetches the catalogue, checks the contract
+ * and the options, loads the predecessor rules and builds the plan into out
+ * (initialised here). 0, or -1 with a sentence in err. */
+int view_wizard_build_plan(k8s_client *c, const char *catalog_url, provision_ns_opts *o, plan *out,
+			   char *err, size_t errsz);
+
+#endif
