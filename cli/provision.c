@@ -147,7 +147,7 @@ static int build_plan(session *s, provision_ns_opts *o, plan *p)
 		      o->tcode);
 		goto out;
 	}
-	if (provision_ns_check_contract(ce, util_now_ms() / 1000, err, sizeof(err)) < 0 ||
+	if (provision_ns_check_contract(ce, k8s_client_server_now(s->client), err, sizeof(err)) < 0 ||
 	    provision_ns_validate(o, provision_ns_is_esocial(ce), err, sizeof(err)) < 0) {
 		say(err);
 		goto out;

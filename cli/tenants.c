@@ -800,7 +800,6 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 static forecast *load_forecasts(const fleet_snapshot *s, const cli_clusters *cs)
 {
 	forecast *fc = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*fc));
-	int64_t now = util_now_ms() / 1000;
 	size_t i;
 
 	for (i = 0; i < s->n_envs; i++) {
@@ -811,7 +810,9 @@ static forecast *load_forecasts(const fleet_snapshot *s, const cli_clusters *cs)
 
 		if (!e->hypnus.present || !c || e->fresh.stale)
 			continue;
-		if (forecast_load(c, e->ns, e->hypnus.cold_start_s, now, &fc[i]) <= FORECAST_OK)
+		/* the next wakes by the cluster's clock */
+		if (forecast_load(c, e->ns, e->hypnus.cold_start_s, k8s_client_server_now(c), &fc[i]) <=
+		    FORECAST_OK)
 			continue;
 		sb_init(&sb, 128);
 		sb_adds(&sb, "warning: ");

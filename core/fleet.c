@@ -606,6 +606,9 @@ static int cmp_event_tag(const void *a, const void *b)
 		return c;
 	if (p->last != q->last)
 		return p->last < q->last ? -1 : 1;
+	/* events of one second: an order that does not hang on their random names */
+	if ((c = strcmp(p->object, q->object)) != 0 || (c = strcmp(p->reason, q->reason)) != 0)
+		return c;
 	return strcmp(p->m.name, q->m.name);
 }
 
@@ -884,6 +887,8 @@ static void publish(fleet *f)
 		cluster *c = &f->cl[i];
 		cluster_data d;
 
+		/* contract dates and "today" as the cluster's clock has them */
+		ho.now = c->client ? k8s_client_server_now(c->client) : util_now_ms() / 1000;
 		pthread_mutex_lock(&c->mu);
 		d = (cluster_data){
 		    .ns = (const project_ns *)c->tabs[K_NS].recs,

@@ -29,6 +29,7 @@ struct sim_server {
 	int port;
 	char url[64];
 	double time_scale;
+	int64_t start_s, start_mono_ms; /* --start-time: the clock until the fleet's takes over */
 	int audit_fd; /* --audit-log, or -1 */
 };
 

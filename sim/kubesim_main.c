@@ -20,7 +20,7 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fputs("usage: kubesim [--port N] [--kubeconfig-out FILE] [--plain-http] [--users FILE]\n"
-	      "               [--fleet N] [--seed S] [--time-scale X] [--domain D]\n"
+	      "               [--fleet N] [--seed S] [--time-scale X] [--start-time T] [--domain D]\n"
 	      "               [--tls-mode normal|expired|wrong-host|untrusted] [--faults JSON]\n"
 	      "               [--watch-window N] [--quiet]\n"
 	      "               [--audit-log FILE]\n"
@@ -33,6 +33,8 @@ static void usage(FILE *f)
 	      "  --fleet N            seed N SMART tenants (prod and dev each)\n"
 	      "  --seed S             the fleet's seed (default 1): same seed, same fleet\n"
 	      "  --time-scale X       run the fleet's clock X times faster\n"
+	      "  --start-time T       start the cluster's clock at T (2026-11-02T14:00:00Z), not now:\n"
+	      "                       the same seed then gives the same dates and hours any day\n"
 	      "  --tls-mode M         serve a broken certificate, to test clients' TLS checks\n"
 	      "  --faults JSON        faults from the start (see PUT /sim/v1/faults)\n"
 	      "  --audit-log FILE     append a line per write request: time, method, path, user\n",
@@ -62,6 +64,7 @@ int main(int argc, char **argv)
 		{"fleet", required_argument, NULL, 'f'},
 		{"seed", required_argument, NULL, 's'},
 		{"time-scale", required_argument, NULL, 't'},
+		{"start-time", required_argument, NULL, 'S'},
 		{"domain", required_argument, NULL, 'd'},
 		{"tls-mode", required_argument, NULL, 'T'},
 		{"faults", required_argument, NULL, 'F'},
@@ -106,6 +109,14 @@ int main(int argc, char **argv)
 			if (parse_num("--time-scale", optarg, 0.001, 100000, &v))
 				return 2;
 			o.time_scale = v;
+			break;
+		case 'S':
+			o.start_time = util_parse_rfc3339(optarg);
+			if (o.start_time <= 0) {
+				fprintf(stderr, "kubesim: --start-time \"%s\" is not an RFC 3339 time "
+						"(like 2026-11-02T14:00:00Z)\n", optarg);
+				return 2;
+			}
 			break;
 		case 'd': o.domain = optarg; break;
 		case 'T':

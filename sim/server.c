@@ -617,6 +617,14 @@ static int seed_basics(sim_server *s, char *errbuf, size_t errsize)
 	return 0;
 }
 
+/* --start-time: wall time moving on from a chosen instant */
+static int64_t start_clock(void *ctx)
+{
+	const sim_server *s = ctx;
+
+	return s->start_s + (util_mono_ms() - s->start_mono_ms) / 1000;
+}
+
 sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errsize)
 {
 	sim_server *s = xcalloc(1, sizeof(*s));
@@ -640,6 +648,11 @@ sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errs
 		s->opts.watch_window = 100000;
 	s->time_scale = o->time_scale > 0 ? o->time_scale : 1.0;
 	s->store = sim_store_new(s->opts.watch_window);
+	if (o->start_time > 0) {
+		s->start_s = o->start_time;
+		s->start_mono_ms = util_mono_ms();
+		sim_store_set_clock(s->store, start_clock, s);
+	}
 	s->auth = sim_auth_new();
 	s->faults = sim_faults_new();
 	if (o->users_file && sim_auth_load_users(s->auth, o->users_file, errbuf, errsize))

@@ -16,6 +16,8 @@ typedef struct sim_server_opts {
 	size_t fleet;               /* tenants to seed (0 = empty cluster) */
 	uint64_t seed;
 	double time_scale;          /* fleet clock speed (1 = real time) */
+	int64_t start_time;         /* the cluster's clock starts here (unix s; 0 = now):
+	                               the same fleet, dates and hours whatever the day */
 	const char *domain;         /* Ingress domain for the fleet */
 	const char *faults;         /* initial faults, JSON as PUT /sim/v1/faults takes */
 	size_t preload;             /* N configmaps in namespace "preload" (benchmarks) */

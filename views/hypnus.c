@@ -292,10 +292,9 @@ static int put(int y, int x, int w, const char *s, tui_role role)
 	return tui_text_put_raw(stdscr, y, x, w, s, tui_theme_attr(role), 0);
 }
 
-static void draw_state(app *a, const model_env *e, int y, int width)
+static void draw_state(app *a, const model_env *e, int64_t now, int y, int width)
 {
 	const model_hypnus *hy = &e->hypnus;
-	int64_t now = util_now_ms() / 1000;
 	char buf[256], t1[40], t2[24];
 	int x = 1;
 
@@ -342,7 +341,8 @@ static void draw_state(app *a, const model_env *e, int y, int width)
 	(void)a;
 }
 
-static void draw_usage(const usage_result *r, const model_env *e, int y, int h, int width)
+static void draw_usage(const usage_result *r, const model_env *e, int64_t now, int y, int h,
+		       int width)
 {
 	heatmap hm;
 	heatmap_style st = {0};
@@ -350,7 +350,6 @@ static void draw_usage(const usage_result *r, const model_env *e, int y, int h, 
 	size_t n_wk;
 	int rows, ascii = tui_term_ascii();
 	char buf[160], when[24], from[24], to[24];
-	int64_t now = util_now_ms() / 1000;
 
 	memset(&hm, 0, sizeof(hm));
 	for (int d = 0; d < HEATMAP_ROWS; d++) {
@@ -429,6 +428,8 @@ void view_hypnus_draw(app *a, int y, int h, int width)
 	view_hypnus *v = a->vh;
 	const fleet_tenant *t = find_tenant(a->snap, v->tcode);
 	const model_env *e;
+	k8s_client *c;
+	int64_t now;
 	char buf[160];
 
 	if (!t || t->env[v->env] < 0) {
@@ -445,7 +446,10 @@ void view_hypnus_draw(app *a, int y, int h, int width)
 	if (e->fresh.stale)
 		put(y, width / 2 > 50 ? width - 30 : width - 1, 29, "data stale: cluster not answering",
 		    TUI_ROLE_BANNER);
-	draw_state(a, e, y + 1, width);
+	/* idle times and next wakes by the cluster's clock, which may run ahead of ours */
+	c = client_of(a, t);
+	now = c ? k8s_client_server_now(c) : util_now_ms() / 1000;
+	draw_state(a, e, now, y + 1, width);
 	y += 4;
 	h -= 4;
 	if (!v->shown) {
@@ -456,7 +460,7 @@ void view_hypnus_draw(app *a, int y, int h, int width)
 		tui_text_put(stdscr, y, 1, width - 1, v->shown->err, tui_theme_attr(TUI_ROLE_ERROR), 0);
 		return;
 	}
-	draw_usage(v->shown, e, y, h, width);
+	draw_usage(v->shown, e, now, y, h, width);
 }
 
 int view_hypnus_key(app *a, int key)

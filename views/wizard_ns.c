@@ -116,7 +116,7 @@ static int lookup(k8s_client *c, const char *url, const char *tcode, catalog_ent
 	if (!ce)
 		util_seterr(err, errsz,
 			    "TCODE %s is not in the contract catalogue: check the code with the contract team", tcode);
-	else if (provision_ns_check_contract(ce, util_now_ms() / 1000, err, errsz) == 0)
+	else if (provision_ns_check_contract(ce, k8s_client_server_now(c), err, errsz) == 0)
 		ret = 0;
 	if (ce)
 		*out = *ce;

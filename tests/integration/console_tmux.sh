@@ -47,8 +47,8 @@ $T set -g remain-on-exit off
 # 1. draw, colours, resizes, quit with q
 start a
 wait_screen a "Fleet" 30 && ok "the fleet shows in tmux" || fail "no fleet screen"
-wait_screen a "available" 30
-if $T capture-pane -e -p -t main:a | grep -q "$(printf '\033')\[[0-9;]*3[1-7]m\?.*down"; then ok "health is drawn in colour"
+wait_screen a "[1-9][0-9]* available" 30 # every list in: health known, not "loading"
+if $T capture-pane -e -p -t main:a | grep -q "$(printf '\033')\[[0-9;]*3[1-7]m[^ ]*\(available\|down\|degraded\)"; then ok "health is drawn in colour"
 else fail "no colour on the health words"; $T capture-pane -e -p -t main:a | head -5 | cat -v; fi
 $T resize-window -t main:a -x 70 -y 20
 sleep 0.5

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../screen/screen.sh"
 
 AUDIT="$KS_DIR/audit.log"
-ks_start --fleet 30 --seed 7 --time-scale 0.001 --audit-log "$AUDIT"
+ks_start --fleet 30 --seed 7 --start-time "$SCREEN_START" --time-scale 0.001 --audit-log "$AUDIT"
 screen_settle
 
 # writes: the kubesim audit lines other than the access reviews

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../screen/screen.sh"
 
-ks_start --fleet 30 --seed 7 --time-scale 0.001
+ks_start --fleet 30 --seed 7 --start-time "$SCREEN_START" --time-scale 0.001
 screen_settle
 screen_run stale &
 run_pid=$!

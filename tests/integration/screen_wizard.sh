@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../screen/screen.sh"
 
-ks_start --fleet 10 --seed 7 --time-scale 60
+ks_start --fleet 10 --seed 7 --start-time "$SCREEN_START" --time-scale 60
 
 # run ids, run times and durations move from one run to the next
 wizard_normalise() {
@@ -17,6 +17,7 @@ wizard_normalise() {
 		sed -E -i \
 			-e 's/t[0-9]{5}-[0-9]{14}-[0-9a-f]{4}/tNNNNN-RUNID/g' \
 			-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} HH:MM:SS/DATE HH:MM:SS/g' \
+			-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{0,4}~/DATE~/g' \
 			-e 's/\b[0-9]+(h[0-9]{2}m|m[0-9]{2}s|s)\b/Ns/g' \
 			"$f"
 	done

@@ -4,17 +4,21 @@
 # UPDATE_GOLDEN=1 rewrites the golden files instead.
 SCREEN_DIR=$(cd "$(dirname "$0")/../screen" && pwd)
 BUILD=$(cd "$BUILD" && pwd)
+# The cluster's clock starts here (a Tuesday, 10:00 in Sao Paulo), so contract
+# dates, "today" and the Hypnus hours are the same whatever day the tests run.
+SCREEN_START=2026-11-03T13:00:00Z
 
 # screen_normalise FILE: in place
 screen_normalise() {
 	sed -E -i \
 		-e 's/[0-9]{2}:[0-9]{2}:[0-9]{2}/HH:MM:SS/g' \
 		-e 's/[0-9]{2}:[0-9:]{0,4}~/HH:MM:SS~/g' \
+		-e 's/since [0-9]{1,2}~/since HH:MM:SS~/g' \
 		-e 's/last change [0-9]+s ago/last change Ns ago/' \
 		-e 's/127\.0\.0\.1:[0-9]+.*$/127.0.0.1:PORT: .../' \
 		-e 's/(-[a-z0-9]{10})-[a-z0-9]{5}/\1-xxxxx/g' \
 		-e 's/restarts +[0-9]+[smhd]/restarts  AGE/g' \
-		-e 's/(│|┘|┐|└|┌|\||\+)( *)[0-9]+[smhd]$/\1\2AGE/' \
+		-e 's/(│|┘|┐|└|┌|\||\+) *[0-9]+[smhd]$/\1 AGE/' \
 		"$1"
 }
 
