@@ -243,6 +243,9 @@ static char *apply_body(engine *e, const plan_step *s, const cJSON *live)
 						 "labels");
 	cJSON_DeleteItemFromObjectCaseSensitive(labels, e->run_label);
 	cJSON_AddStringToObject(labels, e->run_label, have ? have : e->j.run);
+	if (live ? plan_replicas_owned_elsewhere(live) : s->replicas_not_ours) /* Hypnus's count */
+		cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "spec"),
+							"replicas");
 	text = cJSON_PrintUnformatted(b);
 	cJSON_Delete(b);
 	ret = xstrdup(text);
@@ -438,6 +441,7 @@ static int observe_all(engine *e, strbuf *why)
 		}
 		free(path);
 		s->diff = plan_classify(s, live, e->prefix, e->p.tcode, s->reason, sizeof(s->reason));
+		s->replicas_not_ours = live && plan_replicas_owned_elsewhere(live);
 		if (s->diff == PLAN_DIFF_CONFLICT || s->diff == PLAN_DIFF_TERMINATING) {
 			if (bad++ < 8)
 				sb_addf(why, "  %s\n", s->reason);

@@ -267,6 +267,24 @@ void plan_run_label(const char *prefix, char *buf, size_t size)
 	tcode_key(prefix, "run", buf, size);
 }
 
+int plan_replicas_owned_elsewhere(const cJSON *live)
+{
+	const cJSON *mf = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(live, "metadata"), "managedFields");
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, mf)
+	{
+		const char *m = jstr(e, "manager");
+		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(e, "fieldsV1"), "f:spec");
+
+		if (m && strcmp(m, PLAN_MANAGER) && cJSON_GetObjectItemCaseSensitive(spec, "f:replicas"))
+			return 1;
+	}
+	return 0;
+}
+
 plan_diff plan_classify(const plan_step *s, const cJSON *live, const char *prefix,
 			const char *tcode, char *reason, size_t rsize)
 {
@@ -298,8 +316,19 @@ plan_diff plan_classify(const plan_step *s, const cJSON *live, const char *prefi
 			    s->kind, s->ns, *s->ns ? "/" : "", s->name);
 		return PLAN_DIFF_TERMINATING;
 	}
-	if (plan_subset(s->body, live))
+	if (plan_replicas_owned_elsewhere(live)) {
+		cJSON *want = cJSON_Duplicate(s->body, 1);
+		int same;
+
+		cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(want, "spec"),
+							"replicas");
+		same = plan_subset(want, live);
+		cJSON_Delete(want);
+		if (same)
+			return PLAN_DIFF_UNCHANGED;
+	} else if (plan_subset(s->body, live)) {
 		return PLAN_DIFF_UNCHANGED;
+	}
 	util_seterr(reason, rsize, "differs from the plan");
 	return PLAN_DIFF_CHANGE;
 }

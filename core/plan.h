@@ -58,6 +58,8 @@ typedef struct plan_step {
 	cJSON *body;		      /* owned */
 	plan_diff diff;		      /* filled by plan_diff_cluster */
 	char reason[160];	      /* why conflict/change, or "" */
+	int replicas_not_ours;	      /* the engine's last observation: another manager
+					 owns spec.replicas (plan_replicas_owned_elsewhere) */
 } plan_step;
 
 typedef struct plan_input {
@@ -118,6 +120,12 @@ void plan_run_label(const char *prefix, char *buf, size_t size);
  * terminating. reason gets a sentence for conflict/terminating/change. */
 plan_diff plan_classify(const plan_step *s, const cJSON *live, const char *prefix,
 			const char *tcode, char *reason, size_t rsize);
+
+/* 1 if another field manager than ours owns live's spec.replicas (Hypnus
+ * scaled it, as an autoscaler would): a re-apply then neither compares nor
+ * sends the count, which would wake a sleeping tenant or conflict with its
+ * owner; the "hypnus-replicas" annotation carries the size the next wake uses. */
+int plan_replicas_owned_elsewhere(const cJSON *live);
 
 /* Compares every step with the cluster (GET each object) and fills diff and
  * reason. Returns 0, or -1 with err when a read failed (other than 404). */

@@ -714,7 +714,8 @@ static void build_env(builder *b, const rules *r)
 		step(b, "hypnus", "services", PLAN_WAIT_EXISTS,
 		     service(b, "hypnus", "hypnus", NULL, hyp_ports), need_ns);
 		o = deployment(b, &w, &ann);
-		putp(b, ann, "hypnus-state", "active");
+		/* hypnus-state is Hypnus's to write (absent: it has not started yet);
+		 * setting it here would undo a sleep at every re-apply */
 		snprintf(idle, sizeof(idle), "%d", b->o->idle_timeout_s);
 		putp(b, ann, "hypnus-idle-timeout", idle);
 		step(b, "hypnus", "deployments", PLAN_WAIT_READY, o, need_cm);

@@ -523,6 +523,11 @@ static int edit_scale(cJSON *obj, void *ctx, sim_err *err)
 	}
 	if (!spec)
 		spec = cJSON_AddObjectToObject(obj, "spec");
+	if (now != (up ? awake : 0)) { /* Hypnus changed it: Hypnus owns it */
+		static const char *const replicas[] = {"spec", "replicas"};
+
+		sim_patch_take_field(obj, SIM_HYPNUS_MANAGER, "apps/v1", replicas, 2);
+	}
 	cJSON_DeleteItemFromObjectCaseSensitive(spec, "replicas");
 	cJSON_AddNumberToObject(spec, "replicas", up ? awake : 0);
 	return 0;

@@ -232,11 +232,19 @@ static void set_annotation(cJSON *obj, const char *key, const char *value)
 {
 	cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
 	cJSON *ann = cJSON_GetObjectItemCaseSensitive(meta, "annotations");
+	const cJSON *old;
 	char k[128];
 
 	if (!ann)
 		ann = cJSON_AddObjectToObject(meta, "annotations");
 	snprintf(k, sizeof(k), P "%s", key);
+	old = cJSON_GetObjectItemCaseSensitive(ann, k);
+	if (!cJSON_IsString(old) || strcmp(old->valuestring, value)) {
+		const char *const path[] = {"metadata", "annotations", k};
+
+		/* Hypnus changed it: Hypnus owns it (an apply that leaves it out keeps it) */
+		sim_patch_take_field(obj, SIM_HYPNUS_MANAGER, "apps/v1", path, 3);
+	}
 	cJSON_DeleteItemFromObjectCaseSensitive(ann, k);
 	cJSON_AddStringToObject(ann, k, value);
 }
@@ -285,12 +293,18 @@ static void write_hypnus(sim_fleetctl *c, env_state *e, const hyp_edit *h)
 
 static int edit_replicas(cJSON *obj, void *ctx, sim_err *err)
 {
+	static const char *const replicas[] = {"spec", "replicas"};
 	cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec");
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(spec, "replicas");
+	int n = *(const int *)ctx;
 
+	(void)err;
 	if (!spec)
 		spec = cJSON_AddObjectToObject(obj, "spec");
+	if (!cJSON_IsNumber(r) || r->valueint != n) /* Hypnus changed it: Hypnus owns it */
+		sim_patch_take_field(obj, SIM_HYPNUS_MANAGER, "apps/v1", replicas, 2);
 	cJSON_DeleteItemFromObjectCaseSensitive(spec, "replicas");
-	cJSON_AddNumberToObject(spec, "replicas", *(const int *)ctx);
+	cJSON_AddNumberToObject(spec, "replicas", n);
 	return 0;
 }
 
@@ -527,7 +541,8 @@ static void hypnus_env(sim_fleetctl *c, env_state *e, int64_t now, int64_t dt, i
 			finish_wake(c, e, now);
 	} else if (e->state == H_ACTIVE && *budget > 0 &&
 		   e->last_activity - e->stored_activity >= fe->idle_timeout_s / 4) {
-		hyp_edit h = {.activity = e->last_activity, .cold = -1};
+		/* a Hypnus that just started (a new tenant's) says it is active */
+		hyp_edit h = {.state = "active", .activity = e->last_activity, .cold = -1};
 
 		write_hypnus(c, e, &h);
 		(*budget)--;

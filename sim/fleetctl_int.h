@@ -13,10 +13,12 @@
 
 #include "sim/fleet.h"
 #include "sim/fleetctl.h"
+#include "sim/patch.h"
 #include "sim/rules.h"
 #include "sim/store.h"
 #include "sim/usage.h"
 
+#define SIM_HYPNUS_MANAGER "hypnus" /* the field manager of Hypnus's scaling */
 #define MAX_BUILDS 8        /* build Jobs running at once */
 #define ADOPT_BUCKETS 4096  /* namespace -> adopted env hash */
 

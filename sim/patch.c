@@ -949,7 +949,7 @@ static void ssa_human_pop(ssa_ctx *c, size_t len)
 	c->human.buf[len] = '\0';
 }
 
-/* Fields in `mine` that `theirs` also owns with a different current value. With
+/* Fields in `mine` that `theirs` (an applier or an updater) also owns with a different current value. With
  * force they are taken out of `theirs`; otherwise listed in c->conflicts. */
 static void ssa_conflicts(ssa_ctx *c, const cJSON *mine, cJSON *theirs, cJSON *cur, cJSON *applied)
 {
@@ -1090,18 +1090,22 @@ int sim_patch_apply(cJSON *target, const cJSON *applied, const char *manager, in
 			old_entry = e;
 			continue;
 		}
-		if (strcmp(op, "Apply") || !cJSON_IsObject(fs))
+		if (!cJSON_IsObject(fs))
 			continue;
 		sb_reset(&c.conflicts);
 		ssa_conflicts(&c, mine, fs, target, (cJSON *)applied);
 		if (c.n_conflicts > n_before) {
 			int k = c.n_conflicts - n_before;
+			char using[80] = "";
 
+			/* an updater is named with its API version, as the API server does */
+			if (strcmp(op, "Apply") && *entry_str(e, "apiVersion"))
+				snprintf(using, sizeof(using), " using %s", entry_str(e, "apiVersion"));
 			if (k == 1)
-				sb_addf(&msg, "%sconflict with \"%s\": %s", msg.len ? "\n" : "", m,
+				sb_addf(&msg, "%sconflict with \"%s\"%s: %s", msg.len ? "\n" : "", m, using,
 					c.conflicts.buf + 3);
 			else
-				sb_addf(&msg, "%sconflicts with \"%s\":%s", msg.len ? "\n" : "", m,
+				sb_addf(&msg, "%sconflicts with \"%s\"%s:%s", msg.len ? "\n" : "", m, using,
 					c.conflicts.buf);
 		}
 	}
@@ -1177,4 +1181,73 @@ out:
 	sb_release(&c.conflicts);
 	sb_release(&msg);
 	return ret;
+}
+
+/* Drops "f:path[0]"/"f:path[1]"/... from fields, and the parents it leaves empty. */
+static void fields_drop(cJSON *fields, const char *const *path, size_t n)
+{
+	char key[128];
+	cJSON *sub;
+
+	snprintf(key, sizeof(key), "f:%s", path[0]);
+	sub = GET(fields, key);
+	if (!sub)
+		return;
+	if (n > 1)
+		fields_drop(sub, path + 1, n - 1);
+	if (n == 1 || !sub->child)
+		cJSON_Delete(cJSON_DetachItemViaPointer(fields, sub));
+}
+
+void sim_patch_take_field(cJSON *target, const char *manager, const char *api_version,
+			  const char *const *path, size_t n)
+{
+	cJSON *mf = ssa_managed_fields(target), *e, *next, *mine = NULL, *fs;
+	char key[128], when[32];
+
+	if (!n)
+		return;
+	for (e = mf->child; e; e = next) {
+		next = e->next;
+		if (!strcmp(entry_str(e, "manager"), manager) && !strcmp(entry_str(e, "operation"), "Update")) {
+			mine = e;
+			continue;
+		}
+		fs = GET(e, "fieldsV1");
+		if (!cJSON_IsObject(fs))
+			continue;
+		fields_drop(fs, path, n);
+		if (!fs->child)
+			cJSON_Delete(cJSON_DetachItemViaPointer(mf, e));
+	}
+	util_rfc3339(util_now_ms() / 1000, when, sizeof(when));
+	if (!mine) {
+		mine = cJSON_CreateObject();
+		cJSON_AddStringToObject(mine, "manager", manager);
+		cJSON_AddStringToObject(mine, "operation", "Update");
+		if (api_version)
+			cJSON_AddStringToObject(mine, "apiVersion", api_version);
+		cJSON_AddStringToObject(mine, "time", when);
+		cJSON_AddStringToObject(mine, "fieldsType", "FieldsV1");
+		cJSON_AddItemToObject(mine, "fieldsV1", cJSON_CreateObject());
+		cJSON_AddItemToArray(mf, mine);
+	} else {
+		set_key(mine, "time", cJSON_CreateString(when));
+	}
+	fs = GET(mine, "fieldsV1");
+	if (!cJSON_IsObject(fs)) {
+		fs = cJSON_CreateObject();
+		set_key(mine, "fieldsV1", fs);
+	}
+	for (size_t i = 0; i < n; i++) {
+		cJSON *sub;
+
+		snprintf(key, sizeof(key), "f:%s", path[i]);
+		sub = GET(fs, key);
+		if (!cJSON_IsObject(sub)) {
+			sub = cJSON_CreateObject();
+			set_key(fs, key, sub);
+		}
+		fs = sub;
+	}
 }

@@ -33,12 +33,21 @@ int sim_patch_strategic(cJSON *target, const cJSON *patch, const char *kind, sim
  * metadata.managedFields (operation "Apply", fieldsType "FieldsV1", fieldsV1 in the
  * Kubernetes f:/k:/v: notation for the fields the applied config sets); fields that
  * this manager owned before and no longer applies are removed unless another manager
- * owns them too; if another manager of operation "Apply" owns a field with a different
+ * owns them too; if another manager (applier or updater) owns a field with a different
  * value and !force -> 409 Conflict naming the field and the manager
  * ("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas"); with
  * force the field moves to `manager`. Re-applying the same configuration leaves
  * target unchanged (the entry's time included). The entry's time is wall-clock UTC. */
 int sim_patch_apply(cJSON *target, const cJSON *applied, const char *manager, int force,
 		    const char *kind, sim_err *err);
+
+/* An update by `manager` (a controller's PUT or PATCH, not an apply) that changed
+ * the field at path (keys from the top, e.g. {"spec", "replicas"}): as the API
+ * server does, ownership of a field moves to whoever last changed its value. The
+ * field leaves every other manager's entry (entries left empty go) and joins
+ * manager's "Update" entry. A later apply that leaves the field out then no longer
+ * removes it, and one that sets it to another value conflicts with `manager`. */
+void sim_patch_take_field(cJSON *target, const char *manager, const char *api_version,
+			  const char *const *path, size_t n);
 
 #endif

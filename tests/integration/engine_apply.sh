@@ -144,6 +144,27 @@ cut -d' ' -f1,2 "$KS_DIR/objs1" | cmp -s - "$KS_DIR/objs3" && ok "updated in pla
 	fail "objects replaced or relabelled by the update"
 [ "$(grep -c "run=$(cat "$KS_DIR/run3") action=update .*Ingress.*result=ok" "$SMARTOPS_AUDIT_LOG")" = 4 ] && ok "audit log has the 4 updates" || fail "audit updates"
 
+# ---- asleep: Hypnus owns the replica counts, a re-apply leaves the tenant asleep ----
+PUB="$KS_URL/apis/apps/v1/namespaces/$t-prod/deployments"
+pub_replicas() { kcurl "$PUB" | jq -c '[.items[] | select(.metadata.annotations["smart.totvs.com/hypnus-replicas"]) | .spec.replicas]'; }
+asleep() { pub_replicas | jq -e 'length > 0 and all(. == 0)'; }
+"$S" sleep "$T" --env prod --yes >/dev/null 2>"$KS_DIR/err" || { fail "sleep $T"; cat "$KS_DIR/err"; }
+wait_for "$T prod asleep: its public Deployments at 0" 30 asleep
+[ "$(kcurl "$PUB/appserver-rest" | jq -r '[.metadata.managedFields[] | select(.fieldsV1["f:spec"]["f:replicas"]) | "\(.manager)/\(.operation)"] | join(",")')" = hypnus/Update ] &&
+	ok "kubesim moved spec.replicas to Hypnus's field manager, as the API server does for an update" || fail "replicas ownership after Hypnus scaled"
+"$S" apply namespace --tcode "$T" --domain other.example.com --yes >/dev/null 2>"$KS_DIR/apply4.err"; rc=$?
+[ $rc -eq 0 ] && grep -q "0 created, 0 updated, $n_steps unchanged" "$KS_DIR/apply4.err" && asleep >/dev/null &&
+	ok "re-apply on the sleeping tenant: nothing changed, still asleep" || { fail "re-apply woke or changed the sleeping tenant (rc $rc, $(pub_replicas))"; grep -v unchanged "$KS_DIR/apply4.err" | tail -8; }
+for size in s l; do
+	want=$("$S" plan namespace --tcode "$T" --domain other.example.com --size $size -o json |
+		jq -r '.steps[] | select(.object.namespace=="'"$t"'-prod" and .object.name=="appserver-rest" and .object.kind=="Deployment") | .body.metadata.annotations["smart.totvs.com/hypnus-replicas"]')
+	"$S" apply namespace --tcode "$T" --domain other.example.com --size $size --yes >/dev/null 2>"$KS_DIR/apply5.err"; rc=$?
+	got=$(kcurl "$PUB/appserver-rest" | jq -r '.metadata.annotations["smart.totvs.com/hypnus-replicas"]')
+	[ $rc -eq 0 ] && asleep >/dev/null && [ -n "$want" ] && [ "$got" = "$want" ] &&
+		ok "size $size while asleep: applied without a conflict, still asleep, the next wake brings $got" ||
+		{ fail "size $size while asleep (rc $rc, $(pub_replicas), wake size $got, planned $want)"; tail -3 "$KS_DIR/apply5.err"; }
+done
+
 # ---- no cluster: exit 3, nothing else ----
 sed "s#https://127.0.0.1:[0-9]*#https://127.0.0.1:1#" "$KUBECONFIG" >"$KS_DIR/dead.kubeconfig"
 "$S" --kubeconfig "$KS_DIR/dead.kubeconfig" apply namespace --tcode "$T2" --yes >/dev/null 2>"$KS_DIR/err"; rc=$?

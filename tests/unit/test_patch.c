@@ -478,6 +478,40 @@ static void test_apply_conflict_and_force(void **state)
 	cJSON_Delete(t);
 }
 
+/* A controller's update (Hypnus scaling to 0) takes the field from the applier: a
+ * re-apply without it keeps the value, one with another value conflicts with the
+ * updater, named with its API version. */
+static void test_update_takes_ownership(void **state)
+{
+	static const char *const replicas[] = {"spec", "replicas"};
+	cJSON *t = apply_new(cfg_v1, "smartops");
+	cJSON *without = parse(cfg_v1), *with3 = parse(cfg_v1);
+	sim_err err = {0};
+
+	(void)state;
+	cJSON_DeleteItemFromObjectCaseSensitive(GET(without, "spec"), "replicas");
+	cJSON_ReplaceItemInObjectCaseSensitive(GET(with3, "spec"), "replicas", cJSON_CreateNumber(3));
+	cJSON_ReplaceItemInObjectCaseSensitive(GET(t, "spec"), "replicas", cJSON_CreateNumber(0));
+	sim_patch_take_field(t, "hypnus", "apps/v1", replicas, 2);
+	assert_null(GET(GET(GET(find_entry(t, "smartops"), "fieldsV1"), "f:spec"), "f:replicas"));
+	assert_non_null(GET(GET(GET(find_entry(t, "smartops"), "fieldsV1"), "f:spec"), "f:selector"));
+	assert_string_equal(GET(find_entry(t, "hypnus"), "operation")->valuestring, "Update");
+	assert_non_null(GET(GET(GET(find_entry(t, "hypnus"), "fieldsV1"), "f:spec"), "f:replicas"));
+
+	assert_int_equal(sim_patch_apply(t, without, "smartops", 0, "Deployment", &err), 0);
+	assert_int_equal(GET(GET(t, "spec"), "replicas")->valueint, 0);
+	assert_int_equal(sim_patch_apply(t, with3, "smartops", 0, "Deployment", &err), -1);
+	assert_int_equal(err.code, 409);
+	assert_string_equal(err.message,
+			    "Apply failed with 1 conflict: conflict with \"hypnus\" using apps/v1: .spec.replicas");
+	/* taking a field that was the only one of an entry drops the entry */
+	sim_patch_take_field(t, "smartops-scaler", "apps/v1", replicas, 2);
+	assert_null(find_entry(t, "hypnus"));
+	cJSON_Delete(without);
+	cJSON_Delete(with3);
+	cJSON_Delete(t);
+}
+
 static void test_apply_bad_input(void **state)
 {
 	cJSON *t = parse("{}"), *a = parse("[1]"), *ok = parse("{\"a\":1}");
@@ -506,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_apply_create_and_noop),
 		cmocka_unit_test(test_apply_removes_dropped_fields),
 		cmocka_unit_test(test_apply_conflict_and_force),
+		cmocka_unit_test(test_update_takes_ownership),
 		cmocka_unit_test(test_apply_bad_input),
 	};
 
