@@ -11,7 +11,7 @@
 #include "core/engine.h"
 #include "core/journal.h"
 #include "core/provision_ns.h"
-#include "core/rules.h"
+#include "core/rules_fetch.h"
 #include "core/tcode.h"
 #include "util/util.h"
 
@@ -99,27 +99,11 @@ static int exit_for(const k8s_err *e)
 /* The predecessor rules from the cluster, or the defaults. */
 static void load_rules(session *s, rules *r)
 {
-	char *path = k8s_path("", "v1", RULES_CONFIGMAP_NAMESPACE, "configmaps", RULES_CONFIGMAP);
-	cJSON *cm = NULL;
+	char note[200];
 	k8s_err e;
 
-	rules_default(r);
-	if (k8s_get(s->client, path, &cm, &e) == 0) {
-		const cJSON *t = cJSON_GetObjectItemCaseSensitive(
-		    cJSON_GetObjectItemCaseSensitive(cm, "data"), RULES_CONFIGMAP_KEY);
-		rules parsed;
-		char why[160];
-
-		if (cJSON_IsString(t)) {
-			if (rules_parse(&parsed, t->valuestring, why, sizeof(why)) == 0)
-				*r = parsed;
-			else
-				fprintf(stderr, "smartops: predecessor rules in the cluster unreadable (%s): using the defaults\n",
-					why);
-		}
-	}
-	cJSON_Delete(cm);
-	free(path);
+	if (rules_fetch(s->client, r, note, sizeof(note), &e) == 0 && note[0])
+		fprintf(stderr, "smartops: %s\n", note);
 }
 
 /* Looks up the contract and builds the plan: every refusal before a change. */

@@ -11,6 +11,7 @@
 
 #include "core/catalog.h"
 #include "core/fleet.h"
+#include "core/rules_fetch.h"
 #include "k8s/watch.h"
 #include "util/util.h"
 
@@ -965,30 +966,19 @@ static int job_item(void *ctx, const cJSON *item)
 
 static void fetch_rules(cluster *c, k8s_err *err)
 {
-	char *path = k8s_path(NULL, "v1", RULES_CONFIGMAP_NAMESPACE, "configmaps", RULES_CONFIGMAP);
-	char perr[160];
-	cJSON *cm = NULL;
+	char note[sizeof(c->st.note)];
 	rules r;
-
-	int got = k8s_get(c->client, path, &cm, err) == 0;
+	int rc = rules_fetch(c->client, &r, note, sizeof(note), err);
 
 	/* Watches may be publishing already. */
 	pthread_mutex_lock(&c->mu);
-	if (got) {
-		if (project_rules(cm, &r, perr, sizeof(perr)) == 0) {
-			c->rules = r;
-			c->st.rules_custom = 1;
-		} else {
-			setf(c->st.note, sizeof(c->st.note),
-			     "predecessor rules not used (%s); defaults apply", perr);
-		}
-	} else if (err->http != 404 && !err->unreachable) {
-		setf(c->st.note, sizeof(c->st.note),
-		     "predecessor rules unreadable (%s); defaults apply", err->msg);
+	if (rc == 1) {
+		c->rules = r;
+		c->st.rules_custom = 1;
+	} else if (note[0]) {
+		setf(c->st.note, sizeof(c->st.note), "%s", note);
 	}
 	pthread_mutex_unlock(&c->mu);
-	cJSON_Delete(cm);
-	free(path);
 }
 
 static void *job_run(void *arg)

@@ -21,36 +21,54 @@ void tui_keybar_draw(WINDOW *w, int y, int width, const tui_keymap *const *maps,
 	tui_keybar_draw_off(w, y, width, maps, n, NULL, NULL);
 }
 
+#define KEYBAR_MAX 64
+
+/* The bar is drawn with two spaces between pairs when they all fit, else one;
+ * if they still do not fit, pairs are left out from the end of the screen's own
+ * maps, never from the last one (the global keys: help and quit stay). */
 void tui_keybar_draw_off(WINDOW *w, int y, int width, const tui_keymap *const *maps, size_t n,
 			 int (*off)(const tui_binding *b, void *ctx), void *ctx)
 {
 	int dim = tui_theme_attr(TUI_ROLE_KEYBAR) | A_DIM;
 	int key_attrs = tui_theme_attr(TUI_ROLE_KEYBAR_KEY), bar = tui_theme_attr(TUI_ROLE_KEYBAR);
-	int x = 0;
-	size_t m, i;
+	const tui_binding *b[KEYBAR_MAX];
+	char name[KEYBAR_MAX][16];
+	int need[KEYBAR_MAX], last[KEYBAR_MAX], shown[KEYBAR_MAX];
+	int k = 0, total = 0, gap = 2, x = 0, count;
 
 	tui_text_fill(w, y, 0, width, bar);
-	for (m = 0; m < n; m++) {
-		for (i = 0; i < maps[m]->n; i++) {
-			const tui_binding *b = &maps[m]->b[i];
-			char name[16];
-			int need;
-			if (!b->label)
+	for (size_t m = 0; m < n; m++)
+		for (size_t i = 0; i < maps[m]->n && k < KEYBAR_MAX; i++) {
+			if (!maps[m]->b[i].label)
 				continue;
-			tui_key_name(b->key, name, sizeof(name));
-			need = (int)(strlen(name) + strlen(b->label)) + 1;
-			if (x + need > width)
-				return;
-			if (off && off(b, ctx)) {
-				x += tui_text_put_raw(w, y, x, width - x, name, dim, 0);
-				x += tui_text_put_raw(w, y, x, width - x, " ", bar, 0);
-				x += tui_text_put_raw(w, y, x, width - x, b->label, dim, 0);
-			} else {
-				x += tui_text_put_raw(w, y, x, width - x, name, key_attrs, 0);
-				x += tui_text_put_raw(w, y, x, width - x, " ", bar, 0);
-				x += tui_text_put_raw(w, y, x, width - x, b->label, bar, 0);
-			}
-			x += 2;
+			b[k] = &maps[m]->b[i];
+			tui_key_name(b[k]->key, name[k], sizeof(name[k]));
+			need[k] = (int)(strlen(name[k]) + strlen(b[k]->label)) + 1;
+			last[k] = m + 1 == n;
+			shown[k] = 1;
+			total += need[k];
+			k++;
 		}
+	count = k;
+	if (total + 2 * (count - 1) > width)
+		gap = 1;
+	for (int i = k - 1; i >= 0 && count > 0 && total + gap * (count - 1) > width; i--)
+		if (!last[i]) {
+			shown[i] = 0;
+			total -= need[i];
+			count--;
+		}
+	for (int i = 0; i < k; i++) {
+		int grey;
+
+		if (!shown[i])
+			continue;
+		if (x + need[i] > width)
+			return;
+		grey = off && off(b[i], ctx);
+		x += tui_text_put_raw(w, y, x, width - x, name[i], grey ? dim : key_attrs, 0);
+		x += tui_text_put_raw(w, y, x, width - x, " ", bar, 0);
+		x += tui_text_put_raw(w, y, x, width - x, b[i]->label, grey ? dim : bar, 0);
+		x += gap;
 	}
 }

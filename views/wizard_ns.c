@@ -5,7 +5,7 @@
 
 #include "core/catalog.h"
 #include "core/engine.h"
-#include "core/rules.h"
+#include "core/rules_fetch.h"
 #include "core/tcode.h"
 #include "tui/dialog.h"
 #include "tui/form.h"
@@ -78,26 +78,6 @@ typedef struct view_wizard {
 
 /* ---- the worker ---- */
 
-static void load_rules(k8s_client *c, rules *r)
-{
-	char *path = k8s_path("", "v1", RULES_CONFIGMAP_NAMESPACE, "configmaps", RULES_CONFIGMAP);
-	cJSON *cm = NULL;
-	k8s_err e;
-
-	rules_default(r);
-	if (k8s_get(c, path, &cm, &e) == 0) {
-		const cJSON *t = cJSON_GetObjectItemCaseSensitive(
-		    cJSON_GetObjectItemCaseSensitive(cm, "data"), RULES_CONFIGMAP_KEY);
-		rules parsed;
-		char why[160];
-
-		if (cJSON_IsString(t) && rules_parse(&parsed, t->valuestring, why, sizeof(why)) == 0)
-			*r = parsed; /* unreadable rules: the defaults, as the commands do */
-	}
-	cJSON_Delete(cm);
-	free(path);
-}
-
 /* The contract of tcode, checked; 0 or -1 with err. */
 static int lookup(k8s_client *c, const char *url, const char *tcode, catalog_entry *out, char *err,
 		  size_t errsz)
@@ -129,12 +109,13 @@ int view_wizard_build_plan(k8s_client *c, const char *catalog_url, provision_ns_
 {
 	catalog_entry e;
 	rules r;
+	k8s_err kerr;
 
 	memset(out, 0, sizeof(*out));
 	if (lookup(c, catalog_url, o->tcode, &e, err, errsz) < 0 ||
 	    provision_ns_validate(o, provision_ns_is_esocial(&e), err, errsz) < 0)
 		return -1;
-	load_rules(c, &r);
+	rules_fetch(c, &r, NULL, 0, &kerr); /* the defaults when unreadable, as the commands */
 	return provision_ns_plan(o, &e, &r, out, err, errsz);
 }
 
