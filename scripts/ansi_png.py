@@ -94,8 +94,8 @@ class Pen:
     def colours(self):
         fg = self.fg or FG
         bg = self.bg or BG
-        if self.bold and self.fg in BASE16[:8]:
-            fg = BASE16[BASE16.index(self.fg) + 8]
+        # bold is a heavier font, not a brighter colour (as most terminals draw it
+        # today): black on cyan stays black
         if self.reverse:
             fg, bg = bg, fg
         return fg, bg

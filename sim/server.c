@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <string.h>
 #include <strings.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -565,11 +566,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	sim_server *s = cls;
+	char line[512];
 
 	if (s->opts.quiet)
 		return;
-	fputs("kubesim: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	/* our own doing: a watch or log stream whose client went away, or a watch_cut
+	 * fault, ends its response with an error so that the connection closes */
+	if (strstr(line, "application error generating response"))
+		return;
+	fprintf(stderr, "kubesim: %s", line);
 }
 
 /* ---- life cycle ---- */
