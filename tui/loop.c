@@ -14,6 +14,12 @@
 #include "util/util.h"
 
 #define TICK_MS 1000
+/* News from the workers (a fleet that churns) is drawn at most once per
+ * FRAME_BG_MS, so that what changes and changes back in between costs nothing on
+ * a slow link; a key is answered at once, and so is news for KEY_FRESH_MS after
+ * one (what the key asked for). */
+#define FRAME_BG_MS 1000
+#define KEY_FRESH_MS 1500
 #define SCRIPT_BUSY_LIMIT_MS 60000
 
 static int wake_pipe[2] = {-1, -1};
@@ -90,6 +96,7 @@ typedef struct loop {
 	 * worker's news, and of the first one drawn when the console was idle. */
 	int marks, woken;
 	int64_t first_data_ms, first_idle_ms;
+	int64_t last_frame_ms, last_key_ms; /* monotonic */
 } loop;
 
 static void apply(loop *l, int flags, int *quit)
@@ -188,12 +195,24 @@ static tui_loop_end run_keyboard(loop *l)
 	int quit = 0, input, end;
 
 	while (!quit) {
-		redraw(l);
-		end = wait_events(l, -1, &input, &quit);
+		int64_t now = util_mono_ms();
+		int wait = -1;
+
+		if (l->dirty) {
+			if (now - l->last_key_ms < KEY_FRESH_MS || now - l->last_frame_ms >= FRAME_BG_MS) {
+				redraw(l);
+				l->last_frame_ms = now;
+			} else {
+				wait = (int)(FRAME_BG_MS - (now - l->last_frame_ms));
+			}
+		}
+		end = wait_events(l, wait, &input, &quit);
 		if (end >= 0)
 			return (tui_loop_end)end;
-		if (input)
+		if (input) {
+			l->last_key_ms = util_mono_ms();
 			read_keys(l, &quit);
+		}
 	}
 	return TUI_END_QUIT;
 }
@@ -343,7 +362,7 @@ static tui_loop_end run_script_steps(loop *l, tui_script *s, char *err, size_t e
 tui_loop_end tui_loop_run(const tui_loop_ops *ops, void *ctx, tui_script *script, char *err,
 			  size_t errsz)
 {
-	loop l = {ops, ctx, 1, 0, 0, 0, 0, 0};
+	loop l = {ops, ctx, 1, 0, 0, 0, 0, 0, 0, INT64_MIN / 2};
 
 	l.next_tick = util_mono_ms() + TICK_MS;
 	l.marks = getenv("SMARTOPS_KEY_TIMING") != NULL;

@@ -214,6 +214,7 @@ int tui_term_open(const tui_term_opts *o, char *err, size_t errsz)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	leaveok(stdscr, TRUE); /* the cursor is hidden: no move to park it after each frame */
 	install_signals();
 	return 0;
 }
