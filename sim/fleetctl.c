@@ -516,12 +516,57 @@ static void drain_watch(sim_fleetctl *c)
 	}
 }
 
+/* Expected requests per hour at t for the env. */
+static double env_rate(const env_state *e, int64_t t)
+{
+	return e->ad ? fleetadopt_rate(e, t) : sim_usage_rate_env(e->t, e->env, t);
+}
+
+/* Hypnus wakes a sleeping env ahead of a busy hour that its usage says is
+ * coming (the hour's expected rate at least a tenth of the week's peak, and at
+ * least 2 requests), PREWAKE_LEAD_S before the hour, when the hour before it was
+ * quiet: the first users of the morning find it awake. */
+#define PREWAKE_LEAD_S 120
+
+static int prewake_due(env_state *e, int64_t now, int64_t *hour)
+{
+	int64_t next = now - (now % 3600) + 3600;
+
+	if (next - now > PREWAKE_LEAD_S || e->prewake_for == next)
+		return 0;
+	if (e->busy_rate <= 0) {
+		double peak = 0;
+
+		for (int h = 0; h < 168; h++) {
+			double r = env_rate(e, next + (int64_t)h * 3600 + 1800);
+
+			if (r > peak)
+				peak = r;
+		}
+		e->busy_rate = (float)(peak / 10 > 2 ? peak / 10 : 2);
+	}
+	if (env_rate(e, next + 1800) < e->busy_rate || env_rate(e, next - 1800) >= e->busy_rate)
+		return 0;
+	e->prewake_for = next;
+	*hour = next;
+	return 1;
+}
+
 static void hypnus_env(sim_fleetctl *c, env_state *e, int64_t now, int64_t dt, int *budget)
 {
+	int64_t hour;
+
 	const sim_fleet_env *fe = &e->t->envs[e->env];
 
+	if (!c->o.no_prewake && e->state == H_SLEEPING && prewake_due(e, now, &hour)) {
+		char why[96], hm[32];
+
+		util_rfc3339(hour, hm, sizeof(hm));
+		snprintf(why, sizeof(why), "forecast: busy hours from %.5s UTC", hm + 11);
+		fleetctl_wake(c, e, now, why);
+	}
 	if (!c->o.no_traffic && dt > 0) {
-		double rate = e->ad ? fleetadopt_rate(e, now) : sim_usage_rate_env(e->t, e->env, now);
+		double rate = env_rate(e, now);
 		double lambda = rate * (double)dt / 3600.0;
 
 		if (sim_fleet_unit(&e->rng) < 1.0 - exp(-lambda)) {

@@ -35,6 +35,7 @@ typedef struct sim_fleetctl_opts {
 	int tick_ms;     /* wall milliseconds between passes (default 250) */
 	int no_traffic;  /* no simulated requests: only POST /sim/v1/traffic wakes */
 	int no_builds;   /* no custom build Jobs */
+	int no_prewake;  /* Hypnus does not wake sleeping envs ahead of their busy hours */
 	int manual;      /* no thread; the clock moves only by sim_fleetctl_advance (tests) */
 } sim_fleetctl_opts;
 

@@ -38,6 +38,8 @@ typedef struct env_state {
 	int told_license;        /* license pods got their contract lines */
 	int gone;                /* seeded: its namespace was deleted */
 	uint64_t rng;
+	float busy_rate;         /* requests/hour from which an hour counts as busy (0: not yet) */
+	int64_t prewake_for;     /* the busy hour it was last woken ahead of */
 	struct adopted *ad;      /* an adopted env: its tenant; NULL when seeded */
 	struct env_state *ns_next; /* adopted: chain of its namespace hash bucket */
 } env_state;

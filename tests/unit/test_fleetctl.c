@@ -19,6 +19,7 @@
 #include "sim/fleetctl.h"
 #include "sim/rules.h"
 #include "sim/store.h"
+#include "sim/usage.h"
 #include "sim/workload.h"
 #include "util/util.h"
 
@@ -31,16 +32,21 @@ static int64_t fixed_now(void *ctx)
 	return *(const int64_t *)ctx;
 }
 
-static sim_store *seeded(size_t n, uint64_t seed)
+static sim_store *seeded_at(size_t n, uint64_t seed, const char *when)
 {
 	sim_store *s = sim_store_new(100000);
 	sim_err err;
 
-	the_time = util_parse_rfc3339("2026-11-25T13:00:00Z");
+	the_time = util_parse_rfc3339(when);
 	sim_store_set_clock(s, fixed_now, &the_time);
 	if (sim_fleet_seed(s, n, seed, NULL, &err) < 0)
 		fail_msg("seed: %s", err.message);
 	return s;
+}
+
+static sim_store *seeded(size_t n, uint64_t seed)
+{
+	return seeded_at(n, seed, "2026-11-25T13:00:00Z");
 }
 
 /* ---- rules --------------------------------------------------------------- */
@@ -123,7 +129,7 @@ static void check(sim_fleetctl *c, const char *ns, const expect *x, size_t n)
 static void test_policy_per_scenario(void **state)
 {
 	sim_store *s = seeded(50, 11);
-	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1};
+	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1, .no_prewake = 1};
 	sim_fleetctl *c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
 	const sim_tenant *t;
 	const sim_fleet_env *e;
@@ -201,7 +207,7 @@ static int set_rules(cJSON *obj, void *ctx, sim_err *err)
 static void test_rules_from_configmap(void **state)
 {
 	sim_store *s = seeded(50, 12);
-	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1};
+	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1, .no_prewake = 1};
 	sim_fleetctl *c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
 	const sim_resource *cm = sim_resource_find("", "v1", "configmaps");
 	const sim_tenant *t;
@@ -282,7 +288,7 @@ static size_t events_with(sim_store *s, const char *ns, const char *reason)
 static void test_hypnus_manual_clock(void **state)
 {
 	sim_store *s = seeded(20, 21);
-	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1};
+	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1, .no_prewake = 1};
 	sim_fleetctl *c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
 	const sim_tenant *t;
 	const sim_fleet_env *e = find_env(SIM_SCN_AVAILABLE, &t);
@@ -335,6 +341,59 @@ static void test_hypnus_manual_clock(void **state)
 	sim_fleet_reset();
 }
 
+/* Hypnus wakes a sleeping env ahead of its first busy hour of the day, with no
+ * request, a couple of minutes before the hour, and says why. */
+static void test_prewake_ahead_of_busy_hours(void **state)
+{
+	/* a Wednesday, night in Brazil */
+	sim_store *s = seeded_at(20, 21, "2026-11-25T05:00:00Z");
+	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1};
+	sim_fleetctl *c;
+	const sim_tenant *t;
+	const sim_fleet_env *e;
+	int64_t woke = 0;
+	char msg[128] = "";
+
+	(void)state;
+	c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
+	e = find_env(SIM_SCN_SLEEPING, &t);
+	assert_string_equal(sim_fleetctl_state(c, e->ns), "sleeping");
+	for (int i = 0; i < 16 * 60 && !woke; i++) {
+		sim_fleetctl_advance(c, 60);
+		if (strcmp(sim_fleetctl_state(c, e->ns), "sleeping"))
+			woke = sim_fleetctl_now(c);
+	}
+	assert_true(woke > 0);
+	/* no request came: the forecast woke it, at most 2 minutes before an hour */
+	assert_true(3600 - woke % 3600 <= 120);
+	{
+		sim_list l;
+
+		assert_int_equal(sim_store_list(s, sim_resource_find("", "v1", "events"), e->ns, NULL,
+						NULL, 0, NULL, &l, NULL), 0);
+		for (size_t i = 0; i < l.n; i++) {
+			const char *m = strstr(l.items[i]->json, "forecast: busy hours from ");
+
+			if (m && strstr(l.items[i]->json, "HypnusWake"))
+				snprintf(msg, sizeof(msg), "%.*s", (int)strcspn(m, ";\""), m);
+		}
+		sim_list_release(&l);
+	}
+	{
+		char want[64], hm[32];
+
+		util_rfc3339(woke - woke % 3600 + 3600, hm, sizeof(hm));
+		snprintf(want, sizeof(want), "forecast: busy hours from %.5s UTC", hm + 11);
+		assert_string_equal(msg, want);
+	}
+	/* that hour is busy by the env's usage, and the one before it was not */
+	assert_true(sim_usage_rate_env(t, (int)(e - t->envs), woke + 120 + 1800) >
+		    sim_usage_rate_env(t, (int)(e - t->envs), woke - 1800));
+	sim_fleetctl_stop(c);
+	sim_store_free(s);
+	sim_fleet_reset();
+}
+
 static int annotate_waking(cJSON *obj, void *ctx, sim_err *err)
 {
 	cJSON *ann = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "metadata"),
@@ -348,7 +407,7 @@ static int annotate_waking(cJSON *obj, void *ctx, sim_err *err)
 static void test_client_wakes(void **state)
 {
 	sim_store *s = seeded(20, 22);
-	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1};
+	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1, .no_prewake = 1};
 	sim_fleetctl *c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
 	const sim_tenant *t;
 	const sim_fleet_env *e = find_env(SIM_SCN_SLEEPING, &t);
@@ -375,7 +434,7 @@ static void test_hypnus_with_pods(void **state)
 	sim_store *s = seeded(10, 23);
 	sim_workload_opts wo = {.start_delay_ms = 300, .ready_delay_ms = 300};
 	sim_workload *w = sim_workload_start(s, &wo);
-	sim_fleetctl_opts o = {.tick_ms = 20, .no_traffic = 1, .no_builds = 1};
+	sim_fleetctl_opts o = {.tick_ms = 20, .no_traffic = 1, .no_builds = 1, .no_prewake = 1};
 	sim_fleetctl *c;
 	const sim_tenant *t = NULL;
 	const sim_fleet_env *e = NULL;
@@ -561,6 +620,7 @@ int main(void)
 		cmocka_unit_test(test_policy_per_scenario),
 		cmocka_unit_test(test_rules_from_configmap),
 		cmocka_unit_test(test_hypnus_manual_clock),
+		cmocka_unit_test(test_prewake_ahead_of_busy_hours),
 		cmocka_unit_test(test_client_wakes),
 		cmocka_unit_test(test_hypnus_with_pods),
 		cmocka_unit_test(test_adopt_threads),
