@@ -5,15 +5,19 @@
 #include <time.h>
 
 #include "core/hypnus.h"
+#include "core/hypnus_wakes.h"
 #include "core/tcode.h"
 #include "tui/heatmap.h"
 #include "tui/loop.h"
 #include "tui/text.h"
 #include "tui/theme.h"
 #include "views/hypnus.h"
+#include "views/tenant.h"
 #include "util/util.h"
 
 #define MAX_WAKES 6
+#define MAX_RECENT 24
+#define PANEL_COLUMN_MIN 56 /* the predicted and recent wakes side by side from twice this */
 
 enum { REQ_BACK, REQ_ENV, REQ_RELOAD };
 
@@ -341,15 +345,127 @@ static void draw_state(app *a, const model_env *e, int64_t now, int y, int width
 	(void)a;
 }
 
-static void draw_usage(const usage_result *r, const model_env *e, int64_t now, int y, int h,
-		       int width)
+/* "Next predicted wakes" at (y, x) in w columns, at most h rows; returns the rows used. */
+static int draw_predicted(const usage_result *r, const model_env *e, int64_t now, int y, int x0,
+			  int h, int w)
+{
+	hypnus_wake wk[MAX_WAKES];
+	size_t n_wk;
+	char buf[160], when[24], from[24], to[24];
+	int used = 0;
+
+	n_wk = hypnus_forecast(r->win, r->n_win, r->u.utc_offset_min, e->hypnus.cold_start_s, now, wk,
+			       MAX_WAKES);
+	if (n_wk > MAX_WAKES)
+		n_wk = MAX_WAKES;
+	snprintf(buf, sizeof(buf), "Next predicted wakes, %ds ahead",
+		 e->hypnus.cold_start_s > 0 ? (int)e->hypnus.cold_start_s : HYPNUS_DEFAULT_COLD_START_S);
+	{
+		int x = x0 + put(y, x0, w, buf, TUI_ROLE_SECTION);
+		strbuf tz;
+		sb_init(&tz, 96);
+		sb_addf(&tz, "  (local time, UTC%c%02d:%02d%s", r->u.utc_offset_min < 0 ? '-' : '+',
+			abs(r->u.utc_offset_min) / 60, abs(r->u.utc_offset_min) % 60,
+			r->u.timezone[0] ? " " : "");
+		sb_adds(&tz, r->u.timezone);
+		sb_adds(&tz, ")");
+		if (x < x0 + w)
+			tui_text_put(stdscr, y, x, x0 + w - x, tz.buf, tui_theme_attr(TUI_ROLE_DIM), 0);
+		sb_release(&tz);
+	}
+	y++;
+	used++;
+	if (n_wk == 0 && used < h) {
+		put(y, x0 + 2, w - 2, "none: no hour of the week is busy in at least half the weeks",
+		    TUI_ROLE_DIM);
+		used++;
+	}
+	for (size_t i = 0; i < n_wk && used < h; i++, used++) {
+		char in[24];
+		fmt_wday_hm(wk[i].wake_local, when, sizeof(when));
+		fmt_wday_hm(wk[i].start_local, from, sizeof(from));
+		fmt_wday_hm(wk[i].end_local, to, sizeof(to));
+		fmt_dur(wk[i].wake_utc - now, in, sizeof(in));
+		/* "wake Mon 07:58  busy 08:00 - 18:00  (in 3h02m)"; the end's day only when it differs */
+		snprintf(buf, sizeof(buf), "wake %s  busy %s - %s  (in %s)", when,
+			 strncmp(when, from, 3) ? from : from + 4, strncmp(from, to, 3) ? to : to + 4, in);
+		put(y + (int)i, x0 + 2, w - 2, buf, TUI_ROLE_NORMAL);
+	}
+	return used;
+}
+
+/* "Recent wakes", from the environment's Hypnus events in the tenant's detail:
+ * when each began (local time), why, and its cold start. */
+static int draw_recent(app *a, const usage_result *r, const model_env *e, int64_t now, int y,
+		       int x0, int h, int w)
+{
+	const fleet_snapshot *d = view_tenant_detail(a);
+	project_event *mine;
+	hypnus_wake_rec wk[MAX_RECENT];
+	size_t n = 0, n_wk;
+	int32_t di = -1;
+	int used = 1;
+	char buf[160], when[24], cold[24];
+
+	for (size_t i = 0; d && i < d->n_envs; i++)
+		if (!strcmp(d->envs[i].ns, e->ns))
+			di = (int32_t)i;
+	mine = xcalloc(d && d->n_events ? d->n_events : 1, sizeof(*mine));
+	for (size_t i = 0; di >= 0 && i < d->n_events; i++)
+		if (d->event_env[i] == di)
+			mine[n++] = d->events[i];
+	n_wk = hypnus_wakes(mine, n, wk, MAX_RECENT);
+	free(mine);
+	put(y, x0, w, "Recent wakes", TUI_ROLE_SECTION);
+	if (!d || di < 0) {
+		if (h > 1)
+			put(y + 1, x0 + 2, w - 2, "reading the tenant's events...", TUI_ROLE_DIM);
+		return h > 1 ? 2 : 1;
+	}
+	if (n_wk == 0 && h > 1) {
+		put(y + 1, x0 + 2, w - 2, "none in the events the cluster keeps", TUI_ROLE_DIM);
+		return 2;
+	}
+	for (size_t i = 0; i < n_wk && used < h; i++, used++) {
+		const hypnus_wake_rec *k = &wk[i];
+		int row = y + used, x = x0 + 2;
+
+		fmt_wday_hm(k->start + (int64_t)r->u.utc_offset_min * 60, when, sizeof(when));
+		if (k->ready > 0)
+			fmt_dur(k->ready - k->start, cold, sizeof(cold));
+		else
+			fmt_dur(now - k->start, cold, sizeof(cold));
+		x += put(row, x, x0 + w - x, when, TUI_ROLE_NORMAL) + 2;
+		switch (k->cause) {
+		case HYPNUS_WAKE_FORECAST:
+			x += put(row, x, x0 + w - x, "ahead, by the forecast", TUI_ROLE_AVAILABLE);
+			snprintf(buf, sizeof(buf), k->ready ? ", ready in %s" : ", waking for %s", cold);
+			break;
+		case HYPNUS_WAKE_REQUEST:
+			x += put(row, x, x0 + w - x, "on a request", TUI_ROLE_DEGRADED);
+			snprintf(buf, sizeof(buf), k->ready ? ": a user waited %s" : ": waiting for %s", cold);
+			break;
+		case HYPNUS_WAKE_ASKED:
+			x += put(row, x, x0 + w - x, "asked for", TUI_ROLE_NORMAL);
+			snprintf(buf, sizeof(buf), k->ready ? ", ready in %s" : ", waking for %s", cold);
+			break;
+		default:
+			x += put(row, x, x0 + w - x, "woken", TUI_ROLE_NORMAL);
+			snprintf(buf, sizeof(buf), k->ready ? ", ready in %s" : ", waking for %s", cold);
+			break;
+		}
+		if (x < x0 + w)
+			put(row, x, x0 + w - x, buf, TUI_ROLE_NORMAL);
+	}
+	return used;
+}
+
+static void draw_usage(app *a, const usage_result *r, const model_env *e, int64_t now, int y,
+		       int h, int width)
 {
 	heatmap hm;
 	heatmap_style st = {0};
-	hypnus_wake wk[MAX_WAKES];
-	size_t n_wk;
 	int rows, ascii = tui_term_ascii();
-	char buf[160], when[24], from[24], to[24];
 
 	memset(&hm, 0, sizeof(hm));
 	for (int d = 0; d < HEATMAP_ROWS; d++) {
@@ -388,38 +504,16 @@ static void draw_usage(const usage_result *r, const model_env *e, int64_t now, i
 	h -= rows + 2;
 	if (h < 2)
 		return;
-	n_wk = hypnus_forecast(r->win, r->n_win, r->u.utc_offset_min, e->hypnus.cold_start_s, now, wk,
-			       MAX_WAKES);
-	if (n_wk > MAX_WAKES)
-		n_wk = MAX_WAKES;
-	snprintf(buf, sizeof(buf), "Next predicted wakes, %ds ahead",
-		 e->hypnus.cold_start_s > 0 ? (int)e->hypnus.cold_start_s : HYPNUS_DEFAULT_COLD_START_S);
-	{
-		int x = 1 + put(y, 1, width - 1, buf, TUI_ROLE_SECTION);
-		strbuf tz;
-		sb_init(&tz, 96);
-		sb_addf(&tz, "  (local time, UTC%c%02d:%02d%s", r->u.utc_offset_min < 0 ? '-' : '+',
-			abs(r->u.utc_offset_min) / 60, abs(r->u.utc_offset_min) % 60,
-			r->u.timezone[0] ? " " : "");
-		sb_adds(&tz, r->u.timezone);
-		sb_adds(&tz, ")");
-		tui_text_put(stdscr, y++, x, width - x, tz.buf, tui_theme_attr(TUI_ROLE_DIM), 0);
-		sb_release(&tz);
-	}
-	h--;
-	if (n_wk == 0)
-		put(y, 3, width - 3, "none: no hour of the week is busy in at least half the weeks",
-		    TUI_ROLE_DIM);
-	for (size_t i = 0; i < n_wk && (int)i < h; i++) {
-		char in[24];
-		fmt_wday_hm(wk[i].wake_local, when, sizeof(when));
-		fmt_wday_hm(wk[i].start_local, from, sizeof(from));
-		fmt_wday_hm(wk[i].end_local, to, sizeof(to));
-		fmt_dur(wk[i].wake_utc - now, in, sizeof(in));
-		/* "wake Mon 07:58  busy 08:00 - 18:00  (in 3h02m)"; the end's day only when it differs */
-		snprintf(buf, sizeof(buf), "wake %s  busy %s - %s  (in %s)", when,
-			 strncmp(when, from, 3) ? from : from + 4, strncmp(from, to, 3) ? to : to + 4, in);
-		put(y + (int)i, 3, width - 3, buf, TUI_ROLE_NORMAL);
+	if (width >= 2 * PANEL_COLUMN_MIN) { /* side by side: what is predicted, what happened */
+		int half = width / 2;
+
+		draw_predicted(r, e, now, y, 1, h, half - 1);
+		draw_recent(a, r, e, now, y, half + 1, h, width - half - 1);
+	} else {
+		int used = draw_predicted(r, e, now, y, 1, h > 6 ? h / 2 : h, width - 1);
+
+		if (h - used - 1 >= 2)
+			draw_recent(a, r, e, now, y + used + 1, 1, h - used - 1, width - 1);
 	}
 }
 
@@ -460,7 +554,7 @@ void view_hypnus_draw(app *a, int y, int h, int width)
 		tui_text_put(stdscr, y, 1, width - 1, v->shown->err, tui_theme_attr(TUI_ROLE_ERROR), 0);
 		return;
 	}
-	draw_usage(v->shown, e, now, y, h, width);
+	draw_usage(a, v->shown, e, now, y, h, width);
 }
 
 int view_hypnus_key(app *a, int key)
