@@ -1052,6 +1052,23 @@ static cJSON *ssa_snapshot(const cJSON *target)
 	return snap;
 }
 
+/* A managedFields entry stamped now (wall-clock UTC); takes fields. */
+static cJSON *mf_entry(const char *manager, const char *op, const char *api, cJSON *fields)
+{
+	cJSON *entry = cJSON_CreateObject();
+	char when[32];
+
+	util_rfc3339(util_now_ms() / 1000, when, sizeof(when));
+	cJSON_AddStringToObject(entry, "manager", manager);
+	cJSON_AddStringToObject(entry, "operation", op);
+	if (api)
+		cJSON_AddStringToObject(entry, "apiVersion", api);
+	cJSON_AddStringToObject(entry, "time", when);
+	cJSON_AddStringToObject(entry, "fieldsType", "FieldsV1");
+	cJSON_AddItemToObject(entry, "fieldsV1", fields);
+	return entry;
+}
+
 int sim_patch_apply(cJSON *target, const cJSON *applied, const char *manager, int force,
 		    const char *kind, sim_err *err)
 {
@@ -1153,17 +1170,8 @@ int sim_patch_apply(cJSON *target, const cJSON *applied, const char *manager, in
 	}
 	cJSON_Delete(after);
 	{
-		cJSON *entry = cJSON_CreateObject();
-		char when[32];
+		cJSON *entry = mf_entry(manager, "Apply", api, mine);
 
-		util_rfc3339(util_now_ms() / 1000, when, sizeof(when));
-		cJSON_AddStringToObject(entry, "manager", manager);
-		cJSON_AddStringToObject(entry, "operation", "Apply");
-		if (api)
-			cJSON_AddStringToObject(entry, "apiVersion", api);
-		cJSON_AddStringToObject(entry, "time", when);
-		cJSON_AddStringToObject(entry, "fieldsType", "FieldsV1");
-		cJSON_AddItemToObject(entry, "fieldsV1", mine);
 		mine = NULL;
 		if (old_entry)
 			cJSON_ReplaceItemViaPointer(mf, old_entry, entry);
@@ -1220,18 +1228,11 @@ void sim_patch_take_field(cJSON *target, const char *manager, const char *api_ve
 		if (!fs->child)
 			cJSON_Delete(cJSON_DetachItemViaPointer(mf, e));
 	}
-	util_rfc3339(util_now_ms() / 1000, when, sizeof(when));
 	if (!mine) {
-		mine = cJSON_CreateObject();
-		cJSON_AddStringToObject(mine, "manager", manager);
-		cJSON_AddStringToObject(mine, "operation", "Update");
-		if (api_version)
-			cJSON_AddStringToObject(mine, "apiVersion", api_version);
-		cJSON_AddStringToObject(mine, "time", when);
-		cJSON_AddStringToObject(mine, "fieldsType", "FieldsV1");
-		cJSON_AddItemToObject(mine, "fieldsV1", cJSON_CreateObject());
+		mine = mf_entry(manager, "Update", api_version, cJSON_CreateObject());
 		cJSON_AddItemToArray(mf, mine);
 	} else {
+		util_rfc3339(util_now_ms() / 1000, when, sizeof(when));
 		set_key(mine, "time", cJSON_CreateString(when));
 	}
 	fs = GET(mine, "fieldsV1");
