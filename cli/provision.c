@@ -431,7 +431,10 @@ static int run_engine(session *s, const tenants_global *g, int timeout_s, int mo
 			  .ctx = &pc,
 			  .lease_duration_s = test_hook("SMARTOPS_LEASE_SECONDS"),
 			  .kill_after = test_hook("SMARTOPS_TEST_KILL_AFTER"),
-			  .kill_at_intent = test_hook("SMARTOPS_TEST_KILL_AT_INTENT")};
+			  .kill_at_intent = test_hook("SMARTOPS_TEST_KILL_AT_INTENT"),
+			  .journal_max = test_hook("SMARTOPS_TEST_JOURNAL_MAX") > 0
+					     ? (size_t)test_hook("SMARTOPS_TEST_JOURNAL_MAX")
+					     : 0};
 	engine *e = engine_new(&eo);
 	engine_progress pr;
 	engine_result r;
@@ -688,7 +691,8 @@ static int runs_list(session *s, const char *tcode, const char *prefix, int json
 			snprintf(steps, sizeof(steps), "%zu/%zu",
 				 steps_in(j, STEP_APPLIED, STEP_READY) +
 				     steps_in(j, STEP_UNCHANGED, STEP_UNCHANGED) +
-				     steps_in(j, STEP_DELETED, STEP_KEPT),
+				     steps_in(j, STEP_DELETED, STEP_KEPT) +
+				     steps_in(j, STEP_RESTORED, STEP_RESTORED),
 				 j->n_steps);
 			time_cell(j->updated, upd, sizeof(upd));
 			cells[0] = j->run;
@@ -773,7 +777,8 @@ static int runs_rollback(session *s, const tenants_global *g, const char *id, in
 			say(e.msg);
 		return e.http == 404 ? TENANTS_EXIT_ERROR : exit_for(&e);
 	}
-	snprintf(what, sizeof(what), "delete what run %s created for %s", id, j.tcode);
+	snprintf(what, sizeof(what),
+		 "undo run %s for %s (delete what it created, put back what it updated)", id, j.tcode);
 	if (!confirm(what, yes)) {
 		journal_release(&j);
 		return TENANTS_EXIT_ERROR;

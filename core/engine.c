@@ -9,11 +9,15 @@
 #include "core/audit.h"
 #include "core/engine.h"
 #include "core/lease.h"
+#include "core/plan_prior.h"
 #include "core/tcode.h"
 #include "util/util.h"
 
 #define WRITE_TRIES 5
 #define WAIT_DEFAULT_S 180
+/* what a step's result adds to its journal text at most, message aside: a uid and
+ * two times where nulls were */
+#define JOURNAL_STEP_RESULT_BYTES 96
 
 enum mode { MODE_APPLY, MODE_RESUME, MODE_ROLLBACK };
 
@@ -54,6 +58,8 @@ engine *engine_new(const engine_opts *o)
 		e->o.wait_timeout_s = WAIT_DEFAULT_S;
 	if (e->o.lease_duration_s <= 0)
 		e->o.lease_duration_s = LEASE_DURATION_S;
+	if (!e->o.journal_max)
+		e->o.journal_max = JOURNAL_MAX_BYTES;
 	util_strlcpy(e->prefix, o->prefix ? o->prefix : "", sizeof(e->prefix));
 	e->o.prefix = e->prefix;
 	plan_run_label(e->prefix, e->run_label, sizeof(e->run_label));
@@ -118,6 +124,8 @@ static void set_step(engine *e, size_t i, const char *id, const char *action)
 		e->prog.deleted++;
 	else if (!strcmp(action, "kept"))
 		e->prog.kept++;
+	else if (!strcmp(action, "restore"))
+		e->prog.restored++;
 	pthread_mutex_unlock(&e->mu);
 	publish(e);
 }
@@ -228,15 +236,15 @@ static int observe(engine *e, const char *path, cJSON **live, k8s_err *err)
 	return -1;
 }
 
-/* The body to apply: the plan's, plus the run label (this run's, or the one
- * the object already carries). malloc'd. */
-static char *apply_body(engine *e, const plan_step *s, const cJSON *live)
+/* The configuration to apply: the plan's body, plus the run label (this run's,
+ * or the one the object already carries), without the replica count another
+ * manager owns. */
+static cJSON *apply_tree(engine *e, const plan_step *s, const cJSON *live)
 {
 	cJSON *b = cJSON_Duplicate(s->body, 1);
 	cJSON *labels = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "metadata"),
 							 "labels");
 	const char *have = live ? label(live, e->run_label) : NULL;
-	char *text, *ret;
 
 	if (!labels)
 		labels = cJSON_AddObjectToObject(cJSON_GetObjectItemCaseSensitive(b, "metadata"),
@@ -246,11 +254,41 @@ static char *apply_body(engine *e, const plan_step *s, const cJSON *live)
 	if (live ? plan_replicas_owned_elsewhere(live) : s->replicas_not_ours) /* Hypnus's count */
 		cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "spec"),
 							"replicas");
-	text = cJSON_PrintUnformatted(b);
-	cJSON_Delete(b);
+	return b;
+}
+
+static char *print_tree(const cJSON *b)
+{
+	char *text = cJSON_PrintUnformatted(b), *ret;
+
+	if (!text)
+		die("out of memory");
 	ret = xstrdup(text);
 	cJSON_free(text);
 	return ret;
+}
+
+/* apply_tree as text (malloc'd). */
+static char *apply_body(engine *e, const plan_step *s, const cJSON *live)
+{
+	cJSON *b = apply_tree(e, s, live);
+	char *ret = print_tree(b);
+
+	cJSON_Delete(b);
+	return ret;
+}
+
+/* The length of the prior state an update of s over live would journal. */
+static size_t prior_size(engine *e, const plan_step *s, const cJSON *live)
+{
+	cJSON *b = apply_tree(e, s, live), *prior = plan_prior_record(b, live);
+	char *text = prior ? cJSON_PrintUnformatted(prior) : NULL;
+	size_t n = text ? strlen(text) : 0;
+
+	cJSON_free(text);
+	cJSON_Delete(prior);
+	cJSON_Delete(b);
+	return n;
 }
 
 static int save(engine *e, k8s_err *err)
@@ -422,10 +460,11 @@ static int dry_run(engine *e, strbuf *why)
 	return bad ? -1 : 0;
 }
 
-/* Observes every step and refuses what is not ours. */
+/* Observes every step and refuses what is not ours, and a set of updates whose
+ * prior states would not fit in the journal. */
 static int observe_all(engine *e, strbuf *why)
 {
-	size_t i;
+	size_t i, priors = 0, n_changes = 0;
 	int bad = 0;
 
 	for (i = 0; i < e->p.n; i++) {
@@ -446,10 +485,27 @@ static int observe_all(engine *e, strbuf *why)
 			if (bad++ < 8)
 				sb_addf(why, "  %s\n", s->reason);
 		}
+		if (s->diff == PLAN_DIFF_CHANGE) {
+			priors += prior_size(e, s, live);
+			n_changes++;
+		}
 		cJSON_Delete(live);
 	}
 	if (bad > 8)
 		sb_addf(why, "  ... and %d more\n", bad - 8);
+	if (!bad && n_changes) {
+		/* the journal of this run as it will be: its steps as recorded now, what each
+		 * step's result adds (uid, times), the notes, and every prior state */
+		size_t total = journal_encoded_size(&e->j) + e->p.n * JOURNAL_STEP_RESULT_BYTES +
+			       sizeof(e->j.notes) + priors;
+
+		if (total > e->o.journal_max) {
+			sb_addf(why,
+				"  the %zu updates would need %zu bytes of journal to be undone (prior values of the fields they change), over the limit of %zu: a run journal is a ConfigMap (at most 1 MiB); apply the changed inputs in smaller steps\n",
+				n_changes, total, e->o.journal_max);
+			bad++;
+		}
+	}
 	return bad ? -1 : 0;
 }
 
@@ -549,7 +605,7 @@ static int apply_step(engine *e, size_t i, int *forbidden)
 	plan_step *s = &e->p.steps[i];
 	journal_step *js = &e->j.steps[i];
 	char *path = plan_step_path(s), *body = NULL, reason[200];
-	cJSON *live = NULL, *out = NULL;
+	cJSON *live = NULL, *out = NULL, *tree = NULL;
 	k8s_err err;
 	plan_diff d;
 	int tries, ret = -1;
@@ -586,6 +642,28 @@ static int apply_step(engine *e, size_t i, int *forbidden)
 		goto out;
 	}
 	action = d == PLAN_DIFF_CREATE ? "create" : "update";
+	tree = apply_tree(e, s, live);
+	/* an update: what it is about to change goes into the journal with the intent, so
+	 * a rollback can put it back; the first record of the run is kept (a step tried
+	 * again after a failure or a crash finds its own change, or none, in the cluster) */
+	if (d == PLAN_DIFF_CHANGE && !js->prior) {
+		js->prior = plan_prior_record(tree, live);
+		if (js->prior && journal_encoded_size(&e->j) > e->o.journal_max) {
+			size_t need = journal_encoded_size(&e->j);
+
+			cJSON_Delete(js->prior);
+			js->prior = NULL;
+			set_message(e,
+				    "%s: not updated: its prior values (needed to undo it) would make the run's journal %zu bytes, over the limit of %zu (a ConfigMap holds at most 1 MiB); nothing was changed for this step",
+				    s->id, need, e->o.journal_max);
+			js->state = STEP_FAILED;
+			util_strlcpy(js->message, "not updated: its prior values do not fit in the journal",
+				     sizeof(js->message));
+			if (save(e, &err) < 0)
+				*forbidden = err.http == 403;
+			goto out;
+		}
+	}
 	/* intent first, so a crash between here and the answer is re-observed */
 	js->state = STEP_APPLYING;
 	js->started = util_now_ms() / 1000;
@@ -598,7 +676,7 @@ static int apply_step(engine *e, size_t i, int *forbidden)
 	if (e->o.kill_at_intent >= 0 && (size_t)e->o.kill_at_intent == i)
 		raise(SIGKILL);
 	set_step(e, i, s->id, action);
-	body = apply_body(e, s, live);
+	body = print_tree(tree);
 	for (tries = 0;; tries++) {
 		cJSON *again = NULL;
 
@@ -651,6 +729,7 @@ out:
 	}
 	cJSON_Delete(live);
 	cJSON_Delete(out);
+	cJSON_Delete(tree);
 	free(body);
 	free(path);
 	return ret;
@@ -833,6 +912,86 @@ static int namespace_holds_others(engine *e, const char *ns, char *what, size_t 
 	return 0;
 }
 
+/* Puts back the prior values of step i, an update of this run, over live (the
+ * object as it is now): restored, or kept when nothing of the run's change is
+ * there or someone changed it since (why gets a line). 0; -1 when the write
+ * failed (try again later); -2 the journal could not be written; -3 forbidden
+ * (message set for -2/-3). */
+static int restore_step(engine *e, size_t i, const plan_step *ps, const cJSON *live, strbuf *why)
+{
+	journal_step *js = &e->j.steps[i];
+	const cJSON *config = plan_prior_config(js->prior);
+	char what[200], *body;
+	k8s_err err;
+	int tries, rc;
+
+	switch (plan_prior_compare(js->prior, live, what, sizeof(what))) {
+	case PLAN_PRIOR_AS_BEFORE:
+		if (js->state == STEP_RESTORING || js->state == STEP_RESTORED) {
+			js->state = STEP_RESTORED; /* put back before an interruption */
+		} else {
+			js->state = STEP_KEPT;
+			util_strlcpy(js->message, "this run's update had not taken: nothing to put back",
+				     sizeof(js->message));
+			set_step(e, i, js->id, "kept");
+		}
+		return 0;
+	case PLAN_PRIOR_CHANGED:
+		js->state = STEP_KEPT;
+		snprintf(js->message, sizeof(js->message), "kept: changed since this run: %.150s",
+			 what);
+		set_step(e, i, js->id, "kept");
+		sb_addf(why, "%s kept, not put back: changed since this run (%s)\n", js->id, what);
+		return 0;
+	case PLAN_PRIOR_AS_WRITTEN:
+		break;
+	}
+	if (!config) {
+		set_message(e, "%s: the journal holds no prior configuration", js->id);
+		return -1;
+	}
+	js->state = STEP_RESTORING;
+	js->message[0] = '\0';
+	if (save(e, &err) < 0) {
+		set_message(e, "%s", err.msg);
+		return -2;
+	}
+	set_step(e, i, js->id, "restore");
+	body = print_tree(config);
+	for (tries = 0;; tries++) {
+		/* the same field manager, no force: a field someone else owns now is a
+		 * conflict, and the object is left as it is */
+		rc = k8s_apply(e->o.client, js->path, body, 0, NULL, &err);
+		if (rc == 0 || !transient(&err) || tries >= WRITE_TRIES)
+			break;
+		usleep(200000u << (tries < 4 ? tries : 4));
+	}
+	free(body);
+	if (rc == 0) {
+		js->state = STEP_RESTORED;
+		js->finished = util_now_ms() / 1000;
+		audit_record(&e->audit, "restore", ps, "ok");
+	} else if (err.http == 409) {
+		js->state = STEP_KEPT;
+		snprintf(js->message, sizeof(js->message), "kept: %.180s", err.msg);
+		audit_record(&e->audit, "restore", ps, err.msg);
+		sb_addf(why, "%s kept, not put back: %s\n", js->id, err.msg);
+	} else {
+		js->state = STEP_FAILED;
+		util_strlcpy(js->message, err.msg, sizeof(js->message));
+		audit_record(&e->audit, "restore", ps, err.msg);
+		if (err.http == 403) {
+			set_message(e, "%s: %s", js->id, err.msg);
+			return -3;
+		}
+	}
+	if (save(e, &err) < 0) {
+		set_message(e, "%s", err.msg);
+		return -2;
+	}
+	return js->state == STEP_FAILED ? -1 : 0;
+}
+
 static engine_result run_rollback(engine *e)
 {
 	strbuf why;
@@ -905,10 +1064,34 @@ static engine_result run_rollback(engine *e)
 		if (!live) {
 			if (js->state == STEP_DELETING || (js->created && js->state != STEP_PENDING))
 				js->state = STEP_DELETED;
+			else if (js->prior && js->state != STEP_PENDING) {
+				js->state = STEP_KEPT;
+				util_strlcpy(js->message, "updated by this run, deleted since: nothing to put back",
+					     sizeof(js->message));
+				set_step(e, i, js->id, "kept");
+			}
 			cJSON_Delete(live);
 			continue;
 		}
 		run = label(live, e->run_label);
+		if ((!run || strcmp(run, e->j.run)) && js->prior && js->state != STEP_PENDING) {
+			/* updated by this run: its prior values go back, unless changed since */
+			rc = restore_step(e, i, &ps, live, &why);
+			cJSON_Delete(live);
+			if (rc == -2) {
+				r = finish(e, ENGINE_FAILED, RUN_FAILED,
+					   "rollback stopped: cannot write the journal: %s", e->prog.message);
+				goto out;
+			}
+			if (rc == -3) {
+				r = finish(e, ENGINE_FAILED, RUN_FAILED,
+					   "rollback stopped, permission denied: %s", e->prog.message);
+				goto out;
+			}
+			if (rc < 0)
+				failed++;
+			continue;
+		}
 		if (!run || strcmp(run, e->j.run) || !label(live, PLAN_LABEL_MANAGED)) {
 			/* existed before this run, or another run's: never ours to delete */
 			if (js->state != STEP_PENDING) {
@@ -971,11 +1154,12 @@ static engine_result run_rollback(engine *e)
 	}
 	if (failed)
 		r = finish(e, ENGINE_FAILED, RUN_FAILED,
-			   "rollback incomplete: %zu objects could not be deleted; run it again", failed);
+			   "rollback incomplete: %zu objects could not be deleted or put back; run it again",
+			   failed);
 	else
 		r = finish(e, ENGINE_OK, RUN_ROLLED_BACK,
-			   "run %s rolled back: %zu deleted, %zu kept\n%s", e->j.run, e->prog.deleted,
-			   e->prog.kept, why.buf);
+			   "run %s rolled back: %zu deleted, %zu restored, %zu kept\n%s", e->j.run,
+			   e->prog.deleted, e->prog.restored, e->prog.kept, why.buf);
 out:
 	sb_release(&why);
 	return r;

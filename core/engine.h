@@ -7,7 +7,8 @@
  *   e = engine_new(&opts);
  *   engine_start_apply(e, &plan)            a new run
  *   | engine_start_resume(e, &plan, &j)     continue run j (plan rebuilt from j's inputs)
- *   | engine_start_rollback(e, &j)          undo what run j created
+ *   | engine_start_rollback(e, &j)          undo run j: delete what it created, put
+ *                                           back what it updated
  *   ... engine_snapshot(e, &p) at will; engine_cancel(e) pauses at the next step ...
  *   rc = engine_wait(e);                    joins the thread
  *   engine_free(e);
@@ -23,6 +24,9 @@
  * apply (fieldManager smartops), record the result. Nothing is changed
  * before the first three checks passed. Objects created carry the label
  * <prefix>run=<run id>; an object that is already ours keeps its label.
+ * Before an update, the object's prior values at the applied paths are
+ * journalled with the intent (core/plan_prior.h), so a rollback can put them
+ * back; an update whose prior state would not fit in the journal is refused.
  */
 #ifndef CORE_ENGINE_H
 #define CORE_ENGINE_H
@@ -65,6 +69,7 @@ typedef struct engine_progress {
 	int64_t run_started_ms;	     /* util_mono_ms() */
 	int64_t step_started_ms;
 	size_t created, updated, unchanged, deleted, kept;
+	size_t restored;	     /* rollback: updates whose prior values were put back */
 	int finished;		     /* 1 once the thread ended */
 	engine_result result;	     /* valid when finished */
 	char message[1024];	     /* the outcome, or why it stopped (may span lines) */
@@ -83,6 +88,7 @@ typedef struct engine_opts {
 	void *ctx;
 	int kill_after;		/* tests: SIGKILL after this step index is recorded; -1 never */
 	int kill_at_intent;	/* tests: SIGKILL once this step's intent is recorded; -1 never */
+	size_t journal_max;	/* the most journal text kept (bytes); 0: JOURNAL_MAX_BYTES */
 } engine_opts;
 
 typedef struct engine engine;

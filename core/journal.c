@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "core/journal.h"
+#include "core/plan_prior.h"
 #include "core/tcode.h"
 #include "util/util.h"
 
@@ -20,8 +21,9 @@ const char *run_state_name(run_state s)
 
 const char *step_state_name(step_state s)
 {
-	static const char *const names[] = {"pending", "applying", "applied", "ready", "unchanged",
-					    "failed", "deleting", "deleted", "kept"};
+	static const char *const names[] = {"pending",	"applying", "applied", "ready",
+					    "unchanged", "failed",   "deleting", "deleted",
+					    "kept",	"restoring", "restored"};
 
 	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "unknown";
 }
@@ -75,6 +77,8 @@ void journal_from_plan(journal *j, const plan *p, const char *run, const char *o
 
 void journal_release(journal *j)
 {
+	for (size_t i = 0; j->steps && i < j->n_steps; i++)
+		cJSON_Delete(j->steps[i].prior);
 	free(j->steps);
 	memset(j, 0, sizeof(*j));
 }
@@ -181,6 +185,8 @@ void journal_encode(const journal *j, strbuf *out)
 		add_time(o, "started", s->started);
 		add_time(o, "finished", s->finished);
 		cJSON_AddStringToObject(o, "message", s->message);
+		if (s->prior)
+			cJSON_AddItemToObject(o, "prior", cJSON_Duplicate(s->prior, 1));
 	}
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
@@ -188,6 +194,18 @@ void journal_encode(const journal *j, strbuf *out)
 		die("out of memory");
 	sb_adds(out, text);
 	cJSON_free(text);
+}
+
+size_t journal_encoded_size(const journal *j)
+{
+	strbuf sb;
+	size_t n;
+
+	sb_init(&sb, 4096);
+	journal_encode(j, &sb);
+	n = sb.len;
+	sb_release(&sb);
+	return n;
 }
 
 static void get_str(const cJSON *o, const char *key, char *buf, size_t size)
@@ -271,6 +289,15 @@ int journal_decode(const char *text, journal *j, char *err, size_t errsz)
 		get_str(v, "message", s->message, sizeof(s->message));
 		s->started = get_time(v, "started");
 		s->finished = get_time(v, "finished");
+		c = cJSON_GetObjectItemCaseSensitive(v, "prior");
+		if (c && !plan_prior_valid(c)) {
+			cJSON_Delete(root);
+			journal_release(j);
+			return util_seterr(err, errsz,
+					   "journal step %zu has a prior state of an unknown shape", i - 1);
+		}
+		if (c)
+			s->prior = cJSON_Duplicate(c, 1);
 	}
 	cJSON_Delete(root);
 	return 0;

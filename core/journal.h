@@ -23,6 +23,10 @@
 #define JOURNAL_NAMESPACE "smartops-system"
 #define JOURNAL_RUN_SIZE 40
 #define JOURNAL_MAX_NOTES 8
+/* The most journal text a run may keep: a ConfigMap holds at most 1 MiB, and
+ * the object's metadata needs room too. An update whose prior state would not
+ * fit is refused before it changes anything. */
+#define JOURNAL_MAX_BYTES (900u * 1024u)
 
 typedef enum run_state {
 	RUN_PLANNED,	 /* journal written, nothing changed yet */
@@ -45,6 +49,8 @@ typedef enum step_state {
 	STEP_DELETING, /* rollback intent */
 	STEP_DELETED,
 	STEP_KEPT,     /* rollback left it: not created by this run, or holds others' objects */
+	STEP_RESTORING, /* rollback intent: putting an update's prior values back */
+	STEP_RESTORED,	/* the prior values of an update are back */
 	STEP_STATE_COUNT
 } step_state;
 
@@ -57,6 +63,8 @@ typedef struct journal_step {
 	char uid[48];	 /* the object's uid once applied */
 	int64_t started, finished; /* unix s, 0 = not yet */
 	char message[200];	   /* error or note, "" */
+	cJSON *prior; /* owned, or NULL: an update's prior state (core/plan_prior.h),
+			 recorded with the intent, before the object is changed */
 } journal_step;
 
 typedef struct journal {
@@ -92,6 +100,9 @@ journal_step *journal_step_find(journal *j, const char *id);
 void journal_new_run_id(const char *tcode, int64_t now_s, char *buf, size_t size);
 /* 1 if s has the shape of a run id (lower case letters, digits, '-'). */
 int journal_run_id_valid(const char *s);
+
+/* The length of j's JSON text. */
+size_t journal_encoded_size(const journal *j);
 
 /* JSON text of j (one line) appended to out. */
 void journal_encode(const journal *j, strbuf *out);

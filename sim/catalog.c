@@ -74,20 +74,41 @@ static void fill_extra(sim_contract *c, size_t i, uint64_t seed, int64_t today_s
 	}
 }
 
+/* An active SMART eSocial contract waiting for onboarding. */
+static void fill_esocial(sim_contract *c, size_t i, uint64_t seed, int64_t today_s)
+{
+	uint64_t rng = sim_fleet_mix(seed ^ 0xe50c1a1ull ^ (uint64_t)i);
+
+	fill_extra(c, i, seed, today_s); /* the same customer, zone and provider draws */
+	c->traditional = 0;
+	c->esocial = 1;
+	c->status = "active";
+	c->lic_prod = 3 + (int)(sim_fleet_next(&rng) % 20);
+	c->lic_dev = 1 + (int)(sim_fleet_next(&rng) % 4);
+	day_string(today_s + (int64_t)(180 + sim_fleet_next(&rng) % 900) * 86400, c->valid_until);
+}
+
 void sim_catalog_rebuild(int64_t today_s)
 {
 	size_t n = sim_fleet_count();
-	size_t extra = 8 + n / 20;
+	size_t extra = 8 + n / 20, esocial = SIM_CATALOG_ESOCIAL;
 
 	sim_catalog_reset();
 	if (n + extra > 90000)
 		extra = 90000 - n;
-	contracts = xcalloc(n + extra ? n + extra : 1, sizeof(*contracts));
+	if (n + extra + esocial > 90000)
+		esocial = 90000 - n - extra;
+	contracts = xcalloc(n + extra + esocial ? n + extra + esocial : 1, sizeof(*contracts));
 	for (size_t i = 0; i < n; i++)
 		fill_from_tenant(&contracts[i], sim_fleet_tenant(i));
+	/* the ERP contracts first, then the eSocial ones: codes and order of the first
+	 * do not depend on the second */
 	for (size_t k = 0; k < extra; k++)
 		fill_extra(&contracts[n + k], n + k, sim_fleet_seed_value(), today_s);
-	n_contracts = n + extra;
+	for (size_t k = 0; k < esocial; k++)
+		fill_esocial(&contracts[n + extra + k], n + extra + k, sim_fleet_seed_value(),
+			     today_s);
+	n_contracts = n + extra + esocial;
 }
 
 size_t sim_catalog_count(void)

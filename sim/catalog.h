@@ -1,10 +1,11 @@
 /* sim/catalog.h — kubesim's contract catalogue (GET /catalog/v1/tenants[/{TCODE}]).
  *
  * Built by sim_fleet_seed() from the fleet: one SMART contract per seeded tenant
- * (provisioned) plus customers still to onboard: SMART contracts not provisioned
- * yet, some of them expired, and some in the "traditional" model that wizards must
- * refuse. Read-only after seeding (but for the provisioned flag); the same threading
- * rules as sim/fleet.h. */
+ * (provisioned) plus customers still to onboard: SMART ERP contracts not
+ * provisioned yet, some of them expired or suspended, some in the "traditional"
+ * model that wizards must refuse, and last SIM_CATALOG_ESOCIAL active eSocial
+ * contracts. Everything derives from the fleet's seed. Read-only after seeding
+ * (but for the provisioned flag); the same threading rules as sim/fleet.h. */
 #ifndef SIM_CATALOG_H
 #define SIM_CATALOG_H
 
@@ -12,6 +13,9 @@
 #include <stdint.h>
 
 #include "sim/status.h"
+
+/* Active SMART eSocial contracts to onboard, listed after the other contracts. */
+#define SIM_CATALOG_ESOCIAL 2
 
 typedef struct sim_contract {
 	char tcode[8];

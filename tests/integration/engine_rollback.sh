@@ -30,7 +30,7 @@ RA=$(cat "$KS_DIR/runA")
 N=$(count "smart.totvs.com/run=$RA")
 [ $rc -eq 0 ] && [ "$N" -gt 40 ] && ok "apply of $A made $N objects" || { fail "apply $A (rc $rc)"; tail "$KS_DIR/err"; }
 "$S" runs rollback "$RA" --yes >/dev/null 2>"$KS_DIR/err"; rc=$?
-[ $rc -eq 0 ] && grep -q "rolled back: $N deleted, 0 kept" "$KS_DIR/err" && ok "rollback of $A deleted $N objects" || { fail "rollback $A (rc $rc)"; tail "$KS_DIR/err"; }
+[ $rc -eq 0 ] && grep -q "rolled back: $N deleted, 0 restored, 0 kept" "$KS_DIR/err" && ok "rollback of $A deleted $N objects" || { fail "rollback $A (rc $rc)"; tail "$KS_DIR/err"; }
 [ "$(count "smart.totvs.com/run=$RA")" = 0 ] && [ "$(count "smart.totvs.com/tcode=$A")" = 0 ] && ok "nothing the run created is left" || fail "objects of $A left"
 [ "$(kcurl "$KS_URL/api/v1/namespaces/default/configmaps/keep-me" | jq -r .data.a)" = b ] && ok "the object that existed before is untouched" || fail "keep-me gone"
 [ "$(kcurl "$KS_URL/api/v1/namespaces" | jq '.items | length')" = "$before" ] && ok "the namespaces that existed before are all there" || fail "namespace count changed"

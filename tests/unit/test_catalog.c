@@ -55,6 +55,7 @@ static void test_list(void **state)
 	cJSON *list = cJSON_Parse(json);
 	const cJSON *it;
 	int provisioned = 0, waiting = 0, traditional = 0, expired = 0, expired_seeded = 0;
+	int esocial = 0;
 
 	assert_non_null(list);
 	assert_string_equal(str(list, "kind"), "ContractList");
@@ -82,11 +83,25 @@ static void test_list(void **state)
 				t->esocial ? "esocial" : "erp");
 			expired_seeded += t->contract_expired;
 		} else {
+			const char *product =
+				cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(it, "products"), 0)->valuestring;
+
 			waiting++;
 			traditional += !strcmp(str(it, "model"), "traditional");
 			expired += !strcmp(str(it, "status"), "expired");
+			if (!strcmp(product, "esocial")) {
+				/* active SMART eSocial contracts, after every ERP one */
+				esocial++;
+				assert_string_equal(str(it, "model"), "smart");
+				assert_string_equal(str(it, "status"), "active");
+				assert_true(cJSON_GetObjectItemCaseSensitive(lic, "prod")->valuedouble > 0);
+				assert_true(cJSON_GetObjectItemCaseSensitive(lic, "dev")->valuedouble > 0);
+			} else {
+				assert_int_equal(esocial, 0);
+			}
 		}
 	}
+	assert_int_equal(esocial, SIM_CATALOG_ESOCIAL);
 	assert_int_equal(provisioned, 80);
 	assert_true(waiting >= 8);
 	assert_true(traditional > 0);

@@ -9,6 +9,7 @@
 
 #include "core/engine.h"
 #include "core/journal.h"
+#include "core/plan_prior.h"
 #include "util/util.h"
 
 static void small_plan(plan *p)
@@ -66,6 +67,100 @@ static void test_round_trip(void **state)
 	assert_string_equal(k.inputs[1].key, "domain");
 	assert_int_equal(k.created, 1795000000);
 	journal_release(&k);
+	sb_release(&a);
+	sb_release(&b);
+	journal_release(&j);
+	plan_release(&p);
+}
+
+/* An update's prior state: exactly the applied paths, the changed leaves,
+ * absent fields left out of the prior configuration. */
+static void test_prior_record(void **state)
+{
+	cJSON *applied = cJSON_Parse(
+		"{\"apiVersion\":\"v1\",\"kind\":\"Ingress\",\"metadata\":{\"name\":\"w\",\"labels\":{\"a\":\"1\",\"x.io/b\":\"2\"}},"
+		"\"spec\":{\"rules\":[{\"host\":\"w.new\",\"port\":80}],\"tls\":[{\"hosts\":[\"w.new\",\"v.new\"]}],\"extra\":true}}");
+	cJSON *live = cJSON_Parse(
+		"{\"apiVersion\":\"v1\",\"kind\":\"Ingress\",\"metadata\":{\"name\":\"w\",\"uid\":\"u\",\"labels\":{\"a\":\"1\",\"x.io/b\":\"1\",\"other\":\"o\"}},"
+		"\"spec\":{\"rules\":[{\"host\":\"w.old\",\"port\":80,\"defaulted\":1}],\"tls\":[{\"hosts\":[\"w.old\"]}]},\"status\":{}}");
+	cJSON *prior = plan_prior_record(applied, live);
+	const cJSON *config = plan_prior_config(prior), *ch;
+	char *text, path[120];
+
+	assert_non_null(prior);
+	assert_true(plan_prior_valid(prior));
+	/* the live values at the applied paths only: no uid, no status, no unlisted label,
+	 * no field inside a list element that the configuration does not name */
+	text = cJSON_PrintUnformatted(config);
+	assert_string_equal(text, "{\"apiVersion\":\"v1\",\"kind\":\"Ingress\",\"metadata\":{\"name\":\"w\",\"labels\":{\"a\":\"1\",\"x.io/b\":\"1\"}},"
+				  "\"spec\":{\"rules\":[{\"host\":\"w.old\",\"port\":80}],\"tls\":[{\"hosts\":[\"w.old\"]}]}}");
+	cJSON_free(text);
+	/* changed: the label, the host, the hosts list (another length: one value), extra (absent) */
+	assert_int_equal(plan_prior_n_changed(prior), 4);
+	ch = cJSON_GetObjectItem(prior, "changed");
+	plan_prior_path_text(cJSON_GetObjectItem(cJSON_GetArrayItem(ch, 0), "path"), path, sizeof(path));
+	assert_string_equal(path, "metadata.labels[\"x.io/b\"]");
+	plan_prior_path_text(cJSON_GetObjectItem(cJSON_GetArrayItem(ch, 1), "path"), path, sizeof(path));
+	assert_string_equal(path, "spec.rules[0].host");
+	plan_prior_path_text(cJSON_GetObjectItem(cJSON_GetArrayItem(ch, 2), "path"), path, sizeof(path));
+	assert_string_equal(path, "spec.tls[0].hosts");
+	plan_prior_path_text(cJSON_GetObjectItem(cJSON_GetArrayItem(ch, 3), "path"), path, sizeof(path));
+	assert_string_equal(path, "spec.extra");
+	/* as before the update, as the update wrote it (extra fields do not matter), changed since */
+	assert_int_equal(plan_prior_compare(prior, live, NULL, 0), PLAN_PRIOR_AS_BEFORE);
+	assert_int_equal(plan_prior_compare(prior, applied, NULL, 0), PLAN_PRIOR_AS_WRITTEN);
+	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(applied, "spec"), "rules"), 0),
+				  "host", cJSON_CreateString("mine.example"));
+	{
+		char what[200];
+
+		assert_int_equal(plan_prior_compare(prior, applied, what, sizeof(what)), PLAN_PRIOR_CHANGED);
+		assert_string_equal(what, "spec.rules[0].host is \"mine.example\", not \"w.new\" as this run wrote it");
+	}
+	/* a field back at its prior value (the added one removed since) is no conflict:
+	 * the restore puts the rest back */
+	cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(applied, "spec"), "rules"), 0),
+				  "host", cJSON_CreateString("w.new"));
+	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(applied, "spec"), "extra");
+	assert_int_equal(plan_prior_compare(prior, applied, NULL, 0), PLAN_PRIOR_AS_WRITTEN);
+	/* a field removed that the update had changed: changed since */
+	cJSON_DeleteItemFromObject(cJSON_GetObjectItem(applied, "spec"), "tls");
+	assert_int_equal(plan_prior_compare(prior, applied, NULL, 0), PLAN_PRIOR_CHANGED);
+	/* nothing to change: no prior state */
+	assert_null(plan_prior_record(live, live));
+	assert_null(plan_prior_record(applied, NULL));
+	cJSON_Delete(prior);
+	cJSON_Delete(applied);
+	cJSON_Delete(live);
+}
+
+/* The prior state goes through the journal as it is; a malformed one is refused. */
+static void test_prior_in_journal(void **state)
+{
+	plan p;
+	journal j, k;
+	strbuf a, b;
+	char err[160];
+
+	small_plan(&p);
+	journal_from_plan(&j, &p, "t12345-20261128120000-beef", "olga@host:1", 1795000000);
+	j.steps[1].state = STEP_RESTORING;
+	j.steps[1].prior = cJSON_Parse("{\"config\":{\"spec\":{\"replicas\":3}},\"changed\":[{\"path\":[\"spec\",\"replicas\"],\"to\":1}]}");
+	sb_init(&a, 1024);
+	sb_init(&b, 1024);
+	journal_encode(&j, &a);
+	assert_int_equal(journal_encoded_size(&j), a.len);
+	assert_int_equal(journal_decode(a.buf, &k, err, sizeof(err)), 0);
+	assert_int_equal(k.steps[1].state, STEP_RESTORING);
+	assert_null(k.steps[0].prior);
+	assert_non_null(k.steps[1].prior);
+	journal_encode(&k, &b);
+	assert_string_equal(a.buf, b.buf);
+	assert_string_equal(step_state_name(STEP_RESTORED), "restored");
+	journal_release(&k);
+	assert_int_equal(journal_decode("{\"run\":\"r\",\"tcode\":\"T12345\",\"state\":\"done\",\"steps\":[{\"id\":\"a\",\"state\":\"applied\",\"path\":\"/x\",\"prior\":{\"changed\":[{\"path\":[{}],\"to\":1}],\"config\":{}}}]}",
+					&k, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "prior state"));
 	sb_release(&a);
 	sb_release(&b);
 	journal_release(&j);
@@ -142,7 +237,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trip),	 cmocka_unit_test(test_decode_refuses),
 	    cmocka_unit_test(test_notes_bounded), cmocka_unit_test(test_run_ids),
-	    cmocka_unit_test(test_ready),
+	    cmocka_unit_test(test_ready),	 cmocka_unit_test(test_prior_record),
+	    cmocka_unit_test(test_prior_in_journal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
