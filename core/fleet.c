@@ -124,6 +124,22 @@ static void tab_put(tab *t, const void *rec)
 	t->slots[s] = (uint32_t)(++t->n);
 }
 
+/* Makes room for n records in all (a list says how long it is). */
+static void tab_reserve(tab *t, size_t n)
+{
+	size_t nslots = t->nslots ? t->nslots : 64;
+
+	if (n > t->cap) {
+		t->cap = n;
+		t->recs = xrealloc(t->recs, t->cap * t->rsize);
+		t->gen = xrealloc(t->gen, t->cap * sizeof(*t->gen));
+	}
+	while ((n + 1) * 2 > nslots)
+		nslots *= 2;
+	if (nslots != t->nslots)
+		tab_rehash(t, nslots);
+}
+
 /* Removes key m (if present): the last record moves into its place. */
 static void tab_del(tab *t, const project_meta *m)
 {
@@ -954,6 +970,19 @@ static void job_restart(void *ctx)
 	tab_clear(&j->c->tabs[j->kind]);
 }
 
+static void job_total(void *ctx, size_t total)
+{
+	job *j = ctx;
+
+	tab_reserve(&j->c->tabs[j->kind], j->c->tabs[j->kind].n + total);
+}
+
+static const jscan_keep *const kind_keep[K_COUNT] = {
+    [K_NS] = project_keep_namespace, [K_DEPLOY] = project_keep_workload,
+    [K_STS] = project_keep_workload, [K_ING] = project_keep_ingress,
+    [K_POD] = project_keep_pod,	     [K_EVENT] = project_keep_event,
+};
+
 static int job_item(void *ctx, const cJSON *item)
 {
 	job *j = ctx;
@@ -990,7 +1019,9 @@ static void *job_run(void *arg)
 			    .limit = c->f->page_limit,
 			    .on_restart = job_restart,
 			    .cancel = &c->f->cancel,
-			    .accept = j->accept};
+			    .accept = j->accept,
+			    .keep = j->kind >= 0 ? kind_keep[j->kind] : NULL,
+			    .on_total = j->kind >= 0 ? job_total : NULL};
 
 	k8s_err_clear(&j->err);
 	if (j->kind == -1) {
