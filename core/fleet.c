@@ -469,7 +469,13 @@ static void build_cluster(builder *b, const fleet_cluster_state *st, const clust
 	GROW(s->clusters, s->n_clusters, b->cap_c);
 	s->clusters[s->n_clusters++] = *st;
 
+	/* Room for every namespace at once: no doubling of the largest arrays. */
+	if (b->cap_e < s->n_envs + d->n_ns) {
+		b->cap_e = s->n_envs + d->n_ns;
+		s->envs = xrealloc(s->envs, b->cap_e * sizeof(*s->envs));
+	}
 	tab_init(&idx, sizeof(env_key));
+	tab_reserve(&idx, d->n_ns);
 	for (i = 0; i < d->n_ns; i++) {
 		const project_ns *p = &d->ns[i];
 		model_env *e;
@@ -541,6 +547,12 @@ static void build_cluster(builder *b, const fleet_cluster_state *st, const clust
 
 	/* Tenants: the environments grouped by TCODE. */
 	qsort(refs, nrefs, sizeof(*refs), cmp_env_ref);
+	for (i = 0, j = 0; i < nrefs; i++)
+		j += !i || strcmp(refs[i].tcode, refs[i - 1].tcode);
+	if (b->cap_t < s->n_tenants + j) {
+		b->cap_t = s->n_tenants + j;
+		s->tenants = xrealloc(s->tenants, b->cap_t * sizeof(*s->tenants));
+	}
 	s->env_tenant = xrealloc(s->env_tenant, (b->cap_e ? b->cap_e : 1) * sizeof(*s->env_tenant));
 	s->env_health = xrealloc(s->env_health, (b->cap_e ? b->cap_e : 1) * sizeof(*s->env_health));
 	for (i = 0; i < nrefs; i = j) {
