@@ -271,9 +271,15 @@ static void json_clusters(strbuf *sb, const fleet_snapshot *s)
 	sb_addc(sb, ']');
 }
 
-void tenants_render_json(const fleet_snapshot *s, const tenants_filter *flt, strbuf *out)
+static int write_all(int fd, const char *buf, size_t len);
+
+/* The TenantList into out; with fd >= 0, out is written to fd (and emptied)
+ * whenever it holds 64 KiB, so a long list is never whole in memory. -1 when
+ * a write failed. */
+static int render_json(const fleet_snapshot *s, const tenants_filter *flt, strbuf *out, int fd)
 {
 	size_t i, n = 0;
+	int rc = 0;
 
 	sb_adds(out, "{\"kind\":\"TenantList\",");
 	json_clusters(out, s);
@@ -284,8 +290,19 @@ void tenants_render_json(const fleet_snapshot *s, const tenants_filter *flt, str
 		sb_adds(out, n++ ? ",{" : "{");
 		json_tenant(out, s, &s->tenants[i], 0, NULL);
 		sb_addc(out, '}');
+		if (fd >= 0 && out->len >= 65536) {
+			if (!rc && write_all(fd, out->buf, out->len) < 0)
+				rc = -1;
+			sb_reset(out);
+		}
 	}
 	sb_adds(out, "]}\n");
+	return rc;
+}
+
+void tenants_render_json(const fleet_snapshot *s, const tenants_filter *flt, strbuf *out)
+{
+	render_json(s, flt, out, -1);
 }
 
 static const char *env_health(const fleet_snapshot *s, const fleet_tenant *t, int env)
@@ -778,11 +795,19 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 
 		ok = fleet_load(f);
 		s = fleet_snapshot_get(f);
+		/* The snapshot outlives the fleet: its listings go before printing. */
+		fleet_free(f);
+		f = NULL;
 		ret = report_clusters(s, ok);
 		sb_init(&sb, 1 << 16);
 		/* Unreadable answers from every cluster: nothing trustworthy to print. */
 		if (ok || ret != TENANTS_EXIT_ERROR) {
-			render(s, fmt, &flt, &sb);
+			if (fmt == TENANTS_JSON) {
+				if (render_json(s, &flt, &sb, STDOUT_FILENO) < 0)
+					ret = TENANTS_EXIT_ERROR;
+			} else {
+				render(s, fmt, &flt, &sb);
+			}
 			if (write_all(STDOUT_FILENO, sb.buf, sb.len) < 0)
 				ret = TENANTS_EXIT_ERROR;
 		}

@@ -124,6 +124,22 @@ static void tab_put(tab *t, const void *rec)
 	t->slots[s] = (uint32_t)(++t->n);
 }
 
+/* Makes room for n records in all (a list says how long it is). */
+static void tab_reserve(tab *t, size_t n)
+{
+	size_t nslots = t->nslots ? t->nslots : 64;
+
+	if (n > t->cap) {
+		t->cap = n;
+		t->recs = xrealloc(t->recs, t->cap * t->rsize);
+		t->gen = xrealloc(t->gen, t->cap * sizeof(*t->gen));
+	}
+	while ((n + 1) * 2 > nslots)
+		nslots *= 2;
+	if (nslots != t->nslots)
+		tab_rehash(t, nslots);
+}
+
 /* Removes key m (if present): the last record moves into its place. */
 static void tab_del(tab *t, const project_meta *m)
 {
@@ -453,7 +469,13 @@ static void build_cluster(builder *b, const fleet_cluster_state *st, const clust
 	GROW(s->clusters, s->n_clusters, b->cap_c);
 	s->clusters[s->n_clusters++] = *st;
 
+	/* Room for every namespace at once: no doubling of the largest arrays. */
+	if (b->cap_e < s->n_envs + d->n_ns) {
+		b->cap_e = s->n_envs + d->n_ns;
+		s->envs = xrealloc(s->envs, b->cap_e * sizeof(*s->envs));
+	}
 	tab_init(&idx, sizeof(env_key));
+	tab_reserve(&idx, d->n_ns);
 	for (i = 0; i < d->n_ns; i++) {
 		const project_ns *p = &d->ns[i];
 		model_env *e;
@@ -525,6 +547,12 @@ static void build_cluster(builder *b, const fleet_cluster_state *st, const clust
 
 	/* Tenants: the environments grouped by TCODE. */
 	qsort(refs, nrefs, sizeof(*refs), cmp_env_ref);
+	for (i = 0, j = 0; i < nrefs; i++)
+		j += !i || strcmp(refs[i].tcode, refs[i - 1].tcode);
+	if (b->cap_t < s->n_tenants + j) {
+		b->cap_t = s->n_tenants + j;
+		s->tenants = xrealloc(s->tenants, b->cap_t * sizeof(*s->tenants));
+	}
 	s->env_tenant = xrealloc(s->env_tenant, (b->cap_e ? b->cap_e : 1) * sizeof(*s->env_tenant));
 	s->env_health = xrealloc(s->env_health, (b->cap_e ? b->cap_e : 1) * sizeof(*s->env_health));
 	for (i = 0; i < nrefs; i = j) {
@@ -954,6 +982,19 @@ static void job_restart(void *ctx)
 	tab_clear(&j->c->tabs[j->kind]);
 }
 
+static void job_total(void *ctx, size_t total)
+{
+	job *j = ctx;
+
+	tab_reserve(&j->c->tabs[j->kind], j->c->tabs[j->kind].n + total);
+}
+
+static const jscan_keep *const kind_keep[K_COUNT] = {
+    [K_NS] = project_keep_namespace, [K_DEPLOY] = project_keep_workload,
+    [K_STS] = project_keep_workload, [K_ING] = project_keep_ingress,
+    [K_POD] = project_keep_pod,	     [K_EVENT] = project_keep_event,
+};
+
 static int job_item(void *ctx, const cJSON *item)
 {
 	job *j = ctx;
@@ -990,7 +1031,9 @@ static void *job_run(void *arg)
 			    .limit = c->f->page_limit,
 			    .on_restart = job_restart,
 			    .cancel = &c->f->cancel,
-			    .accept = j->accept};
+			    .accept = j->accept,
+			    .keep = j->kind >= 0 ? kind_keep[j->kind] : NULL,
+			    .on_total = j->kind >= 0 ? job_total : NULL};
 
 	k8s_err_clear(&j->err);
 	if (j->kind == -1) {

@@ -79,6 +79,50 @@ static void copy(char *dst, size_t size, const char *src)
 	util_strlcpy(dst, src ? src : "", size);
 }
 
+/* ---- what the projections read ---- */
+
+#define END {NULL, NULL}
+static const jscan_keep keep_meta[] = {{"name", NULL},	      {"namespace", NULL},
+				       {"labels", NULL},      {"annotations", NULL},
+				       {"creationTimestamp", NULL}, END};
+const jscan_keep project_keep_namespace[] = {{"metadata", keep_meta}, END};
+static const jscan_keep keep_wl_spec[] = {{"replicas", NULL}, END};
+static const jscan_keep keep_wl_status[] = {{"readyReplicas", NULL}, END};
+static const jscan_keep keep_wl_object[] = {
+    {"metadata", keep_meta}, {"spec", keep_wl_spec}, {"status", keep_wl_status}, END};
+/* a whole object, or a Table row (cells and the object's metadata) */
+const jscan_keep project_keep_workload[] = {{"metadata", keep_meta},
+					    {"spec", keep_wl_spec},
+					    {"status", keep_wl_status},
+					    {"cells", NULL},
+					    {"object", keep_wl_object},
+					    END};
+static const jscan_keep keep_ing_rule[] = {{"host", NULL}, END};
+static const jscan_keep keep_ing_spec[] = {{"rules", keep_ing_rule}, END};
+const jscan_keep project_keep_ingress[] = {{"metadata", keep_meta}, {"spec", keep_ing_spec}, END};
+static const jscan_keep keep_pod_spec[] = {{"nodeName", NULL}, END};
+static const jscan_keep keep_pod_cond[] = {{"type", NULL}, {"status", NULL}, END};
+static const jscan_keep keep_pod_cs[] = {
+    {"state", NULL}, {"lastState", NULL}, {"ready", NULL}, {"restartCount", NULL}, END};
+static const jscan_keep keep_pod_status[] = {
+    {"phase", NULL}, {"conditions", keep_pod_cond}, {"containerStatuses", keep_pod_cs}, END};
+const jscan_keep project_keep_pod[] = {
+    {"metadata", keep_meta}, {"spec", keep_pod_spec}, {"status", keep_pod_status}, END};
+static const jscan_keep keep_ev_obj[] = {{"kind", NULL}, {"name", NULL}, END};
+const jscan_keep project_keep_event[] = {{"metadata", keep_meta},
+					 {"involvedObject", keep_ev_obj},
+					 {"regarding", keep_ev_obj},
+					 {"type", NULL},
+					 {"reason", NULL},
+					 {"message", NULL},
+					 {"note", NULL},
+					 {"count", NULL},
+					 {"lastTimestamp", NULL},
+					 {"eventTime", NULL},
+					 {"firstTimestamp", NULL},
+					 END};
+#undef END
+
 /* Fills the common metadata; -1 if obj is not an object with a name. */
 static int meta(const cJSON *obj, project_meta *m, const cJSON **labels, const cJSON **ann)
 {

@@ -22,6 +22,7 @@
 #include "core/model.h"
 #include "core/rules.h"
 #include "core/tcode.h"
+#include "k8s/jscan.h"
 
 #define PROJECT_KEY_SIZE 64
 
@@ -126,6 +127,15 @@ int project_workload_from_row(const project_keys *k, const cJSON *row, int kind,
 int project_ingress_from(const project_keys *k, const cJSON *obj, project_ingress *out);
 int project_pod_from(const project_keys *k, const cJSON *obj, project_pod *out);
 int project_event_from(const cJSON *obj, project_event *out);
+
+/* The members each projection above reads, for k8s_list_opts.keep: a list of
+ * such objects then parses only these (project_keep_workload also covers Table
+ * rows). Projecting the kept members gives the same record as the whole object. */
+extern const jscan_keep project_keep_namespace[];
+extern const jscan_keep project_keep_workload[];
+extern const jscan_keep project_keep_ingress[];
+extern const jscan_keep project_keep_pod[];
+extern const jscan_keep project_keep_event[];
 
 /* The rules in a predecessor-rules ConfigMap (data.rules). 0, or -1 with a
  * sentence in err (missing key, or the parser's message). */

@@ -781,7 +781,7 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 {
 	int limit = opts && opts->limit > 0 ? opts->limit : 500;
 	char *cont = NULL;
-	int restarts = 0, ret = -1;
+	int restarts = 0, ret = -1, first = 1;
 	k8s_err local;
 
 	if (!err)
@@ -792,8 +792,8 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 		strbuf q;
 		req r = {0};
 		strbuf answer;
-		cJSON *page;
-		const cJSON *items, *meta, *it;
+		cJSON *meta;
+		size_t *spans, n_items, i;
 		int rc;
 
 		sb_init(&q, 256);
@@ -825,6 +825,7 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 			if (err->http == 410 && cont && restarts < 3) {
 				/* the snapshot behind the continue token is gone: start over */
 				restarts++;
+				first = 1;
 				free(cont);
 				cont = NULL;
 				if (opts && opts->on_restart)
@@ -833,25 +834,40 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 			}
 			goto out;
 		}
-		page = cJSON_ParseWithLength(answer.buf, answer.len);
-		sb_release(&answer);
-		if (!page) {
+		if (jscan_page(answer.buf, answer.len, &spans, &n_items, &meta)) {
+			sb_release(&answer);
 			k8s_err_set(err, 200, "GET %s: the answer is not JSON", path);
 			goto out;
 		}
-		items = cJSON_GetObjectItemCaseSensitive(page, "items");
-		if (!items) /* a server-side Table */
-			items = cJSON_GetObjectItemCaseSensitive(page, "rows");
-		cJSON_ArrayForEach(it, items)
-		{
-			int stop = fn ? fn(ctx, it) : 0;
+		if (first && opts && opts->on_total) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, "remainingItemCount");
+			opts->on_total(ctx, n_items + (cJSON_IsNumber(v) && v->valuedouble > 0
+							   ? (size_t)v->valuedouble
+							   : 0));
+		}
+		first = 0;
+		for (i = 0; i < n_items; i++) {
+			cJSON *it = jscan_build(answer.buf + spans[2 * i],
+						answer.buf + spans[2 * i + 1],
+						opts ? opts->keep : NULL);
+			int stop;
+			if (!it) {
+				k8s_err_set(err, 200, "GET %s: the answer is not JSON", path);
+				stop = -1;
+			} else {
+				stop = fn ? fn(ctx, it) : 0;
+			}
+			cJSON_Delete(it);
 			if (stop) {
-				cJSON_Delete(page);
+				free(spans);
+				cJSON_Delete(meta);
+				sb_release(&answer);
 				ret = stop;
 				goto out;
 			}
 		}
-		meta = cJSON_GetObjectItemCaseSensitive(page, "metadata");
+		free(spans);
+		sb_release(&answer);
 		free(cont);
 		cont = NULL;
 		{
@@ -862,7 +878,7 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 			if (rv && rvsz && cJSON_IsString(v))
 				util_strlcpy(rv, v->valuestring, rvsz);
 		}
-		cJSON_Delete(page);
+		cJSON_Delete(meta);
 		if (!cont)
 			break;
 		if (cancelled(opts ? opts->cancel : NULL)) {

@@ -20,6 +20,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "k8s/jscan.h"
 #include "k8s/kubeconfig.h"
 #include "k8s/lines.h"
 #include "k8s/status.h"
@@ -83,6 +84,12 @@ typedef struct k8s_list_opts {
 	const atomic_int *cancel; /* or NULL */
 	const char *accept;	  /* Accept header, or NULL for application/json; when the
 				     answer is a Table its rows go to fn instead of items */
+	const jscan_keep *keep;	  /* the members of each item fn reads (NULL: all); the
+				     rest of a page is checked but not parsed */
+	/* Called once per listing (again after a restart) with how many items the
+	 * first page says the list holds (this page plus remainingItemCount), so
+	 * the caller can make room. May be NULL. */
+	void (*on_total)(void *ctx, size_t total);
 } k8s_list_opts;
 /* rv (may be NULL) receives the list's resourceVersion. */
 int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_item_fn fn, void *ctx,

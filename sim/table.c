@@ -799,20 +799,22 @@ static const printer *printer_for(const sim_resource *res)
 
 /* ---- the Table ---- */
 
+/* The row's object; takes what it needs out of obj (which is dropped after). */
 static cJSON *row_object(cJSON *obj, const char *include)
 {
 	cJSON *p, *meta;
 
 	if (include && !strcmp(include, "None"))
 		return NULL;
-	if (include && !strcmp(include, "Object"))
-		return cJSON_Duplicate(obj, 1);
 	p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "kind", "PartialObjectMetadata");
 	cJSON_AddStringToObject(p, "apiVersion", "meta.k8s.io/v1");
-	meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-	cJSON_AddItemToObject(
-	    p, "metadata", cJSON_IsObject(meta) ? cJSON_Duplicate(meta, 1) : cJSON_CreateObject());
+	meta = cJSON_DetachItemFromObjectCaseSensitive(obj, "metadata");
+	if (!cJSON_IsObject(meta)) {
+		cJSON_Delete(meta);
+		meta = cJSON_CreateObject();
+	}
+	cJSON_AddItemToObject(p, "metadata", meta);
 	return p;
 }
 
@@ -821,7 +823,9 @@ char *sim_table_render(const sim_resource *res, const char *const *objs, size_t 
 		       int64_t now_s)
 {
 	const printer *pr = printer_for(res);
-	cJSON *t = cJSON_CreateObject(), *meta, *defs, *rows;
+	cJSON *t = cJSON_CreateObject(), *meta, *defs;
+	size_t rows_n = 0;
+	strbuf sb;
 	char *out;
 
 	cJSON_AddStringToObject(t, "kind", "Table");
@@ -847,7 +851,16 @@ char *sim_table_render(const sim_resource *res, const char *const *objs, size_t 
 		cJSON_AddItemToArray(defs, d);
 	}
 
-	rows = cJSON_AddArrayToObject(t, "rows");
+	/* The rows are printed one by one as they are made (the same text as the
+	 * whole tree printed at once), so a page never holds all its trees. */
+	out = cJSON_PrintUnformatted(t);
+	cJSON_Delete(t);
+	if (!out)
+		die("out of memory printing a Table");
+	sb_init(&sb, 512 * (n + 1));
+	sb_add(&sb, out, strlen(out) - 1); /* without the closing brace */
+	free(out);
+	sb_adds(&sb, ",\"rows\":[");
 	for (size_t i = 0; i < n; i++) {
 		cJSON *obj = objs[i] ? cJSON_Parse(objs[i]) : NULL, *row, *cells, *ro;
 
@@ -858,16 +871,24 @@ char *sim_table_render(const sim_resource *res, const char *const *objs, size_t 
 		row = cJSON_CreateObject();
 		cells = cJSON_AddArrayToObject(row, "cells");
 		pr->cells(obj, cells, now_s);
-		ro = row_object(obj, include);
+		if (include && !strcmp(include, "Object")) {
+			ro = obj; /* the whole object: handed over, not copied */
+			obj = NULL;
+		} else {
+			ro = row_object(obj, include);
+		}
 		if (ro)
 			cJSON_AddItemToObject(row, "object", ro);
-		cJSON_AddItemToArray(rows, row);
 		cJSON_Delete(obj);
+		out = cJSON_PrintUnformatted(row);
+		cJSON_Delete(row);
+		if (!out)
+			die("out of memory printing a Table");
+		if (rows_n++)
+			sb_addc(&sb, ',');
+		sb_adds(&sb, out);
+		free(out);
 	}
-
-	out = cJSON_PrintUnformatted(t);
-	cJSON_Delete(t);
-	if (!out)
-		die("out of memory printing a Table");
-	return out;
+	sb_adds(&sb, "]}");
+	return sb_detach(&sb, NULL);
 }

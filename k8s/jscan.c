@@ -1,0 +1,296 @@
+/* k8s/jscan.c — list answers walked once, items built from the members kept. */
+#include <string.h>
+
+#include "k8s/jscan.h"
+#include "util/util.h"
+
+#define MAX_DEPTH 512
+
+static const char *ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* p just after an opening quote: just after the closing one, or NULL. */
+static const char *skip_string(const char *p, const char *end)
+{
+	for (;;) {
+		const char *q = memchr(p, '"', (size_t)(end - p)), *b;
+		if (!q)
+			return NULL;
+		/* escaped when an odd run of backslashes stands before it */
+		for (b = q; b > p && b[-1] == '\\'; b--)
+			;
+		if (!((q - b) & 1))
+			return q + 1;
+		p = q + 1;
+	}
+}
+
+static int scalar_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == '-' || c == '+' || c == '.';
+}
+
+const char *jscan_skip(const char *p, const char *end)
+{
+	char stack[MAX_DEPTH];
+	int depth = 0;
+
+	p = ws(p, end);
+	if (p >= end)
+		return NULL;
+	if (*p == '"')
+		return skip_string(p + 1, end);
+	if (*p != '{' && *p != '[') {
+		const char *s = p;
+		while (p < end && scalar_char(*p))
+			p++;
+		return p > s ? p : NULL;
+	}
+	while (p < end) {
+		char c = *p++;
+		switch (c) {
+		case '"':
+			if (!(p = skip_string(p, end)))
+				return NULL;
+			break;
+		case '{':
+		case '[':
+			if (depth == MAX_DEPTH)
+				return NULL;
+			stack[depth++] = c == '{' ? '}' : ']';
+			break;
+		case '}':
+		case ']':
+			if (!depth || stack[--depth] != c)
+				return NULL;
+			if (!depth)
+				return p;
+			break;
+		default:
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Is the key at [ks, ke) (between the quotes) equal to want? */
+static int key_is(const char *ks, const char *ke, const char *want)
+{
+	size_t n = (size_t)(ke - ks);
+	cJSON *k;
+	int same;
+
+	if (!memchr(ks, '\\', n))
+		return strlen(want) == n && !memcmp(ks, want, n);
+	k = cJSON_ParseWithLength(ks - 1, n + 2); /* escapes: as cJSON reads them */
+	same = cJSON_IsString(k) && !strcmp(k->valuestring, want);
+	cJSON_Delete(k);
+	return same;
+}
+
+static cJSON *build(const char **pp, const char *end, const jscan_keep *keep, int depth);
+
+static cJSON *build_object(const char **pp, const char *end, const jscan_keep *keep, int depth)
+{
+	const char *p = *pp + 1;
+	cJSON *obj = cJSON_CreateObject();
+
+	p = ws(p, end);
+	if (p < end && *p == '}') {
+		*pp = p + 1;
+		return obj;
+	}
+	while (p < end) {
+		const char *ks, *ke;
+		const jscan_keep *k;
+
+		if (*p != '"')
+			break;
+		ks = p + 1;
+		if (!(p = skip_string(ks, end)))
+			break;
+		ke = p - 1;
+		p = ws(p, end);
+		if (p >= end || *p != ':')
+			break;
+		p++;
+		for (k = keep; k->key && !key_is(ks, ke, k->key); k++)
+			;
+		if (k->key) {
+			cJSON *v = build(&p, end, k->sub, depth + 1);
+			if (!v)
+				break;
+			cJSON_AddItemToObjectCS(obj, k->key, v);
+		} else if (!(p = jscan_skip(p, end))) {
+			break;
+		}
+		p = ws(p, end);
+		if (p < end && *p == ',') {
+			p = ws(p + 1, end);
+			continue;
+		}
+		if (p < end && *p == '}') {
+			*pp = p + 1;
+			return obj;
+		}
+		break;
+	}
+	cJSON_Delete(obj);
+	return NULL;
+}
+
+static cJSON *build_array(const char **pp, const char *end, const jscan_keep *keep, int depth)
+{
+	const char *p = ws(*pp + 1, end);
+	cJSON *arr = cJSON_CreateArray();
+
+	if (p < end && *p == ']') {
+		*pp = p + 1;
+		return arr;
+	}
+	while (p < end) {
+		cJSON *v = build(&p, end, keep, depth + 1);
+		if (!v)
+			break;
+		cJSON_AddItemToArray(arr, v);
+		p = ws(p, end);
+		if (p < end && *p == ',') {
+			p++;
+			continue;
+		}
+		if (p < end && *p == ']') {
+			*pp = p + 1;
+			return arr;
+		}
+		break;
+	}
+	cJSON_Delete(arr);
+	return NULL;
+}
+
+static cJSON *build(const char **pp, const char *end, const jscan_keep *keep, int depth)
+{
+	const char *p = ws(*pp, end), *after = NULL;
+	cJSON *v;
+
+	if (p >= end || depth > MAX_DEPTH)
+		return NULL;
+	*pp = p;
+	if (keep && *p == '{')
+		return build_object(pp, end, keep, depth);
+	if (keep && *p == '[')
+		return build_array(pp, end, keep, depth);
+	v = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &after, 0);
+	if (v)
+		*pp = after;
+	return v;
+}
+
+cJSON *jscan_build(const char *p, const char *end, const jscan_keep *keep)
+{
+	cJSON *v = build(&p, end, keep, 0);
+
+	if (v && ws(p, end) != end) {
+		cJSON_Delete(v);
+		return NULL;
+	}
+	return v;
+}
+
+int jscan_page(const char *buf, size_t len, size_t **spans, size_t *n, cJSON **meta)
+{
+	const char *p = buf, *end = buf + len;
+	size_t cap = 0;
+	int have_items = 0;
+
+	*spans = NULL;
+	*n = 0;
+	*meta = NULL;
+	p = ws(p, end);
+	if (p >= end || *p != '{')
+		goto bad;
+	p = ws(p + 1, end);
+	if (p < end && *p == '}')
+		p++;
+	else
+		for (;;) {
+			const char *ks, *ke;
+			int items = 0, rows = 0;
+
+			if (p >= end || *p != '"')
+				goto bad;
+			ks = p + 1;
+			if (!(p = skip_string(ks, end)))
+				goto bad;
+			ke = p - 1;
+			p = ws(p, end);
+			if (p >= end || *p != ':')
+				goto bad;
+			p = ws(p + 1, end);
+			items = key_is(ks, ke, "items");
+			rows = !items && key_is(ks, ke, "rows");
+			if ((items || (rows && !have_items)) && p < end && *p == '[') {
+				have_items |= items;
+				*n = 0;
+				p = ws(p + 1, end);
+				if (p < end && *p == ']')
+					p++;
+				else
+					for (;;) {
+						const char *e = jscan_skip(p, end);
+						if (!e)
+							goto bad;
+						if (*n * 2 + 2 > cap) {
+							cap = cap ? cap * 2 : 1024;
+							*spans = xrealloc(*spans, cap * sizeof(**spans));
+						}
+						(*spans)[*n * 2] = (size_t)(p - buf);
+						(*spans)[*n * 2 + 1] = (size_t)(e - buf);
+						(*n)++;
+						p = ws(e, end);
+						if (p < end && *p == ',') {
+							p = ws(p + 1, end);
+							continue;
+						}
+						if (p < end && *p == ']') {
+							p++;
+							break;
+						}
+						goto bad;
+					}
+			} else if (key_is(ks, ke, "metadata") && !*meta) {
+				const char *after = NULL;
+				*meta = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &after, 0);
+				if (!*meta)
+					goto bad;
+				p = after;
+			} else if (!(p = jscan_skip(p, end))) {
+				goto bad;
+			}
+			p = ws(p, end);
+			if (p < end && *p == ',') {
+				p = ws(p + 1, end);
+				continue;
+			}
+			if (p < end && *p == '}') {
+				p++;
+				break;
+			}
+			goto bad;
+		}
+	if (ws(p, end) != end)
+		goto bad;
+	return 0;
+bad:
+	free(*spans);
+	*spans = NULL;
+	*n = 0;
+	cJSON_Delete(*meta);
+	*meta = NULL;
+	return -1;
+}

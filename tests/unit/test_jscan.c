@@ -1,0 +1,280 @@
+/* Unit tests for k8s/jscan: list pages walked once, items built from kept members,
+ * and the projections' keep lists giving the same records as whole objects. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "core/project.h"
+#include "k8s/jscan.h"
+#include "util/util.h"
+
+static int page(const char *json, size_t **spans, size_t *n, cJSON **meta)
+{
+	return jscan_page(json, strlen(json), spans, n, meta);
+}
+
+static char *span_text(const char *json, const size_t *spans, size_t i)
+{
+	return xstrndup(json + spans[2 * i], spans[2 * i + 1] - spans[2 * i]);
+}
+
+static void test_page_items(void **state)
+{
+	const char *json =
+	    " {\"kind\":\"PodList\",\"metadata\":{\"continue\":\"abc\",\"remainingItemCount\":3},"
+	    "\"extra\":[{\"a\":\"]}\"},null,true,-1.5e3],"
+	    "\"items\":[ {\"x\":\"q\\\"uo}te\\\\\"} , [1,{\"y\":[]}],\"s\",7 ]} \n";
+	size_t *spans, n;
+	cJSON *meta;
+	char *t;
+
+	assert_int_equal(page(json, &spans, &n, &meta), 0);
+	assert_int_equal(n, 4);
+	t = span_text(json, spans, 0);
+	assert_string_equal(t, "{\"x\":\"q\\\"uo}te\\\\\"}");
+	free(t);
+	t = span_text(json, spans, 1);
+	assert_string_equal(t, "[1,{\"y\":[]}]");
+	free(t);
+	t = span_text(json, spans, 3);
+	assert_string_equal(t, "7");
+	free(t);
+	assert_string_equal(cJSON_GetObjectItem(meta, "continue")->valuestring, "abc");
+	free(spans);
+	cJSON_Delete(meta);
+}
+
+static void test_page_rows_and_empty(void **state)
+{
+	size_t *spans, n;
+	cJSON *meta;
+
+	/* a Table: rows; items win when both are there */
+	assert_int_equal(page("{\"rows\":[{\"cells\":[1]},{}]}", &spans, &n, &meta), 0);
+	assert_int_equal(n, 2);
+	assert_null(meta);
+	free(spans);
+	assert_int_equal(page("{\"rows\":[1,2,3],\"items\":[4]}", &spans, &n, &meta), 0);
+	assert_int_equal(n, 1);
+	free(spans);
+	assert_int_equal(page("{\"items\":[1],\"rows\":[2,3]}", &spans, &n, &meta), 0);
+	assert_int_equal(n, 1);
+	free(spans);
+	assert_int_equal(page("{\"items\":[],\"metadata\":{}}", &spans, &n, &meta), 0);
+	assert_int_equal(n, 0);
+	cJSON_Delete(meta);
+	free(spans);
+	assert_int_equal(page("{\"items\":null}", &spans, &n, &meta), 0);
+	assert_int_equal(n, 0);
+	free(spans);
+	assert_int_equal(page("{}", &spans, &n, &meta), 0);
+	assert_int_equal(n, 0);
+	free(spans);
+}
+
+static void test_page_malformed(void **state)
+{
+	static const char *bad[] = {
+	    "",
+	    "?\"items\":[]}",
+	    "[1,2]",
+	    "{\"items\":[{\"a\":1}",		      /* cut short */
+	    "{\"items\":[{\"a\":\"x}]}",	      /* string never closed */
+	    "{\"items\":[{\"a\":[1}]}",		      /* brackets crossed */
+	    "{\"items\":[1 2]}",		      /* no comma between items */
+	    "{\"items\":[1]} x",		      /* something after the end */
+	    "{\"metadata\":{\"continue\":},\"items\":[]}", /* metadata is parsed: strict */
+	    "{\"items\":[1],}",
+	};
+	size_t *spans, n, i;
+	cJSON *meta;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(page(bad[i], &spans, &n, &meta), -1);
+		assert_null(spans);
+		assert_null(meta);
+	}
+}
+
+static const jscan_keep keep_inner[] = {{"b", NULL}, {NULL, NULL}};
+static const jscan_keep keep_test[] = {{"a", keep_inner}, {"name", NULL}, {NULL, NULL}};
+
+static void test_build_keep(void **state)
+{
+	const char *json = "{\"skip\":{\"deep\":[1,2,{\"x\":\"}\"}]},\"a\":[{\"b\":1,\"c\":2},"
+			   "{\"c\":3},5],\"n\\u0061me\":\"v\\n\",\"name2\":1}";
+	cJSON *v = jscan_build(json, json + strlen(json), keep_test), *all;
+	char *s = cJSON_PrintUnformatted(v);
+
+	assert_string_equal(s, "{\"a\":[{\"b\":1},{},5],\"name\":\"v\\n\"}");
+	free(s);
+	cJSON_Delete(v);
+	all = jscan_build(json, json + strlen(json), NULL);
+	v = cJSON_Parse(json);
+	assert_true(cJSON_Compare(all, v, 1));
+	cJSON_Delete(all);
+	cJSON_Delete(v);
+	/* kept values are parsed strictly */
+	json = "{\"name\":tru,\"a\":[]}";
+	assert_null(jscan_build(json, json + strlen(json), keep_test));
+	json = "{\"name\":1} 2";
+	assert_null(jscan_build(json, json + strlen(json), keep_test));
+}
+
+/* ---- the projections' keep lists: the same record from the kept members ---- */
+
+static project_keys keys;
+
+static cJSON *kept(const char *json, const jscan_keep *keep)
+{
+	cJSON *v = jscan_build(json, json + strlen(json), keep);
+
+	assert_non_null(v);
+	return v;
+}
+
+static const char ns_json[] =
+    "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"t12345-prod\","
+    "\"uid\":\"u\",\"labels\":{\"smart.totvs.com/tcode\":\"T12345\",\"smart.totvs.com/env\":"
+    "\"prod\",\"smart.totvs.com/product\":\"esocial\"},\"annotations\":{"
+    "\"smart.totvs.com/customer-name\":\"Metal\\u00fargica \\\"Souza\\\"\","
+    "\"smart.totvs.com/provider\":\"gcp\",\"smart.totvs.com/db\":\"oracle\","
+    "\"smart.totvs.com/timezone\":\"America/Sao_Paulo\"},\"managedFields\":[{\"a\":1}]},"
+    "\"spec\":{\"finalizers\":[\"kubernetes\"]},\"status\":{\"phase\":\"Active\"}}";
+
+static const char row_json[] =
+    "{\"cells\":[\"hypnus\",\"0/1\",0,0,\"53s\",\"hypnus\",\"img\",\"app=h\"],"
+    "\"object\":{\"kind\":\"PartialObjectMetadata\",\"metadata\":{\"name\":\"hypnus\","
+    "\"namespace\":\"t12345-prod\",\"labels\":{\"smart.totvs.com/tier\":\"proxy\","
+    "\"smart.totvs.com/component\":\"hypnus\"},\"annotations\":{"
+    "\"smart.totvs.com/hypnus-state\":\"sleeping\",\"smart.totvs.com/hypnus-idle-timeout\":"
+    "\"900\",\"smart.totvs.com/hypnus-last-activity\":\"2026-11-28T11:59:00Z\","
+    "\"smart.totvs.com/hypnus-last-wake\":\"2026-11-28T08:00:00Z\","
+    "\"smart.totvs.com/hypnus-cold-start\":\"42\"}}}}";
+
+static const char deploy_json[] =
+    "{\"metadata\":{\"name\":\"appserver-erp\",\"namespace\":\"t12345-prod\",\"labels\":{"
+    "\"smart.totvs.com/tier\":\"public\",\"smart.totvs.com/component\":\"appserver\","
+    "\"smart.totvs.com/service\":\"webapp\"}},\"spec\":{\"replicas\":3,\"template\":{"
+    "\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":\"i\"}]}}},"
+    "\"status\":{\"readyReplicas\":2,\"replicas\":3}}";
+
+static const char ing_json[] =
+    "{\"metadata\":{\"name\":\"webapp\",\"namespace\":\"t12345-prod\",\"labels\":{"
+    "\"smart.totvs.com/service\":\"webapp\"}},\"spec\":{\"tls\":[{\"hosts\":[\"x\"]}],"
+    "\"rules\":[{\"http\":{\"paths\":[]}},{\"host\":\"webapp-t12345.smart.example.com\","
+    "\"http\":{}}]}}";
+
+static const char pod_json[] =
+    "{\"metadata\":{\"name\":\"license-7d9f-abcde\",\"namespace\":\"t12345-prod\","
+    "\"creationTimestamp\":\"2026-11-28T10:00:00Z\",\"labels\":{"
+    "\"smart.totvs.com/tier\":\"base\",\"smart.totvs.com/component\":\"license\","
+    "\"smart.totvs.com/service\":\"x\"}},"
+    "\"spec\":{\"nodeName\":\"node-1\",\"containers\":[{\"name\":\"license\",\"env\":[]}]},"
+    "\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"PodScheduled\",\"status\":"
+    "\"True\"},{\"type\":\"Ready\",\"status\":\"False\",\"reason\":\"r\"}],"
+    "\"containerStatuses\":[{\"name\":\"license\",\"ready\":false,\"restartCount\":7,"
+    "\"image\":\"i\",\"state\":{\"waiting\":{\"reason\":\"CrashLoopBackOff\",\"message\":"
+    "\"back-off 5m0s\"}},\"lastState\":{\"terminated\":{\"exitCode\":1,\"reason\":"
+    "\"ContractExpired\",\"message\":\"contract T12345 expired\"}}},"
+    "{\"name\":\"sidecar\",\"ready\":true,\"restartCount\":1,\"state\":{\"terminated\":{"
+    "\"reason\":\"Completed\"}}}]}}";
+
+static const char event_json[] =
+    "{\"metadata\":{\"name\":\"license.1\",\"namespace\":\"t12345-prod\",\"creationTimestamp\":"
+    "\"2026-11-28T10:00:00Z\"},\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"license-x\","
+    "\"uid\":\"u\"},\"type\":\"Warning\",\"reason\":\"BackOff\",\"message\":\"Back-off\","
+    "\"count\":4,\"firstTimestamp\":\"2026-11-28T09:00:00Z\",\"lastTimestamp\":"
+    "\"2026-11-28T10:05:00Z\",\"source\":{\"component\":\"kubelet\"}}";
+
+/* project(whole) and project(kept) as bytes: every field, padding filled alike by memset */
+#define CHECK_SAME(type, call_whole, call_kept)                                                    \
+	do {                                                                                       \
+		type a_, b_;                                                                       \
+		memset(&a_, 0, sizeof(a_));                                                        \
+		memset(&b_, 0, sizeof(b_));                                                        \
+		assert_int_equal(call_whole(&a_), 0);                                              \
+		assert_int_equal(call_kept(&b_), 0);                                               \
+		assert_memory_equal(&a_, &b_, sizeof(a_));                                         \
+	} while (0)
+
+static void test_keep_lists(void **state)
+{
+	cJSON *w, *k;
+
+	project_keys_init(&keys, NULL);
+#define PAIR(json, keep)                                                                           \
+	w = cJSON_Parse(json);                                                                     \
+	k = kept(json, keep);                                                                      \
+	assert_non_null(w);                                                                        \
+	assert_false(cJSON_Compare(w, k, 1)) /* something was left out */
+
+	PAIR(ns_json, project_keep_namespace);
+#define WHOLE(o) project_namespace(&keys, w, o)
+#define KEPT(o) project_namespace(&keys, k, o)
+	CHECK_SAME(project_ns, WHOLE, KEPT);
+#undef WHOLE
+#undef KEPT
+	cJSON_Delete(w);
+	cJSON_Delete(k);
+
+	PAIR(row_json, project_keep_workload);
+#define WHOLE(o) project_workload_from_row(&keys, w, PROJECT_DEPLOYMENT, o)
+#define KEPT(o) project_workload_from_row(&keys, k, PROJECT_DEPLOYMENT, o)
+	CHECK_SAME(project_workload, WHOLE, KEPT);
+#undef WHOLE
+#undef KEPT
+	cJSON_Delete(w);
+	cJSON_Delete(k);
+
+	PAIR(deploy_json, project_keep_workload);
+#define WHOLE(o) project_workload_from(&keys, w, PROJECT_DEPLOYMENT, o)
+#define KEPT(o) project_workload_from(&keys, k, PROJECT_DEPLOYMENT, o)
+	CHECK_SAME(project_workload, WHOLE, KEPT);
+#undef WHOLE
+#undef KEPT
+	cJSON_Delete(w);
+	cJSON_Delete(k);
+
+	PAIR(ing_json, project_keep_ingress);
+#define WHOLE(o) project_ingress_from(&keys, w, o)
+#define KEPT(o) project_ingress_from(&keys, k, o)
+	CHECK_SAME(project_ingress, WHOLE, KEPT);
+#undef WHOLE
+#undef KEPT
+	cJSON_Delete(w);
+	cJSON_Delete(k);
+
+	PAIR(pod_json, project_keep_pod);
+#define WHOLE(o) project_pod_from(&keys, w, o)
+#define KEPT(o) project_pod_from(&keys, k, o)
+	CHECK_SAME(project_pod, WHOLE, KEPT);
+#undef WHOLE
+#undef KEPT
+	cJSON_Delete(w);
+	cJSON_Delete(k);
+
+	PAIR(event_json, project_keep_event);
+#define WHOLE(o) project_event_from(w, o)
+#define KEPT(o) project_event_from(k, o)
+	CHECK_SAME(project_event, WHOLE, KEPT);
+#undef WHOLE
+#undef KEPT
+	cJSON_Delete(w);
+	cJSON_Delete(k);
+#undef PAIR
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_page_items),	   cmocka_unit_test(test_page_rows_and_empty),
+	    cmocka_unit_test(test_page_malformed), cmocka_unit_test(test_build_keep),
+	    cmocka_unit_test(test_keep_lists),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
