@@ -20,10 +20,14 @@
 typedef enum page { PG_TCODE, PG_CONTRACT, PG_OPTIONS, PG_REVIEW, PG_RUN } page;
 static const char *const page_names[] = {"TCODE", "Contract", "Options", "Review", "Progress"};
 
-enum { REQ_NEXT, REQ_BACK };
+enum { REQ_NEXT, REQ_BACK, REQ_FIELD, REQ_CHOOSE, REQ_TICK, REQ_TYPED };
 static const tui_binding wizard_bindings[] = {
     {TUI_KEY_ENTER, REQ_NEXT, "Next", "next page (on the review: apply, after a confirmation)"},
     {TUI_KEY_ESC, REQ_BACK, "Back", "previous page (on the first: leave); while applying: pause or roll back"},
+    {'\t', REQ_FIELD, NULL, "next field (also Down; Shift-Tab or Up: the previous one)"},
+    {TUI_KEY_FN(KEY_LEFT), REQ_CHOOSE, NULL, "choose the size (also Right)"},
+    {' ', REQ_TICK, NULL, "tick or untick a role"},
+    {'?', REQ_TYPED, NULL, "in a text field, ? and : are typed (Tab leaves the field)"},
 };
 static const tui_keymap wizard_keymap = {"new namespace", wizard_bindings, ARRAY_SIZE(wizard_bindings)};
 
@@ -73,6 +77,7 @@ typedef struct view_wizard {
 	unsigned spin;
 	char error[1024]; /* a refusal on the current page */
 	wizard_run *run;
+	int active; /* opened and not left with Esc: a command away keeps it */
 	char title[96];
 } view_wizard;
 
@@ -168,6 +173,20 @@ static void job_free(job *j)
 	pthread_join(j->th, NULL);
 	plan_release(&j->plan);
 	free(j);
+}
+
+/* '?' and ':' are the console's (help, command line) on every page but
+ * while the focus is in a text field: there they are typed. */
+static int console_key(int key)
+{
+	return key == '?' || key == ':';
+}
+
+static int typing(const view_wizard *v)
+{
+	const form *f = v->pg == PG_TCODE ? &v->tform : v->pg == PG_OPTIONS ? &v->oform : NULL;
+
+	return f && f->n > 0 && f->fields[f->focus].kind == FORM_TEXT;
 }
 
 /* form.h and dialog.h take curses key codes; the loop gives TUI_KEY_FN(). */
@@ -390,6 +409,7 @@ static void close_wizard(app *a)
 	v->run = NULL;
 	plan_release(&v->plan);
 	v->confirming = 0;
+	v->active = 0;
 	a->screen = APP_FLEET;
 }
 
@@ -411,12 +431,19 @@ int view_wizard_open(app *a)
 	}
 	if (a->screen == APP_WIZARD)
 		return 0;
+	if (v->active && !(v->run && wizard_run_finished(v->run))) {
+		/* left with a command (:runs, :fleet...): back where it was */
+		a->screen = APP_WIZARD;
+		return 0;
+	}
+	close_wizard(a); /* what a wizard left behind (a done page) */
 	if (view_wizard_cluster(a, &v->cfg, &v->catalog, err, sizeof(err)) < 0) {
 		app_message(a, 1, "%s", err);
 		return -1;
 	}
 	v->error[0] = '\0';
 	open_tcode(v);
+	v->active = 1;
 	a->screen = APP_WIZARD;
 	return 0;
 }
@@ -671,6 +698,8 @@ int view_wizard_key(app *a, int key)
 			close_wizard(a);
 		return r & ~WIZARD_RUN_LEAVE;
 	}
+	if (console_key(key) && !v->confirming && (v->job || !typing(v)))
+		return 0;
 	if (v->job) /* a lookup in flight: only leaving is possible, after it */
 		return key == TUI_KEY_ESC ? (close_wizard(a), TUI_HANDLED | TUI_REDRAW) : TUI_HANDLED;
 	switch (v->pg) {
