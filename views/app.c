@@ -308,9 +308,8 @@ static void draw(void *ctx)
 	view_actions_draw(a);
 }
 
-static int key(void *ctx, int k)
+static int key_screen(app *a, int k)
 {
-	app *a = ctx;
 	int r;
 
 	if (k == TUI_KEY_FN(KEY_RESIZE))
@@ -372,6 +371,15 @@ static int key(void *ctx, int k)
 	default:
 		return 0;
 	}
+}
+
+static int key(void *ctx, int k)
+{
+	app *a = ctx;
+	int r = key_screen(a, k);
+
+	view_actions_prefetch(a); /* the cursor may be on another tenant now */
+	return r;
 }
 
 static int wake(void *ctx)
