@@ -4,7 +4,7 @@
 # a full apply to done, Esc -> pause -> the run paused in the runs screen ->
 # resume to done, a rollback (objects gone, checked through the API), the
 # read-only user refused at the review, --readonly refused at once; ? and :
-# on the pages and the runs screen.
+# on the pages and the runs screen; with two clusters, the cluster asked.
 # UPDATE_GOLDEN=1 sh tests/integration/screen_wizard.sh build  rewrites the goldens.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../screen/screen.sh"
@@ -88,6 +88,15 @@ grep -q "Applying T54630" "$K/run-back.txt" && ok "help opened while the run app
 for f in "$K"/*.txt; do screen_normalise "$f"; done
 wizard_normalise wizard-keys
 screen_compare wizard-keys $(sed -n 's/^:save-display //p' "$SCREEN_DIR/wizard-keys.keys" | grep -v run-back)
+
+# two clusters: the wizard asks which; the plan and the apply go there
+t97116_before=$(objects_of T97116)
+wizard_case wizard-clusters --context kubesim-admin,kubesim-support
+C="$KS_DIR/screen-wizard-clusters"
+grep -q "Plan for T97116 on kubesim-support" "$C/review-support.txt" && grep -q "not allowed" "$C/review-support.txt" &&
+	ok "two clusters: the plan for kubesim-support was refused by its access review" || fail "two clusters: no refusal from kubesim-support"
+grep -q "on cluster kubesim-admin" "$C/done.txt" && ok "two clusters: applied on kubesim-admin" || fail "two clusters: not applied on kubesim-admin"
+[ "$t97116_before" = 0 ] && [ "$(objects_of T97116)" -gt 2 ] && ok "T97116 made through the second choice" || fail "T97116 not provisioned"
 
 [ -n "${WIZARD_KEEP:-}" ] && rm -rf "$WIZARD_KEEP" && cp -r "$KS_DIR" "$WIZARD_KEEP"
 finish
