@@ -13,14 +13,19 @@
 #define DEMO_SEED 1
 #define DEMO_TIME_SCALE 60.0
 
+/* Set when the console returned with threads still blocked on the network
+ * (after a signal, or a quit that did not wait for them). */
+static int left_running;
+
 static int run_on(const tenants_global *g, const console_opts *co, const char *banner)
 {
 	cli_clusters cs;
-	app_opts ao = {0};
+	static app_opts ao; /* abandoned threads may still read it until the exit */
 	char *cdir = cli_cache_dir();
 	const char *nc = getenv("NO_COLOR");
 	int ret;
 
+	memset(&ao, 0, sizeof(ao));
 	if (cli_clusters_open(g, &cs) < 0) {
 		free(cdir);
 		return TENANTS_EXIT_ERROR;
@@ -36,11 +41,12 @@ static int run_on(const tenants_global *g, const console_opts *co, const char *b
 	ao.script = co->script;
 	ao.tenant = co->tenant;
 	ao.banner = banner;
+	ao.left_running = &left_running;
 	ret = app_run(&ao);
-	if (ret >= 128) { /* watchers still run on the clients: leave them be */
-		free(cdir);
+	if (ret >= 128)
+		left_running = 1;
+	if (left_running) /* watchers or workers still use the clients: leave them be */
 		return ret;
-	}
 	cli_clusters_release(&cs);
 	free(cdir);
 	return ret;
@@ -80,7 +86,7 @@ static int run_demo(const tenants_global *g, const console_opts *co)
 	snprintf(banner, sizeof(banner), "DEMO: kubesim, %d tenants, clock x%.0f", DEMO_FLEET,
 		 DEMO_TIME_SCALE);
 	ret = run_on(&dg, co, banner);
-	if (ret < 128) /* after a signal or hang-up the process ends at once */
+	if (!left_running) /* else the process ends at once, its threads with it */
 		sim_server_stop(srv);
 out:
 	unlink(kc);
@@ -92,5 +98,14 @@ out:
 
 int console_run(const tenants_global *g, const console_opts *co)
 {
-	return co->demo ? run_demo(g, co) : run_on(g, co, NULL);
+	int ret = co->demo ? run_demo(g, co) : run_on(g, co, NULL);
+
+	if (left_running) {
+		/* Threads blocked on the network are still there: end without
+		 * the libraries' exit handlers tearing state down under them
+		 * (the terminal was given back already; nothing more is written). */
+		fflush(NULL);
+		_exit(ret);
+	}
+	return ret;
 }

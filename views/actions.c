@@ -78,7 +78,8 @@ typedef struct view_actions {
 	char d_text[ACTIONS_TEXT_SIZE + 32];
 	char info[2048];
 	gate gates[GATES]; /* the last tenants checked */
-	char prefetched[TCODE_SIZE];
+	char prefetched[TCODE_SIZE]; /* the tenant last checked ahead, and when */
+	int64_t prefetched_ms;
 } view_actions;
 
 #define GATE_TTL_MS (ACTIONS_REVIEW_TTL_S * 1000)
@@ -193,19 +194,25 @@ static const char *gate_refused(const app *a, const char *tcode)
 
 /* ---- worker jobs ---- */
 
-static void submit(app *a, actions_job *j, stage st, int silent)
+static uint64_t submit(app *a, actions_job *j, stage st, int silent)
 {
 	view_actions *v = a->va;
+	uint64_t id = actions_worker_submit(v->w, j);
 
-	v->job_id = actions_worker_submit(v->w, j);
-	v->job_silent = silent;
-	if (silent)
-		return;
+	if (silent) {
+		if (id)
+			v->job_id = id;
+		v->job_silent = id != 0;
+		return id;
+	}
+	v->job_id = id;
+	v->job_silent = 0;
 	v->st = st;
 	if (!v->job_id) {
 		v->st = ST_IDLE;
 		app_message(a, 1, "an earlier action is still waiting to run: try again when it is done");
 	}
+	return id;
 }
 
 static void submit_check(app *a, size_t cluster, const actions_request *reqs, size_t n)
@@ -220,23 +227,29 @@ static void submit_check(app *a, size_t cluster, const actions_request *reqs, si
 	submit(a, &j, ST_CHECKING, 0);
 }
 
-static void prefetch(app *a)
+void view_actions_prefetch(app *a)
 {
 	view_actions *v = a->va;
 	const fleet_tenant *t;
+	const char *tc = NULL;
 	actions_job j;
 	int c, e;
 
-	if (a->screen != APP_TENANT) {
-		v->prefetched[0] = '\0'; /* checked again when the tenant is opened again */
+	if (a->screen == APP_TENANT)
+		tc = view_tenant_tcode(a);
+	else if (a->screen == APP_FLEET)
+		tc = view_fleet_current(a);
+	if (!tc || !tc[0]) {
+		v->prefetched[0] = '\0'; /* checked again when the tenant is shown again */
 		return;
 	}
-	if (v->st != ST_IDLE || !strcmp(v->prefetched, view_tenant_tcode(a)))
+	if (v->st != ST_IDLE)
 		return;
-	t = find_tenant(a->snap, view_tenant_tcode(a));
+	if (!strcmp(v->prefetched, tc) && util_mono_ms() - v->prefetched_ms < GATE_TTL_MS)
+		return;
+	t = find_tenant(a->snap, tc);
 	if (!t || (c = cluster_of(a, t)) < 0)
 		return;
-	util_strlcpy(v->prefetched, t->t.tcode, sizeof(v->prefetched));
 	memset(&j, 0, sizeof(j));
 	j.cluster = (size_t)c;
 	for (e = 0; e < 2; e++) {
@@ -245,8 +258,10 @@ static void prefetch(app *a)
 		actions_request_parse(ACTIONS_WAKE, t->t.tcode, tcode_env_name((tcode_env)e), NULL,
 				      &j.req[j.n++], NULL, 0);
 	}
-	if (j.n)
-		submit(a, &j, ST_IDLE, 1);
+	if (j.n && submit(a, &j, ST_IDLE, 1)) {
+		util_strlcpy(v->prefetched, t->t.tcode, sizeof(v->prefetched));
+		v->prefetched_ms = util_mono_ms();
+	}
 }
 
 /* ---- the dialog ---- */
@@ -537,12 +552,12 @@ int view_actions_update(app *a)
 	actions_job j;
 
 	if (!actions_worker_take(v->w, &j)) {
-		prefetch(a);
+		view_actions_prefetch(a);
 		return 0;
 	}
 	learn_gate(v, &j);
 	if (!j.run && (j.id != v->job_id || v->job_silent)) {
-		prefetch(a);
+		view_actions_prefetch(a);
 		return TUI_REDRAW; /* the key bar may grey or not */
 	}
 	if (j.run) {

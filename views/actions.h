@@ -25,6 +25,11 @@ void view_actions_init(app *a);
 void view_actions_release(app *a);
 /* Picks up the worker's results; TUI_REDRAW when something changed. */
 int view_actions_update(app *a);
+/* Checks ahead, on the worker, whether the user may write to the tenant
+ * shown (tenant screen) or under the cursor (fleet), so the key bar greys
+ * what is refused as soon as the answer comes; again after the gate's time
+ * to live. Cheap when nothing changed: call it after every key and wake. */
+void view_actions_prefetch(app *a);
 /* 1 while a check or a run is in flight (script mode waits for it). */
 int view_actions_busy(app *a);
 /* 1 while a menu or a dialog is open. */

@@ -1,5 +1,8 @@
 /* views/app.c — the console: screens, bars, the loop's handlers. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "core/tcode.h"
 #include "tui/bars.h"
@@ -23,6 +26,7 @@
 #define MIN_COLS 60
 #define MIN_LINES 12
 #define MESSAGE_MS 5000
+#define QUIT_WAIT_MS 500 /* q: how long the watches and workers may take to wind down */
 
 enum { REQ_QUIT, REQ_HELP, REQ_COMMAND, REQ_REDRAW };
 
@@ -308,9 +312,8 @@ static void draw(void *ctx)
 	view_actions_draw(a);
 }
 
-static int key(void *ctx, int k)
+static int key_screen(app *a, int k)
 {
-	app *a = ctx;
 	int r;
 
 	if (k == TUI_KEY_FN(KEY_RESIZE))
@@ -374,6 +377,15 @@ static int key(void *ctx, int k)
 	}
 }
 
+static int key(void *ctx, int k)
+{
+	app *a = ctx;
+	int r = key_screen(a, k);
+
+	view_actions_prefetch(a); /* the cursor may be on another tenant now */
+	return r;
+}
+
 static int wake(void *ctx)
 {
 	app *a = ctx;
@@ -429,9 +441,67 @@ static void on_change(void *ctx)
 	tui_loop_wake();
 }
 
+/* ---- the end ---- */
+
+/* Stops the watches and joins the workers; the views' state goes too. */
+static void release_all(app *a)
+{
+	fleet_watch_stop(a->fleet);
+	view_runs_release(a);
+	view_wizard_release(a);
+	view_actions_release(a);
+	view_logs_release(a);
+	view_hypnus_release(a);
+	view_tenant_release(a);
+	view_fleet_release(a);
+	if (a->snap)
+		fleet_snapshot_put(a->snap);
+	a->snap = NULL;
+	fleet_free(a->fleet);
+	a->fleet = NULL;
+}
+
+static atomic_int released;
+
+static void *release_thread(void *arg)
+{
+	release_all(arg);
+	atomic_store(&released, 1);
+	return NULL;
+}
+
+/* release_all on a thread of its own, waited for up to ms (< 0: as long as
+ * it takes): 0 when it ended
+ * (joined), -1 when something still waits on the network (a load, a check,
+ * a step of a run): the thread is left to it and the process is expected to
+ * end. */
+static int release_within(app *a, int ms)
+{
+	pthread_t th;
+	int64_t until = util_mono_ms() + ms;
+	struct timespec step = {0, 5 * 1000000L};
+
+	atomic_store(&released, 0);
+	if (pthread_create(&th, NULL, release_thread, a) != 0) {
+		release_all(a);
+		return 0;
+	}
+	while (!atomic_load(&released) && (ms < 0 || util_mono_ms() < until))
+		nanosleep(&step, NULL);
+	if (!atomic_load(&released)) {
+		pthread_detach(th);
+		return -1;
+	}
+	pthread_join(th, NULL);
+	return 0;
+}
+
 int app_run(const app_opts *o)
 {
-	app a;
+	/* static: when the console leaves threads behind (a signal, or a quit
+	 * while something waits on the network), they may still use it while
+	 * the process ends */
+	static app a;
 	tui_theme th;
 	tui_script *script = NULL;
 	tui_term_opts to = {0};
@@ -514,17 +584,16 @@ int app_run(const app_opts *o)
 		tui_script_free(script);
 		return ret;
 	}
-	fleet_watch_stop(a.fleet);
-	view_runs_release(&a);
-	view_wizard_release(&a);
-	view_actions_release(&a);
-	view_logs_release(&a);
-	view_hypnus_release(&a);
-	view_tenant_release(&a);
-	view_fleet_release(&a);
-	if (a.snap)
-		fleet_snapshot_put(a.snap);
-	fleet_free(a.fleet);
+	/* A script run (tests) waits for everything, so a leak check sees the
+	 * whole teardown; a person gets the prompt back within QUIT_WAIT_MS. */
+	if (release_within(&a, script ? -1 : QUIT_WAIT_MS) < 0) {
+		/* The screen is already given back; what is still blocked on the
+		 * network (the wake pipe included) is left for the process end. */
+		if (o->left_running)
+			*o->left_running = 1;
+		tui_script_free(script);
+		return ret;
+	}
 	tui_loop_release();
 	tui_script_free(script);
 	return ret;

@@ -29,12 +29,19 @@ typedef struct app_opts {
 	int width, height;	  /* script size; 0: COLUMNS/LINES or 80x24 */
 	const char *tenant;	  /* open on this tenant, or NULL: the fleet */
 	const char *banner;	  /* a line shown in the title (e.g. "demo"), or NULL */
+	int *left_running;	  /* set to 1 when app_run returned 0 or 1 with threads still
+				     running (blocked on the network), or NULL */
 } app_opts;
 
 /* Runs the console. Returns 0 when the user quit, 1 on an error (printed
  * after the terminal is restored), 2 on bad options, 143 on SIGTERM, SIGINT
  * or SIGQUIT, 129 when the terminal went away (SIGHUP, end of input). After
- * those two the watchers are left running: the caller is expected to exit. */
+ * those two the watchers are left running: the caller is expected to exit.
+ * On a quit with a terminal, the watches and workers get half a second to
+ * wind down; what is still blocked on the network then is left running too
+ * (*o->left_running set), so the console returns at once whatever the
+ * clusters do. A script run (no terminal) waits for all of it. o, and what
+ * it points to, must then stay valid until the process ends. */
 int app_run(const app_opts *o);
 
 /* ---- shared by the views ---- */

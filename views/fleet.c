@@ -502,13 +502,20 @@ int view_fleet_jump(app *a, const char *prefix)
 	return -1;
 }
 
-const char *view_fleet_current(const app *a)
+const fleet_tenant *view_fleet_current_tenant(const app *a)
 {
 	const view_fleet *v = a->vf;
 
 	if (!a->snap || !v->n_rows || v->table.cursor >= v->n_rows)
 		return NULL;
-	return row_tenant(a, v->table.cursor)->t.tcode;
+	return row_tenant(a, v->table.cursor);
+}
+
+const char *view_fleet_current(const app *a)
+{
+	const fleet_tenant *t = view_fleet_current_tenant(a);
+
+	return t ? t->t.tcode : NULL;
 }
 
 /* ---- drawing and keys ---- */

@@ -35,6 +35,8 @@ int view_fleet_set_sort(app *a, const char *name, int desc, char *err, size_t er
 int view_fleet_jump(app *a, const char *prefix);
 /* The TCODE under the cursor, or NULL. */
 const char *view_fleet_current(const app *a);
+/* The row under the cursor (in a->snap), or NULL. */
+const fleet_tenant *view_fleet_current_tenant(const app *a);
 /* The sort keys, for help. */
 const char *view_fleet_sort_names(void);
 

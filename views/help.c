@@ -48,25 +48,54 @@ static void keymap_section(out *o, const char *title, const tui_keymap *m)
 	o->n++;
 }
 
+typedef struct section {
+	app_screen screen;
+	const char *title;
+	const tui_keymap *(*map)(void);
+} section;
+
+static const tui_keymap *fleet_actions(void)
+{
+	return view_actions_keymap(APP_FLEET);
+}
+
+static const tui_keymap *tenant_actions(void)
+{
+	return view_actions_keymap(APP_TENANT);
+}
+
+static const section sections[] = {
+    {APP_FLEET, "Fleet", view_fleet_keymap},
+    {APP_FLEET, "Fleet actions", fleet_actions},
+    {APP_TENANT, "Tenant", view_tenant_keymap},
+    {APP_TENANT, "Tenant actions", tenant_actions},
+    {APP_HYPNUS, "Hypnus", view_hypnus_keymap},
+    {APP_LOGS, "Logs", view_logs_keymap},
+    {APP_WIZARD, "New namespace", view_wizard_keymap},
+    {APP_RUNS, "Runs", view_runs_keymap},
+};
+
 void view_help_draw(app *a, int y, int h, int width)
 {
 	out o = {y, h, width, 0};
 	const view_command *cmds;
 	size_t n, i;
 	char buf[128];
+	app_screen from = a->back == APP_HELP ? APP_FLEET : a->back;
 
 	keymap_section(&o, "Everywhere", app_keymap());
 	put(&o, 2, "Up/Down", tui_theme_attr(TUI_ROLE_KEYBAR_KEY));
 	put(&o, 14, "move (also j/k, PgUp/PgDn, Home/End, g/G)", 0);
 	o.n += 2;
-	keymap_section(&o, "Fleet", view_fleet_keymap());
-	keymap_section(&o, "Fleet actions", view_actions_keymap(APP_FLEET));
-	keymap_section(&o, "Tenant", view_tenant_keymap());
-	keymap_section(&o, "Tenant actions", view_actions_keymap(APP_TENANT));
-	keymap_section(&o, "Hypnus", view_hypnus_keymap());
-	keymap_section(&o, "Logs", view_logs_keymap());
-	keymap_section(&o, "New namespace", view_wizard_keymap());
-	keymap_section(&o, "Runs", view_runs_keymap());
+	/* the keys of the screen help was opened from first, then the others */
+	for (i = 0; i < ARRAY_SIZE(sections); i++)
+		if (sections[i].screen == from) {
+			snprintf(buf, sizeof(buf), "%s (this screen)", sections[i].title);
+			keymap_section(&o, buf, sections[i].map());
+		}
+	for (i = 0; i < ARRAY_SIZE(sections); i++)
+		if (sections[i].screen != from)
+			keymap_section(&o, sections[i].title, sections[i].map());
 	put(&o, 0, "Commands (type : then the command; a unique prefix is enough)",
 	    tui_theme_attr(TUI_ROLE_SECTION));
 	o.n++;

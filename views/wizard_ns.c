@@ -14,16 +14,22 @@
 #include "tui/table.h"
 #include "tui/text.h"
 #include "tui/theme.h"
+#include "views/fleet.h"
+#include "views/tenant.h"
 #include "views/wizard_ns.h"
 #include "util/util.h"
 
 typedef enum page { PG_TCODE, PG_CONTRACT, PG_OPTIONS, PG_REVIEW, PG_RUN } page;
 static const char *const page_names[] = {"TCODE", "Contract", "Options", "Review", "Progress"};
 
-enum { REQ_NEXT, REQ_BACK };
+enum { REQ_NEXT, REQ_BACK, REQ_FIELD, REQ_CHOOSE, REQ_TICK, REQ_TYPED };
 static const tui_binding wizard_bindings[] = {
     {TUI_KEY_ENTER, REQ_NEXT, "Next", "next page (on the review: apply, after a confirmation)"},
     {TUI_KEY_ESC, REQ_BACK, "Back", "previous page (on the first: leave); while applying: pause or roll back"},
+    {'\t', REQ_FIELD, NULL, "next field (also Down; Shift-Tab or Up: the previous one)"},
+    {TUI_KEY_FN(KEY_LEFT), REQ_CHOOSE, NULL, "choose the size (also Right)"},
+    {' ', REQ_TICK, NULL, "tick or untick a role"},
+    {'?', REQ_TYPED, NULL, "in a text field, ? and : are typed (Tab leaves the field)"},
 };
 static const tui_keymap wizard_keymap = {"new namespace", wizard_bindings, ARRAY_SIZE(wizard_bindings)};
 
@@ -56,7 +62,10 @@ typedef struct view_wizard {
 	wizard_run_cfg cfg;
 	const char *catalog;
 	form tform;
-	form_field tfield[1];
+	form_field tfield[2];	 /* TCODE, and the cluster when there are several */
+	const char **cl_names;	 /* the usable clusters' names, for the choice */
+	size_t *cl_index;	 /* choice -> index in a->o->clusters */
+	int n_cl;
 	catalog_entry entry;
 	int esocial;
 	form oform;
@@ -73,6 +82,7 @@ typedef struct view_wizard {
 	unsigned spin;
 	char error[1024]; /* a refusal on the current page */
 	wizard_run *run;
+	int active; /* opened and not left with Esc: a command away keeps it */
 	char title[96];
 } view_wizard;
 
@@ -170,6 +180,20 @@ static void job_free(job *j)
 	free(j);
 }
 
+/* '?' and ':' are the console's (help, command line) on every page but
+ * while the focus is in a text field: there they are typed. */
+static int console_key(int key)
+{
+	return key == '?' || key == ':';
+}
+
+static int typing(const view_wizard *v)
+{
+	const form *f = v->pg == PG_TCODE ? &v->tform : v->pg == PG_OPTIONS ? &v->oform : NULL;
+
+	return f && f->n > 0 && f->fields[f->focus].kind == FORM_TEXT;
+}
+
 /* form.h and dialog.h take curses key codes; the loop gives TUI_KEY_FN(). */
 static int curses_key(int key)
 {
@@ -178,23 +202,76 @@ static int curses_key(int key)
 
 /* ---- cluster ---- */
 
+/* The wizard's cluster settings for a->o->clusters[i] (usable). */
+static void cluster_cfg(app *a, size_t i, wizard_run_cfg *cfg, const char **catalog_url)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->client = a->o->clusters[i].client;
+	cfg->cluster = a->o->clusters[i].name;
+	cfg->user = a->o->users ? a->o->users[i] : NULL;
+	cfg->prefix = a->o->prefix;
+	cfg->readonly = a->o->readonly;
+	*catalog_url = a->o->clusters[i].catalog_url;
+}
+
 int view_wizard_cluster(app *a, wizard_run_cfg *cfg, const char **catalog_url, char *err, size_t errsz)
 {
 	size_t i;
 
-	memset(cfg, 0, sizeof(*cfg));
 	for (i = 0; i < a->o->n_clusters; i++) {
 		if (!a->o->clusters[i].client)
 			continue;
-		cfg->client = a->o->clusters[i].client;
-		cfg->cluster = a->o->clusters[i].name;
-		cfg->user = a->o->users ? a->o->users[i] : NULL;
-		cfg->prefix = a->o->prefix;
-		cfg->readonly = a->o->readonly;
-		*catalog_url = a->o->clusters[i].catalog_url;
+		cluster_cfg(a, i, cfg, catalog_url);
 		return 0;
 	}
+	memset(cfg, 0, sizeof(*cfg));
 	return util_seterr(err, errsz, "no usable cluster: check the kubeconfig");
+}
+
+/* The cluster of the tenant on screen or under the fleet's cursor, as an
+ * index in a->o->clusters, or -1. */
+static int selected_cluster(const app *a)
+{
+	const fleet_snapshot *s = a->snap;
+	const fleet_tenant *t = NULL;
+	size_t i;
+
+	if (a->screen == APP_TENANT) {
+		for (i = 0; s && i < s->n_tenants && !t; i++)
+			if (!strcmp(s->tenants[i].t.tcode, view_tenant_tcode(a)))
+				t = &s->tenants[i];
+	} else {
+		t = view_fleet_current_tenant(a);
+	}
+	if (!t || t->cluster >= s->n_clusters)
+		return -1;
+	for (i = 0; i < a->o->n_clusters; i++)
+		if (!strcmp(a->o->clusters[i].name, s->clusters[t->cluster].name))
+			return (int)i;
+	return -1;
+}
+
+/* The usable clusters into v->cl_names / v->cl_index; the default choice
+ * (the selected tenant's cluster, else the first). */
+static int list_clusters(app *a, view_wizard *v)
+{
+	int sel = selected_cluster(a), def = 0;
+	size_t i;
+
+	free(v->cl_names);
+	free(v->cl_index);
+	v->cl_names = xcalloc(a->o->n_clusters + 1, sizeof(*v->cl_names));
+	v->cl_index = xcalloc(a->o->n_clusters + 1, sizeof(*v->cl_index));
+	v->n_cl = 0;
+	for (i = 0; i < a->o->n_clusters; i++) {
+		if (!a->o->clusters[i].client)
+			continue;
+		if ((int)i == sel)
+			def = v->n_cl;
+		v->cl_names[v->n_cl] = a->o->clusters[i].name;
+		v->cl_index[v->n_cl++] = i;
+	}
+	return def;
 }
 
 /* ---- validators ---- */
@@ -234,13 +311,21 @@ static int check_idle(const char *value, char *msg, size_t msgsz, void *ctx)
 
 /* ---- pages ---- */
 
-static void open_tcode(view_wizard *v)
+/* The first page; keeps the cluster chosen (a new wizard: choice). */
+static void open_tcode(view_wizard *v, int choice)
 {
+	if (choice < 0)
+		choice = v->tfield[1].choice;
 	memset(v->tfield, 0, sizeof(v->tfield));
 	v->tfield[0].kind = FORM_TEXT;
 	v->tfield[0].label = "TCODE";
 	v->tfield[0].validate = check_tcode;
-	form_init(&v->tform, v->tfield, 1);
+	v->tfield[1].kind = FORM_CHOICE;
+	v->tfield[1].label = "Cluster";
+	v->tfield[1].choices = v->cl_names;
+	v->tfield[1].nchoices = v->n_cl;
+	v->tfield[1].choice = choice < v->n_cl ? choice : 0;
+	form_init(&v->tform, v->tfield, v->n_cl > 1 ? 2 : 1);
 	v->pg = PG_TCODE;
 }
 
@@ -390,12 +475,15 @@ static void close_wizard(app *a)
 	v->run = NULL;
 	plan_release(&v->plan);
 	v->confirming = 0;
+	v->active = 0;
 	a->screen = APP_FLEET;
 }
 
 void view_wizard_release(app *a)
 {
 	close_wizard(a);
+	free(a->vw->cl_names);
+	free(a->vw->cl_index);
 	free(a->vw);
 	a->vw = NULL;
 }
@@ -404,6 +492,7 @@ int view_wizard_open(app *a)
 {
 	view_wizard *v = a->vw;
 	char err[200];
+	int def;
 
 	if (a->o->readonly) {
 		app_message(a, 1, "read-only session (--readonly): the wizard is off; start without --readonly");
@@ -411,12 +500,20 @@ int view_wizard_open(app *a)
 	}
 	if (a->screen == APP_WIZARD)
 		return 0;
+	if (v->active && !(v->run && wizard_run_finished(v->run))) {
+		/* left with a command (:runs, :fleet...): back where it was */
+		a->screen = APP_WIZARD;
+		return 0;
+	}
+	def = list_clusters(a, v); /* before close_wizard: it goes to the fleet */
+	close_wizard(a);	   /* what a wizard left behind (a done page) */
 	if (view_wizard_cluster(a, &v->cfg, &v->catalog, err, sizeof(err)) < 0) {
 		app_message(a, 1, "%s", err);
 		return -1;
 	}
 	v->error[0] = '\0';
-	open_tcode(v);
+	open_tcode(v, def);
+	v->active = 1;
 	a->screen = APP_WIZARD;
 	return 0;
 }
@@ -514,6 +611,8 @@ static void draw_contract(view_wizard *v, int y, int width)
 	put_kv(y++, "Provider", e->provider, width);
 	put_kv(y++, "Time zone", e->timezone, width);
 	put_kv(y++, "Provisioned", e->provisioned ? "yes (the plan shows what differs)" : "no", width);
+	if (v->n_cl > 1)
+		put_kv(y++, "Cluster", v->cfg.cluster ? v->cfg.cluster : "?", width);
 	y++;
 	tui_text_put_raw(stdscr, y, 2, width - 2,
 			 "Valid for SMART. Enter: the options; Esc: another TCODE.",
@@ -527,8 +626,8 @@ static void draw_review(view_wizard *v, int y, int h, int width)
 	int end = y + h;
 
 	snprintf(buf, sizeof(buf),
-		 " Plan for %s: %zu steps (%zu create, %zu change, %zu unchanged, %zu refused); size %s, domain %s, idle %d s, roles %s",
-		 p->tcode, p->n, count_diff(p, PLAN_DIFF_CREATE), count_diff(p, PLAN_DIFF_CHANGE),
+		 " Plan for %s%s%s: %zu steps (%zu create, %zu change, %zu unchanged, %zu refused); size %s, domain %s, idle %d s, roles %s",
+		 p->tcode, v->n_cl > 1 ? " on " : "", v->n_cl > 1 && v->cfg.cluster ? v->cfg.cluster : "", p->n, count_diff(p, PLAN_DIFF_CREATE), count_diff(p, PLAN_DIFF_CHANGE),
 		 count_diff(p, PLAN_DIFF_UNCHANGED),
 		 count_diff(p, PLAN_DIFF_CONFLICT) + count_diff(p, PLAN_DIFF_TERMINATING), v->opts.size,
 		 v->opts.domain, v->opts.idle_timeout_s, v->opts.roles);
@@ -561,13 +660,15 @@ void view_wizard_draw(app *a, int y, int h, int width)
 	switch (v->pg) {
 	case PG_TCODE:
 		tui_text_put_raw(stdscr, y + 1, 2, width - 2,
-				 "Which customer? The TCODE of the contract, e.g. T12345.", 0, 0);
-		form_draw(&v->tform, stdscr, y + 3, 2, 2, width - 4, &st);
-		fy = y + 6;
+				 v->n_cl > 1 ? "Which customer (the TCODE, e.g. T12345), on which cluster?"
+					     : "Which customer? The TCODE of the contract, e.g. T12345.",
+				 0, 0);
+		form_draw(&v->tform, stdscr, y + 3, 2, form_rows(&v->tform), width - 4, &st);
+		fy = y + 4 + form_rows(&v->tform);
 		break;
 	case PG_CONTRACT:
 		draw_contract(v, y + 1, width);
-		fy = y + 13;
+		fy = y + 13 + (v->n_cl > 1);
 		break;
 	case PG_OPTIONS:
 		snprintf(buf, sizeof(buf), "Options for %s (%s): Tab moves, Left/Right choose, Space ticks.",
@@ -671,12 +772,16 @@ int view_wizard_key(app *a, int key)
 			close_wizard(a);
 		return r & ~WIZARD_RUN_LEAVE;
 	}
+	if (console_key(key) && !v->confirming && (v->job || !typing(v)))
+		return 0;
 	if (v->job) /* a lookup in flight: only leaving is possible, after it */
 		return key == TUI_KEY_ESC ? (close_wizard(a), TUI_HANDLED | TUI_REDRAW) : TUI_HANDLED;
 	switch (v->pg) {
 	case PG_TCODE:
 		switch (form_key(&v->tform, curses_key(key))) {
 		case FORM_SUBMIT:
+			if (v->n_cl > 0)
+				cluster_cfg(a, v->cl_index[v->tfield[1].choice], &v->cfg, &v->catalog);
 			tcode_parse(v->tfield[0].value, tc, NULL, 0);
 			memset(&v->opts, 0, sizeof(v->opts));
 			util_strlcpy(v->opts.tcode, tc, sizeof(v->opts.tcode));
@@ -696,7 +801,7 @@ int view_wizard_key(app *a, int key)
 		if (key == TUI_KEY_ENTER || key == '\n')
 			open_options(v);
 		else if (key == TUI_KEY_ESC)
-			open_tcode(v);
+			open_tcode(v, -1);
 		return TUI_HANDLED | TUI_REDRAW;
 	case PG_OPTIONS:
 		switch (form_key(&v->oform, curses_key(key))) {

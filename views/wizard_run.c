@@ -458,5 +458,7 @@ int wizard_run_key(wizard_run *r, int key)
 	}
 	if (tui_table_key(&r->table, key))
 		return TUI_HANDLED | TUI_REDRAW;
+	if (key == '?' || key == ':')
+		return 0; /* help and the command line stay the console's */
 	return TUI_HANDLED; /* the run owns the screen: other keys do nothing */
 }

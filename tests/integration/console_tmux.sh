@@ -1,7 +1,8 @@
 #!/bin/sh
 # End to end in tmux: the console in a real terminal (TERM=tmux-256color) is
 # resized, shows health in colour, and on every way out (q, SIGTERM, SIGHUP,
-# a crash, the pane killed) ends promptly and leaves the terminal as it found it.
+# a crash, the pane killed, q while the cluster does not answer) ends promptly
+# and leaves the terminal as it found it.
 . "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || { echo "tmux is required (scripts/deps.sh installs it)"; exit 1; }
 BUILD=$(cd "$BUILD" && pwd)
@@ -90,4 +91,35 @@ $T new-window -d -t main -n u "TERM=no-such-term $BUILD/smartops --kubeconfig $K
 i=0; while [ ! -s "$W/u.rc" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 [ "$(cat "$W/u.rc" 2>/dev/null)" = 1 ] && grep -q "unknown terminal type TERM=no-such-term" "$W/u.err" \
 	&& ok "unknown TERM: $(cat "$W/u.err")" || fail "unknown TERM: status $(cat "$W/u.rc" 2>/dev/null), $(cat "$W/u.err")"
+# 5. q while the cluster does not answer (every request held 20 s; a tenant's
+# pods, events and access review in flight): the console still ends within a
+# second, status 0, the terminal restored, and nothing is written to the
+# terminal after the screen was given back (every byte of the pane recorded)
+start d
+wait_screen d "[1-9][0-9]* available" 30
+$T pipe-pane -t main:d -o "cat >>$W/d.bytes"
+kcurl -X PUT -H 'Content-Type: application/json' "$KS_URL/sim/v1/faults" -d '{"latency_ms":20000}' >/dev/null
+$T send-keys -t main:d Down Enter
+wait_screen d "Tenant" 5 || fail "the tenant screen did not open"
+sleep 0.5
+$T send-keys -t main:d q
+sleep 0.3
+t0=$(date +%s%N)
+$T send-keys -t main:d q
+if wait_rc d 10; then
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ "$ms" -le 1000 ] && ok "q with a cluster not answering ends in $ms ms" || fail "q with a cluster not answering took $ms ms"
+else
+	fail "q with a cluster not answering: still running after 10 s"
+fi
+kcurl -X DELETE "$KS_URL/sim/v1/faults" >/dev/null
+[ "$(cat "$W/d.rc")" = 0 ] && ok "exit status 0" || fail "exit status $(cat "$W/d.rc")"
+restored d && ok "terminal modes restored" || fail "terminal modes differ"
+[ -s "$W/d.err" ] && fail "written to stderr: $(head -3 "$W/d.err")" || ok "nothing on stderr"
+sleep 0.5
+# after the last exit from the alternate screen: escape sequences only
+after=$(LC_ALL=C awk 'BEGIN { RS = "\033\\[\\?1049l" } { last = $0 } END { printf "%s", last }' "$W/d.bytes" |
+	LC_ALL=C sed -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1b[=>]//g' | tr -d '\r\n')
+grep -q "$(printf '\033')\[?1049l" "$W/d.bytes" && [ -z "$after" ] && ok "nothing written after the screen was restored" ||
+	fail "written after the screen was restored: \"$after\""
 finish

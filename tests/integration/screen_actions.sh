@@ -90,8 +90,27 @@ if command -v tmux >/dev/null; then
 	esc=$(printf '\033')
 	$T capture-pane -e -p -t main:r | tail -1 | grep -q "${esc}\[2mW${esc}" && ok "tmux: W Wake is greyed (dim) with --readonly" || fail "tmux: W not greyed with --readonly"
 	$T capture-pane -e -p -t main:c | tail -1 | grep -q "${esc}\[2m[WZR]${esc}" && fail "tmux: action keys greyed for the admin" || ok "tmux: action keys not greyed for the admin"
+	# the support user on the fleet, no tenant opened: W and Z grey once the
+	# access review of the tenant under the cursor answered (on a worker)
+	$T new-window -d -t main -n s "env TERM=tmux-256color TZ=UTC LANG=C.UTF-8 $BUILD/smartops --kubeconfig $KUBECONFIG --context kubesim-support 2>$KS_DIR/tmux-s.err"
+	greyed() { $T capture-pane -e -p -t main:s | tail -1 | grep "${esc}\[2mW${esc}" | grep -q "${esc}\[2mZ${esc}"; }
+	i=0; while ! greyed && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+	greyed && ok "tmux: W and Z greyed on the fleet for the support user (no tenant opened)" || fail "tmux: W/Z not greyed on the fleet for the support user"
+	$T capture-pane -p -t main:s | grep -q "Fleet" && ok "tmux: still on the fleet screen" || fail "tmux: not on the fleet"
+	reviews() { grep -c "selfsubjectaccessreviews user=support" "$AUDIT"; }
+	n=$(reviews)
+	$T send-keys -t main:s G
+	i=0; while { [ "$(reviews)" -le "$n" ] || ! greyed; } && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+	[ "$(reviews)" -gt "$n" ] && greyed && ok "tmux: the last tenant reviewed too when the cursor went there, still greyed" ||
+		fail "tmux: no access review after moving the cursor, or W/Z not greyed"
+	$T new-window -d -t main -n f "env TERM=tmux-256color TZ=UTC LANG=C.UTF-8 $BUILD/smartops --kubeconfig $KUBECONFIG 2>$KS_DIR/tmux-f.err"
+	i=0; while ! $T capture-pane -p -t main:f | grep -q "T41683" && [ $i -lt 300 ]; do i=$((i + 1)); sleep 0.1; done
+	sleep 1
+	$T capture-pane -e -p -t main:f | tail -1 | grep -q "${esc}\[2m[WZ]${esc}" && fail "tmux: W/Z greyed on the admin's fleet" || ok "tmux: W/Z not greyed on the admin's fleet"
 	$T send-keys -t main:c q q
 	$T send-keys -t main:r q
+	$T send-keys -t main:s q
+	$T send-keys -t main:f q
 	sleep 0.3
 	$T kill-server 2>/dev/null
 else

@@ -3,7 +3,8 @@
 # of their own (fleet 10, seed 7, clock 60x): every wizard page and refusal,
 # a full apply to done, Esc -> pause -> the run paused in the runs screen ->
 # resume to done, a rollback (objects gone, checked through the API), the
-# read-only user refused at the review, --readonly refused at once.
+# read-only user refused at the review, --readonly refused at once; ? and :
+# on the pages and the runs screen; with two clusters, the cluster asked.
 # UPDATE_GOLDEN=1 sh tests/integration/screen_wizard.sh build  rewrites the goldens.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../screen/screen.sh"
@@ -67,7 +68,35 @@ screen_compare runs runs-done.txt confirm-resume.txt
 
 wizard_case wizard-denied --context kubesim-support
 [ "$(objects_of T54630)" = 0 ] && ok "the read-only user changed nothing" || fail "objects of T54630 exist"
+
 wizard_case wizard-readonly --readonly
+
+# ? and : on every page that is not typing, the run's page too: the API is
+# slowed down until the display after help on the run page is saved
+kcurl -X PUT -H 'Content-Type: application/json' "$KS_URL/sim/v1/faults" -d '{"latency_ms":100}' >/dev/null
+screen_run wizard-keys &
+run_pid=$!
+K="$KS_DIR/screen-wizard-keys"
+i=0
+while [ ! -f "$K/run-back.txt" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+kcurl -X DELETE "$KS_URL/sim/v1/faults" >/dev/null
+if wait "$run_pid"; then ok "wizard-keys: the script ran to its end"
+else fail "wizard-keys: smartops failed"; sed 's/^/    /' "$K/stderr" | head -10; fi
+grep -q "Applying T54630" "$K/run-back.txt" && ok "help opened while the run applied, Esc went back to it" ||
+	fail "the run page was not back after help (or the run ended first)"
+[ "$(objects_of T54630)" -gt 2 ] && ok "the apply after help and the command line made T54630" || fail "T54630 not provisioned"
+for f in "$K"/*.txt; do screen_normalise "$f"; done
+wizard_normalise wizard-keys
+screen_compare wizard-keys $(sed -n 's/^:save-display //p' "$SCREEN_DIR/wizard-keys.keys" | grep -v run-back)
+
+# two clusters: the wizard asks which; the plan and the apply go there
+t97116_before=$(objects_of T97116)
+wizard_case wizard-clusters --context kubesim-admin,kubesim-support
+C="$KS_DIR/screen-wizard-clusters"
+grep -q "Plan for T97116 on kubesim-support" "$C/review-support.txt" && grep -q "not allowed" "$C/review-support.txt" &&
+	ok "two clusters: the plan for kubesim-support was refused by its access review" || fail "two clusters: no refusal from kubesim-support"
+grep -q "on cluster kubesim-admin" "$C/done.txt" && ok "two clusters: applied on kubesim-admin" || fail "two clusters: not applied on kubesim-admin"
+[ "$t97116_before" = 0 ] && [ "$(objects_of T97116)" -gt 2 ] && ok "T97116 made through the second choice" || fail "T97116 not provisioned"
 
 [ -n "${WIZARD_KEEP:-}" ] && rm -rf "$WIZARD_KEEP" && cp -r "$KS_DIR" "$WIZARD_KEEP"
 finish
