@@ -505,8 +505,17 @@ static void drain_watch(sim_fleetctl *c)
 				e->managed = 0; /* no Hypnus, nothing sleeps */
 		} else if (e && e->ad && fleetadopt_hypnus_seen(c, e, ev.obj)) {
 			/* an adopted env's Hypnus, read now */
-		} else if (ev.type == SIM_MODIFIED)
-			client_change(c, ev.obj);
+		} else if (ev.type == SIM_MODIFIED) {
+			/* the object as it is now, not as this event saw it: a client's
+			 * later change (sleep, then at once wake) must not be lost under
+			 * our answer to its earlier one */
+			sim_obj *cur = sim_store_get(c->s, c->r_deploy, ev.obj->ns, ev.obj->name, NULL);
+
+			if (cur) {
+				client_change(c, cur);
+				sim_obj_unref(cur);
+			}
+		}
 		sim_event_release(&ev);
 	}
 	if (n < 5000 && rc < 0) { /* fell out of the window: start again from now */
@@ -554,7 +563,7 @@ static int prewake_due(env_state *e, int64_t now, int64_t *hour)
 
 static void hypnus_env(sim_fleetctl *c, env_state *e, int64_t now, int64_t dt, int *budget)
 {
-	int64_t hour;
+	int64_t hour, idle_from;
 
 	const sim_fleet_env *fe = &e->t->envs[e->env];
 
@@ -575,11 +584,14 @@ static void hypnus_env(sim_fleetctl *c, env_state *e, int64_t now, int64_t dt, i
 				fleetctl_wake(c, e, now, "request while sleeping");
 		}
 	}
-	if (e->state == H_ACTIVE && now - e->last_activity > fe->idle_timeout_s) {
+	/* idle since the last request, or since the last wake: a wake with no request
+	 * (asked for, or ahead of busy hours) is given a whole idle timeout */
+	idle_from = e->last_activity > e->wake_start ? e->last_activity : e->wake_start;
+	if (e->state == H_ACTIVE && now - idle_from > fe->idle_timeout_s) {
 		char why[96];
 
 		snprintf(why, sizeof(why), "idle for %lld s (timeout %d s)",
-			 (long long)(now - e->last_activity), fe->idle_timeout_s);
+			 (long long)(now - idle_from), fe->idle_timeout_s);
 		fleetctl_sleep(c, e, now, why);
 	} else if (e->state == H_WAKING) {
 		if (public_ready(c, e, now))

@@ -22,7 +22,7 @@ static void usage(FILE *f)
 	fputs("usage: kubesim [--port N] [--kubeconfig-out FILE] [--plain-http] [--users FILE]\n"
 	      "               [--fleet N] [--seed S] [--time-scale X] [--start-time T] [--domain D]\n"
 	      "               [--tls-mode normal|expired|wrong-host|untrusted] [--faults JSON]\n"
-	      "               [--watch-window N] [--quiet]\n"
+	      "               [--watch-window N] [--no-traffic] [--quiet]\n"
 	      "               [--audit-log FILE]\n"
 	      "\n"
 	      "  --port N             listen on 127.0.0.1:N (0 = any free port; default 0)\n"
@@ -37,7 +37,9 @@ static void usage(FILE *f)
 	      "                       the same seed then gives the same dates and hours any day\n"
 	      "  --tls-mode M         serve a broken certificate, to test clients' TLS checks\n"
 	      "  --faults JSON        faults from the start (see PUT /sim/v1/faults)\n"
-	      "  --audit-log FILE     append a line per write request: time, method, path, user\n",
+	      "  --audit-log FILE     append a line per write request: time, method, path, user\n"
+	      "  --no-traffic         no simulated user requests: sleeping tenants wake only on\n"
+	      "                       POST /sim/v1/traffic, a client's wake, or ahead of busy hours\n",
 	      f);
 }
 
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
 		{"faults", required_argument, NULL, 'F'},
 		{"watch-window", required_argument, NULL, 'w'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"no-traffic", no_argument, NULL, 'N'},
 		{"preload", required_argument, NULL, 'L'},
 		{"audit-log", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
@@ -136,6 +139,7 @@ int main(int argc, char **argv)
 			o.watch_window = (size_t)v;
 			break;
 		case 'q': o.quiet = 1; break;
+		case 'N': o.no_traffic = 1; break;
 		case 'a': o.audit_log = optarg; break;
 		case 'L':
 			if (parse_num("--preload", optarg, 0, 1e7, &v))

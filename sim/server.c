@@ -679,7 +679,9 @@ sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errs
 			snprintf(errbuf, errsize, "seeding the fleet: %s", err.message);
 			goto fail;
 		}
-		s->fleetctl = sim_fleetctl_start(s->store, s->workload, s->time_scale, NULL, &err);
+		sim_fleetctl_opts fo = {.no_traffic = o->no_traffic};
+
+		s->fleetctl = sim_fleetctl_start(s->store, s->workload, s->time_scale, &fo, &err);
 		if (!s->fleetctl) {
 			snprintf(errbuf, errsize, "seeding the fleet: %s", err.message);
 			goto fail;

@@ -22,6 +22,7 @@ typedef struct sim_server_opts {
 	const char *faults;         /* initial faults, JSON as PUT /sim/v1/faults takes */
 	size_t preload;             /* N configmaps in namespace "preload" (benchmarks) */
 	int quiet;                  /* no start-up lines on stderr */
+	int no_traffic;             /* no simulated user requests (tests that need quiet tenants) */
 	const char *audit_log;      /* append one line per write request (POST, PUT, PATCH,
 	                               DELETE) as received: time, method, path, user; or NULL */
 } sim_server_opts;

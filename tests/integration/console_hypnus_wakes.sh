@@ -8,7 +8,8 @@ SO="$(cd "$BUILD" && pwd)/smartops"
 export XDG_CACHE_HOME="$KS_DIR/cache" XDG_CONFIG_HOME="$KS_DIR/config" TZ=UTC LANG=C.UTF-8
 
 # 09:50 UTC, a Tuesday: before 07:00 in Sao Paulo, the fleet's mornings start within minutes
-ks_start --fleet 30 --seed 7 --start-time 2026-11-03T09:50:00Z --time-scale 60
+# no simulated requests: every wake here is the forecast's, the operator's or the test's
+ks_start --fleet 30 --seed 7 --start-time 2026-11-03T09:50:00Z --time-scale 60 --no-traffic
 
 forecast_wake() {
 	kcurl "$KS_URL/api/v1/events?fieldSelector=reason%3DHypnusWake" |
@@ -23,7 +24,8 @@ echo "$NS: $MSG"
 echo "$MSG" | grep -Eq '^forecast: busy hours from (10|11|12):00 UTC' && ok "its event says which busy hour ($MSG)" || fail "forecast message: $MSG"
 state() { "$SO" tenant "$TC" -o json | jq -r --arg e "$ENV" '.envs[] | select(.env==$e) | .hypnus.state'; }
 active() { [ "$(state)" = active ]; }
-sleeping() { [ "$(state)" = sleeping ]; }
+# asleep as Hypnus did it: public services at zero (health "sleeping"), not only asked for
+sleeping() { [ "$("$SO" tenant "$TC" -o json | jq -r --arg e "$ENV" '.envs[] | select(.env==$e) | "\(.hypnus.state) \(.health)"')" = "sleeping sleeping" ]; }
 wait_for "$TC $ENV awake after the forecast wake" 30 active
 
 "$SO" sleep "$TC" --env "$ENV" --yes >/dev/null 2>&1 && wait_for "put to sleep" 20 sleeping
