@@ -529,15 +529,6 @@ out:
 
 /* ---- runs -------------------------------------------------------------------------- */
 
-static size_t steps_in(const journal *j, step_state a, step_state b)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < j->n_steps; i++)
-		n += j->steps[i].state == a || j->steps[i].state == b;
-	return n;
-}
-
 static void run_json(const journal *j, int steps, strbuf *out)
 {
 	strbuf tmp;
@@ -688,12 +679,7 @@ static int runs_list(session *s, const char *tcode, const char *prefix, int json
 			char steps[32], upd[40];
 			const char *cells[7];
 
-			snprintf(steps, sizeof(steps), "%zu/%zu",
-				 steps_in(j, STEP_APPLIED, STEP_READY) +
-				     steps_in(j, STEP_UNCHANGED, STEP_UNCHANGED) +
-				     steps_in(j, STEP_DELETED, STEP_KEPT) +
-				     steps_in(j, STEP_RESTORED, STEP_RESTORED),
-				 j->n_steps);
+			snprintf(steps, sizeof(steps), "%zu/%zu", journal_steps_settled(j), j->n_steps);
 			time_cell(j->updated, upd, sizeof(upd));
 			cells[0] = j->run;
 			cells[1] = j->tcode;

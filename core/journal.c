@@ -486,3 +486,16 @@ int journal_list(k8s_client *c, const char *tcode, const char *prefix, journal *
 	*n = lc.n;
 	return 0;
 }
+
+size_t journal_steps_settled(const journal *j)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < j->n_steps; i++) {
+		step_state s = (step_state)j->steps[i].state;
+
+		n += s == STEP_APPLIED || s == STEP_READY || s == STEP_UNCHANGED || s == STEP_DELETED ||
+		     s == STEP_KEPT || s == STEP_RESTORED;
+	}
+	return n;
+}

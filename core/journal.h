@@ -104,6 +104,10 @@ int journal_run_id_valid(const char *s);
 /* The length of j's JSON text. */
 size_t journal_encoded_size(const journal *j);
 
+/* Steps that reached an end: applied, ready, unchanged, deleted, kept or restored
+ * (the "k" of a run's "k/n steps"). */
+size_t journal_steps_settled(const journal *j);
+
 /* JSON text of j (one line) appended to out. */
 void journal_encode(const journal *j, strbuf *out);
 /* Parses text into j (initialised here). 0, or -1 with err. */

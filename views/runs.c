@@ -146,18 +146,6 @@ static job *job_start(view_runs *v, job_kind kind, const char *run)
 
 /* ---- tables ---- */
 
-static size_t steps_done(const journal *j)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < j->n_steps; i++) {
-		uint8_t s = j->steps[i].state;
-		n += s == STEP_APPLIED || s == STEP_READY || s == STEP_UNCHANGED || s == STEP_DELETED ||
-		     s == STEP_KEPT;
-	}
-	return n;
-}
-
 static void time_cell(int64_t t, char *buf, size_t size)
 {
 	if (t) {
@@ -203,7 +191,7 @@ static const char *run_cell(void *ctx, size_t row, size_t col, char *buf, size_t
 		*attrs = state_attr(j->state);
 		return run_state_name((run_state)j->state);
 	case 3:
-		snprintf(buf, size, "%zu/%zu", steps_done(j), j->n_steps);
+		snprintf(buf, size, "%zu/%zu", journal_steps_settled(j), j->n_steps);
 		return buf;
 	case 4:
 		return j->operator_id;
@@ -412,7 +400,7 @@ static void draw_detail(view_runs *v, int y, int h, int width)
 	time_cell(j->created, started, sizeof(started));
 	time_cell(j->updated, updated, sizeof(updated));
 	snprintf(buf, sizeof(buf), " %s %s: %s, %zu/%zu steps; started %s by %s, updated %s", j->tcode, j->wizard,
-		 run_state_name((run_state)j->state), steps_done(j), j->n_steps, started, j->operator_id, updated);
+		 run_state_name((run_state)j->state), journal_steps_settled(j), j->n_steps, started, j->operator_id, updated);
 	tui_text_put(stdscr, y++, 0, width, buf, tui_theme_attr(TUI_ROLE_SECTION), 0);
 	if (j->message[0]) {
 		snprintf(buf, sizeof(buf), " %.*s", (int)strcspn(j->message, "\n"), j->message);
@@ -479,7 +467,7 @@ static void ask(app *a, view_runs *v, job_kind kind)
 	util_strlcpy(v->confirm_run, j->run, sizeof(v->confirm_run));
 	if (kind == JOB_RESUME)
 		snprintf(v->confirm_text, sizeof(v->confirm_text), "Resume run %s (%s, %s, %zu/%zu steps)?", j->run,
-			 j->tcode, run_state_name((run_state)j->state), steps_done(j), j->n_steps);
+			 j->tcode, run_state_name((run_state)j->state), journal_steps_settled(j), j->n_steps);
 	else
 		snprintf(v->confirm_text, sizeof(v->confirm_text),
 			 "Roll back run %s: delete what it created for %s? Objects it did not create are kept.",

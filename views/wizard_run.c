@@ -399,8 +399,12 @@ void wizard_run_draw(wizard_run *r, int y, int h, int width)
 		int bad = p->result != ENGINE_OK;
 
 		progress_elapsed(r->end_ms - r->bar.start_ms, el, sizeof(el));
-		snprintf(line, sizeof(line), " %s after %s: %zu created, %zu updated, %zu unchanged, %zu deleted, %zu kept",
-			 outcome(r), el, p->created, p->updated, p->unchanged, p->deleted, p->kept);
+		if (r->mode == WIZARD_RUN_ROLLBACK)
+			snprintf(line, sizeof(line), " %s after %s: %zu deleted, %zu restored, %zu kept",
+				 outcome(r), el, p->deleted, p->restored, p->kept);
+		else
+			snprintf(line, sizeof(line), " %s after %s: %zu created, %zu updated, %zu unchanged",
+				 outcome(r), el, p->created, p->updated, p->unchanged);
 		tui_text_put_raw(stdscr, y++, 0, width, line,
 				 tui_theme_attr(bad ? TUI_ROLE_ERROR : TUI_ROLE_AVAILABLE) | A_BOLD, 0);
 		w.y = y;
