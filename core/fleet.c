@@ -1525,6 +1525,13 @@ void fleet_watch_stop(fleet *f)
 	pthread_mutex_unlock(&f->mu);
 	pthread_join(f->pub, NULL);
 	f->pub_running = 0;
+	/* every watch asked first, then waited for: the slowest, not the sum */
+	for (i = 0; i < f->n; i++) {
+		pthread_mutex_lock(&f->cl[i].mu);
+		for (k = 0; k < K_COUNT; k++)
+			k8s_informer_cancel(f->cl[i].inf[k]);
+		pthread_mutex_unlock(&f->cl[i].mu);
+	}
 	for (i = 0; i < f->n; i++) {
 		cluster *c = &f->cl[i];
 		if (c->starter_running) {

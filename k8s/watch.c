@@ -283,7 +283,7 @@ k8s_informer *k8s_informer_start(k8s_client *client, const char *path,
 	return inf;
 }
 
-void k8s_informer_stop(k8s_informer *inf)
+void k8s_informer_cancel(k8s_informer *inf)
 {
 	if (!inf)
 		return;
@@ -291,6 +291,13 @@ void k8s_informer_stop(k8s_informer *inf)
 	atomic_store(&inf->stop, 1);
 	pthread_cond_broadcast(&inf->cond);
 	pthread_mutex_unlock(&inf->lock);
+}
+
+void k8s_informer_stop(k8s_informer *inf)
+{
+	if (!inf)
+		return;
+	k8s_informer_cancel(inf);
 	pthread_join(inf->thread, NULL);
 	pthread_mutex_destroy(&inf->lock);
 	pthread_cond_destroy(&inf->cond);

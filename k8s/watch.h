@@ -48,6 +48,10 @@ typedef struct k8s_informer_opts {
 k8s_informer *k8s_informer_start(k8s_client *client, const char *path,
 				 const k8s_informer_opts *opts, const k8s_informer_cb *cb,
 				 void *ctx);
+/* Asks the thread to stop and returns at once (it notices within about a second,
+ * when its request next checks); k8s_informer_stop still has to be called. Asking
+ * several informers first, then stopping them, waits for the slowest, not the sum. */
+void k8s_informer_cancel(k8s_informer *inf);
 /* Asks the thread to stop, waits for it, frees the informer. No callback runs after. */
 void k8s_informer_stop(k8s_informer *inf);
 
