@@ -14,8 +14,11 @@
 #include "cli/tenants.h"
 #include "core/catalog.h"
 #include "core/forecast.h"
+#include "core/hypnus_wakes.h"
 #include "core/hypnus.h"
 #include "util/util.h"
+
+#define RECENT_WAKES 24 /* Hypnus wakes in a tenant's JSON, newest first */
 
 /* ---- rendering ---- */
 
@@ -166,8 +169,24 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 		json_time(sb, "last_wake", e->hypnus.last_wake);
 		sb_addf(sb, ",\"cold_start_s\":%d", (int)e->hypnus.cold_start_s);
 		if (detail) {
+			hypnus_wake_rec wk[RECENT_WAKES];
+			size_t n = hypnus_wakes(s->events, s->event_env, ei, s->n_events, wk, RECENT_WAKES);
+
 			sb_adds(sb, ",\"forecast\":");
 			json_forecast(sb, fc ? &fc[ei] : NULL);
+			sb_adds(sb, ",\"recent_wakes\":[");
+			for (i = 0; i < n; i++) {
+				sb_adds(sb, i ? ",{" : "{");
+				json_kv(sb, "cause", hypnus_wake_cause_name(wk[i].cause), 0);
+				json_time(sb, "start", wk[i].start);
+				json_time(sb, "ready", wk[i].ready);
+				if (wk[i].ready)
+					sb_addf(sb, ",\"cold_start_s\":%lld", (long long)(wk[i].ready - wk[i].start));
+				else
+					sb_adds(sb, ",\"cold_start_s\":null");
+				sb_addc(sb, '}');
+			}
+			sb_addc(sb, ']');
 		}
 		sb_addc(sb, '}');
 	} else {

@@ -37,7 +37,8 @@ static int cmp_mark(const void *a, const void *b)
 	return p->awake - q->awake; /* a wake before the awake of the same second */
 }
 
-size_t hypnus_wakes(const project_event *ev, size_t n, hypnus_wake_rec *out, size_t max)
+size_t hypnus_wakes(const project_event *ev, const int32_t *ev_env, int32_t env, size_t n,
+		    hypnus_wake_rec *out, size_t max)
 {
 	mark *m = xcalloc(n ? n : 1, sizeof(*m));
 	size_t k = 0, got = 0;
@@ -47,7 +48,8 @@ size_t hypnus_wakes(const project_event *ev, size_t n, hypnus_wake_rec *out, siz
 	for (size_t j = 0; j < n; j++) {
 		int wake = !strcmp(ev[j].reason, "HypnusWake"), awake = !strcmp(ev[j].reason, "HypnusAwake");
 
-		if ((!wake && !awake) || strcmp(ev[j].object, "hypnus") || ev[j].last <= 0)
+		if ((ev_env && ev_env[j] != env) || (!wake && !awake) || strcmp(ev[j].object, "hypnus") ||
+		    ev[j].last <= 0)
 			continue;
 		m[k++] = (mark){ev[j].last, awake, wake ? cause_of(ev[j].message) : HYPNUS_WAKE_OTHER};
 	}

@@ -29,10 +29,12 @@ typedef struct hypnus_wake_rec {
 /* "forecast", "request", "asked", "other". */
 const char *hypnus_wake_cause_name(hypnus_wake_cause c);
 
-/* From ev[0..n) (any order; events of other objects or reasons are skipped):
- * the wakes, newest first, into out[0..max). Returns how many were written. A
- * HypnusAwake belongs to the latest wake before it; one with no wake before it
- * (the wake's event is gone) is dropped. */
-size_t hypnus_wakes(const project_event *ev, size_t n, hypnus_wake_rec *out, size_t max);
+/* From ev[0..n) (any order; events of other objects or reasons are skipped;
+ * with ev_env, only those whose ev_env[i] is env — a fleet snapshot's
+ * event_env): the wakes, newest first, into out[0..max). Returns how many were
+ * written. A HypnusAwake belongs to the latest wake before it; one with no wake
+ * before it (the wake's event is gone) is dropped. */
+size_t hypnus_wakes(const project_event *ev, const int32_t *ev_env, int32_t env, size_t n,
+		    hypnus_wake_rec *out, size_t max);
 
 #endif

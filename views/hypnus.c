@@ -400,9 +400,8 @@ static int draw_recent(app *a, const usage_result *r, const model_env *e, int64_
 		       int x0, int h, int w)
 {
 	const fleet_snapshot *d = view_tenant_detail(a);
-	project_event *mine;
 	hypnus_wake_rec wk[MAX_RECENT];
-	size_t n = 0, n_wk;
+	size_t n_wk = 0;
 	int32_t di = -1;
 	int used = 1;
 	char buf[160], when[24], cold[24];
@@ -410,12 +409,8 @@ static int draw_recent(app *a, const usage_result *r, const model_env *e, int64_
 	for (size_t i = 0; d && i < d->n_envs; i++)
 		if (!strcmp(d->envs[i].ns, e->ns))
 			di = (int32_t)i;
-	mine = xcalloc(d && d->n_events ? d->n_events : 1, sizeof(*mine));
-	for (size_t i = 0; di >= 0 && i < d->n_events; i++)
-		if (d->event_env[i] == di)
-			mine[n++] = d->events[i];
-	n_wk = hypnus_wakes(mine, n, wk, MAX_RECENT);
-	free(mine);
+	if (di >= 0)
+		n_wk = hypnus_wakes(d->events, d->event_env, di, d->n_events, wk, MAX_RECENT);
 	put(y, x0, w, "Recent wakes", TUI_ROLE_SECTION);
 	if (!d || di < 0) {
 		if (h > 1)

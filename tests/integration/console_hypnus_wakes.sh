@@ -34,6 +34,13 @@ wait_for "$TC $ENV awake after the forecast wake" 30 active
 kcurl -X POST "$KS_URL/sim/v1/traffic?tcode=$TC&env=$ENV" >/dev/null
 wait_for "woken by a user's request" 30 active
 
+# the same, headless
+"$SO" tenant "$TC" -o json | jq -r --arg e "$ENV" '.envs[] | select(.env==$e) | .hypnus.recent_wakes | map(.cause) | join(",")' >"$KS_DIR/causes"
+[ "$(cut -d, -f1-3 "$KS_DIR/causes")" = "request,asked,forecast" ] &&
+	ok "tenant -o json: recent_wakes newest first (request, asked, forecast)" || fail "recent_wakes: $(cat "$KS_DIR/causes")"
+"$SO" tenant "$TC" -o json | jq -e --arg e "$ENV" '.envs[] | select(.env==$e) | .hypnus.recent_wakes[0] | (.cold_start_s | type) == "number" and .cold_start_s >= 0 and (.ready | type) == "string"' >/dev/null &&
+	ok "tenant -o json: the request's cold start and readiness" || fail "recent_wakes[0] fields"
+
 cd "$KS_DIR" || exit 1
 key=h; [ "$ENV" = dev ] && key="h
 e"

@@ -39,7 +39,7 @@ static void test_pairs_and_causes(void **state)
 	size_t n;
 
 	(void)state;
-	n = hypnus_wakes(e, ARRAY_SIZE(e), w, ARRAY_SIZE(w));
+	n = hypnus_wakes(e, NULL, 0, ARRAY_SIZE(e), w, ARRAY_SIZE(w));
 	assert_int_equal(n, 3);
 	/* newest first; the last one still waking */
 	assert_int_equal(w[0].start, 9000);
@@ -53,7 +53,7 @@ static void test_pairs_and_causes(void **state)
 	assert_int_equal(w[2].cause, HYPNUS_WAKE_FORECAST);
 	assert_string_equal(hypnus_wake_cause_name(w[2].cause), "forecast");
 	/* max is respected */
-	assert_int_equal(hypnus_wakes(e, ARRAY_SIZE(e), w, 1), 1);
+	assert_int_equal(hypnus_wakes(e, NULL, 0, ARRAY_SIZE(e), w, 1), 1);
 	assert_int_equal(w[0].start, 9000);
 }
 
@@ -71,11 +71,30 @@ static void test_orphans_and_same_second(void **state)
 	hypnus_wake_rec w[4];
 
 	(void)state;
-	assert_int_equal(hypnus_wakes(e, ARRAY_SIZE(e), w, 4), 1);
+	assert_int_equal(hypnus_wakes(e, NULL, 0, ARRAY_SIZE(e), w, 4), 1);
 	assert_int_equal(w[0].start, 500);
 	assert_int_equal(w[0].ready, 500);
 	assert_int_equal(w[0].cause, HYPNUS_WAKE_OTHER);
-	assert_int_equal(hypnus_wakes(NULL, 0, w, 4), 0);
+	assert_int_equal(hypnus_wakes(NULL, NULL, 0, 0, w, 4), 0);
+}
+
+static void test_env_filter(void **state)
+{
+	project_event e[] = {
+		ev("hypnus", "HypnusWake", "forecast: busy hours from 11:00 UTC", 100),
+		ev("hypnus", "HypnusWake", "request while sleeping", 200),
+		ev("hypnus", "HypnusAwake", "public services ready", 230),
+	};
+	int32_t env_of[] = {0, 1, 1};
+	hypnus_wake_rec w[4];
+
+	(void)state;
+	assert_int_equal(hypnus_wakes(e, env_of, 1, ARRAY_SIZE(e), w, 4), 1);
+	assert_int_equal(w[0].cause, HYPNUS_WAKE_REQUEST);
+	assert_int_equal(w[0].ready, 230);
+	assert_int_equal(hypnus_wakes(e, env_of, 0, ARRAY_SIZE(e), w, 4), 1);
+	assert_int_equal(w[0].cause, HYPNUS_WAKE_FORECAST);
+	assert_int_equal(w[0].ready, 0);
 }
 
 int main(void)
@@ -83,6 +102,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pairs_and_causes),
 		cmocka_unit_test(test_orphans_and_same_second),
+		cmocka_unit_test(test_env_filter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
