@@ -262,6 +262,13 @@ int plan_subset(const cJSON *want, const cJSON *have)
 	return subset(want, have, 1);
 }
 
+int plan_json_within(const cJSON *want, const cJSON *have)
+{
+	if (!want || !have)
+		return !want && !have;
+	return subset(want, have, 0);
+}
+
 void plan_run_label(const char *prefix, char *buf, size_t size)
 {
 	tcode_key(prefix, "run", buf, size);

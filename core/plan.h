@@ -108,6 +108,8 @@ void plan_to_json(const plan *p, int with_bodies, int with_diff, strbuf *out);
  * key, arrays element by element with the same length). metadata is compared
  * for labels and annotations only. */
 int plan_subset(const cJSON *want, const cJSON *have);
+/* The same for any value, metadata included as it is; both NULL count as equal. */
+int plan_json_within(const cJSON *want, const cJSON *have);
 
 /* Ownership: the label keys the engine puts on everything it creates. */
 #define PLAN_LABEL_MANAGED "app.kubernetes.io/managed-by"

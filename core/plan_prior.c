@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/plan.h"
 #include "core/plan_prior.h"
 #include "util/util.h"
 
@@ -12,45 +13,6 @@ static cJSON *dup_or_die(const cJSON *v)
 	if (!d)
 		die("out of memory");
 	return d;
-}
-
-/* 1 if every field of want is in have with the same value (lists: the same
- * length, element by element). */
-static int within(const cJSON *want, const cJSON *have)
-{
-	const cJSON *w, *h;
-
-	if (!want || !have)
-		return !want && !have;
-	if (cJSON_IsObject(want)) {
-		if (!cJSON_IsObject(have))
-			return 0;
-		cJSON_ArrayForEach(w, want)
-		{
-			if (!within(w, cJSON_GetObjectItemCaseSensitive(have, w->string)))
-				return 0;
-		}
-		return 1;
-	}
-	if (cJSON_IsArray(want)) {
-		if (!cJSON_IsArray(have) || cJSON_GetArraySize(want) != cJSON_GetArraySize(have))
-			return 0;
-		h = have->child;
-		cJSON_ArrayForEach(w, want)
-		{
-			if (!within(w, h))
-				return 0;
-			h = h->next;
-		}
-		return 1;
-	}
-	if (cJSON_IsString(want))
-		return cJSON_IsString(have) && !strcmp(want->valuestring, have->valuestring);
-	if (cJSON_IsNumber(want))
-		return cJSON_IsNumber(have) && want->valuedouble == have->valuedouble;
-	if (cJSON_IsBool(want))
-		return cJSON_IsBool(have) && cJSON_IsTrue(want) == cJSON_IsTrue(have);
-	return cJSON_IsNull(want) && cJSON_IsNull(have);
 }
 
 static int same_shape_list(const cJSON *a, const cJSON *b)
@@ -115,7 +77,7 @@ static void diff(const cJSON *want, const cJSON *have, cJSON *path, cJSON *out)
 		}
 		return;
 	}
-	if (!within(want, have)) {
+	if (!plan_json_within(want, have)) {
 		cJSON *c = cJSON_CreateObject();
 
 		cJSON_AddItemToObject(c, "path", dup_or_die(path));
@@ -233,11 +195,11 @@ plan_prior_state plan_prior_compare(const cJSON *prior, const cJSON *live, char 
 		const cJSON *to = cJSON_GetObjectItemCaseSensitive(c, "to");
 		const cJSON *now = at(live, path), *from = at(config, path);
 
-		if (within(to, now)) {
+		if (plan_json_within(to, now)) {
 			written++;
 			continue;
 		}
-		if (from ? within(from, now) : !now)
+		if (from ? plan_json_within(from, now) : !now)
 			continue;
 		if (what && size) {
 			char p[160], v[80], t[80];
