@@ -1,6 +1,7 @@
 /* Tenants provisioned through the API: the fleet controller adopts a namespace labelled
- * smart.totvs.com/tcode and smart.totvs.com/env that is not a seeded one, and drops an
- * env when its namespace goes (see sim/fleetctl_int.h, docs/fleet.md). */
+ * smart.totvs.com/tcode and smart.totvs.com/env that is not a seeded one, drops an env
+ * when its namespace goes, and writes the usage history its Hypnus records into its
+ * hypnus-usage ConfigMap (see sim/fleetctl_int.h, docs/fleet.md). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
