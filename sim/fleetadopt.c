@@ -492,10 +492,10 @@ static void drain_usage(sim_fleetctl *c)
 
 /* ---- the usage history Hypnus records ------------------------------------ */
 
-void fleetadopt_count(env_state *e, int64_t now, uint64_t n)
+void fleetadopt_count(env_state *e, int64_t from, int64_t now, uint64_t n)
 {
 	if (e->ad && e->managed)
-		sim_usage_rec_add(&e->ad->rec[e->env], now, n);
+		sim_usage_rec_add_span(&e->ad->rec[e->env], from, now, n);
 }
 
 typedef struct usage_edit {
@@ -635,9 +635,8 @@ static int write_usage(sim_fleetctl *c, env_state *e)
 	return 1;
 }
 
-static void usage_pass(sim_fleetctl *c)
+void fleetadopt_record(sim_fleetctl *c, int64_t now)
 {
-	int64_t now = fleetctl_clock(c);
 	int budget = USAGE_BUDGET;
 
 	for (adopted *a = c->adopted_head; a; a = a->next) {
@@ -663,7 +662,6 @@ void fleetadopt_pass(sim_fleetctl *c)
 {
 	drain_namespaces(c);
 	drain_usage(c);
-	usage_pass(c);
 }
 
 /* ---- Hypnus scaling ------------------------------------------------------ */

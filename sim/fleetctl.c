@@ -586,7 +586,7 @@ static void hypnus_env(sim_fleetctl *c, env_state *e, int64_t now, int64_t dt, i
 		double u = sim_fleet_unit(&e->rng);
 
 		if (e->ad) /* its Hypnus counts them (sim/usage_rec.h) */
-			fleetadopt_count(e, now, sim_usage_requests(lambda, u, e->rng));
+			fleetadopt_count(e, now - dt, now, sim_usage_requests(lambda, u, e->rng));
 		if (u < 1.0 - exp(-lambda)) {
 			e->last_activity = now;
 			if (e->state == H_SLEEPING)
@@ -853,6 +853,7 @@ void sim_fleetctl_tick(sim_fleetctl *c)
 	fleetadopt_pass(c);
 	drain_watch(c);
 	hypnus_pass(c, now, dt);
+	fleetadopt_record(c, now);
 	for (size_t i = 0; i < c->n_envs; i++)
 		if (c->envs[i].t->envs[c->envs[i].env].scenario == SIM_SCN_BLOCKED && c->w &&
 		    !c->envs[i].gone)
@@ -906,7 +907,7 @@ int sim_fleetctl_traffic(sim_fleetctl *c, const char *tcode, const char *env, si
 	now = clock_now(c);
 	e->last_activity = now;
 	if (e->ad)
-		fleetadopt_count(e, now, 1);
+		fleetadopt_count(e, now, now, 1);
 	if (e->managed && e->state == H_SLEEPING)
 		fleetctl_wake(c, e, now, "request while sleeping");
 	pthread_mutex_unlock(&c->lock);

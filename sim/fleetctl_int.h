@@ -123,9 +123,11 @@ void fleetctl_event(sim_fleetctl *c, const char *ns, const char *kind, const cha
 /* ---- sim/fleetadopt.c ---- */
 /* At start (c->lock held): adopts what is already there and opens the watches. */
 void fleetadopt_start(sim_fleetctl *c);
-/* Once per pass (c->lock held): namespaces and usage ConfigMaps that changed, then the
- * finished hours of usage written into the adopted envs' hypnus-usage ConfigMaps. */
+/* Once per pass (c->lock held): namespaces and usage ConfigMaps that changed. */
 void fleetadopt_pass(sim_fleetctl *c);
+/* Once per pass after the traffic (c->lock held): the hours of usage that ended by now
+ * written into the adopted envs' hypnus-usage ConfigMaps. */
+void fleetadopt_record(sim_fleetctl *c, int64_t now);
 /* A hypnus Deployment appeared or changed in an adopted env's namespace (c->lock held):
  * reads its annotations when the env is not managed yet. 1 when it did so. */
 int fleetadopt_hypnus_seen(sim_fleetctl *c, env_state *e, const sim_obj *o);
@@ -138,9 +140,9 @@ env_state *fleetadopt_find_ns(sim_fleetctl *c, const char *ns);
 env_state *fleetadopt_find(sim_fleetctl *c, const char *tcode, int env);
 /* Requests per hour an adopted env gets at now. */
 double fleetadopt_rate(const env_state *e, int64_t now);
-/* n requests reached an adopted env at now: its Hypnus counts them (c->lock held;
- * nothing for a seeded env or one without a Hypnus). */
-void fleetadopt_count(env_state *e, int64_t now, uint64_t n);
+/* n requests reached an adopted env over (from, now] (from == now: at now): its Hypnus
+ * counts them (c->lock held; nothing for a seeded env or one without a Hypnus). */
+void fleetadopt_count(env_state *e, int64_t from, int64_t now, uint64_t n);
 /* Scales an adopted env's public Deployments to 0 (keeping their awake count in the
  * hypnus-replicas annotation) or back (c->lock held). */
 void fleetadopt_scale(sim_fleetctl *c, env_state *e, int up);

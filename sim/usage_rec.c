@@ -61,6 +61,25 @@ void sim_usage_rec_add(sim_usage_rec *r, int64_t now, uint64_t n)
 	r->count += n;
 }
 
+void sim_usage_rec_add_span(sim_usage_rec *r, int64_t from, int64_t to, uint64_t n)
+{
+	uint64_t given = 0;
+
+	if (to - from > (int64_t)MAX_HOURS * HOUR)
+		from = to - (int64_t)MAX_HOURS * HOUR; /* older shares could not be kept */
+	if (to <= from) {
+		sim_usage_rec_add(r, to, n);
+		return;
+	}
+	for (int64_t h = hour_of(from); h < to; h += HOUR) {
+		int64_t a = h > from ? h : from, b = h + HOUR < to ? h + HOUR : to;
+		uint64_t upto = (uint64_t)llround((double)n * (double)(b - from) / (double)(to - from));
+
+		sim_usage_rec_add(r, a, upto - given);
+		given = upto;
+	}
+}
+
 uint64_t sim_usage_requests(double lambda, double u, uint64_t noise)
 {
 	if (!(lambda > 0) || !(u < 1.0 - exp(-lambda)))

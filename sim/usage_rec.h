@@ -24,6 +24,10 @@ typedef struct sim_usage_rec {
 void sim_usage_rec_roll(sim_usage_rec *r, int64_t now);
 /* Counts n requests at now (rolls first). */
 void sim_usage_rec_add(sim_usage_rec *r, int64_t now, uint64_t n);
+/* Counts n requests that arrived evenly over (from, to]: each hour the span crosses gets
+ * its share (rounded so that the shares add up to n); an hour already finished keeps
+ * what it had and its share goes to the hour being counted. */
+void sim_usage_rec_add_span(sim_usage_rec *r, int64_t from, int64_t to, uint64_t n);
 
 /* Requests in a pass where lambda were expected, drawn from u in [0, 1): at least one
  * exactly when u < 1 - exp(-lambda) (the test the traffic simulation makes), Poisson

@@ -571,6 +571,19 @@ static void test_usage_rec(void **state)
 	assert_int_equal(r.n, SIM_FLEET_HOURS);
 	assert_int_equal(r.first, t0 + (800 - SIM_FLEET_HOURS) * 3600);
 
+	/* a pass that spans an hour's end: each hour gets its share, the total is kept */
+	memset(&r, 0, sizeof(r));
+	sim_usage_rec_roll(&r, t0);
+	sim_usage_rec_add_span(&r, t0 + 3000, t0 + 3600 + 600, 12);
+	sim_usage_rec_add_span(&r, t0 + 3600 + 600, t0 + 3 * 3600 + 1200, 7); /* 3 hours */
+	sim_usage_rec_roll(&r, t0 + 4 * 3600);
+	assert_int_equal(r.n, 4);
+	assert_int_equal(r.pending[0], 6);
+	assert_int_equal(r.pending[1], 6 + 3);
+	assert_int_equal(r.pending[2], 3);
+	assert_int_equal(r.pending[3], 1);
+	assert_int_equal(r.pending[0] + r.pending[1] + r.pending[2] + r.pending[3], 19);
+
 	/* what a client may have written instead */
 	assert_int_equal(sim_usage_hist_parse("yesterday", NULL, "1", &h, e, sizeof(e)), -1);
 	assert_non_null(strstr(e, "not an RFC 3339 time"));
