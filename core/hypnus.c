@@ -115,11 +115,12 @@ int hypnus_usage_parse(hypnus_usage *u, const char *start, const char *offset, c
 		for (i = 0; i < n; i++)
 			count += b[i] == ',';
 	}
-	if (count != HYPNUS_HOURS)
-		return util_seterr(err, errsz, "hours: expected %d values, got %zu", HYPNUS_HOURS,
-			      count);
+	if (count < 1 || count > HYPNUS_HOURS)
+		return util_seterr(err, errsz, "hours: expected 1 to %d values, got %zu",
+				   HYPNUS_HOURS, count);
+	u->n_hours = count;
 	p = b;
-	for (i = 0; i < HYPNUS_HOURS; i++) {
+	for (i = 0; i < count; i++) {
 		const char *comma = memchr(p, ',', (size_t)(b + n - p));
 		const char *vb;
 		size_t vn, len = comma ? (size_t)(comma - p) : (size_t)(b + n - p);
@@ -153,11 +154,14 @@ static int cmp_u32(const void *a, const void *b)
 unsigned hypnus_threshold(const hypnus_usage *u)
 {
 	uint32_t sorted[HYPNUS_HOURS];
+	size_t n = u->n_hours < HYPNUS_HOURS ? u->n_hours : HYPNUS_HOURS;
 	unsigned t;
 
-	memcpy(sorted, u->hours, sizeof(sorted));
-	qsort(sorted, HYPNUS_HOURS, sizeof(sorted[0]), cmp_u32);
-	t = (unsigned)(sorted[HYPNUS_HOURS * 95 / 100] * HYPNUS_ACTIVE_SHARE);
+	if (!n)
+		return HYPNUS_ACTIVE_THRESHOLD;
+	memcpy(sorted, u->hours, n * sizeof(sorted[0]));
+	qsort(sorted, n, sizeof(sorted[0]), cmp_u32);
+	t = (unsigned)(sorted[n * 95 / 100] * HYPNUS_ACTIVE_SHARE);
 	return t > HYPNUS_ACTIVE_THRESHOLD ? t : HYPNUS_ACTIVE_THRESHOLD;
 }
 
@@ -169,7 +173,7 @@ void hypnus_matrix_build(const hypnus_usage *u, unsigned threshold, hypnus_matri
 	size_t i;
 
 	memset(m, 0, sizeof(*m));
-	for (i = 0; i < HYPNUS_HOURS; i++) {
+	for (i = 0; i < u->n_hours && i < HYPNUS_HOURS; i++) {
 		int64_t local = u->start + (int64_t)i * 3600 + (int64_t)u->utc_offset_min * 60;
 		local_cell(local, &d, &h);
 		sum[d][h] += u->hours[i];

@@ -3,8 +3,9 @@
  *
  * The history is the ConfigMap "hypnus-usage": "start" (RFC 3339 UTC,
  * hour-aligned, the first hour), "utc-offset-minutes" (the tenant's local
- * offset, e.g. "-180"), "timezone" (IANA name, informative) and "hours" (672
- * comma-separated request counts = 4 weeks, oldest first).
+ * offset, e.g. "-180"), "timezone" (IANA name, informative) and "hours" (up to
+ * 672 comma-separated request counts = 4 weeks, oldest first; a tenant onboarded
+ * lately has fewer: the hours its Hypnus has seen).
  *
  * Weekdays follow struct tm: 0 = Sunday .. 6 = Saturday, in the tenant's local
  * time (UTC + utc-offset-minutes). Pure functions over caller-owned values;
@@ -40,11 +41,12 @@ typedef struct hypnus_usage {
 	int utc_offset_min;	      /* local = UTC + this */
 	char timezone[48];	      /* informative, may be "" */
 	uint32_t hours[HYPNUS_HOURS]; /* requests per hour, oldest first */
+	size_t n_hours;		      /* how many of them the history holds, 1..HYPNUS_HOURS */
 } hypnus_usage;
 
 /* Parses the ConfigMap's data strings into u. offset and tz may be NULL
  * (0 and ""). Returns 0, or -1 with a sentence in err, e.g.
- * "hours: expected 672 values, got 671", "hours: value 17 is not a number: \"x\"",
+ * "hours: expected 1 to 672 values, got 673", "hours: value 17 is not a number: \"x\"",
  * "start: not an RFC 3339 time: \"yesterday\"", "start: not on the hour". */
 int hypnus_usage_parse(hypnus_usage *u, const char *start, const char *offset, const char *tz,
 		       const char *hours, char *err, size_t errsz);
@@ -64,7 +66,9 @@ unsigned hypnus_threshold(const hypnus_usage *u);
 
 /* Builds m from u. threshold: an hour with more requests than this is active
  * (HYPNUS_ACTIVE_THRESHOLD). Each cell averages the samples that fall in it
- * (4 normally; offsets that are not whole hours land in the hour they start in). */
+ * (4 with a whole history, fewer with a short one: prob is then the share of the
+ * weeks seen; a cell the history does not reach stays 0, never active; offsets
+ * that are not whole hours land in the hour they start in). */
 void hypnus_matrix_build(const hypnus_usage *u, unsigned threshold, hypnus_matrix *m);
 
 /* A run of contiguous local weekday-hours with prob >= min_prob; may wrap

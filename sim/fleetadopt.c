@@ -1,6 +1,7 @@
 /* Tenants provisioned through the API: the fleet controller adopts a namespace labelled
- * smart.totvs.com/tcode and smart.totvs.com/env that is not a seeded one, and drops an
- * env when its namespace goes (see sim/fleetctl_int.h, docs/fleet.md). */
+ * smart.totvs.com/tcode and smart.totvs.com/env that is not a seeded one, drops an env
+ * when its namespace goes, and writes the usage history its Hypnus records into its
+ * hypnus-usage ConfigMap (see sim/fleetctl_int.h, docs/fleet.md). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #define DEFAULT_IDLE_S 1800  /* the provisioner's default idle timeout */
 #define DEFAULT_OFFSET -180  /* UTC-3 when a namespace names no known time zone */
 #define DRAIN_MAX 5000       /* events read per watch and pass */
+#define USAGE_BUDGET 100     /* hypnus-usage writes per pass */
 #define CODES 100000
 #define NS_MAX sizeof(((sim_fleet_env *)NULL)->ns) /* longer names are not adopted */
 
@@ -152,7 +154,9 @@ static void load_usage(sim_fleetctl *c, env_state *e)
 {
 	sim_obj *o = sim_store_get(c->s, c->r_cm, ns_of(e), "hypnus-usage", NULL);
 
-	read_usage(e->ad, e->env, o);
+	/* the hours Hypnus wrote itself record the traffic, they do not steer it */
+	if (!o || o->rv != e->ad->usage_rv[e->env])
+		read_usage(e->ad, e->env, o);
 	if (o)
 		sim_obj_unref(o);
 }
@@ -210,6 +214,8 @@ static void fill_tenant(adopted *a, const char *tcode, const sim_obj *ns, const 
 	util_strlcpy(a->provider, v ? v : k ? k->provider : "", sizeof(a->provider));
 	a->t.provider = a->provider;
 	v = ann_str(ann, "timezone");
+	if (!v && k && k->timezone) /* the namespace names none: the catalogue's */
+		v = k->timezone;
 	util_strlcpy(a->timezone, v ? v : "", sizeof(a->timezone));
 	a->t.timezone = a->timezone;
 	if (sim_fleet_tz_offset(a->timezone, &a->t.utc_offset_min) < 0)
@@ -244,6 +250,8 @@ static void fill_env(sim_fleetctl *c, adopted *a, int env, const char *ns)
 		fe->peak_rate *= 0.05 + 0.05 * sim_fleet_unit(&rng);
 	fe->last_activity_s = now;
 
+	memset(&a->rec[env], 0, sizeof(a->rec[env]));
+	a->usage_rv[env] = 0;
 	memset(e, 0, sizeof(*e));
 	e->t = &a->t;
 	e->env = env;
@@ -470,13 +478,177 @@ static void drain_usage(sim_fleetctl *c)
 	while (n++ < DRAIN_MAX && (rc = sim_watch_next(c->usage_watch, 0, &ev, &err)) == 1) {
 		env_state *e = fleetadopt_find_ns(c, ev.obj->ns);
 
-		if (e)
-			read_usage(e->ad, e->env, ev.type == SIM_DELETED ? NULL : ev.obj);
+		if (e && ev.type == SIM_DELETED)
+			read_usage(e->ad, e->env, NULL);
+		else if (e && ev.obj->rv != e->ad->usage_rv[e->env])
+			read_usage(e->ad, e->env, ev.obj);
 		sim_event_release(&ev);
 	}
 	if (rc < 0) {
 		sim_watch_close(c->usage_watch);
 		c->usage_watch = NULL;
+	}
+}
+
+/* ---- the usage history Hypnus records ------------------------------------ */
+
+void fleetadopt_count(env_state *e, int64_t from, int64_t now, uint64_t n)
+{
+	if (e->ad && e->managed)
+		sim_usage_rec_add_span(&e->ad->rec[e->env], from, now, n);
+}
+
+typedef struct usage_edit {
+	const adopted *a;
+	const sim_usage_rec *r;
+	sim_usage_hist h;
+	int changed;
+	int replaced;      /* the stored data was unreadable: a new history */
+	char why[160];
+} usage_edit;
+
+static const char *data_str(const cJSON *data, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(data, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void set_str(cJSON *obj, const char *key, const char *value)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+	cJSON_AddStringToObject(obj, key, value);
+}
+
+/* The tenant's offset and time zone, for a new history. */
+static void set_tenant(cJSON *data, const adopted *a)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d", a->t.utc_offset_min);
+	set_str(data, "utc-offset-minutes", buf);
+	set_str(data, "timezone", a->timezone);
+}
+
+static void set_hist(cJSON *data, const sim_usage_hist *h)
+{
+	char buf[40], *hours = sim_usage_hist_hours(h);
+
+	util_rfc3339(h->start, buf, sizeof(buf));
+	set_str(data, "start", buf);
+	set_str(data, "hours", hours);
+	free(hours);
+}
+
+/* Appends the pending hours to the stored history; one that cannot be read (a client
+ * wrote something else) is replaced by a new history, and the reason told. */
+static int edit_usage(cJSON *obj, void *ctx, sim_err *err)
+{
+	usage_edit *u = ctx;
+	cJSON *data = cJSON_GetObjectItemCaseSensitive(obj, "data");
+	const cJSON *off = cJSON_GetObjectItemCaseSensitive(data, "utc-offset-minutes");
+
+	(void)err;
+	if (!cJSON_IsObject(data)) {
+		snprintf(u->why, sizeof(u->why), "data is not a map of strings");
+		u->replaced = 1;
+	} else if (off && !cJSON_IsString(off)) {
+		snprintf(u->why, sizeof(u->why), "utc-offset-minutes is not a string");
+		u->replaced = 1;
+	} else if (sim_usage_hist_parse(data_str(data, "start"), data_str(data, "utc-offset-minutes"),
+					data_str(data, "hours"), &u->h, u->why, sizeof(u->why)) < 0) {
+		u->replaced = 1;
+	}
+	if (u->replaced) {
+		cJSON_DeleteItemFromObjectCaseSensitive(obj, "data");
+		data = cJSON_AddObjectToObject(obj, "data");
+		set_tenant(data, u->a);
+		sim_usage_hist_from(&u->h, u->r);
+	} else if (!sim_usage_hist_append(&u->h, u->r)) {
+		return 0; /* it has these hours already */
+	}
+	set_hist(data, &u->h);
+	u->changed = 1;
+	return 0;
+}
+
+static int create_usage(sim_fleetctl *c, env_state *e, usage_edit *u, sim_obj **out,
+			sim_err *err)
+{
+	const sim_fleet_env *fe = &e->t->envs[e->env];
+	cJSON *obj = cJSON_CreateObject(), *meta, *labels, *data;
+	int rc;
+
+	cJSON_AddStringToObject(obj, "apiVersion", "v1");
+	cJSON_AddStringToObject(obj, "kind", "ConfigMap");
+	meta = cJSON_AddObjectToObject(obj, "metadata");
+	cJSON_AddStringToObject(meta, "name", "hypnus-usage");
+	labels = cJSON_AddObjectToObject(meta, "labels");
+	cJSON_AddStringToObject(labels, P "tcode", e->t->tcode);
+	cJSON_AddStringToObject(labels, P "env", fe->env);
+	cJSON_AddStringToObject(labels, P "product", e->t->esocial ? "esocial" : "erp");
+	cJSON_AddStringToObject(labels, P "component", "hypnus");
+	data = cJSON_AddObjectToObject(obj, "data");
+	set_tenant(data, u->a);
+	sim_usage_hist_from(&u->h, u->r);
+	set_hist(data, &u->h);
+	rc = sim_store_create(c->s, c->r_cm, ns_of(e), obj, 0, out, err);
+	cJSON_Delete(obj);
+	return rc;
+}
+
+/* Writes the finished hours of one env: 1 when it took a write. */
+static int write_usage(sim_fleetctl *c, env_state *e)
+{
+	adopted *a = e->ad;
+	sim_usage_rec *r = &a->rec[e->env];
+	usage_edit *u = xcalloc(1, sizeof(*u));
+	sim_obj *out = NULL;
+	sim_err err;
+	int rc;
+
+	u->a = a;
+	u->r = r;
+	rc = sim_store_mutate(c->s, c->r_cm, ns_of(e), "hypnus-usage", edit_usage, u, 0, &out,
+			      &err);
+	if (rc < 0 && err.code == 404) {
+		u->changed = 1;
+		rc = create_usage(c, e, u, &out, &err);
+	}
+	if (rc == 0) { /* else (namespace going, a client creating it): the next pass */
+		if (u->changed && out)
+			a->usage_rv[e->env] = out->rv;
+		r->n = 0;
+		if (u->replaced) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg),
+				 "usage history was unreadable (%s); started a new one at the last hour",
+				 u->why);
+			fleetctl_event(c, ns_of(e), "ConfigMap", "v1", "hypnus-usage",
+				       "HypnusUsageReset", msg);
+		}
+	}
+	if (out)
+		sim_obj_unref(out);
+	free(u);
+	return 1;
+}
+
+void fleetadopt_record(sim_fleetctl *c, int64_t now)
+{
+	int budget = USAGE_BUDGET;
+
+	for (adopted *a = c->adopted_head; a; a = a->next) {
+		for (int env = 0; env < SIM_ENV_COUNT; env++) {
+			env_state *e = &a->es[env];
+
+			if (!a->present[env] || !e->managed)
+				continue;
+			sim_usage_rec_roll(&a->rec[env], now);
+			if (a->rec[env].n && budget > 0)
+				budget -= write_usage(c, e);
+		}
 	}
 }
 

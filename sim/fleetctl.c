@@ -365,6 +365,12 @@ static void emit_event(sim_fleetctl *c, const char *ns, const char *kind, const 
 	cJSON_Delete(ev);
 }
 
+void fleetctl_event(sim_fleetctl *c, const char *ns, const char *kind, const char *api,
+		    const char *obj_name, const char *reason, const char *msg)
+{
+	emit_event(c, ns, kind, api, obj_name, reason, "%s", msg);
+}
+
 /* ---- Hypnus -------------------------------------------------------------- */
 
 void fleetctl_sleep(sim_fleetctl *c, env_state *e, int64_t now, const char *why)
@@ -577,8 +583,11 @@ static void hypnus_env(sim_fleetctl *c, env_state *e, int64_t now, int64_t dt, i
 	if (!c->o.no_traffic && dt > 0) {
 		double rate = env_rate(e, now);
 		double lambda = rate * (double)dt / 3600.0;
+		double u = sim_fleet_unit(&e->rng);
 
-		if (sim_fleet_unit(&e->rng) < 1.0 - exp(-lambda)) {
+		if (e->ad) /* its Hypnus counts them (sim/usage_rec.h) */
+			fleetadopt_count(e, now - dt, now, sim_usage_requests(lambda, u, e->rng));
+		if (u < 1.0 - exp(-lambda)) {
 			e->last_activity = now;
 			if (e->state == H_SLEEPING)
 				fleetctl_wake(c, e, now, "request while sleeping");
@@ -844,6 +853,7 @@ void sim_fleetctl_tick(sim_fleetctl *c)
 	fleetadopt_pass(c);
 	drain_watch(c);
 	hypnus_pass(c, now, dt);
+	fleetadopt_record(c, now);
 	for (size_t i = 0; i < c->n_envs; i++)
 		if (c->envs[i].t->envs[c->envs[i].env].scenario == SIM_SCN_BLOCKED && c->w &&
 		    !c->envs[i].gone)
@@ -896,6 +906,8 @@ int sim_fleetctl_traffic(sim_fleetctl *c, const char *tcode, const char *env, si
 	}
 	now = clock_now(c);
 	e->last_activity = now;
+	if (e->ad)
+		fleetadopt_count(e, now, now, 1);
 	if (e->managed && e->state == H_SLEEPING)
 		fleetctl_wake(c, e, now, "request while sleeping");
 	pthread_mutex_unlock(&c->lock);

@@ -17,6 +17,7 @@
 #include "sim/rules.h"
 #include "sim/store.h"
 #include "sim/usage.h"
+#include "sim/usage_rec.h"
 
 #define SIM_HYPNUS_MANAGER "hypnus" /* the field manager of Hypnus's scaling */
 #define MAX_BUILDS 8        /* build Jobs running at once */
@@ -54,6 +55,8 @@ typedef struct adopted {
 	env_state es[SIM_ENV_COUNT];
 	int has_week[SIM_ENV_COUNT];
 	sim_usage_week week[SIM_ENV_COUNT]; /* from its hypnus-usage ConfigMap */
+	sim_usage_rec rec[SIM_ENV_COUNT];   /* what its Hypnus counts, for that ConfigMap */
+	uint64_t usage_rv[SIM_ENV_COUNT];   /* rv of our last write to it */
 	struct adopted *prev, *next;        /* adoption order */
 } adopted;
 
@@ -113,11 +116,18 @@ int64_t fleetctl_clock(sim_fleetctl *c);
 void fleetctl_sleep(sim_fleetctl *c, env_state *e, int64_t now, const char *why);
 void fleetctl_wake(sim_fleetctl *c, env_state *e, int64_t now, const char *why);
 
+/* Records an Event about an object of namespace ns (c->lock held). */
+void fleetctl_event(sim_fleetctl *c, const char *ns, const char *kind, const char *api,
+		    const char *obj_name, const char *reason, const char *msg);
+
 /* ---- sim/fleetadopt.c ---- */
 /* At start (c->lock held): adopts what is already there and opens the watches. */
 void fleetadopt_start(sim_fleetctl *c);
 /* Once per pass (c->lock held): namespaces and usage ConfigMaps that changed. */
 void fleetadopt_pass(sim_fleetctl *c);
+/* Once per pass after the traffic (c->lock held): the hours of usage that ended by now
+ * written into the adopted envs' hypnus-usage ConfigMaps. */
+void fleetadopt_record(sim_fleetctl *c, int64_t now);
 /* A hypnus Deployment appeared or changed in an adopted env's namespace (c->lock held):
  * reads its annotations when the env is not managed yet. 1 when it did so. */
 int fleetadopt_hypnus_seen(sim_fleetctl *c, env_state *e, const sim_obj *o);
@@ -130,6 +140,9 @@ env_state *fleetadopt_find_ns(sim_fleetctl *c, const char *ns);
 env_state *fleetadopt_find(sim_fleetctl *c, const char *tcode, int env);
 /* Requests per hour an adopted env gets at now. */
 double fleetadopt_rate(const env_state *e, int64_t now);
+/* n requests reached an adopted env over (from, now] (from == now: at now): its Hypnus
+ * counts them (c->lock held; nothing for a seeded env or one without a Hypnus). */
+void fleetadopt_count(env_state *e, int64_t from, int64_t now, uint64_t n);
 /* Scales an adopted env's public Deployments to 0 (keeping their awake count in the
  * hypnus-replicas annotation) or back (c->lock held). */
 void fleetadopt_scale(sim_fleetctl *c, env_state *e, int up);

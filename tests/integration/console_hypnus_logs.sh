@@ -72,7 +72,7 @@ h
 :quit
 SCRIPT
 check "script with a broken history exits 0" run_script s2
-expect_out "broken history explained" "usage history in $NS is unreadable: hours: expected 672 values" cat bad.txt
+expect_out "broken history explained" "usage history in $NS is unreadable: hours: value 3 is not a number" cat bad.txt
 
 # No history at all.
 kcurl -X DELETE "$KS_URL/api/v1/namespaces/$NS/configmaps/hypnus-usage" >/dev/null

@@ -3,7 +3,8 @@
 # provisions one, the fleet report and the catalogue see it, Hypnus puts it to sleep on
 # the sim clock and wakes it on traffic, smartops tenants agrees; an expired contract
 # made by hand crash-loops its licence server; deleting the namespaces takes the tenant
-# out again.
+# out again. Then, on a fast clock, a new tenant's Hypnus records its usage history hour
+# by hour and smartops reads it.
 . "$(dirname "$0")/lib.sh"
 S="$BUILD/smartops"
 P=smart.totvs.com
@@ -129,4 +130,38 @@ kcurl -X DELETE "$KS_URL/api/v1/namespaces/$s-prod" >/dev/null
 kcurl -X DELETE "$KS_URL/api/v1/namespaces/$s-dev" >/dev/null
 seeded_gone() { [ -z "$(env_scn "$SEEDED" prod)$(env_scn "$SEEDED" dev)" ] && [ "$(provisioned "$SEEDED")" = false ]; }
 wait_for "seeded $SEEDED deleted: out of the report, unprovisioned" 10 seeded_gone
+
+# ---- a new tenant's Hypnus records its usage: an hour is a second at 3600x ----
+kill "$KS_PID"; wait "$KS_PID" 2>/dev/null; rm -f "$KUBECONFIG"
+ks_start --fleet 10 --seed 5 --time-scale 3600
+kcurl "$KS_URL/catalog/v1/tenants" >"$KS_DIR/catalog.json"
+U=$(pick '.status=="active"'); u=$(echo "$U" | tr T t)
+"$S" apply namespace --tcode "$U" --yes >/dev/null 2>"$KS_DIR/apply2.err"; rc=$?
+[ $rc -eq 0 ] && ok "smartops apply namespace --tcode $U (clock at 3600x)" || { fail "apply $U (rc $rc)"; tail -5 "$KS_DIR/apply2.err"; }
+usage() { kcurl "$KS_URL/api/v1/namespaces/$u-prod/configmaps/hypnus-usage"; }
+nhours() { usage | jq -r '.data.hours // "" | split(",") | length'; }
+created() { [ "$(nhours)" -ge 1 ]; }
+wait_for "its Hypnus created ConfigMap hypnus-usage in $u-prod after its first whole hour" 20 created
+usage >"$KS_DIR/u1.json"
+jq -e --arg t "$U" '.metadata.labels["'$P'/tcode"] == $t and .metadata.labels["'$P'/component"] == "hypnus"
+	and (.data.start | test("^[0-9-]{10}T[0-9]{2}:00:00Z$")) and (.data["utc-offset-minutes"] | test("^-?[0-9]+$"))' \
+	"$KS_DIR/u1.json" >/dev/null && ok "... labelled, start on the hour, the tenant's offset $(jq -r '.data["utc-offset-minutes"]' "$KS_DIR/u1.json") min" ||
+	{ fail "ConfigMap contents"; jq -c .data "$KS_DIR/u1.json"; }
+n1=$(nhours)
+# requests of our own on top of the simulated ones: they must show in the counts
+for i in 1 2 3 4 5; do kcurl -o /dev/null -X POST "$KS_URL/sim/v1/traffic?tcode=$U&env=prod"; done
+grown() { [ "$(nhours)" -ge $((n1 + 6)) ]; }
+wait_for "one hour appended per simulated hour (from $n1 to $((n1 + 6)) or more)" 30 grown
+usage >"$KS_DIR/u2.json"
+start1=$(jq -r .data.start "$KS_DIR/u1.json"); start2=$(jq -r .data.start "$KS_DIR/u2.json")
+[ "$start1" = "$start2" ] && ok "start stays at the first hour while the history is short" || fail "start moved: $start1 -> $start2"
+jq -e '[.data.hours | split(",")[] | tonumber] | (add >= 5) and (max <= 5000)' "$KS_DIR/u2.json" >/dev/null &&
+	ok "plausible counts: $(jq -r '.data.hours' "$KS_DIR/u2.json" | cut -c1-60) (at least our 5 requests, none above the peak)" ||
+	{ fail "counts"; jq -r .data.hours "$KS_DIR/u2.json"; }
+dev_rec() { [ "$(kcurl "$KS_URL/api/v1/namespaces/$u-dev/configmaps/hypnus-usage" | jq -r '.data.hours // "" | split(",") | length')" -ge 1 ]; }
+wait_for "$u-dev has its own history" 10 dev_rec
+"$S" tenant "$U" -o json >"$KS_DIR/tenant.json" 2>"$KS_DIR/tenant.err"
+jq -e '[.. | objects | select(has("forecast")) | .forecast] | length == 2 and all(. != null and has("windows"))' "$KS_DIR/tenant.json" >/dev/null &&
+	ok "smartops tenant $U -o json reads the short history: a forecast for both envs" ||
+	{ fail "tenant -o json has no forecast"; cut -c1-400 "$KS_DIR/tenant.json"; cat "$KS_DIR/tenant.err"; }
 finish

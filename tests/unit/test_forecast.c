@@ -61,9 +61,15 @@ static void bad_data(void **state)
 	forecast f;
 
 	(void)state;
-	assert_int_equal(forecast_from_data("2026-11-02T00:00:00Z", "0", NULL, "1,2,3", 0, 0, &f),
+	assert_int_equal(forecast_from_data("2026-11-02T00:00:00Z", "0", NULL, "1,2,x", 0, 0, &f),
 			 FORECAST_INVALID);
-	assert_non_null(strstr(f.err, "expected 672 values"));
+	assert_non_null(strstr(f.err, "hours: value 3 is not a number"));
+	assert_int_equal(forecast_from_data("2026-11-02T00:00:00Z", "0", NULL, "", 0, 0, &f),
+			 FORECAST_INVALID);
+	assert_non_null(strstr(f.err, "expected 1 to 672 values, got 0"));
+	/* a short history (a tenant onboarded lately) is a history */
+	assert_int_equal(forecast_from_data("2026-11-02T00:00:00Z", "0", NULL, "1,2,3", 0, 0, &f),
+			 FORECAST_OK);
 	assert_int_equal(forecast_from_data(NULL, "0", NULL, "1", 0, 0, &f), FORECAST_INVALID);
 	assert_string_equal(f.err, "start: missing");
 	assert_int_equal(forecast_from_data("2026-11-02T00:00:00Z", NULL, NULL, NULL, 0, 0, &f),

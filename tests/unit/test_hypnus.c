@@ -104,7 +104,52 @@ static void test_parse_ok(void **state)
 	assert_int_equal(u.start, START + 3 * 3600);
 	assert_int_equal(u.utc_offset_min, 0);
 	assert_int_equal(u.hours[671], 671);
+	assert_int_equal(u.n_hours, HYPNUS_HOURS);
 	sb_release(&sb);
+}
+
+/* A tenant onboarded lately: its history holds only the hours its Hypnus has seen, and
+ * the week is read from those alone, not from zeros it never saw. */
+static void test_short_history(void **state)
+{
+	hypnus_usage u;
+	hypnus_matrix m;
+	hypnus_window w[HYPNUS_MAX_WINDOWS];
+	strbuf sb;
+	char err[128];
+	size_t n;
+
+	/* 30 hours from Monday 2026-11-02 00:00 UTC: busy 09:00-17:59, up to Tuesday 05:59 */
+	sb_init(&sb, 256);
+	for (int i = 0; i < 30; i++)
+		sb_addf(&sb, "%s%d", i ? "," : "", i % 24 >= 9 && i % 24 <= 17 ? 40 : 1);
+	assert_int_equal(hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", "UTC", sb.buf, err,
+					    sizeof(err)),
+			 0);
+	sb_release(&sb);
+	assert_int_equal(u.n_hours, 30);
+	assert_int_equal(u.hours[29], 1);
+	assert_int_equal(u.hours[30], 0); /* beyond the history: untouched zeros */
+	/* p95 of the 30 hours seen (40): 10 % of it is 4 */
+	assert_int_equal(hypnus_threshold(&u), 4);
+	hypnus_matrix_build(&u, hypnus_threshold(&u), &m);
+	assert_true(m.prob[1][10] == 1.0); /* Monday 10:00, seen once, busy */
+	assert_true(m.mean[1][10] == 40.0);
+	assert_true(m.prob[2][10] == 0.0); /* Tuesday 10:00 is past the history */
+	assert_true(m.mean[2][10] == 0.0);
+	assert_true(m.prob[1][3] == 0.0);
+	assert_true(m.mean[2][5] == 1.0); /* Tuesday 05:00, the last hour seen */
+	assert_int_equal(m.max, 40);
+	n = hypnus_windows(&m, HYPNUS_MIN_PROB, w, ARRAY_SIZE(w));
+	assert_int_equal(n, 1); /* the one busy stretch it saw whole: Monday 09:00, 9 hours */
+	assert_int_equal(w[0].wday, 1);
+	assert_int_equal(w[0].hour, 9);
+	assert_int_equal(w[0].hours, 9);
+	/* one hour is a history too */
+	assert_int_equal(
+	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", NULL, NULL, " 7 ", err, sizeof(err)), 0);
+	assert_int_equal(u.n_hours, 1);
+	assert_int_equal(u.hours[0], 7);
 }
 
 static void test_parse_errors(void **state)
@@ -113,20 +158,20 @@ static void test_parse_errors(void **state)
 	char err[128], *hours = synthetic_hours();
 	strbuf sb;
 
-	/* wrong count */
-	assert_int_equal(
-	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, "1,2,3", err, sizeof(err)),
-	    -1);
-	assert_string_equal(err, "hours: expected 672 values, got 3");
+	/* wrong count: none, or more than 4 weeks */
 	assert_int_equal(
 	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, "", err, sizeof(err)), -1);
-	assert_string_equal(err, "hours: expected 672 values, got 0");
+	assert_string_equal(err, "hours: expected 1 to 672 values, got 0");
+	assert_int_equal(
+	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, "1,2,", err, sizeof(err)),
+	    -1);
+	assert_string_equal(err, "hours: value 3 is not a number: \"\"");
 	sb_init(&sb, 4096);
 	sb_addf(&sb, "%s,", hours);
 	assert_int_equal(
 	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, sb.buf, err, sizeof(err)),
 	    -1);
-	assert_string_equal(err, "hours: expected 672 values, got 673");
+	assert_string_equal(err, "hours: expected 1 to 672 values, got 673");
 	assert_int_equal(
 	    hypnus_usage_parse(&u, "2026-11-02T00:00:00Z", "0", NULL, NULL, err, sizeof(err)), -1);
 	assert_string_equal(err, "hours: missing");
@@ -208,6 +253,7 @@ static void test_threshold(void **state)
 	size_t i;
 
 	memset(&u, 0, sizeof(u));
+	u.n_hours = HYPNUS_HOURS;
 	for (i = 0; i < HYPNUS_HOURS; i++) {
 		int h = (int)(i % 24);
 		u.hours[i] = h >= 8 && h < 18 ? 1000 : h == 2 ? 400 : 12;
@@ -384,6 +430,7 @@ int main(void)
 	    cmocka_unit_test(test_state_names),
 	    cmocka_unit_test(test_parse_ok),
 	    cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_short_history),
 	    cmocka_unit_test(test_matrix),
 	    cmocka_unit_test(test_windows),
 	    cmocka_unit_test(test_offset_shifts_windows),

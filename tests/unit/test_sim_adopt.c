@@ -1,7 +1,9 @@
 /* Unit tests for the adoption of tenants created through the API (sim/fleetadopt.c)
  * on a manual clock: the usage week parser, time zone offsets, Hypnus and the pod policy
- * of an adopted env, the catalogue flag, deletion of adopted and seeded envs, and the
- * relist after the namespace watch lost events. */
+ * of an adopted env, the catalogue flag, deletion of adopted and seeded envs, the
+ * relist after the namespace watch lost events, and the usage history an adopted env's
+ * Hypnus records (sim/usage_rec.c). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +20,7 @@
 #include "sim/fleetctl.h"
 #include "sim/store.h"
 #include "sim/usage.h"
+#include "sim/usage_rec.h"
 #include "util/util.h"
 
 #define P SIM_FLEET_PREFIX
@@ -497,6 +500,366 @@ static void test_resync(void **state)
 	done(c, s);
 }
 
+/* ---- the usage history an adopted env's Hypnus records ----------------------- */
+
+static void test_usage_rec(void **state)
+{
+	static sim_usage_rec r;
+	static sim_usage_hist h;
+	int64_t t0 = util_parse_rfc3339("2026-11-25T13:00:00Z");
+	char e[128], *text;
+	double sum;
+
+	/* the first hour is dropped when it was not seen from its start */
+	memset(&r, 0, sizeof(r));
+	sim_usage_rec_add(&r, t0 + 600, 9);
+	sim_usage_rec_add(&r, t0 + 3600, 4);
+	sim_usage_rec_add(&r, t0 + 3600 + 1800, 2);
+	assert_int_equal(r.n, 0);
+	sim_usage_rec_roll(&r, t0 + 4 * 3600 + 5); /* 14:00 done, 15:00 and 16:00 empty */
+	assert_int_equal(r.n, 3);
+	assert_int_equal(r.first, t0 + 3600);
+	assert_int_equal(r.pending[0], 6);
+	assert_int_equal(r.pending[1], 0);
+	assert_int_equal(r.pending[2], 0);
+	sim_usage_rec_roll(&r, t0 + 4 * 3600 + 100); /* the same hour: nothing new */
+	assert_int_equal(r.n, 3);
+
+	/* a new history, then an append */
+	sim_usage_hist_from(&h, &r);
+	text = sim_usage_hist_hours(&h);
+	assert_string_equal(text, "6,0,0");
+	free(text);
+	r.n = 0;
+	sim_usage_rec_add(&r, t0 + 4 * 3600 + 200, 11);
+	sim_usage_rec_roll(&r, t0 + 5 * 3600);
+	assert_int_equal(sim_usage_hist_append(&h, &r), 1);
+	assert_int_equal(sim_usage_hist_append(&h, &r), 0); /* it has that hour already */
+	text = sim_usage_hist_hours(&h);
+	assert_string_equal(text, "6,0,0,11");
+	free(text);
+	assert_int_equal(h.start, t0 + 3600);
+
+	/* a gap (nobody recorded): zeros; the window stays 672, start moves on */
+	r.n = 0;
+	sim_usage_rec_add(&r, t0 + 7 * 3600, 3);
+	sim_usage_rec_roll(&r, t0 + 8 * 3600);
+	assert_int_equal(r.n, 3); /* 17:00, 18:00 empty, 19:00 with 3 */
+	r.first += 2 * 3600;      /* as if only 19:00 were pending */
+	r.pending[0] = 3;
+	r.n = 1;
+	assert_int_equal(sim_usage_hist_append(&h, &r), 1);
+	text = sim_usage_hist_hours(&h);
+	assert_string_equal(text, "6,0,0,11,0,0,3");
+	free(text);
+	assert_int_equal(sim_usage_hist_parse("2026-11-25T00:00:00Z", "-180", "1,2,3", &h, e,
+					      sizeof(e)), 0);
+	memset(&r, 0, sizeof(r));
+	r.first = h.start + 3 * 3600;
+	r.n = SIM_FLEET_HOURS - 1;
+	for (size_t i = 0; i < r.n; i++)
+		r.pending[i] = 100 + (uint32_t)i;
+	assert_int_equal(sim_usage_hist_append(&h, &r), SIM_FLEET_HOURS - 1);
+	assert_int_equal(h.n, SIM_FLEET_HOURS);
+	assert_int_equal(h.start, util_parse_rfc3339("2026-11-25T02:00:00Z"));
+	assert_int_equal(h.hours[0], 3);
+	assert_int_equal(h.hours[SIM_FLEET_HOURS - 1], 100 + SIM_FLEET_HOURS - 2);
+	/* a recorder nobody read for more than 4 weeks keeps the last 672 hours */
+	memset(&r, 0, sizeof(r));
+	sim_usage_rec_add(&r, t0, 1);
+	sim_usage_rec_add(&r, t0 + 800 * 3600 + 1, 5);
+	assert_int_equal(r.n, SIM_FLEET_HOURS);
+	assert_int_equal(r.first, t0 + (800 - SIM_FLEET_HOURS) * 3600);
+
+	/* a pass that spans an hour's end: each hour gets its share, the total is kept */
+	memset(&r, 0, sizeof(r));
+	sim_usage_rec_roll(&r, t0);
+	sim_usage_rec_add_span(&r, t0 + 3000, t0 + 3600 + 600, 12);
+	sim_usage_rec_add_span(&r, t0 + 3600 + 600, t0 + 3 * 3600 + 1200, 7); /* 3 hours */
+	sim_usage_rec_roll(&r, t0 + 4 * 3600);
+	assert_int_equal(r.n, 4);
+	assert_int_equal(r.pending[0], 6);
+	assert_int_equal(r.pending[1], 6 + 3);
+	assert_int_equal(r.pending[2], 3);
+	assert_int_equal(r.pending[3], 1);
+	assert_int_equal(r.pending[0] + r.pending[1] + r.pending[2] + r.pending[3], 19);
+
+	/* what a client may have written instead */
+	assert_int_equal(sim_usage_hist_parse("yesterday", NULL, "1", &h, e, sizeof(e)), -1);
+	assert_non_null(strstr(e, "not an RFC 3339 time"));
+	assert_int_equal(sim_usage_hist_parse("2026-11-25T00:30:00Z", NULL, "1", &h, e, sizeof(e)), -1);
+	assert_non_null(strstr(e, "not on the hour"));
+	assert_int_equal(sim_usage_hist_parse("2026-11-25T00:00:00Z", "x", "1", &h, e, sizeof(e)), -1);
+	assert_non_null(strstr(e, "utc-offset-minutes"));
+	assert_int_equal(sim_usage_hist_parse("2026-11-25T00:00:00Z", NULL, "1,,2", &h, e, sizeof(e)), -1);
+	assert_non_null(strstr(e, "value 2 is not a count"));
+	assert_int_equal(sim_usage_hist_parse("2026-11-25T00:00:00Z", NULL, "", &h, e, sizeof(e)), -1);
+	assert_int_equal(sim_usage_hist_parse("2026-11-25T00:00:00Z", NULL, NULL, &h, e, sizeof(e)), -1);
+	assert_int_equal(sim_usage_hist_parse("2026-11-25T00:00:00Z", NULL, "99999999999", &h, e,
+					      sizeof(e)), -1);
+
+	/* the requests of a pass: some exactly when the traffic test says so, mean lambda */
+	for (double lambda = 0.05; lambda < 400; lambda *= 7) {
+		uint64_t rng = 42;
+
+		sum = 0;
+		for (int i = 0; i < 20000; i++) {
+			double u = sim_fleet_unit(&rng);
+			uint64_t k = sim_usage_requests(lambda, u, rng);
+
+			assert_int_equal(k > 0, u < 1.0 - exp(-lambda));
+			sum += (double)k;
+		}
+		assert_true(fabs(sum / 20000 - lambda) < 0.05 * lambda + 0.01);
+	}
+}
+
+/* The ConfigMap's data strings (NULL when absent), and the object's labels. */
+static cJSON *usage_cm(sim_store *s, const char *ns)
+{
+	sim_obj *o = sim_store_get(s, sim_resource_find("", "v1", "configmaps"), ns,
+				   "hypnus-usage", NULL);
+	cJSON *tree;
+
+	if (!o)
+		return NULL;
+	tree = sim_obj_parse(o);
+	sim_obj_unref(o);
+	return tree;
+}
+
+static const char *cm_data(const cJSON *cm, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(cm, "data"), key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void send(sim_fleetctl *c, const char *tcode, int n)
+{
+	sim_err err;
+
+	for (int i = 0; i < n; i++)
+		if (sim_fleetctl_traffic(c, tcode, "prod", &err) < 0)
+			fail_msg("traffic: %s", err.message);
+}
+
+static void expect_usage(sim_store *s, const char *ns, const char *start, const char *hours)
+{
+	cJSON *cm = usage_cm(s, ns);
+
+	assert_non_null(cm);
+	assert_string_equal(cm_data(cm, "start"), start);
+	assert_string_equal(cm_data(cm, "hours"), hours);
+	cJSON_Delete(cm);
+}
+
+static int count_events(sim_store *s, const char *ns, const char *reason)
+{
+	sim_list l;
+	int n = 0;
+
+	assert_int_equal(sim_store_list(s, sim_resource_find("", "v1", "events"), ns, NULL, NULL, 0,
+					NULL, &l, NULL), 0);
+	for (size_t i = 0; i < l.n; i++) {
+		cJSON *ev = sim_obj_parse(l.items[i]);
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(ev, "reason");
+
+		n += cJSON_IsString(r) && !strcmp(r->valuestring, reason);
+		cJSON_Delete(ev);
+	}
+	sim_list_release(&l);
+	return n;
+}
+
+/* A new tenant's Hypnus writes each finished hour with the requests it got. */
+static void test_adopted_usage(void **state)
+{
+	sim_store *s = seeded(4, 5, 100000);
+	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1};
+	sim_fleetctl *c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
+	char tc[8], ns[24], dev[24];
+	cJSON *cm;
+
+	util_strlcpy(tc, unprovisioned("active", 0)->tcode, sizeof(tc));
+	snprintf(ns, sizeof(ns), "t%s-prod", tc + 1);
+	snprintf(dev, sizeof(dev), "t%s-dev", tc + 1);
+	make_env(s, tc, "prod", ns, 600, "America/Manaus");
+	make_env(s, tc, "dev", dev, 0, ""); /* no Hypnus: nobody records */
+	sim_fleetctl_tick(c);                  /* adopted at 13:00:00 sharp */
+	assert_string_equal(sim_fleetctl_state(c, ns), "active");
+
+	sim_fleetctl_advance(c, 600);
+	send(c, tc, 5);
+	sim_fleetctl_advance(c, 1800);
+	assert_null(usage_cm(s, ns)); /* the hour is not over */
+	sim_fleetctl_advance(c, 1200);  /* 14:00 */
+	cm = usage_cm(s, ns);
+	assert_non_null(cm);
+	assert_string_equal(cm_data(cm, "start"), "2026-11-25T13:00:00Z");
+	assert_string_equal(cm_data(cm, "hours"), "5");
+	assert_string_equal(cm_data(cm, "utc-offset-minutes"), "-240");
+	assert_string_equal(cm_data(cm, "timezone"), "America/Manaus");
+	{
+		const cJSON *l = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(cm, "metadata"), "labels");
+
+		assert_string_equal(cJSON_GetObjectItemCaseSensitive(l, P "tcode")->valuestring, tc);
+		assert_string_equal(cJSON_GetObjectItemCaseSensitive(l, P "component")->valuestring,
+				    "hypnus");
+	}
+	cJSON_Delete(cm);
+	assert_null(usage_cm(s, dev));
+
+	/* one write per hour, appended; quiet hours are zeros (it slept: still counted) */
+	send(c, tc, 3);
+	sim_fleetctl_advance(c, 1800);
+	send(c, tc, 4);
+	sim_fleetctl_advance(c, 1800);
+	expect_usage(s, ns, "2026-11-25T13:00:00Z", "5,7");
+	for (int i = 0; i < 4; i++)
+		sim_fleetctl_advance(c, 900);
+	send(c, tc, 1);
+	sim_fleetctl_advance(c, 3600);
+	expect_usage(s, ns, "2026-11-25T13:00:00Z", "5,7,0,1");
+	assert_string_equal(sim_fleetctl_state(c, ns), "active"); /* the request woke it */
+	{
+		/* a jump of two hours in one pass: both are written at once */
+		sim_obj *before = sim_store_get(s, sim_resource_find("", "v1", "configmaps"), ns,
+						"hypnus-usage", NULL);
+		uint64_t rv = before->rv;
+
+		sim_obj_unref(before);
+		sim_fleetctl_advance(c, 7200);
+		expect_usage(s, ns, "2026-11-25T13:00:00Z", "5,7,0,1,0,0");
+		before = sim_store_get(s, sim_resource_find("", "v1", "configmaps"), ns, "hypnus-usage",
+				       NULL);
+		assert_true(before->rv > rv);
+		rv = before->rv;
+		sim_obj_unref(before);
+		sim_fleetctl_advance(c, 600); /* within the hour: no write */
+		before = sim_store_get(s, sim_resource_find("", "v1", "configmaps"), ns, "hypnus-usage",
+				       NULL);
+		assert_int_equal(before->rv, rv);
+		sim_obj_unref(before);
+	}
+	done(c, s);
+}
+
+/* A client's history is appended to and kept at 4 weeks; one that cannot be read is
+ * replaced, with an Event that tells why. */
+static void test_adopted_usage_window(void **state)
+{
+	sim_store *s = seeded(4, 5, 100000);
+	sim_fleetctl_opts o = {.manual = 1, .no_traffic = 1, .no_builds = 1};
+	sim_fleetctl *c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
+	const sim_resource *r_cm = sim_resource_find("", "v1", "configmaps");
+	char tc[8], ns[24], want[64];
+	strbuf sb;
+	cJSON *cm, *obj;
+	const char *h;
+	sim_err err;
+
+	util_strlcpy(tc, unprovisioned("active", 0)->tcode, sizeof(tc));
+	snprintf(ns, sizeof(ns), "t%s-prod", tc + 1);
+	make_env(s, tc, "prod", ns, 600, "America/Sao_Paulo");
+	sb_init(&sb, 4096);
+	for (int i = 0; i < SIM_FLEET_HOURS; i++)
+		sb_addf(&sb, i ? ",%d" : "%d", i == 0 ? 77 : i == 1 ? 88 : 0);
+	/* 4 weeks ending at 13:00 */
+	create_json(s, "", "configmaps", ns,
+		    "{\"metadata\":{\"name\":\"hypnus-usage\"},\"data\":{\"start\":"
+		    "\"2026-10-28T13:00:00Z\",\"utc-offset-minutes\":\"-180\",\"hours\":\"%s\"}}",
+		    sb.buf);
+	sb_release(&sb);
+	sim_fleetctl_tick(c);
+	send(c, tc, 6);
+	sim_fleetctl_advance(c, 3600);
+	cm = usage_cm(s, ns);
+	assert_string_equal(cm_data(cm, "start"), "2026-10-28T14:00:00Z"); /* moved on */
+	h = cm_data(cm, "hours");
+	assert_true(!strncmp(h, "88,0,", 5));                               /* 77 went */
+	assert_string_equal(h + strlen(h) - 4, ",0,6");
+	{
+		size_t n = 1;
+
+		for (const char *p = h; *p; p++)
+			n += *p == ',';
+		assert_int_equal(n, SIM_FLEET_HOURS);
+	}
+	cJSON_Delete(cm);
+	assert_int_equal(count_events(s, ns, "HypnusUsageReset"), 0);
+
+	/* a client writes garbage: the traffic goes on, the next hour starts a new history */
+	obj = cJSON_Parse("{\"metadata\":{\"name\":\"hypnus-usage\"},\"data\":{\"start\":"
+			  "\"2026-10-28T14:00:00Z\",\"hours\":\"1,2,x\"}}");
+	assert_int_equal(sim_store_update(s, r_cm, ns, "hypnus-usage", obj, 0, NULL, &err), 0);
+	cJSON_Delete(obj);
+	sim_fleetctl_advance(c, 600);
+	send(c, tc, 2);
+	sim_fleetctl_advance(c, 3000);
+	cm = usage_cm(s, ns);
+	assert_string_equal(cm_data(cm, "start"), "2026-11-25T14:00:00Z");
+	assert_string_equal(cm_data(cm, "hours"), "2");
+	assert_string_equal(cm_data(cm, "utc-offset-minutes"), "-180");
+	assert_string_equal(cm_data(cm, "timezone"), "America/Sao_Paulo");
+	cJSON_Delete(cm);
+	assert_int_equal(count_events(s, ns, "HypnusUsageReset"), 1);
+
+	/* data that is not even a map: replaced too; the next hour appends again */
+	obj = cJSON_Parse("{\"metadata\":{\"name\":\"hypnus-usage\"},\"data\":{\"start\":"
+			  "\"soon\"}}");
+	assert_int_equal(sim_store_update(s, r_cm, ns, "hypnus-usage", obj, 0, NULL, &err), 0);
+	cJSON_Delete(obj);
+	send(c, tc, 1);
+	sim_fleetctl_advance(c, 3600);
+	expect_usage(s, ns, "2026-11-25T15:00:00Z", "1");
+	send(c, tc, 2);
+	sim_fleetctl_advance(c, 3600);
+	expect_usage(s, ns, "2026-11-25T15:00:00Z", "1,2");
+	assert_int_equal(count_events(s, ns, "HypnusUsageReset"), 2);
+
+	/* deleted by a client: the next hour starts over */
+	assert_int_equal(sim_store_delete(s, r_cm, ns, "hypnus-usage", 0, NULL, &err), 0);
+	sim_fleetctl_advance(c, 3600);
+	snprintf(want, sizeof(want), "2026-11-25T17:00:00Z");
+	expect_usage(s, ns, want, "0");
+	done(c, s);
+}
+
+/* With traffic on, in a busy hour, the count is what the simulation sent: the hour's
+ * rate, give or take. */
+static void test_adopted_usage_traffic(void **state)
+{
+	sim_store *s = seeded(4, 5, 100000);
+	sim_fleetctl_opts o = {.manual = 1, .no_builds = 1};
+	sim_fleetctl *c = sim_fleetctl_start(s, NULL, 1, &o, NULL);
+	char tc[8], ns[24];
+	cJSON *cm;
+	long n;
+
+	util_strlcpy(tc, unprovisioned("active", 0)->tcode, sizeof(tc));
+	snprintf(ns, sizeof(ns), "t%s-prod", tc + 1);
+	make_env(s, tc, "prod", ns, 600, "America/Sao_Paulo");
+	sim_fleetctl_tick(c); /* 10:00 on a Wednesday in Sao Paulo */
+	for (int i = 0; i < 120; i++)
+		sim_fleetctl_advance(c, 30);
+	cm = usage_cm(s, ns);
+	assert_non_null(cm);
+	n = strtol(cm_data(cm, "hours"), NULL, 10);
+	cJSON_Delete(cm);
+	/* peak rates are 300..3000 an hour, 10:00 is the peak of the weekday shape */
+	assert_true(n >= 150 && n <= 4000);
+	for (int i = 0; i < 120; i++)
+		sim_fleetctl_advance(c, 30);
+	assert_string_equal(sim_fleetctl_state(c, ns), "active");
+	cm = usage_cm(s, ns);
+	assert_non_null(strchr(cm_data(cm, "hours"), ','));
+	cJSON_Delete(cm);
+	done(c, s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +871,10 @@ int main(void)
 		cmocka_unit_test(test_seeded_deleted),
 		cmocka_unit_test(test_adopted_builds),
 		cmocka_unit_test(test_resync),
+		cmocka_unit_test(test_usage_rec),
+		cmocka_unit_test(test_adopted_usage),
+		cmocka_unit_test(test_adopted_usage_window),
+		cmocka_unit_test(test_adopted_usage_traffic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
