@@ -1,6 +1,7 @@
 #!/bin/sh
 # `make bench`: every bench/*.sh, by hand only (never part of the tests). Figures on stdout.
-#   kubesim_list.sh, kubesim_fleet.sh, tenants.sh: kubesim and the headless commands
+#   kubesim_list.sh, kubesim_fleet.sh, kubesim_table.sh, tenants.sh: kubesim and the
+#   headless commands
 #   console.sh: the console at 5,000 tenants (first frame, key-to-frame, bytes to the terminal)
 set -u
 build=${1:-build}

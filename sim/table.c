@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "sim/jpick.h"
 #include "sim/table.h"
 #include "util/util.h"
 
@@ -26,6 +27,9 @@ typedef struct printer {
 	const col *cols;
 	size_t n_cols;
 	cells_fn cells;
+	/* Every path cells reads (as sim_jpick_read takes them), so a row is made from
+	 * those members only; NULL: cells gets the whole object. */
+	const char *const *keep;
 } printer;
 
 static const char name_doc[] = "Name must be unique within a namespace.";
@@ -768,25 +772,60 @@ static void default_cells(const cJSON *o, cJSON *cells, int64_t now)
 	add_age(o, now, cells);
 }
 
-#define PRINTER(g, p, c, f)                                                                        \
+/* What each printer's cells read (a path's value is kept whole; see sim/jpick.h). An
+ * array that is only counted is walked into with a member no cell reads, so its
+ * elements come as (nearly) empty objects: the count stays, the cost goes. */
+#define META_KEEP "metadata.name", "metadata.creationTimestamp"
+#define TEMPLATE_KEEP "spec.template.spec.containers.*.name", "spec.template.spec.containers.*.image"
+static const char *const pod_keep[] = {
+    META_KEEP, "metadata.deletionTimestamp", "spec.containers.*.name",
+    "spec.initContainers.*.name", "spec.nodeName", "spec.readinessGates", "status", NULL};
+static const char *const deploy_keep[] = {
+    META_KEEP, "spec.replicas", "spec.selector", TEMPLATE_KEEP, "status.readyReplicas",
+    "status.updatedReplicas", "status.availableReplicas", NULL};
+static const char *const sts_keep[] = {META_KEEP, "spec.replicas", TEMPLATE_KEEP,
+				       "status.readyReplicas", NULL};
+static const char *const job_keep[] = {
+    META_KEEP, "metadata.deletionTimestamp", "spec.completions", "spec.parallelism",
+    "spec.selector", TEMPLATE_KEEP, "status", NULL};
+static const char *const ns_keep[] = {META_KEEP, "status.phase", NULL};
+static const char *const svc_keep[] = {
+    META_KEEP, "spec.type", "spec.clusterIP", "spec.externalName", "spec.externalIPs",
+    "spec.ports", "spec.selector", "status.loadBalancer.ingress", NULL};
+static const char *const event_keep[] = {
+    "metadata.name", "lastTimestamp", "eventTime", "firstTimestamp", "involvedObject",
+    "type", "reason", "message", "source", "reportingComponent", "count", NULL};
+static const char *const ing_keep[] = {
+    META_KEEP, "spec.ingressClassName", "spec.rules.*.host", "spec.tls.*.secretName",
+    "status.loadBalancer.ingress", NULL};
+static const char *const pvc_keep[] = {
+    META_KEEP, "status.phase", "status.capacity.storage", "status.accessModes",
+    "spec.volumeName", "spec.storageClassName", "spec.volumeAttributesClassName",
+    "spec.volumeMode", NULL};
+static const char *const lease_keep[] = {META_KEEP, "spec.holderIdentity", NULL};
+static const char *const default_keep[] = {META_KEEP, NULL};
+
+/* configmaps and secrets count every data member: they get the whole object */
+#define PRINTER(g, p, c, f, k)                                                                     \
 	{                                                                                          \
-		g, p, c, ARRAY_SIZE(c), f                                                          \
+		g, p, c, ARRAY_SIZE(c), f, k                                                       \
 	}
 static const printer printers[] = {
-    PRINTER("", "pods", pod_cols, pod_cells),
-    PRINTER("apps", "deployments", deploy_cols, deploy_cells),
-    PRINTER("apps", "statefulsets", sts_cols, sts_cells),
-    PRINTER("batch", "jobs", job_cols, job_cells),
-    PRINTER("", "namespaces", ns_cols, ns_cells),
-    PRINTER("", "services", svc_cols, svc_cells),
-    PRINTER("", "configmaps", cm_cols, cm_cells),
-    PRINTER("", "secrets", secret_cols, secret_cells),
-    PRINTER("", "events", event_cols, event_cells),
-    PRINTER("networking.k8s.io", "ingresses", ing_cols, ing_cells),
-    PRINTER("", "persistentvolumeclaims", pvc_cols, pvc_cells),
-    PRINTER("coordination.k8s.io", "leases", lease_cols, lease_cells),
+    PRINTER("", "pods", pod_cols, pod_cells, pod_keep),
+    PRINTER("apps", "deployments", deploy_cols, deploy_cells, deploy_keep),
+    PRINTER("apps", "statefulsets", sts_cols, sts_cells, sts_keep),
+    PRINTER("batch", "jobs", job_cols, job_cells, job_keep),
+    PRINTER("", "namespaces", ns_cols, ns_cells, ns_keep),
+    PRINTER("", "services", svc_cols, svc_cells, svc_keep),
+    PRINTER("", "configmaps", cm_cols, cm_cells, NULL),
+    PRINTER("", "secrets", secret_cols, secret_cells, NULL),
+    PRINTER("", "events", event_cols, event_cells, event_keep),
+    PRINTER("networking.k8s.io", "ingresses", ing_cols, ing_cells, ing_keep),
+    PRINTER("", "persistentvolumeclaims", pvc_cols, pvc_cells, pvc_keep),
+    PRINTER("coordination.k8s.io", "leases", lease_cols, lease_cells, lease_keep),
 };
-static const printer default_printer = PRINTER("", "", default_cols, default_cells);
+static const printer default_printer =
+    PRINTER("", "", default_cols, default_cells, default_keep);
 
 static const printer *printer_for(const sim_resource *res)
 {
@@ -816,6 +855,80 @@ static cJSON *row_object(cJSON *obj, const char *include)
 	}
 	cJSON_AddItemToObject(p, "metadata", meta);
 	return p;
+}
+
+/* One row from the whole parsed object (text in any form); 0 when it does not parse. */
+static int add_row_parsed(strbuf *sb, const printer *pr, const char *text, const char *include,
+			  int64_t now_s)
+{
+	cJSON *obj = text ? cJSON_Parse(text) : NULL, *row, *cells, *ro;
+	char *out;
+
+	if (!cJSON_IsObject(obj)) {
+		cJSON_Delete(obj);
+		return 0;
+	}
+	row = cJSON_CreateObject();
+	cells = cJSON_AddArrayToObject(row, "cells");
+	pr->cells(obj, cells, now_s);
+	if (include && !strcmp(include, "Object")) {
+		ro = obj; /* the whole object: handed over, not copied */
+		obj = NULL;
+	} else {
+		ro = row_object(obj, include);
+	}
+	if (ro)
+		cJSON_AddItemToObject(row, "object", ro);
+	cJSON_Delete(obj);
+	out = cJSON_PrintUnformatted(row);
+	cJSON_Delete(row);
+	if (!out)
+		die("out of memory printing a Table");
+	sb_adds(sb, out);
+	free(out);
+	return 1;
+}
+
+/* One row from only the members its cells read, with the row's object copied out of
+ * the text: the same bytes as add_row_parsed, for text in the compact form cJSON prints
+ * (as the store keeps objects). 0 when the text is in another form. */
+static int add_row_picked(strbuf *sb, const printer *pr, const char *text, const char *include,
+			  int64_t now_s)
+{
+	sim_jpick pk;
+	cJSON *cells;
+	char *out;
+
+	if (!pr->keep || !text || sim_jpick_read(text, pr->keep, &pk))
+		return 0;
+	cells = cJSON_CreateArray();
+	if (!cells)
+		die("out of memory making a Table row");
+	pr->cells(pk.tree, cells, now_s);
+	cJSON_Delete(pk.tree);
+	out = cJSON_PrintUnformatted(cells);
+	cJSON_Delete(cells);
+	if (!out)
+		die("out of memory printing a Table");
+	sb_adds(sb, "{\"cells\":");
+	sb_adds(sb, out);
+	free(out);
+	if (include && !strcmp(include, "None")) {
+		sb_addc(sb, '}');
+	} else if (include && !strcmp(include, "Object")) {
+		sb_adds(sb, ",\"object\":");
+		sb_adds(sb, text);
+		sb_addc(sb, '}');
+	} else {
+		sb_adds(sb, ",\"object\":{\"kind\":\"PartialObjectMetadata\","
+			    "\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":");
+		if (pk.meta && pk.meta[0] == '{')
+			sb_add(sb, pk.meta, pk.meta_len);
+		else
+			sb_adds(sb, "{}");
+		sb_adds(sb, "}}");
+	}
+	return 1;
 }
 
 char *sim_table_render(const sim_resource *res, const char *const *objs, size_t n,
@@ -862,32 +975,17 @@ char *sim_table_render(const sim_resource *res, const char *const *objs, size_t 
 	free(out);
 	sb_adds(&sb, ",\"rows\":[");
 	for (size_t i = 0; i < n; i++) {
-		cJSON *obj = objs[i] ? cJSON_Parse(objs[i]) : NULL, *row, *cells, *ro;
+		size_t mark = sb.len;
 
-		if (!cJSON_IsObject(obj)) {
-			cJSON_Delete(obj);
-			continue;
-		}
-		row = cJSON_CreateObject();
-		cells = cJSON_AddArrayToObject(row, "cells");
-		pr->cells(obj, cells, now_s);
-		if (include && !strcmp(include, "Object")) {
-			ro = obj; /* the whole object: handed over, not copied */
-			obj = NULL;
-		} else {
-			ro = row_object(obj, include);
-		}
-		if (ro)
-			cJSON_AddItemToObject(row, "object", ro);
-		cJSON_Delete(obj);
-		out = cJSON_PrintUnformatted(row);
-		cJSON_Delete(row);
-		if (!out)
-			die("out of memory printing a Table");
-		if (rows_n++)
+		if (rows_n)
 			sb_addc(&sb, ',');
-		sb_adds(&sb, out);
-		free(out);
+		if (add_row_picked(&sb, pr, objs[i], include, now_s) ||
+		    add_row_parsed(&sb, pr, objs[i], include, now_s)) {
+			rows_n++;
+		} else { /* left out: the comma goes again */
+			sb.len = mark;
+			sb.buf[mark] = '\0';
+		}
 	}
 	sb_adds(&sb, "]}");
 	return sb_detach(&sb, NULL);
