@@ -2,7 +2,10 @@
  *
  * One thread. It keeps small records of owners (Deployments, StatefulSets, Jobs) and pods,
  * fed by one watch per resource type, and a min-heap of due pod transitions keyed by
- * store-clock milliseconds. Owners touched by an event are marked dirty and reconciled
+ * store-clock milliseconds. A container's start and its readiness are physical: they are
+ * due when the store clock or the real clock has passed their delay, whichever is first
+ * (a second heap, keyed by monotonic milliseconds), so a nearly stopped clock still lets a
+ * pod start, however long the seeding took. Owners touched by an event are marked dirty and reconciled
  * once per loop; nothing is re-listed unless a watch falls out of the store's window. */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -224,6 +227,11 @@ typedef struct due {
 	int is_owner;
 } due;
 
+typedef struct dueheap {
+	due *v;
+	size_t n, cap;
+} dueheap;
+
 typedef struct evname {
 	char *ns, *name;
 } evname;
@@ -249,8 +257,8 @@ struct sim_workload {
 	map owners, pods, pvc_pending, classes; /* classes: name -> (void *)1 or 2 (default) */
 	owner **dirty;
 	size_t n_dirty, cap_dirty;
-	due *heap;
-	size_t n_heap, cap_heap;
+	dueheap due_sim;  /* store-clock ms */
+	dueheap due_real; /* monotonic ms: start and readiness only */
 	uint64_t next_token, next_seq, rand_state;
 	int mark;
 
@@ -373,52 +381,68 @@ static void template_hash(const cJSON *tmpl, char *out)
 
 /* ---- the heap of due transitions ---- */
 
-static void heap_push(sim_workload *w, int64_t at_ms, uint64_t token, const char *key, int is_owner)
+static void heap_push(dueheap *h, int64_t at_ms, uint64_t token, const char *key, int is_owner)
 {
 	size_t i;
 
-	if (w->n_heap == w->cap_heap) {
-		w->cap_heap = w->cap_heap ? w->cap_heap * 2 : 1024;
-		w->heap = xrealloc(w->heap, w->cap_heap * sizeof(*w->heap));
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 1024;
+		h->v = xrealloc(h->v, h->cap * sizeof(*h->v));
 	}
-	i = w->n_heap++;
+	i = h->n++;
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
 
-		if (w->heap[parent].at_ms <= at_ms)
+		if (h->v[parent].at_ms <= at_ms)
 			break;
-		w->heap[i] = w->heap[parent];
+		h->v[i] = h->v[parent];
 		i = parent;
 	}
-	w->heap[i] = (due){at_ms, token, xstrdup(key), is_owner};
+	h->v[i] = (due){at_ms, token, xstrdup(key), is_owner};
 }
 
-static due heap_pop(sim_workload *w)
+static due heap_pop(dueheap *h)
 {
-	due top = w->heap[0], last = w->heap[--w->n_heap];
+	due top = h->v[0], last = h->v[--h->n];
 	size_t i = 0;
 
 	for (;;) {
 		size_t c = 2 * i + 1;
 
-		if (c >= w->n_heap)
+		if (c >= h->n)
 			break;
-		if (c + 1 < w->n_heap && w->heap[c + 1].at_ms < w->heap[c].at_ms)
+		if (c + 1 < h->n && h->v[c + 1].at_ms < h->v[c].at_ms)
 			c++;
-		if (last.at_ms <= w->heap[c].at_ms)
+		if (last.at_ms <= h->v[c].at_ms)
 			break;
-		w->heap[i] = w->heap[c];
+		h->v[i] = h->v[c];
 		i = c;
 	}
-	if (w->n_heap)
-		w->heap[i] = last;
+	if (h->n)
+		h->v[i] = last;
 	return top;
 }
 
+static void heap_release(dueheap *h)
+{
+	for (size_t k = 0; k < h->n; k++)
+		free(h->v[k].key);
+	free(h->v);
+}
+
+/* pod p's next transition at store-clock at_ms */
 static void pod_schedule(sim_workload *w, pod *p, int64_t at_ms)
 {
 	p->token = ++w->next_token;
-	heap_push(w, at_ms, p->token, p->key, 0);
+	heap_push(&w->due_sim, at_ms, p->token, p->key, 0);
+}
+
+/* A start or a readiness: after delay_ms of the store clock or of the real one, whichever
+ * passes first (one token, two entries; the later one finds the token moved on). */
+static void pod_schedule_physical(sim_workload *w, pod *p, int64_t now, int delay_ms)
+{
+	pod_schedule(w, p, now + delay_ms);
+	heap_push(&w->due_real, util_mono_ms() + delay_ms, p->token, p->key, 0);
 }
 
 /* ---- events ---- */
@@ -961,7 +985,7 @@ static void pod_start(sim_workload *w, pod *p, int64_t now)
 	if (p->own && p->own->kind == OWN_JOB)
 		pod_schedule(w, p, now + (int64_t)p->own->job_duration_s * 1000);
 	else
-		pod_schedule(w, p, now + w->o.ready_delay_ms);
+		pod_schedule_physical(w, p, now, w->o.ready_delay_ms);
 	mark_dirty(w, p->own);
 }
 
@@ -1004,7 +1028,7 @@ static void pod_due(sim_workload *w, pod *p, int64_t now)
 			p->started_s = now / 1000;
 			p->cond_s = now / 1000;
 			if (pod_write(w, p, NULL) == 0) {
-				pod_schedule(w, p, now + w->o.ready_delay_ms);
+				pod_schedule_physical(w, p, now, w->o.ready_delay_ms);
 				mark_dirty(w, p->own);
 			}
 		}
@@ -1165,7 +1189,7 @@ static int owner_create_pod(sim_workload *w, owner *o, const cJSON *ownobj, cons
 		emit(w, &inv, "Normal", "Scheduled", "default-scheduler",
 		     "Successfully assigned %s/%s to %s", p->ns, p->name, node);
 	}
-	pod_schedule(w, p, now_ms(w) + w->o.start_delay_ms);
+	pod_schedule_physical(w, p, now_ms(w), w->o.start_delay_ms);
 	ret = 0;
 out:
 	if (out)
@@ -1443,7 +1467,7 @@ static void reconcile(sim_workload *w, owner *o)
 
 	if (ret < 0 && !o->retry_due) {
 		o->retry_due = 1;
-		heap_push(w, now_ms(w) + RETRY_MS, 0, o->key, 1);
+		heap_push(&w->due_sim, now_ms(w) + RETRY_MS, 0, o->key, 1);
 	}
 	owner_status(w, o);
 }
@@ -1571,7 +1595,7 @@ static void pod_adopt_state(sim_workload *w, pod *p, const cJSON *root)
 	if (!phase || !strcmp(phase, "Pending") || !cJSON_GetArraySize(cs)) {
 		p->stage = P_PENDING;
 		if (pod_write(w, p, NULL) == 0)
-			pod_schedule(w, p, now + w->o.start_delay_ms);
+			pod_schedule_physical(w, p, now, w->o.start_delay_ms);
 		return;
 	}
 	if (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed")) {
@@ -1584,7 +1608,7 @@ static void pod_adopt_state(sim_workload *w, pod *p, const cJSON *root)
 		    !strcmp(jstr(c, "status"), "True"))
 			p->stage = P_READY;
 	if (p->stage == P_RUNNING)
-		pod_schedule(w, p, now + w->o.ready_delay_ms);
+		pod_schedule_physical(w, p, now, w->o.ready_delay_ms);
 }
 
 static void on_pod(sim_workload *w, sim_event_type type, const sim_obj *obj)
@@ -1951,10 +1975,17 @@ static void run_kicks(sim_workload *w)
 
 static void run_due(sim_workload *w)
 {
-	int64_t now = now_ms(w);
+	int64_t now = now_ms(w), mono = util_mono_ms();
 
-	while (w->n_heap && w->heap[0].at_ms <= now) {
-		due d = heap_pop(w);
+	for (;;) {
+		due d;
+
+		if (w->due_sim.n && w->due_sim.v[0].at_ms <= now)
+			d = heap_pop(&w->due_sim);
+		else if (w->due_real.n && w->due_real.v[0].at_ms <= mono)
+			d = heap_pop(&w->due_real);
+		else
+			break;
 
 		if (d.is_owner) {
 			owner *o = map_get(&w->owners, d.key);
@@ -2030,9 +2061,8 @@ static void workload_free(sim_workload *w)
 	map_release(&w->owners);
 	map_release(&w->pvc_pending);
 	map_release(&w->classes);
-	for (size_t k = 0; k < w->n_heap; k++)
-		free(w->heap[k].key);
-	free(w->heap);
+	heap_release(&w->due_sim);
+	heap_release(&w->due_real);
 	free(w->dirty);
 	for (size_t k = 0; k < w->ev_n; k++) {
 		free(w->events[(w->ev_head + k) % w->ev_cap].ns);

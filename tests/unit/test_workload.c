@@ -23,12 +23,15 @@ typedef struct fixture {
 	int64_t base_s, start_mono;
 	int crash, not_ready; /* policy switches */
 	int asked;
+	int stopped; /* the store clock stands still */
 } fixture;
 
 static int64_t fast_clock(void *ctx)
 {
 	fixture *f = ctx;
 
+	if (__atomic_load_n(&f->stopped, __ATOMIC_SEQ_CST))
+		return f->base_s;
 	return f->base_s + (util_mono_ms() - f->start_mono) * SCALE / 1000;
 }
 
@@ -304,6 +307,23 @@ static void test_deployment_becomes_ready(void **state)
 		cJSON_Delete(p);
 	}
 	sim_list_release(&l);
+	cJSON_Delete(d);
+}
+
+/* A container's start and readiness are physical: with the store clock standing still (a
+ * --time-scale near 0) a Deployment made well past the first second still comes up. */
+static void test_stopped_clock_still_starts_pods(void **state)
+{
+	fixture *f = *state;
+	want wt = {"deployments", "late", "readyReplicas", "app=late", 2, 2};
+	cJSON *d;
+
+	__atomic_store_n(&f->stopped, 1, __ATOMIC_SEQ_CST);
+	usleep(1500 * 1000); /* past what the store second's fraction can account for */
+	add_deploy(f, "late", 2);
+	assert_true(wait_for(f, status_is, &wt));
+	d = get(f, "deployments", "late");
+	assert_int_equal(num(d, "status", "availableReplicas"), 2);
 	cJSON_Delete(d);
 }
 
@@ -680,6 +700,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_deployment_becomes_ready, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stopped_clock_still_starts_pods, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scale_down_and_replace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_template_change_replaces_pods, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statefulset_ordinals, setup, teardown),
