@@ -37,6 +37,8 @@ static const tui_binding global_bindings[] = {
     {TUI_KEY_CTRL('l'), REQ_REDRAW, NULL, "draw the whole screen again"},
 };
 static const tui_keymap global_keymap = {"global", global_bindings, ARRAY_SIZE(global_bindings)};
+/* what the key bar offers in the wizard, where q is not Quit (Esc leaves, page by page) */
+static const tui_keymap wizard_global_keymap = {"global", global_bindings + 1, 2};
 
 const tui_keymap *app_keymap(void)
 {
@@ -258,7 +260,10 @@ static void draw_bottom(app *a, int y, int width)
 		maps[n++] = view_runs_keymap();
 	if (view_actions_keymap(a->screen))
 		maps[n++] = view_actions_keymap(a->screen);
-	maps[n++] = &global_keymap;
+	if (a->screen != APP_WIZARD)
+		maps[n++] = &global_keymap;
+	else if (view_wizard_console_keys(a))
+		maps[n++] = &wizard_global_keymap;
 	tui_keybar_draw_off(stdscr, y, width, maps, n, view_actions_greyed, a);
 }
 

@@ -555,6 +555,15 @@ const tui_keymap *view_wizard_keymap(void)
 	return &wizard_keymap;
 }
 
+int view_wizard_console_keys(const app *a)
+{
+	const view_wizard *v = a->vw;
+
+	if (!v || (v->pg == PG_RUN && v->run))
+		return 1;
+	return !v->confirming && (v->job || !typing(v));
+}
+
 static form_style fstyle(void)
 {
 	form_style st = {(attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_NORMAL),
@@ -772,7 +781,7 @@ int view_wizard_key(app *a, int key)
 			close_wizard(a);
 		return r & ~WIZARD_RUN_LEAVE;
 	}
-	if (console_key(key) && !v->confirming && (v->job || !typing(v)))
+	if (console_key(key) && view_wizard_console_keys(a))
 		return 0;
 	if (v->job) /* a lookup in flight: only leaving is possible, after it */
 		return key == TUI_KEY_ESC ? (close_wizard(a), TUI_HANDLED | TUI_REDRAW) : TUI_HANDLED;

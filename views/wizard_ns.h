@@ -32,6 +32,9 @@ int view_wizard_key(app *a, int key);
 int view_wizard_busy(app *a);
 const char *view_wizard_title(const app *a);
 const tui_keymap *view_wizard_keymap(void);
+/* 1 when ? and : reach the console (help, command line): not while a text field has the
+ * keys (they are typed there) nor while a confirmation is asked */
+int view_wizard_console_keys(const app *a);
 
 /* ---- shared with the runs screen ---- */
 
