@@ -16,6 +16,7 @@
 #include "util/util.h"
 
 #define REFRESH_MS 5000
+#define MAX_CLUSTERS 32 /* whose journals one list reads */
 
 enum { REQ_OPEN, REQ_RESUME, REQ_ROLLBACK, REQ_RELOAD, REQ_BACK };
 static const tui_binding runs_bindings[] = {
@@ -37,7 +38,13 @@ typedef struct job {
 	char run[JOURNAL_RUN_SIZE];
 	atomic_int done;
 	int rc;
-	journal *items; /* JOB_LIST */
+	/* JOB_LIST: every usable cluster's journals, items[k] from cluster item_cl[k] */
+	k8s_client *clients[MAX_CLUSTERS];
+	const char *names[MAX_CLUSTERS];
+	int cl[MAX_CLUSTERS];
+	size_t n_cl;
+	journal *items;
+	int *item_cl;
 	size_t n;
 	journal j; /* JOB_RESUME, JOB_ROLLBACK */
 	plan p;	   /* JOB_RESUME */
@@ -45,10 +52,13 @@ typedef struct job {
 } job;
 
 typedef struct view_runs {
-	wizard_run_cfg cfg;
+	wizard_run_cfg cfg; /* of the cluster acted on */
 	const char *catalog;
 	journal *items;
+	int *item_cl; /* each item's cluster, an index in the app's clusters */
 	size_t n;
+	int multi;    /* more than one cluster: a CLUSTER column */
+	const fleet_cluster_cfg *clusters;
 	int loaded;
 	char load_err[512];
 	int64_t next_ms;
@@ -61,6 +71,7 @@ typedef struct view_runs {
 	job_kind confirm_kind;
 	char confirm_text[300];
 	char confirm_run[JOURNAL_RUN_SIZE];
+	int confirm_cl;
 	wizard_run *run;
 	char error[512];
 	char title[96];
@@ -68,15 +79,45 @@ typedef struct view_runs {
 
 /* ---- worker ---- */
 
+/* Every cluster's runs, newest first within each, clusters in the kubeconfig's order. A
+ * cluster that cannot be read is named in err; rc < 0 only when none could be. */
+static void list_all(job *j)
+{
+	size_t ok = 0, len = 0;
+
+	j->rc = 0;
+	for (size_t c = 0; c < j->n_cl; c++) {
+		journal *items = NULL;
+		size_t n = 0;
+		k8s_err e;
+
+		if (journal_list(j->clients[c], NULL, j->prefix, &items, &n, &e) < 0) {
+			if (len < sizeof(j->err))
+				len += (size_t)snprintf(j->err + len, sizeof(j->err) - len, "%s%s: %s",
+							len ? "; " : "", j->names[c], e.msg);
+			continue;
+		}
+		ok++;
+		j->items = xrealloc(j->items, (j->n + n + 1) * sizeof(*j->items));
+		j->item_cl = xrealloc(j->item_cl, (j->n + n + 1) * sizeof(*j->item_cl));
+		for (size_t k = 0; k < n; k++) {
+			j->items[j->n + k] = items[k];
+			j->item_cl[j->n + k] = j->cl[c];
+		}
+		j->n += n;
+		free(items); /* the journals moved */
+	}
+	if (!ok && j->n_cl)
+		j->rc = -1;
+}
+
 static void *job_run(void *arg)
 {
 	job *j = arg;
 	k8s_err e;
 
 	if (j->kind == JOB_LIST) {
-		j->rc = journal_list(j->client, NULL, j->prefix, &j->items, &j->n, &e);
-		if (j->rc < 0)
-			util_strlcpy(j->err, e.msg, sizeof(j->err));
+		list_all(j);
 	} else if (journal_load(j->client, j->run, &j->j, &e) < 0) {
 		j->rc = -1;
 		if (e.http == 404)
@@ -121,12 +162,13 @@ static void job_free(job *j)
 {
 	pthread_join(j->th, NULL);
 	free_items(j->items, j->n);
+	free(j->item_cl);
 	journal_release(&j->j);
 	plan_release(&j->p);
 	free(j);
 }
 
-static job *job_start(view_runs *v, job_kind kind, const char *run)
+static job *job_start(app *a, view_runs *v, job_kind kind, const char *run)
 {
 	job *j = xcalloc(1, sizeof(*j));
 
@@ -134,6 +176,13 @@ static job *job_start(view_runs *v, job_kind kind, const char *run)
 	j->client = v->cfg.client;
 	j->catalog = v->catalog;
 	j->prefix = v->cfg.prefix;
+	for (size_t i = 0; kind == JOB_LIST && i < a->o->n_clusters && j->n_cl < MAX_CLUSTERS; i++) {
+		if (!a->o->clusters[i].client)
+			continue;
+		j->clients[j->n_cl] = a->o->clusters[i].client;
+		j->names[j->n_cl] = a->o->clusters[i].name;
+		j->cl[j->n_cl++] = (int)i;
+	}
 	if (run)
 		util_strlcpy(j->run, run, sizeof(j->run));
 	atomic_init(&j->done, 0);
@@ -182,6 +231,10 @@ static const char *run_cell(void *ctx, size_t row, size_t col, char *buf, size_t
 	view_runs *v = ctx;
 	const journal *j = &v->items[row];
 
+	if (v->multi && col == 1)
+		return v->clusters[v->item_cl[row]].name;
+	if (v->multi && col > 1)
+		col--;
 	switch (col) {
 	case 0:
 		return j->tcode;
@@ -206,6 +259,11 @@ static const char *run_cell(void *ctx, size_t row, size_t col, char *buf, size_t
 static const tui_column run_cols[] = {
     {"TCODE", 6, 6, 0}, {"WIZARD", 9, 6, 0}, {"STATE", 11, 7, 0}, {"STEP", 7, 5, 0},
     {"OPERATOR", 22, 8, 0}, {"STARTED", 19, 10, 0}, {"RUN", 28, 10, 1},
+};
+/* the same with the cluster second, when the console watches several */
+static const tui_column run_cols_multi[] = {
+    {"TCODE", 6, 6, 0}, {"CLUSTER", 16, 15, 0}, {"WIZARD", 9, 6, 0}, {"STATE", 11, 7, 0},
+    {"STEP", 7, 5, 0}, {"OPERATOR", 22, 8, 0}, {"STARTED", 19, 10, 0}, {"RUN", 28, 10, 1},
 };
 
 static const char *step_cell(void *ctx, size_t row, size_t col, char *buf, size_t size, int *attrs)
@@ -244,8 +302,16 @@ static const tui_column step_cols[] = {
 void view_runs_init(app *a)
 {
 	view_runs *v = xcalloc(1, sizeof(*v));
+	size_t usable = 0;
 
-	tui_table_init(&v->table, run_cols, ARRAY_SIZE(run_cols), run_cell, v);
+	for (size_t i = 0; i < a->o->n_clusters; i++)
+		usable += a->o->clusters[i].client != NULL;
+	v->clusters = a->o->clusters;
+	v->multi = usable > 1;
+	if (v->multi)
+		tui_table_init(&v->table, run_cols_multi, ARRAY_SIZE(run_cols_multi), run_cell, v);
+	else
+		tui_table_init(&v->table, run_cols, ARRAY_SIZE(run_cols), run_cell, v);
 	tui_table_init(&v->steps, step_cols, ARRAY_SIZE(step_cols), step_cell, v);
 	a->vr = v;
 }
@@ -260,14 +326,15 @@ void view_runs_release(app *a)
 		job_free(v->act_job);
 	wizard_run_free(v->run);
 	free_items(v->items, v->n);
+	free(v->item_cl);
 	free(v);
 	a->vr = NULL;
 }
 
-static void reload(view_runs *v)
+static void reload(app *a, view_runs *v)
 {
 	if (!v->list_job && v->cfg.client)
-		v->list_job = job_start(v, JOB_LIST, NULL);
+		v->list_job = job_start(a, v, JOB_LIST, NULL);
 	v->next_ms = util_mono_ms() + REFRESH_MS;
 }
 
@@ -282,7 +349,7 @@ int view_runs_open(app *a)
 	}
 	a->screen = APP_RUNS;
 	v->detail = 0;
-	reload(v);
+	reload(a, v);
 	return 0;
 }
 
@@ -297,9 +364,12 @@ static void take_list(view_runs *v, job *j)
 	if (v->detail && v->detail_i < v->n)
 		util_strlcpy(det, v->items[v->detail_i].run, sizeof(det));
 	free_items(v->items, v->n);
+	free(v->item_cl);
 	v->items = j->items;
+	v->item_cl = j->item_cl;
 	v->n = j->n;
 	j->items = NULL;
+	j->item_cl = NULL;
 	j->n = 0;
 	tui_table_set_rows(&v->table, v->n);
 	v->detail = 0;
@@ -334,12 +404,10 @@ int view_runs_update(app *a)
 	int r = 0;
 
 	if (v->list_job && atomic_load(&v->list_job->done)) {
-		if (v->list_job->rc < 0) {
-			util_strlcpy(v->load_err, v->list_job->err, sizeof(v->load_err));
-		} else {
-			v->load_err[0] = '\0';
+		/* one cluster's failure is said above the runs of the others */
+		util_strlcpy(v->load_err, v->list_job->err, sizeof(v->load_err));
+		if (v->list_job->rc == 0)
 			take_list(v, v->list_job);
-		}
 		v->loaded = 1;
 		job_free(v->list_job);
 		v->list_job = NULL;
@@ -361,7 +429,7 @@ int view_runs_tick(app *a)
 	view_runs *v = a->vr;
 
 	if (a->screen == APP_RUNS && !v->run && util_mono_ms() >= v->next_ms)
-		reload(v);
+		reload(a, v);
 	return 0;
 }
 
@@ -393,14 +461,17 @@ const tui_keymap *view_runs_keymap(void)
 static void draw_detail(view_runs *v, int y, int h, int width)
 {
 	const journal *j = &v->items[v->detail_i];
-	char buf[400], started[40], updated[40];
+	char buf[400], started[40], updated[40], where[80] = "";
 	int end = y + h;
 	size_t i;
 
 	time_cell(j->created, started, sizeof(started));
 	time_cell(j->updated, updated, sizeof(updated));
-	snprintf(buf, sizeof(buf), " %s %s: %s, %zu/%zu steps; started %s by %s, updated %s", j->tcode, j->wizard,
-		 run_state_name((run_state)j->state), journal_steps_settled(j), j->n_steps, started, j->operator_id, updated);
+	if (v->multi)
+		snprintf(where, sizeof(where), " on %s", v->clusters[v->item_cl[v->detail_i]].name);
+	snprintf(buf, sizeof(buf), " %s %s%s: %s, %zu/%zu steps; started %s by %s, updated %s", j->tcode, j->wizard,
+		 where, run_state_name((run_state)j->state), journal_steps_settled(j), j->n_steps, started,
+		 j->operator_id, updated);
 	tui_text_put(stdscr, y++, 0, width, buf, tui_theme_attr(TUI_ROLE_SECTION), 0);
 	if (j->message[0]) {
 		snprintf(buf, sizeof(buf), " %.*s", (int)strcspn(j->message, "\n"), j->message);
@@ -465,6 +536,7 @@ static void ask(app *a, view_runs *v, job_kind kind)
 	}
 	j = &v->items[v->detail ? v->detail_i : v->table.cursor];
 	util_strlcpy(v->confirm_run, j->run, sizeof(v->confirm_run));
+	v->confirm_cl = v->item_cl[v->detail ? v->detail_i : v->table.cursor];
 	if (kind == JOB_RESUME)
 		snprintf(v->confirm_text, sizeof(v->confirm_text), "Resume run %s (%s, %s, %zu/%zu steps)?", j->run,
 			 j->tcode, run_state_name((run_state)j->state), journal_steps_settled(j), j->n_steps);
@@ -489,7 +561,7 @@ int view_runs_key(app *a, int key)
 		if (r & WIZARD_RUN_LEAVE) {
 			wizard_run_free(v->run);
 			v->run = NULL;
-			reload(v);
+			reload(a, v);
 		}
 		return r & ~WIZARD_RUN_LEAVE;
 	}
@@ -497,8 +569,13 @@ int view_runs_key(app *a, int key)
 		enum dialog_result d =
 		    dialog_key(&v->confirm, TUI_KEY_IS_FN(key) ? key - TUI_KEY_FN(0) : key);
 
-		if (d == DIALOG_YES && !v->act_job)
-			v->act_job = job_start(v, v->confirm_kind, v->confirm_run);
+		if (d == DIALOG_YES && !v->act_job) {
+			if (view_wizard_cluster_at(a, (size_t)v->confirm_cl, &v->cfg, &v->catalog) == 0)
+				v->act_job = job_start(a, v, v->confirm_kind, v->confirm_run);
+			else
+				util_strlcpy(v->error, "that run's cluster cannot be reached from this console",
+					     sizeof(v->error));
+		}
 		if (d != DIALOG_HANDLED)
 			v->confirming = 0;
 		return TUI_HANDLED | TUI_REDRAW;
@@ -522,7 +599,7 @@ int view_runs_key(app *a, int key)
 		ask(a, v, JOB_ROLLBACK);
 		return TUI_HANDLED | TUI_REDRAW;
 	case REQ_RELOAD:
-		reload(v);
+		reload(a, v);
 		return TUI_HANDLED | TUI_REDRAW;
 	case REQ_BACK:
 		if (v->detail)

@@ -214,6 +214,14 @@ static void cluster_cfg(app *a, size_t i, wizard_run_cfg *cfg, const char **cata
 	*catalog_url = a->o->clusters[i].catalog_url;
 }
 
+int view_wizard_cluster_at(app *a, size_t i, wizard_run_cfg *cfg, const char **catalog_url)
+{
+	if (i >= a->o->n_clusters || !a->o->clusters[i].client)
+		return -1;
+	cluster_cfg(a, i, cfg, catalog_url);
+	return 0;
+}
+
 int view_wizard_cluster(app *a, wizard_run_cfg *cfg, const char **catalog_url, char *err, size_t errsz)
 {
 	size_t i;

@@ -42,6 +42,8 @@ int view_wizard_console_keys(const app *a);
  * into cfg; its catalogue URL (or NULL) into *catalog. 0, or -1 with a
  * sentence in err. */
 int view_wizard_cluster(app *a, wizard_run_cfg *cfg, const char **catalog_url, char *err, size_t errsz);
+/* cfg for cluster i of a->o->clusters; -1 when it has no client */
+int view_wizard_cluster_at(app *a, size_t i, wizard_run_cfg *cfg, const char **catalog_url);
 /* Blocking (worker threads only): fetches the catalogue, checks the contract
  * and the options, loads the predecessor rules and builds the plan into out
  * (initialised here). 0, or -1 with a sentence in err. */

@@ -19,6 +19,8 @@ wizard_normalise() {
 			-e 's/t[0-9]{5}-[0-9]{14}-[0-9a-f]{4}/tNNNNN-RUNID/g' \
 			-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} HH:MM:SS/DATE HH:MM:SS/g' \
 			-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{0,4}~/DATE~/g' \
+			-e 's/[0-9]{4}-[0-9]{2}-[0-9]{0,2}~/DATE~/g' \
+			-e 's/t[0-9]{5}-[0-9]{1,13}~/tNNNNN-RUNID~/g' \
 			-e 's/\b[0-9]+(h[0-9]{2}m|m[0-9]{2}s|s)\b/Ns/g' \
 			"$f"
 	done
@@ -97,6 +99,32 @@ grep -q "Plan for T97116 on kubesim-support" "$C/review-support.txt" && grep -q 
 	ok "two clusters: the plan for kubesim-support was refused by its access review" || fail "two clusters: no refusal from kubesim-support"
 grep -q "on cluster kubesim-admin" "$C/done.txt" && ok "two clusters: applied on kubesim-admin" || fail "two clusters: not applied on kubesim-admin"
 [ "$t97116_before" = 0 ] && [ "$(objects_of T97116)" -gt 2 ] && ok "T97116 made through the second choice" || fail "T97116 not provisioned"
+grep -q "T97116 kubesim-admin " "$C/runs.txt" && grep -q "T97116 kubesim-support " "$C/runs.txt" &&
+	ok "two clusters: the runs screen lists each cluster's runs, named" || fail "two clusters: runs not listed per cluster"
+
+# two clusters, one unreachable: its failure is said, the other's runs still listed
+R="$KS_DIR/screen-runs-clusters"; mkdir -p "$R"
+cat >"$KS_DIR/dead.kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: dead
+  cluster:
+    server: https://127.0.0.1:1
+contexts:
+- name: dead
+  context:
+    cluster: dead
+    user: kubesim-admin
+EOF
+(cd "$R" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS=80 LINES=24 TERM=xterm-256color \
+	KUBECONFIG="$KUBECONFIG:$KS_DIR/dead.kubeconfig" timeout 120 "$BUILD/smartops" \
+	--context kubesim-admin,dead --script "$SCREEN_DIR/runs-clusters.keys" >stdout 2>stderr) &&
+	ok "runs-clusters: the script ran to its end" || { fail "runs-clusters: smartops failed"; head -5 "$R/stderr"; }
+grep -q "^ *dead: .*127.0.0.1" "$R/runs.txt" && ok "runs, a cluster unreachable: named with why, above the list" ||
+	{ fail "runs: the unreachable cluster not named"; cat "$R/runs.txt"; }
+[ "$(grep -c "^T[0-9]\{5\} kubesim-admin " "$R/runs.txt")" -ge 4 ] &&
+	ok "runs, a cluster unreachable: the other's runs still listed" || { fail "runs: the reachable cluster's runs missing"; cat "$R/runs.txt"; }
 
 [ -n "${WIZARD_KEEP:-}" ] && rm -rf "$WIZARD_KEEP" && cp -r "$KS_DIR" "$WIZARD_KEEP"
 finish
