@@ -357,12 +357,17 @@ int view_runs_open(app *a)
 static void take_list(view_runs *v, job *j)
 {
 	char cur[JOURNAL_RUN_SIZE] = "", det[JOURNAL_RUN_SIZE] = "";
+	int cur_cl = -1, det_cl = -1;
 	size_t i;
 
-	if (v->n && v->table.cursor < v->n)
+	if (v->n && v->table.cursor < v->n) {
 		util_strlcpy(cur, v->items[v->table.cursor].run, sizeof(cur));
-	if (v->detail && v->detail_i < v->n)
+		cur_cl = v->item_cl[v->table.cursor];
+	}
+	if (v->detail && v->detail_i < v->n) {
 		util_strlcpy(det, v->items[v->detail_i].run, sizeof(det));
+		det_cl = v->item_cl[v->detail_i];
+	}
 	free_items(v->items, v->n);
 	free(v->item_cl);
 	v->items = j->items;
@@ -373,10 +378,11 @@ static void take_list(view_runs *v, job *j)
 	j->n = 0;
 	tui_table_set_rows(&v->table, v->n);
 	v->detail = 0;
+	/* the same run on the same cluster (two contexts may show one cluster twice) */
 	for (i = 0; i < v->n; i++) {
-		if (!strcmp(v->items[i].run, cur))
+		if (v->item_cl[i] == cur_cl && !strcmp(v->items[i].run, cur))
 			tui_table_set_cursor(&v->table, i);
-		if (det[0] && !strcmp(v->items[i].run, det)) {
+		if (det[0] && v->item_cl[i] == det_cl && !strcmp(v->items[i].run, det)) {
 			v->detail = 1;
 			v->detail_i = i;
 			tui_table_set_rows(&v->steps, v->items[i].n_steps);
