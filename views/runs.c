@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/journal.h"
 #include "core/provision_ns.h"
@@ -79,33 +80,63 @@ typedef struct view_runs {
 
 /* ---- worker ---- */
 
-/* Every cluster's runs, newest first within each, clusters in the kubeconfig's order. A
- * cluster that cannot be read is named in err; rc < 0 only when none could be. */
+/* One cluster's journals, read on a thread of its own. */
+typedef struct cl_list {
+	pthread_t th;
+	k8s_client *client;
+	const char *prefix;
+	journal *items;
+	size_t n;
+	int rc;
+	k8s_err e;
+} cl_list;
+
+static void *cl_list_run(void *arg)
+{
+	cl_list *c = arg;
+
+	c->rc = journal_list(c->client, NULL, c->prefix, &c->items, &c->n, &c->e);
+	return NULL;
+}
+
+/* Every cluster's runs, read at once (an unreachable cluster costs its own timeout, not
+ * the sum), newest first within each, clusters in the kubeconfig's order. A cluster that
+ * cannot be read is named in err; rc < 0 only when none could be. */
 static void list_all(job *j)
 {
-	size_t ok = 0, len = 0;
+	cl_list cl[MAX_CLUSTERS];
+	int started[MAX_CLUSTERS];
+	size_t ok = 0, len = 0, total = 0;
 
+	memset(cl, 0, sizeof(cl));
+	for (size_t c = 0; c < j->n_cl; c++) {
+		cl[c].client = j->clients[c];
+		cl[c].prefix = j->prefix;
+		started[c] = pthread_create(&cl[c].th, NULL, cl_list_run, &cl[c]) == 0;
+		if (!started[c])
+			cl_list_run(&cl[c]);
+	}
+	for (size_t c = 0; c < j->n_cl; c++) {
+		if (started[c])
+			pthread_join(cl[c].th, NULL);
+		total += cl[c].rc < 0 ? 0 : cl[c].n;
+	}
+	j->items = xcalloc(total + 1, sizeof(*j->items));
+	j->item_cl = xcalloc(total + 1, sizeof(*j->item_cl));
 	j->rc = 0;
 	for (size_t c = 0; c < j->n_cl; c++) {
-		journal *items = NULL;
-		size_t n = 0;
-		k8s_err e;
-
-		if (journal_list(j->clients[c], NULL, j->prefix, &items, &n, &e) < 0) {
+		if (cl[c].rc < 0) {
 			if (len < sizeof(j->err))
 				len += (size_t)snprintf(j->err + len, sizeof(j->err) - len, "%s%s: %s",
-							len ? "; " : "", j->names[c], e.msg);
+							len ? "; " : "", j->names[c], cl[c].e.msg);
 			continue;
 		}
 		ok++;
-		j->items = xrealloc(j->items, (j->n + n + 1) * sizeof(*j->items));
-		j->item_cl = xrealloc(j->item_cl, (j->n + n + 1) * sizeof(*j->item_cl));
-		for (size_t k = 0; k < n; k++) {
-			j->items[j->n + k] = items[k];
-			j->item_cl[j->n + k] = j->cl[c];
+		for (size_t k = 0; k < cl[c].n; k++) {
+			j->items[j->n] = cl[c].items[k]; /* the journal moves */
+			j->item_cl[j->n++] = j->cl[c];
 		}
-		j->n += n;
-		free(items); /* the journals moved */
+		free(cl[c].items);
 	}
 	if (!ok && j->n_cl)
 		j->rc = -1;
