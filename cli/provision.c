@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/clusters.h"
 #include "cli/output.h"
 #include "cli/provision.h"
 #include "core/catalog.h"
@@ -529,7 +530,8 @@ out:
 
 /* ---- runs -------------------------------------------------------------------------- */
 
-static void run_json(const journal *j, int steps, strbuf *out)
+/* cluster: the context the run was read from, when the listing spans several (else NULL) */
+static void run_json(const journal *j, int steps, const char *cluster, strbuf *out)
 {
 	strbuf tmp;
 	cJSON *o;
@@ -539,6 +541,8 @@ static void run_json(const journal *j, int steps, strbuf *out)
 	o = cJSON_Parse(tmp.buf);
 	if (!steps)
 		cJSON_DeleteItemFromObjectCaseSensitive(o, "steps");
+	if (cluster)
+		cJSON_AddStringToObject(o, "cluster", cluster);
 	{
 		char *text = cJSON_PrintUnformatted(o);
 
@@ -573,7 +577,7 @@ static int runs_show(session *s, const char *id, int json)
 	}
 	sb_init(&out, 8192);
 	if (json) {
-		run_json(&j, 1, &out);
+		run_json(&j, 1, NULL, &out);
 		sb_addc(&out, '\n');
 	} else {
 		static const output_col cols[] = {
@@ -647,50 +651,86 @@ static int runs_show(session *s, const char *id, int json)
 	return 0;
 }
 
-static int runs_list(session *s, const char *tcode, const char *prefix, int json)
+/* Where runs are listed from: one context, or several (then each run names its cluster). */
+typedef struct run_source {
+	k8s_client *client;
+	const char *cluster;
+	journal *items;
+	size_t n;
+} run_source;
+
+/* The runs of every source, newest first within each. A source that cannot be read is said
+ * on stderr and the others still listed; with none read, the exit code of the last failure. */
+static int runs_list(run_source *src, size_t n_src, int multi, const char *tcode, const char *prefix,
+		     int json)
 {
-	journal *items = NULL;
-	size_t n = 0, i;
+	size_t i, k, total = 0, read = 0;
 	k8s_err e;
 	strbuf out;
+	int fail = 0;
 
-	if (journal_list(s->client, tcode, prefix, &items, &n, &e) < 0) {
-		say(e.msg);
-		return exit_for(&e);
+	for (k = 0; k < n_src; k++) {
+		if (!src[k].client)
+			continue; /* cli_clusters_open said why */
+		if (journal_list(src[k].client, tcode, prefix, &src[k].items, &src[k].n, &e) < 0) {
+			char *msg = multi ? xasprintf("cluster %s: %s", src[k].cluster, e.msg) : xstrdup(e.msg);
+
+			say(msg);
+			free(msg);
+			fail = exit_for(&e);
+			continue;
+		}
+		read++;
+		total += src[k].n;
 	}
+	if (!read)
+		return fail ? fail : TENANTS_EXIT_UNREACHABLE;
 	sb_init(&out, 4096);
 	if (json) {
+		int first = 1;
+
 		sb_adds(&out, "{\"kind\":\"RunList\",\"apiVersion\":\"smartops/v1\",\"items\":[");
-		for (i = 0; i < n; i++) {
-			if (i)
-				sb_addc(&out, ',');
-			run_json(&items[i], 0, &out);
-		}
+		for (k = 0; k < n_src; k++)
+			for (i = 0; i < src[k].n; i++) {
+				if (!first)
+					sb_addc(&out, ',');
+				first = 0;
+				run_json(&src[k].items[i], 0, multi ? src[k].cluster : NULL, &out);
+			}
 		sb_adds(&out, "]}\n");
 	} else {
 		static const output_col cols[] = {
-		    {"RUN", 10, 0}, {"TCODE", 6, 0}, {"WIZARD", 6, 0}, {"STATE", 7, 0}, {"STEPS", 5, 1}, {"OPERATOR", 8, 0}, {"UPDATED", 10, 0},
+		    {"RUN", 10, 0}, {"TCODE", 6, 0}, {"CLUSTER", 7, 0}, {"WIZARD", 6, 0}, {"STATE", 7, 0}, {"STEPS", 5, 1}, {"OPERATOR", 8, 0}, {"UPDATED", 10, 0},
 		};
+		output_col shown[ARRAY_SIZE(cols)];
+		size_t n_cols = 0;
 		output_table t;
 
-		output_table_init(&t, cols, ARRAY_SIZE(cols));
-		for (i = 0; i < n; i++) {
-			const journal *j = &items[i];
-			char steps[32], upd[40];
-			const char *cells[7];
+		for (i = 0; i < ARRAY_SIZE(cols); i++)
+			if (multi || strcmp(cols[i].header, "CLUSTER"))
+				shown[n_cols++] = cols[i];
+		output_table_init(&t, shown, n_cols);
+		for (k = 0; k < n_src; k++)
+			for (i = 0; i < src[k].n; i++) {
+				const journal *j = &src[k].items[i];
+				char steps[32], upd[40];
+				const char *cells[8];
+				size_t c = 0;
 
-			snprintf(steps, sizeof(steps), "%zu/%zu", journal_steps_settled(j), j->n_steps);
-			time_cell(j->updated, upd, sizeof(upd));
-			cells[0] = j->run;
-			cells[1] = j->tcode;
-			cells[2] = j->wizard;
-			cells[3] = run_state_name(j->state);
-			cells[4] = steps;
-			cells[5] = j->operator_id;
-			cells[6] = upd;
-			output_table_row(&t, cells);
-		}
-		if (n)
+				snprintf(steps, sizeof(steps), "%zu/%zu", journal_steps_settled(j), j->n_steps);
+				time_cell(j->updated, upd, sizeof(upd));
+				cells[c++] = j->run;
+				cells[c++] = j->tcode;
+				if (multi)
+					cells[c++] = src[k].cluster;
+				cells[c++] = j->wizard;
+				cells[c++] = run_state_name(j->state);
+				cells[c++] = steps;
+				cells[c++] = j->operator_id;
+				cells[c++] = upd;
+				output_table_row(&t, cells);
+			}
+		if (total)
 			output_table_render(&t, 0, &out);
 		else
 			fprintf(stderr, "smartops: no runs recorded\n");
@@ -698,10 +738,33 @@ static int runs_list(session *s, const char *tcode, const char *prefix, int json
 	}
 	fwrite(out.buf, 1, out.len, stdout);
 	sb_release(&out);
-	for (i = 0; i < n; i++)
-		journal_release(&items[i]);
-	free(items);
+	for (k = 0; k < n_src; k++) {
+		for (i = 0; i < src[k].n; i++)
+			journal_release(&src[k].items[i]);
+		free(src[k].items);
+	}
 	return 0;
+}
+
+/* smartops --context a,b runs (or --all-contexts): the list spans the contexts; acting on a
+ * run (show, resume, rollback) stays on one cluster. */
+static int runs_list_contexts(const tenants_global *g, const char *tcode, int json)
+{
+	cli_clusters cs;
+	run_source *src;
+	int ret;
+
+	if (cli_clusters_open(g, &cs) < 0)
+		return TENANTS_EXIT_ERROR;
+	src = xcalloc(cs.n + 1, sizeof(*src));
+	for (size_t k = 0; k < cs.n; k++) {
+		src[k].client = cs.clients[k];
+		src[k].cluster = cs.names[k];
+	}
+	ret = runs_list(src, cs.n, 1, tcode, g->prefix, json);
+	free(src);
+	cli_clusters_release(&cs);
+	return ret;
 }
 
 static int runs_resume(session *s, const tenants_global *g, const char *id, int yes, int timeout_s)
@@ -823,13 +886,18 @@ int provision_run_runs(const tenants_global *g, int argc, char **argv)
 		return usage_err("runs", "which run? give its id (see smartops runs)");
 	if (id && !journal_run_id_valid(id))
 		return usage_err("runs", "a run id is lower-case letters, digits and '-', e.g. t12345-20261128153012-a1b2");
+	if (!verb && !id && (g->all_contexts || (g->contexts && strchr(g->contexts, ','))))
+		return runs_list_contexts(g, tcode[0] ? tcode : NULL, json);
 	ret = session_open(g, &s);
 	if (ret)
 		return ret;
-	if (!verb && id)
+	if (!verb && id) {
 		ret = runs_show(&s, id, json);
-	else if (!verb)
-		ret = runs_list(&s, tcode[0] ? tcode : NULL, g->prefix, json);
+	} else if (!verb) {
+		run_source one = {.client = s.client, .cluster = s.context};
+
+		ret = runs_list(&one, 1, 0, tcode[0] ? tcode : NULL, g->prefix, json);
+	}
 	else if (!strcmp(verb, "resume"))
 		ret = runs_resume(&s, g, id, yes, timeout_s);
 	else

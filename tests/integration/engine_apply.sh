@@ -115,6 +115,29 @@ else fail "apply created something else than the plan"; head -20 "$KS_DIR/made.d
 	ok "changes recorded as Kubernetes Events" || fail "no audit events"
 wait_for "the fleet sees $T available" 20 sh -c "'$S' tenant '$T' -o json | jq -e '.health==\"available\"'"
 expect_out "smartops runs lists the run" "$RUN +$T +namespace +done" "$S" runs
+# several contexts: one list, each run with its cluster; one that cannot be read is said, the others still listed
+expect_out "runs over two contexts names each run's cluster" "$RUN +$T +kubesim-support +namespace +done" \
+	"$S" --context kubesim-admin,kubesim-support runs
+[ "$("$S" --context kubesim-admin,kubesim-support runs -o json | jq -r --arg r "$RUN" '[.items[] | select(.run == $r) | .cluster] | sort | join(",")')" = kubesim-admin,kubesim-support ] &&
+	ok "runs -o json over two contexts: a cluster on each item" || fail "runs -o json over two contexts"
+cat >"$KS_DIR/dead.kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: dead
+  cluster:
+    server: https://127.0.0.1:1
+contexts:
+- name: dead
+  context:
+    cluster: dead
+    user: kubesim-admin
+EOF
+KUBECONFIG="$KUBECONFIG:$KS_DIR/dead.kubeconfig" "$S" --context kubesim-admin,dead runs >"$KS_DIR/runs2.out" 2>"$KS_DIR/runs2.err"; rc=$?
+[ $rc -eq 0 ] && grep -q "^smartops: cluster dead: GET https://127.0.0.1:1" "$KS_DIR/runs2.err" && grep -Eq "$RUN +$T +kubesim-admin " "$KS_DIR/runs2.out" &&
+	ok "runs with one context unreachable: said on stderr, the other's runs listed, exit 0" || { fail "runs with a dead context (rc $rc)"; cat "$KS_DIR/runs2.err"; }
+KUBECONFIG="$KUBECONFIG:$KS_DIR/dead.kubeconfig" "$S" --context dead,dead runs >/dev/null 2>&1; rc=$?
+[ $rc -eq 3 ] && ok "runs with no context reachable: exit 3" || fail "runs with no context reachable: exit $rc"
 
 # ---- plan --dry-run: the apply's checks, nothing changed ----
 "$S" plan namespace --tcode "$T" --domain other.example.com --dry-run >"$KS_DIR/dry.out" 2>"$KS_DIR/dry.err"; rc=$?
