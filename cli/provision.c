@@ -653,8 +653,8 @@ static int runs_show(session *s, const char *id, int json)
 
 /* Where runs are listed from: one context, or several (then each run names its cluster). */
 typedef struct run_source {
-	k8s_client *client;
-	const char *cluster;
+	k8s_client *client;   /* NULL: no client could be made, why says why */
+	const char *cluster, *why;
 	journal *items;
 	size_t n;
 } run_source;
@@ -670,8 +670,14 @@ static int runs_list(run_source *src, size_t n_src, int multi, const char *tcode
 	int fail = 0;
 
 	for (k = 0; k < n_src; k++) {
-		if (!src[k].client)
-			continue; /* cli_clusters_open said why */
+		if (!src[k].client) {
+			char *msg = xasprintf("cluster %s: %s", src[k].cluster, src[k].why ? src[k].why : "no client");
+
+			say(msg);
+			free(msg);
+			fail = TENANTS_EXIT_ERROR;
+			continue;
+		}
 		if (journal_list(src[k].client, tcode, prefix, &src[k].items, &src[k].n, &e) < 0) {
 			char *msg = multi ? xasprintf("cluster %s: %s", src[k].cluster, e.msg) : xstrdup(e.msg);
 
@@ -760,6 +766,7 @@ static int runs_list_contexts(const tenants_global *g, const char *tcode, int js
 	for (size_t k = 0; k < cs.n; k++) {
 		src[k].client = cs.clients[k];
 		src[k].cluster = cs.names[k];
+		src[k].why = cs.whys[k];
 	}
 	ret = runs_list(src, cs.n, 1, tcode, g->prefix, json);
 	free(src);
