@@ -30,6 +30,7 @@
 
 enum { REQ_QUIT, REQ_HELP, REQ_COMMAND, REQ_REDRAW };
 
+/* q first: the wizard's key bar (wizard_global_keymap) shows the two after it */
 static const tui_binding global_bindings[] = {
     {'q', REQ_QUIT, "Quit", "quit (back from the tenant and help screens)"},
     {'?', REQ_HELP, "Help", "this help"},

@@ -226,12 +226,9 @@ int view_wizard_cluster(app *a, wizard_run_cfg *cfg, const char **catalog_url, c
 {
 	size_t i;
 
-	for (i = 0; i < a->o->n_clusters; i++) {
-		if (!a->o->clusters[i].client)
-			continue;
-		cluster_cfg(a, i, cfg, catalog_url);
-		return 0;
-	}
+	for (i = 0; i < a->o->n_clusters; i++)
+		if (view_wizard_cluster_at(a, i, cfg, catalog_url) == 0)
+			return 0;
 	memset(cfg, 0, sizeof(*cfg));
 	return util_seterr(err, errsz, "no usable cluster: check the kubeconfig");
 }

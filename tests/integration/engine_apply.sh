@@ -120,19 +120,7 @@ expect_out "runs over two contexts names each run's cluster" "$RUN +$T +kubesim-
 	"$S" --context kubesim-admin,kubesim-support runs
 [ "$("$S" --context kubesim-admin,kubesim-support runs -o json | jq -r --arg r "$RUN" '[.items[] | select(.run == $r) | .cluster] | sort | join(",")')" = kubesim-admin,kubesim-support ] &&
 	ok "runs -o json over two contexts: a cluster on each item" || fail "runs -o json over two contexts"
-cat >"$KS_DIR/dead.kubeconfig" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: dead
-  cluster:
-    server: https://127.0.0.1:1
-contexts:
-- name: dead
-  context:
-    cluster: dead
-    user: kubesim-admin
-EOF
+dead_kubeconfig "$KS_DIR/dead.kubeconfig"
 KUBECONFIG="$KUBECONFIG:$KS_DIR/dead.kubeconfig" "$S" --context kubesim-admin,dead runs >"$KS_DIR/runs2.out" 2>"$KS_DIR/runs2.err"; rc=$?
 [ $rc -eq 0 ] && grep -q "^smartops: cluster dead: GET https://127.0.0.1:1" "$KS_DIR/runs2.err" && grep -Eq "$RUN +$T +kubesim-admin " "$KS_DIR/runs2.out" &&
 	ok "runs with one context unreachable: said on stderr, the other's runs listed, exit 0" || { fail "runs with a dead context (rc $rc)"; cat "$KS_DIR/runs2.err"; }

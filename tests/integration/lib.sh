@@ -44,6 +44,23 @@ expect_out() {
 	"$@" >"$KS_DIR/out" 2>&1
 	if grep -Eq -- "$re" "$KS_DIR/out"; then ok "$what"; else fail "$what (wanted /$re/)"; sed 's/^/    /' "$KS_DIR/out" | head -20; fi
 }
+# dead_kubeconfig FILE: a kubeconfig with one context, "dead", whose server refuses
+# connections; merged after $KUBECONFIG it borrows kubesim's admin user
+dead_kubeconfig() {
+	cat >"$1" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: dead
+  cluster:
+    server: https://127.0.0.1:1
+contexts:
+- name: dead
+  context:
+    cluster: dead
+    user: kubesim-admin
+EOF
+}
 # kcurl [curl args]: curl against kubesim as admin, over verified TLS
 kcurl() { curl -sS --cacert "$KS_CA" -H "Authorization: Bearer $KS_ADMIN_TOKEN" "$@"; }
 # wait_for "what" seconds command...: retries until the command succeeds

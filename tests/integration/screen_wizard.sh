@@ -104,19 +104,7 @@ grep -q "T97116 kubesim-admin " "$C/runs.txt" && grep -q "T97116 kubesim-support
 
 # two clusters, one unreachable: its failure is said, the other's runs still listed
 R="$KS_DIR/screen-runs-clusters"; mkdir -p "$R"
-cat >"$KS_DIR/dead.kubeconfig" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: dead
-  cluster:
-    server: https://127.0.0.1:1
-contexts:
-- name: dead
-  context:
-    cluster: dead
-    user: kubesim-admin
-EOF
+dead_kubeconfig "$KS_DIR/dead.kubeconfig"
 (cd "$R" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS=80 LINES=24 TERM=xterm-256color \
 	KUBECONFIG="$KUBECONFIG:$KS_DIR/dead.kubeconfig" timeout 120 "$BUILD/smartops" \
 	--context kubesim-admin,dead --script "$SCREEN_DIR/runs-clusters.keys" >stdout 2>stderr) &&
