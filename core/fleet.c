@@ -493,7 +493,10 @@ static void build_cluster(builder *b, const fleet_cluster_state *st, const clust
 		e->product = p->product;
 		if (st->reach != FLEET_OK) {
 			e->fresh.stale = 1;
-			e->fresh.unreachable_since = st->since;
+			/* since is on the local clock; health compares it with the
+			 * cluster's (ho->now): carry it over as "that long ago" */
+			e->fresh.unreachable_since =
+			    st->since > 0 ? ho->now - (util_now_ms() / 1000 - st->since) : 0;
 			util_strlcpy(e->fresh.why, st->why, sizeof(e->fresh.why));
 		} else if (d->loading) {
 			const last_seen *ls = d->last ? tab_find(d->last, &k.m) : NULL;

@@ -10,7 +10,7 @@ export XDG_CACHE_HOME="$KS_DIR/cache" XDG_CONFIG_HOME="$KS_DIR/config" XDG_STATE
 AUDIT="$XDG_STATE_HOME/smartops/audit.log"
 API_LOG="$KS_DIR/api-audit.log"
 
-ks_start --fleet 30 --seed 7 --time-scale 60 --audit-log "$API_LOG"
+ks_start --start-time "$KS_QUIET_START" --fleet 30 --seed 7 --time-scale 60 --audit-log "$API_LOG"
 
 # rc "what" want command...: the exit status must be want; stdout kept in $KS_DIR/rc.out,
 # stderr in $KS_DIR/err

@@ -6,7 +6,7 @@
 SO="$BUILD/smartops"
 export XDG_CACHE_HOME="$KS_DIR/cache" XDG_CONFIG_HOME="$KS_DIR/config"
 
-ks_start --fleet 500 --seed 11 --time-scale 1
+ks_start --start-time "$KS_QUIET_START" --fleet 500 --seed 11 --time-scale 1
 
 # ---- usage ----
 expect_out "help lists the commands" "tenants" "$SO" --help
@@ -115,7 +115,7 @@ assert "\\u001b[2J" in open(sys.argv[2]).read()' "$KS_DIR/esc.txt" "$KS_DIR/esc.
 
 # ---- several clusters; unreachable ones ----
 KC2="$KS_DIR/kc2"
-"$BUILD/kubesim" --port 0 --kubeconfig-out "$KC2.raw" --fleet 20 --seed 5 2>"$KS_DIR/ks2.log" &
+"$BUILD/kubesim" --port 0 --kubeconfig-out "$KC2.raw" --start-time "$KS_QUIET_START" --fleet 20 --seed 5 2>"$KS_DIR/ks2.log" &
 KS2=$!
 i=0; while [ ! -s "$KC2.raw" ] && [ $i -lt 600 ]; do i=$((i + 1)); sleep 0.1; done
 sed 's/"kubesim-admin"/"second"/g; s/"kubesim-support"/"second-support"/g; s/"kubesim"/"second-cluster"/g' \

@@ -11,7 +11,7 @@ T="tmux -L $SOCK -f /dev/null"
 tmux_cleanup() { $T kill-server 2>/dev/null; ks_cleanup; }
 trap tmux_cleanup EXIT INT TERM
 
-ks_start --fleet 30 --seed 7 --time-scale 0.001
+ks_start --start-time "$KS_QUIET_START" --fleet 30 --seed 7 --time-scale 0.001
 W="$KS_DIR/w"; mkdir -p "$W"
 # The pane runs this: terminal modes before and after, the exit status, the pid.
 cat >"$W/run.sh" <<EOS

@@ -8,7 +8,7 @@
 S="$BUILD/smartops"
 GOLDEN=tests/golden/plan_namespace_esocial.json
 export SMARTOPS_AUDIT_LOG="$KS_DIR/audit.log"
-ks_start --fleet 20 --seed 7 --time-scale 60
+ks_start --start-time "$KS_QUIET_START" --fleet 20 --seed 7 --time-scale 60
 
 kcurl "$KS_URL/catalog/v1/tenants" >"$KS_DIR/catalog.json"
 ESOCIAL='.provisioned==false and .model=="smart" and .status=="active" and .products==["esocial"]'

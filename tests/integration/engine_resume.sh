@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 S="$BUILD/smartops"
 export SMARTOPS_AUDIT_LOG="$KS_DIR/audit.log"
-ks_start --fleet 10 --seed 11 --time-scale 60
+ks_start --start-time "$KS_QUIET_START" --fleet 10 --seed 11 --time-scale 60
 
 T=$(kcurl "$KS_URL/catalog/v1/tenants" |
 	jq -r '[.items[] | select(.provisioned==false and .model=="smart" and .status=="active")][0].tcode')

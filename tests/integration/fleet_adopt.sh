@@ -9,7 +9,7 @@
 S="$BUILD/smartops"
 P=smart.totvs.com
 export SMARTOPS_AUDIT_LOG="$KS_DIR/audit.log"
-ks_start --fleet 10 --seed 5 --time-scale 120
+ks_start --start-time "$KS_QUIET_START" --fleet 10 --seed 5 --time-scale 120
 
 kcurl "$KS_URL/catalog/v1/tenants" >"$KS_DIR/catalog.json"
 pick() { jq -r "[.items[] | select(.provisioned==false and .model==\"smart\" and $1)][0].tcode" "$KS_DIR/catalog.json"; }
@@ -133,7 +133,7 @@ wait_for "seeded $SEEDED deleted: out of the report, unprovisioned" 10 seeded_go
 
 # ---- a new tenant's Hypnus records its usage: an hour is a second at 3600x ----
 kill "$KS_PID"; wait "$KS_PID" 2>/dev/null; rm -f "$KUBECONFIG"
-ks_start --fleet 10 --seed 5 --time-scale 3600
+ks_start --start-time "$KS_QUIET_START" --fleet 10 --seed 5 --time-scale 3600
 kcurl "$KS_URL/catalog/v1/tenants" >"$KS_DIR/catalog.json"
 U=$(pick '.status=="active"'); u=$(echo "$U" | tr T t)
 "$S" apply namespace --tcode "$U" --yes >/dev/null 2>"$KS_DIR/apply2.err"; rc=$?

@@ -2,7 +2,7 @@
 # sleeping and waking under --time-scale, a blocked licence, and each fault doing what it
 # says until it is switched off.
 . tests/integration/lib.sh
-ks_start --fleet 40 --seed 5 --time-scale 120
+ks_start --start-time "$KS_QUIET_START" --fleet 40 --seed 5 --time-scale 120
 K="kubectl --request-timeout=20s"
 P=smart.totvs.com
 have_kubectl=1

@@ -13,7 +13,7 @@ it-admin-secret-1,alice,smart-admins,cluster-admin
 it-admin-secret-2,carol,smart-admins,cluster-admin
 it-viewer-secret-3,bob,smart-support,view
 USERS
-ks_start --users "$D/users"
+ks_start --start-time "$KS_QUIET_START" --users "$D/users"
 KC="$KUBECONFIG"
 unset KUBECONFIG
 SERVER=$(sed -n 's/^ *server: *//p' "$KC" | head -1 | tr -d '"')
@@ -176,7 +176,7 @@ out_has "informer: list, watch, and the watch delivers a new configmap" 'watch s
 extra() { # NAME ARGS...: starts a kubesim, sets EXTRA_PID and EXTRA_KC
 	name=$1; shift
 	EXTRA_KC="$D/$name.kubeconfig"
-	"$BUILD/kubesim" --port 0 --kubeconfig-out "$EXTRA_KC" "$@" 2>"$D/$name.log" &
+	"$BUILD/kubesim" --port 0 --kubeconfig-out "$EXTRA_KC" --start-time "$KS_QUIET_START" "$@" 2>"$D/$name.log" &
 	EXTRA_PID=$!
 	i=0
 	while [ ! -s "$EXTRA_KC" ] && kill -0 "$EXTRA_PID" 2>/dev/null && [ $i -lt 600 ]; do

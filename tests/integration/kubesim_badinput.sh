@@ -1,6 +1,6 @@
 # Bad input never crashes kubesim: each gets the right Status.
 . tests/integration/lib.sh
-ks_start
+ks_start --start-time "$KS_QUIET_START"
 status() { # status "what" expected_code reason curl-args...
 	what=$1; code=$2; reason=$3; shift 3
 	got=$(kcurl -o "$KS_DIR/body" -w '%{http_code}' "$@")

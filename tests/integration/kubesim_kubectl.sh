@@ -4,7 +4,7 @@ if ! command -v kubectl >/dev/null 2>&1; then
 	echo "SKIPPED: kubectl is not installed on this machine; kubesim's kubectl conformance was not checked"
 	exit 0
 fi
-ks_start
+ks_start --start-time "$KS_QUIET_START"
 K="kubectl --request-timeout=20s"
 
 expect_out "kubectl version talks to kubesim" "Server Version: v1\.31" $K version

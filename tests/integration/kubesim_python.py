@@ -13,7 +13,8 @@ except ImportError:
 tmp = tempfile.mkdtemp()
 kc = os.path.join(tmp, "kubeconfig")
 log = open(os.path.join(tmp, "kubesim.log"), "w")
-proc = subprocess.Popen([os.path.join(build, "kubesim"), "--port", "0", "--kubeconfig-out", kc],
+proc = subprocess.Popen([os.path.join(build, "kubesim"), "--port", "0", "--kubeconfig-out", kc,
+                         "--start-time", "2026-11-04T05:00:00Z"],
                         stderr=log)
 fails = 0
 

@@ -1,6 +1,6 @@
 # Watches: 100 at once, bookmarks, timeoutSeconds, and 410 for a version older than the window.
 . tests/integration/lib.sh
-ks_start --watch-window 200
+ks_start --start-time "$KS_QUIET_START" --watch-window 200
 kcurl -X POST -H 'Content-Type: application/json' -d '{"metadata":{"name":"w"}}' "$KS_URL/api/v1/namespaces" >/dev/null
 rv=$(kcurl "$KS_URL/api/v1/namespaces/w/configmaps?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["resourceVersion"])')
 

@@ -15,8 +15,24 @@ ks_cleanup() {
 }
 trap ks_cleanup EXIT INT TERM
 
+# A quiet instant (a Wednesday, 02:00 in Sao Paulo, 01:00 in Manaus): tenants
+# idle, Hypnus free to put them to sleep, nothing of the usage history due.
+# Every kubesim a test starts runs on a fixed clock like this one, never the
+# wall clock, so a test passes the same at any hour of any day.
+KS_QUIET_START=2026-11-04T05:00:00Z
+
 # ks_start [args]: starts kubesim, waits for its kubeconfig (written only once it serves).
+# The args must hold --start-time; a test of the wall clock itself sets
+# KS_WALL_CLOCK to its reason instead.
 ks_start() {
+	case " $* " in
+	*" --start-time "*) ;;
+	*) if [ -z "${KS_WALL_CLOCK:-}" ]; then
+		echo "ks_start: no --start-time: a kubesim on the wall clock makes the test depend on the hour;"
+		echo "          pass --start-time (e.g. \$KS_QUIET_START) or set KS_WALL_CLOCK to the reason"
+		exit 1
+	fi ;;
+	esac
 	"$BUILD/kubesim" --port 0 --kubeconfig-out "$KUBECONFIG" "$@" 2>"$KS_DIR/kubesim.log" &
 	KS_PID=$!
 	i=0
