@@ -6,7 +6,8 @@
 S="$BUILD/smartops"
 GOLDEN=tests/golden/plan_namespace.json
 export SMARTOPS_AUDIT_LOG="$KS_DIR/audit.log"
-ks_start --start-time "$KS_QUIET_START" --fleet 20 --seed 7 --time-scale 60
+# No simulated user traffic: the checks on a sleeping tenant need it to stay asleep.
+ks_start --start-time "$KS_QUIET_START" --fleet 20 --seed 7 --time-scale 60 --no-traffic
 
 kcurl "$KS_URL/catalog/v1/tenants" >"$KS_DIR/catalog.json"
 pick() { jq -r "[.items[] | select($1)][${2:-0}].tcode" "$KS_DIR/catalog.json"; }
