@@ -5,6 +5,7 @@
 #   make asan       the tests again under AddressSanitizer + UBSan (in build-asan/)
 #   make tsan       the threaded parts under ThreadSanitizer (in build-tsan/)
 #   make bench      benchmarks (by hand; never part of the tests)
+#   make install    PREFIX=/usr/local DESTDIR=: programs, smartops(1), bash completion, themes
 
 BUILD ?= build
 CC ?= cc
@@ -95,10 +96,43 @@ $(BUILD)/smartops: $(call obj,$(CLI_MAIN)) $(ALL_LIBS) ; $(link)
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(ALL_LIBS) ; $(link)
 $(BUILD)/tests/%: $(BUILD)/tests/tools/%.o $(ALL_LIBS) ; $(link)
 
+# The source revision smartops --version and its man page name: rebuilt when it changes.
+REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(BUILD)/revision: FORCE
+	@mkdir -p $(dir $@)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(REVISION)" ] || echo "$(REVISION)" >$@
+$(BUILD)/cli/help.o: $(BUILD)/revision
+$(BUILD)/cli/help.o: CFLAGS_ALL += -DSMARTOPS_REVISION='"$(REVISION)"'
+
+# The manual page, written by the program from its own tables.
+$(BUILD)/smartops.1: $(BUILD)/smartops
+	$(Q)$< help --man >$@.tmp && mv $@.tmp $@
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the programs, smartops(1), bash
+# completion and the themes (found by the program at PREFIX/share/smartops/themes).
+PREFIX ?= /usr/local
+install: all $(BUILD)/smartops.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/smartops/themes
+	install -m 0755 $(BUILD)/smartops $(BUILD)/kubesim $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 $(BUILD)/smartops.1 $(DESTDIR)$(PREFIX)/share/man/man1/smartops.1
+	install -m 0644 scripts/smartops.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/smartops
+	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/smartops/themes/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/smartops $(DESTDIR)$(PREFIX)/bin/kubesim \
+		$(DESTDIR)$(PREFIX)/share/man/man1/smartops.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/smartops
+	rm -rf $(DESTDIR)$(PREFIX)/share/smartops
+
+FORCE:
+
 # keep test objects between runs
 .SECONDARY:
 
-.PHONY: all run test unit integration asan tsan bench clean demo-kubesim compile_commands.json screenshots
+.PHONY: all run test unit integration asan tsan bench clean demo-kubesim compile_commands.json screenshots \
+	install uninstall FORCE
 
 run: all
 	@scripts/run.sh $(BUILD)

@@ -3,23 +3,18 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/actions.h"
 #include "cli/console.h"
+#include "cli/help.h"
 #include "cli/provision.h"
 #include "cli/tenants.h"
 #include "util/util.h"
 
-typedef struct command {
-	const char *name;
-	const char *args;
-	const char *help;
-	int (*run)(const tenants_global *g, int argc, char **argv);
-} command;
-
 static int run_help(const tenants_global *g, int argc, char **argv);
 
-static const command commands[] = {
+static const cli_command commands[] = {
     {"tenants", "[-o table|wide|json] [--health H[,H]] [--product erp|esocial] [--watch]",
      "the fleet: every tenant with its health and cause", tenants_run_list},
     {"tenant", "TCODE [-o table|json]", "one tenant: environments, pods, restarts, events",
@@ -28,7 +23,7 @@ static const command commands[] = {
      "wake a sleeping environment (Hypnus)", actions_cmd_run},
     {"sleep", "TCODE --env prod|dev [--yes] [--dry-run] [-o text|json]",
      "put an environment to sleep (Hypnus)", actions_cmd_run},
-    {"restart", "TCODE --env E --service ROLE|license|lockserver|dbaccess [--yes] [--dry-run]",
+    {"restart", "TCODE --env prod|dev --service ROLE|license|lockserver|dbaccess [--yes] [--dry-run]",
      "rollout restart of one service", actions_cmd_run},
     {"plan", "namespace --tcode T [--domain D] [--size s|m|l] [--idle-timeout S] [--roles R,R]\n"
 	     "           [--dry-run] [-o table|json]",
@@ -37,36 +32,32 @@ static const command commands[] = {
      "provision a tenant: prod and dev namespaces, base and public services", provision_run_apply},
     {"runs", "[ID] [--tcode T] [-o json] | resume ID | rollback ID",
      "provisioning runs: list, show, resume, roll back", provision_run_runs},
-    {"help", "", "this text", run_help},
+    {"help", "[--man | --complete WHAT]",
+     "this text; --man: the manual page; --complete: words for shell completion", run_help},
 };
 
-static void print_help(FILE *fp)
-{
-	size_t i;
+/* Every global option once: getopt's table, the usage, the man page and
+ * completion are made from it. */
+static const cli_option options[] = {
+    {"kubeconfig", "FILE", 'k', 0, "the kubeconfig to read (default: $KUBECONFIG, ~/.kube/config)"},
+    {"context", "C[,C2...]", 'c', 0, "the contexts (clusters) to work on; default the current one"},
+    {"all-contexts", NULL, 'A', 0, "every context of the kubeconfig, one fleet"},
+    {"catalog", "URL", 'C', 0, "the contract catalogue (default: the kubeconfig's or the config)"},
+    {"prefix", "P", 'P', 0, "label and annotation prefix (default smart.totvs.com/)"},
+    {"readonly", NULL, 'r', 0, "no action that changes a cluster (console and commands)"},
+    {"help", NULL, 'h', 0, "this text"},
+    {"version", NULL, 'V', 0, "the source revision and the libraries in use"},
+    {"theme", "NAME|FILE", 't', 1, "default, dark, light, high-contrast, mono (NO_COLOR: mono)"},
+    {"tenant", "TCODE", 'T', 1, "open the console on a tenant"},
+    {"demo", NULL, 'D', 1, "the console on an embedded kubesim: 200 tenants, clock 60x"},
+    {"script", "FILE", 's', 1, "keys from FILE, no terminal (screen tests; also SMARTOPS_SCRIPT)"},
+};
 
-	fprintf(fp, "usage: smartops [--kubeconfig FILE] [--context C[,C2...]] [--all-contexts]\n"
-		    "                [--catalog URL] [--prefix P] [--readonly] [COMMAND [ARGS]]\n"
-		    "       smartops [global options] [--readonly] [--theme NAME|FILE] [--tenant T]\n"
-		    "       smartops --demo\n\n"
-		    "With no command, the interactive console opens on the clusters (? shows its keys).\n"
-		    "  --readonly         no action that changes a cluster (console and commands)\n"
-		    "  --theme NAME|FILE  default, dark, light, high-contrast, mono (NO_COLOR: mono)\n"
-		    "  --tenant TCODE     open the console on a tenant\n"
-		    "  --demo             the console on an embedded kubesim: 200 tenants, clock 60x\n"
-		    "  --script FILE      keys from FILE, no terminal (screen tests; also SMARTOPS_SCRIPT)\n"
-		    "\ncommands:\n");
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(fp, "  %-8s %s\n           %s\n", commands[i].name, commands[i].args,
-			commands[i].help);
-	fprintf(fp, "\nexit codes: 0 ok, 1 error, 2 usage, 3 no cluster reachable,\n"
-		    "            4 refused (read-only, or not allowed by the cluster),\n"
-		    "            5 run stopped (resume or roll it back: smartops runs)\n");
-}
+static const cli_tables tables = {commands, ARRAY_SIZE(commands), options, ARRAY_SIZE(options)};
 
 static int run_help(const tenants_global *g, int argc, char **argv)
 {
-	print_help(stdout);
-	return 0;
+	return cli_help_run(&tables, g, argc, argv);
 }
 
 static int usage(const char *what)
@@ -77,26 +68,18 @@ static int usage(const char *what)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"kubeconfig", required_argument, NULL, 'k'},
-	    {"context", required_argument, NULL, 'c'},
-	    {"all-contexts", no_argument, NULL, 'A'},
-	    {"catalog", required_argument, NULL, 'C'},
-	    {"prefix", required_argument, NULL, 'P'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"readonly", no_argument, NULL, 'r'},
-	    {"theme", required_argument, NULL, 't'},
-	    {"tenant", required_argument, NULL, 'T'},
-	    {"demo", no_argument, NULL, 'D'},
-	    {"script", required_argument, NULL, 's'},
-	    {NULL, 0, NULL, 0},
-	};
+	struct option longopts[ARRAY_SIZE(options) + 1];
 	tenants_global g = {0};
 	console_opts co = {0};
 	const char *env_script = getenv("SMARTOPS_SCRIPT");
 	size_t i;
 	int c;
 
+	memset(longopts, 0, sizeof(longopts));
+	for (i = 0; i < ARRAY_SIZE(options); i++)
+		longopts[i] = (struct option){options[i].name,
+					      options[i].arg ? required_argument : no_argument, NULL,
+					      options[i].val};
 	signal(SIGPIPE, SIG_IGN);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
@@ -117,7 +100,10 @@ int main(int argc, char **argv)
 			g.prefix = optarg;
 			break;
 		case 'h':
-			print_help(stdout);
+			cli_help_usage(stdout, &tables);
+			return 0;
+		case 'V':
+			cli_help_version(stdout);
 			return 0;
 		case 'r':
 			g.readonly = 1;

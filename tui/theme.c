@@ -222,7 +222,9 @@ static char *read_file(const char *path, char *err, size_t errsz)
 	return sb_detach(&sb, NULL);
 }
 
-/* The themes folder next to the program: <exe dir>/../themes or <exe dir>/themes. */
+/* The themes folder next to the program: <exe dir>/../share/smartops/themes (an
+ * installed tree, whatever its PREFIX), <exe dir>/../themes (the source tree)
+ * or <exe dir>/themes. */
 static int exe_themes(char *out, size_t size, const char *name)
 {
 	char exe[1024], *slash;
@@ -236,7 +238,11 @@ static int exe_themes(char *out, size_t size, const char *name)
 	if (!slash)
 		return -1;
 	*slash = '\0';
-	path = xasprintf("%s/../themes/%s.theme", exe, name);
+	path = xasprintf("%s/../share/smartops/themes/%s.theme", exe, name);
+	if (access(path, R_OK) != 0) {
+		free(path);
+		path = xasprintf("%s/../themes/%s.theme", exe, name);
+	}
 	if (access(path, R_OK) != 0) {
 		free(path);
 		path = xasprintf("%s/themes/%s.theme", exe, name);
