@@ -6,7 +6,7 @@ set -eu
 
 PKGS="build-essential pkg-config libcurl4-openssl-dev libcjson-dev libcmocka-dev
 libmicrohttpd-dev libgnutls28-dev libyaml-dev libncurses-dev libpq-dev postgresql
-python3 python3-kubernetes tmux curl jq kubectl"
+python3 python3-kubernetes tmux curl jq groff-base kubectl"
 
 missing=""
 for p in $PKGS; do
