@@ -17,7 +17,10 @@ static int run_help(const tenants_global *g, int argc, char **argv);
 static const cli_command commands[] = {
     {"tenants", "[-o table|wide|json] [--health H[,H]] [--product erp|esocial] [--watch]",
      "the fleet: every tenant with its health and cause", tenants_run_list},
-    {"tenant", "TCODE [-o table|json]", "one tenant: environments, pods, restarts, events",
+    {"tenant", "TCODE [-o table|json] | TCODE --ini [--env prod|dev] [--role R]\n"
+	       "           [--diff A,B | --diff-env] [-o table|json]",
+     "one tenant: environments, pods, restarts, events; --ini: its appserver.ini files,\n"
+     "           compared by section and key between two roles or between prod and dev",
      tenants_run_one},
     {"wake", "TCODE --env prod|dev [--yes] [--dry-run] [-o text|json]",
      "wake a sleeping environment (Hypnus)", actions_cmd_run},

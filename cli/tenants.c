@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/clusters.h"
+#include "cli/ini.h"
 #include "cli/output.h"
 #include "cli/tenants.h"
 #include "core/catalog.h"
@@ -873,9 +874,18 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"output", required_argument, NULL, 'o'},
+	    {"ini", no_argument, NULL, 'i'},
+	    {"diff", required_argument, NULL, 'd'},
+	    {"diff-env", no_argument, NULL, 'D'},
+	    {"env", required_argument, NULL, 'e'},
+	    {"role", required_argument, NULL, 'r'},
 	    {NULL, 0, NULL, 0},
 	};
+	static const char use[] = "usage: smartops tenant TCODE [-o table|json] | "
+				  "TCODE --ini [--env E] [--role R] [--diff A,B | --diff-env] [-o json]";
 	tenants_format fmt = TENANTS_TABLE;
+	ini_opts io = {0};
+	int ini = 0;
 	char tcode[TCODE_SIZE], err[160];
 	fleet_opts fo = {0};
 	fleet_snapshot *s;
@@ -887,11 +897,36 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 	optind = 0; /* full re-initialisation: options may follow the TCODE */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		if (c != 'o' || parse_format(optarg, 0, &fmt) < 0)
-			return usage_hint("tenant", "usage: smartops tenant TCODE [-o table|json]");
+		switch (c) {
+		case 'o':
+			if (parse_format(optarg, 0, &fmt) < 0)
+				return usage_hint("tenant", use);
+			break;
+		case 'i':
+			ini = 1;
+			break;
+		case 'd':
+			io.diff = optarg;
+			break;
+		case 'D':
+			io.diff_env = 1;
+			break;
+		case 'e':
+			if (strcmp(optarg, "prod") && strcmp(optarg, "dev"))
+				return usage_hint("tenant", "--env takes prod or dev");
+			io.env = optarg;
+			break;
+		case 'r':
+			io.role = optarg;
+			break;
+		default:
+			return usage_hint("tenant", use);
+		}
 	}
 	if (optind + 1 != argc)
-		return usage_hint("tenant", "usage: smartops tenant TCODE [-o table|json]");
+		return usage_hint("tenant", use);
+	if (!ini && (io.diff || io.diff_env || io.env || io.role))
+		return usage_hint("tenant", "--diff, --diff-env, --env and --role go with --ini");
 	if (tcode_parse(argv[optind], tcode, err, sizeof(err)) < 0) {
 		strbuf e;
 		sb_init(&e, 64);
@@ -899,6 +934,10 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 		ret = usage_hint("tenant", e.buf);
 		sb_release(&e);
 		return ret;
+	}
+	if (ini) {
+		io.json = fmt == TENANTS_JSON;
+		return cli_ini_run(g, tcode, &io);
 	}
 	if (cli_clusters_open(g, &cs) < 0)
 		return TENANTS_EXIT_ERROR;
