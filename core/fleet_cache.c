@@ -339,7 +339,7 @@ int fleet_cache_read(const char *dir, const char *server, const char *context,
 		if (errno == ENOENT)
 			ret = 0;
 		else
-			util_seterr(err, errsz, "fleet snapshot %s ignored: %s", path, strerror(errno));
+			util_seterr(err, errsz, "fleet snapshot ignored: %s (%s)", strerror(errno), path);
 		free(path);
 		return ret;
 	}
@@ -371,7 +371,7 @@ int fleet_cache_read(const char *dir, const char *server, const char *context,
 		ret = 1;
 out:
 	if (ret < 0)
-		util_seterr(err, errsz, "fleet snapshot %s ignored: %s", path, why);
+		util_seterr(err, errsz, "fleet snapshot ignored: %s (%s)", why, path);
 	close(fd);
 	free(buf);
 	free(path);
