@@ -16,6 +16,7 @@ void cli_clusters_release(cli_clusters *cs)
 		free(cs->names[i]);
 		free(cs->urls[i]);
 		free(cs->whys[i]);
+		free(cs->servers[i]);
 		free(cs->users[i]);
 	}
 	free(cs->cfg);
@@ -23,6 +24,7 @@ void cli_clusters_release(cli_clusters *cs)
 	free(cs->names);
 	free(cs->urls);
 	free(cs->whys);
+	free(cs->servers);
 	free(cs->users);
 	memset(cs, 0, sizeof(*cs));
 }
@@ -109,6 +111,7 @@ int cli_clusters_open(const tenants_global *g, cli_clusters *cs)
 	cs->names = xcalloc(n, sizeof(*cs->names));
 	cs->urls = xcalloc(n, sizeof(*cs->urls));
 	cs->whys = xcalloc(n, sizeof(*cs->whys));
+	cs->servers = xcalloc(n, sizeof(*cs->servers));
 	cs->users = xcalloc(n, sizeof(*cs->users));
 	for (i = 0; i < n; i++) {
 		k8s_client_opts co = {.connect_timeout_ms = 5000, .max_retries = 3};
@@ -123,6 +126,7 @@ int cli_clusters_open(const tenants_global *g, cli_clusters *cs)
 		}
 		cs->names[i] = xstrdup(cfg->context ? cfg->context : "default");
 		cs->users[i] = xstrdup(cfg->user_name ? cfg->user_name : "");
+		cs->servers[i] = cfg->server ? xstrdup(cfg->server) : NULL;
 		if (g->catalog)
 			cs->urls[i] = xstrdup(g->catalog);
 		else if (catalog_url_from_config(cfg, url, sizeof(url)) == 0)
@@ -133,7 +137,8 @@ int cli_clusters_open(const tenants_global *g, cli_clusters *cs)
 		if (!cs->clients[i])
 			cs->whys[i] = xstrdup(kerr.msg);
 		cs->cfg[i] =
-		    (fleet_cluster_cfg){cs->names[i], cs->clients[i], cs->urls[i], cs->whys[i]};
+		    (fleet_cluster_cfg){cs->names[i], cs->clients[i], cs->urls[i], cs->whys[i],
+					cs->servers[i]};
 	}
 	ret = 0;
 out:

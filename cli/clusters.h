@@ -16,6 +16,7 @@ typedef struct cli_clusters {
 	fleet_cluster_cfg *cfg;	 /* n entries, for fleet_new; point into the arrays below */
 	k8s_client **clients;	 /* NULL where the client could not be made (whys says why) */
 	char **names, **urls, **whys;
+	char **servers;		 /* the context's server URL (keys its fleet snapshot) */
 	char **users;		 /* the context's user name, "" if none */
 } cli_clusters;
 

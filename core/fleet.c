@@ -11,6 +11,7 @@
 
 #include "core/catalog.h"
 #include "core/fleet.h"
+#include "core/fleet_cache.h"
 #include "core/rules_fetch.h"
 #include "k8s/watch.h"
 #include "util/util.h"
@@ -199,7 +200,7 @@ typedef struct cluster cluster;
 typedef struct last_seen {
 	project_meta m; /* name = namespace */
 	uint8_t state;	/* health_state */
-	char cause[80];
+	char cause[96];
 } last_seen;
 
 /* The kinds a watch must have listed before any health is claimed. */
@@ -214,7 +215,7 @@ typedef struct source {
 struct cluster {
 	struct fleet *f;
 	size_t idx;
-	char *name, *catalog_url, *cfg_why;
+	char *name, *catalog_url, *cfg_why, *server;
 	k8s_client *client;
 	pthread_mutex_t mu;
 	tab tabs[K_COUNT];
@@ -228,6 +229,7 @@ struct cluster {
 	int watching;	   /* fed by informers (not a one-shot load) */
 	int cached;	   /* rows from the cache folder until the namespaces are listed */
 	tab last;	   /* last_seen by namespace, from the cache folder */
+	int64_t last_at;   /* when that snapshot was written (unix s), 0: none */
 	int64_t saved_ms;  /* when the cache was last written (mono) */
 	source src[K_COUNT];
 	k8s_informer *inf[K_COUNT];
@@ -307,6 +309,10 @@ fleet *fleet_new(const fleet_cluster_cfg *clusters, size_t n, const fleet_opts *
 		c->catalog_url = dup_or_null(clusters[i].catalog_url);
 		c->cfg_why = dup_or_null(clusters[i].why);
 		c->client = clusters[i].client;
+		if (clusters[i].server)
+			c->server = xstrdup(clusters[i].server);
+		else if (c->client && k8s_client_config(c->client)->server)
+			c->server = xstrdup(k8s_client_config(c->client)->server);
 		pthread_mutex_init(&c->mu, NULL);
 		for (k = 0; k < K_COUNT; k++) {
 			tab_init(&c->tabs[k], kind_size[k]);
@@ -338,6 +344,7 @@ void fleet_free(fleet *f)
 		free(c->name);
 		free(c->catalog_url);
 		free(c->cfg_why);
+		free(c->server);
 	}
 	free(f->cl);
 	if (f->snap)
@@ -401,6 +408,7 @@ typedef struct cluster_data {
 	int keep_pods; /* copy pods and events into the snapshot */
 	int loading;   /* the first listing is not complete: no health is known */
 	const tab *last; /* last_seen (may be empty or NULL) */
+	int64_t last_at; /* when last was written (unix s) */
 } cluster_data;
 
 typedef struct builder {
@@ -501,9 +509,12 @@ static void build_cluster(builder *b, const fleet_cluster_state *st, const clust
 		} else if (d->loading) {
 			const last_seen *ls = d->last ? tab_find(d->last, &k.m) : NULL;
 			e->fresh.loading = 1;
-			if (ls)
+			if (ls && d->last_at > 0) {
+				e->fresh.seen_at = d->last_at;
+				e->fresh.seen_state = ls->state;
 				setf(e->fresh.why, sizeof(e->fresh.why), "last seen %s: %s",
 				     health_name((health_state)ls->state), ls->cause);
+			}
 		}
 		k.idx = (int32_t)s->n_envs++;
 		tab_put(&idx, &k);
@@ -763,146 +774,83 @@ fleet_snapshot *fleet_snapshot_get(fleet *f)
 	return s;
 }
 
-/* ---- the last good listing on disk (one-shot mode) ---- */
+/* ---- the last good listing on disk (core/fleet_cache.h) ---- */
 
-static char *cache_path(const fleet *f, const cluster *c)
-{
-	strbuf sb;
-	const char *p;
-
-	sb_init(&sb, 128);
-	sb_addf(&sb, "%s/tenants-", f->cache_dir);
-	for (p = c->name; *p; p++)
-		sb_addc(&sb, (*p == '/' || *p == '.' || (unsigned char)*p < 0x20) ? '_' : *p);
-	sb_adds(&sb, ".tsv");
-	return sb_detach(&sb, NULL);
-}
-
-static void clean_field(strbuf *sb, const char *s)
-{
-	for (; *s; s++)
-		sb_addc(sb, (*s == '\t' || *s == '\n' || *s == '\r') ? ' ' : *s);
-}
-
-/* mkdir -p, private. */
-static void make_dirs(const char *dir)
-{
-	char *p, *d = xstrdup(dir);
-
-	for (p = d + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(d, 0700);
-		*p = '/';
-	}
-	mkdir(d, 0700);
-	free(d);
-}
-
-/* Writes the cluster's tenant namespaces with the health each environment
- * has in snapshot s (tab-separated: namespace, tcode, env, product, customer,
- * provider, health, cause). Only from a complete listing. */
+/* Writes the cluster's tenant environments with the health each has in
+ * snapshot s. Only from a complete listing; a failure is not worth a word
+ * (the next start lists without a snapshot). */
 static void cache_save(const fleet *f, const fleet_snapshot *s, size_t ci)
 {
-	char *path, *tmp;
-	strbuf sb;
-	FILE *fp;
-	size_t i;
+	const cluster *c = &f->cl[ci];
+	fleet_cache_row *rows;
+	char err[256];
+	size_t i, n = 0;
 
-	if (!f->cache_dir || f->tcode)
+	if (!f->cache_dir || f->tcode || !c->server)
 		return;
-	make_dirs(f->cache_dir);
-	path = cache_path(f, &f->cl[ci]);
-	tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
-	sb_init(&sb, 4096);
+	rows = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*rows));
 	for (i = 0; i < s->n_envs; i++) {
 		const model_env *e = &s->envs[i];
 		const fleet_tenant *t = &s->tenants[s->env_tenant[i]];
+		fleet_cache_row *r = &rows[n];
 		if (t->cluster != ci)
 			continue;
-		sb_addf(&sb, "%s\t%s\t%d\t%d\t", e->ns, t->t.tcode, e->env, e->product);
-		clean_field(&sb, t->t.customer);
-		sb_addc(&sb, '\t');
-		clean_field(&sb, t->provider);
-		sb_addf(&sb, "\t%d\t", (int)s->env_health[i].state);
-		clean_field(&sb, s->env_health[i].cause);
-		sb_addc(&sb, '\n');
-	}
-	fp = fopen(tmp, "w");
-	if (fp) {
-		int bad = fwrite(sb.buf, 1, sb.len, fp) != sb.len;
-		if (fclose(fp) != 0 || bad || rename(tmp, path) != 0)
-			unlink(tmp);
-	}
-	sb_release(&sb);
-	free(tmp);
-	free(path);
-}
-
-/* Splits line at tabs into at most max fields (empty fields kept); returns the count. */
-static int split_tabs(char *line, char **fld, int max)
-{
-	int n = 0;
-
-	while (n < max) {
-		char *tab_at_ = strchr(line, '\t');
-		fld[n++] = line;
-		if (!tab_at_)
-			break;
-		*tab_at_ = '\0';
-		line = tab_at_ + 1;
-	}
-	return n;
-}
-
-/* Fills the namespace table (and the last health seen) from the cache. */
-static int cache_load(const fleet *f, cluster *c)
-{
-	char *path, line[1024];
-	struct stat sbuf;
-	FILE *fp;
-	int n = 0;
-
-	if (!f->cache_dir || f->tcode)
-		return 0;
-	path = cache_path(f, c);
-	fp = fopen(path, "r");
-	free(path);
-	if (!fp)
-		return 0;
-	/* The data is as old as the listing that wrote it. */
-	if (fstat(fileno(fp), &sbuf) == 0 && sbuf.st_mtime > 0 && sbuf.st_mtime < c->st.since)
-		c->st.since = (int64_t)sbuf.st_mtime;
-	while (fgets(line, sizeof(line), fp)) {
-		char *fld[8] = {NULL};
-		project_ns ns;
-		int nf;
-
-		line[strcspn(line, "\n")] = '\0';
-		nf = split_tabs(line, fld, 8);
-		if (nf < 4 || !tcode_is_valid(fld[1]))
-			continue;
-		memset(&ns, 0, sizeof(ns));
-		util_strlcpy(ns.m.name, fld[0], sizeof(ns.m.name));
-		util_strlcpy(ns.tcode, fld[1], sizeof(ns.tcode));
-		ns.env = (uint8_t)(atoi(fld[2]) & 1);
-		ns.product = (uint8_t)atoi(fld[3]);
-		util_strlcpy(ns.customer, nf > 4 ? fld[4] : "", sizeof(ns.customer));
-		util_strlcpy(ns.provider, nf > 5 ? fld[5] : "", sizeof(ns.provider));
-		tab_put(&c->tabs[K_NS], &ns);
-		if (nf == 8 && atoi(fld[6]) >= 0 && atoi(fld[6]) < HEALTH_COUNT) {
-			last_seen ls;
-			memset(&ls, 0, sizeof(ls));
-			util_strlcpy(ls.m.name, fld[0], sizeof(ls.m.name));
-			ls.state = (uint8_t)atoi(fld[6]);
-			util_strlcpy(ls.cause, fld[7], sizeof(ls.cause));
-			tab_put(&c->last, &ls);
-		}
+		util_strlcpy(r->ns, e->ns, sizeof(r->ns));
+		util_strlcpy(r->tcode, t->t.tcode, sizeof(r->tcode));
+		r->env = e->env;
+		r->product = e->product;
+		r->state = (uint8_t)s->env_health[i].state;
+		util_strlcpy(r->customer, t->t.customer, sizeof(r->customer));
+		util_strlcpy(r->provider, t->provider, sizeof(r->provider));
+		util_strlcpy(r->cause, s->env_health[i].cause, sizeof(r->cause));
 		n++;
 	}
-	fclose(fp);
-	return n;
+	(void)fleet_cache_write(f->cache_dir, c->server, c->name, rows, n, util_now_ms() / 1000,
+				err, sizeof(err));
+	free(rows);
+}
+
+/* Fills the namespace table (and the last health seen) from the cache; the
+ * number of environments read. A snapshot that is there but unusable is
+ * said in st.cache_warn. */
+static int cache_load(const fleet *f, cluster *c)
+{
+	fleet_cache_row *rows;
+	size_t n, i;
+	int64_t written;
+	int rc;
+
+	if (!f->cache_dir || f->tcode || !c->server)
+		return 0;
+	rc = fleet_cache_read(f->cache_dir, c->server, c->name, &rows, &n, &written,
+			      c->st.cache_warn, sizeof(c->st.cache_warn));
+	if (rc <= 0)
+		return 0;
+	/* The data is as old as the listing that wrote it. */
+	if (written < c->st.since)
+		c->st.since = written;
+	c->last_at = written;
+	for (i = 0; i < n; i++) {
+		const fleet_cache_row *r = &rows[i];
+		project_ns ns;
+		last_seen ls;
+
+		memset(&ns, 0, sizeof(ns));
+		util_strlcpy(ns.m.name, r->ns, sizeof(ns.m.name));
+		util_strlcpy(ns.tcode, r->tcode, sizeof(ns.tcode));
+		ns.env = r->env;
+		ns.product = r->product;
+		util_strlcpy(ns.customer, r->customer, sizeof(ns.customer));
+		util_strlcpy(ns.provider, r->provider, sizeof(ns.provider));
+		tab_put(&c->tabs[K_NS], &ns);
+		memset(&ls, 0, sizeof(ls));
+		util_strlcpy(ls.m.name, r->ns, sizeof(ls.m.name));
+		ls.state = r->state;
+		util_strlcpy(ls.cause, r->cause, sizeof(ls.cause));
+		tab_put(&c->last, &ls);
+	}
+	free(rows);
+	return (int)n;
 }
 
 /* ---- publishing ---- */
@@ -938,10 +886,12 @@ static void publish(fleet *f)
 		    .r = &c->rules,
 		    .keep_pods = f->tcode != NULL,
 		    .last = &c->last,
+		    .last_at = c->last_at,
 		};
 		if (c->watching) {
 			d.loading = (c->listed & WATCH_KINDS) != WATCH_KINDS || !c->meta_done;
 			c->st.synced = !d.loading;
+			c->st.snapshot_at = d.loading && c->cached ? c->last_at : 0;
 		}
 		build_cluster(&b, &c->st, &d, &ho);
 		pthread_mutex_unlock(&c->mu);

@@ -16,6 +16,13 @@
  * In one-shot mode the tenants of a cluster never reached are not known; with
  * a cache folder (fleet_opts.cache_dir) the tenants of its last good listing
  * are shown as unknown.
+ *
+ * Watching with a cache folder, the last fleet seen of each cluster (a
+ * snapshot, core/fleet_cache.h, saved after each full listing, at most once a
+ * minute) is published at once, before any list is answered: every
+ * environment of it unknown and loading, its last health in
+ * model_fresh.seen_state and the snapshot's time in seen_at, until the fresh
+ * lists replace it.
  */
 #ifndef CORE_FLEET_H
 #define CORE_FLEET_H
@@ -36,6 +43,8 @@ typedef struct fleet_cluster_cfg {
 	k8s_client *client;	 /* borrowed, must outlive the fleet; NULL: not usable */
 	const char *catalog_url; /* NULL: no catalogue */
 	const char *why;	 /* when client is NULL: why (shown as the cause) */
+	const char *server;	 /* the server's URL, which keys its snapshot; NULL:
+				    the client's (no snapshot without either) */
 } fleet_cluster_cfg;
 
 typedef struct fleet_opts {
@@ -62,6 +71,8 @@ typedef struct fleet_cluster_state {
 	int64_t since;	      /* unreachable/failed since, unix s; 0 if fine */
 	char why[256];	      /* reason when not FLEET_OK */
 	char note[256];	      /* warnings: catalogue or rules problems, or "" */
+	char cache_warn[320]; /* a snapshot on disk that was ignored, and why, or "" */
+	int64_t snapshot_at;  /* rows from a snapshot written then (unix s); 0: fresh */
 	size_t n_tenants;
 } fleet_cluster_state;
 

@@ -250,9 +250,13 @@ void health_env(const model_env *e, const model_contract *contract, const rules 
 	count_public(e, &np, &nready);
 
 	if (e->fresh.loading && !e->fresh.stale) {
-		/* Workloads not listed yet: nothing can be claimed. */
-		sb_adds(&sb, "loading");
-		if (e->fresh.why[0])
+		/* Workloads not listed yet: nothing can be claimed. From a snapshot,
+		 * why says what was seen then (its age is the screen's to say). */
+		if (e->fresh.seen_at > 0 && e->fresh.why[0])
+			sb_adds(&sb, e->fresh.why);
+		else
+			sb_adds(&sb, "loading");
+		if (!e->fresh.seen_at && e->fresh.why[0])
 			sb_addf(&sb, "; %s", e->fresh.why);
 		set(out, HEALTH_UNKNOWN, &sb);
 		goto out;

@@ -69,6 +69,9 @@ typedef struct model_fresh {
 	uint8_t loading;	   /* 1: the first listing is not complete yet; why says
 				      what is known so far (e.g. the last health seen) */
 	int64_t unreachable_since; /* first failure, 0 if not known */
+	int64_t seen_at;	   /* loading: the health below is from a snapshot written
+				      then (unix s, local clock); 0: none */
+	uint8_t seen_state;	   /* with seen_at: the health_state seen then */
 	char why[96];		   /* "cluster unreachable: connection refused" */
 } model_fresh;
 

@@ -292,18 +292,20 @@ static tui_loop_end run_script(loop *l, tui_script *s, char *err, size_t errsz)
 
 static tui_loop_end run_script_steps(loop *l, tui_script *s, char *err, size_t errsz, timing *tm)
 {
-	int quit = 0;
+	int quit = 0, early = 0;
 	tui_step st = {0};
 
 	while (!quit) {
 		int64_t start;
 
-		if (settle(l, 0, 1, &quit, err, errsz, st.line) < 0)
-			return TUI_END_ERROR;
-		if (quit)
-			break;
 		if (tui_script_next(s, &st, err, errsz) < 0)
 			return TUI_END_ERROR;
+		if (!early && st.kind != TUI_STEP_EARLY &&
+		    settle(l, 0, 1, &quit, err, errsz, st.line) < 0)
+			return TUI_END_ERROR;
+		early = 0;
+		if (quit)
+			break;
 		switch (st.kind) {
 		case TUI_STEP_END:
 			return TUI_END_QUIT;
@@ -349,6 +351,9 @@ static tui_loop_end run_script_steps(loop *l, tui_script *s, char *err, size_t e
 					return TUI_END_ERROR;
 				}
 			}
+			break;
+		case TUI_STEP_EARLY:
+			early = 1;
 			break;
 		case TUI_STEP_COMMAND:
 			if (l->ops->command)

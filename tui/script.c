@@ -61,6 +61,10 @@ static int parse_command(const char *cmd, int line, tui_step *out, char *err, si
 		util_strlcpy(out->arg, arg, sizeof(out->arg));
 		return 0;
 	}
+	if (!strcmp(cmd, "early")) {
+		out->kind = TUI_STEP_EARLY;
+		return 0;
+	}
 	if (!strncmp(cmd, "resize ", 7)) {
 		if (sscanf(cmd + 7, "%dx%d", &out->cols, &out->lines) != 2 || out->cols < 1 ||
 		    out->lines < 1 || out->cols > 1000 || out->lines > 1000)

@@ -9,8 +9,12 @@
  *   :resize COLSxLINES         the terminal changes size
  *   :wait-for TEXT [SECONDS]   until the screen shows TEXT (default 30 s)
  *   :sleep MS                  let time pass
+ *   :early                     the next step runs without waiting for the
+ *                              console to be idle (to see what it shows
+ *                              while the cluster is still being read)
  *   :anything else             a console command, as typed after ':'
- * Each step runs only once the console is idle (nothing in flight).
+ * Each step runs only once the console is idle (nothing in flight), but
+ * after :early.
  * Not thread-safe; the UI thread reads it.
  */
 #ifndef TUI_SCRIPT_H
@@ -28,6 +32,7 @@ typedef enum tui_step_kind {
 	TUI_STEP_WAIT_FOR,
 	TUI_STEP_SLEEP,
 	TUI_STEP_COMMAND,
+	TUI_STEP_EARLY,
 } tui_step_kind;
 
 typedef struct tui_step {

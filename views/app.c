@@ -213,8 +213,19 @@ static void draw_status(app *a, int y, int width)
 		sb_adds(&left, "connecting");
 	else if (ok == s->n_clusters && !syncing)
 		sb_adds(&left, "connected");
-	else if (ok == s->n_clusters)
-		sb_adds(&left, "loading");
+	else if (ok == s->n_clusters) {
+		int64_t snap_at = 0;
+		char age[16];
+		for (i = 0; i < s->n_clusters; i++)
+			if (s->clusters[i].snapshot_at > snap_at)
+				snap_at = s->clusters[i].snapshot_at;
+		if (snap_at) {
+			view_fleet_age(util_now_ms() / 1000 - snap_at, age, sizeof(age));
+			sb_addf(&left, "STALE (snapshot %s old), loading", age);
+		} else {
+			sb_adds(&left, "loading");
+		}
+	}
 	else if (!ok)
 		sb_adds(&left, "UNREACHABLE");
 	else
@@ -404,6 +415,12 @@ static int wake(void *ctx)
 		a->snap = s;
 		a->snap_mono = util_mono_ms();
 		view_fleet_update(a);
+		for (size_t i = 0; !a->cache_warned && i < s->n_clusters; i++)
+			if (s->clusters[i].cache_warn[0]) {
+				/* not shown, and replaced after the next full listing */
+				app_message(a, 1, "%s", s->clusters[i].cache_warn);
+				a->cache_warned = 1;
+			}
 		r = TUI_REDRAW;
 	} else if (s) {
 		fleet_snapshot_put(s);
@@ -560,6 +577,7 @@ int app_run(const app_opts *o)
 	a.screen = a.back = APP_FLEET;
 	if (fleet_watch_start(a.fleet, on_change, NULL) < 0)
 		app_message(&a, 1, "cannot watch the fleet");
+	wake(&a); /* a snapshot of the last run, if any, is the first frame */
 	if (o->tenant)
 		app_open_tenant(&a, o->tenant);
 

@@ -85,6 +85,7 @@ typedef struct app {
 	char input_prev[256]; /* the filter before '/' began, restored if it fails */
 	char msg[256]; /* one line under the screen: an error or a note */
 	int msg_error;
+	int cache_warned; /* an ignored fleet snapshot was said */
 	int64_t msg_until; /* monotonic ms */
 	char theme[64];
 	struct view_fleet *vf;

@@ -111,6 +111,35 @@ static int env_health(const fleet_snapshot *s, const fleet_tenant *t, int env)
 	return t->env[env] < 0 ? -1 : (int)s->env_health[t->env[env]].state;
 }
 
+/* An environment shown from the snapshot of an earlier run, not listed yet. */
+static int env_from_snapshot(const fleet_snapshot *s, int32_t e)
+{
+	return e >= 0 && s->envs[e].fresh.loading && s->envs[e].fresh.seen_at > 0;
+}
+
+/* When the tenant's rows are from a snapshot: the snapshot's time; else 0. */
+static int64_t tenant_snapshot_at(const fleet_snapshot *s, const fleet_tenant *t)
+{
+	for (int env = 0; env < 2; env++)
+		if (env_from_snapshot(s, t->env[env]))
+			return s->envs[t->env[env]].fresh.seen_at;
+	return 0;
+}
+
+void view_fleet_age(int64_t secs, char *buf, size_t size)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs < 60)
+		snprintf(buf, size, "%llds", (long long)secs);
+	else if (secs < 3600)
+		snprintf(buf, size, "%lldm", (long long)(secs / 60));
+	else if (secs < 86400)
+		snprintf(buf, size, "%lldh", (long long)(secs / 3600));
+	else
+		snprintf(buf, size, "%lldd", (long long)(secs / 86400));
+}
+
 static const char *hypnus_word(const fleet_snapshot *s, const fleet_tenant *t)
 {
 	int32_t e = t->env[TCODE_ENV_PROD] >= 0 ? t->env[TCODE_ENV_PROD] : t->env[TCODE_ENV_DEV];
@@ -125,13 +154,13 @@ static const char *cell(void *ctx, size_t row, size_t col, char *buf, size_t siz
 	app *a = ctx;
 	const fleet_snapshot *s = a->snap;
 	const fleet_tenant *t = row_tenant(a, row);
+	int64_t snap_at = tenant_snapshot_at(s, t);
+	int32_t e;
 	int h;
 
-	(void)buf;
-	(void)size;
 	switch (a->vf->col_key[col]) {
 	case SK_TCODE:
-		*attrs = tui_theme_attr(health_role(t->health.state));
+		*attrs = tui_theme_attr(snap_at ? TUI_ROLE_DIM : health_role(t->health.state));
 		return t->t.tcode;
 	case SK_CUSTOMER:
 		return t->t.customer;
@@ -139,6 +168,12 @@ static const char *cell(void *ctx, size_t row, size_t col, char *buf, size_t siz
 		return product_name(t->t.product);
 	case SK_PROD:
 	case SK_DEV:
+		e = t->env[a->vf->col_key[col] == SK_PROD ? TCODE_ENV_PROD : TCODE_ENV_DEV];
+		if (env_from_snapshot(s, e)) {
+			/* what was seen then, dim: the cause says how long ago */
+			*attrs = tui_theme_attr(TUI_ROLE_DIM);
+			return health_name((health_state)s->envs[e].fresh.seen_state);
+		}
 		h = env_health(s, t, a->vf->col_key[col] == SK_PROD ? TCODE_ENV_PROD : TCODE_ENV_DEV);
 		if (h < 0)
 			return "-";
@@ -149,6 +184,13 @@ static const char *cell(void *ctx, size_t row, size_t col, char *buf, size_t siz
 	case SK_CLUSTER:
 		return t->t.cluster;
 	case SK_CAUSE:
+		if (snap_at) {
+			char age[16];
+			view_fleet_age(util_now_ms() / 1000 - snap_at, age, sizeof(age));
+			*attrs = tui_theme_attr(TUI_ROLE_DIM);
+			snprintf(buf, size, "stale %s: %s", age, t->health.cause);
+			return buf;
+		}
 		*attrs = tui_theme_attr(health_role(t->health.state));
 		return t->health.cause;
 	default:
@@ -528,9 +570,21 @@ static void draw_counts(app *a, int y, int width)
 					     HEALTH_AVAILABLE};
 	int x = 0;
 	size_t i;
-	char buf[96];
+	char buf[160], age[16];
+	int64_t snap_at = 0;
 
 	tui_text_fill(stdscr, y, 0, width, 0);
+	for (i = 0; i < a->snap->n_clusters; i++)
+		if (a->snap->clusters[i].snapshot_at > snap_at)
+			snap_at = a->snap->clusters[i].snapshot_at;
+	if (snap_at) {
+		/* nothing counted from a snapshot: its rows are not health now */
+		view_fleet_age(util_now_ms() / 1000 - snap_at, age, sizeof(age));
+		snprintf(buf, sizeof(buf), "STALE: the fleet as last seen %s ago; loading the cluster%s...",
+			 age, a->snap->n_clusters == 1 ? "" : "s");
+		tui_text_put_raw(stdscr, y, 0, width, buf, tui_theme_attr(TUI_ROLE_BANNER), 0);
+		return;
+	}
 	for (i = 0; i < ARRAY_SIZE(order) && x < width; i++) {
 		snprintf(buf, sizeof(buf), "%zu %s", v->counts[order[i]], health_name(order[i]));
 		x += tui_text_put_raw(stdscr, y, x, width - x, buf,

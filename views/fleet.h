@@ -12,6 +12,8 @@
 #include "views/app.h"
 
 void view_fleet_init(app *a);
+/* An age in its largest unit: "42s", "5m", "3h", "2d". */
+void view_fleet_age(int64_t secs, char *buf, size_t size);
 void view_fleet_release(app *a);
 /* The snapshot changed (a->snap): rebuild the rows. */
 void view_fleet_update(app *a);

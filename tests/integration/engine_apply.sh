@@ -25,13 +25,20 @@ echo "fresh $T $T2 $T3, expired $EXPIRED, traditional $TRAD, seeded $SEEDED"
 # stored less its status and resourceVersion, which the workload controllers move on their
 # own time (a Deployment's status settles after the apply has seen it Ready); over the
 # plan's kinds, the run's own journal in smartops-system left out
+# (as smartops made it: the annotations kubesim's Hypnus keeps on its own time,
+# state, last activity, last wake, cold start, and other field managers left out too)
+OBJ_JQ='.items[] | "\(.kind)/\(.metadata.namespace // "")/\(.metadata.name) \(.metadata.uid) \(
+	del(.status, .metadata.resourceVersion)
+	| if .metadata.annotations then .metadata.annotations |= with_entries(select(.key | test("/hypnus-(state|last-activity|last-wake|cold-start-seconds)$") | not)) else . end
+	| if .metadata.managedFields then .metadata.managedFields |= map(select(.manager == "smartops")) else . end
+	| tojson)"'
 objects() {
 	for p in api/v1/namespaces api/v1/configmaps api/v1/services api/v1/serviceaccounts \
 		api/v1/resourcequotas api/v1/limitranges apis/apps/v1/deployments \
 		apis/networking.k8s.io/v1/ingresses apis/networking.k8s.io/v1/networkpolicies \
 		apis/rbac.authorization.k8s.io/v1/rolebindings; do
 		kcurl "$KS_URL/$p?labelSelector=$1" |
-			jq -r '.items[] | "\(.kind)/\(.metadata.namespace // "")/\(.metadata.name) \(.metadata.uid) \(del(.status, .metadata.resourceVersion) | tojson)"'
+			jq -r "$OBJ_JQ"
 	done | grep -v '/smartops-system/' | sort
 }
 

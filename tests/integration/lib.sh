@@ -6,6 +6,9 @@ KS_DIR=$(mktemp -d)
 KS_PID=""
 export HOME="$KS_DIR/home"   # kubectl caches discovery under $HOME/.kube
 mkdir -p "$HOME"
+# smartops keeps its cache (fleet snapshots), config and audit log under these:
+# the test's own, never the caller's nor another test's (tests run side by side)
+export XDG_CACHE_HOME="$KS_DIR/cache" XDG_CONFIG_HOME="$KS_DIR/config" XDG_STATE_HOME="$KS_DIR/state"
 export KUBECONFIG="$KS_DIR/kubeconfig"
 FAILS=0
 

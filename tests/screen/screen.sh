@@ -15,6 +15,10 @@ screen_normalise() {
 		-e 's/[0-9]{2}:[0-9:]{0,4}~/HH:MM:SS~/g' \
 		-e 's/since [0-9]{1,2}~/since HH:MM:SS~/g' \
 		-e 's/last change [0-9]+s ago/last change Ns ago/' \
+		-e 's/stale [0-9]+[smhd]: .*$/stale AGE: .../' \
+		-e 's/stale [0-9]+[smhd]/stale AGE/g' \
+		-e 's/last seen [0-9]+[smhd] ago/last seen AGE ago/' \
+		-e 's/snapshot [0-9]+[smhd] old.*$/snapshot AGE old .../' \
 		-e 's/127\.0\.0\.1:[0-9]+.*$/127.0.0.1:PORT: .../' \
 		-e 's/(-[a-z0-9]{10})-[a-z0-9]{5}/\1-xxxxx/g' \
 		-e 's/restarts +[0-9]+[smhd]/restarts  AGE/g' \
@@ -23,14 +27,17 @@ screen_normalise() {
 }
 
 # screen_run NAME [smartops args]: runs tests/screen/NAME.keys in its own
-# folder ($KS_DIR/NAME); env lines "# env: VAR=value ..." at the top apply.
+# folder ($KS_DIR/NAME), with a cache of its own (no fleet snapshot of an
+# earlier run unless $SCREEN_CACHE names a shared one); env lines
+# "# env: VAR=value ..." at the top apply.
 screen_run() {
 	name=$1; shift
 	keys="$SCREEN_DIR/$name.keys"
 	dir="$KS_DIR/screen-$name"
 	mkdir -p "$dir"
 	envs=$(sed -n 's/^# env: //p' "$keys" | tr '\n' ' ')
-	(cd "$dir" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS=80 LINES=24 TERM=xterm-256color $envs \
+	(cd "$dir" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS=80 LINES=24 TERM=xterm-256color \
+		XDG_CACHE_HOME="${SCREEN_CACHE:-$dir/cache}" $envs \
 		timeout 120 "$BUILD/smartops" --kubeconfig "$KUBECONFIG" --script "$keys" "$@" \
 		>"$dir/stdout" 2>"$dir/stderr")
 }

@@ -12,6 +12,7 @@
 
 #include "core/catalog.h"
 #include "core/fleet.h"
+#include "core/fleet_cache.h"
 #include "util/util.h"
 
 /* A tiny cluster: records added by helpers. */
@@ -362,26 +363,35 @@ static void test_many_tenants(void **state)
 /* No client: the cluster is unreachable at once; the cached tenants are unknown. */
 static void test_load_without_client_uses_cache(void **state)
 {
-	char dir[] = "/tmp/fleet-test-XXXXXX", *path;
-	fleet_cluster_cfg cfg = {"gone", NULL, NULL, "cluster unreachable: no route"};
+	char dir[] = "/tmp/fleet-test-XXXXXX", *path, err[256];
+	fleet_cluster_cfg cfg = {"gone", NULL, NULL, "cluster unreachable: no route",
+				 "https://gone.example:6443"};
+	fleet_cache_row rows[2];
 	fleet_opts fo = {0};
 	fleet_snapshot *s;
-	FILE *fp;
 	fleet *f;
 
 	assert_non_null(mkdtemp(dir));
-	path = xasprintf("%s/tenants-gone.tsv", dir);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs("t12345-prod\tT12345\t0\t1\tAcme\taws\nt12345-dev\tT12345\t1\t1\tAcme\taws\n"
-	      "junk line\n",
-	      fp);
-	fclose(fp);
+	memset(rows, 0, sizeof(rows));
+	for (int i = 0; i < 2; i++) {
+		snprintf(rows[i].ns, sizeof(rows[i].ns), "t12345-%s", i ? "dev" : "prod");
+		util_strlcpy(rows[i].tcode, "T12345", sizeof(rows[i].tcode));
+		rows[i].env = (uint8_t)i;
+		rows[i].product = MODEL_PRODUCT_ERP;
+		rows[i].state = HEALTH_AVAILABLE;
+		util_strlcpy(rows[i].customer, "Acme", sizeof(rows[i].customer));
+		util_strlcpy(rows[i].provider, "aws", sizeof(rows[i].provider));
+	}
+	assert_int_equal(fleet_cache_write(dir, cfg.server, "gone", rows, 2, 1764000000, err,
+					   sizeof(err)),
+			 0);
+	path = fleet_cache_path(dir, cfg.server, "gone");
 	fo.cache_dir = dir;
 	f = fleet_new(&cfg, 1, &fo);
 	assert_int_equal(fleet_load(f), 0);
 	s = fleet_snapshot_get(f);
 	assert_non_null(s);
+	assert_string_equal(s->clusters[0].cache_warn, "");
 	assert_int_equal(s->n_tenants, 1);
 	assert_string_equal(s->tenants[0].t.tcode, "T12345");
 	assert_string_equal(s->tenants[0].t.customer, "Acme");
