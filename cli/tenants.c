@@ -738,7 +738,12 @@ out:
 
 static int usage_hint(const char *cmd, const char *what)
 {
-	fprintf(stderr, "smartops %s: %s (see smartops --help)\n", cmd, what);
+	strbuf sb;
+
+	sb_init(&sb, 128);
+	output_escape(&sb, what);
+	fprintf(stderr, "smartops %s: %s (see smartops --help)\n", cmd, sb.buf);
+	sb_release(&sb);
 	return TENANTS_EXIT_USAGE;
 }
 

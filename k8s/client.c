@@ -14,6 +14,7 @@
 #include "k8s/clock.h"
 #include "k8s/exec_cred.h"
 #include "k8s/redact.h"
+#include "util/termtext.h"
 #include "util/util.h"
 
 #define POOL_MAX 8
@@ -146,12 +147,18 @@ k8s_client *k8s_client_new(k8s_config *cfg, const k8s_client_opts *opts, k8s_err
 	pthread_mutex_init(&c->auth_lock, NULL);
 	pthread_mutex_init(&c->clock_lock, NULL);
 	c->file_stale = 1;
-	if (cfg->insecure && c->https)
+	if (cfg->insecure && c->https) {
+		char *name = termtext_dup(cfg->cluster_name ? cfg->cluster_name : cfg->server);
+		char *origin = termtext_dup(cfg->origin);
+
 		fprintf(stderr,
 			"WARNING: TLS certificate verification is OFF for cluster \"%s\" "
 			"(insecure-skip-tls-verify: true in %s); anyone on the path can read and "
 			"change this traffic\n",
-			cfg->cluster_name ? cfg->cluster_name : cfg->server, cfg->origin);
+			name, origin);
+		free(name);
+		free(origin);
+	}
 	return c;
 }
 
