@@ -10,6 +10,10 @@
 #include "cli/tenants.h"
 #include "util/util.h"
 
+/* What tenants, tenant and runs take at most when a cluster or a credential
+ * plugin does not answer (--deadline). */
+#define DEFAULT_DEADLINE_S 30
+
 typedef struct command {
 	const char *name;
 	const char *args;
@@ -45,11 +49,15 @@ static void print_help(FILE *fp)
 	size_t i;
 
 	fprintf(fp, "usage: smartops [--kubeconfig FILE] [--context C[,C2...]] [--all-contexts]\n"
-		    "                [--catalog URL] [--prefix P] [--readonly] [COMMAND [ARGS]]\n"
+		    "                [--catalog URL] [--prefix P] [--readonly] [--deadline S]\n"
+		    "                [COMMAND [ARGS]]\n"
 		    "       smartops [global options] [--readonly] [--theme NAME|FILE] [--tenant T]\n"
 		    "       smartops --demo\n\n"
 		    "With no command, the interactive console opens on the clusters (? shows its keys).\n"
 		    "  --readonly         no action that changes a cluster (console and commands)\n"
+		    "  --deadline S       tenants, tenant and runs give up after S seconds when a\n"
+		    "                     cluster or its credential plugin does not answer (exit 3);\n"
+		    "                     default 30, 0 for none\n"
 		    "  --theme NAME|FILE  default, dark, light, high-contrast, mono (NO_COLOR: mono)\n"
 		    "  --tenant TCODE     open the console on a tenant\n"
 		    "  --demo             the console on an embedded kubesim: 200 tenants, clock 60x\n"
@@ -89,9 +97,11 @@ int main(int argc, char **argv)
 	    {"tenant", required_argument, NULL, 'T'},
 	    {"demo", no_argument, NULL, 'D'},
 	    {"script", required_argument, NULL, 's'},
+	    {"deadline", required_argument, NULL, 'L'},
 	    {NULL, 0, NULL, 0},
 	};
 	tenants_global g = {0};
+	int deadline_set = 0;
 	console_opts co = {0};
 	const char *env_script = getenv("SMARTOPS_SCRIPT");
 	size_t i;
@@ -135,6 +145,15 @@ int main(int argc, char **argv)
 		case 's':
 			co.script = optarg;
 			break;
+		case 'L': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end || v < 0 || v > 86400)
+				return usage("--deadline needs whole seconds from 0 (none) to 86400");
+			g.deadline_s = (int)v;
+			deadline_set = 1;
+			break;
+		}
 		default:
 			return usage("unknown option or missing value");
 		}
@@ -145,8 +164,14 @@ int main(int argc, char **argv)
 		co.script = env_script;
 	if (co.demo && (g.kubeconfig || g.contexts || g.all_contexts))
 		return usage("--demo runs its own cluster; leave out --kubeconfig and --context");
-	if (optind >= argc)
+	if (optind >= argc) {
+		if (deadline_set)
+			return usage("--deadline is for the commands; the console shows a hung "
+				     "cluster as unreachable instead");
 		return console_run(&g, &co);
+	}
+	if (!deadline_set)
+		g.deadline_s = DEFAULT_DEADLINE_S;
 	if (co.demo || co.script || co.theme || co.tenant)
 		return usage("--demo, --script, --theme and --tenant are for the console (no command)");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)

@@ -805,8 +805,14 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_hint("tenants", "unexpected argument");
-	if (cli_clusters_open(g, &cs) < 0)
+	if (watch) { /* a watch runs until stopped: no deadline */
+		tenants_global lg = *g;
+		lg.deadline_s = 0;
+		if (cli_clusters_open(&lg, &cs) < 0)
+			return TENANTS_EXIT_ERROR;
+	} else if (cli_clusters_open(g, &cs) < 0) {
 		return TENANTS_EXIT_ERROR;
+	}
 	cdir = cli_cache_dir();
 	fo.prefix = g->prefix;
 	fo.cache_dir = cdir;
