@@ -55,4 +55,20 @@ $T send-keys -t main:c q
 rc_in() { [ -s "$W/rc" ]; }
 wait_for "q ends the console" 10 rc_in
 [ "$(cat "$W/rc" 2>/dev/null)" = 0 ] && ok "exit status 0" || fail "exit status $(cat "$W/rc" 2>/dev/null)"
+
+# ---- D9: no cluster read, no data cached: the empty fleet says so ----
+dead_kubeconfig "$W/dead.kubeconfig"
+cat >"$W/dead.sh" <<EOS
+#!/bin/sh
+env TZ=UTC LANG=C.UTF-8 XDG_CACHE_HOME="$W/empty-cache" KUBECONFIG="$KUBECONFIG:$W/dead.kubeconfig" "$BUILD/smartops" --context dead 2>/dev/null
+sleep 60
+EOS
+chmod +x "$W/dead.sh"
+$T new-window -d -t main -n d "TERM=tmux-256color $W/dead.sh"
+dead_screen() { $T capture-pane -p -t main:d 2>/dev/null; }
+dead_says() { dead_screen | grep -q -- "$1"; }
+wait_for "a dead cluster: UNREACHABLE" 30 dead_says "UNREACHABLE"
+wait_for "a dead cluster with no data: 'No tenants known'" 10 dead_says "No tenants known"
+dead_says "No tenants in the cluster" && fail "a dead cluster claims no tenants" || ok "no claim of an empty cluster"
+$T send-keys -t main:d q
 finish
