@@ -4,6 +4,7 @@
 #   make test       unit + integration tests (what CI runs)
 #   make asan       the tests again under AddressSanitizer + UBSan (in build-asan/)
 #   make tsan       the threaded parts under ThreadSanitizer (in build-tsan/)
+#   make fuzz       every fuzz/ harness for FUZZ_SECONDS each (clang, libFuzzer; in build-fuzz/)
 #   make bench      benchmarks (by hand; never part of the tests)
 #   make install    PREFIX=/usr/local DESTDIR=: programs, smartops(1), bash completion, themes
 
@@ -58,6 +59,10 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRC))
 
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 60
+
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/config.mk: scripts/deps.sh
@@ -95,6 +100,10 @@ $(BUILD)/kubesim: $(call obj,$(SIM_MAIN)) $(LIB_SIM) $(LIB_UTIL) ; $(link)
 $(BUILD)/smartops: $(call obj,$(CLI_MAIN)) $(ALL_LIBS) ; $(link)
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(ALL_LIBS) ; $(link)
 $(BUILD)/tests/%: $(BUILD)/tests/tools/%.o $(ALL_LIBS) ; $(link)
+$(BUILD)/fuzz/%: $(BUILD)/fuzz/%.o $(ALL_LIBS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
 
 # The source revision smartops --version and its man page name: rebuilt when it changes.
 REVISION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
@@ -131,8 +140,8 @@ FORCE:
 # keep test objects between runs
 .SECONDARY:
 
-.PHONY: all run test unit integration asan tsan bench clean demo-kubesim compile_commands.json screenshots \
-	install uninstall FORCE
+.PHONY: all run test unit integration asan tsan fuzz fuzz-build bench clean demo-kubesim compile_commands.json \
+	screenshots install uninstall FORCE
 
 run: all
 	@scripts/run.sh $(BUILD)
@@ -161,6 +170,15 @@ tsan:
 		if TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/$$t >build-tsan/$$t.log 2>&1; then echo "  ok      $$t (tsan)"; \
 		else echo "  FAIL    $$t (tsan)"; tail -40 build-tsan/$$t.log; fail=1; fi; done; exit $$fail
 
+# libFuzzer needs clang (scripts/deps.sh installs clang-14 and its runtime).
+FUZZ_CC ?= $(shell command -v clang-14 >/dev/null 2>&1 && echo clang-14 || echo clang)
+fuzz-build: $(FUZZ_BIN)
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) OPT=-O1 \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		CFLAGS="-Wno-format-nonliteral $(CFLAGS)" fuzz-build
+	@fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
 bench: all
 	@bench/run.sh $(BUILD)
 
@@ -171,7 +189,7 @@ compile_commands.json:
 	bear -- $(MAKE) -B all
 
 clean:
-	rm -rf build build-asan build-tsan
+	rm -rf build build-asan build-tsan build-fuzz
 
 DEPS := $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 -include $(DEPS)

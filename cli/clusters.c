@@ -76,6 +76,7 @@ int cli_clusters_open(const tenants_global *g, cli_clusters *cs)
 	char **list = NULL;
 	size_t n = 0, i;
 	int ret = -1;
+	int64_t t0 = util_mono_ms();
 
 	memset(cs, 0, sizeof(*cs));
 	if (g->all_contexts) {
@@ -115,6 +116,8 @@ int cli_clusters_open(const tenants_global *g, cli_clusters *cs)
 	cs->users = xcalloc(n, sizeof(*cs->users));
 	for (i = 0; i < n; i++) {
 		k8s_client_opts co = {.connect_timeout_ms = 5000, .max_retries = 3};
+		if (g->deadline_s > 0)
+			co.deadline_mono_ms = t0 + (int64_t)g->deadline_s * 1000;
 		k8s_config *cfg = NULL;
 		k8s_err kerr;
 		char url[512];
@@ -142,6 +145,8 @@ int cli_clusters_open(const tenants_global *g, cli_clusters *cs)
 	}
 	ret = 0;
 out:
+	if (ret)
+		cli_clusters_release(cs); /* "then cs holds nothing" */
 	for (i = 0; list && i < n; i++)
 		free(list[i]);
 	free(list);

@@ -52,7 +52,7 @@ void output_json_string(strbuf *sb, const char *s)
 			sb_adds(sb, "\\t");
 			break;
 		default:
-			if (termtext_is_control(cp)) {
+			if (termtext_is_control(cp) || termtext_is_bidi(cp)) {
 				snprintf(buf, sizeof(buf), "\\u%04x", (unsigned)cp);
 				sb_adds(sb, buf);
 			} else {

@@ -104,7 +104,7 @@ static void load_rules(session *s, rules *r)
 	k8s_err e;
 
 	if (rules_fetch(s->client, r, note, sizeof(note), &e) == 0 && note[0])
-		fprintf(stderr, "smartops: %s\n", note);
+		say(note);
 }
 
 /* Looks up the contract and builds the plan: every refusal before a change. */

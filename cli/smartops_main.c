@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/actions.h"
@@ -11,6 +12,10 @@
 #include "cli/provision.h"
 #include "cli/tenants.h"
 #include "util/util.h"
+
+/* What tenants, tenant and runs take at most when a cluster or a credential
+ * plugin does not answer (--deadline). */
+#define DEFAULT_DEADLINE_S 30
 
 static int run_help(const tenants_global *g, int argc, char **argv);
 
@@ -48,6 +53,7 @@ static const cli_option options[] = {
     {"catalog", "URL", 'C', 0, "the contract catalogue (default: the kubeconfig's or the config)"},
     {"prefix", "P", 'P', 0, "label and annotation prefix (default smart.totvs.com/)"},
     {"readonly", NULL, 'r', 0, "no action that changes a cluster (console and commands)"},
+    {"deadline", "S", 'L', 0, "commands give up after S s of a silent cluster (exit 3); default 30, 0 never"},
     {"help", NULL, 'h', 0, "this text"},
     {"version", NULL, 'V', 0, "the source revision and the libraries in use"},
     {"theme", "NAME|FILE", 't', 1, "default, dark, light, high-contrast, mono (NO_COLOR: mono)"},
@@ -73,6 +79,7 @@ int main(int argc, char **argv)
 {
 	struct option longopts[ARRAY_SIZE(options) + 1];
 	tenants_global g = {0};
+	int deadline_set = 0;
 	console_opts co = {0};
 	const char *env_script = getenv("SMARTOPS_SCRIPT");
 	size_t i;
@@ -124,6 +131,15 @@ int main(int argc, char **argv)
 		case 's':
 			co.script = optarg;
 			break;
+		case 'L': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end || v < 0 || v > 86400)
+				return usage("--deadline needs whole seconds from 0 (none) to 86400");
+			g.deadline_s = (int)v;
+			deadline_set = 1;
+			break;
+		}
 		default:
 			return usage("unknown option or missing value");
 		}
@@ -134,8 +150,14 @@ int main(int argc, char **argv)
 		co.script = env_script;
 	if (co.demo && (g.kubeconfig || g.contexts || g.all_contexts))
 		return usage("--demo runs its own cluster; leave out --kubeconfig and --context");
-	if (optind >= argc)
+	if (optind >= argc) {
+		if (deadline_set)
+			return usage("--deadline is for the commands; the console shows a hung "
+				     "cluster as unreachable instead");
 		return console_run(&g, &co);
+	}
+	if (!deadline_set)
+		g.deadline_s = DEFAULT_DEADLINE_S;
 	if (co.demo || co.script || co.theme || co.tenant)
 		return usage("--demo, --script, --theme and --tenant are for the console (no command)");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)

@@ -739,7 +739,12 @@ out:
 
 static int usage_hint(const char *cmd, const char *what)
 {
-	fprintf(stderr, "smartops %s: %s (see smartops --help)\n", cmd, what);
+	strbuf sb;
+
+	sb_init(&sb, 128);
+	output_escape(&sb, what);
+	fprintf(stderr, "smartops %s: %s (see smartops --help)\n", cmd, sb.buf);
+	sb_release(&sb);
 	return TENANTS_EXIT_USAGE;
 }
 
@@ -801,8 +806,14 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_hint("tenants", "unexpected argument");
-	if (cli_clusters_open(g, &cs) < 0)
+	if (watch) { /* a watch runs until stopped: no deadline */
+		tenants_global lg = *g;
+		lg.deadline_s = 0;
+		if (cli_clusters_open(&lg, &cs) < 0)
+			return TENANTS_EXIT_ERROR;
+	} else if (cli_clusters_open(g, &cs) < 0) {
 		return TENANTS_EXIT_ERROR;
+	}
 	cdir = cli_cache_dir();
 	fo.prefix = g->prefix;
 	fo.cache_dir = cdir;

@@ -31,6 +31,9 @@ typedef struct tenants_global {
 	const char *catalog;	/* --catalog URL, or NULL */
 	const char *prefix;	/* --prefix, or NULL */
 	int readonly;		/* --readonly: every action refused (core/actions) */
+	int deadline_s;		/* --deadline: tenants, tenant and runs answer within
+				   this many seconds (0: no deadline; the console and
+				   --watch have none) */
 } tenants_global;
 
 typedef enum tenants_format {

@@ -1297,7 +1297,26 @@ static void inf_error(void *ctx, const k8s_err *err)
 	mark_dirty(c->f);
 }
 
+/* A watch opened or a bookmark came: the server answers again, even when
+ * nothing changed (without this a brief outage left the cluster unreachable
+ * until some object of each kind happened to change). */
+static void inf_alive(void *ctx)
+{
+	source *s = ctx;
+	cluster *c = s->c;
+	int was;
+
+	pthread_mutex_lock(&c->mu);
+	was = (c->failing & (1u << s->kind)) != 0;
+	if (was)
+		heard(c, s->kind);
+	pthread_mutex_unlock(&c->mu);
+	if (was)
+		mark_dirty(c->f);
+}
+
 static const k8s_informer_cb inf_cb = {
+    .on_alive = inf_alive,
     .on_add = inf_upsert,
     .on_update = inf_upsert,
     .on_delete = inf_delete,

@@ -252,7 +252,8 @@ int journal_decode(const char *text, journal *j, char *err, size_t errsz)
 	j->updated = get_time(root, "updated");
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(root, "inputs"))
 	{
-		if (j->n_inputs < PLAN_MAX_INPUTS && cJSON_IsString(v)) {
+		/* an object of strings; an array has no keys (v->string NULL) */
+		if (j->n_inputs < PLAN_MAX_INPUTS && cJSON_IsString(v) && v->string) {
 			util_strlcpy(j->inputs[j->n_inputs].key, v->string, sizeof(j->inputs[0].key));
 			util_strlcpy(j->inputs[j->n_inputs].value, v->valuestring,
 				     sizeof(j->inputs[0].value));

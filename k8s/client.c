@@ -14,11 +14,14 @@
 #include "k8s/clock.h"
 #include "k8s/exec_cred.h"
 #include "k8s/redact.h"
+#include "util/termtext.h"
 #include "util/util.h"
 
 #define POOL_MAX 8
 #define BODY_MAX ((size_t)512 * 1024 * 1024)
 #define EXEC_SKEW_MS 10000 /* refresh an exec credential this long before it expires */
+#define STREAM_ANSWER_MS 10000 /* a stream's status line must come within this */
+#define EXEC_FAIL_HOLD_MS 5000 /* a failed plugin run answers for this long */
 
 struct k8s_client {
 	k8s_config *cfg;
@@ -38,6 +41,10 @@ struct k8s_client {
 	int file_stale;
 	k8s_exec_cred cred;
 	int have_cred;
+	int exec_ms;		   /* a plugin's run */
+	int64_t exec_fail_until;   /* mono ms: the last run failed, its message holds */
+	char exec_fail[512];
+	int64_t deadline;	   /* mono ms, 0: none (k8s_client_opts) */
 	unsigned auth_gen; /* bumps when credentials are invalidated */
 
 	pthread_mutex_t clock_lock;
@@ -140,18 +147,26 @@ k8s_client *k8s_client_new(k8s_config *cfg, const k8s_client_opts *opts, k8s_err
 		     : opts->max_retries < 0	     ? 0
 						     : opts->max_retries;
 	c->user_agent = xstrdup(opts && opts->user_agent ? opts->user_agent : "smartops");
+	c->deadline = opts ? opts->deadline_mono_ms : 0;
+	c->exec_ms = opts && opts->exec_timeout_ms > 0 ? opts->exec_timeout_ms : K8S_EXEC_TIMEOUT_MS;
 	c->https = !strncmp(cfg->server, "https://", 8);
 	setup_urls(c);
 	pthread_mutex_init(&c->pool_lock, NULL);
 	pthread_mutex_init(&c->auth_lock, NULL);
 	pthread_mutex_init(&c->clock_lock, NULL);
 	c->file_stale = 1;
-	if (cfg->insecure && c->https)
+	if (cfg->insecure && c->https) {
+		char *name = termtext_dup(cfg->cluster_name ? cfg->cluster_name : cfg->server);
+		char *origin = termtext_dup(cfg->origin);
+
 		fprintf(stderr,
 			"WARNING: TLS certificate verification is OFF for cluster \"%s\" "
 			"(insecure-skip-tls-verify: true in %s); anyone on the path can read and "
 			"change this traffic\n",
-			cfg->cluster_name ? cfg->cluster_name : cfg->server, cfg->origin);
+			name, origin);
+		free(name);
+		free(origin);
+	}
 	return c;
 }
 
@@ -247,7 +262,10 @@ static int read_token_file(k8s_client *c, k8s_err *err)
 
 /* Puts the current credentials on h (headers appended to *hdrs). gen receives the
  * generation they belong to, for invalidation after a 401. */
-static int apply_auth(k8s_client *c, CURL *h, struct curl_slist **hdrs, unsigned *gen, k8s_err *err)
+static int cancelled(const atomic_int *cancel);
+
+static int apply_auth(k8s_client *c, CURL *h, struct curl_slist **hdrs, unsigned *gen,
+		      const atomic_int *cancel, k8s_err *err)
 {
 	const k8s_config *cfg = c->cfg;
 	const char *token = NULL;
@@ -273,10 +291,29 @@ static int apply_auth(k8s_client *c, CURL *h, struct curl_slist **hdrs, unsigned
 			k8s_exec_cred_release(&c->cred);
 			c->have_cred = 0;
 		}
+		if (!c->have_cred && cancelled(cancel)) {
+			k8s_err_set(err, 0, "cancelled");
+			ret = -1;
+			goto out;
+		}
+		if (!c->have_cred && util_mono_ms() < c->exec_fail_until) {
+			/* threads that waited for that run get its answer, not a run each */
+			k8s_err_set(err, 0, "%s", c->exec_fail);
+			ret = -1;
+			goto out;
+		}
 		if (!c->have_cred) {
 			char msg[512];
-			if (k8s_exec_run(cfg, 0, &c->cred, msg, sizeof(msg))) {
+			int ms = c->exec_ms;
+			int64_t left = c->deadline ? c->deadline - util_mono_ms() : 0;
+			if (c->deadline && left < ms)
+				ms = left > 1000 ? (int)left : 1000;
+			if (k8s_exec_run(cfg, ms, cancel, &c->cred, msg, sizeof(msg))) {
 				k8s_err_set(err, 0, "%s", msg);
+				if (!cancelled(cancel)) {
+					util_strlcpy(c->exec_fail, err->msg, sizeof(c->exec_fail));
+					c->exec_fail_until = util_mono_ms() + EXEC_FAIL_HOLD_MS;
+				}
 				ret = -1;
 				goto out;
 			}
@@ -340,6 +377,7 @@ typedef struct req {
 	const char *body;
 	size_t body_len;
 	int stream; /* no overall timeout; data to fn */
+	int notify_open; /* stream: fn(ctx, NULL, 0) once a 2xx answer's headers are in */
 	int idle_s; /* stream: low-speed abort */
 	k8s_data_fn fn;
 	void *ctx;
@@ -356,6 +394,10 @@ typedef struct xfer {
 	int stopped; /* fn asked to stop */
 	int64_t retry_after_ms;
 	int delivered; /* stream bytes went to fn */
+	int headers;   /* the status line came */
+	int no_answer; /* aborted: no status line within the request timeout */
+	int64_t t0;    /* mono ms at the start of the attempt */
+	long timeout_ms; /* this attempt's limit for the status line (streams) */
 } xfer;
 
 static size_t on_write(char *data, size_t size, size_t nmemb, void *arg)
@@ -384,6 +426,15 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
 	xfer *x = arg;
 	size_t n = size * nmemb;
 
+	x->headers = 1;
+	if (n <= 2 && x->r->stream && x->r->notify_open && (data[0] == '\r' || data[0] == '\n')) {
+		long st = 0;
+		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &st);
+		if (st >= 200 && st < 300 && x->r->fn(x->r->ctx, NULL, 0)) {
+			x->stopped = 1;
+			return 0;
+		}
+	}
 	if (n > 12 && !strncasecmp(data, "Retry-After:", 12)) {
 		char v[64];
 		size_t len = n - 12 < sizeof(v) - 1 ? n - 12 : sizeof(v) - 1;
@@ -416,8 +467,12 @@ int64_t k8s_client_server_now(k8s_client *c)
 
 static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
-	const xfer *x = arg;
+	xfer *x = arg;
 
+	if (x->r->stream && !x->headers && util_mono_ms() - x->t0 > x->timeout_ms) {
+		x->no_answer = 1; /* accepted, never answered: a hung server */
+		return 1;
+	}
 	return x->r->cancel && atomic_load(x->r->cancel) ? 1 : 0;
 }
 
@@ -535,6 +590,14 @@ static void setup_handle(k8s_client *c, CURL *h, const req *r, xfer *x, char *ur
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 }
 
+/* A wait before a retry, cut so that the retry still starts before the deadline. */
+static int64_t cap_wait(const k8s_client *c, int64_t ms)
+{
+	int64_t left = c->deadline ? c->deadline - util_mono_ms() : ms;
+
+	return left < ms ? (left > 0 ? left : 0) : ms;
+}
+
 /* Performs r with retries and re-authentication. On 0, x->body holds a
  * non-streaming answer (caller releases with sb_release). */
 static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8s_err *err)
@@ -577,13 +640,32 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 			free(t);
 		}
 		hdrs = curl_slist_append(hdrs, "Expect:");
-		if (apply_auth(c, h, &hdrs, &gen, err)) {
+		if (apply_auth(c, h, &hdrs, &gen, r->cancel, err)) {
 			curl_slist_free_all(hdrs);
 			sb_release(&x.body);
 			pool_put(c, h);
 			goto out;
 		}
 		setup_handle(c, h, r, &x, url, hdrs, eb);
+		x.t0 = util_mono_ms();
+		x.timeout_ms = c->request_ms < STREAM_ANSWER_MS ? c->request_ms : STREAM_ANSWER_MS;
+		if (c->deadline && !r->stream) {
+			int64_t left = c->deadline - x.t0;
+			if (left <= 0) {
+				curl_slist_free_all(hdrs);
+				sb_release(&x.body);
+				pool_put(c, h);
+				if (!err->msg[0])
+					k8s_err_set(err, 0, "%s %s: no answer within the command's deadline",
+						    r->method, c->cfg->server);
+				err->unreachable = 1;
+				goto out;
+			}
+			if (left < c->request_ms)
+				curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);
+			if (left < c->connect_ms)
+				curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)left);
+		}
 		if (c->connect_to) {
 			ct = curl_slist_append(NULL, c->connect_to);
 			curl_easy_setopt(h, CURLOPT_CONNECT_TO, ct);
@@ -597,6 +679,13 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 		curl_slist_free_all(ct);
 		pool_put(c, h);
 
+		if (rc == CURLE_ABORTED_BY_CALLBACK && x.no_answer) {
+			sb_release(&x.body);
+			k8s_err_set(err, 0, "%s %s: the server accepted the connection but did not "
+				    "answer within %ld s", r->method, c->cfg->server, x.timeout_ms / 1000);
+			err->unreachable = 1;
+			goto out;
+		}
 		if (rc == CURLE_ABORTED_BY_CALLBACK || (rc == CURLE_WRITE_ERROR && x.stopped)) {
 			sb_release(&x.body);
 			if (!r->stream) { /* a cancelled request has no answer */
@@ -605,6 +694,14 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 			}
 			if (stopped)
 				*stopped = 1;
+			ret = 0;
+			goto out;
+		}
+		if (rc == CURLE_OPERATION_TIMEDOUT && r->stream && x.headers &&
+		    x.status >= 200 && x.status < 300) {
+			/* open, then silent past idle_s: ends like a clean end, so the
+			 * caller opens it again (a hung server fails that open) */
+			sb_release(&x.body);
 			ret = 0;
 			goto out;
 		}
@@ -637,7 +734,7 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 			/* transport failures: at most 2 retries, so "unreachable" is said soon */
 			if ((is_read || not_sent(rc)) && !r->stream && attempt < c->retries &&
 			    attempt < 2) {
-				if (nap(k8s_backoff_ms(attempt++, 200, 5000, &seed), r->cancel))
+				if (nap(cap_wait(c, k8s_backoff_ms(attempt++, 200, 5000, &seed)), r->cancel))
 					goto out;
 				continue;
 			}
@@ -663,7 +760,7 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 			if (x.retry_after_ms >= 0)
 				wait_ms = x.retry_after_ms > 30000 ? 30000 : x.retry_after_ms;
 			sb_release(&x.body);
-			if (nap(wait_ms, r->cancel))
+			if (nap(cap_wait(c, wait_ms), r->cancel))
 				goto out;
 			continue;
 		}
@@ -1004,6 +1101,7 @@ int k8s_stream(k8s_client *c, const char *path, int idle_s, k8s_data_fn fn, void
 	r.method = "GET";
 	r.path = path;
 	r.stream = 1;
+	r.notify_open = 1;
 	r.idle_s = idle_s;
 	r.fn = fn;
 	r.ctx = ctx;

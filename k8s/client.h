@@ -32,6 +32,12 @@ typedef struct k8s_client_opts {
 	int request_timeout_ms; /* whole non-streaming request; 0: 30 s */
 	int max_retries;	/* for reads; 0: 4, -1: none */
 	const char *user_agent; /* NULL: "smartops" */
+	/* A deadline for every non-streaming request of this client, retries and
+	 * credential plugins included (util_mono_ms() scale; 0: none): each request
+	 * is cut to what is left, and past it a request fails at once with
+	 * err->unreachable set. For commands that must answer in bounded time. */
+	int64_t deadline_mono_ms;
+	int exec_timeout_ms; /* a credential plugin's run; 0: K8S_EXEC_TIMEOUT_MS */
 } k8s_client_opts;
 
 /* Takes ownership of cfg (even on failure). opts may be NULL. Prints a one-time
@@ -113,8 +119,11 @@ int k8s_pod_logs(k8s_client *c, const char *ns, const char *pod, const k8s_log_o
 		 k8s_line_fn fn, void *ctx, const atomic_int *cancel, k8s_err *err);
 
 /* Streaming GET (watches): no overall timeout, aborts when less than 1 byte/s
- * arrives for idle_s seconds, or promptly when *cancel becomes non-zero. Data of a
- * 2xx answer goes to fn as it arrives (a non-zero return ends the stream). Returns
+ * arrives for idle_s seconds, when the answer's status line has not come within
+ * the client's request timeout (a server that accepts and never answers), or
+ * promptly when *cancel becomes non-zero. Data of a 2xx answer goes to fn as it
+ * arrives, and once with n == 0 when its headers have come (the stream is open;
+ * a non-zero return ends the stream). Returns
  * 0 on a clean end; 1 when stopped by fn or cancel; -1 with err (err->http set for
  * an HTTP error, 410 included). */
 typedef int (*k8s_data_fn)(void *ctx, const char *data, size_t n);

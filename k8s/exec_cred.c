@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -176,7 +177,17 @@ static const char *last_line(char *s)
 	return nl ? nl + 1 : s;
 }
 
-int k8s_exec_run(const k8s_config *c, int timeout_ms, k8s_exec_cred *out, char *err, size_t errsz)
+/* Kills the plugin and everything in its process group, and reaps it. */
+static void kill_group(pid_t pid)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int k8s_exec_run(const k8s_config *c, int timeout_ms, const atomic_int *cancel,
+		 k8s_exec_cred *out, char *err, size_t errsz)
 {
 	const k8s_exec_config *e = c->exec;
 	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, status_pipe[2] = {-1, -1};
@@ -193,7 +204,7 @@ int k8s_exec_run(const k8s_config *c, int timeout_ms, k8s_exec_cred *out, char *
 	sb_init(&se, 256);
 	hint_of(e, hint, sizeof(hint));
 	if (timeout_ms <= 0)
-		timeout_ms = 60000;
+		timeout_ms = K8S_EXEC_TIMEOUT_MS;
 
 	/* everything the child needs is built before fork */
 	argv = xcalloc(e->n_args + 2, sizeof(char *));
@@ -229,6 +240,9 @@ int k8s_exec_run(const k8s_config *c, int timeout_ms, k8s_exec_cred *out, char *
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDONLY);
 		int en;
+		/* its own process group, killed whole; dies with the thread that waits */
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (devnull >= 0)
 			dup2(devnull, 0);
 		dup2(out_pipe[1], 1);
@@ -244,22 +258,42 @@ int k8s_exec_run(const k8s_config *c, int timeout_ms, k8s_exec_cred *out, char *
 	close(status_pipe[1]);
 	out_pipe[1] = err_pipe[1] = status_pipe[1] = -1;
 
+	setpgid(pid, pid); /* also here: no race with the child's own call */
 	deadline = util_mono_ms() + timeout_ms;
 	{
-		int open_fds = 2;
+		int open_fds = 2, exited = 0;
 		struct pollfd pfd[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-		while (open_fds > 0) {
+		/* until the plugin has exited and closed its output (a plugin that closes
+		 * its output and then hangs is bounded too) */
+		while (open_fds > 0 || !exited) {
 			int64_t left = deadline - util_mono_ms();
 			int r;
-			if (left <= 0) {
-				kill(pid, SIGKILL);
-				waitpid(pid, NULL, 0);
+			if (cancel && atomic_load(cancel)) {
+				kill_group(pid);
 				pid = -1;
-				snprintf(err, errsz, "exec plugin %s: no answer after %d s%s",
+				snprintf(err, errsz, "exec plugin %s: cancelled", e->command);
+				goto out;
+			}
+			if (left <= 0) {
+				kill_group(pid);
+				pid = -1;
+				snprintf(err, errsz,
+					 "exec plugin %s: no credential after %d s, stopped "
+					 "(a plugin that waits for a login or a device cannot run "
+					 "here)%s",
 					 e->command, timeout_ms / 1000, hint);
 				goto out;
 			}
-			r = poll(pfd, 2, (int)left);
+			if (open_fds == 0) {
+				pid_t w = waitpid(pid, &wstatus, WNOHANG);
+				if (w == pid) {
+					exited = 1;
+					continue;
+				}
+				poll(NULL, 0, left > 20 ? 20 : (int)left);
+				continue;
+			}
+			r = poll(pfd, 2, (int)(left > 100 ? 100 : left));
 			if (r < 0 && errno == EINTR)
 				continue;
 			for (int i = 0; i < 2; i++) {
@@ -282,8 +316,7 @@ int k8s_exec_run(const k8s_config *c, int timeout_ms, k8s_exec_cred *out, char *
 	}
 	if (read(status_pipe[0], &child_errno, sizeof(child_errno)) != (ssize_t)sizeof(child_errno))
 		child_errno = 0;
-	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-		;
+	kill(-pid, SIGKILL); /* what it left behind in its group */
 	pid = -1;
 	if (child_errno) {
 		snprintf(err, errsz, "exec plugin: cannot run %s: %s%s", e->command,
@@ -310,10 +343,8 @@ int k8s_exec_run(const k8s_config *c, int timeout_ms, k8s_exec_cred *out, char *
 	}
 	ret = 0;
 out:
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
+	if (pid > 0)
+		kill_group(pid);
 	for (int i = 0; i < 2; i++) {
 		if (out_pipe[i] >= 0)
 			close(out_pipe[i]);

@@ -6,6 +6,7 @@
 #ifndef K8S_EXEC_CRED_H
 #define K8S_EXEC_CRED_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,9 +22,15 @@ typedef struct k8s_exec_cred {
 } k8s_exec_cred;
 
 /* Runs the plugin of config c (exec must be set; cluster info from c when asked).
- * timeout_ms bounds the run (0: 60 s). On failure returns -1 with a message naming
- * the command, its exit status and last stderr line, and the installHint. */
-int k8s_exec_run(const k8s_config *c, int timeout_ms, k8s_exec_cred *out, char *err, size_t errsz);
+ * timeout_ms bounds the run (0: K8S_EXEC_TIMEOUT_MS); past it, or as soon as
+ * *cancel (may be NULL) turns non-zero, the plugin's whole process group is
+ * killed, so nothing it started outlives the run. The plugin also dies with
+ * the thread that started it (PR_SET_PDEATHSIG). On failure returns -1 with a
+ * message naming the command, its exit status and last stderr line (redacted),
+ * and the installHint. */
+#define K8S_EXEC_TIMEOUT_MS 30000
+int k8s_exec_run(const k8s_config *c, int timeout_ms, const atomic_int *cancel,
+		 k8s_exec_cred *out, char *err, size_t errsz);
 
 /* Parses plugin output; api_version is what the kubeconfig asked for. */
 int k8s_exec_parse(const char *json, size_t len, const char *api_version, k8s_exec_cred *out,

@@ -24,8 +24,15 @@ static char *read_whole(const char *path, size_t *len)
 	char chunk[8192];
 	size_t n;
 
+	struct stat st;
+
 	if (!f)
 		return NULL;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		errno = EISDIR;
+		return NULL;
+	}
 	sb_init(&sb, 4096);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		sb_add(&sb, chunk, n);
@@ -145,6 +152,138 @@ static cJSON *yaml_to_json(yaml_document_t *doc, yaml_node_t *node, int depth)
 	}
 }
 
+/* Budgets of the event-level pass that runs before the YAML is loaded. */
+#define YAML_MAX_DEPTH 64	  /* nested sequences and mappings */
+#define YAML_MAX_NODES 1000000L /* nodes once every alias is expanded */
+#define YAML_MAX_ANCHORS 1000
+
+typedef struct yaml_budget {
+	long grand;			  /* nodes counted so far, aliases expanded */
+	long frame[YAML_MAX_DEPTH];	  /* nodes of each open collection */
+	char *frame_anchor[YAML_MAX_DEPTH];
+	int depth;
+	char *anchor[YAML_MAX_ANCHORS]; /* finished anchored nodes and their sizes */
+	long anchor_nodes[YAML_MAX_ANCHORS];
+	int n_anchors;
+} yaml_budget;
+
+static int budget_add(yaml_budget *b, long n, char *err, size_t errsz)
+{
+	b->grand += n;
+	if (b->depth > 0)
+		b->frame[b->depth - 1] += n;
+	if (b->grand > YAML_MAX_NODES) {
+		snprintf(err, errsz, "YAML too large: more than %ld nodes once aliases are expanded "
+			 "(an alias bomb?)", YAML_MAX_NODES);
+		return -1;
+	}
+	return 0;
+}
+
+static int budget_anchor(yaml_budget *b, const unsigned char *name, long nodes, char *err,
+			 size_t errsz)
+{
+	if (!name)
+		return 0;
+	if (b->n_anchors == YAML_MAX_ANCHORS) {
+		snprintf(err, errsz, "YAML has more than %d anchors", YAML_MAX_ANCHORS);
+		return -1;
+	}
+	b->anchor[b->n_anchors] = xstrdup((const char *)name);
+	b->anchor_nodes[b->n_anchors++] = nodes;
+	return 0;
+}
+
+/* One pass over the events, nothing built: refuses nesting deeper than
+ * YAML_MAX_DEPTH and aliases that would expand past YAML_MAX_NODES, so the
+ * loader that runs next costs bounded memory and time. Syntax errors are left
+ * to the loader, which reports them with their line. */
+static int yaml_precheck(const char *text, size_t len, char *err, size_t errsz)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	yaml_budget *b = xcalloc(1, sizeof(*b));
+	int ret = 0, done = 0, i;
+
+	if (!yaml_parser_initialize(&parser)) {
+		free(b);
+		return 0;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	while (!done && ret == 0) {
+		if (!yaml_parser_parse(&parser, &ev))
+			break; /* the loader says what is wrong */
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT: {
+			const unsigned char *a = ev.type == YAML_SEQUENCE_START_EVENT
+							 ? ev.data.sequence_start.anchor
+							 : ev.data.mapping_start.anchor;
+			if (b->depth == YAML_MAX_DEPTH) {
+				snprintf(err, errsz, "line %zu: YAML nested deeper than %d levels",
+					 ev.start_mark.line + 1, YAML_MAX_DEPTH);
+				ret = -1;
+				break;
+			}
+			if (budget_add(b, 1, err, errsz)) {
+				ret = -1;
+				break;
+			}
+			b->frame[b->depth] = 1;
+			b->frame_anchor[b->depth] = a ? xstrdup((const char *)a) : NULL;
+			b->depth++;
+			break;
+		}
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			if (b->depth > 0) {
+				long n = b->frame[--b->depth];
+				char *a = b->frame_anchor[b->depth];
+				b->frame_anchor[b->depth] = NULL;
+				if (b->depth > 0)
+					b->frame[b->depth - 1] += n;
+				ret = budget_anchor(b, (const unsigned char *)a, n, err, errsz);
+				free(a);
+			}
+			break;
+		case YAML_SCALAR_EVENT:
+			ret = budget_add(b, 1, err, errsz);
+			if (!ret)
+				ret = budget_anchor(b, ev.data.scalar.anchor, 1, err, errsz);
+			break;
+		case YAML_ALIAS_EVENT: {
+			long n = -1;
+			for (i = b->n_anchors - 1; i >= 0; i--)
+				if (!strcmp(b->anchor[i], (const char *)ev.data.alias.anchor)) {
+					n = b->anchor_nodes[i];
+					break;
+				}
+			if (n < 0) {
+				snprintf(err, errsz, "line %zu: alias *%.64s names no finished anchor",
+					 ev.start_mark.line + 1, (const char *)ev.data.alias.anchor);
+				ret = -1;
+				break;
+			}
+			ret = budget_add(b, n, err, errsz);
+			break;
+		}
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	for (i = 0; i < b->depth; i++)
+		free(b->frame_anchor[i]);
+	for (i = 0; i < b->n_anchors; i++)
+		free(b->anchor[i]);
+	free(b);
+	return ret;
+}
+
 void *k8s_yaml_parse(const char *text, size_t len, char *err, size_t errsz)
 {
 	yaml_parser_t parser;
@@ -154,6 +293,10 @@ void *k8s_yaml_parse(const char *text, size_t len, char *err, size_t errsz)
 
 	if (!yaml_parser_initialize(&parser)) {
 		snprintf(err, errsz, "cannot initialise the YAML parser");
+		return NULL;
+	}
+	if (yaml_precheck(text, len, err, errsz)) {
+		yaml_parser_delete(&parser);
 		return NULL;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -283,7 +426,11 @@ static int add_file(kc_merged *m, const char *path, int must_exist, char *err, s
 	if (!text) {
 		if (!must_exist && errno == ENOENT)
 			return 0;
-		snprintf(err, errsz, "kubeconfig %s: cannot read: %s", path, strerror(errno));
+		if (errno == EISDIR)
+			snprintf(err, errsz, "kubeconfig %s: is a directory; name the kubeconfig file "
+				 "itself", path);
+		else
+			snprintf(err, errsz, "kubeconfig %s: cannot read: %s", path, strerror(errno));
 		return -1;
 	}
 	root = k8s_yaml_parse(text, len, yerr, sizeof(yerr));

@@ -52,6 +52,30 @@ static int jwt_at(const char *p, const char *start)
 	return !strncmp(p, "eyJ", 3) && strchr(p, '.') != NULL;
 }
 
+static int token_char(char c)
+{
+	return isalnum((unsigned char)c) || (c && strchr("_~+=/-", c));
+}
+
+/* Length of a token-looking word at p: 24 or more characters of a token's
+ * alphabet, with upper and lower case letters and digits mixed (what bearer
+ * tokens, OpenShift "sha256~" tokens and base64 secrets look like, and what
+ * names, paths, uids and resource versions do not); 0 otherwise. */
+static size_t opaque_token_at(const char *p, const char *start)
+{
+	size_t n = 0;
+	int up = 0, lo = 0, dig = 0;
+
+	if ((p > start && token_char(p[-1])) || *p == '/')
+		return 0;
+	for (; token_char(p[n]); n++) {
+		up |= isupper((unsigned char)p[n]) != 0;
+		lo |= islower((unsigned char)p[n]) != 0;
+		dig |= isdigit((unsigned char)p[n]) != 0;
+	}
+	return n >= 24 && up && lo && dig ? n : 0;
+}
+
 static void redact_sb(const char *in, strbuf *out)
 {
 	const char *p = in;
@@ -91,6 +115,12 @@ static void redact_sb(const char *in, strbuf *out)
 				p = e;
 				continue;
 			}
+		}
+		klen = opaque_token_at(p, in);
+		if (klen) {
+			sb_adds(out, MASK);
+			p += klen;
+			continue;
 		}
 		klen = secret_key_at(p, in);
 		if (klen) {

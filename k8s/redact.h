@@ -1,6 +1,8 @@
 /* k8s/redact.h — keeps secrets out of every message and log line: bearer tokens,
  * Authorization headers, token/password/key values (key=value, key: value, JSON),
- * URL user-info, PEM private keys and JWT-looking strings become "[redacted]".
+ * URL user-info, PEM private keys, JWT-looking strings and long opaque words of
+ * mixed case and digits (how tokens look where no key names them, e.g. a
+ * credential plugin's stderr) become "[redacted]".
  * Stateless, thread-safe. */
 #ifndef K8S_REDACT_H
 #define K8S_REDACT_H

@@ -14,6 +14,7 @@ struct k8s_informer {
 	char *path;
 	char *label_selector, *field_selector;
 	int page_limit, tmin, tmax;
+	int idle_s; /* a silent watch is reopened */
 	k8s_informer_cb cb;
 	void *ctx;
 	pthread_t thread;
@@ -148,6 +149,8 @@ static int on_line(void *arg, const char *line, size_t len)
 		return 2;
 	}
 	note_rv(inf, obj);
+	if (!strcmp(type, "BOOKMARK") && inf->cb.on_alive)
+		inf->cb.on_alive(inf->ctx);
 	if (!strcmp(type, "ADDED") && inf->cb.on_add)
 		inf->cb.on_add(inf->ctx, obj);
 	else if (!strcmp(type, "MODIFIED") && inf->cb.on_update)
@@ -162,6 +165,11 @@ static int on_data(void *arg, const char *data, size_t n)
 {
 	k8s_informer *inf = arg;
 
+	if (!n) { /* the watch is open: the server answers */
+		if (inf->cb.on_alive)
+			inf->cb.on_alive(inf->ctx);
+		return atomic_load(&inf->stop) ? 3 : 0;
+	}
 	return k8s_lines_feed(&inf->lines, data, n, on_line, inf);
 }
 
@@ -190,7 +198,7 @@ static int do_watch(k8s_informer *inf, k8s_err *err)
 	}
 	atomic_fetch_add(&inf->watches, 1);
 	k8s_lines_init(&inf->lines, 0);
-	r = k8s_stream(inf->client, q.buf, timeout + 60, on_data, inf, &inf->stop, err);
+	r = k8s_stream(inf->client, q.buf, inf->idle_s, on_data, inf, &inf->stop, err);
 	k8s_lines_release(&inf->lines);
 	sb_release(&q);
 	if (r < 0 && err->http == 410)
@@ -259,6 +267,7 @@ k8s_informer *k8s_informer_start(k8s_client *client, const char *path,
 		inf->field_selector = xstrdup(opts->field_selector);
 	inf->page_limit = opts && opts->page_limit > 0 ? opts->page_limit : 500;
 	inf->tmin = opts && opts->timeout_min_s > 0 ? opts->timeout_min_s : 300;
+	inf->idle_s = opts && opts->idle_s > 0 ? opts->idle_s : 15;
 	inf->tmax = opts && opts->timeout_max_s >= inf->tmin ? opts->timeout_max_s
 		    : opts && opts->timeout_min_s > 0	     ? inf->tmin
 							     : 600;

@@ -6,7 +6,11 @@
  * timeoutSeconds (300..600) from the last resourceVersion; BOOKMARKs move the rv;
  * a clean end starts a new watch from the last rv; 410 Gone/Expired (HTTP or an
  * ERROR event) starts a fresh list; other errors back off 0.8 s doubling to 30 s
- * with jitter. k8s_informer_stop() interrupts a request or a backoff promptly.
+ * with jitter. A watch that stays silent (not even a bookmark) for idle_s is
+ * opened again at once; a server that accepts and does not answer fails the
+ * watch with err->unreachable (k8s_stream), so a hung server is said within
+ * idle_s plus the client's answer limit. k8s_informer_stop() interrupts a
+ * request or a backoff promptly.
  *
  * Callbacks run on the informer's thread, one at a time; the cJSON object is
  * borrowed and freed after the call — copy (project) what you need. */
@@ -30,6 +34,9 @@ typedef struct k8s_informer_cb {
 	void (*on_sync)(void *ctx, int relisted);
 	/* A failed list or watch (message redacted); the informer retries. Optional. */
 	void (*on_error)(void *ctx, const k8s_err *err);
+	/* The server answers: a watch opened, or a BOOKMARK came. Whoever marked the
+	 * source failing on on_error can clear that here. Optional. */
+	void (*on_alive)(void *ctx);
 } k8s_informer_cb;
 
 typedef struct k8s_informer k8s_informer;
@@ -40,6 +47,7 @@ typedef struct k8s_informer_opts {
 	int page_limit;		    /* 0: 500 */
 	int timeout_min_s;	    /* watch timeoutSeconds range; 0: 300..600 */
 	int timeout_max_s;
+	int idle_s;		    /* a silent watch is reopened after this; 0: 15 s */
 } k8s_informer_opts;
 
 /* Starts the thread. path is a collection ("/api/v1/namespaces" or

@@ -1,12 +1,13 @@
 #!/bin/sh
-# Installs the Debian packages the build and the tests need, then writes the
+# Installs the Debian packages the build and the tests need (clang-14 and its
+# runtime for the libFuzzer harnesses of make fuzz), then writes the
 # compiler flags to the file named by $1 (when given). Says what it installs;
 # uses sudo only when not root. Nothing is fetched from outside Debian's archive.
 set -eu
 
 PKGS="build-essential pkg-config libcurl4-openssl-dev libcjson-dev libcmocka-dev
 libmicrohttpd-dev libgnutls28-dev libyaml-dev libncurses-dev libpq-dev postgresql
-python3 python3-kubernetes tmux curl jq groff-base kubectl"
+python3 python3-kubernetes tmux curl jq groff-base kubectl clang-14 libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do

@@ -51,6 +51,8 @@ static int get_num(const cJSON *root, const char *key, double lo, double hi, dou
 static const char *const known[] = {
 	"latency_ms", "error_rate", "error_code", "retry_after_s", "watch_cut_s", "gone_watch",
 	"gone_continue", "truncate_rate", "malformed_rate", "slow_bps",
+	/* a hung server */
+	"hang",
 };
 
 int sim_faults_set_json(sim_faults *f, const char *json, sim_err *err)
@@ -100,6 +102,8 @@ int sim_faults_set_json(sim_faults *f, const char *json, sim_err *err)
 	c.malformed_rate = v;
 	if (get_num(root, "slow_bps", 0, 1e12, &v, err)) goto out;
 	c.slow_bps = (long)v;
+	if (get_num(root, "hang", 0, 1, &v, err)) goto out;
+	c.hang = v != 0;
 	pthread_mutex_lock(&f->lock);
 	f->cfg = c;
 	pthread_mutex_unlock(&f->lock);
@@ -140,9 +144,20 @@ char *sim_faults_json(sim_faults *f)
 	cJSON_AddNumberToObject(o, "truncate_rate", c.truncate_rate);
 	cJSON_AddNumberToObject(o, "malformed_rate", c.malformed_rate);
 	cJSON_AddNumberToObject(o, "slow_bps", (double)c.slow_bps);
+	cJSON_AddBoolToObject(o, "hang", c.hang);
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return s;
+}
+
+int sim_faults_hanging(sim_faults *f)
+{
+	int h;
+
+	pthread_mutex_lock(&f->lock);
+	h = f->cfg.hang;
+	pthread_mutex_unlock(&f->lock);
+	return h;
 }
 
 int sim_faults_roll(sim_faults *f, double rate)

@@ -16,6 +16,9 @@ typedef struct sim_fault_cfg {
 	double truncate_rate;    /* share of list/get bodies cut in half */
 	double malformed_rate;   /* share of list/get bodies made invalid JSON */
 	long slow_bps;           /* response bodies throttled to N bytes per second */
+	/* hang: requests are accepted and never answered, and open watches fall
+	 * silent, until the fault is cleared (a hung API server) */
+	int hang;
 } sim_fault_cfg;
 
 typedef struct sim_faults sim_faults;
@@ -28,6 +31,8 @@ int sim_faults_set_json(sim_faults *f, const char *json, sim_err *err);
 void sim_faults_clear(sim_faults *f);
 char *sim_faults_json(sim_faults *f);
 void sim_faults_get(sim_faults *f, sim_fault_cfg *out);
+/* 1 while the hang fault is on (cheap; for the loops that hold requests). */
+int sim_faults_hanging(sim_faults *f);
 /* 1 with probability rate (a seeded generator, so runs repeat). */
 int sim_faults_roll(sim_faults *f, double rate);
 

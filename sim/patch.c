@@ -983,8 +983,24 @@ static void ssa_conflicts(ssa_ctx *c, const cJSON *mine, cJSON *theirs, cJSON *c
 	}
 }
 
-/* Removes from cur what `old` owned, `now` does not and no set in `others` holds. */
-static void ssa_remove(const cJSON *old, const cJSON *now, cJSON **others, size_t n_others, cJSON *cur)
+/* Members of metadata an apply never removes: the server's own, and the
+ * managedFields being worked on (removing them freed the entry being read). */
+static int ssa_kept_meta(const char *key)
+{
+	static const char *const kept[] = {"f:managedFields", "f:name", "f:namespace", "f:uid",
+					   "f:resourceVersion", "f:creationTimestamp",
+					   "f:generation", "f:deletionTimestamp"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kept); i++)
+		if (!strcmp(key, kept[i]))
+			return 1;
+	return 0;
+}
+
+/* Removes from cur what `old` owned, `now` does not and no set in `others` holds.
+ * level: 0 at the object's top, 1 inside its metadata, 2 elsewhere. */
+static void ssa_remove(const cJSON *old, const cJSON *now, cJSON **others, size_t n_others,
+		       cJSON *cur, int level)
 {
 	const cJSON *o;
 
@@ -992,14 +1008,14 @@ static void ssa_remove(const cJSON *old, const cJSON *now, cJSON **others, size_
 		return;
 	cJSON_ArrayForEach(o, old) {
 		const cJSON *nw = GET(now, o->string);
-		cJSON **sub = xcalloc(n_others ? n_others : 1, sizeof(*sub));
+		cJSON **sub;
 		int shared = 0, shared_leaf = 0;
+		int meta = level == 0 && !strcmp(o->string, "f:metadata");
 		cJSON *cv;
 
-		if (!strcmp(o->string, ".")) {
-			free(sub);
+		if (!strcmp(o->string, ".") || (level == 1 && ssa_kept_meta(o->string)))
 			continue;
-		}
+		sub = xcalloc(n_others ? n_others : 1, sizeof(*sub));
 		for (size_t i = 0; i < n_others; i++) {
 			sub[i] = others[i] ? GET(others[i], o->string) : NULL;
 			if (sub[i]) {
@@ -1009,11 +1025,14 @@ static void ssa_remove(const cJSON *old, const cJSON *now, cJSON **others, size_
 			}
 		}
 		cv = ssa_resolve(cur, o->string);
-		if (!nw && !shared) {
+		if (meta) { /* the metadata itself stays: only what is inside may go */
+			if (o->child && !shared_leaf && (!nw || nw->child))
+				ssa_remove(o, nw, sub, n_others, cv, 1);
+		} else if (!nw && !shared) {
 			if (cv)
 				cJSON_Delete(cJSON_DetachItemViaPointer(cur, cv));
 		} else if (o->child && !shared_leaf && (!nw || nw->child)) {
-			ssa_remove(o, nw, sub, n_others, cv);
+			ssa_remove(o, nw, sub, n_others, cv, 2);
 		}
 		free(sub);
 	}
@@ -1148,7 +1167,7 @@ int sim_patch_apply(cJSON *target, const cJSON *applied, const char *manager, in
 		others[n_others++] = GET(e, "fieldsV1");
 	}
 	if (old_entry)
-		ssa_remove(GET(old_entry, "fieldsV1"), mine, others, n_others, target);
+		ssa_remove(GET(old_entry, "fieldsV1"), mine, others, n_others, target, 0);
 
 	/* Merge the configuration itself. */
 	clean = dup_or_die(applied);

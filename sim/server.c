@@ -500,6 +500,17 @@ static int inject_before(sim_req *r, enum MHD_Result *ret)
 	sim_fault_cfg c;
 	sim_server *s = r->srv;
 
+	if (strncmp(r->path, "/sim/", 5) != 0) {
+		/* hang: hold the request, answer nothing, until the fault is cleared */
+		while (sim_faults_hanging(s->faults)) {
+			struct timespec ts = {0, 100 * 1000000L};
+			if (sim_req_peer_gone(r->conn)) {
+				*ret = MHD_NO;
+				return 1;
+			}
+			nanosleep(&ts, NULL);
+		}
+	}
 	if (strncmp(r->path, "/api", 4) != 0)
 		return 0;
 	sim_faults_get(s->faults, &c);
@@ -766,6 +777,8 @@ void sim_server_stop(sim_server *s)
 {
 	if (!s)
 		return;
+	if (s->faults)
+		sim_faults_clear(s->faults); /* hung requests end, so the threads can */
 	if (s->store)
 		sim_store_shutdown(s->store);
 	if (s->daemon)

@@ -185,6 +185,14 @@ static ssize_t watch_read(void *cls, uint64_t pos, char *buf, size_t max)
 	watch_stream *ws = cls;
 
 	for (;;) {
+		if (sim_faults_hanging(ws->srv->faults)) { /* a hung server sends nothing */
+			struct timespec ts = {0, 100 * 1000000L};
+			if (sim_req_peer_gone(ws->conn))
+				return MHD_CONTENT_READER_END_WITH_ERROR;
+			nanosleep(&ts, NULL);
+			ws->last_send_ms = util_mono_ms();
+			continue;
+		}
 		if (ws->off < ws->out.len) {
 			size_t n = ws->out.len - ws->off;
 			sim_fault_cfg fc;

@@ -1,6 +1,7 @@
 /* util/termtext.c — text from outside made safe for a terminal. */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "util/termtext.h"
 
@@ -40,13 +41,19 @@ int termtext_is_control(uint32_t cp)
 	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0);
 }
 
+int termtext_is_bidi(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
 /* One escaped unit of s: appends it to sb (if not NULL); returns bytes consumed
  * and sets *cols to its width. */
 static size_t escape_one(strbuf *sb, const char *s, size_t *cols)
 {
 	uint32_t cp;
 	size_t n = termtext_utf8_next((const unsigned char *)s, &cp);
-	char buf[8];
+	char buf[16];
 
 	if (n == 0) {
 		if (sb)
@@ -61,10 +68,26 @@ static size_t escape_one(strbuf *sb, const char *s, size_t *cols)
 		*cols = 4;
 		return n;
 	}
+	if (termtext_is_bidi(cp)) {
+		snprintf(buf, sizeof(buf), "\\u%04x", (unsigned)cp);
+		if (sb)
+			sb_adds(sb, buf);
+		*cols = 6;
+		return n;
+	}
 	if (sb)
 		sb_add(sb, s, n);
 	*cols = 1;
 	return n;
+}
+
+char *termtext_dup(const char *s)
+{
+	strbuf sb;
+
+	sb_init(&sb, s ? strlen(s) + 1 : 1);
+	termtext_escape(&sb, s);
+	return sb_detach(&sb, NULL);
 }
 
 void termtext_escape(strbuf *sb, const char *s)

@@ -1,9 +1,11 @@
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "util/termtext.h"
 #include "util/util.h"
 
 static void (*die_hook)(void);
@@ -13,6 +15,33 @@ void util_set_die_hook(void (*hook)(void))
 	die_hook = hook;
 }
 
+/* Prints one line: prefix, then the message with what came from files or the
+ * cluster made safe for the terminal (util/termtext.h). Uses a fixed buffer, so
+ * it works when memory has run out. */
+static void say_line(const char *prefix, const char *fmt, va_list ap)
+{
+	char msg[2048];
+	size_t i = 0;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fputs(prefix, stderr);
+	while (msg[i]) {
+		uint32_t cp;
+		size_t n = termtext_utf8_next((const unsigned char *)msg + i, &cp);
+
+		if (n == 0)
+			fputc('?', stderr), n = 1;
+		else if (termtext_is_control(cp))
+			fprintf(stderr, "\\x%02x", (unsigned)cp);
+		else if (termtext_is_bidi(cp))
+			fprintf(stderr, "\\u%04x", (unsigned)cp);
+		else
+			fwrite(msg + i, 1, n, stderr);
+		i += n;
+	}
+	fputc('\n', stderr);
+}
+
 void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -20,9 +49,7 @@ void die(const char *fmt, ...)
 	if (die_hook)
 		die_hook();
 	va_start(ap, fmt);
-	fputs("fatal: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	say_line("fatal: ", fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -32,9 +59,7 @@ int error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fputs("error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	say_line("error: ", fmt, ap);
 	va_end(ap);
 	return -1;
 }

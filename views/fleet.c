@@ -596,6 +596,21 @@ static void draw_counts(app *a, int y, int width)
 	}
 }
 
+/* An empty fleet in words that stay true when the clusters were not read. */
+static const char *empty_text(const fleet_snapshot *s)
+{
+	size_t i, unread = 0;
+
+	for (i = 0; i < s->n_clusters; i++)
+		unread += s->clusters[i].reach != FLEET_OK || !s->clusters[i].synced;
+	if (unread && unread == s->n_clusters)
+		return s->n_clusters == 1 ? "No tenants known: the cluster has not been read (see above)."
+					  : "No tenants known: no cluster has been read (see above).";
+	if (unread)
+		return "No tenants in the clusters read so far.";
+	return s->n_clusters == 1 ? "No tenants in the cluster." : "No tenants in the clusters.";
+}
+
 void view_fleet_draw(app *a, int y, int h, int width)
 {
 	view_fleet *v = a->vf;
@@ -612,7 +627,7 @@ void view_fleet_draw(app *a, int y, int h, int width)
 		tui_table_draw(&v->table, stdscr, y + 1, 0, 1, width);
 		tui_text_put_raw(stdscr, y + 3, 2, width - 2,
 				 v->flt_text[0] ? "No tenant matches the filter (Esc clears it)."
-						: "No tenants in the cluster.",
+						: empty_text(a->snap),
 				 tui_theme_attr(TUI_ROLE_DIM), 0);
 		return;
 	}

@@ -41,8 +41,13 @@ if [ -z "$SNS" ]; then
 	fail "no sleeping environment to wake"
 else
 	TC=$(echo "$SNS" | sed 's/-.*//' | tr t T); ENV=${SNS##*-}
-	[ $have_kubectl -eq 1 ] && { timeout 20 $K get deploy -n "$SNS" -w >"$KS_DIR/w.out" 2>&1 & }
-	sleep 1.5
+	if [ $have_kubectl -eq 1 ]; then
+		timeout 60 $K get deploy -n "$SNS" -w >"$KS_DIR/w.out" 2>&1 &
+		# the watch's first lines list what is there: wait for them, not for a time
+		listed() { grep -q "^appserver-" "$KS_DIR/w.out"; }
+		wait_for "kubectl get -w lists $SNS's deployments" 30 listed
+		n_listed=$(grep -c "^appserver-" "$KS_DIR/w.out")
+	fi
 	code=$(kcurl -o /dev/null -w '%{http_code}' -X POST "$KS_URL/sim/v1/traffic?tcode=$TC&env=$ENV")
 	[ "$code" = 200 ] && ok "POST /sim/v1/traffic to $TC $ENV" || fail "traffic answered $code"
 	state() { kcurl "$KS_URL/apis/apps/v1/namespaces/$SNS/deployments/hypnus" | py 'import json,sys
@@ -50,9 +55,8 @@ a=json.load(sys.stdin)["metadata"]["annotations"]; print(a.get("smart.totvs.com/
 	active() { state | grep -q '^active [0-9]'; }
 	wait_for "$SNS wakes: waking -> active with a cold-start time" 30 active
 	if [ $have_kubectl -eq 1 ]; then
-		sleep 1
-		grep -q "^appserver-" "$KS_DIR/w.out" && [ "$(grep -c '^appserver-' "$KS_DIR/w.out")" -gt 2 ] &&
-			ok "kubectl get -w saw Hypnus scale the public deployments" || { fail "the watch saw no change"; cat "$KS_DIR/w.out"; }
+		scaled() { [ "$(grep -c '^appserver-' "$KS_DIR/w.out")" -gt "$n_listed" ]; }
+		wait_for "kubectl get -w saw Hypnus scale the public deployments" 30 scaled || cat "$KS_DIR/w.out"
 	fi
 fi
 code=$(kcurl -o /dev/null -w '%{http_code}' -X POST "$KS_URL/sim/v1/traffic?tcode=T1&env=prod")

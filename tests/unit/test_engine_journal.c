@@ -181,6 +181,10 @@ static void test_decode_refuses(void **state)
 	assert_int_equal(j.n_steps, 1);
 	assert_int_equal(j.steps[0].state, STEP_READY);
 	journal_release(&j);
+	/* found by fuzz/fuzz_journal: "inputs" an array (no keys) read a NULL key */
+	assert_int_equal(journal_decode("{\"run\":\"r\",\"tcode\":\"T12345\",\"state\":\"done\",\"inputs\":[\"a\",\"b\"]}", &j, err, sizeof(err)), 0);
+	assert_int_equal(j.n_inputs, 0);
+	journal_release(&j);
 }
 
 static void test_notes_bounded(void **state)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <stdatomic.h>
 #include <cjson/cJSON.h>
 
 #include "k8s/exec_cred.h"
@@ -300,7 +301,7 @@ static void test_exec_ok(void **state)
 	char err[512], *script = fx("exec-plugin.sh");
 
 	assert_string_equal(c->exec->command, script); /* resolved against the file's folder */
-	assert_int_equal(k8s_exec_run(c, 0, &cred, err, sizeof(err)), 0);
+	assert_int_equal(k8s_exec_run(c, 0, NULL, &cred, err, sizeof(err)), 0);
 	assert_string_equal(cred.token, "tok-exec"); /* the env list reached the plugin */
 	assert_int_equal(cred.expires_ms, util_parse_rfc3339("2099-01-01T00:00:00Z") * 1000);
 	k8s_exec_cred_release(&cred);
@@ -314,13 +315,13 @@ static void test_exec_expired_and_cert(void **state)
 	k8s_exec_cred cred;
 	char err[512];
 
-	assert_int_equal(k8s_exec_run(c, 0, &cred, err, sizeof(err)), 0);
+	assert_int_equal(k8s_exec_run(c, 0, NULL, &cred, err, sizeof(err)), 0);
 	assert_true(cred.expires_ms > 0 && cred.expires_ms < util_now_ms());
 	k8s_exec_cred_release(&cred);
 	k8s_config_free(c);
 
 	c = exec_config("cert");
-	assert_int_equal(k8s_exec_run(c, 0, &cred, err, sizeof(err)), 0);
+	assert_int_equal(k8s_exec_run(c, 0, NULL, &cred, err, sizeof(err)), 0);
 	assert_null(cred.token);
 	assert_string_equal(cred.cert_data, "CERT");
 	assert_string_equal(cred.key_data, "KEY");
@@ -335,22 +336,164 @@ static void test_exec_failures(void **state)
 	k8s_exec_cred cred;
 	char err[512];
 
-	assert_int_equal(k8s_exec_run(c, 0, &cred, err, sizeof(err)), -1);
+	assert_int_equal(k8s_exec_run(c, 0, NULL, &cred, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "exit status 1"));
 	assert_non_null(strstr(err, "login failed: no session"));
 	assert_non_null(strstr(err, "install the smart login plugin"));
 	k8s_config_free(c);
 
 	c = exec_config("bad-json");
-	assert_int_equal(k8s_exec_run(c, 0, &cred, err, sizeof(err)), -1);
+	assert_int_equal(k8s_exec_run(c, 0, NULL, &cred, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a JSON ExecCredential"));
 	assert_non_null(strstr(err, "install the smart login plugin"));
 	free(c->exec->command);
 	c->exec->command = xstrdup("/nonexistent/plugin");
-	assert_int_equal(k8s_exec_run(c, 0, &cred, err, sizeof(err)), -1);
+	assert_int_equal(k8s_exec_run(c, 0, NULL, &cred, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "cannot run /nonexistent/plugin"));
 	assert_non_null(strstr(err, "install the smart login plugin"));
 	k8s_config_free(c);
+}
+
+/* pid in file path, or 0 */
+static pid_t read_pid(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long pid = 0;
+
+	if (f) {
+		if (fscanf(f, "%ld", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	return (pid_t)pid;
+}
+
+/* 1 once pid is gone (reaped by whoever adopted it), waiting for that at most 10 s */
+static int gone(pid_t pid)
+{
+	for (int i = 0; i < 1000; i++) {
+		char path[64], st = 0;
+		FILE *f;
+		snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+		f = fopen(path, "r");
+		if (!f)
+			return 1;
+		/* a zombie (Z) is dead already */
+		if (fscanf(f, "%*d %*s %c", &st) == 1 && st == 'Z') {
+			fclose(f);
+			return 1;
+		}
+		fclose(f);
+		usleep(10000);
+	}
+	return 0;
+}
+
+/* D8: a plugin that hangs, with what it started holding its output or not,
+ * is stopped at its deadline with a reason, and nothing it started survives. */
+static void test_exec_hang(void **state)
+{
+	static const char *const modes[] = {"hang", "hang-closed"};
+	char pidfile[] = "/tmp/smartops-exec-pid-XXXXXX";
+	int fd = mkstemp(pidfile);
+
+	assert_true(fd >= 0);
+	close(fd);
+	setenv("PLUGIN_PIDFILE", pidfile, 1);
+	for (size_t i = 0; i < 2; i++) {
+		k8s_config *c = exec_config(modes[i]);
+		k8s_exec_cred cred;
+		char err[512];
+		pid_t child;
+
+		unlink(pidfile);
+		assert_int_equal(k8s_exec_run(c, 1500, NULL, &cred, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "no credential after 1 s"));
+		assert_non_null(strstr(err, "install the smart login plugin"));
+		child = read_pid(pidfile);
+		assert_true(child > 0);
+		assert_true(gone(child));
+		k8s_config_free(c);
+	}
+	{ /* cancelled: stops at once, whatever the deadline */
+		k8s_config *c = exec_config("hang");
+		k8s_exec_cred cred;
+		char err[512];
+		atomic_int cancel = 1;
+
+		assert_int_equal(k8s_exec_run(c, 60000, &cancel, &cred, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "cancelled"));
+		k8s_config_free(c);
+	}
+	unsetenv("PLUGIN_PIDFILE");
+	unlink(pidfile);
+}
+
+/* D9: a token a plugin prints on stderr is not repeated in the message. */
+static void test_exec_stderr_redacted(void **state)
+{
+	k8s_config *c = exec_config("leak");
+	k8s_exec_cred cred;
+	char err[512];
+
+	assert_int_equal(k8s_exec_run(c, 0, NULL, &cred, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "the server refused"));
+	assert_null(strstr(err, "Q2hhbmdlTWUxMjM0NTY3ODkwQWJjRGVm"));
+	assert_non_null(strstr(err, "[redacted]"));
+	k8s_config_free(c);
+}
+
+/* D4: an alias bomb and deep nesting are refused before anything is built. */
+static void test_yaml_bounded(void **state)
+{
+	strbuf sb;
+	char err[256];
+	cJSON *j;
+	int i;
+
+	/* nine levels of ten aliases: 10^9 nodes once expanded, 400 bytes of text */
+	sb_init(&sb, 512);
+	sb_adds(&sb, "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+	for (i = 1; i <= 9; i++)
+		sb_addf(&sb, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n",
+			i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+	j = k8s_yaml_parse(sb.buf, sb.len, err, sizeof(err));
+	assert_null(j);
+	assert_non_null(strstr(err, "aliases"));
+	sb_release(&sb);
+
+	/* 100,000 levels of "[" */
+	sb_init(&sb, 100001);
+	for (i = 0; i < 100000; i++)
+		sb_addc(&sb, '[');
+	j = k8s_yaml_parse(sb.buf, sb.len, err, sizeof(err));
+	assert_null(j);
+	assert_non_null(strstr(err, "nested deeper than 64"));
+	sb_release(&sb);
+
+	/* an alias of the node it sits in */
+	j = k8s_yaml_parse("a: &x [1, *x]\n", 14, err, sizeof(err));
+	assert_null(j);
+	assert_non_null(strstr(err, "names no finished anchor"));
+
+	/* modest aliases still load */
+	j = k8s_yaml_parse("a: &x {k: v}\nb: *x\n", 19, err, sizeof(err));
+	assert_non_null(j);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(j, "b"), "k")->valuestring, "v");
+	cJSON_Delete(j);
+}
+
+/* D9: a directory given as the kubeconfig is named as such. */
+static void test_kubeconfig_is_dir(void **state)
+{
+	char err[512];
+	k8s_config *c;
+	k8s_load_opts lo = {.kubeconfig = "/tmp"};
+
+	assert_int_equal(k8s_config_load(&lo, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is a directory"));
+	assert_null(strstr(err, "Input/output"));
 }
 
 static void test_exec_parse(void **state)
@@ -385,6 +528,10 @@ int main(void)
 	    cmocka_unit_test(test_exec_expired_and_cert),
 	    cmocka_unit_test(test_exec_failures),
 	    cmocka_unit_test(test_exec_parse),
+	    cmocka_unit_test(test_exec_hang),
+	    cmocka_unit_test(test_exec_stderr_redacted),
+	    cmocka_unit_test(test_yaml_bounded),
+	    cmocka_unit_test(test_kubeconfig_is_dir),
 	};
 	unsetenv("KUBECONFIG");
 	return cmocka_run_group_tests(tests, find_fixtures, NULL);

@@ -63,6 +63,42 @@ static void test_escape(void **state)
 	assert_int_equal(output_width("\x1b"), 4);
 }
 
+/* Bidirectional controls reorder what the operator reads ("Trojan Source"):
+ * every one of them is written as text, never raw. */
+static void test_escape_bidi(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"a\xe2\x80\xaa", "a\\u202a"}, {"\xe2\x80\xab", "\\u202b"},
+	    {"\xe2\x80\xac", "\\u202c"},  {"\xe2\x80\xad", "\\u202d"},
+	    {"ok\xe2\x80\xaegnp.exe", "ok\\u202egnp.exe"},
+	    {"\xe2\x81\xa6", "\\u2066"}, {"\xe2\x81\xa7", "\\u2067"},
+	    {"\xe2\x81\xa8", "\\u2068"}, {"\xe2\x81\xa9", "\\u2069"},
+	    {"\xe2\x80\x8e", "\\u200e"}, {"\xe2\x80\x8f", "\\u200f"},
+	    {"\xd8\x9c", "\\u061c"},
+	    {"\xe2\x80\xa9\xe2\x81\xaa", "\xe2\x80\xa9\xe2\x81\xaa"}, /* neighbours kept */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = escaped(cases[i].in);
+		assert_string_equal(s, cases[i].out);
+		free(s);
+	}
+	assert_int_equal(output_width("\xe2\x80\xae"), 6);
+	{
+		char *s = json("x\xe2\x80\xaey");
+		cJSON *o = cJSON_Parse(s);
+
+		assert_string_equal(s, "\"x\\u202ey\"");
+		assert_non_null(o);
+		assert_string_equal(o->valuestring, "x\xe2\x80\xaey");
+		cJSON_Delete(o);
+		free(s);
+	}
+}
+
 static void test_json_string(void **state)
 {
 	char *s = json("q\"b\\n\nesc\x1b[2J\x7f\xc2\x9b");
@@ -257,6 +293,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_escape_bidi),
 	    cmocka_unit_test(test_json_string),
 	    cmocka_unit_test(test_fit),
 	    cmocka_unit_test(test_table_fits),

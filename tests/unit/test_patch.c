@@ -415,6 +415,40 @@ static void test_apply_removes_dropped_fields(void **state)
 	cJSON_Delete(t);
 }
 
+/* Found by fuzz/fuzz_sim_http: an apply that once carried metadata.managedFields
+ * (or whose stored entry claims them, or the whole metadata) and then does not
+ * removed the managedFields array it was reading: a use after free. The
+ * metadata, its managedFields and the server's members stay. */
+static void test_apply_never_removes_managed_fields(void **state)
+{
+	static const char *const firsts[] = {
+	    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"web\","
+	    "\"managedFields\":[{\"manager\":\"x\"}]},\"data\":{\"a\":\"b\"}}",
+	    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"web\","
+	    "\"labels\":{\"l\":\"v\"}},\"data\":{\"a\":\"b\"}}",
+	};
+	const char *second = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"data\":{\"c\":\"d\"}}";
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		cJSON *t = apply_new(firsts[i], "kubectl"), *a = parse(second);
+		cJSON *meta;
+		sim_err err = {0};
+
+		assert_int_equal(sim_patch_apply(t, a, "kubectl", 0, "ConfigMap", &err), 0);
+		meta = GET(t, "metadata");
+		assert_non_null(meta);
+		assert_string_equal(GET(meta, "name")->valuestring, "web");
+		assert_true(cJSON_IsArray(GET(meta, "managedFields")));
+		assert_non_null(find_entry(t, "kubectl"));
+		assert_null(GET(meta, "labels")); /* what it no longer applies does go */
+		assert_null(GET(GET(t, "data"), "a"));
+		assert_string_equal(GET(GET(t, "data"), "c")->valuestring, "d");
+		cJSON_Delete(a);
+		cJSON_Delete(t);
+	}
+}
+
 static void test_apply_conflict_and_force(void **state)
 {
 	cJSON *t = apply_new(cfg_v1, "kubectl");
@@ -539,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_smp_kubectl_apply_shape),
 		cmocka_unit_test(test_apply_create_and_noop),
 		cmocka_unit_test(test_apply_removes_dropped_fields),
+		cmocka_unit_test(test_apply_never_removes_managed_fields),
 		cmocka_unit_test(test_apply_conflict_and_force),
 		cmocka_unit_test(test_update_takes_ownership),
 		cmocka_unit_test(test_apply_bad_input),

@@ -1,0 +1,31 @@
+/* The list-page scanner: a page's items as spans, each span built with and
+ * without a keep list, and skipped. */
+#include <cjson/cJSON.h>
+
+#include "fuzz/fuzz.h"
+#include "k8s/jscan.h"
+
+static const jscan_keep meta_keep[] = {{"name", NULL}, {"labels", NULL}, {NULL, NULL}};
+static const jscan_keep keep[] = {{"metadata", meta_keep}, {"status", NULL}, {NULL, NULL}};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *buf = (const char *)data;
+	size_t *spans = NULL, n = 0, i;
+	cJSON *meta = NULL;
+
+	jscan_skip(buf, buf + size);
+	cJSON_Delete(jscan_build(buf, buf + size, keep));
+	if (jscan_page(buf, size, &spans, &n, &meta) == 0) {
+		for (i = 0; i < n; i++) {
+			const char *p = buf + spans[2 * i], *e = buf + spans[2 * i + 1];
+			if (spans[2 * i] > spans[2 * i + 1] || spans[2 * i + 1] > size)
+				abort(); /* a span outside the page */
+			cJSON_Delete(jscan_build(p, e, keep));
+			cJSON_Delete(jscan_build(p, e, NULL));
+		}
+	}
+	free(spans);
+	cJSON_Delete(meta);
+	return 0;
+}

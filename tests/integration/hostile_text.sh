@@ -1,0 +1,71 @@
+#!/bin/sh
+# Text from the cluster or from files reaches the terminal escaped: C0/C1
+# controls as \xNN, bidirectional controls as \uNNNN (an Event message with
+# U+202E through smartops tenant; kubeconfig context names with an OSC title
+# sequence or bidi controls in the "contexts are" error message).
+. tests/integration/lib.sh
+SO="$BUILD/smartops"
+export XDG_CACHE_HOME="$KS_DIR/cache" XDG_CONFIG_HOME="$KS_DIR/config"
+
+ks_start --start-time "$KS_QUIET_START" --fleet 3 --seed 5 --time-scale 1
+
+# raw_free FILE: no ESC, BEL, C1 CSI or any bidi control byte sequence in FILE
+raw_free() {
+	python3 - "$1" <<'PY'
+import sys
+b = open(sys.argv[1], "rb").read()
+bad = [b"\x1b", b"\x07", b"\xc2\x9b"] + [chr(c).encode() for c in
+       list(range(0x202a, 0x202f)) + list(range(0x2066, 0x206a)) + [0x200e, 0x200f, 0x061c]]
+found = [x for x in bad if x in b]
+assert not found, "raw bytes in output: %r" % found
+PY
+}
+
+# ---- D5: an Event message with bidi and escape characters ----
+T=$("$SO" tenants -o json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["tcode"])')
+NS=$(echo "$T" | tr 'A-Z' 'a-z')-prod
+python3 - "$KS_DIR/event.json" "$NS" <<'PY'
+import json, sys
+msg = "quota \u202eexe.txt\u202c \u2066iso\u2069 \u200f\u200e\u061c \x1b]0;owned\x07 done"
+ev = {"apiVersion": "v1", "kind": "Event",
+      "metadata": {"name": "hostile.1", "namespace": sys.argv[2]},
+      "involvedObject": {"kind": "Namespace", "name": sys.argv[2], "namespace": sys.argv[2]},
+      "reason": "Hostile\u202eReason", "message": msg, "type": "Warning", "count": 1,
+      "firstTimestamp": "2026-11-04T06:00:00Z", "lastTimestamp": "2026-11-04T06:00:00Z"}
+open(sys.argv[1], "w").write(json.dumps(ev))
+PY
+kcurl -o /dev/null -X POST -H 'Content-Type: application/json' --data-binary @"$KS_DIR/event.json" \
+	"$KS_URL/api/v1/namespaces/$NS/events"
+"$SO" tenant "$T" >"$KS_DIR/tenant.txt" 2>&1
+check "smartops tenant $T shows the hostile Event" grep -q 'quota' "$KS_DIR/tenant.txt"
+check "smartops tenant: no raw control or bidi character" raw_free "$KS_DIR/tenant.txt"
+check "smartops tenant: U+202E written as \\u202e" grep -qF '\u202eexe.txt\u202c' "$KS_DIR/tenant.txt"
+check "smartops tenant: the OSC sequence written as text" grep -qF '\x1b]0;owned\x07' "$KS_DIR/tenant.txt"
+"$SO" tenant "$T" -o json >"$KS_DIR/tenant.json" 2>&1
+check "smartops tenant -o json: valid JSON, the message whole, no raw ESC" sh -c \
+	"python3 -c 'import json,sys; json.load(open(sys.argv[1]))' '$KS_DIR/tenant.json' && python3 -c 'import sys; b=open(sys.argv[1],\"rb\").read(); assert b\"\\x1b\" not in b and b\"exe.txt\" in b' '$KS_DIR/tenant.json'"
+
+# ---- D6: kubeconfig context names in error messages ----
+HOSTILE="$KS_DIR/hostile.kubeconfig"
+python3 - "$HOSTILE" <<'PY'
+import sys
+names = ["evil\x1b]0;pwned\x07title", "rtl\u202etxt.exe", "c1\u009b31m"]
+out = ["apiVersion: v1", "kind: Config", "clusters:", "- name: c", "  cluster:",
+       "    server: https://127.0.0.1:1", "users:", "- name: u", "  user: {}", "contexts:"]
+for n in names:
+    out += ['- name: "%s"' % n.encode("unicode_escape").decode().replace("\\x", "\\x"),
+            "  context:", "    cluster: c", "    user: u"]
+out.append('current-context: "%s"' % names[0].encode("unicode_escape").decode())
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+"$SO" --kubeconfig "$HOSTILE" --context nope tenants >"$KS_DIR/ctx.out" 2>&1
+rc=$?
+[ $rc -eq 2 ] || [ $rc -eq 1 ] && ok "--context nope: refused (exit $rc)" || fail "--context nope: refused (exit $rc)"
+check "--context nope names the contexts" grep -q 'contexts are' "$KS_DIR/ctx.out"
+check "--context nope: no raw control or bidi character" raw_free "$KS_DIR/ctx.out"
+check "--context nope: the OSC name written as text" grep -qF 'evil\x1b]0;pwned\x07title' "$KS_DIR/ctx.out"
+check "--context nope: the bidi name written as text" grep -qF 'rtl\u202etxt.exe' "$KS_DIR/ctx.out"
+"$SO" --kubeconfig "$HOSTILE" tenants >"$KS_DIR/cur.out" 2>&1
+check "current hostile context, unreachable: no raw control or bidi character" raw_free "$KS_DIR/cur.out"
+
+finish
