@@ -1002,6 +1002,12 @@ static engine_result run_rollback(engine *e)
 	int rc;
 
 	sb_init(&why, 256);
+	/* a journal anyone with write access can edit: every path must name one
+	 * object before anything is written (the objects' labels decide the rest) */
+	if (journal_check_paths(&e->j, why.buf, why.cap) < 0) {
+		r = finish(e, ENGINE_REFUSED, RUN_FAILED, "refused, nothing changed: %s", why.buf);
+		goto out;
+	}
 	set_phase(e, ENGINE_LEASE);
 	snprintf(holder, sizeof(holder), "%s run=%s", e->who, e->j.run);
 	rc = lease_acquire(e->o.client, e->j.tcode, holder, e->o.lease_duration_s, &e->lease, taken,
@@ -1028,28 +1034,20 @@ static engine_result run_rollback(engine *e)
 		cJSON *live = NULL;
 		const char *run;
 		char what[160];
-		int tries;
+		journal_object obj;
+		int tries, is_ns;
 
 		memset(&ps, 0, sizeof(ps));
+		if (journal_path_parse(js->path, &obj, NULL, 0) < 0) { /* checked above */
+			r = finish(e, ENGINE_FAILED, RUN_FAILED, "rollback stopped at %s: bad path",
+				   js->id);
+			goto out;
+		}
 		util_strlcpy(ps.kind, js->kind, sizeof(ps.kind));
-		util_strlcpy(ps.name, strrchr(js->path, '/') + 1, sizeof(ps.name));
-		if (util_starts_with(js->path, "/api/"))
-			snprintf(ps.api_version, sizeof(ps.api_version), "%.*s",
-				 (int)strcspn(js->path + 5, "/"), js->path + 5);
-		else if (util_starts_with(js->path, "/apis/")) {
-			const char *g = js->path + 6, *v = g + strcspn(g, "/");
-
-			if (*v)
-				snprintf(ps.api_version, sizeof(ps.api_version), "%.*s",
-					 (int)(v - g + 1 + strcspn(v + 1, "/")), g);
-		}
-		{
-			const char *n = strstr(js->path, "/namespaces/");
-
-			if (n && strcmp(js->kind, "Namespace"))
-				snprintf(ps.ns, sizeof(ps.ns), "%.*s",
-					 (int)strcspn(n + 12, "/"), n + 12);
-		}
+		util_strlcpy(ps.name, obj.name, sizeof(ps.name));
+		util_strlcpy(ps.api_version, obj.api_version, sizeof(ps.api_version));
+		util_strlcpy(ps.ns, obj.ns, sizeof(ps.ns));
+		is_ns = !obj.ns[0] && !obj.group[0] && !strcmp(obj.plural, "namespaces");
 		if (atomic_load(&e->cancel)) {
 			r = finish(e, ENGINE_PAUSED, RUN_PAUSED,
 				   "rollback paused before %s: run `smartops runs rollback %s` again to finish",
@@ -1103,8 +1101,7 @@ static engine_result run_rollback(engine *e)
 			continue;
 		}
 		cJSON_Delete(live);
-		if (!strcmp(js->kind, "Namespace") &&
-		    namespace_holds_others(e, ps.name, what, sizeof(what))) {
+		if (is_ns && namespace_holds_others(e, ps.name, what, sizeof(what))) {
 			js->state = STEP_KEPT;
 			snprintf(js->message, sizeof(js->message),
 				 "kept: it holds %.120s, which this run did not create", what);

@@ -135,6 +135,94 @@ int journal_run_id_valid(const char *s)
 	return n > 0 && n < JOURNAL_RUN_SIZE;
 }
 
+/* A segment of an object path: a DNS-1123 label or subdomain (lower case
+ * letters, digits, '-', '.'; not "." or ".."), at most size - 1 bytes. */
+static const char *path_segment(const char *p, char *out, size_t size)
+{
+	size_t n = strcspn(p, "/");
+	size_t i;
+
+	if (n == 0 || n >= size || (n <= 2 && strspn(p, ".") == n))
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!(islower((unsigned char)p[i]) || isdigit((unsigned char)p[i]) || p[i] == '-' ||
+		      p[i] == '.'))
+			return NULL;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return p + n;
+}
+
+int journal_path_parse(const char *path, journal_object *o, char *err, size_t errsz)
+{
+	const char *p = path;
+	char seg[2][64];
+
+	memset(o, 0, sizeof(*o));
+	if (!path || !util_starts_with(path, "/api"))
+		goto bad;
+	if (util_starts_with(p, "/api/")) {
+		p += 5;
+	} else if (util_starts_with(p, "/apis/")) {
+		p = path_segment(p + 6, o->group, sizeof(o->group));
+		if (!p || *p != '/')
+			goto bad;
+		p++;
+	} else {
+		goto bad;
+	}
+	p = path_segment(p, o->version, sizeof(o->version));
+	if (!p || *p != '/')
+		goto bad;
+	p = path_segment(p + 1, seg[0], sizeof(seg[0]));
+	if (!p || *p != '/')
+		goto bad;
+	p = path_segment(p + 1, seg[1], sizeof(seg[1]));
+	if (!p)
+		goto bad;
+	if (*p == '\0') { /* cluster-scoped: PLURAL/NAME */
+		util_strlcpy(o->plural, seg[0], sizeof(o->plural));
+		util_strlcpy(o->name, seg[1], sizeof(o->name));
+	} else { /* namespaces/NS/PLURAL/NAME */
+		if (strcmp(seg[0], "namespaces") || *p != '/')
+			goto bad;
+		util_strlcpy(o->ns, seg[1], sizeof(o->ns));
+		p = path_segment(p + 1, o->plural, sizeof(o->plural));
+		if (!p || *p != '/')
+			goto bad;
+		p = path_segment(p + 1, o->name, sizeof(o->name));
+		if (!p || *p != '\0')
+			goto bad;
+	}
+	if (strchr(o->plural, '.') || strchr(o->version, '.'))
+		goto bad;
+	if (o->group[0])
+		snprintf(o->api_version, sizeof(o->api_version), "%s/%s", o->group, o->version);
+	else
+		util_strlcpy(o->api_version, o->version, sizeof(o->api_version));
+	return 0;
+bad:
+	memset(o, 0, sizeof(*o));
+	return util_seterr(err, errsz,
+			   "\"%.120s\" is not the API path of one object (/api/v1/[namespaces/NS/]PLURAL/NAME or /apis/GROUP/VERSION/...)",
+			   path ? path : "");
+}
+
+int journal_check_paths(const journal *j, char *err, size_t errsz)
+{
+	char why[200];
+	size_t i;
+
+	for (i = 0; i < j->n_steps; i++) {
+		journal_object o;
+
+		if (journal_path_parse(j->steps[i].path, &o, why, sizeof(why)) < 0)
+			return util_seterr(err, errsz, "the journal of run %s is damaged: step %zu (%.96s): %s",
+					   j->run, i, j->steps[i].id, why);
+	}
+	return 0;
+}
+
 static void add_time(cJSON *o, const char *key, int64_t t)
 {
 	char buf[40];

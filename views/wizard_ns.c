@@ -36,9 +36,12 @@ static const tui_keymap wizard_keymap = {"new namespace", wizard_bindings, ARRAY
 typedef enum job_kind { JOB_LOOKUP, JOB_PLAN } job_kind;
 
 /* One lookup on the worker: inputs set before the thread starts, outputs
- * read by the UI thread once done is set (then the thread is joined). */
+ * read by the UI thread once done is set (then the thread is joined). A job
+ * the operator walked away from (Esc) is never waited for on the UI thread:
+ * it goes to the view's list of abandoned jobs, joined once done. */
 typedef struct job {
 	pthread_t th;
+	struct job *next; /* in view_wizard.abandoned */
 	job_kind kind;
 	k8s_client *client;
 	const char *catalog, *prefix, *user;
@@ -79,6 +82,7 @@ typedef struct view_wizard {
 	dialog confirm;
 	int confirming;
 	job *job; /* in flight, or NULL */
+	job *abandoned; /* left with Esc while in flight: joined once done */
 	unsigned spin;
 	char error[1024]; /* a refusal on the current page */
 	wizard_run *run;
@@ -178,6 +182,35 @@ static void job_free(job *j)
 	pthread_join(j->th, NULL);
 	plan_release(&j->plan);
 	free(j);
+}
+
+/* Leaves v's job to end on its own: a cluster that does not answer must not
+ * hold the screen for a request's timeout. */
+static void job_abandon(view_wizard *v)
+{
+	if (!v->job)
+		return;
+	v->job->next = v->abandoned;
+	v->abandoned = v->job;
+	v->job = NULL;
+}
+
+/* Joins the abandoned jobs that ended (all of them when wait: at the exit,
+ * off the UI thread). */
+static void jobs_reap(view_wizard *v, int wait)
+{
+	job **pp = &v->abandoned;
+
+	while (*pp) {
+		job *j = *pp;
+
+		if (wait || atomic_load(&j->done)) {
+			*pp = j->next;
+			job_free(j);
+		} else {
+			pp = &j->next;
+		}
+	}
 }
 
 /* '?' and ':' are the console's (help, command line) on every page but
@@ -472,10 +505,7 @@ static void close_wizard(app *a)
 {
 	view_wizard *v = a->vw;
 
-	if (v->job) {
-		job_free(v->job); /* lookups are short: wait for it */
-		v->job = NULL;
-	}
+	job_abandon(v);
 	wizard_run_free(v->run);
 	v->run = NULL;
 	plan_release(&v->plan);
@@ -487,6 +517,7 @@ static void close_wizard(app *a)
 void view_wizard_release(app *a)
 {
 	close_wizard(a);
+	jobs_reap(a->vw, 1);
 	free(a->vw->cl_names);
 	free(a->vw->cl_index);
 	free(a->vw);
@@ -528,6 +559,7 @@ int view_wizard_update(app *a)
 	view_wizard *v = a->vw;
 	int r = 0;
 
+	jobs_reap(v, 0);
 	if (v->job) {
 		v->spin++;
 		r = TUI_REDRAW;
