@@ -6,7 +6,9 @@
 
 #include "core/journal.h"
 #include "core/plan_prior.h"
+#include "core/step.h"
 #include "core/tcode.h"
+#include "k8s/retry.h"
 #include "util/util.h"
 
 #define WRITE_TRIES 5
@@ -66,12 +68,17 @@ void journal_from_plan(journal *j, const plan *p, const char *run, const char *o
 	j->n_steps = p->n;
 	j->steps = xcalloc(p->n ? p->n : 1, sizeof(*j->steps));
 	for (i = 0; i < p->n; i++) {
-		char *path = plan_step_path(&p->steps[i]);
+		const plan_step *s = &p->steps[i];
+		const step_exec *x = step_exec_of(s);
+		journal_step *js = &j->steps[i];
 
-		util_strlcpy(j->steps[i].id, p->steps[i].id, sizeof(j->steps[i].id));
-		util_strlcpy(j->steps[i].path, path, sizeof(j->steps[i].path));
-		util_strlcpy(j->steps[i].kind, p->steps[i].kind, sizeof(j->steps[i].kind));
-		free(path);
+		util_strlcpy(js->id, s->id, sizeof(js->id));
+		x->ref(s, js->path, sizeof(js->path));
+		util_strlcpy(js->kind, s->kind, sizeof(js->kind));
+		if (x != &step_k8s)
+			util_strlcpy(js->exec, x->name, sizeof(js->exec));
+		js->rollback = (uint8_t)s->rollback;
+		js->secret = (uint8_t)!!s->secret;
 	}
 }
 
@@ -214,9 +221,13 @@ int journal_check_paths(const journal *j, char *err, size_t errsz)
 	size_t i;
 
 	for (i = 0; i < j->n_steps; i++) {
-		journal_object o;
+		const step_exec *x = step_exec_find(j->steps[i].exec);
 
-		if (journal_path_parse(j->steps[i].path, &o, why, sizeof(why)) < 0)
+		if (!x)
+			return util_seterr(err, errsz,
+					   "run %s has steps of kind \"%.15s\" (step %zu, %.96s), which this version of smartops does not know",
+					   j->run, j->steps[i].exec, i, j->steps[i].id);
+		if (x->ref_check(j->steps[i].path, why, sizeof(why)) < 0)
 			return util_seterr(err, errsz, "the journal of run %s is damaged: step %zu (%.96s): %s",
 					   j->run, i, j->steps[i].id, why);
 	}
@@ -266,7 +277,13 @@ void journal_encode(const journal *j, strbuf *out)
 		cJSON_AddItemToArray(steps, o);
 		cJSON_AddStringToObject(o, "id", s->id);
 		cJSON_AddStringToObject(o, "kind", s->kind);
+		if (s->exec[0])
+			cJSON_AddStringToObject(o, "executor", s->exec);
 		cJSON_AddStringToObject(o, "path", s->path);
+		if (s->rollback != STEP_ROLLBACK_DELETE)
+			cJSON_AddStringToObject(o, "rollback", step_rollback_name(s->rollback));
+		if (s->secret)
+			cJSON_AddTrueToObject(o, "secret");
 		cJSON_AddStringToObject(o, "state", step_state_name(s->state));
 		cJSON_AddBoolToObject(o, "created", s->created);
 		cJSON_AddStringToObject(o, "uid", s->uid);
@@ -373,6 +390,18 @@ int journal_decode(const char *text, journal *j, char *err, size_t errsz)
 		}
 		s->state = (uint8_t)st;
 		s->created = cJSON_IsTrue(c);
+		get_str(v, "executor", s->exec, sizeof(s->exec));
+		buf[0] = '\0';
+		get_str(v, "rollback", buf, sizeof(buf));
+		st = buf[0] ? step_rollback_parse(buf) : STEP_ROLLBACK_DELETE;
+		if (st < 0) {
+			cJSON_Delete(root);
+			journal_release(j);
+			return util_seterr(err, errsz, "journal step %zu has an unknown rollback policy",
+					   i - 1);
+		}
+		s->rollback = (uint8_t)st;
+		s->secret = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "secret"));
 		get_str(v, "uid", s->uid, sizeof(s->uid));
 		get_str(v, "message", s->message, sizeof(s->message));
 		s->started = get_time(v, "started");
@@ -393,39 +422,32 @@ int journal_decode(const char *text, journal *j, char *err, size_t errsz)
 
 /* ---- in the cluster --------------------------------------------------------- */
 
-static int transient(const k8s_err *e)
-{
-	return e->http == 0 || e->http == 429 || (e->http >= 500 && e->http != 501);
-}
-
 int journal_ensure_namespace(k8s_client *c, k8s_err *err)
 {
 	static const char body[] = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{"
 				   "\"name\":\"" JOURNAL_NAMESPACE "\",\"labels\":{"
 				   "\"app.kubernetes.io/part-of\":\"smartops\"}}}";
 	char *path = k8s_path("", "v1", NULL, "namespaces", JOURNAL_NAMESPACE);
+	char *coll = k8s_path("", "v1", NULL, "namespaces", NULL);
 	cJSON *out = NULL;
-	int rc, tries;
+	k8s_retry rt;
+	int rc;
 
+	k8s_retry_init(&rt, 200, 3200, WRITE_TRIES, NULL);
 	rc = k8s_get(c, path, &out, err);
 	cJSON_Delete(out);
 	out = NULL;
-	for (tries = 0; rc < 0 && err->http == 404 && tries < WRITE_TRIES; tries++) {
-		char *coll = k8s_path("", "v1", NULL, "namespaces", NULL);
-
+	while (rc < 0 && err->http == 404) {
 		rc = k8s_create(c, coll, body, 0, NULL, err);
-		free(coll);
-		if (rc < 0 && err->http == 409)
+		if (rc < 0 && err->http == 409) /* made meanwhile */
 			rc = 0;
-		if (rc < 0 && transient(err)) {
-			usleep(200000u << tries);
-			rc = k8s_get(c, path, &out, err);
-			cJSON_Delete(out);
-			out = NULL;
-			if (rc < 0 && err->http != 404)
-				break;
-		}
+		if (rc == 0 || !k8s_retry_transient(err) || k8s_retry_wait(&rt, err) != K8S_RETRY_AGAIN)
+			break;
+		rc = k8s_get(c, path, &out, err); /* the create may have taken */
+		cJSON_Delete(out);
+		out = NULL;
 	}
+	free(coll);
 	free(path);
 	return rc;
 }
@@ -435,7 +457,8 @@ int journal_save(k8s_client *c, const journal *j, const char *prefix, k8s_err *e
 	cJSON *cm = cJSON_CreateObject(), *meta, *labels, *data;
 	char key[96], name[64], *path, *body;
 	strbuf sb;
-	int rc = -1, tries;
+	k8s_retry rt;
+	int rc = -1, ensured = 0;
 
 	sb_init(&sb, 4096);
 	journal_encode(j, &sb);
@@ -459,18 +482,20 @@ int journal_save(k8s_client *c, const journal *j, const char *prefix, k8s_err *e
 	cJSON_AddStringToObject(data, "journal", sb.buf);
 	body = cJSON_PrintUnformatted(cm);
 	cJSON_Delete(cm);
-	for (tries = 0; tries < WRITE_TRIES; tries++) {
+	/* server-side apply of the whole journal: idempotent, so safe to send again */
+	k8s_retry_init(&rt, 150, 2400, WRITE_TRIES, NULL);
+	for (;;) {
 		rc = k8s_apply(c, path, body, K8S_FORCE, NULL, err);
 		if (rc == 0)
 			break;
-		if (err->http == 404 && strstr(err->msg, "namespace")) {
+		if (err->http == 404 && strstr(err->msg, "namespace") && !ensured) {
+			ensured = 1;
 			if (journal_ensure_namespace(c, err) < 0)
 				break;
 			continue;
 		}
-		if (!transient(err))
+		if (!k8s_retry_transient(err) || k8s_retry_wait(&rt, err) != K8S_RETRY_AGAIN)
 			break;
-		usleep(150000u << tries);
 	}
 	cJSON_free(body);
 	free(path);

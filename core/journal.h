@@ -65,6 +65,9 @@ typedef struct journal_step {
 	char message[200];	   /* error or note, "" */
 	cJSON *prior; /* owned, or NULL: an update's prior state (core/plan_prior.h),
 			 recorded with the intent, before the object is changed */
+	char exec[16];	  /* its executor's name, "" for a Kubernetes object */
+	uint8_t rollback; /* step_rollback */
+	uint8_t secret;	  /* the object holds a secret (nothing of it is recorded) */
 } journal_step;
 
 typedef struct journal {
@@ -117,8 +120,8 @@ typedef struct journal_object {
  * /apis/GROUP/VERSION/[namespaces/NS/]PLURAL/NAME, every segment a DNS-1123
  * name, nothing after the name. 0, or -1 with err (o zeroed). */
 int journal_path_parse(const char *path, journal_object *o, char *err, size_t errsz);
-/* 0 when every step's path names one object; -1 with err naming the first
- * step that does not. */
+/* 0 when every step's path names one object (and its executor is known);
+ * -1 with err naming the first step that does not. */
 int journal_check_paths(const journal *j, char *err, size_t errsz);
 
 /* The length of j's JSON text. */

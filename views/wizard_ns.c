@@ -7,6 +7,7 @@
 #include "core/engine.h"
 #include "core/rules_fetch.h"
 #include "core/tcode.h"
+#include "core/wizard_ns.h"
 #include "tui/dialog.h"
 #include "tui/form.h"
 #include "tui/loop.h"
@@ -92,56 +93,26 @@ typedef struct view_wizard {
 
 /* ---- the worker ---- */
 
-/* The contract of tcode, checked; 0 or -1 with err. */
-static int lookup(k8s_client *c, const char *url, const char *tcode, catalog_entry *out, char *err,
-		  size_t errsz)
+/* The wizard's builder (core/wizard_ns.h) needs the catalogue and the cluster. */
+static wizard_ctx ctx_of(const job *j)
 {
-	catalog cat = {0};
-	const catalog_entry *ce;
-	k8s_err kerr;
-	int ret = -1;
-
-	if (!url)
-		return util_seterr(err, errsz, "no contract catalogue: the kubeconfig has no %s extension",
-				   CATALOG_EXTENSION);
-	if (catalog_fetch(c, url, &cat, &kerr) < 0)
-		return util_seterr(err, errsz, "the catalogue did not answer: %s", kerr.msg);
-	ce = catalog_find(&cat, tcode);
-	if (!ce)
-		util_seterr(err, errsz,
-			    "TCODE %s is not in the contract catalogue: check the code with the contract team", tcode);
-	else if (provision_ns_check_contract(ce, k8s_client_server_now(c), err, errsz) == 0)
-		ret = 0;
-	if (ce)
-		*out = *ce;
-	catalog_release(&cat);
-	return ret;
-}
-
-int view_wizard_build_plan(k8s_client *c, const char *catalog_url, provision_ns_opts *o, plan *out,
-			   char *err, size_t errsz)
-{
-	catalog_entry e;
-	rules r;
-	k8s_err kerr;
-
-	memset(out, 0, sizeof(*out));
-	if (lookup(c, catalog_url, o->tcode, &e, err, errsz) < 0 ||
-	    provision_ns_validate(o, provision_ns_is_esocial(&e), err, errsz) < 0)
-		return -1;
-	rules_fetch(c, &r, NULL, 0, &kerr); /* the defaults when unreadable, as the commands */
-	return provision_ns_plan(o, &e, &r, out, err, errsz);
+	return (wizard_ctx){.client = j->client, .catalog_url = j->catalog, .prefix = j->prefix};
 }
 
 static void *job_run(void *arg)
 {
 	job *j = arg;
 
+	wizard_ctx c = ctx_of(j);
+	wizard_fail fail;
+	k8s_err kerr;
+
 	if (j->kind == JOB_LOOKUP) {
-		j->rc = lookup(j->client, j->catalog, j->opts.tcode, &j->entry, j->err, sizeof(j->err));
+		j->rc = wizard_ns_contract(&c, j->opts.tcode, &j->entry, j->err, sizeof(j->err), &fail,
+					   &kerr);
 	} else {
-		j->rc = view_wizard_build_plan(j->client, j->catalog, &j->opts, &j->plan, j->err,
-					       sizeof(j->err));
+		j->rc = wizard_ns_build(&c, &j->opts, NULL, &j->plan, j->err, sizeof(j->err), &fail,
+					&kerr, NULL, 0);
 		if (j->rc == 0) {
 			strbuf why;
 
@@ -582,8 +553,8 @@ const char *view_wizard_title(const app *a)
 
 	if (v->pg == PG_RUN && v->run)
 		return wizard_run_title(v->run);
-	snprintf(v->title, sizeof(v->title), "New namespace %s %s", tui_glyph_str(TUI_G_VLINE),
-		 page_names[v->pg]);
+	snprintf(v->title, sizeof(v->title), "%s %s %s", wizard_namespace.title,
+		 tui_glyph_str(TUI_G_VLINE), page_names[v->pg]);
 	return v->title;
 }
 
