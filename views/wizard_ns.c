@@ -242,17 +242,10 @@ int view_wizard_cluster(app *a, wizard_run_cfg *cfg, const char **catalog_url, c
 static int selected_cluster(const app *a)
 {
 	const fleet_snapshot *s = a->snap;
-	const fleet_tenant *t = NULL;
+	const fleet_tenant *t = app_current_tenant(a);
 	size_t i;
 
-	if (a->screen == APP_TENANT) {
-		for (i = 0; s && i < s->n_tenants && !t; i++)
-			if (!strcmp(s->tenants[i].t.tcode, view_tenant_tcode(a)))
-				t = &s->tenants[i];
-	} else {
-		t = view_fleet_current_tenant(a);
-	}
-	if (!t || t->cluster >= s->n_clusters)
+	if (!t || !s || t->cluster >= s->n_clusters)
 		return -1;
 	for (i = 0; i < a->o->n_clusters; i++)
 		if (!strcmp(a->o->clusters[i].name, s->clusters[t->cluster].name))
