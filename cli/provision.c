@@ -14,6 +14,8 @@
 #include "core/provision_ns.h"
 #include "core/rules_fetch.h"
 #include "core/tcode.h"
+#include "core/wizard.h"
+#include "core/wizard_ns.h"
 #include "util/util.h"
 
 typedef struct session {
@@ -98,54 +100,41 @@ static int exit_for(const k8s_err *e)
 }
 
 /* The predecessor rules from the cluster, or the defaults. */
-static void load_rules(session *s, rules *r)
+/* Exit code and message for a wizard's build that failed. */
+static int build_failed(wizard_fail fail, const char *err, const k8s_err *kerr)
 {
-	char note[200];
-	k8s_err e;
-
-	if (rules_fetch(s->client, r, note, sizeof(note), &e) == 0 && note[0])
-		say(note);
+	if (fail == WIZARD_FAIL_CLUSTER) {
+		say(kerr->msg);
+		return exit_for(kerr);
+	}
+	say(err);
+	return TENANTS_EXIT_ERROR;
 }
 
-/* Looks up the contract and builds the plan: every refusal before a change. */
-static int build_plan(session *s, provision_ns_opts *o, plan *p)
+static wizard_ctx ctx_of(const session *s, const tenants_global *g)
 {
-	catalog cat = {0};
-	const catalog_entry *ce;
-	char err[512];
+	return (wizard_ctx){.client = s->client, .catalog_url = s->catalog_url, .prefix = g->prefix};
+}
+
+/* Looks up the contract and builds the plan (the namespace wizard's one
+ * builder, as the console's): every refusal before a change. */
+static int build_plan(session *s, const tenants_global *g, provision_ns_opts *o, plan *p)
+{
+	wizard_ctx c = ctx_of(s, g);
+	char err[512], note[200];
+	wizard_fail fail;
 	k8s_err kerr;
-	rules r;
-	int ret = TENANTS_EXIT_ERROR;
 
 	if (!s->catalog_url[0]) {
 		error("no contract catalogue: the kubeconfig has no %s extension; give --catalog URL",
 		      CATALOG_EXTENSION);
 		return TENANTS_EXIT_ERROR;
 	}
-	if (catalog_fetch(s->client, s->catalog_url, &cat, &kerr) < 0) {
-		say(kerr.msg);
-		return exit_for(&kerr);
-	}
-	ce = catalog_find(&cat, o->tcode);
-	if (!ce) {
-		error("TCODE %s is not in the contract catalogue: check the code with the contract team",
-		      o->tcode);
-		goto out;
-	}
-	if (provision_ns_check_contract(ce, k8s_client_server_now(s->client), err, sizeof(err)) < 0 ||
-	    provision_ns_validate(o, provision_ns_is_esocial(ce), err, sizeof(err)) < 0) {
-		say(err);
-		goto out;
-	}
-	load_rules(s, &r);
-	if (provision_ns_plan(o, ce, &r, p, err, sizeof(err)) < 0) {
-		say(err);
-		goto out;
-	}
-	ret = 0;
-out:
-	catalog_release(&cat);
-	return ret;
+	if (wizard_ns_build(&c, o, NULL, p, err, sizeof(err), &fail, &kerr, note, sizeof(note)) < 0)
+		return build_failed(fail, err, &kerr);
+	if (note[0])
+		say(note);
+	return 0;
 }
 
 static const struct option ns_longopts[] = {
@@ -180,8 +169,13 @@ static int parse_ns_args(const char *cmd, const tenants_global *g, int argc, cha
 	int c, have_tcode = 0;
 
 	memset(a, 0, sizeof(*a));
-	if (argc < 2 || strcmp(argv[1], "namespace"))
-		return usage_err(cmd, "what to provision? only `namespace` exists so far");
+	if (argc < 2 || !wizard_find(argv[1])) {
+		char names[200], msg[300];
+
+		wizard_names(names, sizeof(names));
+		snprintf(msg, sizeof(msg), "what to provision? the wizards are: %s", names);
+		return usage_err(cmd, msg);
+	}
 	optind = 1; /* argv[1] is "namespace" */
 	opterr = 0;
 	while ((c = getopt_long(argc - 1, argv + 1, "o:y", ns_longopts, NULL)) != -1) {
@@ -293,7 +287,7 @@ int provision_run_plan(const tenants_global *g, int argc, char **argv)
 	ret = session_open(g, &s);
 	if (ret)
 		return ret;
-	ret = build_plan(&s, &a.o, &p);
+	ret = build_plan(&s, g, &a.o, &p);
 	if (ret)
 		goto out;
 	if (a.dry_run) {
@@ -419,6 +413,27 @@ static void on_stop_signal(int sig)
 		stop_requested = 1;
 }
 
+/* What to do next with a run that stopped, in this command's words. */
+static void say_next(unsigned next, const char *run)
+{
+	char line[256];
+
+	if (!run[0])
+		return;
+	if ((next & ENGINE_NEXT_RESUME) && (next & ENGINE_NEXT_ROLLBACK))
+		snprintf(line, sizeof(line),
+			 "the journal is kept: `smartops runs resume %s` re-observes and continues, `smartops runs rollback %s` undoes",
+			 run, run);
+	else if (next & ENGINE_NEXT_ROLLBACK)
+		snprintf(line, sizeof(line), "undo what this run created with `smartops runs rollback %s`",
+			 run);
+	else if (next & ENGINE_NEXT_ROLLBACK_AGAIN)
+		snprintf(line, sizeof(line), "run `smartops runs rollback %s` again to finish", run);
+	else
+		return;
+	say(line);
+}
+
 static int run_engine(session *s, const tenants_global *g, int timeout_s, int mode, plan *p,
 		      journal *j)
 {
@@ -439,7 +454,7 @@ static int run_engine(session *s, const tenants_global *g, int timeout_s, int mo
 	engine *e = engine_new(&eo);
 	engine_progress pr;
 	engine_result r;
-	int rc;
+	engine_status rc;
 
 	if (mode == 0)
 		rc = engine_start_apply(e, p);
@@ -447,12 +462,12 @@ static int run_engine(session *s, const tenants_global *g, int timeout_s, int mo
 		rc = engine_start_resume(e, p, j);
 	else
 		rc = engine_start_rollback(e, j);
-	if (rc == -2) {
+	if (rc == ENGINE_ST_READONLY) {
 		engine_free(e);
 		error("read-only session: started with --readonly; nothing was changed");
 		return PROVISION_EXIT_REFUSED;
 	}
-	if (rc == 0) {
+	if (rc == ENGINE_ST_OK) {
 		/* Ctrl-C or a hang-up pauses at the next step boundary: the run stays resumable */
 		struct sigaction sa, old_int, old_term, old_hup;
 
@@ -483,6 +498,7 @@ static int run_engine(session *s, const tenants_global *g, int timeout_s, int mo
 	}
 	engine_snapshot(e, &pr);
 	say(pr.message);
+	say_next(pr.next, pr.run);
 	if (pr.run[0] && r != ENGINE_REFUSED && r != ENGINE_DENIED)
 		printf("%s\n", pr.run);
 	engine_free(e);
@@ -512,7 +528,7 @@ int provision_run_apply(const tenants_global *g, int argc, char **argv)
 	ret = session_open(g, &s);
 	if (ret)
 		return ret;
-	ret = build_plan(&s, &a.o, &p);
+	ret = build_plan(&s, g, &a.o, &p);
 	if (ret)
 		goto out;
 	snprintf(what, sizeof(what), "apply %zu steps for %s in context %s", p.n, p.tcode,
@@ -776,11 +792,13 @@ static int runs_list_contexts(const tenants_global *g, const char *tcode, int js
 
 static int runs_resume(session *s, const tenants_global *g, const char *id, int yes, int timeout_s)
 {
-	provision_ns_opts o;
+	const wizard *wz;
+	wizard_ctx c;
+	wizard_fail fail;
 	journal j;
 	plan p = {0};
 	k8s_err e;
-	char what[128];
+	char what[128], err[512], note[200];
 	int ret;
 
 	if (journal_load(s->client, id, &j, &e) < 0) {
@@ -796,17 +814,27 @@ static int runs_resume(session *s, const tenants_global *g, const char *id, int 
 		journal_release(&j);
 		return TENANTS_EXIT_ERROR;
 	}
-	if (strcmp(j.wizard, "namespace") ||
-	    provision_ns_opts_from_inputs(j.inputs, j.n_inputs, &o) < 0) {
+	wz = wizard_find(j.wizard);
+	if (!wz) {
 		error("run %s is of wizard \"%s\", which this version cannot resume", id, j.wizard);
 		journal_release(&j);
 		return TENANTS_EXIT_ERROR;
 	}
-	ret = build_plan(s, &o, &p);
-	if (ret) {
+	if (!s->catalog_url[0]) {
+		error("no contract catalogue: the kubeconfig has no %s extension; give --catalog URL",
+		      CATALOG_EXTENSION);
 		journal_release(&j);
-		return ret;
+		return TENANTS_EXIT_ERROR;
 	}
+	/* the plan rebuilt from the journal's inputs by the wizard's own builder */
+	c = ctx_of(s, g);
+	if (wz->build(&c, j.inputs, j.n_inputs, &p, err, sizeof(err), &fail, &e, note,
+		      sizeof(note)) < 0) {
+		journal_release(&j);
+		return build_failed(fail, err, &e);
+	}
+	if (note[0])
+		say(note);
 	snprintf(what, sizeof(what), "resume run %s (%s, %s)", id, j.tcode, run_state_name(j.state));
 	if (!confirm(what, yes)) {
 		plan_release(&p);

@@ -10,10 +10,20 @@
 #include "core/engine.h"
 #include "core/lease.h"
 #include "core/plan_prior.h"
+#include "core/step.h"
 #include "core/tcode.h"
+#include "k8s/retry.h"
 #include "util/util.h"
 
-#define WRITE_TRIES 5
+/* a request that changes nothing (an access review, a dry run) or that may be
+ * repeated (after a read showed it had not taken): tries in all, and pauses */
+#define WRITE_TRIES 6
+#define READ_BASE_MS 100
+#define WRITE_BASE_MS 200
+#define PAUSE_CAP_MS 3200
+/* polling for readiness: from 100 ms up to 1 s between reads */
+#define POLL_BASE_MS 100
+#define POLL_CAP_MS 1000
 #define WAIT_DEFAULT_S 180
 /* what a step's result adds to its journal text at most, message aside: a uid and
  * two times where nulls were */
@@ -31,6 +41,7 @@ struct engine {
 	journal j;
 	int have_plan, have_journal;
 	lease *lease;
+	step_env env; /* what executors get (env_of) */
 	audit audit;
 	int audit_ready;
 
@@ -47,6 +58,16 @@ const char *engine_phase_name(engine_phase p)
 					    "apply", "wait",	"rollback", "finished"};
 
 	return (unsigned)p < ARRAY_SIZE(names) ? names[p] : "unknown";
+}
+
+const char *engine_status_name(engine_status st)
+{
+	static const char *const names[] = {
+	    "ok",	   "cancelled",	  "failed",	 "forbidden", "refused",  "not-allowed",
+	    "unchecked", "no-journal", "read-only", "already",	"mismatch",
+	};
+
+	return (unsigned)st < ARRAY_SIZE(names) ? names[st] : "unknown";
 }
 
 engine *engine_new(const engine_opts *o)
@@ -178,12 +199,6 @@ static const char *jstr(const cJSON *o, const char *k)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static const char *label(const cJSON *obj, const char *key)
-{
-	return jstr(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "metadata"),
-						     "labels"),
-		    key);
-}
 
 int engine_object_ready(const cJSON *obj, int *ready, int *desired)
 {
@@ -215,79 +230,30 @@ int engine_object_ready(const cJSON *obj, int *ready, int *desired)
 	return have >= want;
 }
 
-/* Worth asking again: no answer, a cut or garbled answer (a 2xx we could not
- * read), throttling, or a server error. */
-static int transient(const k8s_err *err)
+/* The environment executors get: the engine's client, labels and run. */
+static step_env *env_of(engine *e)
 {
-	return err->http == 0 || (err->http >= 200 && err->http < 300) || err->http == 429 ||
-	       (err->http >= 500 && err->http != 501);
+	e->env.client = e->o.client;
+	e->env.prefix = e->prefix;
+	e->env.tcode = e->p.tcode[0] ? e->p.tcode : e->j.tcode; /* the plan may be borrowed */
+	e->env.run = e->j.run;
+	e->env.run_label = e->run_label;
+	e->env.cancel = &e->cancel;
+	e->env.msg[0] = '\0';
+	e->env.http = 0;
+	return &e->env;
 }
 
-/* GET an object; *live NULL when absent. 0 or -1 (err). */
-static int observe(engine *e, const char *path, cJSON **live, k8s_err *err)
+/* The length of the prior state an update would journal. */
+static size_t prior_size(engine *e, const plan_step *s, const step_seen *seen)
 {
-	*live = NULL;
-	if (k8s_get(e->o.client, path, live, err) == 0)
-		return 0;
-	if (err->http == 404) {
-		*live = NULL;
-		return 0;
-	}
-	return -1;
-}
-
-/* The configuration to apply: the plan's body, plus the run label (this run's,
- * or the one the object already carries), without the replica count another
- * manager owns. */
-static cJSON *apply_tree(engine *e, const plan_step *s, const cJSON *live)
-{
-	cJSON *b = cJSON_Duplicate(s->body, 1);
-	cJSON *labels = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "metadata"),
-							 "labels");
-	const char *have = live ? label(live, e->run_label) : NULL;
-
-	if (!labels)
-		labels = cJSON_AddObjectToObject(cJSON_GetObjectItemCaseSensitive(b, "metadata"),
-						 "labels");
-	cJSON_DeleteItemFromObjectCaseSensitive(labels, e->run_label);
-	cJSON_AddStringToObject(labels, e->run_label, have ? have : e->j.run);
-	if (live ? plan_replicas_owned_elsewhere(live) : s->replicas_not_ours) /* Hypnus's count */
-		cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "spec"),
-							"replicas");
-	return b;
-}
-
-static char *print_tree(const cJSON *b)
-{
-	char *text = cJSON_PrintUnformatted(b), *ret;
-
-	if (!text)
-		die("out of memory");
-	ret = xstrdup(text);
-	cJSON_free(text);
-	return ret;
-}
-
-/* apply_tree as text (malloc'd). */
-static char *apply_body(engine *e, const plan_step *s, const cJSON *live)
-{
-	cJSON *b = apply_tree(e, s, live);
-	char *ret = print_tree(b);
-
-	cJSON_Delete(b);
-	return ret;
-}
-
-/* The length of the prior state an update of s over live would journal. */
-static size_t prior_size(engine *e, const plan_step *s, const cJSON *live)
-{
-	cJSON *b = apply_tree(e, s, live), *prior = plan_prior_record(b, live);
+	const step_exec *x = step_exec_of(s);
+	cJSON *prior = x->prior ? x->prior(env_of(e), s, seen) : NULL;
 	char *text = prior ? cJSON_PrintUnformatted(prior) : NULL;
 	size_t n = text ? strlen(text) : 0;
 
 	cJSON_free(text);
 	cJSON_Delete(prior);
-	cJSON_Delete(b);
 	return n;
 }
 
@@ -298,10 +264,12 @@ static int save(engine *e, k8s_err *err)
 	return journal_save(e->o.client, &e->j, e->prefix, err);
 }
 
-/* Ends the run: state, message, journal, lease. */
-static engine_result finish(engine *e, engine_result r, run_state st, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static engine_result finish(engine *e, engine_result r, run_state st, const char *fmt, ...)
+/* Ends the run: state, message, journal, lease; next: ENGINE_NEXT_* (what may
+ * follow, for the caller to word). */
+static engine_result finish(engine *e, engine_result r, run_state st, unsigned next,
+			    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static engine_result finish(engine *e, engine_result r, run_state st, unsigned next,
+			    const char *fmt, ...)
 {
 	va_list ap;
 	k8s_err err;
@@ -313,6 +281,7 @@ static engine_result finish(engine *e, engine_result r, run_state st, const char
 	va_end(ap);
 	pthread_mutex_lock(&e->mu);
 	memcpy(e->prog.message, msg, sizeof(msg));
+	e->prog.next = next;
 	{
 		size_t len = strlen(e->prog.message);
 
@@ -320,7 +289,8 @@ static engine_result finish(engine *e, engine_result r, run_state st, const char
 			e->prog.message[--len] = '\0';
 	}
 	pthread_mutex_unlock(&e->mu);
-	if (e->have_journal && r != ENGINE_REFUSED) {
+	/* a refusal changes nothing, its journal included: it is not even written */
+	if (e->have_journal && r != ENGINE_REFUSED && r != ENGINE_DENIED) {
 		e->j.state = (uint8_t)st;
 		util_strlcpy(e->j.message, e->prog.message, sizeof(e->j.message));
 		if (save(e, &err) < 0) {
@@ -345,87 +315,90 @@ static engine_result finish(engine *e, engine_result r, run_state st, const char
 
 /* ---- checks before any change ------------------------------------------------------ */
 
-typedef struct access_need {
-	const char *verb;
-	char group[48], plural[40], ns[64];
-} access_need;
-
-static int check_access(engine *e, strbuf *why)
+/* The access review of need[0..n): OK, NOT_ALLOWED (why lists what),
+ * UNCHECKED (the review failed; why says so). */
+static engine_status review(engine *e, const step_need *need, size_t n, strbuf *why)
 {
-	access_need need[128];
-	size_t n = 0, i;
+	size_t i;
 	int denied = 0;
 
-	for (i = 0; i < e->p.n; i++) {
-		const plan_step *s = &e->p.steps[i];
-		const char *verb;
-		size_t m;
-
-		if (s->diff == PLAN_DIFF_CREATE)
-			verb = "create";
-		else if (s->diff == PLAN_DIFF_CHANGE)
-			verb = "patch";
-		else
-			continue;
-		for (m = 0; m < n; m++)
-			if (!strcmp(need[m].verb, verb) && !strcmp(need[m].group, s->group) &&
-			    !strcmp(need[m].plural, s->plural) && !strcmp(need[m].ns, s->ns))
-				break;
-		if (m < n || n + 3 >= ARRAY_SIZE(need))
-			continue;
-		need[n].verb = verb;
-		util_strlcpy(need[n].group, s->group, sizeof(need[n].group));
-		util_strlcpy(need[n].plural, s->plural, sizeof(need[n].plural));
-		util_strlcpy(need[n].ns, s->ns, sizeof(need[n].ns));
-		n++;
-	}
-	/* the run's own records */
-	if (n + 3 <= ARRAY_SIZE(need)) {
-		need[n++] = (access_need){"create", "", "configmaps", JOURNAL_NAMESPACE};
-		need[n++] = (access_need){"create", "coordination.k8s.io", "leases",
-					  JOURNAL_NAMESPACE};
-		need[n++] = (access_need){"create", "", "events", JOURNAL_NAMESPACE};
-	}
 	for (i = 0; i < n; i++) {
 		int allowed = 0;
 		char reason[256];
 		k8s_err err;
-
-		int tries, rc;
+		k8s_retry rt;
+		int rc;
 
 		/* an access review changes nothing: safe to ask again after a 5xx */
-		for (tries = 0;; tries++) {
-			rc = k8s_can_i(e->o.client, need[i].verb, need[i].group, need[i].plural, NULL,
+		k8s_retry_init(&rt, READ_BASE_MS, PAUSE_CAP_MS, WRITE_TRIES, NULL);
+		do
+			rc = k8s_can_i(e->o.client, need[i].verb, need[i].group, need[i].resource, NULL,
 				       need[i].ns[0] ? need[i].ns : NULL, NULL, &allowed, reason,
 				       sizeof(reason), &err);
-			if (rc == 0 || !transient(&err) || tries >= WRITE_TRIES)
-				break;
-			usleep(100000u << (tries < 4 ? tries : 4));
-		}
+		while (rc < 0 && k8s_retry_transient(&err) &&
+		       k8s_retry_wait(&rt, &err) == K8S_RETRY_AGAIN);
 		if (rc < 0) {
-			sb_addf(why, "cannot check access to %s: %s\n", need[i].plural, err.msg);
-			return -2;
+			sb_addf(why, "cannot check access to %s: %s\n", need[i].resource, err.msg);
+			return ENGINE_ST_UNCHECKED;
 		}
 		if (!allowed && denied++ < 6)
-			sb_addf(why, "  not allowed: %s %s%s%s %s%s\n", need[i].verb, need[i].plural,
+			sb_addf(why, "  not allowed: %s %s%s%s %s%s\n", need[i].verb, need[i].resource,
 				need[i].group[0] ? "." : "", need[i].group,
 				need[i].ns[0] ? "in namespace " : "(cluster-wide)", need[i].ns);
 	}
 	if (denied > 6)
 		sb_addf(why, "  ... and %d more\n", denied - 6);
-	return denied ? -1 : 0;
+	return denied ? ENGINE_ST_NOT_ALLOWED : ENGINE_ST_OK;
 }
 
-static int dry_run(engine *e, strbuf *why)
+/* The access review of every verb and resource the changes need, and of the
+ * run's own records. */
+static engine_status check_access(engine *e, strbuf *why)
+{
+	step_need need[128];
+	size_t n = 0, i;
+
+	for (i = 0; i < e->p.n; i++) {
+		const plan_step *s = &e->p.steps[i];
+
+		if (s->diff == PLAN_DIFF_CREATE || s->diff == PLAN_DIFF_CHANGE)
+			step_exec_of(s)->access(s, s->diff, need, &n, ARRAY_SIZE(need) - 3);
+	}
+	need[n++] = (step_need){"create", "", "configmaps", JOURNAL_NAMESPACE};
+	need[n++] = (step_need){"create", "coordination.k8s.io", "leases", JOURNAL_NAMESPACE};
+	need[n++] = (step_need){"create", "", "events", JOURNAL_NAMESPACE};
+	return review(e, need, n, why);
+}
+
+/* The same for a rollback: what undoing each step needs, the journal's update,
+ * the lease and the audit's Events. */
+static engine_status check_undo_access(engine *e, strbuf *why)
+{
+	step_need need[128];
+	size_t n = 0, i;
+
+	for (i = 0; i < e->j.n_steps; i++) {
+		const step_exec *x = step_exec_find(e->j.steps[i].exec);
+
+		if (x && x->undo_access)
+			x->undo_access(&e->j.steps[i], need, &n, ARRAY_SIZE(need) - 3);
+	}
+	need[n++] = (step_need){"patch", "", "configmaps", JOURNAL_NAMESPACE};
+	need[n++] = (step_need){"create", "coordination.k8s.io", "leases", JOURNAL_NAMESPACE};
+	need[n++] = (step_need){"create", "", "events", JOURNAL_NAMESPACE};
+	return review(e, need, n, why);
+}
+
+/* The server's dry run of every create and change: OK, or REFUSED (why). */
+static engine_status dry_run(engine *e, strbuf *why)
 {
 	size_t i, k;
 	int bad = 0;
 
 	for (i = 0; i < e->p.n; i++) {
 		plan_step *s = &e->p.steps[i];
-		char *path, *body;
-		k8s_err err;
-		int rc, skip = 0;
+		step_env *env = env_of(e);
+		int skip = 0;
 
 		if (s->diff != PLAN_DIFF_CREATE && s->diff != PLAN_DIFF_CHANGE)
 			continue;
@@ -437,59 +410,43 @@ static int dry_run(engine *e, strbuf *why)
 				skip = 1;
 		if (skip)
 			continue;
-		path = plan_step_path(s);
-		body = apply_body(e, s, NULL);
-		for (k = 0;; k++) {
-			rc = k8s_apply(e->o.client, path, body, K8S_DRY_RUN, NULL, &err);
-			if (rc == 0 || !transient(&err) || k >= WRITE_TRIES)
-				break;
-			usleep(100000u << (k < 4 ? k : 4));
-		}
-		free(path);
-		free(body);
-		if (rc < 0) {
-			if (err.http == 403 && strstr(err.msg, "being terminated")) {
-				sb_addf(why, "  %s: namespace %s is being deleted (Terminating): wait until it is gone, then try again\n",
-					s->id, s->ns);
-			} else {
-				sb_addf(why, "  %s: %s\n", s->id, err.msg);
-			}
+		if (step_exec_of(s)->dry_run(env, s) < 0) {
+			sb_addf(why, "  %s: %s\n", s->id, env->msg);
 			bad++;
 		}
 	}
-	return bad ? -1 : 0;
+	return bad ? ENGINE_ST_REFUSED : ENGINE_ST_OK;
 }
 
 /* Observes every step and refuses what is not ours, and a set of updates whose
- * prior states would not fit in the journal. */
-static int observe_all(engine *e, strbuf *why)
+ * prior states would not fit in the journal: OK, REFUSED or FAILED (a read
+ * failed), why says what. */
+static engine_status observe_all(engine *e, strbuf *why)
 {
 	size_t i, priors = 0, n_changes = 0;
 	int bad = 0;
 
 	for (i = 0; i < e->p.n; i++) {
 		plan_step *s = &e->p.steps[i];
-		char *path = plan_step_path(s);
-		cJSON *live = NULL;
-		k8s_err err;
+		step_env *env = env_of(e);
+		step_seen seen;
 
-		if (observe(e, path, &live, &err) < 0) {
-			free(path);
-			sb_addf(why, "cannot read %s: %s\n", s->id, err.msg);
-			return -1;
+		if (step_exec_of(s)->observe(env, s, &seen) < 0) {
+			sb_addf(why, "%s\n", env->msg);
+			return ENGINE_ST_FAILED;
 		}
-		free(path);
-		s->diff = plan_classify(s, live, e->prefix, e->p.tcode, s->reason, sizeof(s->reason));
-		s->replicas_not_ours = live && plan_replicas_owned_elsewhere(live);
+		s->diff = seen.diff;
+		util_strlcpy(s->reason, seen.reason, sizeof(s->reason));
+		s->replicas_not_ours = seen.replicas_not_ours;
 		if (s->diff == PLAN_DIFF_CONFLICT || s->diff == PLAN_DIFF_TERMINATING) {
 			if (bad++ < 8)
 				sb_addf(why, "  %s\n", s->reason);
 		}
 		if (s->diff == PLAN_DIFF_CHANGE) {
-			priors += prior_size(e, s, live);
+			priors += prior_size(e, s, &seen);
 			n_changes++;
 		}
-		cJSON_Delete(live);
+		step_seen_release(&seen);
 	}
 	if (bad > 8)
 		sb_addf(why, "  ... and %d more\n", bad - 8);
@@ -506,7 +463,7 @@ static int observe_all(engine *e, strbuf *why)
 			bad++;
 		}
 	}
-	return bad ? -1 : 0;
+	return bad ? ENGINE_ST_REFUSED : ENGINE_ST_OK;
 }
 
 int engine_preflight(k8s_client *c, const char *prefix, const char *user, plan *p, strbuf *why)
@@ -514,80 +471,82 @@ int engine_preflight(k8s_client *c, const char *prefix, const char *user, plan *
 	engine_opts o = {.client = c, .prefix = prefix, .user = user, .kill_after = -1,
 			 .kill_at_intent = -1};
 	engine *e = engine_new(&o);
-	int rc;
+	engine_status st;
 
 	e->p = *p; /* borrowed: handed back below */
 	util_strlcpy(e->j.run, "dry-run", sizeof(e->j.run));
-	rc = observe_all(e, why);
-	if (rc == 0) {
-		rc = check_access(e, why);
-		if (rc == -1)
+	st = observe_all(e, why);
+	if (st == ENGINE_ST_OK) {
+		st = check_access(e, why);
+		if (st == ENGINE_ST_NOT_ALLOWED)
 			sb_addf(why, "no permission for this plan (user %s)\n", user ? user : "?");
 	}
-	if (rc == 0)
-		rc = dry_run(e, why);
+	if (st == ENGINE_ST_OK)
+		st = dry_run(e, why);
 	*p = e->p;
 	memset(&e->p, 0, sizeof(e->p));
 	engine_free(e);
-	return rc < 0 ? -1 : 0;
+	return st == ENGINE_ST_OK ? 0 : -1;
 }
 
 /* ---- apply --------------------------------------------------------------------------- */
 
-/* Waits until step i is ready. 0, 1 when cancelled, -1 on timeout/error, -3 when
- * reading is forbidden (message set). */
-static int wait_ready(engine *e, size_t i, size_t for_step)
+/* Waits until step i's wait (ready, complete, bound) is met: OK, CANCELLED,
+ * FAILED (timed out, or the object failed, e.g. a Job) or FORBIDDEN (reading
+ * it is not allowed); the message says why for the last two. */
+static engine_status wait_ready(engine *e, size_t i, size_t for_step)
 {
 	const plan_step *s = &e->p.steps[i];
-	char *path = plan_step_path(s), what[400];
-	int64_t start = util_mono_ms(), deadline = start + (int64_t)e->o.wait_timeout_s * 1000;
-	useconds_t pause = 100000;
-	int ready = 0, desired = 0, rc = -1;
-	char last_err[256] = "";
+	const step_exec *x = step_exec_of(s);
+	char what[300], waiting[300 + PLAN_ID_SIZE + 16], last_err[256] = "";
+	engine_status rc = ENGINE_ST_FAILED;
+	k8s_retry rt;
 
+	k8s_retry_init(&rt, POLL_BASE_MS, POLL_CAP_MS, 0, &e->cancel);
+	k8s_retry_deadline(&rt, (int64_t)e->o.wait_timeout_s * 1000);
+	snprintf(what, sizeof(what), "%s %s/%s %s", s->kind, s->ns, s->name, plan_wait_name(s->wait));
 	for (;;) {
-		cJSON *live = NULL;
-		k8s_err err;
+		step_env *env = env_of(e);
+		step_wait_state st;
+		k8s_retry_verdict v;
 
 		if (atomic_load(&e->cancel)) {
-			rc = 1;
+			rc = ENGINE_ST_CANCELLED;
 			break;
 		}
-		if (observe(e, path, &live, &err) == 0 && live) {
-			int ok = engine_object_ready(live, &ready, &desired);
-
-			cJSON_Delete(live);
-			if (ok) {
-				rc = 0;
-				break;
-			}
-		} else if (err.http == 403) {
-			set_message(e, "%s: %s", e->p.steps[for_step].id, err.msg);
-			rc = -3;
+		st = x->check(env, s, what, sizeof(what));
+		if (st == STEP_WAIT_DONE) {
+			rc = ENGINE_ST_OK;
 			break;
-		} else if (!live) {
-			snprintf(last_err, sizeof(last_err), "%.200s",
-				 err.http == 404 || err.msg[0] == '\0' ? "it does not exist" : err.msg);
 		}
+		if (st == STEP_WAIT_ERROR && env->http == 403) {
+			set_message(e, "%s: %s", e->p.steps[for_step].id, env->msg);
+			rc = ENGINE_ST_FORBIDDEN;
+			break;
+		}
+		if (st == STEP_WAIT_FAILED) {
+			set_message(e, "%s, needed by %s", env->msg, e->p.steps[for_step].id);
+			break;
+		}
+		if (env->msg[0])
+			snprintf(last_err, sizeof(last_err), "%.200s", env->msg);
 		if (for_step == i)
-			snprintf(what, sizeof(what), "%s %s/%s ready (%d/%d)", s->kind, s->ns, s->name,
-				 ready, desired);
+			util_strlcpy(waiting, what, sizeof(waiting));
 		else
-			snprintf(what, sizeof(what), "%s %s/%s ready (%d/%d), needed by %s", s->kind,
-				 s->ns, s->name, ready, desired, e->p.steps[for_step].id);
-		set_waiting(e, what);
-		if (util_mono_ms() >= deadline) {
-			set_message(e,
-				    "timed out after %d s waiting for %s %s/%s to be ready (%d/%d replicas ready%s%s), needed by %s",
-				    e->o.wait_timeout_s, s->kind, s->ns, s->name, ready, desired,
-				    last_err[0] ? "; " : "", last_err, e->p.steps[for_step].id);
+			snprintf(waiting, sizeof(waiting), "%s, needed by %s", what, e->p.steps[for_step].id);
+		set_waiting(e, waiting);
+		v = k8s_retry_wait(&rt, NULL);
+		if (v == K8S_RETRY_CANCELLED) {
+			rc = ENGINE_ST_CANCELLED;
 			break;
 		}
-		usleep(pause);
-		if (pause < 1000000)
-			pause += 100000;
+		if (v == K8S_RETRY_EXHAUSTED) {
+			set_message(e, "timed out after %d s waiting for %s%s%s, needed by %s",
+				    e->o.wait_timeout_s, what, last_err[0] ? "; " : "", last_err,
+				    e->p.steps[for_step].id);
+			break;
+		}
 	}
-	free(path);
 	return rc;
 }
 
@@ -599,38 +558,36 @@ static void maybe_die(engine *e, size_t i)
 	}
 }
 
-/* Applies step i. 0 ok; -1 stop (message set; *forbidden for a 403). */
-static int apply_step(engine *e, size_t i, int *forbidden)
+/* Applies step i: OK, or FAILED / FORBIDDEN (a 403) with the message set. */
+static engine_status apply_step(engine *e, size_t i)
 {
 	plan_step *s = &e->p.steps[i];
 	journal_step *js = &e->j.steps[i];
-	char *path = plan_step_path(s), *body = NULL, reason[200];
-	cJSON *live = NULL, *out = NULL, *tree = NULL;
+	const step_exec *x = step_exec_of(s);
+	step_env *env = env_of(e);
+	step_seen seen, after;
+	engine_status st = ENGINE_ST_FAILED;
 	k8s_err err;
-	plan_diff d;
-	int tries, ret = -1;
+	int ret = -1, forbidden = 0;
 	const char *action;
 
-	*forbidden = 0;
-	if (observe(e, path, &live, &err) < 0) {
-		set_message(e, "cannot read %s: %s", s->id, err.msg);
-		*forbidden = err.http == 403;
+	memset(&seen, 0, sizeof(seen));
+	memset(&after, 0, sizeof(after));
+	if (x->observe(env, s, &seen) < 0) {
+		set_message(e, "%s", env->msg);
+		forbidden = env->http == 403;
 		goto out;
 	}
-	d = plan_classify(s, live, e->prefix, e->p.tcode, reason, sizeof(reason));
-	if (d == PLAN_DIFF_CONFLICT || d == PLAN_DIFF_TERMINATING) {
-		set_message(e, "%s: %s", s->id, reason);
+	if (seen.diff == PLAN_DIFF_CONFLICT || seen.diff == PLAN_DIFF_TERMINATING) {
+		set_message(e, "%s: %s", s->id, seen.reason);
 		js->state = STEP_FAILED;
-		util_strlcpy(js->message, reason, sizeof(js->message));
+		util_strlcpy(js->message, seen.reason, sizeof(js->message));
 		goto out;
 	}
-	if (d == PLAN_DIFF_UNCHANGED) {
-		const char *run = label(live, e->run_label);
-		const char *uid = jstr(cJSON_GetObjectItemCaseSensitive(live, "metadata"), "uid");
-
-		js->created = run && !strcmp(run, e->j.run);
-		if (uid)
-			util_strlcpy(js->uid, uid, sizeof(js->uid));
+	if (seen.diff == PLAN_DIFF_UNCHANGED) {
+		js->created = seen.run[0] && !strcmp(seen.run, e->j.run);
+		if (seen.uid[0])
+			util_strlcpy(js->uid, seen.uid, sizeof(js->uid));
 		if (js->state == STEP_PENDING)
 			js->state = STEP_UNCHANGED;
 		else if (js->state != STEP_READY && js->state != STEP_UNCHANGED)
@@ -641,13 +598,13 @@ static int apply_step(engine *e, size_t i, int *forbidden)
 		ret = 0;
 		goto out;
 	}
-	action = d == PLAN_DIFF_CREATE ? "create" : "update";
-	tree = apply_tree(e, s, live);
+	action = seen.diff == PLAN_DIFF_CREATE ? "create" : "update";
 	/* an update: what it is about to change goes into the journal with the intent, so
 	 * a rollback can put it back; the first record of the run is kept (a step tried
-	 * again after a failure or a crash finds its own change, or none, in the cluster) */
-	if (d == PLAN_DIFF_CHANGE && !js->prior) {
-		js->prior = plan_prior_record(tree, live);
+	 * again after a failure or a crash finds its own change, or none, in the cluster).
+	 * A secret's values are never recorded. */
+	if (seen.diff == PLAN_DIFF_CHANGE && !js->prior && x->prior && !s->secret) {
+		js->prior = x->prior(env, s, &seen);
 		if (js->prior && journal_encoded_size(&e->j) > e->o.journal_max) {
 			size_t need = journal_encoded_size(&e->j);
 
@@ -660,7 +617,7 @@ static int apply_step(engine *e, size_t i, int *forbidden)
 			util_strlcpy(js->message, "not updated: its prior values do not fit in the journal",
 				     sizeof(js->message));
 			if (save(e, &err) < 0)
-				*forbidden = err.http == 403;
+				forbidden = err.http == 403;
 			goto out;
 		}
 	}
@@ -670,50 +627,24 @@ static int apply_step(engine *e, size_t i, int *forbidden)
 	js->message[0] = '\0';
 	if (save(e, &err) < 0) {
 		set_message(e, "cannot write the journal before %s: %s", s->id, err.msg);
-		*forbidden = err.http == 403;
+		forbidden = err.http == 403;
 		goto out;
 	}
 	if (e->o.kill_at_intent >= 0 && (size_t)e->o.kill_at_intent == i)
 		raise(SIGKILL);
 	set_step(e, i, s->id, action);
-	body = print_tree(tree);
-	for (tries = 0;; tries++) {
-		cJSON *again = NULL;
-
-		if (k8s_apply(e->o.client, path, body, 0, &out, &err) == 0)
-			break;
-		if (err.http == 403) {
-			*forbidden = 1;
-			set_message(e, "%s: %s", s->id, err.msg);
-			break;
-		}
-		if (!transient(&err) || tries >= WRITE_TRIES) {
-			set_message(e, "%s: %s", s->id, err.msg);
-			break;
-		}
-		/* the write may or may not have taken: look before trying again */
-		usleep(200000u << (tries < 4 ? tries : 4));
-		if (observe(e, path, &again, &err) == 0 && again &&
-		    plan_classify(s, again, e->prefix, e->p.tcode, NULL, 0) == PLAN_DIFF_UNCHANGED) {
-			out = again;
-			break;
-		}
-		cJSON_Delete(again);
-	}
-	if (!out) {
+	st = x->apply(env, s, &seen, &after);
+	if (st != ENGINE_ST_OK) {
+		set_message(e, "%s", env->msg);
+		forbidden = st == ENGINE_ST_FORBIDDEN;
 		js->state = STEP_FAILED;
 		util_strlcpy(js->message, e->prog.message, sizeof(js->message));
 		audit_record(&e->audit, action, s, e->prog.message);
 		goto out;
 	}
-	{
-		const char *run = label(out, e->run_label);
-		const char *uid = jstr(cJSON_GetObjectItemCaseSensitive(out, "metadata"), "uid");
-
-		js->created = run && !strcmp(run, e->j.run);
-		if (uid)
-			util_strlcpy(js->uid, uid, sizeof(js->uid));
-	}
+	js->created = after.run[0] && !strcmp(after.run, e->j.run);
+	if (after.uid[0])
+		util_strlcpy(js->uid, after.uid, sizeof(js->uid));
 	js->state = STEP_APPLIED;
 	js->finished = util_now_ms() / 1000;
 	audit_record(&e->audit, action, s, "ok");
@@ -723,60 +654,68 @@ out:
 		if (save(e, &err) < 0) {
 			set_message(e, "%s was applied but the journal could not record it: %s",
 				    s->id, err.msg);
-			*forbidden = err.http == 403;
+			forbidden = err.http == 403;
 			ret = -1;
 		}
 	}
-	cJSON_Delete(live);
-	cJSON_Delete(out);
-	cJSON_Delete(tree);
-	free(body);
-	free(path);
-	return ret;
+	step_seen_release(&seen);
+	step_seen_release(&after);
+	if (ret == 0)
+		return ENGINE_ST_OK;
+	return forbidden ? ENGINE_ST_FORBIDDEN : ENGINE_ST_FAILED;
 }
 
-static engine_result run_apply(engine *e)
+#define NEXT_BOTH (ENGINE_NEXT_RESUME | ENGINE_NEXT_ROLLBACK)
+
+/* Ends a run stopped before step id by a wait (waiting) or a step that did not
+ * end OK (st); the message of the wait or step says why. */
+static engine_result stopped(engine *e, engine_status st, const char *id, int waiting)
 {
-	strbuf why;
+	switch (st) {
+	case ENGINE_ST_CANCELLED:
+		return finish(e, ENGINE_PAUSED, RUN_PAUSED, NEXT_BOTH, "paused before %s", id);
+	case ENGINE_ST_FORBIDDEN:
+		return finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK,
+			      "stopped, permission denied: %s", e->prog.message);
+	default:
+		return finish(e, ENGINE_FAILED, RUN_FAILED, NEXT_BOTH, "%s%s",
+			      waiting ? "" : "stopped at ", e->prog.message);
+	}
+}
+
+/* The checks before any change (observe, access, dry run), then the lease
+ * and the journal's first write: ENGINE_OK, or the run ended refused. */
+static engine_result start_run(engine *e, strbuf *why)
+{
 	k8s_err err;
 	char taken[256], holder[320];
-	size_t i, k;
-	engine_result r;
-	int forbidden, rc;
+	engine_status st;
 
-	sb_init(&why, 256);
 	set_phase(e, ENGINE_OBSERVE);
-	if (observe_all(e, &why) < 0) {
-		r = finish(e, ENGINE_REFUSED, RUN_FAILED, "refused, nothing changed:\n%s", why.buf);
-		goto out;
-	}
+	if (observe_all(e, why) != ENGINE_ST_OK)
+		return finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed:\n%s",
+			      why->buf);
 	set_phase(e, ENGINE_ACCESS);
-	rc = check_access(e, &why);
-	if (rc == -2) {
-		r = finish(e, ENGINE_REFUSED, RUN_FAILED, "refused, nothing changed: %s", why.buf);
-		goto out;
-	}
-	if (rc < 0) {
-		r = finish(e, ENGINE_DENIED, RUN_FAILED,
-			   "refused, nothing changed: no permission for this plan (user %s):\n%sask for the operator role",
-			   e->o.user ? e->o.user : "?", why.buf);
-		goto out;
-	}
+	st = check_access(e, why);
+	if (st == ENGINE_ST_UNCHECKED)
+		return finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed: %s",
+			      why->buf);
+	if (st != ENGINE_ST_OK)
+		return finish(e, ENGINE_DENIED, RUN_FAILED, 0,
+			      "refused, nothing changed: no permission for this plan (user %s):\n%sask for the operator role",
+			      e->o.user ? e->o.user : "?", why->buf);
 	set_phase(e, ENGINE_DRY_RUN);
-	if (dry_run(e, &why) < 0) {
-		r = finish(e, ENGINE_REFUSED, RUN_FAILED,
-			   "refused, nothing changed: the server's dry run rejected steps:\n%s",
-			   why.buf);
-		goto out;
-	}
+	if (dry_run(e, why) != ENGINE_ST_OK)
+		return finish(e, ENGINE_REFUSED, RUN_FAILED, 0,
+			      "refused, nothing changed: the server's dry run rejected steps:\n%s",
+			      why->buf);
 	set_phase(e, ENGINE_LEASE);
 	snprintf(holder, sizeof(holder), "%s run=%s", e->who, e->j.run);
-	rc = lease_acquire(e->o.client, e->p.tcode, holder, e->o.lease_duration_s, &e->lease, taken,
-			   sizeof(taken), why.buf, why.cap);
-	if (rc != 0) {
-		why.len = strlen(why.buf);
-		r = finish(e, ENGINE_REFUSED, RUN_FAILED, "refused, nothing changed: %s", why.buf);
-		goto out;
+	if (lease_acquire(e->o.client, e->p.tcode, holder, e->o.lease_duration_s, &e->lease, taken,
+			  sizeof(taken), why->buf, why->cap) != 0) {
+		why->len = strlen(why->buf);
+		return finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed: %s",
+			      why->buf);
 	}
 	audit_init(&e->audit, e->o.client, e->who, e->j.run);
 	e->audit_ready = 1;
@@ -787,23 +726,33 @@ static engine_result run_apply(engine *e)
 	if (e->mode == MODE_RESUME)
 		journal_note(&e->j, "resumed by %s", e->who);
 	e->j.state = RUN_RUNNING;
-	if (save(e, &err) < 0) {
-		r = finish(e, ENGINE_REFUSED, RUN_FAILED,
-			   "refused, nothing changed: cannot write the run journal: %s", err.msg);
+	if (save(e, &err) < 0)
+		return finish(e, ENGINE_REFUSED, RUN_FAILED, 0,
+			      "refused, nothing changed: cannot write the run journal: %s", err.msg);
+	return ENGINE_OK;
+}
+
+static engine_result run_apply(engine *e)
+{
+	strbuf why;
+	size_t i, k;
+	engine_result r;
+	engine_status st;
+
+	sb_init(&why, 256);
+	r = start_run(e, &why);
+	if (r != ENGINE_OK)
 		goto out;
-	}
 	set_phase(e, ENGINE_APPLY);
 	for (i = 0; i < e->p.n; i++) {
 		plan_step *s = &e->p.steps[i];
 
 		if (atomic_load(&e->cancel)) {
-			r = finish(e, ENGINE_PAUSED, RUN_PAUSED,
-				   "paused before %s: resume with `smartops runs resume %s` or undo with `smartops runs rollback %s`",
-				   s->id, e->j.run, e->j.run);
+			r = stopped(e, ENGINE_ST_CANCELLED, s->id, 0);
 			goto out;
 		}
 		if (lease_lost(e->lease)) {
-			r = finish(e, ENGINE_FAILED, RUN_FAILED,
+			r = finish(e, ENGINE_FAILED, RUN_FAILED, NEXT_BOTH,
 				   "stopped before %s: the tenant's lease was taken by someone else",
 				   s->id);
 			goto out;
@@ -811,59 +760,41 @@ static engine_result run_apply(engine *e)
 		for (k = 0; k < s->n_needs; k++) {
 			size_t n = s->needs[k];
 
-			if (e->p.steps[n].wait != PLAN_WAIT_READY || e->j.steps[n].state == STEP_READY)
+			if (e->p.steps[n].wait == PLAN_WAIT_EXISTS || e->j.steps[n].state == STEP_READY)
 				continue;
 			set_phase(e, ENGINE_WAIT);
-			rc = wait_ready(e, n, i);
-			if (rc == 1) {
-				r = finish(e, ENGINE_PAUSED, RUN_PAUSED,
-					   "paused before %s: resume with `smartops runs resume %s` or undo with `smartops runs rollback %s`",
-					   s->id, e->j.run, e->j.run);
-				goto out;
-			}
-			if (rc == -3) {
-				r = finish(e, ENGINE_FAILED, RUN_FAILED,
-					   "stopped, permission denied: %s\nundo what this run created with `smartops runs rollback %s`",
-					   e->prog.message, e->j.run);
-				goto out;
-			}
-			if (rc < 0) {
-				r = finish(e, ENGINE_FAILED, RUN_FAILED,
-					   "%s\nfix the cause, then `smartops runs resume %s`, or undo with `smartops runs rollback %s`",
-					   e->prog.message, e->j.run, e->j.run);
+			st = wait_ready(e, n, i);
+			if (st != ENGINE_ST_OK) {
+				r = stopped(e, st, s->id, 1);
 				goto out;
 			}
 			e->j.steps[n].state = STEP_READY;
 			set_phase(e, ENGINE_APPLY);
 		}
-		if (apply_step(e, i, &forbidden) < 0) {
-			if (forbidden)
-				r = finish(e, ENGINE_FAILED, RUN_FAILED,
-					   "stopped, permission denied: %s\nundo what this run created with `smartops runs rollback %s`",
-					   e->prog.message, e->j.run);
-			else
-				r = finish(e, ENGINE_FAILED, RUN_FAILED,
-					   "stopped at %s\nthe journal is kept: `smartops runs resume %s` re-observes and continues, `smartops runs rollback %s` undoes",
-					   e->prog.message, e->j.run, e->j.run);
+		st = apply_step(e, i);
+		if (st != ENGINE_ST_OK) {
+			r = stopped(e, st, s->id, 0);
 			goto out;
 		}
 		maybe_die(e, i);
 	}
 	/* the last workloads, e.g. Hypnus, are needed by nobody: wait for them too */
 	for (i = 0; i < e->p.n; i++) {
-		if (e->p.steps[i].wait != PLAN_WAIT_READY || e->j.steps[i].state == STEP_READY)
+		if (e->p.steps[i].wait == PLAN_WAIT_EXISTS || e->j.steps[i].state == STEP_READY)
 			continue;
 		set_phase(e, ENGINE_WAIT);
-		rc = wait_ready(e, i, i);
-		if (rc != 0) {
-			r = finish(e, rc == 1 ? ENGINE_PAUSED : ENGINE_FAILED,
-				   rc == 1 ? RUN_PAUSED : RUN_FAILED, "%s\n`smartops runs resume %s` waits again",
-				   rc == 1 ? "paused while waiting" : e->prog.message, e->j.run);
+		st = wait_ready(e, i, i);
+		if (st == ENGINE_ST_CANCELLED) {
+			r = finish(e, ENGINE_PAUSED, RUN_PAUSED, NEXT_BOTH, "paused while waiting");
+			goto out;
+		}
+		if (st != ENGINE_ST_OK) {
+			r = stopped(e, st, e->p.steps[i].id, 1);
 			goto out;
 		}
 		e->j.steps[i].state = STEP_READY;
 	}
-	r = finish(e, ENGINE_OK, RUN_DONE, "run %s done: %zu created, %zu updated, %zu unchanged",
+	r = finish(e, ENGINE_OK, RUN_DONE, 0, "run %s done: %zu created, %zu updated, %zu unchanged",
 		   e->j.run, e->prog.created, e->prog.updated, e->prog.unchanged);
 out:
 	sb_release(&why);
@@ -872,60 +803,20 @@ out:
 
 /* ---- rollback ---------------------------------------------------------------------- */
 
-static int list_any(void *ctx, const cJSON *item)
-{
-	char *first = ctx;
-	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(item, "metadata");
-	const char *name = jstr(meta, "name");
-
-	snprintf(first, 128, "%s", name ? name : "?");
-	return 1;
-}
-
-/* 1 (and what) if namespace ns still holds objects (this run's are gone by now). */
-static int namespace_holds_others(engine *e, const char *ns, char *what, size_t size)
-{
-	static const char *const kinds[][3] = {
-	    {"", "v1", "configmaps"},	     {"", "v1", "secrets"},
-	    {"", "v1", "services"},	     {"", "v1", "persistentvolumeclaims"},
-	    {"apps", "v1", "deployments"},   {"apps", "v1", "statefulsets"},
-	    {"batch", "v1", "jobs"},	     {"networking.k8s.io", "v1", "ingresses"},
-	    {"networking.k8s.io", "v1", "networkpolicies"},
-	    {"", "v1", "serviceaccounts"},   {"rbac.authorization.k8s.io", "v1", "rolebindings"},
-	    {"", "v1", "resourcequotas"},    {"", "v1", "limitranges"},
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
-		char *path = k8s_path(kinds[i][0], kinds[i][1], ns, kinds[i][2], NULL);
-		k8s_list_opts lo = {.limit = 5};
-		char first[128] = "";
-		k8s_err err;
-		int rc = k8s_list(e->o.client, path, &lo, list_any, first, NULL, 0, &err);
-
-		free(path);
-		if (rc == 1 || first[0]) {
-			snprintf(what, size, "%s/%s", kinds[i][2], first);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Puts back the prior values of step i, an update of this run, over live (the
+/* Puts back the prior values of step i, an update of this run, over seen (the
  * object as it is now): restored, or kept when nothing of the run's change is
- * there or someone changed it since (why gets a line). 0; -1 when the write
- * failed (try again later); -2 the journal could not be written; -3 forbidden
- * (message set for -2/-3). */
-static int restore_step(engine *e, size_t i, const plan_step *ps, const cJSON *live, strbuf *why)
+ * there or someone changed it since (why gets a line). OK; FAILED when the
+ * write failed (try again later); NO_JOURNAL or FORBIDDEN with the message set. */
+static engine_status restore_step(engine *e, size_t i, const step_exec *x, const plan_step *ps,
+				  const step_seen *seen, strbuf *why)
 {
 	journal_step *js = &e->j.steps[i];
-	const cJSON *config = plan_prior_config(js->prior);
-	char what[200], *body;
+	step_env *env;
+	char what[200];
 	k8s_err err;
-	int tries, rc;
+	engine_status st;
 
-	switch (plan_prior_compare(js->prior, live, what, sizeof(what))) {
+	switch (plan_prior_compare(js->prior, seen->live, what, sizeof(what))) {
 	case PLAN_PRIOR_AS_BEFORE:
 		if (js->state == STEP_RESTORING || js->state == STEP_RESTORED) {
 			js->state = STEP_RESTORED; /* put back before an interruption */
@@ -935,61 +826,85 @@ static int restore_step(engine *e, size_t i, const plan_step *ps, const cJSON *l
 				     sizeof(js->message));
 			set_step(e, i, js->id, "kept");
 		}
-		return 0;
+		return ENGINE_ST_OK;
 	case PLAN_PRIOR_CHANGED:
 		js->state = STEP_KEPT;
 		snprintf(js->message, sizeof(js->message), "kept: changed since this run: %.150s",
 			 what);
 		set_step(e, i, js->id, "kept");
 		sb_addf(why, "%s kept, not put back: changed since this run (%s)\n", js->id, what);
-		return 0;
+		return ENGINE_ST_OK;
 	case PLAN_PRIOR_AS_WRITTEN:
 		break;
-	}
-	if (!config) {
-		set_message(e, "%s: the journal holds no prior configuration", js->id);
-		return -1;
 	}
 	js->state = STEP_RESTORING;
 	js->message[0] = '\0';
 	if (save(e, &err) < 0) {
 		set_message(e, "%s", err.msg);
-		return -2;
+		return ENGINE_ST_NO_JOURNAL;
 	}
 	set_step(e, i, js->id, "restore");
-	body = print_tree(config);
-	for (tries = 0;; tries++) {
-		/* the same field manager, no force: a field someone else owns now is a
-		 * conflict, and the object is left as it is */
-		rc = k8s_apply(e->o.client, js->path, body, 0, NULL, &err);
-		if (rc == 0 || !transient(&err) || tries >= WRITE_TRIES)
-			break;
-		usleep(200000u << (tries < 4 ? tries : 4));
-	}
-	free(body);
-	if (rc == 0) {
+	env = env_of(e);
+	st = x->restore ? x->restore(env, js) : ENGINE_ST_FAILED;
+	if (!x->restore)
+		snprintf(env->msg, sizeof(env->msg), "%s: its kind cannot put values back", js->id);
+	if (st == ENGINE_ST_OK) {
 		js->state = STEP_RESTORED;
 		js->finished = util_now_ms() / 1000;
 		audit_record(&e->audit, "restore", ps, "ok");
-	} else if (err.http == 409) {
+	} else if (st == ENGINE_ST_REFUSED) {
 		js->state = STEP_KEPT;
-		snprintf(js->message, sizeof(js->message), "kept: %.180s", err.msg);
-		audit_record(&e->audit, "restore", ps, err.msg);
-		sb_addf(why, "%s kept, not put back: %s\n", js->id, err.msg);
+		snprintf(js->message, sizeof(js->message), "kept: %.180s", env->msg);
+		audit_record(&e->audit, "restore", ps, env->msg);
+		sb_addf(why, "%s kept, not put back: %s\n", js->id, env->msg);
 	} else {
 		js->state = STEP_FAILED;
-		util_strlcpy(js->message, err.msg, sizeof(js->message));
-		audit_record(&e->audit, "restore", ps, err.msg);
-		if (err.http == 403) {
-			set_message(e, "%s: %s", js->id, err.msg);
-			return -3;
+		util_strlcpy(js->message, env->msg, sizeof(js->message));
+		audit_record(&e->audit, "restore", ps, env->msg);
+		if (st == ENGINE_ST_FORBIDDEN) {
+			set_message(e, "%s: %s", js->id, env->msg);
+			return ENGINE_ST_FORBIDDEN;
 		}
 	}
 	if (save(e, &err) < 0) {
 		set_message(e, "%s", err.msg);
-		return -2;
+		return ENGINE_ST_NO_JOURNAL;
 	}
-	return js->state == STEP_FAILED ? -1 : 0;
+	return js->state == STEP_FAILED ? ENGINE_ST_FAILED : ENGINE_ST_OK;
+}
+
+/* A plan step describing journal step js, for the audit. */
+static void audit_step_of(const step_exec *x, const journal_step *js, plan_step *ps)
+{
+	journal_object obj;
+
+	memset(ps, 0, sizeof(*ps));
+	util_strlcpy(ps->kind, js->kind, sizeof(ps->kind));
+	if (x == &step_k8s && journal_path_parse(js->path, &obj, NULL, 0) == 0) {
+		util_strlcpy(ps->name, obj.name, sizeof(ps->name));
+		util_strlcpy(ps->api_version, obj.api_version, sizeof(ps->api_version));
+		util_strlcpy(ps->ns, obj.ns, sizeof(ps->ns));
+	} else {
+		util_strlcpy(ps->api_version, x->name, sizeof(ps->api_version));
+		util_strlcpy(ps->name, js->path, sizeof(ps->name));
+	}
+}
+
+/* Whether a rollback may delete step js's object, created by this run, by its
+ * policy: 1, or 0 with why (kept). */
+static int may_delete(engine *e, const journal_step *js, char *why, size_t size)
+{
+	if (js->rollback == STEP_ROLLBACK_RESTORE) {
+		util_strlcpy(why, "kept: its rollback only puts back what the run changed", size);
+		return 0;
+	}
+	if (js->rollback == STEP_ROLLBACK_KEEP_UNLESS_CONFIRMED &&
+	    !(e->o.confirm_tcode && !strcasecmp(e->o.confirm_tcode, e->j.tcode))) {
+		snprintf(why, size, "kept: deleted only when the rollback is confirmed with the TCODE (%s)",
+			 e->j.tcode);
+		return 0;
+	}
+	return 1;
 }
 
 static engine_result run_rollback(engine *e)
@@ -999,15 +914,36 @@ static engine_result run_rollback(engine *e)
 	char taken[256], holder[320];
 	size_t i, failed = 0;
 	engine_result r;
+	engine_status st;
 	int rc;
 
 	sb_init(&why, 256);
+	/* a journal anyone with write access can edit: every path must name one
+	 * object before anything is written (the objects' labels decide the rest) */
+	if (journal_check_paths(&e->j, why.buf, why.cap) < 0) {
+		r = finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed: %s", why.buf);
+		goto out;
+	}
+	set_phase(e, ENGINE_ACCESS);
+	st = check_undo_access(e, &why);
+	if (st == ENGINE_ST_UNCHECKED) {
+		r = finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed: %s", why.buf);
+		goto out;
+	}
+	if (st != ENGINE_ST_OK) {
+		r = finish(e, ENGINE_DENIED, RUN_FAILED, 0,
+			   "refused, nothing changed: no permission to roll back run %s (user %s):\n%sask for the operator role",
+			   e->j.run, e->o.user ? e->o.user : "?", why.buf);
+		goto out;
+	}
+	why.len = 0;
+	why.buf[0] = '\0';
 	set_phase(e, ENGINE_LEASE);
 	snprintf(holder, sizeof(holder), "%s run=%s", e->who, e->j.run);
 	rc = lease_acquire(e->o.client, e->j.tcode, holder, e->o.lease_duration_s, &e->lease, taken,
 			   sizeof(taken), why.buf, why.cap);
 	if (rc != 0) {
-		r = finish(e, ENGINE_REFUSED, RUN_FAILED, "refused, nothing changed: %s", why.buf);
+		r = finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed: %s", why.buf);
 		goto out;
 	}
 	audit_init(&e->audit, e->o.client, e->who, e->j.run);
@@ -1017,51 +953,31 @@ static engine_result run_rollback(engine *e)
 	journal_note(&e->j, "rollback by %s", e->who);
 	e->j.state = RUN_ROLLING_BACK;
 	if (save(e, &err) < 0) {
-		r = finish(e, ENGINE_REFUSED, RUN_FAILED,
+		r = finish(e, ENGINE_REFUSED, RUN_FAILED, 0,
 			   "refused, nothing changed: cannot write the run journal: %s", err.msg);
 		goto out;
 	}
 	set_phase(e, ENGINE_ROLLBACK);
 	for (i = e->j.n_steps; i-- > 0;) {
 		journal_step *js = &e->j.steps[i];
+		const step_exec *x = step_exec_find(js->exec); /* known: checked above */
+		step_env *env = env_of(e);
+		step_seen seen;
 		plan_step ps;
-		cJSON *live = NULL;
-		const char *run;
 		char what[160];
-		int tries;
 
-		memset(&ps, 0, sizeof(ps));
-		util_strlcpy(ps.kind, js->kind, sizeof(ps.kind));
-		util_strlcpy(ps.name, strrchr(js->path, '/') + 1, sizeof(ps.name));
-		if (util_starts_with(js->path, "/api/"))
-			snprintf(ps.api_version, sizeof(ps.api_version), "%.*s",
-				 (int)strcspn(js->path + 5, "/"), js->path + 5);
-		else if (util_starts_with(js->path, "/apis/")) {
-			const char *g = js->path + 6, *v = g + strcspn(g, "/");
-
-			if (*v)
-				snprintf(ps.api_version, sizeof(ps.api_version), "%.*s",
-					 (int)(v - g + 1 + strcspn(v + 1, "/")), g);
-		}
-		{
-			const char *n = strstr(js->path, "/namespaces/");
-
-			if (n && strcmp(js->kind, "Namespace"))
-				snprintf(ps.ns, sizeof(ps.ns), "%.*s",
-					 (int)strcspn(n + 12, "/"), n + 12);
-		}
+		audit_step_of(x, js, &ps);
 		if (atomic_load(&e->cancel)) {
-			r = finish(e, ENGINE_PAUSED, RUN_PAUSED,
-				   "rollback paused before %s: run `smartops runs rollback %s` again to finish",
-				   js->id, e->j.run);
+			r = finish(e, ENGINE_PAUSED, RUN_PAUSED, ENGINE_NEXT_ROLLBACK_AGAIN,
+				   "rollback paused before %s", js->id);
 			goto out;
 		}
-		if (observe(e, js->path, &live, &err) < 0) {
-			r = finish(e, ENGINE_FAILED, RUN_FAILED, "rollback stopped at %s: %s", js->id,
-				   err.msg);
+		if (x->observe_ref(env, js, &seen) < 0) {
+			r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
+				   "rollback stopped at %s: %s", js->id, env->msg);
 			goto out;
 		}
-		if (!live) {
+		if (!seen.uid[0] && !seen.live) {
 			if (js->state == STEP_DELETING || (js->created && js->state != STEP_PENDING))
 				js->state = STEP_DELETED;
 			else if (js->prior && js->state != STEP_PENDING) {
@@ -1070,75 +986,71 @@ static engine_result run_rollback(engine *e)
 					     sizeof(js->message));
 				set_step(e, i, js->id, "kept");
 			}
-			cJSON_Delete(live);
+			step_seen_release(&seen);
 			continue;
 		}
-		run = label(live, e->run_label);
-		if ((!run || strcmp(run, e->j.run)) && js->prior && js->state != STEP_PENDING) {
+		if (strcmp(seen.run, e->j.run) && js->prior && js->state != STEP_PENDING) {
 			/* updated by this run: its prior values go back, unless changed since */
-			rc = restore_step(e, i, &ps, live, &why);
-			cJSON_Delete(live);
-			if (rc == -2) {
-				r = finish(e, ENGINE_FAILED, RUN_FAILED,
+			st = restore_step(e, i, x, &ps, &seen, &why);
+			step_seen_release(&seen);
+			if (st == ENGINE_ST_NO_JOURNAL) {
+				r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
 					   "rollback stopped: cannot write the journal: %s", e->prog.message);
 				goto out;
 			}
-			if (rc == -3) {
-				r = finish(e, ENGINE_FAILED, RUN_FAILED,
+			if (st == ENGINE_ST_FORBIDDEN) {
+				r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
 					   "rollback stopped, permission denied: %s", e->prog.message);
 				goto out;
 			}
-			if (rc < 0)
+			if (st != ENGINE_ST_OK)
 				failed++;
 			continue;
 		}
-		if (!run || strcmp(run, e->j.run) || !label(live, PLAN_LABEL_MANAGED)) {
+		if (strcmp(seen.run, e->j.run) || !seen.managed) {
 			/* existed before this run, or another run's: never ours to delete */
 			if (js->state != STEP_PENDING) {
 				js->state = STEP_KEPT;
 				util_strlcpy(js->message, "not created by this run", sizeof(js->message));
 				set_step(e, i, js->id, "kept");
 			}
-			cJSON_Delete(live);
+			step_seen_release(&seen);
 			continue;
 		}
-		cJSON_Delete(live);
-		if (!strcmp(js->kind, "Namespace") &&
-		    namespace_holds_others(e, ps.name, what, sizeof(what))) {
+		step_seen_release(&seen);
+		if (!may_delete(e, js, js->message, sizeof(js->message))) {
+			js->state = STEP_KEPT;
+			set_step(e, i, js->id, "kept");
+			sb_addf(&why, "%s %s\n", js->id, js->message);
+			continue;
+		}
+		if (x->holds_others && x->holds_others(env, js, what, sizeof(what))) {
 			js->state = STEP_KEPT;
 			snprintf(js->message, sizeof(js->message),
 				 "kept: it holds %.120s, which this run did not create", what);
 			set_step(e, i, js->id, "kept");
-			sb_addf(&why, "namespace %s kept: it holds %s, which this run did not create\n",
-				ps.name, what);
+			sb_addf(&why, "%s %s kept: it holds %s, which this run did not create\n",
+				x == &step_k8s ? "namespace" : js->kind, ps.name, what);
 			continue;
 		}
 		js->state = STEP_DELETING;
 		if (save(e, &err) < 0) {
-			r = finish(e, ENGINE_FAILED, RUN_FAILED,
+			r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
 				   "rollback stopped: cannot write the journal: %s", err.msg);
 			goto out;
 		}
 		set_step(e, i, js->id, "delete");
-		for (tries = 0;; tries++) {
-			rc = k8s_delete(e->o.client, js->path, 0, &err);
-			if (rc == 0 || err.http == 404) {
-				rc = 0;
-				break;
-			}
-			if (!transient(&err) || tries >= WRITE_TRIES)
-				break;
-			usleep(200000u << (tries < 4 ? tries : 4));
-		}
-		if (rc < 0) {
+		env = env_of(e);
+		st = x->remove(env, js);
+		if (st != ENGINE_ST_OK) {
 			js->state = STEP_FAILED;
-			util_strlcpy(js->message, err.msg, sizeof(js->message));
-			audit_record(&e->audit, "delete", &ps, err.msg);
+			util_strlcpy(js->message, env->msg, sizeof(js->message));
+			audit_record(&e->audit, "delete", &ps, env->msg);
 			failed++;
-			if (err.http == 403) {
-				r = finish(e, ENGINE_FAILED, RUN_FAILED,
+			if (st == ENGINE_ST_FORBIDDEN) {
+				r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
 					   "rollback stopped, permission denied: %s: %s", js->id,
-					   err.msg);
+					   env->msg);
 				goto out;
 			}
 		} else {
@@ -1147,17 +1059,16 @@ static engine_result run_rollback(engine *e)
 			audit_record(&e->audit, "delete", &ps, "ok");
 		}
 		if (save(e, &err) < 0) {
-			r = finish(e, ENGINE_FAILED, RUN_FAILED,
+			r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
 				   "rollback stopped: cannot write the journal: %s", err.msg);
 			goto out;
 		}
 	}
 	if (failed)
-		r = finish(e, ENGINE_FAILED, RUN_FAILED,
-			   "rollback incomplete: %zu objects could not be deleted or put back; run it again",
-			   failed);
+		r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
+			   "rollback incomplete: %zu objects could not be deleted or put back", failed);
 	else
-		r = finish(e, ENGINE_OK, RUN_ROLLED_BACK,
+		r = finish(e, ENGINE_OK, RUN_ROLLED_BACK, 0,
 			   "run %s rolled back: %zu deleted, %zu restored, %zu kept\n%s", e->j.run,
 			   e->prog.deleted, e->prog.restored, e->prog.kept, why.buf);
 out:
@@ -1191,23 +1102,23 @@ static void *engine_main(void *arg)
 	return NULL;
 }
 
-static int start(engine *e)
+static engine_status start(engine *e)
 {
 	if (e->o.readonly)
-		return -2;
+		return ENGINE_ST_READONLY;
 	if (pthread_create(&e->thread, NULL, engine_main, e) != 0)
 		die("cannot start the engine thread");
 	e->started = 1;
-	return 0;
+	return ENGINE_ST_OK;
 }
 
-int engine_start_apply(engine *e, plan *p)
+engine_status engine_start_apply(engine *e, plan *p)
 {
 	char run[JOURNAL_RUN_SIZE];
 	int64_t now = util_now_ms() / 1000;
 
 	if (e->started)
-		return -1;
+		return ENGINE_ST_ALREADY;
 	e->mode = MODE_APPLY;
 	e->p = *p;
 	memset(p, 0, sizeof(*p));
@@ -1218,12 +1129,12 @@ int engine_start_apply(engine *e, plan *p)
 	return start(e);
 }
 
-int engine_start_resume(engine *e, plan *p, journal *j)
+engine_status engine_start_resume(engine *e, plan *p, journal *j)
 {
 	size_t i;
 
 	if (e->started)
-		return -1;
+		return ENGINE_ST_ALREADY;
 	e->mode = MODE_RESUME;
 	e->p = *p;
 	memset(p, 0, sizeof(*p));
@@ -1239,17 +1150,19 @@ int engine_start_resume(engine *e, plan *p, journal *j)
 			goto mismatch;
 	return start(e);
 mismatch:
-	set_message(e, "run %s cannot be resumed: its plan no longer matches the journal (%zu steps recorded, %zu planned now); roll it back instead",
+	set_message(e, "run %s cannot be resumed: its plan no longer matches the journal (%zu steps recorded, %zu planned now)",
 		    e->j.run, e->j.n_steps, e->p.n);
+	util_strlcpy(e->prog.run, e->j.run, sizeof(e->prog.run));
 	e->prog.finished = 1;
 	e->prog.result = ENGINE_REFUSED;
-	return -1;
+	e->prog.next = ENGINE_NEXT_ROLLBACK;
+	return ENGINE_ST_MISMATCH;
 }
 
-int engine_start_rollback(engine *e, journal *j)
+engine_status engine_start_rollback(engine *e, journal *j)
 {
 	if (e->started)
-		return -1;
+		return ENGINE_ST_ALREADY;
 	e->mode = MODE_ROLLBACK;
 	e->j = *j;
 	memset(j, 0, sizeof(*j));

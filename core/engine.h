@@ -46,6 +46,34 @@ typedef enum engine_result {
 	ENGINE_DENIED = 4,  /* refused before any change: the cluster does not allow the plan */
 } engine_result;
 
+/* How one piece of the engine's work ended: the start functions, and inside
+ * the engine each check, wait, step and undo. engine_status_name() names it. */
+typedef enum engine_status {
+	ENGINE_ST_OK = 0,	  /* done as asked (a start: the thread runs) */
+	ENGINE_ST_CANCELLED,	  /* engine_cancel() was called: stopped at a boundary */
+	ENGINE_ST_FAILED,	  /* did not work, may later: a timeout, a failed write */
+	ENGINE_ST_FORBIDDEN,	  /* the cluster answered 403 */
+	ENGINE_ST_REFUSED,	  /* the plan cannot go ahead: conflicts, the dry run */
+	ENGINE_ST_NOT_ALLOWED,	  /* the access review denies part of the plan */
+	ENGINE_ST_UNCHECKED,	  /* the access review could not be asked */
+	ENGINE_ST_NO_JOURNAL,	  /* the journal could not be written */
+	ENGINE_ST_READONLY,	  /* start refused: a read-only session (engine_opts.readonly) */
+	ENGINE_ST_ALREADY,	  /* start refused: this engine already ran */
+	ENGINE_ST_MISMATCH,	  /* start refused: the resumed plan does not match the journal */
+	ENGINE_ST_COUNT
+} engine_status;
+
+const char *engine_status_name(engine_status s);
+
+/* What the operator may do with a run that stopped (engine_progress.next).
+ * The engine's messages say what happened; the words for what to do next are
+ * the caller's: the command line names its commands, the console its keys. */
+enum {
+	ENGINE_NEXT_RESUME = 1 << 0,	     /* resume continues it (re-observes first) */
+	ENGINE_NEXT_ROLLBACK = 1 << 1,	     /* rollback undoes what it made */
+	ENGINE_NEXT_ROLLBACK_AGAIN = 1 << 2, /* a rollback stopped: run it again to finish */
+};
+
 typedef enum engine_phase {
 	ENGINE_IDLE,
 	ENGINE_OBSERVE,
@@ -73,6 +101,7 @@ typedef struct engine_progress {
 	int finished;		     /* 1 once the thread ended */
 	engine_result result;	     /* valid when finished */
 	char message[1024];	     /* the outcome, or why it stopped (may span lines) */
+	unsigned next;		     /* ENGINE_NEXT_* once finished: what may follow */
 } engine_progress;
 
 typedef void (*engine_progress_fn)(void *ctx, const engine_progress *p);
@@ -83,12 +112,16 @@ typedef struct engine_opts {
 	const char *user;	/* operator name from the kubeconfig, or NULL */
 	int wait_timeout_s;	/* per readiness wait; 0: 180 */
 	int lease_duration_s;	/* the tenant lease; 0: LEASE_DURATION_S (renewed every third) */
-	int readonly;		/* 1: every start is refused (-2) before anything is read or written */
+	int readonly;		/* 1: every start is refused (ENGINE_ST_READONLY) before anything
+				   is read or written */
 	engine_progress_fn on_progress;
 	void *ctx;
 	int kill_after;		/* tests: SIGKILL after this step index is recorded; -1 never */
 	int kill_at_intent;	/* tests: SIGKILL once this step's intent is recorded; -1 never */
 	size_t journal_max;	/* the most journal text kept (bytes); 0: JOURNAL_MAX_BYTES */
+	const char *confirm_tcode; /* rollback: the TCODE as the operator typed it; steps kept
+				      unless confirmed (STEP_ROLLBACK_KEEP_UNLESS_CONFIRMED) are
+				      deleted only when it matches the run's; NULL: kept */
 } engine_opts;
 
 typedef struct engine engine;
@@ -96,11 +129,13 @@ typedef struct engine engine;
 engine *engine_new(const engine_opts *o);
 void engine_free(engine *e);
 
-/* 0 once the thread runs; -1 if one already ran; -2 in a read-only session
- * (engine_opts.readonly): the one gate every provisioning write passes. */
-int engine_start_apply(engine *e, plan *p);
-int engine_start_resume(engine *e, plan *p, journal *j);
-int engine_start_rollback(engine *e, journal *j);
+/* ENGINE_ST_OK once the thread runs; ENGINE_ST_ALREADY if one already ran;
+ * ENGINE_ST_READONLY in a read-only session (engine_opts.readonly): the one
+ * gate every provisioning write passes; ENGINE_ST_MISMATCH (resume) when the
+ * plan no longer has the journal's steps (the snapshot's message says so). */
+engine_status engine_start_apply(engine *e, plan *p);
+engine_status engine_start_resume(engine *e, plan *p, journal *j);
+engine_status engine_start_rollback(engine *e, journal *j);
 
 /* Stops at the next step boundary (or during a wait); the run is left paused. */
 void engine_cancel(engine *e);

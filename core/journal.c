@@ -6,7 +6,9 @@
 
 #include "core/journal.h"
 #include "core/plan_prior.h"
+#include "core/step.h"
 #include "core/tcode.h"
+#include "k8s/retry.h"
 #include "util/util.h"
 
 #define WRITE_TRIES 5
@@ -66,12 +68,17 @@ void journal_from_plan(journal *j, const plan *p, const char *run, const char *o
 	j->n_steps = p->n;
 	j->steps = xcalloc(p->n ? p->n : 1, sizeof(*j->steps));
 	for (i = 0; i < p->n; i++) {
-		char *path = plan_step_path(&p->steps[i]);
+		const plan_step *s = &p->steps[i];
+		const step_exec *x = step_exec_of(s);
+		journal_step *js = &j->steps[i];
 
-		util_strlcpy(j->steps[i].id, p->steps[i].id, sizeof(j->steps[i].id));
-		util_strlcpy(j->steps[i].path, path, sizeof(j->steps[i].path));
-		util_strlcpy(j->steps[i].kind, p->steps[i].kind, sizeof(j->steps[i].kind));
-		free(path);
+		util_strlcpy(js->id, s->id, sizeof(js->id));
+		x->ref(s, js->path, sizeof(js->path));
+		util_strlcpy(js->kind, s->kind, sizeof(js->kind));
+		if (x != &step_k8s)
+			util_strlcpy(js->exec, x->name, sizeof(js->exec));
+		js->rollback = (uint8_t)s->rollback;
+		js->secret = (uint8_t)!!s->secret;
 	}
 }
 
@@ -135,6 +142,98 @@ int journal_run_id_valid(const char *s)
 	return n > 0 && n < JOURNAL_RUN_SIZE;
 }
 
+/* A segment of an object path: a DNS-1123 label or subdomain (lower case
+ * letters, digits, '-', '.'; not "." or ".."), at most size - 1 bytes. */
+static const char *path_segment(const char *p, char *out, size_t size)
+{
+	size_t n = strcspn(p, "/");
+	size_t i;
+
+	if (n == 0 || n >= size || (n <= 2 && strspn(p, ".") == n))
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!(islower((unsigned char)p[i]) || isdigit((unsigned char)p[i]) || p[i] == '-' ||
+		      p[i] == '.'))
+			return NULL;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return p + n;
+}
+
+int journal_path_parse(const char *path, journal_object *o, char *err, size_t errsz)
+{
+	const char *p = path;
+	char seg[2][64];
+
+	memset(o, 0, sizeof(*o));
+	if (!path || !util_starts_with(path, "/api"))
+		goto bad;
+	if (util_starts_with(p, "/api/")) {
+		p += 5;
+	} else if (util_starts_with(p, "/apis/")) {
+		p = path_segment(p + 6, o->group, sizeof(o->group));
+		if (!p || *p != '/')
+			goto bad;
+		p++;
+	} else {
+		goto bad;
+	}
+	p = path_segment(p, o->version, sizeof(o->version));
+	if (!p || *p != '/')
+		goto bad;
+	p = path_segment(p + 1, seg[0], sizeof(seg[0]));
+	if (!p || *p != '/')
+		goto bad;
+	p = path_segment(p + 1, seg[1], sizeof(seg[1]));
+	if (!p)
+		goto bad;
+	if (*p == '\0') { /* cluster-scoped: PLURAL/NAME */
+		util_strlcpy(o->plural, seg[0], sizeof(o->plural));
+		util_strlcpy(o->name, seg[1], sizeof(o->name));
+	} else { /* namespaces/NS/PLURAL/NAME */
+		if (strcmp(seg[0], "namespaces") || *p != '/')
+			goto bad;
+		util_strlcpy(o->ns, seg[1], sizeof(o->ns));
+		p = path_segment(p + 1, o->plural, sizeof(o->plural));
+		if (!p || *p != '/')
+			goto bad;
+		p = path_segment(p + 1, o->name, sizeof(o->name));
+		if (!p || *p != '\0')
+			goto bad;
+	}
+	if (strchr(o->plural, '.') || strchr(o->version, '.'))
+		goto bad;
+	if (o->group[0])
+		snprintf(o->api_version, sizeof(o->api_version), "%s/%s", o->group, o->version);
+	else
+		util_strlcpy(o->api_version, o->version, sizeof(o->api_version));
+	return 0;
+bad:
+	memset(o, 0, sizeof(*o));
+	return util_seterr(err, errsz,
+			   "\"%.120s\" is not the API path of one object (/api/v1/[namespaces/NS/]PLURAL/NAME or /apis/GROUP/VERSION/...)",
+			   path ? path : "");
+}
+
+int journal_check_paths(const journal *j, char *err, size_t errsz)
+{
+	char why[200];
+	size_t i;
+
+	for (i = 0; i < j->n_steps; i++) {
+		const step_exec *x = step_exec_find(j->steps[i].exec);
+
+		if (!x)
+			return util_seterr(err, errsz,
+					   "run %s has steps of kind \"%.15s\" (step %zu, %.96s), which this version of smartops does not know",
+					   j->run, j->steps[i].exec, i, j->steps[i].id);
+		if (x->ref_check(j->steps[i].path, why, sizeof(why)) < 0)
+			return util_seterr(err, errsz, "the journal of run %s is damaged: step %zu (%.96s): %s",
+					   j->run, i, j->steps[i].id, why);
+	}
+	return 0;
+}
+
 static void add_time(cJSON *o, const char *key, int64_t t)
 {
 	char buf[40];
@@ -178,7 +277,13 @@ void journal_encode(const journal *j, strbuf *out)
 		cJSON_AddItemToArray(steps, o);
 		cJSON_AddStringToObject(o, "id", s->id);
 		cJSON_AddStringToObject(o, "kind", s->kind);
+		if (s->exec[0])
+			cJSON_AddStringToObject(o, "executor", s->exec);
 		cJSON_AddStringToObject(o, "path", s->path);
+		if (s->rollback != STEP_ROLLBACK_DELETE)
+			cJSON_AddStringToObject(o, "rollback", step_rollback_name(s->rollback));
+		if (s->secret)
+			cJSON_AddTrueToObject(o, "secret");
 		cJSON_AddStringToObject(o, "state", step_state_name(s->state));
 		cJSON_AddBoolToObject(o, "created", s->created);
 		cJSON_AddStringToObject(o, "uid", s->uid);
@@ -286,6 +391,18 @@ int journal_decode(const char *text, journal *j, char *err, size_t errsz)
 		}
 		s->state = (uint8_t)st;
 		s->created = cJSON_IsTrue(c);
+		get_str(v, "executor", s->exec, sizeof(s->exec));
+		buf[0] = '\0';
+		get_str(v, "rollback", buf, sizeof(buf));
+		st = buf[0] ? step_rollback_parse(buf) : STEP_ROLLBACK_DELETE;
+		if (st < 0) {
+			cJSON_Delete(root);
+			journal_release(j);
+			return util_seterr(err, errsz, "journal step %zu has an unknown rollback policy",
+					   i - 1);
+		}
+		s->rollback = (uint8_t)st;
+		s->secret = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "secret"));
 		get_str(v, "uid", s->uid, sizeof(s->uid));
 		get_str(v, "message", s->message, sizeof(s->message));
 		s->started = get_time(v, "started");
@@ -306,39 +423,32 @@ int journal_decode(const char *text, journal *j, char *err, size_t errsz)
 
 /* ---- in the cluster --------------------------------------------------------- */
 
-static int transient(const k8s_err *e)
-{
-	return e->http == 0 || e->http == 429 || (e->http >= 500 && e->http != 501);
-}
-
 int journal_ensure_namespace(k8s_client *c, k8s_err *err)
 {
 	static const char body[] = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{"
 				   "\"name\":\"" JOURNAL_NAMESPACE "\",\"labels\":{"
 				   "\"app.kubernetes.io/part-of\":\"smartops\"}}}";
 	char *path = k8s_path("", "v1", NULL, "namespaces", JOURNAL_NAMESPACE);
+	char *coll = k8s_path("", "v1", NULL, "namespaces", NULL);
 	cJSON *out = NULL;
-	int rc, tries;
+	k8s_retry rt;
+	int rc;
 
+	k8s_retry_init(&rt, 200, 3200, WRITE_TRIES, NULL);
 	rc = k8s_get(c, path, &out, err);
 	cJSON_Delete(out);
 	out = NULL;
-	for (tries = 0; rc < 0 && err->http == 404 && tries < WRITE_TRIES; tries++) {
-		char *coll = k8s_path("", "v1", NULL, "namespaces", NULL);
-
+	while (rc < 0 && err->http == 404) {
 		rc = k8s_create(c, coll, body, 0, NULL, err);
-		free(coll);
-		if (rc < 0 && err->http == 409)
+		if (rc < 0 && err->http == 409) /* made meanwhile */
 			rc = 0;
-		if (rc < 0 && transient(err)) {
-			usleep(200000u << tries);
-			rc = k8s_get(c, path, &out, err);
-			cJSON_Delete(out);
-			out = NULL;
-			if (rc < 0 && err->http != 404)
-				break;
-		}
+		if (rc == 0 || !k8s_retry_transient(err) || k8s_retry_wait(&rt, err) != K8S_RETRY_AGAIN)
+			break;
+		rc = k8s_get(c, path, &out, err); /* the create may have taken */
+		cJSON_Delete(out);
+		out = NULL;
 	}
+	free(coll);
 	free(path);
 	return rc;
 }
@@ -348,7 +458,8 @@ int journal_save(k8s_client *c, const journal *j, const char *prefix, k8s_err *e
 	cJSON *cm = cJSON_CreateObject(), *meta, *labels, *data;
 	char key[96], name[64], *path, *body;
 	strbuf sb;
-	int rc = -1, tries;
+	k8s_retry rt;
+	int rc = -1, ensured = 0;
 
 	sb_init(&sb, 4096);
 	journal_encode(j, &sb);
@@ -372,18 +483,20 @@ int journal_save(k8s_client *c, const journal *j, const char *prefix, k8s_err *e
 	cJSON_AddStringToObject(data, "journal", sb.buf);
 	body = cJSON_PrintUnformatted(cm);
 	cJSON_Delete(cm);
-	for (tries = 0; tries < WRITE_TRIES; tries++) {
+	/* server-side apply of the whole journal: idempotent, so safe to send again */
+	k8s_retry_init(&rt, 150, 2400, WRITE_TRIES, NULL);
+	for (;;) {
 		rc = k8s_apply(c, path, body, K8S_FORCE, NULL, err);
 		if (rc == 0)
 			break;
-		if (err->http == 404 && strstr(err->msg, "namespace")) {
+		if (err->http == 404 && strstr(err->msg, "namespace") && !ensured) {
+			ensured = 1;
 			if (journal_ensure_namespace(c, err) < 0)
 				break;
 			continue;
 		}
-		if (!transient(err))
+		if (!k8s_retry_transient(err) || k8s_retry_wait(&rt, err) != K8S_RETRY_AGAIN)
 			break;
-		usleep(150000u << tries);
 	}
 	cJSON_free(body);
 	free(path);

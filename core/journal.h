@@ -65,6 +65,9 @@ typedef struct journal_step {
 	char message[200];	   /* error or note, "" */
 	cJSON *prior; /* owned, or NULL: an update's prior state (core/plan_prior.h),
 			 recorded with the intent, before the object is changed */
+	char exec[16];	  /* its executor's name, "" for a Kubernetes object */
+	uint8_t rollback; /* step_rollback */
+	uint8_t secret;	  /* the object holds a secret (nothing of it is recorded) */
 } journal_step;
 
 typedef struct journal {
@@ -100,6 +103,26 @@ journal_step *journal_step_find(journal *j, const char *id);
 void journal_new_run_id(const char *tcode, int64_t now_s, char *buf, size_t size);
 /* 1 if s has the shape of a run id (lower case letters, digits, '-'). */
 int journal_run_id_valid(const char *s);
+
+/* The object a journal step names, read from its path. A journal is a
+ * ConfigMap anyone with write access to smartops-system can edit: nothing of
+ * it is trusted before it has been checked. */
+typedef struct journal_object {
+	char group[48];	      /* "" for core */
+	char version[16];
+	char api_version[64]; /* "apps/v1", "v1" */
+	char ns[64];	      /* "" for cluster-scoped objects */
+	char plural[40];
+	char name[64];
+} journal_object;
+
+/* Parses an API object path: /api/v1/[namespaces/NS/]PLURAL/NAME or
+ * /apis/GROUP/VERSION/[namespaces/NS/]PLURAL/NAME, every segment a DNS-1123
+ * name, nothing after the name. 0, or -1 with err (o zeroed). */
+int journal_path_parse(const char *path, journal_object *o, char *err, size_t errsz);
+/* 0 when every step's path names one object (and its executor is known);
+ * -1 with err naming the first step that does not. */
+int journal_check_paths(const journal *j, char *err, size_t errsz);
 
 /* The length of j's JSON text. */
 size_t journal_encoded_size(const journal *j);

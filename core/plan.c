@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "core/plan.h"
+#include "core/step.h"
 #include "core/tcode.h"
 #include "util/util.h"
 
@@ -152,7 +153,51 @@ const char *plan_diff_name(plan_diff d)
 
 const char *plan_wait_name(plan_wait w)
 {
-	return w == PLAN_WAIT_READY ? "ready" : "exists";
+	static const char *const names[] = {"exists", "ready", "complete", "bound"};
+
+	return (unsigned)w < ARRAY_SIZE(names) ? names[w] : "exists";
+}
+
+void plan_step_set_secret(plan *p, size_t i, int secret)
+{
+	if (i < p->n)
+		p->steps[i].secret = !!secret;
+}
+
+void plan_step_set_rollback(plan *p, size_t i, step_rollback r)
+{
+	if (i < p->n)
+		p->steps[i].rollback = r;
+}
+
+int plan_add_exec(plan *p, const struct step_exec *x, const char *env, const char *component,
+		  const char *kind, const char *name, plan_wait wait, cJSON *body,
+		  const char *const *needs, char *err, size_t errsz)
+{
+	cJSON *meta = cJSON_CreateObject();
+	const char *xname = x ? x->name : "";
+	int i;
+
+	/* plan_add reads the identity from a Kubernetes-shaped body: give it one,
+	 * then put the executor's own body in its place */
+	cJSON_AddStringToObject(meta, "name", name ? name : "");
+	{
+		cJSON *shell = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(shell, "apiVersion", "smartops/v1");
+		cJSON_AddStringToObject(shell, "kind", kind ? kind : "");
+		cJSON_AddItemToObject(shell, "metadata", meta);
+		i = plan_add(p, env, component, xname, wait, shell, needs, err, errsz);
+	}
+	if (i < 0) {
+		cJSON_Delete(body);
+		return -1;
+	}
+	cJSON_Delete(p->steps[i].body);
+	p->steps[i].body = body ? body : cJSON_CreateObject();
+	p->steps[i].exec = x;
+	p->steps[i].api_version[0] = p->steps[i].group[0] = p->steps[i].version[0] = '\0';
+	return i;
 }
 
 void plan_to_json(const plan *p, int with_bodies, int with_diff, strbuf *out)
@@ -191,7 +236,13 @@ void plan_to_json(const plan *p, int with_bodies, int with_diff, strbuf *out)
 			cJSON_AddStringToObject(o, "diff", plan_diff_name(s->diff));
 			cJSON_AddStringToObject(o, "reason", s->reason);
 		}
-		if (with_bodies && s->body)
+		if (s->rollback != STEP_ROLLBACK_DELETE)
+			cJSON_AddStringToObject(o, "rollback", s->rollback == STEP_ROLLBACK_RESTORE
+								   ? "restore"
+								   : "keep-unless-confirmed");
+		if (s->secret) /* never its body: what it holds is made at apply */
+			cJSON_AddTrueToObject(o, "secret");
+		else if (with_bodies && s->body)
 			cJSON_AddItemToObject(o, "body", cJSON_Duplicate(s->body, 1));
 	}
 	text = cJSON_PrintUnformatted(root);
@@ -323,6 +374,8 @@ plan_diff plan_classify(const plan_step *s, const cJSON *live, const char *prefi
 			    s->kind, s->ns, *s->ns ? "/" : "", s->name);
 		return PLAN_DIFF_TERMINATING;
 	}
+	if (s->secret) /* made once: what it holds is not the plan's to compare or renew */
+		return PLAN_DIFF_UNCHANGED;
 	if (plan_replicas_owned_elsewhere(live)) {
 		cJSON *want = cJSON_Duplicate(s->body, 1);
 		int same;

@@ -27,10 +27,23 @@
 #define PLAN_MAX_NEEDS 8
 #define PLAN_MAX_INPUTS 16
 
+/* What a step waits for once made, before the steps that need it go on. */
 typedef enum plan_wait {
-	PLAN_WAIT_EXISTS, /* done once the server has stored it */
-	PLAN_WAIT_READY,  /* a workload: readyReplicas == spec.replicas */
+	PLAN_WAIT_EXISTS,   /* done once the server has stored it */
+	PLAN_WAIT_READY,    /* a workload: readyReplicas == spec.replicas */
+	PLAN_WAIT_COMPLETE, /* a Job: succeeded (a failed Job fails the step) */
+	PLAN_WAIT_BOUND,    /* a claim: status.phase Bound */
 } plan_wait;
+
+/* What a rollback does with a step's object. */
+typedef enum step_rollback {
+	STEP_ROLLBACK_DELETE,  /* delete what the run created, put back what it updated */
+	STEP_ROLLBACK_RESTORE, /* only put back what it updated: what it created stays */
+	STEP_ROLLBACK_KEEP_UNLESS_CONFIRMED, /* kept unless the operator confirmed the
+						rollback by typing the TCODE; then as DELETE */
+} step_rollback;
+
+struct step_exec;
 
 typedef enum plan_diff {
 	PLAN_DIFF_UNKNOWN,   /* not compared with the cluster */
@@ -60,6 +73,11 @@ typedef struct plan_step {
 	char reason[160];	      /* why conflict/change, or "" */
 	int replicas_not_ours;	      /* the engine's last observation: another manager
 					 owns spec.replicas (plan_replicas_owned_elsewhere) */
+	const struct step_exec *exec; /* its executor (core/step.h); NULL: a Kubernetes object */
+	step_rollback rollback;	      /* what a rollback does with it */
+	int secret;		      /* holds a secret: its body is never printed nor
+					 journalled, compared by existence and owner only,
+					 made anew only when the object does not exist */
 } plan_step;
 
 typedef struct plan_input {
@@ -88,6 +106,15 @@ const char *plan_input_get(const plan *p, const char *key);
  * -1 with err when an id is unknown, the id repeats, or the body lacks a name. */
 int plan_add(plan *p, const char *env, const char *component, const char *plural, plan_wait wait,
 	     cJSON *body, const char *const *needs, char *err, size_t errsz);
+/* Marks step i as holding a secret, and sets its rollback policy. */
+void plan_step_set_secret(plan *p, size_t i, int secret);
+void plan_step_set_rollback(plan *p, size_t i, step_rollback r);
+/* Appends a step run by executor x (not a Kubernetes object): its id is
+ * "<env>/<x->name>/<name>", kind and name describe the object for people,
+ * body (taken over) holds what the executor needs. Index or -1 with err. */
+int plan_add_exec(plan *p, const struct step_exec *x, const char *env, const char *component,
+		  const char *kind, const char *name, plan_wait wait, cJSON *body,
+		  const char *const *needs, char *err, size_t errsz);
 /* Adds a need to step i (must be an earlier step); -1 if not. */
 int plan_add_need(plan *p, size_t i, size_t need);
 /* Index of the step with id, or -1. */

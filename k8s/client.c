@@ -765,6 +765,7 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 			continue;
 		}
 		k8s_status_decode((int)x.status, x.body.buf, x.body.len, err);
+		err->retry_after_ms = x.retry_after_ms > 0 ? x.retry_after_ms : 0;
 		sb_release(&x.body);
 		goto out;
 	}

@@ -28,6 +28,7 @@ int k8s_err_set(k8s_err *err, int http, const char *fmt, ...)
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
 	err->http = http;
+	err->retry_after_ms = 0;
 	k8s_redact_into(raw, err->msg, sizeof(err->msg));
 	return -1;
 }

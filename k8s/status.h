@@ -11,6 +11,7 @@ typedef struct k8s_err {
 	int unreachable; /* 1: connect/DNS/TLS/timeout failure, the server never answered */
 	char reason[64]; /* Status reason ("NotFound", "Expired") or "" */
 	char msg[512];	 /* one line, already redacted */
+	int64_t retry_after_ms; /* the error answer's Retry-After in ms, 0 when none */
 } k8s_err;
 
 /* Clears err (may be NULL). */

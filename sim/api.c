@@ -336,6 +336,45 @@ static enum MHD_Result do_access_review(sim_req *r)
 	return sim_respond_json(r, 201, out);
 }
 
+/* Fault foreign_create: before this write, an object of the name it targets,
+ * made from the same body but labelled as someone else's (no smartops mark,
+ * another tenant), as if another operator had been quicker. */
+static void foreign_first(sim_req *r, const cJSON *body, const char *name)
+{
+	cJSON *o, *md, *labels;
+	sim_obj *made = NULL;
+	sim_err err;
+	char av[64];
+
+	if (!r->foreign_create || dry_run(r) || !cJSON_IsObject(body) || !name || !*name)
+		return;
+	o = cJSON_Duplicate(body, 1);
+	sim_resource_api_version(r->res, av, sizeof(av));
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "apiVersion");
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "kind");
+	cJSON_AddStringToObject(o, "apiVersion", av);
+	cJSON_AddStringToObject(o, "kind", r->res->kind);
+	md = cJSON_GetObjectItemCaseSensitive(o, "metadata");
+	if (!cJSON_IsObject(md)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "metadata");
+		md = cJSON_AddObjectToObject(o, "metadata");
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(md, "name");
+	cJSON_DeleteItemFromObjectCaseSensitive(md, "namespace");
+	cJSON_DeleteItemFromObjectCaseSensitive(md, "labels");
+	cJSON_AddStringToObject(md, "name", name);
+	if (r->res->namespaced)
+		cJSON_AddStringToObject(md, "namespace", r->ns);
+	labels = cJSON_AddObjectToObject(md, "labels");
+	cJSON_AddStringToObject(labels, "app.kubernetes.io/managed-by", "someone-else");
+	cJSON_AddStringToObject(labels, "owner", "kubesim-foreign-create-fault");
+	memset(&err, 0, sizeof(err));
+	if (sim_validate_object(r->res, ns_arg(r), NULL, o, &err) == 0 &&
+	    sim_store_create(r->srv->store, r->res, ns_arg(r), o, 0, &made, &err) == 0)
+		sim_obj_unref(made);
+	cJSON_Delete(o);
+}
+
 static enum MHD_Result do_edit(sim_req *r, enum edit_kind kind)
 {
 	sim_store *st = r->srv->store;
@@ -369,6 +408,8 @@ static enum MHD_Result do_edit(sim_req *r, enum edit_kind kind)
 		ret = sim_respond_status(r, 400, "BadRequest", "the body must be a JSON object");
 		goto out;
 	}
+	if (kind == EDIT_APPLY && !r->sub[0])
+		foreign_first(r, body, r->name);
 	if (sim_store_mutate(st, r->res, ns_arg(r), r->name, edit_fn, &e, flags, &o, &err) == 0) {
 		if (e.scale) {
 			cJSON *obj = sim_obj_parse(o);
@@ -427,6 +468,12 @@ static enum MHD_Result do_create(sim_req *r)
 	body = parse_body(r, &err);
 	if (!body)
 		return sim_respond_err(r, &err);
+	{
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(body, "metadata"), "name");
+
+		foreign_first(r, body, cJSON_IsString(name) ? name->valuestring : NULL);
+	}
 	if (sim_validate_object(r->res, ns_arg(r), NULL, body, &err) ||
 	    sim_store_create(r->srv->store, r->res, ns_arg(r), body, dry_run(r) ? SIM_DRY_RUN : 0, &o, &err))
 		ret = sim_respond_err(r, &err);

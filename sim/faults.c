@@ -53,6 +53,8 @@ static const char *const known[] = {
 	"gone_continue", "truncate_rate", "malformed_rate", "slow_bps",
 	/* a hung server */
 	"hang",
+	/* write faults */
+	"lose_write_reply", "foreign_create", "write_path",
 };
 
 int sim_faults_set_json(sim_faults *f, const char *json, sim_err *err)
@@ -104,6 +106,20 @@ int sim_faults_set_json(sim_faults *f, const char *json, sim_err *err)
 	c.slow_bps = (long)v;
 	if (get_num(root, "hang", 0, 1, &v, err)) goto out;
 	c.hang = v != 0;
+	/* write faults */
+	if (get_num(root, "lose_write_reply", 0, 1000, &v, err)) goto out;
+	c.lose_write_reply = (int)v;
+	if (get_num(root, "foreign_create", 0, 1000, &v, err)) goto out;
+	c.foreign_create = (int)v;
+	it = cJSON_GetObjectItemCaseSensitive(root, "write_path");
+	if (it && !cJSON_IsNull(it)) {
+		if (!cJSON_IsString(it) || strlen(it->valuestring) >= sizeof(c.write_path)) {
+			sim_err_set(err, 400, "BadRequest", "fault write_path must be a string of at most %zu bytes",
+				    sizeof(c.write_path) - 1);
+			goto out;
+		}
+		util_strlcpy(c.write_path, it->valuestring, sizeof(c.write_path));
+	}
 	pthread_mutex_lock(&f->lock);
 	f->cfg = c;
 	pthread_mutex_unlock(&f->lock);
@@ -145,6 +161,9 @@ char *sim_faults_json(sim_faults *f)
 	cJSON_AddNumberToObject(o, "malformed_rate", c.malformed_rate);
 	cJSON_AddNumberToObject(o, "slow_bps", (double)c.slow_bps);
 	cJSON_AddBoolToObject(o, "hang", c.hang);
+	cJSON_AddNumberToObject(o, "lose_write_reply", c.lose_write_reply);
+	cJSON_AddNumberToObject(o, "foreign_create", c.foreign_create);
+	cJSON_AddStringToObject(o, "write_path", c.write_path);
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return s;
@@ -158,6 +177,20 @@ int sim_faults_hanging(sim_faults *f)
 	h = f->cfg.hang;
 	pthread_mutex_unlock(&f->lock);
 	return h;
+}
+
+int sim_faults_take_write(sim_faults *f, enum sim_write_fault which, const char *path)
+{
+	int *count, ret = 0;
+
+	pthread_mutex_lock(&f->lock);
+	count = which == SIM_FAULT_LOSE_WRITE_REPLY ? &f->cfg.lose_write_reply : &f->cfg.foreign_create;
+	if (*count > 0 && (!f->cfg.write_path[0] || strstr(path, f->cfg.write_path))) {
+		(*count)--;
+		ret = 1;
+	}
+	pthread_mutex_unlock(&f->lock);
+	return ret;
 }
 
 int sim_faults_roll(sim_faults *f, double rate)

@@ -19,7 +19,16 @@ typedef struct sim_fault_cfg {
 	/* hang: requests are accepted and never answered, and open watches fall
 	 * silent, until the fault is cleared (a hung API server) */
 	int hang;
+
+	/* Write faults, counted: each acts on the next N writes (POST, PUT, PATCH,
+	 * DELETE; not dry runs, not access reviews) whose path holds write_path. */
+	int lose_write_reply;    /* the write is made, then answered 503 (a lost reply) */
+	int foreign_create;      /* before the write, an object of the name it targets is
+	                            created, labelled as another owner's */
+	char write_path[128];    /* "" = every write */
 } sim_fault_cfg;
+
+enum sim_write_fault { SIM_FAULT_LOSE_WRITE_REPLY, SIM_FAULT_FOREIGN_CREATE };
 
 typedef struct sim_faults sim_faults;
 
@@ -33,6 +42,9 @@ char *sim_faults_json(sim_faults *f);
 void sim_faults_get(sim_faults *f, sim_fault_cfg *out);
 /* 1 while the hang fault is on (cheap; for the loops that hold requests). */
 int sim_faults_hanging(sim_faults *f);
+/* 1 when a write to path is to get fault which (its count is then used up by
+ * one). */
+int sim_faults_take_write(sim_faults *f, enum sim_write_fault which, const char *path);
 /* 1 with probability rate (a seeded generator, so runs repeat). */
 int sim_faults_roll(sim_faults *f, double rate);
 

@@ -50,6 +50,8 @@ typedef struct sim_req {
 	char name[256];
 	char sub[32];
 	int watch_path;         /* the legacy /watch/ prefix */
+	int lose_reply;         /* fault lose_write_reply: a 2xx answer becomes a 503 */
+	int foreign_create;     /* fault foreign_create: someone else's object first */
 } sim_req;
 
 /* Query parameter or NULL. */

@@ -163,6 +163,12 @@ enum MHD_Result sim_respond_text(sim_req *r, unsigned code, const char *ctype, c
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
+	if (r->lose_reply && code < 300) { /* the write is made; its answer is lost */
+		r->lose_reply = 0;
+		free(text);
+		return sim_respond_status(r, 503, "ServiceUnavailable",
+					  "kubesim fault injection: lose_write_reply (the write was made)");
+	}
 	if (code < 300)
 		fault_mangle(r, &text, &len);
 	resp = slow_response(r, text, len);
@@ -494,6 +500,21 @@ out:
 	return ret;
 }
 
+/* The write faults (lose_write_reply, foreign_create) this request gets: a
+ * write to the Kubernetes API that is not a dry run nor an access review. */
+static void write_faults(sim_req *r)
+{
+	const char *dry = sim_req_arg(r, "dryRun");
+
+	if (strncmp(r->path, "/api", 4) != 0 || !strcmp(r->method, "GET") ||
+	    !strcmp(r->method, "HEAD") || (dry && *dry) || strstr(r->path, "accessreviews"))
+		return;
+	if (!strcmp(r->method, "POST") || !strcmp(r->method, "PATCH"))
+		r->foreign_create = sim_faults_take_write(r->srv->faults, SIM_FAULT_FOREIGN_CREATE,
+							  r->path);
+	r->lose_reply = sim_faults_take_write(r->srv->faults, SIM_FAULT_LOSE_WRITE_REPLY, r->path);
+}
+
 /* Faults that act before the handler: latency and error responses. 1 = answered. */
 static int inject_before(sim_req *r, enum MHD_Result *ret)
 {
@@ -557,6 +578,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (inject_before(r, &ret))
 		return ret;
+	write_faults(r);
 	ret = dispatch(r);
 	return ret;
 }

@@ -115,11 +115,7 @@ static int cluster_of(const app *a, const fleet_tenant *t)
  * fleet's cursor. */
 static const char *current_tcode(const app *a)
 {
-	if (a->screen == APP_FLEET)
-		return view_fleet_current(a);
-	if (view_tenant_tcode(a)[0])
-		return view_tenant_tcode(a);
-	return view_fleet_current(a);
+	return app_current_tcode(a);
 }
 
 /* A message that may hold words from the cluster (user names, errors). */

@@ -99,40 +99,112 @@ static void fmt_clock(int64_t t, char *buf, size_t size)
 	snprintf(buf, size, "%.8s", full + 11);
 }
 
+/* ---- the screens ---- */
+
+static void title_fleet(app *a, char *buf, size_t size)
+{
+	snprintf(buf, size, "Fleet %s %zu tenants", tui_glyph_str(TUI_G_VLINE),
+		 a->snap ? a->snap->n_tenants : (size_t)0);
+}
+
+static void title_tenant(app *a, char *buf, size_t size)
+{
+	snprintf(buf, size, "Tenant %s", view_tenant_tcode(a));
+}
+
+static void title_help(app *a, char *buf, size_t size)
+{
+	snprintf(buf, size, "Help");
+}
+
+static void title_hypnus(app *a, char *buf, size_t size)
+{
+	snprintf(buf, size, "Hypnus %s", view_hypnus_title(a));
+}
+
+static void title_logs(app *a, char *buf, size_t size)
+{
+	snprintf(buf, size, "Logs %s", view_logs_title(a));
+}
+
+static void title_wizard(app *a, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", view_wizard_title(a));
+}
+
+static void title_runs(app *a, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", view_runs_title(a));
+}
+
+/* What the app asks of a screen (tig's view_ops): its title (after
+ * "smartops |"), drawing and keys; update (after a wake: a worker finished,
+ * time passed), busy (work in flight: scripts wait) and release for the
+ * screens with workers. Adding a screen is its file in views/ and its line
+ * here. */
+typedef struct screen_ops {
+	void (*title)(app *a, char *buf, size_t size);
+	void (*draw)(app *a, int y, int h, int w);
+	int (*key)(app *a, int k);
+	int (*update)(app *a);	 /* NULL: nothing in the background */
+	int (*busy)(app *a);	 /* NULL: never busy */
+	void (*release)(app *a); /* NULL: nothing to free */
+} screen_ops;
+
+static const screen_ops screens[APP_SCREEN_COUNT] = {
+    /* the fleet is updated with each new snapshot (wake), not on every wake */
+    [APP_FLEET] = {title_fleet, view_fleet_draw, view_fleet_key, NULL, NULL, view_fleet_release},
+    [APP_TENANT] = {title_tenant, view_tenant_draw, view_tenant_key, view_tenant_update,
+		    view_tenant_busy, view_tenant_release},
+    [APP_HELP] = {title_help, view_help_draw, view_help_key, NULL, NULL, NULL},
+    [APP_HYPNUS] = {title_hypnus, view_hypnus_draw, view_hypnus_key, view_hypnus_update,
+		    view_hypnus_busy, view_hypnus_release},
+    [APP_LOGS] = {title_logs, view_logs_draw, view_logs_key, view_logs_update, view_logs_busy,
+		  view_logs_release},
+    [APP_WIZARD] = {title_wizard, view_wizard_draw, view_wizard_key, view_wizard_update,
+		    view_wizard_busy, view_wizard_release},
+    [APP_RUNS] = {title_runs, view_runs_draw, view_runs_key, view_runs_update, view_runs_busy,
+		  view_runs_release},
+};
+
+static const screen_ops *screen_of(const app *a)
+{
+	return (unsigned)a->screen < APP_SCREEN_COUNT ? &screens[a->screen] : &screens[APP_FLEET];
+}
+
+/* The tenant screen and the screens it opens show one tenant. */
+static int shows_tenant(const app *a)
+{
+	const char *tc = view_tenant_tcode(a);
+
+	return (a->screen == APP_TENANT || a->screen == APP_HYPNUS || a->screen == APP_LOGS) &&
+	       tc && tc[0];
+}
+
+const char *app_current_tcode(const app *a)
+{
+	return shows_tenant(a) ? view_tenant_tcode(a) : view_fleet_current(a);
+}
+
+const fleet_tenant *app_current_tenant(const app *a)
+{
+	const char *tc = view_tenant_tcode(a);
+	size_t i;
+
+	if (!shows_tenant(a))
+		return view_fleet_current_tenant(a); /* the row's: its cluster too */
+	for (i = 0; a->snap && i < a->snap->n_tenants; i++)
+		if (!strcmp(a->snap->tenants[i].t.tcode, tc))
+			return &a->snap->tenants[i];
+	return NULL;
+}
+
 static void draw_title(app *a, int width)
 {
-	char left[128], right[128] = "";
+	char left[128], right[128] = "", what[112];
 
-	switch (a->screen) {
-	case APP_TENANT:
-		snprintf(left, sizeof(left), " smartops %s Tenant %s", tui_glyph_str(TUI_G_VLINE),
-			 view_tenant_tcode(a));
-		break;
-	case APP_HELP:
-		snprintf(left, sizeof(left), " smartops %s Help", tui_glyph_str(TUI_G_VLINE));
-		break;
-	case APP_HYPNUS:
-		snprintf(left, sizeof(left), " smartops %s Hypnus %s", tui_glyph_str(TUI_G_VLINE),
-			 view_hypnus_title(a));
-		break;
-	case APP_LOGS:
-		snprintf(left, sizeof(left), " smartops %s Logs %s", tui_glyph_str(TUI_G_VLINE),
-			 view_logs_title(a));
-		break;
-	case APP_WIZARD:
-		snprintf(left, sizeof(left), " smartops %s %s", tui_glyph_str(TUI_G_VLINE),
-			 view_wizard_title(a));
-		break;
-	case APP_RUNS:
-		snprintf(left, sizeof(left), " smartops %s %s", tui_glyph_str(TUI_G_VLINE),
-			 view_runs_title(a));
-		break;
-	default:
-		snprintf(left, sizeof(left), " smartops %s Fleet %s %zu tenants",
-			 tui_glyph_str(TUI_G_VLINE), tui_glyph_str(TUI_G_VLINE),
-			 a->snap ? a->snap->n_tenants : (size_t)0);
-		break;
-	}
+	screen_of(a)->title(a, what, sizeof(what));
+	snprintf(left, sizeof(left), " smartops %s %s", tui_glyph_str(TUI_G_VLINE), what);
 	if (a->screen == APP_FLEET && view_fleet_filter(a)[0]) {
 		strbuf sb;
 		sb_init(&sb, 128);
@@ -301,29 +373,7 @@ static void draw(void *ctx)
 	if (draw_banner(a, y, w))
 		y++;
 	body = h - 2 - y;
-	switch (a->screen) {
-	case APP_TENANT:
-		view_tenant_draw(a, y, body, w);
-		break;
-	case APP_HELP:
-		view_help_draw(a, y, body, w);
-		break;
-	case APP_HYPNUS:
-		view_hypnus_draw(a, y, body, w);
-		break;
-	case APP_LOGS:
-		view_logs_draw(a, y, body, w);
-		break;
-	case APP_WIZARD:
-		view_wizard_draw(a, y, body, w);
-		break;
-	case APP_RUNS:
-		view_runs_draw(a, y, body, w);
-		break;
-	default:
-		view_fleet_draw(a, y, body, w);
-		break;
-	}
+	screen_of(a)->draw(a, y, body, w);
 	draw_status(a, h - 2, w);
 	draw_bottom(a, h - 1, w);
 	view_actions_draw(a);
@@ -342,29 +392,7 @@ static int key_screen(app *a, int k)
 		return view_cmdline_key(a, k);
 	if (COLS < MIN_COLS || LINES < MIN_LINES)
 		return k == 'q' ? TUI_QUIT : TUI_HANDLED;
-	switch (a->screen) {
-	case APP_TENANT:
-		r = view_tenant_key(a, k);
-		break;
-	case APP_HELP:
-		r = view_help_key(a, k);
-		break;
-	case APP_HYPNUS:
-		r = view_hypnus_key(a, k);
-		break;
-	case APP_LOGS:
-		r = view_logs_key(a, k);
-		break;
-	case APP_WIZARD:
-		r = view_wizard_key(a, k);
-		break;
-	case APP_RUNS:
-		r = view_runs_key(a, k);
-		break;
-	default:
-		r = view_fleet_key(a, k);
-		break;
-	}
+	r = screen_of(a)->key(a, k);
 	if (r)
 		return r;
 	if (a->screen == APP_FLEET || a->screen == APP_TENANT)
@@ -408,6 +436,7 @@ static int wake(void *ctx)
 	app *a = ctx;
 	fleet_snapshot *s = fleet_snapshot_get(a->fleet);
 	int r = 0;
+	size_t i;
 
 	if (s && (!a->snap || s->version != a->snap->version)) {
 		if (a->snap)
@@ -415,7 +444,7 @@ static int wake(void *ctx)
 		a->snap = s;
 		a->snap_mono = util_mono_ms();
 		view_fleet_update(a);
-		for (size_t i = 0; !a->cache_warned && i < s->n_clusters; i++)
+		for (i = 0; !a->cache_warned && i < s->n_clusters; i++)
 			if (s->clusters[i].cache_warn[0]) {
 				/* not shown, and replaced after the next full listing */
 				app_message(a, 1, "%s", s->clusters[i].cache_warn);
@@ -425,8 +454,10 @@ static int wake(void *ctx)
 	} else if (s) {
 		fleet_snapshot_put(s);
 	}
-	return r | view_tenant_update(a) | view_hypnus_update(a) | view_logs_update(a) |
-	       view_actions_update(a) | view_wizard_update(a) | view_runs_update(a);
+	for (i = 0; i < APP_SCREEN_COUNT; i++)
+		if (screens[i].update)
+			r |= screens[i].update(a);
+	return r | view_actions_update(a);
 }
 
 static int tick(void *ctx)
@@ -445,8 +476,10 @@ static int busy(void *ctx)
 	for (i = 0; i < a->snap->n_clusters; i++)
 		if (a->snap->clusters[i].reach == FLEET_OK && !a->snap->clusters[i].synced)
 			return 1;
-	return view_tenant_busy(a) || view_hypnus_busy(a) || view_logs_busy(a) ||
-	       view_actions_busy(a) || view_wizard_busy(a) || view_runs_busy(a);
+	for (i = 0; i < APP_SCREEN_COUNT; i++)
+		if (screens[i].busy && screens[i].busy(a))
+			return 1;
+	return view_actions_busy(a);
 }
 
 static int command(void *ctx, const char *cmd)
@@ -469,14 +502,13 @@ static void on_change(void *ctx)
 /* Stops the watches and joins the workers; the views' state goes too. */
 static void release_all(app *a)
 {
+	size_t i;
+
 	fleet_watch_stop(a->fleet);
-	view_runs_release(a);
-	view_wizard_release(a);
 	view_actions_release(a);
-	view_logs_release(a);
-	view_hypnus_release(a);
-	view_tenant_release(a);
-	view_fleet_release(a);
+	for (i = APP_SCREEN_COUNT; i-- > 0;) /* newest screens first, the fleet last */
+		if (screens[i].release)
+			screens[i].release(a);
 	if (a->snap)
 		fleet_snapshot_put(a->snap);
 	a->snap = NULL;

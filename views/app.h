@@ -101,6 +101,11 @@ typedef struct app {
 void app_message(app *a, int is_error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Opens the tenant screen on tcode (validated); 0 or -1 with a message. */
 int app_open_tenant(app *a, const char *tcode);
+/* The tenant the operator is looking at: the tenant screen's (and its Hypnus
+ * and logs screens'), else the one under the fleet's cursor; NULL when none.
+ * The tenant is in a->snap (valid until the next snapshot). */
+const char *app_current_tcode(const app *a);
+const fleet_tenant *app_current_tenant(const app *a);
 /* Loads and applies a theme (name or file); 0 or -1 with a message shown. */
 int app_set_theme(app *a, const char *name);
 /* The global bindings (quit, help, command line), for the key bar and help. */

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "core/tcode.h"
+#include "core/wizard.h"
 #include "tui/loop.h"
 #include "tui/text.h"
 #include "tui/theme.h"
@@ -85,8 +86,11 @@ static int cmd_help(app *a, const char *args)
 
 static int cmd_new(app *a, const char *args)
 {
-	if (*args && strcmp(args, "namespace")) {
-		app_message(a, 1, "usage: :new namespace (the only wizard so far)");
+	if (*args && !wizard_find(args)) {
+		char names[200];
+
+		wizard_names(names, sizeof(names));
+		app_message(a, 1, "usage: :new WIZARD, one of: %s", names);
 		return TUI_REDRAW;
 	}
 	view_wizard_open(a);

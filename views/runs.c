@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/journal.h"
-#include "core/provision_ns.h"
+#include "core/wizard.h"
 #include "tui/dialog.h"
 #include "tui/loop.h"
 #include "tui/table.h"
@@ -156,21 +156,21 @@ static void *job_run(void *arg)
 		else
 			util_strlcpy(j->err, e.msg, sizeof(j->err));
 	} else if (j->kind == JOB_RESUME) {
-		provision_ns_opts o;
+		const wizard *wz = wizard_find(j->j.wizard);
+		wizard_ctx c = {.client = j->client, .catalog_url = j->catalog, .prefix = j->prefix};
+		wizard_fail fail;
 
 		if (j->j.state == RUN_ROLLED_BACK || j->j.state == RUN_ROLLING_BACK) {
 			j->rc = util_seterr(j->err, sizeof(j->err), "run %s was rolled back: start a new one with n on the fleet",
 					    j->run);
 		} else if (j->j.state == RUN_DONE) {
 			j->rc = util_seterr(j->err, sizeof(j->err), "run %s is done: there is nothing to resume", j->run);
-		} else if (strcmp(j->j.wizard, "namespace") ||
-			   provision_ns_opts_from_inputs(j->j.inputs, j->j.n_inputs, &o) < 0) {
+		} else if (!wz) {
 			j->rc = util_seterr(j->err, sizeof(j->err),
 					    "run %s is of wizard \"%s\", which this version cannot resume", j->run, j->j.wizard);
-		} else {
-			if (j->prefix && !o.prefix[0])
-				util_strlcpy(o.prefix, j->prefix, sizeof(o.prefix));
-			j->rc = view_wizard_build_plan(j->client, j->catalog, &o, &j->p, j->err, sizeof(j->err));
+		} else { /* the plan rebuilt by the wizard's own builder, from the journal's inputs */
+			j->rc = wz->build(&c, j->j.inputs, j->j.n_inputs, &j->p, j->err, sizeof(j->err),
+					  &fail, &e, NULL, 0);
 		}
 	} else if (j->j.state == RUN_ROLLED_BACK) {
 		j->rc = util_seterr(j->err, sizeof(j->err), "run %s is already rolled back", j->run);

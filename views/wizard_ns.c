@@ -7,6 +7,7 @@
 #include "core/engine.h"
 #include "core/rules_fetch.h"
 #include "core/tcode.h"
+#include "core/wizard_ns.h"
 #include "tui/dialog.h"
 #include "tui/form.h"
 #include "tui/loop.h"
@@ -36,9 +37,12 @@ static const tui_keymap wizard_keymap = {"new namespace", wizard_bindings, ARRAY
 typedef enum job_kind { JOB_LOOKUP, JOB_PLAN } job_kind;
 
 /* One lookup on the worker: inputs set before the thread starts, outputs
- * read by the UI thread once done is set (then the thread is joined). */
+ * read by the UI thread once done is set (then the thread is joined). A job
+ * the operator walked away from (Esc) is never waited for on the UI thread:
+ * it goes to the view's list of abandoned jobs, joined once done. */
 typedef struct job {
 	pthread_t th;
+	struct job *next; /* in view_wizard.abandoned */
 	job_kind kind;
 	k8s_client *client;
 	const char *catalog, *prefix, *user;
@@ -79,6 +83,7 @@ typedef struct view_wizard {
 	dialog confirm;
 	int confirming;
 	job *job; /* in flight, or NULL */
+	job *abandoned; /* left with Esc while in flight: joined once done */
 	unsigned spin;
 	char error[1024]; /* a refusal on the current page */
 	wizard_run *run;
@@ -88,56 +93,26 @@ typedef struct view_wizard {
 
 /* ---- the worker ---- */
 
-/* The contract of tcode, checked; 0 or -1 with err. */
-static int lookup(k8s_client *c, const char *url, const char *tcode, catalog_entry *out, char *err,
-		  size_t errsz)
+/* The wizard's builder (core/wizard_ns.h) needs the catalogue and the cluster. */
+static wizard_ctx ctx_of(const job *j)
 {
-	catalog cat = {0};
-	const catalog_entry *ce;
-	k8s_err kerr;
-	int ret = -1;
-
-	if (!url)
-		return util_seterr(err, errsz, "no contract catalogue: the kubeconfig has no %s extension",
-				   CATALOG_EXTENSION);
-	if (catalog_fetch(c, url, &cat, &kerr) < 0)
-		return util_seterr(err, errsz, "the catalogue did not answer: %s", kerr.msg);
-	ce = catalog_find(&cat, tcode);
-	if (!ce)
-		util_seterr(err, errsz,
-			    "TCODE %s is not in the contract catalogue: check the code with the contract team", tcode);
-	else if (provision_ns_check_contract(ce, k8s_client_server_now(c), err, errsz) == 0)
-		ret = 0;
-	if (ce)
-		*out = *ce;
-	catalog_release(&cat);
-	return ret;
-}
-
-int view_wizard_build_plan(k8s_client *c, const char *catalog_url, provision_ns_opts *o, plan *out,
-			   char *err, size_t errsz)
-{
-	catalog_entry e;
-	rules r;
-	k8s_err kerr;
-
-	memset(out, 0, sizeof(*out));
-	if (lookup(c, catalog_url, o->tcode, &e, err, errsz) < 0 ||
-	    provision_ns_validate(o, provision_ns_is_esocial(&e), err, errsz) < 0)
-		return -1;
-	rules_fetch(c, &r, NULL, 0, &kerr); /* the defaults when unreadable, as the commands */
-	return provision_ns_plan(o, &e, &r, out, err, errsz);
+	return (wizard_ctx){.client = j->client, .catalog_url = j->catalog, .prefix = j->prefix};
 }
 
 static void *job_run(void *arg)
 {
 	job *j = arg;
 
+	wizard_ctx c = ctx_of(j);
+	wizard_fail fail;
+	k8s_err kerr;
+
 	if (j->kind == JOB_LOOKUP) {
-		j->rc = lookup(j->client, j->catalog, j->opts.tcode, &j->entry, j->err, sizeof(j->err));
+		j->rc = wizard_ns_contract(&c, j->opts.tcode, &j->entry, j->err, sizeof(j->err), &fail,
+					   &kerr);
 	} else {
-		j->rc = view_wizard_build_plan(j->client, j->catalog, &j->opts, &j->plan, j->err,
-					       sizeof(j->err));
+		j->rc = wizard_ns_build(&c, &j->opts, NULL, &j->plan, j->err, sizeof(j->err), &fail,
+					&kerr, NULL, 0);
 		if (j->rc == 0) {
 			strbuf why;
 
@@ -178,6 +153,35 @@ static void job_free(job *j)
 	pthread_join(j->th, NULL);
 	plan_release(&j->plan);
 	free(j);
+}
+
+/* Leaves v's job to end on its own: a cluster that does not answer must not
+ * hold the screen for a request's timeout. */
+static void job_abandon(view_wizard *v)
+{
+	if (!v->job)
+		return;
+	v->job->next = v->abandoned;
+	v->abandoned = v->job;
+	v->job = NULL;
+}
+
+/* Joins the abandoned jobs that ended (all of them when wait: at the exit,
+ * off the UI thread). */
+static void jobs_reap(view_wizard *v, int wait)
+{
+	job **pp = &v->abandoned;
+
+	while (*pp) {
+		job *j = *pp;
+
+		if (wait || atomic_load(&j->done)) {
+			*pp = j->next;
+			job_free(j);
+		} else {
+			pp = &j->next;
+		}
+	}
 }
 
 /* '?' and ':' are the console's (help, command line) on every page but
@@ -238,17 +242,10 @@ int view_wizard_cluster(app *a, wizard_run_cfg *cfg, const char **catalog_url, c
 static int selected_cluster(const app *a)
 {
 	const fleet_snapshot *s = a->snap;
-	const fleet_tenant *t = NULL;
+	const fleet_tenant *t = app_current_tenant(a);
 	size_t i;
 
-	if (a->screen == APP_TENANT) {
-		for (i = 0; s && i < s->n_tenants && !t; i++)
-			if (!strcmp(s->tenants[i].t.tcode, view_tenant_tcode(a)))
-				t = &s->tenants[i];
-	} else {
-		t = view_fleet_current_tenant(a);
-	}
-	if (!t || t->cluster >= s->n_clusters)
+	if (!t || !s || t->cluster >= s->n_clusters)
 		return -1;
 	for (i = 0; i < a->o->n_clusters; i++)
 		if (!strcmp(a->o->clusters[i].name, s->clusters[t->cluster].name))
@@ -472,10 +469,7 @@ static void close_wizard(app *a)
 {
 	view_wizard *v = a->vw;
 
-	if (v->job) {
-		job_free(v->job); /* lookups are short: wait for it */
-		v->job = NULL;
-	}
+	job_abandon(v);
 	wizard_run_free(v->run);
 	v->run = NULL;
 	plan_release(&v->plan);
@@ -487,6 +481,7 @@ static void close_wizard(app *a)
 void view_wizard_release(app *a)
 {
 	close_wizard(a);
+	jobs_reap(a->vw, 1);
 	free(a->vw->cl_names);
 	free(a->vw->cl_index);
 	free(a->vw);
@@ -528,6 +523,7 @@ int view_wizard_update(app *a)
 	view_wizard *v = a->vw;
 	int r = 0;
 
+	jobs_reap(v, 0);
 	if (v->job) {
 		v->spin++;
 		r = TUI_REDRAW;
@@ -550,8 +546,8 @@ const char *view_wizard_title(const app *a)
 
 	if (v->pg == PG_RUN && v->run)
 		return wizard_run_title(v->run);
-	snprintf(v->title, sizeof(v->title), "New namespace %s %s", tui_glyph_str(TUI_G_VLINE),
-		 page_names[v->pg]);
+	snprintf(v->title, sizeof(v->title), "%s %s %s", wizard_namespace.title,
+		 tui_glyph_str(TUI_G_VLINE), page_names[v->pg]);
 	return v->title;
 }
 

@@ -44,10 +44,5 @@ int view_wizard_console_keys(const app *a);
 int view_wizard_cluster(app *a, wizard_run_cfg *cfg, const char **catalog_url, char *err, size_t errsz);
 /* cfg for cluster i of a->o->clusters; -1 when it has no client */
 int view_wizard_cluster_at(app *a, size_t i, wizard_run_cfg *cfg, const char **catalog_url);
-/* Blocking (worker threads only): fetches the catalogue, checks the contract
- * and the options, loads the predecessor rules and builds the plan into out
- * (initialised here). 0, or -1 with a sentence in err. */
-int view_wizard_build_plan(k8s_client *c, const char *catalog_url, provision_ns_opts *o, plan *out,
-			   char *err, size_t errsz);
 
 #endif

@@ -119,7 +119,7 @@ static int start_engine(wizard_run *r, plan *p, journal *j, char *err, size_t er
 			  .ctx = r,
 			  .kill_after = -1,
 			  .kill_at_intent = -1};
-	int rc;
+	engine_status rc;
 
 	r->e = engine_new(&eo);
 	if (r->mode == WIZARD_RUN_APPLY)
@@ -128,14 +128,22 @@ static int start_engine(wizard_run *r, plan *p, journal *j, char *err, size_t er
 		rc = engine_start_resume(r->e, p, j);
 	else
 		rc = engine_start_rollback(r->e, j);
-	if (rc == 0)
+	if (rc == ENGINE_ST_OK)
 		return 0;
+	if (rc == ENGINE_ST_MISMATCH) {
+		engine_progress pr;
+
+		engine_snapshot(r->e, &pr);
+		util_seterr(err, errsz, "%s: roll it back instead", pr.message);
+	} else if (rc == ENGINE_ST_READONLY) {
+		util_seterr(err, errsz,
+			    "read-only session (--readonly): nothing was changed; start smartops without --readonly to provision");
+	} else {
+		util_seterr(err, errsz, "the engine did not start (%s)", engine_status_name(rc));
+	}
 	engine_free(r->e);
 	r->e = NULL;
-	if (rc == -2)
-		return util_seterr(err, errsz,
-				   "read-only session (--readonly): nothing was changed; start smartops without --readonly to provision");
-	return util_seterr(err, errsz, "the engine did not start");
+	return -1;
 }
 
 static void set_steps(wizard_run *r, const plan *p, const journal *j)
@@ -308,6 +316,19 @@ static size_t steps_done(wizard_run *r)
 	return n;
 }
 
+/* What may follow a run that stopped (engine_progress.next), in the console's
+ * words, or NULL. */
+static const char *next_hint(unsigned next)
+{
+	if ((next & ENGINE_NEXT_RESUME) && (next & ENGINE_NEXT_ROLLBACK))
+		return "Resume it or roll it back from the runs screen (R on the fleet, :runs).";
+	if (next & ENGINE_NEXT_ROLLBACK)
+		return "Roll it back from the runs screen (R on the fleet, :runs).";
+	if (next & ENGINE_NEXT_ROLLBACK_AGAIN)
+		return "Roll it back again to finish, from the runs screen (R on the fleet, :runs).";
+	return NULL;
+}
+
 static const char *outcome(const wizard_run *r)
 {
 	switch (r->pr.result) {
@@ -410,9 +431,8 @@ void wizard_run_draw(wizard_run *r, int y, int h, int width)
 		w.y = y;
 		dialog_wrap(p->message, width - 4, tui_term_ascii(), put_line, &w);
 		y = w.y < w.ymax ? w.y : w.ymax;
-		if (p->result == ENGINE_PAUSED || p->result == ENGINE_FAILED)
-			tui_text_put_raw(stdscr, y++, 1, width - 1,
-					 "Resume it or roll it back from the runs screen (R on the fleet, :runs).",
+		if (next_hint(p->next))
+			tui_text_put_raw(stdscr, y++, 1, width - 1, next_hint(p->next),
 					 tui_theme_attr(TUI_ROLE_DIM), 0);
 		tui_text_put_raw(stdscr, y++, 1, width - 1, "Enter or Esc: back", tui_theme_attr(TUI_ROLE_DIM), 0);
 	}

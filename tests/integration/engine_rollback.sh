@@ -128,11 +128,14 @@ lease "2020-01-01T00:00:00.000000Z"
 # ---- faults mid-apply: 503 bursts, then cut (truncated) bodies ----
 fault_round() { # tenant fault-json what seconds [apply options]
 	T=$1; t=$(lower "$T"); FJ=$2; WHAT=$3; SECS=$4; shift 4
+	# the API slowed down so that the apply is surely still running when the
+	# fault comes, however loaded the machine (an apply takes ~2 s otherwise)
+	kcurl -X PUT -d '{"latency_ms":40}' "$KS_URL/sim/v1/faults" >/dev/null
 	"$S" apply namespace --tcode "$T" --yes "$@" >/dev/null 2>"$KS_DIR/errF" &
 	pid=$!
 	i=0; while [ "$("$S" runs --tcode "$T" -o json 2>/dev/null | jq -r '.items[0].state // ""')" != running ]; do
-		i=$((i + 1)); [ $i -gt 200 ] && break; sleep 0.02; done
-	kcurl -X PUT -d "$FJ" "$KS_URL/sim/v1/faults" >/dev/null
+		i=$((i + 1)); [ $i -gt 1000 ] && break; sleep 0.02; done
+	kcurl -X PUT -d "$(echo "$FJ" | jq -c '. + {latency_ms: 40}')" "$KS_URL/sim/v1/faults" >/dev/null
 	sleep "$SECS" # on for a while in the middle of the apply
 	kcurl -X DELETE "$KS_URL/sim/v1/faults" >/dev/null
 	wait $pid; rc=$?
@@ -164,6 +167,7 @@ E=$(pick 4)
 fault_round "$E" '{"truncate_rate":0.5}' "cut bodies" 0.5
 # an outage longer than the engine's patience: it must stop, not claim success
 F=$(pick 5)
-fault_round "$F" '{"error_rate":1,"error_code":503,"retry_after_s":0}' "503 outage" 6 --timeout 2
+# (longer than a step's write is tried: 8 s, reads included)
+fault_round "$F" '{"error_rate":1,"error_code":503,"retry_after_s":0}' "503 outage" 15 --timeout 2
 [ "$(grep -c 'outage: apply exit 5' "$KS_DIR/rounds")" = 1 ] && ok "503 outage: the apply stopped (exit 5) rather than report success" || fail "503 outage did not stop the apply"
 finish

@@ -216,6 +216,78 @@ static void test_run_ids(void **state)
 	assert_false(journal_run_id_valid(""));
 }
 
+/* A journal is a ConfigMap anyone with write access can edit: its paths are
+ * parsed strictly before a rollback touches anything. */
+static void test_path_parse(void **state)
+{
+	static const char *const bad[] = {
+	    "", "noslash", "/", "/api", "/api/v1", "/api/v1/namespaces", "/api/v1/namespaces/",
+	    "/api/v1/namespaces/a/configmaps", "/api/v1/namespaces/a/configmaps/",
+	    "/api/v1/namespaces/a/configmaps/b/extra", "/api/v1/namespaces/../configmaps/b",
+	    "/api/v1/namespaces/a/configmaps/..", "/api/v1/namespaces/a/configmaps/B",
+	    "/api/v1/namespaces/a/configmaps/b?dryRun=All", "/api/v1/namespaces/a//b",
+	    "/apis/apps/v1", "/apis//v1/namespaces/a", "/apis/apps/v1/namespaces/a/deployments",
+	    "/api/v1/pods/a/b", "api/v1/namespaces/a", "/apix/v1/namespaces/a",
+	    "/api/v1/namespaces/a/config%6daps/b",
+	    "/api/v1/namespaces/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	};
+	journal_object o;
+	char err[300];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(journal_path_parse("/api/v1/namespaces/t12345-prod", &o, err, sizeof(err)), 0);
+	assert_string_equal(o.api_version, "v1");
+	assert_string_equal(o.plural, "namespaces");
+	assert_string_equal(o.name, "t12345-prod");
+	assert_string_equal(o.ns, "");
+	assert_int_equal(journal_path_parse("/apis/apps/v1/namespaces/t12345-dev/deployments/license",
+					    &o, err, sizeof(err)),
+			 0);
+	assert_string_equal(o.api_version, "apps/v1");
+	assert_string_equal(o.group, "apps");
+	assert_string_equal(o.ns, "t12345-dev");
+	assert_string_equal(o.plural, "deployments");
+	assert_string_equal(o.name, "license");
+	assert_int_equal(journal_path_parse("/apis/networking.k8s.io/v1/namespaces/a/ingresses/web.x",
+					    &o, err, sizeof(err)),
+			 0);
+	assert_string_equal(o.api_version, "networking.k8s.io/v1");
+	assert_string_equal(o.name, "web.x");
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		err[0] = '\0';
+		if (journal_path_parse(bad[i], &o, err, sizeof(err)) == 0)
+			fail_msg("accepted \"%s\"", bad[i]);
+		assert_non_null(strstr(err, "is not the API path of one object"));
+		assert_string_equal(o.name, "");
+	}
+	assert_int_equal(journal_path_parse(NULL, &o, err, sizeof(err)), -1);
+}
+
+/* A decoded journal with a step whose path has no '/' is refused by the check
+ * a rollback makes first, naming the step. */
+static void test_check_paths(void **state)
+{
+	static const char text[] =
+	    "{\"run\":\"t12345-20261128153012-a1b2\",\"tcode\":\"T12345\",\"wizard\":\"namespace\","
+	    "\"state\":\"done\",\"steps\":[{\"id\":\"prod/namespaces/t12345-prod\",\"kind\":\"Namespace\","
+	    "\"path\":\"/api/v1/namespaces/t12345-prod\",\"state\":\"applied\",\"created\":true},"
+	    "{\"id\":\"prod/configmaps/x\",\"kind\":\"ConfigMap\",\"path\":\"x\",\"state\":\"applied\","
+	    "\"created\":true}]}";
+	journal j;
+	char err[300];
+
+	(void)state;
+	assert_int_equal(journal_decode(text, &j, err, sizeof(err)), 0);
+	assert_int_equal(journal_check_paths(&j, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "step 1 (prod/configmaps/x)"));
+	assert_non_null(strstr(err, "damaged"));
+	j.n_steps = 1;
+	assert_int_equal(journal_check_paths(&j, err, sizeof(err)), 0);
+	j.n_steps = 2;
+	journal_release(&j);
+}
+
 static void test_ready(void **state)
 {
 	cJSON *d = cJSON_Parse("{\"kind\":\"Deployment\",\"metadata\":{\"generation\":2},\"spec\":{\"replicas\":2},"
@@ -242,7 +314,8 @@ int main(void)
 	    cmocka_unit_test(test_round_trip),	 cmocka_unit_test(test_decode_refuses),
 	    cmocka_unit_test(test_notes_bounded), cmocka_unit_test(test_run_ids),
 	    cmocka_unit_test(test_ready),	 cmocka_unit_test(test_prior_record),
-	    cmocka_unit_test(test_prior_in_journal),
+	    cmocka_unit_test(test_prior_in_journal), cmocka_unit_test(test_path_parse),
+	    cmocka_unit_test(test_check_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

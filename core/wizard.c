@@ -1,0 +1,42 @@
+/* The table of wizards (see core/wizard.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/wizard.h"
+#include "core/wizard_ns.h"
+#include "util/util.h"
+
+static const wizard *const wizards[] = {
+    &wizard_namespace,
+};
+
+size_t wizard_count(void)
+{
+	return ARRAY_SIZE(wizards);
+}
+
+const wizard *wizard_at(size_t i)
+{
+	return i < ARRAY_SIZE(wizards) ? wizards[i] : NULL;
+}
+
+const wizard *wizard_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < ARRAY_SIZE(wizards); i++)
+		if (!strcmp(wizards[i]->name, name))
+			return wizards[i];
+	return NULL;
+}
+
+void wizard_names(char *buf, size_t size)
+{
+	size_t i, len = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(wizards) && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+					wizards[i]->name);
+}
