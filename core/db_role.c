@@ -75,7 +75,7 @@ static db_status create_role(PGconn *c, const db_spec *s, const char *password, 
 	}
 	if ((st = db_sql_exec(c, "creating the role", "BEGIN", err)) != DB_OK)
 		goto out;
-	sb_addf(&sql, "CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT CONNECTION LIMIT %d "
+	sb_addf(&sql, "CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE CONNECTION LIMIT %d "
 		"PASSWORD %s", id, s->conn_limit, ver);
 	if ((st = db_sql_exec(c, "creating the role", sql.buf, err)) != DB_OK)
 		goto rollback;
