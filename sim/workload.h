@@ -1,6 +1,7 @@
 /* sim/workload.h — a small kwok-style controller: Deployments, StatefulSets and Jobs get
- * pods, pods walk Pending -> Running -> Ready on the store's clock, PVCs bind, owners'
- * status follows their pods, and core/v1 Events tell what happened.
+ * pods, pods walk Pending -> Running -> Ready on the store's clock, owners' status follows
+ * their pods, and core/v1 Events tell what happened. Claims and their binding are
+ * sim/volumes.h's.
  *
  * It runs on its own thread and talks to the store only through sim/store.h (list, watch,
  * create, mutate, delete); 404 and 409 answers are normal (others change the cluster too).
