@@ -72,7 +72,8 @@ static PGconn *refused(PGconn *c, const pg_conn_opts *o, db_err *err)
 	/* did a server answer at all? (no SQLSTATE reaches the client of a failed connection) */
 	ping = PQping(o->conninfo ? o->conninfo : "");
 	if (ping == PQPING_NO_RESPONSE || ping == PQPING_NO_ATTEMPT)
-		db_fail(err, DB_UNREACHABLE, "cannot reach PostgreSQL at %s: %s", where, line);
+		db_fail(err, DB_UNREACHABLE, "no session with PostgreSQL at %s (no answer, or TLS refused): %s", where,
+			line);
 	else if (ping == PQPING_REJECT)
 		db_fail(err, DB_UNREACHABLE,
 			"PostgreSQL at %s does not accept connections now (starting up or shutting down): %s",

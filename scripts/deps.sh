@@ -8,7 +8,7 @@ set -eu
 
 PKGS="build-essential pkg-config libcurl4-openssl-dev libcjson-dev libcmocka-dev
 libmicrohttpd-dev libgnutls28-dev libyaml-dev libncurses-dev libpq-dev postgresql postgresql-15
-python3 python3-kubernetes tmux curl jq kubectl"
+python3 python3-kubernetes tmux curl jq openssl kubectl"
 
 missing=""
 for p in $PKGS; do

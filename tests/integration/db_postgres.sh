@@ -166,7 +166,7 @@ touch "$KS_DIR/go"; wait $run; rc=$?
 	ok "the server stopped mid-run is a clear error (exit 3)" || { fail "stopped: exit $rc"; cat "$KS_DIR/run"; }
 "$P" --conninfo "$A" apply T55555 prod >"$KS_DIR/out" 2>&1
 rc=$?
-[ $rc -eq 3 ] && grep -q "cannot reach PostgreSQL at 127.0.0.1:$PG_PORT" "$KS_DIR/out" &&
+[ $rc -eq 3 ] && grep -q "no session with PostgreSQL at 127.0.0.1:$PG_PORT (no answer, or TLS refused): .*Connection refused" "$KS_DIR/out" &&
 	ok "a run while it is down says it cannot reach it (exit 3)" || { fail "down: exit $rc"; cat "$KS_DIR/out"; }
 pg_restart
 expect_out "once it is back a rerun finishes" '^access t55555_prod: granted$' \

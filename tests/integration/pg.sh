@@ -6,6 +6,9 @@
 #   pg_psql SQL         runs SQL as the admin in database postgres, unaligned, no headers
 #   pg_stop / pg_restart  stop the server (fast) / start it again on the same port
 #   pg_log_mark; pg_log_since   the server log written after the mark
+# With PG_TLS=1 set before pg_start the server also speaks TLS, with a certificate for
+# DNS name localhost (no IP address in it) signed by $PG_DIR/tls/ca.crt; $PG_DIR/tls/other-ca.crt
+# is a CA that did not sign it.
 # After pg_start: PG_PORT, PG_HOST, PG_ADMIN, PG_CONNINFO (no password) and PGPASSFILE
 # (exported: libpq and psql find the admin's password there, never in argv or environ).
 # The server refuses to run as root: as root it runs as the user `postgres`
@@ -38,9 +41,29 @@ pg_free_port() {
 }
 
 pg_server_start() {
+	tls=""
+	[ "${PG_TLS:-0}" = 1 ] &&
+		tls="-c ssl=on -c ssl_cert_file=$PG_DIR/tls/server.crt -c ssl_key_file=$PG_DIR/tls/server.key"
 	pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 -s \
-		-o "-p $PG_PORT -k $PG_DIR/sock -c listen_addresses=$PG_HOST -c log_statement=all" \
+		-o "-p $PG_PORT -k $PG_DIR/sock -c listen_addresses=$PG_HOST -c log_statement=all $tls" \
 		start >"$PG_DIR/pg_ctl.out" 2>&1
+}
+
+# a CA, a server certificate for localhost signed by it, and another CA
+pg_tls_files() {
+	command -v openssl >/dev/null 2>&1 || pg_die "PG_TLS=1 needs openssl (scripts/deps.sh installs it)"
+	t="$PG_DIR/tls"
+	mkdir -p "$t"
+	for ca in ca other-ca; do
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=smartops test $ca" \
+			-keyout "$t/$ca.key" -out "$t/$ca.crt" >"$t/openssl.log" 2>&1 || pg_die "openssl: $(cat "$t/openssl.log")"
+	done
+	printf 'subjectAltName=DNS:localhost\n' >"$t/san.ext"
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$t/server.key" -out "$t/server.csr" \
+		>"$t/openssl.log" 2>&1 &&
+		openssl x509 -req -in "$t/server.csr" -CA "$t/ca.crt" -CAkey "$t/ca.key" -CAcreateserial -days 2 \
+			-extfile "$t/san.ext" -out "$t/server.crt" >"$t/openssl.log" 2>&1 || pg_die "openssl: $(cat "$t/openssl.log")"
+	chmod 600 "$t/server.key"
 }
 
 pg_start() {
@@ -55,6 +78,7 @@ pg_start() {
 	# the admin's password: random, in a password file of ours (mode 600) and the initdb pwfile
 	PG_ADMIN_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 	printf '%s\n' "$PG_ADMIN_PASSWORD" >"$PG_DIR/pwfile"
+	[ "${PG_TLS:-0}" = 1 ] && pg_tls_files
 	[ "$(id -u)" -eq 0 ] && chown -R postgres "$PG_DIR"
 	pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PG_ADMIN" --pwfile="$PG_DIR/pwfile" \
 		--auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 ||
