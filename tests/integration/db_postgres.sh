@@ -57,6 +57,12 @@ PW=$(cat "$S/t12345_prod")
 if grep -qF "$PW" "$PG_DIR/server.log"; then fail "the password is in the server log (log_statement=all)"
 else ok "the password is nowhere in the server log, which logs every statement"; fi
 grep -qF "$PW" "$KS_DIR/out" && fail "the password was printed" || ok "the password was not printed"
+"$P" plan T12345 prod | grep -Ev '^--|pg_try_advisory_lock' >"$KS_DIR/plan.sql"
+sed -n 's/^.*execute <unnamed>: //p' "$PG_DIR/server.log" | grep -E '^(CREATE|COMMENT|REVOKE|GRANT) ' |
+	sed "s/PASSWORD 'SCRAM-SHA-256\$[^']*'/PASSWORD '<SCRAM-SHA-256 verifier of a generated password>'/" >"$KS_DIR/ran.sql"
+if [ -s "$KS_DIR/plan.sql" ] && diff "$KS_DIR/plan.sql" "$KS_DIR/ran.sql" >"$KS_DIR/plan.diff"; then
+	ok "the plan's statements are those the server ran ($(wc -l <"$KS_DIR/ran.sql") statements)"
+else fail "plan and server log differ"; cat "$KS_DIR/plan.diff"; fi
 expect_out "verify finds the role and database as planned" '^verified t12345_prod$' \
 	"$P" --conninfo "$A" verify T12345 prod
 
@@ -115,8 +121,20 @@ PGPASSFILE=/nonexistent "$P" --conninfo "$A" verify T12345 prod >"$KS_DIR/out" 2
 rc=$?
 [ $rc -ne 0 ] && grep -q "no password supplied" "$KS_DIR/out" &&
 	ok "without a password file or Secret the server's demand is said" || { fail "no password: exit $rc"; cat "$KS_DIR/out"; }
-PGPASSFILE=/nonexistent expect_out "the Secret's password is used when libpq finds none" '^verified t12345_prod$' \
-	"$P" --conninfo "$A" --password-file "$S/admin" verify T12345 prod
+expect_out "the Secret's password is used when libpq finds none" '^verified t12345_prod$' \
+	env PGPASSFILE=/nonexistent "$P" --conninfo "$A" --password-file "$S/admin" verify T12345 prod
+cat >"$S/pg_service.conf" <<SVC
+[smart]
+host=$PG_HOST
+port=$PG_PORT
+user=$PG_ADMIN
+dbname=postgres
+sslmode=disable
+password=$PG_ADMIN_PASSWORD
+SVC
+chmod 600 "$S/pg_service.conf"
+expect_out "conninfo service=smart: host, user and password come from the service file" '^verified t12345_prod$' \
+	env PGPASSFILE=/nonexistent PGSERVICEFILE="$S/pg_service.conf" "$P" --conninfo "service=smart" verify T12345 prod
 "$P" --conninfo "$A password=xyz" verify T12345 prod >"$KS_DIR/out" 2>&1
 grep -q "the PostgreSQL connection string holds a password" "$KS_DIR/out" && ! grep -q xyz "$KS_DIR/out" &&
 	ok "a conninfo holding a password is refused, the password not repeated" || fail "conninfo with password: $(cat "$KS_DIR/out")"

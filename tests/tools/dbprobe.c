@@ -7,6 +7,8 @@
  *                                      password goes to F (mode 600), as into the Secret
  *   undo TCODE ENV [--confirm]         database (guarded), then role
  *   verify TCODE ENV                   differences from the spec, one per line
+ *   plan TCODE ENV                     the statements of each step, as a plan shows them
+ *                                      (needs no server)
  *   rotate TCODE ENV --secret-out F    a new password for the role
  *   hold-lock TCODE                    takes the tenant's lock, holds it until P exists
  *   state HOST PORT DB USER --secret F [--admin]   the live check as the tenant
@@ -27,6 +29,7 @@
 #include "core/db_database.h"
 #include "core/db_lock.h"
 #include "core/db_password.h"
+#include "core/db_plan.h"
 #include "core/db_role.h"
 #include "core/db_spec.h"
 #include "core/db_state.h"
@@ -263,6 +266,20 @@ int main(int argc, char **argv)
 			ret = failed(&err);
 			goto out;
 		}
+	}
+	if (!strcmp(cmd, "plan")) {
+		strbuf sb;
+
+		sb_init(&sb, 512);
+		for (int st = 0; st < DB_STEP_COUNT; st++) {
+			sb_addf(&sb, "-- %s\n", db_step_name((db_step)st));
+			if (db_plan_step(&s, (db_step)st, &sb, &err) != DB_OK)
+				break;
+		}
+		fputs(sb.buf, stdout);
+		sb_release(&sb);
+		ret = 0;
+		goto out;
 	}
 	if (!(c = pg_conn_open(&o, &err))) {
 		ret = failed(&err);

@@ -12,6 +12,7 @@
 #include "core/db_error.h"
 #include "core/db_names.h"
 #include "core/db_password.h"
+#include "core/db_plan.h"
 #include "core/db_spec.h"
 #include "core/db_sql.h"
 #include "core/pg_conn.h"
@@ -217,6 +218,35 @@ static void test_conninfo_check(void **state)
 	assert_non_null(strstr(err.msg, "does not parse"));
 }
 
+static void test_plan(void **state)
+{
+	db_spec s;
+	db_err err;
+	strbuf sb;
+
+	assert_int_equal(db_spec_init(&s, "T00042", TCODE_ENV_DEV, &err), DB_OK);
+	s.conn_limit = 20;
+	sb_init(&sb, 256);
+	for (int st = 0; st < DB_STEP_COUNT; st++)
+		assert_int_equal(db_plan_step(&s, (db_step)st, &sb, &err), DB_OK);
+	assert_string_equal(sb.buf,
+			    "SELECT pg_try_advisory_lock(5459279, 42)\n"
+			    "CREATE ROLE \"t00042_dev\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE CONNECTION LIMIT 20 "
+			    "PASSWORD '<SCRAM-SHA-256 verifier of a generated password>'\n"
+			    "COMMENT ON ROLE \"t00042_dev\" IS 'smartops tenant T00042 dev'\n"
+			    "CREATE DATABASE \"t00042_dev\" OWNER \"t00042_dev\" TEMPLATE template0 ENCODING 'WIN1252' "
+			    "LC_COLLATE 'C' LC_CTYPE 'C'\n"
+			    "COMMENT ON DATABASE \"t00042_dev\" IS 'smartops tenant T00042 dev'\n"
+			    "REVOKE ALL ON DATABASE \"t00042_dev\" FROM PUBLIC\n"
+			    "GRANT CONNECT ON DATABASE \"t00042_dev\" TO \"t00042_dev\"\n");
+	sb_reset(&sb);
+	util_strlcpy(s.collate, "C'; DROP DATABASE x; --", sizeof(s.collate));
+	assert_int_equal(db_plan_step(&s, DB_STEP_DATABASE, &sb, &err), DB_INVALID);
+	assert_string_equal(sb.buf, "");
+	assert_string_equal(db_step_name(DB_STEP_ACCESS), "access");
+	sb_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,7 +254,7 @@ int main(void)
 	    cmocka_unit_test(test_name_refused),   cmocka_unit_test(test_quoting),
 	    cmocka_unit_test(test_run_without_session), cmocka_unit_test(test_sqlstates),
 	    cmocka_unit_test(test_password),	   cmocka_unit_test(test_spec),
-	    cmocka_unit_test(test_conninfo_check),
+	    cmocka_unit_test(test_conninfo_check), cmocka_unit_test(test_plan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
