@@ -193,6 +193,26 @@ expect_out "once it is back a rerun finishes" '^access t55555_prod: granted$' \
 	ok "each object was made once" || fail "t55555_prod made more than once"
 expect_out "verify after the rerun" '^verified t55555_prod$' "$P" --conninfo "$A" verify T55555 prod
 
+# --- the process killed (SIGKILL) at each step boundary, then a rerun ----------------
+no_lock() { [ "$(pg_psql "select count(*) from pg_locks where locktype = 'advisory'")" = 0 ]; }
+for step in lock role database; do
+	rm -f "$KS_DIR/go"
+	"$P" --conninfo "$A" --pause-after $step --pause-file "$KS_DIR/go" apply T77777 prod \
+		--secret-out "$S/t77777_prod.$step" >"$KS_DIR/run" 2>&1 &
+	run=$!
+	wait_for "the run paused after the $step" 20 grep -q "^paused after $step" "$KS_DIR/run"
+	kill -9 $run; wait $run 2>/dev/null
+	# the server notices the dead client and ends its session, freeing the lock
+	wait_for "the killed run's session ended, its lock with it" 20 no_lock
+done
+expect_out "after three killed runs a rerun finishes (the dead sessions' lock was freed)" \
+	'^access t77777_prod: granted$' "$P" --conninfo "$A" apply T77777 prod
+[ "$(count 'CREATE ROLE "t77777_prod"')" -eq 1 ] && [ "$(count 'CREATE DATABASE "t77777_prod"')" -eq 1 ] &&
+	[ "$(count 'GRANT CONNECT ON DATABASE "t77777_prod"')" -eq 1 ] &&
+	ok "each object was made once" || fail "t77777_prod made more than once"
+cp "$S/t77777_prod.role" "$S/t77777_prod"
+expect_out "the password of the run that made the role logs in" '^1$' tenant_psql t77777_prod t77777_prod "select 1"
+
 # --- rotation: a new password, the old one refused -----------------------------------
 cp "$S/t55555_prod" "$S/old"
 expect_out "rotate sets a new password" '^role t55555_prod: new password$' \
