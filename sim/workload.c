@@ -21,6 +21,7 @@
 #define BACKOFF_FIRST_S 10
 #define BACKOFF_MAX_S 300
 #define RETRY_MS 1000
+#define CLAIM_RETRY_MS 1000 /* a pod waiting for its claims is placed again after this */
 #define MAX_KICK_NS 256
 #define DRAIN_MAX 2000 /* events taken from one watch per loop */
 
@@ -251,7 +252,7 @@ struct sim_workload {
 	char *kick_ns[MAX_KICK_NS];
 	int n_kick_ns;
 
-	const sim_resource *r_pod, *r_deploy, *r_sts, *r_job, *r_event;
+	const sim_resource *r_pod, *r_deploy, *r_sts, *r_job, *r_event, *r_pvc;
 	sim_watch *w_pod, *w_deploy, *w_sts, *w_job;
 
 	map owners, pods;
@@ -999,6 +1000,38 @@ static void pod_finish(sim_workload *w, pod *p, int64_t now)
 	mark_dirty(w, p->own);
 }
 
+/* 1 when every claim pod p mounts is Bound (or it mounts none); else 0 with the first
+ * one that is not in `which`. */
+static int pod_claims_bound(sim_workload *w, const pod *p, char *which, size_t size)
+{
+	sim_obj *po, *c;
+	sim_err err;
+	cJSON *root;
+	const cJSON *v;
+	int ok = 1;
+
+	if (!(po = sim_store_get(w->s, w->r_pod, p->ns, p->name, &err)))
+		return 1;
+	root = sim_obj_parse(po);
+	sim_obj_unref(po);
+	cJSON_ArrayForEach(v, jget(jget(root, "spec"), "volumes")) {
+		const char *claim = jstr(jget(v, "persistentVolumeClaim"), "claimName");
+
+		if (!claim)
+			continue;
+		c = sim_store_get(w->s, w->r_pvc, p->ns, claim, &err);
+		ok = c && strstr(c->json, "\"phase\":\"Bound\"") != NULL;
+		if (c)
+			sim_obj_unref(c);
+		if (!ok) {
+			util_strlcpy(which, claim, size);
+			break;
+		}
+	}
+	cJSON_Delete(root);
+	return ok;
+}
+
 /* A due transition of pod p. */
 static void pod_due(sim_workload *w, pod *p, int64_t now)
 {
@@ -1006,9 +1039,23 @@ static void pod_due(sim_workload *w, pod *p, int64_t now)
 	sim_pod_verdict v;
 
 	switch (p->stage) {
-	case P_PENDING:
+	case P_PENDING: {
+		char claim[300];
+
+		if (!pod_claims_bound(w, p, claim, sizeof(claim))) {
+			/* as the scheduler: not placed until its claims are bound; asked again */
+			involved inv = pod_inv(p, NULL);
+
+			emit(w, &inv, "Warning", "FailedScheduling", "default-scheduler",
+			     "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims "
+			     "(%s). preemption: 0/3 nodes are available: 3 Preemption is not helpful for "
+			     "scheduling.", claim);
+			pod_schedule_physical(w, p, now, CLAIM_RETRY_MS);
+			break;
+		}
 		pod_start(w, p, now);
 		break;
+	}
 	case P_RUNNING:
 		if (p->own && p->own->kind == OWN_JOB) {
 			pod_finish(w, p, now);
@@ -1099,6 +1146,39 @@ static cJSON *dup_or_obj(const cJSON *x)
 }
 
 /* Creates one pod of owner o from its template; name NULL = generated. */
+/* A StatefulSet pod mounts its claims: a volume per volumeClaimTemplates entry, claim
+ * "<template>-<set>-<ordinal>" (sim/volumes.c makes them), unless the template names it. */
+static void add_claim_volumes(cJSON *pspec, const cJSON *spec, const char *set, int ordinal)
+{
+	const cJSON *tpl, *v;
+	cJSON *vols = NULL;
+
+	cJSON_ArrayForEach(tpl, jget(spec, "volumeClaimTemplates")) {
+		const char *tname = jstr(jget(tpl, "metadata"), "name");
+		char claim[300];
+		cJSON *vol;
+		int have = 0;
+
+		if (!tname)
+			continue;
+		if (!vols) {
+			vols = cJSON_GetObjectItemCaseSensitive(pspec, "volumes");
+			if (!cJSON_IsArray(vols)) {
+				cJSON_DeleteItemFromObjectCaseSensitive(pspec, "volumes");
+				vols = cJSON_AddArrayToObject(pspec, "volumes");
+			}
+		}
+		cJSON_ArrayForEach(v, vols) have |= jstr(v, "name") && !strcmp(jstr(v, "name"), tname);
+		if (have)
+			continue;
+		snprintf(claim, sizeof(claim), "%s-%s-%d", tname, set, ordinal);
+		vol = cJSON_CreateObject();
+		cJSON_AddStringToObject(vol, "name", tname);
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(vol, "persistentVolumeClaim"), "claimName", claim);
+		cJSON_AddItemToArray(vols, vol);
+	}
+}
+
 static int owner_create_pod(sim_workload *w, owner *o, const cJSON *ownobj, const char *name,
 			    int ordinal)
 {
@@ -1161,6 +1241,7 @@ static int owner_create_pod(sim_workload *w, owner *o, const cJSON *ownobj, cons
 		jset_str(pspec, "hostname", pname);
 		if (jstr(spec, "serviceName"))
 			jset_str(pspec, "subdomain", jstr(spec, "serviceName"));
+		add_claim_volumes(pspec, spec, o->name, ordinal);
 	}
 	if (!jget(pspec, "restartPolicy"))
 		cJSON_AddStringToObject(pspec, "restartPolicy", o->kind == OWN_JOB ? "Never" : "Always");
@@ -1966,7 +2047,8 @@ sim_workload *sim_workload_start(sim_store *s, const sim_workload_opts *o)
 	w->r_deploy = sim_resource_find("apps", "v1", "deployments");
 	w->r_sts = sim_resource_find("apps", "v1", "statefulsets");
 	w->r_job = sim_resource_find("batch", "v1", "jobs");
-	if (!w->r_pod || !w->r_event || !w->r_deploy || !w->r_sts || !w->r_job)
+	w->r_pvc = sim_resource_find("", "v1", "persistentvolumeclaims");
+	if (!w->r_pod || !w->r_event || !w->r_deploy || !w->r_sts || !w->r_job || !w->r_pvc)
 		goto fail;
 	for (int i = 0; i < W_COUNT; i++)
 		if (resync(w, i) < 0)

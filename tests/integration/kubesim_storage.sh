@@ -95,6 +95,15 @@ expect_out "the provisioner names itself as the Events' source" '^kubesim.io/dis
 expect_out "the StatefulSet's Event says it made the claim" \
 	'create Claim data-postgres-0 Pod postgres-0 in StatefulSet postgres success' \
 	$K get events -n db-a --field-selector involvedObject.name=postgres
+expect_out "the pod mounts its claim" '^data-postgres-0$' \
+	$K get pod postgres-0 -n db-a -o 'jsonpath={.spec.volumes[?(@.name=="data")].persistentVolumeClaim.claimName}'
+# the order the cluster wrote them in: resourceVersion of the Events
+rv_of() { $K get events -n db-a --field-selector "involvedObject.name=$1,reason=$2" \
+	-o 'jsonpath={.items[0].metadata.resourceVersion}'; }
+bound_rv=$(rv_of data-postgres-0 ProvisioningSucceeded); started_rv=$(rv_of postgres-0 Started)
+[ -n "$bound_rv" ] && [ -n "$started_rv" ] && [ "$started_rv" -gt "$bound_rv" ] &&
+	ok "the pod's containers started only after its claim was bound" ||
+	fail "pod started (rv $started_rv) before the claim was bound (rv $bound_rv)"
 expect_out "get sts shows READY 1/1" '^postgres +1/1' $K get sts -n db-a
 expect_out "apply -f again is unchanged (defaults do not count as changes)" "statefulset.apps/postgres unchanged" \
 	$K apply -f "$KS_DIR/sts.yaml"
@@ -123,4 +132,16 @@ expect_out "with the provisioner's reason" \
 	'Warning +ProvisioningFailed +persistentvolumeclaim/files +failed to provision volume with StorageClass "broken": no capacity left in zone a' \
 	$K get events -n db-a --field-selector involvedObject.name=files
 expect_out "and the claim stays Pending" '^files +Pending' $K get pvc files -n db-a
+sed -e 's/name: postgres, namespace: db-a/name: stuck, namespace: db-a/' -e 's/app: postgres/app: stuck/g' \
+	-e 's/      accessModes: \[ReadWriteOnce\]/      storageClassName: broken\n      accessModes: [ReadWriteOnce]/' \
+	"$KS_DIR/sts.yaml" | awk '/^kind: StatefulSet/{p=1} p' | sed '1i apiVersion: apps/v1' >"$KS_DIR/stuck.yaml"
+check "a StatefulSet whose claim cannot be provisioned" $K apply -f "$KS_DIR/stuck.yaml"
+unsched() { evs stuck-0 | grep -q FailedScheduling; }
+wait_for "its pod is not scheduled: FailedScheduling" 30 unsched
+expect_out "the scheduler names the unbound claim" \
+	'Warning +FailedScheduling +pod/stuck-0 +0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims \(data-stuck-0\)' \
+	$K get events -n db-a --field-selector involvedObject.name=stuck-0
+expect_out "the pod stays Pending" '^Pending$' $K get pod stuck-0 -n db-a -o 'jsonpath={.status.phase}'
+expect_out "rollout status waits for it (and times out)" 'Waiting for 1 pods to be ready' \
+	$K rollout status sts/stuck -n db-a --timeout=2s
 finish
