@@ -20,7 +20,7 @@ bench_cleanup() { $T kill-server 2>/dev/null; ks_cleanup; }
 trap bench_cleanup EXIT INT TERM
 export XDG_CACHE_HOME="$KS_DIR/cache" TZ=UTC LANG=C.UTF-8
 
-ks_start --fleet "$N" --seed 3 --time-scale 60 --quiet
+ks_start --fleet "$N" --seed 3 --time-scale 60 --quiet --start-time "$KS_QUIET_START"
 # let the controllers make the pods before measuring
 "$SO" tenants -o json >/dev/null 2>&1
 sleep "${SETTLE:-20}"

@@ -3,7 +3,7 @@
 . tests/integration/lib.sh
 N=${N:-5000}
 t0=$(date +%s.%N)
-ks_start --fleet "$N" --seed 1 --quiet
+ks_start --fleet "$N" --seed 1 --quiet --start-time "$KS_QUIET_START"
 t1=$(date +%s.%N)
 echo "tenants: $N; serving (kubeconfig written) after $(echo "$t1 - $t0" | bc) s"
 pods() { kcurl "$KS_URL/api/v1/pods?limit=1" | python3 -c 'import json,sys; m=json.load(sys.stdin)["metadata"]; print(m.get("remainingItemCount",0)+1)'; }

@@ -3,7 +3,7 @@
 # (paged, --chunk-size=500) reading the same list in the same run.
 . tests/integration/lib.sh
 N=${N:-50000}
-ks_start --preload "$N" --quiet
+ks_start --preload "$N" --quiet --start-time "$KS_QUIET_START"
 base="$KS_URL/api/v1/namespaces/preload/configmaps"
 /usr/bin/python3 - "$KS_URL" "$KS_CA" "$KS_ADMIN_TOKEN" >"$KS_DIR/paged.txt" <<'PY'
 import http.client, re, ssl, sys, time, urllib.parse

@@ -8,7 +8,7 @@
 . tests/integration/lib.sh
 N=${N:-5000}
 R=${R:-3}
-ks_start --fleet "$N" --seed 3 --time-scale 1 --quiet
+ks_start --fleet "$N" --seed 3 --time-scale 1 --quiet --start-time "$KS_QUIET_START"
 T='Accept: application/json;as=Table;v=v1;g=meta.k8s.io,application/json'
 J='Accept: application/json'
 SEL='labelSelector=smart.totvs.com%2Ftier'

@@ -3,6 +3,11 @@
 #   kubesim_list.sh, kubesim_fleet.sh, kubesim_table.sh, tenants.sh: kubesim and the
 #   headless commands
 #   console.sh: the console at 5,000 tenants (first frame, key-to-frame, bytes to the terminal)
+#   fresh.sh: goals 1 and 2, the first frame from the snapshot and the complete fresh
+#   frame at 5,000 tenants while kubesim's controllers run, against the transfer limit
+#   (transfer.py: the same pages over one keep-alive connection)
+#   suite.sh: goal 7, kubesim's start for small fleets (SUITE=1: the integration tests
+#   one and two at a time)
 set -u
 build=${1:-build}
 build=$(cd "$build" && pwd)

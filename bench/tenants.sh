@@ -6,7 +6,7 @@
 # within 5x of curl.
 . tests/integration/lib.sh
 N=${N:-5000}
-ks_start --fleet "$N" --seed 3 --time-scale 1 --quiet
+ks_start --fleet "$N" --seed 3 --time-scale 1 --quiet --start-time "$KS_QUIET_START"
 SO="$BUILD/smartops"
 export XDG_CACHE_HOME="$KS_DIR/cache"
 

@@ -645,6 +645,14 @@ static int report_clusters(const fleet_snapshot *s, int ok)
 			output_escape(&sb, c->note);
 			fprintf(stderr, "%s\n", sb.buf);
 		}
+		if (c->cache_warn[0]) {
+			sb_reset(&sb);
+			sb_adds(&sb, "warning: ");
+			output_escape(&sb, c->name);
+			sb_adds(&sb, ": ");
+			output_escape(&sb, c->cache_warn);
+			fprintf(stderr, "%s\n", sb.buf);
+		}
 		sb_release(&sb);
 	}
 	if (failed)

@@ -1457,12 +1457,6 @@ int fleet_watch_start(fleet *f, fleet_change_fn fn, void *ctx)
 		if (c->client && cache_load(f, c) > 0)
 			cached = c->cached = 1;
 	}
-	if (cached) {
-		/* The last listing's rows at once, health "loading" until the lists are in. */
-		publish(f);
-		if (fn)
-			fn(ctx);
-	}
 	for (i = 0; i < f->n; i++) {
 		cluster *c = &f->cl[i];
 		if (!c->client) {
@@ -1475,6 +1469,14 @@ int fleet_watch_start(fleet *f, fleet_change_fn fn, void *ctx)
 		c->starter_running = pthread_create(&c->starter, NULL, cluster_start, c) == 0;
 		if (!c->starter_running)
 			cluster_start(c);
+	}
+	if (cached) {
+		/* The last listing's rows at once, health "loading" until the lists
+		 * are in; published while the lists are already asked for (the
+		 * publisher thread, which alone publishes from now on, starts below). */
+		publish(f);
+		if (fn)
+			fn(ctx);
 	}
 	f->dirty = 1;
 	if (pthread_create(&f->pub, NULL, publisher, f) != 0)

@@ -1,6 +1,7 @@
 /* kubesim — a Kubernetes API simulator that the real kubectl accepts. */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -9,14 +10,6 @@
 #include "sim/tls.h"
 #include "sim/volumes.h"
 #include "util/util.h"
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void usage(FILE *f)
 {
@@ -94,6 +87,8 @@ int main(int argc, char **argv)
 	sim_server *srv;
 	char errbuf[512];
 	struct sigaction sa;
+	sigset_t stop_sigs;
+	int sig;
 	double v;
 	int c;
 
@@ -187,11 +182,16 @@ int main(int argc, char **argv)
 	}
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/* SIGINT and SIGTERM blocked here, before any thread starts, so every
+	 * thread inherits the mask and they wait for sigwait() below: a handler
+	 * run on a server or controller thread would leave pause() in this one
+	 * asleep, and kubesim running after a kill (a test's cleanup then hangs) */
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGINT);
+	sigaddset(&stop_sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_sigs, NULL);
 
 	srv = sim_server_start(&o, errbuf, sizeof(errbuf));
 	if (!srv) {
@@ -202,8 +202,8 @@ int main(int argc, char **argv)
 	if (o.kubeconfig_out)
 		fprintf(stderr, "kubesim: kubeconfig written to %s (try: kubectl --kubeconfig %s get ns)\n",
 			o.kubeconfig_out, o.kubeconfig_out);
-	while (!stop)
-		pause();
+	while (sigwait(&stop_sigs, &sig) != 0)
+		;
 	fprintf(stderr, "kubesim: stopping\n");
 	sim_server_stop(srv);
 	return 0;

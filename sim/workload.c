@@ -1935,6 +1935,8 @@ static void run_due(sim_workload *w)
 	for (;;) {
 		due d;
 
+		if (atomic_load(&w->stop))
+			break; /* a backlog of thousands of pods must not hold up a stop */
 		if (w->due_sim.n && w->due_sim.v[0].at_ms <= now)
 			d = heap_pop(&w->due_sim);
 		else if (w->due_real.n && w->due_real.v[0].at_ms <= mono)

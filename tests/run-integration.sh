@@ -1,29 +1,98 @@
 #!/bin/sh
 # Runs every tests/integration/*.sh (and *.py) with the build folder as $1.
-# Each test starts its own kubesim; a test prints what it checks and exits non-zero on failure.
+# Each test starts its own kubesim (on a port of its own, --port 0) in its own
+# temporary folder and HOME, so tests run two at a time ($INTEGRATION_JOBS; 1
+# runs them one after another). A test whose file holds the line
+#   # integration: alone
+# shares something with others and runs by itself, after the rest.
+# A test's output is printed whole when it fails (every test's with
+# INTEGRATION_VERBOSE=1), never mixed with another's; the failures are listed
+# again at the end. The longest tests of the previous
+# run (kept in BUILD/integration-times) are started first.
 set -u
 build=${1:-build}
 build=$(cd "$build" && pwd)
-fail=0; n=0; failed=""
+jobs=${INTEGRATION_JOBS:-2}
+case "$jobs" in '' | *[!0-9]* | 0) echo "INTEGRATION_JOBS must be a positive number, not \"$jobs\""; exit 2 ;; esac
+times="$build/integration-times"
+work=$(mktemp -d)
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+# the tests, longest first by the last run's times (a test never timed first of all)
 for t in tests/integration/*.sh tests/integration/*.py; do
 	[ -f "$t" ] || continue
 	case "$t" in */lib.sh | */pg.sh) continue ;; esac
-	n=$((n + 1))
-	log=$(mktemp)
-	start=$(date +%s)
-	case "$t" in
-	*.py) timeout 600 /usr/bin/python3 "$t" "$build" >"$log" 2>&1 ;;
-	*) timeout 600 sh "$t" "$build" >"$log" 2>&1 ;;
-	esac
-	rc=$?
-	secs=$(( $(date +%s) - start ))
-	if [ $rc -eq 0 ]; then
-		echo "  ok      $(basename "$t") (${secs}s)"
+	name=$(basename "$t")
+	secs=$(awk -v n="$name" '$2 == n { s = $1 } END { print s == "" ? 99999 : s }' "$times" 2>/dev/null || echo 99999)
+	if grep -q '^# integration: alone$' "$t"; then
+		echo "$secs $t" >>"$work/alone"
 	else
-		echo "  FAIL    $(basename "$t") (exit $rc, ${secs}s)"; sed 's/^/        /' "$log" | tail -60
-		fail=1; failed="$failed $(basename "$t")"
+		echo "$secs $t" >>"$work/shared"
 	fi
-	rm -f "$log"
 done
-if [ $fail -eq 0 ]; then echo "integration: $n tests, all passed"; else echo "integration: $n tests, FAILED:$failed"; fi
-exit $fail
+order() { [ -f "$1" ] && sort -k1,1nr -k2 "$1" | cut -d' ' -f2; }
+
+# A finished test writes its name to the fifo; the loop below blocks on it.
+mkfifo "$work/done"
+exec 3<>"$work/done"
+
+# run_one TEST: runs it in the background, its output in $work/NAME.log
+run_one() {
+	t=$1; name=$(basename "$t")
+	(
+		start=$(date +%s)
+		case "$t" in
+		*.py) timeout 600 /usr/bin/python3 "$t" "$build" >"$work/$name.log" 2>&1 3>&- ;;
+		*) timeout 600 sh "$t" "$build" >"$work/$name.log" 2>&1 3>&- ;;
+		esac
+		echo "$? $(( $(date +%s) - start ))" >"$work/$name.rc"
+		echo "$name" >&3
+	) &
+	pids="$pids $!"
+	running=$((running + 1))
+}
+
+n=0; failed=""; running=0
+# collect: waits for one test to end and reports it
+collect() {
+	read -r name <&3
+	running=$((running - 1))
+	read -r rc secs <"$work/$name.rc"
+	n=$((n + 1))
+	echo "$secs $name" >>"$work/times"
+	if [ "$rc" -eq 0 ]; then
+		echo "  ok      $name (${secs}s)"
+		[ "${INTEGRATION_VERBOSE:-}" = 1 ] && sed 's/^/        /' "$work/$name.log"
+	else
+		echo "  FAIL    $name (exit $rc, ${secs}s)"
+		sed 's/^/        /' "$work/$name.log"
+		failed="$failed $name"
+	fi
+}
+
+suite_start=$(date +%s)
+for t in $(order "$work/shared"); do
+	[ "$running" -ge "$jobs" ] && collect
+	run_one "$t"
+done
+while [ "$running" -gt 0 ]; do collect; done
+for t in $(order "$work/alone"); do
+	run_one "$t"
+	collect
+done
+pids=""
+cp "$work/times" "$times" 2>/dev/null
+
+secs=$(( $(date +%s) - suite_start ))
+if [ -z "$failed" ]; then
+	echo "integration: $n tests, all passed (${secs}s, $jobs at a time)"
+	exit 0
+fi
+echo "integration: $n tests, FAILED:$failed (${secs}s, $jobs at a time)"
+exit 1

@@ -93,9 +93,10 @@ typedef struct loop {
 	int dirty;
 	int64_t next_tick;
 	/* With SMARTOPS_KEY_TIMING: wall-clock ms of the first frame drawn after a
-	 * worker's news, and of the first one drawn when the console was idle. */
+	 * worker's news, and of the first one drawn when the console was idle; and of
+	 * the very first frame (with rows when a snapshot was there to show). */
 	int marks, woken;
-	int64_t first_data_ms, first_idle_ms;
+	int64_t first_frame_ms, first_data_ms, first_idle_ms;
 	int64_t last_frame_ms, last_key_ms; /* monotonic */
 } loop;
 
@@ -115,6 +116,8 @@ static void redraw(loop *l)
 	l->ops->draw(l->ctx);
 	wnoutrefresh(stdscr);
 	doupdate();
+	if (l->marks && !l->first_frame_ms)
+		l->first_frame_ms = util_now_ms();
 	if (l->marks && l->woken) {
 		int64_t now = util_now_ms();
 		if (!l->first_data_ms)
@@ -284,8 +287,10 @@ static tui_loop_end run_script(loop *l, tui_script *s, char *err, size_t errsz)
 
 	if (timed) {
 		timing_report(&tm);
-		fprintf(stderr, "frames: first with data at %lld ms, first idle at %lld ms (unix)\n",
-			(long long)l->first_data_ms, (long long)l->first_idle_ms);
+		fprintf(stderr,
+			"frames: first at %lld ms, first with data at %lld ms, first idle at %lld ms (unix)\n",
+			(long long)l->first_frame_ms, (long long)l->first_data_ms,
+			(long long)l->first_idle_ms);
 	}
 	return end;
 }
@@ -367,7 +372,7 @@ static tui_loop_end run_script_steps(loop *l, tui_script *s, char *err, size_t e
 tui_loop_end tui_loop_run(const tui_loop_ops *ops, void *ctx, tui_script *script, char *err,
 			  size_t errsz)
 {
-	loop l = {ops, ctx, 1, 0, 0, 0, 0, 0, 0, INT64_MIN / 2};
+	loop l = {ops, ctx, 1, 0, 0, 0, 0, 0, 0, 0, INT64_MIN / 2};
 
 	l.next_tick = util_mono_ms() + TICK_MS;
 	l.marks = getenv("SMARTOPS_KEY_TIMING") != NULL;

@@ -186,6 +186,7 @@ e = next(e for e in t["envs"] if e["env"] == "prod")
 assert e["health"] == "down" and e["cause_component"] == "dbaccess", e["cause"]' "$AV"
 }
 wait_for "watch shows $AV prod down (dbaccess scaled to 0) after the faults" 60 watch_sees
+kill -0 "$WP" 2>/dev/null || { fail "the watch ended before it was asked to"; sed 's/^/    /' "$KS_DIR/watch.err" | tail -8; }
 kill -INT "$WP"; wait "$WP"; rc=$?
 [ $rc -eq 0 ] && ok "watch ends on SIGINT with exit 0" || fail "watch ends on SIGINT with exit 0 (got $rc)"
 check "every watch line is one TenantList" python3 -c '

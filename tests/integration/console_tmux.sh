@@ -52,9 +52,13 @@ wait_screen a "[1-9][0-9]* available" 30 # every list in: health known, not "loa
 if $T capture-pane -e -p -t main:a | grep -q "$(printf '\033')\[[0-9;]*3[1-7]m[^ ]*\(available\|down\|degraded\)"; then ok "health is drawn in colour"
 else fail "no colour on the health words"; $T capture-pane -e -p -t main:a | head -5 | cat -v; fi
 $T resize-window -t main:a -x 70 -y 20
-sleep 0.5
-w=$(screen_of a | sed 's/│/|/g' | awk '{ if (length($0) > m) m = length($0) } END { print m }')
-[ "$w" -le 70 ] && screen_of a | grep -q "Fleet" && ok "redrawn at 70x20 (widest line $w)" || fail "not redrawn at 70x20 (widest $w)"
+widest() { screen_of a | sed 's/│/|/g' | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }'; }
+# redrawn: the key bar's last line fits and the status bar sits on line 19
+narrow() { [ "$(widest)" -le 70 ] && screen_of a | grep -q "Fleet" && [ "$(screen_of a | wc -l)" -le 20 ] &&
+	screen_of a | sed -n 19p | grep -q "connected"; }
+i=0; while ! narrow && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+w=$(widest)
+narrow && ok "redrawn at 70x20 (widest line $w)" || { fail "not redrawn at 70x20 (widest $w)"; screen_of a; }
 $T resize-window -t main:a -x 50 -y 10
 wait_screen a "Terminal too small" 5 && ok "too small at 50x10 says so" || fail "no too-small message"
 $T resize-window -t main:a -x 100 -y 30
@@ -103,7 +107,7 @@ $T send-keys -t main:d Down Enter
 wait_screen d "Tenant" 5 || fail "the tenant screen did not open"
 sleep 0.5
 $T send-keys -t main:d q
-sleep 0.3
+wait_screen d "Fleet" 5 || fail "q did not go back to the fleet"
 t0=$(date +%s%N)
 $T send-keys -t main:d q
 if wait_rc d 10; then
@@ -116,7 +120,8 @@ kcurl -X DELETE "$KS_URL/sim/v1/faults" >/dev/null
 [ "$(cat "$W/d.rc")" = 0 ] && ok "exit status 0" || fail "exit status $(cat "$W/d.rc")"
 restored d && ok "terminal modes restored" || fail "terminal modes differ"
 [ -s "$W/d.err" ] && fail "written to stderr: $(head -3 "$W/d.err")" || ok "nothing on stderr"
-sleep 0.5
+# the pane's last bytes reach the file (tmux's pipe is asynchronous)
+i=0; until grep -q "$(printf '\033')\[?1049l" "$W/d.bytes" || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
 # after the last exit from the alternate screen: escape sequences only
 after=$(LC_ALL=C awk 'BEGIN { RS = "\033\\[\\?1049l" } { last = $0 } END { printf "%s", last }' "$W/d.bytes" |
 	LC_ALL=C sed -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1b[=>]//g' | tr -d '\r\n')

@@ -6,7 +6,8 @@
 S="$BUILD/smartops"
 GOLDEN=tests/golden/plan_namespace.json
 export SMARTOPS_AUDIT_LOG="$KS_DIR/audit.log"
-# No simulated user traffic: the checks on a sleeping tenant need it to stay asleep.
+# no simulated user requests: a tenant put to sleep stays asleep until asked
+# (a request during the size checks woke it and failed them on a busy machine)
 ks_start --start-time "$KS_QUIET_START" --fleet 20 --seed 7 --time-scale 60 --no-traffic
 
 kcurl "$KS_URL/catalog/v1/tenants" >"$KS_DIR/catalog.json"

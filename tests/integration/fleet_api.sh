@@ -47,6 +47,14 @@ else
 		listed() { grep -q "^appserver-" "$KS_DIR/w.out"; }
 		wait_for "kubectl get -w lists $SNS's deployments" 30 listed
 		n_listed=$(grep -c "^appserver-" "$KS_DIR/w.out")
+		# a user request of the simulation may have woken it meanwhile (a loaded machine is
+		# slow to start kubectl): then put it back to sleep, which the watch sees too
+		if ! grep -q "^appserver-[^ ]*  *0/0 " "$KS_DIR/w.out"; then
+			"$BUILD/smartops" sleep "$TC" --env "$ENV" --yes >/dev/null 2>&1
+			asleep_now() { kcurl "$KS_URL/apis/apps/v1/namespaces/$SNS/deployments" |
+				jq -e '[.items[] | select(.metadata.annotations["smart.totvs.com/hypnus-replicas"]) | .spec.replicas] | length > 0 and all(. == 0)'; }
+			wait_for "$SNS, awake on its own meanwhile, put back to sleep" 30 asleep_now
+		fi
 	fi
 	code=$(kcurl -o /dev/null -w '%{http_code}' -X POST "$KS_URL/sim/v1/traffic?tcode=$TC&env=$ENV")
 	[ "$code" = 200 ] && ok "POST /sim/v1/traffic to $TC $ENV" || fail "traffic answered $code"

@@ -58,7 +58,7 @@ static fleet_cache_row *make_rows(size_t n, const char *customer)
 	fleet_cache_row *rows = xcalloc(n, sizeof(*rows));
 
 	for (size_t i = 0; i < n; i++) {
-		snprintf(rows[i].tcode, sizeof(rows[i].tcode), "T%05zu", 10000 + i / 2);
+		snprintf(rows[i].tcode, sizeof(rows[i].tcode), "T%05u", (unsigned)((10000 + i / 2) % 100000));
 		snprintf(rows[i].ns, sizeof(rows[i].ns), "t%05zu-%s", 10000 + i / 2,
 			 i % 2 ? "dev" : "prod");
 		rows[i].env = (uint8_t)(i % 2);
