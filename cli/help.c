@@ -318,7 +318,8 @@ static int complete_tcodes(const tenants_global *g, const char *word)
 	rc = k8s_list(c, path, &l, on_ns, &tc, NULL, 0, &kerr);
 	free(path);
 	k8s_client_free(c);
-	qsort(tc.v, tc.n, sizeof(*tc.v), cmp_str);
+	if (tc.n)
+		qsort(tc.v, tc.n, sizeof(*tc.v), cmp_str);
 	for (i = 0; i < tc.n; i++) {
 		if (rc == 0)
 			printf("%s\n", tc.v[i]);

@@ -510,7 +510,8 @@ int cli_ini_run(const tenants_global *g, const char *tcode, const ini_opts *o)
 	ret = read_all(g, tcode, &f, &keys);
 	if (ret)
 		goto out;
-	qsort(f.v, f.n, sizeof(*f.v), role_cmp);
+	if (f.n)
+		qsort(f.v, f.n, sizeof(*f.v), role_cmp);
 	sb_init(&sb, 1 << 14);
 	if (o->diff)
 		ret = diff_roles(&sb, &f, o);
