@@ -5,6 +5,7 @@
 
 #include "cli/clusters.h"
 #include "cli/console.h"
+#include "k8s/exec_cred.h"
 #include "sim/server.h"
 #include "views/app.h"
 #include "util/util.h"
@@ -105,6 +106,7 @@ int console_run(const tenants_global *g, const console_opts *co)
 		 * the libraries' exit handlers tearing state down under them
 		 * (the terminal was given back already; nothing more is written). */
 		fflush(NULL);
+		k8s_exec_kill_running(); /* a credential plugin one of them waits for */
 		_exit(ret);
 	}
 	return ret;

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,40 @@ static const char *last_line(char *s)
 	return nl ? nl + 1 : s;
 }
 
+/* Plugins running now, by process group: killed at exit, so that a plugin a
+ * thread still waits for (the process quits without joining it) and what the
+ * plugin started do not outlive us. */
+#define RUNNING_MAX 64
+static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
+static pid_t running[RUNNING_MAX];
+static pthread_once_t running_once = PTHREAD_ONCE_INIT;
+
+void k8s_exec_kill_running(void)
+{
+	pthread_mutex_lock(&running_lock);
+	for (int i = 0; i < RUNNING_MAX; i++)
+		if (running[i] > 0)
+			kill(-running[i], SIGKILL);
+	pthread_mutex_unlock(&running_lock);
+}
+
+static void running_init(void)
+{
+	atexit(k8s_exec_kill_running);
+}
+
+static void running_set(pid_t pid, int on)
+{
+	pthread_once(&running_once, running_init);
+	pthread_mutex_lock(&running_lock);
+	for (int i = 0; i < RUNNING_MAX; i++)
+		if (on ? running[i] == 0 : running[i] == pid) {
+			running[i] = on ? pid : 0;
+			break;
+		}
+	pthread_mutex_unlock(&running_lock);
+}
+
 /* Kills the plugin and everything in its process group, and reaps it. */
 static void kill_group(pid_t pid)
 {
@@ -184,6 +219,7 @@ static void kill_group(pid_t pid)
 	kill(pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
+	running_set(pid, 0);
 }
 
 int k8s_exec_run(const k8s_config *c, int timeout_ms, const atomic_int *cancel,
@@ -259,6 +295,7 @@ int k8s_exec_run(const k8s_config *c, int timeout_ms, const atomic_int *cancel,
 	out_pipe[1] = err_pipe[1] = status_pipe[1] = -1;
 
 	setpgid(pid, pid); /* also here: no race with the child's own call */
+	running_set(pid, 1);
 	deadline = util_mono_ms() + timeout_ms;
 	{
 		int open_fds = 2, exited = 0;
@@ -317,6 +354,7 @@ int k8s_exec_run(const k8s_config *c, int timeout_ms, const atomic_int *cancel,
 	if (read(status_pipe[0], &child_errno, sizeof(child_errno)) != (ssize_t)sizeof(child_errno))
 		child_errno = 0;
 	kill(-pid, SIGKILL); /* what it left behind in its group */
+	running_set(pid, 0);
 	pid = -1;
 	if (child_errno) {
 		snprintf(err, errsz, "exec plugin: cannot run %s: %s%s", e->command,

@@ -25,12 +25,17 @@ typedef struct k8s_exec_cred {
  * timeout_ms bounds the run (0: K8S_EXEC_TIMEOUT_MS); past it, or as soon as
  * *cancel (may be NULL) turns non-zero, the plugin's whole process group is
  * killed, so nothing it started outlives the run. The plugin also dies with
- * the thread that started it (PR_SET_PDEATHSIG). On failure returns -1 with a
+ * the thread that started it (PR_SET_PDEATHSIG), and the groups of plugins
+ * still running are killed at exit(). On failure returns -1 with a
  * message naming the command, its exit status and last stderr line (redacted),
  * and the installHint. */
 #define K8S_EXEC_TIMEOUT_MS 30000
 int k8s_exec_run(const k8s_config *c, int timeout_ms, const atomic_int *cancel,
 		 k8s_exec_cred *out, char *err, size_t errsz);
+
+/* Kills the process groups of the plugins running now (for a process that
+ * ends with _exit() while threads still wait for one; exit() does it too). */
+void k8s_exec_kill_running(void);
 
 /* Parses plugin output; api_version is what the kubeconfig asked for. */
 int k8s_exec_parse(const char *json, size_t len, const char *api_version, k8s_exec_cred *out,

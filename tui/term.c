@@ -42,7 +42,9 @@ static void on_quit_signal(int sig)
 	errno = saved;
 }
 
-static void on_crash(int sig)
+/* The terminal as it was, with no curses call and no allocation: for a crash
+ * and for a death from any thread (out of memory). */
+void tui_term_emergency_restore(void)
 {
 	if (T.open && !T.headless) {
 		if (T.restore_len && write(T.out_fd, T.restore, T.restore_len) < 0) {
@@ -50,6 +52,16 @@ static void on_crash(int sig)
 		}
 		if (T.have_tios)
 			tcsetattr(T.in_fd, TCSANOW, &T.tios);
+	}
+}
+
+static void on_crash(int sig)
+{
+	static const char msg[] = "smartops: crashed; the terminal was restored\n";
+
+	tui_term_emergency_restore();
+	if (write(2, msg, sizeof(msg) - 1) < 0) {
+		/* nothing more can be done here */
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);

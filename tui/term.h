@@ -30,6 +30,11 @@ typedef struct tui_term_opts {
 int tui_term_open(const tui_term_opts *o, char *err, size_t errsz);
 /* Restores the terminal (endwin, original tty modes); safe to call twice. */
 void tui_term_close(void);
+/* Writes the terminal's restore sequence and puts its tty modes back, with no
+ * curses call and no allocation: safe from any thread and when memory has
+ * run out (die() and out of memory in the console). tui_term_close may
+ * still run afterwards. */
+void tui_term_emergency_restore(void);
 int tui_term_is_open(void);
 
 /* Read end of the signal pipe: each byte is a signal number. */

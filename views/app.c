@@ -593,7 +593,7 @@ int app_run(const app_opts *o)
 		tui_script_free(script);
 		return 1;
 	}
-	util_set_die_hook(tui_term_close);
+	util_set_die_hook(tui_term_emergency_restore); /* any thread, no memory */
 	tui_theme_apply(&th);
 
 	fo.prefix = o->prefix;

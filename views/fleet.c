@@ -467,7 +467,8 @@ static void rebuild(app *a)
 								    : HEALTH_UNKNOWN]++;
 		v->rows[v->n_rows++] = (uint32_t)i;
 	}
-	qsort_r(v->rows, v->n_rows, sizeof(*v->rows), sort_cmp, a);
+	if (v->n_rows) /* rows is NULL while no tenant was ever known */
+		qsort_r(v->rows, v->n_rows, sizeof(*v->rows), sort_cmp, a);
 	tui_table_set_rows(&v->table, v->n_rows);
 	if (v->keep[0]) {
 		for (i = 0; i < v->n_rows; i++) {

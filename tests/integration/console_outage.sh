@@ -71,4 +71,51 @@ wait_for "a dead cluster: UNREACHABLE" 30 dead_says "UNREACHABLE"
 wait_for "a dead cluster with no data: 'No tenants known'" 10 dead_says "No tenants known"
 dead_says "No tenants in the cluster" && fail "a dead cluster claims no tenants" || ok "no claim of an empty cluster"
 $T send-keys -t main:d q
+
+# ---- D8: a credential plugin that hangs does not outlive the console ----
+PLUG="$W/plugin.sh"
+cat >"$PLUG" <<'EOS'
+#!/bin/sh
+sleep 300 &
+echo $! >"$PLUGIN_PIDFILE"
+wait
+EOS
+chmod +x "$PLUG"
+SERVER=$(awk '/server:/{print $2; exit}' "$KUBECONFIG" | tr -d '"')
+CADATA=$(awk '/certificate-authority-data:/{print $2; exit}' "$KUBECONFIG" | tr -d '"')
+cat >"$W/exec.kubeconfig" <<EOK
+apiVersion: v1
+kind: Config
+clusters:
+- name: sim
+  cluster: {server: $SERVER, certificate-authority-data: $CADATA}
+users:
+- name: plug
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: $PLUG
+      interactiveMode: Never
+      env: [{name: PLUGIN_PIDFILE, value: $W/plugin.pid}]
+contexts:
+- name: plug
+  context: {cluster: sim, user: plug}
+current-context: plug
+EOK
+cat >"$W/plug.sh" <<EOS
+#!/bin/sh
+env TZ=UTC LANG=C.UTF-8 XDG_CACHE_HOME="$W/empty-cache2" "$BUILD/smartops" --kubeconfig "$W/exec.kubeconfig" 2>/dev/null
+echo \$? >"$W/plug.rc"
+sleep 60
+EOS
+chmod +x "$W/plug.sh"
+$T new-window -d -t main -n p "TERM=tmux-256color $W/plug.sh"
+pid_written() { [ -s "$W/plugin.pid" ]; }
+wait_for "the console runs the credential plugin" 30 pid_written
+$T send-keys -t main:p q
+plug_ended() { [ -s "$W/plug.rc" ]; }
+wait_for "q ends the console while its plugin hangs" 5 plug_ended
+PID=$(cat "$W/plugin.pid")
+plugin_gone() { [ ! -e "/proc/$PID" ] || grep -q '^[0-9]* ([^)]*) Z' "/proc/$PID/stat" 2>/dev/null; }
+wait_for "what the plugin started does not outlive the console" 5 plugin_gone
 finish

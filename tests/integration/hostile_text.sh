@@ -4,7 +4,7 @@
 # U+202E through smartops tenant; kubeconfig context names with an OSC title
 # sequence or bidi controls in the "contexts are" error message).
 . tests/integration/lib.sh
-SO="$BUILD/smartops"
+SO="$(cd "$BUILD" && pwd)/smartops"
 export XDG_CACHE_HOME="$KS_DIR/cache" XDG_CONFIG_HOME="$KS_DIR/config"
 
 ks_start --start-time "$KS_QUIET_START" --fleet 3 --seed 5 --time-scale 1
@@ -44,6 +44,21 @@ check "smartops tenant: the OSC sequence written as text" grep -qF '\x1b]0;owned
 "$SO" tenant "$T" -o json >"$KS_DIR/tenant.json" 2>&1
 check "smartops tenant -o json: valid JSON, the message whole, no raw ESC" sh -c \
 	"python3 -c 'import json,sys; json.load(open(sys.argv[1]))' '$KS_DIR/tenant.json' && python3 -c 'import sys; b=open(sys.argv[1],\"rb\").read(); assert b\"\\x1b\" not in b and b\"exe.txt\" in b' '$KS_DIR/tenant.json'"
+
+# ---- D5 in the console: the tenant screen with the same Event ----
+mkdir -p "$KS_DIR/console"
+cat >"$KS_DIR/console/keys" <<EOK
+:wait-for "$T" 60
+:tenant $T
+:wait-for "exe.txt" 30
+:save-display tenant.txt
+:quit
+EOK
+(cd "$KS_DIR/console" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS=160 LINES=50 TERM=xterm-256color \
+	timeout 120 "$SO" --script keys >stdout 2>stderr; echo "    console exit $?"; head -3 stderr)
+check "console: the tenant screen shows the hostile Event" grep -q "exe.txt" "$KS_DIR/console/tenant.txt"
+check "console: no raw control or bidi character on the screen" raw_free "$KS_DIR/console/tenant.txt"
+check "console: U+202E drawn as \\u202e" grep -qF '\u202eexe.txt' "$KS_DIR/console/tenant.txt"
 
 # ---- D6: kubeconfig context names in error messages ----
 HOSTILE="$KS_DIR/hostile.kubeconfig"

@@ -29,6 +29,28 @@ static void check_redacted(const char *in, const char *secret, const char *kept)
 	free(r);
 }
 
+/* Tokens where no key names them (a credential plugin's stderr): long words of
+ * mixed case and digits go; names, paths, uids and versions stay. */
+static void test_redact_opaque(void **state)
+{
+	static const char *const kept[] = {
+	    "pods \"license-7d9f8b6c5d-x2x9z\" in t12345-prod: CrashLoopBackOff",
+	    "uid 3f2a9c1e-7b4d-4e2f-9a1b-0c5d6e7f8a9b resourceVersion 123456789012",
+	    "/usr/local/lib/smart-login/PluginWith2024Version/bin/smart-login failed",
+	    "T12345 sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	};
+	char *r;
+
+	check_redacted("refused sha256~Q2hhbmdlTWUxMjM0NTY3ODkwQWJjRGVm, log in", "Q2hhbmdl",
+		       ", log in");
+	check_redacted("token rejected: AbCdEfGhIjKlMnOp0123456789qrStUv", "AbCdEf", "rejected");
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		r = k8s_redact(kept[i]);
+		assert_string_equal(r, kept[i]);
+		free(r);
+	}
+}
+
 static void test_redact(void **state)
 {
 	check_redacted("Authorization: Bearer s3cr3t-value", "s3cr3t", "Authorization: ");
@@ -248,7 +270,8 @@ static void test_paths(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_redact),	cmocka_unit_test(test_status_decode),
+	    cmocka_unit_test(test_redact),	cmocka_unit_test(test_redact_opaque),
+	    cmocka_unit_test(test_status_decode),
 	    cmocka_unit_test(test_backoff),	cmocka_unit_test(test_retry_after),
 	    cmocka_unit_test(test_lines),	cmocka_unit_test(test_lines_limits),
 	    cmocka_unit_test(test_watch_event), cmocka_unit_test(test_paths),
