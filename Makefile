@@ -160,8 +160,8 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
 
-# The threaded parts under ThreadSanitizer: the store, the controllers, the client's informers.
-TSAN_TESTS := test_store test_workload test_podlog test_fleetctl test_k8s_client test_actions \
+# The threaded parts under ThreadSanitizer: the store, the controllers (pods, volumes), the client's informers.
+TSAN_TESTS := test_store test_workload test_volumes test_podlog test_fleetctl test_k8s_client test_actions \
               test_tui_logring
 tsan:
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 SAN="-fsanitize=thread" \

@@ -126,8 +126,43 @@ static void json_forecast(strbuf *sb, const forecast *f)
 	sb_addc(sb, '}');
 }
 
+/* key: the string, or null for NULL */
+static void json_kv_null(strbuf *sb, const char *key, const char *val)
+{
+	if (val) {
+		json_kv(sb, key, val, 1);
+		return;
+	}
+	sb_addc(sb, ',');
+	output_json_string(sb, key);
+	sb_adds(sb, ":null");
+}
+
+/* "database": what core/db_info.h found for the env. */
+static void json_database(strbuf *sb, const db_info *d)
+{
+	sb_adds(sb, ",\"database\":{");
+	output_json_string(sb, "engine");
+	sb_addc(sb, ':');
+	if (d->engine)
+		output_json_string(sb, d->engine);
+	else
+		sb_adds(sb, "null");
+	json_kv_null(sb, "mode", d->mode);
+	json_kv_null(sb, "host", d->host[0] ? d->host : NULL);
+	if (d->port)
+		sb_addf(sb, ",\"port\":%d", d->port);
+	else
+		sb_adds(sb, ",\"port\":null");
+	json_kv_null(sb, "name", d->name[0] ? d->name : NULL);
+	json_kv_null(sb, "user", d->user[0] ? d->user : NULL);
+	json_kv(sb, "state", d->state, 1);
+	json_kv(sb, "detail", d->detail, 1);
+	sb_addc(sb, '}');
+}
+
 static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail,
-		     const forecast *fc)
+		     const forecast *fc, const db_info *dbi)
 {
 	const model_env *e = &s->envs[ei];
 	const health_result *h = &s->env_health[ei];
@@ -230,11 +265,13 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 		}
 		sb_addc(sb, ']');
 	}
+	if (dbi)
+		json_database(sb, &dbi[ei]);
 	sb_addc(sb, '}');
 }
 
 static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant *t, int detail,
-			const forecast *fc)
+			const forecast *fc, const db_info *dbi)
 {
 	const model_contract *c = &t->t.contract;
 	int w, n = 0;
@@ -262,7 +299,7 @@ static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant 
 			continue;
 		if (n++)
 			sb_addc(sb, ',');
-		json_env(sb, s, t->env[w], detail, fc);
+		json_env(sb, s, t->env[w], detail, fc, dbi);
 	}
 	sb_addc(sb, ']');
 }
@@ -308,7 +345,7 @@ static int render_json(const fleet_snapshot *s, const tenants_filter *flt, strbu
 		if (!tenant_matches(&s->tenants[i], flt))
 			continue;
 		sb_adds(out, n++ ? ",{" : "{");
-		json_tenant(out, s, &s->tenants[i], 0, NULL);
+		json_tenant(out, s, &s->tenants[i], 0, NULL, NULL);
 		sb_addc(out, '}');
 		if (fd >= 0 && out->len >= 65536) {
 			if (!rc && write_all(fd, out->buf, out->len) < 0)
@@ -425,13 +462,18 @@ static void text_forecast(strbuf *out, const forecast *f)
 
 void tenants_render_one(const fleet_snapshot *s, const forecast *fc, int json, strbuf *out)
 {
+	tenants_render_one_db(s, fc, NULL, json, out);
+}
+
+void tenants_render_one_db(const fleet_snapshot *s, const forecast *fc, const db_info *dbi, int json, strbuf *out)
+{
 	size_t i, k;
 	int w;
 
 	if (json) {
 		if (s->n_tenants == 1) {
 			sb_adds(out, "{\"kind\":\"Tenant\",");
-			json_tenant(out, s, &s->tenants[0], 1, fc);
+			json_tenant(out, s, &s->tenants[0], 1, fc, dbi);
 			sb_addc(out, ',');
 			json_clusters(out, s);
 			sb_adds(out, "}\n");
@@ -443,7 +485,7 @@ void tenants_render_one(const fleet_snapshot *s, const forecast *fc, int json, s
 		sb_adds(out, ",\"items\":[");
 		for (i = 0; i < s->n_tenants; i++) {
 			sb_adds(out, i ? ",{" : "{");
-			json_tenant(out, s, &s->tenants[i], 1, fc);
+			json_tenant(out, s, &s->tenants[i], 1, fc, dbi);
 			sb_addc(out, '}');
 		}
 		sb_adds(out, "]}\n");
@@ -881,6 +923,27 @@ static forecast *load_forecasts(const fleet_snapshot *s, const cli_clusters *cs)
 	return fc;
 }
 
+/* Each env's database (core/db_info.h): read from its cluster, checked live. */
+static db_info *load_databases(const fleet_snapshot *s, const cli_clusters *cs, const char *prefix)
+{
+	db_info *d = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*d));
+	size_t i;
+
+	for (i = 0; i < s->n_envs; i++) {
+		const model_env *e = &s->envs[i];
+		const fleet_tenant *t = &s->tenants[s->env_tenant[i]];
+		k8s_client *c = t->cluster < cs->n ? cs->clients[t->cluster] : NULL;
+
+		if (!c || e->fresh.stale) {
+			d[i].state = "unknown";
+			snprintf(d[i].detail, sizeof(d[i].detail), "the cluster of %s was not reached", e->ns);
+			continue;
+		}
+		db_info_read(c, prefix, e->ns, 5, &d[i]);
+	}
+	return d;
+}
+
 int tenants_run_one(const tenants_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -964,9 +1027,11 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 		ret = TENANTS_EXIT_ERROR;
 	} else if (s->n_tenants) {
 		forecast *fc = load_forecasts(s, &cs);
+		db_info *dbi = fmt == TENANTS_JSON ? load_databases(s, &cs, g->prefix) : NULL;
 		sb_init(&sb, 1 << 14);
-		tenants_render_one(s, fc, fmt == TENANTS_JSON, &sb);
+		tenants_render_one_db(s, fc, dbi, fmt == TENANTS_JSON, &sb);
 		free(fc);
+		free(dbi);
 		if (write_all(STDOUT_FILENO, sb.buf, sb.len) < 0)
 			ret = TENANTS_EXIT_ERROR;
 		sb_release(&sb);

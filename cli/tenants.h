@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "core/db_info.h"
 #include "core/fleet.h"
 #include "util/util.h"
 
@@ -60,5 +61,9 @@ void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, in
  * NULL) holds one Hypnus forecast per snapshot environment (s->envs order). */
 struct forecast;
 void tenants_render_one(const fleet_snapshot *s, const struct forecast *fc, int json, strbuf *out);
+/* The same, with each env's database (dbi: one per snapshot env, or NULL for none) in
+ * the JSON as "database". */
+void tenants_render_one_db(const fleet_snapshot *s, const struct forecast *fc, const db_info *dbi, int json,
+			   strbuf *out);
 
 #endif

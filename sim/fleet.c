@@ -915,6 +915,30 @@ static int add_hypnus(seeder *sd, const sim_tenant *t, int env, sim_err *err)
 	return create(sd, sd->r_cm, e->ns, obj, 0, err);
 }
 
+/* A claim seeded as its provisioner left it long ago: bound (the fleet is a cluster that
+ * has run a while; its provisioning Events are long gone). */
+static void seed_bound(cJSON *pvc, const char *ns, const char *name)
+{
+	cJSON *spec = cJSON_GetObjectItemCaseSensitive(pvc, "spec"), *st, *cap, *ann;
+	cJSON *meta = cJSON_GetObjectItemCaseSensitive(pvc, "metadata");
+	const cJSON *req = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(spec, "resources"), "requests");
+	char vol[300];
+
+	snprintf(vol, sizeof(vol), "pvc-%s-%s", ns, name);
+	put(spec, "volumeName", vol);
+	ann = cJSON_GetObjectItemCaseSensitive(meta, "annotations");
+	if (!ann)
+		ann = cJSON_AddObjectToObject(meta, "annotations");
+	put(ann, "pv.kubernetes.io/bind-completed", "yes");
+	put(ann, "pv.kubernetes.io/bound-by-controller", "yes");
+	st = cJSON_AddObjectToObject(pvc, "status");
+	put(st, "phase", "Bound");
+	cJSON_AddItemToObject(st, "accessModes",
+			      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(spec, "accessModes"), 1));
+	cap = cJSON_AddObjectToObject(st, "capacity");
+	cJSON_AddItemToObject(cap, "storage", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(req, "storage"), 1));
+}
+
 static int add_storage(seeder *sd, const sim_tenant *t, const sim_fleet_env *e, sim_err *err)
 {
 	cJSON *meta, *o, *labels, *spec, *acc;
@@ -931,6 +955,7 @@ static int add_storage(seeder *sd, const sim_tenant *t, const sim_fleet_env *e, 
 	put(spec, "storageClassName", sc);
 	put(cJSON_AddObjectToObject(cJSON_AddObjectToObject(spec, "resources"), "requests"),
 	    "storage", strcmp(e->env, "prod") ? "20Gi" : "100Gi");
+	seed_bound(o, e->ns, "fileserver");
 	return create(sd, sd->r_pvc, e->ns, o, 0, err);
 }
 
@@ -953,6 +978,21 @@ static int add_postgres(seeder *sd, const sim_tenant *t, const sim_fleet_env *e,
 	cJSON_AddItemToArray(acc, cJSON_CreateString("ReadWriteOnce"));
 	put(cJSON_AddObjectToObject(cJSON_AddObjectToObject(pspec, "resources"), "requests"),
 	    "storage", "10Gi");
+	/* its claim exists already, bound, as the statefulset controller made it */
+	{
+		cJSON *claim = cJSON_Duplicate(pvc, 1), *cmeta = cJSON_GetObjectItemCaseSensitive(claim, "metadata");
+		const cJSON *sel = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(spec, "selector"),
+								    "matchLabels");
+
+		cJSON_AddStringToObject(claim, "apiVersion", "v1");
+		cJSON_AddStringToObject(claim, "kind", "PersistentVolumeClaim");
+		cJSON_ReplaceItemInObjectCaseSensitive(cmeta, "name", cJSON_CreateString("pgdata-postgres-0"));
+		if (sel)
+			cJSON_AddItemToObject(cmeta, "labels", cJSON_Duplicate(sel, 1));
+		seed_bound(claim, e->ns, "pgdata-postgres-0");
+		if (create(sd, sd->r_pvc, e->ns, claim, 0, err) < 0)
+			return -1;
+	}
 	if (create(sd, sd->r_sts, e->ns, obj, 0, err) < 0)
 		return -1;
 	return add_service(sd, t, e, "postgres", "postgres", ports, err);

@@ -16,6 +16,7 @@
 
 struct sim_workload;
 struct sim_fleetctl;
+struct sim_volumes;
 
 struct sim_server {
 	sim_server_opts opts;
@@ -26,6 +27,7 @@ struct sim_server {
 	sim_faults *faults;
 	struct sim_workload *workload;
 	struct sim_fleetctl *fleetctl;
+	struct sim_volumes *volumes;
 	int port;
 	char url[64];
 	double time_scale;

@@ -7,6 +7,7 @@
 
 #include "sim/server.h"
 #include "sim/tls.h"
+#include "sim/volumes.h"
 #include "util/util.h"
 
 static volatile sig_atomic_t stop;
@@ -23,7 +24,8 @@ static void usage(FILE *f)
 	      "               [--fleet N] [--seed S] [--time-scale X] [--start-time T] [--domain D]\n"
 	      "               [--tls-mode normal|expired|wrong-host|untrusted] [--faults JSON]\n"
 	      "               [--watch-window N] [--no-traffic] [--quiet]\n"
-	      "               [--audit-log FILE]\n"
+	      "               [--audit-log FILE] [--provisioner NAME=MS|NAME=fail:MESSAGE]...\n"
+	      "               [--managed-postgres CONNINFO [--managed-postgres-password-file F]]\n"
 	      "\n"
 	      "  --port N             listen on 127.0.0.1:N (0 = any free port; default 0)\n"
 	      "  --kubeconfig-out F   write a kubeconfig for this server once it is ready\n"
@@ -39,7 +41,13 @@ static void usage(FILE *f)
 	      "  --faults JSON        faults from the start (see PUT /sim/v1/faults)\n"
 	      "  --audit-log FILE     append a line per write request: time, method, path, user\n"
 	      "  --no-traffic         no simulated user requests: sleeping tenants wake only on\n"
-	      "                       POST /sim/v1/traffic, a client's wake, or ahead of busy hours\n",
+	      "                       POST /sim/v1/traffic, a client's wake, or ahead of busy hours\n"
+	      "  --provisioner P=MS   claims of StorageClasses with provisioner P bind after MS ms\n"
+	      "                       (default 0); P=fail:MESSAGE makes P fail them (ProvisioningFailed)\n"
+	      "  --managed-postgres C write ConfigMap smart-platform (postgres.conninfo = C, a libpq\n"
+	      "                       connection string with no password) in smartops-system\n"
+	      "  --managed-postgres-password-file F\n"
+	      "                       and Secret smart-platform-postgres (password = F's first line)\n",
 	      f);
 }
 
@@ -75,9 +83,13 @@ int main(int argc, char **argv)
 		{"no-traffic", no_argument, NULL, 'N'},
 		{"preload", required_argument, NULL, 'L'},
 		{"audit-log", required_argument, NULL, 'a'},
+		{"provisioner", required_argument, NULL, 'V'},
+		{"managed-postgres", required_argument, NULL, 'M'},
+		{"managed-postgres-password-file", required_argument, NULL, 'W'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	static sim_provisioner provs[16];
 	sim_server_opts o;
 	sim_server *srv;
 	char errbuf[512];
@@ -141,6 +153,20 @@ int main(int argc, char **argv)
 		case 'q': o.quiet = 1; break;
 		case 'N': o.no_traffic = 1; break;
 		case 'a': o.audit_log = optarg; break;
+		case 'V':
+			if (o.n_provisioners == ARRAY_SIZE(provs)) {
+				fprintf(stderr, "kubesim: at most %zu --provisioner options\n", ARRAY_SIZE(provs));
+				return 2;
+			}
+			if (sim_provisioner_parse(optarg, &provs[o.n_provisioners], errbuf, sizeof(errbuf))) {
+				fprintf(stderr, "kubesim: %s\n", errbuf);
+				return 2;
+			}
+			o.provisioners = provs;
+			o.n_provisioners++;
+			break;
+		case 'M': o.managed_postgres = optarg; break;
+		case 'W': o.managed_postgres_password_file = optarg; break;
 		case 'L':
 			if (parse_num("--preload", optarg, 0, 1e7, &v))
 				return 2;
@@ -149,6 +175,10 @@ int main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (o.managed_postgres_password_file && !o.managed_postgres) {
+		fprintf(stderr, "kubesim: --managed-postgres-password-file needs --managed-postgres CONNINFO\n");
+		return 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "kubesim: unexpected argument \"%s\"\n", argv[optind]);

@@ -20,6 +20,8 @@
 #include "sim/kubeconfig_out.h"
 #include "sim/openapi.h"
 #include "sim/resource.h"
+#include "sim/platform.h"
+#include "sim/volumes.h"
 #include "sim/workload.h"
 #include "util/util.h"
 
@@ -722,6 +724,16 @@ sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errs
 		/* pods that turned ready before the fleet's policy was in place are asked again */
 		sim_workload_kick(s->workload);
 	}
+	if (o->managed_postgres &&
+	    sim_platform_managed_postgres(s->store, o->managed_postgres, o->managed_postgres_password_file, errbuf,
+					  errsize))
+		goto fail;
+	/* after the fleet: its claims are seeded bound, as in a cluster that has run a while */
+	s->volumes = sim_volumes_start(s->store, o->provisioners, o->n_provisioners);
+	if (!s->volumes) {
+		snprintf(errbuf, errsize, "cannot start the storage controllers");
+		goto fail;
+	}
 
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
@@ -809,6 +821,8 @@ void sim_server_stop(sim_server *s)
 		sim_fleetctl_stop(s->fleetctl);
 		sim_fleet_reset();
 	}
+	if (s->volumes)
+		sim_volumes_stop(s->volumes);
 	if (s->workload)
 		sim_workload_stop(s->workload);
 	if (s->store)

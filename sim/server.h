@@ -25,6 +25,10 @@ typedef struct sim_server_opts {
 	int no_traffic;             /* no simulated user requests (tests that need quiet tenants) */
 	const char *audit_log;      /* append one line per write request (POST, PUT, PATCH,
 	                               DELETE) as received: time, method, path, user; or NULL */
+	const char *managed_postgres;         /* ConfigMap smart-platform postgres.conninfo, or NULL */
+	const char *managed_postgres_password_file; /* Secret smart-platform-postgres, or NULL */
+	const struct sim_provisioner *provisioners; /* per-provisioner binding (sim/volumes.h) */
+	size_t n_provisioners;
 } sim_server_opts;
 
 typedef struct sim_server sim_server;

@@ -24,6 +24,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "sim/defaults.h"
 #include "sim/store.h"
 #include "util/util.h"
 
@@ -782,6 +783,7 @@ int sim_store_create(sim_store *s, const sim_resource *res, const char *ns, cons
 	}
 
 	set_type_meta(tree, res);
+	sim_defaults_apply(res, tree);
 	m = child_obj(tree, "metadata");
 	set_str(m, "name", namebuf);
 	if (res->namespaced)
@@ -871,6 +873,8 @@ static int commit_update(sim_store *s, const sim_resource *res, struct entry *e,
 	const cJSON *new_spec = cJSON_GetObjectItemCaseSensitive(tree, "spec");
 	sim_obj *o, *old;
 
+	sim_defaults_apply(res, tree);
+	new_spec = cJSON_GetObjectItemCaseSensitive(tree, "spec");
 	copy_item(m, old_meta, "generation");
 	if ((old_spec || new_spec) && !cJSON_Compare(old_spec, new_spec, 1))
 		set_item(m, "generation", cJSON_CreateNumber((double)(num_item(old_meta, "generation", 0) + 1)));

@@ -21,6 +21,7 @@
 #define BACKOFF_FIRST_S 10
 #define BACKOFF_MAX_S 300
 #define RETRY_MS 1000
+#define CLAIM_RETRY_MS 1000 /* a pod waiting for its claims is placed again after this */
 #define MAX_KICK_NS 256
 #define DRAIN_MAX 2000 /* events taken from one watch per loop */
 
@@ -251,10 +252,10 @@ struct sim_workload {
 	char *kick_ns[MAX_KICK_NS];
 	int n_kick_ns;
 
-	const sim_resource *r_pod, *r_deploy, *r_sts, *r_job, *r_pvc, *r_sc, *r_event;
-	sim_watch *w_pod, *w_deploy, *w_sts, *w_job, *w_pvc, *w_sc;
+	const sim_resource *r_pod, *r_deploy, *r_sts, *r_job, *r_event, *r_pvc;
+	sim_watch *w_pod, *w_deploy, *w_sts, *w_job;
 
-	map owners, pods, pvc_pending, classes; /* classes: name -> (void *)1 or 2 (default) */
+	map owners, pods;
 	owner **dirty;
 	size_t n_dirty, cap_dirty;
 	dueheap due_sim;  /* store-clock ms */
@@ -999,6 +1000,38 @@ static void pod_finish(sim_workload *w, pod *p, int64_t now)
 	mark_dirty(w, p->own);
 }
 
+/* 1 when every claim pod p mounts is Bound (or it mounts none); else 0 with the first
+ * one that is not in `which`. */
+static int pod_claims_bound(sim_workload *w, const pod *p, char *which, size_t size)
+{
+	sim_obj *po, *c;
+	sim_err err;
+	cJSON *root;
+	const cJSON *v;
+	int ok = 1;
+
+	if (!(po = sim_store_get(w->s, w->r_pod, p->ns, p->name, &err)))
+		return 1;
+	root = sim_obj_parse(po);
+	sim_obj_unref(po);
+	cJSON_ArrayForEach(v, jget(jget(root, "spec"), "volumes")) {
+		const char *claim = jstr(jget(v, "persistentVolumeClaim"), "claimName");
+
+		if (!claim)
+			continue;
+		c = sim_store_get(w->s, w->r_pvc, p->ns, claim, &err);
+		ok = c && strstr(c->json, "\"phase\":\"Bound\"") != NULL;
+		if (c)
+			sim_obj_unref(c);
+		if (!ok) {
+			util_strlcpy(which, claim, size);
+			break;
+		}
+	}
+	cJSON_Delete(root);
+	return ok;
+}
+
 /* A due transition of pod p. */
 static void pod_due(sim_workload *w, pod *p, int64_t now)
 {
@@ -1006,9 +1039,23 @@ static void pod_due(sim_workload *w, pod *p, int64_t now)
 	sim_pod_verdict v;
 
 	switch (p->stage) {
-	case P_PENDING:
+	case P_PENDING: {
+		char claim[300];
+
+		if (!pod_claims_bound(w, p, claim, sizeof(claim))) {
+			/* as the scheduler: not placed until its claims are bound; asked again */
+			involved inv = pod_inv(p, NULL);
+
+			emit(w, &inv, "Warning", "FailedScheduling", "default-scheduler",
+			     "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims "
+			     "(%s). preemption: 0/3 nodes are available: 3 Preemption is not helpful for "
+			     "scheduling.", claim);
+			pod_schedule_physical(w, p, now, CLAIM_RETRY_MS);
+			break;
+		}
 		pod_start(w, p, now);
 		break;
+	}
 	case P_RUNNING:
 		if (p->own && p->own->kind == OWN_JOB) {
 			pod_finish(w, p, now);
@@ -1099,6 +1146,39 @@ static cJSON *dup_or_obj(const cJSON *x)
 }
 
 /* Creates one pod of owner o from its template; name NULL = generated. */
+/* A StatefulSet pod mounts its claims: a volume per volumeClaimTemplates entry, claim
+ * "<template>-<set>-<ordinal>" (sim/volumes.c makes them), unless the template names it. */
+static void add_claim_volumes(cJSON *pspec, const cJSON *spec, const char *set, int ordinal)
+{
+	const cJSON *tpl, *v;
+	cJSON *vols = NULL;
+
+	cJSON_ArrayForEach(tpl, jget(spec, "volumeClaimTemplates")) {
+		const char *tname = jstr(jget(tpl, "metadata"), "name");
+		char claim[300];
+		cJSON *vol;
+		int have = 0;
+
+		if (!tname)
+			continue;
+		if (!vols) {
+			vols = cJSON_GetObjectItemCaseSensitive(pspec, "volumes");
+			if (!cJSON_IsArray(vols)) {
+				cJSON_DeleteItemFromObjectCaseSensitive(pspec, "volumes");
+				vols = cJSON_AddArrayToObject(pspec, "volumes");
+			}
+		}
+		cJSON_ArrayForEach(v, vols) have |= jstr(v, "name") && !strcmp(jstr(v, "name"), tname);
+		if (have)
+			continue;
+		snprintf(claim, sizeof(claim), "%s-%s-%d", tname, set, ordinal);
+		vol = cJSON_CreateObject();
+		cJSON_AddStringToObject(vol, "name", tname);
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(vol, "persistentVolumeClaim"), "claimName", claim);
+		cJSON_AddItemToArray(vols, vol);
+	}
+}
+
 static int owner_create_pod(sim_workload *w, owner *o, const cJSON *ownobj, const char *name,
 			    int ordinal)
 {
@@ -1161,6 +1241,7 @@ static int owner_create_pod(sim_workload *w, owner *o, const cJSON *ownobj, cons
 		jset_str(pspec, "hostname", pname);
 		if (jstr(spec, "serviceName"))
 			jset_str(pspec, "subdomain", jstr(spec, "serviceName"));
+		add_claim_volumes(pspec, spec, o->name, ordinal);
 	}
 	if (!jget(pspec, "restartPolicy"))
 		cJSON_AddStringToObject(pspec, "restartPolicy", o->kind == OWN_JOB ? "Never" : "Always");
@@ -1689,138 +1770,20 @@ out:
 	free(key);
 }
 
-/* ---- PVCs ---- */
-
-static const char *default_class(sim_workload *w)
-{
-	for (size_t i = 0; i < w->classes.nb; i++)
-		for (mentry *e = w->classes.b[i]; e; e = e->next)
-			if (e->val == (void *)2)
-				return e->key;
-	return NULL;
-}
-
-typedef struct pvc_ctx {
-	sim_workload *w;
-	int bound;
-} pvc_ctx;
-
-static int pvc_fn(cJSON *obj, void *vctx, sim_err *err)
-{
-	pvc_ctx *c = vctx;
-	cJSON *spec = jobj(obj, "spec"), *st = jobj(obj, "status");
-	const char *phase = jstr(st, "phase");
-	const char *cls = jstr(spec, "storageClassName");
-	const cJSON *req = jget(jget(spec, "resources"), "requests");
-
-	c->bound = phase && !strcmp(phase, "Bound");
-	if (c->bound)
-		return 0;
-	if (!cls && default_class(c->w)) {
-		cls = default_class(c->w);
-		jset_str(spec, "storageClassName", cls);
-	}
-	if (cls && map_get(&c->w->classes, cls)) {
-		char vol[128];
-		const char *uid = jstr(jget(obj, "metadata"), "uid");
-
-		snprintf(vol, sizeof(vol), "pvc-%s", uid ? uid : "0");
-		jset_str(spec, "volumeName", vol);
-		jset_str(st, "phase", "Bound");
-		if (jget(spec, "accessModes"))
-			jset(st, "accessModes", cJSON_Duplicate(jget(spec, "accessModes"), 1));
-		if (jget(req, "storage")) {
-			cJSON *cap = cJSON_CreateObject();
-
-			cJSON_AddItemToObject(cap, "storage", cJSON_Duplicate(jget(req, "storage"), 1));
-			jset(st, "capacity", cap);
-		}
-		c->bound = 1;
-	} else if (!phase) {
-		jset_str(st, "phase", "Pending");
-	}
-	return 0;
-}
-
-static void pvc_check(sim_workload *w, const char *ns, const char *name)
-{
-	pvc_ctx c = {w, 0};
-	sim_err err;
-	char *key = make_key(0, ns, name);
-
-	if (sim_store_mutate(w->s, w->r_pvc, ns, name, pvc_fn, &c, 0, NULL, &err) < 0 || c.bound) {
-		char *k = map_del(&w->pvc_pending, key);
-
-		free(k);
-	} else if (!map_get(&w->pvc_pending, key)) {
-		map_put(&w->pvc_pending, key, xstrdup(key));
-	}
-	free(key);
-}
-
-static void on_pvc(sim_workload *w, sim_event_type type, const sim_obj *obj)
-{
-	if (type == SIM_DELETED) {
-		char *key = make_key(0, obj->ns, obj->name);
-
-		free(map_del(&w->pvc_pending, key));
-		free(key);
-		return;
-	}
-	if (strstr(obj->json, "\"phase\":\"Bound\""))
-		return;
-	pvc_check(w, obj->ns, obj->name);
-}
-
-static void recheck_pvcs(sim_workload *w)
-{
-	size_t n;
-	void **keys = map_values(&w->pvc_pending, &n);
-	char **copies = xmalloc((n ? n : 1) * sizeof(*copies));
-
-	for (size_t i = 0; i < n; i++)
-		copies[i] = xstrdup(keys[i]);
-	for (size_t i = 0; i < n; i++) {
-		char *slash = strchr(copies[i], '/');
-
-		*slash = '\0';
-		pvc_check(w, copies[i], slash + 1);
-		free(copies[i]);
-	}
-	free(copies);
-	free(keys);
-}
-
-static void on_class(sim_workload *w, sim_event_type type, const sim_obj *obj)
-{
-	cJSON *root;
-	const char *def;
-
-	if (type == SIM_DELETED) {
-		map_del(&w->classes, obj->name);
-		return;
-	}
-	root = sim_obj_parse(obj);
-	def = annotation(root, "storageclass.kubernetes.io/is-default-class");
-	map_put(&w->classes, obj->name, def && !strcmp(def, "true") ? (void *)2 : (void *)1);
-	cJSON_Delete(root);
-	recheck_pvcs(w);
-}
-
 /* ---- watches and the loop ---- */
 
-enum { W_CLASS, W_PVC, W_DEPLOY, W_STS, W_JOB, W_POD, W_COUNT };
+enum { W_DEPLOY, W_STS, W_JOB, W_POD, W_COUNT };
 
 static const sim_resource *wres(sim_workload *w, int i)
 {
-	const sim_resource *r[W_COUNT] = {w->r_sc, w->r_pvc, w->r_deploy, w->r_sts, w->r_job, w->r_pod};
+	const sim_resource *r[W_COUNT] = {w->r_deploy, w->r_sts, w->r_job, w->r_pod};
 
 	return r[i];
 }
 
 static sim_watch **wslot(sim_workload *w, int i)
 {
-	sim_watch **s[W_COUNT] = {&w->w_sc, &w->w_pvc, &w->w_deploy, &w->w_sts, &w->w_job, &w->w_pod};
+	sim_watch **s[W_COUNT] = {&w->w_deploy, &w->w_sts, &w->w_job, &w->w_pod};
 
 	return s[i];
 }
@@ -1828,12 +1791,6 @@ static sim_watch **wslot(sim_workload *w, int i)
 static void dispatch(sim_workload *w, int i, sim_event_type type, const sim_obj *obj)
 {
 	switch (i) {
-	case W_CLASS:
-		on_class(w, type, obj);
-		break;
-	case W_PVC:
-		on_pvc(w, type, obj);
-		break;
 	case W_DEPLOY:
 		on_owner(w, OWN_DEPLOY, type, obj);
 		break;
@@ -1863,9 +1820,7 @@ static int resync(sim_workload *w, int i)
 	if (sim_store_list(w->s, wres(w, i), NULL, NULL, NULL, 0, NULL, &l, &err) < 0)
 		return -1;
 	w->mark++;
-	if (i == W_CLASS) {
-		map_release(&w->classes);
-	} else if (i == W_DEPLOY || i == W_STS || i == W_JOB) {
+	if (i == W_DEPLOY || i == W_STS || i == W_JOB) {
 		vals = map_values(&w->owners, &n);
 		for (size_t k = 0; k < n; k++) {
 			owner *o = vals[k];
@@ -2053,14 +2008,8 @@ static void workload_free(sim_workload *w)
 	for (size_t k = 0; k < w->n_dirty; k++)
 		if (w->dirty[k]->gone)
 			owner_free(w->dirty[k]);
-	vals = map_values(&w->pvc_pending, &n);
-	for (size_t k = 0; k < n; k++)
-		free(vals[k]);
-	free(vals);
 	map_release(&w->pods);
 	map_release(&w->owners);
-	map_release(&w->pvc_pending);
-	map_release(&w->classes);
 	heap_release(&w->due_sim);
 	heap_release(&w->due_real);
 	free(w->dirty);
@@ -2094,13 +2043,12 @@ sim_workload *sim_workload_start(sim_store *s, const sim_workload_opts *o)
 	pthread_mutex_init(&w->kick_lock, NULL);
 	w->rand_state = (uint64_t)util_now_ms();
 	w->r_pod = sim_resource_find("", "v1", "pods");
-	w->r_pvc = sim_resource_find("", "v1", "persistentvolumeclaims");
 	w->r_event = sim_resource_find("", "v1", "events");
 	w->r_deploy = sim_resource_find("apps", "v1", "deployments");
 	w->r_sts = sim_resource_find("apps", "v1", "statefulsets");
 	w->r_job = sim_resource_find("batch", "v1", "jobs");
-	w->r_sc = sim_resource_find("storage.k8s.io", "v1", "storageclasses");
-	if (!w->r_pod || !w->r_pvc || !w->r_event || !w->r_deploy || !w->r_sts || !w->r_job || !w->r_sc)
+	w->r_pvc = sim_resource_find("", "v1", "persistentvolumeclaims");
+	if (!w->r_pod || !w->r_event || !w->r_deploy || !w->r_sts || !w->r_job || !w->r_pvc)
 		goto fail;
 	for (int i = 0; i < W_COUNT; i++)
 		if (resync(w, i) < 0)

@@ -1,6 +1,7 @@
 /* sim/workload.h — a small kwok-style controller: Deployments, StatefulSets and Jobs get
- * pods, pods walk Pending -> Running -> Ready on the store's clock, PVCs bind, owners'
- * status follows their pods, and core/v1 Events tell what happened.
+ * pods, pods walk Pending -> Running -> Ready on the store's clock, owners' status follows
+ * their pods, and core/v1 Events tell what happened. Claims and their binding are
+ * sim/volumes.h's.
  *
  * It runs on its own thread and talks to the store only through sim/store.h (list, watch,
  * create, mutate, delete); 404 and 409 answers are normal (others change the cluster too).
@@ -8,7 +9,10 @@
  * - Deployments own their pods directly (no ReplicaSet); the pods' ownerReferences name
  *   the Deployment. A changed template "recreates": old pods are deleted and new ones
  *   created at once (strategy is ignored). StatefulSets create pods in parallel
- *   (podManagementPolicy Parallel) and recreate the same way.
+ *   (podManagementPolicy Parallel) and recreate the same way. A StatefulSet pod mounts a
+ *   volume per volumeClaimTemplates entry (claim "<template>-<set>-<ordinal>", made by
+ *   sim/volumes.h) and stays Pending, with Warning FailedScheduling, until every claim it
+ *   mounts is Bound (asked again every second); its Scheduled event comes at creation.
  * - A Job runs one pod; it succeeds after annotation "kubesim.io/duration-seconds"
  *   (default 5) of store time, or fails if annotation "kubesim.io/outcome" is "failed"
  *   (no retries: backoffLimit is ignored).

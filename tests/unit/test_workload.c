@@ -620,49 +620,6 @@ static void test_jobs(void **state)
 	assert_true(has_event(f, "build-ok", "Completed", "Normal"));
 }
 
-static int pvc_phase(fixture *f, const void *arg)
-{
-	const char *const *a = arg; /* name, phase */
-	cJSON *p = get(f, "persistentvolumeclaims", a[0]);
-	const cJSON *ph = path(p, "status", "phase", NULL);
-	int ok = cJSON_IsString(ph) && !strcmp(ph->valuestring, a[1]);
-
-	cJSON_Delete(p);
-	return ok;
-}
-
-static void test_pvc_binding(void **state)
-{
-	fixture *f = *state;
-	const char *fast_pending[] = {"files", "Pending"}, *fast_bound[] = {"files", "Bound"};
-	const char *plain_pending[] = {"plain", "Pending"}, *plain_bound[] = {"plain", "Bound"};
-
-	create(f, "persistentvolumeclaims", "t1",
-	       "{\"apiVersion\":\"v1\",\"kind\":\"PersistentVolumeClaim\",\"metadata\":{\"name\":\"files\"},"
-	       "\"spec\":{\"storageClassName\":\"fast\",\"accessModes\":[\"ReadWriteMany\"],"
-	       "\"resources\":{\"requests\":{\"storage\":\"10Gi\"}}}}");
-	create(f, "persistentvolumeclaims", "t1",
-	       "{\"apiVersion\":\"v1\",\"kind\":\"PersistentVolumeClaim\",\"metadata\":{\"name\":\"plain\"},"
-	       "\"spec\":{\"accessModes\":[\"ReadWriteOnce\"],"
-	       "\"resources\":{\"requests\":{\"storage\":\"1Gi\"}}}}");
-	assert_true(wait_for(f, pvc_phase, fast_pending));
-	assert_true(wait_for(f, pvc_phase, plain_pending));
-	usleep(100 * 1000);
-	assert_true(pvc_phase(f, fast_pending));
-	/* a class that is not the default binds only its own claims */
-	create(f, "storageclasses", "",
-	       "{\"apiVersion\":\"storage.k8s.io/v1\",\"kind\":\"StorageClass\",\"metadata\":{\"name\":\"fast\"},"
-	       "\"provisioner\":\"kubesim.io/disk\"}");
-	assert_true(wait_for(f, pvc_phase, fast_bound));
-	usleep(100 * 1000);
-	assert_true(pvc_phase(f, plain_pending));
-	create(f, "storageclasses", "",
-	       "{\"apiVersion\":\"storage.k8s.io/v1\",\"kind\":\"StorageClass\",\"metadata\":{\"name\":\"std\","
-	       "\"annotations\":{\"storageclass.kubernetes.io/is-default-class\":\"true\"}},"
-	       "\"provisioner\":\"kubesim.io/disk\"}");
-	assert_true(wait_for(f, pvc_phase, plain_bound));
-}
-
 static void test_events(void **state)
 {
 	fixture *f = *state;
@@ -707,7 +664,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_crashloop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_ready_then_kick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pvc_binding, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_bounded, setup_few_events, teardown),
 	};
