@@ -135,4 +135,33 @@ expect_out "a wrong TCODE does not confirm" "is not the run's tenant" \
 	{ fail "confirmed rollback (rc $rc)"; cat "$KS_DIR/err"; }
 [ "$(appservers dev | jq -r '.spec.template.spec.volumes[].name' | grep -c fileserver)" = 0 ] &&
 	ok "... and the dev mounts taken out" || fail "dev mounts left"
+# ---- which class: the platform's map, and never a default picked silently ----
+kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/apis/storage.k8s.io/v1/storageclasses" \
+	-d '{"apiVersion":"storage.k8s.io/v1","kind":"StorageClass","metadata":{"name":"acme-nfs"},"provisioner":"nfs.acme.example","reclaimPolicy":"Retain","volumeBindingMode":"Immediate"}' >/dev/null
+expect_out "an unmapped provisioner is no provider's" "no StorageClass for provider totvs" \
+	"$S" plan fileserver --tcode "$T" --env dev --provider totvs
+kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/api/v1/namespaces/smartops-system/configmaps" \
+	-d '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"smart-platform"},"data":{"fileserver.providers":"nfs.acme.example=totvs\nefs.csi.aws.com=aws\nfilestore.csi.storage.gke.io=gcp"}}' >/dev/null
+[ "$("$S" plan fileserver --tcode "$T" --env dev --provider totvs -o json 2>/dev/null | jq -r '.steps[0].body.spec.storageClassName')" = acme-nfs ] &&
+	ok "fileserver.providers of smart-platform maps a provisioner to a provider" || fail "provider map"
+kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/apis/storage.k8s.io/v1/storageclasses" \
+	-d '{"apiVersion":"storage.k8s.io/v1","kind":"StorageClass","metadata":{"name":"efs-default","annotations":{"storageclass.kubernetes.io/is-default-class":"true"}},"provisioner":"efs.csi.aws.com","reclaimPolicy":"Delete","volumeBindingMode":"Immediate"}' >/dev/null
+expect_out "two classes for a provider: the operator chooses, even with a default" \
+	"provider aws has several StorageClasses (efs-default, efs-sc): choose one with --class" \
+	"$S" plan fileserver --tcode "$T" --env dev --provider aws
+[ "$("$S" plan fileserver --tcode "$T" --env dev --provider aws --class efs-sc -o json 2>/dev/null | jq -r '.steps[0].body.spec.storageClassName')" = efs-sc ] &&
+	ok "--class chooses" || fail "--class"
+
+# ---- killed at each step boundary, resumed: each object once ----
+SMARTOPS_TEST_KILL_AFTER=0 "$S" apply fileserver --tcode "$T" --env dev --provider totvs --yes >/dev/null 2>"$KS_DIR/err"; rc=$?
+[ $rc -eq 137 ] && ok "apply killed after the claim" || { fail "kill after 0 (rc $rc)"; cat "$KS_DIR/err"; }
+RK=$("$S" runs --tcode "$T" -o json | jq -r '[.items[] | select(.wizard=="fileserver" and .state=="running")][0].run')
+uid=$(claim dev | jq -r .metadata.uid)
+SMARTOPS_TEST_KILL_AFTER=1 "$S" runs resume "$RK" --yes >/dev/null 2>"$KS_DIR/err"; rc=$?
+[ $rc -eq 137 ] && ok "resume killed after the first mount" || { fail "kill after 1 (rc $rc)"; cat "$KS_DIR/err"; }
+"$S" runs resume "$RK" --yes >/dev/null 2>"$KS_DIR/err"; rc=$?
+[ $rc -eq 0 ] && [ "$(claim dev | jq -r '"\(.metadata.uid) \(.status.phase) \(.spec.storageClassName)"')" = "$uid Bound acme-nfs" ] &&
+	ok "resumed to the end: the same claim, Bound" || { fail "resume (rc $rc)"; cat "$KS_DIR/err"; }
+[ "$(appservers dev | jq -r '[.spec.template.spec.volumes[].name] | map(select(. == "fileserver")) | length' | sort -u)" = 1 ] &&
+	ok "each dev AppServer mounts it once" || fail "dev mounts after resume"
 finish
