@@ -147,7 +147,7 @@ kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/api/v1/namespaces/sma
 kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/apis/storage.k8s.io/v1/storageclasses" \
 	-d '{"apiVersion":"storage.k8s.io/v1","kind":"StorageClass","metadata":{"name":"efs-default","annotations":{"storageclass.kubernetes.io/is-default-class":"true"}},"provisioner":"efs.csi.aws.com","reclaimPolicy":"Delete","volumeBindingMode":"Immediate"}' >/dev/null
 expect_out "two classes for a provider: the operator chooses, even with a default" \
-	"provider aws has several StorageClasses (efs-default, efs-sc): choose one with --class" \
+	"provider aws has several StorageClasses .efs-default, efs-sc.: choose one with --class" \
 	"$S" plan fileserver --tcode "$T" --env dev --provider aws
 [ "$("$S" plan fileserver --tcode "$T" --env dev --provider aws --class efs-sc -o json 2>/dev/null | jq -r '.steps[0].body.spec.storageClassName')" = efs-sc ] &&
 	ok "--class chooses" || fail "--class"
