@@ -190,6 +190,7 @@ typedef struct fs_build {
 	char provider[16];
 	char cls[64];
 	char tier[32];
+	int expandable; /* the class's allowVolumeExpansion */
 	char size[32];
 	char *err;
 	size_t errsz;
@@ -281,6 +282,7 @@ static int pick_class(fs_build *b, const char *typed, char *note, size_t notesz)
 		if (++n == 1) {
 			util_strlcpy(b->cls, name, sizeof(b->cls));
 			util_strlcpy(b->tier, tier ? tier : "", sizeof(b->tier));
+			b->expandable = cJSON_IsTrue(jget(it, "allowVolumeExpansion"));
 		}
 		if (strlen(names) + strlen(name) + 3 < sizeof(names))
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
@@ -303,6 +305,116 @@ static int pick_class(fs_build *b, const char *typed, char *note, size_t notesz)
 	(void)note;
 	(void)notesz;
 	return 0;
+}
+
+/* The claim as it is, if any: its class may not change, its size may only
+ * grow, where the class allows expansion. A re-apply without --size keeps its
+ * size. */
+static int check_claim(fs_build *b, int typed, uint64_t *bytes, int expandable)
+{
+	char path[160];
+	cJSON *live;
+	const char *cls, *req;
+	uint64_t have;
+	char err[160];
+	int rc;
+
+	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/persistentvolumeclaims/%s", b->ns, CLAIM);
+	rc = get(b, path, &live);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	cls = jstr(jget(live, "spec"), "storageClassName");
+	req = jstr(jget(jget(jget(live, "spec"), "resources"), "requests"), "storage");
+	rc = 0;
+	if (cls && strcmp(cls, b->cls))
+		rc = refuse(b, "claim %s/%s exists with StorageClass %s: a claim's class cannot change (give --class %s, or roll its run back first)",
+			    b->ns, CLAIM, cls, cls);
+	else if (req && fs_quantity_parse(req, &have, err, sizeof(err)) == 0) {
+		if (!typed) {
+			util_strlcpy(b->size, req, sizeof(b->size));
+			*bytes = have;
+		} else if (*bytes < have)
+			rc = refuse(b, "claim %s/%s holds %s: a claim cannot shrink to %s (its files may not fit); give --size %s or more",
+				    b->ns, CLAIM, req, b->size, req);
+		else if (*bytes > have && !expandable)
+			rc = refuse(b, "StorageClass %s does not allow volume expansion: claim %s/%s stays at %s",
+				    b->cls, b->ns, CLAIM, req);
+	}
+	cJSON_Delete(live);
+	return rc;
+}
+
+/* The namespace's ResourceQuotas: would they refuse one more claim of bytes
+ * (the claim's growth when it exists)? */
+static int check_quota(fs_build *b, uint64_t bytes)
+{
+	char path[160], ckey[128];
+	cJSON *quotas, *claims;
+	const cJSON *q, *c;
+	uint64_t used = 0, used_cls = 0, mine = 0, v;
+	long n = 0, n_cls = 0;
+	int exists = 0, rc = 0;
+	char err[160];
+
+	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/resourcequotas", b->ns);
+	if (get(b, path, &quotas) != 0)
+		return *b->fail == WIZARD_FAIL_CLUSTER ? -1 : 0;
+	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/persistentvolumeclaims", b->ns);
+	if (get(b, path, &claims) != 0) {
+		cJSON_Delete(quotas);
+		return *b->fail == WIZARD_FAIL_CLUSTER ? -1 : 0;
+	}
+	cJSON_ArrayForEach(c, jget(claims, "items"))
+	{
+		const char *req = jstr(jget(jget(jget(c, "spec"), "resources"), "requests"), "storage");
+		const char *cls = jstr(jget(c, "spec"), "storageClassName");
+		int same = cls && !strcmp(cls, b->cls);
+
+		v = req && fs_quantity_parse(req, &v, err, sizeof(err)) == 0 ? v : 0;
+		if (!strcmp(jstr(jget(c, "metadata"), "name") ? jstr(jget(c, "metadata"), "name") : "", CLAIM)) {
+			exists = 1;
+			mine = v;
+			continue;
+		}
+		n++;
+		used += v;
+		n_cls += same;
+		used_cls += same ? v : 0;
+	}
+	snprintf(ckey, sizeof(ckey), "%s.storageclass.storage.k8s.io/", b->cls);
+	cJSON_ArrayForEach(q, jget(quotas, "items"))
+	{
+		const cJSON *h;
+		const char *qname = jstr(jget(q, "metadata"), "name");
+
+		cJSON_ArrayForEach(h, jget(jget(q, "spec"), "hard"))
+		{
+			const char *k = h->string, *val = cJSON_IsString(h) ? h->valuestring : NULL;
+			int cls_key = !strncmp(k, ckey, strlen(ckey));
+			const char *what = cls_key ? k + strlen(ckey) : k;
+			uint64_t lim;
+
+			if (!val || (!cls_key && strchr(k, '/')))
+				continue;
+			if (!strcmp(what, "persistentvolumeclaims") && !exists &&
+			    (cls_key ? n_cls : n) + 1 > atol(val)) {
+				rc = refuse(b, "ResourceQuota %s/%s allows %s claims (%s) and the namespace has %ld: the file server's claim would be refused; raise the quota first",
+					    b->ns, qname ? qname : "?", val, k, cls_key ? n_cls : n);
+				goto out;
+			}
+			if (!strcmp(what, "requests.storage") &&
+			    fs_quantity_parse(val, &lim, err, sizeof(err)) == 0 &&
+			    (cls_key ? used_cls : used) + (bytes > mine ? bytes : mine) > lim) {
+				rc = refuse(b, "ResourceQuota %s/%s allows %s of storage requests (%s): %s more would pass it; raise the quota or give a smaller --size",
+					    b->ns, qname ? qname : "?", val, k, b->size);
+				goto out;
+			}
+		}
+	}
+out:
+	cJSON_Delete(quotas);
+	cJSON_Delete(claims);
+	return rc;
 }
 
 typedef struct appserver {
@@ -585,6 +697,8 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 	if (read_namespace(&b, input(in, n, "provider")) < 0 ||
 	    pick_class(&b, input(in, n, "class"), note, notesz) < 0)
 		return -1;
+	if (check_claim(&b, typed, &bytes, b.expandable) < 0)
+		return -1;
 	/* the provider's rule; a size left to the default grows to Filestore's minimum */
 	if (!typed && !strcmp(b.provider, "gcp")) {
 		const char *min_text;
@@ -600,6 +714,8 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 	}
 	if (fs_provider_rule(b.provider, b.tier, bytes, b.size, rule_note[0] ? NULL : rule_note,
 			     sizeof(rule_note), err, errsz) < 0)
+		return -1;
+	if (check_quota(&b, bytes) < 0)
 		return -1;
 	if (read_appservers(&b, as, &n_as) < 0)
 		goto out;

@@ -111,6 +111,27 @@ grep -q "0 created, 0 updated, $((n_as + 1)) unchanged" "$KS_DIR/err" && ok "a s
 appservers prod | jq -c 'del(.status)' >"$KS_DIR/a"; jq -c 'del(.status)' "$KS_DIR/prod.after" >"$KS_DIR/b"
 cmp -s "$KS_DIR/a" "$KS_DIR/b" && ok "... the AppServers not even rewritten" || fail "second apply rewrote the AppServers"
 
+# ---- resize: never smaller, larger only where the class allows it ----
+expect_out "a smaller claim refused" "holds 500Gi: a claim cannot shrink to 100Gi" \
+	"$S" apply fileserver --tcode "$T" --env prod --size 100Gi --yes
+expect_out "a larger claim in a class without expansion refused" "StorageClass efs-sc does not allow volume expansion" \
+	"$S" apply fileserver --tcode "$T" --env prod --size 600Gi --yes
+[ "$(claim prod | jq -r .spec.resources.requests.storage)" = 500Gi ] && ok "... the claim as it was" || fail "claim resized"
+
+# ---- a quota that would refuse the claim, before any change ----
+n_runs=$(runs_of)
+kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/api/v1/namespaces/$t-dev/resourcequotas" \
+	-d '{"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"storage-limit"},"spec":{"hard":{"requests.storage":"200Gi"}}}' >/dev/null
+expect_out "a storage quota too small refused" "ResourceQuota $t-dev/storage-limit allows 200Gi of storage requests" \
+	"$S" apply fileserver --tcode "$T" --env dev --provider gcp --yes
+kcurl -X DELETE "$KS_URL/api/v1/namespaces/$t-dev/resourcequotas/storage-limit" >/dev/null
+kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/api/v1/namespaces/$t-dev/resourcequotas" \
+	-d '{"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"filestore-claims"},"spec":{"hard":{"filestore-sc.storageclass.storage.k8s.io/persistentvolumeclaims":"0"}}}' >/dev/null
+expect_out "a claim-count quota of the class refused" "ResourceQuota $t-dev/filestore-claims allows 0 claims" \
+	"$S" apply fileserver --tcode "$T" --env dev --provider gcp --yes
+kcurl -X DELETE "$KS_URL/api/v1/namespaces/$t-dev/resourcequotas/filestore-claims" >/dev/null
+[ "$(claim dev | jq -r .kind)" = Status ] && [ "$(runs_of)" = "$n_runs" ] && ok "quota refusals: no claim, no run" || fail "a quota refusal made something"
+
 # ---- Filestore: the default size grows to the tier's minimum ----
 "$S" apply fileserver --tcode "$T" --env dev --provider gcp --yes >"$KS_DIR/out" 2>"$KS_DIR/err"; rc=$?
 [ $rc -eq 0 ] && [ "$(claim dev | jq -r '"\(.status.phase) \(.spec.storageClassName) \(.spec.resources.requests.storage)"')" = "Bound filestore-sc 1Ti" ] &&
