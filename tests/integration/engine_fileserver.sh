@@ -173,6 +173,12 @@ expect_out "two classes for a provider: the operator chooses, even with a defaul
 [ "$("$S" plan fileserver --tcode "$T" --env dev --provider aws --class efs-sc -o json 2>/dev/null | jq -r '.steps[0].body.spec.storageClassName')" = efs-sc ] &&
 	ok "--class chooses" || fail "--class"
 
+# ---- asleep: the mount goes into the template, the tenant is not woken ----
+dev_replicas() { appservers dev | jq -s -c '[.[].spec.replicas]'; }
+asleep() { dev_replicas | jq -e 'length > 0 and all(. == 0)'; }
+"$S" sleep "$T" --env dev --yes >/dev/null 2>"$KS_DIR/err" || { fail "sleep $T dev"; cat "$KS_DIR/err"; }
+wait_for "$T dev asleep: its AppServers at 0" 60 asleep
+
 # ---- killed at each step boundary, resumed: each object once ----
 SMARTOPS_TEST_KILL_AFTER=0 "$S" apply fileserver --tcode "$T" --env dev --provider totvs --yes >/dev/null 2>"$KS_DIR/err"; rc=$?
 [ $rc -eq 137 ] && ok "apply killed after the claim" || { fail "kill after 0 (rc $rc)"; cat "$KS_DIR/err"; }
@@ -185,4 +191,9 @@ SMARTOPS_TEST_KILL_AFTER=1 "$S" runs resume "$RK" --yes >/dev/null 2>"$KS_DIR/er
 	ok "resumed to the end: the same claim, Bound" || { fail "resume (rc $rc)"; cat "$KS_DIR/err"; }
 [ "$(appservers dev | jq -r '[.spec.template.spec.volumes[].name] | map(select(. == "fileserver")) | length' | sort -u)" = 1 ] &&
 	ok "each dev AppServer mounts it once" || fail "dev mounts after resume"
+asleep >/dev/null && ok "... and the dev AppServers still asleep (the mount waits for the next wake)" ||
+	fail "the file server woke the sleeping tenant: $(dev_replicas)"
+"$S" wake "$T" --env dev --yes >/dev/null 2>"$KS_DIR/err" || { fail "wake $T dev"; cat "$KS_DIR/err"; }
+woke() { kcurl "$KS_URL/api/v1/namespaces/$t-dev/pods" | jq -e '[.items[] | select(.metadata.labels["smart.totvs.com/component"]=="appserver" and .status.phase=="Running") | .spec.volumes[]? | select(.persistentVolumeClaim.claimName=="fileserver")] | length > 0'; }
+wait_for "at the wake, the AppServer pods mount the claim" 60 woke
 finish
