@@ -61,6 +61,14 @@ aws) expect_out "EFS: the size is recorded, not a limit" "recorded on the claim,
 *) ok "provider $PROVIDER: no EFS note to check" ;;
 esac
 
+"$S" plan fileserver --tcode "$T" --env prod --dry-run >/dev/null 2>"$KS_DIR/err" &&
+	grep -q "access and the server's dry run accept this plan" "$KS_DIR/err" &&
+	ok "plan --dry-run: access and the server's dry run accept it" || { fail "plan --dry-run"; cat "$KS_DIR/err"; }
+expect_out "a namespace option is refused for the file server" "--roles belongs to the namespace wizard" \
+	"$S" plan fileserver --tcode "$T" --roles rest
+expect_out "an env that does not exist yet is refused" "must be prod or dev|is not prod or dev" \
+	"$S" plan fileserver --tcode "$T" --env stage
+
 # ---- refusals before any change ----
 appservers dev >"$KS_DIR/dev.before"
 expect_out "eSocial refused" "$ESOCIAL is a Smart eSocial tenant: eSocial has no file server" \
