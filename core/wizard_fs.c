@@ -247,7 +247,7 @@ static int read_namespace(fs_build *b, const char *typed)
 }
 
 /* The class for the provider among the cluster's StorageClasses. */
-static int pick_class(fs_build *b, const char *typed, char *note, size_t notesz)
+static int pick_class(fs_build *b, const char *typed)
 {
 	cJSON *cm, *list;
 	const cJSON *it;
@@ -302,8 +302,6 @@ static int pick_class(fs_build *b, const char *typed, char *note, size_t notesz)
 	if (n > 1)
 		return refuse(b, "provider %s has several StorageClasses (%s): choose one with --class",
 			      b->provider, names);
-	(void)note;
-	(void)notesz;
 	return 0;
 }
 
@@ -672,8 +670,7 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 	tcode_namespace(b.tcode, env, b.ns, sizeof(b.ns));
 	/* the size, checked before anything is read */
 	size_in = input(in, n, "size");
-	typed = size_in && *size_in && strcmp(size_in, "s") && strcmp(size_in, "m") &&
-		strcmp(size_in, "l");
+	typed = size_in && *size_in; /* given: never changed behind the operator's back */
 	if (!size_in || !*size_in || !strcmp(size_in, "m"))
 		util_strlcpy(b.size, FS_SIZE_M, sizeof(b.size));
 	else if (!strcmp(size_in, "s"))
@@ -695,7 +692,7 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 				   "%s is a Smart eSocial tenant: eSocial has no file server (only SMART ERP tenants get one); nothing was changed",
 				   b.tcode);
 	if (read_namespace(&b, input(in, n, "provider")) < 0 ||
-	    pick_class(&b, input(in, n, "class"), note, notesz) < 0)
+	    pick_class(&b, input(in, n, "class")) < 0)
 		return -1;
 	if (check_claim(&b, typed, &bytes, b.expandable) < 0)
 		return -1;
