@@ -116,10 +116,19 @@ static wizard_ctx ctx_of(const session *s, const tenants_global *g)
 	return (wizard_ctx){.client = s->client, .catalog_url = s->catalog_url, .prefix = g->prefix};
 }
 
+typedef struct ns_args {
+	provision_ns_opts o;
+	int json, yes, timeout_s, dry_run;
+	const wizard *wz;	  /* the wizard named */
+	plan_input in[8];	  /* its inputs, for a wizard other than namespace */
+	size_t n_in;
+} ns_args;
+
 /* Looks up the contract and builds the plan (the namespace wizard's one
  * builder, as the console's): every refusal before a change. */
-static int build_plan(session *s, const tenants_global *g, provision_ns_opts *o, plan *p)
+static int build_plan(session *s, const tenants_global *g, ns_args *a, plan *p)
 {
+	provision_ns_opts *o = &a->o;
 	wizard_ctx c = ctx_of(s, g);
 	char err[512], note[200];
 	wizard_fail fail;
@@ -130,8 +139,14 @@ static int build_plan(session *s, const tenants_global *g, provision_ns_opts *o,
 		      CATALOG_EXTENSION);
 		return TENANTS_EXIT_ERROR;
 	}
-	if (wizard_ns_build(&c, o, NULL, p, err, sizeof(err), &fail, &kerr, note, sizeof(note)) < 0)
+	if (a->wz != &wizard_namespace) {
+		if (a->wz->build(&c, a->in, a->n_in, p, err, sizeof(err), &fail, &kerr, note,
+				 sizeof(note)) < 0)
+			return build_failed(fail, err, &kerr);
+	} else if (wizard_ns_build(&c, o, NULL, p, err, sizeof(err), &fail, &kerr, note,
+				   sizeof(note)) < 0) {
 		return build_failed(fail, err, &kerr);
+	}
 	if (note[0])
 		say(note);
 	return 0;
@@ -142,14 +157,20 @@ static const struct option ns_longopts[] = {
     {"size", required_argument, NULL, 's'},    {"idle-timeout", required_argument, NULL, 'i'},
     {"roles", required_argument, NULL, 'r'},   {"output", required_argument, NULL, 'o'},
     {"yes", no_argument, NULL, 'y'},	       {"timeout", required_argument, NULL, 'T'},
-    {"dry-run", no_argument, NULL, 'D'},
+    {"dry-run", no_argument, NULL, 'D'},      {"env", required_argument, NULL, 'e'},
+    {"provider", required_argument, NULL, 'p'}, {"class", required_argument, NULL, 'c'},
     {NULL, 0, NULL, 0},
 };
 
-typedef struct ns_args {
-	provision_ns_opts o;
-	int json, yes, timeout_s, dry_run;
-} ns_args;
+
+static void add_input(ns_args *a, const char *key, const char *value)
+{
+	if (a->n_in < ARRAY_SIZE(a->in)) {
+		util_strlcpy(a->in[a->n_in].key, key, sizeof(a->in[a->n_in].key));
+		util_strlcpy(a->in[a->n_in].value, value, sizeof(a->in[a->n_in].value));
+		a->n_in++;
+	}
+}
 
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
@@ -176,7 +197,8 @@ static int parse_ns_args(const char *cmd, const tenants_global *g, int argc, cha
 		snprintf(msg, sizeof(msg), "what to provision? the wizards are: %s", names);
 		return usage_err(cmd, msg);
 	}
-	optind = 1; /* argv[1] is "namespace" */
+	a->wz = wizard_find(argv[1]);
+	optind = 1; /* argv[1] is the wizard */
 	opterr = 0;
 	while ((c = getopt_long(argc - 1, argv + 1, "o:y", ns_longopts, NULL)) != -1) {
 		switch (c) {
@@ -184,21 +206,43 @@ static int parse_ns_args(const char *cmd, const tenants_global *g, int argc, cha
 			if (tcode_parse(optarg, a->o.tcode, err, sizeof(err)) < 0)
 				return usage_err(cmd, err);
 			have_tcode = 1;
+			add_input(a, "tcode", a->o.tcode);
 			break;
 		case 'd':
+			if (a->wz != &wizard_namespace)
+				return usage_err(cmd, "--domain belongs to the namespace wizard");
 			util_strlcpy(a->o.domain, optarg, sizeof(a->o.domain));
 			break;
-		case 's':
-			if (strlen(optarg) >= sizeof(a->o.size))
-				return usage_err(cmd, "--size takes s, m or l");
-			util_strlcpy(a->o.size, optarg, sizeof(a->o.size));
-			break;
 		case 'i':
+			if (a->wz != &wizard_namespace)
+				return usage_err(cmd, "--idle-timeout belongs to the namespace wizard");
 			if (parse_int(optarg, 1, 1 << 30, &a->o.idle_timeout_s) < 0)
 				return usage_err(cmd, "--idle-timeout takes seconds, e.g. 1800");
 			break;
 		case 'r':
+			if (a->wz != &wizard_namespace)
+				return usage_err(cmd, "--roles belongs to the namespace wizard");
 			util_strlcpy(a->o.roles, optarg, sizeof(a->o.roles));
+			break;
+		case 's':
+			if (a->wz != &wizard_namespace) {
+				if (strlen(optarg) >= sizeof(a->in[0].value))
+					return usage_err(cmd, "--size takes a quantity such as 500Gi, or s, m, l");
+				add_input(a, "size", optarg);
+				break;
+			}
+			if (strlen(optarg) >= sizeof(a->o.size))
+				return usage_err(cmd, "--size takes s, m or l");
+			util_strlcpy(a->o.size, optarg, sizeof(a->o.size));
+			break;
+		case 'e':
+		case 'p':
+		case 'c':
+			if (a->wz == &wizard_namespace)
+				return usage_err(cmd, "--env, --provider and --class belong to the fileserver wizard");
+			if (strlen(optarg) >= sizeof(a->in[0].value))
+				return usage_err(cmd, "option value too long");
+			add_input(a, c == 'e' ? "env" : c == 'p' ? "provider" : "class", optarg);
 			break;
 		case 'o':
 			if (!strcmp(optarg, "json"))
@@ -287,7 +331,7 @@ int provision_run_plan(const tenants_global *g, int argc, char **argv)
 	ret = session_open(g, &s);
 	if (ret)
 		return ret;
-	ret = build_plan(&s, g, &a.o, &p);
+	ret = build_plan(&s, g, &a, &p);
 	if (ret)
 		goto out;
 	if (a.dry_run) {
@@ -311,8 +355,8 @@ int provision_run_plan(const tenants_global *g, int argc, char **argv)
 	if (a.json) {
 		plan_to_json(&p, 1, 1, &out);
 	} else {
-		sb_addf(&out, "plan namespace for %s: %zu steps (%zu create, %zu change, %zu unchanged, %zu refused)\n",
-			p.tcode, p.n, count_diff(&p, PLAN_DIFF_CREATE), count_diff(&p, PLAN_DIFF_CHANGE),
+		sb_addf(&out, "plan %s for %s: %zu steps (%zu create, %zu change, %zu unchanged, %zu refused)\n",
+			p.wizard, p.tcode, p.n, count_diff(&p, PLAN_DIFF_CREATE), count_diff(&p, PLAN_DIFF_CHANGE),
 			count_diff(&p, PLAN_DIFF_UNCHANGED),
 			count_diff(&p, PLAN_DIFF_CONFLICT) + count_diff(&p, PLAN_DIFF_TERMINATING));
 		render_plan_table(&p, &out);
@@ -435,7 +479,7 @@ static void say_next(unsigned next, const char *run)
 }
 
 static int run_engine(session *s, const tenants_global *g, int timeout_s, int mode, plan *p,
-		      journal *j)
+		      journal *j, const char *confirm_tcode)
 {
 	progress_ctx pc = {.last_step = (size_t)-1, .last_phase = -1};
 	engine_opts eo = {.client = s->client,
@@ -445,6 +489,7 @@ static int run_engine(session *s, const tenants_global *g, int timeout_s, int mo
 			  .readonly = g->readonly,
 			  .on_progress = on_progress,
 			  .ctx = &pc,
+			  .confirm_tcode = confirm_tcode,
 			  .lease_duration_s = test_hook("SMARTOPS_LEASE_SECONDS"),
 			  .kill_after = test_hook("SMARTOPS_TEST_KILL_AFTER"),
 			  .kill_at_intent = test_hook("SMARTOPS_TEST_KILL_AT_INTENT"),
@@ -528,7 +573,7 @@ int provision_run_apply(const tenants_global *g, int argc, char **argv)
 	ret = session_open(g, &s);
 	if (ret)
 		return ret;
-	ret = build_plan(&s, g, &a.o, &p);
+	ret = build_plan(&s, g, &a, &p);
 	if (ret)
 		goto out;
 	snprintf(what, sizeof(what), "apply %zu steps for %s in context %s", p.n, p.tcode,
@@ -537,7 +582,7 @@ int provision_run_apply(const tenants_global *g, int argc, char **argv)
 		ret = TENANTS_EXIT_ERROR;
 		goto out;
 	}
-	ret = run_engine(&s, g, a.timeout_s, 0, &p, NULL);
+	ret = run_engine(&s, g, a.timeout_s, 0, &p, NULL, NULL);
 out:
 	plan_release(&p);
 	session_close(&s);
@@ -841,13 +886,14 @@ static int runs_resume(session *s, const tenants_global *g, const char *id, int 
 		journal_release(&j);
 		return TENANTS_EXIT_ERROR;
 	}
-	ret = run_engine(s, g, timeout_s, 1, &p, &j);
+	ret = run_engine(s, g, timeout_s, 1, &p, &j, NULL);
 	plan_release(&p);
 	journal_release(&j);
 	return ret;
 }
 
-static int runs_rollback(session *s, const tenants_global *g, const char *id, int yes)
+static int runs_rollback(session *s, const tenants_global *g, const char *id, int yes,
+			 const char *confirm_tcode)
 {
 	journal j;
 	k8s_err e;
@@ -867,7 +913,13 @@ static int runs_rollback(session *s, const tenants_global *g, const char *id, in
 		journal_release(&j);
 		return TENANTS_EXIT_ERROR;
 	}
-	ret = run_engine(s, g, 0, 2, NULL, &j);
+	if (confirm_tcode && strcmp(confirm_tcode, j.tcode)) {
+		error("--confirm-tcode %s is not the run's tenant (%s): nothing was changed", confirm_tcode,
+		      j.tcode);
+		journal_release(&j);
+		return TENANTS_EXIT_ERROR;
+	}
+	ret = run_engine(s, g, 0, 2, NULL, &j, confirm_tcode);
 	journal_release(&j);
 	return ret;
 }
@@ -879,9 +931,10 @@ int provision_run_runs(const tenants_global *g, int argc, char **argv)
 	    {"tcode", required_argument, NULL, 't'},
 	    {"yes", no_argument, NULL, 'y'},
 	    {"timeout", required_argument, NULL, 'T'},
+	    {"confirm-tcode", required_argument, NULL, 'C'},
 	    {NULL, 0, NULL, 0},
 	};
-	char tcode[TCODE_SIZE] = "", err[200];
+	char tcode[TCODE_SIZE] = "", err[200], confirm[TCODE_SIZE] = "";
 	const char *verb = NULL, *id = NULL;
 	int json = 0, yes = 0, timeout_s = 0, c, ret;
 	session s;
@@ -907,6 +960,10 @@ int provision_run_runs(const tenants_global *g, int argc, char **argv)
 			if (parse_int(optarg, 1, 86400, &timeout_s) < 0)
 				return usage_err("runs", "--timeout takes seconds, e.g. 300");
 			break;
+		case 'C':
+			if (tcode_parse(optarg, confirm, err, sizeof(err)) < 0)
+				return usage_err("runs", err);
+			break;
 		default:
 			return usage_err("runs", "unknown option or missing value");
 		}
@@ -919,6 +976,8 @@ int provision_run_runs(const tenants_global *g, int argc, char **argv)
 		return usage_err("runs", "unexpected argument");
 	if (verb && !id)
 		return usage_err("runs", "which run? give its id (see smartops runs)");
+	if (confirm[0] && (!verb || strcmp(verb, "rollback")))
+		return usage_err("runs", "--confirm-tcode belongs to runs rollback");
 	if (id && !journal_run_id_valid(id))
 		return usage_err("runs", "a run id is lower-case letters, digits and '-', e.g. t12345-20261128153012-a1b2");
 	if (!verb && !id && (g->all_contexts || (g->contexts && strchr(g->contexts, ','))))
@@ -936,7 +995,7 @@ int provision_run_runs(const tenants_global *g, int argc, char **argv)
 	else if (!strcmp(verb, "resume"))
 		ret = runs_resume(&s, g, id, yes, timeout_s);
 	else
-		ret = runs_rollback(&s, g, id, yes);
+		ret = runs_rollback(&s, g, id, yes, confirm[0] ? confirm : NULL);
 	session_close(&s);
 	return ret;
 }

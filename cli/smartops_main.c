@@ -34,11 +34,15 @@ static const cli_command commands[] = {
     {"restart", "TCODE --env prod|dev --service ROLE|license|lockserver|dbaccess [--yes] [--dry-run]",
      "rollout restart of one service", actions_cmd_run},
     {"plan", "namespace --tcode T [--domain D] [--size s|m|l] [--idle-timeout S] [--roles R,R]\n"
-	     "           [--dry-run] [-o table|json]",
+	     "           [--dry-run] [-o table|json]\n"
+	     "           | fileserver --tcode T [--env prod|dev] [--size Q|s|m|l]\n"
+	     "           [--provider aws|gcp|totvs] [--class SC] [--dry-run] [-o table|json]",
      "what provisioning a tenant would change, compared with the cluster", provision_run_plan},
-    {"apply", "namespace --tcode T [plan options] [--yes] [--timeout S]",
-     "provision a tenant: prod and dev namespaces, base and public services", provision_run_apply},
-    {"runs", "[ID] [--tcode T] [-o json] | resume ID | rollback ID",
+    {"apply", "namespace|fileserver --tcode T [plan options] [--yes] [--timeout S]",
+     "provision a tenant: prod and dev namespaces, base and public services;\n"
+     "           fileserver: a shared claim mounted at the AppServers' RootPath",
+     provision_run_apply},
+    {"runs", "[ID] [--tcode T] [-o json] | resume ID | rollback ID [--confirm-tcode T]",
      "provisioning runs: list, show, resume, roll back", provision_run_runs},
     {"help", "[--man | --complete WHAT]",
      "this text; --man: the manual page; --complete: words for shell completion", run_help},

@@ -3,11 +3,12 @@
 #include <string.h>
 
 #include "core/step.h"
+#include "core/step_mount.h"
 #include "util/util.h"
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static const step_exec *execs[STEP_EXEC_MAX] = {&step_k8s};
-static size_t n_execs = 1;
+static const step_exec *execs[STEP_EXEC_MAX] = {&step_k8s, &step_mount};
+static size_t n_execs = 2;
 
 void step_seen_release(step_seen *s)
 {

@@ -3,11 +3,13 @@
 #include <string.h>
 
 #include "core/wizard.h"
+#include "core/wizard_fs.h"
 #include "core/wizard_ns.h"
 #include "util/util.h"
 
 static const wizard *const wizards[] = {
     &wizard_namespace,
+    &wizard_fileserver,
 };
 
 size_t wizard_count(void)

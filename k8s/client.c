@@ -807,14 +807,14 @@ static int json_call(k8s_client *c, const char *method, const char *path, const 
 }
 
 /* path + "?..." or "&..." with the write flags. malloc'd. */
-static char *write_path(const char *path, int flags, int apply)
+static char *write_path(const char *path, int flags, int apply, const char *manager)
 {
 	strbuf sb;
 	char sep = strchr(path, '?') ? '&' : '?';
 
 	sb_init(&sb, strlen(path) + 64);
 	sb_adds(&sb, path);
-	sb_addf(&sb, "%cfieldManager=smartops", sep);
+	sb_addf(&sb, "%cfieldManager=%s", sep, manager ? manager : "smartops");
 	if (flags & K8S_DRY_RUN)
 		sb_adds(&sb, "&dryRun=All");
 	if (apply && (flags & K8S_FORCE))
@@ -827,14 +827,21 @@ int k8s_get(k8s_client *c, const char *path, cJSON **out, k8s_err *err)
 	return json_call(c, "GET", path, NULL, NULL, out, err);
 }
 
-static int write_call(k8s_client *c, const char *method, const char *path, const char *ctype,
-		      const char *body, int flags, int apply, cJSON **out, k8s_err *err)
+static int write_call_as(k8s_client *c, const char *method, const char *path, const char *ctype,
+			 const char *body, int flags, int apply, const char *manager, cJSON **out,
+			 k8s_err *err)
 {
-	char *p = write_path(path, flags, apply);
+	char *p = write_path(path, flags, apply, manager);
 	int r = json_call(c, method, p, ctype, body, out, err);
 
 	free(p);
 	return r;
+}
+
+static int write_call(k8s_client *c, const char *method, const char *path, const char *ctype,
+		      const char *body, int flags, int apply, cJSON **out, k8s_err *err)
+{
+	return write_call_as(c, method, path, ctype, body, flags, apply, NULL, out, err);
 }
 
 int k8s_create(k8s_client *c, const char *path, const char *json, int flags, cJSON **out,
@@ -861,6 +868,13 @@ int k8s_apply(k8s_client *c, const char *path, const char *body, int flags, cJSO
 {
 	return write_call(c, "PATCH", path, "application/apply-patch+yaml", body, flags, 1, out,
 			  err);
+}
+
+int k8s_apply_as(k8s_client *c, const char *path, const char *body, const char *manager,
+		 int flags, cJSON **out, k8s_err *err)
+{
+	return write_call_as(c, "PATCH", path, "application/apply-patch+yaml", body, flags, 1,
+			     manager, out, err);
 }
 
 int k8s_delete(k8s_client *c, const char *path, int flags, k8s_err *err)

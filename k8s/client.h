@@ -76,6 +76,12 @@ int k8s_merge_patch(k8s_client *c, const char *path, const char *json, int flags
  * fieldManager=smartops. */
 int k8s_apply(k8s_client *c, const char *path, const char *body, int flags, cJSON **out,
 	      k8s_err *err);
+/* The same as another field manager (a name of [a-z0-9-], e.g.
+ * "smartops-fileserver"): its fields are its own, so an apply of a few
+ * fields leaves smartops's as they are, and an apply of nothing gives its
+ * fields up. */
+int k8s_apply_as(k8s_client *c, const char *path, const char *body, const char *manager,
+		 int flags, cJSON **out, k8s_err *err);
 int k8s_delete(k8s_client *c, const char *path, int flags, k8s_err *err);
 
 /* Paged list. fn gets each item (borrowed); a non-zero return stops the list and is

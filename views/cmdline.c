@@ -93,6 +93,11 @@ static int cmd_new(app *a, const char *args)
 		app_message(a, 1, "usage: :new WIZARD, one of: %s", names);
 		return TUI_REDRAW;
 	}
+	if (*args && strcmp(args, "namespace")) { /* the console has pages for namespace only */
+		app_message(a, 1, "the %s wizard has no console pages yet: use `smartops plan|apply %s`",
+			    args, args);
+		return TUI_REDRAW;
+	}
 	view_wizard_open(a);
 	return TUI_REDRAW;
 }

@@ -10,6 +10,7 @@
 
 #include "core/provision_ns.h"
 #include "core/wizard.h"
+#include "core/wizard_fs.h"
 #include "core/wizard_ns.h"
 #include "util/util.h"
 
@@ -32,7 +33,13 @@ static void test_find(void **state)
 	assert_ptr_equal(wizard_at(0), w);
 	assert_null(wizard_at(wizard_count()));
 	wizard_names(names, sizeof(names));
-	assert_string_equal(names, "namespace");
+	assert_string_equal(names, "namespace, fileserver");
+	/* the file server: ERP tenants only */
+	w = wizard_find("fileserver");
+	assert_ptr_equal(w, &wizard_fileserver);
+	assert_true(w->products & WIZARD_ERP);
+	assert_false(w->products & WIZARD_ESOCIAL);
+	assert_ptr_equal(wizard_at(1), w);
 }
 
 /* Every input the namespace plan records is one of the wizard's, and the
@@ -97,12 +104,42 @@ static void test_build_refuses_without_tcode(void **state)
 	assert_non_null(strstr(err, "no contract catalogue"));
 }
 
+/* The file-server wizard refuses bad inputs before the network: no TCODE, a
+ * bad env, a size that is no quantity, a Filestore-sized typo. */
+static void test_fileserver_refuses_inputs(void **state)
+{
+	wizard_ctx c = {0};
+	plan_input in[3] = {{"env", "prod"}, {"tcode", "T12345"}, {"size", "1Ti"}};
+	wizard_fail fail = WIZARD_FAIL_NONE;
+	k8s_err kerr;
+	plan p;
+	char err[200] = "";
+
+	(void)state;
+	assert_int_equal(wizard_fileserver.build(&c, in, 1, &p, err, sizeof(err), &fail, &kerr, NULL, 0), -1);
+	assert_int_equal(fail, WIZARD_FAIL_REFUSED);
+	assert_non_null(strstr(err, "--tcode T12345 is required"));
+	in[0] = (plan_input){"env", "stage"};
+	assert_int_equal(wizard_fileserver.build(&c, in, 2, &p, err, sizeof(err), &fail, &kerr, NULL, 0), -1);
+	assert_non_null(strstr(err, "env \"stage\" is not prod or dev"));
+	in[0] = (plan_input){"env", "dev"};
+	in[2] = (plan_input){"size", "10GB"};
+	assert_int_equal(wizard_fileserver.build(&c, in, 3, &p, err, sizeof(err), &fail, &kerr, NULL, 0), -1);
+	assert_non_null(strstr(err, "unknown unit"));
+	assert_int_equal(p.n, 0);
+	/* good inputs reach the catalogue, which is missing here */
+	in[2] = (plan_input){"size", "l"};
+	assert_int_equal(wizard_fileserver.build(&c, in, 3, &p, err, sizeof(err), &fail, &kerr, NULL, 0), -1);
+	assert_non_null(strstr(err, "no contract catalogue"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_find),
 	    cmocka_unit_test(test_inputs_match_the_plan),
 	    cmocka_unit_test(test_build_refuses_without_tcode),
+	    cmocka_unit_test(test_fileserver_refuses_inputs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
