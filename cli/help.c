@@ -41,36 +41,35 @@ static const struct {
     {"XDG_CONFIG_HOME", "where smartops/config names the contract catalogue (catalog = URL)"},
 };
 
-void cli_help_usage(FILE *fp, const cli_tables *t)
+/* The options for commands (console 0) or for the console (1), one a line. */
+static void usage_options(FILE *fp, const cli_tables *t, int console)
 {
 	size_t i, col;
+
+	for (i = 0; i < t->n_opts; i++) {
+		const cli_option *o = &t->opts[i];
+		char buf[64];
+
+		if (o->console != console)
+			continue;
+		snprintf(buf, sizeof(buf), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		col = strlen(buf);
+		fprintf(fp, "  %s%*s %s\n", buf, col < 22 ? (int)(22 - col) : 0, "", o->help);
+	}
+}
+
+void cli_help_usage(FILE *fp, const cli_tables *t)
+{
+	size_t i;
 
 	fprintf(fp, "usage: smartops [global options] COMMAND [ARGS]\n"
 		    "       smartops [global options] [console options]   (the console)\n"
 		    "       smartops --demo | --version | --help\n\n"
 		    "With no command, the interactive console opens on the clusters (? shows its keys).\n"
 		    "\nglobal options:\n");
-	for (i = 0; i < t->n_opts; i++) {
-		const cli_option *o = &t->opts[i];
-		char buf[64];
-
-		if (o->console)
-			continue;
-		snprintf(buf, sizeof(buf), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-		col = strlen(buf);
-		fprintf(fp, "  %s%*s %s\n", buf, col < 22 ? (int)(22 - col) : 0, "", o->help);
-	}
+	usage_options(fp, t, 0);
 	fprintf(fp, "\nconsole options:\n");
-	for (i = 0; i < t->n_opts; i++) {
-		const cli_option *o = &t->opts[i];
-		char buf[64];
-
-		if (!o->console)
-			continue;
-		snprintf(buf, sizeof(buf), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-		col = strlen(buf);
-		fprintf(fp, "  %s%*s %s\n", buf, col < 22 ? (int)(22 - col) : 0, "", o->help);
-	}
+	usage_options(fp, t, 1);
 	fprintf(fp, "\ncommands:\n");
 	for (i = 0; i < t->n_cmds; i++)
 		fprintf(fp, "  %-8s %s\n           %s\n", t->cmds[i].name, t->cmds[i].args,
@@ -111,6 +110,28 @@ static void roff(FILE *fp, const char *s)
 	}
 }
 
+static void man_options(FILE *fp, const cli_tables *t, int console)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_opts; i++) {
+		const cli_option *o = &t->opts[i];
+
+		if (o->console != console)
+			continue;
+		fprintf(fp, ".TP\n.B \\-\\-");
+		roff(fp, o->name);
+		if (o->arg) {
+			fputs(" \\fI", fp);
+			roff(fp, o->arg);
+			fputs("\\fR", fp);
+		}
+		fputc('\n', fp);
+		roff(fp, o->help);
+		fputc('\n', fp);
+	}
+}
+
 static void man_page(FILE *fp, const cli_tables *t)
 {
 	size_t i;
@@ -130,39 +151,9 @@ static void man_page(FILE *fp, const cli_tables *t)
 		"With a command, it gives the same answers headless, as text or JSON (\\fB\\-o json\\fR) "
 		"on standard output, messages on standard error.\n");
 	fprintf(fp, ".SH GLOBAL OPTIONS\n");
-	for (i = 0; i < t->n_opts; i++) {
-		const cli_option *o = &t->opts[i];
-
-		if (o->console)
-			continue;
-		fprintf(fp, ".TP\n.B \\-\\-");
-		roff(fp, o->name);
-		if (o->arg) {
-			fputs(" \\fI", fp);
-			roff(fp, o->arg);
-			fputs("\\fR", fp);
-		}
-		fputc('\n', fp);
-		roff(fp, o->help);
-		fputc('\n', fp);
-	}
+	man_options(fp, t, 0);
 	fprintf(fp, ".SH CONSOLE OPTIONS\n");
-	for (i = 0; i < t->n_opts; i++) {
-		const cli_option *o = &t->opts[i];
-
-		if (!o->console)
-			continue;
-		fprintf(fp, ".TP\n.B \\-\\-");
-		roff(fp, o->name);
-		if (o->arg) {
-			fputs(" \\fI", fp);
-			roff(fp, o->arg);
-			fputs("\\fR", fp);
-		}
-		fputc('\n', fp);
-		roff(fp, o->help);
-		fputc('\n', fp);
-	}
+	man_options(fp, t, 1);
 	fprintf(fp, ".SH COMMANDS\n");
 	for (i = 0; i < t->n_cmds; i++) {
 		const char *a = t->cmds[i].args;

@@ -314,6 +314,18 @@ static void show(strbuf *sb, found *f, const ini_opts *o)
 		sb_adds(sb, "]}\n");
 }
 
+/* "--- t12345-prod rest (appserver-rest-ini)" */
+static void side_label(strbuf *sb, const char *lead, const role_ini *r)
+{
+	sb_adds(sb, lead);
+	output_escape(sb, r->ns);
+	sb_adds(sb, " ");
+	output_escape(sb, r->role);
+	sb_adds(sb, " (");
+	output_escape(sb, r->cm);
+	sb_adds(sb, ")\n");
+}
+
 static void text_line(strbuf *sb, char sign, const char *key, const char *value)
 {
 	sb_addf(sb, "%c", sign);
@@ -360,19 +372,8 @@ static void diff_one(strbuf *sb, const role_ini *a, const role_ini *b, int json,
 		}
 		sb_adds(sb, "]}");
 	} else {
-		sb_adds(sb, first ? "--- " : "\n--- ");
-		output_escape(sb, a->ns);
-		sb_adds(sb, " ");
-		output_escape(sb, a->role);
-		sb_adds(sb, " (");
-		output_escape(sb, a->cm);
-		sb_adds(sb, ")\n+++ ");
-		output_escape(sb, b->ns);
-		sb_adds(sb, " ");
-		output_escape(sb, b->role);
-		sb_adds(sb, " (");
-		output_escape(sb, b->cm);
-		sb_adds(sb, ")\n");
+		side_label(sb, first ? "--- " : "\n--- ", a);
+		side_label(sb, "+++ ", b);
 		if (!n)
 			sb_adds(sb, " the same, key for key\n");
 		for (i = 0; i < n; i++) {
