@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#define INI_MAX_ENTRIES 4096
+#define INI_MAX_ENTRIES 1024
 #define INI_MAX_LINE 4096
 
 typedef struct ini_entry {

@@ -28,6 +28,7 @@ export HOME="$DIR/home" XDG_CACHE_HOME="$DIR/cache" KUBECONFIG="$DIR/kubeconfig"
 mkdir -p "$HOME"
 
 "$BUILD/kubesim" --port 0 --kubeconfig-out "$KUBECONFIG" --fleet 60 --seed 11 --time-scale 0.001 \
+	--start-time 2026-11-03T13:00:00Z \
 	--quiet 2>"$DIR/kubesim.log" &
 KS_PID=$!
 i=0; while [ ! -s "$KUBECONFIG" ]; do

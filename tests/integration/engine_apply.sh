@@ -108,11 +108,15 @@ start=$(date +%s)
 RUN=$(cat "$KS_DIR/run")
 echo "apply took $(( $(date +%s) - start )) s, run $RUN"
 [ $rc -eq 0 ] && ok "apply succeeded ($RUN)" || { fail "apply (rc $rc)"; tail -20 "$KS_DIR/apply.err"; }
-# Which readiness is still pending when a later step needs it depends on the machine's
-# speed (a pod is ready 300 ms after it starts; under AddressSanitizer the license was
-# ready before lockserver's step): any wait is named, with the object and what it awaits.
-grep -Eq "waiting for Deployment $t-(prod|dev)/[a-z-]+ ready" "$KS_DIR/apply.err" && ok "progress names what it waits for" ||
-	{ fail "no wait progress"; grep -v "created" "$KS_DIR/apply.err" | head; }
+# Whether a readiness is still pending when a later step needs it depends on the
+# machine's speed (a pod is ready 300 ms after it starts; under AddressSanitizer every
+# one was ready before it was needed, and nothing was waited for): each wait that is
+# said names the object and what it awaits. That a pending wait is said at all is
+# test_engine_steps' (a fake executor that is not ready yet).
+grep "waiting for" "$KS_DIR/apply.err" >"$KS_DIR/waits"
+! grep -Ev "^smartops: waiting for [A-Za-z]+ $t-(prod|dev)/[a-z0-9-]+ (ready|exists|complete|bound)" "$KS_DIR/waits" >/dev/null &&
+	ok "progress names what it waits for ($(wc -l <"$KS_DIR/waits") waits said)" ||
+	{ fail "a wait said without its object"; grep -Ev "^smartops: waiting for [A-Za-z]+ $t-" "$KS_DIR/waits" | head -3; }
 objects "smart.totvs.com/run=$RUN" >"$KS_DIR/objs1"
 jq -r '.steps[] | "\(.object.kind)/\(.object.namespace)/\(.object.name)"' "$KS_DIR/plan.json" | sort >"$KS_DIR/planned"
 cut -d' ' -f1 "$KS_DIR/objs1" >"$KS_DIR/made"
