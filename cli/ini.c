@@ -241,18 +241,24 @@ static void roles_of(const found *f, const char *env, strbuf *sb)
 		}
 }
 
+/* lead (a separator and a member name, e.g. ",\"env\":"), then value as a JSON
+ * string, or null when it is NULL */
+static void json_member(strbuf *sb, const char *lead, const char *value)
+{
+	sb_adds(sb, lead);
+	if (value)
+		output_json_string(sb, value);
+	else
+		sb_adds(sb, "null");
+}
+
 static void json_side(strbuf *sb, const role_ini *r)
 {
-	sb_adds(sb, "{\"namespace\":");
-	output_json_string(sb, r->ns);
-	sb_adds(sb, ",\"env\":");
-	output_json_string(sb, r->env);
-	sb_adds(sb, ",\"role\":");
-	output_json_string(sb, r->role);
-	sb_adds(sb, ",\"deployment\":");
-	output_json_string(sb, r->deploy);
-	sb_adds(sb, ",\"configmap\":");
-	output_json_string(sb, r->cm);
+	json_member(sb, "{\"namespace\":", r->ns);
+	json_member(sb, ",\"env\":", r->env);
+	json_member(sb, ",\"role\":", r->role);
+	json_member(sb, ",\"deployment\":", r->deploy);
+	json_member(sb, ",\"configmap\":", r->cm);
 }
 
 static void show(strbuf *sb, found *f, const ini_opts *o)
@@ -269,15 +275,9 @@ static void show(strbuf *sb, found *f, const ini_opts *o)
 		if (o->json) {
 			sb_adds(sb, shown ? "," : "");
 			json_side(sb, r);
-			sb_adds(sb, ",\"ini\":");
-			if (r->text)
-				output_json_string(sb, r->text);
-			else
-				sb_adds(sb, "null");
-			if (!r->text) {
-				sb_adds(sb, ",\"error\":");
-				output_json_string(sb, r->why);
-			}
+			json_member(sb, ",\"ini\":", r->text);
+			if (!r->text)
+				json_member(sb, ",\"error\":", r->why);
 			sb_adds(sb, "}");
 		} else {
 			sb_adds(sb, shown ? "\n" : "");
@@ -354,20 +354,10 @@ static void diff_one(strbuf *sb, const role_ini *a, const role_ini *b, int json,
 		json_side(sb, b);
 		sb_adds(sb, "},\"changes\":[");
 		for (i = 0; i < n; i++) {
-			sb_adds(sb, i ? ",{\"section\":" : "{\"section\":");
-			output_json_string(sb, c[i].section);
-			sb_adds(sb, ",\"key\":");
-			output_json_string(sb, c[i].key);
-			sb_adds(sb, ",\"a\":");
-			if (c[i].a)
-				output_json_string(sb, c[i].a);
-			else
-				sb_adds(sb, "null");
-			sb_adds(sb, ",\"b\":");
-			if (c[i].b)
-				output_json_string(sb, c[i].b);
-			else
-				sb_adds(sb, "null");
+			json_member(sb, i ? ",{\"section\":" : "{\"section\":", c[i].section);
+			json_member(sb, ",\"key\":", c[i].key);
+			json_member(sb, ",\"a\":", c[i].a);
+			json_member(sb, ",\"b\":", c[i].b);
 			sb_adds(sb, "}");
 		}
 		sb_adds(sb, "]}");
