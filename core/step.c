@@ -1,4 +1,6 @@
 /* The registry of step executors (see core/step.h). */
+#include <stdarg.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -19,6 +21,27 @@ void step_seen_release(step_seen *s)
 const step_exec *step_exec_of(const plan_step *s)
 {
 	return s->exec ? s->exec : &step_k8s;
+}
+
+void step_fail(step_env *env, const k8s_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(env->msg, sizeof(env->msg), fmt, ap);
+	va_end(ap);
+	env->http = err ? err->http : 0;
+}
+
+char *step_print_tree(const cJSON *tree)
+{
+	char *text = cJSON_PrintUnformatted(tree), *ret;
+
+	if (!text)
+		die("out of memory");
+	ret = xstrdup(text);
+	cJSON_free(text);
+	return ret;
 }
 
 const step_exec *step_exec_find(const char *name)

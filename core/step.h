@@ -61,6 +61,13 @@ typedef struct step_seen {
 
 void step_seen_release(step_seen *s);
 
+/* For executors: a failure's sentence in env->msg and its status in env->http
+ * (0 when err is NULL: no answer). */
+void step_fail(step_env *env, const k8s_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A tree as compact JSON text (free it); dies when out of memory. */
+char *step_print_tree(const cJSON *tree);
+
 /* One permission a change needs, for the access review. */
 typedef struct step_need {
 	const char *verb;  /* "create", "patch", "delete" */

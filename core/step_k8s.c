@@ -36,18 +36,6 @@ static const char *label(const cJSON *obj, const char *key)
 	return jstr(cJSON_GetObjectItemCaseSensitive(meta_of(obj), "labels"), key);
 }
 
-static void fail(step_env *env, const k8s_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void fail(step_env *env, const k8s_err *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(env->msg, sizeof(env->msg), fmt, ap);
-	va_end(ap);
-	env->http = err ? err->http : 0;
-}
-
 /* GET path; *live NULL when absent. 0, or -1 with err. */
 static int get(step_env *env, const char *path, cJSON **live, k8s_err *err)
 {
@@ -81,7 +69,7 @@ static int k8s_observe(step_env *env, const plan_step *s, step_seen *out)
 	memset(out, 0, sizeof(*out));
 	free(path);
 	if (rc < 0) {
-		fail(env, &err, "cannot read %s: %s", s->id, err.msg);
+		step_fail(env, &err, "cannot read %s: %s", s->id, err.msg);
 		return -1;
 	}
 	seen_fill(out, live, env->run_label);
@@ -127,22 +115,11 @@ static cJSON *apply_tree(const step_env *env, const plan_step *s, const cJSON *l
 	return b;
 }
 
-static char *print_tree(const cJSON *b)
-{
-	char *text = cJSON_PrintUnformatted(b), *ret;
-
-	if (!text)
-		die("out of memory");
-	ret = xstrdup(text);
-	cJSON_free(text);
-	return ret;
-}
-
 static int k8s_dry_run(step_env *env, const plan_step *s)
 {
 	char *path = plan_step_path(s);
 	cJSON *tree = apply_tree(env, s, NULL);
-	char *body = print_tree(tree);
+	char *body = step_print_tree(tree);
 	k8s_err err;
 	k8s_retry rt;
 	int rc;
@@ -157,11 +134,11 @@ static int k8s_dry_run(step_env *env, const plan_step *s)
 	if (rc == 0)
 		return 0;
 	if (err.http == 403 && strstr(err.msg, "being terminated"))
-		fail(env, &err,
+		step_fail(env, &err,
 		     "namespace %s is being deleted (Terminating): wait until it is gone, then try again",
 		     s->ns);
 	else
-		fail(env, &err, "%s", err.msg);
+		step_fail(env, &err, "%s", err.msg);
 	return -1;
 }
 
@@ -185,12 +162,12 @@ static engine_status reobserve(step_env *env, const plan_step *s, const char *pa
 	d = plan_classify(s, again, env->prefix, env->tcode, reason, sizeof(reason));
 	run = label(again, env->run_label);
 	if (d == PLAN_DIFF_CONFLICT || d == PLAN_DIFF_TERMINATING) {
-		fail(env, NULL, "%s: %s", s->id, reason);
+		step_fail(env, NULL, "%s: %s", s->id, reason);
 		cJSON_Delete(again);
 		return ENGINE_ST_REFUSED;
 	}
 	if (create && (!run || strcmp(run, env->run))) {
-		fail(env, NULL,
+		step_fail(env, NULL,
 		     "%s: %s %s%s%s appeared meanwhile, made by %s%s, not by this run: it is not adopted",
 		     s->id, s->kind, s->ns, *s->ns ? "/" : "", s->name, run ? "run " : "",
 		     run ? run : "someone else");
@@ -221,7 +198,7 @@ static void own_fields(step_env *env, const char *path, const cJSON *tree, const
 
 	if (uid && *uid)
 		cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(b, "metadata"), "uid", uid);
-	body = print_tree(b);
+	body = step_print_tree(b);
 	cJSON_Delete(b);
 	k8s_retry_init(&rt, WRITE_BASE_MS, PAUSE_CAP_MS, TRIES, NULL);
 	do
@@ -242,7 +219,7 @@ static engine_status k8s_apply_step(step_env *env, const plan_step *s, const ste
 	char *path = plan_step_path(s);
 	char *coll = k8s_path(s->group, s->version, s->ns, s->plural, NULL);
 	cJSON *tree = apply_tree(env, s, seen->live), *out = NULL;
-	char *body = print_tree(tree);
+	char *body = step_print_tree(tree);
 	k8s_err err;
 	k8s_retry rt;
 	engine_status ret = ENGINE_ST_FAILED;
@@ -261,7 +238,7 @@ static engine_status k8s_apply_step(step_env *env, const plan_step *s, const ste
 			break;
 		}
 		if (err.http == 403) {
-			fail(env, &err, "%s: %s", s->id, err.msg);
+			step_fail(env, &err, "%s: %s", s->id, err.msg);
 			ret = ENGINE_ST_FORBIDDEN;
 			break;
 		}
@@ -274,13 +251,13 @@ static engine_status k8s_apply_step(step_env *env, const plan_step *s, const ste
 				break;
 			/* could not tell (unreadable, or the run's but not as planned yet) */
 			if (k8s_retry_wait(&rt, &taken) != K8S_RETRY_AGAIN) {
-				fail(env, &taken, "%s: %s", s->id, taken.msg);
+				step_fail(env, &taken, "%s: %s", s->id, taken.msg);
 				break;
 			}
 			continue;
 		}
 		if (!k8s_retry_transient(&err) || k8s_retry_wait(&rt, &err) != K8S_RETRY_AGAIN) {
-			fail(env, &err, "%s: %s", s->id, err.msg);
+			step_fail(env, &err, "%s: %s", s->id, err.msg);
 			break;
 		}
 		/* the write may or may not have taken: look before sending it again */
@@ -316,7 +293,7 @@ static step_wait_state k8s_check(step_env *env, const plan_step *s, char *what, 
 
 	free(path);
 	if (rc < 0) {
-		fail(env, &err, "%s", err.msg);
+		step_fail(env, &err, "%s", err.msg);
 		return STEP_WAIT_ERROR;
 	}
 	if (!live) {
@@ -341,7 +318,7 @@ static step_wait_state k8s_check(step_env *env, const plan_step *s, char *what, 
 		ok = cJSON_IsNumber(okc) && okc->valuedouble >= 1;
 		if (!ok && cJSON_IsNumber(bad) && bad->valuedouble >= 1 &&
 		    !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(st, "active"))) {
-			fail(env, NULL, "%s %s/%s failed", s->kind, s->ns, s->name);
+			step_fail(env, NULL, "%s %s/%s failed", s->kind, s->ns, s->name);
 			cJSON_Delete(live);
 			return STEP_WAIT_FAILED;
 		}
@@ -395,7 +372,7 @@ static int k8s_observe_ref(step_env *env, const journal_step *js, step_seen *out
 
 	memset(out, 0, sizeof(*out));
 	if (get(env, js->path, &live, &err) < 0) {
-		fail(env, &err, "%s", err.msg);
+		step_fail(env, &err, "%s", err.msg);
 		return -1;
 	}
 	seen_fill(out, live, env->run_label);
@@ -488,7 +465,7 @@ static engine_status k8s_remove(step_env *env, const journal_step *js)
 		if (!k8s_retry_transient(&err) || k8s_retry_wait(&rt, &err) != K8S_RETRY_AGAIN)
 			break;
 	}
-	fail(env, &err, "%s", err.msg);
+	step_fail(env, &err, "%s", err.msg);
 	return err.http == 403 ? ENGINE_ST_FORBIDDEN : ENGINE_ST_FAILED;
 }
 
@@ -501,10 +478,10 @@ static engine_status k8s_restore(step_env *env, const journal_step *js)
 	int rc;
 
 	if (!config) {
-		fail(env, NULL, "%s: the journal holds no prior configuration", js->id);
+		step_fail(env, NULL, "%s: the journal holds no prior configuration", js->id);
 		return ENGINE_ST_FAILED;
 	}
-	body = print_tree(config);
+	body = step_print_tree(config);
 	/* the same field manager, no force: a field someone else owns now is a
 	 * conflict, and the object is left as it is; the apply is idempotent */
 	k8s_retry_init(&rt, WRITE_BASE_MS, PAUSE_CAP_MS, TRIES, NULL);
@@ -514,7 +491,7 @@ static engine_status k8s_restore(step_env *env, const journal_step *js)
 	free(body);
 	if (rc == 0)
 		return ENGINE_ST_OK;
-	fail(env, &err, "%s", err.msg);
+	step_fail(env, &err, "%s", err.msg);
 	if (err.http == 409)
 		return ENGINE_ST_REFUSED;
 	return err.http == 403 ? ENGINE_ST_FORBIDDEN : ENGINE_ST_FAILED;

@@ -29,29 +29,6 @@ static const cJSON *jget(const cJSON *o, const char *k)
 	return cJSON_GetObjectItemCaseSensitive(o, k);
 }
 
-static void fail(step_env *env, const k8s_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void fail(step_env *env, const k8s_err *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(env->msg, sizeof(env->msg), fmt, ap);
-	va_end(ap);
-	env->http = err ? err->http : 0;
-}
-
-static char *print_tree(const cJSON *b)
-{
-	char *text = cJSON_PrintUnformatted(b), *ret;
-
-	if (!text)
-		die("out of memory");
-	ret = xstrdup(text);
-	cJSON_free(text);
-	return ret;
-}
-
 /* {apiVersion, kind, metadata{name, namespace}} of the step's object. */
 static cJSON *bare(const cJSON *body)
 {
@@ -97,7 +74,7 @@ static cJSON *mount_config(const plan_step *s)
 static int apply_as(step_env *env, const char *path, const cJSON *tree, int flags, cJSON **out,
 		    k8s_err *err)
 {
-	char *body = print_tree(tree);
+	char *body = step_print_tree(tree);
 	k8s_retry rt;
 	int rc;
 
@@ -120,7 +97,7 @@ static int mount_dry_run(step_env *env, const plan_step *s)
 	cJSON_Delete(tree);
 	free(path);
 	if (rc < 0)
-		fail(env, &err, "%s", err.msg);
+		step_fail(env, &err, "%s", err.msg);
 	return rc;
 }
 
@@ -134,7 +111,7 @@ static engine_status mount_apply(step_env *env, const plan_step *s, const step_s
 
 	memset(after, 0, sizeof(*after));
 	if (seen->diff == PLAN_DIFF_CREATE) { /* a mount goes into a workload that exists */
-		fail(env, NULL, "%s: %s %s/%s does not exist: nothing to mount the volume in", s->id,
+		step_fail(env, NULL, "%s: %s %s/%s does not exist: nothing to mount the volume in", s->id,
 		     s->kind, s->ns, s->name);
 		free(path);
 		return ENGINE_ST_REFUSED;
@@ -144,7 +121,7 @@ static engine_status mount_apply(step_env *env, const plan_step *s, const step_s
 	cJSON_Delete(tree);
 	free(path);
 	if (rc < 0) {
-		fail(env, &err, "%s: %s", s->id, err.msg);
+		step_fail(env, &err, "%s: %s", s->id, err.msg);
 		return err.http == 403 ? ENGINE_ST_FORBIDDEN
 		       : err.http == 409 ? ENGINE_ST_REFUSED
 					 : ENGINE_ST_FAILED;
@@ -180,7 +157,7 @@ static engine_status mount_restore(step_env *env, const journal_step *js)
 	int rc;
 
 	if (!config) {
-		fail(env, NULL, "%s: the journal holds no prior configuration", js->id);
+		step_fail(env, NULL, "%s: the journal holds no prior configuration", js->id);
 		return ENGINE_ST_FAILED;
 	}
 	tree = bare(config);
@@ -188,14 +165,14 @@ static engine_status mount_restore(step_env *env, const journal_step *js)
 	cJSON_Delete(tree);
 	if (rc == 0)
 		return ENGINE_ST_OK;
-	fail(env, &err, "%s", err.msg);
+	step_fail(env, &err, "%s", err.msg);
 	return err.http == 403 ? ENGINE_ST_FORBIDDEN : ENGINE_ST_FAILED;
 }
 
 /* A mount is never deleted with its workload: a rollback only gives it up. */
 static engine_status mount_remove(step_env *env, const journal_step *js)
 {
-	fail(env, NULL, "%s: a mount is taken out, never deleted with its workload", js->id);
+	step_fail(env, NULL, "%s: a mount is taken out, never deleted with its workload", js->id);
 	return ENGINE_ST_REFUSED;
 }
 
