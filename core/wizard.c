@@ -42,3 +42,18 @@ void wizard_names(char *buf, size_t size)
 		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
 					wizards[i]->name);
 }
+
+const char *wizard_input_flag(const wizard_input *in)
+{
+	return in->flag ? in->flag : in->key;
+}
+
+const wizard_input *wizard_input_by_flag(const wizard *w, const char *flag)
+{
+	size_t i;
+
+	for (i = 0; flag && i < w->n_inputs; i++)
+		if (!strcmp(wizard_input_flag(&w->inputs[i]), flag))
+			return &w->inputs[i];
+	return NULL;
+}

@@ -21,11 +21,20 @@ enum {
 	WIZARD_ESOCIAL = 1 << 1, /* applies to Smart eSocial tenants */
 };
 
+typedef struct wizard wizard;
+
 typedef struct wizard_input {
-	const char *key;  /* as in the plan's and the journal's inputs; the CLI's --option */
-	const char *help; /* one line: what it is, its values */
-	const char *def;  /* the default, or NULL when required */
+	const char *key;     /* as in the plan's and the journal's inputs */
+	const char *help;    /* one line: what it is, its values */
+	const char *def;     /* the default, or NULL when required */
+	const char *flag;    /* the CLI's --flag when it is not the key, else NULL */
+	const char *choices; /* "prod,dev": the only values (a form cycles them), or NULL */
 } wizard_input;
+
+/* The CLI's option name of an input: its flag, else its key. */
+const char *wizard_input_flag(const wizard_input *in);
+/* The input of w whose CLI option is flag, or NULL. */
+const wizard_input *wizard_input_by_flag(const wizard *w, const char *flag);
 
 /* Where a builder reads what a plan depends on. */
 typedef struct wizard_ctx {
@@ -42,7 +51,7 @@ typedef enum wizard_fail {
 	WIZARD_FAIL_CLUSTER,
 } wizard_fail;
 
-typedef struct wizard {
+struct wizard {
 	const char *name;  /* "namespace": the CLI's word, the journal's "wizard" */
 	const char *title; /* "New namespace" */
 	const char *about; /* one line for help and usage */
@@ -55,7 +64,7 @@ typedef struct wizard {
 	 * showing (e.g. the default predecessor rules were used). */
 	int (*build)(const wizard_ctx *c, const plan_input *in, size_t n, plan *out, char *err,
 		     size_t errsz, wizard_fail *fail, k8s_err *kerr, char *note, size_t notesz);
-} wizard;
+};
 
 /* The wizard called name, or NULL. */
 const wizard *wizard_find(const char *name);

@@ -20,12 +20,12 @@
 #define MAX_APPSERVERS 16
 
 static const wizard_input inputs[] = {
-    {"tcode", "the customer's TCODE, e.g. T12345 (an ERP tenant)", NULL},
-    {"env", "prod or dev: the environment that gets the file server", "prod"},
+    {"tcode", "the customer's TCODE, e.g. T12345 (an ERP tenant)", NULL, NULL, NULL},
+    {"env", "prod or dev: the environment that gets the file server", "prod", NULL, "prod,dev"},
     {"size", "a Kubernetes quantity (500Gi, 1Ti) or s, m, l (" FS_SIZE_S ", " FS_SIZE_M ", " FS_SIZE_L ")",
-     "m"},
-    {"provider", "aws, gcp or totvs; default: the namespace's provider annotation", ""},
-    {"class", "the StorageClass, when the provider has several in the cluster", ""},
+     "m", NULL, NULL},
+    {"provider", "aws, gcp or totvs; default: the namespace's provider annotation", "", NULL, NULL},
+    {"class", "the StorageClass, when the provider has several in the cluster", "", NULL, NULL},
 };
 
 static const struct {

@@ -8,14 +8,14 @@
 #include "util/util.h"
 
 static const wizard_input inputs[] = {
-    {"tcode", "the customer's TCODE, e.g. T12345", NULL},
+    {"tcode", "the customer's TCODE, e.g. T12345", NULL, NULL, NULL},
     {"domain", "Ingress hosts are <role>-<tcode>.<domain> (prod), <role>-<tcode>-dev.<domain> (dev)",
-     PROVISION_NS_DOMAIN_DEFAULT},
-    {"size", "s, m or l: the most prod AppServer replicas per role (1, 3, 6)", "m"},
+     PROVISION_NS_DOMAIN_DEFAULT, NULL, NULL},
+    {"size", "s, m or l: the most prod AppServer replicas per role (1, 3, 6)", "m", NULL, "s,m,l"},
     {"idleTimeoutSeconds", "Hypnus puts the environment to sleep after this idle time (300..86400)",
-     "1800"},
+     "1800", "idle-timeout", NULL},
     {"roles", "public AppServer roles: webapp, rest, portal, job (ERP), esocial (eSocial)",
-     "webapp,rest"},
+     "webapp,rest", NULL, NULL},
 };
 
 int wizard_ns_contract(const wizard_ctx *c, const char *tcode, catalog_entry *entry, char *err,
