@@ -25,7 +25,7 @@ static const tui_binding tenant_bindings[] = {
     {'r', REQ_RELOAD, "Reload", "load pods and events again now"},
     {'h', REQ_HYPNUS, "Hypnus", "Hypnus panel: usage heat map and predicted wakes (prod)"},
     {'l', REQ_LOGS, "Logs", "follow a pod's log (pick the pod)"},
-    {'n', REQ_NEW, "New", "a wizard on this tenant: file server and the others (pick one)"},
+    {'n', REQ_NEW, NULL, "a wizard on this tenant: file server and the others (pick one)"},
 };
 static const tui_keymap tenant_keymap = {"tenant", tenant_bindings, ARRAY_SIZE(tenant_bindings)};
 

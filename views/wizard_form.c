@@ -476,8 +476,7 @@ static int pick_tenant(app *a, view_wform *v, const char *tcode)
 				   tcode, v->wz->name, words);
 	if (!(product_bit(t->t.product) & v->wz->products))
 		return util_seterr(v->error, sizeof(v->error),
-				   "%s is a%s %s tenant: the %s wizard applies to %s tenants only", tcode,
-				   t->t.product == MODEL_PRODUCT_ERP ? "n" : "",
+				   "%s is %s: the %s wizard is for %s tenants only", tcode,
 				   t->t.product == MODEL_PRODUCT_ESOCIAL ? "Smart eSocial" : product_word(t->t.product),
 				   v->wz->name, words);
 	if (use_cluster_of(a, v, t) < 0)

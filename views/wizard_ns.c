@@ -815,8 +815,8 @@ static void draw_offer(view_wizard *v, int y, int h, int width)
 				 dim, 0);
 		return;
 	}
-	snprintf(buf, sizeof(buf), "%zu contract%s awaiting onboarding (SMART, active, not provisioned); Tab completes",
-		 v->n_offer, v->n_offer == 1 ? "" : "s");
+	snprintf(buf, sizeof(buf), "Awaiting onboarding (SMART, active, not provisioned): %zu; Tab completes",
+		 v->n_offer);
 	tui_text_put_raw(stdscr, y, 2, width - 2, buf, tui_theme_attr(TUI_ROLE_SECTION), 0);
 	tui_table_draw(&v->otable, stdscr, y + 1, 0, h - 1, width);
 }
