@@ -92,6 +92,7 @@ typedef struct view_wizard {
 	size_t *offer; /* contracts awaiting onboarding that match the TCODE typed: index in cat */
 	size_t n_offer;
 	tui_table otable;
+	int offer_moved; /* Up/Down chose a contract: Tab and Enter take it */
 	job *abandoned; /* left with Esc while in flight: joined once done */
 	unsigned spin;
 	char error[1024]; /* a refusal on the current page */
@@ -461,6 +462,7 @@ static void open_tcode(view_wizard *v, int choice)
 	v->tfield[1].nchoices = v->n_cl;
 	v->tfield[1].choice = choice < v->n_cl ? choice : 0;
 	form_init(&v->tform, v->tfield, v->n_cl > 1 ? 2 : 1);
+	v->offer_moved = 0;
 	v->pg = PG_TCODE;
 }
 
@@ -983,16 +985,20 @@ int view_wizard_key(app *a, int key)
 	case PG_TCODE:
 		if (v->tform.focus == 0 && v->n_offer) {
 			const char *sel = v->cat.items[v->offer[v->otable.cursor]].tcode;
+			int chosen = v->offer_moved || v->tfield[0].value[0];
 
 			if (key == TUI_KEY_FN(KEY_UP) || key == TUI_KEY_FN(KEY_DOWN) ||
 			    key == TUI_KEY_FN(KEY_NPAGE) || key == TUI_KEY_FN(KEY_PPAGE)) {
 				tui_table_key(&v->otable, key);
+				v->offer_moved = 1;
 				return TUI_HANDLED | TUI_REDRAW;
 			}
-			/* Tab completes the TCODE from the contract chosen; once
-			 * complete, it moves to the next field as usual. Enter on
-			 * what is not a TCODE takes the contract chosen. */
-			if ((key == '\t' && strcmp(v->tfield[0].value, sel)) ||
+			/* Once something is typed or a contract chosen: Tab completes
+			 * the TCODE from it (then moves to the next field as usual),
+			 * Enter on what is not a TCODE takes it. */
+			if (!chosen)
+				;
+			else if ((key == '\t' && strcmp(v->tfield[0].value, sel)) ||
 			    ((key == TUI_KEY_ENTER || key == '\n') && tcode_parse(v->tfield[0].value, tc, NULL, 0) < 0)) {
 				form_set_text(&v->tform, 0, sel);
 				build_offer(v);
