@@ -80,6 +80,7 @@ typedef struct view_wform {
 	const wizard *choices[MAX_WIZARDS];
 	int n_choices, choice;
 	char choose_tcode[TCODE_SIZE];
+	unsigned choose_product; /* WIZARD_ERP or WIZARD_ESOCIAL: the tenant's */
 	/* tenant page */
 	char filter[32];
 	size_t filter_len;
@@ -710,6 +711,7 @@ int view_wform_choose(app *a, const char *tcode)
 		v->choices[v->n_choices++] = wizard_at(i);
 	v->choice = 0;
 	util_strlcpy(v->choose_tcode, t->t.tcode, sizeof(v->choose_tcode));
+	v->choose_product = product_bit(t->t.product);
 	v->error[0] = '\0';
 	v->pg = PG_CHOOSE;
 	v->active = 1;
@@ -811,9 +813,13 @@ static void draw_choose(view_wform *v, int y, int h, int width)
 	tui_text_put(stdscr, y + 1, 2, width - 2, buf, 0, 0);
 	for (i = 0; i < v->n_choices && y + 3 + i < end; i++) {
 		const wizard *w = v->choices[i];
-		int attrs = i == v->choice ? tui_theme_attr(TUI_ROLE_SELECTED) : 0;
+		int off = !(w->products & v->choose_product);
+		int attrs = i == v->choice ? tui_theme_attr(TUI_ROLE_SELECTED)
+			    : off	   ? tui_theme_attr(TUI_ROLE_DIM)
+					   : 0;
 
-		snprintf(buf, sizeof(buf), " %c  %-12s %s", w->name[0], w->name, w->about);
+		snprintf(buf, sizeof(buf), " %c  %-12s %s%s", w->name[0], w->name,
+			 off ? "(not for this tenant's product) " : "", w->about);
 		tui_text_fill(stdscr, y + 3 + i, 2, width - 4, attrs);
 		tui_text_put_raw(stdscr, y + 3 + i, 2, width - 4, buf, attrs, 0);
 	}
@@ -897,6 +903,24 @@ static void draw_form(view_wform *v, int y, int h, int width)
 		move(v->frm.cur_y, v->frm.cur_x);
 }
 
+/* What a step applies (its spec, else its body, as planned; a secret's
+ * never), wrapped in lines y..end. */
+static void draw_step_body(const plan_step *s, int y, int end, int width)
+{
+	char head[PLAN_ID_SIZE + 64];
+	char *json = NULL;
+	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(s->body, "spec");
+
+	snprintf(head, sizeof(head), "%s (%s) applies%s:", s->id, plan_diff_name(s->diff),
+		 spec ? " to its spec" : "");
+	tui_text_put(stdscr, y++, 1, width - 1, head, tui_theme_attr(TUI_ROLE_SECTION), 0);
+	if (s->secret)
+		put_wrapped("a secret: its content is never shown", y, end, 3, width - 4, tui_theme_attr(TUI_ROLE_DIM));
+	else if (s->body && (json = cJSON_PrintUnformatted(spec ? spec : s->body)))
+		put_wrapped(json, y, end, 3, width - 4, tui_theme_attr(TUI_ROLE_DIM));
+	free(json);
+}
+
 static void draw_review(app *a, view_wform *v, int y, int h, int width)
 {
 	const plan *p = &v->plan;
@@ -935,8 +959,14 @@ static void draw_review(app *a, view_wform *v, int y, int h, int width)
 		y = put_wrapped("Dry run: the access review and the server accept this plan. Enter applies.",
 				y, end, 1, width - 2, tui_theme_attr(TUI_ROLE_AVAILABLE));
 	}
-	if (y + 1 < end)
-		tui_table_draw(&v->rtable, stdscr, y, 0, end - y, width);
+	/* the table, and under it what the step under the cursor applies */
+	if (y + 1 < end) {
+		int rows = (int)p->n + 1, detail = end - y - rows >= 4 ? end - y - rows : end - y >= 10 ? 4 : 0;
+
+		tui_table_draw(&v->rtable, stdscr, y, 0, end - y - detail, width);
+		if (detail && p->n)
+			draw_step_body(&p->steps[v->rtable.cursor], end - detail + 1, end, width);
+	}
 	if (v->error[0])
 		put_wrapped(v->error, end, end + 2, 2, width - 4, tui_theme_attr(TUI_ROLE_ERROR));
 }
