@@ -446,7 +446,8 @@ static void open_tenant_page(app *a, view_wform *v)
 	build_rows(a, v);
 }
 
-/* The cluster of tenant t into v->cfg; -1 with v->error when it has none. */
+/* The cluster of tenant t into v->cfg (never another one); -1 with
+ * v->error when it cannot be used. */
 static int use_cluster_of(app *a, view_wform *v, const fleet_tenant *t)
 {
 	size_t i;
@@ -455,12 +456,44 @@ static int use_cluster_of(app *a, view_wform *v, const fleet_tenant *t)
 			       : NULL;
 
 	for (i = 0; name && i < a->o->n_clusters; i++)
-		if (!strcmp(a->o->clusters[i].name, name) &&
-		    view_wizard_cluster_at(a, i, &v->cfg, &v->catalog) == 0)
-			return 0;
-	if (view_wizard_cluster(a, &v->cfg, &v->catalog, v->error, sizeof(v->error)) == 0)
-		return 0;
-	return -1;
+		if (!strcmp(a->o->clusters[i].name, name)) {
+			if (view_wizard_cluster_at(a, i, &v->cfg, &v->catalog) == 0)
+				return 0;
+			break;
+		}
+	return util_seterr(v->error, sizeof(v->error),
+			   "cluster %s of %s cannot be used (check the kubeconfig): nothing is planned elsewhere",
+			   name ? name : "?", t ? t->t.tcode : "?");
+}
+
+/* "prod is asleep ..." when an environment the plan changes sleeps (Hypnus),
+ * as the fleet last saw it; else "". */
+static void sleeping_note(const app *a, const plan *p, char *buf, size_t size)
+{
+	const fleet_tenant *t = find_tenant(a, p->tcode);
+	size_t i, len = 0, n = 0;
+	tcode_env e;
+
+	buf[0] = '\0';
+	for (e = TCODE_ENV_PROD; t && e <= TCODE_ENV_DEV; e++) {
+		const model_env *me;
+		int touched = 0;
+
+		if (t->env[e] < 0 || (size_t)t->env[e] >= a->snap->n_envs)
+			continue;
+		me = &a->snap->envs[t->env[e]];
+		for (i = 0; i < p->n; i++)
+			touched |= !strcmp(p->steps[i].env, tcode_env_name(e));
+		if (touched && me->hypnus.state == MODEL_HYPNUS_SLEEPING && len < size) {
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? " and " : "",
+						tcode_env_name(e));
+			n++;
+		}
+	}
+	if (n && len < size)
+		snprintf(buf + len, size - len,
+			 " %s asleep: the run does not wake %s; the workloads it changes take the change at the next wake",
+			 n > 1 ? "are" : "is", n > 1 ? "them" : "it");
 }
 
 /* Goes to the form for tcode; -1 with v->error when the wizard does not
@@ -947,6 +980,9 @@ static void draw_review(app *a, view_wform *v, int y, int h, int width)
 	y = put_wrapped(buf, y, end, 1, width - 2, 0);
 	if (v->note[0])
 		y = put_wrapped(v->note, y, end, 1, width - 2, tui_theme_attr(TUI_ROLE_DIM));
+	sleeping_note(a, p, buf, sizeof(buf));
+	if (buf[0])
+		y = put_wrapped(buf, y, end, 1, width - 2, tui_theme_attr(TUI_ROLE_SLEEPING));
 	if (!v->preflight_ok) {
 		tui_text_put_raw(stdscr, y++, 1, width - 1, "Dry run: an apply of this plan would be refused:",
 				 tui_theme_attr(TUI_ROLE_ERROR), 0);

@@ -4,14 +4,14 @@
 # (fleet 10, seed 7, clock at real speed, GCP Filestore claims bound after
 # 4 s): every page, a refusal on its field, the review, apply to done through
 # the claim's Bound and the AppServers' rolling update (checked through the
-# API too); --readonly: the review shown, apply refused; the tenant screen's
+# API too); --readonly: the review shown (dev asleep, said so), apply refused; the tenant screen's
 # key; an eSocial tenant refused. And the namespace wizard's first page with
 # the catalogue's contracts awaiting onboarding.
 # UPDATE_GOLDEN=1 sh tests/integration/screen_fileserver.sh build  rewrites the goldens.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../screen/screen.sh"
 
-ks_start --fleet 10 --seed 7 --start-time "$SCREEN_START" --time-scale 1 \
+ks_start --fleet 10 --seed 7 --start-time "$SCREEN_START" --time-scale 1 --no-traffic \
 	--provisioner filestore.csi.storage.gke.io=4000
 
 # run ids and durations move from one run to the next
@@ -64,8 +64,13 @@ mounts=$(kcurl "$KS_URL/apis/apps/v1/namespaces/t89197-prod/deployments" |
 	     | select(any(.spec.template.spec.volumes[]?; .persistentVolumeClaim.claimName=="fileserver"))] | length')
 [ "$mounts" -ge 1 ] && ok "$mounts AppServer Deployments mount the claim (API)" || fail "no Deployment mounts the claim"
 
+# dev asleep: the review says the run does not wake it
+"$BUILD/smartops" --kubeconfig "$KUBECONFIG" sleep T89197 --env dev --yes >/dev/null 2>"$KS_DIR/sleep.err" ||
+	{ fail "sleep T89197 dev"; cat "$KS_DIR/sleep.err"; }
 fs_case fileserver-readonly -- --readonly
 R="$KS_DIR/screen-fileserver-readonly"
+grep -q "dev is asleep: the run does not wake it" "$R/review.txt" &&
+	ok "a sleeping env: the review says it is not woken" || fail "no word of the sleeping env"
 grep -q "read-only session" "$R/refused.txt" && ok "read-only: the review shown, apply refused with the reason" ||
 	fail "read-only: no refusal"
 [ "$(kcurl "$KS_URL/api/v1/namespaces/t89197-dev/persistentvolumeclaims/fileserver" | jq -r .kind)" != PersistentVolumeClaim ] &&
