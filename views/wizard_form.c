@@ -18,6 +18,7 @@
 #include "views/wizard_form.h"
 #include "views/wizard_ns.h"
 #include "views/wizard_run.h"
+#include "views/wizard_words.h"
 #include "util/util.h"
 
 typedef enum page { PG_CHOOSE, PG_TENANT, PG_FORM, PG_REVIEW, PG_RUN } page;
@@ -35,7 +36,7 @@ static const tui_binding wform_bindings[] = {
 static const tui_keymap wform_keymap = {"wizard", wform_bindings, ARRAY_SIZE(wform_bindings)};
 
 #define MAX_FIELDS 16
-#define MAX_CHOICES 8
+#define MAX_CHOICES 16
 #define MAX_WIZARDS 16
 
 /* A tenant the wizard applies to, copied from the fleet snapshot. */
@@ -95,7 +96,7 @@ typedef struct view_wform {
 	form_field fields[MAX_FIELDS];
 	size_t field_in[MAX_FIELDS]; /* field -> index in wz->inputs */
 	char labels[MAX_FIELDS][32];
-	char choice_buf[MAX_FIELDS][128];
+	char choice_buf[MAX_FIELDS][256];
 	const char *choice_ptr[MAX_FIELDS][MAX_CHOICES];
 	int nf;
 	int err_field; /* the field a refusal names, or -1 */
@@ -376,62 +377,15 @@ static const char *field_value(const view_wform *v, int f)
 	return ff->kind == FORM_CHOICE ? ff->choices[ff->choice] : ff->value;
 }
 
-/* The field a builder's refusal is about: it names its --flag, or starts
- * with its key ("size \"lots\" is not ..."); -1 when none. */
-static int field_of_error(const view_wform *v, const char *err)
+/* The field of input i of the wizard, or -1 (the TCODE: not on the form). */
+static int field_of_input(const view_wform *v, int i)
 {
-	char flag[48];
 	int f;
 
-	for (f = 0; f < v->nf; f++) {
-		const wizard_input *in = input_of(v, f);
-		size_t n = strlen(in->key);
-
-		snprintf(flag, sizeof(flag), "--%s", wizard_input_flag(in));
-		if (strstr(err, flag) || (!strncmp(err, in->key, n) && (err[n] == ' ' || err[n] == ':')))
+	for (f = 0; i >= 0 && f < v->nf; f++)
+		if (v->field_in[f] == (size_t)i)
 			return f;
-	}
 	return -1;
-}
-
-/* The command line's words in a refusal turned into the form's: "give
- * --class X" -> "set class to X", another "--size" -> "the size field";
- * text between backquotes (a command to run) is left as it is. */
-static void console_words(const view_wform *v, const char *err, char *out, size_t size)
-{
-	strbuf sb;
-	int quoted = 0, f;
-
-	sb_init(&sb, strlen(err) + 64);
-	while (*err) {
-		const wizard_input *hit = NULL;
-		size_t flen = 0;
-
-		if (*err == '`')
-			quoted = !quoted;
-		for (f = 0; !quoted && f < v->nf && !hit; f++) {
-			const char *fl = wizard_input_flag(input_of(v, f));
-			size_t n = strlen(fl);
-
-			if (!strncmp(err, "--", 2) && !strncmp(err + 2, fl, n) &&
-			    !isalnum((unsigned char)err[2 + n]) && err[2 + n] != '-')
-				hit = input_of(v, f), flen = 2 + n;
-		}
-		if (hit) {
-			if (sb.len >= 5 && !strcmp(sb.buf + sb.len - 5, "give ")) {
-				sb.len -= 5;
-				sb.buf[sb.len] = '\0';
-				sb_addf(&sb, "set %s to", hit->key);
-			} else {
-				sb_addf(&sb, "the %s field", hit->key);
-			}
-			err += flen;
-			continue;
-		}
-		sb_addc(&sb, *err++);
-	}
-	util_strlcpy(out, sb.buf, size);
-	sb_release(&sb);
 }
 
 /* ---- pages ---- */
@@ -535,6 +489,8 @@ static void start_plan(view_wform *v)
 	j->catalog = v->catalog;
 	j->prefix = v->cfg.prefix;
 	j->user = v->cfg.user;
+	v->error[0] = '\0';
+	v->err_field = -1;
 	util_strlcpy(j->in[0].key, "tcode", sizeof(j->in[0].key));
 	util_strlcpy(j->in[0].value, v->tcode, sizeof(j->in[0].value));
 	j->n_in = 1;
@@ -546,13 +502,19 @@ static void start_plan(view_wform *v)
 		 * file server keeps an existing claim's size unless one is given) */
 		if (!*val || (def && !strcmp(val, def)))
 			continue;
+		if (strlen(val) >= sizeof(j->in[0].value)) {
+			snprintf(v->error, sizeof(v->error), "%s is too long: at most %zu characters",
+				 input_of(v, f)->key, sizeof(j->in[0].value) - 1);
+			v->err_field = f;
+			v->frm.focus = f;
+			free(j);
+			return;
+		}
 		util_strlcpy(j->in[j->n_in].key, input_of(v, f)->key, sizeof(j->in[0].key));
 		util_strlcpy(j->in[j->n_in].value, val, sizeof(j->in[0].value));
 		j->n_in++;
 	}
 	atomic_init(&j->done, 0);
-	v->error[0] = '\0';
-	v->err_field = -1;
 	if (pthread_create(&j->th, NULL, job_run, j) != 0) {
 		free(j);
 		util_strlcpy(v->error, "cannot start a worker thread", sizeof(v->error));
@@ -607,8 +569,8 @@ static void job_done(view_wform *v)
 
 	v->job = NULL;
 	if (j->rc < 0) {
-		console_words(v, j->err, v->error, sizeof(v->error));
-		v->err_field = field_of_error(v, j->err);
+		wizard_words_console(v->wz, j->err, "tcode", v->error, sizeof(v->error));
+		v->err_field = field_of_input(v, wizard_words_input(v->wz, j->err, "tcode"));
 		if (v->err_field >= 0)
 			v->frm.focus = v->err_field;
 		v->pg = PG_FORM;
@@ -910,7 +872,11 @@ static void draw_form(view_wform *v, int y, int h, int width)
 			 tui_theme_attr(TUI_ROLE_DIM), 0);
 	if (rows > end - y - 7)
 		rows = end - y - 7;
-	form_draw(&v->frm, stdscr, y + 4, 2, rows, width - 4, &st);
+	if (v->nf)
+		form_draw(&v->frm, stdscr, y + 4, 2, rows, width - 4, &st);
+	else
+		tui_text_put_raw(stdscr, y + 4, 2, width - 4, "This wizard asks nothing more.", 0, 0);
+	v->frm.cur_y = v->nf ? v->frm.cur_y : -1;
 	fy = y + 4 + rows;
 	if (v->nf > 0 && fy < end) {
 		const wizard_input *in = input_of(v, v->frm.focus);
@@ -1141,6 +1107,10 @@ static int key_form(app *a, view_wform *v, int key)
 	/* Space cycles a choice as Right does */
 	if (ff && ff->kind == FORM_CHOICE && key == ' ')
 		key = TUI_KEY_FN(KEY_RIGHT);
+	if (!v->nf && (key == TUI_KEY_ENTER || key == '\n')) { /* no option to ask */
+		start_plan(v);
+		return TUI_HANDLED | TUI_REDRAW;
+	}
 	switch (form_key(&v->frm, curses_key(key))) {
 	case FORM_SUBMIT:
 		start_plan(v);
