@@ -81,6 +81,7 @@ typedef struct view_wform {
 	const wizard *choices[MAX_WIZARDS];
 	int n_choices, choice;
 	char choose_tcode[TCODE_SIZE];
+	char choose_cluster[64]; /* the tenant screen's cluster, "" from :new */
 	unsigned choose_product; /* WIZARD_ERP or WIZARD_ESOCIAL: the tenant's */
 	/* tenant page */
 	char filter[32];
@@ -292,14 +293,19 @@ static const tui_column tenant_cols[] = {
     {"ENVS", 8, 4, 0},	   {"HEALTH", 9, 6, 0},	    {"CLUSTER", 16, 8, 0},
 };
 
-/* The tenant of tcode in the snapshot, or NULL. */
-static const fleet_tenant *find_tenant(const app *a, const char *tcode)
+/* The tenant of tcode in the snapshot, on cluster (NULL or "": the first
+ * found), or NULL. */
+static const fleet_tenant *find_tenant(const app *a, const char *tcode, const char *cluster)
 {
+	const fleet_snapshot *s = a->snap;
 	size_t i;
 
-	for (i = 0; a->snap && i < a->snap->n_tenants; i++)
-		if (!strcmp(a->snap->tenants[i].t.tcode, tcode))
-			return &a->snap->tenants[i];
+	for (i = 0; s && i < s->n_tenants; i++)
+		if (!strcmp(s->tenants[i].t.tcode, tcode) &&
+		    (!cluster || !cluster[0] ||
+		     (s->tenants[i].cluster < s->n_clusters &&
+		      !strcmp(s->clusters[s->tenants[i].cluster].name, cluster))))
+			return &s->tenants[i];
 	return NULL;
 }
 
@@ -422,9 +428,9 @@ static int use_cluster_of(app *a, view_wform *v, const fleet_tenant *t)
 
 /* "prod is asleep ..." when an environment the plan changes sleeps (Hypnus),
  * as the fleet last saw it; else "". */
-static void sleeping_note(const app *a, const plan *p, char *buf, size_t size)
+static void sleeping_note(const app *a, const plan *p, const char *cluster, char *buf, size_t size)
 {
-	const fleet_tenant *t = find_tenant(a, p->tcode);
+	const fleet_tenant *t = find_tenant(a, p->tcode, cluster);
 	size_t i, len = 0, n = 0;
 	tcode_env e;
 
@@ -450,11 +456,11 @@ static void sleeping_note(const app *a, const plan *p, char *buf, size_t size)
 			 n > 1 ? "are" : "is", n > 1 ? "them" : "it");
 }
 
-/* Goes to the form for tcode; -1 with v->error when the wizard does not
- * apply to it. */
-static int pick_tenant(app *a, view_wform *v, const char *tcode)
+/* Goes to the form for tcode on cluster (NULL: where the fleet has it
+ * first); -1 with v->error when the wizard does not apply to it. */
+static int pick_tenant(app *a, view_wform *v, const char *tcode, const char *cluster)
 {
-	const fleet_tenant *t = find_tenant(a, tcode);
+	const fleet_tenant *t = find_tenant(a, tcode, cluster);
 	char words[64];
 
 	products_words(v->wz->products, words, sizeof(words));
@@ -650,6 +656,7 @@ int view_wform_open(app *a, const wizard *w, const char *tcode)
 {
 	view_wform *v = a->vg;
 	app_screen back;
+	int rc;
 
 	if (a->screen == APP_WIZARD_FORM && v->wz == w && v->active && !tcode)
 		return 0;
@@ -672,7 +679,9 @@ int view_wform_open(app *a, const wizard *w, const char *tcode)
 	v->tcode[0] = '\0';
 	init_form(v);
 	open_tenant_page(a, v);
-	if (tcode && pick_tenant(a, v, tcode) < 0) {
+	rc = tcode ? pick_tenant(a, v, tcode, v->choose_cluster) : 0;
+	v->choose_cluster[0] = '\0';
+	if (rc < 0) {
 		app_message(a, 1, "%s", v->error);
 		v->error[0] = '\0';
 		return -1;
@@ -685,7 +694,8 @@ int view_wform_open(app *a, const wizard *w, const char *tcode)
 int view_wform_choose(app *a, const char *tcode)
 {
 	view_wform *v = a->vg;
-	const fleet_tenant *t = find_tenant(a, tcode);
+	const fleet_tenant *cur = app_current_tenant(a);
+	const fleet_tenant *t = cur && !strcmp(cur->t.tcode, tcode) ? cur : find_tenant(a, tcode, NULL);
 	app_screen back;
 	size_t i;
 
@@ -706,6 +716,8 @@ int view_wform_choose(app *a, const char *tcode)
 		v->choices[v->n_choices++] = wizard_at(i);
 	v->choice = 0;
 	util_strlcpy(v->choose_tcode, t->t.tcode, sizeof(v->choose_tcode));
+	util_strlcpy(v->choose_cluster, t->cluster < a->snap->n_clusters ? a->snap->clusters[t->cluster].name : "",
+		     sizeof(v->choose_cluster));
 	v->choose_product = product_bit(t->t.product);
 	v->error[0] = '\0';
 	v->pg = PG_CHOOSE;
@@ -946,7 +958,7 @@ static void draw_review(app *a, view_wform *v, int y, int h, int width)
 	y = put_wrapped(buf, y, end, 1, width - 2, 0);
 	if (v->note[0])
 		y = put_wrapped(v->note, y, end, 1, width - 2, tui_theme_attr(TUI_ROLE_DIM));
-	sleeping_note(a, p, buf, sizeof(buf));
+	sleeping_note(a, p, v->cfg.cluster, buf, sizeof(buf));
 	if (buf[0])
 		y = put_wrapped(buf, y, end, 1, width - 2, tui_theme_attr(TUI_ROLE_SLEEPING));
 	if (!v->preflight_ok) {
@@ -1059,9 +1071,9 @@ static int key_tenant(app *a, view_wform *v, int key)
 		char tc[TCODE_SIZE];
 
 		if (v->n_rows) {
-			pick_tenant(a, v, v->rows[v->ttable.cursor].tcode);
+			pick_tenant(a, v, v->rows[v->ttable.cursor].tcode, v->rows[v->ttable.cursor].cluster);
 		} else if (tcode_parse(v->filter, tc, NULL, 0) == 0) {
-			pick_tenant(a, v, tc); /* says why it is not offered */
+			pick_tenant(a, v, tc, NULL); /* says why it is not offered */
 		} else {
 			util_strlcpy(v->error, "no tenant matches what is typed: Backspace or ^U widens the search",
 				     sizeof(v->error));

@@ -4,7 +4,8 @@
 # (fleet 10, seed 7, clock at real speed, GCP Filestore claims bound after
 # 4 s): every page, a refusal on its field, the review, apply to done through
 # the claim's Bound and the AppServers' rolling update (checked through the
-# API too); --readonly: the review shown (dev asleep, said so), apply refused; the tenant screen's
+# API too); --readonly: the review shown (dev asleep, said so), apply refused;
+# two clusters: the plan goes to the row's; the tenant screen's
 # key; an eSocial tenant refused. And the namespace wizard's first page with
 # the catalogue's contracts awaiting onboarding.
 # UPDATE_GOLDEN=1 sh tests/integration/screen_fileserver.sh build  rewrites the goldens.
@@ -75,6 +76,12 @@ grep -q "read-only session" "$R/refused.txt" && ok "read-only: the review shown,
 	fail "read-only: no refusal"
 [ "$(kcurl "$KS_URL/api/v1/namespaces/t89197-dev/persistentvolumeclaims/fileserver" | jq -r .kind)" != PersistentVolumeClaim ] &&
 	ok "read-only: no claim made in dev (API)" || fail "read-only: a claim was made"
+
+fs_case fileserver-clusters tenants.txt -- --context kubesim-admin,kubesim-support
+C="$KS_DIR/screen-fileserver-clusters"
+grep -q "Plan for T89197 on kubesim-support" "$C/review-support.txt" && grep -q "not allowed" "$C/review-support.txt" &&
+	ok "two clusters: the plan went to the row's cluster, refused by its access review" ||
+	{ fail "two clusters: not planned on kubesim-support"; cat "$C/review-support.txt"; }
 
 fs_case fileserver-tenant choose.txt form.txt tenant-page.txt
 grep -q "T73359 is Smart eSocial: the fileserver wizard is for SMART ERP tenants only" \
