@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "sim/buildrun.h"
+#include "sim/faults.h"
 #include "sim/podlog.h"
 #include "sim/resource.h"
 #include "sim/workload.h"
@@ -24,6 +26,9 @@
 #define CLAIM_RETRY_MS 1000 /* a pod waiting for its claims is placed again after this */
 #define MAX_KICK_NS 256
 #define DRAIN_MAX 2000 /* events taken from one watch per loop */
+#define INIT_RUN_MS 1000 /* an init container of a pod that is not a build runs this long */
+#define JOB_BACKOFF_FIRST_S 10
+#define JOB_BACKOFF_MAX_S 360
 
 static const char k8s_alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
 
@@ -165,6 +170,7 @@ static const char *const own_kind_name[] = {"Deployment", "StatefulSet", "Job"};
 
 typedef enum {
 	P_PENDING,   /* scheduled, containers not started */
+	P_INIT,      /* init containers running, one after the other (phase Pending) */
 	P_RUNNING,   /* started, readiness not decided yet */
 	P_READY,
 	P_NOT_READY, /* policy said not ready */
@@ -197,9 +203,36 @@ typedef struct owner {
 	int job_duration_s;
 	int job_fail;
 	int64_t job_start_s, job_end_s;
+	int backoff_limit;    /* spec.backoffLimit (6 when absent) */
+	int ttl_s;            /* spec.ttlSecondsAfterFinished, -1 when absent */
+	int fleet_build;      /* the fleet's simulated build: takes no faults */
+	int fail_stage;       /* the fleet's simulated failure: a sim_build_stage, -1 none */
+	int64_t retry_at_ms;  /* a failed pod's replacement is due then */
+	int64_t ttl_due_ms;   /* the TTL deletion queued for then */
 	int last_ready;       /* for ScalingReplicaSet messages */
 	evring *ev;
 } owner;
+
+/* An init container, or a build's main container. */
+enum { CS_WAITING, CS_RUNNING, CS_DONE };
+enum { ENV_REPO, ENV_COMMIT, ENV_BUILD_ID, ENV_RPO, ENV_COUNT };
+
+typedef struct ctr {
+	char *name, *image;
+	char *env[ENV_COUNT]; /* the build contract's variables, or NULL */
+	int state;
+	int64_t started_s, finished_s;
+	int exit_code;
+	char *message;        /* termination message */
+} ctr;
+
+/* The running build stage: its log lines, told as time passes. */
+typedef struct stagerun {
+	sim_build_result res;
+	size_t next_line;
+	int64_t start_ms;
+	const char *container;
+} stagerun;
 
 typedef struct pod {
 	char *key;            /* "ns/name" */
@@ -216,6 +249,12 @@ typedef struct pod {
 	int64_t term_start_s, term_end_s; /* last terminated run (crash loop) */
 	char *reason, *message; /* of the not-ready or crash verdict */
 	char *container;      /* the first container's name, for events */
+	ctr *init;            /* spec.initContainers */
+	int n_init, init_idx; /* init_idx: the one running or next; n_init when all are done */
+	int is_build;         /* the init containers are a custom build's stages */
+	int failed_in_init;
+	ctr main;             /* a build's main container (finish): its env, exit, message */
+	stagerun *run;        /* a build's stage in progress */
 	uint64_t token;       /* of the live heap entry */
 	int mark;
 	evring *ev;
@@ -253,6 +292,7 @@ struct sim_workload {
 	int n_kick_ns;
 
 	const sim_resource *r_pod, *r_deploy, *r_sts, *r_job, *r_event, *r_pvc;
+	sim_faults *faults;
 	sim_watch *w_pod, *w_deploy, *w_sts, *w_job;
 
 	map owners, pods;
@@ -590,6 +630,14 @@ static involved pod_inv(pod *p, const char *container)
 	return (involved){"Pod", "v1", p->ns, p->name, p->uid, container ? path : NULL, &p->ev};
 }
 
+static involved pod_inv_init(pod *p, const char *container)
+{
+	static __thread char path[300];
+
+	snprintf(path, sizeof(path), "spec.initContainers{%s}", container);
+	return (involved){"Pod", "v1", p->ns, p->name, p->uid, path, &p->ev};
+}
+
 static involved owner_inv(owner *o)
 {
 	return (involved){own_kind_name[o->kind], o->kind == OWN_JOB ? "batch/v1" : "apps/v1",
@@ -634,8 +682,31 @@ static void mark_dirty(sim_workload *w, owner *o)
 	o->in_dirty = 1;
 }
 
+static void ctr_release(ctr *c)
+{
+	free(c->name);
+	free(c->image);
+	for (int i = 0; i < ENV_COUNT; i++)
+		free(c->env[i]);
+	free(c->message);
+	memset(c, 0, sizeof(*c));
+}
+
+static void stagerun_free(stagerun *r)
+{
+	if (!r)
+		return;
+	sim_build_result_release(&r->res);
+	free(r);
+}
+
 static void pod_free(pod *p)
 {
+	for (int i = 0; i < p->n_init; i++)
+		ctr_release(&p->init[i]);
+	free(p->init);
+	ctr_release(&p->main);
+	stagerun_free(p->run);
 	free(p->key);
 	free(p->ns);
 	free(p->name);
@@ -737,8 +808,11 @@ static cJSON *container_status(const pod *p, const char *name, const char *image
 		cJSON_AddStringToObject(x, "message", buf);
 	} else {
 		x = cJSON_AddObjectToObject(state, "terminated");
-		cJSON_AddNumberToObject(x, "exitCode", p->stage == P_SUCCEEDED ? 0 : 1);
+		cJSON_AddNumberToObject(x, "exitCode", p->stage == P_SUCCEEDED ? 0
+						       : p->main.exit_code ? p->main.exit_code : 1);
 		cJSON_AddStringToObject(x, "reason", p->stage == P_SUCCEEDED ? "Completed" : "Error");
+		if (p->main.message)
+			cJSON_AddStringToObject(x, "message", p->main.message);
 		jset_time(x, "startedAt", p->started_s);
 		jset_time(x, "finishedAt", p->finished_s);
 		cJSON_AddStringToObject(x, "containerID", cJSON_GetObjectItemCaseSensitive(cs, "containerID")->valuestring);
@@ -756,6 +830,65 @@ static cJSON *container_status(const pod *p, const char *name, const char *image
 	return cs;
 }
 
+/* A container that waits for the init containers (or an init container not started). */
+static cJSON *waiting_status(const char *name, const char *image)
+{
+	cJSON *cs = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(cs, "name", name);
+	cJSON_AddStringToObject(cs, "image", image);
+	cJSON_AddStringToObject(cs, "imageID", "");
+	cJSON_AddBoolToObject(cs, "ready", 0);
+	cJSON_AddBoolToObject(cs, "started", 0);
+	cJSON_AddNumberToObject(cs, "restartCount", 0);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(cs, "state"), "waiting"),
+				"reason", "PodInitializing");
+	return cs;
+}
+
+/* An init container's status, as the kubelet words it. */
+static cJSON *init_status(const pod *p, const ctr *c)
+{
+	cJSON *cs, *state, *x;
+	char id[80], buf[320];
+
+	if (c->state == CS_WAITING)
+		return waiting_status(c->name, c->image);
+	cs = cJSON_CreateObject();
+	cJSON_AddStringToObject(cs, "name", c->name);
+	cJSON_AddStringToObject(cs, "image", c->image);
+	hexid(c->image, "", 0, id, sizeof(id));
+	snprintf(buf, sizeof(buf), "%s@sha256:%s", c->image, id);
+	cJSON_AddStringToObject(cs, "imageID", buf);
+	hexid(p->uid ? p->uid : p->key, c->name, 0, id, sizeof(id));
+	snprintf(buf, sizeof(buf), "containerd://%s", id);
+	cJSON_AddStringToObject(cs, "containerID", buf);
+	cJSON_AddBoolToObject(cs, "ready", c->state == CS_DONE && c->exit_code == 0);
+	cJSON_AddBoolToObject(cs, "started", c->state == CS_RUNNING);
+	cJSON_AddNumberToObject(cs, "restartCount", 0);
+	state = cJSON_AddObjectToObject(cs, "state");
+	if (c->state == CS_RUNNING) {
+		jset_time(cJSON_AddObjectToObject(state, "running"), "startedAt", c->started_s);
+	} else {
+		x = cJSON_AddObjectToObject(state, "terminated");
+		cJSON_AddNumberToObject(x, "exitCode", c->exit_code);
+		cJSON_AddStringToObject(x, "reason", c->exit_code ? "Error" : "Completed");
+		if (c->message)
+			cJSON_AddStringToObject(x, "message", c->message);
+		jset_time(x, "startedAt", c->started_s);
+		jset_time(x, "finishedAt", c->finished_s);
+		cJSON_AddStringToObject(x, "containerID", buf);
+	}
+	cJSON_AddObjectToObject(cs, "lastState");
+	return cs;
+}
+
+/* 1 when the init containers all completed (or there are none). */
+static int pod_initialized(const pod *p)
+{
+	return p->init_idx >= p->n_init && !p->failed_in_init;
+}
+
 /* Writes the record's state as the pod's status (mutate callback). */
 static int pod_status_fn(cJSON *obj, void *vctx, sim_err *err)
 {
@@ -767,7 +900,7 @@ static int pod_status_fn(cJSON *obj, void *vctx, sim_err *err)
 	int running = p->stage == P_RUNNING || p->stage == P_READY || p->stage == P_NOT_READY ||
 		      p->stage == P_CRASH;
 	int ready = p->stage == P_READY;
-	const char *phase = p->stage == P_PENDING ? "Pending"
+	const char *phase = p->stage == P_PENDING || p->stage == P_INIT ? "Pending"
 			    : p->stage == P_SUCCEEDED ? "Succeeded"
 			    : p->stage == P_FAILED    ? "Failed"
 						      : "Running";
@@ -805,7 +938,23 @@ static int pod_status_fn(cJSON *obj, void *vctx, sim_err *err)
 		if (p->stage == P_NOT_READY && p->message)
 			util_strlcpy(msg, p->message, sizeof(msg));
 		cJSON_AddItemToArray(conds, condition("PodReadyToStartContainers", 1, p->created_s, NULL, NULL));
-		cJSON_AddItemToArray(conds, condition("Initialized", 1, p->created_s, NULL, NULL));
+		if (pod_initialized(p)) {
+			cJSON_AddItemToArray(conds, condition("Initialized", 1,
+							      p->n_init ? p->init[p->n_init - 1].finished_s
+									: p->created_s, NULL, NULL));
+		} else {
+			strbuf inc;
+
+			sb_init(&inc, 64);
+			for (int i = p->init_idx; i < p->n_init; i++)
+				sb_addf(&inc, "%s%s", inc.len ? " " : "", p->init[i].name);
+			sb_addf(&inc, "]");
+			snprintf(msg, sizeof(msg), "containers with incomplete status: [%s", inc.buf);
+			cJSON_AddItemToArray(conds, condition("Initialized", 0, p->created_s,
+							      "ContainersNotInitialized", msg));
+			sb_release(&inc);
+			snprintf(msg, sizeof(msg), "containers with unready status: [%s]", unready.buf);
+		}
 		cJSON_AddItemToArray(conds, condition("Ready", ready, p->cond_s, ready ? NULL : why,
 						      ready || !strcmp(why, "PodCompleted") ? NULL : msg));
 		cJSON_AddItemToArray(conds, condition("ContainersReady", ready, p->cond_s,
@@ -818,7 +967,7 @@ static int pod_status_fn(cJSON *obj, void *vctx, sim_err *err)
 	ip = cJSON_CreateObject();
 	cJSON_AddStringToObject(ip, "ip", host);
 	cJSON_AddItemToArray(ips, ip);
-	if (running || p->stage == P_SUCCEEDED || p->stage == P_FAILED) {
+	if (running || p->stage == P_INIT || p->stage == P_SUCCEEDED || p->stage == P_FAILED) {
 		cJSON_AddStringToObject(st, "podIP", podip);
 		ips = cJSON_AddArrayToObject(st, "podIPs");
 		ip = cJSON_CreateObject();
@@ -827,13 +976,21 @@ static int pod_status_fn(cJSON *obj, void *vctx, sim_err *err)
 	}
 	rfc3339(p->created_s, when, sizeof(when));
 	cJSON_AddStringToObject(st, "startTime", when);
-	if (p->stage != P_PENDING) {
+	if (p->n_init) {
+		css = cJSON_AddArrayToObject(st, "initContainerStatuses");
+		for (int i = 0; i < p->n_init; i++)
+			cJSON_AddItemToArray(css, init_status(p, &p->init[i]));
+	}
+	if (p->stage != P_PENDING || p->n_init) {
+		int waits = p->stage == P_PENDING || p->stage == P_INIT || !pod_initialized(p);
+
 		css = cJSON_AddArrayToObject(st, "containerStatuses");
 		cJSON_ArrayForEach(ct, cts) {
 			const char *n = jstr(ct, "name"), *img = jstr(ct, "image");
 
 			if (n)
-				cJSON_AddItemToArray(css, container_status(p, n, img ? img : ""));
+				cJSON_AddItemToArray(css, waits ? waiting_status(n, img ? img : "")
+								: container_status(p, n, img ? img : ""));
 		}
 	}
 	cJSON_AddStringToObject(st, "qosClass", qos_burst ? "Burstable" : "BestEffort");
@@ -965,8 +1122,165 @@ static int apply_verdict(sim_workload *w, pod *p, int64_t now, sim_pod_verdict v
 	return 1;
 }
 
-/* Starts the containers: Pending -> Running (or a job pod's run). */
+/* ---- init containers and build stages ---- */
+
+static const char *const env_names[ENV_COUNT] = {"REPO", "COMMIT", "BUILD_ID", "RPO_LOCATION"};
+
+static void ctr_from_spec(ctr *c, const cJSON *sc)
+{
+	const cJSON *e;
+
+	c->name = xstrdup(jstr(sc, "name") ? jstr(sc, "name") : "");
+	c->image = xstrdup(jstr(sc, "image") ? jstr(sc, "image") : "");
+	cJSON_ArrayForEach(e, jget(sc, "env")) {
+		const char *n = jstr(e, "name"), *v = jstr(e, "value");
+
+		for (int i = 0; n && v && i < ENV_COUNT; i++)
+			if (!strcmp(n, env_names[i]))
+				set_str(&c->env[i], v);
+	}
+}
+
+/* Reads the pod's init containers (and a build's main container) from its spec. */
+static void pod_read_spec(pod *p, const cJSON *pspec)
+{
+	const cJSON *inits = jget(pspec, "initContainers"), *sc;
+	const char *names[SIM_BUILD_INIT_STAGES + 1];
+	int n = cJSON_IsArray(inits) ? cJSON_GetArraySize(inits) : 0;
+
+	if (p->init || n <= 0)
+		return;
+	p->init = xcalloc((size_t)n, sizeof(*p->init));
+	cJSON_ArrayForEach(sc, inits) {
+		if (!jstr(sc, "name"))
+			continue;
+		ctr_from_spec(&p->init[p->n_init], sc);
+		if (p->n_init <= SIM_BUILD_INIT_STAGES)
+			names[p->n_init] = p->init[p->n_init].name;
+		p->n_init++;
+	}
+	p->is_build = sim_build_is_build(names, (size_t)p->n_init);
+	sc = cJSON_GetArrayItem(jget(pspec, "containers"), 0);
+	if (p->is_build && sc)
+		ctr_from_spec(&p->main, sc);
+}
+
+/* Runs a build stage's work now; its lines are told as its simulated time passes. */
+static void stage_begin(sim_workload *w, pod *p, sim_build_stage st, ctr *c, int64_t now)
+{
+	sim_build_env env = {c->env[ENV_REPO], c->env[ENV_COMMIT], c->env[ENV_BUILD_ID], c->env[ENV_RPO]};
+	sim_build_force force = SIM_BUILD_NORMAL;
+	const owner *o = p->own;
+
+	if (o && o->fleet_build)
+		force = o->fail_stage == (int)st ? SIM_BUILD_FORCE_FAIL : SIM_BUILD_NORMAL;
+	else if ((st == SIM_BUILD_SONARQUBE && sim_faults_take_build(w->faults, SIM_FAULT_QUALITY_GATE)) ||
+		 (st == SIM_BUILD_COMPILE && sim_faults_take_build(w->faults, SIM_FAULT_COMPILE)))
+		force = SIM_BUILD_FORCE_FAIL;
+	stagerun_free(p->run);
+	p->run = xcalloc(1, sizeof(*p->run));
+	sim_build_run(st, &env, force, &p->run->res);
+	p->run->start_ms = now;
+	p->run->container = c->name;
+}
+
+/* Tells the stage's lines due by now. Returns 1 when it has run its time; else 0 with its
+ * next line (or its end) scheduled. */
+static int stage_tick(sim_workload *w, pod *p, int64_t now)
+{
+	stagerun *r = p->run;
+	int64_t dur = (int64_t)r->res.duration_s * 1000, n = (int64_t)r->res.n_lines;
+
+	while ((int64_t)r->next_line < n) {
+		int64_t at = r->start_ms + dur * (int64_t)r->next_line / n;
+
+		if (at > now)
+			break;
+		sim_podlog_append_at(p->ns, p->name, r->container, r->res.lines[r->next_line], at);
+		r->next_line++;
+	}
+	if ((int64_t)r->next_line >= n && now >= r->start_ms + dur)
+		return 1;
+	pod_schedule(w, p, (int64_t)r->next_line < n ? r->start_ms + dur * (int64_t)r->next_line / n
+						      : r->start_ms + dur);
+	return 0;
+}
+
+static void emit_started(sim_workload *w, involved *inv, const char *name, const char *image)
+{
+	emit(w, inv, "Normal", "Pulled", "kubelet", "Container image \"%s\" already present on machine",
+	     image);
+	emit(w, inv, "Normal", "Created", "kubelet", "Created container %s", name);
+	emit(w, inv, "Normal", "Started", "kubelet", "Started container %s", name);
+}
+
+/* Starts init container p->init_idx. */
+static void init_start(sim_workload *w, pod *p, int64_t now)
+{
+	ctr *c = &p->init[p->init_idx];
+	involved inv;
+
+	p->stage = P_INIT;
+	c->state = CS_RUNNING;
+	c->started_s = now / 1000;
+	if (p->is_build) {
+		stage_begin(w, p, (sim_build_stage)p->init_idx, c, now);
+		if (stage_tick(w, p, now))
+			pod_schedule(w, p, now);
+	} else {
+		pod_schedule(w, p, now + INIT_RUN_MS);
+	}
+	if (pod_write(w, p, NULL) < 0)
+		return;
+	inv = pod_inv_init(p, c->name);
+	emit_started(w, &inv, c->name, c->image);
+	mark_dirty(w, p->own);
+}
+
+static void pod_start_main(sim_workload *w, pod *p, int64_t now);
+
+/* A due moment of the running init container: its lines, or its end. */
+static void init_due(sim_workload *w, pod *p, int64_t now)
+{
+	ctr *c = &p->init[p->init_idx];
+
+	if (p->run && !stage_tick(w, p, now))
+		return;
+	c->state = CS_DONE;
+	c->finished_s = now / 1000;
+	if (p->run) {
+		c->exit_code = p->run->res.exit_code;
+		set_str(&c->message, p->run->res.message);
+		stagerun_free(p->run);
+		p->run = NULL;
+	}
+	if (c->exit_code) { /* restartPolicy Never: the pod fails, the later ones never start */
+		p->failed_in_init = 1;
+		p->stage = P_FAILED;
+		p->finished_s = now / 1000;
+		p->cond_s = now / 1000;
+		if (pod_write(w, p, NULL) == 0)
+			mark_dirty(w, p->own);
+		return;
+	}
+	p->init_idx++;
+	if (p->init_idx < p->n_init)
+		init_start(w, p, now);
+	else
+		pod_start_main(w, p, now);
+}
+
+/* Starts the pod: its init containers first, if it has any. */
 static void pod_start(sim_workload *w, pod *p, int64_t now)
+{
+	if (p->init_idx < p->n_init)
+		init_start(w, p, now);
+	else
+		pod_start_main(w, p, now);
+}
+
+/* Starts the containers: -> Running (or a job pod's run). */
+static void pod_start_main(sim_workload *w, pod *p, int64_t now)
 {
 	pod_ctx c;
 	involved inv;
@@ -978,12 +1292,13 @@ static void pod_start(sim_workload *w, pod *p, int64_t now)
 		return;
 	for (int i = 0; i < c.n_containers; i++) {
 		inv = pod_inv(p, c.containers[i]);
-		emit(w, &inv, "Normal", "Pulled", "kubelet",
-		     "Container image \"%s\" already present on machine", c.images[i]);
-		emit(w, &inv, "Normal", "Created", "kubelet", "Created container %s", c.containers[i]);
-		emit(w, &inv, "Normal", "Started", "kubelet", "Started container %s", c.containers[i]);
+		emit_started(w, &inv, c.containers[i], c.images[i]);
 	}
-	if (p->own && p->own->kind == OWN_JOB)
+	if (p->is_build) {
+		stage_begin(w, p, SIM_BUILD_FINISH, &p->main, now);
+		if (stage_tick(w, p, now))
+			pod_schedule(w, p, now);
+	} else if (p->own && p->own->kind == OWN_JOB)
 		pod_schedule(w, p, now + (int64_t)p->own->job_duration_s * 1000);
 	else
 		pod_schedule_physical(w, p, now, w->o.ready_delay_ms);
@@ -992,7 +1307,18 @@ static void pod_start(sim_workload *w, pod *p, int64_t now)
 
 static void pod_finish(sim_workload *w, pod *p, int64_t now)
 {
-	p->stage = p->own && p->own->job_fail ? P_FAILED : P_SUCCEEDED;
+	if (p->run) {
+		if (!stage_tick(w, p, now))
+			return;
+		p->main.exit_code = p->run->res.exit_code;
+		set_str(&p->main.message, p->run->res.message);
+		stagerun_free(p->run);
+		p->run = NULL;
+	}
+	if (p->is_build)
+		p->stage = p->main.exit_code ? P_FAILED : P_SUCCEEDED;
+	else
+		p->stage = p->own && p->own->job_fail ? P_FAILED : P_SUCCEEDED;
 	p->finished_s = now / 1000;
 	p->cond_s = now / 1000;
 	if (pod_write(w, p, NULL) < 0)
@@ -1056,8 +1382,11 @@ static void pod_due(sim_workload *w, pod *p, int64_t now)
 		pod_start(w, p, now);
 		break;
 	}
+	case P_INIT:
+		init_due(w, p, now);
+		break;
 	case P_RUNNING:
-		if (p->own && p->own->kind == OWN_JOB) {
+		if ((p->own && p->own->kind == OWN_JOB) || p->is_build) {
 			pod_finish(w, p, now);
 			break;
 		}
@@ -1255,6 +1584,7 @@ static int owner_create_pod(sim_workload *w, owner *o, const cJSON *ownobj, cons
 		p = pod_record(w, out, uid, o);
 		cJSON_Delete(root);
 	}
+	pod_read_spec(p, pspec);
 	p->ordinal = ordinal;
 	util_strlcpy(p->hash, o->hash, sizeof(p->hash));
 	p->created_s = sim_store_now(w->s);
@@ -1369,16 +1699,58 @@ out:
 	return ret;
 }
 
+/* ttlSecondsAfterFinished: the finished Job (and with it its pods) deleted that long
+ * after it finished, as the TTL-after-finished controller does. */
+static void job_ttl(sim_workload *w, owner *o)
+{
+	int64_t due_ms;
+	sim_err err;
+
+	if (o->ttl_s < 0 || !o->job_state)
+		return;
+	due_ms = (o->job_end_s + o->ttl_s) * 1000;
+	if (now_ms(w) >= due_ms) {
+		sim_store_delete(w->s, w->r_job, o->ns, o->name, 0, NULL, &err); /* 404 is fine */
+		return;
+	}
+	if (o->ttl_due_ms != due_ms) {
+		heap_push(&w->due_sim, due_ms, 0, o->key, 1);
+		o->ttl_due_ms = due_ms;
+	}
+}
+
 static int reconcile_job(sim_workload *w, owner *o)
 {
 	sim_obj *obj;
 	cJSON *root;
 	sim_err err;
 	involved inv;
-	int ret;
+	int ret, live = 0, failed = 0, succeeded = 0;
 
-	if (o->job_state || o->pods)
+	if (o->job_state) {
+		job_ttl(w, o);
 		return 0;
+	}
+	for (pod *p = o->pods; p; p = p->onext) {
+		live += pod_is_live(p);
+		failed += p->stage == P_FAILED;
+		succeeded += p->stage == P_SUCCEEDED;
+	}
+	if (live || succeeded || failed > o->backoff_limit)
+		return 0;
+	if (failed) { /* a new pod after the back-off: 10 s, 20 s, 40 s ... at most 6 min */
+		int64_t now = now_ms(w);
+
+		if (!o->retry_at_ms) {
+			int64_t b = (int64_t)JOB_BACKOFF_FIRST_S << (failed - 1 < 6 ? failed - 1 : 6);
+
+			o->retry_at_ms = now + (b < JOB_BACKOFF_MAX_S ? b : JOB_BACKOFF_MAX_S) * 1000;
+			heap_push(&w->due_sim, o->retry_at_ms, 0, o->key, 1);
+		}
+		if (now < o->retry_at_ms)
+			return 0;
+		o->retry_at_ms = 0;
+	}
 	obj = sim_store_get(w->s, w->r_job, o->ns, o->name, &err);
 	if (!obj)
 		return 0;
@@ -1528,10 +1900,10 @@ static void owner_status(sim_workload *w, owner *o)
 		c.succeeded += p->stage == P_SUCCEEDED;
 		c.failed += p->stage == P_FAILED;
 	}
-	if (o->kind == OWN_JOB && !o->job_state && (c.succeeded || c.failed)) {
+	if (o->kind == OWN_JOB && !o->job_state && (c.succeeded || c.failed > o->backoff_limit)) {
 		involved inv = owner_inv(o);
 
-		o->job_state = c.failed ? 2 : 1;
+		o->job_state = c.succeeded ? 1 : 2;
 		o->job_end_s = c.now_s;
 		if (o->job_state == 1)
 			emit(w, &inv, "Normal", "Completed", "job-controller", "Job completed");
@@ -1540,6 +1912,8 @@ static void owner_status(sim_workload *w, owner *o)
 			     "Job has reached the specified backoff limit");
 	}
 	sim_store_mutate(w->s, owner_res(w, o), o->ns, o->name, owner_status_fn, &c, 0, NULL, &err);
+	if (o->kind == OWN_JOB)
+		job_ttl(w, o);
 }
 
 static void reconcile(sim_workload *w, owner *o)
@@ -1644,10 +2018,37 @@ static void on_owner(sim_workload *w, int kind, sim_event_type type, const sim_o
 		}
 		if (jstr(st, "startTime"))
 			o->job_start_s = util_parse_rfc3339(jstr(st, "startTime"));
+		if (o->job_state) { /* finished before we looked: when, for its TTL */
+			const char *t = jstr(st, "completionTime");
+
+			cJSON_ArrayForEach(c, jget(st, "conditions"))
+				if (!t && jstr(c, "type") && !strcmp(jstr(c, "type"), "Failed"))
+					t = jstr(c, "lastTransitionTime");
+			o->job_end_s = t ? util_parse_rfc3339(t) : sim_store_now(w->s);
+		}
 		map_put(&w->owners, key, o);
 		o->replicas = -1;
+		o->ttl_s = -1;
 	}
 	o->gone = 0;
+	if (kind == OWN_JOB) {
+		const cJSON *ttl = jget(spec, "ttlSecondsAfterFinished");
+		const char *fs = annotation(root, "kubesim.io/fail-stage");
+		int ttl_s = cJSON_IsNumber(ttl) && ttl->valuedouble >= 0 ? (int)ttl->valuedouble : -1;
+
+		o->backoff_limit = (int)jnum(spec, "backoffLimit", 6);
+		if (o->backoff_limit < 0)
+			o->backoff_limit = 0;
+		o->fleet_build = fs != NULL;
+		o->fail_stage = -1;
+		for (int st = 0; fs && st < SIM_BUILD_STAGES; st++)
+			if (!strcmp(fs, sim_build_stage_name((sim_build_stage)st)))
+				o->fail_stage = st;
+		if (ttl_s != o->ttl_s) {
+			o->ttl_s = ttl_s;
+			mark_dirty(w, o);
+		}
+	}
 	if (o->replicas != replicas || strcmp(o->hash, hash) || o->generation != gen) {
 		o->replicas = replicas < 0 ? 0 : replicas;
 		util_strlcpy(o->hash, hash, sizeof(o->hash));
@@ -1674,11 +2075,17 @@ static void pod_adopt_state(sim_workload *w, pod *p, const cJSON *root)
 			p->started_s = util_parse_rfc3339(jstr(run, "startedAt"));
 	}
 	if (!phase || !strcmp(phase, "Pending") || !cJSON_GetArraySize(cs)) {
+		/* not started yet, or its init containers ran: they run again from the first */
 		p->stage = P_PENDING;
 		if (pod_write(w, p, NULL) == 0)
 			pod_schedule_physical(w, p, now, w->o.start_delay_ms);
 		return;
 	}
+	for (int i = 0; i < p->n_init; i++) { /* past its init containers */
+		p->init[i].state = CS_DONE;
+		p->init[i].started_s = p->init[i].finished_s = p->created_s;
+	}
+	p->init_idx = p->n_init;
 	if (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed")) {
 		p->stage = !strcmp(phase, "Succeeded") ? P_SUCCEEDED : P_FAILED;
 		return;
@@ -1749,6 +2156,7 @@ static void on_pod(sim_workload *w, sim_event_type type, const sim_obj *obj)
 		}
 	}
 	p = pod_record(w, obj, uid, own);
+	pod_read_spec(p, jget(root, "spec"));
 	{
 		const char *h = own && own->kind == OWN_DEPLOY ? sim_obj_label(obj, "pod-template-hash")
 				: own && own->kind == OWN_STS ? sim_obj_label(obj, "controller-revision-hash")
@@ -2034,6 +2442,7 @@ sim_workload *sim_workload_start(sim_store *s, const sim_workload_opts *o)
 	w->s = s;
 	if (o)
 		w->o = *o;
+	w->faults = w->o.faults;
 	/* 0 = default, negative = no delay */
 	w->o.start_delay_ms = !w->o.start_delay_ms ? 300 : w->o.start_delay_ms < 0 ? 0 : w->o.start_delay_ms;
 	w->o.ready_delay_ms = !w->o.ready_delay_ms ? 300 : w->o.ready_delay_ms < 0 ? 0 : w->o.ready_delay_ms;
