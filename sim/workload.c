@@ -15,6 +15,7 @@
 #include "sim/buildrun.h"
 #include "sim/faults.h"
 #include "sim/podlog.h"
+#include "sim/replicaset.h"
 #include "sim/resource.h"
 #include "sim/workload.h"
 #include "util/util.h"
@@ -188,13 +189,27 @@ typedef struct evring {
 
 struct pod;
 
+/* A ReplicaSet of a Deployment: one per distinct template. */
+typedef struct rsrec {
+	char hash[16];        /* pod-template-hash: its name is <deployment>-<hash> */
+	uint64_t key;         /* sim_rs_template_key of its template */
+	int revision;
+} rsrec;
+
 typedef struct owner {
 	int kind;
 	char *key;            /* "D:ns/name" */
 	char *ns, *name, *uid;
 	int replicas;
-	char hash[16];        /* template hash */
+	char hash[16];        /* template hash (a Deployment's: its current ReplicaSet's) */
+	char raw_hash[16];    /* the hash of the template as written */
 	int64_t generation;
+	/* deployments */
+	rsrec *rs;            /* its ReplicaSets */
+	int n_rs;
+	int revision;         /* the current ReplicaSet's */
+	int history;          /* spec.revisionHistoryLimit */
+	int rs_synced;        /* hash's ReplicaSet is made and the others scaled to 0 */
 	struct pod *pods;     /* owned pods, a doubly linked list */
 	int dirty, gone, in_dirty;
 	int retry_due;        /* a retry is queued */
@@ -291,7 +306,7 @@ struct sim_workload {
 	char *kick_ns[MAX_KICK_NS];
 	int n_kick_ns;
 
-	const sim_resource *r_pod, *r_deploy, *r_sts, *r_job, *r_event, *r_pvc;
+	const sim_resource *r_pod, *r_deploy, *r_sts, *r_job, *r_event, *r_pvc, *r_rs;
 	sim_faults *faults;
 	sim_watch *w_pod, *w_deploy, *w_sts, *w_job;
 
@@ -1430,6 +1445,7 @@ static void pod_recheck(sim_workload *w, pod *p, int64_t now)
 
 static void owner_free(owner *o)
 {
+	free(o->rs);
 	free(o->key);
 	free(o->ns);
 	free(o->name);
@@ -1614,6 +1630,121 @@ static int pod_is_live(const pod *p)
 	return p->stage != P_SUCCEEDED && p->stage != P_FAILED;
 }
 
+/* ---- a Deployment's ReplicaSets ---- */
+
+static void rs_name(const owner *o, const char *hash, char *out, size_t size)
+{
+	snprintf(out, size, "%s-%s", o->name, hash);
+}
+
+typedef struct rs_ctx {
+	int revision, desired;
+	sim_rs_counts counts;
+} rs_ctx;
+
+static int rs_set_fn(cJSON *obj, void *vctx, sim_err *err)
+{
+	const rs_ctx *c = vctx;
+
+	sim_rs_set(obj, c->revision, c->desired, &c->counts);
+	return 0;
+}
+
+/* Writes a ReplicaSet's revision, replicas and status; -1 when it is gone. */
+static int rs_write(sim_workload *w, owner *o, const rsrec *r, int desired, const sim_rs_counts *counts)
+{
+	rs_ctx c = {r->revision, desired, *counts};
+	char name[300];
+	sim_err err;
+
+	rs_name(o, r->hash, name, sizeof(name));
+	if (sim_store_mutate(w->s, w->r_rs, o->ns, name, rs_set_fn, &c, 0, NULL, &err) < 0 &&
+	    err.code == 404)
+		return -1;
+	return 0;
+}
+
+static void rs_drop(owner *o, int i)
+{
+	o->rs[i] = o->rs[--o->n_rs];
+}
+
+/* The Deployment's template (in root) has its ReplicaSet, as the deployment controller
+ * does it: the one of an equal template is reused (a rollback: it gets the next
+ * revision), else a new one is made with the next revision; the others go to 0 replicas;
+ * beyond revisionHistoryLimit the oldest are deleted. */
+static void rs_sync(sim_workload *w, owner *o, const cJSON *root)
+{
+	const cJSON *tmpl = jget(jget(root, "spec"), "template");
+	uint64_t key = sim_rs_template_key(tmpl);
+	rsrec *cur = NULL;
+	int max = 0;
+	sim_rs_counts zero = {0, 0};
+	char name[300];
+	sim_err err;
+
+	for (int i = 0; i < o->n_rs; i++) {
+		if (o->rs[i].revision > max)
+			max = o->rs[i].revision;
+		if (o->rs[i].key == key)
+			cur = &o->rs[i];
+	}
+	if (cur) {
+		util_strlcpy(o->hash, cur->hash, sizeof(o->hash));
+		if (cur->revision != max)
+			cur->revision = max + 1;
+		if (rs_write(w, o, cur, o->replicas, &zero) < 0) { /* deleted meanwhile: made again */
+			max = cur->revision > max ? cur->revision : max;
+			rs_drop(o, (int)(cur - o->rs));
+			cur = NULL;
+		}
+	}
+	if (!cur) {
+		cJSON *rs;
+
+		o->rs = xrealloc(o->rs, (size_t)(o->n_rs + 1) * sizeof(*o->rs));
+		cur = &o->rs[o->n_rs++];
+		util_strlcpy(cur->hash, o->hash, sizeof(cur->hash));
+		cur->key = key;
+		cur->revision = max + 1;
+		rs = sim_rs_new(root, o->hash, cur->revision, o->replicas);
+		if (sim_store_create(w->s, w->r_rs, o->ns, rs, 0, NULL, &err) < 0 && err.code == 409)
+			rs_write(w, o, cur, o->replicas, &zero);
+		cJSON_Delete(rs);
+	}
+	o->revision = cur->revision;
+	for (int i = 0; i < o->n_rs; i++)
+		if (strcmp(o->rs[i].hash, o->hash) && rs_write(w, o, &o->rs[i], 0, &zero) < 0)
+			rs_drop(o, i--);
+	/* revisionHistoryLimit: the oldest old ones go */
+	while (o->n_rs - 1 > o->history) {
+		int oldest = -1;
+
+		for (int i = 0; i < o->n_rs; i++)
+			if (strcmp(o->rs[i].hash, o->hash) &&
+			    (oldest < 0 || o->rs[i].revision < o->rs[oldest].revision))
+				oldest = i;
+		rs_name(o, o->rs[oldest].hash, name, sizeof(name));
+		sim_store_delete(w->s, w->r_rs, o->ns, name, 0, NULL, &err);
+		rs_drop(o, oldest);
+	}
+	o->rs_synced = 1;
+}
+
+/* The current ReplicaSet follows the Deployment's pods. */
+static void rs_status(sim_workload *w, owner *o, int pods, int ready)
+{
+	sim_rs_counts counts = {pods, ready};
+
+	for (int i = 0; i < o->n_rs; i++)
+		if (!strcmp(o->rs[i].hash, o->hash) && rs_write(w, o, &o->rs[i], o->replicas, &counts) < 0) {
+			rs_drop(o, i); /* deleted by a client: made again */
+			o->rs_synced = 0;
+			mark_dirty(w, o);
+			return;
+		}
+}
+
 /* Brings the pods of a Deployment or StatefulSet to spec; returns -1 if a write failed. */
 static int reconcile_set(sim_workload *w, owner *o)
 {
@@ -1624,6 +1755,14 @@ static int reconcile_set(sim_workload *w, owner *o)
 	sim_err err;
 	involved inv = owner_inv(o);
 	char rs[64];
+
+	if (o->kind == OWN_DEPLOY && !o->rs_synced) {
+		obj = sim_store_get(w->s, w->r_deploy, o->ns, o->name, &err);
+		root = obj ? sim_obj_parse(obj) : NULL;
+		if (!root)
+			goto out;
+		rs_sync(w, o, root);
+	}
 
 	/* template changed: recreate */
 	for (p = o->pods; p; p = next) {
@@ -1647,8 +1786,11 @@ static int reconcile_set(sim_workload *w, owner *o)
 		deleted++;
 	}
 	if (n_cur < o->replicas) {
-		obj = sim_store_get(w->s, o->kind == OWN_DEPLOY ? w->r_deploy : w->r_sts, o->ns, o->name, &err);
-		root = obj ? sim_obj_parse(obj) : NULL;
+		if (!obj)
+			obj = sim_store_get(w->s, o->kind == OWN_DEPLOY ? w->r_deploy : w->r_sts, o->ns,
+					    o->name, &err);
+		if (!root)
+			root = obj ? sim_obj_parse(obj) : NULL;
 		if (!root)
 			goto out;
 		if (o->kind == OWN_DEPLOY) {
@@ -1823,6 +1965,13 @@ static int owner_status_fn(cJSON *obj, void *vctx, sim_err *err)
 	snprintf(rs, sizeof(rs), "%s-%s", o->name, o->hash);
 	if (o->kind != OWN_JOB)
 		cJSON_AddNumberToObject(st, "observedGeneration", jnum(meta, "generation", 1));
+	if (o->kind == OWN_DEPLOY && o->revision) { /* its current ReplicaSet's */
+		char rev[24];
+		cJSON *ann = jobj(jobj(obj, "metadata"), "annotations");
+
+		snprintf(rev, sizeof(rev), "%d", o->revision);
+		jset_str(ann, SIM_RS_REVISION, rev);
+	}
 	if (o->kind == OWN_DEPLOY) {
 		int desired = o->replicas, min_avail = desired - desired / 4;
 		int avail = c->ready >= min_avail;
@@ -1914,6 +2063,8 @@ static void owner_status(sim_workload *w, owner *o)
 	sim_store_mutate(w->s, owner_res(w, o), o->ns, o->name, owner_status_fn, &c, 0, NULL, &err);
 	if (o->kind == OWN_JOB)
 		job_ttl(w, o);
+	if (o->kind == OWN_DEPLOY && o->rs_synced)
+		rs_status(w, o, c.updated, c.ready);
 }
 
 static void reconcile(sim_workload *w, owner *o)
@@ -1947,9 +2098,17 @@ static void process_dirty(sim_workload *w)
 
 static void owner_forget(sim_workload *w, owner *o)
 {
-	/* garbage collection: the owner's pods go with it */
+	/* garbage collection: the owner's pods (and ReplicaSets) go with it */
 	while (o->pods)
 		pod_delete(w, o->pods, "");
+	for (int i = 0; i < o->n_rs; i++) {
+		char name[300];
+		sim_err err;
+
+		rs_name(o, o->rs[i].hash, name, sizeof(name));
+		sim_store_delete(w->s, w->r_rs, o->ns, name, 0, NULL, &err); /* 404 is fine */
+	}
+	o->n_rs = 0;
 	map_del(&w->owners, o->key);
 	o->gone = 1;
 	if (o->in_dirty)
@@ -2049,9 +2208,16 @@ static void on_owner(sim_workload *w, int kind, sim_event_type type, const sim_o
 			mark_dirty(w, o);
 		}
 	}
-	if (o->replicas != replicas || strcmp(o->hash, hash) || o->generation != gen) {
-		o->replicas = replicas < 0 ? 0 : replicas;
+	if (kind == OWN_DEPLOY)
+		o->history = (int)jnum(spec, "revisionHistoryLimit", 10);
+	if (strcmp(o->raw_hash, hash)) { /* a new template (a Deployment: maybe an old one) */
+		util_strlcpy(o->raw_hash, hash, sizeof(o->raw_hash));
 		util_strlcpy(o->hash, hash, sizeof(o->hash));
+		o->rs_synced = 0;
+		mark_dirty(w, o);
+	}
+	if (o->replicas != replicas || o->generation != gen) {
+		o->replicas = replicas < 0 ? 0 : replicas;
 		o->generation = gen;
 		mark_dirty(w, o);
 	}
@@ -2459,7 +2625,8 @@ sim_workload *sim_workload_start(sim_store *s, const sim_workload_opts *o)
 	w->r_sts = sim_resource_find("apps", "v1", "statefulsets");
 	w->r_job = sim_resource_find("batch", "v1", "jobs");
 	w->r_pvc = sim_resource_find("", "v1", "persistentvolumeclaims");
-	if (!w->r_pod || !w->r_event || !w->r_deploy || !w->r_sts || !w->r_job || !w->r_pvc)
+	w->r_rs = sim_resource_find("apps", "v1", "replicasets");
+	if (!w->r_pod || !w->r_event || !w->r_deploy || !w->r_sts || !w->r_job || !w->r_pvc || !w->r_rs)
 		goto fail;
 	for (int i = 0; i < W_COUNT; i++)
 		if (resync(w, i) < 0)
