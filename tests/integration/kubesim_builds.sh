@@ -184,4 +184,41 @@ check "no sources: the Job fails" $K wait -n builds --for=condition=failed job/c
 expect_out "compile says there is nothing to compile" "^no sources to compile \(.prw, .prx, .tlpp\) at $(echo "$EMPTY" | cut -c1-12)$" \
 	stage_field b6 2 '.state.terminated.message'
 
+# --- ReplicaSets: rollout history and undo -------------------------------------------------
+check "a Deployment (nginx:1.25)" $K -n builds create deployment web --image=nginx:1.25 --replicas=2
+rs_count() { [ "$($K -n builds get rs -l app=web -o name | wc -l)" -eq "$1" ]; }
+wait_for "its first ReplicaSet" 60 rs_count 1
+check "the template changes (nginx:1.26)" $K -n builds set image deploy/web nginx=nginx:1.26
+wait_for "a second ReplicaSet" 60 rs_count 2
+check "and again (nginx:1.27)" $K -n builds set image deploy/web nginx=nginx:1.27
+wait_for "a third ReplicaSet" 60 rs_count 3
+check "the rollout completes" $K -n builds rollout status deploy/web --timeout=60s
+$K -n builds rollout history deploy/web >"$KS_DIR/history" 2>&1
+[ "$(awk 'NR > 2 && NF { print $1 }' "$KS_DIR/history" | tr '\n' ' ')" = "1 2 3 " ] &&
+	ok "kubectl rollout history shows revisions 1, 2, 3" || { fail "rollout history"; cat "$KS_DIR/history"; }
+expect_out "kubectl rollout history --revision=1 shows the first template" 'Image:[[:space:]]+nginx:1.25' \
+	$K -n builds rollout history deploy/web --revision=1
+expect_out "the Deployment's revision is its current ReplicaSet's" '^3 nginx:1.27$' \
+	$K -n builds get deploy web -o 'jsonpath={.metadata.annotations.deployment\.kubernetes\.io/revision} {.spec.template.spec.containers[0].image}'
+$K -n builds get rs -l app=web -o 'jsonpath={range .items[*]}{.metadata.annotations.deployment\.kubernetes\.io/revision}:{.spec.replicas}:{.spec.template.spec.containers[0].image}:{.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].controller} {end}' |
+	tr ' ' '\n' | sort >"$KS_DIR/rs"
+printf '1:0:nginx:1.25:Deployment/true\n2:0:nginx:1.26:Deployment/true\n3:2:nginx:1.27:Deployment/true\n' >"$KS_DIR/rs-want"
+cmp -s "$KS_DIR/rs" "$KS_DIR/rs-want" && ok "one ReplicaSet per revision, owned by the Deployment, the old ones at 0" ||
+	{ fail "ReplicaSets"; diff "$KS_DIR/rs-want" "$KS_DIR/rs"; }
+expect_out "kubectl get rs prints DESIRED CURRENT READY" '^web-[a-z0-9]{10} +2 +2 +2 ' sh -c "$K -n builds get rs --no-headers | grep ' 2 '"
+CUR=$($K -n builds get rs -l app=web -o 'jsonpath={range .items[?(@.spec.replicas==2)]}{.metadata.name}{end}')
+expect_out "the pods carry the current ReplicaSet's pod-template-hash" "^$CUR-[a-z0-9]{5}\$" \
+	sh -c "$K -n builds get pods -l app=web,pod-template-hash=${CUR#web-} -o name | sed 's|pod/||' | head -1"
+check "kubectl rollout undo --to-revision=1" $K -n builds rollout undo deploy/web --to-revision=1
+expect_out "the first template is back" '^nginx:1.25$' $K -n builds get deploy web -o 'jsonpath={.spec.template.spec.containers[0].image}'
+check "the rollout completes" $K -n builds rollout status deploy/web --timeout=60s
+$K -n builds rollout history deploy/web >"$KS_DIR/history" 2>&1
+[ "$(awk 'NR > 2 && NF { print $1 }' "$KS_DIR/history" | tr '\n' ' ')" = "2 3 4 " ] &&
+	ok "revision 1's ReplicaSet is reused as revision 4 (history 2, 3, 4)" || { fail "history after undo"; cat "$KS_DIR/history"; }
+expect_out "no fourth ReplicaSet was made" '^3$' sh -c "$K -n builds get rs -l app=web -o name | wc -l"
+check "kubectl rollout undo (to the previous: revision 3)" $K -n builds rollout undo deploy/web
+expect_out "nginx:1.27 is back" '^nginx:1.27$' $K -n builds get deploy web -o 'jsonpath={.spec.template.spec.containers[0].image}'
+check "kubectl delete deploy" $K -n builds delete deploy web
+wait_for "its ReplicaSets go with it" 60 rs_count 0
+
 finish
