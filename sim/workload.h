@@ -6,9 +6,11 @@
  * It runs on its own thread and talks to the store only through sim/store.h (list, watch,
  * create, mutate, delete); 404 and 409 answers are normal (others change the cluster too).
  * Simplifications (documented for users of kubesim):
- * - Deployments own their pods directly (no ReplicaSet); the pods' ownerReferences name
- *   the Deployment. A changed template "recreates": old pods are deleted and new ones
- *   created at once (strategy is ignored). StatefulSets create pods in parallel
+ * - Deployments own their pods directly; the pods' ownerReferences name the Deployment.
+ *   Each Deployment also gets one ReplicaSet per distinct template (sim/replicaset.h), with
+ *   its revision, the current one following the pods, so kubectl rollout history and undo
+ *   work. A changed template "recreates": old pods are deleted and new ones created at
+ *   once (strategy is ignored). StatefulSets create pods in parallel
  *   (podManagementPolicy Parallel) and recreate the same way. A StatefulSet pod mounts a
  *   volume per volumeClaimTemplates entry (claim "<template>-<set>-<ordinal>", made by
  *   sim/volumes.h) and stays Pending, with Warning FailedScheduling, until every claim it
