@@ -148,6 +148,28 @@ static void set_num_annotation(cJSON *meta, const char *key, int v)
 	jset(obj_of(meta, "annotations"), key, cJSON_CreateString(buf));
 }
 
+/* The Deployment's annotations a new ReplicaSet gets (kubernetes.io/change-cause shows in
+ * rollout history): all but the controller's own and kubectl's last applied one. */
+static void copy_annotations(const cJSON *from, cJSON *meta)
+{
+	static const char *const skip[] = {
+		"kubectl.kubernetes.io/last-applied-configuration", SIM_RS_REVISION,
+		"deployment.kubernetes.io/revision-history", "deployment.kubernetes.io/desired-replicas",
+		"deployment.kubernetes.io/max-replicas", "deprecated.deployment.rollback.to",
+	};
+	const cJSON *a;
+
+	cJSON_ArrayForEach(a, from) {
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(skip); i++)
+			if (!strcmp(a->string, skip[i]))
+				break;
+		if (i == ARRAY_SIZE(skip) && cJSON_IsString(a))
+			jset(obj_of(meta, "annotations"), a->string, cJSON_CreateString(a->valuestring));
+	}
+}
+
 cJSON *sim_rs_new(const cJSON *deploy, const char *hash, int revision, int replicas)
 {
 	const cJSON *dmeta = jget(deploy, "metadata"), *dspec = jget(deploy, "spec");
@@ -164,6 +186,7 @@ cJSON *sim_rs_new(const cJSON *deploy, const char *hash, int revision, int repli
 							 : cJSON_CreateObject();
 	jset(obj_of(obj_of(tmpl, "metadata"), "labels"), "pod-template-hash", cJSON_CreateString(hash));
 	jset(meta, "labels", cJSON_Duplicate(jget(jget(tmpl, "metadata"), "labels"), 1));
+	copy_annotations(jget(dmeta, "annotations"), meta);
 	ref = cJSON_CreateObject();
 	cJSON_AddStringToObject(ref, "apiVersion", "apps/v1");
 	cJSON_AddStringToObject(ref, "kind", "Deployment");

@@ -958,17 +958,16 @@ static int pod_status_fn(cJSON *obj, void *vctx, sim_err *err)
 							      p->n_init ? p->init[p->n_init - 1].finished_s
 									: p->created_s, NULL, NULL));
 		} else {
-			strbuf inc;
+			strbuf inc; /* the init containers not completed: the failed one and those after */
 
 			sb_init(&inc, 64);
+			sb_adds(&inc, "containers with incomplete status: [");
 			for (int i = p->init_idx; i < p->n_init; i++)
-				sb_addf(&inc, "%s%s", inc.len ? " " : "", p->init[i].name);
-			sb_addf(&inc, "]");
-			snprintf(msg, sizeof(msg), "containers with incomplete status: [%s", inc.buf);
+				sb_addf(&inc, "%s%s", i > p->init_idx ? " " : "", p->init[i].name);
+			sb_addc(&inc, ']');
 			cJSON_AddItemToArray(conds, condition("Initialized", 0, p->created_s,
-							      "ContainersNotInitialized", msg));
+							      "ContainersNotInitialized", inc.buf));
 			sb_release(&inc);
-			snprintf(msg, sizeof(msg), "containers with unready status: [%s]", unready.buf);
 		}
 		cJSON_AddItemToArray(conds, condition("Ready", ready, p->cond_s, ready ? NULL : why,
 						      ready || !strcmp(why, "PodCompleted") ? NULL : msg));

@@ -190,12 +190,14 @@ rs_count() { [ "$($K -n builds get rs -l app=web -o name | wc -l)" -eq "$1" ]; }
 wait_for "its first ReplicaSet" 60 rs_count 1
 check "the template changes (nginx:1.26)" $K -n builds set image deploy/web nginx=nginx:1.26
 wait_for "a second ReplicaSet" 60 rs_count 2
+check "a change cause" $K -n builds annotate deploy/web kubernetes.io/change-cause="image 1.27 for the RPO"
 check "and again (nginx:1.27)" $K -n builds set image deploy/web nginx=nginx:1.27
 wait_for "a third ReplicaSet" 60 rs_count 3
 check "the rollout completes" $K -n builds rollout status deploy/web --timeout=60s
 $K -n builds rollout history deploy/web >"$KS_DIR/history" 2>&1
 [ "$(awk 'NR > 2 && NF { print $1 }' "$KS_DIR/history" | tr '\n' ' ')" = "1 2 3 " ] &&
 	ok "kubectl rollout history shows revisions 1, 2, 3" || { fail "rollout history"; cat "$KS_DIR/history"; }
+expect_out "the change cause shows in the history" '^3 +image 1.27 for the RPO$' $K -n builds rollout history deploy/web
 expect_out "kubectl rollout history --revision=1 shows the first template" 'Image:[[:space:]]+nginx:1.25' \
 	$K -n builds rollout history deploy/web --revision=1
 expect_out "the Deployment's revision is its current ReplicaSet's" '^3 nginx:1.27$' \

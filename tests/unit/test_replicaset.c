@@ -67,7 +67,9 @@ static const char *str_at(const cJSON *o, const char *a, const char *b, const ch
 
 static void test_new_shape(void **state)
 {
-	cJSON *d = cJSON_Parse("{\"metadata\":{\"name\":\"web\",\"uid\":\"u-1\"},\"spec\":{\"replicas\":3,"
+	cJSON *d = cJSON_Parse("{\"metadata\":{\"name\":\"web\",\"uid\":\"u-1\",\"annotations\":{"
+			       "\"kubernetes.io/change-cause\":\"image 1.25\",\"deployment.kubernetes.io/revision\":\"9\","
+			       "\"kubectl.kubernetes.io/last-applied-configuration\":\"{}\"}},\"spec\":{\"replicas\":3,"
 			       "\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":" TMPL "}}");
 	cJSON *rs = sim_rs_new(d, "abcde12345", 2, 3), *ref, *st;
 	sim_rs_counts c = {3, 2};
@@ -77,6 +79,8 @@ static void test_new_shape(void **state)
 	assert_string_equal(str_at(rs, "metadata", "labels", "pod-template-hash"), "abcde12345");
 	assert_string_equal(str_at(rs, "metadata", "labels", "app"), "web");
 	assert_string_equal(str_at(rs, "metadata", "annotations", SIM_RS_REVISION), "2");
+	assert_string_equal(str_at(rs, "metadata", "annotations", "kubernetes.io/change-cause"), "image 1.25");
+	assert_null(str_at(rs, "metadata", "annotations", "kubectl.kubernetes.io/last-applied-configuration"));
 	assert_string_equal(str_at(rs, "metadata", "annotations", "deployment.kubernetes.io/desired-replicas"), "3");
 	assert_string_equal(str_at(rs, "metadata", "annotations", "deployment.kubernetes.io/max-replicas"), "4");
 	ref = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rs, "metadata"),
