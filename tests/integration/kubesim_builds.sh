@@ -164,16 +164,16 @@ expect_out "compile failed with the compiler's error at the first source" "^1 co
 expect_out "upload never started" '^PodInitializing$' stage_field b4 3 '.state.waiting.reason'
 
 # --- a non-bare repository; logs -f follows a running stage to its end ---------------------
-apply_job b5 "$COMMIT" "file://$WORK" 30
+apply_job b5 "$COMMIT" "file://$WORK" 300
 wait_for "b5's sonarqube started" 60 sh -c "$K get pods -n builds -l job-name=custombuild-b5 -o jsonpath='{.items[0].status.initContainerStatuses[1].state}' | grep -Eq 'running|terminated'"
 timeout 60 $K logs -f -n builds "$(pod_of b5)" -c sonarqube >"$KS_DIR/follow" 2>&1
 rc=$?
 [ $rc -eq 0 ] && [ "$(tail -1 "$KS_DIR/follow")" = "quality gate OK" ] && ok "kubectl logs -f follows sonarqube to its verdict, then ends" ||
 	{ fail "logs -f: exit $rc"; cat "$KS_DIR/follow"; }
 check "a build from a non-bare repository completes" $K wait -n builds --for=condition=complete job/custombuild-b5 --timeout=120s
-# ttlSecondsAfterFinished 30: the Job and its pod go 30 simulated seconds after it finished
-wait_for "ttlSecondsAfterFinished deletes the Job" 60 sh -c "! $K get job -n builds custombuild-b5 >/dev/null 2>&1"
-wait_for "and its pod" 60 sh -c "[ -z \"\$($K get pods -n builds -l job-name=custombuild-b5 -o name)\" ]"
+# ttlSecondsAfterFinished 300: the Job and its pod go 300 simulated seconds (15 s) after it finished
+wait_for "ttlSecondsAfterFinished deletes the Job" 120 sh -c "! $K get job -n builds custombuild-b5 >/dev/null 2>&1"
+wait_for "and its pod" 120 sh -c "[ -z \"\$($K get pods -n builds -l job-name=custombuild-b5 -o name)\" ]"
 $K get job -n builds custombuild-b1 >/dev/null 2>&1 && ok "a Job with a day's TTL is still there" || fail "b1 was deleted"
 
 # --- a repository without sources -----------------------------------------------------
