@@ -486,7 +486,7 @@ static int resolve(sim_store *s, const char *ns, const char *pod, const char *co
 	strbuf names, inits;
 
 	sb_init(&names, 64);
-	sb_init(&inits, 0);
+	sb_init(&inits, 64);
 	memset(src, 0, sizeof(*src));
 	o = res ? sim_store_get(s, res, ns, pod, err) : NULL;
 	if (!o) {
@@ -513,7 +513,6 @@ static int resolve(sim_store *s, const char *ns, const char *pod, const char *co
 			first = cn;
 		n++;
 	}
-	sb_init(&inits, 64);
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(
 				      cJSON_GetObjectItemCaseSensitive(root, "spec"), "initContainers")) {
 		const char *cn = jstr(c, "name");
