@@ -5,6 +5,7 @@
 #include "sim/auth.h"
 #include "sim/http.h"
 #include "sim/patch.h"
+#include "sim/replicaset.h"
 #include "sim/table.h"
 #include "sim/validate.h"
 #include "util/util.h"
@@ -593,6 +594,8 @@ enum MHD_Result sim_api_handle(sim_req *r)
 		util_strlcpy(err.name, r->name, sizeof(err.name));
 		return sim_respond_err(r, &err);
 	}
+	if (!strcmp(r->res->group, "apps") && !strcmp(r->res->plural, "replicasets"))
+		sim_rs_materialize(r->srv->store, r->ns); /* the lazy ones, before they are read */
 	if (!strcmp(r->sub, "log")) {
 		if (strcmp(verb, "get"))
 			return sim_respond_status(r, 405, "MethodNotAllowed", "pods/log is read-only");

@@ -6,7 +6,41 @@
 #include "sim/replicaset.h"
 #include "util/util.h"
 
-/* ---- the template's key ---- */
+/* ---- the template's hash and key ---- */
+
+static const char k8s_alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+void sim_rs_pod_template_hash(const cJSON *tmpl, char *out)
+{
+	char *text = tmpl ? cJSON_PrintUnformatted(tmpl) : NULL;
+	uint64_t h = mix64(fnv(text ? text : ""));
+
+	for (size_t i = 0; i < 10; i++) {
+		out[i] = k8s_alphabet[h % (sizeof(k8s_alphabet) - 1)];
+		h /= sizeof(k8s_alphabet) - 1;
+		if (!h)
+			h = mix64(i + 7);
+	}
+	out[10] = '\0';
+	free(text);
+}
 
 static int by_key(const void *a, const void *b)
 {
@@ -224,4 +258,48 @@ void sim_rs_set(cJSON *rs, int revision, int desired, const sim_rs_counts *c)
 	}
 	cJSON_AddNumberToObject(st, "observedGeneration", cJSON_IsNumber(gen) ? gen->valuedouble : 1);
 	jset(rs, "status", st);
+}
+
+/* ---- written when first read ---- */
+
+void sim_rs_materialize(sim_store *s, const char *ns)
+{
+	const sim_resource *r_deploy = sim_resource_find("apps", "v1", "deployments");
+	const sim_resource *r_rs = sim_resource_find("apps", "v1", "replicasets");
+	sim_list l;
+	sim_err err;
+
+	if (!r_deploy || !r_rs || sim_store_list(s, r_deploy, ns, NULL, NULL, 0, NULL, &l, &err) < 0)
+		return;
+	for (size_t i = 0; i < l.n; i++) {
+		cJSON *d = sim_obj_parse(l.items[i]), *rs;
+		const cJSON *meta = jget(d, "metadata"), *st = jget(d, "status");
+		const cJSON *rev = jget(jget(meta, "annotations"), SIM_RS_REVISION);
+		const cJSON *want = jget(jget(d, "spec"), "replicas");
+		char hash[16], name[320];
+		sim_obj *have;
+		sim_rs_counts c;
+
+		/* a Deployment past revision 1 had its ReplicaSets written when it changed */
+		if (!d || (cJSON_IsString(rev) && strcmp(rev->valuestring, "1"))) {
+			cJSON_Delete(d);
+			continue;
+		}
+		sim_rs_pod_template_hash(jget(jget(d, "spec"), "template"), hash);
+		snprintf(name, sizeof(name), "%s-%s", l.items[i]->name, hash);
+		have = sim_store_get(s, r_rs, l.items[i]->ns, name, &err);
+		if (have) {
+			sim_obj_unref(have);
+			cJSON_Delete(d);
+			continue;
+		}
+		rs = sim_rs_new(d, hash, 1, cJSON_IsNumber(want) ? want->valueint : 1);
+		c.replicas = cJSON_IsNumber(jget(st, "updatedReplicas")) ? jget(st, "updatedReplicas")->valueint : 0;
+		c.ready = cJSON_IsNumber(jget(st, "readyReplicas")) ? jget(st, "readyReplicas")->valueint : 0;
+		sim_rs_set(rs, 1, cJSON_IsNumber(want) ? want->valueint : 1, &c);
+		sim_store_create(s, r_rs, l.items[i]->ns, rs, 0, NULL, &err); /* 409: made meanwhile */
+		cJSON_Delete(rs);
+		cJSON_Delete(d);
+	}
+	sim_list_release(&l);
 }

@@ -13,7 +13,13 @@
 
 #include <cjson/cJSON.h>
 
+#include "sim/store.h"
+
 #define SIM_RS_REVISION "deployment.kubernetes.io/revision"
+
+/* The pod-template-hash of a template as written (10 characters of the Kubernetes
+ * alphabet; the workload controller names pods with it). out: 16 bytes. */
+void sim_rs_pod_template_hash(const cJSON *tmpl, char *out);
 
 /* A key of a pod template that ignores what a client's round trip changes (member order,
  * nulls, empty strings, objects and arrays, metadata.creationTimestamp, the
@@ -33,5 +39,11 @@ typedef struct sim_rs_counts {
 /* Sets a ReplicaSet's revision annotation, spec.replicas (and the desired-replicas and
  * max-replicas annotations) and status (observedGeneration from its generation). */
 void sim_rs_set(cJSON *rs, int revision, int desired, const sim_rs_counts *c);
+
+/* ReplicaSets are written lazily: a Deployment whose template never changed gets its
+ * (revision 1) ReplicaSet in the store only when a client reads ReplicaSets of its
+ * namespace (ns "" = all namespaces), which the API calls this for first. Any thread;
+ * what another writer made first (409) is fine. */
+void sim_rs_materialize(sim_store *s, const char *ns);
 
 #endif

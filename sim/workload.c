@@ -210,6 +210,8 @@ typedef struct owner {
 	int revision;         /* the current ReplicaSet's */
 	int history;          /* spec.revisionHistoryLimit */
 	int rs_synced;        /* hash's ReplicaSet is made and the others scaled to 0 */
+	sim_obj *last;        /* the last version seen (shared with the store, so free) */
+	sim_obj *prev;        /* the version before a template change: the old ReplicaSet's */
 	struct pod *pods;     /* owned pods, a doubly linked list */
 	int dirty, gone, in_dirty;
 	int retry_due;        /* a retry is queued */
@@ -429,10 +431,7 @@ static void hash_name(uint64_t h, char *out, size_t len)
 
 static void template_hash(const cJSON *tmpl, char *out)
 {
-	char *text = tmpl ? cJSON_PrintUnformatted(tmpl) : NULL;
-
-	hash_name(mix64(fnv(text ? text : "")), out, 10);
-	free(text);
+	sim_rs_pod_template_hash(tmpl, out);
 }
 
 /* ---- the heap of due transitions ---- */
@@ -1444,6 +1443,10 @@ static void pod_recheck(sim_workload *w, pod *p, int64_t now)
 
 static void owner_free(owner *o)
 {
+	if (o->last)
+		sim_obj_unref(o->last);
+	if (o->prev)
+		sim_obj_unref(o->prev);
 	free(o->rs);
 	free(o->key);
 	free(o->ns);
@@ -1668,53 +1671,71 @@ static void rs_drop(owner *o, int i)
 	o->rs[i] = o->rs[--o->n_rs];
 }
 
+/* Writes a new ReplicaSet of rec r from Deployment version `root` (its template). */
+static void rs_create(sim_workload *w, owner *o, const rsrec *r, const cJSON *root, int desired)
+{
+	cJSON *rs = sim_rs_new(root, r->hash, r->revision, desired);
+	sim_rs_counts zero = {0, 0};
+	sim_err err;
+
+	if (sim_store_create(w->s, w->r_rs, o->ns, rs, 0, NULL, &err) < 0 && err.code == 409)
+		rs_write(w, o, r, desired, &zero);
+	cJSON_Delete(rs);
+}
+
 /* The Deployment's template (in root) has its ReplicaSet, as the deployment controller
  * does it: the one of an equal template is reused (a rollback: it gets the next
  * revision), else a new one is made with the next revision; the others go to 0 replicas;
- * beyond revisionHistoryLimit the oldest are deleted. */
+ * beyond revisionHistoryLimit the oldest are deleted.
+ * The first template's ReplicaSet is only a record until the template changes (then it is
+ * written from the version before the change) or a client reads ReplicaSets
+ * (sim_rs_materialize): a fleet of Deployments pays for none it does not show. */
 static void rs_sync(sim_workload *w, owner *o, const cJSON *root)
 {
 	const cJSON *tmpl = jget(jget(root, "spec"), "template");
 	uint64_t key = sim_rs_template_key(tmpl);
-	rsrec *cur = NULL;
-	int max = 0;
+	rsrec *cur = NULL, *old_cur = NULL;
+	int max = 0, first = o->n_rs == 0;
 	sim_rs_counts zero = {0, 0};
-	char name[300];
+	char name[300], old_hash[16] = "";
 	sim_err err;
 
 	for (int i = 0; i < o->n_rs; i++) {
-		if (o->rs[i].revision > max)
+		if (o->rs[i].revision > max) {
 			max = o->rs[i].revision;
+			old_cur = &o->rs[i];
+		}
 		if (o->rs[i].key == key)
 			cur = &o->rs[i];
+	}
+	if (old_cur && old_cur != cur) {
+		/* the template changed: the ReplicaSet it leaves is written if it was only a record */
+		cJSON *prev = o->prev ? sim_obj_parse(o->prev) : NULL;
+
+		util_strlcpy(old_hash, old_cur->hash, sizeof(old_hash));
+		if (prev && rs_write(w, o, old_cur, 0, &zero) < 0)
+			rs_create(w, o, old_cur, prev, 0);
+		cJSON_Delete(prev);
 	}
 	if (cur) {
 		util_strlcpy(o->hash, cur->hash, sizeof(o->hash));
 		if (cur->revision != max)
 			cur->revision = max + 1;
-		if (rs_write(w, o, cur, o->replicas, &zero) < 0) { /* deleted meanwhile: made again */
-			max = cur->revision > max ? cur->revision : max;
-			rs_drop(o, (int)(cur - o->rs));
-			cur = NULL;
-		}
-	}
-	if (!cur) {
-		cJSON *rs;
-
+		if (rs_write(w, o, cur, o->replicas, &zero) < 0 && !first)
+			rs_create(w, o, cur, root, o->replicas); /* its template is this one */
+	} else {
 		o->rs = xrealloc(o->rs, (size_t)(o->n_rs + 1) * sizeof(*o->rs));
 		cur = &o->rs[o->n_rs++];
 		util_strlcpy(cur->hash, o->hash, sizeof(cur->hash));
 		cur->key = key;
 		cur->revision = max + 1;
-		rs = sim_rs_new(root, o->hash, cur->revision, o->replicas);
-		if (sim_store_create(w->s, w->r_rs, o->ns, rs, 0, NULL, &err) < 0 && err.code == 409)
-			rs_write(w, o, cur, o->replicas, &zero);
-		cJSON_Delete(rs);
+		if (!first)
+			rs_create(w, o, cur, root, o->replicas);
 	}
 	o->revision = cur->revision;
 	for (int i = 0; i < o->n_rs; i++)
-		if (strcmp(o->rs[i].hash, o->hash) && rs_write(w, o, &o->rs[i], 0, &zero) < 0)
-			rs_drop(o, i--);
+		if (strcmp(o->rs[i].hash, o->hash) && strcmp(o->rs[i].hash, old_hash))
+			rs_write(w, o, &o->rs[i], 0, &zero); /* 404: never written, fine */
 	/* revisionHistoryLimit: the oldest old ones go */
 	while (o->n_rs - 1 > o->history) {
 		int oldest = -1;
@@ -1727,6 +1748,10 @@ static void rs_sync(sim_workload *w, owner *o, const cJSON *root)
 		sim_store_delete(w->s, w->r_rs, o->ns, name, 0, NULL, &err);
 		rs_drop(o, oldest);
 	}
+	if (o->prev) {
+		sim_obj_unref(o->prev);
+		o->prev = NULL;
+	}
 	o->rs_synced = 1;
 }
 
@@ -1736,12 +1761,8 @@ static void rs_status(sim_workload *w, owner *o, int pods, int ready)
 	sim_rs_counts counts = {pods, ready};
 
 	for (int i = 0; i < o->n_rs; i++)
-		if (!strcmp(o->rs[i].hash, o->hash) && rs_write(w, o, &o->rs[i], o->replicas, &counts) < 0) {
-			rs_drop(o, i); /* deleted by a client: made again */
-			o->rs_synced = 0;
-			mark_dirty(w, o);
-			return;
-		}
+		if (!strcmp(o->rs[i].hash, o->hash))
+			rs_write(w, o, &o->rs[i], o->replicas, &counts); /* 404: not written yet */
 }
 
 /* Brings the pods of a Deployment or StatefulSet to spec; returns -1 if a write failed. */
@@ -2209,6 +2230,17 @@ static void on_owner(sim_workload *w, int kind, sim_event_type type, const sim_o
 	}
 	if (kind == OWN_DEPLOY)
 		o->history = (int)jnum(spec, "revisionHistoryLimit", 10);
+	if (kind == OWN_DEPLOY) { /* the version before a template change makes the old ReplicaSet */
+		if (o->raw_hash[0] && strcmp(o->raw_hash, hash) && o->last) {
+			if (o->prev)
+				sim_obj_unref(o->prev);
+			o->prev = o->last;
+			o->last = NULL;
+		}
+		if (o->last)
+			sim_obj_unref(o->last);
+		o->last = sim_obj_ref((sim_obj *)obj);
+	}
 	if (strcmp(o->raw_hash, hash)) { /* a new template (a Deployment: maybe an old one) */
 		util_strlcpy(o->raw_hash, hash, sizeof(o->raw_hash));
 		util_strlcpy(o->hash, hash, sizeof(o->hash));

@@ -220,6 +220,16 @@ $K -n builds rollout history deploy/web >"$KS_DIR/history" 2>&1
 expect_out "no fourth ReplicaSet was made" '^3$' sh -c "$K -n builds get rs -l app=web -o name | wc -l"
 check "kubectl rollout undo (to the previous: revision 3)" $K -n builds rollout undo deploy/web
 expect_out "nginx:1.27 is back" '^nginx:1.27$' $K -n builds get deploy web -o 'jsonpath={.spec.template.spec.containers[0].image}'
+# ReplicaSets are written when first read or when the template changes: one never read
+# before its change still has revision 1 in its history
+check "a Deployment nobody looked at (api, nginx:1.25)" $K -n builds create deployment api --image=nginx:1.25
+check "its rollout completes" $K -n builds rollout status deploy/api --timeout=60s
+check "its template changes" $K -n builds set image deploy/api nginx=nginx:1.26
+check "its rollout completes" $K -n builds rollout status deploy/api --timeout=60s
+expect_out "rollout history shows revision 1 and 2" '^1 2 $' \
+	sh -c "$K -n builds rollout history deploy/api | awk 'NR > 2 && NF { print \$1 }' | tr '\n' ' '"
+expect_out "revision 1 is the template before the change" 'Image:[[:space:]]+nginx:1.25' \
+	$K -n builds rollout history deploy/api --revision=1
 check "kubectl delete deploy" $K -n builds delete deploy web
 wait_for "its ReplicaSets go with it" 60 rs_count 0
 
