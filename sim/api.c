@@ -5,6 +5,7 @@
 #include "sim/auth.h"
 #include "sim/http.h"
 #include "sim/patch.h"
+#include "sim/replicaset.h"
 #include "sim/table.h"
 #include "sim/validate.h"
 #include "util/util.h"
@@ -262,14 +263,14 @@ out:
 /* Objects whose controller was deleted go with it (the garbage collector's job). */
 static void collect_owned(sim_req *r, sim_obj *owner)
 {
-	static const char *const owned[] = {"pods"};
+	static const char *const owned[][2] = {{"", "pods"}, {"apps", "replicasets"}};
 	cJSON *o = sim_obj_parse(owner);
 	const cJSON *uid = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, "metadata"), "uid");
 
 	if (!cJSON_IsString(uid) || !owner->ns[0])
 		goto out;
 	for (size_t k = 0; k < ARRAY_SIZE(owned); k++) {
-		const sim_resource *res = sim_resource_find("", "v1", owned[k]);
+		const sim_resource *res = sim_resource_find(owned[k][0], "v1", owned[k][1]);
 		sim_list l;
 		sim_err err;
 		memset(&l, 0, sizeof(l));
@@ -593,6 +594,8 @@ enum MHD_Result sim_api_handle(sim_req *r)
 		util_strlcpy(err.name, r->name, sizeof(err.name));
 		return sim_respond_err(r, &err);
 	}
+	if (!strcmp(r->res->group, "apps") && !strcmp(r->res->plural, "replicasets"))
+		sim_rs_materialize(r->srv->store, r->ns); /* the lazy ones, before they are read */
 	if (!strcmp(r->sub, "log")) {
 		if (strcmp(verb, "get"))
 			return sim_respond_status(r, 405, "MethodNotAllowed", "pods/log is read-only");
