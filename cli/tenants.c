@@ -161,11 +161,52 @@ static void json_database(strbuf *sb, const db_info *d)
 	sb_addc(sb, '}');
 }
 
+/* "fileserver": what core/fs_info.h found for the env; null where it is eSocial's. */
+static void json_fileserver(strbuf *sb, const fs_info *f)
+{
+	size_t i;
+
+	sb_adds(sb, ",\"fileserver\":{");
+	output_json_string(sb, "provider");
+	sb_addc(sb, ':');
+	if (f->provider[0])
+		output_json_string(sb, f->provider);
+	else
+		sb_adds(sb, "null");
+	json_kv_null(sb, "class", f->cls[0] ? f->cls : NULL);
+	json_kv_null(sb, "claim", f->present ? FS_INFO_CLAIM : NULL);
+	json_kv_null(sb, "phase", f->present ? f->phase : NULL);
+	json_kv_null(sb, "capacity", f->capacity[0] ? f->capacity : NULL);
+	json_kv_null(sb, "requested", f->requested[0] ? f->requested : NULL);
+	sb_adds(sb, ",\"access_modes\":[");
+	for (i = 0; i < f->n_modes; i++) {
+		if (i)
+			sb_addc(sb, ',');
+		output_json_string(sb, f->modes[i]);
+	}
+	sb_adds(sb, "],\"mounted_by\":[");
+	for (i = 0; i < f->n_mounted; i++) {
+		if (i)
+			sb_addc(sb, ',');
+		output_json_string(sb, f->mounted_by[i]);
+	}
+	sb_adds(sb, "],\"not_mounted_by\":[");
+	for (i = 0; i < f->n_unmounted; i++) {
+		if (i)
+			sb_addc(sb, ',');
+		output_json_string(sb, f->unmounted[i]);
+	}
+	sb_addc(sb, ']');
+	json_kv_null(sb, "path", f->path[0] ? f->path : NULL);
+	json_kv(sb, "detail", f->detail, 1);
+	sb_addc(sb, '}');
+}
+
 static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail,
-		     const forecast *fc, const db_info *dbi)
+		     const forecast *fc, const tenants_deps *x)
 {
 	const model_env *e = &s->envs[ei];
-	const health_result *h = &s->env_health[ei];
+	const health_result *h = x && x->env_health ? &x->env_health[ei] : &s->env_health[ei];
 	char comp[32];
 	size_t i;
 
@@ -265,15 +306,22 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 		}
 		sb_addc(sb, ']');
 	}
-	if (dbi)
-		json_database(sb, &dbi[ei]);
+	if (x && x->db)
+		json_database(sb, &x->db[ei]);
+	if (x && x->fs) {
+		if (e->product == MODEL_PRODUCT_ESOCIAL)
+			sb_adds(sb, ",\"fileserver\":null");
+		else
+			json_fileserver(sb, &x->fs[ei]);
+	}
 	sb_addc(sb, '}');
 }
 
 static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant *t, int detail,
-			const forecast *fc, const db_info *dbi)
+			const forecast *fc, const tenants_deps *x)
 {
 	const model_contract *c = &t->t.contract;
+	const health_result *th = x && x->tenant_health ? &x->tenant_health[t - s->tenants] : &t->health;
 	int w, n = 0;
 
 	json_kv(sb, "tcode", t->t.tcode, 0);
@@ -281,8 +329,8 @@ static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant 
 	json_kv(sb, "product", product_name(t->t.product), 1);
 	json_kv(sb, "provider", t->provider, 1);
 	json_kv(sb, "cluster", t->t.cluster, 1);
-	json_kv(sb, "health", health_name(t->health.state), 1);
-	json_kv(sb, "cause", t->health.cause, 1);
+	json_kv(sb, "health", health_name(th->state), 1);
+	json_kv(sb, "cause", th->cause, 1);
 	sb_adds(sb, ",\"contract\":");
 	if (c->known) {
 		sb_addc(sb, '{');
@@ -299,7 +347,7 @@ static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant 
 			continue;
 		if (n++)
 			sb_addc(sb, ',');
-		json_env(sb, s, t->env[w], detail, fc, dbi);
+		json_env(sb, s, t->env[w], detail, fc, x);
 	}
 	sb_addc(sb, ']');
 }
@@ -467,13 +515,61 @@ void tenants_render_one(const fleet_snapshot *s, const forecast *fc, int json, s
 
 void tenants_render_one_db(const fleet_snapshot *s, const forecast *fc, const db_info *dbi, int json, strbuf *out)
 {
+	tenants_deps x = {.db = dbi};
+
+	tenants_render_one_deps(s, fc, &x, json, out);
+}
+
+/* "  database  managed PostgreSQL t12345_prod on pg.example:5432: ready, size 7 MB, ..." */
+static void text_database(strbuf *out, const db_info *d)
+{
+	sb_adds(out, "  database ");
+	if (d->engine) {
+		sb_addf(out, "%s %s ", d->mode ? d->mode : "-", !strcmp(d->engine, "oracle") ? "Oracle" : "PostgreSQL");
+		output_escape(out, d->name[0] ? d->name : "-");
+		if (d->host[0]) {
+			sb_adds(out, " on ");
+			output_escape(out, d->host);
+			sb_addf(out, ":%d", d->port);
+		}
+		sb_adds(out, ": ");
+	}
+	sb_addf(out, "%s", d->state);
+	if (d->detail[0]) {
+		sb_adds(out, ", ");
+		output_escape(out, d->detail);
+	}
+	sb_addc(out, '\n');
+}
+
+/* "  files    totvs totvs-nfs Bound, 100Gi; mounted by rest, webapp at /totvs/protheus_data" */
+static void text_fileserver(strbuf *out, const fs_info *f)
+{
+	sb_adds(out, "  files    ");
+	if (f->present) {
+		output_escape(out, f->provider[0] ? f->provider : "-");
+		sb_addc(out, ' ');
+		output_escape(out, f->cls[0] ? f->cls : "-");
+		sb_addc(out, ' ');
+	}
+	output_escape(out, f->detail);
+	if (f->path[0]) {
+		sb_adds(out, " at ");
+		output_escape(out, f->path);
+	}
+	sb_addc(out, '\n');
+}
+
+void tenants_render_one_deps(const fleet_snapshot *s, const forecast *fc, const tenants_deps *x, int json,
+			     strbuf *out)
+{
 	size_t i, k;
 	int w;
 
 	if (json) {
 		if (s->n_tenants == 1) {
 			sb_adds(out, "{\"kind\":\"Tenant\",");
-			json_tenant(out, s, &s->tenants[0], 1, fc, dbi);
+			json_tenant(out, s, &s->tenants[0], 1, fc, x);
 			sb_addc(out, ',');
 			json_clusters(out, s);
 			sb_adds(out, "}\n");
@@ -485,7 +581,7 @@ void tenants_render_one_db(const fleet_snapshot *s, const forecast *fc, const db
 		sb_adds(out, ",\"items\":[");
 		for (i = 0; i < s->n_tenants; i++) {
 			sb_adds(out, i ? ",{" : "{");
-			json_tenant(out, s, &s->tenants[i], 1, fc, dbi);
+			json_tenant(out, s, &s->tenants[i], 1, fc, x);
 			sb_addc(out, '}');
 		}
 		sb_adds(out, "]}\n");
@@ -493,6 +589,7 @@ void tenants_render_one_db(const fleet_snapshot *s, const forecast *fc, const db
 	}
 	for (i = 0; i < s->n_tenants; i++) {
 		const fleet_tenant *t = &s->tenants[i];
+		const health_result *th = x && x->tenant_health ? &x->tenant_health[i] : &t->health;
 		char buf[64];
 
 		if (i)
@@ -508,20 +605,26 @@ void tenants_render_one_db(const fleet_snapshot *s, const forecast *fc, const db
 			snprintf(buf, sizeof(buf), "%s until %.10s", t->t.contract.status, date);
 			text_line(out, "contract", buf);
 		}
-		sb_addf(out, "%-10s %s: ", "health", health_name(t->health.state));
-		output_escape(out, t->health.cause);
+		sb_addf(out, "%-10s %s: ", "health", health_name(th->state));
+		output_escape(out, th->cause);
 		sb_addc(out, '\n');
 		for (w = 0; w < 2; w++) {
 			int32_t ei = t->env[w];
 			const model_env *e;
+			const health_result *eh;
 			if (ei < 0)
 				continue;
 			e = &s->envs[ei];
+			eh = x && x->env_health ? &x->env_health[ei] : &s->env_health[ei];
 			sb_addf(out, "\n%s (", tcode_env_name((tcode_env)e->env));
 			output_escape(out, e->ns);
-			sb_addf(out, "): %s: ", health_name(s->env_health[ei].state));
-			output_escape(out, s->env_health[ei].cause);
+			sb_addf(out, "): %s: ", health_name(eh->state));
+			output_escape(out, eh->cause);
 			sb_addc(out, '\n');
+			if (x && x->db)
+				text_database(out, &x->db[ei]);
+			if (x && x->fs && e->product != MODEL_PRODUCT_ESOCIAL)
+				text_fileserver(out, &x->fs[ei]);
 			for (k = 0; k < e->n_base; k++) {
 				sb_adds(out, "  base    ");
 				output_fit(out, e->base[k].component, 12, 1);
@@ -952,6 +1055,60 @@ static db_info *load_databases(const fleet_snapshot *s, const cli_clusters *cs, 
 	return d;
 }
 
+/* Each env's file server (core/fs_info.h), read from its cluster. */
+static fs_info *load_fileservers(const fleet_snapshot *s, const cli_clusters *cs, const char *prefix)
+{
+	fs_info *d = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*d));
+
+	for (size_t i = 0; i < s->n_envs; i++) {
+		const model_env *e = &s->envs[i];
+		const fleet_tenant *t = &s->tenants[s->env_tenant[i]];
+		k8s_client *c = t->cluster < cs->n ? cs->clients[t->cluster] : NULL;
+
+		if (!c || e->fresh.stale) {
+			snprintf(d[i].detail, sizeof(d[i].detail), "the cluster of %s was not reached", e->ns);
+			continue;
+		}
+		fs_info_read(c, prefix, e->ns, &d[i]);
+	}
+	return d;
+}
+
+/* The envs' and tenants' health again, with the causes their database and file
+ * server give (core/health.h). */
+static void deps_health(const fleet_snapshot *s, tenants_deps *x)
+{
+	health_result *eh = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*eh));
+	health_result *th = xcalloc(s->n_tenants ? s->n_tenants : 1, sizeof(*th));
+
+	for (size_t i = 0; i < s->n_envs; i++) {
+		const db_info *d = &x->db[i];
+		const fs_info *f = &x->fs[i];
+		health_deps hd = {0};
+
+		eh[i] = s->env_health[i];
+		hd.db_state = d->state;
+		hd.db_name = d->name;
+		hd.db_host = d->host;
+		hd.db_port = d->port;
+		hd.db_detail = d->detail;
+		if (f->read && s->envs[i].product != MODEL_PRODUCT_ESOCIAL) {
+			hd.fs_phase = f->present ? f->phase : "";
+			hd.fs_detail = f->detail;
+			hd.fs_mounted = (const char(*)[16])f->mounted_by;
+			hd.n_fs_mounted = f->n_mounted;
+		}
+		health_env_deps(&s->envs[i], &hd, &eh[i]);
+	}
+	for (size_t i = 0; i < s->n_tenants; i++) {
+		const fleet_tenant *t = &s->tenants[i];
+
+		health_tenant(t->env[0] >= 0 ? &eh[t->env[0]] : NULL, t->env[1] >= 0 ? &eh[t->env[1]] : NULL, &th[i]);
+	}
+	x->env_health = eh;
+	x->tenant_health = th;
+}
+
 int tenants_run_one(const tenants_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -1035,11 +1192,18 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 		ret = TENANTS_EXIT_ERROR;
 	} else if (s->n_tenants) {
 		forecast *fc = load_forecasts(s, &cs);
-		db_info *dbi = fmt == TENANTS_JSON ? load_databases(s, &cs, g->prefix) : NULL;
+		db_info *dbi = load_databases(s, &cs, g->prefix);
+		fs_info *fsi = load_fileservers(s, &cs, g->prefix);
+		tenants_deps x = {.db = dbi, .fs = fsi};
+
+		deps_health(s, &x);
 		sb_init(&sb, 1 << 14);
-		tenants_render_one_db(s, fc, dbi, fmt == TENANTS_JSON, &sb);
+		tenants_render_one_deps(s, fc, &x, fmt == TENANTS_JSON, &sb);
 		free(fc);
 		free(dbi);
+		free(fsi);
+		free((void *)x.env_health);
+		free((void *)x.tenant_health);
 		if (write_all(STDOUT_FILENO, sb.buf, sb.len) < 0)
 			ret = TENANTS_EXIT_ERROR;
 		sb_release(&sb);

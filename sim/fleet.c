@@ -618,9 +618,8 @@ static void db_host(const sim_tenant *t, const sim_fleet_env *e, char *buf, size
 		snprintf(buf, size, "postgres");
 	else if (!strcmp(t->provider, "aws"))
 		snprintf(buf, size, "%s-prod.cluster-c8sm4rt.sa-east-1.rds.amazonaws.com", t->lower);
-	else if (!strcmp(t->provider, "gcp"))
-		snprintf(buf, size, "10.%u.%u.5", (unsigned)(t->seed >> 8) & 255,
-			 (unsigned)(t->seed >> 16) & 255);
+	else if (!strcmp(t->provider, "gcp")) /* a name, never an address someone may own */
+		snprintf(buf, size, "%s-prod.sql.gcp.totvs.internal", t->lower);
 	else
 		snprintf(buf, size, "pg-%s.db.totvs.internal", t->lower);
 }
