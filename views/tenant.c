@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "core/db_info.h"
+#include "core/fs_info.h"
 #include "core/hypnus.h"
 #include "tui/loop.h"
 #include "tui/text.h"
@@ -13,6 +15,7 @@
 #include "util/util.h"
 
 #define RELOAD_MS 5000
+#define DB_RECHECK_MS 30000 /* a live database check is kept this long */
 #define MAX_EVENTS 6
 #define SIDE_BY_SIDE_WIDTH 110
 
@@ -29,6 +32,111 @@ static const tui_keymap tenant_keymap = {"tenant", tenant_bindings, ARRAY_SIZE(t
 
 /* ---- the worker ---- */
 
+/* What lies beside the workloads of each env of a detail snapshot (its env order),
+ * read on the worker: the database (a live check, kept DB_RECHECK_MS) and the
+ * file server. */
+typedef struct deps {
+	size_t n;
+	char (*ns)[64];
+	db_info *db;
+	int64_t *db_ms; /* when each check was made (wall clock) */
+	fs_info *fs;
+} deps;
+
+static void *dup_mem(const void *p, size_t size)
+{
+	void *q = xmalloc(size);
+
+	memcpy(q, p, size);
+	return q;
+}
+
+static void deps_release(deps *d)
+{
+	free(d->ns);
+	free(d->db);
+	free(d->db_ms);
+	free(d->fs);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The envs of a snapshot, as the worker needs them after it gave the snapshot away. */
+typedef struct env_ref {
+	char ns[64];
+	k8s_client *client; /* NULL: not reachable */
+	int product;
+} env_ref;
+
+static env_ref *env_refs(const fleet_snapshot *s, const fleet_cluster_cfg *cfg, size_t n_cfg)
+{
+	env_ref *r = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*r));
+
+	for (size_t i = 0; i < s->n_envs; i++) {
+		size_t ci = s->tenants[s->env_tenant[i]].cluster;
+
+		util_strlcpy(r[i].ns, s->envs[i].ns, sizeof(r[i].ns));
+		r[i].client = ci < n_cfg && !s->envs[i].fresh.stale ? cfg[ci].client : NULL;
+		r[i].product = s->envs[i].product;
+	}
+	return r;
+}
+
+/* Fills out for the n envs of r; prev (may be empty) gives database checks younger
+ * than DB_RECHECK_MS, kept as they are. Blocking: the worker's. */
+static void deps_load(const env_ref *r, size_t n, const char *prefix, const deps *prev, deps *out)
+{
+	size_t m = n ? n : 1;
+
+	out->n = n;
+	out->ns = xcalloc(m, sizeof(*out->ns));
+	out->db = xcalloc(m, sizeof(*out->db));
+	out->db_ms = xcalloc(m, sizeof(*out->db_ms));
+	out->fs = xcalloc(m, sizeof(*out->fs));
+	for (size_t i = 0; i < n; i++) {
+		size_t k;
+
+		util_strlcpy(out->ns[i], r[i].ns, sizeof(out->ns[i]));
+		if (!r[i].client) {
+			out->db[i].state = "unknown";
+			snprintf(out->db[i].detail, sizeof(out->db[i].detail), "the cluster was not reached");
+			snprintf(out->fs[i].detail, sizeof(out->fs[i].detail), "the cluster was not reached");
+			continue;
+		}
+		if (r[i].product != MODEL_PRODUCT_ESOCIAL)
+			fs_info_read(r[i].client, prefix, r[i].ns, &out->fs[i]);
+		for (k = 0; k < prev->n; k++)
+			if (!strcmp(prev->ns[k], r[i].ns) && prev->db_ms[k] && util_now_ms() - prev->db_ms[k] < DB_RECHECK_MS)
+				break;
+		if (k < prev->n) {
+			out->db[i] = prev->db[k];
+			out->db_ms[i] = prev->db_ms[k];
+		} else {
+			db_info_read(r[i].client, prefix, r[i].ns, 5, &out->db[i]);
+			out->db_ms[i] = util_now_ms();
+		}
+	}
+}
+
+static void deps_copy(const deps *from, deps *to)
+{
+	size_t m = from->n ? from->n : 1;
+
+	to->n = from->n;
+	to->ns = dup_mem(from->ns, m * sizeof(*from->ns));
+	to->db = dup_mem(from->db, m * sizeof(*from->db));
+	to->db_ms = dup_mem(from->db_ms, m * sizeof(*from->db_ms));
+	to->fs = dup_mem(from->fs, m * sizeof(*from->fs));
+}
+
+/* The entry of d for namespace ns, or -1. */
+static int deps_find(const deps *d, const char *ns)
+{
+	for (size_t i = 0; d && i < d->n; i++)
+		if (!strcmp(d->ns[i], ns))
+			return (int)i;
+	return -1;
+}
+
 typedef struct worker {
 	pthread_t th;
 	int started;
@@ -40,6 +148,10 @@ typedef struct worker {
 	uint64_t done_gen;     /* request the last result answers */
 	fleet_snapshot *result;
 	int64_t result_ms; /* when it was loaded (wall clock) */
+	deps result_deps;  /* the database and file server of want's envs, after result */
+	int deps_new;	   /* result_deps not taken yet */
+	char deps_tcode[TCODE_SIZE]; /* whose they are */
+	deps last_deps;	   /* the worker's own copy of the last, for its recent checks */
 	/* read-only after start */
 	const fleet_cluster_cfg *cfg;
 	size_t n_cfg;
@@ -50,6 +162,8 @@ typedef struct view_tenant {
 	worker w;
 	char tcode[TCODE_SIZE];
 	fleet_snapshot *detail; /* the worker's last result for tcode, or NULL */
+	deps dd;		/* the database and file server of tcode's envs, by namespace */
+	int dd_ready;		/* dd is tcode's */
 	uint64_t detail_gen;
 	int64_t detail_ms;
 	int scroll;
@@ -68,6 +182,8 @@ static void *worker_run(void *arg)
 		fleet_opts fo = {0};
 		fleet_snapshot *s;
 		fleet *f;
+		env_ref *refs;
+		size_t n_refs;
 
 		if (!w->want[0] || w->done_gen == w->want_gen) {
 			struct timespec ts;
@@ -91,6 +207,8 @@ static void *worker_run(void *arg)
 		fleet_load(f);
 		s = fleet_snapshot_get(f);
 		fleet_free(f);
+		refs = env_refs(s, w->cfg, w->n_cfg);
+		n_refs = s->n_envs;
 
 		pthread_mutex_lock(&w->mu);
 		if (!strcmp(tcode, w->want)) {
@@ -102,6 +220,27 @@ static void *worker_run(void *arg)
 			s = NULL;
 		}
 		pthread_mutex_unlock(&w->mu);
+		tui_loop_wake();
+		/* then what lies beside the workloads: slower (a live database check) */
+		{
+			deps nd, copy;
+
+			deps_load(refs, n_refs, w->prefix, &w->last_deps, &nd);
+			deps_release(&w->last_deps);
+			w->last_deps = nd;
+			deps_copy(&nd, &copy);
+			pthread_mutex_lock(&w->mu);
+			if (!strcmp(tcode, w->want)) {
+				deps_release(&w->result_deps);
+				w->result_deps = copy;
+				w->deps_new = 1;
+				util_strlcpy(w->deps_tcode, tcode, sizeof(w->deps_tcode));
+			} else {
+				deps_release(&copy);
+			}
+			pthread_mutex_unlock(&w->mu);
+		}
+		free(refs);
 		if (s)
 			fleet_snapshot_put(s);
 		tui_loop_wake();
@@ -142,6 +281,9 @@ void view_tenant_release(app *a)
 		fleet_snapshot_put(v->w.result);
 	if (v->detail)
 		fleet_snapshot_put(v->detail);
+	deps_release(&v->w.result_deps);
+	deps_release(&v->w.last_deps);
+	deps_release(&v->dd);
 	pthread_mutex_destroy(&v->w.mu);
 	pthread_cond_destroy(&v->w.cv);
 	free(v);
@@ -156,6 +298,8 @@ void view_tenant_open(app *a, const char *tcode)
 		if (v->detail)
 			fleet_snapshot_put(v->detail);
 		v->detail = NULL;
+		deps_release(&v->dd);
+		v->dd_ready = 0;
 		v->scroll = 0;
 	}
 	util_strlcpy(v->tcode, tcode, sizeof(v->tcode));
@@ -195,6 +339,14 @@ int view_tenant_update(app *a)
 		v->detail_ms = v->w.result_ms;
 		changed = 1;
 	}
+	if (v->w.deps_new && !strcmp(v->w.deps_tcode, v->tcode)) {
+		deps_release(&v->dd);
+		v->dd = v->w.result_deps;
+		memset(&v->w.result_deps, 0, sizeof(v->w.result_deps));
+		v->w.deps_new = 0;
+		v->dd_ready = 1;
+		changed = 1;
+	}
 	pthread_mutex_unlock(&v->w.mu);
 	return changed ? TUI_REDRAW : 0;
 }
@@ -208,6 +360,8 @@ int view_tenant_busy(app *a)
 		return 0;
 	pthread_mutex_lock(&v->w.mu);
 	busy = v->w.want[0] && v->w.done_gen != v->w.want_gen && !v->detail;
+	busy |= v->w.want[0] && !v->dd_ready; /* the first database check still runs */
+	busy |= v->w.deps_new;
 	pthread_mutex_unlock(&v->w.mu);
 	return busy || (!v->detail && v->w.result);
 }
@@ -372,11 +526,114 @@ static void chain_line(page *p, const model_env *e, const health_result *h)
 	}
 }
 
-static void env_panel(page *p, const fleet_snapshot *s, int32_t ei, const fleet_snapshot *d,
-		      int32_t di, int64_t now)
+static tui_role db_role(const char *state)
+{
+	return !strcmp(state, "ready")	      ? TUI_ROLE_AVAILABLE
+	       : !strcmp(state, "handed-off") ? TUI_ROLE_SLEEPING
+	       : !strcmp(state, "unknown")    ? TUI_ROLE_UNKNOWN
+					      : TUI_ROLE_DOWN;
+}
+
+/* "  database  managed PostgreSQL, external to dbaccess: t12345_prod on pg:5432 ready · size ..., 12s ago" */
+static void db_line(page *p, const db_info *db, int64_t checked_ms)
+{
+	int sec = tui_theme_attr(TUI_ROLE_SECTION), dim = tui_theme_attr(TUI_ROLE_DIM);
+	char age[16];
+	line *l = new_line(p);
+
+	add(l, 1, sec, "  database ");
+	if (!db) {
+		add(l, 1, dim, " checking...");
+		return;
+	}
+	add(l, 1, tui_theme_attr(db_role(db->state)), " %s ", db->state);
+	if (db->engine) {
+		add(l, 1, 0, " %s %s", db->mode ? db->mode : "-", !strcmp(db->engine, "oracle") ? "Oracle" : "PostgreSQL");
+		if (db->mode && !strcmp(db->mode, "managed"))
+			add(l, 1, dim, " (external, dbaccess needs it)");
+		add(l, 0, 0, " %s", db->name[0] ? db->name : "-");
+		if (db->host[0])
+			add(l, 0, dim, " on %s:%d", db->host, db->port);
+	}
+	l = new_line(p);
+	add(l, 1, 0, "    ");
+	add(l, 0, dim, "%s", db->detail);
+	if (checked_ms > 0) {
+		fmt_age((util_now_ms() - checked_ms) / 1000, age, sizeof(age));
+		add(l, 1, dim, ", checked %s ago", age);
+	}
+}
+
+/* "  files  totvs totvs-nfs Bound 100Gi; mounted by rest, webapp" and a flag for
+ * an AppServer that does not mount what its siblings do. */
+static void fs_line(page *p, const fs_info *fs)
+{
+	int sec = tui_theme_attr(TUI_ROLE_SECTION), dim = tui_theme_attr(TUI_ROLE_DIM);
+	line *l = new_line(p);
+
+	add(l, 1, sec, "  files    ");
+	if (!fs) {
+		add(l, 1, dim, " checking...");
+		return;
+	}
+	if (!fs->present) {
+		add(l, 1, fs->n_mounted ? tui_theme_attr(TUI_ROLE_DOWN) : dim, " %s", fs->detail);
+		return;
+	}
+	add(l, 0, tui_theme_attr(!strcmp(fs->phase, "Bound") ? TUI_ROLE_AVAILABLE : TUI_ROLE_DOWN), " %s ",
+	    fs->phase);
+	add(l, 0, 0, " %s", fs->capacity[0] ? fs->capacity : fs->requested[0] ? fs->requested : "");
+	add(l, 0, dim, " %s %s", fs->provider[0] ? fs->provider : "-", fs->cls[0] ? fs->cls : "-");
+	l = new_line(p);
+	add(l, 1, 0, "    ");
+	if (fs->n_mounted) {
+		char roles[160] = "";
+		for (size_t i = 0; i < fs->n_mounted; i++)
+			snprintf(roles + strlen(roles), sizeof(roles) - strlen(roles), "%s%s", i ? ", " : "",
+				 fs->mounted_by[i]);
+		add(l, 0, dim, "mounted by %s at %s", roles, fs->path[0] ? fs->path : "-");
+	} else {
+		add(l, 1, tui_theme_attr(TUI_ROLE_DEGRADED), "mounted by no AppServer");
+	}
+	for (size_t i = 0; i < fs->n_unmounted; i++) {
+		l = new_line(p);
+		add(l, 1, tui_theme_attr(TUI_ROLE_DEGRADED), "    %s ", tui_glyph_str(TUI_G_CROSS));
+		add(l, 0, tui_theme_attr(TUI_ROLE_DEGRADED), "%s does not mount the claim its siblings mount",
+		    fs->unmounted[i]);
+	}
+}
+
+/* The env's health with what it waits for outside its workloads (core/health.h). */
+static void env_health(const model_env *e, const health_result *base, const deps *dd, health_result *out)
+{
+	int dk = deps_find(dd, e->ns);
+	health_deps hd = {0};
+
+	*out = *base;
+	if (dk < 0)
+		return;
+	hd.db_state = dd->db[dk].state;
+	hd.db_name = dd->db[dk].name;
+	hd.db_host = dd->db[dk].host;
+	hd.db_port = dd->db[dk].port;
+	hd.db_detail = dd->db[dk].detail;
+	if (dd->fs[dk].read && e->product != MODEL_PRODUCT_ESOCIAL) {
+		hd.fs_phase = dd->fs[dk].present ? dd->fs[dk].phase : "";
+		hd.fs_detail = dd->fs[dk].detail;
+		hd.fs_mounted = (const char(*)[16])dd->fs[dk].mounted_by;
+		hd.n_fs_mounted = dd->fs[dk].n_mounted;
+	}
+	health_env_deps(e, &hd, out);
+}
+
+static void env_panel(page *p, const fleet_snapshot *s, int32_t ei, const health_result *eh,
+		      const fleet_snapshot *d, int32_t di, const deps *dd, int64_t now)
 {
 	const model_env *e = &s->envs[ei];
-	const health_result *h = &s->env_health[ei];
+	int dk = deps_find(dd, e->ns);
+	const db_info *db = dk >= 0 ? &dd->db[dk] : NULL;
+	const fs_info *fs = dk >= 0 && e->product != MODEL_PRODUCT_ESOCIAL ? &dd->fs[dk] : NULL;
+	const health_result *h = eh;
 	int sec = tui_theme_attr(TUI_ROLE_SECTION), dim = tui_theme_attr(TUI_ROLE_DIM);
 	char buf[64], age[16];
 	line *l;
@@ -397,6 +654,9 @@ static void env_panel(page *p, const fleet_snapshot *s, int32_t ei, const fleet_
 		add(l, 0, tui_theme_attr(TUI_ROLE_BANNER), "%s", e->fresh.why);
 	}
 	chain_line(p, e, h);
+	db_line(p, db, db ? dd->db_ms[dk] : 0);
+	if (e->product != MODEL_PRODUCT_ESOCIAL)
+		fs_line(p, fs);
 	l = new_line(p);
 	add(l, 1, sec, "  public services");
 	if (!e->n_public)
@@ -488,14 +748,14 @@ static const fleet_tenant *find_tenant(const fleet_snapshot *s, const char *tcod
 	return NULL;
 }
 
-static void header(page *p, const fleet_tenant *t)
+static void header(page *p, const fleet_tenant *t, const health_result *th, const health_result *eh)
 {
 	const model_contract *c = &t->t.contract;
 	line *l = new_line(p);
 	char date[40] = "open-ended";
 	int e;
 
-	add(l, 0, tui_theme_attr(health_role(t->health.state)) | A_BOLD, "%s", t->t.tcode);
+	add(l, 0, tui_theme_attr(health_role(th->state)) | A_BOLD, "%s", t->t.tcode);
 	add(l, 1, 0, "  ");
 	add(l, 0, A_BOLD, "%s", t->t.customer);
 	add(l, 0, tui_theme_attr(TUI_ROLE_DIM), "  %s, %s, cluster %s",
@@ -514,17 +774,16 @@ static void header(page *p, const fleet_tenant *t)
 	}
 	l = new_line(p);
 	add(l, 1, tui_theme_attr(TUI_ROLE_SECTION), "health   ");
-	add(l, 1, tui_theme_attr(health_role(t->health.state)), "%s", health_name(t->health.state));
+	add(l, 1, tui_theme_attr(health_role(th->state)), "%s", health_name(th->state));
 	add(l, 1, 0, ": ");
-	add(l, 0, 0, "%s", t->health.cause);
+	add(l, 0, 0, "%s", th->cause);
 	l = new_line(p);
 	add(l, 1, tui_theme_attr(TUI_ROLE_SECTION), "envs     ");
 	for (e = 0; e < 2; e++) {
-		const fleet_snapshot *s = p->snap;
 		health_state hs;
 		if (t->env[e] < 0)
 			continue;
-		hs = s->env_health[t->env[e]].state;
+		hs = eh[e].state;
 		add(l, 1, 0, "%s ", e == TCODE_ENV_PROD ? "prod" : "  dev");
 		add(l, 1, tui_theme_attr(health_role(hs)), "%s", health_name(hs));
 	}
@@ -563,6 +822,7 @@ void view_tenant_draw(app *a, int y, int h, int width)
 	const fleet_snapshot *s = v->detail && find_tenant(v->detail, v->tcode) ? v->detail : a->snap;
 	const fleet_tenant *t = find_tenant(s, v->tcode);
 	page top = {0}, col[2] = {{0}, {0}};
+	health_result eh[2], th;
 	int side = width >= SIDE_BY_SIDE_WIDTH, half = side ? (width - 1) / 2 : width;
 	int64_t now = util_now_ms() / 1000;
 	size_t i, rows;
@@ -580,13 +840,18 @@ void view_tenant_draw(app *a, int y, int h, int width)
 	if (t->cluster < a->o->n_clusters && a->o->clusters[t->cluster].client)
 		now = k8s_client_server_now(a->o->clusters[t->cluster].client);
 	top.snap = s;
-	header(&top, t);
+	for (e = 0; e < 2; e++)
+		if (t->env[e] >= 0)
+			env_health(&s->envs[t->env[e]], &s->env_health[t->env[e]], v->dd_ready ? &v->dd : NULL, &eh[e]);
+	health_tenant(t->env[0] >= 0 ? &eh[0] : NULL, t->env[1] >= 0 ? &eh[1] : NULL, &th);
+	header(&top, t, &th, eh);
 	for (e = 0; e < 2; e++) {
 		int32_t ei = t->env[e];
 		const fleet_snapshot *d = v->detail;
 		if (ei < 0)
 			continue;
-		env_panel(side ? &col[e] : &col[0], s, ei, d, detail_env(d, s->envs[ei].ns), now);
+		env_panel(side ? &col[e] : &col[0], s, ei, &eh[e], d, detail_env(d, s->envs[ei].ns),
+			  v->dd_ready ? &v->dd : NULL, now);
 		if (!side)
 			new_line(&col[0]);
 	}
