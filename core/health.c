@@ -349,7 +349,10 @@ static int db_cause(const model_env *e, const health_deps *d, strbuf *sb)
 			sb_adds(sb, *detail ? detail : "it does not exist");
 		return 1;
 	}
-	if (!strcmp(d->db_state, "unreachable") && base_not_ready(e, "dbaccess")) {
+	/* Not answering us is a cause only where we could find the server: a name we
+	 * cannot resolve may well resolve inside the cluster. */
+	if (!strcmp(d->db_state, "unreachable") && base_not_ready(e, "dbaccess") &&
+	    !(d->db_detail && strstr(d->db_detail, "could not translate host name"))) {
 		sb_addf(sb, "dbaccess waits for its database: %s",
 			d->db_detail && *d->db_detail ? d->db_detail : "it does not answer");
 		return 1;

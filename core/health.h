@@ -76,7 +76,7 @@ typedef struct health_deps {
  *    database: t12345_prod does not exist on pg.example:5432"; one that does not
  *    answer, while DbAccess is not ready: down, "dbaccess waits for its database:
  *    <why>" (not answering us alone proves nothing: we may not see what the
- *    cluster sees);
+ *    cluster sees, and a host name we cannot resolve is never a cause);
  *  - a file-server claim not Bound while AppServers that mount it are not ready:
  *    "webapp, rest wait for the file server: claim fileserver Pending 4m: ...".
  * Unknown and blocked stay as they are. d may be NULL (nothing changes). */

@@ -548,7 +548,10 @@ static void db_line(page *p, const db_info *db, int64_t checked_ms)
 	}
 	add(l, 1, tui_theme_attr(db_role(db->state)), " %s ", db->state);
 	if (db->engine) {
-		add(l, 1, 0, " %s %s", db->mode ? db->mode : "-", !strcmp(db->engine, "oracle") ? "Oracle" : "PostgreSQL");
+		if (!strcmp(db->engine, "oracle"))
+			add(l, 1, 0, " Oracle");
+		else
+			add(l, 1, 0, " %s PostgreSQL", db->mode ? db->mode : "-");
 		if (db->mode && !strcmp(db->mode, "managed"))
 			add(l, 1, dim, " (external, dbaccess needs it)");
 		add(l, 0, 0, " %s", db->name[0] ? db->name : "-");
@@ -654,9 +657,13 @@ static void env_panel(page *p, const fleet_snapshot *s, int32_t ei, const health
 		add(l, 0, tui_theme_attr(TUI_ROLE_BANNER), "%s", e->fresh.why);
 	}
 	chain_line(p, e, h);
-	db_line(p, db, db ? dd->db_ms[dk] : 0);
-	if (e->product != MODEL_PRODUCT_ESOCIAL)
-		fs_line(p, fs);
+	if (!db && e->fresh.stale) { /* nothing to ask while the cluster does not answer */
+		add(new_line(p), 1, dim, "  database  not known while the cluster does not answer");
+	} else {
+		db_line(p, db, db ? dd->db_ms[dk] : 0);
+		if (e->product != MODEL_PRODUCT_ESOCIAL)
+			fs_line(p, fs);
+	}
 	l = new_line(p);
 	add(l, 1, sec, "  public services");
 	if (!e->n_public)

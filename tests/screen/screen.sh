@@ -23,6 +23,7 @@ screen_normalise() {
 		-e 's/(-[a-z0-9]{10})-[a-z0-9]{5}/\1-xxxxx/g' \
 		-e 's/restarts +[0-9]+[smhd]/restarts  AGE/g' \
 		-e 's/(Pending|checked) [0-9]+[smhd]/\1 AGE/g' \
+		-e 's/(does not answer: ).*$/\1.../' \
 		-e 's/(│|┘|┐|└|┌|\||\+) *[0-9]+[smhd]$/\1 AGE/' \
 		"$1"
 }
