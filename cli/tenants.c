@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "cli/output.h"
 #include "cli/tenants.h"
 #include "core/catalog.h"
+#include "core/env_deps.h"
 #include "core/forecast.h"
 #include "core/hypnus_wakes.h"
 #include "core/hypnus.h"
@@ -418,6 +420,27 @@ static const char *env_health(const fleet_snapshot *s, const fleet_tenant *t, in
 void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, int wide,
 			  size_t width, strbuf *out)
 {
+	tenants_render_table_db(s, flt, wide, width, NULL, out);
+}
+
+/* "managed ready", "container ready", "oracle handed-off", "-" */
+static void db_cell(const db_info *d, char *buf, size_t size)
+{
+	if (!d || !d->state)
+		snprintf(buf, size, "-");
+	else if (!d->mode)
+		snprintf(buf, size, "%s", d->state);
+	else if (!strcmp(d->mode, "handoff"))
+		snprintf(buf, size, "oracle %s", d->state);
+	else if (!strcmp(d->state, "unknown") && !strcmp(d->detail, "not checked live"))
+		snprintf(buf, size, "%s", d->mode);
+	else
+		snprintf(buf, size, "%s %s", d->mode, d->state);
+}
+
+void tenants_render_table_db(const fleet_snapshot *s, const tenants_filter *flt, int wide, size_t width,
+			     const db_info *dbi, strbuf *out)
+{
 	static const output_col narrow_cols[] = {
 	    {"TCODE", 6, 0}, {"CLUSTER", 7, 0}, {"CUSTOMER", 10, 0}, {"HEALTH", 9, 0},
 	    {"PROD", 9, 0},  {"DEV", 9, 0},	{"CAUSE", 12, 0},
@@ -425,7 +448,7 @@ void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, in
 	static const output_col wide_cols[] = {
 	    {"TCODE", 6, 0},	{"CLUSTER", 7, 0},  {"CUSTOMER", 10, 0}, {"PRODUCT", 7, 0},
 	    {"PROVIDER", 8, 0}, {"HEALTH", 9, 0},   {"PROD", 9, 0},	 {"DEV", 9, 0},
-	    {"HYPNUS", 8, 0},	{"CONTRACT", 8, 0}, {"CAUSE", 12, 0},
+	    {"HYPNUS", 8, 0},	{"CONTRACT", 8, 0}, {"DATABASE", 8, 0}, {"CAUSE", 12, 0},
 	};
 	output_col cols[OUTPUT_MAX_COLS];
 	const output_col *src = wide ? wide_cols : narrow_cols;
@@ -443,6 +466,7 @@ void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, in
 		const char *cells[OUTPUT_MAX_COLS];
 		size_t k = 0;
 		const char *hyp = "-";
+		char dbc[48];
 
 		if (!tenant_matches(t, flt))
 			continue;
@@ -463,6 +487,8 @@ void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, in
 		if (wide) {
 			cells[k++] = hyp;
 			cells[k++] = t->t.contract.known ? t->t.contract.status : "-";
+			db_cell(dbi && t->env[TCODE_ENV_PROD] >= 0 ? &dbi[t->env[TCODE_ENV_PROD]] : NULL, dbc, sizeof(dbc));
+			cells[k++] = dbc;
 		}
 		cells[k++] = t->health.cause;
 		output_table_row(&tb, cells);
@@ -784,13 +810,80 @@ static size_t term_width(void)
 	return n >= 40 && n <= 1000 ? (size_t)n : 80;
 }
 
-static void render(const fleet_snapshot *s, tenants_format fmt, const tenants_filter *flt,
-		   strbuf *out)
+static void render_db(const fleet_snapshot *s, tenants_format fmt, const tenants_filter *flt,
+		      const db_info *dbi, strbuf *out)
 {
 	if (fmt == TENANTS_JSON)
 		tenants_render_json(s, flt, out);
 	else
-		tenants_render_table(s, flt, fmt == TENANTS_WIDE, term_width(), out);
+		tenants_render_table_db(s, flt, fmt == TENANTS_WIDE, term_width(), dbi, out);
+}
+
+static void render(const fleet_snapshot *s, tenants_format fmt, const tenants_filter *flt,
+		   strbuf *out)
+{
+	render_db(s, fmt, flt, NULL, out);
+}
+
+/* ---- the prod databases of a fleet, for -o wide ---- */
+
+typedef struct prod_db_job {
+	const fleet_snapshot *s;
+	const cli_clusters *cs;
+	const char *prefix;
+	env_deps *deps;
+	db_info *out;
+	pthread_mutex_t mu;
+	size_t next; /* the next tenant */
+} prod_db_job;
+
+static void *prod_db_worker(void *arg)
+{
+	prod_db_job *j = arg;
+
+	for (;;) {
+		const fleet_tenant *t;
+		int32_t ei;
+		size_t i;
+		k8s_client *c;
+
+		pthread_mutex_lock(&j->mu);
+		i = j->next++;
+		pthread_mutex_unlock(&j->mu);
+		if (i >= j->s->n_tenants)
+			break;
+		t = &j->s->tenants[i];
+		ei = t->env[TCODE_ENV_PROD];
+		c = t->cluster < j->cs->n ? j->cs->clients[t->cluster] : NULL;
+		if (ei < 0 || !c || j->s->envs[ei].fresh.stale)
+			continue;
+		/* from the cluster only; a live check where the env waits on it was made already */
+		if (!env_deps_db(j->deps, t->cluster, j->s->envs[ei].ns, &j->out[ei]))
+			db_info_read(c, j->prefix, j->s->envs[ei].ns, -1, &j->out[ei]);
+	}
+	return NULL;
+}
+
+/* Each tenant's prod database as its cluster tells it (Secret, StatefulSet), the
+ * state of a managed one where it was checked (env_deps): 8 at a time. */
+static db_info *load_prod_databases(const fleet_snapshot *s, const cli_clusters *cs, const char *prefix,
+				    env_deps *deps)
+{
+	prod_db_job j = {.s = s, .cs = cs, .prefix = prefix, .deps = deps};
+	pthread_t th[8];
+	int started[8] = {0};
+	size_t i;
+
+	j.out = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*j.out));
+	pthread_mutex_init(&j.mu, NULL);
+	for (i = 0; i < ARRAY_SIZE(th); i++)
+		started[i] = pthread_create(&th[i], NULL, prod_db_worker, &j) == 0;
+	prod_db_worker(&j); /* and this thread too, so that none started still works */
+	for (i = 0; i < ARRAY_SIZE(th); i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&j.mu);
+	return j.out;
 }
 
 /* ---- watch ---- */
@@ -916,6 +1009,7 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 	fleet_opts fo = {0};
 	cli_clusters cs;
 	fleet *f;
+	env_deps *deps;
 	char *cdir;
 
 	optind = 0; /* full re-initialisation: options may follow the TCODE */
@@ -971,14 +1065,28 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 	fo.prefix = g->prefix;
 	fo.cache_dir = cdir;
 	f = fleet_new(cs.cfg, cs.n, &fo);
+	deps = env_deps_new();
+	fleet_set_deps(f, deps);
 	if (watch) {
+		env_deps_watch *dw = env_deps_watch_start(deps, f, cs.cfg, cs.n, g->prefix, 5000);
+
 		ret = watch_loop(f, fmt, &flt);
+		env_deps_watch_stop(dw);
 	} else {
 		fleet_snapshot *s;
+		db_info *dbi = NULL;
 		strbuf sb;
 
 		ok = fleet_load(f);
 		s = fleet_snapshot_get(f);
+		/* what the envs that wait, wait for: their database, their file server */
+		if (env_deps_check(deps, s, cs.cfg, cs.n, g->prefix, 0, 32)) {
+			fleet_deps_changed(f);
+			fleet_snapshot_put(s);
+			s = fleet_snapshot_get(f);
+		}
+		if (fmt == TENANTS_WIDE)
+			dbi = load_prod_databases(s, &cs, g->prefix, deps);
 		/* The snapshot outlives the fleet: its listings go before printing. */
 		fleet_free(f);
 		f = NULL;
@@ -990,15 +1098,17 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 				if (render_json(s, &flt, &sb, STDOUT_FILENO) < 0)
 					ret = TENANTS_EXIT_ERROR;
 			} else {
-				render(s, fmt, &flt, &sb);
+				render_db(s, fmt, &flt, dbi, &sb);
 			}
 			if (write_all(STDOUT_FILENO, sb.buf, sb.len) < 0)
 				ret = TENANTS_EXIT_ERROR;
 		}
 		sb_release(&sb);
+		free(dbi);
 		fleet_snapshot_put(s);
 	}
 	fleet_free(f);
+	env_deps_free(deps);
 	cli_clusters_release(&cs);
 	free(cdir);
 	return ret;

@@ -58,6 +58,10 @@ void tenants_render_json(const fleet_snapshot *s, const tenants_filter *flt, str
 /* A table; width 0 = no limit (wide uses 0). */
 void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, int wide,
 			  size_t width, strbuf *out);
+/* The same; wide has a DATABASE column from dbi (one per snapshot env, or NULL:
+ * "-"): the prod env's database, "<mode> <state>". */
+void tenants_render_table_db(const fleet_snapshot *s, const tenants_filter *flt, int wide, size_t width,
+			     const db_info *dbi, strbuf *out);
 /* One tenant with pods and events (snapshot from a tcode fleet). fc (may be
  * NULL) holds one Hypnus forecast per snapshot environment (s->envs order). */
 struct forecast;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/catalog.h"
+#include "core/env_deps.h"
 #include "core/fleet.h"
 #include "core/fleet_cache.h"
 #include "core/rules_fetch.h"
@@ -247,6 +248,7 @@ struct fleet {
 	pthread_mutex_t snap_mu;
 	fleet_snapshot *snap;
 	uint64_t version;
+	struct env_deps *deps; /* borrowed: causes outside the workloads, or NULL */
 
 	/* watch */
 	pthread_t pub;
@@ -409,6 +411,7 @@ typedef struct cluster_data {
 	int loading;   /* the first listing is not complete: no health is known */
 	const tab *last; /* last_seen (may be empty or NULL) */
 	int64_t last_at; /* when last was written (unix s) */
+	struct env_deps *deps; /* or NULL */
 } cluster_data;
 
 typedef struct builder {
@@ -605,6 +608,8 @@ static void build_cluster(builder *b, const fleet_cluster_state *st, const clust
 				continue;
 			health_env(&s->envs[t->env[w]], ce ? &t->t.contract : NULL, d->r, ho,
 				   &s->env_health[t->env[w]]);
+			if (d->deps)
+				env_deps_apply(d->deps, ci, &s->envs[t->env[w]], &s->env_health[t->env[w]]);
 			hr[w] = &s->env_health[t->env[w]];
 		}
 		health_tenant(hr[TCODE_ENV_PROD], hr[TCODE_ENV_DEV], &t->health);
@@ -887,6 +892,7 @@ static void publish(fleet *f)
 		    .keep_pods = f->tcode != NULL,
 		    .last = &c->last,
 		    .last_at = c->last_at,
+		    .deps = f->deps,
 		};
 		if (c->watching) {
 			d.loading = (c->listed & WATCH_KINDS) != WATCH_KINDS || !c->meta_done;
@@ -1197,6 +1203,19 @@ static void mark_dirty(fleet *f)
 	f->dirty = 1;
 	pthread_cond_signal(&f->cond);
 	pthread_mutex_unlock(&f->mu);
+}
+
+void fleet_set_deps(fleet *f, struct env_deps *d)
+{
+	f->deps = d;
+}
+
+void fleet_deps_changed(fleet *f)
+{
+	if (f->pub_running)
+		mark_dirty(f);
+	else
+		publish(f);
 }
 
 /* An informer heard from the server: it answers again. */

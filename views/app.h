@@ -75,6 +75,8 @@ struct view_runs;
 typedef struct app {
 	const app_opts *o;
 	fleet *fleet;
+	struct env_deps *deps;		   /* what envs wait for outside their workloads */
+	struct env_deps_watch *deps_watch; /* its thread */
 	fleet_snapshot *snap; /* current, with a reference; NULL before the first */
 	int64_t snap_mono;    /* when it arrived (monotonic ms) */
 	int64_t start_mono;

@@ -45,6 +45,16 @@ cause dev | grep -Eq '^degraded: webapp waits for the file server: claim fileser
 expect_out "the text form has the file-server line" '^  files    totvs totvs-nfs Bound, 100Gi; mounted by rest, webapp; not mounted by portal at /totvs/protheus_data$' \
 	"$S" tenant T12345
 
+# the fleet (tenants, as the console's fleet screen): the database named as the cause
+"$S" tenants -o json >"$KS_DIR/f.json" 2>"$KS_DIR/f.err" || { fail "tenants -o json"; cat "$KS_DIR/f.err"; }
+[ "$(jq -r '.items[] | select(.tcode == "T12345") | .cause' "$KS_DIR/f.json")" = \
+	"prod: dbaccess waits for its database: t12345_prod does not exist on $PG_HOST:$PG_PORT" ] &&
+	ok "tenants: the fleet's cause names the missing database" ||
+	{ fail "tenants cause"; jq -c '.items[] | {tcode, health, cause}' "$KS_DIR/f.json"; }
+"$S" tenants -o wide >"$KS_DIR/wide.txt" 2>&1
+head -1 "$KS_DIR/wide.txt" | grep -Eq ' CONTRACT +DATABASE +CAUSE$' && grep -Eq '^T12345 .* managed missing +prod: dbaccess waits for its database' "$KS_DIR/wide.txt" &&
+	ok "tenants -o wide: a DATABASE column, managed missing" || { fail "tenants -o wide"; cat "$KS_DIR/wide.txt"; }
+
 # once the database exists, the cause goes
 pg_psql "create database t12345_prod owner t12345_prod" >/dev/null
 "$S" tenant T12345 -o json >"$KS_DIR/t.json" 2>/dev/null
@@ -52,6 +62,8 @@ cause prod | grep -q 'waits for its database' && fail "prod still waits for its 
 	ok "prod: the database made, no longer a cause ($(cause prod))"
 [ "$(jq -r '.envs[] | select(.env == "prod") | .database.state' "$KS_DIR/t.json")" = ready ] &&
 	ok "... and the database block says ready" || fail "database state"
+expect_out "tenants -o wide: managed ready, DbAccess down for its own reasons" '^T12345 .* managed ready +prod: dbaccess down' \
+	"$S" tenants -o wide
 
 # an env without a claim: null phase, said so
 $K delete pvc fileserver -n t12345-prod --wait=false >/dev/null 2>&1

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The tenant screen's database and file-server lines, against kubesim and a real
 # PostgreSQL (tests/integration/pg.sh): prod's managed database does not exist (the env is
-# down and says why), then is made (ready, its size, the age of the check); prod's claim
+# down and says why, and so does the fleet screen's cause column), then is made (ready,
+# its size, the age of the check); prod's claim
 # is Bound and the portal AppServer, which does not mount it, is flagged; dev's claim
 # stays Pending (its provisioner fails) and its AppServer waits for it. In tmux at 80x24,
 # then as golden screens of the key script tests/screen/tenant_deps.keys.
@@ -54,6 +55,15 @@ grep -q "^  files     Bound  100Gi totvs totvs-nfs$" "$KS_DIR/tmux.txt" &&
 w=$(sed 's/[│→✗─]/x/g' "$KS_DIR/tmux.txt" | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')
 [ "$w" -le 80 ] && ok "tmux: nothing wider than 80 columns" || fail "tmux: a line of $w columns"
 $T send-keys -t main q
+
+# --- the fleet screen's cause column, 140 wide ----------------------------------------------
+$T respawn-pane -k -t main \
+	"TERM=tmux-256color TZ=UTC LANG=C.UTF-8 $BUILD/smartops --kubeconfig $KUBECONFIG 2>$KS_DIR/tmux.err; sleep 30"
+$T resize-window -t main -x 140 -y 24
+wait_for "tmux: the fleet's cause column names the missing database" 60 \
+	has "T12345 .*down .*prod: dbaccess waits for its database: t12345_prod does not exist on" || screen_of
+$T send-keys -t main q
+$T resize-window -t main -x 80 -y 24
 
 # --- key script, golden screens -----------------------------------------------------------
 screen_run tenant_deps
