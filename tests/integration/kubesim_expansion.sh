@@ -78,6 +78,28 @@ expect_out "Event Resizing from the provisioner's resizer" \
 	'^Resizing\|external-resizer nfs.csi.k8s.io\|External resizer is resizing volume pvc-' events
 expect_out "Event VolumeResizeSuccessful" '^VolumeResizeSuccessful\|external-resizer nfs.csi.k8s.io\|Resize volume succeeded$' events
 
+# --- each homologated provisioner at its own pace (Filestore 2 s unless told) ---------------
+check "a namespace of our own" $K create ns pace
+cat >"$KS_DIR/gcp.yaml" <<'YAML'
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: files, namespace: pace}
+spec:
+  accessModes: [ReadWriteMany]
+  storageClassName: filestore-sc
+  resources: {requests: {storage: 1Ti}}
+YAML
+check "a Filestore claim" $K apply -f "$KS_DIR/gcp.yaml"
+gbound() { [ "$($K get pvc files -n pace -o jsonpath='{.status.phase}')" = Bound ]; }
+wait_for "... Bound" 30 gbound
+ev_time() {
+	$K get events -n pace --field-selector "reason=$1" -o jsonpath='{.items[0].lastTimestamp}'
+}
+t0=$(date -u -d "$(ev_time Provisioning)" +%s 2>/dev/null); t1=$(date -u -d "$(ev_time ProvisioningSucceeded)" +%s 2>/dev/null)
+[ -n "$t0" ] && [ -n "$t1" ] && [ $((t1 - t0)) -ge 1 ] &&
+	ok "Filestore took its time: Provisioning, then ProvisioningSucceeded $((t1 - t0)) s later" ||
+	fail "Filestore's pace: Provisioning at \"$t0\", ProvisioningSucceeded at \"$t1\""
+
 # --- a pending claim's spec is immutable, and other spec fields of a bound one ------------
 cat >"$KS_DIR/pvc.yaml" <<'YAML'
 apiVersion: v1
