@@ -68,8 +68,9 @@ static int public_waits(const model_env *e)
 }
 
 int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg *cfg, size_t n_cfg,
-		   const char *prefix, int recheck_ms, size_t max)
+		   const char *prefix, int recheck_ms, size_t max, int budget_ms)
 {
+	int64_t start = util_mono_ms();
 	int changed = 0;
 	size_t done = 0;
 
@@ -96,14 +97,14 @@ int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg
 			}
 		}
 		pthread_mutex_unlock(&d->mu);
-		if (done++ >= max)
+		if (done++ >= max || util_mono_ms() - start > budget_ms)
 			continue;
 		memset(&fresh, 0, sizeof(fresh));
 		fresh.ci = ci;
 		util_strlcpy(fresh.ns, e->ns, sizeof(fresh.ns));
 		fresh.seen = 1;
 		if ((fresh.has_db = want_db))
-			db_info_read(c, prefix, e->ns, 5, &fresh.db);
+			db_info_read(c, prefix, e->ns, 3, &fresh.db);
 		if ((fresh.has_fs = want_fs))
 			fs_info_read(c, prefix, e->ns, &fresh.fs);
 		fresh.at_ms = util_mono_ms();
@@ -206,7 +207,7 @@ static void *watch_run(void *arg)
 
 		pthread_mutex_unlock(&w->mu);
 		s = fleet_snapshot_get(w->f);
-		changed = s ? env_deps_check(w->d, s, w->cfg, w->n_cfg, w->prefix, 30000, 16) : 0;
+		changed = s ? env_deps_check(w->d, s, w->cfg, w->n_cfg, w->prefix, 30000, 16, 20000) : 0;
 		if (s)
 			fleet_snapshot_put(s);
 		if (changed)

@@ -28,11 +28,12 @@ typedef struct env_deps env_deps;
 env_deps *env_deps_new(void);
 void env_deps_free(env_deps *d);
 
-/* Reads what the envs of s wait for (at most max of them a call), each at most
- * once per recheck_ms; forgets envs that no longer wait. Blocking (Kubernetes
- * reads and live database checks). Returns the number of entries that changed. */
+/* Reads what the envs of s wait for (at most max of them a call, and none begun
+ * after budget_ms), each at most once per recheck_ms; forgets envs that no longer
+ * wait. Blocking (Kubernetes reads and live database checks, 3 s to connect).
+ * Returns the number of entries that changed. */
 int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg *cfg, size_t n_cfg,
-		   const char *prefix, int recheck_ms, size_t max);
+		   const char *prefix, int recheck_ms, size_t max, int budget_ms);
 
 /* The database of env ns of cluster ci as last checked live: 1 and *out, or 0. */
 int env_deps_db(env_deps *d, size_t ci, const char *ns, db_info *out);
