@@ -66,7 +66,8 @@ $T send-keys -t main q
 $T resize-window -t main -x 80 -y 24
 
 # --- key script, golden screens -----------------------------------------------------------
-screen_run tenant_deps
+screen_run tenant_deps && ok "the key script ran to its end (exit 0)" ||
+	{ fail "the key script: smartops failed"; sed 's/^/    /' "$KS_DIR/screen-tenant_deps/stderr" | head -20; }
 screen_compare tenant_deps
 # the database made: ready, its size, the check's age
 pg_psql "create database t12345_prod owner t12345_prod" >/dev/null
@@ -78,4 +79,8 @@ screen_of | grep -Eq "^    size [0-9]+ kB, 0 other connections, checked [0-9]+s 
 screen_of | grep -q "dbaccess waits for its database" && fail "tmux: still waits for its database" ||
 	ok "tmux: the database no longer the cause"
 $T send-keys -t main q
+errs() { grep -l "AddressSanitizer\|runtime error\|LeakSanitizer" "$KS_DIR"/tmux.err 2>/dev/null; }
+sleep_until_gone() { ! $T capture-pane -p -t main 2>/dev/null | grep -q "database  ready"; }
+wait_for "tmux: the console ended" 30 sleep_until_gone
+[ -z "$(errs)" ] && ok "tmux: the console said nothing of sanitizers on stderr" || { fail "tmux: stderr"; cat "$KS_DIR/tmux.err"; }
 finish
