@@ -337,7 +337,8 @@ static int base_not_ready(const model_env *e, const char *component)
 
 static int db_cause(const model_env *e, const health_deps *d, strbuf *sb)
 {
-	if (!d->db_state)
+	/* only a DbAccess that is not ready waits for its database */
+	if (!d->db_state || !base_not_ready(e, "dbaccess"))
 		return 0;
 	if (!strcmp(d->db_state, "missing")) {
 		const char *detail = d->db_detail ? d->db_detail : "";
@@ -351,7 +352,7 @@ static int db_cause(const model_env *e, const health_deps *d, strbuf *sb)
 	}
 	/* Not answering us is a cause only where we could find the server: a name we
 	 * cannot resolve may well resolve inside the cluster. */
-	if (!strcmp(d->db_state, "unreachable") && base_not_ready(e, "dbaccess") &&
+	if (!strcmp(d->db_state, "unreachable") &&
 	    !(d->db_detail && strstr(d->db_detail, "could not translate host name"))) {
 		sb_addf(sb, "dbaccess waits for its database: %s",
 			d->db_detail && *d->db_detail ? d->db_detail : "it does not answer");

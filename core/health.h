@@ -72,11 +72,12 @@ typedef struct health_deps {
 } health_deps;
 
 /* Names a dependency as the cause when it is one (the state may change):
- *  - a database the server says does not exist: down, "dbaccess waits for its
+ *  - while DbAccess is not ready: a database the server says does not exist
+ *    (or not provisioned: no Secret db-credentials): down, "dbaccess waits for its
  *    database: t12345_prod does not exist on pg.example:5432"; one that does not
- *    answer, while DbAccess is not ready: down, "dbaccess waits for its database:
- *    <why>" (not answering us alone proves nothing: we may not see what the
- *    cluster sees, and a host name we cannot resolve is never a cause);
+ *    answer: down, "dbaccess waits for its database: <why>" (a host name we
+ *    cannot resolve is never a cause: it may resolve inside the cluster). With
+ *    DbAccess ready nothing changes (the database line says what it is);
  *  - a file-server claim not Bound while AppServers that mount it are not ready:
  *    "webapp, rest wait for the file server: claim fileserver Pending 4m: ...".
  * Unknown and blocked stay as they are. d may be NULL (nothing changes). */

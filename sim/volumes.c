@@ -119,9 +119,9 @@ int sim_provisioner_parse(const char *spec, sim_provisioner *out, char *err, siz
 /* The homologated providers' own pace when no --provisioner names them: an NFS export
  * is quick, an EFS access point takes a moment, a Filestore instance longer. */
 static const sim_provisioner default_provs[] = {
-	{"nfs.csi.k8s.io", 300, ""},
-	{"efs.csi.aws.com", 800, ""},
-	{"filestore.csi.storage.gke.io", 2000, ""},
+	{"nfs.csi.k8s.io", 100, ""},
+	{"efs.csi.aws.com", 300, ""},
+	{"filestore.csi.storage.gke.io", 1200, ""},
 };
 
 static const sim_provisioner *prov_find(const sim_volumes *v, const char *name)

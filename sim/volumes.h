@@ -25,8 +25,8 @@
  *   and Event VolumeResizeSuccessful (VolumeResizeFailed for a provisioner set to fail).
  *
  * Delays are real (monotonic) milliseconds, per provisioner; by default the homologated
- * ones take their own (nfs.csi.k8s.io 300, efs.csi.aws.com 800,
- * filestore.csi.storage.gke.io 2000), any other binds at once.
+ * ones take their own (nfs.csi.k8s.io 100, efs.csi.aws.com 300,
+ * filestore.csi.storage.gke.io 1200), any other binds at once.
  * Talks to the store only through sim/store.h; 404 and 409 are normal.
  */
 #ifndef SIM_VOLUMES_H

@@ -3,19 +3,17 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "core/db_info.h"
-#include "core/fs_info.h"
 #include "core/hypnus.h"
 #include "tui/loop.h"
 #include "tui/text.h"
 #include "tui/theme.h"
 #include "views/hypnus.h"
 #include "views/logs.h"
+#include "views/tenant_deps.h"
 #include "views/tenant.h"
 #include "util/util.h"
 
 #define RELOAD_MS 5000
-#define DB_RECHECK_MS 30000 /* a live database check is kept this long */
 #define MAX_EVENTS 6
 #define SIDE_BY_SIDE_WIDTH 110
 
@@ -32,111 +30,6 @@ static const tui_keymap tenant_keymap = {"tenant", tenant_bindings, ARRAY_SIZE(t
 
 /* ---- the worker ---- */
 
-/* What lies beside the workloads of each env of a detail snapshot (its env order),
- * read on the worker: the database (a live check, kept DB_RECHECK_MS) and the
- * file server. */
-typedef struct deps {
-	size_t n;
-	char (*ns)[64];
-	db_info *db;
-	int64_t *db_ms; /* when each check was made (wall clock) */
-	fs_info *fs;
-} deps;
-
-static void *dup_mem(const void *p, size_t size)
-{
-	void *q = xmalloc(size);
-
-	memcpy(q, p, size);
-	return q;
-}
-
-static void deps_release(deps *d)
-{
-	free(d->ns);
-	free(d->db);
-	free(d->db_ms);
-	free(d->fs);
-	memset(d, 0, sizeof(*d));
-}
-
-/* The envs of a snapshot, as the worker needs them after it gave the snapshot away. */
-typedef struct env_ref {
-	char ns[64];
-	k8s_client *client; /* NULL: not reachable */
-	int product;
-} env_ref;
-
-static env_ref *env_refs(const fleet_snapshot *s, const fleet_cluster_cfg *cfg, size_t n_cfg)
-{
-	env_ref *r = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*r));
-
-	for (size_t i = 0; i < s->n_envs; i++) {
-		size_t ci = s->tenants[s->env_tenant[i]].cluster;
-
-		util_strlcpy(r[i].ns, s->envs[i].ns, sizeof(r[i].ns));
-		r[i].client = ci < n_cfg && !s->envs[i].fresh.stale ? cfg[ci].client : NULL;
-		r[i].product = s->envs[i].product;
-	}
-	return r;
-}
-
-/* Fills out for the n envs of r; prev (may be empty) gives database checks younger
- * than DB_RECHECK_MS, kept as they are. Blocking: the worker's. */
-static void deps_load(const env_ref *r, size_t n, const char *prefix, const deps *prev, deps *out)
-{
-	size_t m = n ? n : 1;
-
-	out->n = n;
-	out->ns = xcalloc(m, sizeof(*out->ns));
-	out->db = xcalloc(m, sizeof(*out->db));
-	out->db_ms = xcalloc(m, sizeof(*out->db_ms));
-	out->fs = xcalloc(m, sizeof(*out->fs));
-	for (size_t i = 0; i < n; i++) {
-		size_t k;
-
-		util_strlcpy(out->ns[i], r[i].ns, sizeof(out->ns[i]));
-		if (!r[i].client) {
-			out->db[i].state = "unknown";
-			snprintf(out->db[i].detail, sizeof(out->db[i].detail), "the cluster was not reached");
-			snprintf(out->fs[i].detail, sizeof(out->fs[i].detail), "the cluster was not reached");
-			continue;
-		}
-		if (r[i].product != MODEL_PRODUCT_ESOCIAL)
-			fs_info_read(r[i].client, prefix, r[i].ns, &out->fs[i]);
-		for (k = 0; k < prev->n; k++)
-			if (!strcmp(prev->ns[k], r[i].ns) && prev->db_ms[k] && util_now_ms() - prev->db_ms[k] < DB_RECHECK_MS)
-				break;
-		if (k < prev->n) {
-			out->db[i] = prev->db[k];
-			out->db_ms[i] = prev->db_ms[k];
-		} else {
-			db_info_read(r[i].client, prefix, r[i].ns, 5, &out->db[i]);
-			out->db_ms[i] = util_now_ms();
-		}
-	}
-}
-
-static void deps_copy(const deps *from, deps *to)
-{
-	size_t m = from->n ? from->n : 1;
-
-	to->n = from->n;
-	to->ns = dup_mem(from->ns, m * sizeof(*from->ns));
-	to->db = dup_mem(from->db, m * sizeof(*from->db));
-	to->db_ms = dup_mem(from->db_ms, m * sizeof(*from->db_ms));
-	to->fs = dup_mem(from->fs, m * sizeof(*from->fs));
-}
-
-/* The entry of d for namespace ns, or -1. */
-static int deps_find(const deps *d, const char *ns)
-{
-	for (size_t i = 0; d && i < d->n; i++)
-		if (!strcmp(d->ns[i], ns))
-			return (int)i;
-	return -1;
-}
-
 typedef struct worker {
 	pthread_t th;
 	int started;
@@ -148,10 +41,10 @@ typedef struct worker {
 	uint64_t done_gen;     /* request the last result answers */
 	fleet_snapshot *result;
 	int64_t result_ms; /* when it was loaded (wall clock) */
-	deps result_deps;  /* the database and file server of want's envs, after result */
+	tenant_deps result_deps;  /* the database and file server of want's envs, after result */
 	int deps_new;	   /* result_deps not taken yet */
 	char deps_tcode[TCODE_SIZE]; /* whose they are */
-	deps last_deps;	   /* the worker's own copy of the last, for its recent checks */
+	tenant_deps last_deps;	   /* the worker's own copy of the last, for its recent checks */
 	/* read-only after start */
 	const fleet_cluster_cfg *cfg;
 	size_t n_cfg;
@@ -162,7 +55,7 @@ typedef struct view_tenant {
 	worker w;
 	char tcode[TCODE_SIZE];
 	fleet_snapshot *detail; /* the worker's last result for tcode, or NULL */
-	deps dd;		/* the database and file server of tcode's envs, by namespace */
+	tenant_deps dd;		/* the database and file server of tcode's envs, by namespace */
 	int dd_ready;		/* dd is tcode's */
 	uint64_t detail_gen;
 	int64_t detail_ms;
@@ -182,7 +75,7 @@ static void *worker_run(void *arg)
 		fleet_opts fo = {0};
 		fleet_snapshot *s;
 		fleet *f;
-		env_ref *refs;
+		tenant_env_ref *refs;
 		size_t n_refs;
 
 		if (!w->want[0] || w->done_gen == w->want_gen) {
@@ -207,7 +100,7 @@ static void *worker_run(void *arg)
 		fleet_load(f);
 		s = fleet_snapshot_get(f);
 		fleet_free(f);
-		refs = env_refs(s, w->cfg, w->n_cfg);
+		refs = tenant_deps_refs(s, w->cfg, w->n_cfg);
 		n_refs = s->n_envs;
 
 		pthread_mutex_lock(&w->mu);
@@ -223,20 +116,20 @@ static void *worker_run(void *arg)
 		tui_loop_wake();
 		/* then what lies beside the workloads: slower (a live database check) */
 		{
-			deps nd, copy;
+			tenant_deps nd, copy;
 
-			deps_load(refs, n_refs, w->prefix, &w->last_deps, &nd);
-			deps_release(&w->last_deps);
+			tenant_deps_load(refs, n_refs, w->prefix, &w->last_deps, &nd);
+			tenant_deps_release(&w->last_deps);
 			w->last_deps = nd;
-			deps_copy(&nd, &copy);
+			tenant_deps_copy(&nd, &copy);
 			pthread_mutex_lock(&w->mu);
 			if (!strcmp(tcode, w->want)) {
-				deps_release(&w->result_deps);
+				tenant_deps_release(&w->result_deps);
 				w->result_deps = copy;
 				w->deps_new = 1;
 				util_strlcpy(w->deps_tcode, tcode, sizeof(w->deps_tcode));
 			} else {
-				deps_release(&copy);
+				tenant_deps_release(&copy);
 			}
 			pthread_mutex_unlock(&w->mu);
 		}
@@ -281,9 +174,9 @@ void view_tenant_release(app *a)
 		fleet_snapshot_put(v->w.result);
 	if (v->detail)
 		fleet_snapshot_put(v->detail);
-	deps_release(&v->w.result_deps);
-	deps_release(&v->w.last_deps);
-	deps_release(&v->dd);
+	tenant_deps_release(&v->w.result_deps);
+	tenant_deps_release(&v->w.last_deps);
+	tenant_deps_release(&v->dd);
 	pthread_mutex_destroy(&v->w.mu);
 	pthread_cond_destroy(&v->w.cv);
 	free(v);
@@ -298,7 +191,7 @@ void view_tenant_open(app *a, const char *tcode)
 		if (v->detail)
 			fleet_snapshot_put(v->detail);
 		v->detail = NULL;
-		deps_release(&v->dd);
+		tenant_deps_release(&v->dd);
 		v->dd_ready = 0;
 		v->scroll = 0;
 	}
@@ -340,7 +233,7 @@ int view_tenant_update(app *a)
 		changed = 1;
 	}
 	if (v->w.deps_new && !strcmp(v->w.deps_tcode, v->tcode)) {
-		deps_release(&v->dd);
+		tenant_deps_release(&v->dd);
 		v->dd = v->w.result_deps;
 		memset(&v->w.result_deps, 0, sizeof(v->w.result_deps));
 		v->w.deps_new = 0;
@@ -606,34 +499,11 @@ static void fs_line(page *p, const fs_info *fs)
 	}
 }
 
-/* The env's health with what it waits for outside its workloads (core/health.h). */
-static void env_health(const model_env *e, const health_result *base, const deps *dd, health_result *out)
-{
-	int dk = deps_find(dd, e->ns);
-	health_deps hd = {0};
-
-	*out = *base;
-	if (dk < 0)
-		return;
-	hd.db_state = dd->db[dk].state;
-	hd.db_name = dd->db[dk].name;
-	hd.db_host = dd->db[dk].host;
-	hd.db_port = dd->db[dk].port;
-	hd.db_detail = dd->db[dk].detail;
-	if (dd->fs[dk].read && e->product != MODEL_PRODUCT_ESOCIAL) {
-		hd.fs_phase = dd->fs[dk].present ? dd->fs[dk].phase : "";
-		hd.fs_detail = dd->fs[dk].detail;
-		hd.fs_mounted = (const char(*)[16])dd->fs[dk].mounted_by;
-		hd.n_fs_mounted = dd->fs[dk].n_mounted;
-	}
-	health_env_deps(e, &hd, out);
-}
-
 static void env_panel(page *p, const fleet_snapshot *s, int32_t ei, const health_result *eh,
-		      const fleet_snapshot *d, int32_t di, const deps *dd, int64_t now)
+		      const fleet_snapshot *d, int32_t di, const tenant_deps *dd, int64_t now)
 {
 	const model_env *e = &s->envs[ei];
-	int dk = deps_find(dd, e->ns);
+	int dk = tenant_deps_find(dd, e->ns);
 	const db_info *db = dk >= 0 ? &dd->db[dk] : NULL;
 	const fs_info *fs = dk >= 0 && e->product != MODEL_PRODUCT_ESOCIAL ? &dd->fs[dk] : NULL;
 	const health_result *h = eh;
@@ -849,7 +719,7 @@ void view_tenant_draw(app *a, int y, int h, int width)
 	top.snap = s;
 	for (e = 0; e < 2; e++)
 		if (t->env[e] >= 0)
-			env_health(&s->envs[t->env[e]], &s->env_health[t->env[e]], v->dd_ready ? &v->dd : NULL, &eh[e]);
+			tenant_deps_health(&s->envs[t->env[e]], &s->env_health[t->env[e]], v->dd_ready ? &v->dd : NULL, &eh[e]);
 	health_tenant(t->env[0] >= 0 ? &eh[0] : NULL, t->env[1] >= 0 ? &eh[1] : NULL, &th);
 	header(&top, t, &th, eh);
 	for (e = 0; e < 2; e++) {

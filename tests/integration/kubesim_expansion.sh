@@ -78,7 +78,7 @@ expect_out "Event Resizing from the provisioner's resizer" \
 	'^Resizing\|external-resizer nfs.csi.k8s.io\|External resizer is resizing volume pvc-' events
 expect_out "Event VolumeResizeSuccessful" '^VolumeResizeSuccessful\|external-resizer nfs.csi.k8s.io\|Resize volume succeeded$' events
 
-# --- each homologated provisioner at its own pace (Filestore 2 s unless told) ---------------
+# --- each homologated provisioner at its own pace (Filestore 1.2 s unless told) -------------
 check "a namespace of our own" $K create ns pace
 cat >"$KS_DIR/gcp.yaml" <<'YAML'
 apiVersion: v1
