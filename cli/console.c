@@ -57,7 +57,7 @@ static int run_demo(const tenants_global *g, const console_opts *co)
 {
 	const char *tmp = getenv("TMPDIR");
 	char *dir = xasprintf("%s/smartops-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	char *kc = NULL, err[512], banner[64];
+	char *kc = NULL, err[512], banner[200];
 	sim_server_opts so = {0};
 	tenants_global dg = *g;
 	sim_server *srv;
@@ -75,6 +75,8 @@ static int run_demo(const tenants_global *g, const console_opts *co)
 	so.seed = DEMO_SEED;
 	so.time_scale = DEMO_TIME_SCALE;
 	so.quiet = 1;
+	so.managed_postgres = co->demo_pg;
+	so.managed_postgres_password_file = co->demo_pg_password_file;
 	srv = sim_server_start(&so, err, sizeof(err));
 	if (!srv) {
 		error("cannot start the demo cluster: %s", err);
@@ -84,8 +86,9 @@ static int run_demo(const tenants_global *g, const console_opts *co)
 	dg.kubeconfig = kc;
 	dg.contexts = NULL;
 	dg.all_contexts = 0;
-	snprintf(banner, sizeof(banner), "DEMO: kubesim, %d tenants, clock x%.0f", DEMO_FLEET,
-		 DEMO_TIME_SCALE);
+	snprintf(banner, sizeof(banner), "DEMO: kubesim, %d tenants, clock x%.0f%s%.120s", DEMO_FLEET,
+		 DEMO_TIME_SCALE, co->demo_pg ? ", managed PostgreSQL up" : co->demo_pg_missing ? "; no PostgreSQL: " : "",
+		 co->demo_pg ? "" : co->demo_pg_missing ? co->demo_pg_missing : "");
 	ret = run_on(&dg, co, banner);
 	if (!left_running) /* else the process ends at once, its threads with it */
 		sim_server_stop(srv);

@@ -13,6 +13,9 @@ typedef struct console_opts {
 	const char *script; /* --script FILE (or $SMARTOPS_SCRIPT): no terminal */
 	int demo;	    /* --demo */
 	const char *tenant; /* --tenant TCODE: open on it */
+	const char *demo_pg;		   /* --demo-postgres CONNINFO (kubesim's --managed-postgres) */
+	const char *demo_pg_password_file; /* --demo-postgres-password-file F */
+	const char *demo_pg_missing;	   /* --demo-postgres-missing WHY: said in the banner */
 } console_opts;
 
 int console_run(const tenants_global *g, const console_opts *co);

@@ -62,6 +62,9 @@ static const cli_option options[] = {
     {"theme", "NAME|FILE", 't', 1, "default, dark, light, high-contrast, mono (NO_COLOR: mono)"},
     {"tenant", "TCODE", 'T', 1, "open the console on a tenant"},
     {"demo", NULL, 'D', 1, "the console on an embedded kubesim: 200 tenants, clock 60x"},
+    {"demo-postgres", "CONNINFO", 'G', 1, "with --demo: the managed PostgreSQL its kubesim names (make run starts one)"},
+    {"demo-postgres-password-file", "F", 'W', 1, "with --demo-postgres: the admin's password, the file's first line"},
+    {"demo-postgres-missing", "WHY", 'M', 1, "with --demo: why there is no PostgreSQL (shown in the banner)"},
     {"script", "FILE", 's', 1, "keys from FILE, no terminal (screen tests; also SMARTOPS_SCRIPT)"},
 };
 
@@ -138,6 +141,15 @@ int main(int argc, char **argv)
 		case 'D':
 			co.demo = 1;
 			break;
+		case 'G':
+			co.demo_pg = optarg;
+			break;
+		case 'W':
+			co.demo_pg_password_file = optarg;
+			break;
+		case 'M':
+			co.demo_pg_missing = optarg;
+			break;
 		case 's':
 			co.script = optarg;
 			break;
@@ -158,6 +170,10 @@ int main(int argc, char **argv)
 		return usage("--context and --all-contexts exclude each other");
 	if (!co.script && env_script && *env_script)
 		co.script = env_script;
+	if ((co.demo_pg || co.demo_pg_password_file || co.demo_pg_missing) && !co.demo)
+		return usage("--demo-postgres, --demo-postgres-password-file and --demo-postgres-missing go with --demo");
+	if (co.demo_pg_password_file && !co.demo_pg)
+		return usage("--demo-postgres-password-file needs --demo-postgres CONNINFO");
 	if (co.demo && (g.kubeconfig || g.contexts || g.all_contexts))
 		return usage("--demo runs its own cluster; leave out --kubeconfig and --context");
 	if (optind >= argc) {

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "cli/output.h"
 #include "cli/tenants.h"
 #include "core/catalog.h"
+#include "core/env_deps.h"
 #include "core/forecast.h"
 #include "core/hypnus_wakes.h"
 #include "core/hypnus.h"
@@ -161,11 +163,52 @@ static void json_database(strbuf *sb, const db_info *d)
 	sb_addc(sb, '}');
 }
 
+/* "fileserver": what core/fs_info.h found for the env; null where it is eSocial's. */
+static void json_fileserver(strbuf *sb, const fs_info *f)
+{
+	size_t i;
+
+	sb_adds(sb, ",\"fileserver\":{");
+	output_json_string(sb, "provider");
+	sb_addc(sb, ':');
+	if (f->provider[0])
+		output_json_string(sb, f->provider);
+	else
+		sb_adds(sb, "null");
+	json_kv_null(sb, "class", f->cls[0] ? f->cls : NULL);
+	json_kv_null(sb, "claim", f->present ? FS_INFO_CLAIM : NULL);
+	json_kv_null(sb, "phase", f->present ? f->phase : NULL);
+	json_kv_null(sb, "capacity", f->capacity[0] ? f->capacity : NULL);
+	json_kv_null(sb, "requested", f->requested[0] ? f->requested : NULL);
+	sb_adds(sb, ",\"access_modes\":[");
+	for (i = 0; i < f->n_modes; i++) {
+		if (i)
+			sb_addc(sb, ',');
+		output_json_string(sb, f->modes[i]);
+	}
+	sb_adds(sb, "],\"mounted_by\":[");
+	for (i = 0; i < f->n_mounted; i++) {
+		if (i)
+			sb_addc(sb, ',');
+		output_json_string(sb, f->mounted_by[i]);
+	}
+	sb_adds(sb, "],\"not_mounted_by\":[");
+	for (i = 0; i < f->n_unmounted; i++) {
+		if (i)
+			sb_addc(sb, ',');
+		output_json_string(sb, f->unmounted[i]);
+	}
+	sb_addc(sb, ']');
+	json_kv_null(sb, "path", f->path[0] ? f->path : NULL);
+	json_kv(sb, "detail", f->detail, 1);
+	sb_addc(sb, '}');
+}
+
 static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail,
-		     const forecast *fc, const db_info *dbi)
+		     const forecast *fc, const tenants_deps *x)
 {
 	const model_env *e = &s->envs[ei];
-	const health_result *h = &s->env_health[ei];
+	const health_result *h = x && x->env_health ? &x->env_health[ei] : &s->env_health[ei];
 	char comp[32];
 	size_t i;
 
@@ -265,15 +308,22 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 		}
 		sb_addc(sb, ']');
 	}
-	if (dbi)
-		json_database(sb, &dbi[ei]);
+	if (x && x->db)
+		json_database(sb, &x->db[ei]);
+	if (x && x->fs) {
+		if (e->product == MODEL_PRODUCT_ESOCIAL)
+			sb_adds(sb, ",\"fileserver\":null");
+		else
+			json_fileserver(sb, &x->fs[ei]);
+	}
 	sb_addc(sb, '}');
 }
 
 static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant *t, int detail,
-			const forecast *fc, const db_info *dbi)
+			const forecast *fc, const tenants_deps *x)
 {
 	const model_contract *c = &t->t.contract;
+	const health_result *th = x && x->tenant_health ? &x->tenant_health[t - s->tenants] : &t->health;
 	int w, n = 0;
 
 	json_kv(sb, "tcode", t->t.tcode, 0);
@@ -281,8 +331,8 @@ static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant 
 	json_kv(sb, "product", product_name(t->t.product), 1);
 	json_kv(sb, "provider", t->provider, 1);
 	json_kv(sb, "cluster", t->t.cluster, 1);
-	json_kv(sb, "health", health_name(t->health.state), 1);
-	json_kv(sb, "cause", t->health.cause, 1);
+	json_kv(sb, "health", health_name(th->state), 1);
+	json_kv(sb, "cause", th->cause, 1);
 	sb_adds(sb, ",\"contract\":");
 	if (c->known) {
 		sb_addc(sb, '{');
@@ -299,7 +349,7 @@ static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant 
 			continue;
 		if (n++)
 			sb_addc(sb, ',');
-		json_env(sb, s, t->env[w], detail, fc, dbi);
+		json_env(sb, s, t->env[w], detail, fc, x);
 	}
 	sb_addc(sb, ']');
 }
@@ -370,6 +420,27 @@ static const char *env_health(const fleet_snapshot *s, const fleet_tenant *t, in
 void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, int wide,
 			  size_t width, strbuf *out)
 {
+	tenants_render_table_db(s, flt, wide, width, NULL, out);
+}
+
+/* "managed ready", "container ready", "oracle handed-off", "-" */
+static void db_cell(const db_info *d, char *buf, size_t size)
+{
+	if (!d || !d->state)
+		snprintf(buf, size, "-");
+	else if (!d->mode)
+		snprintf(buf, size, "%s", d->state);
+	else if (!strcmp(d->mode, "handoff"))
+		snprintf(buf, size, "oracle %s", d->state);
+	else if (!strcmp(d->state, "unknown") && !strcmp(d->detail, "not checked live"))
+		snprintf(buf, size, "%s", d->mode);
+	else
+		snprintf(buf, size, "%s %s", d->mode, d->state);
+}
+
+void tenants_render_table_db(const fleet_snapshot *s, const tenants_filter *flt, int wide, size_t width,
+			     const db_info *dbi, strbuf *out)
+{
 	static const output_col narrow_cols[] = {
 	    {"TCODE", 6, 0}, {"CLUSTER", 7, 0}, {"CUSTOMER", 10, 0}, {"HEALTH", 9, 0},
 	    {"PROD", 9, 0},  {"DEV", 9, 0},	{"CAUSE", 12, 0},
@@ -377,7 +448,7 @@ void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, in
 	static const output_col wide_cols[] = {
 	    {"TCODE", 6, 0},	{"CLUSTER", 7, 0},  {"CUSTOMER", 10, 0}, {"PRODUCT", 7, 0},
 	    {"PROVIDER", 8, 0}, {"HEALTH", 9, 0},   {"PROD", 9, 0},	 {"DEV", 9, 0},
-	    {"HYPNUS", 8, 0},	{"CONTRACT", 8, 0}, {"CAUSE", 12, 0},
+	    {"HYPNUS", 8, 0},	{"CONTRACT", 8, 0}, {"DATABASE", 8, 0}, {"CAUSE", 12, 0},
 	};
 	output_col cols[OUTPUT_MAX_COLS];
 	const output_col *src = wide ? wide_cols : narrow_cols;
@@ -395,6 +466,7 @@ void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, in
 		const char *cells[OUTPUT_MAX_COLS];
 		size_t k = 0;
 		const char *hyp = "-";
+		char dbc[48];
 
 		if (!tenant_matches(t, flt))
 			continue;
@@ -415,6 +487,8 @@ void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, in
 		if (wide) {
 			cells[k++] = hyp;
 			cells[k++] = t->t.contract.known ? t->t.contract.status : "-";
+			db_cell(dbi && t->env[TCODE_ENV_PROD] >= 0 ? &dbi[t->env[TCODE_ENV_PROD]] : NULL, dbc, sizeof(dbc));
+			cells[k++] = dbc;
 		}
 		cells[k++] = t->health.cause;
 		output_table_row(&tb, cells);
@@ -467,13 +541,61 @@ void tenants_render_one(const fleet_snapshot *s, const forecast *fc, int json, s
 
 void tenants_render_one_db(const fleet_snapshot *s, const forecast *fc, const db_info *dbi, int json, strbuf *out)
 {
+	tenants_deps x = {.db = dbi};
+
+	tenants_render_one_deps(s, fc, &x, json, out);
+}
+
+/* "  database  managed PostgreSQL t12345_prod on pg.example:5432: ready, size 7 MB, ..." */
+static void text_database(strbuf *out, const db_info *d)
+{
+	sb_adds(out, "  database ");
+	if (d->engine) {
+		sb_addf(out, "%s %s ", d->mode ? d->mode : "-", !strcmp(d->engine, "oracle") ? "Oracle" : "PostgreSQL");
+		output_escape(out, d->name[0] ? d->name : "-");
+		if (d->host[0]) {
+			sb_adds(out, " on ");
+			output_escape(out, d->host);
+			sb_addf(out, ":%d", d->port);
+		}
+		sb_adds(out, ": ");
+	}
+	sb_addf(out, "%s", d->state);
+	if (d->detail[0]) {
+		sb_adds(out, ", ");
+		output_escape(out, d->detail);
+	}
+	sb_addc(out, '\n');
+}
+
+/* "  files    totvs totvs-nfs Bound, 100Gi; mounted by rest, webapp at /totvs/protheus_data" */
+static void text_fileserver(strbuf *out, const fs_info *f)
+{
+	sb_adds(out, "  files    ");
+	if (f->present) {
+		output_escape(out, f->provider[0] ? f->provider : "-");
+		sb_addc(out, ' ');
+		output_escape(out, f->cls[0] ? f->cls : "-");
+		sb_addc(out, ' ');
+	}
+	output_escape(out, f->detail);
+	if (f->path[0]) {
+		sb_adds(out, " at ");
+		output_escape(out, f->path);
+	}
+	sb_addc(out, '\n');
+}
+
+void tenants_render_one_deps(const fleet_snapshot *s, const forecast *fc, const tenants_deps *x, int json,
+			     strbuf *out)
+{
 	size_t i, k;
 	int w;
 
 	if (json) {
 		if (s->n_tenants == 1) {
 			sb_adds(out, "{\"kind\":\"Tenant\",");
-			json_tenant(out, s, &s->tenants[0], 1, fc, dbi);
+			json_tenant(out, s, &s->tenants[0], 1, fc, x);
 			sb_addc(out, ',');
 			json_clusters(out, s);
 			sb_adds(out, "}\n");
@@ -485,7 +607,7 @@ void tenants_render_one_db(const fleet_snapshot *s, const forecast *fc, const db
 		sb_adds(out, ",\"items\":[");
 		for (i = 0; i < s->n_tenants; i++) {
 			sb_adds(out, i ? ",{" : "{");
-			json_tenant(out, s, &s->tenants[i], 1, fc, dbi);
+			json_tenant(out, s, &s->tenants[i], 1, fc, x);
 			sb_addc(out, '}');
 		}
 		sb_adds(out, "]}\n");
@@ -493,6 +615,7 @@ void tenants_render_one_db(const fleet_snapshot *s, const forecast *fc, const db
 	}
 	for (i = 0; i < s->n_tenants; i++) {
 		const fleet_tenant *t = &s->tenants[i];
+		const health_result *th = x && x->tenant_health ? &x->tenant_health[i] : &t->health;
 		char buf[64];
 
 		if (i)
@@ -508,20 +631,26 @@ void tenants_render_one_db(const fleet_snapshot *s, const forecast *fc, const db
 			snprintf(buf, sizeof(buf), "%s until %.10s", t->t.contract.status, date);
 			text_line(out, "contract", buf);
 		}
-		sb_addf(out, "%-10s %s: ", "health", health_name(t->health.state));
-		output_escape(out, t->health.cause);
+		sb_addf(out, "%-10s %s: ", "health", health_name(th->state));
+		output_escape(out, th->cause);
 		sb_addc(out, '\n');
 		for (w = 0; w < 2; w++) {
 			int32_t ei = t->env[w];
 			const model_env *e;
+			const health_result *eh;
 			if (ei < 0)
 				continue;
 			e = &s->envs[ei];
+			eh = x && x->env_health ? &x->env_health[ei] : &s->env_health[ei];
 			sb_addf(out, "\n%s (", tcode_env_name((tcode_env)e->env));
 			output_escape(out, e->ns);
-			sb_addf(out, "): %s: ", health_name(s->env_health[ei].state));
-			output_escape(out, s->env_health[ei].cause);
+			sb_addf(out, "): %s: ", health_name(eh->state));
+			output_escape(out, eh->cause);
 			sb_addc(out, '\n');
+			if (x && x->db)
+				text_database(out, &x->db[ei]);
+			if (x && x->fs && e->product != MODEL_PRODUCT_ESOCIAL)
+				text_fileserver(out, &x->fs[ei]);
 			for (k = 0; k < e->n_base; k++) {
 				sb_adds(out, "  base    ");
 				output_fit(out, e->base[k].component, 12, 1);
@@ -681,13 +810,80 @@ static size_t term_width(void)
 	return n >= 40 && n <= 1000 ? (size_t)n : 80;
 }
 
-static void render(const fleet_snapshot *s, tenants_format fmt, const tenants_filter *flt,
-		   strbuf *out)
+static void render_db(const fleet_snapshot *s, tenants_format fmt, const tenants_filter *flt,
+		      const db_info *dbi, strbuf *out)
 {
 	if (fmt == TENANTS_JSON)
 		tenants_render_json(s, flt, out);
 	else
-		tenants_render_table(s, flt, fmt == TENANTS_WIDE, term_width(), out);
+		tenants_render_table_db(s, flt, fmt == TENANTS_WIDE, term_width(), dbi, out);
+}
+
+static void render(const fleet_snapshot *s, tenants_format fmt, const tenants_filter *flt,
+		   strbuf *out)
+{
+	render_db(s, fmt, flt, NULL, out);
+}
+
+/* ---- the prod databases of a fleet, for -o wide ---- */
+
+typedef struct prod_db_job {
+	const fleet_snapshot *s;
+	const cli_clusters *cs;
+	const char *prefix;
+	env_deps *deps;
+	db_info *out;
+	pthread_mutex_t mu;
+	size_t next; /* the next tenant */
+} prod_db_job;
+
+static void *prod_db_worker(void *arg)
+{
+	prod_db_job *j = arg;
+
+	for (;;) {
+		const fleet_tenant *t;
+		int32_t ei;
+		size_t i;
+		k8s_client *c;
+
+		pthread_mutex_lock(&j->mu);
+		i = j->next++;
+		pthread_mutex_unlock(&j->mu);
+		if (i >= j->s->n_tenants)
+			break;
+		t = &j->s->tenants[i];
+		ei = t->env[TCODE_ENV_PROD];
+		c = t->cluster < j->cs->n ? j->cs->clients[t->cluster] : NULL;
+		if (ei < 0 || !c || j->s->envs[ei].fresh.stale)
+			continue;
+		/* from the cluster only; a live check where the env waits on it was made already */
+		if (!env_deps_db(j->deps, t->cluster, j->s->envs[ei].ns, &j->out[ei]))
+			db_info_read(c, j->prefix, j->s->envs[ei].ns, -1, &j->out[ei]);
+	}
+	return NULL;
+}
+
+/* Each tenant's prod database as its cluster tells it (Secret, StatefulSet), the
+ * state of a managed one where it was checked (env_deps): 8 at a time. */
+static db_info *load_prod_databases(const fleet_snapshot *s, const cli_clusters *cs, const char *prefix,
+				    env_deps *deps)
+{
+	prod_db_job j = {.s = s, .cs = cs, .prefix = prefix, .deps = deps};
+	pthread_t th[8];
+	int started[8] = {0};
+	size_t i;
+
+	j.out = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*j.out));
+	pthread_mutex_init(&j.mu, NULL);
+	for (i = 0; i < ARRAY_SIZE(th); i++)
+		started[i] = pthread_create(&th[i], NULL, prod_db_worker, &j) == 0;
+	prod_db_worker(&j); /* and this thread too, so that none started still works */
+	for (i = 0; i < ARRAY_SIZE(th); i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&j.mu);
+	return j.out;
 }
 
 /* ---- watch ---- */
@@ -813,6 +1009,7 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 	fleet_opts fo = {0};
 	cli_clusters cs;
 	fleet *f;
+	env_deps *deps;
 	char *cdir;
 
 	optind = 0; /* full re-initialisation: options may follow the TCODE */
@@ -868,14 +1065,28 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 	fo.prefix = g->prefix;
 	fo.cache_dir = cdir;
 	f = fleet_new(cs.cfg, cs.n, &fo);
+	deps = env_deps_new();
+	fleet_set_deps(f, deps);
 	if (watch) {
+		env_deps_watch *dw = env_deps_watch_start(deps, f, cs.cfg, cs.n, g->prefix, 5000);
+
 		ret = watch_loop(f, fmt, &flt);
+		env_deps_watch_stop(dw);
 	} else {
 		fleet_snapshot *s;
+		db_info *dbi = NULL;
 		strbuf sb;
 
 		ok = fleet_load(f);
 		s = fleet_snapshot_get(f);
+		/* what the envs that wait, wait for: their database, their file server */
+		if (env_deps_check(deps, s, cs.cfg, cs.n, g->prefix, 0, 32, 8000)) {
+			fleet_deps_changed(f);
+			fleet_snapshot_put(s);
+			s = fleet_snapshot_get(f);
+		}
+		if (fmt == TENANTS_WIDE)
+			dbi = load_prod_databases(s, &cs, g->prefix, deps);
 		/* The snapshot outlives the fleet: its listings go before printing. */
 		fleet_free(f);
 		f = NULL;
@@ -887,15 +1098,17 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 				if (render_json(s, &flt, &sb, STDOUT_FILENO) < 0)
 					ret = TENANTS_EXIT_ERROR;
 			} else {
-				render(s, fmt, &flt, &sb);
+				render_db(s, fmt, &flt, dbi, &sb);
 			}
 			if (write_all(STDOUT_FILENO, sb.buf, sb.len) < 0)
 				ret = TENANTS_EXIT_ERROR;
 		}
 		sb_release(&sb);
+		free(dbi);
 		fleet_snapshot_put(s);
 	}
 	fleet_free(f);
+	env_deps_free(deps);
 	cli_clusters_release(&cs);
 	free(cdir);
 	return ret;
@@ -950,6 +1163,60 @@ static db_info *load_databases(const fleet_snapshot *s, const cli_clusters *cs, 
 		db_info_read(c, prefix, e->ns, 5, &d[i]);
 	}
 	return d;
+}
+
+/* Each env's file server (core/fs_info.h), read from its cluster. */
+static fs_info *load_fileservers(const fleet_snapshot *s, const cli_clusters *cs, const char *prefix)
+{
+	fs_info *d = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*d));
+
+	for (size_t i = 0; i < s->n_envs; i++) {
+		const model_env *e = &s->envs[i];
+		const fleet_tenant *t = &s->tenants[s->env_tenant[i]];
+		k8s_client *c = t->cluster < cs->n ? cs->clients[t->cluster] : NULL;
+
+		if (!c || e->fresh.stale) {
+			snprintf(d[i].detail, sizeof(d[i].detail), "the cluster of %s was not reached", e->ns);
+			continue;
+		}
+		fs_info_read(c, prefix, e->ns, &d[i]);
+	}
+	return d;
+}
+
+/* The envs' and tenants' health again, with the causes their database and file
+ * server give (core/health.h). */
+static void deps_health(const fleet_snapshot *s, tenants_deps *x)
+{
+	health_result *eh = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*eh));
+	health_result *th = xcalloc(s->n_tenants ? s->n_tenants : 1, sizeof(*th));
+
+	for (size_t i = 0; i < s->n_envs; i++) {
+		const db_info *d = &x->db[i];
+		const fs_info *f = &x->fs[i];
+		health_deps hd = {0};
+
+		eh[i] = s->env_health[i];
+		hd.db_state = d->state;
+		hd.db_name = d->name;
+		hd.db_host = d->host;
+		hd.db_port = d->port;
+		hd.db_detail = d->detail;
+		if (f->read && s->envs[i].product != MODEL_PRODUCT_ESOCIAL) {
+			hd.fs_phase = f->present ? f->phase : "";
+			hd.fs_detail = f->detail;
+			hd.fs_mounted = (const char(*)[16])f->mounted_by;
+			hd.n_fs_mounted = f->n_mounted;
+		}
+		health_env_deps(&s->envs[i], &hd, &eh[i]);
+	}
+	for (size_t i = 0; i < s->n_tenants; i++) {
+		const fleet_tenant *t = &s->tenants[i];
+
+		health_tenant(t->env[0] >= 0 ? &eh[t->env[0]] : NULL, t->env[1] >= 0 ? &eh[t->env[1]] : NULL, &th[i]);
+	}
+	x->env_health = eh;
+	x->tenant_health = th;
 }
 
 int tenants_run_one(const tenants_global *g, int argc, char **argv)
@@ -1035,11 +1302,18 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 		ret = TENANTS_EXIT_ERROR;
 	} else if (s->n_tenants) {
 		forecast *fc = load_forecasts(s, &cs);
-		db_info *dbi = fmt == TENANTS_JSON ? load_databases(s, &cs, g->prefix) : NULL;
+		db_info *dbi = load_databases(s, &cs, g->prefix);
+		fs_info *fsi = load_fileservers(s, &cs, g->prefix);
+		tenants_deps x = {.db = dbi, .fs = fsi};
+
+		deps_health(s, &x);
 		sb_init(&sb, 1 << 14);
-		tenants_render_one_db(s, fc, dbi, fmt == TENANTS_JSON, &sb);
+		tenants_render_one_deps(s, fc, &x, fmt == TENANTS_JSON, &sb);
 		free(fc);
 		free(dbi);
+		free(fsi);
+		free((void *)x.env_health);
+		free((void *)x.tenant_health);
 		if (write_all(STDOUT_FILENO, sb.buf, sb.len) < 0)
 			ret = TENANTS_EXIT_ERROR;
 		sb_release(&sb);

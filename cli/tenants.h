@@ -15,6 +15,7 @@
 
 #include "core/db_info.h"
 #include "core/fleet.h"
+#include "core/fs_info.h"
 #include "util/util.h"
 
 enum {
@@ -63,13 +64,29 @@ void tenants_render_json(const fleet_snapshot *s, const tenants_filter *flt, str
 /* A table; width 0 = no limit (wide uses 0). */
 void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, int wide,
 			  size_t width, strbuf *out);
+/* The same; wide has a DATABASE column from dbi (one per snapshot env, or NULL:
+ * "-"): the prod env's database, "<mode> <state>". */
+void tenants_render_table_db(const fleet_snapshot *s, const tenants_filter *flt, int wide, size_t width,
+			     const db_info *dbi, strbuf *out);
 /* One tenant with pods and events (snapshot from a tcode fleet). fc (may be
  * NULL) holds one Hypnus forecast per snapshot environment (s->envs order). */
 struct forecast;
 void tenants_render_one(const fleet_snapshot *s, const struct forecast *fc, int json, strbuf *out);
+/* What is read beside the snapshot, one entry per snapshot env (s->envs order); any
+ * may be NULL. env_health, when given, replaces the snapshot's (with the causes of
+ * core/health.h's health_env_deps), tenant_health likewise per snapshot tenant. */
+typedef struct tenants_deps {
+	const db_info *db;		   /* "database" */
+	const fs_info *fs;		   /* "fileserver" */
+	const health_result *env_health;
+	const health_result *tenant_health;
+} tenants_deps;
 /* The same, with each env's database (dbi: one per snapshot env, or NULL for none) in
  * the JSON as "database". */
 void tenants_render_one_db(const fleet_snapshot *s, const struct forecast *fc, const db_info *dbi, int json,
 			   strbuf *out);
+/* The same, with all of x (may be NULL). */
+void tenants_render_one_deps(const fleet_snapshot *s, const struct forecast *fc, const tenants_deps *x, int json,
+			     strbuf *out);
 
 #endif

@@ -125,6 +125,8 @@ void db_info_read(k8s_client *c, const char *prefix, const char *ns, int timeout
 							   "not provisioned");
 	} else if (!out->host[0] || !out->user[0]) {
 		snprintf(out->detail, sizeof(out->detail), "Secret db-credentials lacks the host or username");
+	} else if (timeout_s < 0) {
+		snprintf(out->detail, sizeof(out->detail), "not checked live");
 	} else {
 		managed_state(secret, timeout_s, out);
 	}

@@ -29,7 +29,8 @@ typedef struct db_info {
 } db_info;
 
 /* Fills out for namespace ns (prefix NULL: smart.totvs.com/). timeout_s bounds the
- * live check's connection (0: 5). */
+ * live check's connection (0: 5); below 0, no live check: a managed database's
+ * state is "unknown", detail "not checked live". */
 void db_info_read(k8s_client *c, const char *prefix, const char *ns, int timeout_s, db_info *out);
 
 #endif

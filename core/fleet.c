@@ -246,6 +246,7 @@ void fleet_publish(fleet *f)
 		    .keep_pods = f->tcode != NULL,
 		    .last = &c->last,
 		    .last_at = c->last_at,
+		    .deps = f->deps,
 		};
 		if (c->watching) {
 			d.loading = (c->listed & WATCH_KINDS) != WATCH_KINDS || !c->meta_done;

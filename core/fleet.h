@@ -135,4 +135,12 @@ fleet_snapshot *fleet_snapshot_build(const fleet_cluster_state *cs, const projec
 				     const struct catalog *cat, const rules *r,
 				     const health_opts *hopts);
 
+/* What the envs wait for outside their workloads (core/env_deps.h): d's causes go
+ * into every snapshot's health. Borrowed; set before fleet_load or the watch. */
+struct env_deps;
+void fleet_set_deps(fleet *f, struct env_deps *d);
+/* d changed: a new snapshot (at once in one-shot mode; by the publisher when
+ * watching). Any thread. */
+void fleet_deps_changed(fleet *f);
+
 #endif

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/catalog.h"
+#include "core/env_deps.h"
 #include "core/fleet.h"
 #include "core/fleet_cache.h"
 #include "core/rules_fetch.h"
@@ -94,6 +95,7 @@ struct fleet {
 	pthread_mutex_t snap_mu;
 	fleet_snapshot *snap;
 	uint64_t version;
+	struct env_deps *deps; /* borrowed: causes outside the workloads, or NULL */
 
 	/* watch */
 	pthread_t pub;
@@ -124,6 +126,7 @@ typedef struct cluster_data {
 	int loading;   /* the first listing is not complete: no health is known */
 	const tab *last; /* last_seen (may be empty or NULL) */
 	int64_t last_at; /* when last was written (unix s) */
+	struct env_deps *deps; /* or NULL */
 } cluster_data;
 
 typedef struct builder {

@@ -188,6 +188,8 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 				continue;
 			health_env(&s->envs[t->env[w]], ce ? &t->t.contract : NULL, d->r, ho,
 				   &s->env_health[t->env[w]]);
+			if (d->deps)
+				env_deps_apply(d->deps, ci, &s->envs[t->env[w]], &s->env_health[t->env[w]]);
 			hr[w] = &s->env_health[t->env[w]];
 		}
 		health_tenant(hr[TCODE_ENV_PROD], hr[TCODE_ENV_DEV], &t->health);

@@ -12,6 +12,19 @@ static void mark_dirty(fleet *f)
 	pthread_mutex_unlock(&f->mu);
 }
 
+void fleet_set_deps(fleet *f, struct env_deps *d)
+{
+	f->deps = d;
+}
+
+void fleet_deps_changed(fleet *f)
+{
+	if (f->pub_running)
+		mark_dirty(f);
+	else
+		fleet_publish(f);
+}
+
 /* An informer heard from the server: it answers again. */
 static void heard(cluster *c, int kind)
 {

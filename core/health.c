@@ -325,6 +325,87 @@ out:
 	sb_release(&sb);
 }
 
+static int base_not_ready(const model_env *e, const char *component)
+{
+	size_t nb = e->n_base < MODEL_MAX_BASE ? e->n_base : MODEL_MAX_BASE;
+
+	for (size_t i = 0; i < nb; i++)
+		if (!strcmp(e->base[i].component, component))
+			return e->base[i].desired > 0 && e->base[i].ready < e->base[i].desired;
+	return 0;
+}
+
+static int db_cause(const model_env *e, const health_deps *d, strbuf *sb)
+{
+	/* only a DbAccess that is not ready waits for its database */
+	if (!d->db_state || !base_not_ready(e, "dbaccess"))
+		return 0;
+	if (!strcmp(d->db_state, "missing")) {
+		const char *detail = d->db_detail ? d->db_detail : "";
+
+		sb_adds(sb, "dbaccess waits for its database: ");
+		if (d->db_name && *d->db_name && d->db_host && *d->db_host && !strstr(detail, "Secret"))
+			sb_addf(sb, "%s does not exist on %s:%d", d->db_name, d->db_host, d->db_port);
+		else
+			sb_adds(sb, *detail ? detail : "it does not exist");
+		return 1;
+	}
+	/* Not answering us is a cause only where we could find the server: a name we
+	 * cannot resolve may well resolve inside the cluster. */
+	if (!strcmp(d->db_state, "unreachable") &&
+	    !(d->db_detail && strstr(d->db_detail, "could not translate host name"))) {
+		sb_addf(sb, "dbaccess waits for its database: %s",
+			d->db_detail && *d->db_detail ? d->db_detail : "it does not answer");
+		return 1;
+	}
+	return 0;
+}
+
+static int fs_cause(const model_env *e, const health_deps *d, strbuf *sb)
+{
+	size_t np = e->n_public < MODEL_MAX_PUBLIC ? e->n_public : MODEL_MAX_PUBLIC, n = 0;
+	const char *detail = d->fs_detail ? d->fs_detail : "";
+	size_t dl = strcspn(detail, ";");
+
+	if (!d->fs_phase || !strcmp(d->fs_phase, "Bound"))
+		return 0;
+	for (size_t i = 0; i < np; i++) {
+		const model_public *p = &e->pub[i];
+		size_t k;
+
+		if (p->desired <= 0 || p->ready >= p->desired)
+			continue;
+		for (k = 0; k < d->n_fs_mounted; k++)
+			if (!strcmp(d->fs_mounted[k], p->role))
+				break;
+		if (k == d->n_fs_mounted)
+			continue;
+		sb_addf(sb, "%s%s", n++ ? ", " : "", p->role);
+	}
+	if (!n)
+		return 0;
+	sb_addf(sb, " wait%s for the file server: ", n == 1 ? "s" : "");
+	if (!*d->fs_phase)
+		sb_adds(sb, "there is no claim fileserver");
+	else
+		sb_addf(sb, "claim fileserver %.*s", (int)dl, detail);
+	return 1;
+}
+
+void health_env_deps(const model_env *e, const health_deps *d, health_result *out)
+{
+	strbuf sb;
+
+	if (!d || out->state == HEALTH_UNKNOWN || out->state == HEALTH_BLOCKED)
+		return;
+	sb_init(&sb, 128);
+	if (db_cause(e, d, &sb))
+		set(out, HEALTH_DOWN, &sb);
+	else if ((out->state == HEALTH_DEGRADED || out->state == HEALTH_WAKING) && fs_cause(e, d, &sb))
+		set(out, out->state, &sb);
+	sb_release(&sb);
+}
+
 static void prefixed(health_result *out, health_state s, const char *env, const health_result *from)
 {
 	strbuf sb;

@@ -56,6 +56,33 @@ int health_cmp_worst_first(health_state a, health_state b);
 void health_env(const model_env *e, const model_contract *contract, const rules *r,
 		const health_opts *opts, health_result *out);
 
+/* What lies outside an environment's workloads, read beside the model (blocking
+ * reads, done elsewhere): its database (core/db_info.h) and its file server
+ * (core/fs_info.h). A NULL field is not known. */
+typedef struct health_deps {
+	const char *db_state;  /* "ready", "missing", "unreachable", ... */
+	const char *db_name;   /* "t12345_prod" */
+	const char *db_host;   /* "pg.example" */
+	int db_port;
+	const char *db_detail; /* in plain words, from the check */
+	const char *fs_phase;  /* the claim's phase; "" when there is no claim */
+	const char *fs_detail; /* "Pending 4m: ProvisioningFailed: ..." */
+	const char (*fs_mounted)[16]; /* the AppServer roles that mount the claim */
+	size_t n_fs_mounted;
+} health_deps;
+
+/* Names a dependency as the cause when it is one (the state may change):
+ *  - while DbAccess is not ready: a database the server says does not exist
+ *    (or not provisioned: no Secret db-credentials): down, "dbaccess waits for its
+ *    database: t12345_prod does not exist on pg.example:5432"; one that does not
+ *    answer: down, "dbaccess waits for its database: <why>" (a host name we
+ *    cannot resolve is never a cause: it may resolve inside the cluster). With
+ *    DbAccess ready nothing changes (the database line says what it is);
+ *  - a file-server claim not Bound while AppServers that mount it are not ready:
+ *    "webapp, rest wait for the file server: claim fileserver Pending 4m: ...".
+ * Unknown and blocked stay as they are. d may be NULL (nothing changes). */
+void health_env_deps(const model_env *e, const health_deps *d, health_result *out);
+
 /* A tenant's health from its environments' (either may be NULL): unknown if
  * either is unknown; otherwise prod counts fully and a problem only in dev
  * (down, blocked, degraded) makes the tenant at most degraded; dev's sleeping

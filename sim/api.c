@@ -8,6 +8,7 @@
 #include "sim/replicaset.h"
 #include "sim/table.h"
 #include "sim/validate.h"
+#include "sim/volumes.h"
 #include "util/util.h"
 
 enum edit_kind { EDIT_PUT, EDIT_MERGE, EDIT_JSON, EDIT_STRATEGIC, EDIT_APPLY };
@@ -21,6 +22,8 @@ struct edit {
 	int status_only;       /* the status subresource: only status changes */
 	int keep_status;       /* main resource with a status subresource */
 	int scale;             /* the scale subresource: body is a Scale */
+	int pvc;               /* a claim's spec may change: the resize checks (sim/volumes.h) */
+	int expandable;        /* with pvc: its class allows volume expansion */
 };
 
 static const char *verb_of(const sim_req *r)
@@ -240,6 +243,8 @@ static int edit_fn(cJSON *obj, void *ctx, sim_err *err)
 	}
 	if (sim_validate_object(r->res, ns_arg(r), r->name, obj, err))
 		goto out;
+	if (e->pvc && sim_volumes_check_update(old, obj, e->expandable, err))
+		goto out;
 	/* generation follows spec changes */
 	{
 		const cJSON *os = cJSON_GetObjectItemCaseSensitive(old, "spec");
@@ -411,6 +416,10 @@ static enum MHD_Result do_edit(sim_req *r, enum edit_kind kind)
 	}
 	if (kind == EDIT_APPLY && !r->sub[0])
 		foreign_first(r, body, r->name);
+	if (!r->sub[0] && !strcmp(r->res->plural, "persistentvolumeclaims") && !r->res->group[0]) {
+		e.pvc = 1;
+		e.expandable = sim_volumes_class_expandable(st, ns_arg(r), r->name);
+	}
 	if (sim_store_mutate(st, r->res, ns_arg(r), r->name, edit_fn, &e, flags, &o, &err) == 0) {
 		if (e.scale) {
 			cJSON *obj = sim_obj_parse(o);

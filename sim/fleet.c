@@ -487,6 +487,8 @@ typedef struct workload_spec {
 	const char *config;      /* ConfigMap mounted at /config, or NULL */
 	const char *mount_path;
 	int nofile;              /* AppServer wants nofile 65536 */
+	const char *claim;       /* a claim mounted at claim_path (the file server), or NULL */
+	const char *claim_path;
 } workload_spec;
 
 static cJSON *workload(const sim_tenant *t, const sim_fleet_env *e, const workload_spec *w,
@@ -554,6 +556,22 @@ static cJSON *workload(const sim_tenant *t, const sim_fleet_env *e, const worklo
 		put(cJSON_AddObjectToObject(v, "configMap"), "name", w->config);
 		cJSON_AddItemToArray(vols, v);
 	}
+	if (w->claim) {
+		cJSON *mounts = cJSON_GetObjectItemCaseSensitive(c, "volumeMounts");
+		cJSON *vols = cJSON_GetObjectItemCaseSensitive(pspec, "volumes"), *m = cJSON_CreateObject();
+		cJSON *v = cJSON_CreateObject();
+
+		if (!mounts)
+			mounts = cJSON_AddArrayToObject(c, "volumeMounts");
+		if (!vols)
+			vols = cJSON_AddArrayToObject(pspec, "volumes");
+		put(m, "name", "fileserver");
+		put(m, "mountPath", w->claim_path);
+		cJSON_AddItemToArray(mounts, m);
+		put(v, "name", "fileserver");
+		put(cJSON_AddObjectToObject(v, "persistentVolumeClaim"), "claimName", w->claim);
+		cJSON_AddItemToArray(vols, v);
+	}
 	return o;
 }
 
@@ -600,9 +618,8 @@ static void db_host(const sim_tenant *t, const sim_fleet_env *e, char *buf, size
 		snprintf(buf, size, "postgres");
 	else if (!strcmp(t->provider, "aws"))
 		snprintf(buf, size, "%s-prod.cluster-c8sm4rt.sa-east-1.rds.amazonaws.com", t->lower);
-	else if (!strcmp(t->provider, "gcp"))
-		snprintf(buf, size, "10.%u.%u.5", (unsigned)(t->seed >> 8) & 255,
-			 (unsigned)(t->seed >> 16) & 255);
+	else if (!strcmp(t->provider, "gcp")) /* a name, never an address someone may own */
+		snprintf(buf, size, "%s-prod.sql.gcp.totvs.internal", t->lower);
 	else
 		snprintf(buf, size, "pg-%s.db.totvs.internal", t->lower);
 }
@@ -866,6 +883,10 @@ static int add_public(seeder *sd, const sim_tenant *t, const sim_fleet_env *e, s
 		w.config = cm;
 		w.mount_path = "/totvs/protheus/bin/appserver/config";
 		w.nofile = 1;
+		if (!t->esocial) { /* the file server at the RootPath of appserver.ini */
+			w.claim = "fileserver";
+			w.claim_path = "/totvs/protheus_data";
+		}
 		obj = workload(t, e, &w, &ann);
 		puti(ann, "hypnus-replicas", e->replicas[i]);
 		if (create(sd, sd->r_deploy, e->ns, obj, 0, err) < 0 ||
@@ -944,6 +965,8 @@ static int add_storage(seeder *sd, const sim_tenant *t, const sim_fleet_env *e, 
 	cJSON *meta, *o, *labels, *spec, *acc;
 	const char *sc = !strcmp(t->provider, "aws")   ? "efs-sc"
 			 : !strcmp(t->provider, "gcp") ? "filestore-sc" : "totvs-nfs";
+	/* sizes the provider takes: Filestore's basic tiers start at 1Ti */
+	const char *size = !strcmp(t->provider, "gcp") ? "1Ti" : strcmp(e->env, "prod") ? "20Gi" : "100Gi";
 
 	o = new_obj("v1", "PersistentVolumeClaim", "fileserver", &meta);
 	labels = cJSON_AddObjectToObject(meta, "labels");
@@ -954,7 +977,7 @@ static int add_storage(seeder *sd, const sim_tenant *t, const sim_fleet_env *e, 
 	cJSON_AddItemToArray(acc, cJSON_CreateString("ReadWriteMany"));
 	put(spec, "storageClassName", sc);
 	put(cJSON_AddObjectToObject(cJSON_AddObjectToObject(spec, "resources"), "requests"),
-	    "storage", strcmp(e->env, "prod") ? "20Gi" : "100Gi");
+	    "storage", size);
 	seed_bound(o, e->ns, "fileserver");
 	return create(sd, sd->r_pvc, e->ns, o, 0, err);
 }
@@ -1000,18 +1023,26 @@ static int add_postgres(seeder *sd, const sim_tenant *t, const sim_fleet_env *e,
 
 static int add_cluster_objects(seeder *sd, sim_err *err)
 {
-	static const char *const classes[][2] = {
-		{"efs-sc", "efs.csi.aws.com"},
-		{"filestore-sc", "filestore.csi.storage.gke.io"},
-		{"totvs-nfs", "nfs.csi.k8s.io"},
+	/* name, provisioner, Filestore tier, allowVolumeExpansion (EFS is elastic: none) */
+	static const struct {
+		const char *name, *provisioner, *tier;
+		int expand;
+	} classes[] = {
+		{"efs-sc", "efs.csi.aws.com", NULL, 0},
+		{"filestore-sc", "filestore.csi.storage.gke.io", "standard", 1},
+		{"totvs-nfs", "nfs.csi.k8s.io", NULL, 1},
 	};
 	cJSON *meta, *o;
 
 	for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
-		o = new_obj("storage.k8s.io/v1", "StorageClass", classes[i][0], &meta);
-		put(o, "provisioner", classes[i][1]);
+		o = new_obj("storage.k8s.io/v1", "StorageClass", classes[i].name, &meta);
+		put(o, "provisioner", classes[i].provisioner);
+		if (classes[i].tier)
+			put(cJSON_AddObjectToObject(o, "parameters"), "tier", classes[i].tier);
 		put(o, "reclaimPolicy", "Retain");
 		put(o, "volumeBindingMode", "Immediate");
+		if (classes[i].expand)
+			cJSON_AddBoolToObject(o, "allowVolumeExpansion", 1);
 		if (create(sd, sd->r_sc, "", o, 1, err) < 0)
 			return -1;
 	}
@@ -1030,10 +1061,9 @@ static int seed_tenant(seeder *sd, const sim_tenant *t, sim_err *err)
 	for (int env = 0; env < SIM_ENV_COUNT; env++) {
 		const sim_fleet_env *e = &t->envs[env];
 
-		if (add_namespace(sd, t, env, err) < 0 || add_base(sd, t, e, err) < 0 ||
-		    add_public(sd, t, e, err) < 0 || add_hypnus(sd, t, env, err) < 0)
-			return -1;
-		if (!t->esocial && add_storage(sd, t, e, err) < 0)
+		/* the file server's claim before the AppServers that mount it */
+		if (add_namespace(sd, t, env, err) < 0 || (!t->esocial && add_storage(sd, t, e, err) < 0) ||
+		    add_base(sd, t, e, err) < 0 || add_public(sd, t, e, err) < 0 || add_hypnus(sd, t, env, err) < 0)
 			return -1;
 		if (!t->esocial && env == SIM_ENV_DEV && add_postgres(sd, t, e, err) < 0)
 			return -1;

@@ -773,6 +773,41 @@ static void pvc_cells(const cJSON *pvc, cJSON *cells, int64_t now)
 	add_str(cells, jstr_ne(pvc, "spec.volumeMode", "Filesystem"));
 }
 
+static const col sc_cols[] = {
+    NAME_COL,
+    {"Provisioner", "string", "", 0, "Indicates the type of the provisioner."},
+    {"ReclaimPolicy", "string", "", 0,
+     "Dynamically provisioned PersistentVolumes of this storage class are created with this "
+     "reclaimPolicy. Defaults to Delete."},
+    {"VolumeBindingMode", "string", "", 0,
+     "VolumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound. "
+     "When unset, VolumeBindingImmediate is used."},
+    {"AllowVolumeExpansion", "string", "", 0, "AllowVolumeExpansion shows whether the storage class allow volume expand."},
+    AGE_COL,
+};
+
+/* As the API server prints a class: its name marked "(default)" when annotated so,
+ * the policies as they default when left out. */
+static void sc_cells(const cJSON *sc, cJSON *cells, int64_t now)
+{
+	const cJSON *ann = jget(sc, "metadata.annotations"), *d = NULL;
+	char name[320];
+
+	if (cJSON_IsObject(ann)) {
+		d = cJSON_GetObjectItemCaseSensitive(ann, "storageclass.kubernetes.io/is-default-class");
+		if (!cJSON_IsString(d))
+			d = cJSON_GetObjectItemCaseSensitive(ann, "storageclass.beta.kubernetes.io/is-default-class");
+	}
+	snprintf(name, sizeof(name), "%s%s", jstr(sc, "metadata.name", ""),
+		 cJSON_IsString(d) && !strcmp(d->valuestring, "true") ? " (default)" : "");
+	add_str(cells, name);
+	add_str(cells, jstr(sc, "provisioner", ""));
+	add_str(cells, jstr_ne(sc, "reclaimPolicy", "Delete"));
+	add_str(cells, jstr_ne(sc, "volumeBindingMode", "Immediate"));
+	add_str(cells, jtrue(sc, "allowVolumeExpansion") ? "true" : "false");
+	add_age(sc, now, cells);
+}
+
 static const col lease_cols[] = {
     NAME_COL,
     {"Holder", "string", "", 0, "The holder of the lease."},
@@ -827,6 +862,9 @@ static const char *const pvc_keep[] = {
     META_KEEP, "status.phase", "status.capacity.storage", "status.accessModes",
     "spec.volumeName", "spec.storageClassName", "spec.volumeAttributesClassName",
     "spec.volumeMode", NULL};
+static const char *const sc_keep[] = {
+    META_KEEP, "metadata.annotations", "provisioner", "reclaimPolicy", "volumeBindingMode",
+    "allowVolumeExpansion", NULL};
 static const char *const lease_keep[] = {META_KEEP, "spec.holderIdentity", NULL};
 static const char *const default_keep[] = {META_KEEP, NULL};
 
@@ -849,6 +887,7 @@ static const printer printers[] = {
     PRINTER("networking.k8s.io", "ingresses", ing_cols, ing_cells, ing_keep),
     PRINTER("", "persistentvolumeclaims", pvc_cols, pvc_cells, pvc_keep),
     PRINTER("coordination.k8s.io", "leases", lease_cols, lease_cells, lease_keep),
+    PRINTER("storage.k8s.io", "storageclasses", sc_cols, sc_cells, sc_keep),
 };
 static const printer default_printer =
     PRINTER("", "", default_cols, default_cells, default_keep);

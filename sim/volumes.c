@@ -22,13 +22,13 @@ typedef struct vclass {
 	int is_default;
 } vclass;
 
-enum { C_WAITING, C_PROVISIONING, C_FAILED };
+enum { C_WAITING, C_PROVISIONING, C_FAILED, C_RESIZING };
 
 typedef struct vclaim {
 	char *ns, *name;
 	int stage;
 	int said;	   /* the waiting reason was told (once) */
-	int64_t due_ms;	   /* C_PROVISIONING: util_mono_ms() of the outcome */
+	int64_t due_ms;	   /* C_PROVISIONING, C_RESIZING: util_mono_ms() of the outcome */
 	char *cls, *provisioner;
 } vclaim;
 
@@ -116,11 +116,22 @@ int sim_provisioner_parse(const char *spec, sim_provisioner *out, char *err, siz
 	return 0;
 }
 
+/* The homologated providers' own pace when no --provisioner names them: an NFS export
+ * is quick, an EFS access point takes a moment, a Filestore instance longer. */
+static const sim_provisioner default_provs[] = {
+	{"nfs.csi.k8s.io", 100, ""},
+	{"efs.csi.aws.com", 300, ""},
+	{"filestore.csi.storage.gke.io", 1200, ""},
+};
+
 static const sim_provisioner *prov_find(const sim_volumes *v, const char *name)
 {
 	for (size_t i = 0; i < v->n_prov; i++)
 		if (!strcmp(v->prov[i].name, name))
 			return &v->prov[i];
+	for (size_t i = 0; i < ARRAY_SIZE(default_provs); i++)
+		if (!strcmp(default_provs[i].name, name))
+			return &default_provs[i];
 	return NULL;
 }
 
@@ -430,27 +441,239 @@ static void claim_finish(sim_volumes *v, vclaim *c)
 	claim_drop(v, c);
 }
 
-static void on_pvc(sim_volumes *v, sim_event_type type, const sim_obj *obj)
-{
-	vclaim *c = claim_find(v, obj->ns, obj->name);
+/* ---- expansion ---- */
 
-	if (type == SIM_DELETED || obj->deleted_s || strstr(obj->json, "\"phase\":\"Bound\"")) {
-		if (c)
-			claim_drop(v, c);
-		return;
+double sim_volumes_quantity(const char *q)
+{
+	static const struct {
+		const char *sfx;
+		double mul;
+	} units[] = {
+	    {"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
+	    {"Pi", 1125899906842624.0}, {"Ei", 1152921504606846976.0}, {"k", 1e3}, {"M", 1e6},
+	    {"G", 1e9}, {"T", 1e12}, {"P", 1e15}, {"E", 1e18}, {"", 1.0},
+	};
+	char *end;
+	double n;
+
+	if (!q || !((*q >= '0' && *q <= '9') || *q == '.'))
+		return -1;
+	errno = 0;
+	n = strtod(q, &end);
+	if (errno || end == q)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcmp(end, units[i].sfx))
+			return n * units[i].mul;
+	return -1;
+}
+
+static const char *claim_request(const cJSON *pvc)
+{
+	return jstr(jget(jget(jget(pvc, "spec"), "resources"), "requests"), "storage");
+}
+
+int sim_volumes_class_expandable(sim_store *s, const char *ns, const char *name)
+{
+	const sim_resource *r_pvc = sim_resource_find("", "v1", "persistentvolumeclaims");
+	const sim_resource *r_sc = sim_resource_find("storage.k8s.io", "v1", "storageclasses");
+	sim_obj *o;
+	sim_err err;
+	cJSON *root;
+	const char *cls;
+	int yes = 0;
+
+	if (!r_pvc || !r_sc || !(o = sim_store_get(s, r_pvc, ns, name, &err)))
+		return 0;
+	root = sim_obj_parse(o);
+	sim_obj_unref(o);
+	cls = jstr(jget(root, "spec"), "storageClassName");
+	if (cls && *cls && (o = sim_store_get(s, r_sc, NULL, cls, &err))) {
+		cJSON *sc = sim_obj_parse(o);
+
+		yes = cJSON_IsTrue(jget(sc, "allowVolumeExpansion"));
+		cJSON_Delete(sc);
+		sim_obj_unref(o);
 	}
-	if (c)
-		return; /* ours in progress, or waiting for a class */
+	cJSON_Delete(root);
+	return yes;
+}
+
+int sim_volumes_check_update(const cJSON *old, const cJSON *nw, int expandable, sim_err *err)
+{
+	const char *name = jstr(jget(old, "metadata"), "name"), *was = claim_request(old), *now = claim_request(nw);
+	const char *phase = jstr(jget(old, "status"), "phase");
+	double a = sim_volumes_quantity(was), b = sim_volumes_quantity(now);
+	int bound = phase && !strcmp(phase, "Bound"), same;
+	cJSON *o2, *n2;
+
+	/* the spec, less the storage request of a bound claim and the server's defaults */
+	o2 = cJSON_Duplicate(jget(old, "spec"), 1);
+	n2 = cJSON_Duplicate(jget(nw, "spec"), 1);
+	if (bound && o2 && n2) {
+		cJSON *ro = jobj(jobj(o2, "resources"), "requests"), *rn = jobj(jobj(n2, "resources"), "requests");
+
+		cJSON_DeleteItemFromObjectCaseSensitive(ro, "storage");
+		cJSON_DeleteItemFromObjectCaseSensitive(rn, "storage");
+	}
+	if (o2 && n2) {
+		cJSON_DeleteItemFromObjectCaseSensitive(o2, "volumeAttributesClassName");
+		cJSON_DeleteItemFromObjectCaseSensitive(n2, "volumeAttributesClassName");
+	}
+	same = (!o2 && !n2) || (o2 && n2 && cJSON_Compare(o2, n2, 1));
+	cJSON_Delete(o2);
+	cJSON_Delete(n2);
+	if (!same) {
+		sim_err_set(err, 422, "Invalid",
+			    "PersistentVolumeClaim \"%s\" is invalid: spec: Forbidden: spec is immutable after creation "
+			    "except resources.requests and volumeAttributesClassName for bound claims",
+			    name ? name : "");
+		sim_err_field(err, "spec");
+		return -1;
+	}
+	if (!bound || !was || !now || !strcmp(was, now))
+		return 0;
+	if (b < 0) {
+		sim_err_set(err, 422, "Invalid",
+			    "PersistentVolumeClaim \"%s\" is invalid: spec.resources.requests[storage]: Invalid value: "
+			    "\"%s\": quantities must match the regular expression "
+			    "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+			    name ? name : "", now);
+		sim_err_field(err, "spec.resources.requests[storage]");
+		return -1;
+	}
+	if (a >= 0 && b < a) {
+		sim_err_set(err, 422, "Invalid",
+			    "PersistentVolumeClaim \"%s\" is invalid: spec.resources.requests.storage: Forbidden: field "
+			    "can not be less than previous value",
+			    name ? name : "");
+		sim_err_field(err, "spec.resources.requests.storage");
+		return -1;
+	}
+	if (b > a && !expandable) {
+		sim_err_set(err, 403, "Forbidden",
+			    "persistentvolumeclaims \"%s\" is forbidden: only dynamically provisioned pvc can be resized "
+			    "and the storageclass that provisions the pvc must support resize",
+			    name ? name : "");
+		return -1;
+	}
+	return 0;
+}
+
+static vclaim *claim_add(sim_volumes *v, const char *ns, const char *name, int stage)
+{
+	vclaim *c;
+
 	if (v->n_claims == v->cap_claims) {
 		v->cap_claims = v->cap_claims ? 2 * v->cap_claims : 16;
 		v->claims = xrealloc(v->claims, v->cap_claims * sizeof(*v->claims));
 	}
 	c = &v->claims[v->n_claims++];
 	memset(c, 0, sizeof(*c));
-	c->ns = xstrdup(obj->ns);
-	c->name = xstrdup(obj->name);
-	c->stage = C_WAITING;
-	claim_try(v, c);
+	c->ns = xstrdup(ns);
+	c->name = xstrdup(name);
+	c->stage = stage;
+	return c;
+}
+
+static const char *resizer_name(const vclaim *c, char *buf, size_t size)
+{
+	snprintf(buf, size, "external-resizer %s", c->provisioner ? c->provisioner : "");
+	return buf;
+}
+
+/* A bound claim whose request is above its capacity: the resizer's turn. */
+static void resize_start(sim_volumes *v, const sim_obj *obj)
+{
+	cJSON *root = sim_obj_parse(obj);
+	const char *req = claim_request(root), *cap = jstr(jget(jget(root, "status"), "capacity"), "storage");
+	const char *cls = jstr(jget(root, "spec"), "storageClassName"), *vol = jstr(jget(root, "spec"), "volumeName");
+	const vclass *k;
+	const sim_provisioner *p;
+	vclaim *c;
+	char msg[512], comp[200];
+
+	if (!req || !cap || sim_volumes_quantity(req) <= sim_volumes_quantity(cap) || !cls) {
+		cJSON_Delete(root);
+		return;
+	}
+	if (!class_find(v, cls))
+		classes_refresh(v);
+	if (!(k = class_find(v, cls))) {
+		cJSON_Delete(root);
+		return;
+	}
+	c = claim_add(v, obj->ns, obj->name, C_RESIZING);
+	c->cls = xstrdup(k->name);
+	c->provisioner = xstrdup(k->provisioner);
+	p = prov_find(v, k->provisioner);
+	c->due_ms = util_mono_ms() + (p ? p->delay_ms : 0);
+	snprintf(msg, sizeof(msg), "External resizer is resizing volume %s", vol ? vol : "");
+	emit_claim(v, c, jstr(jget(root, "metadata"), "uid"), "Normal", "Resizing", resizer_name(c, comp, sizeof(comp)),
+		   msg);
+	cJSON_Delete(root);
+}
+
+typedef struct resize_ctx {
+	char uid[64], vol[128];
+	int done;
+} resize_ctx;
+
+static int resize_fn(cJSON *obj, void *vctx, sim_err *err)
+{
+	resize_ctx *c = vctx;
+	cJSON *st = jobj(obj, "status"), *meta = jobj(obj, "metadata"), *cap;
+	const char *req = claim_request(obj);
+
+	util_strlcpy(c->uid, jstr(meta, "uid") ? jstr(meta, "uid") : "", sizeof(c->uid));
+	util_strlcpy(c->vol, jstr(jget(obj, "spec"), "volumeName") ? jstr(jget(obj, "spec"), "volumeName") : "",
+		     sizeof(c->vol));
+	if (!req)
+		return 0;
+	cap = jobj(st, "capacity");
+	jset_str(cap, "storage", req);
+	c->done = 1;
+	return 0;
+}
+
+static void resize_finish(sim_volumes *v, vclaim *c)
+{
+	const sim_provisioner *p = prov_find(v, c->provisioner);
+	resize_ctx rc = {0};
+	sim_err err;
+	char msg[512], comp[200];
+
+	if (p && p->fail[0]) {
+		snprintf(msg, sizeof(msg), "resize volume \"%s/%s\" by resizer \"%s\" failed: %s", c->ns, c->name,
+			 c->provisioner, p->fail);
+		emit_claim(v, c, NULL, "Warning", "VolumeResizeFailed", resizer_name(c, comp, sizeof(comp)), msg);
+	} else if (sim_store_mutate(v->s, v->res[V_PVC], c->ns, c->name, resize_fn, &rc, 0, NULL, &err) == 0 &&
+		   rc.done) {
+		emit_claim(v, c, rc.uid, "Normal", "VolumeResizeSuccessful", resizer_name(c, comp, sizeof(comp)),
+			   "Resize volume succeeded");
+	}
+	claim_drop(v, c);
+}
+
+static void on_pvc(sim_volumes *v, sim_event_type type, const sim_obj *obj)
+{
+	vclaim *c = claim_find(v, obj->ns, obj->name);
+
+	if (type == SIM_DELETED || obj->deleted_s) {
+		if (c)
+			claim_drop(v, c);
+		return;
+	}
+	if (strstr(obj->json, "\"phase\":\"Bound\"")) {
+		if (c && c->stage != C_RESIZING)
+			claim_drop(v, c);
+		if (!c || c->stage != C_RESIZING)
+			resize_start(v, obj);
+		return;
+	}
+	if (c)
+		return; /* ours in progress, or waiting for a class */
+	claim_try(v, claim_add(v, obj->ns, obj->name, C_WAITING));
 }
 
 /* After a class changed: claims waiting for one try again. */
@@ -589,7 +812,8 @@ static int next_wait_ms(const sim_volumes *v)
 	int64_t now = util_mono_ms(), soonest = now + 100;
 
 	for (size_t i = 0; i < v->n_claims; i++)
-		if (v->claims[i].stage == C_PROVISIONING && v->claims[i].due_ms < soonest)
+		if ((v->claims[i].stage == C_PROVISIONING || v->claims[i].stage == C_RESIZING) &&
+		    v->claims[i].due_ms < soonest)
 			soonest = v->claims[i].due_ms;
 	return soonest <= now ? 0 : (int)(soonest - now);
 }
@@ -612,6 +836,8 @@ static void *loop(void *arg)
 		for (size_t i = v->n_claims; i-- > 0;)
 			if (v->claims[i].stage == C_PROVISIONING && v->claims[i].due_ms <= now)
 				claim_finish(v, &v->claims[i]);
+			else if (v->claims[i].stage == C_RESIZING && v->claims[i].due_ms <= now)
+				resize_finish(v, &v->claims[i]);
 	}
 	return NULL;
 }

@@ -18,8 +18,16 @@
  *   default gets FailedBinding and waits. Volume binding mode is treated as Immediate, and
  *   no PersistentVolume objects are kept (kubesim serves none).
  *
- * Delays are real (monotonic) milliseconds, per provisioner; 0 (the default) binds at
- * once. Talks to the store only through sim/store.h; 404 and 409 are normal.
+ * - Expansion, as the API server's admission and an external resizer do it: a bound
+ *   claim may grow only where its class says allowVolumeExpansion (else 403 Forbidden),
+ *   never shrink, and nothing else of its spec changes (422 Invalid); a claim that grew
+ *   gets Event Resizing, then after the provisioner's delay status.capacity = the request
+ *   and Event VolumeResizeSuccessful (VolumeResizeFailed for a provisioner set to fail).
+ *
+ * Delays are real (monotonic) milliseconds, per provisioner; by default the homologated
+ * ones take their own (nfs.csi.k8s.io 100, efs.csi.aws.com 300,
+ * filestore.csi.storage.gke.io 1200), any other binds at once.
+ * Talks to the store only through sim/store.h; 404 and 409 are normal.
  */
 #ifndef SIM_VOLUMES_H
 #define SIM_VOLUMES_H
@@ -39,6 +47,17 @@ typedef struct sim_provisioner {
 int sim_provisioner_parse(const char *spec, sim_provisioner *out, char *err, size_t errsz);
 
 typedef struct sim_volumes sim_volumes;
+
+/* A Kubernetes quantity in bytes ("100Gi", "1Ti", "1.5T", "512M"); -1 when not one. */
+double sim_volumes_quantity(const char *q);
+
+/* 1 when claim ns/name names a StorageClass that allows volume expansion, else 0. Reads
+ * the store: call it outside any store callback. */
+int sim_volumes_class_expandable(sim_store *s, const char *ns, const char *name);
+
+/* The API server's checks of an update of a claim from old to nw (expandable: what
+ * sim_volumes_class_expandable said). 0, or -1 with err set (403 or 422). */
+int sim_volumes_check_update(const cJSON *old, const cJSON *nw, int expandable, sim_err *err);
 
 /* Lists what exists, opens the watches, starts the thread. provs (copied) may be NULL.
  * NULL if the store cannot be listed or watched. s must outlive the controller. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "core/env_deps.h"
 #include "core/tcode.h"
 #include "tui/bars.h"
 #include "tui/loop.h"
@@ -506,6 +507,8 @@ static void release_all(app *a)
 {
 	size_t i;
 
+	env_deps_watch_stop(a->deps_watch);
+	a->deps_watch = NULL;
 	fleet_watch_stop(a->fleet);
 	view_actions_release(a);
 	for (i = APP_SCREEN_COUNT; i-- > 0;) /* newest screens first, the fleet last */
@@ -516,6 +519,8 @@ static void release_all(app *a)
 	a->snap = NULL;
 	fleet_free(a->fleet);
 	a->fleet = NULL;
+	env_deps_free(a->deps);
+	a->deps = NULL;
 }
 
 static atomic_int released;
@@ -602,6 +607,8 @@ int app_run(const app_opts *o)
 	fo.prefix = o->prefix;
 	fo.cache_dir = o->cache_dir;
 	a.fleet = fleet_new(o->clusters, o->n_clusters, &fo);
+	a.deps = env_deps_new();
+	fleet_set_deps(a.fleet, a.deps);
 	for (i = 0; i < APP_SCREEN_COUNT; i++)
 		if (screens[i].init)
 			screens[i].init(&a);
@@ -609,6 +616,8 @@ int app_run(const app_opts *o)
 	a.screen = a.back = APP_FLEET;
 	if (fleet_watch_start(a.fleet, on_change, NULL) < 0)
 		app_message(&a, 1, "cannot watch the fleet");
+	/* databases and file servers of the envs that wait: checked off the UI thread */
+	a.deps_watch = env_deps_watch_start(a.deps, a.fleet, o->clusters, o->n_clusters, o->prefix, 5000);
 	wake(&a); /* a snapshot of the last run, if any, is the first frame */
 	if (o->tenant)
 		app_open_tenant(&a, o->tenant);

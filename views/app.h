@@ -77,6 +77,8 @@ struct view_wform;
 typedef struct app {
 	const app_opts *o;
 	fleet *fleet;
+	struct env_deps *deps;		   /* what envs wait for outside their workloads */
+	struct env_deps_watch *deps_watch; /* its thread */
 	fleet_snapshot *snap; /* current, with a reference; NULL before the first */
 	int64_t snap_mono;    /* when it arrived (monotonic ms) */
 	int64_t start_mono;

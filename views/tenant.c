@@ -9,6 +9,7 @@
 #include "tui/theme.h"
 #include "views/hypnus.h"
 #include "views/logs.h"
+#include "views/tenant_deps.h"
 #include "views/tenant.h"
 #include "views/wizard_form.h"
 #include "util/util.h"
@@ -42,6 +43,10 @@ typedef struct worker {
 	uint64_t done_gen;     /* request the last result answers */
 	fleet_snapshot *result;
 	int64_t result_ms; /* when it was loaded (wall clock) */
+	tenant_deps result_deps;  /* the database and file server of want's envs, after result */
+	int deps_new;	   /* result_deps not taken yet */
+	char deps_tcode[TCODE_SIZE]; /* whose they are */
+	tenant_deps last_deps;	   /* the worker's own copy of the last, for its recent checks */
 	/* read-only after start */
 	const fleet_cluster_cfg *cfg;
 	size_t n_cfg;
@@ -52,6 +57,8 @@ typedef struct view_tenant {
 	worker w;
 	char tcode[TCODE_SIZE];
 	fleet_snapshot *detail; /* the worker's last result for tcode, or NULL */
+	tenant_deps dd;		/* the database and file server of tcode's envs, by namespace */
+	int dd_ready;		/* dd is tcode's */
 	uint64_t detail_gen;
 	int64_t detail_ms;
 	int scroll;
@@ -70,6 +77,8 @@ static void *worker_run(void *arg)
 		fleet_opts fo = {0};
 		fleet_snapshot *s;
 		fleet *f;
+		tenant_env_ref *refs;
+		size_t n_refs;
 
 		if (!w->want[0] || w->done_gen == w->want_gen) {
 			struct timespec ts;
@@ -93,6 +102,8 @@ static void *worker_run(void *arg)
 		fleet_load(f);
 		s = fleet_snapshot_get(f);
 		fleet_free(f);
+		refs = tenant_deps_refs(s, w->cfg, w->n_cfg);
+		n_refs = s->n_envs;
 
 		pthread_mutex_lock(&w->mu);
 		if (!strcmp(tcode, w->want)) {
@@ -104,6 +115,27 @@ static void *worker_run(void *arg)
 			s = NULL;
 		}
 		pthread_mutex_unlock(&w->mu);
+		tui_loop_wake();
+		/* then what lies beside the workloads: slower (a live database check) */
+		{
+			tenant_deps nd, copy;
+
+			tenant_deps_load(refs, n_refs, w->prefix, &w->last_deps, &nd);
+			tenant_deps_release(&w->last_deps);
+			w->last_deps = nd;
+			tenant_deps_copy(&nd, &copy);
+			pthread_mutex_lock(&w->mu);
+			if (!strcmp(tcode, w->want)) {
+				tenant_deps_release(&w->result_deps);
+				w->result_deps = copy;
+				w->deps_new = 1;
+				util_strlcpy(w->deps_tcode, tcode, sizeof(w->deps_tcode));
+			} else {
+				tenant_deps_release(&copy);
+			}
+			pthread_mutex_unlock(&w->mu);
+		}
+		free(refs);
 		if (s)
 			fleet_snapshot_put(s);
 		tui_loop_wake();
@@ -144,6 +176,9 @@ void view_tenant_release(app *a)
 		fleet_snapshot_put(v->w.result);
 	if (v->detail)
 		fleet_snapshot_put(v->detail);
+	tenant_deps_release(&v->w.result_deps);
+	tenant_deps_release(&v->w.last_deps);
+	tenant_deps_release(&v->dd);
 	pthread_mutex_destroy(&v->w.mu);
 	pthread_cond_destroy(&v->w.cv);
 	free(v);
@@ -158,6 +193,8 @@ void view_tenant_open(app *a, const char *tcode)
 		if (v->detail)
 			fleet_snapshot_put(v->detail);
 		v->detail = NULL;
+		tenant_deps_release(&v->dd);
+		v->dd_ready = 0;
 		v->scroll = 0;
 	}
 	util_strlcpy(v->tcode, tcode, sizeof(v->tcode));
@@ -197,6 +234,14 @@ int view_tenant_update(app *a)
 		v->detail_ms = v->w.result_ms;
 		changed = 1;
 	}
+	if (v->w.deps_new && !strcmp(v->w.deps_tcode, v->tcode)) {
+		tenant_deps_release(&v->dd);
+		v->dd = v->w.result_deps;
+		memset(&v->w.result_deps, 0, sizeof(v->w.result_deps));
+		v->w.deps_new = 0;
+		v->dd_ready = 1;
+		changed = 1;
+	}
 	pthread_mutex_unlock(&v->w.mu);
 	return changed ? TUI_REDRAW : 0;
 }
@@ -210,6 +255,8 @@ int view_tenant_busy(app *a)
 		return 0;
 	pthread_mutex_lock(&v->w.mu);
 	busy = v->w.want[0] && v->w.done_gen != v->w.want_gen && !v->detail;
+	busy |= v->w.want[0] && !v->dd_ready; /* the first database check still runs */
+	busy |= v->w.deps_new;
 	pthread_mutex_unlock(&v->w.mu);
 	return busy || (!v->detail && v->w.result);
 }
@@ -374,11 +421,94 @@ static void chain_line(page *p, const model_env *e, const health_result *h)
 	}
 }
 
-static void env_panel(page *p, const fleet_snapshot *s, int32_t ei, const fleet_snapshot *d,
-		      int32_t di, int64_t now)
+static tui_role db_role(const char *state)
+{
+	return !strcmp(state, "ready")	      ? TUI_ROLE_AVAILABLE
+	       : !strcmp(state, "handed-off") ? TUI_ROLE_SLEEPING
+	       : !strcmp(state, "unknown")    ? TUI_ROLE_UNKNOWN
+					      : TUI_ROLE_DOWN;
+}
+
+/* "  database  managed PostgreSQL, external to dbaccess: t12345_prod on pg:5432 ready · size ..., 12s ago" */
+static void db_line(page *p, const db_info *db, int64_t checked_ms)
+{
+	int sec = tui_theme_attr(TUI_ROLE_SECTION), dim = tui_theme_attr(TUI_ROLE_DIM);
+	char age[16];
+	line *l = new_line(p);
+
+	add(l, 1, sec, "  database ");
+	if (!db) {
+		add(l, 1, dim, " checking...");
+		return;
+	}
+	add(l, 1, tui_theme_attr(db_role(db->state)), " %s ", db->state);
+	if (db->engine) {
+		if (!strcmp(db->engine, "oracle"))
+			add(l, 1, 0, " Oracle");
+		else
+			add(l, 1, 0, " %s PostgreSQL", db->mode ? db->mode : "-");
+		if (db->mode && !strcmp(db->mode, "managed"))
+			add(l, 1, dim, " (external, dbaccess needs it)");
+		add(l, 0, 0, " %s", db->name[0] ? db->name : "-");
+		if (db->host[0])
+			add(l, 0, dim, " on %s:%d", db->host, db->port);
+	}
+	l = new_line(p);
+	add(l, 1, 0, "    ");
+	add(l, 0, dim, "%s", db->detail);
+	if (checked_ms > 0) {
+		fmt_age((util_now_ms() - checked_ms) / 1000, age, sizeof(age));
+		add(l, 1, dim, ", checked %s ago", age);
+	}
+}
+
+/* "  files  totvs totvs-nfs Bound 100Gi; mounted by rest, webapp" and a flag for
+ * an AppServer that does not mount what its siblings do. */
+static void fs_line(page *p, const fs_info *fs)
+{
+	int sec = tui_theme_attr(TUI_ROLE_SECTION), dim = tui_theme_attr(TUI_ROLE_DIM);
+	line *l = new_line(p);
+
+	add(l, 1, sec, "  files    ");
+	if (!fs) {
+		add(l, 1, dim, " checking...");
+		return;
+	}
+	if (!fs->present) {
+		add(l, 1, fs->n_mounted ? tui_theme_attr(TUI_ROLE_DOWN) : dim, " %s", fs->detail);
+		return;
+	}
+	add(l, 0, tui_theme_attr(!strcmp(fs->phase, "Bound") ? TUI_ROLE_AVAILABLE : TUI_ROLE_DOWN), " %s ",
+	    fs->phase);
+	add(l, 0, 0, " %s", fs->capacity[0] ? fs->capacity : fs->requested[0] ? fs->requested : "");
+	add(l, 0, dim, " %s %s", fs->provider[0] ? fs->provider : "-", fs->cls[0] ? fs->cls : "-");
+	l = new_line(p);
+	add(l, 1, 0, "    ");
+	if (fs->n_mounted) {
+		char roles[160] = "";
+		for (size_t i = 0; i < fs->n_mounted; i++)
+			snprintf(roles + strlen(roles), sizeof(roles) - strlen(roles), "%s%s", i ? ", " : "",
+				 fs->mounted_by[i]);
+		add(l, 0, dim, "mounted by %s at %s", roles, fs->path[0] ? fs->path : "-");
+	} else {
+		add(l, 1, tui_theme_attr(TUI_ROLE_DEGRADED), "mounted by no AppServer");
+	}
+	for (size_t i = 0; i < fs->n_unmounted; i++) {
+		l = new_line(p);
+		add(l, 1, tui_theme_attr(TUI_ROLE_DEGRADED), "    %s ", tui_glyph_str(TUI_G_CROSS));
+		add(l, 0, tui_theme_attr(TUI_ROLE_DEGRADED), "%s does not mount the claim its siblings mount",
+		    fs->unmounted[i]);
+	}
+}
+
+static void env_panel(page *p, const fleet_snapshot *s, int32_t ei, const health_result *eh,
+		      const fleet_snapshot *d, int32_t di, const tenant_deps *dd, int64_t now)
 {
 	const model_env *e = &s->envs[ei];
-	const health_result *h = &s->env_health[ei];
+	int dk = tenant_deps_find(dd, e->ns);
+	const db_info *db = dk >= 0 ? &dd->db[dk] : NULL;
+	const fs_info *fs = dk >= 0 && e->product != MODEL_PRODUCT_ESOCIAL ? &dd->fs[dk] : NULL;
+	const health_result *h = eh;
 	int sec = tui_theme_attr(TUI_ROLE_SECTION), dim = tui_theme_attr(TUI_ROLE_DIM);
 	char buf[64], age[16];
 	line *l;
@@ -399,6 +529,13 @@ static void env_panel(page *p, const fleet_snapshot *s, int32_t ei, const fleet_
 		add(l, 0, tui_theme_attr(TUI_ROLE_BANNER), "%s", e->fresh.why);
 	}
 	chain_line(p, e, h);
+	if (!db && e->fresh.stale) { /* nothing to ask while the cluster does not answer */
+		add(new_line(p), 1, dim, "  database  not known while the cluster does not answer");
+	} else {
+		db_line(p, db, db ? dd->db_ms[dk] : 0);
+		if (e->product != MODEL_PRODUCT_ESOCIAL)
+			fs_line(p, fs);
+	}
 	l = new_line(p);
 	add(l, 1, sec, "  public services");
 	if (!e->n_public)
@@ -490,14 +627,14 @@ static const fleet_tenant *find_tenant(const fleet_snapshot *s, const char *tcod
 	return NULL;
 }
 
-static void header(page *p, const fleet_tenant *t)
+static void header(page *p, const fleet_tenant *t, const health_result *th, const health_result *eh)
 {
 	const model_contract *c = &t->t.contract;
 	line *l = new_line(p);
 	char date[40] = "open-ended";
 	int e;
 
-	add(l, 0, tui_theme_attr(health_role(t->health.state)) | A_BOLD, "%s", t->t.tcode);
+	add(l, 0, tui_theme_attr(health_role(th->state)) | A_BOLD, "%s", t->t.tcode);
 	add(l, 1, 0, "  ");
 	add(l, 0, A_BOLD, "%s", t->t.customer);
 	add(l, 0, tui_theme_attr(TUI_ROLE_DIM), "  %s, %s, cluster %s",
@@ -516,17 +653,16 @@ static void header(page *p, const fleet_tenant *t)
 	}
 	l = new_line(p);
 	add(l, 1, tui_theme_attr(TUI_ROLE_SECTION), "health   ");
-	add(l, 1, tui_theme_attr(health_role(t->health.state)), "%s", health_name(t->health.state));
+	add(l, 1, tui_theme_attr(health_role(th->state)), "%s", health_name(th->state));
 	add(l, 1, 0, ": ");
-	add(l, 0, 0, "%s", t->health.cause);
+	add(l, 0, 0, "%s", th->cause);
 	l = new_line(p);
 	add(l, 1, tui_theme_attr(TUI_ROLE_SECTION), "envs     ");
 	for (e = 0; e < 2; e++) {
-		const fleet_snapshot *s = p->snap;
 		health_state hs;
 		if (t->env[e] < 0)
 			continue;
-		hs = s->env_health[t->env[e]].state;
+		hs = eh[e].state;
 		add(l, 1, 0, "%s ", e == TCODE_ENV_PROD ? "prod" : "  dev");
 		add(l, 1, tui_theme_attr(health_role(hs)), "%s", health_name(hs));
 	}
@@ -565,6 +701,7 @@ void view_tenant_draw(app *a, int y, int h, int width)
 	const fleet_snapshot *s = v->detail && find_tenant(v->detail, v->tcode) ? v->detail : a->snap;
 	const fleet_tenant *t = find_tenant(s, v->tcode);
 	page top = {0}, col[2] = {{0}, {0}};
+	health_result eh[2], th;
 	int side = width >= SIDE_BY_SIDE_WIDTH, half = side ? (width - 1) / 2 : width;
 	int64_t now = util_now_ms() / 1000;
 	size_t i, rows;
@@ -582,13 +719,18 @@ void view_tenant_draw(app *a, int y, int h, int width)
 	if (t->cluster < a->o->n_clusters && a->o->clusters[t->cluster].client)
 		now = k8s_client_server_now(a->o->clusters[t->cluster].client);
 	top.snap = s;
-	header(&top, t);
+	for (e = 0; e < 2; e++)
+		if (t->env[e] >= 0)
+			tenant_deps_health(&s->envs[t->env[e]], &s->env_health[t->env[e]], v->dd_ready ? &v->dd : NULL, &eh[e]);
+	health_tenant(t->env[0] >= 0 ? &eh[0] : NULL, t->env[1] >= 0 ? &eh[1] : NULL, &th);
+	header(&top, t, &th, eh);
 	for (e = 0; e < 2; e++) {
 		int32_t ei = t->env[e];
 		const fleet_snapshot *d = v->detail;
 		if (ei < 0)
 			continue;
-		env_panel(side ? &col[e] : &col[0], s, ei, d, detail_env(d, s->envs[ei].ns), now);
+		env_panel(side ? &col[e] : &col[0], s, ei, &eh[e], d, detail_env(d, s->envs[ei].ns),
+			  v->dd_ready ? &v->dd : NULL, now);
 		if (!side)
 			new_line(&col[0]);
 	}

@@ -22,6 +22,8 @@ screen_normalise() {
 		-e 's/127\.0\.0\.1:[0-9]+.*$/127.0.0.1:PORT: .../' \
 		-e 's/(-[a-z0-9]{10})-[a-z0-9]{5}/\1-xxxxx/g' \
 		-e 's/restarts +[0-9]+[smhd]/restarts  AGE/g' \
+		-e 's/(Pending|checked) [0-9]+[smhd]/\1 AGE/g' \
+		-e 's/(does not answer: ).*$/\1.../' \
 		-e 's/(│|┘|┐|└|┌|\||\+) *[0-9]+[smhd]$/\1 AGE/' \
 		"$1"
 }

@@ -1,0 +1,263 @@
+/* core/env_deps.c — what a fleet's environments wait for; see env_deps.h. */
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "core/db_info.h"
+#include "core/env_deps.h"
+#include "core/fs_info.h"
+#include "util/util.h"
+
+typedef struct entry {
+	size_t ci;
+	char ns[64];
+	int64_t at_ms;	/* when it was read (monotonic) */
+	int seen;	/* still waiting in the last check */
+	int has_db, has_fs;
+	db_info db;
+	fs_info fs;
+} entry;
+
+struct env_deps {
+	pthread_mutex_t mu;
+	entry *e;
+	size_t n, cap;
+};
+
+env_deps *env_deps_new(void)
+{
+	env_deps *d = xcalloc(1, sizeof(*d));
+
+	pthread_mutex_init(&d->mu, NULL);
+	return d;
+}
+
+void env_deps_free(env_deps *d)
+{
+	if (!d)
+		return;
+	pthread_mutex_destroy(&d->mu);
+	free(d->e);
+	free(d);
+}
+
+static entry *find(env_deps *d, size_t ci, const char *ns)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->e[i].ci == ci && !strcmp(d->e[i].ns, ns))
+			return &d->e[i];
+	return NULL;
+}
+
+static int base_waits(const model_env *e, const char *comp)
+{
+	for (size_t i = 0; i < e->n_base && i < MODEL_MAX_BASE; i++)
+		if (!strcmp(e->base[i].component, comp))
+			return e->base[i].desired > 0 && e->base[i].ready < e->base[i].desired;
+	return 0;
+}
+
+static int public_waits(const model_env *e)
+{
+	if (e->product == MODEL_PRODUCT_ESOCIAL)
+		return 0;
+	for (size_t i = 0; i < e->n_public && i < MODEL_MAX_PUBLIC; i++)
+		if (e->pub[i].desired > 0 && e->pub[i].ready < e->pub[i].desired)
+			return 1;
+	return 0;
+}
+
+int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg *cfg, size_t n_cfg,
+		   const char *prefix, int recheck_ms, size_t max, int budget_ms)
+{
+	int64_t start = util_mono_ms();
+	int changed = 0;
+	size_t done = 0;
+
+	pthread_mutex_lock(&d->mu);
+	for (size_t i = 0; i < d->n; i++)
+		d->e[i].seen = 0;
+	pthread_mutex_unlock(&d->mu);
+	for (size_t i = 0; i < s->n_envs; i++) {
+		const model_env *e = &s->envs[i];
+		size_t ci = s->tenants[s->env_tenant[i]].cluster;
+		k8s_client *c = ci < n_cfg ? cfg[ci].client : NULL;
+		int want_db = base_waits(e, "dbaccess"), want_fs = public_waits(e);
+		entry *en, fresh;
+
+		if (!c || e->fresh.stale || e->fresh.loading || (!want_db && !want_fs))
+			continue;
+		pthread_mutex_lock(&d->mu);
+		en = find(d, ci, e->ns);
+		if (en) {
+			en->seen = 1;
+			if (util_mono_ms() - en->at_ms < recheck_ms && en->has_db == want_db && en->has_fs == want_fs) {
+				pthread_mutex_unlock(&d->mu);
+				continue;
+			}
+		}
+		pthread_mutex_unlock(&d->mu);
+		if (done++ >= max || util_mono_ms() - start > budget_ms)
+			continue;
+		memset(&fresh, 0, sizeof(fresh));
+		fresh.ci = ci;
+		util_strlcpy(fresh.ns, e->ns, sizeof(fresh.ns));
+		fresh.seen = 1;
+		if ((fresh.has_db = want_db))
+			db_info_read(c, prefix, e->ns, 3, &fresh.db);
+		if ((fresh.has_fs = want_fs))
+			fs_info_read(c, prefix, e->ns, &fresh.fs);
+		fresh.at_ms = util_mono_ms();
+		pthread_mutex_lock(&d->mu);
+		en = find(d, ci, e->ns);
+		if (!en) {
+			if (d->n == d->cap) {
+				d->cap = d->cap ? 2 * d->cap : 16;
+				d->e = xrealloc(d->e, d->cap * sizeof(*d->e));
+			}
+			en = &d->e[d->n++];
+			changed++;
+		} else if (en->has_db != fresh.has_db || en->has_fs != fresh.has_fs ||
+			   (fresh.has_db && (strcmp(en->db.state, fresh.db.state) || strcmp(en->db.detail, fresh.db.detail))) ||
+			   (fresh.has_fs && strcmp(en->fs.detail, fresh.fs.detail))) {
+			changed++;
+		}
+		*en = fresh;
+		pthread_mutex_unlock(&d->mu);
+	}
+	/* envs that wait no more are forgotten */
+	pthread_mutex_lock(&d->mu);
+	for (size_t i = d->n; i-- > 0;)
+		if (!d->e[i].seen) {
+			d->e[i] = d->e[--d->n];
+			changed++;
+		}
+	pthread_mutex_unlock(&d->mu);
+	return changed;
+}
+
+int env_deps_db(env_deps *d, size_t ci, const char *ns, db_info *out)
+{
+	entry *p;
+	int ok = 0;
+
+	pthread_mutex_lock(&d->mu);
+	p = find(d, ci, ns);
+	if (p && p->has_db) {
+		*out = p->db;
+		ok = 1;
+	}
+	pthread_mutex_unlock(&d->mu);
+	return ok;
+}
+
+void env_deps_apply(env_deps *d, size_t ci, const model_env *e, health_result *r)
+{
+	health_deps hd = {0};
+	entry en;
+	entry *p;
+
+	pthread_mutex_lock(&d->mu);
+	p = find(d, ci, e->ns);
+	if (p)
+		en = *p;
+	pthread_mutex_unlock(&d->mu);
+	if (!p)
+		return;
+	if (en.has_db) {
+		hd.db_state = en.db.state;
+		hd.db_name = en.db.name;
+		hd.db_host = en.db.host;
+		hd.db_port = en.db.port;
+		hd.db_detail = en.db.detail;
+	}
+	if (en.has_fs && en.fs.read) {
+		hd.fs_phase = en.fs.present ? en.fs.phase : "";
+		hd.fs_detail = en.fs.detail;
+		hd.fs_mounted = (const char(*)[16])en.fs.mounted_by;
+		hd.n_fs_mounted = en.fs.n_mounted;
+	}
+	health_env_deps(e, &hd, r);
+}
+
+/* ---- the thread ---- */
+
+struct env_deps_watch {
+	env_deps *d;
+	fleet *f;
+	const fleet_cluster_cfg *cfg;
+	size_t n_cfg;
+	const char *prefix;
+	int interval_ms;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;
+};
+
+static void *watch_run(void *arg)
+{
+	env_deps_watch *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	while (!w->stop) {
+		fleet_snapshot *s;
+		struct timespec ts;
+		int changed;
+
+		pthread_mutex_unlock(&w->mu);
+		s = fleet_snapshot_get(w->f);
+		changed = s ? env_deps_check(w->d, s, w->cfg, w->n_cfg, w->prefix, 30000, 16, 20000) : 0;
+		if (s)
+			fleet_snapshot_put(s);
+		if (changed)
+			fleet_deps_changed(w->f);
+		pthread_mutex_lock(&w->mu);
+		if (w->stop)
+			break;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += w->interval_ms / 1000;
+		ts.tv_nsec += (long)(w->interval_ms % 1000) * 1000000L;
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+env_deps_watch *env_deps_watch_start(env_deps *d, fleet *f, const fleet_cluster_cfg *cfg, size_t n_cfg,
+				     const char *prefix, int interval_ms)
+{
+	env_deps_watch *w = xcalloc(1, sizeof(*w));
+
+	w->d = d;
+	w->f = f;
+	w->cfg = cfg;
+	w->n_cfg = n_cfg;
+	w->prefix = prefix;
+	w->interval_ms = interval_ms > 0 ? interval_ms : 5000;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->th, NULL, watch_run, w)) {
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void env_deps_watch_stop(env_deps_watch *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->th, NULL);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w);
+}

@@ -1,0 +1,52 @@
+/* core/env_deps.h — what the environments of a fleet wait for outside their
+ * workloads: their database and file server, read for the envs that need it and
+ * kept, so that the fleet's health (core/fleet.h) names them as causes
+ * (core/health.h's health_env_deps) in every view of the fleet.
+ *
+ * Only envs that wait are read: DbAccess not ready (the database: a live libpq
+ * check, core/db_info.h), an ERP AppServer not ready (the file server,
+ * core/fs_info.h). An env that no longer waits is forgotten. Each is read again at
+ * most every recheck_ms.
+ *
+ * Call order: env_deps_new -> fleet_set_deps(f, d) -> fleet_load or watch ->
+ * env_deps_check (blocking; or env_deps_watch_start, its own thread) ->
+ * fleet_deps_changed -> ... env_deps_watch_stop -> fleet_free -> env_deps_free.
+ * env_deps_apply is called by the fleet under its own locks; every function is
+ * thread-safe.
+ */
+#ifndef CORE_ENV_DEPS_H
+#define CORE_ENV_DEPS_H
+
+#include <stddef.h>
+
+#include "core/db_info.h"
+#include "core/fleet.h"
+#include "core/health.h"
+
+typedef struct env_deps env_deps;
+
+env_deps *env_deps_new(void);
+void env_deps_free(env_deps *d);
+
+/* Reads what the envs of s wait for (at most max of them a call, and none begun
+ * after budget_ms), each at most once per recheck_ms; forgets envs that no longer
+ * wait. Blocking (Kubernetes reads and live database checks, 3 s to connect).
+ * Returns the number of entries that changed. */
+int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg *cfg, size_t n_cfg,
+		   const char *prefix, int recheck_ms, size_t max, int budget_ms);
+
+/* The database of env ns of cluster ci as last checked live: 1 and *out, or 0. */
+int env_deps_db(env_deps *d, size_t ci, const char *ns, db_info *out);
+
+/* The cause of env e of cluster ci, when known, applied to r. */
+void env_deps_apply(env_deps *d, size_t ci, const model_env *e, health_result *r);
+
+/* A thread that calls env_deps_check on f's latest snapshot every interval_ms and
+ * fleet_deps_changed when something changed. */
+typedef struct env_deps_watch env_deps_watch;
+env_deps_watch *env_deps_watch_start(env_deps *d, fleet *f, const fleet_cluster_cfg *cfg, size_t n_cfg,
+				     const char *prefix, int interval_ms);
+/* Stops and joins it (a check under way ends first: up to a few seconds). */
+void env_deps_watch_stop(env_deps_watch *w);
+
+#endif
