@@ -66,7 +66,7 @@ esac
 	ok "plan --dry-run: access and the server's dry run accept it" || { fail "plan --dry-run"; cat "$KS_DIR/err"; }
 expect_out "a namespace option is refused for the file server" "--roles belongs to the namespace wizard" \
 	"$S" plan fileserver --tcode "$T" --roles rest
-expect_out "an env that does not exist yet is refused" "must be prod or dev|is not prod or dev" \
+expect_out "an env that does not exist yet is refused" "--env takes prod or dev" \
 	"$S" plan fileserver --tcode "$T" --env stage
 
 # ---- refusals before any change ----
