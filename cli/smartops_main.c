@@ -19,6 +19,10 @@
 
 static int run_help(const tenants_global *g, int argc, char **argv);
 
+/* plan's and apply's arguments: every wizard of core/wizard.c with its options,
+ * written at start from the registry. */
+static char plan_args[4096], apply_args[4096], apply_about[2048];
+
 static const cli_command commands[] = {
     {"tenants", "[-o table|wide|json] [--health H[,H]] [--product erp|esocial] [--watch]",
      "the fleet: every tenant with its health and cause", tenants_run_list},
@@ -33,15 +37,9 @@ static const cli_command commands[] = {
      "put an environment to sleep (Hypnus)", actions_cmd_run},
     {"restart", "TCODE --env prod|dev --service ROLE|license|lockserver|dbaccess [--yes] [--dry-run]",
      "rollout restart of one service", actions_cmd_run},
-    {"plan", "namespace --tcode T [--domain D] [--size s|m|l] [--idle-timeout S] [--roles R,R]\n"
-	     "           [--dry-run] [-o table|json]\n"
-	     "           | fileserver --tcode T [--env prod|dev] [--size Q|s|m|l]\n"
-	     "           [--provider aws|gcp|totvs] [--class SC] [--dry-run] [-o table|json]",
-     "what provisioning a tenant would change, compared with the cluster", provision_run_plan},
-    {"apply", "namespace|fileserver --tcode T [plan options] [--yes] [--timeout S]",
-     "provision a tenant: prod and dev namespaces, base and public services;\n"
-     "           fileserver: a shared claim mounted at the AppServers' RootPath",
-     provision_run_apply},
+    {"plan", plan_args, "what provisioning a tenant would change, compared with the cluster",
+     provision_run_plan},
+    {"apply", apply_args, apply_about, provision_run_apply},
     {"runs", "[ID] [--tcode T] [-o json] | resume ID | rollback ID [--confirm-tcode T]",
      "provisioning runs: list, show, resume, roll back", provision_run_runs},
     {"help", "[--man | --complete WHAT]",
@@ -94,6 +92,10 @@ int main(int argc, char **argv)
 		longopts[i] = (struct option){options[i].name,
 					      options[i].arg ? required_argument : no_argument, NULL,
 					      options[i].val};
+	provision_wizard_usage("[--dry-run] [-o table|json]", plan_args, sizeof(plan_args));
+	provision_wizard_usage("[-o table|json] [--yes] [--timeout S]", apply_args, sizeof(apply_args));
+	provision_wizard_about("provision a tenant with a wizard, its options as for plan:", apply_about,
+			       sizeof(apply_about));
 	signal(SIGPIPE, SIG_IGN);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
