@@ -65,8 +65,8 @@ int build_rpo_bucket(const char *provider, const char *configured, char *out, si
 	return 0;
 }
 
-void build_rpo_location(const char *bucket, const char *tcode, const char *env, const char *id,
-			char *out, size_t size)
+void build_rpo_location(const char *bucket, const char *tcode, const char *env, char *out,
+			size_t size)
 {
 	char lower[TCODE_SIZE];
 	size_t i;
@@ -74,7 +74,7 @@ void build_rpo_location(const char *bucket, const char *tcode, const char *env, 
 	for (i = 0; tcode[i] && i + 1 < sizeof(lower); i++)
 		lower[i] = (char)tolower((unsigned char)tcode[i]);
 	lower[i] = '\0';
-	snprintf(out, size, "%s/%s/%s/%s/custom.rpo", bucket, lower, env, id);
+	snprintf(out, size, "%s/%s/%s", bucket, lower, env);
 }
 
 /* ---- reading the cluster ---- */
@@ -391,8 +391,9 @@ static int pin(bw_build *b, const char *resumed_commit, char *note, size_t notes
 	case GIT_REF_OK:
 		util_strlcpy(b->commit, r.sha, sizeof(b->commit));
 		if (note && notesz)
-			snprintf(note, notesz, "%s %s is commit %s%s%s", git_ref_kind_name(r.kind), b->ref,
-				 r.sha, r.note[0] ? "; " : "", r.note);
+			snprintf(note, notesz, "%s %s%s%s%s%s", git_ref_kind_name(r.kind), b->ref,
+				 r.kind == GIT_REF_COMMIT ? "" : " is commit ",
+				 r.kind == GIT_REF_COMMIT ? "" : r.sha, r.note[0] ? "; " : "", r.note);
 		return 0;
 	case GIT_REF_BAD_INPUT:
 		return refuse(b, "%s", err);
@@ -468,7 +469,7 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 	}
 	if (pin(&b, input(in, n, "commit"), pin_note, sizeof(pin_note)) < 0)
 		return -1;
-	build_rpo_location(b.bucket, b.tcode, b.env, b.id, b.rpo, sizeof(b.rpo));
+	build_rpo_location(b.bucket, b.tcode, b.env, b.rpo, sizeof(b.rpo));
 
 	plan_init(out, "build", b.tcode);
 	k = plan_add(out, b.env, "custombuild", "jobs", b.no_wait ? PLAN_WAIT_EXISTS : PLAN_WAIT_COMPLETE,
@@ -489,8 +490,8 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 	plan_set_input(out, "build", b.id);
 	plan_set_input(out, "by", b.by);
 	if (note && notesz)
-		snprintf(note, notesz, "build %s of %s in %s: %s; RPO to %s", b.id, b.tcode, b.env,
-			 pin_note[0] ? pin_note : b.commit, b.rpo);
+		snprintf(note, notesz, "build %s of %s in %s: %s; RPO to %s/%s/custom.rpo", b.id,
+			 b.tcode, b.env, pin_note[0] ? pin_note : b.commit, b.rpo, b.id);
 	*fail = WIZARD_FAIL_NONE;
 	return 0;
 }

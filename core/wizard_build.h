@@ -19,7 +19,7 @@
 #define BUILD_PLATFORM_NS "smartops-system"
 #define BUILD_PLATFORM_CM "smart-platform"
 #define BUILD_IMAGE_DEFAULT "registry.smart.example.com/smart/rpo-builder:2.4.0"
-#define BUILD_TTL_S 604800	 /* a finished Job is kept a week; the history longer */
+#define BUILD_TTL_S 86400	 /* a finished Job is kept a day; the history longer */
 #define BUILD_DEADLINE_S 7200	 /* a build that takes longer is stopped */
 #define BUILD_EXEC "custombuild"
 
@@ -33,8 +33,10 @@ extern const step_exec step_custombuild;
  * totvs. 0, or -1 with err. Pure. */
 int build_rpo_bucket(const char *provider, const char *configured, char *out, size_t size,
 		     char *err, size_t errsz);
-/* The RPO object's location: <bucket>/<tcode lower>/<env>/<id>/custom.rpo. */
-void build_rpo_location(const char *bucket, const char *tcode, const char *env, const char *id,
-			char *out, size_t size);
+/* Where the env's RPOs go (the Job's RPO_LOCATION and its rpo-location
+ * annotation): <bucket>/<tcode lower>/<env>; a build's RPO object is
+ * <that>/<id>/custom.rpo (what the upload stage answers). */
+void build_rpo_location(const char *bucket, const char *tcode, const char *env, char *out,
+			size_t size);
 
 #endif
