@@ -373,3 +373,221 @@ out:
 	session_close(&s);
 	return ret;
 }
+
+/* ---- promote ---- */
+
+typedef struct promo_mark {
+	const char *id, *env, *by;
+	char at[32];
+	int clear; /* 1: the promotion was undone */
+} promo_mark;
+
+static int mark_promotion(build_history *h, void *vctx)
+{
+	promo_mark *m = vctx;
+	build_entry *e = build_history_find(h, m->id);
+	build_promo *p;
+
+	if (!e)
+		return 0;
+	p = !strcmp(m->env, "prod") ? &e->prod : &e->dev;
+	if (m->clear) {
+		if (!p->at[0])
+			return 0;
+		memset(p, 0, sizeof(*p));
+		return 1;
+	}
+	util_strlcpy(p->at, m->at, sizeof(p->at));
+	util_strlcpy(p->by, m->by, sizeof(p->by));
+	return 1;
+}
+
+/* Records (or clears) the promotion of build id to env in the history that
+ * holds the build (either env's). */
+static void record_promotion(const tenants_global *g, bsession *s, const char *tcode, const char *id,
+			     const char *env, int clear)
+{
+	static const tcode_env envs[] = {TCODE_ENV_DEV, TCODE_ENV_PROD};
+	promo_mark m = {.id = id, .env = env, .by = s->user[0] ? s->user : "unknown", .clear = clear};
+	int64_t now = k8s_client_server_now(s->client);
+	size_t k;
+
+	util_rfc3339(now > 0 ? now : util_now_ms() / 1000, m.at, sizeof(m.at));
+	for (k = 0; k < ARRAY_SIZE(envs); k++) {
+		char ns[TCODE_NS_SIZE];
+		build_history h;
+		k8s_err e;
+		int has;
+
+		tcode_namespace(tcode, envs[k], ns, sizeof(ns));
+		if (build_history_load(s->client, ns, &h, NULL, 0, &e) < 0)
+			continue;
+		has = build_history_find(&h, id) != NULL;
+		build_history_release(&h);
+		if (!has)
+			continue;
+		if (build_history_update(s->client, g->prefix, tcode, tcode_env_name(envs[k]), ns,
+					 mark_promotion, &m, &e) < 0) {
+			char *line = xasprintf("the promotion is made, but the build history of %s could not record it: %s",
+					       ns, e.msg);
+
+			say(line);
+			free(line);
+		}
+		return;
+	}
+}
+
+/* The newest promotion run of tcode to env that is done (not rolled back). */
+static int last_promotion(bsession *s, const tenants_global *g, const char *tcode, const char *env,
+			  char *run, size_t runsz, char *build, size_t bsz)
+{
+	journal *runs = NULL;
+	size_t n = 0, i, k;
+	k8s_err err;
+	int ret = -1;
+
+	if (journal_list(s->client, tcode, g->prefix, &runs, &n, &err) < 0) {
+		say(err.msg);
+		return -2;
+	}
+	for (i = 0; i < n && ret < 0; i++) {
+		const char *e = NULL, *b = NULL;
+
+		if (strcmp(runs[i].wizard, "promote") || runs[i].state != RUN_DONE)
+			continue;
+		for (k = 0; k < runs[i].n_inputs; k++) {
+			if (!strcmp(runs[i].inputs[k].key, "env"))
+				e = runs[i].inputs[k].value;
+			else if (!strcmp(runs[i].inputs[k].key, "build"))
+				b = runs[i].inputs[k].value;
+		}
+		if (e && !strcmp(e, env)) {
+			util_strlcpy(run, runs[i].run, runsz);
+			util_strlcpy(build, b ? b : "", bsz);
+			ret = 0;
+		}
+	}
+	for (i = 0; i < n; i++)
+		journal_release(&runs[i]);
+	free(runs);
+	return ret;
+}
+
+int builds_run_promote(const tenants_global *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"env", required_argument, NULL, 'e'},   {"yes", no_argument, NULL, 'y'},
+	    {"previous", no_argument, NULL, 'p'},    {"timeout", required_argument, NULL, 'T'},
+	    {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0},
+	};
+	char tcode[TCODE_SIZE], err[200], run[JOURNAL_RUN_SIZE], build[BUILD_ID_SIZE];
+	const char *env = NULL, *id = NULL, *timeout = NULL, *out = NULL;
+	int yes = 0, previous = 0, c, ret;
+	tcode_env te;
+	bsession s;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "yo:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			if (tcode_env_parse(optarg, &te) < 0)
+				return usage_err("promote", "--env takes dev or prod");
+			env = tcode_env_name(te);
+			break;
+		case 'y':
+			yes = 1;
+			break;
+		case 'p':
+			previous = 1;
+			break;
+		case 'T':
+			timeout = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			return usage_err("promote", "unknown option or missing value");
+		}
+	}
+	if (optind >= argc)
+		return usage_err("promote", "whose build? smartops promote T12345 BUILD --env dev");
+	if (tcode_parse(argv[optind++], tcode, err, sizeof(err)) < 0)
+		return usage_err("promote", err);
+	if (optind < argc)
+		id = argv[optind++];
+	if (optind < argc)
+		return usage_err("promote", "unexpected argument");
+	if (!env)
+		return usage_err("promote", "--env dev or --env prod is required (dev first)");
+	if (previous && id)
+		return usage_err("promote", "--previous goes back to the RPO before the last promotion: give no BUILD");
+	if (!previous && !id)
+		return usage_err("promote", "which build? give its id (see smartops builds T), or --previous");
+	if (!previous) {
+		const char *av[16];
+		int ac = 0;
+
+		av[ac++] = "apply";
+		av[ac++] = "promote";
+		av[ac++] = "--tcode";
+		av[ac++] = tcode;
+		av[ac++] = "--build";
+		av[ac++] = id;
+		av[ac++] = "--env";
+		av[ac++] = env;
+		if (yes)
+			av[ac++] = "--yes";
+		if (timeout) {
+			av[ac++] = "--timeout";
+			av[ac++] = timeout;
+		}
+		if (out) {
+			av[ac++] = "-o";
+			av[ac++] = out;
+		}
+		av[ac] = NULL;
+		ret = provision_run_apply(g, ac, (char **)av);
+		if (ret == 0 && !session_open(g, &s)) {
+			record_promotion(g, &s, tcode, id, env, 0);
+			session_close(&s);
+		}
+		return ret;
+	}
+	if (g->readonly) {
+		error("read-only session: started with --readonly; nothing was changed");
+		return PROVISION_EXIT_REFUSED;
+	}
+	ret = session_open(g, &s);
+	if (ret)
+		return ret;
+	c = last_promotion(&s, g, tcode, env, run, sizeof(run), build, sizeof(build));
+	session_close(&s);
+	if (c == -2)
+		return TENANTS_EXIT_UNREACHABLE;
+	if (c < 0) {
+		error("%s has no promotion to %s to go back from: nothing was changed", tcode, env);
+		return TENANTS_EXIT_ERROR;
+	}
+	fprintf(stderr, "smartops: going back from build %s in %s: rolling back promotion run %s\n",
+		build[0] ? build : "?", env, run);
+	{
+		const char *av[6];
+		int ac = 0;
+
+		av[ac++] = "runs";
+		av[ac++] = "rollback";
+		av[ac++] = run;
+		if (yes)
+			av[ac++] = "--yes";
+		av[ac] = NULL;
+		ret = provision_run_runs(g, ac, (char **)av);
+	}
+	if (ret == 0 && build[0] && !session_open(g, &s)) {
+		record_promotion(g, &s, tcode, build, env, 1);
+		session_close(&s);
+	}
+	return ret;
+}

@@ -16,5 +16,6 @@
 
 int builds_run_apply(const tenants_global *g, int argc, char **argv);
 int builds_run_list(const tenants_global *g, int argc, char **argv);
+int builds_run_promote(const tenants_global *g, int argc, char **argv);
 
 #endif

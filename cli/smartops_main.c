@@ -46,6 +46,10 @@ static const cli_command commands[] = {
     {"builds", "TCODE [--env dev|prod] [-o table|json]",
      "a tenant's custom builds, newest first: state, stage, quality gate, RPO, promotions",
      builds_run_list},
+    {"promote", "TCODE BUILD --env dev|prod [--yes] [--timeout S] | TCODE --previous --env dev|prod [--yes]",
+     "roll a succeeded build's RPO into an env's AppServers (dev, then prod);\n"
+     "           --previous: back to the RPO before the env's last promotion",
+     builds_run_promote},
     {"help", "[--man | --complete WHAT]",
      "this text; --man: the manual page; --complete: words for shell completion", run_help},
 };

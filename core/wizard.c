@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/wizard.h"
+#include "core/promote.h"
 #include "core/wizard_build.h"
 #include "core/wizard_fs.h"
 #include "core/wizard_ns.h"
@@ -12,6 +13,7 @@ static const wizard *const wizards[] = {
     &wizard_namespace,
     &wizard_fileserver,
     &wizard_build,
+    &wizard_promote,
 };
 
 size_t wizard_count(void)
