@@ -409,10 +409,8 @@ static void record_promotion(const tenants_global *g, bsession *s, const char *t
 {
 	static const tcode_env envs[] = {TCODE_ENV_DEV, TCODE_ENV_PROD};
 	promo_mark m = {.id = id, .env = env, .by = s->user[0] ? s->user : "unknown", .clear = clear};
-	int64_t now = k8s_client_server_now(s->client);
 	size_t k;
 
-	util_rfc3339(now > 0 ? now : util_now_ms() / 1000, m.at, sizeof(m.at));
 	for (k = 0; k < ARRAY_SIZE(envs); k++) {
 		char ns[TCODE_NS_SIZE];
 		build_history h;
@@ -426,6 +424,8 @@ static void record_promotion(const tenants_global *g, bsession *s, const char *t
 		build_history_release(&h);
 		if (!has)
 			continue;
+		/* the cluster's clock (read from its answers), not this machine's */
+		util_rfc3339(k8s_client_server_now(s->client), m.at, sizeof(m.at));
 		if (build_history_update(s->client, g->prefix, tcode, tcode_env_name(envs[k]), ns,
 					 mark_promotion, &m, &e) < 0) {
 			char *line = xasprintf("the promotion is made, but the build history of %s could not record it: %s",

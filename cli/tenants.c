@@ -13,10 +13,12 @@
 #include "cli/ini.h"
 #include "cli/output.h"
 #include "cli/tenants.h"
+#include "core/build_info.h"
 #include "core/catalog.h"
 #include "core/forecast.h"
 #include "core/hypnus_wakes.h"
 #include "core/hypnus.h"
+#include "core/tcode.h"
 #include "util/util.h"
 
 #define RECENT_WAKES 24 /* Hypnus wakes in a tenant's JSON, newest first */
@@ -162,7 +164,7 @@ static void json_database(strbuf *sb, const db_info *d)
 }
 
 static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail,
-		     const forecast *fc, const db_info *dbi)
+		     const forecast *fc, const db_info *dbi, char *const *custom)
 {
 	const model_env *e = &s->envs[ei];
 	const health_result *h = &s->env_health[ei];
@@ -267,11 +269,13 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 	}
 	if (dbi)
 		json_database(sb, &dbi[ei]);
+	if (custom && custom[ei]) /* an ERP env's custom RPO (core/build_info.h) */
+		sb_addf(sb, ",\"custom\":%s", custom[ei]);
 	sb_addc(sb, '}');
 }
 
 static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant *t, int detail,
-			const forecast *fc, const db_info *dbi)
+			const forecast *fc, const db_info *dbi, char *const *custom)
 {
 	const model_contract *c = &t->t.contract;
 	int w, n = 0;
@@ -299,7 +303,7 @@ static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant 
 			continue;
 		if (n++)
 			sb_addc(sb, ',');
-		json_env(sb, s, t->env[w], detail, fc, dbi);
+		json_env(sb, s, t->env[w], detail, fc, dbi, custom);
 	}
 	sb_addc(sb, ']');
 }
@@ -345,7 +349,7 @@ static int render_json(const fleet_snapshot *s, const tenants_filter *flt, strbu
 		if (!tenant_matches(&s->tenants[i], flt))
 			continue;
 		sb_adds(out, n++ ? ",{" : "{");
-		json_tenant(out, s, &s->tenants[i], 0, NULL, NULL);
+		json_tenant(out, s, &s->tenants[i], 0, NULL, NULL, NULL);
 		sb_addc(out, '}');
 		if (fd >= 0 && out->len >= 65536) {
 			if (!rc && write_all(fd, out->buf, out->len) < 0)
@@ -465,7 +469,16 @@ void tenants_render_one(const fleet_snapshot *s, const forecast *fc, int json, s
 	tenants_render_one_db(s, fc, NULL, json, out);
 }
 
+static void render_one(const fleet_snapshot *s, const forecast *fc, const db_info *dbi,
+		       char *const *custom, int json, strbuf *out);
+
 void tenants_render_one_db(const fleet_snapshot *s, const forecast *fc, const db_info *dbi, int json, strbuf *out)
+{
+	render_one(s, fc, dbi, NULL, json, out);
+}
+
+static void render_one(const fleet_snapshot *s, const forecast *fc, const db_info *dbi,
+		       char *const *custom, int json, strbuf *out)
 {
 	size_t i, k;
 	int w;
@@ -473,7 +486,7 @@ void tenants_render_one_db(const fleet_snapshot *s, const forecast *fc, const db
 	if (json) {
 		if (s->n_tenants == 1) {
 			sb_adds(out, "{\"kind\":\"Tenant\",");
-			json_tenant(out, s, &s->tenants[0], 1, fc, dbi);
+			json_tenant(out, s, &s->tenants[0], 1, fc, dbi, custom);
 			sb_addc(out, ',');
 			json_clusters(out, s);
 			sb_adds(out, "}\n");
@@ -485,7 +498,7 @@ void tenants_render_one_db(const fleet_snapshot *s, const forecast *fc, const db
 		sb_adds(out, ",\"items\":[");
 		for (i = 0; i < s->n_tenants; i++) {
 			sb_adds(out, i ? ",{" : "{");
-			json_tenant(out, s, &s->tenants[i], 1, fc, dbi);
+			json_tenant(out, s, &s->tenants[i], 1, fc, dbi, custom);
 			sb_addc(out, '}');
 		}
 		sb_adds(out, "]}\n");
@@ -952,6 +965,29 @@ static db_info *load_databases(const fleet_snapshot *s, const cli_clusters *cs, 
 	return d;
 }
 
+/* Each ERP env's custom RPO as JSON (core/build_info.h), NULL where none is read. */
+static char **load_custom(const fleet_snapshot *s, const cli_clusters *cs, const char *prefix)
+{
+	char **out = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*out));
+	size_t i;
+
+	for (i = 0; i < s->n_envs; i++) {
+		const model_env *e = &s->envs[i];
+		const fleet_tenant *t = &s->tenants[s->env_tenant[i]];
+		k8s_client *c = t->cluster < cs->n ? cs->clients[t->cluster] : NULL;
+		tcode_env te;
+		build_info bi;
+		k8s_err err;
+
+		if (!c || e->fresh.stale || t->t.product != MODEL_PRODUCT_ERP ||
+		    tcode_from_namespace(e->ns, NULL, &te) < 0 ||
+		    build_info_read(c, prefix, t->t.tcode, tcode_env_name(te), e->ns, &bi, &err) < 0)
+			continue;
+		out[i] = build_info_json(&bi);
+	}
+	return out;
+}
+
 int tenants_run_one(const tenants_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -1036,10 +1072,14 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 	} else if (s->n_tenants) {
 		forecast *fc = load_forecasts(s, &cs);
 		db_info *dbi = fmt == TENANTS_JSON ? load_databases(s, &cs, g->prefix) : NULL;
+		char **custom = fmt == TENANTS_JSON ? load_custom(s, &cs, g->prefix) : NULL;
 		sb_init(&sb, 1 << 14);
-		tenants_render_one_db(s, fc, dbi, fmt == TENANTS_JSON, &sb);
+		render_one(s, fc, dbi, custom, fmt == TENANTS_JSON, &sb);
 		free(fc);
 		free(dbi);
+		for (size_t k = 0; custom && k < s->n_envs; k++)
+			free(custom[k]);
+		free(custom);
 		if (write_all(STDOUT_FILENO, sb.buf, sb.len) < 0)
 			ret = TENANTS_EXIT_ERROR;
 		sb_release(&sb);

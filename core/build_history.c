@@ -267,8 +267,14 @@ void build_entry_from_job(const cJSON *job, const cJSON *pod, const char *prefix
 		CP(e->commit, v);
 	if ((v = ann(job, prefix, "by")))
 		CP(e->by, v);
-	if (!e->rpo[0] && (v = ann(job, prefix, "rpo-location")) && e->id[0])
-		snprintf(e->rpo, sizeof(e->rpo), "%.200s/%s/custom.rpo", v, e->id);
+	if (!e->rpo[0] && (v = ann(job, prefix, "rpo-location")) && e->id[0]) {
+		size_t n = strlen(v);
+
+		if (n > 4 && !strcmp(v + n - 4, ".rpo")) /* the object itself */
+			CP(e->rpo, v);
+		else /* the prefix the upload stage writes under */
+			snprintf(e->rpo, sizeof(e->rpo), "%.200s/%s/custom.rpo", v, e->id);
+	}
 	if ((v = jstr(jget(job, "metadata"), "creationTimestamp")))
 		CP(e->started, v);
 	job_progress_read(job, pod, &p);

@@ -208,6 +208,13 @@ static int job_ended(const cJSON *job)
 	return p.state != JOB_RUNNING;
 }
 
+/* 1 for the ids smartops gives (numbers); builds made by other means may
+ * have others, which do not count. */
+static int numeric(const char *id)
+{
+	return *id && strlen(id) < 10 && strspn(id, "0123456789") == strlen(id);
+}
+
 /* One build per tenant at a time: a running build Job in either env refuses
  * this one (except the build being resumed). The next id: one past every id
  * seen in the Jobs and the histories of both envs. */
@@ -240,7 +247,7 @@ static int check_running_and_next_id(bw_build *b, const char *resumed)
 
 			if (!comp || strcmp(comp, "custombuild") || !id)
 				continue;
-			if (strtoul(id, NULL, 10) > max)
+			if (numeric(id) && strtoul(id, NULL, 10) > max)
 				max = strtoul(id, NULL, 10);
 			if (job_ended(job) || (resumed && !strcmp(id, resumed)))
 				continue;
@@ -260,7 +267,7 @@ static int check_running_and_next_id(bw_build *b, const char *resumed)
 					   e.msg);
 		}
 		for (i = 0; i < h.n; i++)
-			if (strtoul(h.v[i].id, NULL, 10) > max)
+			if (numeric(h.v[i].id) && strtoul(h.v[i].id, NULL, 10) > max)
 				max = strtoul(h.v[i].id, NULL, 10);
 		build_history_release(&h);
 	}
