@@ -118,6 +118,10 @@ kubectl -n "$t-dev" logs "$pod" -c compile >"$KS_DIR/compile.log" 2>&1
 grep -q "src/FAT001.prw" "$KS_DIR/compile.log" && grep -q "src/fin002.tlpp" "$KS_DIR/compile.log" &&
 	grep -q "src/FAT003.PRX" "$KS_DIR/compile.log" && ! grep -q README "$KS_DIR/compile.log" &&
 	ok "the compile log lists the repository's sources" || { fail "compile log"; cat "$KS_DIR/compile.log"; }
+"$S" builds "$T" 1 --logs >"$KS_DIR/logs" 2>&1 && grep -q "^==> compile <==" "$KS_DIR/logs" &&
+	grep -q "compiling src/FAT003.PRX" "$KS_DIR/logs" && grep -q "^quality gate OK" "$KS_DIR/logs" &&
+	grep -q "^commit  *$MAIN" "$KS_DIR/logs" && ok "builds T 1 --logs: the build, then each stage's log" ||
+	{ fail "builds --logs"; head -30 "$KS_DIR/logs"; }
 b1=$(build_json 1)
 [ "$(echo "$b1" | jq -r '.state, .quality_gate, .commit, .ref, .env' | tr '\n' ' ')" = "succeeded OK $MAIN main dev " ] &&
 	ok "builds: 1 succeeded, gate OK, the commit and ref" || { fail "builds entry"; echo "$b1"; }
