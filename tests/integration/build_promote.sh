@@ -52,12 +52,15 @@ kcurl -X DELETE "$KS_URL/sim/v1/faults" >/dev/null
 rpo_of() { "$S" builds "$T" -o json | jq -r --arg id "$1" '.items[] | select(.id==$id) | .rpo'; }
 RPO1=$(rpo_of 1); RPO2=$(rpo_of 2)
 
-# the AppServers of env $1 and their appserver.ini, as they are; and less what promote owns
+# the AppServers of env $1 and their appserver.ini, as they are (less what the API server and
+# the Deployment controller move: the revision a rollout counts); and less what promote owns
 api="$KS_URL/apis/apps/v1/namespaces"
 appservers() {
 	kcurl "$api/$t-$1/deployments" |
 		jq -S '[.items[] | select(.metadata.labels["smart.totvs.com/component"]=="appserver")
-			| del(.status, .metadata.resourceVersion, .metadata.generation, .metadata.managedFields)] | sort_by(.metadata.name)'
+			| del(.status, .metadata.resourceVersion, .metadata.generation, .metadata.managedFields)
+			| del(.metadata.annotations["deployment.kubernetes.io/revision"])
+			| if .metadata.annotations == {} then del(.metadata.annotations) else . end] | sort_by(.metadata.name)'
 }
 inis() {
 	kcurl "$KS_URL/api/v1/namespaces/$t-$1/configmaps" |
@@ -107,6 +110,9 @@ jq -e 'length > 0 and all(.[]; .ini | test("\nRPOCustom=/totvs/protheus/apo/cust
 ready() { kcurl "$api/$t-$1/deployments" | jq -e '[.items[] | select(.metadata.labels["smart.totvs.com/component"]=="appserver")]
 	| all(.status.observedGeneration == .metadata.generation and (.status.updatedReplicas // 0) == .spec.replicas and (.status.readyReplicas // 0) == .spec.replicas)'; }
 ready dev >/dev/null && ok "the dev AppServers rolled and are ready" || fail "dev not ready after promote"
+first=$(jq -r '.[0].metadata.name' "$KS_DIR/p1.dep")
+kubectl -n "$t-dev" rollout history "deployment/$first" >"$KS_DIR/hist" 2>&1 && grep -Eq "^2 " "$KS_DIR/hist" &&
+	ok "kubectl rollout history shows the promotion as a new revision of $first" || { fail "rollout history"; cat "$KS_DIR/hist"; }
 "$S" tenant "$T" -o json | jq -e --arg r "$RPO1" '.envs[] | select(.env=="dev" or (.namespace // "" | endswith("-dev"))) | .custom
 	| .rpo == $r and .build == "1" and .promoted != null and .previous_rpo == null and .running_build == null' >/dev/null &&
 	ok "tenant -o json: dev's custom RPO is build 1's" || { fail "tenant custom"; "$S" tenant "$T" -o json | jq -c '.envs[] | .custom'; }
