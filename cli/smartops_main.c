@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/actions.h"
+#include "cli/builds.h"
 #include "cli/console.h"
 #include "cli/help.h"
 #include "cli/provision.h"
@@ -39,9 +40,17 @@ static const cli_command commands[] = {
      "rollout restart of one service", actions_cmd_run},
     {"plan", plan_args, "what provisioning a tenant would change, compared with the cluster",
      provision_run_plan},
-    {"apply", apply_args, apply_about, provision_run_apply},
+    {"apply", apply_args, apply_about, builds_run_apply},
     {"runs", "[ID] [--tcode T] [-o json] | resume ID | rollback ID [--confirm-tcode T]",
      "provisioning runs: list, show, resume, roll back", provision_run_runs},
+    {"builds", "TCODE [--env dev|prod] [-o table|json] | TCODE BUILD [-o json] [--logs]",
+     "a tenant's custom builds, newest first: state, stage, quality gate, RPO, promotions;\n"
+     "           one build, and with --logs each stage's log",
+     builds_run_list},
+    {"promote", "TCODE BUILD --env dev|prod [--yes] [--timeout S] | TCODE --previous --env dev|prod [--yes]",
+     "roll a succeeded build's RPO into an env's AppServers (dev, then prod);\n"
+     "           --previous: back to the RPO before the env's last promotion",
+     builds_run_promote},
     {"help", "[--man | --complete WHAT]",
      "this text; --man: the manual page; --complete: words for shell completion", run_help},
 };

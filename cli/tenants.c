@@ -14,11 +14,13 @@
 #include "cli/ini.h"
 #include "cli/output.h"
 #include "cli/tenants.h"
+#include "core/build_info.h"
 #include "core/catalog.h"
 #include "core/env_deps.h"
 #include "core/forecast.h"
 #include "core/hypnus_wakes.h"
 #include "core/hypnus.h"
+#include "core/tcode.h"
 #include "util/util.h"
 
 #define RECENT_WAKES 24 /* Hypnus wakes in a tenant's JSON, newest first */
@@ -316,6 +318,8 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 		else
 			json_fileserver(sb, &x->fs[ei]);
 	}
+	if (x && x->custom && x->custom[ei]) /* an ERP env's custom RPO (core/build_info.h) */
+		sb_addf(sb, ",\"custom\":%s", x->custom[ei]);
 	sb_addc(sb, '}');
 }
 
@@ -1219,6 +1223,29 @@ static void deps_health(const fleet_snapshot *s, tenants_deps *x)
 	x->tenant_health = th;
 }
 
+/* Each ERP env's custom RPO as JSON (core/build_info.h), NULL where none is read. */
+static char **load_custom(const fleet_snapshot *s, const cli_clusters *cs, const char *prefix)
+{
+	char **out = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*out));
+	size_t i;
+
+	for (i = 0; i < s->n_envs; i++) {
+		const model_env *e = &s->envs[i];
+		const fleet_tenant *t = &s->tenants[s->env_tenant[i]];
+		k8s_client *c = t->cluster < cs->n ? cs->clients[t->cluster] : NULL;
+		tcode_env te;
+		build_info bi;
+		k8s_err err;
+
+		if (!c || e->fresh.stale || t->t.product != MODEL_PRODUCT_ERP ||
+		    tcode_from_namespace(e->ns, NULL, &te) < 0 ||
+		    build_info_read(c, prefix, t->t.tcode, tcode_env_name(te), e->ns, &bi, &err) < 0)
+			continue;
+		out[i] = build_info_json(&bi);
+	}
+	return out;
+}
+
 int tenants_run_one(const tenants_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -1304,7 +1331,8 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 		forecast *fc = load_forecasts(s, &cs);
 		db_info *dbi = load_databases(s, &cs, g->prefix);
 		fs_info *fsi = load_fileservers(s, &cs, g->prefix);
-		tenants_deps x = {.db = dbi, .fs = fsi};
+		char **custom = fmt == TENANTS_JSON ? load_custom(s, &cs, g->prefix) : NULL;
+		tenants_deps x = {.db = dbi, .fs = fsi, .custom = custom};
 
 		deps_health(s, &x);
 		sb_init(&sb, 1 << 14);
@@ -1312,6 +1340,9 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 		free(fc);
 		free(dbi);
 		free(fsi);
+		for (size_t k = 0; custom && k < s->n_envs; k++)
+			free(custom[k]);
+		free(custom);
 		free((void *)x.env_health);
 		free((void *)x.tenant_health);
 		if (write_all(STDOUT_FILENO, sb.buf, sb.len) < 0)

@@ -80,6 +80,7 @@ typedef struct tenants_deps {
 	const fs_info *fs;		   /* "fileserver" */
 	const health_result *env_health;
 	const health_result *tenant_health;
+	char *const *custom; /* "custom": an ERP env's RPO as JSON (core/build_info.h), or NULL */
 } tenants_deps;
 /* The same, with each env's database (dbi: one per snapshot env, or NULL for none) in
  * the JSON as "database". */

@@ -5,12 +5,16 @@
 #include <string.h>
 
 #include "core/step.h"
+#include "core/step_job.h"
 #include "core/step_mount.h"
+#include "core/step_rpo.h"
+#include "core/wizard_build.h"
 #include "util/util.h"
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static const step_exec *execs[STEP_EXEC_MAX] = {&step_k8s, &step_mount};
-static size_t n_execs = 2;
+static const step_exec *execs[STEP_EXEC_MAX] = {&step_k8s, &step_mount, &step_job,
+						&step_custombuild, &step_rpo};
+static size_t n_execs = 5;
 
 void step_seen_release(step_seen *s)
 {

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "core/wizard.h"
+#include "core/promote.h"
+#include "core/wizard_build.h"
 #include "core/wizard_fs.h"
 #include "core/wizard_ns.h"
 #include "util/util.h"
@@ -10,6 +12,8 @@
 static const wizard *const wizards[] = {
     &wizard_namespace,
     &wizard_fileserver,
+    &wizard_build,
+    &wizard_promote,
 };
 
 size_t wizard_count(void)
