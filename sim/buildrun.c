@@ -44,7 +44,7 @@ int sim_build_is_build(const char *const *init_names, size_t n)
 	return 1;
 }
 
-/* ---- pure helpers ---- */
+/* ---- pure functions ---- */
 
 static int ends_with_ci(const char *s, const char *suffix)
 {

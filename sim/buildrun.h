@@ -56,7 +56,7 @@ void sim_build_run(sim_build_stage st, const sim_build_env *env, sim_build_force
 		   sim_build_result *out);
 void sim_build_result_release(sim_build_result *r);
 
-/* ---- pure helpers (exported for the unit tests) ---- */
+/* ---- pure functions (exported for the unit tests) ---- */
 
 /* 1 when path ends in .prw, .prx or .tlpp, in any case. */
 int sim_build_is_source(const char *path);
