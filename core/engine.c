@@ -96,6 +96,7 @@ void engine_free(engine *e)
 		return;
 	if (e->started)
 		engine_wait(e);
+	step_env_close(&e->env);
 	if (e->have_plan)
 		plan_release(&e->p);
 	if (e->have_journal)
@@ -239,6 +240,7 @@ static step_env *env_of(engine *e)
 	e->env.run = e->j.run;
 	e->env.run_label = e->run_label;
 	e->env.cancel = &e->cancel;
+	e->env.confirm_tcode = e->o.confirm_tcode;
 	e->env.msg[0] = '\0';
 	e->env.http = 0;
 	return &e->env;
@@ -1089,6 +1091,7 @@ static void *engine_main(void *arg)
 	e->prog.n_steps = e->j.n_steps;
 	pthread_mutex_unlock(&e->mu);
 	r = e->mode == MODE_ROLLBACK ? run_rollback(e) : run_apply(e);
+	step_env_close(&e->env); /* e.g. a PostgreSQL session and its advisory lock */
 	if (e->audit_ready) {
 		audit_release(&e->audit);
 		e->audit_ready = 0;

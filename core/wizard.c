@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/wizard.h"
+#include "core/wizard_db.h"
 #include "core/wizard_fs.h"
 #include "core/wizard_ns.h"
 #include "util/util.h"
@@ -10,6 +11,7 @@
 static const wizard *const wizards[] = {
     &wizard_namespace,
     &wizard_fileserver,
+    &wizard_database,
 };
 
 size_t wizard_count(void)

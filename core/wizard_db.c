@@ -1,0 +1,375 @@
+/* The database wizard (see core/wizard_db.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/catalog.h"
+#include "core/db_plan.h"
+#include "core/db_spec.h"
+#include "core/dbaccess_ini.h"
+#include "core/pg_conn.h"
+#include "core/provision_ns.h"
+#include "core/step_pg.h"
+#include "core/step_roll.h"
+#include "core/tcode.h"
+#include "core/wizard_db.h"
+#include "core/wizard_ns.h"
+#include "util/util.h"
+
+static const wizard_input inputs[] = {
+    {"tcode", "the customer's TCODE, e.g. T12345 (a SMART ERP tenant)", NULL, NULL, NULL},
+    {"env", "prod (the managed PostgreSQL) or dev", "prod", NULL, "prod,dev"},
+    {"pgConninfo",
+     "the PostgreSQL server for this run, a libpq connection string with no password; default: "
+     "ConfigMap smart-platform, key postgres.conninfo, in smartops-system",
+     "", "pg-conninfo", NULL},
+};
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const cJSON *jget(const cJSON *o, const char *k)
+{
+	return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+
+typedef struct db_build {
+	const wizard_ctx *c;
+	char tcode[TCODE_SIZE];
+	char env[8];
+	tcode_env tenv;
+	char ns[TCODE_NS_SIZE];
+	char conninfo[STEP_PG_CONNINFO_MAX + 1];
+	int conninfo_typed;
+	char host[256], port[16];
+	db_spec spec;
+	cJSON *ini_cm;	 /* ConfigMap dbaccess-ini as read (owned) */
+	char *ini_text;	 /* dbaccess.ini as it will be (owned) */
+	int sleeping;	 /* Hypnus has the env asleep */
+	int db_replicas; /* DbAccess's replica count */
+	char *err;
+	size_t errsz;
+	wizard_fail *fail;
+	k8s_err *kerr;
+} db_build;
+
+#define refuse(b, ...) (*(b)->fail = WIZARD_FAIL_REFUSED, util_seterr((b)->err, (b)->errsz, __VA_ARGS__))
+
+/* GET path: 0 (found), 1 (404), -1 (no answer: fail CLUSTER). */
+static int get(db_build *b, const char *path, cJSON **out)
+{
+	k8s_err e;
+
+	*out = NULL;
+	if (k8s_get(b->c->client, path, out, &e) == 0)
+		return 0;
+	*out = NULL;
+	if (e.http == 404)
+		return 1;
+	*b->kerr = e;
+	*b->fail = WIZARD_FAIL_CLUSTER;
+	util_seterr(b->err, b->errsz, "cannot read %s: %s", path, e.msg);
+	return -1;
+}
+
+/* The namespace must exist and say its database is the managed PostgreSQL. */
+static int read_namespace(db_build *b)
+{
+	char path[128], key[96];
+	cJSON *ns;
+	const char *mode;
+	int rc;
+
+	snprintf(path, sizeof(path), "/api/v1/namespaces/%s", b->ns);
+	if ((rc = get(b, path, &ns)) < 0)
+		return -1;
+	if (rc > 0)
+		return refuse(b, "namespace %s does not exist: make it first with `smartops apply namespace --tcode %s`",
+			      b->ns, b->tcode);
+	tcode_key(b->c->prefix, "db", key, sizeof(key));
+	mode = jstr(jget(jget(ns, "metadata"), "annotations"), key);
+	rc = 0;
+	if (mode && !strcmp(mode, "postgres-container"))
+		rc = refuse(b,
+			    "namespace %s runs PostgreSQL as a container (%s=postgres-container): this version makes only the managed PostgreSQL of a prod environment; nothing was changed",
+			    b->ns, key);
+	else if (mode && !strcmp(mode, "oracle"))
+		rc = refuse(b, "namespace %s uses Oracle (%s=oracle), which smartops does not make; nothing was changed",
+			    b->ns, key);
+	else if (mode && strcmp(mode, "postgres-managed"))
+		rc = refuse(b, "namespace %s has %s=\"%.40s\", not postgres-managed; nothing was changed", b->ns, key,
+			    mode);
+	else if (!mode && b->tenv != TCODE_ENV_PROD)
+		rc = refuse(b, "namespace %s names no database (%s): the managed PostgreSQL is for prod", b->ns, key);
+	cJSON_Delete(ns);
+	return rc;
+}
+
+/* The server: typed for this run, else the platform's. */
+static int pick_server(db_build *b, const char *typed)
+{
+	char why[300];
+	k8s_err e;
+	int rc;
+
+	if (typed && *typed) {
+		if (strlen(typed) > STEP_PG_CONNINFO_MAX)
+			return refuse(b, "--pg-conninfo is longer than %d characters: name a service (service=NAME) instead",
+				      STEP_PG_CONNINFO_MAX);
+		util_strlcpy(b->conninfo, typed, sizeof(b->conninfo));
+		b->conninfo_typed = 1;
+	} else {
+		char buf[1024];
+
+		rc = step_pg_platform_conninfo(b->c->client, buf, sizeof(buf), &e);
+		if (rc < 0) {
+			*b->kerr = e;
+			*b->fail = WIZARD_FAIL_CLUSTER;
+			return util_seterr(b->err, b->errsz, "cannot read ConfigMap %s/%s: %s", STEP_PG_PLATFORM_NS,
+					   STEP_PG_PLATFORM_CM, e.msg);
+		}
+		if (rc > 0)
+			return refuse(b,
+				      "no managed PostgreSQL is configured: ConfigMap %s/%s has no key %s; set it (a libpq connection string with no password) or give --pg-conninfo",
+				      STEP_PG_PLATFORM_NS, STEP_PG_PLATFORM_CM, STEP_PG_PLATFORM_KEY);
+		if (strlen(buf) > STEP_PG_CONNINFO_MAX)
+			return refuse(b, "%s in ConfigMap %s/%s is longer than %d characters: name a service (service=NAME) instead",
+				      STEP_PG_PLATFORM_KEY, STEP_PG_PLATFORM_NS, STEP_PG_PLATFORM_CM, STEP_PG_CONNINFO_MAX);
+		util_strlcpy(b->conninfo, buf, sizeof(b->conninfo));
+	}
+	if (step_pg_server(b->conninfo, b->host, sizeof(b->host), b->port, sizeof(b->port), why, sizeof(why)) < 0)
+		return refuse(b, "%s: %s", b->conninfo_typed ? "--pg-conninfo" : STEP_PG_PLATFORM_KEY, why);
+	return 0;
+}
+
+/* dbaccess.ini as it will be: [POSTGRES/<alias>] naming the server, database and user. */
+static int read_dbaccess(db_build *b)
+{
+	char *path = k8s_path("", "v1", b->ns, "configmaps", "dbaccess-ini"), section[96], oracle[96];
+	const char *text;
+	int rc = get(b, path, &b->ini_cm);
+	dbaccess_kv kv[4] = {{"Server", b->host}, {"Port", b->port}, {"Database", b->spec.name},
+			     {"User", b->spec.name}};
+	const char *drop[2] = {oracle, NULL};
+
+	free(path);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return refuse(b, "ConfigMap %s/dbaccess-ini does not exist: make the namespace first with `smartops apply namespace --tcode %s`",
+			      b->ns, b->tcode);
+	text = jstr(jget(b->ini_cm, "data"), "dbaccess.ini");
+	if (!text)
+		return refuse(b, "ConfigMap %s/dbaccess-ini has no key dbaccess.ini", b->ns);
+	snprintf(section, sizeof(section), "POSTGRES/%s", b->spec.name);
+	snprintf(oracle, sizeof(oracle), "ORACLE/%s", b->spec.name);
+	b->ini_text = dbaccess_ini_set(text, section, kv, 4, drop);
+	return 0;
+}
+
+/* DbAccess must exist; Hypnus's state says whether the env is asleep. */
+static int read_workloads(db_build *b)
+{
+	char *path = k8s_path("apps", "v1", b->ns, "deployments", "dbaccess"), key[96];
+	cJSON *d;
+	const char *st;
+	int rc = get(b, path, &d);
+
+	free(path);
+	if (rc < 0)
+		return -1;
+	{
+		const cJSON *r = jget(jget(d, "spec"), "replicas");
+
+		b->db_replicas = cJSON_IsNumber(r) ? r->valueint : 1;
+	}
+	cJSON_Delete(d);
+	if (rc > 0)
+		return refuse(b, "Deployment %s/dbaccess does not exist: make the namespace first with `smartops apply namespace --tcode %s`",
+			      b->ns, b->tcode);
+	path = k8s_path("apps", "v1", b->ns, "deployments", "hypnus");
+	rc = get(b, path, &d);
+	free(path);
+	if (rc < 0)
+		return -1;
+	tcode_key(b->c->prefix, "hypnus-state", key, sizeof(key));
+	st = jstr(jget(jget(d, "metadata"), "annotations"), key);
+	b->sleeping = st && !strcmp(st, "sleeping");
+	cJSON_Delete(d);
+	return 0;
+}
+
+static cJSON *ini_body(const db_build *b)
+{
+	const cJSON *meta = jget(b->ini_cm, "metadata"), *l;
+	cJSON *o = cJSON_CreateObject(), *m, *labels;
+	char run_label[96];
+
+	plan_run_label(b->c->prefix, run_label, sizeof(run_label));
+	cJSON_AddStringToObject(o, "apiVersion", "v1");
+	cJSON_AddStringToObject(o, "kind", "ConfigMap");
+	m = cJSON_AddObjectToObject(o, "metadata");
+	cJSON_AddStringToObject(m, "name", "dbaccess-ini");
+	cJSON_AddStringToObject(m, "namespace", b->ns);
+	labels = cJSON_AddObjectToObject(m, "labels");
+	/* its labels as they are (the run label is the engine's), so the apply keeps them */
+	cJSON_ArrayForEach(l, jget(meta, "labels"))
+		if (cJSON_IsString(l) && strcmp(l->string, run_label))
+			cJSON_AddStringToObject(labels, l->string, l->valuestring);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "data"), "dbaccess.ini", b->ini_text);
+	return o;
+}
+
+static cJSON *roll_body(const db_build *b)
+{
+	cJSON *o = cJSON_CreateObject(), *m, *ann;
+	char key[96], hash[17];
+
+	cJSON_AddStringToObject(o, "apiVersion", "apps/v1");
+	cJSON_AddStringToObject(o, "kind", "Deployment");
+	m = cJSON_AddObjectToObject(o, "metadata");
+	cJSON_AddStringToObject(m, "name", "dbaccess");
+	cJSON_AddStringToObject(m, "namespace", b->ns);
+	ann = cJSON_AddObjectToObject(
+	    cJSON_AddObjectToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(o, "spec"), "template"),
+				    "metadata"),
+	    "annotations");
+	tcode_key(b->c->prefix, WIZARD_DB_ROLL_ANNOTATION, key, sizeof(key));
+	dbaccess_ini_hash(b->ini_text, hash);
+	cJSON_AddStringToObject(ann, key, hash);
+	return o;
+}
+
+static int db_plan(db_build *b, plan *out)
+{
+	char id_role[PLAN_ID_SIZE], id_db[PLAN_ID_SIZE], id_acc[PLAN_ID_SIZE], id_ini[PLAN_ID_SIZE];
+	const char *n_role[2] = {id_role, NULL}, *n_db[2] = {id_db, NULL}, *n_acc[2] = {id_acc, NULL},
+		   *n_ini[2] = {id_ini, NULL};
+	int k;
+
+	plan_init(out, "database", b->tcode);
+	k = plan_add_exec(out, &step_pg_role, b->env, "database", "PostgreSQLRole", b->spec.name,
+			  PLAN_WAIT_EXISTS, step_pg_body(&b->spec, DB_STEP_ROLE, b->conninfo, b->ns), NULL,
+			  b->err, b->errsz);
+	if (k < 0)
+		return -1;
+	plan_step_set_secret(out, (size_t)k, 1);
+	util_strlcpy(id_role, out->steps[k].id, sizeof(id_role));
+	k = plan_add_exec(out, &step_pg_database, b->env, "database", "PostgreSQLDatabase", b->spec.name,
+			  PLAN_WAIT_EXISTS, step_pg_body(&b->spec, DB_STEP_DATABASE, b->conninfo, b->ns), n_role,
+			  b->err, b->errsz);
+	if (k < 0)
+		return -1;
+	util_strlcpy(id_db, out->steps[k].id, sizeof(id_db));
+	k = plan_add_exec(out, &step_pg_access, b->env, "database", "PostgreSQLAccess", b->spec.name,
+			  PLAN_WAIT_EXISTS, step_pg_body(&b->spec, DB_STEP_ACCESS, b->conninfo, b->ns), n_db,
+			  b->err, b->errsz);
+	if (k < 0)
+		return -1;
+	util_strlcpy(id_acc, out->steps[k].id, sizeof(id_acc));
+	k = plan_add(out, b->env, "dbaccess", "configmaps", PLAN_WAIT_EXISTS, ini_body(b), n_acc, b->err,
+		     b->errsz);
+	if (k < 0)
+		return -1;
+	util_strlcpy(id_ini, out->steps[k].id, sizeof(id_ini));
+	k = plan_add(out, b->env, "dbaccess", "deployments", PLAN_WAIT_READY,
+		     roll_body(b), n_ini, b->err, b->errsz);
+	if (k < 0)
+		return -1;
+	out->steps[k].exec = &step_roll;
+	plan_step_set_rollback(out, (size_t)k, STEP_ROLLBACK_RESTORE);
+	if (b->c->prefix && *b->c->prefix)
+		plan_set_input(out, "prefix", b->c->prefix);
+	plan_set_input(out, "tcode", b->tcode);
+	plan_set_input(out, "env", b->env);
+	if (b->conninfo_typed)
+		plan_set_input(out, "pgConninfo", b->conninfo);
+	return 0;
+}
+
+static const char *input(const plan_input *in, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(in[i].key, key))
+			return in[i].value;
+	return NULL;
+}
+
+static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out, char *err, size_t errsz,
+		 wizard_fail *fail, k8s_err *kerr, char *note, size_t notesz)
+{
+	db_build b = {.c = c, .err = err, .errsz = errsz, .fail = fail, .kerr = kerr};
+	catalog_entry e;
+	db_err derr;
+	const char *v;
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (note && notesz)
+		note[0] = '\0';
+	k8s_err_clear(kerr);
+	*fail = WIZARD_FAIL_REFUSED;
+	v = input(in, n, "tcode");
+	if (!v || tcode_parse(v, b.tcode, err, errsz) < 0)
+		return v ? -1 : util_seterr(err, errsz, "--tcode T12345 is required");
+	v = input(in, n, "env");
+	if (tcode_env_parse(v && *v ? v : "prod", &b.tenv) < 0)
+		return util_seterr(err, errsz, "env \"%.20s\" is not prod or dev", v);
+	util_strlcpy(b.env, tcode_env_name(b.tenv), sizeof(b.env));
+	tcode_namespace(b.tcode, b.tenv, b.ns, sizeof(b.ns));
+	if (db_spec_init(&b.spec, b.tcode, b.tenv, &derr) != DB_OK)
+		return util_seterr(err, errsz, "%s", derr.msg);
+	v = input(in, n, "pgConninfo");
+	if (v && *v && pg_conn_check(v, &derr) != DB_OK)
+		return util_seterr(err, errsz, "--pg-conninfo: %s", derr.msg);
+
+	if (wizard_ns_contract(c, b.tcode, &e, err, errsz, fail, kerr) < 0)
+		return -1;
+	*fail = WIZARD_FAIL_REFUSED;
+	if (provision_ns_is_esocial(&e))
+		return util_seterr(err, errsz,
+				   "%s is a Smart eSocial tenant: its database is Oracle, handed off to the DBA, which this version does not plan yet; nothing was changed",
+				   b.tcode);
+	if (b.tenv != TCODE_ENV_PROD)
+		return util_seterr(err, errsz,
+				   "the dev environment's PostgreSQL runs as a container in %s, which this version does not make yet; the managed PostgreSQL is prod's (--env prod)",
+				   b.ns);
+	if (read_namespace(&b) < 0 || pick_server(&b, input(in, n, "pgConninfo")) < 0 || read_dbaccess(&b) < 0 ||
+	    read_workloads(&b) < 0)
+		goto out;
+	if (db_plan(&b, out) < 0) {
+		plan_release(out);
+		goto out;
+	}
+	if (note && notesz)
+		snprintf(note, notesz,
+			 "PostgreSQL %s:%s%s: role and database %s, %s, collation %s/%s; password kept only in Secret %s/db-credentials%s",
+			 b.host, b.port, b.conninfo_typed ? " (--pg-conninfo)" : "", b.spec.name, b.spec.encoding,
+			 b.spec.collate, b.spec.ctype, b.ns,
+			 !b.sleeping ? ""
+			 : b.db_replicas == 0
+			     ? "; the tenant is asleep and is not woken: DbAccess, scaled to zero, starts with the new dbaccess.ini at the next wake"
+			     : "; the tenant is asleep and is not woken: only DbAccess rolls (the AppServers stay at zero until the next wake)");
+	*fail = WIZARD_FAIL_NONE;
+	ret = 0;
+out:
+	cJSON_Delete(b.ini_cm);
+	free(b.ini_text);
+	return ret;
+}
+
+const wizard wizard_database = {
+    .name = "database",
+    .title = "Database",
+    .about = "the tenant's PostgreSQL role and database on the managed server, its Secret and dbaccess.ini",
+    .products = WIZARD_ERP,
+    .inputs = inputs,
+    .n_inputs = ARRAY_SIZE(inputs),
+    .build = build,
+};
