@@ -1047,6 +1047,7 @@ static engine_result run_rollback(engine *e)
 		if (st != ENGINE_ST_OK) {
 			js->state = STEP_FAILED;
 			util_strlcpy(js->message, env->msg, sizeof(js->message));
+			sb_addf(&why, "%s\n", env->msg); /* e.g. a database that holds tables */
 			audit_record(&e->audit, "delete", &ps, env->msg);
 			failed++;
 			if (st == ENGINE_ST_FORBIDDEN) {
@@ -1068,7 +1069,8 @@ static engine_result run_rollback(engine *e)
 	}
 	if (failed)
 		r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
-			   "rollback incomplete: %zu objects could not be deleted or put back", failed);
+			   "rollback incomplete: %zu objects could not be deleted or put back\n%s", failed,
+			   why.buf);
 	else
 		r = finish(e, ENGINE_OK, RUN_ROLLED_BACK, 0,
 			   "run %s rolled back: %zu deleted, %zu restored, %zu kept\n%s", e->j.run,

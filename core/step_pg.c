@@ -189,7 +189,18 @@ cJSON *step_pg_body(const db_spec *s, db_step st, const char *conninfo, const ch
 
 			nl = p + strcspn(p, "\n");
 			line = xstrndup(p, (size_t)(nl - p));
-			cJSON_AddItemToArray(stm, cJSON_CreateString(line));
+			if (!strncmp(line, "COMMENT ON ", 11) && !s->run[0] && nl > p && nl[-1] == '\'') {
+				/* apply names its run in the mark */
+				strbuf m;
+
+				sb_init(&m, 128);
+				sb_add(&m, line, strlen(line) - 1);
+				sb_adds(&m, " run <run id>'");
+				cJSON_AddItemToArray(stm, cJSON_CreateString(m.buf));
+				sb_release(&m);
+			} else {
+				cJSON_AddItemToArray(stm, cJSON_CreateString(line));
+			}
 			free(line);
 		}
 	sb_release(&sql);
