@@ -81,8 +81,11 @@ char *dbaccess_ini_set(const char *text, const char *section, const dbaccess_kv 
 			in = !strcasecmp(name, section);
 			seen |= in;
 			skip = dropped(name, drop) && !in;
-			if (!skip)
-				sb_add(&out, blanks.buf, blanks.len);
+			if (skip) { /* the blank lines before it stay for what follows it */
+				p += full;
+				continue;
+			}
+			sb_add(&out, blanks.buf, blanks.len);
 			sb_reset(&blanks);
 		} else if (!skip && tlen == strspn(p, " \t\r")) {
 			sb_add(&blanks, p, full); /* held until we know what follows */
@@ -132,7 +135,7 @@ char *dbaccess_ini_set(const char *text, const char *section, const dbaccess_kv 
 
 void dbaccess_ini_hash(const char *text, char out[17])
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 14695981039346656037ULL;
 	const unsigned char *p;
 
 	for (p = (const unsigned char *)text; *p; p++) {

@@ -240,11 +240,10 @@ void plan_to_json(const plan *p, int with_bodies, int with_diff, strbuf *out)
 			cJSON_AddStringToObject(o, "rollback", s->rollback == STEP_ROLLBACK_RESTORE
 								   ? "restore"
 								   : "keep-unless-confirmed");
-		if (s->secret) /* never a Kubernetes body: what it holds is made at apply */
+		if (s->secret) /* never its body, unless its executor says the body only
+				* describes the step (the secret is made at apply) */
 			cJSON_AddTrueToObject(o, "secret");
-		/* another executor's body describes the step (e.g. the statements, with
-		 * the verifier elided), never the secret, which it makes at apply */
-		if ((!s->secret || (s->exec && s->exec != &step_k8s)) && with_bodies && s->body)
+		if ((!s->secret || (s->exec && s->exec->body_public)) && with_bodies && s->body)
 			cJSON_AddItemToObject(o, "body", cJSON_Duplicate(s->body, 1));
 	}
 	text = cJSON_PrintUnformatted(root);

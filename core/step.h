@@ -91,6 +91,9 @@ typedef enum step_wait_state {
 
 typedef struct step_exec {
 	const char *name; /* "k8s", "pg-role", "job"...: recorded in the journal */
+	int body_public;  /* 1: a step's body only describes it (e.g. its statements)
+			     and never holds its secret: a plan shows it even for a
+			     step that holds a secret; 0: such a body is never shown */
 
 	/* Reads the step's object and classifies it against the plan (s->body,
 	 * s->secret: a secret is compared by existence and owner only). 0, or -1

@@ -801,6 +801,7 @@ static engine_status pg_remove(step_env *env, const journal_step *js)
 
 const step_exec step_pg_role = {
     .name = "pg-role",
+    .body_public = 1, /* the statements, the verifier elided */
     .observe = role_observe,
     .access = role_access,
     .dry_run = pg_dry_run,
@@ -818,6 +819,7 @@ const step_exec step_pg_role = {
 
 const step_exec step_pg_database = {
     .name = "pg-database",
+    .body_public = 1, /* the statements, the verifier elided */
     .observe = database_observe,
     .access = no_access,
     .dry_run = pg_dry_run,
@@ -835,6 +837,7 @@ const step_exec step_pg_database = {
 
 const step_exec step_pg_access = {
     .name = "pg-access",
+    .body_public = 1, /* the statements, the verifier elided */
     .observe = access_observe,
     .access = no_access,
     .dry_run = pg_dry_run,
