@@ -8,6 +8,7 @@
 
 #include "cli/actions.h"
 #include "cli/console.h"
+#include "cli/db.h"
 #include "cli/help.h"
 #include "cli/provision.h"
 #include "cli/tenants.h"
@@ -44,6 +45,8 @@ static const cli_command commands[] = {
      provision_run_apply},
     {"runs", "[ID] [--tcode T] [-o json] | resume ID | rollback ID [--confirm-tcode T]",
      "provisioning runs: list, show, resume, roll back", provision_run_runs},
+    {"db", "rotate-password --tcode T --env prod|dev [--pg-conninfo C] [--yes]",
+     "a tenant's database: a new password (Secret db-credentials, DbAccess rolled)", db_cmd_run},
     {"help", "[--man | --complete WHAT]",
      "this text; --man: the manual page; --complete: words for shell completion", run_help},
 };
