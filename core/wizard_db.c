@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "core/catalog.h"
+#include "core/db_container.h"
+#include "core/db_password.h"
 #include "core/db_plan.h"
 #include "core/db_spec.h"
 #include "core/dbaccess_ini.h"
@@ -18,11 +20,12 @@
 
 static const wizard_input inputs[] = {
     {"tcode", "the customer's TCODE, e.g. T12345 (a SMART ERP tenant)", NULL, NULL, NULL},
-    {"env", "prod (the managed PostgreSQL) or dev", "prod", NULL, "prod,dev"},
+    {"env", "prod (the managed PostgreSQL) or dev (PostgreSQL as a container)", "prod", NULL, "prod,dev"},
     {"pgConninfo",
      "the PostgreSQL server for this run, a libpq connection string with no password; default: "
      "ConfigMap smart-platform, key postgres.conninfo, in smartops-system",
      "", "pg-conninfo", NULL},
+    {"size", "dev: the database's claim, s 10Gi, m 20Gi, l 50Gi", "m", NULL, "s,m,l"},
 };
 
 static const char *jstr(const cJSON *o, const char *k)
@@ -51,6 +54,9 @@ typedef struct db_build {
 	char *ini_text;	 /* dbaccess.ini as it will be (owned) */
 	int sleeping;	 /* Hypnus has the env asleep */
 	int db_replicas; /* DbAccess's replica count */
+	int container;	 /* PostgreSQL as a container in the namespace (dev) */
+	const char *size; /* its claim's size */
+	char size_in[4];  /* the plan size typed: s, m, l */
 	char *err;
 	size_t errsz;
 	wizard_fail *fail;
@@ -93,18 +99,13 @@ static int read_namespace(db_build *b)
 	tcode_key(b->c->prefix, "db", key, sizeof(key));
 	mode = jstr(jget(jget(ns, "metadata"), "annotations"), key);
 	rc = 0;
-	if (mode && !strcmp(mode, "postgres-container"))
-		rc = refuse(b,
-			    "namespace %s runs PostgreSQL as a container (%s=postgres-container): this version makes only the managed PostgreSQL of a prod environment; nothing was changed",
-			    b->ns, key);
-	else if (mode && !strcmp(mode, "oracle"))
+	b->container = mode ? !strcmp(mode, "postgres-container") : b->tenv == TCODE_ENV_DEV;
+	if (mode && !strcmp(mode, "oracle"))
 		rc = refuse(b, "namespace %s uses Oracle (%s=oracle), which smartops does not make; nothing was changed",
 			    b->ns, key);
-	else if (mode && strcmp(mode, "postgres-managed"))
-		rc = refuse(b, "namespace %s has %s=\"%.40s\", not postgres-managed; nothing was changed", b->ns, key,
-			    mode);
-	else if (!mode && b->tenv != TCODE_ENV_PROD)
-		rc = refuse(b, "namespace %s names no database (%s): the managed PostgreSQL is for prod", b->ns, key);
+	else if (mode && strcmp(mode, "postgres-managed") && strcmp(mode, "postgres-container"))
+		rc = refuse(b, "namespace %s has %s=\"%.40s\", not postgres-managed nor postgres-container; nothing was changed",
+			    b->ns, key, mode);
 	cJSON_Delete(ns);
 	return rc;
 }
@@ -291,6 +292,56 @@ static int db_plan(db_build *b, plan *out)
 	return 0;
 }
 
+/* dev: Secret, headless Service, StatefulSet, then dbaccess.ini and the roll. */
+static int container_plan(db_build *b, plan *out)
+{
+	char id_sec[PLAN_ID_SIZE], id_svc[PLAN_ID_SIZE], id_sts[PLAN_ID_SIZE], id_ini[PLAN_ID_SIZE];
+	char password[DB_PASSWORD_SIZE];
+	const char *n_sts[3] = {id_sec, id_svc, NULL}, *n_ini[2] = {id_sts, NULL}, *n_roll[2] = {id_ini, NULL};
+	db_container d = {.prefix = b->c->prefix, .tcode = b->tcode, .env = b->env, .ns = b->ns,
+			  .name = b->spec.name, .size = b->size};
+	cJSON *secret;
+	int k;
+
+	plan_init(out, "database", b->tcode);
+	if (db_password_generate(password) < 0)
+		return refuse(b, "cannot read the kernel's random source to make a password");
+	secret = db_container_secret(&d, password); /* a secret step's body: never shown nor journalled */
+	db_password_wipe(password, sizeof(password));
+	k = plan_add(out, b->env, "database", "secrets", PLAN_WAIT_EXISTS, secret, NULL, b->err, b->errsz);
+	if (k < 0)
+		return -1;
+	plan_step_set_secret(out, (size_t)k, 1);
+	util_strlcpy(id_sec, out->steps[k].id, sizeof(id_sec));
+	k = plan_add(out, b->env, "database", "services", PLAN_WAIT_EXISTS, db_container_service(&d), NULL, b->err,
+		     b->errsz);
+	if (k < 0)
+		return -1;
+	util_strlcpy(id_svc, out->steps[k].id, sizeof(id_svc));
+	k = plan_add(out, b->env, "database", "statefulsets", PLAN_WAIT_READY, db_container_statefulset(&d), n_sts,
+		     b->err, b->errsz);
+	if (k < 0)
+		return -1;
+	plan_step_set_rollback(out, (size_t)k, STEP_ROLLBACK_KEEP_UNLESS_CONFIRMED); /* its data */
+	util_strlcpy(id_sts, out->steps[k].id, sizeof(id_sts));
+	k = plan_add(out, b->env, "dbaccess", "configmaps", PLAN_WAIT_EXISTS, ini_body(b), n_ini, b->err, b->errsz);
+	if (k < 0)
+		return -1;
+	util_strlcpy(id_ini, out->steps[k].id, sizeof(id_ini));
+	k = plan_add(out, b->env, "dbaccess", "deployments", PLAN_WAIT_READY, roll_body(b), n_roll, b->err,
+		     b->errsz);
+	if (k < 0)
+		return -1;
+	out->steps[k].exec = &step_roll;
+	plan_step_set_rollback(out, (size_t)k, STEP_ROLLBACK_RESTORE);
+	if (b->c->prefix && *b->c->prefix)
+		plan_set_input(out, "prefix", b->c->prefix);
+	plan_set_input(out, "tcode", b->tcode);
+	plan_set_input(out, "env", b->env);
+	plan_set_input(out, "size", b->size_in);
+	return 0;
+}
+
 static const char *input(const plan_input *in, size_t n, const char *key)
 {
 	size_t i;
@@ -325,6 +376,12 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 	tcode_namespace(b.tcode, b.tenv, b.ns, sizeof(b.ns));
 	if (db_spec_init(&b.spec, b.tcode, b.tenv, &derr) != DB_OK)
 		return util_seterr(err, errsz, "%s", derr.msg);
+	v = input(in, n, "size");
+	if (!v || !*v)
+		v = "m";
+	if (strlen(v) >= sizeof(b.size_in) || !(b.size = db_container_size(v)))
+		return util_seterr(err, errsz, "size \"%.20s\" is not s, m or l", v);
+	util_strlcpy(b.size_in, v, sizeof(b.size_in));
 	v = input(in, n, "pgConninfo");
 	if (v && *v && pg_conn_check(v, &derr) != DB_OK)
 		return util_seterr(err, errsz, "--pg-conninfo: %s", derr.msg);
@@ -336,18 +393,27 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 		return util_seterr(err, errsz,
 				   "%s is a Smart eSocial tenant: its database is Oracle, handed off to the DBA, which this version does not plan yet; nothing was changed",
 				   b.tcode);
-	if (b.tenv != TCODE_ENV_PROD)
-		return util_seterr(err, errsz,
-				   "the dev environment's PostgreSQL runs as a container in %s, which this version does not make yet; the managed PostgreSQL is prod's (--env prod)",
-				   b.ns);
-	if (read_namespace(&b) < 0 || pick_server(&b, input(in, n, "pgConninfo")) < 0 || read_dbaccess(&b) < 0 ||
-	    read_workloads(&b) < 0)
+	if (read_namespace(&b) < 0)
 		goto out;
-	if (db_plan(&b, out) < 0) {
+	if (b.container) {
+		if (v && *v)
+			return refuse(&b, "--pg-conninfo is for the managed PostgreSQL: %s runs it as a container", b.ns);
+		db_container_host(&(db_container){.ns = b.ns}, b.host, sizeof(b.host));
+		snprintf(b.port, sizeof(b.port), "%d", DB_CONTAINER_PORT);
+	} else if (pick_server(&b, v) < 0) {
+		goto out;
+	}
+	if (read_dbaccess(&b) < 0 || read_workloads(&b) < 0)
+		goto out;
+	if ((b.container ? container_plan(&b, out) : db_plan(&b, out)) < 0) {
 		plan_release(out);
 		goto out;
 	}
-	if (note && notesz)
+	if (note && notesz && b.container)
+		snprintf(note, notesz,
+			 "PostgreSQL as a container: StatefulSet %s/postgres (%s, claim data-postgres-0 of %s), host %s; password kept only in Secret %s/db-credentials",
+			 b.ns, DB_CONTAINER_IMAGE, b.size, b.host, b.ns);
+	else if (note && notesz)
 		snprintf(note, notesz,
 			 "PostgreSQL %s:%s%s: role and database %s, %s, collation %s/%s; password kept only in Secret %s/db-credentials%s",
 			 b.host, b.port, b.conninfo_typed ? " (--pg-conninfo)" : "", b.spec.name, b.spec.encoding,
