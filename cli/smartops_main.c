@@ -45,8 +45,12 @@ static const cli_command commands[] = {
      provision_run_apply},
     {"runs", "[ID] [--tcode T] [-o json] | resume ID | rollback ID [--confirm-tcode T]",
      "provisioning runs: list, show, resume, roll back", provision_run_runs},
-    {"db", "rotate-password --tcode T --env prod|dev [--pg-conninfo C] [--yes]",
-     "a tenant's database: a new password (Secret db-credentials, DbAccess rolled)", db_cmd_run},
+    {"db", "rotate-password --tcode T --env prod|dev [--pg-conninfo C] [--yes]\n"
+	   "           | handoff-script --tcode T --env E [--out FILE] | handoff-done --tcode T --env E [--yes]\n"
+	   "           | set-password --tcode T --env E [--password-stdin]",
+     "a tenant's database: a new PostgreSQL password (Secret db-credentials, DbAccess rolled);\n"
+     "           an eSocial Oracle hand-off: the DBA's script, the password the DBA chose, done",
+     db_cmd_run},
     {"help", "[--man | --complete WHAT]",
      "this text; --man: the manual page; --complete: words for shell completion", run_help},
 };

@@ -6,6 +6,8 @@
 #include "core/catalog.h"
 #include "core/db_container.h"
 #include "core/db_password.h"
+#include "core/db_secret.h"
+#include "core/oracle_handoff.h"
 #include "core/db_plan.h"
 #include "core/db_spec.h"
 #include "core/dbaccess_ini.h"
@@ -16,6 +18,7 @@
 #include "core/tcode.h"
 #include "core/wizard_db.h"
 #include "core/wizard_ns.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 static const wizard_input inputs[] = {
@@ -26,6 +29,10 @@ static const wizard_input inputs[] = {
      "ConfigMap smart-platform, key postgres.conninfo, in smartops-system",
      "", "pg-conninfo", NULL},
     {"size", "dev: the database's claim, s 10Gi, m 20Gi, l 50Gi", "m", NULL, "s,m,l"},
+    {"oracleHost", "eSocial: the Oracle server's host (Oracle is handed off to the DBA)", "", "oracle-host", NULL},
+    {"oraclePort", "eSocial: its port", ORACLE_DEFAULT_PORT, "oracle-port", NULL},
+    {"oracleService", "eSocial: the database's service name, e.g. ESOCIAL", "", "oracle-service", NULL},
+    {"oracleUser", "eSocial: the Oracle user; default the alias in capitals, e.g. T12345_PROD", "", "oracle-user", NULL},
 };
 
 static const char *jstr(const cJSON *o, const char *k)
@@ -57,6 +64,10 @@ typedef struct db_build {
 	int container;	 /* PostgreSQL as a container in the namespace (dev) */
 	const char *size; /* its claim's size */
 	char size_in[4];  /* the plan size typed: s, m, l */
+	int oracle;	  /* eSocial: Oracle handed off */
+	oracle_target ora;
+	char ora_user[64];
+	char handoff[16]; /* the namespace's db-handoff annotation: "", pending, done */
 	char *err;
 	size_t errsz;
 	wizard_fail *fail;
@@ -99,9 +110,22 @@ static int read_namespace(db_build *b)
 	tcode_key(b->c->prefix, "db", key, sizeof(key));
 	mode = jstr(jget(jget(ns, "metadata"), "annotations"), key);
 	rc = 0;
-	b->container = mode ? !strcmp(mode, "postgres-container") : b->tenv == TCODE_ENV_DEV;
-	if (mode && !strcmp(mode, "oracle"))
-		rc = refuse(b, "namespace %s uses Oracle (%s=oracle), which smartops does not make; nothing was changed",
+	b->container = !b->oracle && (mode ? !strcmp(mode, "postgres-container") : b->tenv == TCODE_ENV_DEV);
+	{
+		char hk[96];
+		const char *h;
+
+		tcode_key(b->c->prefix, ORACLE_HANDOFF_ANNOTATION, hk, sizeof(hk));
+		h = jstr(jget(jget(ns, "metadata"), "annotations"), hk);
+		util_strlcpy(b->handoff, h ? h : "", sizeof(b->handoff));
+	}
+	if (b->oracle && mode && strcmp(mode, "oracle"))
+		rc = refuse(b, "namespace %s has %s=%.40s, but an eSocial tenant's database is Oracle; nothing was changed",
+			    b->ns, key, mode);
+	else if (b->oracle)
+		rc = 0;
+	else if (mode && !strcmp(mode, "oracle"))
+		rc = refuse(b, "namespace %s uses Oracle (%s=oracle), which only eSocial tenants have; nothing was changed",
 			    b->ns, key);
 	else if (mode && strcmp(mode, "postgres-managed") && strcmp(mode, "postgres-container"))
 		rc = refuse(b, "namespace %s has %s=\"%.40s\", not postgres-managed nor postgres-container; nothing was changed",
@@ -168,6 +192,14 @@ static int read_dbaccess(db_build *b)
 		return refuse(b, "ConfigMap %s/dbaccess-ini has no key dbaccess.ini", b->ns);
 	snprintf(section, sizeof(section), "POSTGRES/%s", b->spec.name);
 	snprintf(oracle, sizeof(oracle), "ORACLE/%s", b->spec.name);
+	if (b->oracle) {
+		dbaccess_kv okv[4] = {{"Server", b->ora.host}, {"Port", b->ora.port}, {"Service", b->ora.service},
+				      {"User", b->ora.user}};
+		const char *pdrop[2] = {section, NULL};
+
+		b->ini_text = dbaccess_ini_set(text, oracle, okv, 4, pdrop);
+		return 0;
+	}
 	b->ini_text = dbaccess_ini_set(text, section, kv, 4, drop);
 	return 0;
 }
@@ -342,6 +374,102 @@ static int container_plan(db_build *b, plan *out)
 	return 0;
 }
 
+static cJSON *plain_object(const db_build *b, const char *kind, const char *name, cJSON **labels)
+{
+	cJSON *o = cJSON_CreateObject(), *m;
+	char key[96];
+
+	cJSON_AddStringToObject(o, "apiVersion", "v1");
+	cJSON_AddStringToObject(o, "kind", kind);
+	m = cJSON_AddObjectToObject(o, "metadata");
+	cJSON_AddStringToObject(m, "name", name);
+	cJSON_AddStringToObject(m, "namespace", b->ns);
+	*labels = cJSON_AddObjectToObject(m, "labels");
+	cJSON_AddStringToObject(*labels, PLAN_LABEL_MANAGED, PLAN_MANAGER);
+	tcode_key(b->c->prefix, "tcode", key, sizeof(key));
+	cJSON_AddStringToObject(*labels, key, b->tcode);
+	tcode_key(b->c->prefix, "env", key, sizeof(key));
+	cJSON_AddStringToObject(*labels, key, b->env);
+	tcode_key(b->c->prefix, "product", key, sizeof(key));
+	cJSON_AddStringToObject(*labels, key, "esocial");
+	tcode_key(b->c->prefix, "component", key, sizeof(key));
+	cJSON_AddStringToObject(*labels, key, "database");
+	return o;
+}
+
+static void put64(cJSON *data, const char *k, const char *v)
+{
+	char *e = util_base64_encode(v, strlen(v));
+
+	cJSON_AddStringToObject(data, k, e);
+	free(e);
+}
+
+/* eSocial: dbaccess.ini, the Secret (no password: the DBA's), the DBA's script,
+ * the namespace's hand-off annotation, DbAccess rolled. */
+static int oracle_plan(db_build *b, plan *out)
+{
+	char id_ini[PLAN_ID_SIZE], id_sec[PLAN_ID_SIZE], key[96];
+	const char *n_roll[3] = {id_ini, id_sec, NULL};
+	cJSON *labels, *o, *data, *ann;
+	strbuf sql;
+	int k;
+
+	plan_init(out, "database", b->tcode);
+	k = plan_add(out, b->env, "dbaccess", "configmaps", PLAN_WAIT_EXISTS, ini_body(b), NULL, b->err, b->errsz);
+	if (k < 0)
+		return -1;
+	util_strlcpy(id_ini, out->steps[k].id, sizeof(id_ini));
+	o = plain_object(b, "Secret", DB_SECRET_NAME, &labels);
+	cJSON_AddStringToObject(o, "type", "Opaque");
+	data = cJSON_AddObjectToObject(o, "data");
+	put64(data, "username", b->ora.user);
+	put64(data, "password", ""); /* the DBA's to choose: smartops db set-password */
+	put64(data, "host", b->ora.host);
+	put64(data, "port", b->ora.port);
+	put64(data, "database", b->ora.service);
+	k = plan_add(out, b->env, "database", "secrets", PLAN_WAIT_EXISTS, o, NULL, b->err, b->errsz);
+	if (k < 0)
+		return -1;
+	plan_step_set_secret(out, (size_t)k, 1);
+	util_strlcpy(id_sec, out->steps[k].id, sizeof(id_sec));
+	o = plain_object(b, "ConfigMap", ORACLE_HANDOFF_CM, &labels);
+	sb_init(&sql, 1024);
+	oracle_dba_script(&b->ora, b->ns, &sql);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "data"), ORACLE_HANDOFF_KEY, sql.buf);
+	sb_release(&sql);
+	k = plan_add(out, b->env, "database", "configmaps", PLAN_WAIT_EXISTS, o, NULL, b->err, b->errsz);
+	if (k < 0)
+		return -1;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "apiVersion", "v1");
+	cJSON_AddStringToObject(o, "kind", "Namespace");
+	ann = cJSON_AddObjectToObject(cJSON_AddObjectToObject(o, "metadata"), "annotations");
+	cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(o, "metadata"), "name", b->ns);
+	tcode_key(b->c->prefix, ORACLE_HANDOFF_ANNOTATION, key, sizeof(key));
+	cJSON_AddStringToObject(ann, key, !strcmp(b->handoff, "done") ? "done" : "pending");
+	k = plan_add(out, b->env, "database", "namespaces", PLAN_WAIT_EXISTS, o, NULL, b->err, b->errsz);
+	if (k < 0)
+		return -1;
+	out->steps[k].exec = &step_roll; /* one annotation, as a manager of its own */
+	plan_step_set_rollback(out, (size_t)k, STEP_ROLLBACK_RESTORE);
+	k = plan_add(out, b->env, "dbaccess", "deployments", PLAN_WAIT_READY, roll_body(b), n_roll, b->err,
+		     b->errsz);
+	if (k < 0)
+		return -1;
+	out->steps[k].exec = &step_roll;
+	plan_step_set_rollback(out, (size_t)k, STEP_ROLLBACK_RESTORE);
+	if (b->c->prefix && *b->c->prefix)
+		plan_set_input(out, "prefix", b->c->prefix);
+	plan_set_input(out, "tcode", b->tcode);
+	plan_set_input(out, "env", b->env);
+	plan_set_input(out, "oracleHost", b->ora.host);
+	plan_set_input(out, "oraclePort", b->ora.port);
+	plan_set_input(out, "oracleService", b->ora.service);
+	plan_set_input(out, "oracleUser", b->ora.user);
+	return 0;
+}
+
 static const char *input(const plan_input *in, size_t n, const char *key)
 {
 	size_t i;
@@ -389,13 +517,35 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 	if (wizard_ns_contract(c, b.tcode, &e, err, errsz, fail, kerr) < 0)
 		return -1;
 	*fail = WIZARD_FAIL_REFUSED;
-	if (provision_ns_is_esocial(&e))
-		return util_seterr(err, errsz,
-				   "%s is a Smart eSocial tenant: its database is Oracle, handed off to the DBA, which this version does not plan yet; nothing was changed",
-				   b.tcode);
+	b.oracle = provision_ns_is_esocial(&e);
+	if (b.oracle) {
+		const char *u = input(in, n, "oracleUser");
+
+		b.ora = (oracle_target){.tcode = b.tcode, .env = b.env, .host = input(in, n, "oracleHost"),
+					.port = input(in, n, "oraclePort"), .service = input(in, n, "oracleService")};
+		if (!b.ora.port || !*b.ora.port)
+			b.ora.port = ORACLE_DEFAULT_PORT;
+		if (u && *u)
+			util_strlcpy(b.ora_user, u, sizeof(b.ora_user));
+		else
+			oracle_default_user(b.tcode, b.env, b.ora_user, sizeof(b.ora_user));
+		b.ora.user = b.ora_user;
+		if (!b.ora.host || !*b.ora.host)
+			return util_seterr(err, errsz,
+					   "%s is a Smart eSocial tenant: its database is Oracle, handed off to the DBA; give --oracle-host and --oracle-service (and --oracle-port, --oracle-user if not 1521 and %s)",
+					   b.tcode, b.ora_user);
+		if (oracle_target_check(&b.ora, err, errsz) < 0)
+			return -1;
+		if (v && *v)
+			return util_seterr(err, errsz, "--pg-conninfo is for PostgreSQL: %s's database is Oracle", b.tcode);
+	} else if (input(in, n, "oracleHost") && *input(in, n, "oracleHost")) {
+		return util_seterr(err, errsz, "--oracle-host is for eSocial tenants: %s's database is PostgreSQL", b.tcode);
+	}
 	if (read_namespace(&b) < 0)
 		goto out;
-	if (b.container) {
+	if (b.oracle) {
+		/* nothing of PostgreSQL */
+	} else if (b.container) {
 		if (v && *v)
 			return refuse(&b, "--pg-conninfo is for the managed PostgreSQL: %s runs it as a container", b.ns);
 		db_container_host(&(db_container){.ns = b.ns}, b.host, sizeof(b.host));
@@ -405,11 +555,15 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 	}
 	if (read_dbaccess(&b) < 0 || read_workloads(&b) < 0)
 		goto out;
-	if ((b.container ? container_plan(&b, out) : db_plan(&b, out)) < 0) {
+	if ((b.oracle ? oracle_plan(&b, out) : b.container ? container_plan(&b, out) : db_plan(&b, out)) < 0) {
 		plan_release(out);
 		goto out;
 	}
-	if (note && notesz && b.container)
+	if (note && notesz && b.oracle)
+		snprintf(note, notesz,
+			 "Oracle handed off to the DBA: script in ConfigMap %s/%s (smartops db handoff-script --tcode %s --env %s)",
+			 b.ns, ORACLE_HANDOFF_CM, b.tcode, b.env);
+	else if (note && notesz && b.container)
 		snprintf(note, notesz,
 			 "PostgreSQL as a container: StatefulSet %s/postgres (%s, claim data-postgres-0 of %s), host %s; password kept only in Secret %s/db-credentials",
 			 b.ns, DB_CONTAINER_IMAGE, b.size, b.host, b.ns);

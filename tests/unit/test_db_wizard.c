@@ -11,6 +11,8 @@
 
 #include "core/db_spec.h"
 #include "core/dbaccess_ini.h"
+#include "core/db_container.h"
+#include "core/oracle_handoff.h"
 #include "core/step_pg.h"
 #include "util/util.h"
 
@@ -193,13 +195,91 @@ static void test_body(void **state)
 	cJSON_Delete(b);
 }
 
+static void test_oracle(void **state)
+{
+	oracle_target t = {.tcode = "T12345", .env = "prod", .host = "ora01.example.com", .port = "1521",
+			   .service = "ESOCIAL", .user = "T12345_PROD"};
+	char err[200], user[64];
+	strbuf sb;
+
+	(void)state;
+	assert_int_equal(oracle_target_check(&t, err, sizeof(err)), 0);
+	oracle_default_user("T12345", "dev", user, sizeof(user));
+	assert_string_equal(user, "T12345_DEV");
+	t.host = "ora01;rm -rf";
+	assert_int_equal(oracle_target_check(&t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "--oracle-host"));
+	t.host = "10.0.0.7";
+	t.port = "15210x";
+	assert_int_equal(oracle_target_check(&t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "--oracle-port"));
+	t.port = "1522";
+	t.service = "";
+	assert_int_equal(oracle_target_check(&t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "--oracle-service is required"));
+	t.service = "ESOCIAL'--";
+	assert_int_equal(oracle_target_check(&t, err, sizeof(err)), -1);
+	t.service = "esocial.pdb1";
+	t.user = "1ABC";
+	assert_int_equal(oracle_target_check(&t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "--oracle-user"));
+	t.user = "T12345 PROD";
+	assert_int_equal(oracle_target_check(&t, err, sizeof(err)), -1);
+	t.user = "t12345_prod";
+	assert_int_equal(oracle_target_check(&t, err, sizeof(err)), 0);
+	sb_init(&sb, 1024);
+	oracle_dba_script(&t, "t12345-prod", &sb);
+	assert_non_null(strstr(sb.buf, "CREATE BIGFILE TABLESPACE T12345_PROD_DATA"));
+	assert_non_null(strstr(sb.buf, "CREATE USER T12345_PROD IDENTIFIED BY \"&password\" DEFAULT TABLESPACE T12345_PROD_DATA"));
+	assert_non_null(strstr(sb.buf, "GRANT CREATE SESSION"));
+	assert_non_null(strstr(sb.buf, "Secret t12345-prod/db-credentials"));
+	assert_non_null(strstr(sb.buf, "smartops db handoff-done --tcode T12345 --env prod"));
+	assert_non_null(strstr(sb.buf, "esocial.pdb1 on 10.0.0.7:1522"));
+	sb_release(&sb);
+}
+
+static void test_container(void **state)
+{
+	db_container d = {.tcode = "T12345", .env = "dev", .ns = "t12345-dev", .name = "t12345_dev", .size = "20Gi"};
+	cJSON *o;
+	char host[64], *text;
+
+	(void)state;
+	assert_string_equal(db_container_size(NULL), "20Gi");
+	assert_string_equal(db_container_size("s"), "10Gi");
+	assert_string_equal(db_container_size("l"), "50Gi");
+	assert_null(db_container_size("xl"));
+	db_container_host(&d, host, sizeof(host));
+	assert_string_equal(host, "postgres.t12345-dev.svc");
+	o = db_container_secret(&d, "S3cretS3cretS3cretS3cretS3cret12");
+	text = cJSON_PrintUnformatted(o);
+	/* base64 only, never the password as typed */
+	assert_null(strstr(text, "S3cretS3cret"));
+	assert_non_null(strstr(text, "\"password\":\"UzNjcmV0UzNjcmV0UzNjcmV0UzNjcmV0UzNjcmV0MTI=\""));
+	cJSON_free(text);
+	cJSON_Delete(o);
+	o = db_container_statefulset(&d);
+	text = cJSON_PrintUnformatted(o);
+	assert_non_null(strstr(text, "\"serviceName\":\"postgres\""));
+	assert_non_null(strstr(text, "\"storage\":\"20Gi\""));
+	assert_non_null(strstr(text, "pg_isready"));
+	assert_non_null(strstr(text, "\"image\":\"postgres:15\""));
+	cJSON_free(text);
+	cJSON_Delete(o);
+	o = db_container_service(&d);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, "spec"), "clusterIP")->valuestring,
+			    "None");
+	cJSON_Delete(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ini_set_in_place), cmocka_unit_test(test_ini_set_adds),
 	    cmocka_unit_test(test_ini_hash),	      cmocka_unit_test(test_mark),
 	    cmocka_unit_test(test_ref),		      cmocka_unit_test(test_server),
-	    cmocka_unit_test(test_body),
+	    cmocka_unit_test(test_body),	      cmocka_unit_test(test_oracle),
+	    cmocka_unit_test(test_container),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
