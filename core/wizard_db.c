@@ -142,9 +142,11 @@ static int pick_server(db_build *b, const char *typed)
 	int rc;
 
 	if (typed && *typed) {
-		if (strlen(typed) > STEP_PG_CONNINFO_MAX)
-			return refuse(b, "--pg-conninfo is longer than %d characters: name a service (service=NAME) instead",
-				      STEP_PG_CONNINFO_MAX);
+		/* a run's inputs keep at most 127 characters (a longer value would have
+		 * been cut short on its way here) */
+		if (strlen(typed) >= sizeof(((plan_input *)0)->value) - 1)
+			return refuse(b, "--pg-conninfo is too long (at most %zu characters): name a service (service=NAME) instead",
+				      sizeof(((plan_input *)0)->value) - 2);
 		util_strlcpy(b->conninfo, typed, sizeof(b->conninfo));
 		b->conninfo_typed = 1;
 	} else {
