@@ -153,6 +153,7 @@ integration: all
 	@tests/run-integration.sh $(BUILD)
 
 test: all
+	@scripts/check-layers.sh
 	@tests/run-unit.sh $(BUILD)
 	@tests/run-integration.sh $(BUILD)
 

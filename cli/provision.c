@@ -1,4 +1,5 @@
 /* Headless provisioning: plan, apply, runs (see cli/provision.h). */
+#include <ctype.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -69,6 +70,7 @@ static int session_open(const tenants_global *g, session *s)
 		error("provisioning works on one cluster: give one --context");
 		return TENANTS_EXIT_USAGE;
 	}
+	tenants_client_trace(g, &co);
 	lo.context = g->contexts;
 	if (k8s_config_load(&lo, &cfg, err, sizeof(err)) < 0) {
 		error("%s", err);
@@ -116,21 +118,20 @@ static wizard_ctx ctx_of(const session *s, const tenants_global *g)
 	return (wizard_ctx){.client = s->client, .catalog_url = s->catalog_url, .prefix = g->prefix};
 }
 
+/* The arguments of plan and apply: the wizard named, and its inputs as given. */
 typedef struct ns_args {
-	provision_ns_opts o;
 	int json, yes, timeout_s, dry_run;
-	const wizard *wz;	  /* the wizard named */
-	plan_input in[8];	  /* its inputs, for a wizard other than namespace */
+	const wizard *wz;	     /* the wizard named */
+	plan_input in[PLAN_MAX_INPUTS]; /* its inputs given on the command line */
 	size_t n_in;
 } ns_args;
 
-/* Looks up the contract and builds the plan (the namespace wizard's one
- * builder, as the console's): every refusal before a change. */
+/* Builds the plan with the wizard's one builder (the console calls the same):
+ * every refusal before a change. */
 static int build_plan(session *s, const tenants_global *g, ns_args *a, plan *p)
 {
-	provision_ns_opts *o = &a->o;
 	wizard_ctx c = ctx_of(s, g);
-	char err[512], note[200];
+	char err[512], note[200] = "";
 	wizard_fail fail;
 	k8s_err kerr;
 
@@ -139,38 +140,24 @@ static int build_plan(session *s, const tenants_global *g, ns_args *a, plan *p)
 		      CATALOG_EXTENSION);
 		return TENANTS_EXIT_ERROR;
 	}
-	if (a->wz != &wizard_namespace) {
-		if (a->wz->build(&c, a->in, a->n_in, p, err, sizeof(err), &fail, &kerr, note,
-				 sizeof(note)) < 0)
-			return build_failed(fail, err, &kerr);
-	} else if (wizard_ns_build(&c, o, NULL, p, err, sizeof(err), &fail, &kerr, note,
-				   sizeof(note)) < 0) {
+	if (a->wz->build(&c, a->in, a->n_in, p, err, sizeof(err), &fail, &kerr, note,
+			 sizeof(note)) < 0)
 		return build_failed(fail, err, &kerr);
-	}
 	if (note[0])
 		say(note);
 	return 0;
 }
 
-static const struct option ns_longopts[] = {
-    {"tcode", required_argument, NULL, 't'},   {"domain", required_argument, NULL, 'd'},
-    {"size", required_argument, NULL, 's'},    {"idle-timeout", required_argument, NULL, 'i'},
-    {"roles", required_argument, NULL, 'r'},   {"output", required_argument, NULL, 'o'},
-    {"yes", no_argument, NULL, 'y'},	       {"timeout", required_argument, NULL, 'T'},
-    {"dry-run", no_argument, NULL, 'D'},      {"env", required_argument, NULL, 'e'},
-    {"provider", required_argument, NULL, 'p'}, {"class", required_argument, NULL, 'c'},
-    {NULL, 0, NULL, 0},
+/* The options every wizard's plan and apply take; a wizard's inputs are
+ * options too, numbered from OPT_INPUT. */
+enum { OPT_TIMEOUT = 256, OPT_DRY_RUN, OPT_INPUT = 512 };
+
+static const struct option common_longopts[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"yes", no_argument, NULL, 'y'},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
 };
-
-
-static void add_input(ns_args *a, const char *key, const char *value)
-{
-	if (a->n_in < ARRAY_SIZE(a->in)) {
-		util_strlcpy(a->in[a->n_in].key, key, sizeof(a->in[a->n_in].key));
-		util_strlcpy(a->in[a->n_in].value, value, sizeof(a->in[a->n_in].value));
-		a->n_in++;
-	}
-}
 
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
@@ -183,12 +170,104 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
+/* Whether value is one of the comma-separated choices. */
+static int one_of(const char *choices, const char *value)
+{
+	size_t len = strlen(value);
+
+	while (*choices) {
+		size_t n = strcspn(choices, ",");
+
+		if (n == len && !strncmp(choices, value, n))
+			return 1;
+		choices += n + (choices[n] == ',');
+	}
+	return 0;
+}
+
+/* "prod, dev" -> "prod or dev" */
+static void choices_words(const char *choices, char *buf, size_t size)
+{
+	size_t n = 0, len = 0, k = 0;
+	const char *p;
+
+	for (p = choices; *p; p++)
+		n += *p == ',';
+	buf[0] = '\0';
+	while (*choices && len < size) {
+		size_t w = strcspn(choices, ",");
+
+		len += (size_t)snprintf(buf + len, size - len, "%s%.*s", !k ? "" : k == n ? " or " : ", ",
+					(int)w, choices);
+		choices += w + (choices[w] == ',');
+		k++;
+	}
+}
+
+/* An option the wizard does not take: whose is it? */
+static int unknown_option(const char *cmd, const ns_args *a, const char *arg)
+{
+	char name[64], msg[200];
+	size_t i;
+
+	if (!arg || strncmp(arg, "--", 2))
+		return usage_err(cmd, "unknown option or missing value");
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+	if (wizard_input_by_flag(a->wz, name) || !strcmp(name, "output") || !strcmp(name, "timeout")) {
+		snprintf(msg, sizeof(msg), "--%s needs a value", name);
+		return usage_err(cmd, msg);
+	}
+	for (i = 0; i < wizard_count(); i++) {
+		const wizard *w = wizard_at(i);
+
+		if (w != a->wz && wizard_input_by_flag(w, name) && !wizard_input_by_flag(a->wz, name)) {
+			snprintf(msg, sizeof(msg), "--%s belongs to the %s wizard", name, w->name);
+			return usage_err(cmd, msg);
+		}
+	}
+	snprintf(msg, sizeof(msg), "%s: not an option of the %s wizard, or its value is missing", arg,
+		 a->wz->name);
+	return usage_err(cmd, msg);
+}
+
+/* One input given: checked as far as the command line can (the TCODE's form,
+ * a choice among the input's values, its length), then kept. */
+static int take_input(const char *cmd, ns_args *a, const wizard_input *in, const char *value)
+{
+	const char *flag = wizard_input_flag(in);
+	char msg[300], tcode[TCODE_SIZE], words[160];
+	size_t i;
+
+	if (!strcmp(in->key, "tcode")) {
+		if (tcode_parse(value, tcode, msg, sizeof(msg)) < 0)
+			return usage_err(cmd, msg);
+		value = tcode;
+	} else if (in->choices && !one_of(in->choices, value)) {
+		choices_words(in->choices, words, sizeof(words));
+		snprintf(msg, sizeof(msg), "--%s takes %s", flag, words);
+		return usage_err(cmd, msg);
+	}
+	if (strlen(value) >= sizeof(a->in[0].value)) {
+		snprintf(msg, sizeof(msg), "--%s: the value is too long", flag);
+		return usage_err(cmd, msg);
+	}
+	for (i = 0; i < a->n_in && strcmp(a->in[i].key, in->key); i++)
+		;
+	if (i == a->n_in) /* a repeated option: the last one counts */
+		a->n_in++;
+	util_strlcpy(a->in[i].key, in->key, sizeof(a->in[i].key));
+	util_strlcpy(a->in[i].value, value, sizeof(a->in[i].value));
+	return 0;
+}
+
 static int parse_ns_args(const char *cmd, const tenants_global *g, int argc, char **argv,
 			 ns_args *a)
 {
-	char err[200];
-	int c, have_tcode = 0;
+	struct option longopts[ARRAY_SIZE(common_longopts) + PLAN_MAX_INPUTS + 1];
+	size_t i, n = 0;
+	int c, ret;
 
+	(void)g;
 	memset(a, 0, sizeof(*a));
 	if (argc < 2 || !wizard_find(argv[1])) {
 		char names[200], msg[300];
@@ -198,52 +277,22 @@ static int parse_ns_args(const char *cmd, const tenants_global *g, int argc, cha
 		return usage_err(cmd, msg);
 	}
 	a->wz = wizard_find(argv[1]);
+	memset(longopts, 0, sizeof(longopts));
+	for (i = 0; i < ARRAY_SIZE(common_longopts); i++)
+		longopts[n++] = common_longopts[i];
+	for (i = 0; i < a->wz->n_inputs && i < PLAN_MAX_INPUTS; i++)
+		longopts[n++] = (struct option){wizard_input_flag(&a->wz->inputs[i]), required_argument,
+						NULL, OPT_INPUT + (int)i};
 	optind = 1; /* argv[1] is the wizard */
 	opterr = 0;
-	while ((c = getopt_long(argc - 1, argv + 1, "o:y", ns_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc - 1, argv + 1, "o:y", longopts, NULL)) != -1) {
+		if (c >= OPT_INPUT) {
+			ret = take_input(cmd, a, &a->wz->inputs[c - OPT_INPUT], optarg);
+			if (ret)
+				return ret;
+			continue;
+		}
 		switch (c) {
-		case 't':
-			if (tcode_parse(optarg, a->o.tcode, err, sizeof(err)) < 0)
-				return usage_err(cmd, err);
-			have_tcode = 1;
-			add_input(a, "tcode", a->o.tcode);
-			break;
-		case 'd':
-			if (a->wz != &wizard_namespace)
-				return usage_err(cmd, "--domain belongs to the namespace wizard");
-			util_strlcpy(a->o.domain, optarg, sizeof(a->o.domain));
-			break;
-		case 'i':
-			if (a->wz != &wizard_namespace)
-				return usage_err(cmd, "--idle-timeout belongs to the namespace wizard");
-			if (parse_int(optarg, 1, 1 << 30, &a->o.idle_timeout_s) < 0)
-				return usage_err(cmd, "--idle-timeout takes seconds, e.g. 1800");
-			break;
-		case 'r':
-			if (a->wz != &wizard_namespace)
-				return usage_err(cmd, "--roles belongs to the namespace wizard");
-			util_strlcpy(a->o.roles, optarg, sizeof(a->o.roles));
-			break;
-		case 's':
-			if (a->wz != &wizard_namespace) {
-				if (strlen(optarg) >= sizeof(a->in[0].value))
-					return usage_err(cmd, "--size takes a quantity such as 500Gi, or s, m, l");
-				add_input(a, "size", optarg);
-				break;
-			}
-			if (strlen(optarg) >= sizeof(a->o.size))
-				return usage_err(cmd, "--size takes s, m or l");
-			util_strlcpy(a->o.size, optarg, sizeof(a->o.size));
-			break;
-		case 'e':
-		case 'p':
-		case 'c':
-			if (a->wz == &wizard_namespace)
-				return usage_err(cmd, "--env, --provider and --class belong to the fileserver wizard");
-			if (strlen(optarg) >= sizeof(a->in[0].value))
-				return usage_err(cmd, "option value too long");
-			add_input(a, c == 'e' ? "env" : c == 'p' ? "provider" : "class", optarg);
-			break;
 		case 'o':
 			if (!strcmp(optarg, "json"))
 				a->json = 1;
@@ -253,26 +302,100 @@ static int parse_ns_args(const char *cmd, const tenants_global *g, int argc, cha
 		case 'y':
 			a->yes = 1;
 			break;
-		case 'T':
+		case OPT_TIMEOUT:
 			if (parse_int(optarg, 1, 86400, &a->timeout_s) < 0)
 				return usage_err(cmd, "--timeout takes seconds, e.g. 300");
 			break;
-		case 'D':
+		case OPT_DRY_RUN:
 			if (strcmp(cmd, "plan"))
 				return usage_err(cmd, "--dry-run belongs to smartops plan");
 			a->dry_run = 1;
 			break;
 		default:
-			return usage_err(cmd, "unknown option or missing value");
+			return unknown_option(cmd, a, argv[optind]);
 		}
 	}
 	if (optind < argc - 1)
 		return usage_err(cmd, "unexpected argument");
-	if (!have_tcode)
-		return usage_err(cmd, "--tcode T12345 is required");
-	if (g->prefix)
-		util_strlcpy(a->o.prefix, g->prefix, sizeof(a->o.prefix));
+	for (i = 0; i < a->wz->n_inputs; i++) {
+		const wizard_input *in = &a->wz->inputs[i];
+		size_t k;
+
+		for (k = 0; k < a->n_in && strcmp(a->in[k].key, in->key); k++)
+			;
+		if (!in->def && k == a->n_in) {
+			char msg[200];
+
+			snprintf(msg, sizeof(msg), "--%s %s is required", wizard_input_flag(in),
+				 !strcmp(in->key, "tcode") ? "T12345" : "VALUE");
+			return usage_err(cmd, msg);
+		}
+	}
 	return 0;
+}
+
+/* Appends word to buf at *len, breaking the line before it would pass 90
+ * columns (continuation lines start at column 11, as the usage's). */
+static void add_word(char *buf, size_t size, size_t *len, size_t *col, const char *word)
+{
+	size_t w = strlen(word);
+
+	if (*len >= size)
+		return;
+	if (*col + w > 90 && *col > 11) {
+		*len += (size_t)snprintf(buf + *len, size - *len, "\n          ");
+		*col = 10;
+	}
+	if (*len < size)
+		*len += (size_t)snprintf(buf + *len, size - *len, "%s", word);
+	*col += w;
+}
+
+void provision_wizard_usage(const char *extra, char *buf, size_t size)
+{
+	size_t i, k, m, len = 0, col = 11;
+	char word[160], meta[64];
+
+	buf[0] = '\0';
+	for (i = 0; i < wizard_count(); i++) {
+		const wizard *w = wizard_at(i);
+
+		if (i) {
+			add_word(buf, size, &len, &col, "\n           | ");
+			col = 13;
+		}
+		add_word(buf, size, &len, &col, w->name);
+		for (k = 0; k < w->n_inputs; k++) {
+			const wizard_input *in = &w->inputs[k];
+			const char *flag = wizard_input_flag(in);
+
+			if (in->choices) { /* "prod,dev" -> "prod|dev" */
+				util_strlcpy(meta, in->choices, sizeof(meta));
+				for (m = 0; meta[m]; m++)
+					meta[m] = meta[m] == ',' ? '|' : meta[m];
+			} else if (!strcmp(in->key, "tcode")) {
+				util_strlcpy(meta, "T", sizeof(meta));
+			} else { /* "idle-timeout" -> "IDLE_TIMEOUT" */
+				for (m = 0; flag[m] && m < sizeof(meta) - 1; m++)
+					meta[m] = flag[m] == '-' ? '_' : (char)toupper((unsigned char)flag[m]);
+				meta[m] = '\0';
+			}
+			snprintf(word, sizeof(word), in->def ? " [--%s %s]" : " --%s %s", flag, meta);
+			add_word(buf, size, &len, &col, word);
+		}
+	}
+	if (extra && len < size)
+		snprintf(buf + len, size - len, "\n           %s", extra);
+}
+
+void provision_wizard_about(const char *first, char *buf, size_t size)
+{
+	size_t i, len;
+
+	len = (size_t)snprintf(buf, size, "%s", first);
+	for (i = 0; i < wizard_count() && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "\n           %s: %s", wizard_at(i)->name,
+					wizard_at(i)->about);
 }
 
 static void render_plan_table(const plan *p, strbuf *out)
@@ -346,7 +469,7 @@ int provision_run_plan(const tenants_global *g, int argc, char **argv)
 			fprintf(stderr, "smartops: access and the server's dry run accept this plan\n");
 		}
 		sb_release(&why);
-	} else if (plan_diff_cluster(&p, s.client, a.o.prefix, &kerr) < 0) {
+	} else if (plan_diff_cluster(&p, s.client, g->prefix ? g->prefix : "", &kerr) < 0) {
 		say(kerr.msg);
 		ret = exit_for(&kerr);
 		goto out;

@@ -1,7 +1,7 @@
 /* cli/provision.h — the headless provisioning commands:
- *   smartops plan namespace --tcode T [--domain D] [--size s|m|l] [--idle-timeout S]
- *                           [--roles R,R] [-o table|json]
- *   smartops apply namespace --tcode T [same options] [--yes] [--timeout S]
+ *   smartops plan WIZARD --tcode T [its options] [--dry-run] [-o table|json]
+ *   smartops apply WIZARD --tcode T [its options] [--yes] [--timeout S]
+ *     (a wizard's options are its inputs in core/wizard.h: --FLAG VALUE each)
  *   smartops runs [ID] [--tcode T] [-o table|json]
  *   smartops runs resume ID [--yes] [--timeout S]
  *   smartops runs rollback ID [--yes]
@@ -19,6 +19,11 @@
 
 int provision_run_plan(const tenants_global *g, int argc, char **argv);
 int provision_run_apply(const tenants_global *g, int argc, char **argv);
+/* The wizards and their options for usage, one wizard a line, then extra on
+ * a line of its own: "namespace --tcode T [--domain DOMAIN] ...". */
+void provision_wizard_usage(const char *extra, char *buf, size_t size);
+/* first, then each wizard's name and what it makes, one a line. */
+void provision_wizard_about(const char *first, char *buf, size_t size);
 int provision_run_runs(const tenants_global *g, int argc, char **argv);
 
 #endif

@@ -20,6 +20,10 @@
 
 static int run_help(const tenants_global *g, int argc, char **argv);
 
+/* plan's and apply's arguments: every wizard of core/wizard.c with its options,
+ * written at start from the registry. */
+static char plan_args[4096], apply_args[4096], apply_about[2048];
+
 static const cli_command commands[] = {
     {"tenants", "[-o table|wide|json] [--health H[,H]] [--product erp|esocial] [--watch]",
      "the fleet: every tenant with its health and cause", tenants_run_list},
@@ -34,15 +38,9 @@ static const cli_command commands[] = {
      "put an environment to sleep (Hypnus)", actions_cmd_run},
     {"restart", "TCODE --env prod|dev --service ROLE|license|lockserver|dbaccess [--yes] [--dry-run]",
      "rollout restart of one service", actions_cmd_run},
-    {"plan", "namespace --tcode T [--domain D] [--size s|m|l] [--idle-timeout S] [--roles R,R]\n"
-	     "           [--dry-run] [-o table|json]\n"
-	     "           | fileserver --tcode T [--env prod|dev] [--size Q|s|m|l]\n"
-	     "           [--provider aws|gcp|totvs] [--class SC] [--dry-run] [-o table|json]",
-     "what provisioning a tenant would change, compared with the cluster", provision_run_plan},
-    {"apply", "namespace|fileserver --tcode T [plan options] [--yes] [--timeout S]",
-     "provision a tenant: prod and dev namespaces, base and public services;\n"
-     "           fileserver: a shared claim mounted at the AppServers' RootPath",
-     provision_run_apply},
+    {"plan", plan_args, "what provisioning a tenant would change, compared with the cluster",
+     provision_run_plan},
+    {"apply", apply_args, apply_about, provision_run_apply},
     {"runs", "[ID] [--tcode T] [-o json] | resume ID | rollback ID [--confirm-tcode T]",
      "provisioning runs: list, show, resume, roll back", provision_run_runs},
     {"db", "rotate-password --tcode T --env prod|dev [--pg-conninfo C] [--yes]\n"
@@ -64,6 +62,7 @@ static const cli_option options[] = {
     {"catalog", "URL", 'C', 0, "the contract catalogue (default: the kubeconfig's or the config)"},
     {"prefix", "P", 'P', 0, "label and annotation prefix (default smart.totvs.com/)"},
     {"readonly", NULL, 'r', 0, "no action that changes a cluster (console and commands)"},
+    {"verbose", NULL, 'v', 0, "commands say each request on stderr (-v), with its headers (-vv); secrets masked"},
     {"deadline", "S", 'L', 0, "commands give up after S s of a silent cluster (exit 3); default 30, 0 never"},
     {"help", NULL, 'h', 0, "this text"},
     {"version", NULL, 'V', 0, "the source revision and the libraries in use"},
@@ -101,9 +100,13 @@ int main(int argc, char **argv)
 		longopts[i] = (struct option){options[i].name,
 					      options[i].arg ? required_argument : no_argument, NULL,
 					      options[i].val};
+	provision_wizard_usage("[--dry-run] [-o table|json]", plan_args, sizeof(plan_args));
+	provision_wizard_usage("[-o table|json] [--yes] [--timeout S]", apply_args, sizeof(apply_args));
+	provision_wizard_about("provision a tenant with a wizard, its options as for plan:", apply_about,
+			       sizeof(apply_about));
 	signal(SIGPIPE, SIG_IGN);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			g.kubeconfig = optarg;
@@ -113,6 +116,9 @@ int main(int argc, char **argv)
 			break;
 		case 'A':
 			g.all_contexts = 1;
+			break;
+		case 'v':
+			g.verbose++;
 			break;
 		case 'C':
 			g.catalog = optarg;

@@ -80,13 +80,18 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 		 size_t errsz, wizard_fail *fail, k8s_err *kerr, char *note, size_t notesz)
 {
 	provision_ns_opts o;
+	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	k8s_err_clear(kerr);
-	if (provision_ns_opts_from_inputs(in, n, &o) < 0) {
-		*fail = WIZARD_FAIL_REFUSED;
+	*fail = WIZARD_FAIL_REFUSED;
+	if (provision_ns_opts_from_inputs(in, n, &o) < 0)
 		return util_seterr(err, errsz, "the inputs hold no TCODE");
-	}
+	for (i = 0; i < n; i++)
+		if (!strcmp(in[i].key, "idleTimeoutSeconds") &&
+		    (!in[i].value[0] || strspn(in[i].value, "0123456789") != strlen(in[i].value)))
+			return util_seterr(err, errsz, "the idle timeout takes seconds, e.g. 1800, not \"%s\"",
+					   in[i].value);
 	if (!o.prefix[0] && c->prefix) /* recorded only when not the default */
 		util_strlcpy(o.prefix, c->prefix, sizeof(o.prefix));
 	return wizard_ns_build(c, &o, NULL, out, err, errsz, fail, kerr, note, notesz);

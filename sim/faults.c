@@ -54,7 +54,7 @@ static const char *const known[] = {
 	/* a hung server */
 	"hang",
 	/* write faults */
-	"lose_write_reply", "foreign_create", "write_path",
+	"lose_write_reply", "foreign_create", "refuse_write", "write_path",
 };
 
 int sim_faults_set_json(sim_faults *f, const char *json, sim_err *err)
@@ -111,6 +111,8 @@ int sim_faults_set_json(sim_faults *f, const char *json, sim_err *err)
 	c.lose_write_reply = (int)v;
 	if (get_num(root, "foreign_create", 0, 1000, &v, err)) goto out;
 	c.foreign_create = (int)v;
+	if (get_num(root, "refuse_write", 0, 1000, &v, err)) goto out;
+	c.refuse_write = (int)v;
 	it = cJSON_GetObjectItemCaseSensitive(root, "write_path");
 	if (it && !cJSON_IsNull(it)) {
 		if (!cJSON_IsString(it) || strlen(it->valuestring) >= sizeof(c.write_path)) {
@@ -163,6 +165,7 @@ char *sim_faults_json(sim_faults *f)
 	cJSON_AddBoolToObject(o, "hang", c.hang);
 	cJSON_AddNumberToObject(o, "lose_write_reply", c.lose_write_reply);
 	cJSON_AddNumberToObject(o, "foreign_create", c.foreign_create);
+	cJSON_AddNumberToObject(o, "refuse_write", c.refuse_write);
 	cJSON_AddStringToObject(o, "write_path", c.write_path);
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
@@ -184,7 +187,9 @@ int sim_faults_take_write(sim_faults *f, enum sim_write_fault which, const char 
 	int *count, ret = 0;
 
 	pthread_mutex_lock(&f->lock);
-	count = which == SIM_FAULT_LOSE_WRITE_REPLY ? &f->cfg.lose_write_reply : &f->cfg.foreign_create;
+	count = which == SIM_FAULT_LOSE_WRITE_REPLY ? &f->cfg.lose_write_reply
+		: which == SIM_FAULT_FOREIGN_CREATE ? &f->cfg.foreign_create
+						    : &f->cfg.refuse_write;
 	if (*count > 0 && (!f->cfg.write_path[0] || strstr(path, f->cfg.write_path))) {
 		(*count)--;
 		ret = 1;

@@ -25,10 +25,11 @@ typedef struct sim_fault_cfg {
 	int lose_write_reply;    /* the write is made, then answered 503 (a lost reply) */
 	int foreign_create;      /* before the write, an object of the name it targets is
 	                            created, labelled as another owner's */
+	int refuse_write;        /* the write is not made: answered 500 (a storage failure) */
 	char write_path[128];    /* "" = every write */
 } sim_fault_cfg;
 
-enum sim_write_fault { SIM_FAULT_LOSE_WRITE_REPLY, SIM_FAULT_FOREIGN_CREATE };
+enum sim_write_fault { SIM_FAULT_LOSE_WRITE_REPLY, SIM_FAULT_FOREIGN_CREATE, SIM_FAULT_REFUSE_WRITE };
 
 typedef struct sim_faults sim_faults;
 

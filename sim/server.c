@@ -22,6 +22,7 @@
 #include "sim/resource.h"
 #include "sim/platform.h"
 #include "sim/volumes.h"
+#include "sim/event_ttl.h"
 #include "sim/workload.h"
 #include "util/util.h"
 
@@ -417,9 +418,11 @@ static enum MHD_Result route_catalog(sim_req *r, char **seg, size_t n)
 }
 
 /* --audit-log: one line per request that may write, as received (the
- * RequestReceived stage of a real API server's audit log). */
+ * RequestReceived stage of a real API server's audit log); a dry run ends in
+ * " dryRun". */
 static void audit_write(sim_req *r)
 {
+	const char *dry = sim_req_arg(r, "dryRun");
 	char when[40];
 	strbuf sb;
 
@@ -427,7 +430,8 @@ static void audit_write(sim_req *r)
 		return;
 	util_rfc3339(util_now_ms() / 1000, when, sizeof(when));
 	sb_init(&sb, 256);
-	sb_addf(&sb, "%s %s %s user=%s\n", when, r->method, r->path, r->user.name);
+	sb_addf(&sb, "%s %s %s user=%s%s\n", when, r->method, r->path, r->user.name,
+		dry && *dry ? " dryRun" : "");
 	if (write(r->srv->audit_fd, sb.buf, sb.len) < 0) {
 		/* the log is best effort: the request goes on */
 	}
@@ -502,19 +506,23 @@ out:
 	return ret;
 }
 
-/* The write faults (lose_write_reply, foreign_create) this request gets: a
- * write to the Kubernetes API that is not a dry run nor an access review. */
-static void write_faults(sim_req *r)
+/* The write faults (refuse_write, lose_write_reply, foreign_create) this
+ * request gets: a write to the Kubernetes API that is not a dry run nor an
+ * access review. 1 = refused: the write is not made. */
+static int write_faults(sim_req *r)
 {
 	const char *dry = sim_req_arg(r, "dryRun");
 
 	if (strncmp(r->path, "/api", 4) != 0 || !strcmp(r->method, "GET") ||
 	    !strcmp(r->method, "HEAD") || (dry && *dry) || strstr(r->path, "accessreviews"))
-		return;
+		return 0;
+	if (sim_faults_take_write(r->srv->faults, SIM_FAULT_REFUSE_WRITE, r->path))
+		return 1;
 	if (!strcmp(r->method, "POST") || !strcmp(r->method, "PATCH"))
 		r->foreign_create = sim_faults_take_write(r->srv->faults, SIM_FAULT_FOREIGN_CREATE,
 							  r->path);
 	r->lose_reply = sim_faults_take_write(r->srv->faults, SIM_FAULT_LOSE_WRITE_REPLY, r->path);
+	return 0;
 }
 
 /* Faults that act before the handler: latency and error responses. 1 = answered. */
@@ -580,7 +588,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (inject_before(r, &ret))
 		return ret;
-	write_faults(r);
+	if (write_faults(r))
+		return sim_respond_status(r, 500, "InternalError",
+					  "kubesim fault injection: refuse_write (the write was not made)");
 	ret = dispatch(r);
 	return ret;
 }
@@ -734,6 +744,7 @@ sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errs
 		snprintf(errbuf, errsize, "cannot start the storage controllers");
 		goto fail;
 	}
+	s->event_ttl = sim_event_ttl_start(s->store, o->event_ttl_s ? o->event_ttl_s : SIM_EVENT_TTL_DEFAULT_S);
 
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
@@ -821,6 +832,7 @@ void sim_server_stop(sim_server *s)
 		sim_fleetctl_stop(s->fleetctl);
 		sim_fleet_reset();
 	}
+	sim_event_ttl_stop(s->event_ttl);
 	if (s->volumes)
 		sim_volumes_stop(s->volumes);
 	if (s->workload)

@@ -12,6 +12,7 @@
 #include "views/logs.h"
 #include "views/runs.h"
 #include "views/tenant.h"
+#include "views/wizard_form.h"
 #include "views/wizard_ns.h"
 #include "util/util.h"
 
@@ -73,6 +74,7 @@ static const section sections[] = {
     {APP_LOGS, "Logs", view_logs_keymap},
     {APP_WIZARD, "New namespace", view_wizard_keymap},
     {APP_RUNS, "Runs", view_runs_keymap},
+    {APP_WIZARD_FORM, "Other wizards (:new WIZARD, n on the tenant)", view_wform_keymap},
 };
 
 void view_help_draw(app *a, int y, int h, int width)

@@ -1,10 +1,10 @@
 /* views/hypnus.c — the Hypnus panel: state, usage heat map, forecast. */
-#include <cjson/cJSON.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "core/hypnus.h"
+#include "core/hypnus_history.h"
 #include "core/hypnus_wakes.h"
 #include "core/tcode.h"
 #include "tui/heatmap.h"
@@ -28,14 +28,6 @@ static const tui_binding hypnus_bindings[] = {
 };
 static const tui_keymap hypnus_keymap = {"hypnus", hypnus_bindings, ARRAY_SIZE(hypnus_bindings)};
 
-typedef struct usage_result {
-	int ok;
-	char err[256];
-	hypnus_usage u;
-	hypnus_matrix m;
-	hypnus_window win[HYPNUS_MAX_WINDOWS];
-	size_t n_win;
-} usage_result;
 
 typedef struct view_hypnus {
 	/* UI thread */
@@ -43,7 +35,7 @@ typedef struct view_hypnus {
 	int env;
 	char ns[64];
 	char title[48];
-	usage_result *shown; /* for ns, or NULL */
+	hypnus_history *shown; /* for ns, or NULL */
 	/* shared with the worker, under mu */
 	pthread_t th;
 	int started, stop;
@@ -52,50 +44,8 @@ typedef struct view_hypnus {
 	k8s_client *want_client;
 	char want_ns[64];
 	uint64_t want_gen, done_gen;
-	usage_result *result; /* answer to done_gen */
+	hypnus_history *result; /* answer to done_gen */
 } view_hypnus;
-
-/* A ConfigMap data string, or NULL. */
-static const char *data_str(const cJSON *data, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(data, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static usage_result *fetch(k8s_client *c, const char *ns)
-{
-	usage_result *r = xcalloc(1, sizeof(*r));
-	char *path = k8s_path(NULL, "v1", ns, "configmaps", HYPNUS_USAGE_CONFIGMAP);
-	cJSON *cm = NULL;
-	k8s_err kerr = {0};
-
-	if (!c) {
-		util_strlcpy(r->err, "no usable client for the tenant's cluster", sizeof(r->err));
-	} else if (k8s_get(c, path, &cm, &kerr) < 0) {
-		if (kerr.http == 404)
-			snprintf(r->err, sizeof(r->err), "no usage history yet (ConfigMap %s not found in %s)",
-				 HYPNUS_USAGE_CONFIGMAP, ns);
-		else
-			snprintf(r->err, sizeof(r->err), "cannot read the usage history: %.200s", kerr.msg);
-	} else {
-		const cJSON *data = cJSON_GetObjectItemCaseSensitive(cm, "data");
-		char err[200];
-		if (hypnus_usage_parse(&r->u, data_str(data, "start"), data_str(data, "utc-offset-minutes"),
-				       data_str(data, "timezone"), data_str(data, "hours"), err,
-				       sizeof(err)) < 0) {
-			snprintf(r->err, sizeof(r->err), "usage history in %s is unreadable: %s", ns, err);
-		} else {
-			hypnus_matrix_build(&r->u, hypnus_threshold(&r->u), &r->m);
-			r->n_win = hypnus_windows(&r->m, HYPNUS_MIN_PROB, r->win, HYPNUS_MAX_WINDOWS);
-			if (r->n_win > HYPNUS_MAX_WINDOWS)
-				r->n_win = HYPNUS_MAX_WINDOWS;
-			r->ok = 1;
-		}
-	}
-	cJSON_Delete(cm);
-	free(path);
-	return r;
-}
 
 static void *worker_run(void *arg)
 {
@@ -106,7 +56,7 @@ static void *worker_run(void *arg)
 		char ns[64];
 		k8s_client *c;
 		uint64_t gen;
-		usage_result *r;
+		hypnus_history *r;
 
 		if (v->done_gen == v->want_gen) {
 			pthread_cond_wait(&v->cv, &v->mu);
@@ -117,7 +67,7 @@ static void *worker_run(void *arg)
 		gen = v->want_gen;
 		pthread_mutex_unlock(&v->mu);
 
-		r = fetch(c, ns);
+		r = hypnus_history_fetch(c, ns);
 
 		pthread_mutex_lock(&v->mu);
 		if (gen == v->want_gen) {
@@ -346,7 +296,7 @@ static void draw_state(app *a, const model_env *e, int64_t now, int y, int width
 }
 
 /* "Next predicted wakes" at (y, x) in w columns, at most h rows; returns the rows used. */
-static int draw_predicted(const usage_result *r, const model_env *e, int64_t now, int y, int x0,
+static int draw_predicted(const hypnus_history *r, const model_env *e, int64_t now, int y, int x0,
 			  int h, int w)
 {
 	hypnus_wake wk[MAX_WAKES];
@@ -396,7 +346,7 @@ static int draw_predicted(const usage_result *r, const model_env *e, int64_t now
 
 /* "Recent wakes", from the environment's Hypnus events in the tenant's detail:
  * when each began (local time), why, and its cold start. */
-static int draw_recent(app *a, const usage_result *r, const model_env *e, int64_t now, int y,
+static int draw_recent(app *a, const hypnus_history *r, const model_env *e, int64_t now, int y,
 		       int x0, int h, int w)
 {
 	const fleet_snapshot *d = view_tenant_detail(a);
@@ -455,7 +405,7 @@ static int draw_recent(app *a, const usage_result *r, const model_env *e, int64_
 	return used;
 }
 
-static void draw_usage(app *a, const usage_result *r, const model_env *e, int64_t now, int y,
+static void draw_usage(app *a, const hypnus_history *r, const model_env *e, int64_t now, int y,
 		       int h, int width)
 {
 	heatmap hm;

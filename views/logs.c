@@ -1,9 +1,9 @@
 /* views/logs.c — pick a pod, follow its log. */
-#include <cjson/cJSON.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
+#include "core/pod_containers.h"
 #include "tui/logpane.h"
 #include "tui/loop.h"
 #include "tui/text.h"
@@ -76,29 +76,18 @@ static int push_line(void *ctx, const char *line, size_t len)
 static void *stream_run(void *arg)
 {
 	stream *s = arg;
-	char *path = k8s_path(NULL, "v1", s->ns, "pods", s->pod);
-	cJSON *pod = NULL;
+	char names[MAX_CONTAINERS][POD_CONTAINER_NAME_SIZE];
 	k8s_err err = {0};
 	k8s_log_opts lo = {0};
 	char end[300] = "";
+	int i, n = pod_containers(s->client, s->ns, s->pod, names, MAX_CONTAINERS, NULL, &err);
 
-	if (k8s_get(s->client, path, &pod, &err) == 0) {
-		const cJSON *spec = cJSON_GetObjectItemCaseSensitive(pod, "spec");
-		const cJSON *cs = cJSON_GetObjectItemCaseSensitive(spec, "containers"), *c;
-		pthread_mutex_lock(&s->mu);
-		cJSON_ArrayForEach(c, cs)
-		{
-			const cJSON *name = cJSON_GetObjectItemCaseSensitive(c, "name");
-			if (cJSON_IsString(name) && s->n_containers < MAX_CONTAINERS)
-				util_strlcpy(s->containers[s->n_containers++], name->valuestring,
-					     sizeof(s->containers[0]));
-		}
-		if (!s->container[0] && s->n_containers > 0)
-			util_strlcpy(s->container, s->containers[0], sizeof(s->container));
-		pthread_mutex_unlock(&s->mu);
-	}
-	cJSON_Delete(pod);
-	free(path);
+	pthread_mutex_lock(&s->mu);
+	for (i = 0; i < n; i++)
+		util_strlcpy(s->containers[s->n_containers++], names[i], sizeof(s->containers[0]));
+	if (!s->container[0] && s->n_containers > 0)
+		util_strlcpy(s->container, s->containers[0], sizeof(s->container));
+	pthread_mutex_unlock(&s->mu);
 	tui_loop_wake();
 
 	lo.container = s->container[0] ? s->container : NULL;

@@ -1,0 +1,19 @@
+/* core/pod_containers.h — the containers of a pod whose logs can be read:
+ * its containers in spec order, then its init containers in the order they
+ * run (a build's stages are init containers: checkout, sonarqube, ...).
+ *
+ * Blocking (one GET): call it off the UI thread.
+ */
+#ifndef CORE_POD_CONTAINERS_H
+#define CORE_POD_CONTAINERS_H
+
+#include "k8s/client.h"
+
+#define POD_CONTAINER_NAME_SIZE 64
+
+/* Fills names with at most max names; returns how many, or -1 with err.
+ * *n_init (may be NULL) gets how many of them, at the end, are init containers. */
+int pod_containers(k8s_client *c, const char *ns, const char *pod,
+		   char (*names)[POD_CONTAINER_NAME_SIZE], int max, int *n_init, k8s_err *err);
+
+#endif
