@@ -318,4 +318,21 @@ rc=$?
 [ $rc -eq 1 ] && grep -q "not the managed PostgreSQL" "$KS_DIR/out" && ok "dev (a container database) refused (exit 1)" ||
 	{ fail "rotate dev: rc $rc"; cat "$KS_DIR/out"; }
 
+# ---- --pg-conninfo for one run: its password from libpq's files, never the platform's Secret ----
+CI2="host=$PG_HOST port=$PG_PORT user=$PG_ADMIN dbname=postgres sslmode=disable connect_timeout=7"
+so plan database --tcode "$T2" --pg-conninfo "$CI2" >"$KS_DIR/out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -qi "password" "$KS_DIR/out" &&
+	ok "a typed server is not given the platform's password (exit 1, says a password is missing)" || { fail "typed conninfo without pgpass (rc $rc)"; cat "$KS_DIR/out"; }
+PGPASSFILE="$PGPASSFILE" "$S" apply database --tcode "$T2" --pg-conninfo "$CI2" --yes >"$KS_DIR/r.out" 2>"$KS_DIR/r.err" &&
+	ok "with the password in PGPASSFILE, apply --pg-conninfo" || { fail "apply --pg-conninfo"; cat "$KS_DIR/r.err"; }
+R=$(cat "$KS_DIR/r.out")
+[ -n "$R" ] && so runs "$R" -o json | jq -e --arg c "$CI2" '.inputs.pgConninfo == $c' >/dev/null &&
+	ok "the run records the typed server in its inputs" || fail "pgConninfo not in the run's inputs"
+[ "$(pg_psql "select count(*) from pg_roles where rolname = '$N2'")" = 1 ] && ok "made on it" || fail "no role"
+PGPASSFILE="$PGPASSFILE" "$S" runs rollback "$R" --yes >/dev/null 2>&1 &&
+	[ "$(pg_psql "select count(*) from pg_roles where rolname = '$N2'")" = 0 ] && ok "rolled back on the same server" ||
+	fail "rollback of a --pg-conninfo run"
+expect_out "a typed conninfo with a password refused" "holds a password" so plan database --tcode "$T2" --pg-conninfo "host=x password=hunter2"
+
 finish
