@@ -279,7 +279,7 @@ static cJSON *roll_body(const db_build *b)
 	return o;
 }
 
-static int db_plan(db_build *b, plan *out)
+static int managed_plan(db_build *b, plan *out)
 {
 	char id_role[PLAN_ID_SIZE], id_db[PLAN_ID_SIZE], id_acc[PLAN_ID_SIZE], id_ini[PLAN_ID_SIZE];
 	const char *n_role[2] = {id_role, NULL}, *n_db[2] = {id_db, NULL}, *n_acc[2] = {id_acc, NULL},
@@ -557,7 +557,7 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 	}
 	if (read_dbaccess(&b) < 0 || read_workloads(&b) < 0)
 		goto out;
-	if ((b.oracle ? oracle_plan(&b, out) : b.container ? container_plan(&b, out) : db_plan(&b, out)) < 0) {
+	if ((b.oracle ? oracle_plan(&b, out) : b.container ? container_plan(&b, out) : managed_plan(&b, out)) < 0) {
 		plan_release(out);
 		goto out;
 	}
@@ -589,8 +589,8 @@ out:
 const wizard wizard_database = {
     .name = "database",
     .title = "Database",
-    .about = "the tenant's PostgreSQL role and database on the managed server, its Secret and dbaccess.ini",
-    .products = WIZARD_ERP,
+    .about = "the database: PostgreSQL (prod managed, dev a container) or Oracle handed off to the DBA",
+    .products = WIZARD_ERP | WIZARD_ESOCIAL,
     .inputs = inputs,
     .n_inputs = ARRAY_SIZE(inputs),
     .build = build,

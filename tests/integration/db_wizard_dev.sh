@@ -55,7 +55,7 @@ jq -e '.steps[2].body.spec.volumeClaimTemplates[0].spec.resources.requests.stora
 	and .steps[2].rollback == "keep-unless-confirmed"' "$KS_DIR/plan.json" >/dev/null &&
 	ok "StatefulSet postgres: 20Gi claim, postgres:15, ready by pg_isready; headless Service" || fail "plan bodies"
 expect_out "size l: a 50Gi claim" '"storage":"50Gi"' "$S" plan database --tcode "$T" --env dev --size l -o json
-expect_out "a bad size refused" 'size "xl" is not s, m or l' "$S" plan database --tcode "$T" --env dev --size xl
+expect_out "a bad size refused" 'size takes s, m or l' "$S" plan database --tcode "$T" --env dev --size xl
 expect_out "an eSocial tenant refused (Oracle)" "eSocial tenant" "$S" plan database --tcode "$ESOCIAL" --env dev
 
 # ---- apply ----

@@ -41,10 +41,11 @@ static void test_find(void **state)
 	assert_true(w->products & WIZARD_ERP);
 	assert_false(w->products & WIZARD_ESOCIAL);
 	assert_ptr_equal(wizard_at(1), w);
-	/* the database: ERP tenants (eSocial's Oracle is handed off, not planned here) */
+	/* the database: ERP tenants' PostgreSQL, eSocial's Oracle handed off */
 	w = wizard_find("database");
 	assert_ptr_equal(w, &wizard_database);
 	assert_true(w->products & WIZARD_ERP);
+	assert_true(w->products & WIZARD_ESOCIAL);
 	assert_ptr_equal(wizard_input_by_flag(w, "pg-conninfo"), &w->inputs[2]);
 	assert_string_equal(wizard_input_flag(&w->inputs[2]), "pg-conninfo");
 	assert_string_equal(w->inputs[2].key, "pgConninfo");
