@@ -67,6 +67,8 @@ jq -r '.steps[1].body.statements[0]' "$KS_DIR/plan.json" | grep -q "^CREATE DATA
 jq -r '.steps[0].body.statements[0]' "$KS_DIR/plan.json" | grep -q "PASSWORD '<SCRAM-SHA-256 verifier of a generated password>'$" &&
 	ok "the plan shows CREATE ROLE with the verifier elided" || fail "role statement: $(jq -r '.steps[0].body.statements[0]' "$KS_DIR/plan.json")"
 expect_out "the plan as a table names the SQL steps" "prod/pg-database/$N +exists" so plan database --tcode "$T"
+expect_out "plan --dry-run: the server's checks (privileges) accept it" "dry run accept this plan" \
+	so plan database --tcode "$T" --dry-run
 n_before=$(pg_psql "select count(*) from pg_roles where rolname = '$N'")
 [ "$n_before" = 0 ] && ok "planning made nothing on the server" || fail "plan made a role"
 
