@@ -89,11 +89,22 @@ PGconn *step_pg_connect(k8s_client *c, const char *conninfo, const char *tcode, 
 		*admin_password = NULL;
 	/* the platform's Secret goes to the platform's server only: a conninfo typed
 	 * for one run gets its password from libpq's own files */
-	if (c && step_pg_platform_conninfo(c, platform, sizeof(platform), &kerr) == 0 &&
-	    !strcmp(platform, conninfo) &&
-	    db_secret_password(c, STEP_PG_PLATFORM_NS, STEP_PG_PLATFORM_SECRET, pw, sizeof(pw), &kerr) == 0)
-		o.password = pw;
+	int unread = 0;
+
+	if (c && step_pg_platform_conninfo(c, platform, sizeof(platform), &kerr) == 0 && !strcmp(platform, conninfo)) {
+		int rc = db_secret_password(c, STEP_PG_PLATFORM_NS, STEP_PG_PLATFORM_SECRET, pw, sizeof(pw), &kerr);
+
+		if (rc == 0)
+			o.password = pw;
+		unread = rc < 0;
+	}
 	conn = pg_conn_open(&o, err);
+	if (!conn && unread) { /* say why the platform's password was not there to give */
+		size_t len = strlen(err->msg);
+
+		snprintf(err->msg + len, sizeof(err->msg) - len, " (Secret %s/%s could not be read: %.200s)",
+			 STEP_PG_PLATFORM_NS, STEP_PG_PLATFORM_SECRET, kerr.msg);
+	}
 	if (conn && tcode && db_lock_tenant(conn, tcode, err) != DB_OK) {
 		PQfinish(conn);
 		conn = NULL;
@@ -507,16 +518,21 @@ static int access_observe(step_env *env, const plan_step *s, step_seen *out)
 
 static void role_access(const plan_step *s, plan_diff d, step_need *need, size_t *n, size_t max)
 {
+	static const char *const verbs[] = {"create", "patch"};
 	tcode_env e;
+	size_t i;
 
-	if (*n >= max || tcode_env_parse(s->env, &e) < 0)
+	(void)d; /* a Secret of ours already there is patched, a missing one created */
+	if (tcode_env_parse(s->env, &e) < 0)
 		return;
-	need[*n].verb = d == PLAN_DIFF_CREATE ? "create" : "patch";
-	need[*n].group[0] = '\0';
-	util_strlcpy(need[*n].resource, "secrets", sizeof(need[*n].resource));
-	/* "t12345_prod": the namespace is t12345-prod */
-	snprintf(need[*n].ns, sizeof(need[*n].ns), "%.6s-%.4s", s->name, s->env);
-	(*n)++;
+	for (i = 0; i < ARRAY_SIZE(verbs) && *n < max; i++) {
+		need[*n].verb = verbs[i];
+		need[*n].group[0] = '\0';
+		util_strlcpy(need[*n].resource, "secrets", sizeof(need[*n].resource));
+		/* "t12345_prod": the namespace is t12345-prod */
+		snprintf(need[*n].ns, sizeof(need[*n].ns), "%.6s-%.4s", s->name, s->env);
+		(*n)++;
+	}
 }
 
 static void no_access(const plan_step *s, plan_diff d, step_need *need, size_t *n, size_t max)

@@ -177,6 +177,22 @@ rc=$?
 	ok "a foreign database refused, no role made (exit 1)" || { fail "foreign database (rc $rc)"; cat "$KS_DIR/out"; }
 pg_psql "drop database $N2" >/dev/null
 
+# ---- a read-only Kubernetes user is refused before any change: it may not even read
+# the platform's password ----
+pg_log_mark
+so --context kubesim-support apply database --tcode "$T2" --yes >"$KS_DIR/out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q "nothing changed" "$KS_DIR/out" && grep -q "smart-platform-postgres could not be read" "$KS_DIR/out" &&
+	[ "$(pg_log_since | grep -cE "$DDL")" = 0 ] && [ -z "$(runs_db "$T2")" ] &&
+	ok "a read-only Kubernetes user refused, saying the platform's Secret is not readable: no DDL, no journal" ||
+	{ fail "read-only Kubernetes user (rc $rc)"; cat "$KS_DIR/out"; }
+PGPASSFILE="$PGPASSFILE" "$S" --context kubesim-support apply database --tcode "$T2" --yes >"$KS_DIR/out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q "cannot read Secret $t2-prod/db-credentials: .*forbidden" "$KS_DIR/out" &&
+	[ "$(pg_log_since | grep -cE "$DDL")" = 0 ] && [ -z "$(runs_db "$T2")" ] &&
+	ok "... and with the server's password at hand, refused: it may not read the tenant's Secret (exit 1)" ||
+	{ fail "read-only Kubernetes user with a password file (rc $rc)"; cat "$KS_DIR/out"; }
+
 # ---- a read-only PostgreSQL user is refused before any change ----
 pg_psql "create role ro_admin login password 'ro-secret-1'" >/dev/null
 kubectl --request-timeout=20s -n smartops-system get configmap smart-platform -o json >"$KS_DIR/platform.json"
