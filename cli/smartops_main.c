@@ -9,6 +9,7 @@
 #include "cli/actions.h"
 #include "cli/builds.h"
 #include "cli/console.h"
+#include "cli/db.h"
 #include "cli/help.h"
 #include "cli/provision.h"
 #include "cli/tenants.h"
@@ -51,6 +52,12 @@ static const cli_command commands[] = {
      "roll a succeeded build's RPO into an env's AppServers (dev, then prod);\n"
      "           --previous: back to the RPO before the env's last promotion",
      builds_run_promote},
+    {"db", "rotate-password --tcode T --env prod|dev [--pg-conninfo C] [--yes]\n"
+	   "           | handoff-script --tcode T --env E [--out FILE] | handoff-done --tcode T --env E [--yes]\n"
+	   "           | set-password --tcode T --env E [--password-stdin]",
+     "a tenant's database: a new PostgreSQL password (Secret db-credentials, DbAccess rolled);\n"
+     "           an eSocial Oracle hand-off: the DBA's script, the password the DBA chose, done",
+     db_cmd_run},
     {"help", "[--man | --complete WHAT]",
      "this text; --man: the manual page; --complete: words for shell completion", run_help},
 };

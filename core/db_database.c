@@ -17,8 +17,9 @@ db_status db_database_observe(PGconn *c, const db_spec *s, db_database_obs *o, d
 		return err->status;
 	r = db_sql_run(c, "reading the database from pg_database",
 		       "SELECT pg_get_userbyid(d.datdba), "
-		       "coalesce((SELECT shobj_description(r.oid, 'pg_authid') = $2 "
-		       "          FROM pg_roles r WHERE r.oid = d.datdba AND r.rolname = $1), false), "
+		       "coalesce((SELECT x = $2 OR starts_with(x, $2 || ' run ') FROM "
+		       "          (SELECT shobj_description(r.oid, 'pg_authid') AS x "
+		       "           FROM pg_roles r WHERE r.oid = d.datdba AND r.rolname = $1) m), false), "
 		       "pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, "
 		       "(SELECT count(*) FROM pg_stat_activity a WHERE a.datid = d.oid), "
 		       "coalesce(shobj_description(d.oid, 'pg_database'), '') "
@@ -35,6 +36,7 @@ db_status db_database_observe(PGconn *c, const db_spec *s, db_database_obs *o, d
 		util_strlcpy(o->ctype, PQgetvalue(r, 0, 4), sizeof(o->ctype));
 		o->connections = atoi(PQgetvalue(r, 0, 5));
 		util_strlcpy(o->comment, PQgetvalue(r, 0, 6), sizeof(o->comment));
+		o->marked = db_spec_marked(s, o->comment, o->run, sizeof(o->run));
 	}
 	PQclear(r);
 	return DB_OK;
@@ -63,15 +65,16 @@ static db_status existing(const db_spec *s, const db_database_obs *o, db_err *er
 
 static db_status mark(PGconn *c, const db_spec *s, const db_database_obs *o, db_err *err)
 {
-	char *id, *lit = NULL;
+	char *id, *lit = NULL, comment[128];
 	strbuf sql;
 	db_status st;
 
-	if (!strcmp(o->comment, s->mark))
+	if (o->marked) /* as made: a later run never writes its own name over it */
 		return DB_OK;
+	db_spec_comment(s, comment, sizeof(comment));
 	if (!(id = db_sql_ident(c, s->name, err)))
 		return err->status;
-	if (!(lit = db_sql_literal(c, s->mark, err))) {
+	if (!(lit = db_sql_literal(c, comment, err))) {
 		free(id);
 		return err->status;
 	}

@@ -30,6 +30,8 @@ typedef struct db_database_obs {
 	char ctype[64];
 	int connections;	 /* sessions in it now */
 	char comment[128];
+	char run[48];		 /* the run named in its comment (db_spec_marked), or "" */
+	int marked;		 /* its comment is the tenant's mark */
 } db_database_obs;
 
 db_status db_database_observe(PGconn *c, const db_spec *s, db_database_obs *o, db_err *err);

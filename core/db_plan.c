@@ -14,9 +14,11 @@ const char *db_step_name(db_step st)
 db_status db_plan_step(const db_spec *s, db_step st, strbuf *out, db_err *err)
 {
 	const char *n = s->name;
+	char comment[128];
 
 	if (db_spec_check(s, err) != DB_OK)
 		return err->status;
+	db_spec_comment(s, comment, sizeof(comment));
 	switch (st) {
 	case DB_STEP_LOCK:
 		sb_addf(out, "SELECT pg_try_advisory_lock(%d, %d)\n", DB_LOCK_CLASS, atoi(s->tcode + 1));
@@ -25,14 +27,14 @@ db_status db_plan_step(const db_spec *s, db_step st, strbuf *out, db_err *err)
 		sb_addf(out,
 			"CREATE ROLE \"%s\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE CONNECTION LIMIT %d PASSWORD %s\n",
 			n, s->conn_limit, DB_PLAN_VERIFIER);
-		sb_addf(out, "COMMENT ON ROLE \"%s\" IS '%s'\n", n, s->mark);
+		sb_addf(out, "COMMENT ON ROLE \"%s\" IS '%s'\n", n, comment);
 		break;
 	case DB_STEP_DATABASE:
 		sb_addf(out,
 			"CREATE DATABASE \"%s\" OWNER \"%s\" TEMPLATE template0 ENCODING '%s' LC_COLLATE '%s' "
 			"LC_CTYPE '%s'\n",
 			n, n, s->encoding, s->collate, s->ctype);
-		sb_addf(out, "COMMENT ON DATABASE \"%s\" IS '%s'\n", n, s->mark);
+		sb_addf(out, "COMMENT ON DATABASE \"%s\" IS '%s'\n", n, comment);
 		break;
 	case DB_STEP_ACCESS:
 		sb_addf(out, "REVOKE ALL ON DATABASE \"%s\" FROM PUBLIC\n", n);

@@ -28,7 +28,7 @@ db_status db_role_observe(PGconn *c, const db_spec *s, db_role_obs *o, db_err *e
 		o->superuser = !strcmp(PQgetvalue(r, 0, 2), "t");
 		util_strlcpy(o->comment, PQgetvalue(r, 0, 3), sizeof(o->comment));
 		util_strlcpy(o->owns_db, PQgetvalue(r, 0, 4), sizeof(o->owns_db));
-		o->ours = !strcmp(o->comment, s->mark);
+		o->ours = db_spec_marked(s, o->comment, o->run, sizeof(o->run));
 	}
 	PQclear(r);
 	return DB_OK;
@@ -63,13 +63,14 @@ static char *verifier_literal(PGconn *c, const db_spec *s, const char *password,
 
 static db_status create_role(PGconn *c, const db_spec *s, const char *password, db_err *err)
 {
-	char *id = NULL, *ver = NULL, *mark = NULL;
+	char *id = NULL, *ver = NULL, *mark = NULL, comment[128];
 	strbuf sql;
 	db_status st;
 
 	sb_init(&sql, 256);
+	db_spec_comment(s, comment, sizeof(comment));
 	if (!(id = db_sql_ident(c, s->name, err)) || !(ver = verifier_literal(c, s, password, err)) ||
-	    !(mark = db_sql_literal(c, s->mark, err))) {
+	    !(mark = db_sql_literal(c, comment, err))) {
 		st = err->status;
 		goto out;
 	}

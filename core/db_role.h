@@ -26,6 +26,7 @@ typedef struct db_role_obs {
 	int conn_limit;	      /* -1: none */
 	int superuser;
 	char comment[128];    /* its catalog comment, "" for none */
+	char run[48];	      /* ours: the run that made it, from the comment, or "" */
 	char owns_db[DB_NAME_SIZE]; /* a database it owns, "" for none */
 } db_role_obs;
 

@@ -96,6 +96,7 @@ void engine_free(engine *e)
 		return;
 	if (e->started)
 		engine_wait(e);
+	step_env_close(&e->env);
 	if (e->have_plan)
 		plan_release(&e->p);
 	if (e->have_journal)
@@ -239,6 +240,7 @@ static step_env *env_of(engine *e)
 	e->env.run = e->j.run;
 	e->env.run_label = e->run_label;
 	e->env.cancel = &e->cancel;
+	e->env.confirm_tcode = e->o.confirm_tcode;
 	e->env.msg[0] = '\0';
 	e->env.http = 0;
 	return &e->env;
@@ -1045,6 +1047,7 @@ static engine_result run_rollback(engine *e)
 		if (st != ENGINE_ST_OK) {
 			js->state = STEP_FAILED;
 			util_strlcpy(js->message, env->msg, sizeof(js->message));
+			sb_addf(&why, "%s\n", env->msg); /* e.g. a database that holds tables */
 			audit_record(&e->audit, "delete", &ps, env->msg);
 			failed++;
 			if (st == ENGINE_ST_FORBIDDEN) {
@@ -1066,7 +1069,8 @@ static engine_result run_rollback(engine *e)
 	}
 	if (failed)
 		r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
-			   "rollback incomplete: %zu objects could not be deleted or put back", failed);
+			   "rollback incomplete: %zu objects could not be deleted or put back\n%s", failed,
+			   why.buf);
 	else
 		r = finish(e, ENGINE_OK, RUN_ROLLED_BACK, 0,
 			   "run %s rolled back: %zu deleted, %zu restored, %zu kept\n%s", e->j.run,
@@ -1089,6 +1093,7 @@ static void *engine_main(void *arg)
 	e->prog.n_steps = e->j.n_steps;
 	pthread_mutex_unlock(&e->mu);
 	r = e->mode == MODE_ROLLBACK ? run_rollback(e) : run_apply(e);
+	step_env_close(&e->env); /* e.g. a PostgreSQL session and its advisory lock */
 	if (e->audit_ready) {
 		audit_release(&e->audit);
 		e->audit_ready = 0;

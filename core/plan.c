@@ -240,9 +240,10 @@ void plan_to_json(const plan *p, int with_bodies, int with_diff, strbuf *out)
 			cJSON_AddStringToObject(o, "rollback", s->rollback == STEP_ROLLBACK_RESTORE
 								   ? "restore"
 								   : "keep-unless-confirmed");
-		if (s->secret) /* never its body: what it holds is made at apply */
+		if (s->secret) /* never its body, unless its executor says the body only
+				* describes the step (the secret is made at apply) */
 			cJSON_AddTrueToObject(o, "secret");
-		else if (with_bodies && s->body)
+		if ((!s->secret || (s->exec && s->exec->body_public)) && with_bodies && s->body)
 			cJSON_AddItemToObject(o, "body", cJSON_Duplicate(s->body, 1));
 	}
 	text = cJSON_PrintUnformatted(root);
@@ -393,26 +394,65 @@ plan_diff plan_classify(const plan_step *s, const cJSON *live, const char *prefi
 	return PLAN_DIFF_CHANGE;
 }
 
+/* A step of another executor (a PostgreSQL role...) is observed by it. */
+static int diff_exec(plan *p, plan_step *s, step_env *env, k8s_err *err)
+{
+	step_seen seen;
+
+	if (s->exec->observe(env, s, &seen) < 0) {
+		if (err) {
+			k8s_err_clear(err);
+			err->http = env->http ? env->http : 500; /* answered: not "unreachable" */
+			util_strlcpy(err->msg, env->msg, sizeof(err->msg));
+		}
+		return -1;
+	}
+	(void)p;
+	s->diff = seen.diff;
+	util_strlcpy(s->reason, seen.reason, sizeof(s->reason));
+	step_seen_release(&seen);
+	return 0;
+}
+
 int plan_diff_cluster(plan *p, k8s_client *c, const char *prefix, k8s_err *err)
 {
+	char run_label[96];
+	step_env env;
 	size_t i;
+	int ret = 0;
 
-	for (i = 0; i < p->n; i++) {
+	plan_run_label(prefix, run_label, sizeof(run_label));
+	memset(&env, 0, sizeof(env));
+	env.client = c;
+	env.prefix = prefix ? prefix : "";
+	env.tcode = p->tcode;
+	env.run = "";
+	env.run_label = run_label;
+	for (i = 0; i < p->n && ret == 0; i++) {
 		plan_step *s = &p->steps[i];
-		char *path = plan_step_path(s);
+		char *path;
 		cJSON *live = NULL;
 		k8s_err e;
-		int rc = k8s_get(c, path, &live, &e);
+		int rc;
+
+		if (s->exec && s->exec != &step_k8s) {
+			ret = diff_exec(p, s, &env, err);
+			continue;
+		}
+		path = plan_step_path(s);
+		rc = k8s_get(c, path, &live, &e);
 
 		free(path);
 		if (rc < 0 && e.http != 404) {
 			if (err)
 				*err = e;
-			return -1;
+			ret = -1;
+			break;
 		}
 		s->diff = plan_classify(s, rc < 0 ? NULL : live, prefix, p->tcode, s->reason,
 					sizeof(s->reason));
 		cJSON_Delete(live);
 	}
-	return 0;
+	step_env_close(&env);
+	return ret;
 }

@@ -75,9 +75,11 @@ typedef struct plan_step {
 					 owns spec.replicas (plan_replicas_owned_elsewhere) */
 	const struct step_exec *exec; /* its executor (core/step.h); NULL: a Kubernetes object */
 	step_rollback rollback;	      /* what a rollback does with it */
-	int secret;		      /* holds a secret: its body is never printed nor
-					 journalled, compared by existence and owner only,
-					 made anew only when the object does not exist */
+	int secret;		      /* holds a secret: its body is never printed (unless
+					 its executor's body_public says the body only
+					 describes it) nor journalled, compared by existence
+					 and owner only, made anew only when the object does
+					 not exist */
 } plan_step;
 
 typedef struct plan_input {

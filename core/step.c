@@ -7,19 +7,30 @@
 #include "core/step.h"
 #include "core/step_job.h"
 #include "core/step_mount.h"
+#include "core/step_pg.h"
+#include "core/step_roll.h"
 #include "core/step_rpo.h"
 #include "core/wizard_build.h"
 #include "util/util.h"
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static const step_exec *execs[STEP_EXEC_MAX] = {&step_k8s, &step_mount, &step_job,
-						&step_custombuild, &step_rpo};
-static size_t n_execs = 5;
+static const step_exec *execs[STEP_EXEC_MAX] = {
+    &step_k8s,	      &step_mount,    &step_pg_role, &step_pg_database, &step_pg_access,
+    &step_roll,	      &step_job,      &step_custombuild, &step_rpo};
+static size_t n_execs = 9;
 
 void step_seen_release(step_seen *s)
 {
 	cJSON_Delete(s->live);
 	memset(s, 0, sizeof(*s));
+}
+
+void step_env_close(step_env *env)
+{
+	if (env->conn && env->conn_close)
+		env->conn_close(env->conn);
+	env->conn = NULL;
+	env->conn_close = NULL;
 }
 
 const step_exec *step_exec_of(const plan_step *s)

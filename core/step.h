@@ -44,6 +44,8 @@ typedef struct step_env {
 	const char *run_label;	  /* "<prefix>run" */
 	const atomic_int *cancel; /* engine_cancel(): waits may stop early */
 	void *conn;		  /* an executor's own connection (a PGconn), or NULL */
+	void (*conn_close)(void *conn); /* closes conn: set by whoever opened it */
+	const char *confirm_tcode; /* rollback: the TCODE the operator typed, or NULL */
 	char msg[512];		  /* why the last call failed (one line) */
 	int http;		  /* its status: 403 not allowed, 0 no answer, ... */
 } step_env;
@@ -60,6 +62,9 @@ typedef struct step_seen {
 } step_seen;
 
 void step_seen_release(step_seen *s);
+/* Closes an executor's connection held in env (conn_close), if any. The engine
+ * calls it when a run ends; whoever else builds a step_env calls it too. */
+void step_env_close(step_env *env);
 
 /* For executors: a failure's sentence in env->msg and its status in env->http
  * (0 when err is NULL: no answer). */
@@ -86,6 +91,9 @@ typedef enum step_wait_state {
 
 typedef struct step_exec {
 	const char *name; /* "k8s", "pg-role", "job"...: recorded in the journal */
+	int body_public;  /* 1: a step's body only describes it (e.g. its statements)
+			     and never holds its secret: a plan shows it even for a
+			     step that holds a secret; 0: such a body is never shown */
 
 	/* Reads the step's object and classifies it against the plan (s->body,
 	 * s->secret: a secret is compared by existence and owner only). 0, or -1

@@ -5,6 +5,7 @@
 #include "core/wizard.h"
 #include "core/promote.h"
 #include "core/wizard_build.h"
+#include "core/wizard_db.h"
 #include "core/wizard_fs.h"
 #include "core/wizard_ns.h"
 #include "util/util.h"
@@ -12,6 +13,7 @@
 static const wizard *const wizards[] = {
     &wizard_namespace,
     &wizard_fileserver,
+    &wizard_database,
     &wizard_build,
     &wizard_promote,
 };

@@ -12,6 +12,7 @@
 #include "core/provision_ns.h"
 #include "core/wizard.h"
 #include "core/wizard_build.h"
+#include "core/wizard_db.h"
 #include "core/wizard_fs.h"
 #include "core/wizard_ns.h"
 #include "util/util.h"
@@ -28,14 +29,14 @@ static void test_find(void **state)
 	assert_true(w->products & WIZARD_ESOCIAL);
 	assert_non_null(w->build);
 	assert_null(wizard_find("Namespace"));
-	assert_null(wizard_find("database"));
+	assert_null(wizard_find("Database"));
 	assert_null(wizard_find(""));
 	assert_null(wizard_find(NULL));
 	assert_true(wizard_count() >= 1);
 	assert_ptr_equal(wizard_at(0), w);
 	assert_null(wizard_at(wizard_count()));
 	wizard_names(names, sizeof(names));
-	assert_string_equal(names, "namespace, fileserver, build, promote");
+	assert_string_equal(names, "namespace, fileserver, database, build, promote");
 	/* the file server: ERP tenants only */
 	w = wizard_find("fileserver");
 	assert_ptr_equal(w, &wizard_fileserver);
@@ -53,6 +54,48 @@ static void test_find(void **state)
 	assert_ptr_equal(w, &wizard_promote);
 	assert_false(w->products & WIZARD_ESOCIAL);
 	assert_null(wizard_input_by_flag(w, "env")->def); /* dev or prod: said each time */
+	/* the database: ERP tenants' PostgreSQL, eSocial's Oracle handed off */
+	w = wizard_find("database");
+	assert_ptr_equal(w, &wizard_database);
+	assert_true(w->products & WIZARD_ERP);
+	assert_true(w->products & WIZARD_ESOCIAL);
+	assert_ptr_equal(wizard_input_by_flag(w, "pg-conninfo"), &w->inputs[2]);
+	assert_string_equal(wizard_input_flag(&w->inputs[2]), "pg-conninfo");
+	assert_string_equal(w->inputs[2].key, "pgConninfo");
+	assert_string_equal(w->inputs[1].choices, "prod,dev");
+}
+
+/* The database wizard refuses bad inputs before the network: no TCODE, a bad
+ * env, a connection string that holds a password or does not parse. */
+static void test_database_refuses_inputs(void **state)
+{
+	wizard_ctx c = {0};
+	plan_input in[3] = {{"env", "prod"}, {"tcode", "T12345"}, {"pgConninfo", "host=pg password=hunter2"}};
+	wizard_fail fail = WIZARD_FAIL_NONE;
+	k8s_err kerr;
+	plan p;
+	char err[300] = "";
+
+	(void)state;
+	assert_int_equal(wizard_database.build(&c, in, 1, &p, err, sizeof(err), &fail, &kerr, NULL, 0), -1);
+	assert_int_equal(fail, WIZARD_FAIL_REFUSED);
+	assert_non_null(strstr(err, "--tcode T12345 is required"));
+	in[0] = (plan_input){"env", "qa"};
+	assert_int_equal(wizard_database.build(&c, in, 2, &p, err, sizeof(err), &fail, &kerr, NULL, 0), -1);
+	assert_non_null(strstr(err, "env \"qa\" is not prod or dev"));
+	in[0] = (plan_input){"env", "prod"};
+	assert_int_equal(wizard_database.build(&c, in, 3, &p, err, sizeof(err), &fail, &kerr, NULL, 0), -1);
+	assert_non_null(strstr(err, "--pg-conninfo"));
+	assert_non_null(strstr(err, "password"));
+	assert_null(strstr(err, "hunter2"));
+	in[2] = (plan_input){"pgConninfo", "host='unterminated"};
+	assert_int_equal(wizard_database.build(&c, in, 3, &p, err, sizeof(err), &fail, &kerr, NULL, 0), -1);
+	assert_non_null(strstr(err, "--pg-conninfo"));
+	assert_int_equal(p.n, 0);
+	/* good inputs reach the catalogue, which is missing here */
+	in[2] = (plan_input){"pgConninfo", "host=pg.example user=admin"};
+	assert_int_equal(wizard_database.build(&c, in, 3, &p, err, sizeof(err), &fail, &kerr, NULL, 0), -1);
+	assert_non_null(strstr(err, "no contract catalogue"));
 }
 
 /* Every input the namespace plan records is one of the wizard's, and the
@@ -153,6 +196,7 @@ int main(void)
 	    cmocka_unit_test(test_inputs_match_the_plan),
 	    cmocka_unit_test(test_build_refuses_without_tcode),
 	    cmocka_unit_test(test_fileserver_refuses_inputs),
+	    cmocka_unit_test(test_database_refuses_inputs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
