@@ -4,26 +4,26 @@
 #define KEY_ESC 27
 #define MAX_TEXT_W 60
 
-void dialog_confirm_init(dialog *d, const char *title, const char *message, const char *yes_label)
+void tui_dialog_confirm_init(tui_dialog *d, const char *title, const char *message, const char *yes_label)
 {
 	memset(d, 0, sizeof(*d));
-	d->kind = DIALOG_CONFIRM;
+	d->kind = TUI_DIALOG_CONFIRM;
 	d->title = title;
 	d->message = message;
 	d->yes_label = yes_label;
 }
 
-void dialog_message_init(dialog *d, const char *title, const char *message)
+void tui_dialog_message_init(tui_dialog *d, const char *title, const char *message)
 {
 	memset(d, 0, sizeof(*d));
-	d->kind = DIALOG_MESSAGE;
+	d->kind = TUI_DIALOG_MESSAGE;
 	d->title = title;
 	d->message = message;
 }
 
-enum dialog_result dialog_key(dialog *d, int key)
+enum dialog_result tui_dialog_key(tui_dialog *d, int key)
 {
-	if (d->kind == DIALOG_MESSAGE) {
+	if (d->kind == TUI_DIALOG_MESSAGE) {
 		if (key == '\n' || key == '\r' || key == KEY_ENTER || key == KEY_ESC || key == ' ' ||
 		    key == 'q')
 			return DIALOG_CLOSED;
@@ -72,7 +72,7 @@ static int wrap_para(const char *esc, int width, void (*fn)(const char *, void *
 		while (*p && cols < width) {
 			if (*p == ' ')
 				brk = p;
-			p = wtext_skip(p, 1);
+			p = tui_wtext_skip(p, 1);
 			cols++;
 		}
 		if (!*p || *p == ' ')
@@ -97,7 +97,7 @@ static int wrap_para(const char *esc, int width, void (*fn)(const char *, void *
 	return n;
 }
 
-int dialog_wrap(const char *text, int width, int ascii, void (*fn)(const char *line, void *ctx),
+int tui_dialog_wrap(const char *text, int width, int ascii, void (*fn)(const char *line, void *ctx),
 		void *ctx)
 {
 	strbuf para, esc;
@@ -113,7 +113,7 @@ int dialog_wrap(const char *text, int width, int ascii, void (*fn)(const char *l
 		sb_reset(&para);
 		sb_reset(&esc);
 		sb_add(&para, text, len);
-		wtext_escape(&esc, para.buf, ascii);
+		tui_wtext_escape(&esc, para.buf, ascii);
 		n += wrap_para(esc.buf, width, fn, ctx);
 		if (!nl)
 			break;
@@ -134,7 +134,7 @@ typedef struct collect {
 static void count_line(const char *line, void *ctx)
 {
 	collect *c = ctx;
-	int w = (int)wtext_cols(line);
+	int w = (int)tui_wtext_cols(line);
 
 	if (w > c->widest)
 		c->widest = w;
@@ -146,47 +146,47 @@ static void put_line(const char *line, void *ctx)
 	collect *c = ctx;
 
 	if (c->n < c->max)
-		wtext_put_raw(c->win, c->y + c->n, c->x, c->w, line, c->attr);
+		tui_wtext_put_raw(c->win, c->y + c->n, c->x, c->w, line, c->attr);
 	c->n++;
 }
 
-static void frame(WINDOW *win, int y, int x, int h, int w, const dialog_style *st)
+static void frame(WINDOW *win, int y, int x, int h, int w, const tui_dialog_style *st)
 {
 	const char *hl = st->ascii ? "-" : "\xe2\x94\x80", *vl = st->ascii ? "|" : "\xe2\x94\x82";
 	const char *tl = st->ascii ? "+" : "\xe2\x94\x8c", *tr = st->ascii ? "+" : "\xe2\x94\x90";
 	const char *bl = st->ascii ? "+" : "\xe2\x94\x94", *br = st->ascii ? "+" : "\xe2\x94\x98";
 
 	for (int i = 1; i < w - 1; i++) {
-		wtext_put_raw(win, y, x + i, 1, hl, st->frame);
-		wtext_put_raw(win, y + h - 1, x + i, 1, hl, st->frame);
+		tui_wtext_put_raw(win, y, x + i, 1, hl, st->frame);
+		tui_wtext_put_raw(win, y + h - 1, x + i, 1, hl, st->frame);
 	}
 	for (int j = 1; j < h - 1; j++) {
-		wtext_put_raw(win, y + j, x, 1, vl, st->frame);
-		wtext_put_raw(win, y + j, x + w - 1, 1, vl, st->frame);
+		tui_wtext_put_raw(win, y + j, x, 1, vl, st->frame);
+		tui_wtext_put_raw(win, y + j, x + w - 1, 1, vl, st->frame);
 	}
-	wtext_put_raw(win, y, x, 1, tl, st->frame);
-	wtext_put_raw(win, y, x + w - 1, 1, tr, st->frame);
-	wtext_put_raw(win, y + h - 1, x, 1, bl, st->frame);
-	wtext_put_raw(win, y + h - 1, x + w - 1, 1, br, st->frame);
+	tui_wtext_put_raw(win, y, x, 1, tl, st->frame);
+	tui_wtext_put_raw(win, y, x + w - 1, 1, tr, st->frame);
+	tui_wtext_put_raw(win, y + h - 1, x, 1, bl, st->frame);
+	tui_wtext_put_raw(win, y + h - 1, x + w - 1, 1, br, st->frame);
 }
 
-static int button(WINDOW *win, int y, int x, const char *label, int focused, const dialog_style *st)
+static int button(WINDOW *win, int y, int x, const char *label, int focused, const tui_dialog_style *st)
 {
 	strbuf sb;
 	int w;
 
 	sb_init(&sb, 32);
 	sb_addf(&sb, focused ? "[ %s ]" : "  %s  ", label);
-	w = wtext_put(win, y, x, (int)wtext_cols(sb.buf) + 8, sb.buf,
+	w = tui_wtext_put(win, y, x, (int)tui_wtext_cols(sb.buf) + 8, sb.buf,
 		      focused ? st->button_focus : st->button, st->ascii, 0);
 	sb_release(&sb);
 	return w;
 }
 
-void dialog_draw(const dialog *d, WINDOW *win, const dialog_style *st)
+void tui_dialog_draw(const tui_dialog *d, WINDOW *win, const tui_dialog_style *st)
 {
 	int sh = getmaxy(win), sw = getmaxx(win), tw, bw, bh, by, bx, lines;
-	const char *yes = d->yes_label ? d->yes_label : d->kind == DIALOG_MESSAGE ? "OK" : "Yes";
+	const char *yes = d->yes_label ? d->yes_label : d->kind == TUI_DIALOG_MESSAGE ? "OK" : "Yes";
 	const char *no = d->no_label ? d->no_label : "No";
 	collect c = {0};
 	int buttons_w;
@@ -194,11 +194,11 @@ void dialog_draw(const dialog *d, WINDOW *win, const dialog_style *st)
 	tw = sw - 4 < MAX_TEXT_W ? sw - 4 : MAX_TEXT_W;
 	if (tw < 10 || sh < 5)
 		return; /* the loop shows "terminal too small" long before this */
-	dialog_wrap(d->message ? d->message : "", tw, st->ascii, count_line, &c);
-	buttons_w = (int)wtext_cols(yes) + 4 + (d->kind == DIALOG_CONFIRM ? (int)wtext_cols(no) + 6 : 0);
+	tui_dialog_wrap(d->message ? d->message : "", tw, st->ascii, count_line, &c);
+	buttons_w = (int)tui_wtext_cols(yes) + 4 + (d->kind == TUI_DIALOG_CONFIRM ? (int)tui_wtext_cols(no) + 6 : 0);
 	bw = c.widest > buttons_w ? c.widest : buttons_w;
-	if (d->title && (int)wtext_cols(d->title) + 4 > bw)
-		bw = (int)wtext_cols(d->title) + 4;
+	if (d->title && (int)tui_wtext_cols(d->title) + 4 > bw)
+		bw = (int)tui_wtext_cols(d->title) + 4;
 	if (bw < 30)
 		bw = 30;
 	if (bw > tw)
@@ -212,23 +212,23 @@ void dialog_draw(const dialog *d, WINDOW *win, const dialog_style *st)
 	bx = (sw - bw) / 2;
 
 	for (int j = 0; j < bh; j++)
-		wtext_fill(win, by + j, bx, bw, st->text);
+		tui_wtext_fill(win, by + j, bx, bw, st->text);
 	frame(win, by, bx, bh, bw, st);
 	if (d->title && *d->title) {
 		strbuf t;
 		sb_init(&t, 64);
 		sb_adds(&t, " ");
-		wtext_escape(&t, d->title, st->ascii);
+		tui_wtext_escape(&t, d->title, st->ascii);
 		sb_adds(&t, " ");
-		wtext_put(win, by, bx + 2, bw - 4, t.buf, st->title, st->ascii, 0);
+		tui_wtext_put(win, by, bx + 2, bw - 4, t.buf, st->title, st->ascii, 0);
 		sb_release(&t);
 	}
 	c = (collect){win, by + 1, bx + 2, bw - 4, lines, 0, st->text, 0};
-	dialog_wrap(d->message ? d->message : "", bw - 4, st->ascii, put_line, &c);
+	tui_dialog_wrap(d->message ? d->message : "", bw - 4, st->ascii, put_line, &c);
 	/* buttons, centred: Yes then No */
 	{
 		int y = by + bh - 2, x = bx + (bw - buttons_w) / 2;
-		if (d->kind == DIALOG_MESSAGE) {
+		if (d->kind == TUI_DIALOG_MESSAGE) {
 			button(win, y, x, yes, 1, st);
 		} else {
 			x += button(win, y, x, yes, d->yes_focused, st) + 2;

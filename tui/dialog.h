@@ -10,21 +10,21 @@
 
 #include "tui/wtext.h"
 
-typedef enum dialog_kind { DIALOG_CONFIRM, DIALOG_MESSAGE } dialog_kind;
+typedef enum tui_dialog_kind { TUI_DIALOG_CONFIRM, TUI_DIALOG_MESSAGE } tui_dialog_kind;
 
-typedef struct dialog {
-	dialog_kind kind;
+typedef struct tui_dialog {
+	tui_dialog_kind kind;
 	const char *title;
 	const char *message;
 	const char *yes_label; /* "Yes" unless set, e.g. "Restart" */
 	const char *no_label;  /* "No" unless set, e.g. "Cancel" */
 	int yes_focused;       /* 0: the default is No */
-} dialog;
+} tui_dialog;
 
-typedef struct dialog_style {
+typedef struct tui_dialog_style {
 	attr_t frame, title, text, button, button_focus;
 	int ascii; /* "+-|" instead of line drawing */
-} dialog_style;
+} tui_dialog_style;
 
 enum dialog_result {
 	DIALOG_HANDLED = 1, /* focus moved or key ignored; the dialog stays */
@@ -33,15 +33,15 @@ enum dialog_result {
 	DIALOG_CLOSED,	    /* message box dismissed */
 };
 
-void dialog_confirm_init(dialog *d, const char *title, const char *message, const char *yes_label);
-void dialog_message_init(dialog *d, const char *title, const char *message);
-enum dialog_result dialog_key(dialog *d, int key);
+void tui_dialog_confirm_init(tui_dialog *d, const char *title, const char *message, const char *yes_label);
+void tui_dialog_message_init(tui_dialog *d, const char *title, const char *message);
+enum dialog_result tui_dialog_key(tui_dialog *d, int key);
 /* Draws the box centred in win (cleared under it). */
-void dialog_draw(const dialog *d, WINDOW *win, const dialog_style *st);
+void tui_dialog_draw(const tui_dialog *d, WINDOW *win, const tui_dialog_style *st);
 
 /* Word-wraps text (escaped first; "\n" breaks paragraphs) to width columns:
  * calls fn for each line. Returns the number of lines. */
-int dialog_wrap(const char *text, int width, int ascii, void (*fn)(const char *line, void *ctx),
+int tui_dialog_wrap(const char *text, int width, int ascii, void (*fn)(const char *line, void *ctx),
 		void *ctx);
 
 #endif

@@ -8,11 +8,11 @@
 #define CTRL(c) ((c)&0x1f)
 #endif
 
-static void validate_field(form_field *ff)
+static void validate_field(tui_form_field *ff)
 {
 	ff->invalid = 0;
 	ff->msg[0] = '\0';
-	if (ff->kind != FORM_TEXT || !ff->validate)
+	if (ff->kind != TUI_FORM_TEXT || !ff->validate)
 		return;
 	if (ff->validate(ff->value, ff->msg, sizeof(ff->msg), ff->ctx) != 0) {
 		ff->invalid = 1;
@@ -21,24 +21,24 @@ static void validate_field(form_field *ff)
 	}
 }
 
-void form_init(form *f, form_field *fields, int n)
+void tui_form_init(tui_form *f, tui_form_field *fields, int n)
 {
 	memset(f, 0, sizeof(*f));
 	f->fields = fields;
 	f->n = n;
 	f->cur_y = f->cur_x = -1;
 	for (int i = 0; i < n; i++) {
-		form_field *ff = &fields[i];
+		tui_form_field *ff = &fields[i];
 		ff->value[sizeof(ff->value) - 1] = '\0';
 		ff->cursor = strlen(ff->value);
 		ff->touched = 0;
-		if (ff->kind == FORM_CHOICE && (ff->choice < 0 || ff->choice >= ff->nchoices))
+		if (ff->kind == TUI_FORM_CHOICE && (ff->choice < 0 || ff->choice >= ff->nchoices))
 			ff->choice = 0;
 		validate_field(ff);
 	}
 }
 
-int form_validate(form *f)
+int tui_form_validate(tui_form *f)
 {
 	int first = -1;
 
@@ -50,9 +50,9 @@ int form_validate(form *f)
 	return first;
 }
 
-void form_set_text(form *f, int i, const char *value)
+void tui_form_set_text(tui_form *f, int i, const char *value)
 {
-	form_field *ff = &f->fields[i];
+	tui_form_field *ff = &f->fields[i];
 
 	util_strlcpy(ff->value, value, sizeof(ff->value));
 	ff->cursor = strlen(ff->value);
@@ -60,7 +60,7 @@ void form_set_text(form *f, int i, const char *value)
 	validate_field(ff);
 }
 
-static enum form_result edit_text(form_field *ff, int key)
+static enum form_result edit_text(tui_form_field *ff, int key)
 {
 	size_t len = strlen(ff->value);
 
@@ -113,7 +113,7 @@ static enum form_result edit_text(form_field *ff, int key)
 	return FORM_CHANGED;
 }
 
-static enum form_result edit_choice(form_field *ff, int key)
+static enum form_result edit_choice(tui_form_field *ff, int key)
 {
 	if (ff->nchoices <= 0)
 		return FORM_IGNORED;
@@ -129,9 +129,9 @@ static enum form_result edit_choice(form_field *ff, int key)
 	return FORM_IGNORED;
 }
 
-enum form_result form_key(form *f, int key)
+enum form_result tui_form_key(tui_form *f, int key)
 {
-	form_field *ff;
+	tui_form_field *ff;
 	int bad;
 
 	if (f->n <= 0)
@@ -149,7 +149,7 @@ enum form_result form_key(form *f, int key)
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
-		bad = form_validate(f);
+		bad = tui_form_validate(f);
 		if (bad < 0)
 			return FORM_SUBMIT;
 		for (int i = 0; i < f->n; i++)
@@ -160,11 +160,11 @@ enum form_result form_key(form *f, int key)
 		return FORM_CANCEL;
 	}
 	switch (ff->kind) {
-	case FORM_TEXT:
+	case TUI_FORM_TEXT:
 		return edit_text(ff, key);
-	case FORM_CHOICE:
+	case TUI_FORM_CHOICE:
 		return edit_choice(ff, key);
-	case FORM_CHECK:
+	case TUI_FORM_CHECK:
 		if (key == ' ') {
 			ff->checked = !ff->checked;
 			return FORM_CHANGED;
@@ -174,12 +174,12 @@ enum form_result form_key(form *f, int key)
 	return FORM_IGNORED;
 }
 
-static int field_rows(const form_field *ff)
+static int field_rows(const tui_form_field *ff)
 {
-	return ff->kind == FORM_TEXT ? 2 : 1;
+	return ff->kind == TUI_FORM_TEXT ? 2 : 1;
 }
 
-int form_rows(const form *f)
+int tui_form_rows(const tui_form *f)
 {
 	int rows = 0;
 
@@ -188,12 +188,12 @@ int form_rows(const form *f)
 	return rows;
 }
 
-static int label_width(const form *f)
+static int label_width(const tui_form *f)
 {
 	size_t w = 0;
 
 	for (int i = 0; i < f->n; i++) {
-		size_t lw = wtext_cols(f->fields[i].label ? f->fields[i].label : "");
+		size_t lw = tui_wtext_cols(f->fields[i].label ? f->fields[i].label : "");
 		if (lw > w)
 			w = lw;
 	}
@@ -201,8 +201,8 @@ static int label_width(const form *f)
 }
 
 /* The text field's box: "[value   ]", scrolled to keep the cursor inside. */
-static void draw_text(form *f, form_field *ff, WINDOW *win, int y, int x, int w, int focused,
-		      const form_style *st)
+static void draw_text(tui_form *f, tui_form_field *ff, WINDOW *win, int y, int x, int w, int focused,
+		      const tui_form_style *st)
 {
 	int inner = w - 2, start = 0;
 	attr_t a = focused ? st->focus : st->value;
@@ -214,9 +214,9 @@ static void draw_text(form *f, form_field *ff, WINDOW *win, int y, int x, int w,
 		start = (int)ff->cursor - inner + 1;
 	sb_init(&sb, sizeof(ff->value));
 	sb_add(&sb, ff->value + start, strlen(ff->value + start));
-	wtext_put_raw(win, y, x, 1, "[", st->label);
-	wtext_put(win, y, x + 1, inner, sb.buf, a, st->ascii, 1);
-	wtext_put_raw(win, y, x + 1 + inner, 1, "]", st->label);
+	tui_wtext_put_raw(win, y, x, 1, "[", st->label);
+	tui_wtext_put(win, y, x + 1, inner, sb.buf, a, st->ascii, 1);
+	tui_wtext_put_raw(win, y, x + 1 + inner, 1, "]", st->label);
 	if (focused) {
 		f->cur_y = y;
 		f->cur_x = x + 1 + (int)ff->cursor - start;
@@ -224,8 +224,8 @@ static void draw_text(form *f, form_field *ff, WINDOW *win, int y, int x, int w,
 	sb_release(&sb);
 }
 
-static void draw_choice(const form_field *ff, WINDOW *win, int y, int x, int w, int focused,
-			const form_style *st)
+static void draw_choice(const tui_form_field *ff, WINDOW *win, int y, int x, int w, int focused,
+			const tui_form_style *st)
 {
 	attr_t a = focused ? st->focus : st->value;
 	int col = 0;
@@ -236,7 +236,7 @@ static void draw_choice(const form_field *ff, WINDOW *win, int y, int x, int w, 
 		strbuf sb;
 		sb_init(&sb, 64);
 		sb_addf(&sb, "< %s >", ff->choices[ff->choice]);
-		wtext_put(win, y, x, w, sb.buf, a, st->ascii, 0);
+		tui_wtext_put(win, y, x, w, sb.buf, a, st->ascii, 0);
 		sb_release(&sb);
 		return;
 	}
@@ -244,14 +244,14 @@ static void draw_choice(const form_field *ff, WINDOW *win, int y, int x, int w, 
 		strbuf sb;
 		sb_init(&sb, 64);
 		sb_addf(&sb, "(%c) %s", i == ff->choice ? '*' : ' ', ff->choices[i]);
-		col += wtext_put(win, y, x + col, w - col, sb.buf, i == ff->choice ? a : st->value,
+		col += tui_wtext_put(win, y, x + col, w - col, sb.buf, i == ff->choice ? a : st->value,
 				 st->ascii, 0);
 		col += 2;
 		sb_release(&sb);
 	}
 }
 
-void form_draw(form *f, WINDOW *win, int y, int x, int h, int w, const form_style *st)
+void tui_form_draw(tui_form *f, WINDOW *win, int y, int x, int h, int w, const tui_form_style *st)
 {
 	int lw = label_width(f), row = 0, focus_row = 0, cw;
 
@@ -269,36 +269,36 @@ void form_draw(form *f, WINDOW *win, int y, int x, int h, int w, const form_styl
 	if (focus_row + field_rows(&f->fields[f->focus]) > f->top + h)
 		f->top = focus_row + field_rows(&f->fields[f->focus]) - h;
 	for (int i = 0; i < h; i++)
-		wtext_fill(win, y + i, x, w, A_NORMAL);
+		tui_wtext_fill(win, y + i, x, w, A_NORMAL);
 	for (int i = 0; i < f->n; i++) {
-		form_field *ff = &f->fields[i];
+		tui_form_field *ff = &f->fields[i];
 		int focused = i == f->focus, ry = y + row - f->top;
 		int show = row >= f->top && row - f->top < h;
 		if (show) {
-			int ll = (int)wtext_cols(ff->label ? ff->label : "");
+			int ll = (int)tui_wtext_cols(ff->label ? ff->label : "");
 			if (ll > lw)
 				ll = lw;
-			wtext_put(win, ry, x + lw - ll, ll, ff->label ? ff->label : "",
+			tui_wtext_put(win, ry, x + lw - ll, ll, ff->label ? ff->label : "",
 				  focused ? st->focus : st->label, st->ascii, 0);
-			wtext_put_raw(win, ry, x + lw, 1, ":", st->label);
+			tui_wtext_put_raw(win, ry, x + lw, 1, ":", st->label);
 			if (cw > 0) {
 				switch (ff->kind) {
-				case FORM_TEXT:
+				case TUI_FORM_TEXT:
 					draw_text(f, ff, win, ry, x + lw + 2, cw > 42 ? 42 : cw, focused, st);
 					break;
-				case FORM_CHOICE:
+				case TUI_FORM_CHOICE:
 					draw_choice(ff, win, ry, x + lw + 2, cw, focused, st);
 					break;
-				case FORM_CHECK:
-					wtext_put_raw(win, ry, x + lw + 2, cw, ff->checked ? "[x]" : "[ ]",
+				case TUI_FORM_CHECK:
+					tui_wtext_put_raw(win, ry, x + lw + 2, cw, ff->checked ? "[x]" : "[ ]",
 						      focused ? st->focus : st->value);
 					break;
 				}
 			}
 		}
-		if (ff->kind == FORM_TEXT && row + 1 >= f->top && row + 1 - f->top < h && cw > 0 &&
+		if (ff->kind == TUI_FORM_TEXT && row + 1 >= f->top && row + 1 - f->top < h && cw > 0 &&
 		    ff->invalid && ff->touched)
-			wtext_put(win, ry + 1, x + lw + 2, cw, ff->msg, st->error, st->ascii, 0);
+			tui_wtext_put(win, ry + 1, x + lw + 2, cw, ff->msg, st->error, st->ascii, 0);
 		row += field_rows(ff);
 	}
 }

@@ -12,41 +12,41 @@
 
 #include "tui/wtext.h"
 
-#define HEATMAP_ROWS 7
-#define HEATMAP_COLS 24
-#define HEATMAP_MAX_LEVELS 10
+#define TUI_HEATMAP_ROWS 7
+#define TUI_HEATMAP_COLS 24
+#define TUI_HEATMAP_MAX_LEVELS 10
 
-typedef struct heatmap_style {
+typedef struct tui_heatmap_style {
 	attr_t label;			   /* axis labels */
-	attr_t level[HEATMAP_MAX_LEVELS]; /* per level, e.g. colour pairs; 0 = A_NORMAL */
+	attr_t level[TUI_HEATMAP_MAX_LEVELS]; /* per level, e.g. colour pairs; 0 = A_NORMAL */
 	attr_t mark;			   /* added to marked cells, e.g. A_BOLD or a pair */
 	int ascii;			   /* ASCII glyphs only */
-} heatmap_style;
+} tui_heatmap_style;
 
-typedef struct heatmap {
-	double value[HEATMAP_ROWS][HEATMAP_COLS];
+typedef struct tui_heatmap {
+	double value[TUI_HEATMAP_ROWS][TUI_HEATMAP_COLS];
 	double max;				  /* scale top; <= 0: the largest value */
-	unsigned char mark[HEATMAP_ROWS][HEATMAP_COLS]; /* non-zero: marked */
-	const char *row_label[HEATMAP_ROWS];	  /* e.g. "Mon"; outside text, escaped */
-} heatmap;
+	unsigned char mark[TUI_HEATMAP_ROWS][TUI_HEATMAP_COLS]; /* non-zero: marked */
+	const char *row_label[TUI_HEATMAP_ROWS];	  /* e.g. "Mon"; outside text, escaped */
+} tui_heatmap;
 
 /* Number of levels (glyphs) in a mode: 5 in UTF-8, 10 in ASCII. */
-int heatmap_levels(int ascii);
+int tui_heatmap_levels(int ascii);
 /* The level of v on a scale 0..max in `levels` levels: 0 for v <= 0 only, any
  * value above 0 at least 1, max and above levels-1. */
-int heatmap_level(double v, double max, int levels);
+int tui_heatmap_level(double v, double max, int levels);
 /* The glyph of a level (a UTF-8 or ASCII string). */
-const char *heatmap_glyph(int level, int ascii);
+const char *tui_heatmap_glyph(int level, int ascii);
 
 /* Width of the row labels (longest label + 1). */
-int heatmap_label_width(const heatmap *h);
+int tui_heatmap_label_width(const tui_heatmap *h);
 /* Cell width that fits `width` columns: 3, 2, or 0 when it does not fit. */
-int heatmap_cell_width(const heatmap *h, int width);
+int tui_heatmap_cell_width(const tui_heatmap *h, int width);
 /* Draws the hour header and 7 rows (8 rows) at y,x within width columns.
  * Returns the rows used, or -1 (nothing drawn) when width is too small. */
-int heatmap_draw(const heatmap *h, WINDOW *win, int y, int x, int width, const heatmap_style *st);
+int tui_heatmap_draw(const tui_heatmap *h, WINDOW *win, int y, int x, int width, const tui_heatmap_style *st);
 /* One line: "low ░▒▓█ high  • <mark_label>" (mark part only when mark_label). */
-void heatmap_draw_legend(WINDOW *win, int y, int x, int width, const char *mark_label,
-			 const heatmap_style *st);
+void tui_heatmap_draw_legend(WINDOW *win, int y, int x, int width, const char *mark_label,
+			 const tui_heatmap_style *st);
 
 #endif

@@ -9,7 +9,7 @@ typedef struct range {
 	size_t from, to; /* columns [from, to) */
 } range;
 
-void logpane_init(logpane *p, logring *ring)
+void tui_logpane_init(tui_logpane *p, tui_logring *ring)
 {
 	memset(p, 0, sizeof(*p));
 	p->ring = ring;
@@ -19,28 +19,28 @@ void logpane_init(logpane *p, logring *ring)
 	sb_init(&p->esc, 256);
 }
 
-void logpane_release(logpane *p)
+void tui_logpane_release(tui_logpane *p)
 {
 	sb_release(&p->line);
 	sb_release(&p->esc);
 }
 
-void logpane_set_follow(logpane *p, int on)
+void tui_logpane_set_follow(tui_logpane *p, int on)
 {
 	p->follow = on != 0;
 }
 
 /* Line seq escaped into p->esc; -1 when the ring no longer holds it. */
-static int load(logpane *p, uint64_t seq, int ascii)
+static int load(tui_logpane *p, uint64_t seq, int ascii)
 {
 	sb_reset(&p->esc);
-	if (logring_get(p->ring, seq, &p->line) < 0)
+	if (tui_logring_get(p->ring, seq, &p->line) < 0)
 		return -1;
-	wtext_escape(&p->esc, p->line.buf, ascii);
+	tui_wtext_escape(&p->esc, p->line.buf, ascii);
 	return 0;
 }
 
-static int rows_of(logpane *p, uint64_t seq)
+static int rows_of(tui_logpane *p, uint64_t seq)
 {
 	size_t cols;
 
@@ -48,12 +48,12 @@ static int rows_of(logpane *p, uint64_t seq)
 		return 1;
 	if (load(p, seq, 0) < 0)
 		return 1;
-	cols = wtext_cols(p->esc.buf);
+	cols = tui_wtext_cols(p->esc.buf);
 	return cols == 0 ? 1 : (int)((cols + (size_t)p->width - 1) / (size_t)p->width);
 }
 
 /* The position that shows the last line at the bottom. */
-static void end_position(logpane *p, const logring_stats *st, uint64_t *top, int *top_row)
+static void end_position(tui_logpane *p, const tui_logring_stats *st, uint64_t *top, int *top_row)
 {
 	int left = p->height > 0 ? p->height : 1;
 	uint64_t seq;
@@ -81,7 +81,7 @@ static int pos_after(uint64_t a, int ar, uint64_t b, int br)
 }
 
 /* Keeps top inside the ring and not past the end position. */
-static void clamp(logpane *p, const logring_stats *st)
+static void clamp(tui_logpane *p, const tui_logring_stats *st)
 {
 	uint64_t et;
 	int er;
@@ -102,11 +102,11 @@ static void clamp(logpane *p, const logring_stats *st)
 	}
 }
 
-static void scroll_rows(logpane *p, int delta)
+static void scroll_rows(tui_logpane *p, int delta)
 {
-	logring_stats st;
+	tui_logring_stats st;
 
-	logring_stats_get(p->ring, &st);
+	tui_logring_stats_get(p->ring, &st);
 	p->follow = 0;
 	clamp(p, &st);
 	for (; delta > 0; delta--) {
@@ -129,7 +129,7 @@ static void scroll_rows(logpane *p, int delta)
 }
 
 /* Columns of the matches of the needle in p->esc. */
-static size_t find_ranges(logpane *p, range *out, size_t max)
+static size_t find_ranges(tui_logpane *p, range *out, size_t max)
 {
 	size_t n = 0, off = 0, len = p->esc.len, nlen = strlen(p->needle);
 	size_t col = 0, counted = 0;
@@ -137,17 +137,17 @@ static size_t find_ranges(logpane *p, range *out, size_t max)
 	if (!nlen)
 		return 0;
 	while (n < max && off < len) {
-		long at = logring_find(p->esc.buf + off, len - off, p->needle, p->fold);
+		long at = tui_logring_find(p->esc.buf + off, len - off, p->needle, p->fold);
 		const char *c, *stop;
 		if (at < 0)
 			break;
 		/* columns from `counted` bytes up to the match */
 		stop = p->esc.buf + off + (size_t)at;
-		for (c = p->esc.buf + counted; c < stop; c = wtext_skip(c, 1))
+		for (c = p->esc.buf + counted; c < stop; c = tui_wtext_skip(c, 1))
 			col++;
 		out[n].from = col;
 		stop += nlen;
-		for (; c < stop; c = wtext_skip(c, 1))
+		for (; c < stop; c = tui_wtext_skip(c, 1))
 			col++;
 		out[n].to = col;
 		counted = (size_t)(c - p->esc.buf);
@@ -157,14 +157,14 @@ static size_t find_ranges(logpane *p, range *out, size_t max)
 	return n;
 }
 
-static void draw_cols(logpane *p, WINDOW *win, int y, int x, size_t from, int w, const range *rg,
-		      size_t nrg, const logpane_style *st)
+static void draw_cols(tui_logpane *p, WINDOW *win, int y, int x, size_t from, int w, const range *rg,
+		      size_t nrg, const tui_logpane_style *st)
 {
-	const char *c = wtext_skip(p->esc.buf, from);
+	const char *c = tui_wtext_skip(p->esc.buf, from);
 	int i;
 
 	for (i = 0; i < w && *c; i++) {
-		const char *next = wtext_skip(c, 1);
+		const char *next = tui_wtext_skip(c, 1);
 		size_t col = from + (size_t)i;
 		attr_t a = st->text;
 		for (size_t k = 0; k < nrg; k++)
@@ -175,13 +175,13 @@ static void draw_cols(logpane *p, WINDOW *win, int y, int x, size_t from, int w,
 		c = next;
 	}
 	if (i < w)
-		wtext_fill(win, y, x + i, w - i, st->text);
+		tui_wtext_fill(win, y, x + i, w - i, st->text);
 	wattr_set(win, A_NORMAL, 0, NULL);
 }
 
-void logpane_draw(logpane *p, WINDOW *win, int y, int x, int h, int w, const logpane_style *st)
+void tui_logpane_draw(tui_logpane *p, WINDOW *win, int y, int x, int h, int w, const tui_logpane_style *st)
 {
-	logring_stats rs;
+	tui_logring_stats rs;
 	uint64_t seq;
 	int row = 0, skip;
 	range rg[MAX_RANGES];
@@ -192,7 +192,7 @@ void logpane_draw(logpane *p, WINDOW *win, int y, int x, int h, int w, const log
 		p->top_row = 0;
 	p->height = h;
 	p->width = w;
-	logring_stats_get(p->ring, &rs);
+	tui_logring_stats_get(p->ring, &rs);
 	clamp(p, &rs);
 	p->bottom = p->top;
 	seq = p->top;
@@ -202,7 +202,7 @@ void logpane_draw(logpane *p, WINDOW *win, int y, int x, int h, int w, const log
 		if (load(p, seq, st->ascii) < 0)
 			break; /* dropped while drawing: the next draw starts over */
 		nrg = find_ranges(p, rg, MAX_RANGES);
-		cols = wtext_cols(p->esc.buf);
+		cols = tui_wtext_cols(p->esc.buf);
 		if (!p->wrap) {
 			draw_cols(p, win, y + row, x, (size_t)p->hscroll, w, rg, nrg, st);
 			row++;
@@ -215,11 +215,11 @@ void logpane_draw(logpane *p, WINDOW *win, int y, int x, int h, int w, const log
 		p->bottom = seq++;
 	}
 	for (; row < h; row++)
-		wtext_fill(win, y + row, x, w, st->text);
-	logring_mark_seen(p->ring);
+		tui_wtext_fill(win, y + row, x, w, st->text);
+	tui_logring_mark_seen(p->ring);
 }
 
-static void show_match(logpane *p)
+static void show_match(tui_logpane *p)
 {
 	p->follow = 0;
 	if (p->match < p->top || p->match >= p->bottom) {
@@ -228,21 +228,21 @@ static void show_match(logpane *p)
 	}
 }
 
-enum logpane_result logpane_search_next(logpane *p, int dir)
+enum logpane_result tui_logpane_search_next(tui_logpane *p, int dir)
 {
-	logring_stats st;
+	tui_logring_stats st;
 	uint64_t from, found;
 
 	if (!p->needle[0])
 		return LOGPANE_NOT_FOUND;
-	logring_stats_get(p->ring, &st);
+	tui_logring_stats_get(p->ring, &st);
 	if (p->has_match && p->match >= st.first_seq)
 		from = dir < 0 ? p->match - 1 : p->match + 1;
 	else
 		from = dir < 0 ? p->top - 1 : p->top;
 	if (dir < 0 && from + 1 == st.first_seq)
 		from = st.next_seq - 1; /* before the oldest: wrap to the newest */
-	if (logring_search(p->ring, from, dir, 1, p->fold, p->needle, &found) < 0) {
+	if (tui_logring_search(p->ring, from, dir, 1, p->fold, p->needle, &found) < 0) {
 		p->has_match = 0;
 		return LOGPANE_NOT_FOUND;
 	}
@@ -252,7 +252,7 @@ enum logpane_result logpane_search_next(logpane *p, int dir)
 	return LOGPANE_HANDLED;
 }
 
-enum logpane_result logpane_search(logpane *p, const char *needle, int dir)
+enum logpane_result tui_logpane_search(tui_logpane *p, const char *needle, int dir)
 {
 	util_strlcpy(p->needle, needle ? needle : "", sizeof(p->needle));
 	p->has_match = 0;
@@ -260,14 +260,14 @@ enum logpane_result logpane_search(logpane *p, const char *needle, int dir)
 		return LOGPANE_HANDLED;
 	if (p->follow) {
 		/* search from where the screen is */
-		logring_stats st;
-		logring_stats_get(p->ring, &st);
+		tui_logring_stats st;
+		tui_logring_stats_get(p->ring, &st);
 		clamp(p, &st);
 	}
-	return logpane_search_next(p, dir);
+	return tui_logpane_search_next(p, dir);
 }
 
-enum logpane_result logpane_key(logpane *p, int key)
+enum logpane_result tui_logpane_key(tui_logpane *p, int key)
 {
 	int page = p->height > 1 ? p->height - 1 : 1;
 
@@ -300,8 +300,8 @@ enum logpane_result logpane_key(logpane *p, int key)
 		break;
 	case 'f':
 		if (p->follow) {
-			logring_stats st;
-			logring_stats_get(p->ring, &st);
+			tui_logring_stats st;
+			tui_logring_stats_get(p->ring, &st);
 			clamp(p, &st); /* pause where the screen is */
 		}
 		p->follow = !p->follow;
@@ -323,20 +323,20 @@ enum logpane_result logpane_key(logpane *p, int key)
 			p->hscroll += 8;
 		break;
 	case 'n':
-		return logpane_search_next(p, 1);
+		return tui_logpane_search_next(p, 1);
 	case 'N':
-		return logpane_search_next(p, -1);
+		return tui_logpane_search_next(p, -1);
 	default:
 		return LOGPANE_IGNORED;
 	}
 	return LOGPANE_HANDLED;
 }
 
-void logpane_status(logpane *p, strbuf *sb)
+void tui_logpane_status(tui_logpane *p, strbuf *sb)
 {
-	logring_stats st;
+	tui_logring_stats st;
 
-	logring_stats_get(p->ring, &st);
+	tui_logring_stats_get(p->ring, &st);
 	sb_adds(sb, p->follow ? "FOLLOW" : "PAUSED");
 	if (st.count == 0)
 		sb_adds(sb, "  no lines");

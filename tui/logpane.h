@@ -18,14 +18,14 @@
 #include "tui/logring.h"
 #include "tui/wtext.h"
 
-typedef struct logpane_style {
+typedef struct tui_logpane_style {
 	attr_t text;  /* lines */
 	attr_t match; /* search matches (e.g. A_REVERSE) */
 	int ascii;    /* only ASCII may be drawn */
-} logpane_style;
+} tui_logpane_style;
 
-typedef struct logpane {
-	logring *ring;
+typedef struct tui_logpane {
+	tui_logring *ring;
 	uint64_t top;	    /* first line shown (kept while following too) */
 	int top_row;	    /* wrapped row of `top` shown first */
 	uint64_t bottom;    /* last line shown by the last draw */
@@ -38,7 +38,7 @@ typedef struct logpane {
 	int has_match;
 	uint64_t match;	    /* line of the current match */
 	strbuf line, esc;   /* scratch */
-} logpane;
+} tui_logpane;
 
 enum logpane_result {
 	LOGPANE_IGNORED = 0, /* not a key of the pane */
@@ -47,22 +47,22 @@ enum logpane_result {
 };
 
 /* Starts following, wrap off, no search. */
-void logpane_init(logpane *p, logring *ring);
-void logpane_release(logpane *p);
+void tui_logpane_init(tui_logpane *p, tui_logring *ring);
+void tui_logpane_release(tui_logpane *p);
 
 /* Draws the pane into rows y..y+h-1, columns x..x+w-1 of win. */
-void logpane_draw(logpane *p, WINDOW *win, int y, int x, int h, int w, const logpane_style *st);
-enum logpane_result logpane_key(logpane *p, int key);
+void tui_logpane_draw(tui_logpane *p, WINDOW *win, int y, int x, int h, int w, const tui_logpane_style *st);
+enum logpane_result tui_logpane_key(tui_logpane *p, int key);
 
 /* Sets the search text and finds the first match from the top line shown
  * (dir > 0) or above it (dir < 0), wrapping around the ring; the match is
  * brought into view and following stops. An empty needle clears the search. */
-enum logpane_result logpane_search(logpane *p, const char *needle, int dir);
+enum logpane_result tui_logpane_search(tui_logpane *p, const char *needle, int dir);
 /* Next (dir > 0) or previous match of the current search. */
-enum logpane_result logpane_search_next(logpane *p, int dir);
+enum logpane_result tui_logpane_search_next(tui_logpane *p, int dir);
 
-void logpane_set_follow(logpane *p, int on);
+void tui_logpane_set_follow(tui_logpane *p, int on);
 /* One line for a status bar: "FOLLOW"/"PAUSED", lines shown, dropped, wrap, column. */
-void logpane_status(logpane *p, strbuf *sb);
+void tui_logpane_status(tui_logpane *p, strbuf *sb);
 
 #endif

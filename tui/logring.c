@@ -6,10 +6,10 @@
 
 static size_t line_cost(size_t len)
 {
-	return len + LOGRING_LINE_OVERHEAD;
+	return len + TUI_LOGRING_LINE_OVERHEAD;
 }
 
-void logring_init(logring *r, size_t max_lines, size_t max_bytes, size_t max_line_bytes)
+void tui_logring_init(tui_logring *r, size_t max_lines, size_t max_bytes, size_t max_line_bytes)
 {
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_init(&r->lock, NULL);
@@ -27,7 +27,7 @@ void logring_init(logring *r, size_t max_lines, size_t max_bytes, size_t max_lin
 	r->slots = xcalloc(max_lines, sizeof(*r->slots));
 }
 
-void logring_release(logring *r)
+void tui_logring_release(tui_logring *r)
 {
 	for (size_t i = 0; i < r->count; i++)
 		free(r->slots[(r->head + i) % r->max_lines].text);
@@ -37,9 +37,9 @@ void logring_release(logring *r)
 }
 
 /* Under the lock: removes the oldest line and returns its text to free. */
-static char *drop_oldest(logring *r)
+static char *drop_oldest(tui_logring *r)
 {
-	logring_slot *s = &r->slots[r->head];
+	tui_logring_slot *s = &r->slots[r->head];
 	char *text = s->text;
 
 	r->bytes -= line_cost(s->len);
@@ -52,7 +52,7 @@ static char *drop_oldest(logring *r)
 	return text;
 }
 
-int logring_push(logring *r, const char *line, size_t n)
+int tui_logring_push(tui_logring *r, const char *line, size_t n)
 {
 	char *text, *gone[8];
 	size_t ngone = 0;
@@ -79,7 +79,7 @@ int logring_push(logring *r, const char *line, size_t n)
 		else
 			free(t);
 	}
-	r->slots[(r->head + r->count) % r->max_lines] = (logring_slot){text, n};
+	r->slots[(r->head + r->count) % r->max_lines] = (tui_logring_slot){text, n};
 	r->count++;
 	r->bytes += line_cost(n);
 	r->cut += cut;
@@ -92,14 +92,14 @@ int logring_push(logring *r, const char *line, size_t n)
 	return wake;
 }
 
-void logring_mark_seen(logring *r)
+void tui_logring_mark_seen(tui_logring *r)
 {
 	pthread_mutex_lock(&r->lock);
 	r->unseen = 0;
 	pthread_mutex_unlock(&r->lock);
 }
 
-void logring_clear(logring *r)
+void tui_logring_clear(tui_logring *r)
 {
 	pthread_mutex_lock(&r->lock);
 	while (r->count > 0)
@@ -108,7 +108,7 @@ void logring_clear(logring *r)
 	pthread_mutex_unlock(&r->lock);
 }
 
-void logring_stats_get(logring *r, logring_stats *st)
+void tui_logring_stats_get(tui_logring *r, tui_logring_stats *st)
 {
 	pthread_mutex_lock(&r->lock);
 	st->first_seq = r->first_seq;
@@ -122,16 +122,16 @@ void logring_stats_get(logring *r, logring_stats *st)
 }
 
 /* Under the lock: the slot of seq, or NULL. */
-static const logring_slot *slot_of(const logring *r, uint64_t seq)
+static const tui_logring_slot *slot_of(const tui_logring *r, uint64_t seq)
 {
 	if (seq < r->first_seq || seq >= r->first_seq + r->count)
 		return NULL;
 	return &r->slots[(r->head + (size_t)(seq - r->first_seq)) % r->max_lines];
 }
 
-int logring_get(logring *r, uint64_t seq, strbuf *sb)
+int tui_logring_get(tui_logring *r, uint64_t seq, strbuf *sb)
 {
-	const logring_slot *s;
+	const tui_logring_slot *s;
 	int ret = -1;
 
 	sb_reset(sb);
@@ -145,7 +145,7 @@ int logring_get(logring *r, uint64_t seq, strbuf *sb)
 	return ret;
 }
 
-long logring_find(const char *hay, size_t n, const char *needle, int fold)
+long tui_logring_find(const char *hay, size_t n, const char *needle, int fold)
 {
 	size_t m = strlen(needle);
 
@@ -167,7 +167,7 @@ long logring_find(const char *hay, size_t n, const char *needle, int fold)
 	return -1;
 }
 
-int logring_search(logring *r, uint64_t from, int dir, int wrap, int fold, const char *needle,
+int tui_logring_search(tui_logring *r, uint64_t from, int dir, int wrap, int fold, const char *needle,
 		   uint64_t *found)
 {
 	int ret = -1;
@@ -185,8 +185,8 @@ int logring_search(logring *r, uint64_t from, int dir, int wrap, int fold, const
 			from = dir < 0 ? last : (wrap ? first : last + 1);
 		seq = from;
 		while (steps-- > 0 && seq >= first && seq <= last) {
-			const logring_slot *s = slot_of(r, seq);
-			if (logring_find(s->text, s->len, needle, fold) >= 0) {
+			const tui_logring_slot *s = slot_of(r, seq);
+			if (tui_logring_find(s->text, s->len, needle, fold) >= 0) {
 				*found = seq;
 				ret = 0;
 				break;

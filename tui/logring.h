@@ -2,7 +2,7 @@
  * read by the UI thread.
  *
  * Bounded twice: at most max_lines lines and at most max_bytes bytes, where a
- * line costs its length plus LOGRING_LINE_OVERHEAD (slot and allocator
+ * line costs its length plus TUI_LOGRING_LINE_OVERHEAD (slot and allocator
  * bookkeeping), so a chatty pod can never grow memory: the oldest lines go
  * first and are counted as dropped. A line longer than max_line_bytes is cut
  * (counted as cut). Every line gets a sequence number, 0 for the first line
@@ -21,16 +21,16 @@
 
 #include "util/util.h"
 
-#define LOGRING_LINE_OVERHEAD 48
+#define TUI_LOGRING_LINE_OVERHEAD 48
 
-typedef struct logring_slot {
+typedef struct tui_logring_slot {
 	char *text;  /* NUL-terminated, owned by the ring */
 	size_t len;
-} logring_slot;
+} tui_logring_slot;
 
-typedef struct logring {
+typedef struct tui_logring {
 	pthread_mutex_t lock;
-	logring_slot *slots;	/* max_lines entries */
+	tui_logring_slot *slots;	/* max_lines entries */
 	size_t max_lines, max_bytes, max_line_bytes;
 	size_t head;		/* slot of the oldest line */
 	size_t count;		/* lines held */
@@ -40,44 +40,44 @@ typedef struct logring {
 	uint64_t cut;		/* lines cut to max_line_bytes */
 	uint64_t gen;		/* bumped by logring_clear */
 	int unseen;		/* lines pushed since logring_mark_seen */
-} logring;
+} tui_logring;
 
-typedef struct logring_stats {
+typedef struct tui_logring_stats {
 	uint64_t first_seq;	/* oldest line held */
 	uint64_t next_seq;	/* the next line pushed gets this number */
 	size_t count, bytes;
 	uint64_t dropped, cut, gen;
-} logring_stats;
+} tui_logring_stats;
 
 /* Fills r (caller-owned). max_lines >= 1; max_bytes is raised to hold at least
  * one line of max_line_bytes; max_line_bytes 0 means max_bytes / 4. */
-void logring_init(logring *r, size_t max_lines, size_t max_bytes, size_t max_line_bytes);
+void tui_logring_init(tui_logring *r, size_t max_lines, size_t max_bytes, size_t max_line_bytes);
 /* Frees the lines; r may be initialised again. No other thread may use r. */
-void logring_release(logring *r);
+void tui_logring_release(tui_logring *r);
 
 /* Appends one line of n bytes (a trailing "\n" or "\r\n" is removed). Returns 1
  * when the ring went from seen to unseen (the caller should wake the UI once),
  * else 0. */
-int logring_push(logring *r, const char *line, size_t n);
+int tui_logring_push(tui_logring *r, const char *line, size_t n);
 /* The UI has caught up: the next push returns 1 again. */
-void logring_mark_seen(logring *r);
+void tui_logring_mark_seen(tui_logring *r);
 /* Drops every line (counted as dropped); sequence numbers keep counting. */
-void logring_clear(logring *r);
+void tui_logring_clear(tui_logring *r);
 
-void logring_stats_get(logring *r, logring_stats *st);
+void tui_logring_stats_get(tui_logring *r, tui_logring_stats *st);
 /* Copies line seq into sb (after resetting it). Returns 0, or -1 when seq is
  * no longer (or not yet) held. */
-int logring_get(logring *r, uint64_t seq, strbuf *sb);
+int tui_logring_get(tui_logring *r, uint64_t seq, strbuf *sb);
 
 /* Finds the first line containing needle, starting at seq `from` and moving
  * forward (dir > 0) or backward (dir < 0); with wrap, continues from the other
  * end. fold: ASCII case-insensitive. Returns 0 with *found, or -1. An empty
  * needle finds nothing. */
-int logring_search(logring *r, uint64_t from, int dir, int wrap, int fold, const char *needle,
+int tui_logring_search(tui_logring *r, uint64_t from, int dir, int wrap, int fold, const char *needle,
 		   uint64_t *found);
 
 /* Substring search used by the ring and the pane (ASCII folding when fold);
  * returns the offset of the first match in hay[0..n), or -1. */
-long logring_find(const char *hay, size_t n, const char *needle, int fold);
+long tui_logring_find(const char *hay, size_t n, const char *needle, int fold);
 
 #endif

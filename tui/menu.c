@@ -5,17 +5,17 @@
 
 #define MAX_W 76
 
-void menu_init(menu *m, const char *title)
+void tui_menu_init(tui_menu *m, const char *title)
 {
 	memset(m, 0, sizeof(*m));
 	util_strlcpy(m->title, title ? title : "", sizeof(m->title));
 }
 
-int menu_add(menu *m, const char *label, const char *note, int hotkey, int greyed)
+int tui_menu_add(tui_menu *m, const char *label, const char *note, int hotkey, int greyed)
 {
-	menu_item *it;
+	tui_menu_item *it;
 
-	if (m->n >= MENU_MAX_ITEMS)
+	if (m->n >= TUI_MENU_MAX_ITEMS)
 		return -1;
 	it = &m->items[m->n];
 	memset(it, 0, sizeof(*it));
@@ -26,13 +26,13 @@ int menu_add(menu *m, const char *label, const char *note, int hotkey, int greye
 	return m->n++;
 }
 
-static enum menu_result pick(const menu *m, int i, int *picked)
+static enum menu_result pick(const tui_menu *m, int i, int *picked)
 {
 	*picked = i;
 	return m->items[i].greyed ? MENU_GREYED : MENU_PICKED;
 }
 
-enum menu_result menu_key(menu *m, int key, int *picked)
+enum menu_result tui_menu_key(tui_menu *m, int key, int *picked)
 {
 	int i;
 
@@ -72,7 +72,7 @@ enum menu_result menu_key(menu *m, int key, int *picked)
 	}
 }
 
-static void frame(WINDOW *win, int y, int x, int h, int w, const menu_style *st)
+static void frame(WINDOW *win, int y, int x, int h, int w, const tui_menu_style *st)
 {
 	const char *hl = st->ascii ? "-" : "\xe2\x94\x80", *vl = st->ascii ? "|" : "\xe2\x94\x82";
 	const char *tl = st->ascii ? "+" : "\xe2\x94\x8c", *tr = st->ascii ? "+" : "\xe2\x94\x90";
@@ -80,17 +80,17 @@ static void frame(WINDOW *win, int y, int x, int h, int w, const menu_style *st)
 	int i;
 
 	for (i = 1; i < w - 1; i++) {
-		wtext_put_raw(win, y, x + i, 1, hl, (attr_t)st->frame);
-		wtext_put_raw(win, y + h - 1, x + i, 1, hl, (attr_t)st->frame);
+		tui_wtext_put_raw(win, y, x + i, 1, hl, (attr_t)st->frame);
+		tui_wtext_put_raw(win, y + h - 1, x + i, 1, hl, (attr_t)st->frame);
 	}
 	for (i = 1; i < h - 1; i++) {
-		wtext_put_raw(win, y + i, x, 1, vl, (attr_t)st->frame);
-		wtext_put_raw(win, y + i, x + w - 1, 1, vl, (attr_t)st->frame);
+		tui_wtext_put_raw(win, y + i, x, 1, vl, (attr_t)st->frame);
+		tui_wtext_put_raw(win, y + i, x + w - 1, 1, vl, (attr_t)st->frame);
 	}
-	wtext_put_raw(win, y, x, 1, tl, (attr_t)st->frame);
-	wtext_put_raw(win, y, x + w - 1, 1, tr, (attr_t)st->frame);
-	wtext_put_raw(win, y + h - 1, x, 1, bl, (attr_t)st->frame);
-	wtext_put_raw(win, y + h - 1, x + w - 1, 1, br, (attr_t)st->frame);
+	tui_wtext_put_raw(win, y, x, 1, tl, (attr_t)st->frame);
+	tui_wtext_put_raw(win, y, x + w - 1, 1, tr, (attr_t)st->frame);
+	tui_wtext_put_raw(win, y + h - 1, x, 1, bl, (attr_t)st->frame);
+	tui_wtext_put_raw(win, y + h - 1, x + w - 1, 1, br, (attr_t)st->frame);
 }
 
 static size_t cols_of(const char *s, int ascii)
@@ -99,13 +99,13 @@ static size_t cols_of(const char *s, int ascii)
 	size_t n;
 
 	sb_init(&sb, 64);
-	wtext_escape(&sb, s, ascii);
-	n = wtext_cols(sb.buf);
+	tui_wtext_escape(&sb, s, ascii);
+	n = tui_wtext_cols(sb.buf);
 	sb_release(&sb);
 	return n;
 }
 
-void menu_draw(menu *m, WINDOW *win, const menu_style *st)
+void tui_menu_draw(tui_menu *m, WINDOW *win, const tui_menu_style *st)
 {
 	int sh = getmaxy(win), sw = getmaxx(win), lw = 0, nw = 0, bw, bh, by, bx, rows, i;
 	const char *hint = "Enter pick  Esc cancel";
@@ -142,32 +142,32 @@ void menu_draw(menu *m, WINDOW *win, const menu_style *st)
 		m->top = m->sel - rows + 1;
 
 	for (i = 0; i < bh; i++)
-		wtext_fill(win, by + i, bx, bw, (attr_t)st->text);
+		tui_wtext_fill(win, by + i, bx, bw, (attr_t)st->text);
 	frame(win, by, bx, bh, bw, st);
 	if (m->title[0]) {
 		strbuf t;
 		sb_init(&t, 64);
 		sb_adds(&t, " ");
-		wtext_escape(&t, m->title, st->ascii);
+		tui_wtext_escape(&t, m->title, st->ascii);
 		sb_adds(&t, " ");
-		wtext_put_raw(win, by, bx + 2, bw - 4, t.buf, (attr_t)st->title);
+		tui_wtext_put_raw(win, by, bx + 2, bw - 4, t.buf, (attr_t)st->title);
 		sb_release(&t);
 	}
 	for (i = 0; i < rows; i++) {
-		const menu_item *it = &m->items[m->top + i];
+		const tui_menu_item *it = &m->items[m->top + i];
 		int y = by + 1 + i, x = bx + 2, w = bw - 4, sel = m->top + i == m->sel;
 		int attr = sel ? st->selected : it->greyed ? st->greyed : st->text, used = 0;
-		wtext_fill(win, y, x, w, (attr_t)attr);
+		tui_wtext_fill(win, y, x, w, (attr_t)attr);
 		if (it->hotkey) {
 			char hk[8];
 			tui_key_name(it->hotkey, hk, sizeof(hk));
-			used += wtext_put(win, y, x, 4, hk, (attr_t)attr, st->ascii, 1);
+			used += tui_wtext_put(win, y, x, 4, hk, (attr_t)attr, st->ascii, 1);
 		}
-		used += wtext_put(win, y, x + used, w - used, it->label, (attr_t)attr, st->ascii, 0);
+		used += tui_wtext_put(win, y, x + used, w - used, it->label, (attr_t)attr, st->ascii, 0);
 		if (it->note[0] && lw + 2 < w)
-			wtext_put(win, y, x + lw + 2, w - lw - 2, it->note,
+			tui_wtext_put(win, y, x + lw + 2, w - lw - 2, it->note,
 				  (attr_t)(sel ? st->selected : it->greyed ? st->greyed : st->note),
 				  st->ascii, 0);
 	}
-	wtext_put_raw(win, by + bh - 2, bx + 2, bw - 4, hint, (attr_t)st->note);
+	tui_wtext_put_raw(win, by + bh - 2, bx + 2, bw - 4, hint, (attr_t)st->note);
 }

@@ -13,29 +13,29 @@
 
 #include "tui/term.h"
 
-#define MENU_MAX_ITEMS 48
-#define MENU_LABEL_SIZE 96
-#define MENU_NOTE_SIZE 200
+#define TUI_MENU_MAX_ITEMS 48
+#define TUI_MENU_LABEL_SIZE 96
+#define TUI_MENU_NOTE_SIZE 200
 
-typedef struct menu_item {
-	char label[MENU_LABEL_SIZE];
-	char note[MENU_NOTE_SIZE]; /* "" or a hint / why it is greyed */
+typedef struct tui_menu_item {
+	char label[TUI_MENU_LABEL_SIZE];
+	char note[TUI_MENU_NOTE_SIZE]; /* "" or a hint / why it is greyed */
 	int hotkey;		   /* 0: none */
 	int greyed;		   /* shown but not pickable */
-} menu_item;
+} tui_menu_item;
 
-typedef struct menu {
-	char title[MENU_LABEL_SIZE];
-	menu_item items[MENU_MAX_ITEMS];
+typedef struct tui_menu {
+	char title[TUI_MENU_LABEL_SIZE];
+	tui_menu_item items[TUI_MENU_MAX_ITEMS];
 	int n;
 	int sel;
 	int top; /* first item shown */
-} menu;
+} tui_menu;
 
-typedef struct menu_style {
+typedef struct tui_menu_style {
 	int frame, title, text, greyed, selected, note;
 	int ascii;
-} menu_style;
+} tui_menu_style;
 
 enum menu_result {
 	MENU_HANDLED = 1, /* moved, or a key it ignores */
@@ -44,11 +44,11 @@ enum menu_result {
 	MENU_CLOSED,	  /* Esc */
 };
 
-void menu_init(menu *m, const char *title);
+void tui_menu_init(tui_menu *m, const char *title);
 /* Adds an item; returns its index, or -1 when the menu is full. */
-int menu_add(menu *m, const char *label, const char *note, int hotkey, int greyed);
-enum menu_result menu_key(menu *m, int key, int *picked);
+int tui_menu_add(tui_menu *m, const char *label, const char *note, int hotkey, int greyed);
+enum menu_result tui_menu_key(tui_menu *m, int key, int *picked);
 /* Draws the box centred in win. */
-void menu_draw(menu *m, WINDOW *win, const menu_style *st);
+void tui_menu_draw(tui_menu *m, WINDOW *win, const tui_menu_style *st);
 
 #endif

@@ -14,7 +14,7 @@ static const char *const eighths[] = {"\xe2\x96\x8f", "\xe2\x96\x8e", "\xe2\x96\
 				      "\xe2\x96\x8c", "\xe2\x96\x8b", "\xe2\x96\x8a",
 				      "\xe2\x96\x89", "\xe2\x96\x88"};
 
-void progress_init(progress *p, const char *label, int64_t now_ms)
+void tui_progress_init(tui_progress *p, const char *label, int64_t now_ms)
 {
 	memset(p, 0, sizeof(*p));
 	p->label = label;
@@ -22,17 +22,17 @@ void progress_init(progress *p, const char *label, int64_t now_ms)
 	p->start_ms = now_ms;
 }
 
-void progress_tick(progress *p)
+void tui_progress_tick(tui_progress *p)
 {
 	p->tick++;
 }
 
-const char *progress_spinner(unsigned tick, int ascii)
+const char *tui_progress_spinner(unsigned tick, int ascii)
 {
 	return ascii ? spin_ascii[tick % ARRAY_SIZE(spin_ascii)] : spin_utf8[tick % ARRAY_SIZE(spin_utf8)];
 }
 
-void progress_elapsed(int64_t ms, char *buf, size_t size)
+void tui_progress_elapsed(int64_t ms, char *buf, size_t size)
 {
 	int64_t s = ms < 0 ? 0 : ms / 1000;
 
@@ -49,8 +49,8 @@ static double clamp01(double f)
 	return f < 0 ? 0 : f > 1 ? 1 : f;
 }
 
-void progress_draw_bar(WINDOW *win, int y, int x, int width, double fraction,
-		       const progress_style *st)
+void tui_progress_draw_bar(WINDOW *win, int y, int x, int width, double fraction,
+		       const tui_progress_style *st)
 {
 	double f = clamp01(fraction);
 
@@ -59,10 +59,10 @@ void progress_draw_bar(WINDOW *win, int y, int x, int width, double fraction,
 		if (inner < 1)
 			return;
 		full = (int)(f * inner + 0.5);
-		wtext_put_raw(win, y, x, 1, "[", st->text);
+		tui_wtext_put_raw(win, y, x, 1, "[", st->text);
 		for (int i = 0; i < inner; i++)
-			wtext_put_raw(win, y, x + 1 + i, 1, i < full ? "#" : ".", i < full ? st->bar : st->empty);
-		wtext_put_raw(win, y, x + 1 + inner, 1, "]", st->text);
+			tui_wtext_put_raw(win, y, x + 1 + i, 1, i < full ? "#" : ".", i < full ? st->bar : st->empty);
+		tui_wtext_put_raw(win, y, x + 1 + inner, 1, "]", st->text);
 		return;
 	}
 	{
@@ -70,25 +70,25 @@ void progress_draw_bar(WINDOW *win, int y, int x, int width, double fraction,
 		for (i = 0; i < width; i++) {
 			int u = units - i * 8;
 			if (u >= 8)
-				wtext_put_raw(win, y, x + i, 1, eighths[7], st->bar);
+				tui_wtext_put_raw(win, y, x + i, 1, eighths[7], st->bar);
 			else if (u > 0)
-				wtext_put_raw(win, y, x + i, 1, eighths[u - 1], st->bar);
+				tui_wtext_put_raw(win, y, x + i, 1, eighths[u - 1], st->bar);
 			else
-				wtext_fill(win, y, x + i, 1, st->empty);
+				tui_wtext_fill(win, y, x + i, 1, st->empty);
 		}
 	}
 }
 
-void progress_draw(const progress *p, WINDOW *win, int y, int x, int width, int64_t now_ms,
-		   const progress_style *st)
+void tui_progress_draw(const tui_progress *p, WINDOW *win, int y, int x, int width, int64_t now_ms,
+		   const tui_progress_style *st)
 {
 	char tail[32], el[16];
 	int col = 0, tail_w, label_w;
 
 	if (width <= 0)
 		return;
-	wtext_fill(win, y, x, width, st->text);
-	progress_elapsed(now_ms - p->start_ms, el, sizeof(el));
+	tui_wtext_fill(win, y, x, width, st->text);
+	tui_progress_elapsed(now_ms - p->start_ms, el, sizeof(el));
 	if (p->fraction >= 0)
 		snprintf(tail, sizeof(tail), " %3d%%  %s", (int)(clamp01(p->fraction) * 100 + 0.5), el);
 	else
@@ -96,9 +96,9 @@ void progress_draw(const progress *p, WINDOW *win, int y, int x, int width, int6
 	tail_w = (int)strlen(tail);
 
 	if (p->fraction < 0 || p->fraction < 1)
-		col += wtext_put_raw(win, y, x, width, progress_spinner(p->tick, st->ascii), st->text);
+		col += tui_wtext_put_raw(win, y, x, width, tui_progress_spinner(p->tick, st->ascii), st->text);
 	else
-		col += wtext_put_raw(win, y, x, width, st->ascii ? "+" : "\xe2\x9c\x93", st->text);
+		col += tui_wtext_put_raw(win, y, x, width, st->ascii ? "+" : "\xe2\x9c\x93", st->text);
 	col++;
 	label_w = p->label ? (int)termtext_width(p->label) : 0;
 	if (p->fraction >= 0) {
@@ -106,16 +106,16 @@ void progress_draw(const progress *p, WINDOW *win, int y, int x, int width, int6
 		if (label_w > room - 12)
 			label_w = room - 12; /* the bar keeps at least 10 columns */
 		if (label_w > 0) {
-			col += wtext_put(win, y, x + col, label_w, p->label, st->text, st->ascii, 0);
+			col += tui_wtext_put(win, y, x + col, label_w, p->label, st->text, st->ascii, 0);
 			col += 2;
 		}
 		bar_w = width - col - tail_w;
 		if (bar_w > 3) {
-			progress_draw_bar(win, y, x + col, bar_w, p->fraction, st);
+			tui_progress_draw_bar(win, y, x + col, bar_w, p->fraction, st);
 			col += bar_w;
 		}
 	} else if (p->label) {
-		col += wtext_put(win, y, x + col, width - col - tail_w, p->label, st->text, st->ascii, 0);
+		col += tui_wtext_put(win, y, x + col, width - col - tail_w, p->label, st->text, st->ascii, 0);
 	}
-	wtext_put_raw(win, y, x + col, width - col, tail, st->text);
+	tui_wtext_put_raw(win, y, x + col, width - col, tail, st->text);
 }

@@ -22,7 +22,7 @@ static void fold_ascii(strbuf *sb, size_t from)
 	sb->buf[w] = '\0';
 }
 
-void wtext_escape(strbuf *sb, const char *s, int ascii)
+void tui_wtext_escape(strbuf *sb, const char *s, int ascii)
 {
 	size_t from = sb->len;
 
@@ -31,7 +31,7 @@ void wtext_escape(strbuf *sb, const char *s, int ascii)
 		fold_ascii(sb, from);
 }
 
-const char *wtext_skip(const char *esc, size_t cols)
+const char *tui_wtext_skip(const char *esc, size_t cols)
 {
 	while (*esc && cols > 0) {
 		uint32_t cp;
@@ -42,18 +42,18 @@ const char *wtext_skip(const char *esc, size_t cols)
 	return esc;
 }
 
-size_t wtext_cols(const char *esc)
+size_t tui_wtext_cols(const char *esc)
 {
 	size_t n = 0;
 
 	while (*esc) {
-		esc = wtext_skip(esc, 1);
+		esc = tui_wtext_skip(esc, 1);
 		n++;
 	}
 	return n;
 }
 
-void wtext_fill(WINDOW *w, int y, int x, int width, attr_t attr)
+void tui_wtext_fill(WINDOW *w, int y, int x, int width, attr_t attr)
 {
 	wattr_set(w, attr, PAIR_NUMBER(attr), NULL);
 	for (int i = 0; i < width; i++)
@@ -61,16 +61,16 @@ void wtext_fill(WINDOW *w, int y, int x, int width, attr_t attr)
 	wattr_set(w, A_NORMAL, 0, NULL);
 }
 
-int wtext_put_raw(WINDOW *w, int y, int x, int width, const char *s, attr_t attr)
+int tui_wtext_put_raw(WINDOW *w, int y, int x, int width, const char *s, attr_t attr)
 {
 	const char *end;
 	size_t cols;
 
 	if (width <= 0)
 		return 0;
-	end = wtext_skip(s, (size_t)width);
+	end = tui_wtext_skip(s, (size_t)width);
 	cols = 0;
-	for (const char *p = s; p < end; p = wtext_skip(p, 1))
+	for (const char *p = s; p < end; p = tui_wtext_skip(p, 1))
 		cols++;
 	wattr_set(w, attr, PAIR_NUMBER(attr), NULL);
 	mvwaddnstr(w, y, x, s, (int)(end - s));
@@ -78,7 +78,7 @@ int wtext_put_raw(WINDOW *w, int y, int x, int width, const char *s, attr_t attr
 	return (int)cols;
 }
 
-int wtext_put(WINDOW *w, int y, int x, int width, const char *s, attr_t attr, int ascii, int pad)
+int tui_wtext_put(WINDOW *w, int y, int x, int width, const char *s, attr_t attr, int ascii, int pad)
 {
 	strbuf esc, fit;
 	int used;
@@ -87,10 +87,10 @@ int wtext_put(WINDOW *w, int y, int x, int width, const char *s, attr_t attr, in
 		return 0;
 	sb_init(&esc, 64);
 	sb_init(&fit, 64);
-	wtext_escape(&esc, s ? s : "", ascii);
+	tui_wtext_escape(&esc, s ? s : "", ascii);
 	/* esc holds no controls now: fitting it again only cuts and pads */
 	termtext_fit(&fit, esc.buf, (size_t)width, pad);
-	used = wtext_put_raw(w, y, x, width, fit.buf, attr);
+	used = tui_wtext_put_raw(w, y, x, width, fit.buf, attr);
 	sb_release(&esc);
 	sb_release(&fit);
 	return used;

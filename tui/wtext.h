@@ -13,18 +13,18 @@
 #include "util/util.h"
 
 /* Appends s escaped; with ascii, every non-ASCII character becomes "?". */
-void wtext_escape(strbuf *sb, const char *s, int ascii);
+void tui_wtext_escape(strbuf *sb, const char *s, int ascii);
 /* Columns of text that is already escaped (code points). */
-size_t wtext_cols(const char *esc);
+size_t tui_wtext_cols(const char *esc);
 /* The position cols columns into escaped text (or its end). */
-const char *wtext_skip(const char *esc, size_t cols);
+const char *tui_wtext_skip(const char *esc, size_t cols);
 
 /* Draws s (outside text: escaped) at y,x in at most width columns with attr,
  * cut with "~"; pads with blanks when pad. Returns the columns used. */
-int wtext_put(WINDOW *w, int y, int x, int width, const char *s, attr_t attr, int ascii, int pad);
+int tui_wtext_put(WINDOW *w, int y, int x, int width, const char *s, attr_t attr, int ascii, int pad);
 /* Draws text of our own (glyphs allowed, not escaped), at most width columns. */
-int wtext_put_raw(WINDOW *w, int y, int x, int width, const char *s, attr_t attr);
+int tui_wtext_put_raw(WINDOW *w, int y, int x, int width, const char *s, attr_t attr);
 /* Blanks width columns at y,x with attr. */
-void wtext_fill(WINDOW *w, int y, int x, int width, attr_t attr);
+void tui_wtext_fill(WINDOW *w, int y, int x, int width, attr_t attr);
 
 #endif

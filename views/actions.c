@@ -37,7 +37,7 @@ static const tui_keymap tenant_action_keymap = {"tenant actions", tenant_action_
 
 typedef enum stage {
 	ST_IDLE,
-	ST_CHECKING, /* a check is on the worker; its answer opens a menu or a dialog */
+	ST_CHECKING, /* a check is on the worker; its answer opens a menu or a tui_dialog */
 	ST_MENU,
 	ST_DIALOG,
 	ST_RUNNING, /* the confirmed run is on the worker */
@@ -68,12 +68,12 @@ typedef struct view_actions {
 	uint64_t job_id;
 	int job_silent;	   /* a prefetch: only the gate cache learns from it */
 	actions_job job;   /* the last check answered (menu items point into it) */
-	menu m;
-	char value[MENU_MAX_ITEMS][VALUE_SIZE]; /* per item: env, service or text to copy */
-	char what[MENU_MAX_ITEMS][16];		/* copy: "TCODE", "namespace", "pod" */
-	int item_job[MENU_MAX_ITEMS];		/* env menu: index into job.out, -1 none */
+	tui_menu m;
+	char value[TUI_MENU_MAX_ITEMS][VALUE_SIZE]; /* per item: env, service or text to copy */
+	char what[TUI_MENU_MAX_ITEMS][16];		/* copy: "TCODE", "namespace", "pod" */
+	int item_job[TUI_MENU_MAX_ITEMS];		/* env menu: index into job.out, -1 none */
 	actions_request req; /* the request of the open dialog / the run */
-	dialog d;
+	tui_dialog d;
 	char d_title[96];
 	char d_text[ACTIONS_TEXT_SIZE + 32];
 	char info[2048];
@@ -275,7 +275,7 @@ static void open_dialog(app *a, const actions_request *r, const actions_outcome 
 		snprintf(v->d_title, sizeof(v->d_title), "%s %s %s?", yes[r->kind], r->tcode,
 			 tcode_env_name(r->env));
 	util_strlcpy(v->d_text, o->description, sizeof(v->d_text));
-	dialog_confirm_init(&v->d, v->d_title, v->d_text, yes[r->kind]);
+	tui_dialog_confirm_init(&v->d, v->d_title, v->d_text, yes[r->kind]);
 	v->d.no_label = "Cancel";
 	v->st = ST_DIALOG;
 	a->msg[0] = '\0';
@@ -341,27 +341,27 @@ static void service_menu(app *a, const fleet_tenant *t, tcode_env env)
 	view_actions *v = a->va;
 	const model_env *e = &a->snap->envs[t->env[env]];
 	static const char *const base[] = {"license", "lockserver", "dbaccess"};
-	char note[64], title[MENU_LABEL_SIZE];
+	char note[64], title[TUI_MENU_LABEL_SIZE];
 	size_t i, k;
 
 	snprintf(title, sizeof(title), "Restart which service of %s %s?", t->t.tcode,
 		 tcode_env_name(env));
-	menu_init(&v->m, title);
+	tui_menu_init(&v->m, title);
 	for (i = 0; i < ARRAY_SIZE(base); i++)
 		for (k = 0; k < e->n_base && k < MODEL_MAX_BASE; k++)
 			if (!strcmp(e->base[k].component, base[i])) {
 				snprintf(note, sizeof(note), "%d/%d ready", e->base[k].ready,
 					 e->base[k].desired);
 				util_strlcpy(v->value[v->m.n], base[i], VALUE_SIZE);
-				menu_add(&v->m, base[i], note, 0, 0);
+				tui_menu_add(&v->m, base[i], note, 0, 0);
 			}
 	for (k = 0; k < e->n_public && k < MODEL_MAX_PUBLIC; k++) {
 		snprintf(note, sizeof(note), "%d/%d ready, public", e->pub[k].ready,
 			 e->pub[k].desired);
-		if (v->m.n >= MENU_MAX_ITEMS)
+		if (v->m.n >= TUI_MENU_MAX_ITEMS)
 			break;
 		util_strlcpy(v->value[v->m.n], e->pub[k].role, VALUE_SIZE);
-		menu_add(&v->m, e->pub[k].role, note, 0, 0);
+		tui_menu_add(&v->m, e->pub[k].role, note, 0, 0);
 	}
 	v->env = env;
 	v->pu = PU_SERVICE;
@@ -402,12 +402,12 @@ static int start_restart(app *a, const char *tcode, int env, const char *service
 	if (env < 0 && (t->env[0] < 0) != (t->env[1] < 0))
 		env = t->env[0] >= 0 ? 0 : 1;
 	if (env < 0) {
-		menu_init(&v->m, "Restart in which environment?");
+		tui_menu_init(&v->m, "Restart in which environment?");
 		for (e = 0; e < 2; e++) {
 			const health_result *h = &a->snap->env_health[t->env[e]];
 			util_strlcpy(v->value[v->m.n], tcode_env_name((tcode_env)e), VALUE_SIZE);
 			v->item_job[v->m.n] = -1;
-			menu_add(&v->m, tcode_env_name((tcode_env)e), health_name(h->state),
+			tui_menu_add(&v->m, tcode_env_name((tcode_env)e), health_name(h->state),
 				 e == TCODE_ENV_PROD ? 'p' : 'd', 0);
 		}
 		v->pu = PU_ENV;
@@ -441,25 +441,25 @@ static void copy_menu(app *a, const char *tcode)
 	view_actions *v = a->va;
 	const fleet_snapshot *d = view_tenant_detail(a);
 	const fleet_tenant *t = find_tenant(a->snap, tcode);
-	char title[MENU_LABEL_SIZE];
+	char title[TUI_MENU_LABEL_SIZE];
 	size_t k;
 	int e;
 
 	snprintf(title, sizeof(title), "Copy from %s", tcode);
-	menu_init(&v->m, title);
+	tui_menu_init(&v->m, title);
 	util_strlcpy(v->value[0], tcode, VALUE_SIZE);
 	util_strlcpy(v->what[0], "TCODE", sizeof(v->what[0]));
-	menu_add(&v->m, tcode, "TCODE", 't', 0);
+	tui_menu_add(&v->m, tcode, "TCODE", 't', 0);
 	for (e = 0; t && e < 2; e++) {
 		char ns[TCODE_NS_SIZE];
 		if (t->env[e] < 0 || tcode_namespace(tcode, (tcode_env)e, ns, sizeof(ns)) < 0)
 			continue;
 		util_strlcpy(v->value[v->m.n], ns, VALUE_SIZE);
 		util_strlcpy(v->what[v->m.n], "namespace", sizeof(v->what[0]));
-		menu_add(&v->m, ns, "namespace", e == TCODE_ENV_PROD ? 'p' : 'd', 0);
+		tui_menu_add(&v->m, ns, "namespace", e == TCODE_ENV_PROD ? 'p' : 'd', 0);
 	}
 	for (e = 0; d && e < 2; e++) /* prod's pods, then dev's */
-		for (k = 0; k < d->n_pods && v->m.n < MENU_MAX_ITEMS; k++) {
+		for (k = 0; k < d->n_pods && v->m.n < TUI_MENU_MAX_ITEMS; k++) {
 			const char *name = d->pods[k].m.name;
 			char err[100];
 			strbuf sb;
@@ -472,7 +472,7 @@ static void copy_menu(app *a, const char *tcode)
 			sb_release(&sb);
 			util_strlcpy(v->value[v->m.n], name, VALUE_SIZE);
 			util_strlcpy(v->what[v->m.n], "pod", sizeof(v->what[0]));
-			menu_add(&v->m, name, bad ? err : e == TCODE_ENV_PROD ? "pod, prod" : "pod, dev", 0,
+			tui_menu_add(&v->m, name, bad ? err : e == TCODE_ENV_PROD ? "pod, prod" : "pod, dev", 0,
 				 bad);
 		}
 	v->pu = PU_COPY;
@@ -501,13 +501,13 @@ static void on_check(app *a, const actions_job *j)
 {
 	view_actions *v = a->va;
 	size_t i, refused = 0;
-	char title[MENU_LABEL_SIZE];
+	char title[TUI_MENU_LABEL_SIZE];
 
 	for (i = 0; i < j->n; i++) {
 		refused += j->out[i].status == ACTIONS_READONLY || j->out[i].status == ACTIONS_DENIED;
 	}
 	if (j->n == 1 || refused == j->n) {
-		/* one environment, or refused for all the same way: no menu */
+		/* one environment, or refused for all the same way: no tui_menu */
 		v->st = ST_IDLE;
 		if (j->out[0].status == ACTIONS_OK)
 			open_dialog(a, &j->req[0], &j->out[0]);
@@ -517,18 +517,18 @@ static void on_check(app *a, const actions_job *j)
 	}
 	snprintf(title, sizeof(title), "%s %s: which environment?",
 		 v->kind == ACTIONS_WAKE ? "Wake" : "Put to sleep", v->tcode);
-	menu_init(&v->m, title);
+	tui_menu_init(&v->m, title);
 	for (i = 0; i < j->n; i++) {
 		const actions_outcome *o = &j->out[i];
 		const char *env = tcode_env_name(j->req[i].env);
-		char note[MENU_NOTE_SIZE];
+		char note[TUI_MENU_NOTE_SIZE];
 		if (o->status == ACTIONS_OK)
 			snprintf(note, sizeof(note), "now %s", hypnus_state_name(o->target.hypnus));
 		else
 			util_strlcpy(note, o->message, sizeof(note));
 		util_strlcpy(v->value[v->m.n], env, VALUE_SIZE);
 		v->item_job[v->m.n] = (int)i;
-		menu_add(&v->m, env, note, j->req[i].env == TCODE_ENV_PROD ? 'p' : 'd',
+		tui_menu_add(&v->m, env, note, j->req[i].env == TCODE_ENV_PROD ? 'p' : 'd',
 			 o->status != ACTIONS_OK);
 	}
 	/* the cursor on the first one that can be done */
@@ -604,7 +604,7 @@ static int modal_key(app *a, int key)
 
 	switch (v->st) {
 	case ST_MENU:
-		switch (menu_key(&v->m, key, &picked)) {
+		switch (tui_menu_key(&v->m, key, &picked)) {
 		case MENU_PICKED:
 			return menu_picked(a, picked);
 		case MENU_GREYED: {
@@ -625,7 +625,7 @@ static int modal_key(app *a, int key)
 	case ST_DIALOG:
 	case ST_INFO:
 		k = TUI_KEY_IS_FN(key) ? key - TUI_KEY_FN(0) : key;
-		switch (dialog_key(&v->d, k)) {
+		switch (tui_dialog_key(&v->d, k)) {
 		case DIALOG_YES: {
 			actions_job j;
 			memset(&j, 0, sizeof(j));
@@ -835,7 +835,7 @@ int view_actions_cmd_context(app *a, const char *args)
 		     "with them.");
 	util_strlcpy(v->info, sb.buf, sizeof(v->info));
 	sb_release(&sb);
-	dialog_message_init(&v->d, "Contexts", v->info);
+	tui_dialog_message_init(&v->d, "Contexts", v->info);
 	v->st = ST_INFO;
 	(void)args;
 	return TUI_REDRAW;
@@ -880,7 +880,7 @@ void view_actions_draw(app *a)
 	view_actions *v = a->va;
 
 	if (v->st == ST_MENU) {
-		menu_style ms = {0};
+		tui_menu_style ms = {0};
 		ms.frame = tui_theme_attr(TUI_ROLE_SECTION);
 		ms.title = tui_theme_attr(TUI_ROLE_SECTION) | A_BOLD;
 		ms.text = tui_theme_attr(TUI_ROLE_NORMAL);
@@ -888,15 +888,15 @@ void view_actions_draw(app *a)
 		ms.selected = tui_theme_attr(TUI_ROLE_SELECTED);
 		ms.note = tui_theme_attr(TUI_ROLE_DIM);
 		ms.ascii = tui_term_ascii();
-		menu_draw(&v->m, stdscr, &ms);
+		tui_menu_draw(&v->m, stdscr, &ms);
 	} else if (v->st == ST_DIALOG || v->st == ST_INFO) {
-		dialog_style ds = {0};
+		tui_dialog_style ds = {0};
 		ds.frame = (attr_t)tui_theme_attr(TUI_ROLE_SECTION);
 		ds.title = (attr_t)(tui_theme_attr(TUI_ROLE_SECTION) | A_BOLD);
 		ds.text = (attr_t)tui_theme_attr(TUI_ROLE_NORMAL);
 		ds.button = (attr_t)tui_theme_attr(TUI_ROLE_NORMAL);
 		ds.button_focus = (attr_t)tui_theme_attr(TUI_ROLE_SELECTED);
 		ds.ascii = tui_term_ascii();
-		dialog_draw(&v->d, stdscr, &ds);
+		tui_dialog_draw(&v->d, stdscr, &ds);
 	}
 }

@@ -8,7 +8,7 @@
  * text, then actions_run() on the worker; the result, or why not, is one
  * line on the message line. A key whose action the user may not do (read-only
  * session, RBAC denied) is greyed on the key bar and pressing it shows the
- * reason instead of a dialog; an environment with nothing to do is greyed in
+ * reason instead of a tui_dialog; an environment with nothing to do is greyed in
  * the environment menu with its reason.
  *
  * While a menu or a dialog is open it takes every key (view_actions_modal).

@@ -408,14 +408,14 @@ static int draw_recent(app *a, const hypnus_history *r, const model_env *e, int6
 static void draw_usage(app *a, const hypnus_history *r, const model_env *e, int64_t now, int y,
 		       int h, int width)
 {
-	heatmap hm;
-	heatmap_style st = {0};
+	tui_heatmap hm;
+	tui_heatmap_style st = {0};
 	int rows, ascii = tui_term_ascii();
 
 	memset(&hm, 0, sizeof(hm));
-	for (int d = 0; d < HEATMAP_ROWS; d++) {
+	for (int d = 0; d < TUI_HEATMAP_ROWS; d++) {
 		hm.row_label[d] = hypnus_weekday_name(d);
-		for (int hr = 0; hr < HEATMAP_COLS; hr++)
+		for (int hr = 0; hr < TUI_HEATMAP_COLS; hr++)
 			hm.value[d][hr] = r->m.mean[d][hr];
 	}
 	for (size_t i = 0; i < r->n_win; i++)
@@ -426,21 +426,21 @@ static void draw_usage(app *a, const hypnus_history *r, const model_env *e, int6
 	st.ascii = ascii;
 	st.label = (attr_t)tui_theme_attr(TUI_ROLE_DIM);
 	st.mark = (attr_t)tui_theme_attr(TUI_ROLE_WAKING) | A_BOLD;
-	for (int l = 0; l < HEATMAP_MAX_LEVELS; l++)
+	for (int l = 0; l < TUI_HEATMAP_MAX_LEVELS; l++)
 		st.level[l] = (attr_t)tui_theme_attr(TUI_ROLE_NORMAL);
 	if (h < 10) {
 		put(y, 1, width - 1, "(make the terminal taller to see the usage heat map)", TUI_ROLE_DIM);
 		return;
 	}
-	rows = heatmap_draw(&hm, stdscr, y, 1, width - 2, &st);
+	rows = tui_heatmap_draw(&hm, stdscr, y, 1, width - 2, &st);
 	if (rows < 0) {
 		put(y, 1, width - 1, "(make the terminal wider to see the usage heat map)", TUI_ROLE_DIM);
 		return;
 	}
 	y += rows;
-	heatmap_draw_legend(stdscr, y, 1, width - 2, "predicted busy", &st);
+	tui_heatmap_draw_legend(stdscr, y, 1, width - 2, "predicted busy", &st);
 	{
-		int used = (int)(strlen("low  high  x predicted busy") + heatmap_levels(ascii));
+		int used = (int)(strlen("low  high  x predicted busy") + tui_heatmap_levels(ascii));
 		if (used + 2 < width)
 			put(y, 1 + used, width - 2 - used, "   requests per hour, mean of 4 weeks",
 			    TUI_ROLE_DIM);

@@ -41,7 +41,7 @@ typedef struct stream {
 	atomic_int cancel;
 	k8s_client *client;
 	char ns[64], pod[64], container[64];
-	logring *ring;
+	tui_logring *ring;
 	pthread_mutex_t mu;
 	int done;		/* the worker returned */
 	char end[300];		/* why it ended, "" while it runs */
@@ -56,8 +56,8 @@ typedef struct view_logs {
 	size_t n_pods;
 	int sel, picking;
 	char title[160];
-	logring ring;
-	logpane pane;
+	tui_logring ring;
+	tui_logpane pane;
 	stream *st; /* NULL: not following */
 	int searching;
 	char search[128];
@@ -68,7 +68,7 @@ static int push_line(void *ctx, const char *line, size_t len)
 {
 	stream *s = ctx;
 
-	if (logring_push(s->ring, line, len))
+	if (tui_logring_push(s->ring, line, len))
 		tui_loop_wake();
 	return 0;
 }
@@ -121,8 +121,8 @@ void view_logs_init(app *a)
 {
 	view_logs *v = xcalloc(1, sizeof(*v));
 
-	logring_init(&v->ring, RING_LINES, RING_BYTES, LINE_BYTES);
-	logpane_init(&v->pane, &v->ring);
+	tui_logring_init(&v->ring, RING_LINES, RING_BYTES, LINE_BYTES);
+	tui_logpane_init(&v->pane, &v->ring);
 	a->vl = v;
 }
 
@@ -133,8 +133,8 @@ void view_logs_release(app *a)
 	if (!v)
 		return;
 	stop_stream(v);
-	logpane_release(&v->pane);
-	logring_release(&v->ring);
+	tui_logpane_release(&v->pane);
+	tui_logring_release(&v->ring);
 	free(v->pods);
 	free(v);
 	a->vl = NULL;
@@ -187,8 +187,8 @@ int view_logs_follow(app *a, const char *ns, const char *pod, const char *contai
 		return -1;
 	}
 	stop_stream(v);
-	logring_clear(&v->ring);
-	logpane_set_follow(&v->pane, 1);
+	tui_logring_clear(&v->ring);
+	tui_logpane_set_follow(&v->pane, 1);
 	s = xcalloc(1, sizeof(*s));
 	s->client = c;
 	s->ring = &v->ring;
@@ -264,7 +264,7 @@ static void draw_pick(app *a, int y, int h, int width)
 void view_logs_draw(app *a, int y, int h, int width)
 {
 	view_logs *v = a->vl;
-	logpane_style ps = {0};
+	tui_logpane_style ps = {0};
 	strbuf sb;
 	int done;
 	char end[300], cont[64];
@@ -284,7 +284,7 @@ void view_logs_draw(app *a, int y, int h, int width)
 	ps.ascii = tui_term_ascii();
 	if (h < 3)
 		return;
-	logpane_draw(&v->pane, stdscr, y, 0, h - 1, width, &ps);
+	tui_logpane_draw(&v->pane, stdscr, y, 0, h - 1, width, &ps);
 
 	sb_init(&sb, 160);
 	if (v->searching) {
@@ -296,7 +296,7 @@ void view_logs_draw(app *a, int y, int h, int width)
 		sb_adds(&sb, " ");
 		if (cont[0])
 			sb_addf(&sb, "[%s]  ", cont);
-		logpane_status(&v->pane, &sb);
+		tui_logpane_status(&v->pane, &sb);
 		if (done)
 			sb_addf(&sb, "  %s", end[0] ? end : "stopped");
 		tui_text_put(stdscr, y + h - 1, 0, width, sb.buf,
@@ -313,7 +313,7 @@ static int search_key(app *a, int key)
 		v->searching = 0;
 	} else if (key == TUI_KEY_ENTER || key == '\n') {
 		v->searching = 0;
-		if (logpane_search(&v->pane, v->search, 1) == LOGPANE_NOT_FOUND && v->search[0])
+		if (tui_logpane_search(&v->pane, v->search, 1) == LOGPANE_NOT_FOUND && v->search[0])
 			app_message(a, 1, "not found: %s", v->search);
 	} else if (key == 127 || key == TUI_KEY_CTRL('h') || key == TUI_KEY_FN(KEY_BACKSPACE)) {
 		if (v->search_len > 0)
@@ -394,7 +394,7 @@ int view_logs_key(app *a, int key)
 	case REQ_CONTAINER:
 		return next_container(a);
 	}
-	switch (logpane_key(&v->pane, wk)) {
+	switch (tui_logpane_key(&v->pane, wk)) {
 	case LOGPANE_NOT_FOUND:
 		app_message(a, 1, "not found: %s", v->pane.needle);
 		return TUI_HANDLED | TUI_REDRAW;

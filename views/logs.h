@@ -1,5 +1,5 @@
 /* views/logs.h — a pod's log: first a list of the tenant's pods to pick
- * from, then the log followed live into a bounded ring (tui/logring) and
+ * from, then the log followed live into a bounded ring (tui/tui_logring) and
  * shown in a log pane: pause, search, wrap, switch container.
  *
  * The log streams on a worker thread (k8s_pod_logs with follow) that only

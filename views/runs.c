@@ -67,7 +67,7 @@ typedef struct view_runs {
 	int detail;	     /* showing items[detail_i]'s steps */
 	size_t detail_i;
 	job *list_job, *act_job;
-	dialog confirm;
+	tui_dialog confirm;
 	int confirming;
 	job_kind confirm_kind;
 	char confirm_text[300];
@@ -552,10 +552,10 @@ void view_runs_draw(app *a, int y, int h, int width)
 					 tui_theme_attr(TUI_ROLE_DIM), 0);
 	}
 	if (v->confirming) {
-		dialog_style ds = {(attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_SECTION),
+		tui_dialog_style ds = {(attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_SECTION),
 				   (attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_NORMAL),
 				   (attr_t)tui_theme_attr(TUI_ROLE_SELECTED), tui_term_ascii()};
-		dialog_draw(&v->confirm, stdscr, &ds);
+		tui_dialog_draw(&v->confirm, stdscr, &ds);
 	}
 }
 
@@ -581,7 +581,7 @@ static void ask(app *a, view_runs *v, job_kind kind)
 		snprintf(v->confirm_text, sizeof(v->confirm_text),
 			 "Roll back run %s: delete what it created for %s? Objects it did not create are kept.",
 			 j->run, j->tcode);
-	dialog_confirm_init(&v->confirm, kind == JOB_RESUME ? "Resume the run" : "Roll back the run", v->confirm_text,
+	tui_dialog_confirm_init(&v->confirm, kind == JOB_RESUME ? "Resume the run" : "Roll back the run", v->confirm_text,
 			    kind == JOB_RESUME ? "Resume" : "Roll back");
 	v->confirm_kind = kind;
 	v->confirming = 1;
@@ -604,7 +604,7 @@ int view_runs_key(app *a, int key)
 	}
 	if (v->confirming) {
 		enum dialog_result d =
-		    dialog_key(&v->confirm, TUI_KEY_IS_FN(key) ? key - TUI_KEY_FN(0) : key);
+		    tui_dialog_key(&v->confirm, TUI_KEY_IS_FN(key) ? key - TUI_KEY_FN(0) : key);
 
 		if (d == DIALOG_YES && !v->act_job) {
 			if (view_wizard_cluster_at(a, (size_t)v->confirm_cl, &v->cfg, &v->catalog) == 0)

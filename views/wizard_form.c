@@ -92,9 +92,9 @@ typedef struct view_wform {
 	tui_table ttable;
 	char tcode[TCODE_SIZE]; /* chosen */
 	char tenant_line[200];	/* what the form page says of it */
-	/* form */
-	form frm;
-	form_field fields[MAX_FIELDS];
+	/* tui_form */
+	tui_form frm;
+	tui_form_field fields[MAX_FIELDS];
 	size_t field_in[MAX_FIELDS]; /* field -> index in wz->inputs */
 	char labels[MAX_FIELDS][32];
 	char choice_buf[MAX_FIELDS][256];
@@ -107,7 +107,7 @@ typedef struct view_wform {
 	char verdict[1024];
 	char note[512];
 	tui_table rtable;
-	dialog confirm;
+	tui_dialog confirm;
 	int confirming;
 	char confirm_text[512];
 	/* work */
@@ -334,7 +334,7 @@ static void set_choices(view_wform *v, int f, const wizard_input *in)
 		n++;
 		p = comma ? comma + 1 : NULL;
 	}
-	v->fields[f].kind = FORM_CHOICE;
+	v->fields[f].kind = TUI_FORM_CHOICE;
 	v->fields[f].choices = v->choice_ptr[f];
 	v->fields[f].nchoices = n;
 }
@@ -359,7 +359,7 @@ static void init_form(view_wform *v)
 		if (in->choices && in->choices[0]) {
 			set_choices(v, f, in);
 		} else {
-			v->fields[f].kind = FORM_TEXT;
+			v->fields[f].kind = TUI_FORM_TEXT;
 			util_strlcpy(v->fields[f].value, in->def ? in->def : "", sizeof(v->fields[f].value));
 			if (!in->def)
 				v->fields[f].validate = check_required;
@@ -367,7 +367,7 @@ static void init_form(view_wform *v)
 		f++;
 	}
 	v->nf = f;
-	form_init(&v->frm, v->fields, f);
+	tui_form_init(&v->frm, v->fields, f);
 	v->err_field = -1;
 }
 
@@ -378,12 +378,12 @@ static const wizard_input *input_of(const view_wform *v, int f)
 
 static const char *field_value(const view_wform *v, int f)
 {
-	const form_field *ff = &v->fields[f];
+	const tui_form_field *ff = &v->fields[f];
 
-	return ff->kind == FORM_CHOICE ? ff->choices[ff->choice] : ff->value;
+	return ff->kind == TUI_FORM_CHOICE ? ff->choices[ff->choice] : ff->value;
 }
 
-/* The field of input i of the wizard, or -1 (the TCODE: not on the form). */
+/* The field of input i of the wizard, or -1 (the TCODE: not on the tui_form). */
 static int field_of_input(const view_wform *v, int i)
 {
 	int f;
@@ -774,7 +774,7 @@ const tui_keymap *view_wform_keymap(void)
 
 static int typing(const view_wform *v)
 {
-	return v->pg == PG_FORM && v->nf > 0 && v->fields[v->frm.focus].kind == FORM_TEXT;
+	return v->pg == PG_FORM && v->nf > 0 && v->fields[v->frm.focus].kind == TUI_FORM_TEXT;
 }
 
 int view_wform_console_keys(const app *a)
@@ -806,7 +806,7 @@ static int put_wrapped(const char *text, int y, int ymax, int x, int width, int 
 {
 	wrap_ctx w = {y, ymax, x, width, attrs};
 
-	dialog_wrap(text, width, tui_term_ascii(), put_line, &w);
+	tui_dialog_wrap(text, width, tui_term_ascii(), put_line, &w);
 	return w.y < ymax ? w.y : ymax;
 }
 
@@ -864,9 +864,9 @@ static void draw_tenant(app *a, view_wform *v, int y, int h, int width)
 		put_wrapped(v->error, end, end + 2, 2, width - 4, tui_theme_attr(TUI_ROLE_ERROR));
 }
 
-static form_style fstyle(void)
+static tui_form_style fstyle(void)
 {
-	form_style st = {(attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_NORMAL),
+	tui_form_style st = {(attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_NORMAL),
 			 (attr_t)tui_theme_attr(TUI_ROLE_SELECTED), (attr_t)tui_theme_attr(TUI_ROLE_ERROR),
 			 tui_term_ascii()};
 	return st;
@@ -874,8 +874,8 @@ static form_style fstyle(void)
 
 static void draw_form(view_wform *v, int y, int h, int width)
 {
-	form_style st = fstyle();
-	int end = y + h, rows = form_rows(&v->frm), fy;
+	tui_form_style st = fstyle();
+	int end = y + h, rows = tui_form_rows(&v->frm), fy;
 	char buf[400];
 
 	tui_text_put(stdscr, y + 1, 2, width - 2, v->tenant_line, tui_theme_attr(TUI_ROLE_SECTION), 0);
@@ -885,7 +885,7 @@ static void draw_form(view_wform *v, int y, int h, int width)
 	if (rows > end - y - 7)
 		rows = end - y - 7;
 	if (v->nf)
-		form_draw(&v->frm, stdscr, y + 4, 2, rows, width - 4, &st);
+		tui_form_draw(&v->frm, stdscr, y + 4, 2, rows, width - 4, &st);
 	else
 		tui_text_put_raw(stdscr, y + 4, 2, width - 4, "This wizard asks nothing more.", 0, 0);
 	v->frm.cur_y = v->nf ? v->frm.cur_y : -1;
@@ -901,7 +901,7 @@ static void draw_form(view_wform *v, int y, int h, int width)
 	fy++;
 	if (v->job) {
 		snprintf(buf, sizeof(buf), "%s building the plan, comparing it with the cluster, dry run...",
-			 progress_spinner(v->spin, tui_term_ascii()));
+			 tui_progress_spinner(v->spin, tui_term_ascii()));
 		tui_text_put_raw(stdscr, fy < end ? fy : end - 1, 2, width - 2, buf, tui_theme_attr(TUI_ROLE_DIM), 0);
 	} else if (v->error[0] && fy < end) {
 		if (v->err_field >= 0) {
@@ -1008,10 +1008,10 @@ void view_wform_draw(app *a, int y, int h, int width)
 		break;
 	}
 	if (v->confirming) {
-		dialog_style ds = {(attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_SECTION),
+		tui_dialog_style ds = {(attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_SECTION),
 				   (attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_NORMAL),
 				   (attr_t)tui_theme_attr(TUI_ROLE_SELECTED), tui_term_ascii()};
-		dialog_draw(&v->confirm, stdscr, &ds);
+		tui_dialog_draw(&v->confirm, stdscr, &ds);
 	}
 }
 
@@ -1114,16 +1114,16 @@ static int key_tenant(app *a, view_wform *v, int key)
 
 static int key_form(app *a, view_wform *v, int key)
 {
-	form_field *ff = v->nf ? &v->fields[v->frm.focus] : NULL;
+	tui_form_field *ff = v->nf ? &v->fields[v->frm.focus] : NULL;
 
 	/* Space cycles a choice as Right does */
-	if (ff && ff->kind == FORM_CHOICE && key == ' ')
+	if (ff && ff->kind == TUI_FORM_CHOICE && key == ' ')
 		key = TUI_KEY_FN(KEY_RIGHT);
 	if (!v->nf && (key == TUI_KEY_ENTER || key == '\n')) { /* no option to ask */
 		start_plan(v);
 		return TUI_HANDLED | TUI_REDRAW;
 	}
-	switch (form_key(&v->frm, curses_key(key))) {
+	switch (tui_form_key(&v->frm, curses_key(key))) {
 	case FORM_SUBMIT:
 		start_plan(v);
 		break;
@@ -1162,7 +1162,7 @@ static void apply(view_wform *v)
 static int key_review(app *a, view_wform *v, int key)
 {
 	if (v->confirming) {
-		switch (dialog_key(&v->confirm, curses_key(key))) {
+		switch (tui_dialog_key(&v->confirm, curses_key(key))) {
 		case DIALOG_YES:
 			v->confirming = 0;
 			apply(v);
@@ -1188,7 +1188,7 @@ static int key_review(app *a, view_wform *v, int key)
 				 "%s: apply %zu steps for %s on cluster %s? The run is recorded in %s and can be paused, resumed or rolled back.",
 				 v->wz->title, v->plan.n, v->plan.tcode, v->cfg.cluster ? v->cfg.cluster : "?",
 				 JOURNAL_NAMESPACE);
-			dialog_confirm_init(&v->confirm, "Apply the plan", v->confirm_text, "Apply");
+			tui_dialog_confirm_init(&v->confirm, "Apply the plan", v->confirm_text, "Apply");
 			v->confirming = 1;
 		}
 		return TUI_HANDLED | TUI_REDRAW;

@@ -67,22 +67,22 @@ typedef struct view_wizard {
 	page pg;
 	wizard_run_cfg cfg;
 	const char *catalog;
-	form tform;
-	form_field tfield[2];	 /* TCODE, and the cluster when there are several */
+	tui_form tform;
+	tui_form_field tfield[2];	 /* TCODE, and the cluster when there are several */
 	const char **cl_names;	 /* the usable clusters' names, for the choice */
 	size_t *cl_index;	 /* choice -> index in a->o->clusters */
 	int n_cl;
 	catalog_entry entry;
 	int esocial;
-	form oform;
-	form_field ofields[N_FIELDS];
+	tui_form oform;
+	tui_form_field ofields[N_FIELDS];
 	char role_labels[N_ROLES][32];
 	provision_ns_opts opts;
 	plan plan; /* the reviewed plan */
 	int preflight_ok;
 	char verdict[1024];
 	tui_table rtable;
-	dialog confirm;
+	tui_dialog confirm;
 	int confirming;
 	job *job; /* in flight, or NULL */
 	job *cjob; /* the catalogue being fetched for the first page, or NULL */
@@ -220,9 +220,9 @@ static int console_key(int key)
 
 static int typing(const view_wizard *v)
 {
-	const form *f = v->pg == PG_TCODE ? &v->tform : v->pg == PG_OPTIONS ? &v->oform : NULL;
+	const tui_form *f = v->pg == PG_TCODE ? &v->tform : v->pg == PG_OPTIONS ? &v->oform : NULL;
 
-	return f && f->n > 0 && f->fields[f->focus].kind == FORM_TEXT;
+	return f && f->n > 0 && f->fields[f->focus].kind == TUI_FORM_TEXT;
 }
 
 /* form.h and dialog.h take curses key codes; the loop gives TUI_KEY_FN(). */
@@ -453,37 +453,37 @@ static void open_tcode(view_wizard *v, int choice)
 	if (choice < 0)
 		choice = v->tfield[1].choice;
 	memset(v->tfield, 0, sizeof(v->tfield));
-	v->tfield[0].kind = FORM_TEXT;
+	v->tfield[0].kind = TUI_FORM_TEXT;
 	v->tfield[0].label = "TCODE";
 	v->tfield[0].validate = check_tcode;
-	v->tfield[1].kind = FORM_CHOICE;
+	v->tfield[1].kind = TUI_FORM_CHOICE;
 	v->tfield[1].label = "Cluster";
 	v->tfield[1].choices = v->cl_names;
 	v->tfield[1].nchoices = v->n_cl;
 	v->tfield[1].choice = choice < v->n_cl ? choice : 0;
-	form_init(&v->tform, v->tfield, v->n_cl > 1 ? 2 : 1);
+	tui_form_init(&v->tform, v->tfield, v->n_cl > 1 ? 2 : 1);
 	v->offer_moved = 0;
 	v->pg = PG_TCODE;
 }
 
 static void open_options(view_wizard *v)
 {
-	form_field *f = v->ofields;
+	tui_form_field *f = v->ofields;
 	int i, n_roles = v->esocial ? 1 : N_ROLES;
 
 	memset(v->ofields, 0, sizeof(v->ofields));
-	f[F_SIZE].kind = FORM_CHOICE;
+	f[F_SIZE].kind = TUI_FORM_CHOICE;
 	f[F_SIZE].label = "Size (s, m, l)";
 	f[F_SIZE].choices = sizes;
 	f[F_SIZE].nchoices = 3;
 	f[F_SIZE].choice = 1;
 	f[F_SIZE].as_list = 1;
-	f[F_DOMAIN].kind = FORM_TEXT;
+	f[F_DOMAIN].kind = TUI_FORM_TEXT;
 	f[F_DOMAIN].label = "Domain";
 	f[F_DOMAIN].validate = check_domain;
 	f[F_DOMAIN].ctx = v;
 	util_strlcpy(f[F_DOMAIN].value, PROVISION_NS_DOMAIN_DEFAULT, sizeof(f[F_DOMAIN].value));
-	f[F_IDLE].kind = FORM_TEXT;
+	f[F_IDLE].kind = TUI_FORM_TEXT;
 	f[F_IDLE].label = "Idle timeout (s)";
 	f[F_IDLE].validate = check_idle;
 	f[F_IDLE].ctx = v;
@@ -491,18 +491,18 @@ static void open_options(view_wizard *v)
 	for (i = 0; i < n_roles; i++) {
 		snprintf(v->role_labels[i], sizeof(v->role_labels[i]), "Role %s",
 			 v->esocial ? "esocial" : erp_roles[i]);
-		f[F_ROLE0 + i].kind = FORM_CHECK;
+		f[F_ROLE0 + i].kind = TUI_FORM_CHECK;
 		f[F_ROLE0 + i].label = v->role_labels[i];
 		f[F_ROLE0 + i].checked = v->esocial || i < 2; /* the defaults: webapp, rest */
 	}
-	form_init(&v->oform, v->ofields, F_ROLE0 + n_roles);
+	tui_form_init(&v->oform, v->ofields, F_ROLE0 + n_roles);
 	v->pg = PG_OPTIONS;
 }
 
 /* The options from the form into v->opts; 0, or -1 with v->error. */
 static int read_options(view_wizard *v)
 {
-	form_field *f = v->ofields;
+	tui_form_field *f = v->ofields;
 	int i, n_roles = v->esocial ? 1 : N_ROLES;
 	size_t len;
 
@@ -663,7 +663,7 @@ int view_wizard_open_on(app *a, const char *tcode)
 	if (view_wizard_open(a) < 0)
 		return -1;
 	if (tcode && v->pg == PG_TCODE && !v->job) {
-		form_set_text(&v->tform, 0, tcode);
+		tui_form_set_text(&v->tform, 0, tcode);
 		if (v->cat_state == 2)
 			build_offer(v);
 	}
@@ -723,9 +723,9 @@ int view_wizard_console_keys(const app *a)
 	return !v->confirming && (v->job || !typing(v));
 }
 
-static form_style fstyle(void)
+static tui_form_style fstyle(void)
 {
-	form_style st = {(attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_NORMAL),
+	tui_form_style st = {(attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_NORMAL),
 			 (attr_t)tui_theme_attr(TUI_ROLE_SELECTED), (attr_t)tui_theme_attr(TUI_ROLE_ERROR),
 			 tui_term_ascii()};
 	return st;
@@ -749,7 +749,7 @@ static int put_wrapped(const char *text, int y, int ymax, int x, int width, int 
 {
 	wrap_ctx w = {y, ymax, x, width, attrs};
 
-	dialog_wrap(text, width, tui_term_ascii(), put_line, &w);
+	tui_dialog_wrap(text, width, tui_term_ascii(), put_line, &w);
 	return w.y < ymax ? w.y : ymax;
 }
 
@@ -798,7 +798,7 @@ static void draw_offer(view_wizard *v, int y, int h, int width)
 	switch (v->cat_state) {
 	case 1:
 		snprintf(buf, sizeof(buf), "%s loading the contracts awaiting onboarding...",
-			 progress_spinner(v->spin, tui_term_ascii()));
+			 tui_progress_spinner(v->spin, tui_term_ascii()));
 		tui_text_put_raw(stdscr, y, 2, width - 2, buf, dim, 0);
 		return;
 	case 3:
@@ -853,7 +853,7 @@ static void draw_review(view_wizard *v, int y, int h, int width)
 void view_wizard_draw(app *a, int y, int h, int width)
 {
 	view_wizard *v = a->vw;
-	form_style st = fstyle();
+	tui_form_style st = fstyle();
 	int end = y + h, fy;
 	char buf[300];
 
@@ -867,8 +867,8 @@ void view_wizard_draw(app *a, int y, int h, int width)
 				 v->n_cl > 1 ? "Which customer (the TCODE, e.g. T12345), on which cluster?"
 					     : "Which customer? The TCODE of the contract, e.g. T12345.",
 				 0, 0);
-		form_draw(&v->tform, stdscr, y + 3, 2, form_rows(&v->tform), width - 4, &st);
-		fy = y + 4 + form_rows(&v->tform);
+		tui_form_draw(&v->tform, stdscr, y + 3, 2, tui_form_rows(&v->tform), width - 4, &st);
+		fy = y + 4 + tui_form_rows(&v->tform);
 		draw_offer(v, fy + 3, end - fy - 3, width);
 		break;
 	case PG_CONTRACT:
@@ -879,8 +879,8 @@ void view_wizard_draw(app *a, int y, int h, int width)
 		snprintf(buf, sizeof(buf), "Options for %s (%s): Tab moves, Left/Right choose, Space ticks.",
 			 v->entry.tcode, v->esocial ? "eSocial" : "ERP");
 		tui_text_put(stdscr, y + 1, 2, width - 2, buf, 0, 0);
-		form_draw(&v->oform, stdscr, y + 3, 2, end - y - 6, width - 4, &st);
-		fy = y + 3 + form_rows(&v->oform) + 1;
+		tui_form_draw(&v->oform, stdscr, y + 3, 2, end - y - 6, width - 4, &st);
+		fy = y + 3 + tui_form_rows(&v->oform) + 1;
 		break;
 	default:
 		draw_review(v, y, v->error[0] ? h - 2 : h, width);
@@ -890,7 +890,7 @@ void view_wizard_draw(app *a, int y, int h, int width)
 		break;
 	}
 	if (v->job) {
-		snprintf(buf, sizeof(buf), "%s %s", progress_spinner(v->spin, tui_term_ascii()),
+		snprintf(buf, sizeof(buf), "%s %s", tui_progress_spinner(v->spin, tui_term_ascii()),
 			 v->job->kind == JOB_LOOKUP ? "looking the contract up in the catalogue..."
 						    : "building the plan, comparing it with the cluster, dry run...");
 		tui_text_put_raw(stdscr, fy < end ? fy : end - 1, 2, width - 2, buf, tui_theme_attr(TUI_ROLE_DIM), 0);
@@ -898,13 +898,13 @@ void view_wizard_draw(app *a, int y, int h, int width)
 		put_wrapped(v->error, fy, end, 2, width - 4, tui_theme_attr(TUI_ROLE_ERROR));
 	}
 	if (v->confirming) {
-		dialog_style ds = {(attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_SECTION),
+		tui_dialog_style ds = {(attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_SECTION),
 				   (attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_NORMAL),
 				   (attr_t)tui_theme_attr(TUI_ROLE_SELECTED), tui_term_ascii()};
-		dialog_draw(&v->confirm, stdscr, &ds);
+		tui_dialog_draw(&v->confirm, stdscr, &ds);
 	}
 	if (v->pg == PG_TCODE || v->pg == PG_OPTIONS) {
-		form *f = v->pg == PG_TCODE ? &v->tform : &v->oform;
+		tui_form *f = v->pg == PG_TCODE ? &v->tform : &v->oform;
 		if (f->cur_y >= 0 && !v->confirming)
 			move(f->cur_y, f->cur_x);
 	}
@@ -931,7 +931,7 @@ static void apply(app *a, view_wizard *v)
 static int key_review(app *a, view_wizard *v, int key)
 {
 	if (v->confirming) {
-		switch (dialog_key(&v->confirm, curses_key(key))) {
+		switch (tui_dialog_key(&v->confirm, curses_key(key))) {
 		case DIALOG_YES:
 			v->confirming = 0;
 			apply(a, v);
@@ -953,7 +953,7 @@ static int key_review(app *a, view_wizard *v, int key)
 		snprintf(confirm_text, sizeof(confirm_text),
 			 "Apply %zu steps for %s on cluster %s? The run is recorded in %s and can be paused, resumed or rolled back.",
 			 v->plan.n, v->plan.tcode, v->cfg.cluster ? v->cfg.cluster : "?", JOURNAL_NAMESPACE);
-		dialog_confirm_init(&v->confirm, "Apply the plan", confirm_text, "Apply");
+		tui_dialog_confirm_init(&v->confirm, "Apply the plan", confirm_text, "Apply");
 		v->confirming = 1;
 		return TUI_HANDLED | TUI_REDRAW;
 	}
@@ -1000,14 +1000,14 @@ int view_wizard_key(app *a, int key)
 				;
 			else if ((key == '\t' && strcmp(v->tfield[0].value, sel)) ||
 			    ((key == TUI_KEY_ENTER || key == '\n') && tcode_parse(v->tfield[0].value, tc, NULL, 0) < 0)) {
-				form_set_text(&v->tform, 0, sel);
+				tui_form_set_text(&v->tform, 0, sel);
 				build_offer(v);
 				v->error[0] = '\0';
 				if (key == '\t')
 					return TUI_HANDLED | TUI_REDRAW;
 			}
 		}
-		switch (form_key(&v->tform, curses_key(key))) {
+		switch (tui_form_key(&v->tform, curses_key(key))) {
 		case FORM_SUBMIT:
 			if (v->n_cl > 0)
 				cluster_cfg(a, v->cl_index[v->tfield[1].choice], &v->cfg, &v->catalog);
@@ -1035,7 +1035,7 @@ int view_wizard_key(app *a, int key)
 			open_tcode(v, -1);
 		return TUI_HANDLED | TUI_REDRAW;
 	case PG_OPTIONS:
-		switch (form_key(&v->oform, curses_key(key))) {
+		switch (tui_form_key(&v->oform, curses_key(key))) {
 		case FORM_SUBMIT:
 			if (read_options(v) == 0)
 				job_start(v, JOB_PLAN);

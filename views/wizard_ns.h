@@ -4,7 +4,7 @@
  * products and licences shown) ->
  * options (size, domain, idle timeout, roles; validated as you type) ->
  * review (the plan's steps against the cluster and the preflight verdict:
- * access review and server-side dry run) -> apply with live progress
+ * access review and server-side dry run) -> apply with live tui_progress
  * (views/wizard_run.h) -> done.
  *
  * Catalogue lookups, plan building, the diff and the preflight run on a

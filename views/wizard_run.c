@@ -43,7 +43,7 @@ struct wizard_run {
 	int finished;
 	int joined; /* engine_wait done on r->e */
 	int64_t end_ms;
-	progress bar;
+	tui_progress bar;
 	tui_table table;
 	char title[160];
 };
@@ -96,9 +96,9 @@ static const char *cell(void *ctx, size_t row, size_t col, char *buf, size_t siz
 		return rstate_names[s->state];
 	default:
 		if (s->state == RS_DONE && s->ms >= 0)
-			progress_elapsed(s->ms, buf, size);
+			tui_progress_elapsed(s->ms, buf, size);
 		else if (s->state == RS_WORKING || s->state == RS_WAITING)
-			progress_elapsed(util_mono_ms() - s->start_ms, buf, size);
+			tui_progress_elapsed(util_mono_ms() - s->start_ms, buf, size);
 		else
 			return "";
 		return buf;
@@ -184,7 +184,7 @@ wizard_run *wizard_run_start(const wizard_run_cfg *cfg, wizard_run_mode mode, co
 	pthread_mutex_init(&r->mu, NULL);
 	set_steps(r, p, j);
 	set_title(r);
-	progress_init(&r->bar, "", util_mono_ms());
+	tui_progress_init(&r->bar, "", util_mono_ms());
 	if (start_engine(r, p, j, err, errsz) < 0) {
 		pthread_mutex_destroy(&r->mu);
 		free(r->steps);
@@ -266,7 +266,7 @@ static void start_rollback(wizard_run *r)
 	r->mode = WIZARD_RUN_ROLLBACK;
 	set_title(r);
 	set_steps(r, NULL, &j);
-	progress_init(&r->bar, "", util_mono_ms());
+	tui_progress_init(&r->bar, "", util_mono_ms());
 	if (start_engine(r, NULL, &j, err, sizeof(err)) < 0) {
 		util_strlcpy(r->pr.message, err, sizeof(r->pr.message));
 		r->pr.result = ENGINE_REFUSED;
@@ -282,7 +282,7 @@ int wizard_run_update(wizard_run *r)
 	if (r->finished || !r->e)
 		return 0;
 	engine_snapshot(r->e, &r->pr);
-	progress_tick(&r->bar);
+	tui_progress_tick(&r->bar);
 	if (r->pr.finished) {
 		engine_wait(r->e);
 		r->joined = 1;
@@ -411,7 +411,7 @@ void wizard_run_draw(wizard_run *r, int y, int h, int width)
 	char line[400], el[16];
 	int64_t now = util_mono_ms();
 	size_t done;
-	progress_style ps = {tui_theme_attr(TUI_ROLE_AVAILABLE), tui_theme_attr(TUI_ROLE_DIM), 0,
+	tui_progress_style ps = {tui_theme_attr(TUI_ROLE_AVAILABLE), tui_theme_attr(TUI_ROLE_DIM), 0,
 			     tui_term_ascii()};
 	int top = y;
 
@@ -432,7 +432,7 @@ void wizard_run_draw(wizard_run *r, int y, int h, int width)
 			snprintf(label, sizeof(label), "%s", p->phase == ENGINE_IDLE ? "starting" : engine_phase_name(p->phase));
 		r->bar.label = label;
 		r->bar.fraction = r->n ? (double)done / (double)r->n : -1;
-		progress_draw(&r->bar, stdscr, y++, 1, width - 2, now, &ps);
+		tui_progress_draw(&r->bar, stdscr, y++, 1, width - 2, now, &ps);
 		r->bar.label = "";
 		if (p->waiting_for[0]) {
 			char words[300];
@@ -452,7 +452,7 @@ void wizard_run_draw(wizard_run *r, int y, int h, int width)
 		wrap_ctx w = {y, y + 6, 3, width - 4, 0};
 		int bad = p->result != ENGINE_OK;
 
-		progress_elapsed(r->end_ms - r->bar.start_ms, el, sizeof(el));
+		tui_progress_elapsed(r->end_ms - r->bar.start_ms, el, sizeof(el));
 		if (r->mode == WIZARD_RUN_ROLLBACK)
 			snprintf(line, sizeof(line), " %s after %s: %zu deleted, %zu restored, %zu kept",
 				 outcome(r), el, p->deleted, p->restored, p->kept);
@@ -462,7 +462,7 @@ void wizard_run_draw(wizard_run *r, int y, int h, int width)
 		tui_text_put_raw(stdscr, y++, 0, width, line,
 				 tui_theme_attr(bad ? TUI_ROLE_ERROR : TUI_ROLE_AVAILABLE) | A_BOLD, 0);
 		w.y = y;
-		dialog_wrap(p->message, width - 4, tui_term_ascii(), put_line, &w);
+		tui_dialog_wrap(p->message, width - 4, tui_term_ascii(), put_line, &w);
 		y = w.y < w.ymax ? w.y : w.ymax;
 		if (next_hint(p->next))
 			tui_text_put_raw(stdscr, y++, 1, width - 1, next_hint(p->next),

@@ -35,7 +35,7 @@ wizard_run *wizard_run_start(const wizard_run_cfg *cfg, wizard_run_mode mode, co
 			     plan *p, journal *j, char *err, size_t errsz);
 /* Stops a run still working at its next step boundary, waits, frees. */
 void wizard_run_free(wizard_run *r);
-/* Picks up the engine's progress; TUI_REDRAW when something moved. */
+/* Picks up the engine's tui_progress; TUI_REDRAW when something moved. */
 int wizard_run_update(wizard_run *r);
 void wizard_run_draw(wizard_run *r, int y, int h, int width);
 /* TUI flags, | WIZARD_RUN_LEAVE when the user leaves the done page. */

@@ -15,7 +15,7 @@
  * one the form does not show); -1 when none. */
 int wizard_words_input(const wizard *w, const char *err, const char *skip);
 
-/* err into out with each --flag of w's inputs (not skip) said as the form
+/* err into out with each --flag of w's inputs (not skip) said as the tui_form
  * says it: "give --class X" -> "set class to X", any other "--size" -> "the
  * size field". Text between backquotes (a command to run) is left as it is,
  * and so is a flag w does not have. out is always terminated. */

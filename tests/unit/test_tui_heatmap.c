@@ -16,31 +16,31 @@ static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sa
 
 static void test_levels(void **state)
 {
-	assert_int_equal(heatmap_levels(0), 5);
-	assert_int_equal(heatmap_levels(1), 10);
-	assert_int_equal(heatmap_level(0, 100, 5), 0);
-	assert_int_equal(heatmap_level(-3, 100, 5), 0);
-	assert_int_equal(heatmap_level(0.01, 100, 5), 1); /* any activity shows */
-	assert_int_equal(heatmap_level(25, 100, 5), 1);
-	assert_int_equal(heatmap_level(26, 100, 5), 2);
-	assert_int_equal(heatmap_level(50, 100, 5), 2);
-	assert_int_equal(heatmap_level(75, 100, 5), 3);
-	assert_int_equal(heatmap_level(76, 100, 5), 4);
-	assert_int_equal(heatmap_level(100, 100, 5), 4);
-	assert_int_equal(heatmap_level(500, 100, 5), 4);
-	assert_int_equal(heatmap_level(5, 0, 5), 4); /* no scale: any value is the top */
-	assert_int_equal(heatmap_level(1, 9, 10), 1);
-	assert_int_equal(heatmap_level(8.5, 9, 10), 9);
-	assert_string_equal(heatmap_glyph(0, 1), " ");
-	assert_string_equal(heatmap_glyph(9, 1), "@");
-	assert_string_equal(heatmap_glyph(4, 0), "\xe2\x96\x88");
-	assert_string_equal(heatmap_glyph(99, 1), "@");
+	assert_int_equal(tui_heatmap_levels(0), 5);
+	assert_int_equal(tui_heatmap_levels(1), 10);
+	assert_int_equal(tui_heatmap_level(0, 100, 5), 0);
+	assert_int_equal(tui_heatmap_level(-3, 100, 5), 0);
+	assert_int_equal(tui_heatmap_level(0.01, 100, 5), 1); /* any activity shows */
+	assert_int_equal(tui_heatmap_level(25, 100, 5), 1);
+	assert_int_equal(tui_heatmap_level(26, 100, 5), 2);
+	assert_int_equal(tui_heatmap_level(50, 100, 5), 2);
+	assert_int_equal(tui_heatmap_level(75, 100, 5), 3);
+	assert_int_equal(tui_heatmap_level(76, 100, 5), 4);
+	assert_int_equal(tui_heatmap_level(100, 100, 5), 4);
+	assert_int_equal(tui_heatmap_level(500, 100, 5), 4);
+	assert_int_equal(tui_heatmap_level(5, 0, 5), 4); /* no scale: any value is the top */
+	assert_int_equal(tui_heatmap_level(1, 9, 10), 1);
+	assert_int_equal(tui_heatmap_level(8.5, 9, 10), 9);
+	assert_string_equal(tui_heatmap_glyph(0, 1), " ");
+	assert_string_equal(tui_heatmap_glyph(9, 1), "@");
+	assert_string_equal(tui_heatmap_glyph(4, 0), "\xe2\x96\x88");
+	assert_string_equal(tui_heatmap_glyph(99, 1), "@");
 }
 
-static void fill(heatmap *h)
+static void fill(tui_heatmap *h)
 {
 	memset(h, 0, sizeof(*h));
-	for (int r = 0; r < HEATMAP_ROWS; r++)
+	for (int r = 0; r < TUI_HEATMAP_ROWS; r++)
 		h->row_label[r] = days[r];
 	/* Monday 9..17 busy, peak at 12 */
 	for (int c = 9; c <= 17; c++)
@@ -53,31 +53,31 @@ static void fill(heatmap *h)
 
 static void test_width_fits_80(void **state)
 {
-	heatmap h;
+	tui_heatmap h;
 
 	fill(&h);
-	assert_int_equal(heatmap_label_width(&h), 4);
-	assert_int_equal(heatmap_cell_width(&h, 80), 3);
-	assert_int_equal(heatmap_cell_width(&h, 76), 3);
-	assert_int_equal(heatmap_cell_width(&h, 75), 2);
-	assert_int_equal(heatmap_cell_width(&h, 52), 2);
-	assert_int_equal(heatmap_cell_width(&h, 51), 0);
+	assert_int_equal(tui_heatmap_label_width(&h), 4);
+	assert_int_equal(tui_heatmap_cell_width(&h, 80), 3);
+	assert_int_equal(tui_heatmap_cell_width(&h, 76), 3);
+	assert_int_equal(tui_heatmap_cell_width(&h, 75), 2);
+	assert_int_equal(tui_heatmap_cell_width(&h, 52), 2);
+	assert_int_equal(tui_heatmap_cell_width(&h, 51), 0);
 	werase(stdscr);
-	assert_int_equal(heatmap_draw(&h, stdscr, 0, 0, 51, &(heatmap_style){0}), -1);
+	assert_int_equal(tui_heatmap_draw(&h, stdscr, 0, 0, 51, &(tui_heatmap_style){0}), -1);
 	assert_string_equal(row(0), "");
 }
 
 static void test_draw_utf8_with_marks(void **state)
 {
-	heatmap h;
-	heatmap_style st = {0};
+	tui_heatmap h;
+	tui_heatmap_style st = {0};
 	char want[256];
 
 	st.mark = A_BOLD;
 	st.level[4] = A_REVERSE;
 	fill(&h);
 	werase(stdscr);
-	assert_int_equal(heatmap_draw(&h, stdscr, 2, 1, 79, &st), 8);
+	assert_int_equal(tui_heatmap_draw(&h, stdscr, 2, 1, 79, &st), 8);
 	assert_string_equal(row(2), "     00 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20 21 22 23");
 	assert_string_equal(row(3), " Sun");
 	/* Monday: a mark at 8 on an empty cell, 9 marked and busy, 12 the peak */
@@ -93,23 +93,23 @@ static void test_draw_utf8_with_marks(void **state)
 	assert_true(testterm_attr(stdscr, 4, 5 + 9 * 3 + 2) & A_BOLD);
 	assert_false(testterm_attr(stdscr, 4, 5 + 10 * 3) & A_BOLD);
 
-	heatmap_draw_legend(stdscr, 11, 1, 60, "forecast", &st);
+	tui_heatmap_draw_legend(stdscr, 11, 1, 60, "forecast", &st);
 	assert_string_equal(row(11), " low \xe2\x96\x91\xe2\x96\x92\xe2\x96\x93\xe2\x96\x88 high  \xe2\x80\xa2 forecast");
 }
 
 static void test_draw_ascii_narrow(void **state)
 {
-	heatmap h;
-	heatmap_style st = {0};
+	tui_heatmap h;
+	tui_heatmap_style st = {0};
 	char want[256];
 
 	st.ascii = 1;
 	fill(&h);
 	h.row_label[2] = "T\x1b[1mue"; /* outside text: escaped, cut to the label width */
 	werase(stdscr);
-	assert_int_equal(heatmap_draw(&h, stdscr, 0, 0, 70, &st), 8);
+	assert_int_equal(tui_heatmap_draw(&h, stdscr, 0, 0, 70, &st), 8);
 	/* label width grows with the escaped label: 11 + 48 fits 70 in 2-column cells */
-	assert_int_equal(heatmap_cell_width(&h, 70), 2);
+	assert_int_equal(tui_heatmap_cell_width(&h, 70), 2);
 	snprintf(want, sizeof(want), "%*s00    03    06    09    12    15    18    21", 11, "");
 	assert_string_equal(row(0), want);
 	assert_string_equal(row(3), "T\\x1b[1mue");
@@ -118,7 +118,7 @@ static void test_draw_ascii_narrow(void **state)
 	assert_string_equal(row(2), want);
 	assert_string_equal(row(4), "Wed        .");
 	h.max = 1; /* a fixed scale: everything at or above 1 is the top */
-	heatmap_draw(&h, stdscr, 0, 0, 70, &st);
+	tui_heatmap_draw(&h, stdscr, 0, 0, 70, &st);
 	assert_string_equal(row(4), "Wed        @");
 }
 

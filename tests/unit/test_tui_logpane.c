@@ -11,29 +11,29 @@
 #include "tui/logpane.h"
 
 TESTTERM_FIXTURE(60, 12)
-static const logpane_style style = {A_NORMAL, A_REVERSE, 0};
+static const tui_logpane_style style = {A_NORMAL, A_REVERSE, 0};
 
 
-static void push_n(logring *r, int from, int to)
+static void push_n(tui_logring *r, int from, int to)
 {
 	char line[64];
 
 	for (int i = from; i < to; i++) {
 		int n = snprintf(line, sizeof(line), "line %d", i);
-		logring_push(r, line, (size_t)n);
+		tui_logring_push(r, line, (size_t)n);
 	}
 }
 
 static void test_follow_pause_and_scroll(void **state)
 {
-	logring r;
-	logpane p;
+	tui_logring r;
+	tui_logpane p;
 
-	logring_init(&r, 1000, 1 << 20, 0);
-	logpane_init(&p, &r);
+	tui_logring_init(&r, 1000, 1 << 20, 0);
+	tui_logpane_init(&p, &r);
 	push_n(&r, 0, 20);
 	werase(stdscr);
-	logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
+	tui_logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
 	assert_string_equal(row(1), "  line 15");
 	assert_string_equal(row(5), "  line 19");
 	assert_string_equal(row(0), "");
@@ -41,159 +41,159 @@ static void test_follow_pause_and_scroll(void **state)
 
 	/* following: new lines push the view */
 	push_n(&r, 20, 22);
-	logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
+	tui_logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
 	assert_string_equal(row(5), "  line 21");
 
 	/* up a line pauses; new lines no longer move the view */
-	assert_int_equal(logpane_key(&p, KEY_UP), LOGPANE_HANDLED);
+	assert_int_equal(tui_logpane_key(&p, KEY_UP), LOGPANE_HANDLED);
 	assert_int_equal(p.follow, 0);
 	push_n(&r, 22, 30);
-	logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
+	tui_logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
 	assert_string_equal(row(1), "  line 16");
 	assert_string_equal(row(5), "  line 20");
 
 	/* a page down, then past the end stops at the last screenful */
-	logpane_key(&p, KEY_NPAGE);
-	logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
+	tui_logpane_key(&p, KEY_NPAGE);
+	tui_logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
 	assert_string_equal(row(1), "  line 20");
 	for (int i = 0; i < 5; i++)
-		logpane_key(&p, 'j');
-	logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
+		tui_logpane_key(&p, 'j');
+	tui_logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
 	assert_string_equal(row(5), "  line 29");
 	assert_int_equal(p.follow, 0);
 
 	/* home, then f resumes following */
-	logpane_key(&p, 'g');
-	logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
+	tui_logpane_key(&p, 'g');
+	tui_logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
 	assert_string_equal(row(1), "  line 0");
-	logpane_key(&p, 'f');
+	tui_logpane_key(&p, 'f');
 	push_n(&r, 30, 31);
-	logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
+	tui_logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
 	assert_string_equal(row(5), "  line 30");
 	/* f again pauses where the screen is */
-	logpane_key(&p, 'f');
+	tui_logpane_key(&p, 'f');
 	push_n(&r, 31, 40);
-	logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
+	tui_logpane_draw(&p, stdscr, 1, 2, 5, 30, &style);
 	assert_string_equal(row(5), "  line 30");
-	assert_int_equal(logpane_key(&p, 'x'), LOGPANE_IGNORED);
+	assert_int_equal(tui_logpane_key(&p, 'x'), LOGPANE_IGNORED);
 
-	logpane_release(&p);
-	logring_release(&r);
+	tui_logpane_release(&p);
+	tui_logring_release(&r);
 }
 
 static void test_paused_view_survives_dropped_lines(void **state)
 {
-	logring r;
-	logpane p;
+	tui_logring r;
+	tui_logpane p;
 	strbuf sb;
 
-	logring_init(&r, 10, 1 << 20, 0);
-	logpane_init(&p, &r);
+	tui_logring_init(&r, 10, 1 << 20, 0);
+	tui_logpane_init(&p, &r);
 	push_n(&r, 0, 10);
-	logpane_key(&p, 'g');
+	tui_logpane_key(&p, 'g');
 	werase(stdscr);
-	logpane_draw(&p, stdscr, 0, 0, 3, 30, &style);
+	tui_logpane_draw(&p, stdscr, 0, 0, 3, 30, &style);
 	assert_string_equal(row(0), "line 0");
 	push_n(&r, 10, 25); /* lines 0..14 dropped */
-	logpane_draw(&p, stdscr, 0, 0, 3, 30, &style);
+	tui_logpane_draw(&p, stdscr, 0, 0, 3, 30, &style);
 	assert_string_equal(row(0), "line 15");
 	assert_string_equal(row(2), "line 17");
 	sb_init(&sb, 64);
-	logpane_status(&p, &sb);
+	tui_logpane_status(&p, &sb);
 	assert_non_null(strstr(sb.buf, "PAUSED"));
 	assert_non_null(strstr(sb.buf, "lines 1-3 of 10"));
 	assert_non_null(strstr(sb.buf, "dropped 15"));
 	sb_release(&sb);
-	logpane_release(&p);
-	logring_release(&r);
+	tui_logpane_release(&p);
+	tui_logring_release(&r);
 }
 
 static void test_wrap_and_sideways_scroll(void **state)
 {
-	logring r;
-	logpane p;
+	tui_logring r;
+	tui_logpane p;
 	char longline[80];
 
 	for (int i = 0; i < 75; i++)
 		longline[i] = (char)('a' + i % 26);
 	longline[75] = '\0';
-	logring_init(&r, 100, 1 << 20, 0);
-	logpane_init(&p, &r);
-	logring_push(&r, "first", 5);
-	logring_push(&r, longline, 75);
+	tui_logring_init(&r, 100, 1 << 20, 0);
+	tui_logpane_init(&p, &r);
+	tui_logring_push(&r, "first", 5);
+	tui_logring_push(&r, longline, 75);
 	werase(stdscr);
-	logpane_draw(&p, stdscr, 0, 0, 4, 30, &style);
+	tui_logpane_draw(&p, stdscr, 0, 0, 4, 30, &style);
 	assert_string_equal(row(0), "first");
 	assert_string_equal(row(1), "abcdefghijklmnopqrstuvwxyzabcd");
 	assert_string_equal(row(2), "");
 
-	logpane_key(&p, KEY_RIGHT);
-	logpane_draw(&p, stdscr, 0, 0, 4, 30, &style);
+	tui_logpane_key(&p, KEY_RIGHT);
+	tui_logpane_draw(&p, stdscr, 0, 0, 4, 30, &style);
 	assert_string_equal(row(0), "");
 	assert_string_equal(row(1), "ijklmnopqrstuvwxyzabcdefghijkl");
-	logpane_key(&p, KEY_LEFT);
-	logpane_draw(&p, stdscr, 0, 0, 4, 30, &style);
+	tui_logpane_key(&p, KEY_LEFT);
+	tui_logpane_draw(&p, stdscr, 0, 0, 4, 30, &style);
 	assert_string_equal(row(1), "abcdefghijklmnopqrstuvwxyzabcd");
 
 	/* wrap: 75 columns take 3 rows of 30; following shows the end */
-	logpane_key(&p, 'w');
-	logpane_draw(&p, stdscr, 0, 0, 4, 30, &style);
+	tui_logpane_key(&p, 'w');
+	tui_logpane_draw(&p, stdscr, 0, 0, 4, 30, &style);
 	assert_string_equal(row(0), "first");
 	assert_string_equal(row(1), "abcdefghijklmnopqrstuvwxyzabcd");
 	assert_string_equal(row(2), "efghijklmnopqrstuvwxyzabcdefgh");
 	assert_string_equal(row(3), "ijklmnopqrstuvw");
 	/* a smaller pane: the last rows of the long line */
 	werase(stdscr);
-	logpane_draw(&p, stdscr, 0, 0, 2, 30, &style);
+	tui_logpane_draw(&p, stdscr, 0, 0, 2, 30, &style);
 	assert_string_equal(row(0), "efghijklmnopqrstuvwxyzabcdefgh");
 	assert_string_equal(row(1), "ijklmnopqrstuvw");
 	/* scrolling up goes row by row inside the wrapped line */
-	logpane_key(&p, 'k');
-	logpane_draw(&p, stdscr, 0, 0, 2, 30, &style);
+	tui_logpane_key(&p, 'k');
+	tui_logpane_draw(&p, stdscr, 0, 0, 2, 30, &style);
 	assert_string_equal(row(0), "abcdefghijklmnopqrstuvwxyzabcd");
-	logpane_key(&p, 'k');
-	logpane_draw(&p, stdscr, 0, 0, 2, 30, &style);
+	tui_logpane_key(&p, 'k');
+	tui_logpane_draw(&p, stdscr, 0, 0, 2, 30, &style);
 	assert_string_equal(row(0), "first");
-	logpane_release(&p);
-	logring_release(&r);
+	tui_logpane_release(&p);
+	tui_logring_release(&r);
 }
 
 static void test_escaped_and_ascii(void **state)
 {
-	logring r;
-	logpane p;
-	logpane_style ascii = style;
+	tui_logring r;
+	tui_logpane p;
+	tui_logpane_style ascii = style;
 	const char *evil = "\x1b[2Jboom\x07 caf\xc3\xa9";
 
 	ascii.ascii = 1;
-	logring_init(&r, 100, 1 << 20, 0);
-	logpane_init(&p, &r);
-	logring_push(&r, evil, strlen(evil));
+	tui_logring_init(&r, 100, 1 << 20, 0);
+	tui_logpane_init(&p, &r);
+	tui_logring_push(&r, evil, strlen(evil));
 	werase(stdscr);
-	logpane_draw(&p, stdscr, 0, 0, 1, 40, &style);
+	tui_logpane_draw(&p, stdscr, 0, 0, 1, 40, &style);
 	assert_string_equal(row(0), "\\x1b[2Jboom\\x07 caf\xc3\xa9");
-	logpane_draw(&p, stdscr, 0, 0, 1, 40, &ascii);
+	tui_logpane_draw(&p, stdscr, 0, 0, 1, 40, &ascii);
 	assert_string_equal(row(0), "\\x1b[2Jboom\\x07 caf?");
-	logpane_release(&p);
-	logring_release(&r);
+	tui_logpane_release(&p);
+	tui_logring_release(&r);
 }
 
 static void test_search_highlight_and_next(void **state)
 {
-	logring r;
-	logpane p;
+	tui_logring r;
+	tui_logpane p;
 	strbuf sb;
 
-	logring_init(&r, 1000, 1 << 20, 0);
-	logpane_init(&p, &r);
+	tui_logring_init(&r, 1000, 1 << 20, 0);
+	tui_logpane_init(&p, &r);
 	push_n(&r, 0, 100);
 	werase(stdscr);
-	logpane_draw(&p, stdscr, 0, 0, 5, 30, &style);
+	tui_logpane_draw(&p, stdscr, 0, 0, 5, 30, &style);
 	/* following shows 95..99; a forward search from the top of the screen wraps */
-	assert_int_equal(logpane_search(&p, "LINE 4", 1), LOGPANE_HANDLED);
+	assert_int_equal(tui_logpane_search(&p, "LINE 4", 1), LOGPANE_HANDLED);
 	assert_int_equal(p.match, 4);
 	assert_int_equal(p.follow, 0);
-	logpane_draw(&p, stdscr, 0, 0, 5, 30, &style);
+	tui_logpane_draw(&p, stdscr, 0, 0, 5, 30, &style);
 	assert_string_equal(row(0), "line 4");
 	assert_string_equal(row(1), "line 5");
 	/* every match on the screen is highlighted, the rest is not */
@@ -201,36 +201,36 @@ static void test_search_highlight_and_next(void **state)
 	assert_true(testterm_attr(stdscr, 0, 5) & A_REVERSE);
 	assert_false(testterm_attr(stdscr, 1, 0) & A_REVERSE);
 	/* next: 40 (brought to the top), then 41, ... 49, then wrap to 4 */
-	assert_int_equal(logpane_key(&p, 'n'), LOGPANE_HANDLED);
+	assert_int_equal(tui_logpane_key(&p, 'n'), LOGPANE_HANDLED);
 	assert_int_equal(p.match, 40);
-	logpane_draw(&p, stdscr, 0, 0, 5, 30, &style);
+	tui_logpane_draw(&p, stdscr, 0, 0, 5, 30, &style);
 	assert_string_equal(row(0), "line 40");
 	assert_true(testterm_attr(stdscr, 0, 0) & A_REVERSE);
 	assert_true(testterm_attr(stdscr, 1, 5) & A_REVERSE);
 	assert_false(testterm_attr(stdscr, 1, 6) & A_REVERSE);
-	assert_int_equal(logpane_key(&p, 'n'), LOGPANE_HANDLED);
+	assert_int_equal(tui_logpane_key(&p, 'n'), LOGPANE_HANDLED);
 	assert_int_equal(p.match, 41);
-	logpane_draw(&p, stdscr, 0, 0, 5, 30, &style);
+	tui_logpane_draw(&p, stdscr, 0, 0, 5, 30, &style);
 	assert_string_equal(row(0), "line 40"); /* visible: the view stays */
 	/* previous from 41: 40, then back past 4 wraps to 49 */
-	logpane_key(&p, 'N');
+	tui_logpane_key(&p, 'N');
 	assert_int_equal(p.match, 40);
-	logpane_search(&p, "line 4", -1);
+	tui_logpane_search(&p, "line 4", -1);
 	assert_int_equal(p.match, 4);
-	logpane_key(&p, 'N');
+	tui_logpane_key(&p, 'N');
 	assert_int_equal(p.match, 49);
 	/* nothing found */
-	assert_int_equal(logpane_search(&p, "nowhere", 1), LOGPANE_NOT_FOUND);
+	assert_int_equal(tui_logpane_search(&p, "nowhere", 1), LOGPANE_NOT_FOUND);
 	sb_init(&sb, 64);
-	logpane_status(&p, &sb);
+	tui_logpane_status(&p, &sb);
 	assert_non_null(strstr(sb.buf, "no match"));
 	sb_release(&sb);
 	/* an empty search clears the highlight */
-	assert_int_equal(logpane_search(&p, "", 1), LOGPANE_HANDLED);
-	logpane_draw(&p, stdscr, 0, 0, 5, 30, &style);
+	assert_int_equal(tui_logpane_search(&p, "", 1), LOGPANE_HANDLED);
+	tui_logpane_draw(&p, stdscr, 0, 0, 5, 30, &style);
 	assert_false(testterm_attr(stdscr, 0, 0) & A_REVERSE);
-	logpane_release(&p);
-	logring_release(&r);
+	tui_logpane_release(&p);
+	tui_logring_release(&r);
 }
 
 int main(void)

@@ -15,50 +15,50 @@ TESTTERM_FIXTURE(80, 24)
 
 static void test_keys(void **state)
 {
-	menu m;
+	tui_menu m;
 	int picked;
 
-	menu_init(&m, "Wake T12345: which environment?");
-	assert_int_equal(menu_add(&m, "prod", "now sleeping", 'p', 0), 0);
-	assert_int_equal(menu_add(&m, "dev", "already active: nothing to do", 'd', 1), 1);
-	assert_int_equal(menu_key(&m, TUI_KEY_ENTER, &picked), MENU_PICKED);
+	tui_menu_init(&m, "Wake T12345: which environment?");
+	assert_int_equal(tui_menu_add(&m, "prod", "now sleeping", 'p', 0), 0);
+	assert_int_equal(tui_menu_add(&m, "dev", "already active: nothing to do", 'd', 1), 1);
+	assert_int_equal(tui_menu_key(&m, TUI_KEY_ENTER, &picked), MENU_PICKED);
 	assert_int_equal(picked, 0);
-	assert_int_equal(menu_key(&m, TUI_KEY_FN(KEY_DOWN), &picked), MENU_HANDLED);
+	assert_int_equal(tui_menu_key(&m, TUI_KEY_FN(KEY_DOWN), &picked), MENU_HANDLED);
 	assert_int_equal(m.sel, 1);
-	assert_int_equal(menu_key(&m, TUI_KEY_FN(KEY_DOWN), &picked), MENU_HANDLED);
+	assert_int_equal(tui_menu_key(&m, TUI_KEY_FN(KEY_DOWN), &picked), MENU_HANDLED);
 	assert_int_equal(m.sel, 1); /* stays on the last */
-	assert_int_equal(menu_key(&m, TUI_KEY_ENTER, &picked), MENU_GREYED);
+	assert_int_equal(tui_menu_key(&m, TUI_KEY_ENTER, &picked), MENU_GREYED);
 	assert_int_equal(picked, 1);
-	assert_int_equal(menu_key(&m, 'p', &picked), MENU_PICKED);
+	assert_int_equal(tui_menu_key(&m, 'p', &picked), MENU_PICKED);
 	assert_int_equal(picked, 0);
-	assert_int_equal(menu_key(&m, 'd', &picked), MENU_GREYED);
-	assert_int_equal(menu_key(&m, 'x', &picked), MENU_HANDLED);
+	assert_int_equal(tui_menu_key(&m, 'd', &picked), MENU_GREYED);
+	assert_int_equal(tui_menu_key(&m, 'x', &picked), MENU_HANDLED);
 	assert_int_equal(picked, -1);
-	assert_int_equal(menu_key(&m, TUI_KEY_ESC, &picked), MENU_CLOSED);
+	assert_int_equal(tui_menu_key(&m, TUI_KEY_ESC, &picked), MENU_CLOSED);
 }
 
 static void test_full(void **state)
 {
-	menu m;
+	tui_menu m;
 	int i;
 
-	menu_init(&m, "many");
-	for (i = 0; i < MENU_MAX_ITEMS; i++)
-		assert_int_equal(menu_add(&m, "x", NULL, 0, 0), i);
-	assert_int_equal(menu_add(&m, "one too many", NULL, 0, 0), -1);
-	assert_int_equal(m.n, MENU_MAX_ITEMS);
+	tui_menu_init(&m, "many");
+	for (i = 0; i < TUI_MENU_MAX_ITEMS; i++)
+		assert_int_equal(tui_menu_add(&m, "x", NULL, 0, 0), i);
+	assert_int_equal(tui_menu_add(&m, "one too many", NULL, 0, 0), -1);
+	assert_int_equal(m.n, TUI_MENU_MAX_ITEMS);
 }
 
 static void test_draw(void **state)
 {
-	menu m;
-	menu_style st = {.selected = A_REVERSE};
+	tui_menu m;
+	tui_menu_style st = {.selected = A_REVERSE};
 
-	menu_init(&m, "Copy from T12345");
-	menu_add(&m, "t12345-prod", "namespace", 'p', 0);
-	menu_add(&m, "pod\x1b[2Jevil", "pod, prod", 0, 0);
+	tui_menu_init(&m, "Copy from T12345");
+	tui_menu_add(&m, "t12345-prod", "namespace", 'p', 0);
+	tui_menu_add(&m, "pod\x1b[2Jevil", "pod, prod", 0, 0);
 	werase(stdscr);
-	menu_draw(&m, stdscr, &st);
+	tui_menu_draw(&m, stdscr, &st);
 	assert_true(testterm_has(stdscr, "\xe2\x94\x8c\xe2\x94\x80 Copy from T12345 \xe2\x94\x80"));
 	assert_true(testterm_has(stdscr, "p   t12345-prod"));
 	assert_true(testterm_has(stdscr, "namespace"));
@@ -68,23 +68,23 @@ static void test_draw(void **state)
 
 static void test_scroll(void **state)
 {
-	menu m;
-	menu_style st = {.ascii = 1};
+	tui_menu m;
+	tui_menu_style st = {.ascii = 1};
 	char label[16];
 	int i, picked;
 
-	menu_init(&m, "pods");
+	tui_menu_init(&m, "pods");
 	for (i = 0; i < 40; i++) {
 		snprintf(label, sizeof(label), "pod-%02d", i);
-		menu_add(&m, label, NULL, 0, 0);
+		tui_menu_add(&m, label, NULL, 0, 0);
 	}
 	werase(stdscr);
-	menu_draw(&m, stdscr, &st);
+	tui_menu_draw(&m, stdscr, &st);
 	assert_true(testterm_has(stdscr, "pod-00"));
 	assert_false(testterm_has(stdscr, "pod-39"));
-	menu_key(&m, TUI_KEY_FN(KEY_END), &picked);
+	tui_menu_key(&m, TUI_KEY_FN(KEY_END), &picked);
 	werase(stdscr);
-	menu_draw(&m, stdscr, &st);
+	tui_menu_draw(&m, stdscr, &st);
 	assert_true(testterm_has(stdscr, "pod-39"));
 	assert_false(testterm_has(stdscr, "pod-00"));
 	assert_true(testterm_has(stdscr, "+- pods -"));
