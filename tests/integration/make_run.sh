@@ -30,6 +30,13 @@ start() {
 	fi
 }
 
+# gone PID: the process has ended (an exited server whose parent is gone may stay
+# a zombie a moment, until the container's init reaps it: that is ended too)
+gone() {
+	! kill -0 "$1" 2>/dev/null && return 0
+	[ "$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null)" = Z ]
+}
+
 one_run() { # one_run N: a run with the server, checked, then q
 	start
 	wait_for "run $1: the console opens on the demo fleet" 90 has "200 tenants" || { screen_of; return; }
@@ -42,7 +49,7 @@ one_run() { # one_run N: a run with the server, checked, then q
 	$T send-keys -t main q
 	wait_for "run $1: q ends it" 60 done_rc
 	[ "$(cat "$KS_DIR/rc")" = 0 ] && ok "run $1: exit status 0" || fail "run $1: exit status $(cat "$KS_DIR/rc")"
-	[ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && ok "run $1: the server stopped" || fail "run $1: server $pid still runs"
+	if [ -n "$pid" ]; then wait_for "run $1: the server stopped" 15 gone "$pid"; else fail "run $1: no server pid"; fi
 	[ -z "$(pg_data)" ] && ok "run $1: its scratch directory removed" || fail "run $1: $(pg_data) left behind"
 }
 

@@ -113,6 +113,24 @@ static void test_rfc3339(void **state)
 	assert_int_equal(util_parse_rfc3339("2026-11-28T09:00:00.123-03:00"), 1795867200);
 	assert_int_equal(util_parse_rfc3339("2026-11-28T12:00:00"), -1);
 	assert_int_equal(util_parse_rfc3339("yesterday"), -1);
+	/* offsets cut short or out of range: refused, and never read past the end
+	 * (each is a heap copy of its exact length, so AddressSanitizer sees an
+	 * overread; the first is what fuzz_journal found in a journal's "updated") */
+	{
+		static const char *const bad[] = {"2026-11-08T05:01:59-1:1", "2026-11-28T12:00:00+03",
+						  "2026-11-28T12:00:00+03:", "2026-11-28T12:00:00+3:00",
+						  "2026-11-28T12:00:00+24:00", "2026-11-28T12:00:00-03:60",
+						  "2026-11-28T12:00:00+", "2026-11-28T12:00:00+03:00Z"};
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			char *copy = xstrdup(bad[i]);
+
+			assert_int_equal(util_parse_rfc3339(copy), -1);
+			free(copy);
+		}
+	}
+	assert_int_equal(util_parse_rfc3339("2026-11-28T15:30:00+03:30"), 1795867200);
 }
 
 int main(void)
