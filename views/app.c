@@ -11,6 +11,7 @@
 #include "tui/text.h"
 #include "tui/theme.h"
 #include "views/actions.h"
+#include "views/builds.h"
 #include "views/app.h"
 #include "views/cmdline.h"
 #include "views/fleet.h"
@@ -137,6 +138,11 @@ static void title_runs(app *a, char *buf, size_t size)
 	snprintf(buf, size, "%s", view_runs_title(a));
 }
 
+static void title_builds(app *a, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", view_builds_title(a));
+}
+
 /* What the app asks of a screen (tig's view_ops): its title (after
  * "smartops |"), drawing and keys; update (after a wake: a worker finished,
  * time passed), busy (work in flight: scripts wait) and release for the
@@ -165,6 +171,8 @@ static const screen_ops screens[APP_SCREEN_COUNT] = {
 		    view_wizard_busy, view_wizard_release},
     [APP_RUNS] = {title_runs, view_runs_draw, view_runs_key, view_runs_update, view_runs_busy,
 		  view_runs_release},
+    [APP_BUILDS] = {title_builds, view_builds_draw, view_builds_key, view_builds_update,
+		    view_builds_busy, view_builds_release},
 };
 
 static const screen_ops *screen_of(const app *a)
@@ -177,7 +185,8 @@ static int shows_tenant(const app *a)
 {
 	const char *tc = view_tenant_tcode(a);
 
-	return (a->screen == APP_TENANT || a->screen == APP_HYPNUS || a->screen == APP_LOGS) &&
+	return (a->screen == APP_TENANT || a->screen == APP_HYPNUS || a->screen == APP_LOGS ||
+		a->screen == APP_BUILDS) &&
 	       tc && tc[0];
 }
 
@@ -342,6 +351,8 @@ static void draw_bottom(app *a, int y, int width)
 		maps[n++] = view_wizard_keymap();
 	else if (a->screen == APP_RUNS)
 		maps[n++] = view_runs_keymap();
+	else if (a->screen == APP_BUILDS)
+		maps[n++] = view_builds_keymap();
 	if (view_actions_keymap(a->screen))
 		maps[n++] = view_actions_keymap(a->screen);
 	if (a->screen != APP_WIZARD)
@@ -606,6 +617,7 @@ int app_run(const app_opts *o)
 	view_actions_init(&a);
 	view_wizard_init(&a);
 	view_runs_init(&a);
+	view_builds_init(&a);
 	a.screen = a.back = APP_FLEET;
 	if (fleet_watch_start(a.fleet, on_change, NULL) < 0)
 		app_message(&a, 1, "cannot watch the fleet");

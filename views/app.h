@@ -54,6 +54,7 @@ typedef enum app_screen {
 	APP_LOGS,
 	APP_WIZARD, /* the namespace wizard */
 	APP_RUNS,
+	APP_BUILDS, /* a tenant's custom builds */
 	APP_SCREEN_COUNT,
 } app_screen;
 
@@ -71,6 +72,7 @@ struct view_logs;
 struct view_actions;
 struct view_wizard;
 struct view_runs;
+struct view_builds;
 
 typedef struct app {
 	const app_opts *o;
@@ -95,6 +97,7 @@ typedef struct app {
 	struct view_actions *va;
 	struct view_wizard *vw;
 	struct view_runs *vr;
+	struct view_builds *vb;
 } app;
 
 /* A message on the bottom line for a few seconds. */

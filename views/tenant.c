@@ -7,6 +7,7 @@
 #include "tui/loop.h"
 #include "tui/text.h"
 #include "tui/theme.h"
+#include "views/builds.h"
 #include "views/hypnus.h"
 #include "views/logs.h"
 #include "views/tenant.h"
@@ -16,7 +17,7 @@
 #define MAX_EVENTS 6
 #define SIDE_BY_SIDE_WIDTH 110
 
-enum { REQ_BACK, REQ_RELOAD, REQ_HYPNUS, REQ_LOGS };
+enum { REQ_BACK, REQ_RELOAD, REQ_HYPNUS, REQ_LOGS, REQ_BUILDS };
 
 static const tui_binding tenant_bindings[] = {
     {TUI_KEY_ESC, REQ_BACK, "Back", "back to the fleet"},
@@ -24,6 +25,7 @@ static const tui_binding tenant_bindings[] = {
     {'r', REQ_RELOAD, "Reload", "load pods and events again now"},
     {'h', REQ_HYPNUS, "Hypnus", "Hypnus panel: usage heat map and predicted wakes (prod)"},
     {'l', REQ_LOGS, "Logs", "follow a pod's log (pick the pod)"},
+    {'b', REQ_BUILDS, "Builds", "custom builds: history, stages and logs, promote and roll back"},
 };
 static const tui_keymap tenant_keymap = {"tenant", tenant_bindings, ARRAY_SIZE(tenant_bindings)};
 
@@ -531,6 +533,26 @@ static void header(page *p, const fleet_tenant *t)
 	new_line(p);
 }
 
+/* The custom RPO each ERP env runs (views/builds.h), under the envs line. */
+static void rpo_lines(page *p, app *a, const fleet_tenant *t)
+{
+	char buf[300];
+	int attrs = 0, e, any = 0;
+	line *l;
+
+	for (e = 0; e < 2; e++) {
+		if (view_builds_rpo_line(a, t->t.tcode, e, buf, sizeof(buf), &attrs) < 0)
+			continue;
+		if (!any++ && p->n)
+			p->n--; /* before the blank line that ends the header */
+		l = new_line(p);
+		add(l, 1, tui_theme_attr(TUI_ROLE_SECTION), "%s", e == TCODE_ENV_PROD ? "rpo prod " : "rpo  dev ");
+		add(l, 0, attrs, "%s", buf);
+	}
+	if (any)
+		new_line(p);
+}
+
 /* The detail env matching the summary env's namespace, or -1. */
 static int32_t detail_env(const fleet_snapshot *d, const char *ns)
 {
@@ -581,6 +603,7 @@ void view_tenant_draw(app *a, int y, int h, int width)
 		now = k8s_client_server_now(a->o->clusters[t->cluster].client);
 	top.snap = s;
 	header(&top, t);
+	rpo_lines(&top, a, t);
 	for (e = 0; e < 2; e++) {
 		int32_t ei = t->env[e];
 		const fleet_snapshot *d = v->detail;
@@ -660,6 +683,10 @@ int view_tenant_key(app *a, int key)
 		case REQ_LOGS:
 			view_logs_pick(a, v->tcode, v->detail);
 			a->screen = APP_LOGS;
+			return TUI_HANDLED | TUI_REDRAW;
+		case REQ_BUILDS:
+			if (view_builds_open(a, v->tcode) == 0)
+				a->screen = APP_BUILDS;
 			return TUI_HANDLED | TUI_REDRAW;
 		case REQ_RELOAD:
 			view_tenant_reload(a);
