@@ -110,10 +110,7 @@ void build_stages_from_entry(const build_entry *e, build_stages *out)
 			s->state = BUILD_STAGE_PENDING;
 		else if (failed) {
 			s->state = BUILD_STAGE_FAILED;
-			one_line(s->message, e->reason, sizeof(s->message));
-			if (!strcmp(s->name, "sonarqube") && e->conditions[0])
-				snprintf(s->reason, sizeof(s->reason), "quality gate %s",
-					 e->gate[0] ? e->gate : "ERROR");
+			one_line(s->message, e->reason[0] ? e->reason : "no reason recorded", sizeof(s->message));
 		} else {
 			s->state = BUILD_STAGE_RUNNING;
 		}

@@ -209,6 +209,8 @@ static void *loader_run(void *arg)
 			util_strlcpy(l->tcode, tcode, sizeof(l->tcode));
 			util_strlcpy(l->hist_err, "no usable client for the tenant's cluster: check the kubeconfig",
 				     sizeof(l->hist_err));
+			util_strlcpy(l->info_err[0], l->hist_err, sizeof(l->info_err[0]));
+			util_strlcpy(l->info_err[1], l->hist_err, sizeof(l->info_err[1]));
 		}
 
 		pthread_mutex_lock(&w->mu);
@@ -766,16 +768,23 @@ int view_builds_update(app *a)
 	const char *want = NULL;
 	int r = 0, history = 0;
 	loaded *l = NULL;
+	k8s_client *client = NULL;
 
 	/* what the loader should keep reading: this screen's tenant, or the tenant screen's RPOs */
 	if (a->screen == APP_BUILDS || (v->run && a->screen == APP_HELP))
 		want = v->tcode, history = 1;
 	else if (a->screen == APP_TENANT || (a->screen == APP_HELP && a->back == APP_TENANT))
 		want = view_tenant_tcode(a);
+	if (want && want[0]) {
+		const fleet_tenant *t = find_tenant(a->snap, want);
+		int cl = t ? cluster_of(a, t) : -1;
+
+		client = cl >= 0 ? a->o->clusters[cl].client : NULL;
+	}
 	pthread_mutex_lock(&v->w.mu);
-	if (!want || !want[0]) {
-		v->w.tcode[0] = '\0';
-	} else if (strcmp(v->w.tcode, want) || v->w.history != history) {
+	if (!want || !want[0] || !client) {
+		v->w.tcode[0] = '\0'; /* (no client: a tenant not listed yet; its line says loading) */
+	} else if (strcmp(v->w.tcode, want) || v->w.history != history || v->w.client != client) {
 		pthread_mutex_unlock(&v->w.mu);
 		request(a, want, history);
 		pthread_mutex_lock(&v->w.mu);
@@ -933,7 +942,7 @@ static void draw_envs(view_builds *v, int y, int width)
 	}
 }
 
-#define ROW_FMT "%-6.6s %-4.4s %-12.12s %-12.12s %-9.9s %-9.9s %-5.5s %-11.11s %-11.11s %s"
+#define ROW_FMT "%-3s %-4.4s %-8.8s %-7.7s %-9.9s %-9.9s %-5.5s %-11.11s %-5.5s %s"
 
 static void row_text(const build_entry *e, char *buf, size_t size)
 {
@@ -941,6 +950,9 @@ static void row_text(const build_entry *e, char *buf, size_t size)
 
 	fmt_when(e->started, started, sizeof(started));
 	fmt_when(e->finished, finished, sizeof(finished));
+	/* finished: its hour on the day it started, else its day */
+	memmove(finished, strncmp(started, finished, 5) ? finished : finished + 6, 6);
+	finished[5] = '\0';
 	snprintf(promoted, sizeof(promoted), "%s%s%s", e->dev.at[0] ? "dev" : "",
 		 e->dev.at[0] && e->prod.at[0] ? "," : "", e->prod.at[0] ? "prod" : "");
 	snprintf(buf, size, ROW_FMT, e->id, e->env, e->ref[0] ? e->ref : "-", e->commit[0] ? e->commit : "-",
@@ -1000,7 +1012,7 @@ static void draw_list(view_builds *v, int y, int h, int width)
 	draw_envs(v, y, width);
 	y += 3;
 	snprintf(buf, sizeof(buf), ROW_FMT, "ID", "ENV", "REF", "COMMIT", "STATE", "STAGE", "GATE", "STARTED",
-		 "FINISHED", "PROMOTED");
+		 "ENDED", "PROMOTED");
 	if (y < end)
 		put(y++, 1, width - 2, buf, tui_theme_attr(TUI_ROLE_HEADER));
 	if (!l || !l->history) {
@@ -1030,8 +1042,7 @@ static void draw_list(view_builds *v, int y, int h, int width)
 		put(y, 1, width - 2, buf, sel ? tui_theme_attr(TUI_ROLE_SELECTED) : tui_theme_attr(state_role(e->state)));
 		y++;
 	}
-	if (end - DETAIL_LINES > y)
-		y = end - DETAIL_LINES;
+	y++; /* a blank line, then the selected build */
 	if (y < end)
 		draw_detail(&l->v[v->sel], y, end - y, width);
 }
