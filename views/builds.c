@@ -942,9 +942,11 @@ static void draw_envs(view_builds *v, int y, int width)
 	}
 }
 
-#define ROW_FMT "%-3s %-4.4s %-8.8s %-7.7s %-9.9s %-9.9s %-5.5s %-11.11s %-5.5s %s"
+#define ROW_FMT "%-3s %-4.4s %-*.*s %-7.7s %-9.9s %-9.9s %-5.5s %-11.11s %-5.5s %s"
+/* the REF column: wider when the screen is */
+#define REF_WIDTH(w) ((w) >= 100 ? 20 : 8)
 
-static void row_text(const build_entry *e, char *buf, size_t size)
+static void row_text(const build_entry *e, int rw, char *buf, size_t size)
 {
 	char started[24], finished[24], promoted[16];
 
@@ -955,7 +957,7 @@ static void row_text(const build_entry *e, char *buf, size_t size)
 	finished[5] = '\0';
 	snprintf(promoted, sizeof(promoted), "%s%s%s", e->dev.at[0] ? "dev" : "",
 		 e->dev.at[0] && e->prod.at[0] ? "," : "", e->prod.at[0] ? "prod" : "");
-	snprintf(buf, size, ROW_FMT, e->id, e->env, e->ref[0] ? e->ref : "-", e->commit[0] ? e->commit : "-",
+	snprintf(buf, size, ROW_FMT, e->id, e->env, rw, rw, e->ref[0] ? e->ref : "-", e->commit[0] ? e->commit : "-",
 		 e->state, e->stage[0] ? e->stage : "-", e->gate[0] ? e->gate : "-", started, finished,
 		 promoted[0] ? promoted : "-");
 }
@@ -1011,7 +1013,7 @@ static void draw_list(view_builds *v, int y, int h, int width)
 
 	draw_envs(v, y, width);
 	y += 3;
-	snprintf(buf, sizeof(buf), ROW_FMT, "ID", "ENV", "REF", "COMMIT", "STATE", "STAGE", "GATE", "STARTED",
+	snprintf(buf, sizeof(buf), ROW_FMT, "ID", "ENV", REF_WIDTH(width), REF_WIDTH(width), "REF", "COMMIT", "STATE", "STAGE", "GATE", "STARTED",
 		 "ENDED", "PROMOTED");
 	if (y < end)
 		put(y++, 1, width - 2, buf, tui_theme_attr(TUI_ROLE_HEADER));
@@ -1037,7 +1039,7 @@ static void draw_list(view_builds *v, int y, int h, int width)
 		const build_entry *e = &l->v[top + i];
 		int sel = (size_t)(top + i) == v->sel;
 
-		row_text(e, buf, sizeof(buf));
+		row_text(e, REF_WIDTH(width), buf, sizeof(buf));
 		tui_text_fill(stdscr, y, 0, width, sel ? tui_theme_attr(TUI_ROLE_SELECTED) : 0);
 		put(y, 1, width - 2, buf, sel ? tui_theme_attr(TUI_ROLE_SELECTED) : tui_theme_attr(state_role(e->state)));
 		y++;
@@ -1056,7 +1058,7 @@ static void draw_stages(app *a, view_builds *v, int y, int h, int width)
 	logpane_style ps = {0};
 	strbuf sb;
 
-	row_text(&v->open, buf, sizeof(buf));
+	row_text(&v->open, REF_WIDTH(width), buf, sizeof(buf));
 	put(y++, 1, width - 2, buf, tui_theme_attr(state_role(v->open.state)));
 	if (v->open.gate[0] && strcmp(v->open.gate, "OK") && y < end) {
 		snprintf(buf, sizeof(buf), "quality gate %s: %s", v->open.gate,
