@@ -10,6 +10,7 @@
 #include "cli/provision.h"
 #include "core/build_history.h"
 #include "core/journal.h"
+#include "core/step_job.h"
 #include "core/tcode.h"
 #include "k8s/client.h"
 #include "k8s/kubeconfig.h"
@@ -271,16 +272,96 @@ static void render_table(const build_entry *v, size_t n, strbuf *out)
 	output_table_release(&t);
 }
 
+
+/* One build: its entry as "key: value" lines. */
+static void render_one(const build_entry *e, strbuf *out)
+{
+	const struct {
+		const char *k, *v;
+	} rows[] = {
+	    {"build", e->id},	 {"env", e->env},	{"state", e->state},
+	    {"stage", e->stage}, {"reason", e->reason}, {"quality gate", e->gate},
+	    {"conditions", e->conditions}, {"repo", e->repo}, {"ref", e->ref},
+	    {"commit", e->commit}, {"rpo", e->rpo},	{"started", e->started},
+	    {"finished", e->finished}, {"by", e->by},	{"run", e->run},
+	    {"promoted dev", e->dev.at}, {"promoted prod", e->prod.at},
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		if (!rows[i].v[0])
+			continue;
+		sb_addf(out, "%-14s ", rows[i].k);
+		output_escape(out, rows[i].v);
+		if ((rows[i].v == e->dev.at && e->dev.by[0]) || (rows[i].v == e->prod.at && e->prod.by[0])) {
+			sb_adds(out, " by ");
+			output_escape(out, rows[i].v == e->dev.at ? e->dev.by : e->prod.by);
+		}
+		sb_addc(out, '\n');
+	}
+}
+
+static int print_line(void *ctx, const char *line, size_t len)
+{
+	strbuf sb;
+	char *l = xstrndup(line, len);
+
+	(void)ctx;
+	sb_init(&sb, len + 8);
+	output_escape(&sb, l);
+	printf("%s\n", sb.buf);
+	sb_release(&sb);
+	free(l);
+	return 0;
+}
+
+/* Each stage's log, in order, from the build's pod (while it exists). */
+static int stage_logs(bsession *s, const char *ns, const build_entry *e)
+{
+	static const char *const stages[] = {"checkout", "sonarqube", "compile", "upload", "finish"};
+	char job[64];
+	cJSON *pod;
+	k8s_err err;
+	const char *pod_name;
+	size_t i;
+
+	snprintf(job, sizeof(job), BUILD_JOB_PREFIX "%s", e->id);
+	pod = job_pod(s->client, ns, job, &err);
+	if (!pod) {
+		if (err.http && err.http != 404) {
+			say(err.msg);
+			return exit_for(&err);
+		}
+		fprintf(stderr, "smartops: build %s has no pod any more (its Job is gone after its TTL): no logs to show\n",
+			e->id);
+		return TENANTS_EXIT_ERROR;
+	}
+	pod_name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(pod, "metadata"), "name"));
+	for (i = 0; pod_name && i < ARRAY_SIZE(stages); i++) {
+		k8s_log_opts lo = {.container = stages[i], .tail_lines = -1};
+
+		printf("==> %s <==\n", stages[i]);
+		fflush(stdout);
+		if (k8s_pod_logs(s->client, ns, pod_name, &lo, print_line, NULL, NULL, &err) < 0)
+			printf("(%s)\n", err.http == 400 ? "not started" : "no log");
+	}
+	cJSON_Delete(pod);
+	return 0;
+}
+
 int builds_run_list(const tenants_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"output", required_argument, NULL, 'o'},
 	    {"env", required_argument, NULL, 'e'},
+	    {"logs", no_argument, NULL, 'l'},
 	    {NULL, 0, NULL, 0},
 	};
 	static const tcode_env envs[] = {TCODE_ENV_DEV, TCODE_ENV_PROD};
 	char tcode[TCODE_SIZE], err[200];
-	int json = 0, c, ret = 0, only = -1;
+	const char *id = NULL;
+	int json = 0, c, ret = 0, only = -1, logs = 0;
 	build_entry *all = NULL;
 	size_t n_all = 0, k, i;
 	bsession s;
@@ -303,6 +384,9 @@ int builds_run_list(const tenants_global *g, int argc, char **argv)
 			only = (int)te;
 			break;
 		}
+		case 'l':
+			logs = 1;
+			break;
 		default:
 			return usage_err("builds", "unknown option or missing value");
 		}
@@ -312,7 +396,13 @@ int builds_run_list(const tenants_global *g, int argc, char **argv)
 	if (tcode_parse(argv[optind], tcode, err, sizeof(err)) < 0)
 		return usage_err("builds", err);
 	if (optind + 1 < argc)
+		id = argv[optind + 1];
+	if (optind + 2 < argc)
 		return usage_err("builds", "unexpected argument");
+	if (logs && !id)
+		return usage_err("builds", "--logs shows one build's stages: give its id, e.g. smartops builds T12345 7 --logs");
+	if (logs && json)
+		return usage_err("builds", "--logs is text: leave out -o json");
 	ret = session_open(g, &s);
 	if (ret)
 		return ret;
@@ -341,6 +431,43 @@ int builds_run_list(const tenants_global *g, int argc, char **argv)
 	}
 	if (n_all)
 		qsort(all, n_all, sizeof(*all), newer);
+	if (id) { /* one build */
+		build_entry *e = NULL;
+		strbuf out;
+
+		for (i = 0; i < n_all && !e; i++)
+			if (!strcmp(all[i].id, id))
+				e = &all[i];
+		if (!e) {
+			error("%s has no build %s (see smartops builds %s)", tcode, id, tcode);
+			ret = TENANTS_EXIT_ERROR;
+			goto out;
+		}
+		sb_init(&out, 1024);
+		if (json) {
+			cJSON *o = build_entry_json(e);
+			char *text = cJSON_PrintUnformatted(o);
+
+			sb_adds(&out, text);
+			sb_addc(&out, '\n');
+			cJSON_free(text);
+			cJSON_Delete(o);
+		} else {
+			render_one(e, &out);
+		}
+		fwrite(out.buf, 1, out.len, stdout);
+		sb_release(&out);
+		if (logs) {
+			char ns[TCODE_NS_SIZE];
+			tcode_env te;
+
+			fflush(stdout);
+			if (tcode_env_parse(e->env, &te) == 0 &&
+			    tcode_namespace(tcode, te, ns, sizeof(ns)) == 0)
+				ret = stage_logs(&s, ns, e);
+		}
+		goto out;
+	}
 	{
 		strbuf out;
 

@@ -43,8 +43,9 @@ static const cli_command commands[] = {
     {"apply", apply_args, apply_about, builds_run_apply},
     {"runs", "[ID] [--tcode T] [-o json] | resume ID | rollback ID [--confirm-tcode T]",
      "provisioning runs: list, show, resume, roll back", provision_run_runs},
-    {"builds", "TCODE [--env dev|prod] [-o table|json]",
-     "a tenant's custom builds, newest first: state, stage, quality gate, RPO, promotions",
+    {"builds", "TCODE [--env dev|prod] [-o table|json] | TCODE BUILD [-o json] [--logs]",
+     "a tenant's custom builds, newest first: state, stage, quality gate, RPO, promotions;\n"
+     "           one build, and with --logs each stage's log",
      builds_run_list},
     {"promote", "TCODE BUILD --env dev|prod [--yes] [--timeout S] | TCODE --previous --env dev|prod [--yes]",
      "roll a succeeded build's RPO into an env's AppServers (dev, then prod);\n"

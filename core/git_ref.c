@@ -212,7 +212,8 @@ int git_ref_pick(const char *ls_remote, const char *ref, char sha[GIT_SHA_SIZE],
 
 /* ---- running git ------------------------------------------------------------------- */
 
-/* The environment git runs with: ours, without a terminal prompt, in the C locale. */
+/* The environment git runs with: ours, without a terminal prompt (git's nor,
+ * unless the operator chose their own, ssh's), in the C locale. */
 static char **git_environ(void)
 {
 	size_t n = 0, k = 0, i;
@@ -220,7 +221,7 @@ static char **git_environ(void)
 
 	while (environ && environ[n])
 		n++;
-	env = xcalloc(n + 4, sizeof(*env));
+	env = xcalloc(n + 5, sizeof(*env));
 	for (i = 0; i < n; i++)
 		if (strncmp(environ[i], "GIT_TERMINAL_PROMPT=", 20) && strncmp(environ[i], "LC_ALL=", 7) &&
 		    strncmp(environ[i], "LANGUAGE=", 9) && strncmp(environ[i], "GIT_DIR=", 8))
@@ -229,6 +230,11 @@ static char **git_environ(void)
 
 	env[k++] = prompt;
 	env[k++] = locale;
+	if (!getenv("GIT_SSH_COMMAND") && !getenv("GIT_SSH")) { /* ssh may not ask either */
+		static char batch[] = "GIT_SSH_COMMAND=ssh -o BatchMode=yes";
+
+		env[k++] = batch;
+	}
 	env[k] = NULL;
 	return env;
 }

@@ -294,7 +294,8 @@ static cJSON *env_var(const char *name, const char *value)
 	return o;
 }
 
-static cJSON *container(const bw_build *b, const char *name, int init)
+/* A stage (or the main container, finish): the build's four variables each. */
+static cJSON *container(const bw_build *b, const char *name)
 {
 	cJSON *c = cJSON_CreateObject(), *args, *env, *mounts, *m;
 
@@ -302,13 +303,11 @@ static cJSON *container(const bw_build *b, const char *name, int init)
 	cJSON_AddStringToObject(c, "image", b->image);
 	args = cJSON_AddArrayToObject(c, "args");
 	cJSON_AddItemToArray(args, cJSON_CreateString(name));
-	if (init) {
-		env = cJSON_AddArrayToObject(c, "env");
-		cJSON_AddItemToArray(env, env_var("REPO", b->repo));
-		cJSON_AddItemToArray(env, env_var("COMMIT", b->commit));
-		cJSON_AddItemToArray(env, env_var("BUILD_ID", b->id));
-		cJSON_AddItemToArray(env, env_var("RPO_LOCATION", b->rpo));
-	}
+	env = cJSON_AddArrayToObject(c, "env");
+	cJSON_AddItemToArray(env, env_var("REPO", b->repo));
+	cJSON_AddItemToArray(env, env_var("COMMIT", b->commit));
+	cJSON_AddItemToArray(env, env_var("BUILD_ID", b->id));
+	cJSON_AddItemToArray(env, env_var("RPO_LOCATION", b->rpo));
 	/* the stage's verdict as the container's termination message, as Kubernetes reads it */
 	cJSON_AddStringToObject(c, "terminationMessagePolicy", "FallbackToLogsOnError");
 	mounts = cJSON_AddArrayToObject(c, "volumeMounts");
@@ -361,8 +360,8 @@ static cJSON *job_body(const bw_build *b)
 	cJSON_AddStringToObject(pspec, "restartPolicy", "Never");
 	inits = cJSON_AddArrayToObject(pspec, "initContainers");
 	for (i = 0; i < ARRAY_SIZE(stages); i++)
-		cJSON_AddItemToArray(inits, container(b, stages[i], 1));
-	cJSON_AddItemToArray(cJSON_AddArrayToObject(pspec, "containers"), container(b, "finish", 0));
+		cJSON_AddItemToArray(inits, container(b, stages[i]));
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(pspec, "containers"), container(b, "finish"));
 	vols = cJSON_AddArrayToObject(pspec, "volumes");
 	vol = cJSON_CreateObject();
 	cJSON_AddStringToObject(vol, "name", "work");

@@ -262,14 +262,14 @@ out:
 /* Objects whose controller was deleted go with it (the garbage collector's job). */
 static void collect_owned(sim_req *r, sim_obj *owner)
 {
-	static const char *const owned[] = {"pods"};
+	static const char *const owned[][2] = {{"", "pods"}, {"apps", "replicasets"}};
 	cJSON *o = sim_obj_parse(owner);
 	const cJSON *uid = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, "metadata"), "uid");
 
 	if (!cJSON_IsString(uid) || !owner->ns[0])
 		goto out;
 	for (size_t k = 0; k < ARRAY_SIZE(owned); k++) {
-		const sim_resource *res = sim_resource_find("", "v1", owned[k]);
+		const sim_resource *res = sim_resource_find(owned[k][0], "v1", owned[k][1]);
 		sim_list l;
 		sim_err err;
 		memset(&l, 0, sizeof(l));

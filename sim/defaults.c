@@ -47,12 +47,29 @@ static void statefulset(cJSON *obj)
 	put_str(us, "whenScaled", "Retain");
 }
 
+static void job(cJSON *obj)
+{
+	cJSON *spec = child(obj, "spec");
+
+	if (!spec)
+		return;
+	put_num(spec, "parallelism", 1);
+	put_num(spec, "completions", 1);
+	put_num(spec, "backoffLimit", 6);
+	put_str(spec, "completionMode", "NonIndexed");
+	if (!cJSON_GetObjectItemCaseSensitive(spec, "suspend"))
+		cJSON_AddFalseToObject(spec, "suspend");
+	put_str(spec, "podReplacementPolicy", "TerminatingOrFailed");
+}
+
 void sim_defaults_apply(const sim_resource *res, cJSON *obj)
 {
 	if (!res || !cJSON_IsObject(obj))
 		return;
 	if (!strcmp(res->group, "apps") && !strcmp(res->kind, "StatefulSet"))
 		statefulset(obj);
+	else if (!strcmp(res->group, "batch") && !strcmp(res->kind, "Job"))
+		job(obj);
 	else if (!res->group[0] && !strcmp(res->kind, "PersistentVolumeClaim"))
 		put_str(child(obj, "spec"), "volumeMode", "Filesystem");
 }

@@ -7,6 +7,8 @@
  *                spec.revisionHistoryLimit 10, spec.persistentVolumeClaimRetentionPolicy
  *                {whenDeleted: Retain, whenScaled: Retain}
  *   PersistentVolumeClaim  spec.volumeMode Filesystem
+ *   Job          spec.parallelism 1, completions 1, backoffLimit 6, completionMode
+ *                NonIndexed, suspend false, podReplacementPolicy TerminatingOrFailed
  * Pure; safe from any thread. */
 #ifndef SIM_DEFAULTS_H
 #define SIM_DEFAULTS_H

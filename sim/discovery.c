@@ -159,8 +159,8 @@ static void storage_hash(const sim_resource *r, char out[16])
 
 static int in_category_all(const sim_resource *r)
 {
-	static const char *const all[] = {"pods", "services", "deployments", "statefulsets",
-					  "jobs"};
+	static const char *const all[] = {"pods", "services", "deployments", "replicasets",
+					  "statefulsets", "jobs"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
 		if (!strcmp(r->plural, all[i]))

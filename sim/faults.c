@@ -55,7 +55,31 @@ static const char *const known[] = {
 	"hang",
 	/* write faults */
 	"lose_write_reply", "foreign_create", "refuse_write", "write_path",
+	/* build faults */
+	"quality_gate", "compile",
 };
+
+/* A build fault: "fail" (1), "ok" (0), or a count. */
+static int get_build(const cJSON *root, const char *key, int *out, sim_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
+
+	*out = 0;
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (cJSON_IsString(v) && (!strcmp(v->valuestring, "fail") || !strcmp(v->valuestring, "ok"))) {
+		*out = !strcmp(v->valuestring, "fail");
+		return 0;
+	}
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 1000 &&
+	    v->valuedouble == (int)v->valuedouble) {
+		*out = (int)v->valuedouble;
+		return 0;
+	}
+	return sim_err_set(err, 400, "BadRequest",
+			   "fault %s must be \"fail\" (the next build fails there), \"ok\", or a "
+			   "number of builds from 0 to 1000", key);
+}
 
 int sim_faults_set_json(sim_faults *f, const char *json, sim_err *err)
 {
@@ -113,6 +137,8 @@ int sim_faults_set_json(sim_faults *f, const char *json, sim_err *err)
 	c.foreign_create = (int)v;
 	if (get_num(root, "refuse_write", 0, 1000, &v, err)) goto out;
 	c.refuse_write = (int)v;
+	if (get_build(root, "quality_gate", &c.quality_gate, err)) goto out;
+	if (get_build(root, "compile", &c.compile, err)) goto out;
 	it = cJSON_GetObjectItemCaseSensitive(root, "write_path");
 	if (it && !cJSON_IsNull(it)) {
 		if (!cJSON_IsString(it) || strlen(it->valuestring) >= sizeof(c.write_path)) {
@@ -167,6 +193,8 @@ char *sim_faults_json(sim_faults *f)
 	cJSON_AddNumberToObject(o, "foreign_create", c.foreign_create);
 	cJSON_AddNumberToObject(o, "refuse_write", c.refuse_write);
 	cJSON_AddStringToObject(o, "write_path", c.write_path);
+	cJSON_AddNumberToObject(o, "quality_gate", c.quality_gate);
+	cJSON_AddNumberToObject(o, "compile", c.compile);
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return s;
@@ -191,6 +219,22 @@ int sim_faults_take_write(sim_faults *f, enum sim_write_fault which, const char 
 		: which == SIM_FAULT_FOREIGN_CREATE ? &f->cfg.foreign_create
 						    : &f->cfg.refuse_write;
 	if (*count > 0 && (!f->cfg.write_path[0] || strstr(path, f->cfg.write_path))) {
+		(*count)--;
+		ret = 1;
+	}
+	pthread_mutex_unlock(&f->lock);
+	return ret;
+}
+
+int sim_faults_take_build(sim_faults *f, enum sim_build_fault which)
+{
+	int *count, ret = 0;
+
+	if (!f)
+		return 0;
+	pthread_mutex_lock(&f->lock);
+	count = which == SIM_FAULT_QUALITY_GATE ? &f->cfg.quality_gate : &f->cfg.compile;
+	if (*count > 0) {
 		(*count)--;
 		ret = 1;
 	}

@@ -27,9 +27,15 @@ typedef struct sim_fault_cfg {
 	                            created, labelled as another owner's */
 	int refuse_write;        /* the write is not made: answered 500 (a storage failure) */
 	char write_path[128];    /* "" = every write */
+
+	/* Build faults, counted: the next N custom builds (docs/fleet.md) that reach the
+	 * stage fail there. JSON: "fail" (= 1), a number, or "ok" / 0 (off). */
+	int quality_gate;        /* sonarqube: the quality gate answers ERROR */
+	int compile;             /* compile: a syntax error */
 } sim_fault_cfg;
 
 enum sim_write_fault { SIM_FAULT_LOSE_WRITE_REPLY, SIM_FAULT_FOREIGN_CREATE, SIM_FAULT_REFUSE_WRITE };
+enum sim_build_fault { SIM_FAULT_QUALITY_GATE, SIM_FAULT_COMPILE };
 
 typedef struct sim_faults sim_faults;
 
@@ -46,6 +52,9 @@ int sim_faults_hanging(sim_faults *f);
 /* 1 when a write to path is to get fault which (its count is then used up by
  * one). */
 int sim_faults_take_write(sim_faults *f, enum sim_write_fault which, const char *path);
+/* 1 when the build reaching stage `which` is to fail there (one of the count is then
+ * used up). */
+int sim_faults_take_build(sim_faults *f, enum sim_build_fault which);
 /* 1 with probability rate (a seeded generator, so runs repeat). */
 int sim_faults_roll(sim_faults *f, double rate);
 

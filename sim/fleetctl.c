@@ -655,15 +655,37 @@ static void tell_license(sim_fleetctl *c, env_state *e, int64_t now)
 
 /* ---- custom builds ------------------------------------------------------- */
 
-static const char *const stage_names[] = {"checkout", "sonarqube", "compile", "upload"};
+/* One container of a build Job, with the contract's env (docs/fleet.md). */
+static void build_container(cJSON *list, const char *name, const char *image, const char *const *env)
+{
+	static const char *const names[] = {"REPO", "COMMIT", "BUILD_ID", "RPO_LOCATION"};
+	cJSON *ctr = cJSON_CreateObject(), *ev = cJSON_AddArrayToObject(ctr, "env");
+
+	cJSON_AddStringToObject(ctr, "name", name);
+	cJSON_AddStringToObject(ctr, "image", image);
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		cJSON *e = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(e, "name", names[i]);
+		cJSON_AddStringToObject(e, "value", env[i]);
+		cJSON_AddItemToArray(ev, e);
+	}
+	cJSON_AddItemToArray(list, ctr);
+}
 
 static void start_build(sim_fleetctl *c, int64_t now)
 {
+	static const char *const stages[] = {"checkout", "sonarqube", "compile", "upload"};
+	static const char *const images[] = {
+		"registry.smart.example.com/smart/git:2.45", "registry.smart.example.com/smart/sonar-scanner:5.0",
+		"registry.smart.example.com/smart/advpl-compiler:7.00", "registry.smart.example.com/smart/rpo-upload:1.2",
+	};
 	size_t n = sim_fleet_count(), total = n + c->n_adopted, slot;
 	const sim_tenant *t = NULL;
 	adopted *ad = NULL;
-	cJSON *job, *meta, *labels, *ann, *spec, *tmpl, *pspec, *cont, *ctr;
-	char loc[160], dur[16], env_name[8];
+	cJSON *job, *meta, *labels, *ann, *spec, *tmpl, *pspec, *list;
+	char loc[160], repo[200], commit[48], env_name[8];
+	const char *env_vals[4];
 	build *b;
 	int env;
 
@@ -704,12 +726,17 @@ static void start_build(sim_fleetctl *c, int64_t now)
 	memcpy(b->name, "custombuild-", 12);
 	util_strlcpy(b->name + 12, b->id, sizeof(b->name) - 12);
 	util_strlcpy(b->ns, t->envs[env].ns, sizeof(b->ns));
-	b->duration_s = 120 + (int)(sim_fleet_next(&c->rng) % 480);
 	b->fail = sim_fleet_unit(&c->rng) < 0.2 ? 1 + (int)(sim_fleet_next(&c->rng) % 2) : 0;
 	b->start_s = now;
-	snprintf(loc, sizeof(loc), "%s://smart-rpo/%s/%s/custom.rpo",
-		 !strcmp(t->provider, "gcp") ? "gs" : "s3", t->lower, b->id);
-	snprintf(dur, sizeof(dur), "%d", b->duration_s);
+	snprintf(loc, sizeof(loc), "%s://smart-rpo/%s", !strcmp(t->provider, "gcp") ? "gs" : "s3", t->lower);
+	snprintf(repo, sizeof(repo), "https://git.smart.example.com/%s/custom.git", t->lower);
+	snprintf(commit, sizeof(commit), "%016llx%016llx%08llx",
+		 (unsigned long long)sim_fleet_next(&c->rng), (unsigned long long)sim_fleet_next(&c->rng),
+		 (unsigned long long)(sim_fleet_next(&c->rng) & 0xffffffffull));
+	env_vals[0] = repo;
+	env_vals[1] = commit;
+	env_vals[2] = b->id;
+	env_vals[3] = loc;
 
 	job = cJSON_CreateObject();
 	cJSON_AddStringToObject(job, "apiVersion", "batch/v1");
@@ -722,26 +749,26 @@ static void start_build(sim_fleetctl *c, int64_t now)
 	cJSON_AddStringToObject(labels, P "component", "custombuild");
 	ann = cJSON_AddObjectToObject(meta, "annotations");
 	cJSON_AddStringToObject(ann, P "build-id", b->id);
+	cJSON_AddStringToObject(ann, P "commit", commit);
+	cJSON_AddStringToObject(ann, P "repo", repo);
 	cJSON_AddStringToObject(ann, P "rpo-location", loc);
-	cJSON_AddStringToObject(ann, P "build-stage", "checkout");
-	cJSON_AddStringToObject(ann, "kubesim.io/duration-seconds", dur);
-	if (b->fail)
-		cJSON_AddStringToObject(ann, "kubesim.io/outcome", "failed");
+	/* the fleet's own simulated outcome (it takes no build faults) */
+	cJSON_AddStringToObject(ann, "kubesim.io/fail-stage",
+				b->fail == 1 ? "sonarqube" : b->fail == 2 ? "compile" : "none");
 	spec = cJSON_AddObjectToObject(job, "spec");
 	cJSON_AddNumberToObject(spec, "backoffLimit", 0);
+	cJSON_AddNumberToObject(spec, "ttlSecondsAfterFinished", 86400);
 	tmpl = cJSON_AddObjectToObject(spec, "template");
 	meta = cJSON_AddObjectToObject(tmpl, "metadata");
 	labels = cJSON_AddObjectToObject(meta, "labels");
 	cJSON_AddStringToObject(labels, P "component", "custombuild");
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(meta, "annotations"),
-				"kubesim.io/log-profile", "build");
 	pspec = cJSON_AddObjectToObject(tmpl, "spec");
 	cJSON_AddStringToObject(pspec, "restartPolicy", "Never");
-	cont = cJSON_AddArrayToObject(pspec, "containers");
-	ctr = cJSON_CreateObject();
-	cJSON_AddItemToArray(cont, ctr);
-	cJSON_AddStringToObject(ctr, "name", "build");
-	cJSON_AddStringToObject(ctr, "image", "registry.smart.example.com/smart/rpo-builder:2.4.0");
+	list = cJSON_AddArrayToObject(pspec, "initContainers");
+	for (size_t i = 0; i < ARRAY_SIZE(stages); i++)
+		build_container(list, stages[i], images[i], env_vals);
+	list = cJSON_AddArrayToObject(pspec, "containers");
+	build_container(list, "finish", images[3], env_vals);
 	if (sim_store_create(c->s, c->r_job, b->ns, job, 0, NULL, NULL) == 0) {
 		b->active = 1;
 		emit_event(c, b->ns, "Job", "batch/v1", b->name, "BuildStarted",
@@ -750,44 +777,25 @@ static void start_build(sim_fleetctl *c, int64_t now)
 	cJSON_Delete(job);
 }
 
-static int edit_stage(cJSON *obj, void *ctx, sim_err *err)
+/* 1 complete, 2 failed, 0 running, -1 gone: the Job's status as the workload controller
+ * wrote it. */
+static int build_outcome(sim_fleetctl *c, const build *b)
 {
-	set_annotation(obj, "build-stage", ctx);
-	return 0;
-}
+	sim_obj *o = sim_store_get(c->s, c->r_job, b->ns, b->name, NULL);
+	int ret = 0;
 
-/* The build pod's name (made by the workload controller), once it exists. */
-static int find_build_pod(sim_fleetctl *c, build *b)
-{
-	char text[128];
-	sim_selector *sel;
-	sim_list l;
-
-	if (b->pod[0])
-		return 1;
-	snprintf(text, sizeof(text), "job-name=%s", b->name);
-	sel = sim_selector_parse_labels(text, NULL);
-	if (sim_store_list(c->s, c->r_pod, b->ns, sel, NULL, 0, NULL, &l, NULL) == 0) {
-		if (l.n)
-			util_strlcpy(b->pod, l.items[0]->name, sizeof(b->pod));
-		sim_list_release(&l);
-	}
-	sim_selector_free(sel);
-	return b->pod[0] != '\0';
+	if (!o)
+		return -1;
+	if (strstr(o->json, "\"type\":\"Complete\",\"status\":\"True\""))
+		ret = 1;
+	else if (strstr(o->json, "\"type\":\"Failed\",\"status\":\"True\""))
+		ret = 2;
+	sim_obj_unref(o);
+	return ret;
 }
 
 static void build_pass(sim_fleetctl *c, int64_t now)
 {
-	static const char *const begin[] = {
-		"git clone --depth 1 git@git.smart.example.com:custom.git (build ",
-		"sonar-scanner -Dsonar.projectKey=custom (build ",
-		"advpl compile: custom sources (build ",
-		"uploading custom.rpo to the RPO bucket (build ",
-	};
-	static const char *const done[] = {
-		"checked out: OK", "quality gate: OK", "compile: OK", "upload complete: OK",
-	};
-
 	if (!c->o.no_builds && now >= c->next_build) {
 		if (c->next_build)
 			start_build(c, now);
@@ -795,47 +803,20 @@ static void build_pass(sim_fleetctl *c, int64_t now)
 	}
 	for (int i = 0; i < MAX_BUILDS; i++) {
 		build *b = &c->builds[i];
-		int stage, last;
-		char line[256];
+		int outcome;
 
 		if (b->active && !env_of(c, b->ns))
 			b->active = 0; /* its namespace was deleted */
-		if (!b->active || !find_build_pod(c, b))
+		if (!b->active || !c->w)
 			continue;
-		/* checkout 10 %, sonarqube 30 %, compile 45 %, upload 15 % of the run */
-		stage = (int)((now - b->start_s) * 100 / b->duration_s);
-		stage = stage < 10 ? 0 : stage < 40 ? 1 : stage < 85 ? 2 : stage < 100 ? 3 : 4;
-		last = b->fail == 1 ? 1 : b->fail == 2 ? 2 : 4;
-		if (stage > last)
-			stage = last + 1;
-		while (b->stage < stage && b->stage < 4) {
-			int s = b->stage;
-			int fails_here = b->fail && s == last;
-
-			snprintf(line, sizeof(line), "%s%s)", begin[s], b->id);
-			sim_podlog_append(b->ns, b->pod, "build", line);
-			if (fails_here)
-				snprintf(line, sizeof(line), "[ERROR] %s failed: %s", stage_names[s],
-					 s == 1 ? "quality gate ERROR (new bugs: 3)"
-						: "MATA410.PRW(2231) syntax error");
-			else
-				snprintf(line, sizeof(line), "%s", done[s]);
-			sim_podlog_append(b->ns, b->pod, "build", line);
-			b->stage++;
-			if (fails_here || b->stage == 4) {
-				sim_store_mutate(c->s, c->r_job, b->ns, b->name, edit_stage,
-						 (void *)(fails_here ? "failed" : "succeeded"), 0,
-						 NULL, NULL);
-				emit_event(c, b->ns, "Job", "batch/v1", b->name,
-					   fails_here ? "BuildFailed" : "BuildSucceeded",
-					   "custom build %s %s", b->id,
-					   fails_here ? "failed" : "succeeded");
-				b->active = 0;
-				break;
-			}
-			sim_store_mutate(c->s, c->r_job, b->ns, b->name, edit_stage,
-					 (void *)stage_names[b->stage], 0, NULL, NULL);
-		}
+		outcome = build_outcome(c, b);
+		if (outcome == 0)
+			continue;
+		b->active = 0;
+		if (outcome > 0)
+			emit_event(c, b->ns, "Job", "batch/v1", b->name,
+				   outcome == 1 ? "BuildSucceeded" : "BuildFailed", "custom build %s %s",
+				   b->id, outcome == 1 ? "succeeded" : "failed");
 	}
 }
 

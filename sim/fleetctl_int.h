@@ -65,11 +65,8 @@ typedef struct build {
 	char ns[64];
 	char name[64];
 	char id[16];
-	int duration_s;
-	int fail;                /* fails at compile or sonarqube */
+	int fail;                /* fails at sonarqube (1) or compile (2) */
 	int64_t start_s;
-	int stage;               /* lines told so far, by stage */
-	char pod[128];
 } build;
 
 struct sim_fleetctl {

@@ -32,6 +32,7 @@ struct sim_server {
 	char url[64];
 	double time_scale;
 	int64_t start_s, start_mono_ms; /* --start-time: the clock until the fleet's takes over */
+	double start_scale;         /* how fast start_clock runs (time_scale without a fleet) */
 	int audit_fd; /* --audit-log, or -1 */
 };
 

@@ -537,6 +537,13 @@ static void add_apps_schemas(cJSON *schemas)
 	prop(s, "paused", bool_t());
 	cJSON_AddItemToObject(schemas, "io.k8s.api.apps.v1.DeploymentSpec", s);
 
+	s = object_schema("ReplicaSetSpec is the specification of a ReplicaSet.", 1);
+	prop(s, "replicas", int_t());
+	prop(s, "minReadySeconds", int_t());
+	prop(s, "selector", ref(META "LabelSelector"));
+	prop(s, "template", ref(CORE "PodTemplateSpec"));
+	cJSON_AddItemToObject(schemas, "io.k8s.api.apps.v1.ReplicaSetSpec", s);
+
 	s = object_schema("A StatefulSetSpec is the specification of a StatefulSet.", 1);
 	prop(s, "replicas", int_t());
 	prop(s, "selector", ref(META "LabelSelector"));
@@ -638,6 +645,8 @@ static void kind_fields(const sim_resource *r, cJSON *s)
 		prop(s, "spec", ref("io.k8s.api.apps.v1.DeploymentSpec"));
 	else if (!strcmp(k, "StatefulSet"))
 		prop(s, "spec", ref("io.k8s.api.apps.v1.StatefulSetSpec"));
+	else if (!strcmp(k, "ReplicaSet"))
+		prop(s, "spec", ref("io.k8s.api.apps.v1.ReplicaSetSpec"));
 	else if (!strcmp(k, "Job"))
 		prop(s, "spec", ref("io.k8s.api.batch.v1.JobSpec"));
 	else if (!strcmp(k, "ConfigMap") || !strcmp(k, "Secret")) {
@@ -1041,7 +1050,8 @@ char *sim_openapi_gv(const char *path)
 		found = 1;
 		pods |= kind_is(r, "", "Pod");
 		services |= kind_is(r, "", "Service");
-		apps |= kind_is(r, "apps", "Deployment") || kind_is(r, "apps", "StatefulSet");
+		apps |= kind_is(r, "apps", "Deployment") || kind_is(r, "apps", "StatefulSet") ||
+			kind_is(r, "apps", "ReplicaSet");
 		batch |= kind_is(r, "batch", "Job");
 	}
 	if (!found)

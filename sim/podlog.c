@@ -330,6 +330,12 @@ static ring *ring_find(const char *ns, const char *pod, const char *container)
 
 void sim_podlog_append(const char *ns, const char *pod, const char *container, const char *line)
 {
+	sim_podlog_append_at(ns, pod, container, line, util_now_ms());
+}
+
+void sim_podlog_append_at(const char *ns, const char *pod, const char *container, const char *line,
+			  int64_t at_ms)
+{
 	size_t len = strlen(line), slot;
 	ring *r;
 
@@ -368,7 +374,7 @@ void sim_podlog_append(const char *ns, const char *pod, const char *container, c
 	}
 	slot = (r->head + r->n) % SIM_PODLOG_RING;
 	r->lines[slot] = xstrndup(line, len);
-	r->ts_ms[slot] = util_now_ms();
+	r->ts_ms[slot] = at_ms;
 	r->n++;
 	r->total++;
 	pthread_cond_broadcast(&ring_cond);
@@ -432,6 +438,7 @@ typedef struct logsrc {
 	int has_run;       /* start_s valid */
 	int64_t start_s;
 	int64_t end_s;     /* 0 = still running */
+	int terminated;    /* the container's current state is terminated: its log is whole */
 	char waiting[64];  /* reason when !has_run */
 } logsrc;
 
@@ -474,11 +481,12 @@ static int resolve(sim_store *s, const char *ns, const char *pod, const char *co
 	sim_obj *o;
 	cJSON *root = NULL;
 	const cJSON *cs, *c, *st, *sts, *ann;
-	int n = 0, ret = -1;
+	int n = 0, ret = -1, is_init = 0;
 	const char *name = NULL, *first = NULL;
-	strbuf names;
+	strbuf names, inits;
 
 	sb_init(&names, 64);
+	sb_init(&inits, 0);
 	memset(src, 0, sizeof(*src));
 	o = res ? sim_store_get(s, res, ns, pod, err) : NULL;
 	if (!o) {
@@ -505,11 +513,29 @@ static int resolve(sim_store *s, const char *ns, const char *pod, const char *co
 			first = cn;
 		n++;
 	}
+	sb_init(&inits, 64);
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(
+				      cJSON_GetObjectItemCaseSensitive(root, "spec"), "initContainers")) {
+		const char *cn = jstr(c, "name");
+
+		if (!cn)
+			continue;
+		sb_adds(&inits, inits.len ? " " : "");
+		sb_adds(&inits, cn);
+		if (container && *container && !name && !strcmp(cn, container)) {
+			name = cn;
+			is_init = 1;
+		}
+	}
 	if (!container || !*container)
 		name = n == 1 ? first : NULL;
 	if ((!container || !*container) && n != 1) {
 		if (!n)
 			sim_err_set(err, 400, "BadRequest", "pod %s has no containers", pod);
+		else if (inits.len)
+			sim_err_set(err, 400, "BadRequest",
+				    "a container name must be specified for pod %s, choose one of: [%s] or one of the init containers: [%s]",
+				    pod, names.buf, inits.buf);
 		else
 			sim_err_set(err, 400, "BadRequest",
 				    "a container name must be specified for pod %s, choose one of: [%s]",
@@ -529,7 +555,9 @@ static int resolve(sim_store *s, const char *ns, const char *pod, const char *co
 		     sizeof(src->profile));
 	util_strlcpy(src->waiting, "ContainerCreating", sizeof(src->waiting));
 	sts = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "status"),
-					       "containerStatuses");
+					       is_init ? "initContainerStatuses" : "containerStatuses");
+	if (is_init) /* an init container with no status yet waits for the pod to start */
+		util_strlcpy(src->waiting, "PodInitializing", sizeof(src->waiting));
 	cJSON_ArrayForEach(st, sts) {
 		const cJSON *state, *wait;
 		const char *why;
@@ -537,8 +565,10 @@ static int resolve(sim_store *s, const char *ns, const char *pod, const char *co
 		if (!jstr(st, "name") || strcmp(jstr(st, "name"), name))
 			continue;
 		state = cJSON_GetObjectItemCaseSensitive(st, "state");
-		if (run_times(state, src))
+		if (run_times(state, src)) {
+			src->terminated = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(state, "terminated"));
 			break;
+		}
 		wait = cJSON_GetObjectItemCaseSensitive(state, "waiting");
 		why = jstr(wait, "reason");
 		if (why)
@@ -553,6 +583,7 @@ out:
 	if (o)
 		sim_obj_unref(o);
 	sb_release(&names);
+	sb_release(&inits);
 	return ret;
 }
 
@@ -652,6 +683,10 @@ int sim_podlog_follow(sim_store *s, const char *ns, const char *pod, const char 
 				*cursor = count;
 				return gen_render(pod, &src, from, count, timestamps, out);
 			}
+		}
+		if (src.terminated) { /* the container ended and all its log was sent */
+			pthread_mutex_unlock(&ring_lock);
+			return sim_err_set(err, 200, "Terminated", "container %s terminated", src.container);
 		}
 		left = deadline - util_mono_ms();
 		if (left <= 0) {

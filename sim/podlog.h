@@ -41,6 +41,9 @@ void sim_podlog_register_profile(const char *name, sim_podlog_profile_fn fn);
 /* Appends line (copied; a trailing newline is dropped) to the container's ring, creating
  * it. Wakes followers. Timestamps of told lines are wall-clock. */
 void sim_podlog_append(const char *ns, const char *pod, const char *container, const char *line);
+/* The same with the line's time (unix milliseconds; store time for simulated logs). */
+void sim_podlog_append_at(const char *ns, const char *pod, const char *container, const char *line,
+			  int64_t at_ms);
 /* Drops the pod's rings (pod deleted); followers of it wake up. */
 void sim_podlog_forget(const char *ns, const char *pod);
 
@@ -56,7 +59,8 @@ int sim_podlog_read(sim_store *s, const char *ns, const char *pod, const char *c
 
 /* For follow=true: waits up to timeout_ms for lines after *cursor, appends them to out and
  * advances *cursor. Returns the number of lines, 0 on timeout, -1 (err, 404) when the pod
- * or container is gone. */
+ * or container is gone, or (err code 200) when the container has terminated and every line
+ * was given: the follow is over, as the kubelet ends it. Init containers are containers. */
 int sim_podlog_follow(sim_store *s, const char *ns, const char *pod, const char *container,
 		      int timestamps, uint64_t *cursor, int timeout_ms, struct strbuf *out, sim_err *err);
 

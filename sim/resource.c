@@ -18,6 +18,7 @@ static const sim_resource table[] = {
 	{"", "v1", "LimitRange", "limitranges", "limitrange", "limits", 1, RW, "", 1},
 	{"", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", "sa", 1, RW, "", 1},
 	{"apps", "v1", "Deployment", "deployments", "deployment", "deploy", 1, RW, "scale status", 1},
+	{"apps", "v1", "ReplicaSet", "replicasets", "replicaset", "rs", 1, RW, "scale status", 1},
 	{"apps", "v1", "StatefulSet", "statefulsets", "statefulset", "sts", 1, RW, "scale status", 1},
 	{"batch", "v1", "Job", "jobs", "job", "", 1, RW, "status", 1},
 	{"networking.k8s.io", "v1", "Ingress", "ingresses", "ingress", "ing", 1, RW, "status", 1},

@@ -667,12 +667,13 @@ static int seed_basics(sim_server *s, char *errbuf, size_t errsize)
 	return 0;
 }
 
-/* --start-time: wall time moving on from a chosen instant */
+/* --start-time: wall time moving on from a chosen instant (--time-scale times faster; the
+ * fleet, when there is one, installs its own clock from there) */
 static int64_t start_clock(void *ctx)
 {
 	const sim_server *s = ctx;
 
-	return s->start_s + (util_mono_ms() - s->start_mono_ms) / 1000;
+	return s->start_s + (int64_t)((double)(util_mono_ms() - s->start_mono_ms) * s->start_scale / 1000.0);
 }
 
 sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errsize)
@@ -698,8 +699,10 @@ sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errs
 		s->opts.watch_window = 100000;
 	s->time_scale = o->time_scale > 0 ? o->time_scale : 1.0;
 	s->store = sim_store_new(s->opts.watch_window);
-	if (o->start_time > 0) {
-		s->start_s = o->start_time;
+	/* the fleet's clock scales from its own start */
+	s->start_scale = o->fleet ? 1.0 : s->time_scale;
+	if (o->start_time > 0 || s->start_scale != 1.0) {
+		s->start_s = o->start_time > 0 ? o->start_time : util_now_ms() / 1000;
 		s->start_mono_ms = util_mono_ms();
 		sim_store_set_clock(s->store, start_clock, s);
 	}
@@ -716,7 +719,11 @@ sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errs
 
 	if (seed_basics(s, errbuf, errsize))
 		goto fail;
-	s->workload = sim_workload_start(s->store, NULL);
+	{
+		sim_workload_opts wo = {.faults = s->faults};
+
+		s->workload = sim_workload_start(s->store, &wo);
+	}
 	if (o->fleet) {
 		if (sim_fleet_seed(s->store, o->fleet, o->seed, o->domain ? o->domain : "smart.example.com",
 				   &err)) {

@@ -443,6 +443,28 @@ static void deploy_cells(const cJSON *d, cJSON *cells, int64_t now)
 	add_selector(jget(d, "spec.selector"), 0, "<none>", cells);
 }
 
+static const col rs_cols[] = {
+    NAME_COL,
+    {"Desired", "integer", "", 0, "Number of desired pods."},
+    {"Current", "integer", "", 0, "Number of actual replicas."},
+    {"Ready", "integer", "", 0, "Number of ready replicas."},
+    AGE_COL,
+    CONTAINERS_COL,
+    IMAGES_COL,
+    SELECTOR_COL,
+};
+
+static void rs_cells(const cJSON *r, cJSON *cells, int64_t now)
+{
+	add_name(r, cells);
+	add_int(cells, jint(r, "spec.replicas", 1));
+	add_int(cells, jint(r, "status.replicas", 0));
+	add_int(cells, jint(r, "status.readyReplicas", 0));
+	add_age(r, now, cells);
+	add_template(r, cells);
+	add_selector(jget(r, "spec.selector"), 0, "<none>", cells);
+}
+
 static const col sts_cols[] = {
     NAME_COL,	{"Ready", "string", "", 0, "Number of the pod with ready state"},
     AGE_COL,	CONTAINERS_COL,
@@ -783,6 +805,9 @@ static const char *const pod_keep[] = {
 static const char *const deploy_keep[] = {
     META_KEEP, "spec.replicas", "spec.selector", TEMPLATE_KEEP, "status.readyReplicas",
     "status.updatedReplicas", "status.availableReplicas", NULL};
+static const char *const rs_keep[] = {
+    META_KEEP, "spec.replicas", "spec.selector", TEMPLATE_KEEP, "status.replicas",
+    "status.readyReplicas", NULL};
 static const char *const sts_keep[] = {META_KEEP, "spec.replicas", TEMPLATE_KEEP,
 				       "status.readyReplicas", NULL};
 static const char *const job_keep[] = {
@@ -813,6 +838,7 @@ static const char *const default_keep[] = {META_KEEP, NULL};
 static const printer printers[] = {
     PRINTER("", "pods", pod_cols, pod_cells, pod_keep),
     PRINTER("apps", "deployments", deploy_cols, deploy_cells, deploy_keep),
+    PRINTER("apps", "replicasets", rs_cols, rs_cells, rs_keep),
     PRINTER("apps", "statefulsets", sts_cols, sts_cells, sts_keep),
     PRINTER("batch", "jobs", job_cols, job_cells, job_keep),
     PRINTER("", "namespaces", ns_cols, ns_cells, ns_keep),

@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "sim/buildrun.h"
+#include "sim/faults.h"
 #include "sim/podlog.h"
+#include "sim/replicaset.h"
 #include "sim/resource.h"
 #include "sim/workload.h"
 #include "util/util.h"
@@ -24,6 +27,9 @@
 #define CLAIM_RETRY_MS 1000 /* a pod waiting for its claims is placed again after this */
 #define MAX_KICK_NS 256
 #define DRAIN_MAX 2000 /* events taken from one watch per loop */
+#define INIT_RUN_MS 1000 /* an init container of a pod that is not a build runs this long */
+#define JOB_BACKOFF_FIRST_S 10
+#define JOB_BACKOFF_MAX_S 360
 
 static const char k8s_alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
 
@@ -165,6 +171,7 @@ static const char *const own_kind_name[] = {"Deployment", "StatefulSet", "Job"};
 
 typedef enum {
 	P_PENDING,   /* scheduled, containers not started */
+	P_INIT,      /* init containers running, one after the other (phase Pending) */
 	P_RUNNING,   /* started, readiness not decided yet */
 	P_READY,
 	P_NOT_READY, /* policy said not ready */
@@ -182,13 +189,27 @@ typedef struct evring {
 
 struct pod;
 
+/* A ReplicaSet of a Deployment: one per distinct template. */
+typedef struct rsrec {
+	char hash[16];        /* pod-template-hash: its name is <deployment>-<hash> */
+	uint64_t key;         /* sim_rs_template_key of its template */
+	int revision;
+} rsrec;
+
 typedef struct owner {
 	int kind;
 	char *key;            /* "D:ns/name" */
 	char *ns, *name, *uid;
 	int replicas;
-	char hash[16];        /* template hash */
+	char hash[16];        /* template hash (a Deployment's: its current ReplicaSet's) */
+	char raw_hash[16];    /* the hash of the template as written */
 	int64_t generation;
+	/* deployments */
+	rsrec *rs;            /* its ReplicaSets */
+	int n_rs;
+	int revision;         /* the current ReplicaSet's */
+	int history;          /* spec.revisionHistoryLimit */
+	int rs_synced;        /* hash's ReplicaSet is made and the others scaled to 0 */
 	struct pod *pods;     /* owned pods, a doubly linked list */
 	int dirty, gone, in_dirty;
 	int retry_due;        /* a retry is queued */
@@ -197,9 +218,36 @@ typedef struct owner {
 	int job_duration_s;
 	int job_fail;
 	int64_t job_start_s, job_end_s;
+	int backoff_limit;    /* spec.backoffLimit (6 when absent) */
+	int ttl_s;            /* spec.ttlSecondsAfterFinished, -1 when absent */
+	int fleet_build;      /* the fleet's simulated build: takes no faults */
+	int fail_stage;       /* the fleet's simulated failure: a sim_build_stage, -1 none */
+	int64_t retry_at_ms;  /* a failed pod's replacement is due then */
+	int64_t ttl_due_ms;   /* the TTL deletion queued for then */
 	int last_ready;       /* for ScalingReplicaSet messages */
 	evring *ev;
 } owner;
+
+/* An init container, or a build's main container. */
+enum { CS_WAITING, CS_RUNNING, CS_DONE };
+enum { ENV_REPO, ENV_COMMIT, ENV_BUILD_ID, ENV_RPO, ENV_COUNT };
+
+typedef struct ctr {
+	char *name, *image;
+	char *env[ENV_COUNT]; /* the build contract's variables, or NULL */
+	int state;
+	int64_t started_s, finished_s;
+	int exit_code;
+	char *message;        /* termination message */
+} ctr;
+
+/* The running build stage: its log lines, told as time passes. */
+typedef struct stagerun {
+	sim_build_result res;
+	size_t next_line;
+	int64_t start_ms;
+	const char *container;
+} stagerun;
 
 typedef struct pod {
 	char *key;            /* "ns/name" */
@@ -216,6 +264,12 @@ typedef struct pod {
 	int64_t term_start_s, term_end_s; /* last terminated run (crash loop) */
 	char *reason, *message; /* of the not-ready or crash verdict */
 	char *container;      /* the first container's name, for events */
+	ctr *init;            /* spec.initContainers */
+	int n_init, init_idx; /* init_idx: the one running or next; n_init when all are done */
+	int is_build;         /* the init containers are a custom build's stages */
+	int failed_in_init;
+	ctr main;             /* a build's main container (finish): its env, exit, message */
+	stagerun *run;        /* a build's stage in progress */
 	uint64_t token;       /* of the live heap entry */
 	int mark;
 	evring *ev;
@@ -252,7 +306,8 @@ struct sim_workload {
 	char *kick_ns[MAX_KICK_NS];
 	int n_kick_ns;
 
-	const sim_resource *r_pod, *r_deploy, *r_sts, *r_job, *r_event, *r_pvc;
+	const sim_resource *r_pod, *r_deploy, *r_sts, *r_job, *r_event, *r_pvc, *r_rs;
+	sim_faults *faults;
 	sim_watch *w_pod, *w_deploy, *w_sts, *w_job;
 
 	map owners, pods;
@@ -590,6 +645,14 @@ static involved pod_inv(pod *p, const char *container)
 	return (involved){"Pod", "v1", p->ns, p->name, p->uid, container ? path : NULL, &p->ev};
 }
 
+static involved pod_inv_init(pod *p, const char *container)
+{
+	static __thread char path[300];
+
+	snprintf(path, sizeof(path), "spec.initContainers{%s}", container);
+	return (involved){"Pod", "v1", p->ns, p->name, p->uid, path, &p->ev};
+}
+
 static involved owner_inv(owner *o)
 {
 	return (involved){own_kind_name[o->kind], o->kind == OWN_JOB ? "batch/v1" : "apps/v1",
@@ -634,8 +697,31 @@ static void mark_dirty(sim_workload *w, owner *o)
 	o->in_dirty = 1;
 }
 
+static void ctr_release(ctr *c)
+{
+	free(c->name);
+	free(c->image);
+	for (int i = 0; i < ENV_COUNT; i++)
+		free(c->env[i]);
+	free(c->message);
+	memset(c, 0, sizeof(*c));
+}
+
+static void stagerun_free(stagerun *r)
+{
+	if (!r)
+		return;
+	sim_build_result_release(&r->res);
+	free(r);
+}
+
 static void pod_free(pod *p)
 {
+	for (int i = 0; i < p->n_init; i++)
+		ctr_release(&p->init[i]);
+	free(p->init);
+	ctr_release(&p->main);
+	stagerun_free(p->run);
 	free(p->key);
 	free(p->ns);
 	free(p->name);
@@ -737,8 +823,11 @@ static cJSON *container_status(const pod *p, const char *name, const char *image
 		cJSON_AddStringToObject(x, "message", buf);
 	} else {
 		x = cJSON_AddObjectToObject(state, "terminated");
-		cJSON_AddNumberToObject(x, "exitCode", p->stage == P_SUCCEEDED ? 0 : 1);
+		cJSON_AddNumberToObject(x, "exitCode", p->stage == P_SUCCEEDED ? 0
+						       : p->main.exit_code ? p->main.exit_code : 1);
 		cJSON_AddStringToObject(x, "reason", p->stage == P_SUCCEEDED ? "Completed" : "Error");
+		if (p->main.message)
+			cJSON_AddStringToObject(x, "message", p->main.message);
 		jset_time(x, "startedAt", p->started_s);
 		jset_time(x, "finishedAt", p->finished_s);
 		cJSON_AddStringToObject(x, "containerID", cJSON_GetObjectItemCaseSensitive(cs, "containerID")->valuestring);
@@ -756,6 +845,65 @@ static cJSON *container_status(const pod *p, const char *name, const char *image
 	return cs;
 }
 
+/* A container that waits for the init containers (or an init container not started). */
+static cJSON *waiting_status(const char *name, const char *image)
+{
+	cJSON *cs = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(cs, "name", name);
+	cJSON_AddStringToObject(cs, "image", image);
+	cJSON_AddStringToObject(cs, "imageID", "");
+	cJSON_AddBoolToObject(cs, "ready", 0);
+	cJSON_AddBoolToObject(cs, "started", 0);
+	cJSON_AddNumberToObject(cs, "restartCount", 0);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(cs, "state"), "waiting"),
+				"reason", "PodInitializing");
+	return cs;
+}
+
+/* An init container's status, as the kubelet words it. */
+static cJSON *init_status(const pod *p, const ctr *c)
+{
+	cJSON *cs, *state, *x;
+	char id[80], buf[320];
+
+	if (c->state == CS_WAITING)
+		return waiting_status(c->name, c->image);
+	cs = cJSON_CreateObject();
+	cJSON_AddStringToObject(cs, "name", c->name);
+	cJSON_AddStringToObject(cs, "image", c->image);
+	hexid(c->image, "", 0, id, sizeof(id));
+	snprintf(buf, sizeof(buf), "%s@sha256:%s", c->image, id);
+	cJSON_AddStringToObject(cs, "imageID", buf);
+	hexid(p->uid ? p->uid : p->key, c->name, 0, id, sizeof(id));
+	snprintf(buf, sizeof(buf), "containerd://%s", id);
+	cJSON_AddStringToObject(cs, "containerID", buf);
+	cJSON_AddBoolToObject(cs, "ready", c->state == CS_DONE && c->exit_code == 0);
+	cJSON_AddBoolToObject(cs, "started", c->state == CS_RUNNING);
+	cJSON_AddNumberToObject(cs, "restartCount", 0);
+	state = cJSON_AddObjectToObject(cs, "state");
+	if (c->state == CS_RUNNING) {
+		jset_time(cJSON_AddObjectToObject(state, "running"), "startedAt", c->started_s);
+	} else {
+		x = cJSON_AddObjectToObject(state, "terminated");
+		cJSON_AddNumberToObject(x, "exitCode", c->exit_code);
+		cJSON_AddStringToObject(x, "reason", c->exit_code ? "Error" : "Completed");
+		if (c->message)
+			cJSON_AddStringToObject(x, "message", c->message);
+		jset_time(x, "startedAt", c->started_s);
+		jset_time(x, "finishedAt", c->finished_s);
+		cJSON_AddStringToObject(x, "containerID", buf);
+	}
+	cJSON_AddObjectToObject(cs, "lastState");
+	return cs;
+}
+
+/* 1 when the init containers all completed (or there are none). */
+static int pod_initialized(const pod *p)
+{
+	return p->init_idx >= p->n_init && !p->failed_in_init;
+}
+
 /* Writes the record's state as the pod's status (mutate callback). */
 static int pod_status_fn(cJSON *obj, void *vctx, sim_err *err)
 {
@@ -767,7 +915,7 @@ static int pod_status_fn(cJSON *obj, void *vctx, sim_err *err)
 	int running = p->stage == P_RUNNING || p->stage == P_READY || p->stage == P_NOT_READY ||
 		      p->stage == P_CRASH;
 	int ready = p->stage == P_READY;
-	const char *phase = p->stage == P_PENDING ? "Pending"
+	const char *phase = p->stage == P_PENDING || p->stage == P_INIT ? "Pending"
 			    : p->stage == P_SUCCEEDED ? "Succeeded"
 			    : p->stage == P_FAILED    ? "Failed"
 						      : "Running";
@@ -805,7 +953,22 @@ static int pod_status_fn(cJSON *obj, void *vctx, sim_err *err)
 		if (p->stage == P_NOT_READY && p->message)
 			util_strlcpy(msg, p->message, sizeof(msg));
 		cJSON_AddItemToArray(conds, condition("PodReadyToStartContainers", 1, p->created_s, NULL, NULL));
-		cJSON_AddItemToArray(conds, condition("Initialized", 1, p->created_s, NULL, NULL));
+		if (pod_initialized(p)) {
+			cJSON_AddItemToArray(conds, condition("Initialized", 1,
+							      p->n_init ? p->init[p->n_init - 1].finished_s
+									: p->created_s, NULL, NULL));
+		} else {
+			strbuf inc; /* the init containers not completed: the failed one and those after */
+
+			sb_init(&inc, 64);
+			sb_adds(&inc, "containers with incomplete status: [");
+			for (int i = p->init_idx; i < p->n_init; i++)
+				sb_addf(&inc, "%s%s", i > p->init_idx ? " " : "", p->init[i].name);
+			sb_addc(&inc, ']');
+			cJSON_AddItemToArray(conds, condition("Initialized", 0, p->created_s,
+							      "ContainersNotInitialized", inc.buf));
+			sb_release(&inc);
+		}
 		cJSON_AddItemToArray(conds, condition("Ready", ready, p->cond_s, ready ? NULL : why,
 						      ready || !strcmp(why, "PodCompleted") ? NULL : msg));
 		cJSON_AddItemToArray(conds, condition("ContainersReady", ready, p->cond_s,
@@ -818,7 +981,7 @@ static int pod_status_fn(cJSON *obj, void *vctx, sim_err *err)
 	ip = cJSON_CreateObject();
 	cJSON_AddStringToObject(ip, "ip", host);
 	cJSON_AddItemToArray(ips, ip);
-	if (running || p->stage == P_SUCCEEDED || p->stage == P_FAILED) {
+	if (running || p->stage == P_INIT || p->stage == P_SUCCEEDED || p->stage == P_FAILED) {
 		cJSON_AddStringToObject(st, "podIP", podip);
 		ips = cJSON_AddArrayToObject(st, "podIPs");
 		ip = cJSON_CreateObject();
@@ -827,13 +990,21 @@ static int pod_status_fn(cJSON *obj, void *vctx, sim_err *err)
 	}
 	rfc3339(p->created_s, when, sizeof(when));
 	cJSON_AddStringToObject(st, "startTime", when);
-	if (p->stage != P_PENDING) {
+	if (p->n_init) {
+		css = cJSON_AddArrayToObject(st, "initContainerStatuses");
+		for (int i = 0; i < p->n_init; i++)
+			cJSON_AddItemToArray(css, init_status(p, &p->init[i]));
+	}
+	if (p->stage != P_PENDING || p->n_init) {
+		int waits = p->stage == P_PENDING || p->stage == P_INIT || !pod_initialized(p);
+
 		css = cJSON_AddArrayToObject(st, "containerStatuses");
 		cJSON_ArrayForEach(ct, cts) {
 			const char *n = jstr(ct, "name"), *img = jstr(ct, "image");
 
 			if (n)
-				cJSON_AddItemToArray(css, container_status(p, n, img ? img : ""));
+				cJSON_AddItemToArray(css, waits ? waiting_status(n, img ? img : "")
+								: container_status(p, n, img ? img : ""));
 		}
 	}
 	cJSON_AddStringToObject(st, "qosClass", qos_burst ? "Burstable" : "BestEffort");
@@ -965,8 +1136,165 @@ static int apply_verdict(sim_workload *w, pod *p, int64_t now, sim_pod_verdict v
 	return 1;
 }
 
-/* Starts the containers: Pending -> Running (or a job pod's run). */
+/* ---- init containers and build stages ---- */
+
+static const char *const env_names[ENV_COUNT] = {"REPO", "COMMIT", "BUILD_ID", "RPO_LOCATION"};
+
+static void ctr_from_spec(ctr *c, const cJSON *sc)
+{
+	const cJSON *e;
+
+	c->name = xstrdup(jstr(sc, "name") ? jstr(sc, "name") : "");
+	c->image = xstrdup(jstr(sc, "image") ? jstr(sc, "image") : "");
+	cJSON_ArrayForEach(e, jget(sc, "env")) {
+		const char *n = jstr(e, "name"), *v = jstr(e, "value");
+
+		for (int i = 0; n && v && i < ENV_COUNT; i++)
+			if (!strcmp(n, env_names[i]))
+				set_str(&c->env[i], v);
+	}
+}
+
+/* Reads the pod's init containers (and a build's main container) from its spec. */
+static void pod_read_spec(pod *p, const cJSON *pspec)
+{
+	const cJSON *inits = jget(pspec, "initContainers"), *sc;
+	const char *names[SIM_BUILD_INIT_STAGES + 1];
+	int n = cJSON_IsArray(inits) ? cJSON_GetArraySize(inits) : 0;
+
+	if (p->init || n <= 0)
+		return;
+	p->init = xcalloc((size_t)n, sizeof(*p->init));
+	cJSON_ArrayForEach(sc, inits) {
+		if (!jstr(sc, "name"))
+			continue;
+		ctr_from_spec(&p->init[p->n_init], sc);
+		if (p->n_init <= SIM_BUILD_INIT_STAGES)
+			names[p->n_init] = p->init[p->n_init].name;
+		p->n_init++;
+	}
+	p->is_build = sim_build_is_build(names, (size_t)p->n_init);
+	sc = cJSON_GetArrayItem(jget(pspec, "containers"), 0);
+	if (p->is_build && sc)
+		ctr_from_spec(&p->main, sc);
+}
+
+/* Runs a build stage's work now; its lines are told as its simulated time passes. */
+static void stage_begin(sim_workload *w, pod *p, sim_build_stage st, ctr *c, int64_t now)
+{
+	sim_build_env env = {c->env[ENV_REPO], c->env[ENV_COMMIT], c->env[ENV_BUILD_ID], c->env[ENV_RPO]};
+	sim_build_force force = SIM_BUILD_NORMAL;
+	const owner *o = p->own;
+
+	if (o && o->fleet_build)
+		force = o->fail_stage == (int)st ? SIM_BUILD_FORCE_FAIL : SIM_BUILD_NORMAL;
+	else if ((st == SIM_BUILD_SONARQUBE && sim_faults_take_build(w->faults, SIM_FAULT_QUALITY_GATE)) ||
+		 (st == SIM_BUILD_COMPILE && sim_faults_take_build(w->faults, SIM_FAULT_COMPILE)))
+		force = SIM_BUILD_FORCE_FAIL;
+	stagerun_free(p->run);
+	p->run = xcalloc(1, sizeof(*p->run));
+	sim_build_run(st, &env, force, &p->run->res);
+	p->run->start_ms = now;
+	p->run->container = c->name;
+}
+
+/* Tells the stage's lines due by now. Returns 1 when it has run its time; else 0 with its
+ * next line (or its end) scheduled. */
+static int stage_tick(sim_workload *w, pod *p, int64_t now)
+{
+	stagerun *r = p->run;
+	int64_t dur = (int64_t)r->res.duration_s * 1000, n = (int64_t)r->res.n_lines;
+
+	while ((int64_t)r->next_line < n) {
+		int64_t at = r->start_ms + dur * (int64_t)r->next_line / n;
+
+		if (at > now)
+			break;
+		sim_podlog_append_at(p->ns, p->name, r->container, r->res.lines[r->next_line], at);
+		r->next_line++;
+	}
+	if ((int64_t)r->next_line >= n && now >= r->start_ms + dur)
+		return 1;
+	pod_schedule(w, p, (int64_t)r->next_line < n ? r->start_ms + dur * (int64_t)r->next_line / n
+						      : r->start_ms + dur);
+	return 0;
+}
+
+static void emit_started(sim_workload *w, involved *inv, const char *name, const char *image)
+{
+	emit(w, inv, "Normal", "Pulled", "kubelet", "Container image \"%s\" already present on machine",
+	     image);
+	emit(w, inv, "Normal", "Created", "kubelet", "Created container %s", name);
+	emit(w, inv, "Normal", "Started", "kubelet", "Started container %s", name);
+}
+
+/* Starts init container p->init_idx. */
+static void init_start(sim_workload *w, pod *p, int64_t now)
+{
+	ctr *c = &p->init[p->init_idx];
+	involved inv;
+
+	p->stage = P_INIT;
+	c->state = CS_RUNNING;
+	c->started_s = now / 1000;
+	if (p->is_build) {
+		stage_begin(w, p, (sim_build_stage)p->init_idx, c, now);
+		if (stage_tick(w, p, now))
+			pod_schedule(w, p, now);
+	} else {
+		pod_schedule(w, p, now + INIT_RUN_MS);
+	}
+	if (pod_write(w, p, NULL) < 0)
+		return;
+	inv = pod_inv_init(p, c->name);
+	emit_started(w, &inv, c->name, c->image);
+	mark_dirty(w, p->own);
+}
+
+static void pod_start_main(sim_workload *w, pod *p, int64_t now);
+
+/* A due moment of the running init container: its lines, or its end. */
+static void init_due(sim_workload *w, pod *p, int64_t now)
+{
+	ctr *c = &p->init[p->init_idx];
+
+	if (p->run && !stage_tick(w, p, now))
+		return;
+	c->state = CS_DONE;
+	c->finished_s = now / 1000;
+	if (p->run) {
+		c->exit_code = p->run->res.exit_code;
+		set_str(&c->message, p->run->res.message);
+		stagerun_free(p->run);
+		p->run = NULL;
+	}
+	if (c->exit_code) { /* restartPolicy Never: the pod fails, the later ones never start */
+		p->failed_in_init = 1;
+		p->stage = P_FAILED;
+		p->finished_s = now / 1000;
+		p->cond_s = now / 1000;
+		if (pod_write(w, p, NULL) == 0)
+			mark_dirty(w, p->own);
+		return;
+	}
+	p->init_idx++;
+	if (p->init_idx < p->n_init)
+		init_start(w, p, now);
+	else
+		pod_start_main(w, p, now);
+}
+
+/* Starts the pod: its init containers first, if it has any. */
 static void pod_start(sim_workload *w, pod *p, int64_t now)
+{
+	if (p->init_idx < p->n_init)
+		init_start(w, p, now);
+	else
+		pod_start_main(w, p, now);
+}
+
+/* Starts the containers: -> Running (or a job pod's run). */
+static void pod_start_main(sim_workload *w, pod *p, int64_t now)
 {
 	pod_ctx c;
 	involved inv;
@@ -978,12 +1306,13 @@ static void pod_start(sim_workload *w, pod *p, int64_t now)
 		return;
 	for (int i = 0; i < c.n_containers; i++) {
 		inv = pod_inv(p, c.containers[i]);
-		emit(w, &inv, "Normal", "Pulled", "kubelet",
-		     "Container image \"%s\" already present on machine", c.images[i]);
-		emit(w, &inv, "Normal", "Created", "kubelet", "Created container %s", c.containers[i]);
-		emit(w, &inv, "Normal", "Started", "kubelet", "Started container %s", c.containers[i]);
+		emit_started(w, &inv, c.containers[i], c.images[i]);
 	}
-	if (p->own && p->own->kind == OWN_JOB)
+	if (p->is_build) {
+		stage_begin(w, p, SIM_BUILD_FINISH, &p->main, now);
+		if (stage_tick(w, p, now))
+			pod_schedule(w, p, now);
+	} else if (p->own && p->own->kind == OWN_JOB)
 		pod_schedule(w, p, now + (int64_t)p->own->job_duration_s * 1000);
 	else
 		pod_schedule_physical(w, p, now, w->o.ready_delay_ms);
@@ -992,7 +1321,18 @@ static void pod_start(sim_workload *w, pod *p, int64_t now)
 
 static void pod_finish(sim_workload *w, pod *p, int64_t now)
 {
-	p->stage = p->own && p->own->job_fail ? P_FAILED : P_SUCCEEDED;
+	if (p->run) {
+		if (!stage_tick(w, p, now))
+			return;
+		p->main.exit_code = p->run->res.exit_code;
+		set_str(&p->main.message, p->run->res.message);
+		stagerun_free(p->run);
+		p->run = NULL;
+	}
+	if (p->is_build)
+		p->stage = p->main.exit_code ? P_FAILED : P_SUCCEEDED;
+	else
+		p->stage = p->own && p->own->job_fail ? P_FAILED : P_SUCCEEDED;
 	p->finished_s = now / 1000;
 	p->cond_s = now / 1000;
 	if (pod_write(w, p, NULL) < 0)
@@ -1056,8 +1396,11 @@ static void pod_due(sim_workload *w, pod *p, int64_t now)
 		pod_start(w, p, now);
 		break;
 	}
+	case P_INIT:
+		init_due(w, p, now);
+		break;
 	case P_RUNNING:
-		if (p->own && p->own->kind == OWN_JOB) {
+		if ((p->own && p->own->kind == OWN_JOB) || p->is_build) {
 			pod_finish(w, p, now);
 			break;
 		}
@@ -1101,6 +1444,7 @@ static void pod_recheck(sim_workload *w, pod *p, int64_t now)
 
 static void owner_free(owner *o)
 {
+	free(o->rs);
 	free(o->key);
 	free(o->ns);
 	free(o->name);
@@ -1255,6 +1599,7 @@ static int owner_create_pod(sim_workload *w, owner *o, const cJSON *ownobj, cons
 		p = pod_record(w, out, uid, o);
 		cJSON_Delete(root);
 	}
+	pod_read_spec(p, pspec);
 	p->ordinal = ordinal;
 	util_strlcpy(p->hash, o->hash, sizeof(p->hash));
 	p->created_s = sim_store_now(w->s);
@@ -1284,6 +1629,121 @@ static int pod_is_live(const pod *p)
 	return p->stage != P_SUCCEEDED && p->stage != P_FAILED;
 }
 
+/* ---- a Deployment's ReplicaSets ---- */
+
+static void rs_name(const owner *o, const char *hash, char *out, size_t size)
+{
+	snprintf(out, size, "%s-%s", o->name, hash);
+}
+
+typedef struct rs_ctx {
+	int revision, desired;
+	sim_rs_counts counts;
+} rs_ctx;
+
+static int rs_set_fn(cJSON *obj, void *vctx, sim_err *err)
+{
+	const rs_ctx *c = vctx;
+
+	sim_rs_set(obj, c->revision, c->desired, &c->counts);
+	return 0;
+}
+
+/* Writes a ReplicaSet's revision, replicas and status; -1 when it is gone. */
+static int rs_write(sim_workload *w, owner *o, const rsrec *r, int desired, const sim_rs_counts *counts)
+{
+	rs_ctx c = {r->revision, desired, *counts};
+	char name[300];
+	sim_err err;
+
+	rs_name(o, r->hash, name, sizeof(name));
+	if (sim_store_mutate(w->s, w->r_rs, o->ns, name, rs_set_fn, &c, 0, NULL, &err) < 0 &&
+	    err.code == 404)
+		return -1;
+	return 0;
+}
+
+static void rs_drop(owner *o, int i)
+{
+	o->rs[i] = o->rs[--o->n_rs];
+}
+
+/* The Deployment's template (in root) has its ReplicaSet, as the deployment controller
+ * does it: the one of an equal template is reused (a rollback: it gets the next
+ * revision), else a new one is made with the next revision; the others go to 0 replicas;
+ * beyond revisionHistoryLimit the oldest are deleted. */
+static void rs_sync(sim_workload *w, owner *o, const cJSON *root)
+{
+	const cJSON *tmpl = jget(jget(root, "spec"), "template");
+	uint64_t key = sim_rs_template_key(tmpl);
+	rsrec *cur = NULL;
+	int max = 0;
+	sim_rs_counts zero = {0, 0};
+	char name[300];
+	sim_err err;
+
+	for (int i = 0; i < o->n_rs; i++) {
+		if (o->rs[i].revision > max)
+			max = o->rs[i].revision;
+		if (o->rs[i].key == key)
+			cur = &o->rs[i];
+	}
+	if (cur) {
+		util_strlcpy(o->hash, cur->hash, sizeof(o->hash));
+		if (cur->revision != max)
+			cur->revision = max + 1;
+		if (rs_write(w, o, cur, o->replicas, &zero) < 0) { /* deleted meanwhile: made again */
+			max = cur->revision > max ? cur->revision : max;
+			rs_drop(o, (int)(cur - o->rs));
+			cur = NULL;
+		}
+	}
+	if (!cur) {
+		cJSON *rs;
+
+		o->rs = xrealloc(o->rs, (size_t)(o->n_rs + 1) * sizeof(*o->rs));
+		cur = &o->rs[o->n_rs++];
+		util_strlcpy(cur->hash, o->hash, sizeof(cur->hash));
+		cur->key = key;
+		cur->revision = max + 1;
+		rs = sim_rs_new(root, o->hash, cur->revision, o->replicas);
+		if (sim_store_create(w->s, w->r_rs, o->ns, rs, 0, NULL, &err) < 0 && err.code == 409)
+			rs_write(w, o, cur, o->replicas, &zero);
+		cJSON_Delete(rs);
+	}
+	o->revision = cur->revision;
+	for (int i = 0; i < o->n_rs; i++)
+		if (strcmp(o->rs[i].hash, o->hash) && rs_write(w, o, &o->rs[i], 0, &zero) < 0)
+			rs_drop(o, i--);
+	/* revisionHistoryLimit: the oldest old ones go */
+	while (o->n_rs - 1 > o->history) {
+		int oldest = -1;
+
+		for (int i = 0; i < o->n_rs; i++)
+			if (strcmp(o->rs[i].hash, o->hash) &&
+			    (oldest < 0 || o->rs[i].revision < o->rs[oldest].revision))
+				oldest = i;
+		rs_name(o, o->rs[oldest].hash, name, sizeof(name));
+		sim_store_delete(w->s, w->r_rs, o->ns, name, 0, NULL, &err);
+		rs_drop(o, oldest);
+	}
+	o->rs_synced = 1;
+}
+
+/* The current ReplicaSet follows the Deployment's pods. */
+static void rs_status(sim_workload *w, owner *o, int pods, int ready)
+{
+	sim_rs_counts counts = {pods, ready};
+
+	for (int i = 0; i < o->n_rs; i++)
+		if (!strcmp(o->rs[i].hash, o->hash) && rs_write(w, o, &o->rs[i], o->replicas, &counts) < 0) {
+			rs_drop(o, i); /* deleted by a client: made again */
+			o->rs_synced = 0;
+			mark_dirty(w, o);
+			return;
+		}
+}
+
 /* Brings the pods of a Deployment or StatefulSet to spec; returns -1 if a write failed. */
 static int reconcile_set(sim_workload *w, owner *o)
 {
@@ -1294,6 +1754,14 @@ static int reconcile_set(sim_workload *w, owner *o)
 	sim_err err;
 	involved inv = owner_inv(o);
 	char rs[64];
+
+	if (o->kind == OWN_DEPLOY && !o->rs_synced) {
+		obj = sim_store_get(w->s, w->r_deploy, o->ns, o->name, &err);
+		root = obj ? sim_obj_parse(obj) : NULL;
+		if (!root)
+			goto out;
+		rs_sync(w, o, root);
+	}
 
 	/* template changed: recreate */
 	for (p = o->pods; p; p = next) {
@@ -1317,8 +1785,11 @@ static int reconcile_set(sim_workload *w, owner *o)
 		deleted++;
 	}
 	if (n_cur < o->replicas) {
-		obj = sim_store_get(w->s, o->kind == OWN_DEPLOY ? w->r_deploy : w->r_sts, o->ns, o->name, &err);
-		root = obj ? sim_obj_parse(obj) : NULL;
+		if (!obj)
+			obj = sim_store_get(w->s, o->kind == OWN_DEPLOY ? w->r_deploy : w->r_sts, o->ns,
+					    o->name, &err);
+		if (!root)
+			root = obj ? sim_obj_parse(obj) : NULL;
 		if (!root)
 			goto out;
 		if (o->kind == OWN_DEPLOY) {
@@ -1369,16 +1840,58 @@ out:
 	return ret;
 }
 
+/* ttlSecondsAfterFinished: the finished Job (and with it its pods) deleted that long
+ * after it finished, as the TTL-after-finished controller does. */
+static void job_ttl(sim_workload *w, owner *o)
+{
+	int64_t due_ms;
+	sim_err err;
+
+	if (o->ttl_s < 0 || !o->job_state)
+		return;
+	due_ms = (o->job_end_s + o->ttl_s) * 1000;
+	if (now_ms(w) >= due_ms) {
+		sim_store_delete(w->s, w->r_job, o->ns, o->name, 0, NULL, &err); /* 404 is fine */
+		return;
+	}
+	if (o->ttl_due_ms != due_ms) {
+		heap_push(&w->due_sim, due_ms, 0, o->key, 1);
+		o->ttl_due_ms = due_ms;
+	}
+}
+
 static int reconcile_job(sim_workload *w, owner *o)
 {
 	sim_obj *obj;
 	cJSON *root;
 	sim_err err;
 	involved inv;
-	int ret;
+	int ret, live = 0, failed = 0, succeeded = 0;
 
-	if (o->job_state || o->pods)
+	if (o->job_state) {
+		job_ttl(w, o);
 		return 0;
+	}
+	for (pod *p = o->pods; p; p = p->onext) {
+		live += pod_is_live(p);
+		failed += p->stage == P_FAILED;
+		succeeded += p->stage == P_SUCCEEDED;
+	}
+	if (live || succeeded || failed > o->backoff_limit)
+		return 0;
+	if (failed) { /* a new pod after the back-off: 10 s, 20 s, 40 s ... at most 6 min */
+		int64_t now = now_ms(w);
+
+		if (!o->retry_at_ms) {
+			int64_t b = (int64_t)JOB_BACKOFF_FIRST_S << (failed - 1 < 6 ? failed - 1 : 6);
+
+			o->retry_at_ms = now + (b < JOB_BACKOFF_MAX_S ? b : JOB_BACKOFF_MAX_S) * 1000;
+			heap_push(&w->due_sim, o->retry_at_ms, 0, o->key, 1);
+		}
+		if (now < o->retry_at_ms)
+			return 0;
+		o->retry_at_ms = 0;
+	}
 	obj = sim_store_get(w->s, w->r_job, o->ns, o->name, &err);
 	if (!obj)
 		return 0;
@@ -1451,6 +1964,13 @@ static int owner_status_fn(cJSON *obj, void *vctx, sim_err *err)
 	snprintf(rs, sizeof(rs), "%s-%s", o->name, o->hash);
 	if (o->kind != OWN_JOB)
 		cJSON_AddNumberToObject(st, "observedGeneration", jnum(meta, "generation", 1));
+	if (o->kind == OWN_DEPLOY && o->revision) { /* its current ReplicaSet's */
+		char rev[24];
+		cJSON *ann = jobj(jobj(obj, "metadata"), "annotations");
+
+		snprintf(rev, sizeof(rev), "%d", o->revision);
+		jset_str(ann, SIM_RS_REVISION, rev);
+	}
 	if (o->kind == OWN_DEPLOY) {
 		int desired = o->replicas, min_avail = desired - desired / 4;
 		int avail = c->ready >= min_avail;
@@ -1528,10 +2048,10 @@ static void owner_status(sim_workload *w, owner *o)
 		c.succeeded += p->stage == P_SUCCEEDED;
 		c.failed += p->stage == P_FAILED;
 	}
-	if (o->kind == OWN_JOB && !o->job_state && (c.succeeded || c.failed)) {
+	if (o->kind == OWN_JOB && !o->job_state && (c.succeeded || c.failed > o->backoff_limit)) {
 		involved inv = owner_inv(o);
 
-		o->job_state = c.failed ? 2 : 1;
+		o->job_state = c.succeeded ? 1 : 2;
 		o->job_end_s = c.now_s;
 		if (o->job_state == 1)
 			emit(w, &inv, "Normal", "Completed", "job-controller", "Job completed");
@@ -1540,6 +2060,10 @@ static void owner_status(sim_workload *w, owner *o)
 			     "Job has reached the specified backoff limit");
 	}
 	sim_store_mutate(w->s, owner_res(w, o), o->ns, o->name, owner_status_fn, &c, 0, NULL, &err);
+	if (o->kind == OWN_JOB)
+		job_ttl(w, o);
+	if (o->kind == OWN_DEPLOY && o->rs_synced)
+		rs_status(w, o, c.updated, c.ready);
 }
 
 static void reconcile(sim_workload *w, owner *o)
@@ -1573,9 +2097,17 @@ static void process_dirty(sim_workload *w)
 
 static void owner_forget(sim_workload *w, owner *o)
 {
-	/* garbage collection: the owner's pods go with it */
+	/* garbage collection: the owner's pods (and ReplicaSets) go with it */
 	while (o->pods)
 		pod_delete(w, o->pods, "");
+	for (int i = 0; i < o->n_rs; i++) {
+		char name[300];
+		sim_err err;
+
+		rs_name(o, o->rs[i].hash, name, sizeof(name));
+		sim_store_delete(w->s, w->r_rs, o->ns, name, 0, NULL, &err); /* 404 is fine */
+	}
+	o->n_rs = 0;
 	map_del(&w->owners, o->key);
 	o->gone = 1;
 	if (o->in_dirty)
@@ -1644,13 +2176,47 @@ static void on_owner(sim_workload *w, int kind, sim_event_type type, const sim_o
 		}
 		if (jstr(st, "startTime"))
 			o->job_start_s = util_parse_rfc3339(jstr(st, "startTime"));
+		if (o->job_state) { /* finished before we looked: when, for its TTL */
+			const char *t = jstr(st, "completionTime");
+
+			cJSON_ArrayForEach(c, jget(st, "conditions"))
+				if (!t && jstr(c, "type") && !strcmp(jstr(c, "type"), "Failed"))
+					t = jstr(c, "lastTransitionTime");
+			o->job_end_s = t ? util_parse_rfc3339(t) : sim_store_now(w->s);
+		}
 		map_put(&w->owners, key, o);
 		o->replicas = -1;
+		o->ttl_s = -1;
 	}
 	o->gone = 0;
-	if (o->replicas != replicas || strcmp(o->hash, hash) || o->generation != gen) {
-		o->replicas = replicas < 0 ? 0 : replicas;
+	if (kind == OWN_JOB) {
+		const cJSON *ttl = jget(spec, "ttlSecondsAfterFinished");
+		const char *fs = annotation(root, "kubesim.io/fail-stage");
+		int ttl_s = cJSON_IsNumber(ttl) && ttl->valuedouble >= 0 ? (int)ttl->valuedouble : -1;
+
+		o->backoff_limit = (int)jnum(spec, "backoffLimit", 6);
+		if (o->backoff_limit < 0)
+			o->backoff_limit = 0;
+		o->fleet_build = fs != NULL;
+		o->fail_stage = -1;
+		for (int st = 0; fs && st < SIM_BUILD_STAGES; st++)
+			if (!strcmp(fs, sim_build_stage_name((sim_build_stage)st)))
+				o->fail_stage = st;
+		if (ttl_s != o->ttl_s) {
+			o->ttl_s = ttl_s;
+			mark_dirty(w, o);
+		}
+	}
+	if (kind == OWN_DEPLOY)
+		o->history = (int)jnum(spec, "revisionHistoryLimit", 10);
+	if (strcmp(o->raw_hash, hash)) { /* a new template (a Deployment: maybe an old one) */
+		util_strlcpy(o->raw_hash, hash, sizeof(o->raw_hash));
 		util_strlcpy(o->hash, hash, sizeof(o->hash));
+		o->rs_synced = 0;
+		mark_dirty(w, o);
+	}
+	if (o->replicas != replicas || o->generation != gen) {
+		o->replicas = replicas < 0 ? 0 : replicas;
 		o->generation = gen;
 		mark_dirty(w, o);
 	}
@@ -1674,11 +2240,17 @@ static void pod_adopt_state(sim_workload *w, pod *p, const cJSON *root)
 			p->started_s = util_parse_rfc3339(jstr(run, "startedAt"));
 	}
 	if (!phase || !strcmp(phase, "Pending") || !cJSON_GetArraySize(cs)) {
+		/* not started yet, or its init containers ran: they run again from the first */
 		p->stage = P_PENDING;
 		if (pod_write(w, p, NULL) == 0)
 			pod_schedule_physical(w, p, now, w->o.start_delay_ms);
 		return;
 	}
+	for (int i = 0; i < p->n_init; i++) { /* past its init containers */
+		p->init[i].state = CS_DONE;
+		p->init[i].started_s = p->init[i].finished_s = p->created_s;
+	}
+	p->init_idx = p->n_init;
 	if (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed")) {
 		p->stage = !strcmp(phase, "Succeeded") ? P_SUCCEEDED : P_FAILED;
 		return;
@@ -1749,6 +2321,7 @@ static void on_pod(sim_workload *w, sim_event_type type, const sim_obj *obj)
 		}
 	}
 	p = pod_record(w, obj, uid, own);
+	pod_read_spec(p, jget(root, "spec"));
 	{
 		const char *h = own && own->kind == OWN_DEPLOY ? sim_obj_label(obj, "pod-template-hash")
 				: own && own->kind == OWN_STS ? sim_obj_label(obj, "controller-revision-hash")
@@ -2034,6 +2607,7 @@ sim_workload *sim_workload_start(sim_store *s, const sim_workload_opts *o)
 	w->s = s;
 	if (o)
 		w->o = *o;
+	w->faults = w->o.faults;
 	/* 0 = default, negative = no delay */
 	w->o.start_delay_ms = !w->o.start_delay_ms ? 300 : w->o.start_delay_ms < 0 ? 0 : w->o.start_delay_ms;
 	w->o.ready_delay_ms = !w->o.ready_delay_ms ? 300 : w->o.ready_delay_ms < 0 ? 0 : w->o.ready_delay_ms;
@@ -2050,7 +2624,8 @@ sim_workload *sim_workload_start(sim_store *s, const sim_workload_opts *o)
 	w->r_sts = sim_resource_find("apps", "v1", "statefulsets");
 	w->r_job = sim_resource_find("batch", "v1", "jobs");
 	w->r_pvc = sim_resource_find("", "v1", "persistentvolumeclaims");
-	if (!w->r_pod || !w->r_event || !w->r_deploy || !w->r_sts || !w->r_job || !w->r_pvc)
+	w->r_rs = sim_resource_find("apps", "v1", "replicasets");
+	if (!w->r_pod || !w->r_event || !w->r_deploy || !w->r_sts || !w->r_job || !w->r_pvc || !w->r_rs)
 		goto fail;
 	for (int i = 0; i < W_COUNT; i++)
 		if (resync(w, i) < 0)

@@ -6,16 +6,24 @@
  * It runs on its own thread and talks to the store only through sim/store.h (list, watch,
  * create, mutate, delete); 404 and 409 answers are normal (others change the cluster too).
  * Simplifications (documented for users of kubesim):
- * - Deployments own their pods directly (no ReplicaSet); the pods' ownerReferences name
- *   the Deployment. A changed template "recreates": old pods are deleted and new ones
- *   created at once (strategy is ignored). StatefulSets create pods in parallel
+ * - Deployments own their pods directly; the pods' ownerReferences name the Deployment.
+ *   Each Deployment also gets one ReplicaSet per distinct template (sim/replicaset.h), with
+ *   its revision, the current one following the pods, so kubectl rollout history and undo
+ *   work. A changed template "recreates": old pods are deleted and new ones created at
+ *   once (strategy is ignored). StatefulSets create pods in parallel
  *   (podManagementPolicy Parallel) and recreate the same way. A StatefulSet pod mounts a
  *   volume per volumeClaimTemplates entry (claim "<template>-<set>-<ordinal>", made by
  *   sim/volumes.h) and stays Pending, with Warning FailedScheduling, until every claim it
  *   mounts is Bound (asked again every second); its Scheduled event comes at creation.
- * - A Job runs one pod; it succeeds after annotation "kubesim.io/duration-seconds"
- *   (default 5) of store time, or fails if annotation "kubesim.io/outcome" is "failed"
- *   (no retries: backoffLimit is ignored).
+ * - A Job runs one pod at a time; it succeeds after annotation "kubesim.io/duration-seconds"
+ *   (default 5) of store time, or fails if annotation "kubesim.io/outcome" is "failed". A
+ *   failed pod is replaced after a back-off (10 s, doubling, at most 6 min) until more than
+ *   spec.backoffLimit (default 6) failed; spec.ttlSecondsAfterFinished deletes the finished
+ *   Job that long after.
+ * - Init containers run one after the other before the containers (phase Pending,
+ *   status.initContainerStatuses), 1 s each; a custom-build Job's (init containers checkout,
+ *   sonarqube, compile, upload: sim/buildrun.h, docs/fleet.md) run their stages, each its
+ *   simulated time, with their logs told as it passes and a failed stage failing the pod.
  * - Events: repeated identical events on one object are counted on one Event; at most
  *   SIM_WORKLOAD_EVENTS_PER_OBJECT per object and opts.max_events in all are kept, the
  *   oldest deleted first.
@@ -39,6 +47,7 @@ typedef struct sim_workload_opts {
 	int start_delay_ms;   /* Pending -> Running (default 300) */
 	int ready_delay_ms;   /* Running -> Ready (default 300) */
 	int max_events;       /* Events kept in all (0 = 20,000; < 0 = emit none) */
+	struct sim_faults *faults; /* build faults taken from here (NULL = none) */
 } sim_workload_opts;
 
 /* The fleet decides, per pod, whether it may become Ready (predecessor rules, licences).

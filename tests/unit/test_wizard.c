@@ -8,8 +8,10 @@
 
 #include <cmocka.h>
 
+#include "core/promote.h"
 #include "core/provision_ns.h"
 #include "core/wizard.h"
+#include "core/wizard_build.h"
 #include "core/wizard_fs.h"
 #include "core/wizard_ns.h"
 #include "util/util.h"
@@ -17,7 +19,7 @@
 static void test_find(void **state)
 {
 	const wizard *w = wizard_find("namespace");
-	char names[100];
+	char names[200];
 
 	(void)state;
 	assert_non_null(w);
@@ -33,13 +35,24 @@ static void test_find(void **state)
 	assert_ptr_equal(wizard_at(0), w);
 	assert_null(wizard_at(wizard_count()));
 	wizard_names(names, sizeof(names));
-	assert_string_equal(names, "namespace, fileserver");
+	assert_string_equal(names, "namespace, fileserver, build, promote");
 	/* the file server: ERP tenants only */
 	w = wizard_find("fileserver");
 	assert_ptr_equal(w, &wizard_fileserver);
 	assert_true(w->products & WIZARD_ERP);
 	assert_false(w->products & WIZARD_ESOCIAL);
 	assert_ptr_equal(wizard_at(1), w);
+	/* the custom build and its promotion: ERP tenants only */
+	w = wizard_find("build");
+	assert_ptr_equal(w, &wizard_build);
+	assert_false(w->products & WIZARD_ESOCIAL);
+	assert_non_null(wizard_input_by_flag(w, "ref"));
+	assert_null(wizard_input_by_flag(w, "ref")->def); /* required */
+	assert_string_equal(wizard_input_by_flag(w, "env")->def, "dev");
+	w = wizard_find("promote");
+	assert_ptr_equal(w, &wizard_promote);
+	assert_false(w->products & WIZARD_ESOCIAL);
+	assert_null(wizard_input_by_flag(w, "env")->def); /* dev or prod: said each time */
 }
 
 /* Every input the namespace plan records is one of the wizard's, and the

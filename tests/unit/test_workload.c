@@ -573,16 +573,22 @@ static int job_has(fixture *f, const void *arg)
 	return ok;
 }
 
-static void add_job(fixture *f, const char *name, const char *annotations)
+/* spec: more members of the Job's spec ("" or "\"backoffLimit\":0,") */
+static void add_job_spec(fixture *f, const char *name, const char *annotations, const char *spec)
 {
 	char json[1024];
 
 	snprintf(json, sizeof(json),
 		"{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"metadata\":{\"name\":\"%s\","
-		"\"annotations\":{%s}},\"spec\":{\"template\":{\"spec\":{\"restartPolicy\":\"Never\","
+		"\"annotations\":{%s}},\"spec\":{%s\"template\":{\"spec\":{\"restartPolicy\":\"Never\","
 		"\"containers\":[{\"name\":\"build\",\"image\":\"builder:1\"}]}}}}",
-		name, annotations);
+		name, annotations, spec);
 	create(f, "jobs", "t1", json);
+}
+
+static void add_job(fixture *f, const char *name, const char *annotations)
+{
+	add_job_spec(f, name, annotations, "");
 }
 
 static void test_jobs(void **state)
@@ -593,7 +599,7 @@ static void test_jobs(void **state)
 	sim_list l;
 
 	add_job(f, "build-ok", "\"kubesim.io/duration-seconds\":\"20\"");
-	add_job(f, "build-bad", "\"kubesim.io/outcome\":\"failed\"");
+	add_job_spec(f, "build-bad", "\"kubesim.io/outcome\":\"failed\"", "\"backoffLimit\":0,");
 	assert_true(wait_for(f, job_has, ok));
 	j = get(f, "jobs", "build-ok");
 	assert_int_equal(num(j, "status", "succeeded"), 1);
@@ -618,6 +624,119 @@ static void test_jobs(void **state)
 	cJSON_Delete(j);
 	assert_true(has_event(f, "build-ok", "SuccessfulCreate", "Normal"));
 	assert_true(has_event(f, "build-ok", "Completed", "Normal"));
+}
+
+/* backoffLimit 1: the failed pod is replaced once after the back-off, then the Job fails. */
+static void test_job_backoff_limit(void **state)
+{
+	fixture *f = *state;
+	const char *bad[] = {"retry", "Failed"};
+	cJSON *j;
+
+	add_job_spec(f, "retry", "\"kubesim.io/outcome\":\"failed\",\"kubesim.io/duration-seconds\":\"2\"",
+		     "\"backoffLimit\":1,");
+	assert_true(wait_for(f, job_has, bad));
+	j = get(f, "jobs", "retry");
+	assert_int_equal(num(j, "status", "failed"), 2);
+	assert_int_equal(num(j, "status", "active"), 0);
+	assert_null(path(j, "status", "completionTime", NULL));
+	cJSON_Delete(j);
+	assert_int_equal(count_pods(f, "job-name=retry"), 2);
+}
+
+static int job_gone(fixture *f, const void *arg)
+{
+	cJSON *j = get(f, "jobs", arg);
+
+	cJSON_Delete(j);
+	return !j && count_pods(f, "job-name=short-lived") == 0;
+}
+
+/* ttlSecondsAfterFinished: the Job and its pod are deleted that long (store time) after. */
+static void test_job_ttl(void **state)
+{
+	fixture *f = *state;
+	const char *ok[] = {"short-lived", "Complete"};
+	cJSON *j;
+
+	add_job_spec(f, "short-lived", "\"kubesim.io/duration-seconds\":\"2\"",
+		     "\"ttlSecondsAfterFinished\":30,");
+	assert_true(wait_for(f, job_has, ok));
+	j = get(f, "jobs", "short-lived");
+	assert_non_null(j); /* not at once */
+	cJSON_Delete(j);
+	assert_true(wait_for(f, job_gone, "short-lived"));
+}
+
+/* A Job whose init containers are a build's stages, on a simulated repository, the
+ * fleet's failure annotation failing it at compile. */
+#define BUILD_ENV "\"env\":[{\"name\":\"REPO\",\"value\":\"https://git.example.com/c.git\"}," \
+	"{\"name\":\"COMMIT\",\"value\":\"0123456789abcdef0123456789abcdef01234567\"}," \
+	"{\"name\":\"BUILD_ID\",\"value\":\"b7\"},{\"name\":\"RPO_LOCATION\",\"value\":\"s3://b/t1/\"}]"
+
+static void add_build(fixture *f, const char *name, const char *fail_stage)
+{
+	char json[4096];
+
+	snprintf(json, sizeof(json),
+		"{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"metadata\":{\"name\":\"%s\","
+		"\"annotations\":{\"kubesim.io/fail-stage\":\"%s\"}},\"spec\":{\"backoffLimit\":0,"
+		"\"template\":{\"spec\":{\"restartPolicy\":\"Never\",\"initContainers\":["
+		"{\"name\":\"checkout\",\"image\":\"b:1\"," BUILD_ENV "},"
+		"{\"name\":\"sonarqube\",\"image\":\"s:1\"," BUILD_ENV "},"
+		"{\"name\":\"compile\",\"image\":\"b:1\"," BUILD_ENV "},"
+		"{\"name\":\"upload\",\"image\":\"b:1\"," BUILD_ENV "}],"
+		"\"containers\":[{\"name\":\"finish\",\"image\":\"b:1\"," BUILD_ENV "}]}}}}",
+		name, fail_stage);
+	create(f, "jobs", "t1", json);
+}
+
+/* The terminated state of a pod's init container i, or NULL. */
+static const cJSON *init_term(const cJSON *pod, int i)
+{
+	const cJSON *cs = cJSON_GetArrayItem(path(pod, "status", "initContainerStatuses", NULL), i);
+
+	return path(cs, "state", "terminated", NULL);
+}
+
+static void test_build_job_stages(void **state)
+{
+	fixture *f = *state;
+	const char *ok[] = {"good", "Complete"}, *bad[] = {"bad", "Failed"};
+	sim_list l;
+	cJSON *pod;
+	const cJSON *t;
+
+	add_build(f, "good", "none");
+	add_build(f, "bad", "compile");
+	assert_true(wait_for(f, job_has, ok));
+	pods(f, "job-name=good", &l);
+	assert_int_equal(l.n, 1);
+	pod = sim_obj_parse(l.items[0]);
+	sim_list_release(&l);
+	assert_string_equal(path(pod, "status", "phase", NULL)->valuestring, "Succeeded");
+	assert_int_equal(cJSON_GetArraySize(path(pod, "status", "initContainerStatuses", NULL)), 4);
+	assert_string_equal(path(init_term(pod, 1), "message", NULL, NULL)->valuestring, "quality gate OK");
+	assert_string_equal(path(init_term(pod, 3), "message", NULL, NULL)->valuestring,
+			    "s3://b/t1/b7/custom.rpo");
+	/* each stage starts when the one before it finished */
+	for (int i = 1; i < 4; i++)
+		assert_true(util_parse_rfc3339(path(init_term(pod, i), "startedAt", NULL, NULL)->valuestring) >=
+			    util_parse_rfc3339(path(init_term(pod, i - 1), "finishedAt", NULL, NULL)->valuestring));
+	cJSON_Delete(pod);
+
+	assert_true(wait_for(f, job_has, bad));
+	pods(f, "job-name=bad", &l);
+	assert_int_equal(l.n, 1);
+	pod = sim_obj_parse(l.items[0]);
+	sim_list_release(&l);
+	assert_string_equal(path(pod, "status", "phase", NULL)->valuestring, "Failed");
+	t = init_term(pod, 2);
+	assert_int_equal(path(t, "exitCode", NULL, NULL)->valueint, 1);
+	assert_string_equal(path(t, "reason", NULL, NULL)->valuestring, "Error");
+	assert_true(util_starts_with(path(t, "message", NULL, NULL)->valuestring, "compile failed: "));
+	assert_null(init_term(pod, 3)); /* upload never started */
+	cJSON_Delete(pod);
 }
 
 static void test_events(void **state)
@@ -664,6 +783,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_crashloop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_ready_then_kick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jobs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_job_backoff_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_job_ttl, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_build_job_stages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_bounded, setup_few_events, teardown),
 	};
