@@ -6,7 +6,9 @@
 # build, prod before dev), promote to dev (only the RPO fields of the
 # AppServers change, the history records it, the tenant screen's RPO line
 # shows it), the roll back to the earlier values, and --readonly refused
-# before any request. Screens are compared with tests/screen/builds*/.
+# before any request. Screens are compared with tests/screen/builds*/. Then
+# real builds run by kubesim (a succeeded one, one failed by a compile fault):
+# the failed build's stages from its pod and the logs of its stages.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../screen/screen.sh"
 S="$BUILD/smartops"
@@ -106,4 +108,39 @@ run builds-readonly --tenant "$T" --readonly
 [ "$(wc -l <"$AUDIT")" = "$lines" ] && ok "readonly: nothing written, nothing asked" || fail "readonly: requests were made"
 grep -q "read-only session (--readonly): promoting is refused" "$KS_DIR/screen-builds-readonly/readonly-promote.txt" &&
 	ok "readonly: p says why" || fail "readonly: no reason for p"
+
+# 5. real builds: kubesim runs their Jobs, so the stages come from the pod and
+# each stage has its log. A kubesim of its own whose clock runs (stages take
+# simulated time), the tenant kept awake (a day's idle timeout).
+kill "$KS_PID" 2>/dev/null; wait "$KS_PID" 2>/dev/null; rm -f "$KUBECONFIG"
+ks_start --fleet 30 --seed 7 --start-time "$SCREEN_START" --time-scale 10 --no-traffic
+"$S" apply namespace --tcode "$T" --idle-timeout 86400 --yes >"$KS_DIR/apply.out" 2>&1 && ok "$T made again" ||
+	{ fail "apply namespace $T"; tail -5 "$KS_DIR/apply.out"; finish; }
+W="$KS_DIR/work"; REPO="$KS_DIR/custom.git"
+export GIT_AUTHOR_DATE=2026-11-01T12:00:00Z GIT_COMMITTER_DATE=2026-11-01T12:00:00Z
+export GIT_AUTHOR_NAME=dev GIT_AUTHOR_EMAIL=dev@customer.example GIT_COMMITTER_NAME=dev GIT_COMMITTER_EMAIL=dev@customer.example
+git init -q -b main "$W"
+printf 'User Function Fat001()\nReturn .T.\n' >"$W/FAT001.prw"
+git -C "$W" add -A && git -C "$W" commit -qm one
+git clone -q --bare "$W" "$REPO"
+kubectl annotate namespace "$t-dev" "smart.totvs.com/custom-repo=file://$REPO" >/dev/null
+kubectl -n smartops-system create configmap smart-platform --from-literal=rpo.aws=s3://smart-rpo \
+	--from-literal=rpo.gcp=gs://smart-rpo --from-literal=rpo.totvs=https://store.totvs.example/smart-rpo \
+	--dry-run=client -o yaml | kubectl apply -f - >/dev/null
+"$S" apply build --tcode "$T" --ref main --yes >/dev/null 2>"$KS_DIR/err" && ok "build 1 (main) succeeded" ||
+	{ fail "build 1"; cat "$KS_DIR/err"; }
+kcurl -X PUT -d '{"compile":"fail"}' "$KS_URL/sim/v1/faults" >/dev/null
+"$S" apply build --tcode "$T" --ref main --yes >/dev/null 2>"$KS_DIR/err"
+[ $? -eq 1 ] && ok "build 2 failed (compile fault)" || fail "build 2 did not fail"
+kcurl -X DELETE "$KS_URL/sim/v1/faults" >/dev/null
+if screen_run builds-logs --tenant "$T"; then ok "builds-logs: the script ran to its end"
+else fail "builds-logs: smartops failed"; sed 's/^/    /' "$KS_DIR/screen-builds-logs/stderr" | head -10; fi
+L=$KS_DIR/screen-builds-logs
+grep -q "stages of pod custombuild-2-" "$L/failed-compile.txt" && ok "build 2's stages read from its pod" || fail "build 2's stages not from its pod"
+grep -Eq "^ *> 3 compile +failed" "$L/failed-compile.txt" && ok "the compile stage failed, selected first" || fail "compile not shown failed"
+grep -Eq "^ +1 checkout +succeeded" "$L/failed-compile.txt" && ok "checkout succeeded" || fail "checkout not shown succeeded"
+grep -Eq "^ +4 upload +pending" "$L/failed-compile.txt" && ok "upload never ran (pending)" || fail "upload not pending"
+grep -q "compiling FAT001.prw" "$L/failed-compile.txt" && ok "the compile log lists the repository's source" || fail "no compile log line"
+grep -q "log of stage checkout" "$L/checkout.txt" && grep -q "\[checkout\]" "$L/checkout.txt" &&
+	ok "Up twice: the checkout stage's log" || fail "no checkout log"
 finish
