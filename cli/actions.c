@@ -193,6 +193,7 @@ int actions_cmd_run(const tenants_global *g, int argc, char **argv)
 	util_strlcpy(cluster, cfg->context ? cfg->context : "default", sizeof(cluster));
 	/* Read-only sessions keep the client (it names the user) but core/actions
 	 * refuses before any request. */
+	tenants_client_trace(g, &co);
 	client = k8s_client_new(cfg, &co, &kerr);
 	if (!client) {
 		error("cluster %s: %s", cluster, kerr.msg);

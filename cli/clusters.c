@@ -116,6 +116,7 @@ int cli_clusters_open(const tenants_global *g, cli_clusters *cs)
 	cs->users = xcalloc(n, sizeof(*cs->users));
 	for (i = 0; i < n; i++) {
 		k8s_client_opts co = {.connect_timeout_ms = 5000, .max_retries = 3};
+		tenants_client_trace(g, &co);
 		if (g->deadline_s > 0)
 			co.deadline_mono_ms = t0 + (int64_t)g->deadline_s * 1000;
 		k8s_config *cfg = NULL;

@@ -3,6 +3,8 @@
 #include <stdio.h>
 
 #include "cli/output.h"
+#include "cli/tenants.h"
+#include "k8s/client.h"
 #include "util/termtext.h"
 #include "util/util.h"
 
@@ -166,4 +168,25 @@ void output_table_render(const output_table *t, size_t width, strbuf *out)
 	render_line(t, hdr, w, out);
 	for (r = 0; r < t->n_rows; r++)
 		render_line(t, (const char *const *)&t->cells[r * t->n_cols], w, out);
+}
+
+/* -v: a request's line on stderr, escaped like every message. */
+static void trace_to_stderr(void *ctx, const char *line)
+{
+	strbuf sb;
+
+	(void)ctx;
+	sb_init(&sb, 256);
+	output_escape(&sb, line);
+	fprintf(stderr, "smartops: http: %s\n", sb.buf);
+	sb_release(&sb);
+}
+
+void tenants_client_trace(const tenants_global *g, k8s_client_opts *co)
+{
+	if (!g || g->verbose <= 0)
+		return;
+	co->trace_level = g->verbose;
+	co->trace = trace_to_stderr;
+	co->trace_ctx = NULL;
 }

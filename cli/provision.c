@@ -70,6 +70,7 @@ static int session_open(const tenants_global *g, session *s)
 		error("provisioning works on one cluster: give one --context");
 		return TENANTS_EXIT_USAGE;
 	}
+	tenants_client_trace(g, &co);
 	lo.context = g->contexts;
 	if (k8s_config_load(&lo, &cfg, err, sizeof(err)) < 0) {
 		error("%s", err);

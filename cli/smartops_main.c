@@ -64,6 +64,7 @@ static const cli_option options[] = {
     {"catalog", "URL", 'C', 0, "the contract catalogue (default: the kubeconfig's or the config)"},
     {"prefix", "P", 'P', 0, "label and annotation prefix (default smart.totvs.com/)"},
     {"readonly", NULL, 'r', 0, "no action that changes a cluster (console and commands)"},
+    {"verbose", NULL, 'v', 0, "commands say each request on stderr (-v), with its headers (-vv); secrets masked"},
     {"deadline", "S", 'L', 0, "commands give up after S s of a silent cluster (exit 3); default 30, 0 never"},
     {"help", NULL, 'h', 0, "this text"},
     {"version", NULL, 'V', 0, "the source revision and the libraries in use"},
@@ -107,7 +108,7 @@ int main(int argc, char **argv)
 			       sizeof(apply_about));
 	signal(SIGPIPE, SIG_IGN);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			g.kubeconfig = optarg;
@@ -117,6 +118,9 @@ int main(int argc, char **argv)
 			break;
 		case 'A':
 			g.all_contexts = 1;
+			break;
+		case 'v':
+			g.verbose++;
 			break;
 		case 'C':
 			g.catalog = optarg;

@@ -35,7 +35,13 @@ typedef struct tenants_global {
 	int deadline_s;		/* --deadline: tenants, tenant and runs answer within
 				   this many seconds (0: no deadline; the console and
 				   --watch have none) */
+	int verbose;		/* -v: each request on stderr; -vv: and its headers */
 } tenants_global;
+
+/* Sets co's tracing from -v / -vv: lines "smartops: http: ..." on stderr,
+ * secrets masked (k8s_client_opts.trace). */
+struct k8s_client_opts;
+void tenants_client_trace(const tenants_global *g, struct k8s_client_opts *co);
 
 typedef enum tenants_format {
 	TENANTS_TABLE,

@@ -5,6 +5,10 @@
 # fuzzing, new inputs kept in BUILD_DIR/corpus/NAME. Fails on the first crash,
 # leak or timeout, and says how to replay it.
 # Usage: fuzz/run.sh BUILD_DIR SECONDS [NAME...]
+# FUZZ_RUNS=N also stops each harness after N executions (the long runs by
+# hand; FUZZ_TIMEOUT=S for a slow input, 10 by default: at nice 19 on a loaded
+# machine a starved process can pass 10 s of wall time without being slow),
+# e.g. FUZZ_RUNS=10000000 fuzz/run.sh build-fuzz 3600 fuzz_jscan.
 set -u
 build=${1:?usage: fuzz/run.sh BUILD_DIR SECONDS [NAME...]}
 secs=${2:?usage: fuzz/run.sh BUILD_DIR SECONDS [NAME...]}
@@ -18,7 +22,7 @@ for n in $names; do
 	work="$build/corpus/${n#fuzz_}"
 	mkdir -p "$work" "$build/crashes"
 	log="$build/$n.log"
-	if nice -n 10 "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+	if nice -n "${FUZZ_NICE:-10}" "$bin" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len=65536 \
 		-artifact_prefix="$build/crashes/$n-" -print_final_stats=1 "$work" "$seeds" >"$log" 2>&1; then
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 		echo "  ok      $n (${secs}s, ${execs:-?} executions)"

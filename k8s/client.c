@@ -49,6 +49,10 @@ struct k8s_client {
 
 	pthread_mutex_t clock_lock;
 	k8s_clock clock; /* the server's clock, from Date headers */
+
+	int trace_level; /* k8s_client_opts */
+	void (*trace)(void *ctx, const char *line);
+	void *trace_ctx;
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -148,6 +152,11 @@ k8s_client *k8s_client_new(k8s_config *cfg, const k8s_client_opts *opts, k8s_err
 						     : opts->max_retries;
 	c->user_agent = xstrdup(opts && opts->user_agent ? opts->user_agent : "smartops");
 	c->deadline = opts ? opts->deadline_mono_ms : 0;
+	if (opts && opts->trace && opts->trace_level > 0) {
+		c->trace_level = opts->trace_level;
+		c->trace = opts->trace;
+		c->trace_ctx = opts->trace_ctx;
+	}
 	c->exec_ms = opts && opts->exec_timeout_ms > 0 ? opts->exec_timeout_ms : K8S_EXEC_TIMEOUT_MS;
 	c->https = !strncmp(cfg->server, "https://", 8);
 	setup_urls(c);
@@ -540,6 +549,46 @@ static int not_sent(CURLcode rc)
 	       rc == CURLE_COULDNT_RESOLVE_PROXY;
 }
 
+/* One line to the client's trace, redacted, control characters shown as '?'. */
+static void trace_line(const k8s_client *c, const char *prefix, const char *text, size_t len)
+{
+	char raw[1024], clean[1024];
+	size_t i, n = len < sizeof(raw) - 1 ? len : sizeof(raw) - 1;
+
+	while (n && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+		n--;
+	for (i = 0; i < n; i++)
+		raw[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i];
+	raw[n] = '\0';
+	if (!n)
+		return;
+	k8s_redact_into(raw, clean, sizeof(clean));
+	snprintf(raw, sizeof(raw), "%s%s", prefix, clean);
+	c->trace(c->trace_ctx, raw);
+}
+
+/* -vv: the headers sent and received, a line each. */
+static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *ctx)
+{
+	const k8s_client *c = ctx;
+	const char *prefix = type == CURLINFO_HEADER_OUT ? "> " : type == CURLINFO_HEADER_IN ? "< " : NULL;
+
+	(void)h;
+	if (!prefix)
+		return 0;
+	while (size) { /* headers out come as one block */
+		size_t n = 0;
+
+		while (n < size && data[n] != '\n')
+			n++;
+		trace_line(c, prefix, data, n);
+		n += n < size;
+		data += n;
+		size -= n;
+	}
+	return 0;
+}
+
 static void setup_handle(k8s_client *c, CURL *h, const req *r, xfer *x, char *url,
 			 struct curl_slist *hdrs, char *eb)
 {
@@ -588,6 +637,11 @@ static void setup_handle(k8s_client *c, CURL *h, const req *r, xfer *x, char *ur
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
 	}
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	if (c->trace_level >= 2) {
+		curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
+		curl_easy_setopt(h, CURLOPT_DEBUGDATA, c);
+		curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+	}
 }
 
 /* A wait before a retry, cut so that the retry still starts before the deadline. */
@@ -673,6 +727,15 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 		rc = curl_easy_perform(h);
 		if (!x.status)
 			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &x.status);
+		if (c->trace) {
+			char line[1200];
+			int n = snprintf(line, sizeof(line), "%s %s -> %ld%s%s (%lld ms, %zu bytes)", r->method, url,
+					 x.status, rc != CURLE_OK ? ", " : "",
+					 rc != CURLE_OK ? curl_easy_strerror(rc) : "",
+					 (long long)(util_mono_ms() - x.t0), x.body.len);
+			trace_line(c, "", line, n > 0 ? (size_t)n : 0);
+			curl_easy_setopt(h, CURLOPT_VERBOSE, 0L);
+		}
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
 		curl_easy_setopt(h, CURLOPT_CONNECT_TO, NULL);
 		curl_slist_free_all(hdrs);

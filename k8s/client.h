@@ -38,6 +38,13 @@ typedef struct k8s_client_opts {
 	 * err->unreachable set. For commands that must answer in bounded time. */
 	int64_t deadline_mono_ms;
 	int exec_timeout_ms; /* a credential plugin's run; 0: K8S_EXEC_TIMEOUT_MS */
+	/* Tracing (smartops -v, -vv): 1 a line per request made, its answer and
+	 * time; 2 also the headers sent and received. Every line passes through
+	 * k8s_redact first (a bearer token, a cookie, a password never reaches
+	 * trace). trace is called on the requesting thread; NULL: no tracing. */
+	int trace_level;
+	void (*trace)(void *ctx, const char *line);
+	void *trace_ctx;
 } k8s_client_opts;
 
 /* Takes ownership of cfg (even on failure). opts may be NULL. Prints a one-time

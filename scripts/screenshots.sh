@@ -1,7 +1,8 @@
 #!/bin/sh
 # `make screenshots`: screenshots/*.png from the real console against kubesim
 # (fixed seed, its clock nearly stopped so that the pictures repeat), in tmux at
-# 100x30 (fleet, tenant, Hypnus, custom builds, help) and 80x24 (narrow): keys with send-keys,
+# 100x30 (fleet, tenant, Hypnus, custom builds, help, the file-server wizard's
+# tenants and form) and 80x24 (narrow): keys with send-keys,
 # the pane with `capture-pane -e -p`, drawn by scripts/ansi_png.py.
 # Installs tmux, python3-pil and fonts-dejavu-core from Debian when missing.
 set -u
@@ -93,6 +94,14 @@ wait_text "Fleet" 10
 $T send-keys -t main '?'
 wait_text "Help" 10
 shot help 100 30
+
+$T send-keys -t main Escape
+$T send-keys -t main ":new fileserver" Enter
+wait_text "File server" 10
+shot fileserver 100 30
+$T send-keys -t main "$TC" Tab Enter
+wait_text "Options" 10
+shot fileserver-form 100 30
 
 console 80 24
 shot narrow 80 24

@@ -17,6 +17,7 @@
 struct sim_workload;
 struct sim_fleetctl;
 struct sim_volumes;
+struct sim_event_ttl;
 
 struct sim_server {
 	sim_server_opts opts;
@@ -28,6 +29,7 @@ struct sim_server {
 	struct sim_workload *workload;
 	struct sim_fleetctl *fleetctl;
 	struct sim_volumes *volumes;
+	struct sim_event_ttl *event_ttl; /* Events expire (sim/event_ttl.h) */
 	int port;
 	char url[64];
 	double time_scale;

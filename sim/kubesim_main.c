@@ -16,7 +16,7 @@ static void usage(FILE *f)
 	fputs("usage: kubesim [--port N] [--kubeconfig-out FILE] [--plain-http] [--users FILE]\n"
 	      "               [--fleet N] [--seed S] [--time-scale X] [--start-time T] [--domain D]\n"
 	      "               [--tls-mode normal|expired|wrong-host|untrusted] [--faults JSON]\n"
-	      "               [--watch-window N] [--no-traffic] [--quiet]\n"
+	      "               [--watch-window N] [--no-traffic] [--quiet] [--event-ttl S]\n"
 	      "               [--audit-log FILE] [--provisioner NAME=MS|NAME=fail:MESSAGE]...\n"
 	      "               [--managed-postgres CONNINFO [--managed-postgres-password-file F]]\n"
 	      "\n"
@@ -35,6 +35,8 @@ static void usage(FILE *f)
 	      "  --audit-log FILE     append a line per write request: time, method, path, user\n"
 	      "  --no-traffic         no simulated user requests: sleeping tenants wake only on\n"
 	      "                       POST /sim/v1/traffic, a client's wake, or ahead of busy hours\n"
+	      "  --event-ttl S        Events expire S seconds of the cluster's clock after their\n"
+	      "                       last occurrence (default 3600, as the API server; 0 never)\n"
 	      "  --provisioner P=MS   claims of StorageClasses with provisioner P bind after MS ms\n"
 	      "                       (default 0); P=fail:MESSAGE makes P fail them (ProvisioningFailed)\n"
 	      "  --managed-postgres C write ConfigMap smart-platform (postgres.conninfo = C, a libpq\n"
@@ -74,6 +76,7 @@ int main(int argc, char **argv)
 		{"watch-window", required_argument, NULL, 'w'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"no-traffic", no_argument, NULL, 'N'},
+		{"event-ttl", required_argument, NULL, 'E'},
 		{"preload", required_argument, NULL, 'L'},
 		{"audit-log", required_argument, NULL, 'a'},
 		{"provisioner", required_argument, NULL, 'V'},
@@ -147,6 +150,11 @@ int main(int argc, char **argv)
 			break;
 		case 'q': o.quiet = 1; break;
 		case 'N': o.no_traffic = 1; break;
+		case 'E':
+			if (parse_num("--event-ttl", optarg, 0, 1e9, &v))
+				return 2;
+			o.event_ttl_s = v > 0 ? (int64_t)v : -1;
+			break;
 		case 'a': o.audit_log = optarg; break;
 		case 'V':
 			if (o.n_provisioners == ARRAY_SIZE(provs)) {

@@ -22,6 +22,7 @@
 #include "sim/resource.h"
 #include "sim/platform.h"
 #include "sim/volumes.h"
+#include "sim/event_ttl.h"
 #include "sim/workload.h"
 #include "util/util.h"
 
@@ -750,6 +751,7 @@ sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errs
 		snprintf(errbuf, errsize, "cannot start the storage controllers");
 		goto fail;
 	}
+	s->event_ttl = sim_event_ttl_start(s->store, o->event_ttl_s ? o->event_ttl_s : SIM_EVENT_TTL_DEFAULT_S);
 
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
@@ -837,6 +839,7 @@ void sim_server_stop(sim_server *s)
 		sim_fleetctl_stop(s->fleetctl);
 		sim_fleet_reset();
 	}
+	sim_event_ttl_stop(s->event_ttl);
 	if (s->volumes)
 		sim_volumes_stop(s->volumes);
 	if (s->workload)

@@ -27,6 +27,8 @@ typedef struct sim_server_opts {
 	                               DELETE) as received: time, method, path, user; or NULL */
 	const char *managed_postgres;         /* ConfigMap smart-platform postgres.conninfo, or NULL */
 	const char *managed_postgres_password_file; /* Secret smart-platform-postgres, or NULL */
+	int64_t event_ttl_s;        /* Events expire this long after their last occurrence,
+	                               on the cluster's clock (0: one hour; < 0: never) */
 	const struct sim_provisioner *provisioners; /* per-provisioner binding (sim/volumes.h) */
 	size_t n_provisioners;
 } sim_server_opts;

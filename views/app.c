@@ -20,6 +20,7 @@
 #include "views/logs.h"
 #include "views/runs.h"
 #include "views/tenant.h"
+#include "views/wizard_form.h"
 #include "views/wizard_ns.h"
 #include "util/termtext.h"
 #include "util/util.h"
@@ -133,6 +134,7 @@ static void title_wizard(app *a, char *buf, size_t size)
 	snprintf(buf, size, "%s", view_wizard_title(a));
 }
 
+
 static void title_runs(app *a, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s", view_runs_title(a));
@@ -146,8 +148,10 @@ static void title_builds(app *a, char *buf, size_t size)
 /* What the app asks of a screen (tig's view_ops): its title (after
  * "smartops |"), drawing and keys; update (after a wake: a worker finished,
  * time passed), busy (work in flight: scripts wait) and release for the
- * screens with workers. Adding a screen is its file in views/ and its line
- * here. */
+ * screens with workers; init (its state made, at the start); its keymap for
+ * the key bar; console_keys for the screens where q is not Quit and ? and :
+ * may be typed (the wizards): 1 when ? and : reach the console. Adding a
+ * screen is its file in views/ and its line here. */
 typedef struct screen_ops {
 	void (*title)(app *a, char *buf, size_t size);
 	void (*draw)(app *a, int y, int h, int w);
@@ -155,24 +159,32 @@ typedef struct screen_ops {
 	int (*update)(app *a);	 /* NULL: nothing in the background */
 	int (*busy)(app *a);	 /* NULL: never busy */
 	void (*release)(app *a); /* NULL: nothing to free */
+	void (*init)(app *a);	 /* NULL: no state */
+	const tui_keymap *(*keymap)(void); /* NULL: the global keys only */
+	int (*console_keys)(const app *a); /* NULL: every global key, q quits */
 } screen_ops;
 
 static const screen_ops screens[APP_SCREEN_COUNT] = {
     /* the fleet is updated with each new snapshot (wake), not on every wake */
-    [APP_FLEET] = {title_fleet, view_fleet_draw, view_fleet_key, NULL, NULL, view_fleet_release},
+    [APP_FLEET] = {title_fleet, view_fleet_draw, view_fleet_key, NULL, NULL, view_fleet_release,
+		   view_fleet_init, view_fleet_keymap, NULL},
     [APP_TENANT] = {title_tenant, view_tenant_draw, view_tenant_key, view_tenant_update,
-		    view_tenant_busy, view_tenant_release},
-    [APP_HELP] = {title_help, view_help_draw, view_help_key, NULL, NULL, NULL},
+		    view_tenant_busy, view_tenant_release, view_tenant_init, view_tenant_keymap, NULL},
+    [APP_HELP] = {title_help, view_help_draw, view_help_key, NULL, NULL, NULL, NULL, NULL, NULL},
     [APP_HYPNUS] = {title_hypnus, view_hypnus_draw, view_hypnus_key, view_hypnus_update,
-		    view_hypnus_busy, view_hypnus_release},
+		    view_hypnus_busy, view_hypnus_release, view_hypnus_init, view_hypnus_keymap, NULL},
     [APP_LOGS] = {title_logs, view_logs_draw, view_logs_key, view_logs_update, view_logs_busy,
-		  view_logs_release},
+		  view_logs_release, view_logs_init, view_logs_keymap, NULL},
     [APP_WIZARD] = {title_wizard, view_wizard_draw, view_wizard_key, view_wizard_update,
-		    view_wizard_busy, view_wizard_release},
+		    view_wizard_busy, view_wizard_release, view_wizard_init, view_wizard_keymap,
+		    view_wizard_console_keys},
     [APP_RUNS] = {title_runs, view_runs_draw, view_runs_key, view_runs_update, view_runs_busy,
-		  view_runs_release},
+		  view_runs_release, view_runs_init, view_runs_keymap, NULL},
+    [APP_WIZARD_FORM] = {view_wform_title, view_wform_draw, view_wform_key, view_wform_update,
+			 view_wform_busy, view_wform_release, view_wform_init, view_wform_keymap,
+			 view_wform_console_keys},
     [APP_BUILDS] = {title_builds, view_builds_draw, view_builds_key, view_builds_update,
-		    view_builds_busy, view_builds_release},
+		    view_builds_busy, view_builds_release, view_builds_init, view_builds_keymap, NULL},
 };
 
 static const screen_ops *screen_of(const app *a)
@@ -339,25 +351,13 @@ static void draw_bottom(app *a, int y, int width)
 		return;
 	}
 	a->msg[0] = '\0';
-	if (a->screen == APP_FLEET)
-		maps[n++] = view_fleet_keymap();
-	else if (a->screen == APP_TENANT)
-		maps[n++] = view_tenant_keymap();
-	else if (a->screen == APP_HYPNUS)
-		maps[n++] = view_hypnus_keymap();
-	else if (a->screen == APP_LOGS)
-		maps[n++] = view_logs_keymap();
-	else if (a->screen == APP_WIZARD)
-		maps[n++] = view_wizard_keymap();
-	else if (a->screen == APP_RUNS)
-		maps[n++] = view_runs_keymap();
-	else if (a->screen == APP_BUILDS)
-		maps[n++] = view_builds_keymap();
+	if (screen_of(a)->keymap)
+		maps[n++] = screen_of(a)->keymap();
 	if (view_actions_keymap(a->screen))
 		maps[n++] = view_actions_keymap(a->screen);
-	if (a->screen != APP_WIZARD)
+	if (!screen_of(a)->console_keys)
 		maps[n++] = &global_keymap;
-	else if (view_wizard_console_keys(a))
+	else if (screen_of(a)->console_keys(a))
 		maps[n++] = &wizard_global_keymap;
 	tui_keybar_draw_off(stdscr, y, width, maps, n, view_actions_greyed, a);
 }
@@ -576,6 +576,7 @@ int app_run(const app_opts *o)
 	const char *theme = o->theme ? o->theme : o->no_color ? "mono" : "default";
 	tui_loop_end end;
 	int ret = 0;
+	size_t i;
 
 	memset(&a, 0, sizeof(a));
 	a.o = o;
@@ -610,14 +611,10 @@ int app_run(const app_opts *o)
 	fo.prefix = o->prefix;
 	fo.cache_dir = o->cache_dir;
 	a.fleet = fleet_new(o->clusters, o->n_clusters, &fo);
-	view_fleet_init(&a);
-	view_tenant_init(&a);
-	view_hypnus_init(&a);
-	view_logs_init(&a);
+	for (i = 0; i < APP_SCREEN_COUNT; i++)
+		if (screens[i].init)
+			screens[i].init(&a);
 	view_actions_init(&a);
-	view_wizard_init(&a);
-	view_runs_init(&a);
-	view_builds_init(&a);
 	a.screen = a.back = APP_FLEET;
 	if (fleet_watch_start(a.fleet, on_change, NULL) < 0)
 		app_message(&a, 1, "cannot watch the fleet");

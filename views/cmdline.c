@@ -11,6 +11,7 @@
 #include "views/cmdline.h"
 #include "views/fleet.h"
 #include "views/runs.h"
+#include "views/wizard_form.h"
 #include "views/wizard_ns.h"
 #include "views/tenant.h"
 #include "util/termtext.h"
@@ -86,19 +87,20 @@ static int cmd_help(app *a, const char *args)
 
 static int cmd_new(app *a, const char *args)
 {
-	if (*args && !wizard_find(args)) {
+	const wizard *w = wizard_find(*args ? args : "namespace");
+
+	if (!w) {
 		char names[200];
+		strbuf sb;
 
 		wizard_names(names, sizeof(names));
-		app_message(a, 1, "usage: :new WIZARD, one of: %s", names);
+		sb_init(&sb, 64);
+		termtext_fit(&sb, args, 20, 0);
+		app_message(a, 1, "no wizard \"%s\": :new WIZARD, one of %s", sb.buf, names);
+		sb_release(&sb);
 		return TUI_REDRAW;
 	}
-	if (*args && strcmp(args, "namespace")) { /* the console has pages for namespace only */
-		app_message(a, 1, "the %s wizard has no console pages yet: use `smartops plan|apply %s`",
-			    args, args);
-		return TUI_REDRAW;
-	}
-	view_wizard_open(a);
+	view_wform_open_any(a, w, NULL);
 	return TUI_REDRAW;
 }
 
@@ -123,7 +125,7 @@ static const view_command commands[] = {
     {"sleep", "[TCODE] prod|dev", "put an environment to sleep (asks to confirm)", view_actions_cmd_sleep},
     {"restart", "[TCODE] prod|dev SERVICE", "rollout restart of a service (asks to confirm)", view_actions_cmd_restart},
     {"context", "", "the clusters (contexts) in use", view_actions_cmd_context},
-    {"new", "namespace", "the namespace wizard (also n on the fleet)", cmd_new},
+    {"new", "WIZARD", "a wizard: namespace (also n on the fleet), fileserver... (n on a tenant)", cmd_new},
     {"runs", "", "provisioning runs: resume, roll back (also R on the fleet)", cmd_runs},
     {"help", "", "keys and commands", cmd_help},
     {"quit", "", "leave (also :q)", cmd_quit},

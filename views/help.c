@@ -13,6 +13,7 @@
 #include "views/logs.h"
 #include "views/runs.h"
 #include "views/tenant.h"
+#include "views/wizard_form.h"
 #include "views/wizard_ns.h"
 #include "util/util.h"
 
@@ -75,6 +76,7 @@ static const section sections[] = {
     {APP_WIZARD, "New namespace", view_wizard_keymap},
     {APP_RUNS, "Runs", view_runs_keymap},
     {APP_BUILDS, "Custom builds", view_builds_keymap},
+    {APP_WIZARD_FORM, "Other wizards (:new WIZARD, n on the tenant)", view_wform_keymap},
 };
 
 void view_help_draw(app *a, int y, int h, int width)

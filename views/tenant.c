@@ -11,13 +11,14 @@
 #include "views/hypnus.h"
 #include "views/logs.h"
 #include "views/tenant.h"
+#include "views/wizard_form.h"
 #include "util/util.h"
 
 #define RELOAD_MS 5000
 #define MAX_EVENTS 6
 #define SIDE_BY_SIDE_WIDTH 110
 
-enum { REQ_BACK, REQ_RELOAD, REQ_HYPNUS, REQ_LOGS, REQ_BUILDS };
+enum { REQ_BACK, REQ_RELOAD, REQ_HYPNUS, REQ_LOGS, REQ_BUILDS, REQ_NEW };
 
 static const tui_binding tenant_bindings[] = {
     {TUI_KEY_ESC, REQ_BACK, "Back", "back to the fleet"},
@@ -26,6 +27,7 @@ static const tui_binding tenant_bindings[] = {
     {'h', REQ_HYPNUS, "Hypnus", "Hypnus panel: usage heat map and predicted wakes (prod)"},
     {'l', REQ_LOGS, "Logs", "follow a pod's log (pick the pod)"},
     {'b', REQ_BUILDS, "Builds", "custom builds: history, stages and logs, promote and roll back"},
+    {'n', REQ_NEW, NULL, "a wizard on this tenant: file server and the others (pick one)"},
 };
 static const tui_keymap tenant_keymap = {"tenant", tenant_bindings, ARRAY_SIZE(tenant_bindings)};
 
@@ -687,6 +689,9 @@ int view_tenant_key(app *a, int key)
 		case REQ_BUILDS:
 			if (view_builds_open(a, v->tcode) == 0)
 				a->screen = APP_BUILDS;
+			return TUI_HANDLED | TUI_REDRAW;
+		case REQ_NEW:
+			view_wform_choose(a, v->tcode);
 			return TUI_HANDLED | TUI_REDRAW;
 		case REQ_RELOAD:
 			view_tenant_reload(a);

@@ -1,4 +1,5 @@
 /* views/wizard_ns.c — the namespace wizard's pages and its worker. */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -34,7 +35,7 @@ static const tui_binding wizard_bindings[] = {
 };
 static const tui_keymap wizard_keymap = {"new namespace", wizard_bindings, ARRAY_SIZE(wizard_bindings)};
 
-typedef enum job_kind { JOB_LOOKUP, JOB_PLAN } job_kind;
+typedef enum job_kind { JOB_LOOKUP, JOB_PLAN, JOB_CATALOG } job_kind;
 
 /* One lookup on the worker: inputs set before the thread starts, outputs
  * read by the UI thread once done is set (then the thread is joined). A job
@@ -51,6 +52,7 @@ typedef struct job {
 	/* results */
 	int rc;
 	catalog_entry entry;
+	catalog cat; /* JOB_CATALOG */
 	plan plan;
 	int preflight_ok;
 	char err[1024];
@@ -83,6 +85,14 @@ typedef struct view_wizard {
 	dialog confirm;
 	int confirming;
 	job *job; /* in flight, or NULL */
+	job *cjob; /* the catalogue being fetched for the first page, or NULL */
+	catalog cat; /* the catalogue, once fetched */
+	int cat_state; /* 0 not asked, 1 loading, 2 loaded, 3 failed (error in cat_err) */
+	char cat_err[300];
+	size_t *offer; /* contracts awaiting onboarding that match the TCODE typed: index in cat */
+	size_t n_offer;
+	tui_table otable;
+	int offer_moved; /* Up/Down chose a contract: Tab and Enter take it */
 	job *abandoned; /* left with Esc while in flight: joined once done */
 	unsigned spin;
 	char error[1024]; /* a refusal on the current page */
@@ -107,7 +117,11 @@ static void *job_run(void *arg)
 	wizard_fail fail;
 	k8s_err kerr;
 
-	if (j->kind == JOB_LOOKUP) {
+	if (j->kind == JOB_CATALOG) {
+		j->rc = catalog_fetch(j->client, j->catalog, &j->cat, &kerr);
+		if (j->rc < 0)
+			util_strlcpy(j->err, kerr.msg, sizeof(j->err));
+	} else if (j->kind == JOB_LOOKUP) {
 		j->rc = wizard_ns_contract(&c, j->opts.tcode, &j->entry, j->err, sizeof(j->err), &fail,
 					   &kerr);
 	} else {
@@ -128,7 +142,7 @@ static void *job_run(void *arg)
 	return NULL;
 }
 
-static void job_start(view_wizard *v, job_kind kind)
+static job *job_new(view_wizard *v, job_kind kind)
 {
 	job *j = xcalloc(1, sizeof(*j));
 
@@ -139,19 +153,26 @@ static void job_start(view_wizard *v, job_kind kind)
 	j->user = v->cfg.user;
 	j->opts = v->opts;
 	atomic_init(&j->done, 0);
-	v->error[0] = '\0';
 	if (pthread_create(&j->th, NULL, job_run, j) != 0) {
 		free(j);
-		util_strlcpy(v->error, "cannot start a worker thread", sizeof(v->error));
-		return;
+		return NULL;
 	}
-	v->job = j;
+	return j;
+}
+
+static void job_start(view_wizard *v, job_kind kind)
+{
+	v->error[0] = '\0';
+	v->job = job_new(v, kind);
+	if (!v->job)
+		util_strlcpy(v->error, "cannot start a worker thread", sizeof(v->error));
 }
 
 static void job_free(job *j)
 {
 	pthread_join(j->th, NULL);
 	plan_release(&j->plan);
+	catalog_release(&j->cat);
 	free(j);
 }
 
@@ -159,6 +180,12 @@ static void job_free(job *j)
  * hold the screen for a request's timeout. */
 static void job_abandon(view_wizard *v)
 {
+	if (v->cjob) {
+		v->cjob->next = v->abandoned;
+		v->abandoned = v->cjob;
+		v->cjob = NULL;
+		v->cat_state = 0;
+	}
 	if (!v->job)
 		return;
 	v->job->next = v->abandoned;
@@ -311,6 +338,113 @@ static int check_idle(const char *value, char *msg, size_t msgsz, void *ctx)
 	return provision_ns_validate(&o, v->esocial, msg, msgsz);
 }
 
+/* ---- the contracts awaiting onboarding ---- */
+
+/* SMART, active, not provisioned yet: what the wizard is for. */
+static int awaiting(const catalog_entry *e)
+{
+	return e->contract.model == MODEL_CONTRACT_SMART && !strcmp(e->contract.status, "active") &&
+	       !e->provisioned;
+}
+
+static int icontains(const char *hay, const char *needle)
+{
+	size_t i, n = strlen(needle);
+
+	for (; *hay; hay++) {
+		for (i = 0; i < n && hay[i] &&
+			    tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]);
+		     i++)
+			;
+		if (i == n)
+			return 1;
+	}
+	return n == 0;
+}
+
+static const char *offer_cell(void *ctx, size_t row, size_t col, char *buf, size_t size, int *attrs)
+{
+	view_wizard *v = ctx;
+	const catalog_entry *e = &v->cat.items[v->offer[row]];
+
+	switch (col) {
+	case 0:
+		return e->tcode;
+	case 1:
+		return e->customer;
+	case 2:
+		return e->contract.products;
+	default:
+		return e->provider;
+	}
+}
+
+static const tui_column offer_cols[] = {
+    {"TCODE", 7, 6, 0}, {"CUSTOMER", 34, 10, 1}, {"PRODUCT", 12, 7, 0}, {"PROVIDER", 8, 5, 0},
+};
+
+/* The contracts awaiting onboarding whose code or customer holds what is
+ * typed in the TCODE field; the cursor kept on its contract. */
+static void build_offer(view_wizard *v)
+{
+	const char *typed = v->tfield[0].value;
+	char keep[TCODE_SIZE] = "";
+	size_t i, n = 0, cur = 0;
+
+	if (v->n_offer && v->otable.cursor < v->n_offer)
+		util_strlcpy(keep, v->cat.items[v->offer[v->otable.cursor]].tcode, sizeof(keep));
+	free(v->offer);
+	v->offer = xcalloc(v->cat.n + 1, sizeof(*v->offer));
+	for (i = 0; i < v->cat.n; i++) {
+		const catalog_entry *e = &v->cat.items[i];
+
+		if (!awaiting(e) || !(icontains(e->tcode, typed) || icontains(e->customer, typed)))
+			continue;
+		if (!strcmp(keep, e->tcode))
+			cur = n;
+		v->offer[n++] = i;
+	}
+	v->n_offer = n;
+	tui_table_set_rows(&v->otable, n);
+	tui_table_set_cursor(&v->otable, cur);
+}
+
+/* The catalogue asked for on the worker (the page stays usable meanwhile). */
+static void fetch_catalog(view_wizard *v)
+{
+	catalog_release(&v->cat);
+	v->n_offer = 0;
+	tui_table_init(&v->otable, offer_cols, ARRAY_SIZE(offer_cols), offer_cell, v);
+	tui_table_set_rows(&v->otable, 0);
+	if (!v->catalog) {
+		v->cat_state = 3;
+		util_strlcpy(v->cat_err, "no contract catalogue is configured for this cluster",
+			     sizeof(v->cat_err));
+		return;
+	}
+	v->cjob = job_new(v, JOB_CATALOG);
+	v->cat_state = v->cjob ? 1 : 3;
+	if (!v->cjob)
+		util_strlcpy(v->cat_err, "cannot start a worker thread", sizeof(v->cat_err));
+}
+
+static void catalog_done(view_wizard *v)
+{
+	job *j = v->cjob;
+
+	v->cjob = NULL;
+	if (j->rc < 0) {
+		v->cat_state = 3;
+		snprintf(v->cat_err, sizeof(v->cat_err), "the catalogue did not answer: %.250s", j->err);
+	} else {
+		v->cat = j->cat;
+		memset(&j->cat, 0, sizeof(j->cat));
+		v->cat_state = 2;
+		build_offer(v);
+	}
+	job_free(j);
+}
+
 /* ---- pages ---- */
 
 /* The first page; keeps the cluster chosen (a new wizard: choice). */
@@ -328,6 +462,7 @@ static void open_tcode(view_wizard *v, int choice)
 	v->tfield[1].nchoices = v->n_cl;
 	v->tfield[1].choice = choice < v->n_cl ? choice : 0;
 	form_init(&v->tform, v->tfield, v->n_cl > 1 ? 2 : 1);
+	v->offer_moved = 0;
 	v->pg = PG_TCODE;
 }
 
@@ -482,6 +617,8 @@ void view_wizard_release(app *a)
 {
 	close_wizard(a);
 	jobs_reap(a->vw, 1);
+	catalog_release(&a->vw->cat);
+	free(a->vw->offer);
 	free(a->vw->cl_names);
 	free(a->vw->cl_index);
 	free(a->vw);
@@ -513,8 +650,23 @@ int view_wizard_open(app *a)
 	}
 	v->error[0] = '\0';
 	open_tcode(v, def);
+	fetch_catalog(v);
 	v->active = 1;
 	a->screen = APP_WIZARD;
+	return 0;
+}
+
+int view_wizard_open_on(app *a, const char *tcode)
+{
+	view_wizard *v = a->vw;
+
+	if (view_wizard_open(a) < 0)
+		return -1;
+	if (tcode && v->pg == PG_TCODE && !v->job) {
+		form_set_text(&v->tform, 0, tcode);
+		if (v->cat_state == 2)
+			build_offer(v);
+	}
 	return 0;
 }
 
@@ -524,6 +676,12 @@ int view_wizard_update(app *a)
 	int r = 0;
 
 	jobs_reap(v, 0);
+	if (v->cjob) {
+		v->spin++;
+		r = TUI_REDRAW;
+		if (atomic_load(&v->cjob->done))
+			catalog_done(v);
+	}
 	if (v->job) {
 		v->spin++;
 		r = TUI_REDRAW;
@@ -537,7 +695,7 @@ int view_wizard_update(app *a)
 
 int view_wizard_busy(app *a)
 {
-	return a->vw->job != NULL;
+	return a->vw->job != NULL || a->vw->cjob != NULL;
 }
 
 const char *view_wizard_title(const app *a)
@@ -629,6 +787,42 @@ static void draw_contract(view_wizard *v, int y, int width)
 			 tui_theme_attr(TUI_ROLE_AVAILABLE), 0);
 }
 
+/* The contracts awaiting onboarding, under the TCODE field. */
+static void draw_offer(view_wizard *v, int y, int h, int width)
+{
+	char buf[200];
+	int dim = tui_theme_attr(TUI_ROLE_DIM);
+
+	if (h < 2)
+		return;
+	switch (v->cat_state) {
+	case 1:
+		snprintf(buf, sizeof(buf), "%s loading the contracts awaiting onboarding...",
+			 progress_spinner(v->spin, tui_term_ascii()));
+		tui_text_put_raw(stdscr, y, 2, width - 2, buf, dim, 0);
+		return;
+	case 3:
+		tui_text_put(stdscr, y, 2, width - 2, v->cat_err, dim, 0);
+		return;
+	case 2:
+		break;
+	default:
+		return;
+	}
+	if (!v->n_offer) {
+		tui_text_put_raw(stdscr, y, 2, width - 2,
+				 v->tfield[0].value[0]
+				     ? "No contract awaiting onboarding matches what is typed (^U clears it)."
+				     : "No contract awaiting onboarding in the catalogue.",
+				 dim, 0);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "Awaiting onboarding (SMART, active, not provisioned): %zu; Tab completes",
+		 v->n_offer);
+	tui_text_put_raw(stdscr, y, 2, width - 2, buf, tui_theme_attr(TUI_ROLE_SECTION), 0);
+	tui_table_draw(&v->otable, stdscr, y + 1, 0, h - 1, width);
+}
+
 static void draw_review(view_wizard *v, int y, int h, int width)
 {
 	const plan *p = &v->plan;
@@ -675,6 +869,7 @@ void view_wizard_draw(app *a, int y, int h, int width)
 				 0, 0);
 		form_draw(&v->tform, stdscr, y + 3, 2, form_rows(&v->tform), width - 4, &st);
 		fy = y + 4 + form_rows(&v->tform);
+		draw_offer(v, fy + 3, end - fy - 3, width);
 		break;
 	case PG_CONTRACT:
 		draw_contract(v, y + 1, width);
@@ -788,6 +983,30 @@ int view_wizard_key(app *a, int key)
 		return key == TUI_KEY_ESC ? (close_wizard(a), TUI_HANDLED | TUI_REDRAW) : TUI_HANDLED;
 	switch (v->pg) {
 	case PG_TCODE:
+		if (v->tform.focus == 0 && v->n_offer) {
+			const char *sel = v->cat.items[v->offer[v->otable.cursor]].tcode;
+			int chosen = v->offer_moved || v->tfield[0].value[0];
+
+			if (key == TUI_KEY_FN(KEY_UP) || key == TUI_KEY_FN(KEY_DOWN) ||
+			    key == TUI_KEY_FN(KEY_NPAGE) || key == TUI_KEY_FN(KEY_PPAGE)) {
+				tui_table_key(&v->otable, key);
+				v->offer_moved = 1;
+				return TUI_HANDLED | TUI_REDRAW;
+			}
+			/* Once something is typed or a contract chosen: Tab completes
+			 * the TCODE from it (then moves to the next field as usual),
+			 * Enter on what is not a TCODE takes it. */
+			if (!chosen)
+				;
+			else if ((key == '\t' && strcmp(v->tfield[0].value, sel)) ||
+			    ((key == TUI_KEY_ENTER || key == '\n') && tcode_parse(v->tfield[0].value, tc, NULL, 0) < 0)) {
+				form_set_text(&v->tform, 0, sel);
+				build_offer(v);
+				v->error[0] = '\0';
+				if (key == '\t')
+					return TUI_HANDLED | TUI_REDRAW;
+			}
+		}
 		switch (form_key(&v->tform, curses_key(key))) {
 		case FORM_SUBMIT:
 			if (v->n_cl > 0)
@@ -802,6 +1021,8 @@ int view_wizard_key(app *a, int key)
 			break;
 		case FORM_CHANGED:
 			v->error[0] = '\0';
+			if (v->cat_state == 2)
+				build_offer(v);
 			break;
 		default:
 			break;

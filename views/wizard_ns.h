@@ -1,5 +1,7 @@
-/* views/wizard_ns.h — the namespace wizard: TCODE -> contract (from the
- * catalogue: must be SMART and valid; products and licences shown) ->
+/* views/wizard_ns.h — the namespace wizard: TCODE (the catalogue's contracts
+ * awaiting onboarding offered under the field, filtered as one types, Tab
+ * completes) -> contract (from the catalogue: must be SMART and valid;
+ * products and licences shown) ->
  * options (size, domain, idle timeout, roles; validated as you type) ->
  * review (the plan's steps against the cluster and the preflight verdict:
  * access review and server-side dry run) -> apply with live progress
@@ -25,6 +27,8 @@ void view_wizard_release(app *a);
 /* Opens the wizard on its first page (refused, with a message, in a
  * read-only session or without a usable cluster); 0 or -1. */
 int view_wizard_open(app *a);
+/* The same, with the TCODE field filled in (may be NULL). */
+int view_wizard_open_on(app *a, const char *tcode);
 int view_wizard_update(app *a);
 void view_wizard_draw(app *a, int y, int h, int width);
 int view_wizard_key(app *a, int key);

@@ -377,6 +377,34 @@ static void draw_box(wizard_run *r, int y, int h, int width)
 	}
 }
 
+/* What the engine waits for, in an operator's words: "Kind ns/name bound
+ * (Pending)" -> "waiting for claim fileserver to be Bound: Pending"; a
+ * workload an update step changed, "Deployment ns/name ready (1/3)" ->
+ * "rolling update of name: 1 of 3 ready"; anything else as the engine says
+ * it. ", needed by STEP" is kept. */
+static void plain_wait(const char *what, const char *action, char *out, size_t size)
+{
+	char kind[40], obj[160], word[16], detail[64] = "";
+	const char *name, *needed = strstr(what, ", needed by ");
+	int ready, desired;
+
+	if (sscanf(what, "%39s %159s %15s (%63[^)])", kind, obj, word, detail) < 3 ||
+	    !(name = strchr(obj, '/'))) {
+		snprintf(out, size, "waiting for %s", what);
+		return;
+	}
+	name++;
+	if (!strcmp(kind, "PersistentVolumeClaim") && !strcmp(word, "bound"))
+		snprintf(out, size, "waiting for claim %s to be Bound: %s%s", name,
+			 detail[0] ? detail : "no phase yet", needed ? needed : "");
+	else if ((!strcmp(kind, "Deployment") || !strcmp(kind, "StatefulSet")) && !strcmp(word, "ready") &&
+		 !strcmp(action, "update") && sscanf(detail, "%d/%d", &ready, &desired) == 2)
+		snprintf(out, size, "rolling update of %s: %d of %d ready%s", name,
+			 ready, desired, needed ? needed : "");
+	else
+		snprintf(out, size, "waiting for %s", what);
+}
+
 void wizard_run_draw(wizard_run *r, int y, int h, int width)
 {
 	const engine_progress *p = &r->pr;
@@ -406,8 +434,13 @@ void wizard_run_draw(wizard_run *r, int y, int h, int width)
 		r->bar.fraction = r->n ? (double)done / (double)r->n : -1;
 		progress_draw(&r->bar, stdscr, y++, 1, width - 2, now, &ps);
 		r->bar.label = "";
-		if (p->waiting_for[0])
-			snprintf(line, sizeof(line), " waiting for %s", p->waiting_for);
+		if (p->waiting_for[0]) {
+			char words[300];
+
+			plain_wait(p->waiting_for, r->have_cur ? r->steps[r->cur].action : "", words,
+				   sizeof(words));
+			snprintf(line, sizeof(line), " %s", words);
+		}
 		else if (r->want_rollback)
 			snprintf(line, sizeof(line), " pausing at the next step boundary, then rolling back");
 		else

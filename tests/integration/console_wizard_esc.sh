@@ -3,7 +3,8 @@
 # does not answer (kubesim stopped with SIGSTOP: connections are accepted by
 # the kernel, never answered) leaves the wizard at once; the worker is left to
 # end on its own. Both workers: the TCODE lookup and the plan with its
-# preflight. Then q still ends the console promptly.
+# preflight; and the file-server wizard's plan. Then q still ends the
+# console promptly.
 . "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || { echo "tmux is required (scripts/deps.sh installs it)"; exit 1; }
 BUILD=$(cd "$BUILD" && pwd)
@@ -79,6 +80,26 @@ if wait_screen a "Fleet .* tenants" 10; then
 		fail "Esc during the preflight took $ms ms (the worker was waited for on the UI thread)"
 else
 	fail "Esc during the preflight: the wizard still on screen after 10 s"; screen_of a | head -5
+fi
+
+# 2b. the same in the wizards of views/wizard_form.c (the file server's plan)
+thaw
+wait_screen a "[1-9][0-9]* available" 60
+$T send-keys -t main:a ":new fileserver" Enter
+wait_screen a "File server .* Tenant" 10 || fail "the file-server wizard did not open"
+$T send-keys -t main:a T10007 Tab Enter
+wait_screen a "File server for T10007 .* Options" 10 || fail "the file-server form did not show"
+freeze
+$T send-keys -t main:a Enter
+sleep 0.5
+t0=$(date +%s%N)
+$T send-keys -t main:a Escape
+if wait_screen a "Fleet .* tenants" 10; then
+	ms=$(ms_since "$t0")
+	[ "$ms" -le 2000 ] && ok "Esc while the file server's plan is built: the fleet back in $ms ms" ||
+		fail "Esc during the file server's plan took $ms ms (the worker was waited for on the UI thread)"
+else
+	fail "Esc during the file server's plan: the wizard still on screen after 10 s"; screen_of a | head -5
 fi
 
 # 3. q with the abandoned worker still waiting: the console ends promptly

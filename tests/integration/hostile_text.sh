@@ -41,7 +41,7 @@ check "smartops tenant $T shows the hostile Event" grep -q 'quota' "$KS_DIR/tena
 check "smartops tenant: no raw control or bidi character" raw_free "$KS_DIR/tenant.txt"
 check "smartops tenant: U+202E written as \\u202e" grep -qF '\u202eexe.txt\u202c' "$KS_DIR/tenant.txt"
 check "smartops tenant: the OSC sequence written as text" grep -qF '\x1b]0;owned\x07' "$KS_DIR/tenant.txt"
-"$SO" tenant "$T" -o json >"$KS_DIR/tenant.json" 2>&1
+"$SO" tenant "$T" -o json >"$KS_DIR/tenant.json" 2>"$KS_DIR/tenant.json.err"; head -c 300 "$KS_DIR/tenant.json.err"
 check "smartops tenant -o json: valid JSON, the message whole, no raw ESC" sh -c \
 	"python3 -c 'import json,sys; json.load(open(sys.argv[1]))' '$KS_DIR/tenant.json' && python3 -c 'import sys; b=open(sys.argv[1],\"rb\").read(); assert b\"\\x1b\" not in b and b\"exe.txt\" in b' '$KS_DIR/tenant.json'"
 

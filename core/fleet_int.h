@@ -1,0 +1,179 @@
+/* core/fleet_int.h — what the files of the fleet share and nothing else
+ * includes: the keyed tables of projected records, a cluster's state, the
+ * fleet itself, and the functions one file of it calls in another.
+ *   core/fleet.c           the fleet, the last good listing on disk, publishing
+ *   core/fleet_tab.c       the keyed table
+ *   core/fleet_snapshot.c  immutable snapshots built from the tables
+ *   core/fleet_load.c      one-shot listing (smartops tenants)
+ *   core/fleet_watch.c     informer-fed watching (the console, --watch)
+ */
+#ifndef CORE_FLEET_INT_H
+#define CORE_FLEET_INT_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/catalog.h"
+#include "core/fleet.h"
+#include "core/fleet_cache.h"
+#include "core/rules_fetch.h"
+#include "k8s/watch.h"
+#include "util/util.h"
+
+/* ---- a keyed table of projected records (each starts with project_meta) ---- */
+
+typedef struct tab {
+	size_t rsize, n, cap;
+	unsigned char *recs;
+	uint32_t *gen;	 /* listing generation that last saw each record */
+	uint32_t *slots; /* open addressing: 0 empty, else index + 1 */
+	size_t nslots;	 /* power of two */
+	uint32_t cur_gen;
+} tab;
+
+enum { K_NS, K_DEPLOY, K_STS, K_ING, K_POD, K_EVENT, K_COUNT };
+
+extern const size_t fleet_kind_size[K_COUNT];
+
+typedef struct cluster cluster;
+
+/* The last health seen of an environment, from the cache folder. */
+typedef struct last_seen {
+	project_meta m; /* name = namespace */
+	uint8_t state;	/* health_state */
+	char cause[96];
+} last_seen;
+
+/* The kinds a watch must have listed before any health is claimed. */
+#define WATCH_KINDS                                                                          \
+	((1u << K_NS) | (1u << K_DEPLOY) | (1u << K_STS) | (1u << K_ING) | (1u << K_POD))
+
+typedef struct source {
+	cluster *c;
+	int kind;
+} source;
+
+struct cluster {
+	struct fleet *f;
+	size_t idx;
+	char *name, *catalog_url, *cfg_why, *server;
+	k8s_client *client;
+	pthread_mutex_t mu;
+	tab tabs[K_COUNT];
+	rules rules;
+	catalog cat;
+	fleet_cluster_state st;
+	uint32_t failing;  /* informers whose last attempt found no server */
+	uint32_t answered; /* informers that listed or failed at least once */
+	uint32_t listed;   /* informers whose first list is complete */
+	int meta_done;	   /* rules and catalogue fetched (or given up) */
+	int watching;	   /* fed by informers (not a one-shot load) */
+	int cached;	   /* rows from the cache folder until the namespaces are listed */
+	tab last;	   /* last_seen by namespace, from the cache folder */
+	int64_t last_at;   /* when that snapshot was written (unix s), 0: none */
+	int64_t saved_ms;  /* when the cache was last written (mono) */
+	source src[K_COUNT];
+	k8s_informer *inf[K_COUNT];
+	pthread_t starter;
+	int starter_running;
+};
+
+struct fleet {
+	cluster *cl;
+	size_t n;
+	project_keys keys;
+	char *tcode, *cache_dir, *prefix;
+	int page_limit, tz_offset_min, min_interval_ms;
+
+	pthread_mutex_t snap_mu;
+	fleet_snapshot *snap;
+	uint64_t version;
+
+	/* watch */
+	pthread_t pub;
+	int pub_running;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	int dirty, stop;
+	fleet_change_fn fn;
+	void *fn_ctx;
+	atomic_int cancel;
+};
+
+
+typedef struct cluster_data {
+	const project_ns *ns;
+	size_t n_ns;
+	const project_workload *wl[2];
+	size_t n_wl[2];
+	const project_ingress *ing;
+	size_t n_ing;
+	const project_pod *pods;
+	size_t n_pods;
+	const project_event *ev;
+	size_t n_ev;
+	const catalog *cat;
+	const rules *r;
+	int keep_pods; /* copy pods and events into the snapshot */
+	int loading;   /* the first listing is not complete: no health is known */
+	const tab *last; /* last_seen (may be empty or NULL) */
+	int64_t last_at; /* when last was written (unix s) */
+} cluster_data;
+
+typedef struct builder {
+	fleet_snapshot *s;
+	size_t cap_t, cap_e, cap_p, cap_ev, cap_c;
+} builder;
+
+/* Room for any projected record. */
+typedef union any_rec {
+	project_meta m;
+	project_ns ns;
+	project_workload wl;
+	project_ingress ing;
+	project_pod pod;
+	project_event ev;
+} any_rec;
+
+#define GROW(arr, n, cap)                                                                          \
+	do {                                                                                       \
+		if ((n) == (cap)) {                                                                \
+			(cap) = (cap) ? (cap)*2 : 64;                                              \
+			(arr) = xrealloc((arr), (cap) * sizeof(*(arr)));                           \
+		}                                                                                  \
+	} while (0)
+
+/* core/fleet_tab.c: the keyed table of projected records (each starts with project_meta) */
+void fleet_tab_init(tab *t, size_t rsize);
+void fleet_tab_release(tab *t);
+void fleet_tab_clear(tab *t);
+void *fleet_tab_find(const tab *t, const project_meta *m);
+void fleet_tab_put(tab *t, const void *rec);
+void fleet_tab_reserve(tab *t, size_t n);
+void fleet_tab_del(tab *t, const project_meta *m);
+void fleet_tab_sweep(tab *t);
+
+/* core/fleet.c: the fleet, the last good listing on disk, publishing */
+void __attribute__((format(printf, 3, 4))) fleet_setf(char *dst, size_t size, const char *fmt, ...);
+char *fleet_dup_or_null(const char *s);
+int fleet_project_any(const project_keys *keys, int kind, const cJSON *obj, void *rec);
+void fleet_last_save(const fleet *f, const fleet_snapshot *s, size_t ci);
+int fleet_last_load(const fleet *f, cluster *c);
+void fleet_publish(fleet *f);
+
+/* core/fleet_snapshot.c: snapshots assembled from the tables */
+void fleet_builder_init(builder *b);
+void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluster_data *d,
+			  const health_opts *ho);
+fleet_snapshot *fleet_build_finish(builder *b);
+
+/* core/fleet_load.c: the one-shot listing */
+void fleet_fetch_rules(cluster *c, k8s_err *err);
+
+#endif

@@ -1,0 +1,162 @@
+/* core/fleet_tab.c — the keyed table of projected records (see core/fleet_int.h). */
+#include "core/fleet_int.h"
+
+/* ---- a keyed table of projected records (each starts with project_meta) ---- */
+
+
+static uint64_t key_hash(const project_meta *m)
+{
+	uint64_t h = 1469598103934665603ull;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)m->ns; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	h = (h ^ '/') * 1099511628211ull;
+	for (p = (const unsigned char *)m->name; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h ^ (h >> 29);
+}
+
+static project_meta *tab_at(const tab *t, size_t i)
+{
+	return (project_meta *)(t->recs + i * t->rsize);
+}
+
+static int same_key(const project_meta *a, const project_meta *b)
+{
+	return !strcmp(a->name, b->name) && !strcmp(a->ns, b->ns);
+}
+
+void fleet_tab_init(tab *t, size_t rsize)
+{
+	memset(t, 0, sizeof(*t));
+	t->rsize = rsize;
+}
+
+void fleet_tab_release(tab *t)
+{
+	free(t->recs);
+	free(t->gen);
+	free(t->slots);
+	fleet_tab_init(t, t->rsize);
+}
+
+void fleet_tab_clear(tab *t)
+{
+	t->n = 0;
+	if (t->slots)
+		memset(t->slots, 0, t->nslots * sizeof(*t->slots));
+}
+
+/* The slot holding key m, or the empty slot where it would go. */
+static size_t tab_slot(const tab *t, const project_meta *m)
+{
+	size_t mask = t->nslots - 1, i = (size_t)key_hash(m) & mask;
+
+	while (t->slots[i] && !same_key(tab_at(t, t->slots[i] - 1), m))
+		i = (i + 1) & mask;
+	return i;
+}
+
+static void tab_rehash(tab *t, size_t nslots)
+{
+	size_t i;
+
+	free(t->slots);
+	t->nslots = nslots;
+	t->slots = xcalloc(nslots, sizeof(*t->slots));
+	for (i = 0; i < t->n; i++)
+		t->slots[tab_slot(t, tab_at(t, i))] = (uint32_t)(i + 1);
+}
+
+void *fleet_tab_find(const tab *t, const project_meta *m)
+{
+	size_t s;
+
+	if (!t->nslots)
+		return NULL;
+	s = tab_slot(t, m);
+	return t->slots[s] ? tab_at(t, t->slots[s] - 1) : NULL;
+}
+
+/* Inserts or replaces the record with rec's key. */
+void fleet_tab_put(tab *t, const void *rec)
+{
+	size_t s;
+
+	if ((t->n + 1) * 2 > t->nslots)
+		tab_rehash(t, t->nslots ? t->nslots * 2 : 64);
+	s = tab_slot(t, rec);
+	if (t->slots[s]) {
+		memcpy(tab_at(t, t->slots[s] - 1), rec, t->rsize);
+		t->gen[t->slots[s] - 1] = t->cur_gen;
+		return;
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->recs = xrealloc(t->recs, t->cap * t->rsize);
+		t->gen = xrealloc(t->gen, t->cap * sizeof(*t->gen));
+	}
+	memcpy(tab_at(t, t->n), rec, t->rsize);
+	t->gen[t->n] = t->cur_gen;
+	t->slots[s] = (uint32_t)(++t->n);
+}
+
+/* Makes room for n records in all (a list says how long it is). */
+void fleet_tab_reserve(tab *t, size_t n)
+{
+	size_t nslots = t->nslots ? t->nslots : 64;
+
+	if (n > t->cap) {
+		t->cap = n;
+		t->recs = xrealloc(t->recs, t->cap * t->rsize);
+		t->gen = xrealloc(t->gen, t->cap * sizeof(*t->gen));
+	}
+	while ((n + 1) * 2 > nslots)
+		nslots *= 2;
+	if (nslots != t->nslots)
+		tab_rehash(t, nslots);
+}
+
+/* Removes key m (if present): the last record moves into its place. */
+void fleet_tab_del(tab *t, const project_meta *m)
+{
+	size_t mask, i, j, k, idx, last;
+
+	if (!t->nslots)
+		return;
+	mask = t->nslots - 1;
+	i = tab_slot(t, m);
+	if (!t->slots[i])
+		return;
+	idx = t->slots[i] - 1;
+	t->slots[i] = 0;
+	for (j = (i + 1) & mask; t->slots[j]; j = (j + 1) & mask) {
+		k = (size_t)key_hash(tab_at(t, t->slots[j] - 1)) & mask;
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		t->slots[i] = t->slots[j];
+		t->slots[j] = 0;
+		i = j;
+	}
+	last = t->n - 1;
+	if (idx != last) {
+		memcpy(tab_at(t, idx), tab_at(t, last), t->rsize);
+		t->gen[idx] = t->gen[last];
+		t->slots[tab_slot(t, tab_at(t, idx))] = (uint32_t)(idx + 1);
+	}
+	t->n--;
+}
+
+/* Drops what the last listing did not deliver. */
+void fleet_tab_sweep(tab *t)
+{
+	size_t i = 0;
+
+	while (i < t->n) {
+		if (t->gen[i] != t->cur_gen)
+			fleet_tab_del(t, tab_at(t, i)); /* moves another record into i */
+		else
+			i++;
+	}
+}

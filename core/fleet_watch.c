@@ -1,0 +1,338 @@
+/* core/fleet_watch.c — the fleet fed by informers, published as it changes (see
+ * core/fleet_int.h). */
+#include "core/fleet_int.h"
+
+/* ---- watching ---- */
+
+static void mark_dirty(fleet *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->dirty = 1;
+	pthread_cond_signal(&f->cond);
+	pthread_mutex_unlock(&f->mu);
+}
+
+/* An informer heard from the server: it answers again. */
+static void heard(cluster *c, int kind)
+{
+	c->answered |= 1u << kind;
+	c->failing &= ~(1u << kind);
+	if (!c->failing && c->st.reach != FLEET_OK) {
+		c->st.reach = FLEET_OK;
+		c->st.since = 0;
+		c->st.why[0] = '\0';
+	}
+}
+
+static void inf_upsert(void *ctx, const cJSON *obj)
+{
+	source *s = ctx;
+	any_rec rec;
+	int rc = fleet_project_any(&s->c->f->keys, s->kind, obj, &rec);
+	uint32_t listed;
+
+	pthread_mutex_lock(&s->c->mu);
+	if (rc == 0)
+		fleet_tab_put(&s->c->tabs[s->kind], &rec);
+	else if (rc == 1) /* lost its labels: no longer ours */
+		fleet_tab_del(&s->c->tabs[s->kind], &rec.m);
+	heard(s->c, s->kind);
+	listed = s->c->listed & (1u << s->kind);
+	pthread_mutex_unlock(&s->c->mu);
+	if (listed) /* a first list republishes once, when complete */
+		mark_dirty(s->c->f);
+}
+
+static void inf_delete(void *ctx, const cJSON *obj)
+{
+	source *s = ctx;
+	any_rec rec;
+
+	if (fleet_project_any(&s->c->f->keys, s->kind, obj, &rec) < 0)
+		return;
+	pthread_mutex_lock(&s->c->mu);
+	fleet_tab_del(&s->c->tabs[s->kind], &rec.m);
+	heard(s->c, s->kind);
+	pthread_mutex_unlock(&s->c->mu);
+	mark_dirty(s->c->f);
+}
+
+static void inf_list_begin(void *ctx)
+{
+	source *s = ctx;
+
+	pthread_mutex_lock(&s->c->mu);
+	s->c->tabs[s->kind].cur_gen++;
+	pthread_mutex_unlock(&s->c->mu);
+}
+
+static void inf_sync(void *ctx, int relisted)
+{
+	source *s = ctx;
+	cluster *c = s->c;
+
+	pthread_mutex_lock(&c->mu);
+	fleet_tab_sweep(&c->tabs[s->kind]);
+	heard(c, s->kind);
+	c->listed |= 1u << s->kind;
+	pthread_mutex_unlock(&c->mu);
+	mark_dirty(c->f);
+}
+
+static void inf_error(void *ctx, const k8s_err *err)
+{
+	source *s = ctx;
+	cluster *c = s->c;
+
+	static const char *const what[K_COUNT] = {"namespaces", "deployments", "statefulsets",
+						  "ingresses",	"pods",	       "events"};
+
+	pthread_mutex_lock(&c->mu);
+	c->answered |= 1u << s->kind;
+	if (err->unreachable) {
+		if (!c->failing) {
+			c->st.since = util_now_ms() / 1000;
+			c->st.reach = FLEET_UNREACHABLE;
+			fleet_setf(c->st.why, sizeof(c->st.why), "cluster unreachable: %s", err->msg);
+		}
+		c->failing |= 1u << s->kind;
+	} else if (!(c->listed & (1u << s->kind))) {
+		/* Never listed: what it would tell is not known, so nothing is claimed. */
+		if (!c->failing) {
+			c->st.since = util_now_ms() / 1000;
+			c->st.reach = FLEET_FAILED;
+			fleet_setf(c->st.why, sizeof(c->st.why), "cannot list %s: %s", what[s->kind],
+			     err->msg);
+		}
+		c->failing |= 1u << s->kind;
+	}
+	pthread_mutex_unlock(&c->mu);
+	mark_dirty(c->f);
+}
+
+/* A watch opened or a bookmark came: the server answers again, even when
+ * nothing changed (without this a brief outage left the cluster unreachable
+ * until some object of each kind happened to change). */
+static void inf_alive(void *ctx)
+{
+	source *s = ctx;
+	cluster *c = s->c;
+	int was;
+
+	pthread_mutex_lock(&c->mu);
+	was = (c->failing & (1u << s->kind)) != 0;
+	if (was)
+		heard(c, s->kind);
+	pthread_mutex_unlock(&c->mu);
+	if (was)
+		mark_dirty(c->f);
+}
+
+static const k8s_informer_cb inf_cb = {
+    .on_alive = inf_alive,
+    .on_add = inf_upsert,
+    .on_update = inf_upsert,
+    .on_delete = inf_delete,
+    .on_list_begin = inf_list_begin,
+    .on_sync = inf_sync,
+    .on_error = inf_error,
+};
+
+/* Per cluster: the informers (namespaces first: the rows of a first frame),
+ * then rules and catalogue once, while the lists run. */
+static void *cluster_start(void *arg)
+{
+	cluster *c = arg;
+	const project_keys *k = &c->f->keys;
+	static const struct {
+		int kind;
+		const char *group, *plural;
+	} what[] = {
+	    {K_NS, NULL, "namespaces"},	     {K_DEPLOY, "apps", "deployments"},
+	    {K_STS, "apps", "statefulsets"}, {K_ING, "networking.k8s.io", "ingresses"},
+	    {K_POD, NULL, "pods"},
+	};
+	char base_sel[96];
+	k8s_err err;
+	catalog cat;
+	size_t i;
+
+	snprintf(base_sel, sizeof(base_sel), "%s=base", k->tier);
+	for (i = 0; i < ARRAY_SIZE(what) && !atomic_load(&c->f->cancel); i++) {
+		k8s_informer_opts io = {.page_limit = c->f->page_limit};
+		const char *sel = what[i].kind == K_POD				    ? base_sel
+				  : (what[i].kind == K_NS || what[i].kind == K_ING) ? k->tcode
+										    : k->tier;
+		char *path = k8s_path(what[i].group, "v1", NULL, what[i].plural, NULL);
+		k8s_informer *inf;
+
+		io.label_selector = sel;
+		inf = k8s_informer_start(c->client, path, &io, &inf_cb, &c->src[what[i].kind]);
+		free(path);
+		pthread_mutex_lock(&c->mu);
+		c->inf[what[i].kind] = inf;
+		pthread_mutex_unlock(&c->mu);
+	}
+	fleet_fetch_rules(c, &err);
+	if (c->catalog_url) {
+		if (catalog_fetch(c->client, c->catalog_url, &cat, &err) == 0) {
+			pthread_mutex_lock(&c->mu);
+			catalog_release(&c->cat);
+			c->cat = cat;
+			pthread_mutex_unlock(&c->mu);
+		} else {
+			pthread_mutex_lock(&c->mu);
+			fleet_setf(c->st.note, sizeof(c->st.note),
+			     "catalogue unavailable, contracts not checked: %s", err.msg);
+			pthread_mutex_unlock(&c->mu);
+		}
+	}
+	pthread_mutex_lock(&c->mu);
+	c->meta_done = 1;
+	pthread_mutex_unlock(&c->mu);
+	mark_dirty(c->f);
+	return NULL;
+}
+
+/* A snapshot may go out once every cluster's tenants are known: its
+ * namespaces listed (or cached), or the cluster not answering. */
+static int rows_known(fleet *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		cluster *c = &f->cl[i];
+		int known;
+		if (!c->client)
+			continue;
+		pthread_mutex_lock(&c->mu);
+		known = (c->listed & (1u << K_NS)) || c->failing || c->cached;
+		pthread_mutex_unlock(&c->mu);
+		if (!known)
+			return 0;
+	}
+	return 1;
+}
+
+static void *publisher(void *arg)
+{
+	fleet *f = arg;
+	int64_t last = 0;
+
+	pthread_mutex_lock(&f->mu);
+	while (!f->stop) {
+		struct timespec ts;
+		int64_t now = util_mono_ms(), wait_ms = f->min_interval_ms;
+
+		if (f->dirty && now - last >= f->min_interval_ms) {
+			size_t i;
+			for (i = 0; i < f->n; i++) /* starters done? */
+				if (f->cl[i].starter_running &&
+				    pthread_tryjoin_np(f->cl[i].starter, NULL) == 0)
+					f->cl[i].starter_running = 0;
+			if (rows_known(f)) {
+				f->dirty = 0;
+				pthread_mutex_unlock(&f->mu);
+				fleet_publish(f);
+				last = util_mono_ms();
+				if (f->fn)
+					f->fn(f->fn_ctx);
+				pthread_mutex_lock(&f->mu);
+				continue;
+			}
+		} else if (f->dirty) {
+			wait_ms = f->min_interval_ms - (now - last);
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+		ts.tv_sec += wait_ms / 1000 + ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&f->cond, &f->mu, &ts);
+	}
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+int fleet_watch_start(fleet *f, fleet_change_fn fn, void *ctx)
+{
+	size_t i;
+	int cached = 0;
+
+	if (f->pub_running || f->tcode)
+		return -1;
+	f->fn = fn;
+	f->fn_ctx = ctx;
+	f->stop = 0;
+	atomic_store(&f->cancel, 0);
+	for (i = 0; i < f->n; i++) {
+		cluster *c = &f->cl[i];
+		c->watching = 1;
+		if (c->client && fleet_last_load(f, c) > 0)
+			cached = c->cached = 1;
+	}
+	for (i = 0; i < f->n; i++) {
+		cluster *c = &f->cl[i];
+		if (!c->client) {
+			c->st.reach = FLEET_UNREACHABLE;
+			c->st.since = util_now_ms() / 1000;
+			util_strlcpy(c->st.why, c->cfg_why ? c->cfg_why : "no client",
+				     sizeof(c->st.why));
+			continue;
+		}
+		c->starter_running = pthread_create(&c->starter, NULL, cluster_start, c) == 0;
+		if (!c->starter_running)
+			cluster_start(c);
+	}
+	if (cached) {
+		/* The last listing's rows at once, health "loading" until the lists
+		 * are in; published while the lists are already asked for (the
+		 * publisher thread, which alone publishes from now on, starts below). */
+		fleet_publish(f);
+		if (fn)
+			fn(ctx);
+	}
+	f->dirty = 1;
+	if (pthread_create(&f->pub, NULL, publisher, f) != 0)
+		return -1;
+	f->pub_running = 1;
+	return 0;
+}
+
+void fleet_watch_stop(fleet *f)
+{
+	size_t i;
+	int k;
+
+	if (!f->pub_running)
+		return;
+	atomic_store(&f->cancel, 1);
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	pthread_cond_signal(&f->cond);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->pub, NULL);
+	f->pub_running = 0;
+	/* every watch asked first, then waited for: the slowest, not the sum */
+	for (i = 0; i < f->n; i++) {
+		pthread_mutex_lock(&f->cl[i].mu);
+		for (k = 0; k < K_COUNT; k++)
+			k8s_informer_cancel(f->cl[i].inf[k]);
+		pthread_mutex_unlock(&f->cl[i].mu);
+	}
+	for (i = 0; i < f->n; i++) {
+		cluster *c = &f->cl[i];
+		if (c->starter_running) {
+			pthread_join(c->starter, NULL);
+			c->starter_running = 0;
+		}
+		for (k = 0; k < K_COUNT; k++) {
+			k8s_informer *inf;
+			pthread_mutex_lock(&c->mu);
+			inf = c->inf[k];
+			c->inf[k] = NULL;
+			pthread_mutex_unlock(&c->mu);
+			if (inf)
+				k8s_informer_stop(inf);
+		}
+	}
+}

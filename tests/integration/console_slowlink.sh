@@ -1,0 +1,55 @@
+#!/bin/sh
+# A slow link (docs/reliability.md row 22): over SSH at 9600 bit/s a console
+# that repaints more than it must falls behind and keys echo late. The console
+# runs in tmux at 80x24 on a fleet that churns (clock 60x at a busy hour, users
+# waking and sleeping tenants); the bytes it writes to the terminal are counted
+# (tmux pipe-pane): while idle, at most a quarter of what 9600 bit/s carries
+# (300 B/s); a cursor move rewrites the two rows it changes and nothing else:
+# at most 480 bytes on average (0.4 s at 9600 bit/s), and under a quarter of
+# a full repaint (Ctrl-L), which is measured too.
+. "$(dirname "$0")/lib.sh"
+command -v tmux >/dev/null || { echo "tmux is required (scripts/deps.sh installs it)"; exit 1; }
+BUILD=$(cd "$BUILD" && pwd)
+SOCK="smartops-test-$$"
+T="tmux -L $SOCK -f /dev/null"
+tmux_cleanup() { $T kill-server 2>/dev/null; ks_cleanup; }
+trap tmux_cleanup EXIT INT TERM
+# 11:00 in Sao Paulo on a Wednesday: working hours, the fleet busy
+ks_start --start-time 2026-11-04T14:00:00Z --fleet 200 --seed 7 --time-scale 60
+
+$T new-session -d -x 80 -y 24 -s main \
+	"TERM=tmux-256color TZ=UTC LANG=C.UTF-8 XDG_CACHE_HOME=$XDG_CACHE_HOME $BUILD/smartops --kubeconfig $KUBECONFIG 2>$KS_DIR/err"
+i=0; until $T capture-pane -p -t main 2>/dev/null | grep -q "available"; do
+	i=$((i + 1)); [ $i -gt 600 ] && break; sleep 0.1; done
+$T capture-pane -p -t main | grep -q "available" && ok "the console shows the fleet" || fail "no fleet on screen"
+sleep 3 # the first complete frame drawn
+
+count() { # count SECONDS [keys...]: bytes the console writes meanwhile
+	secs=$1; shift
+	: >"$KS_DIR/bytes"
+	$T pipe-pane -o -t main "cat >>'$KS_DIR/bytes'"
+	if [ $# -gt 0 ]; then
+		for k in "$@"; do $T send-keys -t main "$k"; sleep 0.25; done
+	else
+		sleep "$secs"
+	fi
+	$T pipe-pane -t main
+	sleep 0.2
+	wc -c <"$KS_DIR/bytes"
+}
+idle=$(count 30)
+echo "    idle 30 s: $idle bytes ($((idle / 30)) B/s)"
+[ "$idle" -le 9000 ] && ok "idle on a churning fleet: $((idle / 30)) B/s, within 300 B/s" ||
+	fail "idle on a churning fleet: $((idle / 30)) B/s, more than a quarter of 9600 bit/s"
+keys=$(count 0 Down Down Down Down Down Down Down Down Down Down Up Up Up Up Up Up Up Up Up Up)
+# the churn of those 5 s is in the count too: take out the idle rate
+net=$((keys - idle * 5 / 30))
+[ $net -lt 0 ] && net=0
+echo "    20 cursor moves: $keys bytes ($net less the churn)"
+full=$(count 0 C-l)
+echo "    a full repaint (Ctrl-L): $full bytes"
+[ "$full" -ge 1000 ] || fail "Ctrl-L wrote $full bytes: not a full repaint, the comparison below means nothing"
+[ $((net / 20)) -le 480 ] && [ $((net / 20 * 4)) -lt "$full" ] &&
+	ok "a cursor move costs $((net / 20)) bytes on average: within 480, under a quarter of a repaint ($full)" ||
+	fail "a cursor move costs $((net / 20)) bytes (a full repaint: $full): more than its two rows"
+finish
