@@ -124,9 +124,11 @@ static void load_histories(k8s_client *c, const char *prefix, loaded *l)
 			snprintf(l->hist_err, sizeof(l->hist_err), "cannot read the builds of %s: %.200s", ns, e.msg);
 			continue;
 		}
-		l->v = xrealloc(l->v, (l->n + h.n + 1) * sizeof(*l->v));
-		memcpy(l->v + l->n, h.v, h.n * sizeof(*h.v));
-		l->n += h.n;
+		if (h.n) { /* (an env without history has no array) */
+			l->v = xrealloc(l->v, (l->n + h.n) * sizeof(*l->v));
+			memcpy(l->v + l->n, h.v, h.n * sizeof(*h.v));
+			l->n += h.n;
+		}
 		build_history_release(&h);
 	}
 	if (l->n)
