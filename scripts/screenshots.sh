@@ -1,8 +1,8 @@
 #!/bin/sh
 # `make screenshots`: screenshots/*.png from the real console against kubesim
 # (fixed seed, its clock nearly stopped so that the pictures repeat), in tmux at
-# 100x30 (fleet, tenant, Hypnus, help, the file-server wizard's tenants and
-# form) and 80x24 (narrow): keys with send-keys,
+# 100x30 (fleet, tenant, Hypnus, custom builds, help, the file-server wizard's
+# tenants and form) and 80x24 (narrow): keys with send-keys,
 # the pane with `capture-pane -e -p`, drawn by scripts/ansi_png.py.
 # Installs tmux, python3-pil and fonts-dejavu-core from Debian when missing.
 set -u
@@ -75,6 +75,20 @@ $T send-keys -t main h
 wait_text "Hypnus" 20
 sleep 1
 shot hypnus 100 30
+# the custom builds screen: dev's history as the build executor keeps it
+t=$(echo "$TC" | tr T t)
+cat >"$DIR/builds.json" <<EOF
+[{"id":"3","env":"dev","repo":"https://git.smart.example.com/$t/custom.git","ref":"release/2026.11","commit":"e41c09b7d2a5f8c3b6e9a1d4f7c0b3e6a9d2f5c8","state":"failed","stage":"compile","reason":"CompileError: FATR030.prw(412): undeclared variable nValTot","quality_gate":"OK","conditions":[],"rpo":null,"started":"2026-11-03T12:31:00Z","finished":"2026-11-03T12:38:42Z","by":"ana.souza","promoted":{"dev":null,"prod":null}},
+ {"id":"2","env":"dev","repo":"https://git.smart.example.com/$t/custom.git","ref":"feature/tax","commit":"9c1e5d0b7a2f4e6c8d3b1a0f9e8d7c6b5a4f3e2d","state":"failed","stage":"sonarqube","reason":"QualityGateFailed: quality gate ERROR","quality_gate":"ERROR","conditions":["new bugs 3 > 0","coverage 41% < 60%"],"rpo":null,"started":"2026-11-03T11:40:00Z","finished":"2026-11-03T11:46:10Z","by":"ana.souza","promoted":{"dev":null,"prod":null}},
+ {"id":"1","env":"dev","repo":"https://git.smart.example.com/$t/custom.git","ref":"main","commit":"4b8d2f6a1c3e5b7d9f0a2c4e6b8d0f1a3c5e7b9d","state":"succeeded","stage":"upload","reason":null,"quality_gate":"OK","conditions":[],"rpo":"s3://smart-rpo/$t/1/custom.rpo","started":"2026-11-03T10:00:00Z","finished":"2026-11-03T10:08:30Z","by":"ana.souza","promoted":{"dev":{"at":"2026-11-03T10:20:00Z","by":"ana.souza"},"prod":null}}]
+EOF
+kubectl create configmap custom-builds -n "$t-dev" --from-file=builds.json="$DIR/builds.json" >/dev/null ||
+	{ echo "screenshots: cannot write the build history of $t-dev"; exit 1; }
+$T send-keys -t main Escape b
+wait_text "quality gate OK" 20
+$T send-keys -t main Down
+sleep 1
+shot builds 100 30
 $T send-keys -t main ":fleet" Enter
 wait_text "Fleet" 10
 $T send-keys -t main '?'

@@ -12,6 +12,7 @@
 #include "tui/text.h"
 #include "tui/theme.h"
 #include "views/actions.h"
+#include "views/builds.h"
 #include "views/app.h"
 #include "views/cmdline.h"
 #include "views/fleet.h"
@@ -140,6 +141,11 @@ static void title_runs(app *a, char *buf, size_t size)
 	snprintf(buf, size, "%s", view_runs_title(a));
 }
 
+static void title_builds(app *a, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", view_builds_title(a));
+}
+
 /* What the app asks of a screen (tig's view_ops): its title (after
  * "smartops |"), drawing and keys; update (after a wake: a worker finished,
  * time passed), busy (work in flight: scripts wait) and release for the
@@ -178,6 +184,8 @@ static const screen_ops screens[APP_SCREEN_COUNT] = {
     [APP_WIZARD_FORM] = {view_wform_title, view_wform_draw, view_wform_key, view_wform_update,
 			 view_wform_busy, view_wform_release, view_wform_init, view_wform_keymap,
 			 view_wform_console_keys},
+    [APP_BUILDS] = {title_builds, view_builds_draw, view_builds_key, view_builds_update,
+		    view_builds_busy, view_builds_release, view_builds_init, view_builds_keymap, NULL},
 };
 
 static const screen_ops *screen_of(const app *a)
@@ -190,7 +198,8 @@ static int shows_tenant(const app *a)
 {
 	const char *tc = view_tenant_tcode(a);
 
-	return (a->screen == APP_TENANT || a->screen == APP_HYPNUS || a->screen == APP_LOGS) &&
+	return (a->screen == APP_TENANT || a->screen == APP_HYPNUS || a->screen == APP_LOGS ||
+		a->screen == APP_BUILDS) &&
 	       tc && tc[0];
 }
 

@@ -54,6 +54,7 @@ typedef enum app_screen {
 	APP_LOGS,
 	APP_WIZARD, /* the namespace wizard */
 	APP_RUNS,
+	APP_BUILDS, /* a tenant's custom builds */
 	APP_WIZARD_FORM, /* any other wizard of the registry (views/wizard_form.h) */
 	APP_SCREEN_COUNT,
 } app_screen;
@@ -72,6 +73,7 @@ struct view_logs;
 struct view_actions;
 struct view_wizard;
 struct view_runs;
+struct view_builds;
 struct view_wform;
 
 typedef struct app {
@@ -99,6 +101,7 @@ typedef struct app {
 	struct view_actions *va;
 	struct view_wizard *vw;
 	struct view_runs *vr;
+	struct view_builds *vb;
 	struct view_wform *vg;
 } app;
 

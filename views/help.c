@@ -7,6 +7,7 @@
 #include "views/actions.h"
 #include "views/cmdline.h"
 #include "views/fleet.h"
+#include "views/builds.h"
 #include "views/help.h"
 #include "views/hypnus.h"
 #include "views/logs.h"
@@ -74,6 +75,7 @@ static const section sections[] = {
     {APP_LOGS, "Logs", view_logs_keymap},
     {APP_WIZARD, "New namespace", view_wizard_keymap},
     {APP_RUNS, "Runs", view_runs_keymap},
+    {APP_BUILDS, "Custom builds", view_builds_keymap},
     {APP_WIZARD_FORM, "Other wizards (:new WIZARD, n on the tenant)", view_wform_keymap},
 };
 

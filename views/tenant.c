@@ -7,6 +7,7 @@
 #include "tui/loop.h"
 #include "tui/text.h"
 #include "tui/theme.h"
+#include "views/builds.h"
 #include "views/hypnus.h"
 #include "views/logs.h"
 #include "views/tenant_deps.h"
@@ -18,7 +19,7 @@
 #define MAX_EVENTS 6
 #define SIDE_BY_SIDE_WIDTH 110
 
-enum { REQ_BACK, REQ_RELOAD, REQ_HYPNUS, REQ_LOGS, REQ_NEW };
+enum { REQ_BACK, REQ_RELOAD, REQ_HYPNUS, REQ_LOGS, REQ_BUILDS, REQ_NEW };
 
 static const tui_binding tenant_bindings[] = {
     {TUI_KEY_ESC, REQ_BACK, "Back", "back to the fleet"},
@@ -26,6 +27,7 @@ static const tui_binding tenant_bindings[] = {
     {'r', REQ_RELOAD, "Reload", "load pods and events again now"},
     {'h', REQ_HYPNUS, "Hypnus", "Hypnus panel: usage heat map and predicted wakes (prod)"},
     {'l', REQ_LOGS, "Logs", "follow a pod's log (pick the pod)"},
+    {'b', REQ_BUILDS, "Builds", "custom builds: history, stages and logs, promote and roll back"},
     {'n', REQ_NEW, NULL, "a wizard on this tenant: file server and the others (pick one)"},
 };
 static const tui_keymap tenant_keymap = {"tenant", tenant_bindings, ARRAY_SIZE(tenant_bindings)};
@@ -669,6 +671,26 @@ static void header(page *p, const fleet_tenant *t, const health_result *th, cons
 	new_line(p);
 }
 
+/* The custom RPO each ERP env runs (views/builds.h), under the envs line. */
+static void rpo_lines(page *p, app *a, const fleet_tenant *t)
+{
+	char buf[300];
+	int attrs = 0, e, any = 0;
+	line *l;
+
+	for (e = 0; e < 2; e++) {
+		if (view_builds_rpo_line(a, t->t.tcode, e, buf, sizeof(buf), &attrs) < 0)
+			continue;
+		if (!any++ && p->n)
+			p->n--; /* before the blank line that ends the header */
+		l = new_line(p);
+		add(l, 1, tui_theme_attr(TUI_ROLE_SECTION), "%s", e == TCODE_ENV_PROD ? "rpo prod " : "rpo  dev ");
+		add(l, 0, attrs, "%s", buf);
+	}
+	if (any)
+		new_line(p);
+}
+
 /* The detail env matching the summary env's namespace, or -1. */
 static int32_t detail_env(const fleet_snapshot *d, const char *ns)
 {
@@ -724,6 +746,7 @@ void view_tenant_draw(app *a, int y, int h, int width)
 			tenant_deps_health(&s->envs[t->env[e]], &s->env_health[t->env[e]], v->dd_ready ? &v->dd : NULL, &eh[e]);
 	health_tenant(t->env[0] >= 0 ? &eh[0] : NULL, t->env[1] >= 0 ? &eh[1] : NULL, &th);
 	header(&top, t, &th, eh);
+	rpo_lines(&top, a, t);
 	for (e = 0; e < 2; e++) {
 		int32_t ei = t->env[e];
 		const fleet_snapshot *d = v->detail;
@@ -804,6 +827,10 @@ int view_tenant_key(app *a, int key)
 		case REQ_LOGS:
 			view_logs_pick(a, v->tcode, v->detail);
 			a->screen = APP_LOGS;
+			return TUI_HANDLED | TUI_REDRAW;
+		case REQ_BUILDS:
+			if (view_builds_open(a, v->tcode) == 0)
+				a->screen = APP_BUILDS;
 			return TUI_HANDLED | TUI_REDRAW;
 		case REQ_NEW:
 			view_wform_choose(a, v->tcode);
