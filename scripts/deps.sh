@@ -4,12 +4,13 @@
 # compiler flags to the file named by $1 (when given). Says what it installs;
 # uses sudo only when not root. Nothing is fetched from outside Debian's archive.
 # postgresql-15 brings the server binaries (/usr/lib/postgresql/15/bin) that the
-# database tests start in a scratch directory (tests/integration/pg.sh).
+# database tests start in a scratch directory (tests/integration/pg.sh); git is what
+# smartops pins a custom build's ref with and what kubesim reads a file:// repository with.
 set -eu
 
 PKGS="build-essential pkg-config libcurl4-openssl-dev libcjson-dev libcmocka-dev
 libmicrohttpd-dev libgnutls28-dev libyaml-dev libncurses-dev libpq-dev postgresql postgresql-15
-python3 python3-kubernetes tmux curl jq openssl groff-base kubectl clang-14 libclang-rt-14-dev"
+python3 python3-kubernetes tmux curl jq openssl groff-base git kubectl clang-14 libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do
