@@ -24,37 +24,6 @@ typedef struct bsession {
 	char context[128];
 } bsession;
 
-static int usage_err(const char *cmd, const char *what)
-{
-	strbuf sb;
-
-	sb_init(&sb, 64);
-	output_escape(&sb, what);
-	fprintf(stderr, "smartops %s: %s (see smartops --help)\n", cmd, sb.buf);
-	sb_release(&sb);
-	return TENANTS_EXIT_USAGE;
-}
-
-/* One escaped "smartops: " line per line of text, on stderr. */
-static void say(const char *text)
-{
-	strbuf sb;
-	const char *p = text;
-
-	sb_init(&sb, 256);
-	while (*p) {
-		size_t len = strcspn(p, "\n");
-		char *line = xstrndup(p, len);
-
-		sb_reset(&sb);
-		output_escape(&sb, line);
-		fprintf(stderr, "smartops: %s\n", sb.buf);
-		free(line);
-		p += len + (p[len] == '\n');
-	}
-	sb_release(&sb);
-}
-
 static int session_open(const tenants_global *g, bsession *s)
 {
 	k8s_load_opts lo = {.kubeconfig = g->kubeconfig};
@@ -75,6 +44,7 @@ static int session_open(const tenants_global *g, bsession *s)
 	}
 	util_strlcpy(s->user, cfg->user_name ? cfg->user_name : "", sizeof(s->user));
 	util_strlcpy(s->context, cfg->context ? cfg->context : "default", sizeof(s->context));
+	tenants_client_trace(g, &co);
 	s->client = k8s_client_new(cfg, &co, &kerr);
 	if (!s->client) {
 		error("%s", kerr.msg);
@@ -154,18 +124,18 @@ static int build_outcome(const tenants_global *g, const char *tcode, int no_wait
 		if (!strcmp(e->state, "failed")) {
 			line = xasprintf("build %s failed%s%s%s%s", e->id, e->stage[0] ? " at stage " : "",
 					 e->stage, e->reason[0] ? ": " : "", e->reason);
-			say(line);
+			output_say(line);
 			free(line);
 			if (!strcmp(e->gate, "ERROR")) {
 				line = xasprintf("quality gate ERROR: %s", e->conditions);
-				say(line);
+				output_say(line);
 				free(line);
 			}
 			ret = 1;
 		} else if (!strcmp(e->state, "succeeded")) {
 			line = xasprintf("build %s succeeded: commit %s, quality gate %s, RPO %s; promote it with `smartops promote %s %s --env dev`",
 					 e->id, e->commit, e->gate[0] ? e->gate : "?", e->rpo, tcode, e->id);
-			say(line);
+			output_say(line);
 			free(line);
 			ret = 0;
 		} else {
@@ -173,7 +143,7 @@ static int build_outcome(const tenants_global *g, const char *tcode, int no_wait
 						   e->id, e->stage[0] ? e->stage : "not yet", tcode)
 				       : xasprintf("build %s is still running (stage %s)", e->id,
 						   e->stage[0] ? e->stage : "not yet");
-			say(line);
+			output_say(line);
 			free(line);
 			ret = 0;
 		}
@@ -329,7 +299,7 @@ static int stage_logs(bsession *s, const char *ns, const build_entry *e)
 	pod = job_pod(s->client, ns, job, &err);
 	if (!pod) {
 		if (err.http && err.http != 404) {
-			say(err.msg);
+			output_say(err.msg);
 			return exit_for(&err);
 		}
 		fprintf(stderr, "smartops: build %s has no pod any more (its Job is gone after its TTL): no logs to show\n",
@@ -374,13 +344,13 @@ int builds_run_list(const tenants_global *g, int argc, char **argv)
 			if (!strcmp(optarg, "json"))
 				json = 1;
 			else if (strcmp(optarg, "table"))
-				return usage_err("builds", "-o takes table or json");
+				return output_usage_err("builds", "-o takes table or json");
 			break;
 		case 'e': {
 			tcode_env te;
 
 			if (tcode_env_parse(optarg, &te) < 0)
-				return usage_err("builds", "--env takes dev or prod");
+				return output_usage_err("builds", "--env takes dev or prod");
 			only = (int)te;
 			break;
 		}
@@ -388,21 +358,21 @@ int builds_run_list(const tenants_global *g, int argc, char **argv)
 			logs = 1;
 			break;
 		default:
-			return usage_err("builds", "unknown option or missing value");
+			return output_usage_err("builds", "unknown option or missing value");
 		}
 	}
 	if (optind >= argc)
-		return usage_err("builds", "whose builds? give a TCODE, e.g. smartops builds T12345");
+		return output_usage_err("builds", "whose builds? give a TCODE, e.g. smartops builds T12345");
 	if (tcode_parse(argv[optind], tcode, err, sizeof(err)) < 0)
-		return usage_err("builds", err);
+		return output_usage_err("builds", err);
 	if (optind + 1 < argc)
 		id = argv[optind + 1];
 	if (optind + 2 < argc)
-		return usage_err("builds", "unexpected argument");
+		return output_usage_err("builds", "unexpected argument");
 	if (logs && !id)
-		return usage_err("builds", "--logs shows one build's stages: give its id, e.g. smartops builds T12345 7 --logs");
+		return output_usage_err("builds", "--logs shows one build's stages: give its id, e.g. smartops builds T12345 7 --logs");
 	if (logs && json)
-		return usage_err("builds", "--logs is text: leave out -o json");
+		return output_usage_err("builds", "--logs is text: leave out -o json");
 	ret = session_open(g, &s);
 	if (ret)
 		return ret;
@@ -416,7 +386,7 @@ int builds_run_list(const tenants_global *g, int argc, char **argv)
 		tcode_namespace(tcode, envs[k], ns, sizeof(ns));
 		if (build_history_sync(s.client, g->prefix, tcode, tcode_env_name(envs[k]), ns,
 				       !g->readonly, &h, &e) < 0) {
-			say(e.msg);
+			output_say(e.msg);
 			ret = exit_for(&e);
 			goto out;
 		}
@@ -558,7 +528,7 @@ static void record_promotion(const tenants_global *g, bsession *s, const char *t
 			char *line = xasprintf("the promotion is made, but the build history of %s could not record it: %s",
 					       ns, e.msg);
 
-			say(line);
+			output_say(line);
 			free(line);
 		}
 		return;
@@ -575,7 +545,7 @@ static int last_promotion(bsession *s, const tenants_global *g, const char *tcod
 	int ret = -1;
 
 	if (journal_list(s->client, tcode, g->prefix, &runs, &n, &err) < 0) {
-		say(err.msg);
+		output_say(err.msg);
 		return -2;
 	}
 	for (i = 0; i < n && ret < 0; i++) {
@@ -620,7 +590,7 @@ int builds_run_promote(const tenants_global *g, int argc, char **argv)
 		switch (c) {
 		case 'e':
 			if (tcode_env_parse(optarg, &te) < 0)
-				return usage_err("promote", "--env takes dev or prod");
+				return output_usage_err("promote", "--env takes dev or prod");
 			env = tcode_env_name(te);
 			break;
 		case 'y':
@@ -636,23 +606,23 @@ int builds_run_promote(const tenants_global *g, int argc, char **argv)
 			out = optarg;
 			break;
 		default:
-			return usage_err("promote", "unknown option or missing value");
+			return output_usage_err("promote", "unknown option or missing value");
 		}
 	}
 	if (optind >= argc)
-		return usage_err("promote", "whose build? smartops promote T12345 BUILD --env dev");
+		return output_usage_err("promote", "whose build? smartops promote T12345 BUILD --env dev");
 	if (tcode_parse(argv[optind++], tcode, err, sizeof(err)) < 0)
-		return usage_err("promote", err);
+		return output_usage_err("promote", err);
 	if (optind < argc)
 		id = argv[optind++];
 	if (optind < argc)
-		return usage_err("promote", "unexpected argument");
+		return output_usage_err("promote", "unexpected argument");
 	if (!env)
-		return usage_err("promote", "--env dev or --env prod is required (dev first)");
+		return output_usage_err("promote", "--env dev or --env prod is required (dev first)");
 	if (previous && id)
-		return usage_err("promote", "--previous goes back to the RPO before the last promotion: give no BUILD");
+		return output_usage_err("promote", "--previous goes back to the RPO before the last promotion: give no BUILD");
 	if (!previous && !id)
-		return usage_err("promote", "which build? give its id (see smartops builds T), or --previous");
+		return output_usage_err("promote", "which build? give its id (see smartops builds T), or --previous");
 	if (!previous) {
 		const char *av[16];
 		int ac = 0;

@@ -26,42 +26,6 @@ static int usage_of(const char *what)
 	return TENANTS_EXIT_USAGE;
 }
 
-/* Each line of text on stderr, escaped. */
-static void say(const char *text)
-{
-	strbuf sb;
-	const char *p = text;
-
-	sb_init(&sb, 256);
-	while (*p) {
-		size_t len = strcspn(p, "\n");
-		char *line = xstrndup(p, len);
-
-		sb_reset(&sb);
-		output_escape(&sb, line);
-		fprintf(stderr, "smartops: %s\n", sb.buf);
-		free(line);
-		p += len + (p[len] == '\n');
-	}
-	sb_release(&sb);
-}
-
-static int confirm(const char *what, int yes)
-{
-	char line[16];
-
-	if (yes)
-		return 1;
-	if (!isatty(STDIN_FILENO)) {
-		fprintf(stderr, "smartops: not a terminal: add --yes to %s\n", what);
-		return 0;
-	}
-	fprintf(stderr, "%s? [y/N] ", what);
-	if (!fgets(line, sizeof(line), stdin))
-		return 0;
-	return line[0] == 'y' || line[0] == 'Y';
-}
-
 static int rotate(const tenants_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -120,18 +84,19 @@ static int rotate(const tenants_global *g, int argc, char **argv)
 	}
 	lo.context = g->contexts;
 	if (k8s_config_load(&lo, &cfg, err, sizeof(err)) < 0) {
-		say(err);
+		output_say(err);
 		return TENANTS_EXIT_ERROR;
 	}
 	o.user = cfg->user_name;
+	tenants_client_trace(g, &co);
 	client = k8s_client_new(cfg, &co, &kerr);
 	if (!client) {
-		say(kerr.msg);
+		output_say(kerr.msg);
 		return TENANTS_EXIT_ERROR;
 	}
 	snprintf(what, sizeof(what), "set a new database password for %s %s (DbAccess is rolled)", tcode,
 		 tcode_env_name(o.env));
-	if (!confirm(what, yes)) {
+	if (!output_confirm(what, yes)) {
 		k8s_client_free(client);
 		return TENANTS_EXIT_ERROR;
 	}
@@ -139,7 +104,7 @@ static int rotate(const tenants_global *g, int argc, char **argv)
 	o.prefix = g->prefix;
 	o.tcode = tcode;
 	st = db_rotate_password(&o, &r);
-	say(r.msg);
+	output_say(r.msg);
 	k8s_client_free(client);
 	switch (st) {
 	case DB_ROTATE_OK:
@@ -223,14 +188,15 @@ static k8s_client *client_open(const tenants_global *g, char *user, size_t usize
 	char err[256];
 
 	if (k8s_config_load(&lo, &cfg, err, sizeof(err)) < 0) {
-		say(err);
+		output_say(err);
 		return NULL;
 	}
 	if (user)
 		util_strlcpy(user, cfg->user_name ? cfg->user_name : "", usize);
+	tenants_client_trace(g, &co);
 	client = k8s_client_new(cfg, &co, &kerr);
 	if (!client)
-		say(kerr.msg);
+		output_say(kerr.msg);
 	return client;
 }
 
@@ -303,7 +269,7 @@ static int handoff(const tenants_global *g, const char *cmd, int argc, char **ar
 		sb_release(&sb);
 	} else if (!strcmp(cmd, "handoff-done")) {
 		snprintf(what, sizeof(what), "mark the Oracle hand-off of %s done (the DBA made the user)", a.ns);
-		if (!confirm(what, a.yes)) {
+		if (!output_confirm(what, a.yes)) {
 			k8s_client_free(c);
 			return TENANTS_EXIT_ERROR;
 		}
@@ -317,7 +283,7 @@ static int handoff(const tenants_global *g, const char *cmd, int argc, char **ar
 			k8s_client_free(c);
 			return TENANTS_EXIT_ERROR;
 		}
-		if (confirm(what, a.yes || a.password_stdin))
+		if (output_confirm(what, a.yes || a.password_stdin))
 			rc = db_handoff_password(c, g->prefix, a.ns, a.tcode, password, err, sizeof(err), &unreachable);
 		else
 			util_seterr(err, sizeof(err), "nothing was changed");
@@ -328,7 +294,7 @@ static int handoff(const tenants_global *g, const char *cmd, int argc, char **ar
 	k8s_client_free(c);
 	if (rc == 0)
 		return TENANTS_EXIT_OK;
-	say(err);
+	output_say(err);
 	return unreachable ? TENANTS_EXIT_UNREACHABLE : TENANTS_EXIT_ERROR;
 }
 

@@ -1,6 +1,9 @@
 /* cli/output.c — terminal-safe text, JSON strings and fitted tables. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli/output.h"
 #include "cli/tenants.h"
@@ -189,4 +192,50 @@ void tenants_client_trace(const tenants_global *g, k8s_client_opts *co)
 	co->trace_level = g->verbose;
 	co->trace = trace_to_stderr;
 	co->trace_ctx = NULL;
+}
+
+void output_say(const char *text)
+{
+	strbuf sb;
+	const char *p = text;
+
+	sb_init(&sb, 256);
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char *line = xstrndup(p, len);
+
+		sb_reset(&sb);
+		output_escape(&sb, line);
+		fprintf(stderr, "smartops: %s\n", sb.buf);
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+	sb_release(&sb);
+}
+
+int output_usage_err(const char *cmd, const char *what)
+{
+	strbuf sb;
+
+	sb_init(&sb, 64);
+	output_escape(&sb, what);
+	fprintf(stderr, "smartops %s: %s (see smartops --help)\n", cmd, sb.buf);
+	sb_release(&sb);
+	return TENANTS_EXIT_USAGE;
+}
+
+int output_confirm(const char *what, int yes)
+{
+	char line[16];
+
+	if (yes)
+		return 1;
+	if (!isatty(STDIN_FILENO)) {
+		fprintf(stderr, "smartops: not a terminal: add --yes to %s\n", what);
+		return 0;
+	}
+	fprintf(stderr, "%s? [y/N] ", what);
+	if (!fgets(line, sizeof(line), stdin))
+		return 0;
+	return line[0] == 'y' || line[0] == 'Y';
 }

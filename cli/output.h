@@ -53,4 +53,12 @@ void output_table_row(output_table *t, const char *const *cells);
 void output_table_render(const output_table *t, size_t width, strbuf *out);
 void output_table_release(output_table *t);
 
+/* Each line of text on stderr as "smartops: LINE", escaped. */
+void output_say(const char *text);
+/* "smartops CMD: WHAT (see smartops --help)" on stderr; returns the usage exit code. */
+int output_usage_err(const char *cmd, const char *what);
+/* Asks "WHAT? [y/N]" on a terminal (1 = yes); yes set: 1 at once; no terminal:
+ * says to add --yes and answers 0. */
+int output_confirm(const char *what, int yes);
+
 #endif

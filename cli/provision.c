@@ -26,37 +26,6 @@ typedef struct session {
 	char catalog_url[512];
 } session;
 
-static int usage_err(const char *cmd, const char *what)
-{
-	strbuf sb;
-
-	sb_init(&sb, 64);
-	output_escape(&sb, what);
-	fprintf(stderr, "smartops %s: %s (see smartops --help)\n", cmd, sb.buf);
-	sb_release(&sb);
-	return TENANTS_EXIT_USAGE;
-}
-
-/* Prints err escaped, one "smartops: " line per line of text. */
-static void say(const char *text)
-{
-	strbuf sb;
-	const char *p = text;
-
-	sb_init(&sb, 256);
-	while (*p) {
-		size_t len = strcspn(p, "\n");
-		char *line = xstrndup(p, len);
-
-		sb_reset(&sb);
-		output_escape(&sb, line);
-		fprintf(stderr, "smartops: %s\n", sb.buf);
-		free(line);
-		p += len + (p[len] == '\n');
-	}
-	sb_release(&sb);
-}
-
 static int session_open(const tenants_global *g, session *s)
 {
 	k8s_load_opts lo = {.kubeconfig = g->kubeconfig};
@@ -106,10 +75,10 @@ static int exit_for(const k8s_err *e)
 static int build_failed(wizard_fail fail, const char *err, const k8s_err *kerr)
 {
 	if (fail == WIZARD_FAIL_CLUSTER) {
-		say(kerr->msg);
+		output_say(kerr->msg);
 		return exit_for(kerr);
 	}
-	say(err);
+	output_say(err);
 	return TENANTS_EXIT_ERROR;
 }
 
@@ -144,7 +113,7 @@ static int build_plan(session *s, const tenants_global *g, ns_args *a, plan *p)
 			 sizeof(note)) < 0)
 		return build_failed(fail, err, &kerr);
 	if (note[0])
-		say(note);
+		output_say(note);
 	return 0;
 }
 
@@ -211,23 +180,23 @@ static int unknown_option(const char *cmd, const ns_args *a, const char *arg)
 	size_t i;
 
 	if (!arg || strncmp(arg, "--", 2))
-		return usage_err(cmd, "unknown option or missing value");
+		return output_usage_err(cmd, "unknown option or missing value");
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
 	if (wizard_input_by_flag(a->wz, name) || !strcmp(name, "output") || !strcmp(name, "timeout")) {
 		snprintf(msg, sizeof(msg), "--%s needs a value", name);
-		return usage_err(cmd, msg);
+		return output_usage_err(cmd, msg);
 	}
 	for (i = 0; i < wizard_count(); i++) {
 		const wizard *w = wizard_at(i);
 
 		if (w != a->wz && wizard_input_by_flag(w, name) && !wizard_input_by_flag(a->wz, name)) {
 			snprintf(msg, sizeof(msg), "--%s belongs to the %s wizard", name, w->name);
-			return usage_err(cmd, msg);
+			return output_usage_err(cmd, msg);
 		}
 	}
 	snprintf(msg, sizeof(msg), "%s: not an option of the %s wizard, or its value is missing", arg,
 		 a->wz->name);
-	return usage_err(cmd, msg);
+	return output_usage_err(cmd, msg);
 }
 
 /* One input given: checked as far as the command line can (the TCODE's form,
@@ -240,16 +209,16 @@ static int take_input(const char *cmd, ns_args *a, const wizard_input *in, const
 
 	if (!strcmp(in->key, "tcode")) {
 		if (tcode_parse(value, tcode, msg, sizeof(msg)) < 0)
-			return usage_err(cmd, msg);
+			return output_usage_err(cmd, msg);
 		value = tcode;
 	} else if (in->choices && !one_of(in->choices, value)) {
 		choices_words(in->choices, words, sizeof(words));
 		snprintf(msg, sizeof(msg), "--%s takes %s", flag, words);
-		return usage_err(cmd, msg);
+		return output_usage_err(cmd, msg);
 	}
 	if (strlen(value) >= sizeof(a->in[0].value)) {
 		snprintf(msg, sizeof(msg), "--%s: the value is too long", flag);
-		return usage_err(cmd, msg);
+		return output_usage_err(cmd, msg);
 	}
 	for (i = 0; i < a->n_in && strcmp(a->in[i].key, in->key); i++)
 		;
@@ -274,7 +243,7 @@ static int parse_ns_args(const char *cmd, const tenants_global *g, int argc, cha
 
 		wizard_names(names, sizeof(names));
 		snprintf(msg, sizeof(msg), "what to provision? the wizards are: %s", names);
-		return usage_err(cmd, msg);
+		return output_usage_err(cmd, msg);
 	}
 	a->wz = wizard_find(argv[1]);
 	memset(longopts, 0, sizeof(longopts));
@@ -297,18 +266,18 @@ static int parse_ns_args(const char *cmd, const tenants_global *g, int argc, cha
 			if (!strcmp(optarg, "json"))
 				a->json = 1;
 			else if (strcmp(optarg, "table"))
-				return usage_err(cmd, "-o takes table or json");
+				return output_usage_err(cmd, "-o takes table or json");
 			break;
 		case 'y':
 			a->yes = 1;
 			break;
 		case OPT_TIMEOUT:
 			if (parse_int(optarg, 1, 86400, &a->timeout_s) < 0)
-				return usage_err(cmd, "--timeout takes seconds, e.g. 300");
+				return output_usage_err(cmd, "--timeout takes seconds, e.g. 300");
 			break;
 		case OPT_DRY_RUN:
 			if (strcmp(cmd, "plan"))
-				return usage_err(cmd, "--dry-run belongs to smartops plan");
+				return output_usage_err(cmd, "--dry-run belongs to smartops plan");
 			a->dry_run = 1;
 			break;
 		default:
@@ -316,7 +285,7 @@ static int parse_ns_args(const char *cmd, const tenants_global *g, int argc, cha
 		}
 	}
 	if (optind < argc - 1)
-		return usage_err(cmd, "unexpected argument");
+		return output_usage_err(cmd, "unexpected argument");
 	for (i = 0; i < a->wz->n_inputs; i++) {
 		const wizard_input *in = &a->wz->inputs[i];
 		size_t k;
@@ -328,7 +297,7 @@ static int parse_ns_args(const char *cmd, const tenants_global *g, int argc, cha
 
 			snprintf(msg, sizeof(msg), "--%s %s is required", wizard_input_flag(in),
 				 !strcmp(in->key, "tcode") ? "T12345" : "VALUE");
-			return usage_err(cmd, msg);
+			return output_usage_err(cmd, msg);
 		}
 	}
 	return 0;
@@ -462,7 +431,7 @@ int provision_run_plan(const tenants_global *g, int argc, char **argv)
 
 		sb_init(&why, 256);
 		if (engine_preflight(s.client, g->prefix, s.user, &p, &why) < 0) {
-			say(why.buf);
+			output_say(why.buf);
 			fprintf(stderr, "smartops: an apply of this plan would be refused\n");
 			ret = TENANTS_EXIT_ERROR;
 		} else {
@@ -470,7 +439,7 @@ int provision_run_plan(const tenants_global *g, int argc, char **argv)
 		}
 		sb_release(&why);
 	} else if (plan_diff_cluster(&p, s.client, g->prefix ? g->prefix : "", &kerr) < 0) {
-		say(kerr.msg);
+		output_say(kerr.msg);
 		ret = exit_for(&kerr);
 		goto out;
 	}
@@ -494,7 +463,7 @@ int provision_run_plan(const tenants_global *g, int argc, char **argv)
 			    p.steps[i].diff == PLAN_DIFF_TERMINATING) {
 				bad++;
 				if (shown++ < 5)
-					say(p.steps[i].reason);
+					output_say(p.steps[i].reason);
 			}
 		if (bad > 5)
 			fprintf(stderr, "smartops: ... and %zu more\n", bad - 5);
@@ -546,22 +515,6 @@ static void on_progress(void *vctx, const engine_progress *p)
 	sb_release(&sb);
 }
 
-static int confirm(const char *what, int yes)
-{
-	char line[16];
-
-	if (yes)
-		return 1;
-	if (!isatty(STDIN_FILENO)) {
-		fprintf(stderr, "smartops: not a terminal: add --yes to %s\n", what);
-		return 0;
-	}
-	fprintf(stderr, "%s? [y/N] ", what);
-	if (!fgets(line, sizeof(line), stdin))
-		return 0;
-	return line[0] == 'y' || line[0] == 'Y';
-}
-
 /* Test hooks: stop dead at a step boundary (SMARTOPS_TEST_KILL_AFTER=K) or
  * between a step's intent and its change (SMARTOPS_TEST_KILL_AT_INTENT=K). */
 static int test_hook(const char *name)
@@ -598,7 +551,7 @@ static void say_next(unsigned next, const char *run)
 		snprintf(line, sizeof(line), "run `smartops runs rollback %s` again to finish", run);
 	else
 		return;
-	say(line);
+	output_say(line);
 }
 
 static int run_engine(session *s, const tenants_global *g, int timeout_s, int mode, plan *p,
@@ -665,7 +618,7 @@ static int run_engine(session *s, const tenants_global *g, int timeout_s, int mo
 		r = ENGINE_REFUSED;
 	}
 	engine_snapshot(e, &pr);
-	say(pr.message);
+	output_say(pr.message);
 	say_next(pr.next, pr.run);
 	if (pr.run[0] && r != ENGINE_REFUSED && r != ENGINE_DENIED)
 		printf("%s\n", pr.run);
@@ -701,7 +654,7 @@ int provision_run_apply(const tenants_global *g, int argc, char **argv)
 		goto out;
 	snprintf(what, sizeof(what), "apply %zu steps for %s in context %s", p.n, p.tcode,
 		 s.context);
-	if (!confirm(what, a.yes)) {
+	if (!output_confirm(what, a.yes)) {
 		ret = TENANTS_EXIT_ERROR;
 		goto out;
 	}
@@ -756,7 +709,7 @@ static int runs_show(session *s, const char *id, int json)
 		if (e.http == 404)
 			error("no run %s in namespace %s", id, JOURNAL_NAMESPACE);
 		else
-			say(e.msg);
+			output_say(e.msg);
 		return e.http == 404 ? TENANTS_EXIT_ERROR : exit_for(&e);
 	}
 	sb_init(&out, 8192);
@@ -857,7 +810,7 @@ static int runs_list(run_source *src, size_t n_src, int multi, const char *tcode
 		if (!src[k].client) {
 			char *msg = xasprintf("cluster %s: %s", src[k].cluster, src[k].why ? src[k].why : "no client");
 
-			say(msg);
+			output_say(msg);
 			free(msg);
 			fail = TENANTS_EXIT_ERROR;
 			continue;
@@ -865,7 +818,7 @@ static int runs_list(run_source *src, size_t n_src, int multi, const char *tcode
 		if (journal_list(src[k].client, tcode, prefix, &src[k].items, &src[k].n, &e) < 0) {
 			char *msg = multi ? xasprintf("cluster %s: %s", src[k].cluster, e.msg) : xstrdup(e.msg);
 
-			say(msg);
+			output_say(msg);
 			free(msg);
 			fail = exit_for(&e);
 			continue;
@@ -973,7 +926,7 @@ static int runs_resume(session *s, const tenants_global *g, const char *id, int 
 		if (e.http == 404)
 			error("no run %s in namespace %s", id, JOURNAL_NAMESPACE);
 		else
-			say(e.msg);
+			output_say(e.msg);
 		return e.http == 404 ? TENANTS_EXIT_ERROR : exit_for(&e);
 	}
 	if (j.state == RUN_ROLLED_BACK || j.state == RUN_ROLLING_BACK) {
@@ -1002,9 +955,9 @@ static int runs_resume(session *s, const tenants_global *g, const char *id, int 
 		return build_failed(fail, err, &e);
 	}
 	if (note[0])
-		say(note);
+		output_say(note);
 	snprintf(what, sizeof(what), "resume run %s (%s, %s)", id, j.tcode, run_state_name(j.state));
-	if (!confirm(what, yes)) {
+	if (!output_confirm(what, yes)) {
 		plan_release(&p);
 		journal_release(&j);
 		return TENANTS_EXIT_ERROR;
@@ -1027,12 +980,12 @@ static int runs_rollback(session *s, const tenants_global *g, const char *id, in
 		if (e.http == 404)
 			error("no run %s in namespace %s", id, JOURNAL_NAMESPACE);
 		else
-			say(e.msg);
+			output_say(e.msg);
 		return e.http == 404 ? TENANTS_EXIT_ERROR : exit_for(&e);
 	}
 	snprintf(what, sizeof(what),
 		 "undo run %s for %s (delete what it created, put back what it updated)", id, j.tcode);
-	if (!confirm(what, yes)) {
+	if (!output_confirm(what, yes)) {
 		journal_release(&j);
 		return TENANTS_EXIT_ERROR;
 	}
@@ -1070,25 +1023,25 @@ int provision_run_runs(const tenants_global *g, int argc, char **argv)
 			if (!strcmp(optarg, "json"))
 				json = 1;
 			else if (strcmp(optarg, "table"))
-				return usage_err("runs", "-o takes table or json");
+				return output_usage_err("runs", "-o takes table or json");
 			break;
 		case 't':
 			if (tcode_parse(optarg, tcode, err, sizeof(err)) < 0)
-				return usage_err("runs", err);
+				return output_usage_err("runs", err);
 			break;
 		case 'y':
 			yes = 1;
 			break;
 		case 'T':
 			if (parse_int(optarg, 1, 86400, &timeout_s) < 0)
-				return usage_err("runs", "--timeout takes seconds, e.g. 300");
+				return output_usage_err("runs", "--timeout takes seconds, e.g. 300");
 			break;
 		case 'C':
 			if (tcode_parse(optarg, confirm, err, sizeof(err)) < 0)
-				return usage_err("runs", err);
+				return output_usage_err("runs", err);
 			break;
 		default:
-			return usage_err("runs", "unknown option or missing value");
+			return output_usage_err("runs", "unknown option or missing value");
 		}
 	}
 	if (optind < argc && (!strcmp(argv[optind], "resume") || !strcmp(argv[optind], "rollback")))
@@ -1096,13 +1049,13 @@ int provision_run_runs(const tenants_global *g, int argc, char **argv)
 	if (optind < argc)
 		id = argv[optind++];
 	if (optind < argc)
-		return usage_err("runs", "unexpected argument");
+		return output_usage_err("runs", "unexpected argument");
 	if (verb && !id)
-		return usage_err("runs", "which run? give its id (see smartops runs)");
+		return output_usage_err("runs", "which run? give its id (see smartops runs)");
 	if (confirm[0] && (!verb || strcmp(verb, "rollback")))
-		return usage_err("runs", "--confirm-tcode belongs to runs rollback");
+		return output_usage_err("runs", "--confirm-tcode belongs to runs rollback");
 	if (id && !journal_run_id_valid(id))
-		return usage_err("runs", "a run id is lower-case letters, digits and '-', e.g. t12345-20261128153012-a1b2");
+		return output_usage_err("runs", "a run id is lower-case letters, digits and '-', e.g. t12345-20261128153012-a1b2");
 	if (!verb && !id && (g->all_contexts || (g->contexts && strchr(g->contexts, ','))))
 		return runs_list_contexts(g, tcode[0] ? tcode : NULL, json);
 	ret = session_open(g, &s);
