@@ -44,3 +44,11 @@ int pod_containers(k8s_client *c, const char *ns, const char *pod,
 	cJSON_Delete(obj);
 	return n;
 }
+
+int pod_log_read(k8s_client *c, const char *ns, const char *pod, const char *container, long tail,
+		 int follow, k8s_line_fn fn, void *ctx, const atomic_int *cancel, k8s_err *err)
+{
+	k8s_log_opts lo = {.container = container, .tail_lines = tail, .follow = follow};
+
+	return k8s_pod_logs(c, ns, pod, &lo, fn, ctx, cancel, err);
+}

@@ -4,8 +4,8 @@
 #   k8s/ and util/ never include core/; sim/ shares JSON shapes with the
 #   client, not code: it never includes k8s/ or core/;
 #   views/ read nothing from a cluster themselves: no k8s_get, k8s_list,
-#   k8s_path, k8s_request or JSON parsing of their own (core/ does the I/O;
-#   a view may follow a log stream a core function opened for it).
+#   k8s_path, k8s_request, k8s_pod_logs or JSON parsing of their own (core/ does
+#   the I/O, on the views' worker threads).
 # Prints each breach as FILE:LINE: text, and exits 1 when there is one.
 set -u
 cd "${1:-.}" || exit 2
@@ -26,6 +26,6 @@ breach "k8s/ and util/ know nothing of core/" '#include[[:space:]]*"core/' util/
 breach "sim/ shares JSON shapes with the client, not its code" \
 	'#include[[:space:]]*"(k8s|core)/' sim/*.[ch]
 breach "views/ do no cluster I/O of their own (move it into core/)" \
-	'k8s_(get|list|path|request|post|put|patch|apply|delete)[a-z_]*\(|cJSON_Parse' views/*.[ch]
+	'k8s_(get|list|path|request|post|put|patch|apply|delete|pod_logs)[a-z_]*\(|cJSON_Parse' views/*.[ch]
 [ $bad -eq 0 ] && echo "layers: util, k8s, core, sim, tui, views as DESIGN.md draws them"
 exit $bad

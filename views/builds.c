@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "core/pod_containers.h"
 #include "core/build_history.h"
 #include "core/build_info.h"
 #include "core/build_promotion.h"
@@ -255,13 +256,10 @@ static int push_line(void *ctx, const char *line, size_t len)
 static void *logread_run(void *arg)
 {
 	logread *r = arg;
-	k8s_log_opts lo = {0};
 	k8s_err err = {0};
 
-	lo.container = r->container;
-	lo.tail_lines = TAIL_LINES;
-	lo.follow = r->follow;
-	if (k8s_pod_logs(r->client, r->ns, r->pod, &lo, push_line, r, &r->cancel, &err) < 0) {
+	if (pod_log_read(r->client, r->ns, r->pod, r->container, TAIL_LINES, r->follow, push_line, r,
+			 &r->cancel, &err) < 0) {
 		if (err.http == 400 || err.http == 404)
 			snprintf(r->end, sizeof(r->end), "no log for stage %s yet: %.200s", r->container, err.msg);
 		else

@@ -78,7 +78,6 @@ static void *stream_run(void *arg)
 	stream *s = arg;
 	char names[MAX_CONTAINERS][POD_CONTAINER_NAME_SIZE];
 	k8s_err err = {0};
-	k8s_log_opts lo = {0};
 	char end[300] = "";
 	int i, n = pod_containers(s->client, s->ns, s->pod, names, MAX_CONTAINERS, NULL, &err);
 
@@ -90,11 +89,9 @@ static void *stream_run(void *arg)
 	pthread_mutex_unlock(&s->mu);
 	tui_loop_wake();
 
-	lo.container = s->container[0] ? s->container : NULL;
-	lo.tail_lines = TAIL_LINES;
-	lo.follow = 1;
 	memset(&err, 0, sizeof(err));
-	if (k8s_pod_logs(s->client, s->ns, s->pod, &lo, push_line, s, &s->cancel, &err) < 0)
+	if (pod_log_read(s->client, s->ns, s->pod, s->container[0] ? s->container : NULL, TAIL_LINES, 1,
+			 push_line, s, &s->cancel, &err) < 0)
 		snprintf(end, sizeof(end), "log stream failed: %.200s", err.msg);
 	else if (!atomic_load(&s->cancel))
 		util_strlcpy(end, "the log ended (the container stopped)", sizeof(end));
