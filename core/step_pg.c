@@ -752,8 +752,20 @@ static int pg_observe_ref(step_env *env, const journal_step *js, step_seen *out)
 			seen_mark(out, t.spec.name, &t, ro.run);
 	} else if (!strcmp(kind, "database") && dob.exists) {
 		snprintf(out->uid, sizeof(out->uid), "%.20s@%.26s", t.spec.name, t.host);
-		if (dob.ours)
+		if (dob.ours && dob.marked) {
 			seen_mark(out, t.spec.name, &t, dob.run);
+		} else if (dob.ours) {
+			/* made, then the run died before its comment: CREATE DATABASE ... OWNER
+			 * and COMMENT ON cannot share a transaction. The tenant's role owns it;
+			 * the run that made that role made the database. */
+			WITH_SESSION(env, &t, sess, &err, db_role_observe(sess->c, &t.spec, &ro, &err));
+			if (!sess || err.status != DB_OK) {
+				fail_db(env, js->id, &err);
+				return -1;
+			}
+			if (ro.exists && ro.ours)
+				seen_mark(out, t.spec.name, &t, ro.run);
+		}
 	}
 	return 0;
 }

@@ -258,6 +258,15 @@ for hook in AFTER=0 AFTER=1 AFTER=2 AFTER=3 AFTER=4 AT_INTENT=0 AT_INTENT=1 AT_I
 	so runs rollback "$R" --yes >/dev/null 2>&1
 	[ "$(pg_psql "select count(*) from pg_roles where rolname = '$N'")" = 0 ] || fail "kill $hook: rollback left the role"
 done
+# a run that died between CREATE DATABASE and its COMMENT (they cannot share a transaction):
+# the database is unmarked, owned by the run's role; the rollback drops both
+SMARTOPS_TEST_KILL_AT_INTENT=1 PGPASSFILE="$SO_PGPASS" "$S" apply database --tcode "$T" --yes >/dev/null 2>&1
+R=$(runs_db "$T")
+pg_psql "create database $N owner $N template template0 encoding 'WIN1252' lc_collate 'C' lc_ctype 'C'" >/dev/null
+so runs rollback "$R" --yes >"$KS_DIR/out" 2>&1
+[ "$(pg_psql "select count(*) from pg_roles where rolname = '$N'")|$(pg_psql "select count(*) from pg_database where datname = '$N'")" = "0|0" ] &&
+	ok "died before the database's comment: rollback drops the unmarked database and the role" ||
+	{ fail "unmarked database after rollback"; cat "$KS_DIR/out"; }
 # a run that died between CREATE ROLE and the Secret: the resume sets a new password and writes it
 SMARTOPS_TEST_KILL_AFTER=0 PGPASSFILE="$SO_PGPASS" "$S" apply database --tcode "$T" --yes >/dev/null 2>&1
 R=$(runs_db "$T")
