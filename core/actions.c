@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/actions.h"
+#include "core/db_rotate.h"
 #include "core/hypnus.h"
 #include "core/rules.h"
 #include "util/termtext.h"
@@ -35,11 +36,12 @@ struct actions {
 	char user[128];
 };
 
-static const char *const kind_names[] = {"wake", "sleep", "restart"};
+static const char *const kind_names[] = {"wake", "sleep", "restart", "rotate-password"};
 static const char *const status_names[] = {"ok",	  "nothing-to-do", "read-only",
 					   "denied",	  "not-found",	   "unreachable",
 					   "failed"};
-static const char *const event_reasons[] = {"SmartopsWake", "SmartopsSleep", "SmartopsRestart"};
+static const char *const event_reasons[] = {"SmartopsWake", "SmartopsSleep", "SmartopsRestart",
+					    "SmartopsRotatePassword"};
 static const char *const base_services[] = {"license", "lockserver", "dbaccess"};
 
 actions *actions_new(k8s_client *client, const char *cluster, const char *prefix, int readonly)
@@ -235,6 +237,15 @@ void actions_describe(const actions_request *r, const actions_target *t, char *b
 			sb_adds(&sb, "; users connected to it lose their sessions");
 		sb_addc(&sb, '.');
 		break;
+	case ACTIONS_ROTATE:
+		sb_addf(&sb, "New database password for %s %s: the server gets a new SCRAM verifier "
+			     "for the tenant's role, Secret db-credentials is updated, and DbAccess is "
+			     "rolled to read it",
+			r->tcode, env);
+		if (t && t->hypnus == MODEL_HYPNUS_SLEEPING)
+			sb_adds(&sb, " at the environment's next wake (it is asleep and is not woken)");
+		sb_adds(&sb, "; the old password stops working at once. The password is never shown.");
+		break;
 	}
 	util_strlcpy(buf, sb.buf, size);
 	sb_release(&sb);
@@ -279,6 +290,12 @@ typedef struct scan {
 	int found_hypnus;
 } scan;
 
+/* The service a request acts on: restart's, or DbAccess for a rotation; NULL for wake/sleep. */
+static const char *target_service(const actions_request *r)
+{
+	return r->kind == ACTIONS_RESTART ? r->service : r->kind == ACTIONS_ROTATE ? "dbaccess" : NULL;
+}
+
 static int cmp_role(const void *x, const void *y)
 {
 	return strcmp((const char *)x, (const char *)y);
@@ -311,14 +328,15 @@ static int scan_item(void *ctx, const cJSON *item)
 		s->found_hypnus = 1;
 		t->hypnus = hypnus_state_parse(annotation(meta, s->a->prefix, "hypnus-state"));
 		t->cold_start_s = cold ? atoi(cold) : 0;
-		if (s->r->kind != ACTIONS_RESTART)
+		if (!target_service(s->r))
 			match = 1;
 	}
-	if (s->r->kind == ACTIONS_RESTART && !s->found_target) {
-		if (is_base_service(s->r->service))
-			match = eq(tier, "base") && eq(comp, s->r->service);
+	if (target_service(s->r) && !s->found_target) {
+		const char *want = target_service(s->r);
+		if (is_base_service(want))
+			match = eq(tier, "base") && eq(comp, want);
 		else
-			match = eq(tier, "public") && eq(role, s->r->service);
+			match = eq(tier, "public") && eq(role, want);
 	}
 	if (match && !s->found_target) {
 		s->found_target = 1;
@@ -383,6 +401,10 @@ static actions_status find_target(actions *a, const actions_request *r, actions_
 	}
 	rc = eq(label(cJSON_GetObjectItemCaseSensitive(ns, "metadata"), a->prefix, "tcode"),
 		r->tcode);
+	{
+		const char *db = annotation(cJSON_GetObjectItemCaseSensitive(ns, "metadata"), a->prefix, "db");
+		util_strlcpy(t->db, db ? db : "", sizeof(t->db));
+	}
 	cJSON_Delete(ns);
 	if (!rc) {
 		set_msg(o, ACTIONS_NOT_FOUND,
@@ -407,7 +429,7 @@ static actions_status find_target(actions *a, const actions_request *r, actions_
 		}
 	}
 	qsort(t->public_roles, t->n_public, sizeof(t->public_roles[0]), cmp_role);
-	if (r->kind != ACTIONS_RESTART && !s.found_hypnus) {
+	if (!target_service(r) && !s.found_hypnus) {
 		set_msg(o, ACTIONS_NOT_FOUND,
 			"%s %s has no Hypnus (no Deployment labelled component=hypnus in %s): it "
 			"cannot be %s",
@@ -422,7 +444,7 @@ static actions_status find_target(actions *a, const actions_request *r, actions_
 			sb_addf(&sb, "%s, ", t->public_roles[i]);
 		sb_adds(&sb, "license, lockserver, dbaccess");
 		set_msg(o, ACTIONS_NOT_FOUND, "%s %s has no service %s; its services are %s",
-			r->tcode, tcode_env_name(r->env), r->service, sb.buf);
+			r->tcode, tcode_env_name(r->env), target_service(r), sb.buf);
 		sb_release(&sb);
 		return o->status;
 	}
@@ -431,14 +453,14 @@ static actions_status find_target(actions *a, const actions_request *r, actions_
 
 /* ---- access review, cached ---- */
 
-static int review_get(actions *a, const char *resource, const char *ns, int *allowed,
-		      char *reason, size_t rsize, k8s_err *err)
+static int review_get(actions *a, const char *group, const char *resource, const char *ns,
+		      int *allowed, char *reason, size_t rsize, k8s_err *err)
 {
 	char key[96];
 	int64_t now = util_mono_ms();
 	int hit = 0;
 
-	snprintf(key, sizeof(key), "%s patch %s", ns, resource);
+	snprintf(key, sizeof(key), "%s patch %s.%s", ns, resource, group);
 	pthread_mutex_lock(&a->mu);
 	for (size_t i = 0; i < REVIEW_SLOTS; i++) {
 		review *v = &a->reviews[i];
@@ -453,7 +475,7 @@ static int review_get(actions *a, const char *resource, const char *ns, int *all
 	pthread_mutex_unlock(&a->mu);
 	if (hit)
 		return 0;
-	if (k8s_can_i(a->client, "patch", "apps", resource, NULL, ns, NULL, allowed, reason, rsize,
+	if (k8s_can_i(a->client, "patch", group, resource, NULL, ns, NULL, allowed, reason, rsize,
 		      err) < 0)
 		return -1;
 	pthread_mutex_lock(&a->mu);
@@ -558,6 +580,16 @@ static actions_status check_sense(const actions_request *r, actions_outcome *o)
 				    ? "; the environment is asleep, wake it instead"
 				    : "");
 		break;
+	case ACTIONS_ROTATE:
+		if (strcmp(t->db, "postgres-managed"))
+			set_msg(o, ACTIONS_NOTHING,
+				"%s %s's database is %s: only a managed PostgreSQL's password is rotated "
+				"here",
+				r->tcode, env,
+				!strcmp(t->db, "postgres-container") ? "a container in its namespace"
+				: !strcmp(t->db, "oracle")	     ? "Oracle, the DBA's"
+								     : "not named on its namespace");
+		break;
 	}
 	return o->status;
 }
@@ -579,19 +611,20 @@ actions_status actions_check(actions *a, const actions_request *r, actions_outco
 	if (find_target(a, r, o) != ACTIONS_OK)
 		return o->status;
 	actions_describe(r, &o->target, o->description, sizeof(o->description));
-	if (review_get(a, o->target.resource, o->target.ns, &allowed, reason, sizeof(reason),
-		       &err) < 0) {
-		set_msg(o, from_err(&err), "cannot ask the cluster what %s may do: %s", o->user,
-			err.msg);
-		return o->status;
-	}
-	if (!allowed) {
-		set_msg(o, ACTIONS_DENIED,
-			"denied: user %s may not patch %s in %s (cluster %s)%s%s; ask for the "
-			"operator role or use another context",
-			o->user, o->target.resource, o->target.ns, a->cluster, reason[0] ? ": " : "",
-			reason);
-		return o->status;
+	for (int k = 0; k < (r->kind == ACTIONS_ROTATE ? 2 : 1); k++) {
+		const char *group = k ? "" : "apps", *res = k ? "secrets" : o->target.resource;
+		if (review_get(a, group, res, o->target.ns, &allowed, reason, sizeof(reason), &err) < 0) {
+			set_msg(o, from_err(&err), "cannot ask the cluster what %s may do: %s", o->user,
+				err.msg);
+			return o->status;
+		}
+		if (!allowed) {
+			set_msg(o, ACTIONS_DENIED,
+				"denied: user %s may not patch %s in %s (cluster %s)%s%s; ask for the "
+				"operator role or use another context",
+				o->user, res, o->target.ns, a->cluster, reason[0] ? ": " : "", reason);
+			return o->status;
+		}
 	}
 	o->status = ACTIONS_OK;
 	return check_sense(r, o);
@@ -785,7 +818,30 @@ static void done_message(const actions_request *r, actions_outcome *o, int dry)
 			dry ? "restart" : "restarted", r->service, r->tcode, env,
 			o->target.resource, o->target.name, o->user);
 		break;
+	case ACTIONS_ROTATE:
+		set_msg(o, ACTIONS_OK, "%sgive %s %s's database a new password", would, r->tcode, env);
+		break;
 	}
+}
+
+/* A rotation: db_rotate_password holds the Lease and the server's lock, writes the
+ * Secret, rolls DbAccess and audits itself ("rotate-password"). */
+static actions_status run_rotate(actions *a, const actions_request *r, actions_outcome *out)
+{
+	db_rotate_opts ro = {.client = a->client, .prefix = a->prefix, .user = out->user,
+			     .tcode = r->tcode, .env = r->env, .readonly = a->readonly};
+	db_rotate_result res;
+	static const actions_status map[] = {
+	    [DB_ROTATE_OK] = ACTIONS_OK,		  [DB_ROTATE_REFUSED] = ACTIONS_FAILED,
+	    [DB_ROTATE_READONLY] = ACTIONS_READONLY,	  [DB_ROTATE_UNREACHABLE] = ACTIONS_UNREACHABLE,
+	    [DB_ROTATE_FAILED] = ACTIONS_FAILED};
+	db_rotate_status st = db_rotate_password(&ro, &res);
+
+	set_msg(out, map[st], "%s", res.msg);
+	for (char *p = out->message; *p; p++) /* the message bar is one line */
+		if (*p == '\n')
+			*p = ' ';
+	return out->status;
 }
 
 actions_status actions_run(actions *a, const actions_request *r, int flags, actions_outcome *out)
@@ -799,6 +855,16 @@ actions_status actions_run(actions *a, const actions_request *r, int flags, acti
 		/* Refusals and failures are worth a line; "nothing to do" is not an attempt. */
 		if (out->status != ACTIONS_NOTHING)
 			audit_log(a, r, out, dry);
+		return out->status;
+	}
+	if (r->kind == ACTIONS_ROTATE && !dry) {
+		if (run_rotate(a, r, out) != ACTIONS_OK)
+			audit_log(a, r, out, dry);
+		return out->status;
+	}
+	if (r->kind == ACTIONS_ROTATE) {
+		done_message(r, out, dry);
+		audit_log(a, r, out, dry);
 		return out->status;
 	}
 	path = k8s_path("apps", "v1", out->target.ns, out->target.resource, out->target.name);

@@ -38,6 +38,7 @@ typedef enum actions_kind {
 	ACTIONS_WAKE,
 	ACTIONS_SLEEP,
 	ACTIONS_RESTART,
+	ACTIONS_ROTATE, /* a new password for the env's managed PostgreSQL role (core/db_rotate.h) */
 } actions_kind;
 
 #define ACTIONS_SERVICE_SIZE 16
@@ -73,6 +74,7 @@ typedef struct actions_target {
 	int replicas;		   /* restart: spec.replicas */
 	size_t n_public;
 	char public_roles[MODEL_MAX_PUBLIC][ACTIONS_SERVICE_SIZE]; /* public services, sorted */
+	char db[24];		   /* the namespace's db annotation ("postgres-managed"...), or "" */
 } actions_target;
 
 /* The verdict of actions_check(), also filled by actions_run(). */
@@ -94,7 +96,7 @@ actions *actions_new(k8s_client *client, const char *cluster, const char *prefix
 void actions_free(actions *a);
 int actions_readonly(const actions *a);
 
-/* "wake", "sleep", "restart"; actions_kind_parse returns 0 or -1. */
+/* "wake", "sleep", "restart", "rotate-password"; actions_kind_parse returns 0 or -1. */
 const char *actions_kind_name(actions_kind k);
 int actions_kind_parse(const char *s, actions_kind *k);
 
@@ -125,7 +127,10 @@ enum {
 };
 
 /* Checks again, then does it and audits it. Returns out->status: ACTIONS_OK
- * when done; anything else means nothing was changed. */
+ * when done; anything else means nothing was changed, except for
+ * ACTIONS_ROTATE's ACTIONS_FAILED, whose message says whether anything changed
+ * (a refusal: "nothing was changed"; DB_ROTATE_FAILED: what the server took and
+ * what remains to do). */
 actions_status actions_run(actions *a, const actions_request *r, int flags,
 			   actions_outcome *out);
 

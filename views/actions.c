@@ -16,7 +16,7 @@
 #include "views/fleet.h"
 #include "views/tenant.h"
 
-enum { REQ_WAKE, REQ_SLEEP, REQ_RESTART, REQ_COPY };
+enum { REQ_WAKE, REQ_SLEEP, REQ_RESTART, REQ_COPY, REQ_ROTATE };
 
 static const tui_binding fleet_action_bindings[] = {
     {'W', REQ_WAKE, "Wake", "wake prod or dev of the selected tenant (asks which, confirm)"},
@@ -30,6 +30,7 @@ static const tui_binding tenant_action_bindings[] = {
     {'W', REQ_WAKE, "Wake", "wake prod or dev (asks which, then to confirm)"},
     {'Z', REQ_SLEEP, "Sleep", "put prod or dev to sleep (asks which, then to confirm)"},
     {'R', REQ_RESTART, "Restart", "rollout restart of one service (pick env and service)"},
+    {'P', REQ_ROTATE, NULL, "new database password (managed PostgreSQL; asks which env, confirm)"},
     {'y', REQ_COPY, "Copy", "copy the TCODE, a namespace or a pod name (OSC 52)"},
 };
 static const tui_keymap tenant_action_keymap = {"tenant actions", tenant_action_bindings,
@@ -265,11 +266,14 @@ void view_actions_prefetch(app *a)
 static void open_dialog(app *a, const actions_request *r, const actions_outcome *o)
 {
 	view_actions *v = a->va;
-	static const char *const yes[] = {"Wake", "Sleep", "Restart"};
+	static const char *const yes[] = {"Wake", "Sleep", "Restart", "Rotate"};
 
 	v->req = *r;
 	if (r->kind == ACTIONS_RESTART)
 		snprintf(v->d_title, sizeof(v->d_title), "Restart %s of %s %s?", r->service, r->tcode,
+			 tcode_env_name(r->env));
+	else if (r->kind == ACTIONS_ROTATE)
+		snprintf(v->d_title, sizeof(v->d_title), "New database password for %s %s?", r->tcode,
 			 tcode_env_name(r->env));
 	else
 		snprintf(v->d_title, sizeof(v->d_title), "%s %s %s?", yes[r->kind], r->tcode,
@@ -306,7 +310,7 @@ static int locate(app *a, const char *tcode, const fleet_tenant **tp, int *clust
 	return 0;
 }
 
-/* Wake or sleep: env < 0 asks which (a menu after the check). */
+/* Wake, sleep or a new database password: env < 0 asks which (a menu after the check). */
 static int start_env_action(app *a, actions_kind kind, const char *tcode, int env)
 {
 	view_actions *v = a->va;
@@ -516,13 +520,19 @@ static void on_check(app *a, const actions_job *j)
 		return;
 	}
 	snprintf(title, sizeof(title), "%s %s: which environment?",
-		 v->kind == ACTIONS_WAKE ? "Wake" : "Put to sleep", v->tcode);
+		 v->kind == ACTIONS_WAKE    ? "Wake"
+		 : v->kind == ACTIONS_SLEEP ? "Put to sleep"
+					    : "New database password for",
+		 v->tcode);
 	tui_menu_init(&v->m, title);
 	for (i = 0; i < j->n; i++) {
 		const actions_outcome *o = &j->out[i];
 		const char *env = tcode_env_name(j->req[i].env);
 		char note[TUI_MENU_NOTE_SIZE];
-		if (o->status == ACTIONS_OK)
+		if (o->status == ACTIONS_OK && v->kind == ACTIONS_ROTATE)
+			snprintf(note, sizeof(note), "managed PostgreSQL%s",
+				 o->target.hypnus == MODEL_HYPNUS_SLEEPING ? ", asleep" : "");
+		else if (o->status == ACTIONS_OK)
 			snprintf(note, sizeof(note), "now %s", hypnus_state_name(o->target.hypnus));
 		else
 			util_strlcpy(note, o->message, sizeof(note));
@@ -634,9 +644,10 @@ static int modal_key(app *a, int key)
 			j.n = 1;
 			j.req[0] = v->req;
 			app_message(a, 0, "%s %s %s...",
-				    v->req.kind == ACTIONS_WAKE    ? "waking"
-				    : v->req.kind == ACTIONS_SLEEP ? "putting to sleep"
-								   : "restarting",
+				    v->req.kind == ACTIONS_WAKE     ? "waking"
+				    : v->req.kind == ACTIONS_SLEEP  ? "putting to sleep"
+				    : v->req.kind == ACTIONS_ROTATE ? "new database password for"
+								    : "restarting",
 				    v->req.tcode, tcode_env_name(v->req.env));
 			submit(a, &j, ST_RUNNING, 0);
 			return TUI_HANDLED | TUI_REDRAW;
@@ -702,6 +713,8 @@ int view_actions_key(app *a, int key)
 		return start_env_action(a, ACTIONS_SLEEP, current_tcode(a), -1);
 	case REQ_RESTART:
 		return start_restart(a, current_tcode(a), -1, NULL);
+	case REQ_ROTATE:
+		return start_env_action(a, ACTIONS_ROTATE, current_tcode(a), -1);
 	}
 	return 0;
 }
@@ -785,6 +798,11 @@ int view_actions_cmd_wake(app *a, const char *args)
 int view_actions_cmd_sleep(app *a, const char *args)
 {
 	return cmd_env_action(a, ACTIONS_SLEEP, args);
+}
+
+int view_actions_cmd_rotate(app *a, const char *args)
+{
+	return cmd_env_action(a, ACTIONS_ROTATE, args);
 }
 
 int view_actions_cmd_restart(app *a, const char *args)

@@ -47,6 +47,7 @@ int view_actions_greyed(const tui_binding *b, void *ctx);
 /* : commands (views/cmdline.h run functions). */
 int view_actions_cmd_wake(app *a, const char *args);
 int view_actions_cmd_sleep(app *a, const char *args);
+int view_actions_cmd_rotate(app *a, const char *args);
 int view_actions_cmd_restart(app *a, const char *args);
 int view_actions_cmd_context(app *a, const char *args);
 

@@ -123,6 +123,8 @@ static const view_command commands[] = {
     {"theme", "NAME|FILE", "change the colours", cmd_theme},
     {"wake", "[TCODE] prod|dev", "wake an environment (asks to confirm)", view_actions_cmd_wake},
     {"sleep", "[TCODE] prod|dev", "put an environment to sleep (asks to confirm)", view_actions_cmd_sleep},
+    {"rotate-password", "[TCODE] prod|dev", "a new managed database password (asks to confirm)",
+     view_actions_cmd_rotate},
     {"restart", "[TCODE] prod|dev SERVICE", "rollout restart of a service (asks to confirm)", view_actions_cmd_restart},
     {"context", "", "the clusters (contexts) in use", view_actions_cmd_context},
     {"new", "WIZARD", "a wizard: namespace (also n on the fleet), fileserver... (n on a tenant)", cmd_new},
