@@ -202,6 +202,17 @@ stop_extra
 extra untrusted --tls-mode untrusted
 out_has "TLS untrusted: says so" "TLS: the server's certificate is not trusted by the kubeconfig's certificate-authority" \
 	"$P" --kubeconfig "$EXTRA_KC" get /api/v1/namespaces
+# insecure only by explicit opt-in: the same server with insecure-skip-tls-verify is
+# reached, and every process that uses it says so on stderr, naming the file
+sed -e '/certificate-authority/d' -e 's/^\( *\)server: \(.*\)$/\1server: \2\
+\1insecure-skip-tls-verify: true/' "$EXTRA_KC" >"$D/insecure.kubeconfig"
+grep -q "insecure-skip-tls-verify: true" "$D/insecure.kubeconfig" || fail "the insecure kubeconfig was not made"
+"$P" --kubeconfig "$D/insecure.kubeconfig" get /api/v1/namespaces/default >"$D/out" 2>"$D/err"; rc=$?
+cat "$D/out" "$D/err" >>"$D/all-output"
+[ $rc = 0 ] && grep -q 'got kind=Namespace' "$D/out" && ok "TLS untrusted with insecure-skip-tls-verify: reached (opt-in)" ||
+	{ fail "insecure opt-in (exit $rc)"; cat "$D/out" "$D/err"; }
+grep -q "WARNING: TLS certificate verification is OFF for cluster .*insecure-skip-tls-verify: true in .*insecure.kubeconfig" "$D/err" &&
+	ok "the opt-in is warned on stderr, naming the file" || { fail "no warning for insecure-skip-tls-verify"; cat "$D/err"; }
 stop_extra
 
 # ---- nothing secret was printed ----
