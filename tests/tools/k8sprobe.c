@@ -13,6 +13,12 @@
  *   watch-create COLLECTION NAME JSON
  *                            informer on COLLECTION; once synced, creates JSON there and
  *                            waits until the watch delivers NAME
+ *   mirror COLLECTION OUT STOP
+ *                            informer on COLLECTION kept as a name -> resourceVersion map
+ *                            (a relist sweeps what it did not deliver); the map, sorted,
+ *                            rewritten to OUT (atomically) every 200 ms after the first
+ *                            sync, with a first line "# lists= watches= errors= dups=";
+ *                            ends when the file STOP exists (at most 10 minutes)
  *
  * --twice FILE runs the command, waits (up to 20 s) for FILE to exist, runs it again.
  * Exit codes: 0 ok, 1 error, 2 usage, 3 server unreachable (TLS included). */
@@ -124,6 +130,13 @@ static void w_error(void *ctx, const k8s_err *err)
 	fprintf(stderr, "watch error: %s\n", err->msg);
 }
 
+/* The mirror's faults are on purpose: errors are counted by the informer, not printed. */
+static void w_error_quiet(void *ctx, const k8s_err *err)
+{
+	(void)ctx;
+	(void)err;
+}
+
 static int wait_flag(watch_state *w, int *flag, int seconds)
 {
 	struct timespec ts;
@@ -175,6 +188,174 @@ out:
 	pthread_mutex_destroy(&w.lock);
 	pthread_cond_destroy(&w.cond);
 	return ret;
+}
+
+/* ---- mirror ---- */
+
+#define MIRROR_MAX 4096
+
+typedef struct mirror_item {
+	char name[128];
+	char rv[32];
+	unsigned gen; /* the list generation that last delivered it, or 0: from a watch */
+} mirror_item;
+
+typedef struct mirror {
+	pthread_mutex_t lock;
+	mirror_item *items;
+	size_t n;
+	unsigned gen;	   /* the current list's generation */
+	int listing;	   /* between on_list_begin and on_sync */
+	int synced;
+	unsigned dups;	   /* a name delivered twice by one list, or ADDED for one held */
+	unsigned unknown;  /* MODIFIED or DELETED for a name not held */
+} mirror;
+
+static mirror_item *mirror_find(mirror *m, const char *name)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->items[i].name, name))
+			return &m->items[i];
+	return NULL;
+}
+
+static void mirror_put(mirror *m, const cJSON *o, int added)
+{
+	const char *name = jpath(o, "metadata", "name");
+	mirror_item *it;
+
+	pthread_mutex_lock(&m->lock);
+	it = mirror_find(m, name);
+	if (it && added && (!m->listing || it->gen == m->gen))
+		m->dups++;
+	if (!it && !added)
+		m->unknown++;
+	if (!it && m->n < MIRROR_MAX) {
+		it = &m->items[m->n++];
+		util_strlcpy(it->name, name, sizeof(it->name));
+	}
+	if (it) {
+		util_strlcpy(it->rv, jpath(o, "metadata", "resourceVersion"), sizeof(it->rv));
+		it->gen = m->listing ? m->gen : 0;
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void m_add(void *ctx, const cJSON *o)
+{
+	mirror_put(ctx, o, 1);
+}
+
+static void m_update(void *ctx, const cJSON *o)
+{
+	mirror_put(ctx, o, 0);
+}
+
+static void m_delete(void *ctx, const cJSON *o)
+{
+	mirror *m = ctx;
+	mirror_item *it;
+
+	pthread_mutex_lock(&m->lock);
+	it = mirror_find(m, jpath(o, "metadata", "name"));
+	if (it)
+		*it = m->items[--m->n];
+	else
+		m->unknown++;
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void m_list_begin(void *ctx)
+{
+	mirror *m = ctx;
+
+	pthread_mutex_lock(&m->lock);
+	m->gen++;
+	m->listing = 1;
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void m_sync(void *ctx, int relisted)
+{
+	mirror *m = ctx;
+
+	(void)relisted;
+	pthread_mutex_lock(&m->lock);
+	for (size_t i = 0; i < m->n;) /* what the list did not deliver is gone */
+		if (m->items[i].gen != m->gen)
+			m->items[i] = m->items[--m->n];
+		else
+			i++;
+	m->listing = 0;
+	m->synced = 1;
+	pthread_mutex_unlock(&m->lock);
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	return strcmp(((const mirror_item *)a)->name, ((const mirror_item *)b)->name);
+}
+
+static void mirror_dump(mirror *m, k8s_informer *inf, const char *out)
+{
+	char tmp[4096];
+	k8s_informer_stats st;
+	mirror_item *copy;
+	size_t n;
+	FILE *f;
+
+	k8s_informer_stats_get(inf, &st);
+	pthread_mutex_lock(&m->lock);
+	n = m->n;
+	copy = xmalloc((n ? n : 1) * sizeof(*copy));
+	memcpy(copy, m->items, n * sizeof(*copy));
+	snprintf(tmp, sizeof(tmp), "# lists=%u watches=%u errors=%u dups=%u unknown=%u\n", st.lists,
+		 st.watches, st.errors, m->dups, m->unknown);
+	pthread_mutex_unlock(&m->lock);
+	qsort(copy, n, sizeof(*copy), cmp_item);
+	{
+		char path[4096];
+		snprintf(path, sizeof(path), "%s.tmp", out);
+		if ((f = fopen(path, "w"))) {
+			fputs(tmp, f);
+			for (size_t i = 0; i < n; i++)
+				fprintf(f, "%s %s\n", copy[i].name, copy[i].rv);
+			if (fclose(f) == 0)
+				rename(path, out);
+		}
+	}
+	free(copy);
+}
+
+static int mirror_run(k8s_client *c, const char *coll, const char *out, const char *stop)
+{
+	mirror m = {.items = xcalloc(MIRROR_MAX, sizeof(mirror_item))};
+	k8s_informer_cb cb = {.on_add = m_add, .on_update = m_update, .on_delete = m_delete,
+			      .on_list_begin = m_list_begin, .on_sync = m_sync, .on_error = w_error_quiet};
+	k8s_informer_opts io = {.page_limit = opt_limit};
+	k8s_informer *inf;
+	int i;
+
+	pthread_mutex_init(&m.lock, NULL);
+	inf = k8s_informer_start(c, coll, &io, &cb, &m);
+	if (!inf) {
+		fprintf(stderr, "error: cannot start the informer\n");
+		free(m.items);
+		return 1;
+	}
+	for (i = 0; i < 3000 && access(stop, F_OK) != 0; i++) {
+		int synced;
+		usleep(200000);
+		pthread_mutex_lock(&m.lock);
+		synced = m.synced;
+		pthread_mutex_unlock(&m.lock);
+		if (synced)
+			mirror_dump(&m, inf, out);
+	}
+	k8s_informer_stop(inf);
+	pthread_mutex_destroy(&m.lock);
+	free(m.items);
+	return 0;
 }
 
 static int run(k8s_client *c, int argc, char **argv)
@@ -253,6 +434,8 @@ static int run(k8s_client *c, int argc, char **argv)
 	}
 	if (!strcmp(cmd, "watch-create") && argc == 4)
 		return watch_create(c, argv[1], argv[2], argv[3]);
+	if (!strcmp(cmd, "mirror") && argc == 4)
+		return mirror_run(c, argv[1], argv[2], argv[3]);
 	fprintf(stderr, "k8sprobe: unknown command or wrong arguments: %s\n", cmd);
 	return 2;
 }

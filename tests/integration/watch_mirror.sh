@@ -1,0 +1,75 @@
+#!/bin/sh
+# Fault-matrix row 4: an informer keeps a collection while it churns and the API cuts
+# its watches, answers 410 Gone to them and cuts list bodies in half; once the faults
+# stop, its copy equals the server's object by object (name and resourceVersion), and
+# no list or watch delivered an object twice. Waits are for conditions: the copy is
+# compared until it matches, within a generous bound.
+. "$(dirname "$0")/lib.sh"
+P="$BUILD/tests/k8sprobe"
+ks_start --start-time "$KS_QUIET_START" --fleet 1 --seed 3 --time-scale 1 --no-traffic
+NS=mirror
+COLL="/api/v1/namespaces/$NS/configmaps"
+kcurl -X POST -H 'Content-Type: application/json' -d "{\"metadata\":{\"name\":\"$NS\"}}" "$KS_URL/api/v1/namespaces" >/dev/null
+cm() { printf '{"metadata":{"name":"%s"},"data":{"v":"%s"}}' "$1" "$2"; }
+for i in $(seq 1 40); do
+	kcurl -X POST -H 'Content-Type: application/json' -d "$(cm "cm-$i" 0)" "$KS_URL$COLL" >/dev/null
+done
+
+fault() { kcurl -X PUT -d "$1" "$KS_URL/sim/v1/faults" >/dev/null; }
+# from the start: watches closed after a second
+fault '{"watch_cut_s":1}'
+"$P" --kubeconfig "$KUBECONFIG" --limit 10 mirror "$COLL" "$KS_DIR/mirror" "$KS_DIR/stop" 2>"$KS_DIR/mirror.err" &
+MP=$!
+wait_for "the mirror lists the collection" 60 test -s "$KS_DIR/mirror"
+
+# churn: creates, updates and deletes, one after another, until told to stop
+churn() {
+	n=41
+	while [ ! -f "$KS_DIR/churn.stop" ]; do
+		kcurl -X POST -H 'Content-Type: application/json' -d "$(cm "cm-$n" 0)" "$KS_URL$COLL" >/dev/null 2>&1
+		kcurl -X PATCH -H 'Content-Type: application/merge-patch+json' -d "{\"data\":{\"v\":\"$n\"}}" \
+			"$KS_URL$COLL/cm-$((n % 37 + 1))" >/dev/null 2>&1
+		kcurl -X DELETE "$KS_URL$COLL/cm-$((n - 13))" >/dev/null 2>&1
+		n=$((n + 1))
+		echo "$n" >"$KS_DIR/churn.at"
+	done
+	echo "$n" >"$KS_DIR/churn.n"
+}
+churn &
+CP=$!
+stop_all() { touch "$KS_DIR/churn.stop" "$KS_DIR/stop"; wait $CP 2>/dev/null; wait $MP 2>/dev/null; }
+trap 'stop_all; ks_cleanup' EXIT INT TERM
+
+lists() { sed -n 's/^# lists=\([0-9]*\).*/\1/p' "$KS_DIR/mirror"; }
+watches() { sed -n 's/^# .* watches=\([0-9]*\).*/\1/p' "$KS_DIR/mirror"; }
+errors() { sed -n 's/^# .* errors=\([0-9]*\).*/\1/p' "$KS_DIR/mirror"; }
+more_watches() { [ "$(watches)" -ge 4 ]; }
+wait_for "watches cut after a second each: reopened from their resourceVersion (3 times or more)" 60 more_watches
+# then every watch answers 410 Gone and every list body is cut in half: the lists fail
+e0=$(errors)
+fault '{"gone_watch":1,"truncate_rate":1}'
+more_errors() { [ "$(errors)" -ge $((e0 + 3)) ]; }
+wait_for "410 Gone, then lists cut short: errors the informer backs off from" 60 more_errors
+# lists whole again, watches still 410: each time a fresh list
+l0=$(lists)
+fault '{"gone_watch":1}'
+more_lists() { [ "$(lists)" -ge $((l0 + 3)) ]; }
+wait_for "410 Gone on the watch: the informer relisted (3 times or more)" 60 more_lists
+fault '{"watch_cut_s":1}'
+churned() { [ "$(cat "$KS_DIR/churn.at" 2>/dev/null || echo 0)" -ge 81 ]; }
+wait_for "the churn went on through it all (40 rounds or more)" 120 churned
+kcurl -X DELETE "$KS_URL/sim/v1/faults" >/dev/null
+touch "$KS_DIR/churn.stop"; wait $CP
+echo "churn made $(($(cat "$KS_DIR/churn.n") - 41)) rounds of create, update, delete"
+
+server() { kcurl "$KS_URL$COLL" | jq -r '.items[] | "\(.metadata.name) \(.metadata.resourceVersion)"' | sort; }
+same() { server >"$KS_DIR/server"; grep -v '^#' "$KS_DIR/mirror" >"$KS_DIR/copy"; cmp -s "$KS_DIR/server" "$KS_DIR/copy"; }
+if wait_for "the informer's copy equals the server's, name by name and resourceVersion" 60 same; then :; else
+	diff "$KS_DIR/server" "$KS_DIR/copy" | head -10
+fi
+head -1 "$KS_DIR/mirror"
+grep -q ' dups=0 unknown=0$' "$KS_DIR/mirror" && ok "no object delivered twice, no change for an object not held" ||
+	fail "duplicates or unknown objects: $(head -1 "$KS_DIR/mirror")"
+[ "$(wc -l <"$KS_DIR/server")" -gt 20 ] && ok "the collection holds $(wc -l <"$KS_DIR/server") objects" || fail "collection too small"
+touch "$KS_DIR/stop"; wait $MP && ok "the mirror stops when asked" || fail "mirror exit"
+finish
