@@ -210,10 +210,27 @@ static int do_watch(k8s_informer *inf, k8s_err *err)
 	return r < 0 ? -1 : 0;
 }
 
+/* A watch that ended in 410 Gone (HTTP or an ERROR event) is followed by a fresh
+ * list at once; but a server that answers every watch so, right after each list,
+ * would make list-watch a loop (so would a list whose every continue token is
+ * answered 410). *gone counts such quick 410s in a row: from the
+ * second on, the relist waits the usual backoff. A watch that lasted a second or
+ * more resets it. Returns 1 when told to stop while waiting. */
+static int gone_backoff(k8s_informer *inf, int *gone, int64_t started)
+{
+	if (util_mono_ms() - started >= 1000)
+		*gone = 0;
+	if (*gone > 0 && inf_sleep(inf, k8s_backoff_ms(*gone - 1, 800, 30000, &inf->seed)))
+		return 1;
+	if (*gone < 16)
+		(*gone)++;
+	return 0;
+}
+
 static void *informer_main(void *arg)
 {
 	k8s_informer *inf = arg;
-	int attempt = 0;
+	int attempt = 0, gone = 0;
 
 	inf->need_list = 1;
 	while (!atomic_load(&inf->stop)) {
@@ -229,6 +246,8 @@ static void *informer_main(void *arg)
 			break;
 		if (r == 0) {
 			attempt = 0;
+			if (!listing && inf->need_list && gone_backoff(inf, &gone, started))
+				break;
 			/* a server that ends every watch at once must not make us spin */
 			if (!listing && !inf->need_list && util_mono_ms() - started < 1000 &&
 			    inf_sleep(inf, 1000))
@@ -242,7 +261,9 @@ static void *informer_main(void *arg)
 			inf->cb.on_error(inf->ctx, &err);
 		if (err.http == 410) {
 			inf->need_list = 1;
-			continue; /* relist right away */
+			if (gone_backoff(inf, &gone, started))
+				break;
+			continue; /* relist (right away the first time) */
 		}
 		if (inf_sleep(inf, k8s_backoff_ms(attempt, 800, 30000, &inf->seed)))
 			break;

@@ -4,27 +4,30 @@ ks_start --start-time "$KS_QUIET_START" --watch-window 200
 kcurl -X POST -H 'Content-Type: application/json' -d '{"metadata":{"name":"w"}}' "$KS_URL/api/v1/namespaces" >/dev/null
 rv=$(kcurl "$KS_URL/api/v1/namespaces/w/configmaps?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["resourceVersion"])')
 
-i=0
+i=0; WPIDS=""
 while [ $i -lt 100 ]; do
-	kcurl -N "$KS_URL/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=$rv&timeoutSeconds=15" >"$KS_DIR/w$i.out" 2>&1 &
+	kcurl -N "$KS_URL/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=$rv&timeoutSeconds=120" >"$KS_DIR/w$i.out" 2>&1 &
+	WPIDS="$WPIDS $!"
 	i=$((i + 1))
 done
-sleep 2
 kcurl -X POST -H 'Content-Type: application/json' -d '{"metadata":{"name":"seen-by-all"},"data":{"a":"b"}}' \
 	"$KS_URL/api/v1/namespaces/w/configmaps" >/dev/null
+# each watch starts from $rv, so it gets the event however late its curl connects:
+# a loaded machine only makes the wait longer
 n=0; t=0
-while [ $t -lt 50 ]; do
+while [ $t -lt 450 ]; do
 	n=$(grep -l '"type":"ADDED".*"name":"seen-by-all"' "$KS_DIR"/w*.out 2>/dev/null | wc -l)
 	[ "$n" -eq 100 ] && break
 	sleep 0.2; t=$((t + 1))
 done
 [ "$n" -eq 100 ] && ok "100 concurrent watches each saw the ADDED event" || fail "only $n of 100 watches saw the event"
+kill $WPIDS 2>/dev/null; wait $WPIDS 2>/dev/null
 
 # timeoutSeconds ends the stream cleanly
 t0=$(date +%s)
 kcurl -N "$KS_URL/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=$rv&timeoutSeconds=2" >"$KS_DIR/to.out"
 t1=$(date +%s)
-[ $((t1 - t0)) -le 5 ] && ok "timeoutSeconds=2 ends the watch ($((t1 - t0))s)" || fail "timeoutSeconds=2 took $((t1 - t0))s"
+[ $((t1 - t0)) -le 10 ] && ok "timeoutSeconds=2 ends the watch ($((t1 - t0))s)" || fail "timeoutSeconds=2 took $((t1 - t0))s"
 
 # bookmarks when allowed (sent after 10 s of quiet)
 kcurl -N "$KS_URL/api/v1/namespaces/w/configmaps?watch=true&resourceVersion=$rv&allowWatchBookmarks=true&timeoutSeconds=13" >"$KS_DIR/bm.out"

@@ -2,7 +2,8 @@
 # Fault-matrix row 4: an informer keeps a collection while it churns and the API cuts
 # its watches, answers 410 Gone to them and cuts list bodies in half; once the faults
 # stop, its copy equals the server's object by object (name and resourceVersion), and
-# no list or watch delivered an object twice. Waits are for conditions: the copy is
+# no list or watch delivered an object twice; a server that answers every watch 410 is
+# not hammered. Waits are for conditions: the copy is
 # compared until it matches, within a generous bound.
 . "$(dirname "$0")/lib.sh"
 P="$BUILD/tests/k8sprobe"
@@ -20,7 +21,8 @@ fault() { kcurl -X PUT -d "$1" "$KS_URL/sim/v1/faults" >/dev/null; }
 fault '{"watch_cut_s":1}'
 "$P" --kubeconfig "$KUBECONFIG" --limit 10 mirror "$COLL" "$KS_DIR/mirror" "$KS_DIR/stop" 2>"$KS_DIR/mirror.err" &
 MP=$!
-wait_for "the mirror lists the collection" 60 test -s "$KS_DIR/mirror"
+listed() { grep -q '^# synced=1 ' "$KS_DIR/mirror" 2>/dev/null; }
+wait_for "the mirror lists the collection" 60 listed
 
 # churn: creates, updates and deletes, one after another, until told to stop
 churn() {
@@ -40,7 +42,7 @@ CP=$!
 stop_all() { touch "$KS_DIR/churn.stop" "$KS_DIR/stop"; wait $CP 2>/dev/null; wait $MP 2>/dev/null; }
 trap 'stop_all; ks_cleanup' EXIT INT TERM
 
-lists() { sed -n 's/^# lists=\([0-9]*\).*/\1/p' "$KS_DIR/mirror"; }
+lists() { sed -n 's/^# .* lists=\([0-9]*\).*/\1/p' "$KS_DIR/mirror"; }
 watches() { sed -n 's/^# .* watches=\([0-9]*\).*/\1/p' "$KS_DIR/mirror"; }
 errors() { sed -n 's/^# .* errors=\([0-9]*\).*/\1/p' "$KS_DIR/mirror"; }
 more_watches() { [ "$(watches)" -ge 4 ]; }
@@ -68,8 +70,22 @@ if wait_for "the informer's copy equals the server's, name by name and resourceV
 	diff "$KS_DIR/server" "$KS_DIR/copy" | head -10
 fi
 head -1 "$KS_DIR/mirror"
+[ "$(lists)" -lt 100 ] && ok "a server that answers every watch 410 is relisted with a backoff, not in a loop ($(lists) lists)" ||
+	fail "$(lists) lists: the informer relists in a loop"
 grep -q ' dups=0 unknown=0$' "$KS_DIR/mirror" && ok "no object delivered twice, no change for an object not held" ||
 	fail "duplicates or unknown objects: $(head -1 "$KS_DIR/mirror")"
 [ "$(wc -l <"$KS_DIR/server")" -gt 20 ] && ok "the collection holds $(wc -l <"$KS_DIR/server") objects" || fail "collection too small"
 touch "$KS_DIR/stop"; wait $MP && ok "the mirror stops when asked" || fail "mirror exit"
+
+# row 1: a cluster that refuses connections is retried with a growing backoff (0.8 s
+# doubling, jittered, up to 30 s), never in a loop: in 12 s a handful of attempts
+dead_kubeconfig "$KS_DIR/dead.kubeconfig"
+KUBECONFIG="$KUBECONFIG:$KS_DIR/dead.kubeconfig" "$P" --context dead mirror "$COLL" "$KS_DIR/dead" "$KS_DIR/dead.stop" 2>/dev/null &
+DP=$!
+sleep 12
+touch "$KS_DIR/dead.stop"; wait $DP
+e=$(sed -n 's/^# .* errors=\([0-9]*\).*/\1/p' "$KS_DIR/dead")
+head -1 "$KS_DIR/dead"
+[ -n "$e" ] && [ "$e" -ge 2 ] && [ "$e" -le 8 ] && ok "a refusing cluster: $e attempts in 12 s, backing off" ||
+	fail "a refusing cluster: ${e:-no} attempts in 12 s (wanted 2 to 8)"
 finish

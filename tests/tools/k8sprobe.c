@@ -16,8 +16,8 @@
  *   mirror COLLECTION OUT STOP
  *                            informer on COLLECTION kept as a name -> resourceVersion map
  *                            (a relist sweeps what it did not deliver); the map, sorted,
- *                            rewritten to OUT (atomically) every 200 ms after the first
- *                            sync, with a first line "# lists= watches= errors= dups=";
+ *                            rewritten to OUT (atomically) every 200 ms, with a first
+ *                            line "# synced= lists= watches= errors= dups= unknown=";
  *                            ends when the file STOP exists (at most 10 minutes)
  *
  * --twice FILE runs the command, waits (up to 20 s) for FILE to exist, runs it again.
@@ -309,8 +309,8 @@ static void mirror_dump(mirror *m, k8s_informer *inf, const char *out)
 	n = m->n;
 	copy = xmalloc((n ? n : 1) * sizeof(*copy));
 	memcpy(copy, m->items, n * sizeof(*copy));
-	snprintf(tmp, sizeof(tmp), "# lists=%u watches=%u errors=%u dups=%u unknown=%u\n", st.lists,
-		 st.watches, st.errors, m->dups, m->unknown);
+	snprintf(tmp, sizeof(tmp), "# synced=%d lists=%u watches=%u errors=%u dups=%u unknown=%u\n",
+		 m->synced, st.lists, st.watches, st.errors, m->dups, m->unknown);
 	pthread_mutex_unlock(&m->lock);
 	qsort(copy, n, sizeof(*copy), cmp_item);
 	{
@@ -344,13 +344,8 @@ static int mirror_run(k8s_client *c, const char *coll, const char *out, const ch
 		return 1;
 	}
 	for (i = 0; i < 3000 && access(stop, F_OK) != 0; i++) {
-		int synced;
 		usleep(200000);
-		pthread_mutex_lock(&m.lock);
-		synced = m.synced;
-		pthread_mutex_unlock(&m.lock);
-		if (synced)
-			mirror_dump(&m, inf, out);
+		mirror_dump(&m, inf, out);
 	}
 	k8s_informer_stop(inf);
 	pthread_mutex_destroy(&m.lock);
