@@ -1,8 +1,9 @@
 #!/bin/sh
 # Text from the cluster or from files reaches the terminal escaped: C0/C1
 # controls as \xNN, bidirectional controls as \uNNNN (an Event message with
-# U+202E through smartops tenant; kubeconfig context names with an OSC title
-# sequence or bidi controls in the "contexts are" error message).
+# U+202E through smartops tenant and the tenant screen; a run journal edited with
+# the same through smartops runs and the runs screen; kubeconfig context names with
+# an OSC title sequence or bidi controls in the "contexts are" error message).
 . tests/integration/lib.sh
 SO="$(cd "$BUILD" && pwd)/smartops"
 export XDG_CACHE_HOME="$KS_DIR/cache" XDG_CONFIG_HOME="$KS_DIR/config"
@@ -59,6 +60,52 @@ EOK
 check "console: the tenant screen shows the hostile Event" grep -q "exe.txt" "$KS_DIR/console/tenant.txt"
 check "console: no raw control or bidi character on the screen" raw_free "$KS_DIR/console/tenant.txt"
 check "console: U+202E drawn as \\u202e" grep -qF '\u202eexe.txt' "$KS_DIR/console/tenant.txt"
+
+# ---- a run journal edited with hostile text (anyone who may write smartops-system
+# can): smartops runs, runs RUN and the console's runs screen draw it escaped ----
+T2=$(kcurl "$KS_URL/catalog/v1/tenants" |
+	jq -r '[.items[] | select(.provisioned==false and .model=="smart" and .status=="active")][0].tcode')
+"$SO" apply namespace --tcode "$T2" --yes >/dev/null 2>"$KS_DIR/apply.err" || { fail "apply namespace $T2"; cat "$KS_DIR/apply.err"; }
+RUN=$("$SO" runs --tcode "$T2" -o json | jq -r '.items[0].run // empty')
+kcurl "$KS_URL/api/v1/namespaces/smartops-system/configmaps/run-$RUN" >"$KS_DIR/run.cm"
+python3 - "$KS_DIR/run.cm" <<'PY'
+import json, sys
+cm = json.load(open(sys.argv[1]))
+j = json.loads(cm["data"]["journal"])
+bad = "jrn \u202egnp.exe\u202c \x1b]0;owned\x07 \u009b31m end"
+j["message"] = bad
+j["operator"] = "op\u202eator"
+j["lastOperator"] = "op\u202eator"
+j["steps"][0]["message"] = bad
+cm["data"]["journal"] = json.dumps(j)
+for k in ("resourceVersion", "managedFields"):
+    cm["metadata"].pop(k, None)
+open(sys.argv[1], "w").write(json.dumps(cm))
+PY
+kcurl -o /dev/null -X PUT -H 'Content-Type: application/json' --data-binary @"$KS_DIR/run.cm" \
+	"$KS_URL/api/v1/namespaces/smartops-system/configmaps/run-$RUN"
+"$SO" runs >"$KS_DIR/runs.txt" 2>&1
+"$SO" runs "$RUN" >"$KS_DIR/run.txt" 2>&1
+check "smartops runs RUN shows the edited message" grep -q 'gnp.exe' "$KS_DIR/run.txt"
+cat "$KS_DIR/runs.txt" "$KS_DIR/run.txt" >"$KS_DIR/runs.all"
+check "smartops runs, runs RUN: no raw control or bidi character" raw_free "$KS_DIR/runs.all"
+check "smartops runs RUN: U+202E written as \\u202e" grep -qF '\u202egnp.exe' "$KS_DIR/run.txt"
+mkdir -p "$KS_DIR/console2"
+cat >"$KS_DIR/console2/keys" <<EOK
+:wait-for "$T" 60
+:runs
+:wait-for "$T2" 30
+:save-display runs.txt
+<Enter>
+:wait-for "gnp.exe" 30
+:save-display run.txt
+:quit
+EOK
+(cd "$KS_DIR/console2" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS=160 LINES=50 TERM=xterm-256color \
+	timeout 120 "$SO" --script keys >stdout 2>stderr; echo "    console exit $?"; head -3 stderr)
+check "console: the runs screen and the run's steps show the edited journal" grep -q "gnp.exe" "$KS_DIR/console2/run.txt"
+check "console: runs screen, no raw control or bidi character" raw_free "$KS_DIR/console2/runs.txt"
+check "console: the run's steps, no raw control or bidi character" raw_free "$KS_DIR/console2/run.txt"
 
 # ---- D6: kubeconfig context names in error messages ----
 HOSTILE="$KS_DIR/hostile.kubeconfig"
