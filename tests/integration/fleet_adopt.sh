@@ -75,11 +75,15 @@ cold=$(hyp "$t-prod" hypnus-cold-start-seconds)
 [ "$cold" -gt 0 ] 2>/dev/null && ok "cold start: $cold simulated s" || fail "cold start \"$cold\""
 kcurl "$KS_URL/api/v1/namespaces/$t-prod/events" | jq -e '[.items[].reason] | index("HypnusWake") and index("HypnusAwake")' >/dev/null &&
 	ok "Events HypnusWake and HypnusAwake" || fail "wake events"
-ready=$(kcurl "$KS_URL/apis/apps/v1/namespaces/$t-prod/deployments?labelSelector=$P%2Ftier%3Dpublic" | jq '[.items[].status.readyReplicas // 0] | add')
-[ "$ready" = "$want" ] && ok "public deployments back to their $want awake replicas, all ready" || fail "ready replicas $ready, want $want"
 # prod's idle timeout is 2.5 s of wall time at 120x, less than these checks may
 # take on a busy machine: each look comes with a request that keeps prod awake
 poke() { kcurl -o /dev/null -X POST "$KS_URL/sim/v1/traffic?tcode=$T&env=prod"; }
+ready_all() {
+	poke
+	ready=$(kcurl "$KS_URL/apis/apps/v1/namespaces/$t-prod/deployments?labelSelector=$P%2Ftier%3Dpublic" | jq '[.items[].status.readyReplicas // 0] | add')
+	[ "$ready" = "$want" ]
+}
+wait_for "public deployments back to their $want awake replicas, all ready" 30 ready_all || echo "    ready replicas $ready, want $want"
 reported() { poke; [ "$(env_scn "$T" prod)" = available ] && [ "$(env_scn "$T" dev)" = sleeping ]; }
 wait_for "fleet report: prod available, dev still sleeping" 30 reported ||
 	echo "    report after wake: $(env_scn "$T" prod) / $(env_scn "$T" dev)"
