@@ -7,7 +7,8 @@
 #include "k8s/kubeconfig.h"
 #include "util/util.h"
 
-int cli_session_open(const tenants_global *g, const char *cmd, const char *one_cluster, cli_session *s)
+int cli_session_open(const tenants_global *g, const char *cmd, const char *one_cluster,
+		     cli_session *s)
 {
 	k8s_load_opts lo = {.kubeconfig = g->kubeconfig, .context = g->contexts};
 	k8s_client_opts co = {.connect_timeout_ms = 5000, .max_retries = 4};

@@ -20,7 +20,8 @@ typedef struct cli_session {
  * and TENANTS_EXIT_USAGE (WHAT: "provisioning works on one cluster: give one
  * --context"); a kubeconfig or client that cannot be made: said, and
  * TENANTS_EXIT_ERROR; else 0. */
-int cli_session_open(const tenants_global *g, const char *cmd, const char *one_cluster, cli_session *s);
+int cli_session_open(const tenants_global *g, const char *cmd, const char *one_cluster,
+		     cli_session *s);
 void cli_session_close(cli_session *s);
 
 #endif

@@ -30,7 +30,8 @@ cJSON *step_tmpl_bare(const cJSON *body)
 	const cJSON *bm = jget(body, "metadata");
 	cJSON *o = cJSON_CreateObject(), *meta;
 
-	cJSON_AddStringToObject(o, "apiVersion", jstr(body, "apiVersion") ? jstr(body, "apiVersion") : "");
+	cJSON_AddStringToObject(o, "apiVersion",
+				jstr(body, "apiVersion") ? jstr(body, "apiVersion") : "");
 	cJSON_AddStringToObject(o, "kind", jstr(body, "kind") ? jstr(body, "kind") : "");
 	meta = cJSON_AddObjectToObject(o, "metadata");
 	cJSON_AddStringToObject(meta, "name", jstr(bm, "name") ? jstr(bm, "name") : "");
@@ -41,8 +42,8 @@ cJSON *step_tmpl_bare(const cJSON *body)
 
 /* One apply as the manager, with retries of what may not have taken (an apply
  * is idempotent). 0, or -1 with err. */
-static int apply_as(const step_tmpl *t, step_env *env, const char *path, const cJSON *tree, int flags,
-		    cJSON **out, k8s_err *err)
+static int apply_as(const step_tmpl *t, step_env *env, const char *path, const cJSON *tree,
+		    int flags, cJSON **out, k8s_err *err)
 {
 	char *body = step_print_tree(tree);
 	k8s_retry rt;
@@ -80,8 +81,8 @@ int step_tmpl_dry_run(const step_tmpl *t, step_env *env, const plan_step *s)
 	return rc;
 }
 
-engine_status step_tmpl_apply(const step_tmpl *t, step_env *env, const plan_step *s, const step_seen *seen,
-			      step_seen *after)
+engine_status step_tmpl_apply(const step_tmpl *t, step_env *env, const plan_step *s,
+			      const step_seen *seen, step_seen *after)
 {
 	cJSON *out = NULL;
 	const cJSON *meta;
@@ -89,18 +90,23 @@ engine_status step_tmpl_apply(const step_tmpl *t, step_env *env, const plan_step
 
 	memset(after, 0, sizeof(*after));
 	if (seen->diff == PLAN_DIFF_CREATE) { /* the workload must exist */
-		step_fail(env, NULL, "%s: %s %s/%s does not exist: %s", s->id, s->kind, s->ns, s->name, t->absent);
+		step_fail(env, NULL, "%s: %s %s/%s does not exist: %s", s->id, s->kind, s->ns,
+			  s->name, t->absent);
 		return ENGINE_ST_REFUSED;
 	}
 	if (apply_body(t, env, s, 0, &out, &err) < 0) {
 		step_fail(env, &err, "%s: %s", s->id, err.msg);
-		return err.http == 403 ? ENGINE_ST_FORBIDDEN : err.http == 409 ? ENGINE_ST_REFUSED : ENGINE_ST_FAILED;
+		return err.http == 403	 ? ENGINE_ST_FORBIDDEN
+		       : err.http == 409 ? ENGINE_ST_REFUSED
+					 : ENGINE_ST_FAILED;
 	}
 	meta = jget(out, "metadata");
 	after->live = out;
 	util_strlcpy(after->uid, jstr(meta, "uid") ? jstr(meta, "uid") : "", sizeof(after->uid));
 	util_strlcpy(after->run,
-		     jstr(jget(meta, "labels"), env->run_label) ? jstr(jget(meta, "labels"), env->run_label) : "",
+		     jstr(jget(meta, "labels"), env->run_label)
+			 ? jstr(jget(meta, "labels"), env->run_label)
+			 : "",
 		     sizeof(after->run));
 	after->managed = jstr(jget(meta, "labels"), PLAN_LABEL_MANAGED) != NULL;
 	after->diff = PLAN_DIFF_UNCHANGED;

@@ -24,16 +24,18 @@ typedef struct step_tmpl {
 	/* What a restore applies, from the prior configuration the journal holds;
 	 * NULL: apiVersion, kind and name only (every field of the manager given up). */
 	cJSON *(*restore_tree)(const cJSON *prior);
-	const char *absent;  /* after "... does not exist: ": "nothing to mount the volume in" */
-	const char *removed; /* after "<id>: ": "a mount is taken out, never deleted with its workload" */
+	/* after "... does not exist: ", e.g. "nothing to mount the volume in" */
+	const char *absent;
+	/* after "<id>: ", e.g. "a mount is taken out, never deleted with its workload" */
+	const char *removed;
 } step_tmpl;
 
 /* {apiVersion, kind, metadata{name, namespace}} of an object: an apply of nothing. */
 cJSON *step_tmpl_bare(const cJSON *body);
 
 int step_tmpl_dry_run(const step_tmpl *t, step_env *env, const plan_step *s);
-engine_status step_tmpl_apply(const step_tmpl *t, step_env *env, const plan_step *s, const step_seen *seen,
-			      step_seen *after);
+engine_status step_tmpl_apply(const step_tmpl *t, step_env *env, const plan_step *s,
+			      const step_seen *seen, step_seen *after);
 engine_status step_tmpl_restore(const step_tmpl *t, step_env *env, const journal_step *js);
 engine_status step_tmpl_remove(const step_tmpl *t, step_env *env, const journal_step *js);
 
