@@ -852,26 +852,10 @@ int view_wform_console_keys(const app *a)
 
 /* ---- drawing ---- */
 
-typedef struct wrap_ctx {
-	int y, ymax, x, width, attrs;
-} wrap_ctx;
-
-static void put_line(const char *line, void *ctx)
-{
-	wrap_ctx *w = ctx;
-
-	if (w->y < w->ymax)
-		tui_text_put_raw(stdscr, w->y, w->x, w->width, line, w->attrs, 0);
-	w->y++;
-}
-
 /* Wrapped text (escaped) from y; returns the next free line. */
 static int put_wrapped(const char *text, int y, int ymax, int x, int width, int attrs)
 {
-	wrap_ctx w = {y, ymax, x, width, attrs};
-
-	tui_dialog_wrap(text, width, tui_term_ascii(), put_line, &w);
-	return w.y < ymax ? w.y : ymax;
+	return tui_dialog_put_wrapped(stdscr, text, y, ymax, x, width, attrs);
 }
 
 static void draw_choose(view_wform *v, int y, int h, int width)
