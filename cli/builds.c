@@ -8,6 +8,7 @@
 #include "cli/builds.h"
 #include "cli/output.h"
 #include "cli/provision.h"
+#include "cli/session.h"
 #include "core/build_history.h"
 #include "core/journal.h"
 #include "core/step_job.h"
@@ -16,47 +17,11 @@
 #include "k8s/kubeconfig.h"
 #include "util/util.h"
 
-/* ---- a client on one cluster ---- */
-
-typedef struct bsession {
-	k8s_client *client;
-	char user[128];
-	char context[128];
-} bsession;
+typedef cli_session bsession;
 
 static int session_open(const tenants_global *g, bsession *s)
 {
-	k8s_load_opts lo = {.kubeconfig = g->kubeconfig};
-	k8s_client_opts co = {.connect_timeout_ms = 5000, .max_retries = 4};
-	k8s_config *cfg = NULL;
-	char err[512];
-	k8s_err kerr;
-
-	memset(s, 0, sizeof(*s));
-	if (g->all_contexts || (g->contexts && strchr(g->contexts, ','))) {
-		error("custom builds work on one cluster: give one --context");
-		return TENANTS_EXIT_USAGE;
-	}
-	lo.context = g->contexts;
-	if (k8s_config_load(&lo, &cfg, err, sizeof(err)) < 0) {
-		error("%s", err);
-		return TENANTS_EXIT_ERROR;
-	}
-	util_strlcpy(s->user, cfg->user_name ? cfg->user_name : "", sizeof(s->user));
-	util_strlcpy(s->context, cfg->context ? cfg->context : "default", sizeof(s->context));
-	tenants_client_trace(g, &co);
-	s->client = k8s_client_new(cfg, &co, &kerr);
-	if (!s->client) {
-		error("%s", kerr.msg);
-		return TENANTS_EXIT_ERROR;
-	}
-	return 0;
-}
-
-static void session_close(bsession *s)
-{
-	k8s_client_free(s->client);
-	memset(s, 0, sizeof(*s));
+	return cli_session_open(g, "builds", "custom builds work on one cluster: give one --context", s);
 }
 
 static int exit_for(const k8s_err *e)
@@ -153,7 +118,7 @@ out:
 	for (i = 0; i < n; i++)
 		journal_release(&runs[i]);
 	free(runs);
-	session_close(&s);
+	cli_session_close(&s);
 	return ret;
 }
 
@@ -467,7 +432,7 @@ int builds_run_list(const tenants_global *g, int argc, char **argv)
 	}
 out:
 	free(all);
-	session_close(&s);
+	cli_session_close(&s);
 	return ret;
 }
 
@@ -649,7 +614,7 @@ int builds_run_promote(const tenants_global *g, int argc, char **argv)
 		ret = provision_run_apply(g, ac, (char **)av);
 		if (ret == 0 && !session_open(g, &s)) {
 			record_promotion(g, &s, tcode, id, env, 0);
-			session_close(&s);
+			cli_session_close(&s);
 		}
 		return ret;
 	}
@@ -661,7 +626,7 @@ int builds_run_promote(const tenants_global *g, int argc, char **argv)
 	if (ret)
 		return ret;
 	c = last_promotion(&s, g, tcode, env, run, sizeof(run), build, sizeof(build));
-	session_close(&s);
+	cli_session_close(&s);
 	if (c == -2)
 		return TENANTS_EXIT_UNREACHABLE;
 	if (c < 0) {
@@ -684,7 +649,7 @@ int builds_run_promote(const tenants_global *g, int argc, char **argv)
 	}
 	if (ret == 0 && build[0] && !session_open(g, &s)) {
 		record_promotion(g, &s, tcode, build, env, 1);
-		session_close(&s);
+		cli_session_close(&s);
 	}
 	return ret;
 }

@@ -8,6 +8,7 @@
 
 #include "cli/db.h"
 #include "cli/output.h"
+#include "cli/session.h"
 #include "core/db_handoff.h"
 #include "core/db_password.h"
 #include "core/db_rotate.h"
@@ -33,14 +34,11 @@ static int rotate(const tenants_global *g, int argc, char **argv)
 	    {"pg-conninfo", required_argument, NULL, 'p'}, {"yes", no_argument, NULL, 'y'},
 	    {"timeout", required_argument, NULL, 'T'},	  {NULL, 0, NULL, 0},
 	};
-	k8s_load_opts lo = {.kubeconfig = g->kubeconfig};
-	k8s_client_opts co = {.connect_timeout_ms = 5000, .max_retries = 4};
 	db_rotate_opts o = {0};
 	db_rotate_result r;
 	db_rotate_status st;
-	k8s_config *cfg = NULL;
+	cli_session s;
 	k8s_client *client;
-	k8s_err kerr;
 	char tcode[TCODE_SIZE] = "", err[256], what[160];
 	int c, have_env = 0, yes = 0;
 
@@ -82,18 +80,10 @@ static int rotate(const tenants_global *g, int argc, char **argv)
 		fprintf(stderr, "smartops: read-only session: started with --readonly; nothing was changed\n");
 		return 4;
 	}
-	lo.context = g->contexts;
-	if (k8s_config_load(&lo, &cfg, err, sizeof(err)) < 0) {
-		output_say(err);
-		return TENANTS_EXIT_ERROR;
-	}
-	o.user = cfg->user_name;
-	tenants_client_trace(g, &co);
-	client = k8s_client_new(cfg, &co, &kerr);
-	if (!client) {
-		output_say(kerr.msg);
-		return TENANTS_EXIT_ERROR;
-	}
+	if ((c = cli_session_open(g, "db", "a password is rotated on one cluster: give one --context", &s)))
+		return c;
+	o.user = s.user[0] ? s.user : NULL;
+	client = s.client;
 	snprintf(what, sizeof(what), "set a new database password for %s %s (DbAccess is rolled)", tcode,
 		 tcode_env_name(o.env));
 	if (!output_confirm(what, yes)) {
@@ -178,28 +168,6 @@ static int handoff_parse(const char *cmd, int argc, char **argv, handoff_args *a
 	return 0;
 }
 
-static k8s_client *client_open(const tenants_global *g, char *user, size_t usize)
-{
-	k8s_load_opts lo = {.kubeconfig = g->kubeconfig, .context = g->contexts};
-	k8s_client_opts co = {.connect_timeout_ms = 5000, .max_retries = 4};
-	k8s_config *cfg = NULL;
-	k8s_client *client;
-	k8s_err kerr;
-	char err[256];
-
-	if (k8s_config_load(&lo, &cfg, err, sizeof(err)) < 0) {
-		output_say(err);
-		return NULL;
-	}
-	if (user)
-		util_strlcpy(user, cfg->user_name ? cfg->user_name : "", usize);
-	tenants_client_trace(g, &co);
-	client = k8s_client_new(cfg, &co, &kerr);
-	if (!client)
-		output_say(kerr.msg);
-	return client;
-}
-
 /* One line of a password: from stdin as it is, or typed at the terminal
  * without echo. 0, or -1 (empty, or no terminal). */
 static int read_password(int from_stdin, char *out, size_t size)
@@ -236,6 +204,7 @@ static int read_password(int from_stdin, char *out, size_t size)
 static int handoff(const tenants_global *g, const char *cmd, int argc, char **argv)
 {
 	handoff_args a;
+	cli_session s;
 	k8s_client *c;
 	char err[512], what[160], password[512];
 	int ret, unreachable = 0, rc = -1;
@@ -246,8 +215,9 @@ static int handoff(const tenants_global *g, const char *cmd, int argc, char **ar
 		fprintf(stderr, "smartops: read-only session: started with --readonly; nothing was changed\n");
 		return 4;
 	}
-	if (!(c = client_open(g, NULL, 0)))
-		return TENANTS_EXIT_ERROR;
+	if ((ret = cli_session_open(g, "db", "a database is handed off on one cluster: give one --context", &s)))
+		return ret;
+	c = s.client;
 	if (!strcmp(cmd, "handoff-script")) {
 		strbuf sb;
 

@@ -9,6 +9,7 @@
 #include "cli/clusters.h"
 #include "cli/output.h"
 #include "cli/provision.h"
+#include "cli/session.h"
 #include "core/catalog.h"
 #include "core/engine.h"
 #include "core/journal.h"
@@ -19,51 +20,7 @@
 #include "core/wizard_ns.h"
 #include "util/util.h"
 
-typedef struct session {
-	k8s_client *client;
-	char user[128];
-	char context[128];
-	char catalog_url[512];
-} session;
-
-static int session_open(const tenants_global *g, session *s)
-{
-	k8s_load_opts lo = {.kubeconfig = g->kubeconfig};
-	k8s_client_opts co = {.connect_timeout_ms = 5000, .max_retries = 4};
-	k8s_config *cfg = NULL;
-	char err[512];
-	k8s_err kerr;
-
-	memset(s, 0, sizeof(*s));
-	if (g->all_contexts || (g->contexts && strchr(g->contexts, ','))) {
-		error("provisioning works on one cluster: give one --context");
-		return TENANTS_EXIT_USAGE;
-	}
-	tenants_client_trace(g, &co);
-	lo.context = g->contexts;
-	if (k8s_config_load(&lo, &cfg, err, sizeof(err)) < 0) {
-		error("%s", err);
-		return TENANTS_EXIT_ERROR;
-	}
-	util_strlcpy(s->user, cfg->user_name ? cfg->user_name : "", sizeof(s->user));
-	util_strlcpy(s->context, cfg->context ? cfg->context : "default", sizeof(s->context));
-	if (g->catalog)
-		util_strlcpy(s->catalog_url, g->catalog, sizeof(s->catalog_url));
-	else
-		catalog_url_from_config(cfg, s->catalog_url, sizeof(s->catalog_url));
-	s->client = k8s_client_new(cfg, &co, &kerr);
-	if (!s->client) {
-		error("%s", kerr.msg);
-		return TENANTS_EXIT_ERROR;
-	}
-	return 0;
-}
-
-static void session_close(session *s)
-{
-	k8s_client_free(s->client);
-	memset(s, 0, sizeof(*s));
-}
+typedef cli_session session;
 
 static int exit_for(const k8s_err *e)
 {
@@ -420,7 +377,7 @@ int provision_run_plan(const tenants_global *g, int argc, char **argv)
 	ret = parse_ns_args("plan", g, argc, argv, &a);
 	if (ret)
 		return ret;
-	ret = session_open(g, &s);
+	ret = cli_session_open(g, "plan", "provisioning works on one cluster: give one --context", &s);
 	if (ret)
 		return ret;
 	ret = build_plan(&s, g, &a, &p);
@@ -472,7 +429,7 @@ int provision_run_plan(const tenants_global *g, int argc, char **argv)
 	}
 out:
 	plan_release(&p);
-	session_close(&s);
+	cli_session_close(&s);
 	return ret;
 }
 
@@ -646,7 +603,7 @@ int provision_run_apply(const tenants_global *g, int argc, char **argv)
 	ret = parse_ns_args("apply", g, argc, argv, &a);
 	if (ret)
 		return ret;
-	ret = session_open(g, &s);
+	ret = cli_session_open(g, "apply", "provisioning works on one cluster: give one --context", &s);
 	if (ret)
 		return ret;
 	ret = build_plan(&s, g, &a, &p);
@@ -661,7 +618,7 @@ int provision_run_apply(const tenants_global *g, int argc, char **argv)
 	ret = run_engine(&s, g, a.timeout_s, 0, &p, NULL, NULL);
 out:
 	plan_release(&p);
-	session_close(&s);
+	cli_session_close(&s);
 	return ret;
 }
 
@@ -1058,7 +1015,7 @@ int provision_run_runs(const tenants_global *g, int argc, char **argv)
 		return output_usage_err("runs", "a run id is lower-case letters, digits and '-', e.g. t12345-20261128153012-a1b2");
 	if (!verb && !id && (g->all_contexts || (g->contexts && strchr(g->contexts, ','))))
 		return runs_list_contexts(g, tcode[0] ? tcode : NULL, json);
-	ret = session_open(g, &s);
+	ret = cli_session_open(g, "runs", "a run is shown, resumed or rolled back on one cluster: give one --context", &s);
 	if (ret)
 		return ret;
 	if (!verb && id) {
@@ -1072,6 +1029,6 @@ int provision_run_runs(const tenants_global *g, int argc, char **argv)
 		ret = runs_resume(&s, g, id, yes, timeout_s);
 	else
 		ret = runs_rollback(&s, g, id, yes, confirm[0] ? confirm : NULL);
-	session_close(&s);
+	cli_session_close(&s);
 	return ret;
 }

@@ -561,6 +561,55 @@ static void maybe_die(engine *e, size_t i)
 }
 
 /* Applies step i: OK, or FAILED / FORBIDDEN (a 403) with the message set. */
+/* Step i found as planned: recorded as such (the run's own when it carries the
+ * run's label: an earlier attempt did take). */
+static void record_unchanged(engine *e, size_t i, const step_seen *seen)
+{
+	plan_step *s = &e->p.steps[i];
+	journal_step *js = &e->j.steps[i];
+
+	js->created = seen->run[0] && !strcmp(seen->run, e->j.run);
+	if (seen->uid[0])
+		util_strlcpy(js->uid, seen->uid, sizeof(js->uid));
+	if (js->state == STEP_PENDING)
+		js->state = STEP_UNCHANGED;
+	else if (js->state != STEP_READY && js->state != STEP_UNCHANGED)
+		js->state = STEP_APPLIED; /* an earlier attempt did take */
+	if (!js->finished)
+		js->finished = util_now_ms() / 1000;
+	set_step(e, i, s->id, js->created ? "recorded" : "unchanged");
+}
+
+/* An update of step i: what it is about to change goes into the journal with the
+ * intent, so a rollback can put it back; the first record of the run is kept (a
+ * step tried again after a failure or a crash finds its own change, or none, in
+ * the cluster). A secret's values are never recorded. ENGINE_ST_OK, or FAILED
+ * (FORBIDDEN: the journal's write was refused) when the prior values would not
+ * fit in the journal: the step failed, nothing changed. */
+static engine_status record_prior(engine *e, size_t i, const step_exec *x, const step_seen *seen)
+{
+	plan_step *s = &e->p.steps[i];
+	journal_step *js = &e->j.steps[i];
+	size_t need;
+	k8s_err err;
+
+	if (js->prior || !x->prior || s->secret)
+		return ENGINE_ST_OK;
+	js->prior = x->prior(env_of(e), s, seen);
+	if (!js->prior || (need = journal_encoded_size(&e->j)) <= e->o.journal_max)
+		return ENGINE_ST_OK;
+	cJSON_Delete(js->prior);
+	js->prior = NULL;
+	set_message(e,
+		    "%s: not updated: its prior values (needed to undo it) would make the run's journal %zu bytes, over the limit of %zu (a ConfigMap holds at most 1 MiB); nothing was changed for this step",
+		    s->id, need, e->o.journal_max);
+	js->state = STEP_FAILED;
+	util_strlcpy(js->message, "not updated: its prior values do not fit in the journal", sizeof(js->message));
+	if (save(e, &err) < 0 && err.http == 403)
+		return ENGINE_ST_FORBIDDEN;
+	return ENGINE_ST_FAILED;
+}
+
 static engine_status apply_step(engine *e, size_t i)
 {
 	plan_step *s = &e->p.steps[i];
@@ -587,41 +636,14 @@ static engine_status apply_step(engine *e, size_t i)
 		goto out;
 	}
 	if (seen.diff == PLAN_DIFF_UNCHANGED) {
-		js->created = seen.run[0] && !strcmp(seen.run, e->j.run);
-		if (seen.uid[0])
-			util_strlcpy(js->uid, seen.uid, sizeof(js->uid));
-		if (js->state == STEP_PENDING)
-			js->state = STEP_UNCHANGED;
-		else if (js->state != STEP_READY && js->state != STEP_UNCHANGED)
-			js->state = STEP_APPLIED; /* an earlier attempt did take */
-		if (!js->finished)
-			js->finished = util_now_ms() / 1000;
-		set_step(e, i, s->id, js->created ? "recorded" : "unchanged");
+		record_unchanged(e, i, &seen);
 		ret = 0;
 		goto out;
 	}
 	action = seen.diff == PLAN_DIFF_CREATE ? "create" : "update";
-	/* an update: what it is about to change goes into the journal with the intent, so
-	 * a rollback can put it back; the first record of the run is kept (a step tried
-	 * again after a failure or a crash finds its own change, or none, in the cluster).
-	 * A secret's values are never recorded. */
-	if (seen.diff == PLAN_DIFF_CHANGE && !js->prior && x->prior && !s->secret) {
-		js->prior = x->prior(env, s, &seen);
-		if (js->prior && journal_encoded_size(&e->j) > e->o.journal_max) {
-			size_t need = journal_encoded_size(&e->j);
-
-			cJSON_Delete(js->prior);
-			js->prior = NULL;
-			set_message(e,
-				    "%s: not updated: its prior values (needed to undo it) would make the run's journal %zu bytes, over the limit of %zu (a ConfigMap holds at most 1 MiB); nothing was changed for this step",
-				    s->id, need, e->o.journal_max);
-			js->state = STEP_FAILED;
-			util_strlcpy(js->message, "not updated: its prior values do not fit in the journal",
-				     sizeof(js->message));
-			if (save(e, &err) < 0)
-				forbidden = err.http == 403;
-			goto out;
-		}
+	if (seen.diff == PLAN_DIFF_CHANGE && (st = record_prior(e, i, x, &seen)) != ENGINE_ST_OK) {
+		forbidden = st == ENGINE_ST_FORBIDDEN;
+		goto out;
 	}
 	/* intent first, so a crash between here and the answer is re-observed */
 	js->state = STEP_APPLYING;
@@ -909,44 +931,45 @@ static int may_delete(engine *e, const journal_step *js, char *why, size_t size)
 	return 1;
 }
 
-static engine_result run_rollback(engine *e)
+/* What a rollback step came to: go on to the next, or stopped (the rollback
+ * ended, *r says how). */
+typedef enum rb_next { RB_GO_ON, RB_STOPPED } rb_next;
+
+/* The checks and records before a rollback's first change: the journal's paths,
+ * the rights, the Lease, the journal marked rolling-back. RB_STOPPED with *r when
+ * refused (nothing changed). */
+static rb_next rollback_begin(engine *e, strbuf *why, engine_result *r)
 {
-	strbuf why;
 	k8s_err err;
 	char taken[256], holder[320];
-	size_t i, failed = 0;
-	engine_result r;
 	engine_status st;
-	int rc;
 
-	sb_init(&why, 256);
 	/* a journal anyone with write access can edit: every path must name one
 	 * object before anything is written (the objects' labels decide the rest) */
-	if (journal_check_paths(&e->j, why.buf, why.cap) < 0) {
-		r = finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed: %s", why.buf);
-		goto out;
+	if (journal_check_paths(&e->j, why->buf, why->cap) < 0) {
+		*r = finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed: %s", why->buf);
+		return RB_STOPPED;
 	}
 	set_phase(e, ENGINE_ACCESS);
-	st = check_undo_access(e, &why);
+	st = check_undo_access(e, why);
 	if (st == ENGINE_ST_UNCHECKED) {
-		r = finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed: %s", why.buf);
-		goto out;
+		*r = finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed: %s", why->buf);
+		return RB_STOPPED;
 	}
 	if (st != ENGINE_ST_OK) {
-		r = finish(e, ENGINE_DENIED, RUN_FAILED, 0,
-			   "refused, nothing changed: no permission to roll back run %s (user %s):\n%sask for the operator role",
-			   e->j.run, e->o.user ? e->o.user : "?", why.buf);
-		goto out;
+		*r = finish(e, ENGINE_DENIED, RUN_FAILED, 0,
+			    "refused, nothing changed: no permission to roll back run %s (user %s):\n%sask for the operator role",
+			    e->j.run, e->o.user ? e->o.user : "?", why->buf);
+		return RB_STOPPED;
 	}
-	why.len = 0;
-	why.buf[0] = '\0';
+	why->len = 0;
+	why->buf[0] = '\0';
 	set_phase(e, ENGINE_LEASE);
 	snprintf(holder, sizeof(holder), "%s run=%s", e->who, e->j.run);
-	rc = lease_acquire(e->o.client, e->j.tcode, holder, e->o.lease_duration_s, &e->lease, taken,
-			   sizeof(taken), why.buf, why.cap);
-	if (rc != 0) {
-		r = finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed: %s", why.buf);
-		goto out;
+	if (lease_acquire(e->o.client, e->j.tcode, holder, e->o.lease_duration_s, &e->lease, taken, sizeof(taken),
+			  why->buf, why->cap) != 0) {
+		*r = finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed: %s", why->buf);
+		return RB_STOPPED;
 	}
 	audit_init(&e->audit, e->o.client, e->who, e->j.run);
 	e->audit_ready = 1;
@@ -955,118 +978,159 @@ static engine_result run_rollback(engine *e)
 	journal_note(&e->j, "rollback by %s", e->who);
 	e->j.state = RUN_ROLLING_BACK;
 	if (save(e, &err) < 0) {
-		r = finish(e, ENGINE_REFUSED, RUN_FAILED, 0,
-			   "refused, nothing changed: cannot write the run journal: %s", err.msg);
-		goto out;
+		*r = finish(e, ENGINE_REFUSED, RUN_FAILED, 0,
+			    "refused, nothing changed: cannot write the run journal: %s", err.msg);
+		return RB_STOPPED;
 	}
-	set_phase(e, ENGINE_ROLLBACK);
-	for (i = e->j.n_steps; i-- > 0;) {
-		journal_step *js = &e->j.steps[i];
-		const step_exec *x = step_exec_find(js->exec); /* known: checked above */
-		step_env *env = env_of(e);
-		step_seen seen;
-		plan_step ps;
-		char what[160];
+	return RB_GO_ON;
+}
 
-		audit_step_of(x, js, &ps);
-		if (atomic_load(&e->cancel)) {
-			r = finish(e, ENGINE_PAUSED, RUN_PAUSED, ENGINE_NEXT_ROLLBACK_AGAIN,
-				   "rollback paused before %s", js->id);
-			goto out;
-		}
-		if (x->observe_ref(env, js, &seen) < 0) {
-			r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
-				   "rollback stopped at %s: %s", js->id, env->msg);
-			goto out;
-		}
-		if (!seen.uid[0] && !seen.live) {
-			if (js->state == STEP_DELETING || (js->created && js->state != STEP_PENDING))
-				js->state = STEP_DELETED;
-			else if (js->prior && js->state != STEP_PENDING) {
-				js->state = STEP_KEPT;
-				util_strlcpy(js->message, "updated by this run, deleted since: nothing to put back",
-					     sizeof(js->message));
-				set_step(e, i, js->id, "kept");
-			}
-			step_seen_release(&seen);
-			continue;
-		}
-		if (strcmp(seen.run, e->j.run) && js->prior && js->state != STEP_PENDING) {
-			/* updated by this run: its prior values go back, unless changed since */
-			st = restore_step(e, i, x, &ps, &seen, &why);
-			step_seen_release(&seen);
-			if (st == ENGINE_ST_NO_JOURNAL) {
-				r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
-					   "rollback stopped: cannot write the journal: %s", e->prog.message);
-				goto out;
-			}
-			if (st == ENGINE_ST_FORBIDDEN) {
-				r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
-					   "rollback stopped, permission denied: %s", e->prog.message);
-				goto out;
-			}
-			if (st != ENGINE_ST_OK)
-				failed++;
-			continue;
-		}
-		if (strcmp(seen.run, e->j.run) || !seen.managed) {
-			/* existed before this run, or another run's: never ours to delete */
-			if (js->state != STEP_PENDING) {
-				js->state = STEP_KEPT;
-				util_strlcpy(js->message, "not created by this run", sizeof(js->message));
-				set_step(e, i, js->id, "kept");
-			}
-			step_seen_release(&seen);
-			continue;
-		}
-		step_seen_release(&seen);
-		if (!may_delete(e, js, js->message, sizeof(js->message))) {
-			js->state = STEP_KEPT;
-			set_step(e, i, js->id, "kept");
-			sb_addf(&why, "%s %s\n", js->id, js->message);
-			continue;
-		}
-		if (x->holds_others && x->holds_others(env, js, what, sizeof(what))) {
-			js->state = STEP_KEPT;
-			snprintf(js->message, sizeof(js->message),
-				 "kept: it holds %.120s, which this run did not create", what);
-			set_step(e, i, js->id, "kept");
-			sb_addf(&why, "%s %s kept: it holds %s, which this run did not create\n",
-				x == &step_k8s ? "namespace" : js->kind, ps.name, what);
-			continue;
-		}
-		js->state = STEP_DELETING;
-		if (save(e, &err) < 0) {
-			r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
-				   "rollback stopped: cannot write the journal: %s", err.msg);
-			goto out;
-		}
-		set_step(e, i, js->id, "delete");
-		env = env_of(e);
-		st = x->remove(env, js);
-		if (st != ENGINE_ST_OK) {
-			js->state = STEP_FAILED;
-			util_strlcpy(js->message, env->msg, sizeof(js->message));
-			sb_addf(&why, "%s\n", env->msg); /* e.g. a database that holds tables */
-			audit_record(&e->audit, "delete", &ps, env->msg);
-			failed++;
-			if (st == ENGINE_ST_FORBIDDEN) {
-				r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
-					   "rollback stopped, permission denied: %s: %s", js->id,
-					   env->msg);
-				goto out;
-			}
-		} else {
-			js->state = STEP_DELETED;
-			js->finished = util_now_ms() / 1000;
-			audit_record(&e->audit, "delete", &ps, "ok");
-		}
-		if (save(e, &err) < 0) {
-			r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
-				   "rollback stopped: cannot write the journal: %s", err.msg);
-			goto out;
-		}
+/* Step i of the journal, gone from the cluster: deleted when the run made it. */
+static void rollback_gone(engine *e, size_t i)
+{
+	journal_step *js = &e->j.steps[i];
+
+	if (js->state == STEP_DELETING || (js->created && js->state != STEP_PENDING)) {
+		js->state = STEP_DELETED;
+	} else if (js->prior && js->state != STEP_PENDING) {
+		js->state = STEP_KEPT;
+		util_strlcpy(js->message, "updated by this run, deleted since: nothing to put back",
+			     sizeof(js->message));
+		set_step(e, i, js->id, "kept");
 	}
+}
+
+/* Step i, which the run created: deleted, unless kept (not confirmed, or it holds
+ * what the run did not make); a failure counted in *failed and said in why. */
+static rb_next rollback_delete(engine *e, size_t i, const step_exec *x, const plan_step *ps, strbuf *why,
+			       size_t *failed, engine_result *r)
+{
+	journal_step *js = &e->j.steps[i];
+	step_env *env = env_of(e);
+	engine_status st;
+	char what[160];
+	k8s_err err;
+
+	if (!may_delete(e, js, js->message, sizeof(js->message))) {
+		js->state = STEP_KEPT;
+		set_step(e, i, js->id, "kept");
+		sb_addf(why, "%s %s\n", js->id, js->message);
+		return RB_GO_ON;
+	}
+	if (x->holds_others && x->holds_others(env, js, what, sizeof(what))) {
+		js->state = STEP_KEPT;
+		snprintf(js->message, sizeof(js->message), "kept: it holds %.120s, which this run did not create",
+			 what);
+		set_step(e, i, js->id, "kept");
+		sb_addf(why, "%s %s kept: it holds %s, which this run did not create\n",
+			x == &step_k8s ? "namespace" : js->kind, ps->name, what);
+		return RB_GO_ON;
+	}
+	js->state = STEP_DELETING;
+	if (save(e, &err) < 0) {
+		*r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
+			    "rollback stopped: cannot write the journal: %s", err.msg);
+		return RB_STOPPED;
+	}
+	set_step(e, i, js->id, "delete");
+	env = env_of(e);
+	st = x->remove(env, js);
+	if (st != ENGINE_ST_OK) {
+		js->state = STEP_FAILED;
+		util_strlcpy(js->message, env->msg, sizeof(js->message));
+		sb_addf(why, "%s\n", env->msg); /* e.g. a database that holds tables */
+		audit_record(&e->audit, "delete", ps, env->msg);
+		(*failed)++;
+		if (st == ENGINE_ST_FORBIDDEN) {
+			*r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
+				    "rollback stopped, permission denied: %s: %s", js->id, env->msg);
+			return RB_STOPPED;
+		}
+	} else {
+		js->state = STEP_DELETED;
+		js->finished = util_now_ms() / 1000;
+		audit_record(&e->audit, "delete", ps, "ok");
+	}
+	if (save(e, &err) < 0) {
+		*r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
+			    "rollback stopped: cannot write the journal: %s", err.msg);
+		return RB_STOPPED;
+	}
+	return RB_GO_ON;
+}
+
+/* Step i of the journal, undone as its object is found: deleted (the run's),
+ * put back (an update of this run), or kept. */
+static rb_next rollback_step(engine *e, size_t i, strbuf *why, size_t *failed, engine_result *r)
+{
+	journal_step *js = &e->j.steps[i];
+	const step_exec *x = step_exec_find(js->exec); /* known: checked by the start */
+	step_env *env = env_of(e);
+	step_seen seen;
+	plan_step ps;
+	engine_status st;
+
+	audit_step_of(x, js, &ps);
+	if (atomic_load(&e->cancel)) {
+		*r = finish(e, ENGINE_PAUSED, RUN_PAUSED, ENGINE_NEXT_ROLLBACK_AGAIN, "rollback paused before %s",
+			    js->id);
+		return RB_STOPPED;
+	}
+	if (x->observe_ref(env, js, &seen) < 0) {
+		*r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN, "rollback stopped at %s: %s",
+			    js->id, env->msg);
+		return RB_STOPPED;
+	}
+	if (!seen.uid[0] && !seen.live) {
+		step_seen_release(&seen);
+		rollback_gone(e, i);
+		return RB_GO_ON;
+	}
+	if (strcmp(seen.run, e->j.run) && js->prior && js->state != STEP_PENDING) {
+		/* updated by this run: its prior values go back, unless changed since */
+		st = restore_step(e, i, x, &ps, &seen, why);
+		step_seen_release(&seen);
+		if (st == ENGINE_ST_NO_JOURNAL) {
+			*r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
+				    "rollback stopped: cannot write the journal: %s", e->prog.message);
+			return RB_STOPPED;
+		}
+		if (st == ENGINE_ST_FORBIDDEN) {
+			*r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
+				    "rollback stopped, permission denied: %s", e->prog.message);
+			return RB_STOPPED;
+		}
+		if (st != ENGINE_ST_OK)
+			(*failed)++;
+		return RB_GO_ON;
+	}
+	if (strcmp(seen.run, e->j.run) || !seen.managed) {
+		/* existed before this run, or another run's: never ours to delete */
+		step_seen_release(&seen);
+		if (js->state != STEP_PENDING) {
+			js->state = STEP_KEPT;
+			util_strlcpy(js->message, "not created by this run", sizeof(js->message));
+			set_step(e, i, js->id, "kept");
+		}
+		return RB_GO_ON;
+	}
+	step_seen_release(&seen);
+	return rollback_delete(e, i, x, &ps, why, failed, r);
+}
+
+static engine_result run_rollback(engine *e)
+{
+	strbuf why;
+	size_t i, failed = 0;
+	engine_result r;
+
+	sb_init(&why, 256);
+	if (rollback_begin(e, &why, &r) == RB_STOPPED)
+		goto out;
+	set_phase(e, ENGINE_ROLLBACK);
+	for (i = e->j.n_steps; i-- > 0;)
+		if (rollback_step(e, i, &why, &failed, &r) == RB_STOPPED)
+			goto out;
 	if (failed)
 		r = finish(e, ENGINE_FAILED, RUN_FAILED, ENGINE_NEXT_ROLLBACK_AGAIN,
 			   "rollback incomplete: %zu objects could not be deleted or put back\n%s", failed,

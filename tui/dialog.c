@@ -1,5 +1,6 @@
 /* tui/dialog.c — confirmation and message boxes. */
 #include "tui/dialog.h"
+#include "tui/text.h"
 
 #define KEY_ESC 27
 #define MAX_TEXT_W 60
@@ -122,6 +123,28 @@ int tui_dialog_wrap(const char *text, int width, int ascii, void (*fn)(const cha
 	sb_release(&para);
 	sb_release(&esc);
 	return n;
+}
+
+typedef struct put_ctx {
+	WINDOW *win;
+	int y, ymax, x, width, attrs;
+} put_ctx;
+
+static void put_wrapped_line(const char *line, void *ctx)
+{
+	put_ctx *p = ctx;
+
+	if (p->y < p->ymax)
+		tui_text_put_raw(p->win, p->y, p->x, p->width, line, p->attrs, 0);
+	p->y++;
+}
+
+int tui_dialog_put_wrapped(WINDOW *win, const char *text, int y, int ymax, int x, int width, int attrs)
+{
+	put_ctx p = {win, y, ymax, x, width, attrs};
+
+	tui_dialog_wrap(text, width, tui_term_ascii(), put_wrapped_line, &p);
+	return p.y < ymax ? p.y : ymax;
 }
 
 typedef struct collect {

@@ -43,5 +43,9 @@ void tui_dialog_draw(const tui_dialog *d, WINDOW *win, const tui_dialog_style *s
  * calls fn for each line. Returns the number of lines. */
 int tui_dialog_wrap(const char *text, int width, int ascii, void (*fn)(const char *line, void *ctx),
 		void *ctx);
+/* Puts text word-wrapped (as tui_dialog_wrap, in the terminal's charset) on
+ * win's lines y.. below ymax, columns x..x+width-1, in attrs: what does not fit
+ * is left out. Returns the line after the last one it took (at most ymax). */
+int tui_dialog_put_wrapped(WINDOW *win, const char *text, int y, int ymax, int x, int width, int attrs);
 
 #endif

@@ -118,5 +118,8 @@ const fleet_tenant *app_current_tenant(const app *a);
 int app_set_theme(app *a, const char *name);
 /* The global bindings (quit, help, command line), for the key bar and help. */
 const tui_keymap *app_keymap(void);
+/* Screen s's keymap and (*title) its section's title in help, or NULL when help
+ * shows none for it: the help's sections come from the screens' table. */
+const tui_keymap *app_screen_help(app_screen s, const char **title);
 
 #endif

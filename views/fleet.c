@@ -8,6 +8,7 @@
 #include "tui/text.h"
 #include "tui/theme.h"
 #include "views/fleet.h"
+#include "views/health_role.h"
 #include "views/runs.h"
 #include "views/wizard_ns.h"
 #include "util/util.h"
@@ -90,17 +91,6 @@ static const char *product_name(int p)
 	return p == MODEL_PRODUCT_ERP ? "erp" : p == MODEL_PRODUCT_ESOCIAL ? "esocial" : "-";
 }
 
-static tui_role health_role(health_state h)
-{
-	static const tui_role roles[HEALTH_COUNT] = {
-	    [HEALTH_AVAILABLE] = TUI_ROLE_AVAILABLE, [HEALTH_SLEEPING] = TUI_ROLE_SLEEPING,
-	    [HEALTH_WAKING] = TUI_ROLE_WAKING,	     [HEALTH_DEGRADED] = TUI_ROLE_DEGRADED,
-	    [HEALTH_DOWN] = TUI_ROLE_DOWN,	     [HEALTH_BLOCKED] = TUI_ROLE_BLOCKED,
-	    [HEALTH_UNKNOWN] = TUI_ROLE_UNKNOWN,
-	};
-	return h < HEALTH_COUNT ? roles[h] : TUI_ROLE_NORMAL;
-}
-
 static const fleet_tenant *row_tenant(const app *a, size_t row)
 {
 	return &a->snap->tenants[a->vf->rows[row]];
@@ -160,7 +150,7 @@ static const char *cell(void *ctx, size_t row, size_t col, char *buf, size_t siz
 
 	switch (a->vf->col_key[col]) {
 	case SK_TCODE:
-		*attrs = tui_theme_attr(snap_at ? TUI_ROLE_DIM : health_role(t->health.state));
+		*attrs = tui_theme_attr(snap_at ? TUI_ROLE_DIM : view_health_role(t->health.state));
 		return t->t.tcode;
 	case SK_CUSTOMER:
 		return t->t.customer;
@@ -177,7 +167,7 @@ static const char *cell(void *ctx, size_t row, size_t col, char *buf, size_t siz
 		h = env_health(s, t, a->vf->col_key[col] == SK_PROD ? TCODE_ENV_PROD : TCODE_ENV_DEV);
 		if (h < 0)
 			return "-";
-		*attrs = tui_theme_attr(health_role((health_state)h));
+		*attrs = tui_theme_attr(view_health_role((health_state)h));
 		return health_name((health_state)h);
 	case SK_HYPNUS:
 		return hypnus_word(s, t);
@@ -191,7 +181,7 @@ static const char *cell(void *ctx, size_t row, size_t col, char *buf, size_t siz
 			snprintf(buf, size, "stale %s: %s", age, t->health.cause);
 			return buf;
 		}
-		*attrs = tui_theme_attr(health_role(t->health.state));
+		*attrs = tui_theme_attr(view_health_role(t->health.state));
 		return t->health.cause;
 	default:
 		return "";
@@ -589,7 +579,7 @@ static void draw_counts(app *a, int y, int width)
 	for (i = 0; i < ARRAY_SIZE(order) && x < width; i++) {
 		snprintf(buf, sizeof(buf), "%zu %s", v->counts[order[i]], health_name(order[i]));
 		x += tui_text_put_raw(stdscr, y, x, width - x, buf,
-				      v->counts[order[i]] ? tui_theme_attr(health_role(order[i]))
+				      v->counts[order[i]] ? tui_theme_attr(view_health_role(order[i]))
 							  : tui_theme_attr(TUI_ROLE_DIM),
 				      0);
 		if (x + 2 < width)

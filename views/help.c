@@ -7,14 +7,7 @@
 #include "views/actions.h"
 #include "views/cmdline.h"
 #include "views/fleet.h"
-#include "views/builds.h"
 #include "views/help.h"
-#include "views/hypnus.h"
-#include "views/logs.h"
-#include "views/runs.h"
-#include "views/tenant.h"
-#include "views/wizard_form.h"
-#include "views/wizard_ns.h"
 #include "util/util.h"
 
 static int help_scroll;
@@ -50,40 +43,42 @@ static void keymap_section(out *o, const char *title, const tui_keymap *m)
 	o->n++;
 }
 
+/* One section of keys: a screen's keymap (views/app.c's table), and after the
+ * fleet's and the tenant's their action menus' (views/actions.c). */
 typedef struct section {
 	app_screen screen;
-	const char *title;
-	const tui_keymap *(*map)(void);
+	char title[64];
+	const tui_keymap *map;
 } section;
 
-static const tui_keymap *fleet_actions(void)
+static size_t sections_of(section *sec, size_t max)
 {
-	return view_actions_keymap(APP_FLEET);
-}
+	size_t n = 0;
 
-static const tui_keymap *tenant_actions(void)
-{
-	return view_actions_keymap(APP_TENANT);
-}
+	for (app_screen s = 0; s < APP_SCREEN_COUNT && n + 2 <= max; s++) {
+		const char *title;
+		const tui_keymap *m = app_screen_help(s, &title);
 
-static const section sections[] = {
-    {APP_FLEET, "Fleet", view_fleet_keymap},
-    {APP_FLEET, "Fleet actions", fleet_actions},
-    {APP_TENANT, "Tenant", view_tenant_keymap},
-    {APP_TENANT, "Tenant actions", tenant_actions},
-    {APP_HYPNUS, "Hypnus", view_hypnus_keymap},
-    {APP_LOGS, "Logs", view_logs_keymap},
-    {APP_WIZARD, "New namespace", view_wizard_keymap},
-    {APP_RUNS, "Runs", view_runs_keymap},
-    {APP_BUILDS, "Custom builds", view_builds_keymap},
-    {APP_WIZARD_FORM, "Other wizards (:new WIZARD, n on the tenant)", view_wform_keymap},
-};
+		if (!m)
+			continue;
+		sec[n].screen = s;
+		util_strlcpy(sec[n].title, title, sizeof(sec[n].title));
+		sec[n++].map = m;
+		if ((m = view_actions_keymap(s))) {
+			sec[n].screen = s;
+			snprintf(sec[n].title, sizeof(sec[n].title), "%s actions", title);
+			sec[n++].map = m;
+		}
+	}
+	return n;
+}
 
 void view_help_draw(app *a, int y, int h, int width)
 {
 	out o = {y, h, width, 0};
 	const view_command *cmds;
-	size_t n, i;
+	section sections[2 * APP_SCREEN_COUNT];
+	size_t n, i, n_sections = sections_of(sections, ARRAY_SIZE(sections));
 	char buf[128];
 	app_screen from = a->back == APP_HELP ? APP_FLEET : a->back;
 
@@ -92,14 +87,14 @@ void view_help_draw(app *a, int y, int h, int width)
 	put(&o, 14, "move (also j/k, PgUp/PgDn, Home/End, g/G)", 0);
 	o.n += 2;
 	/* the keys of the screen help was opened from first, then the others */
-	for (i = 0; i < ARRAY_SIZE(sections); i++)
+	for (i = 0; i < n_sections; i++)
 		if (sections[i].screen == from) {
 			snprintf(buf, sizeof(buf), "%s (this screen)", sections[i].title);
-			keymap_section(&o, buf, sections[i].map());
+			keymap_section(&o, buf, sections[i].map);
 		}
-	for (i = 0; i < ARRAY_SIZE(sections); i++)
+	for (i = 0; i < n_sections; i++)
 		if (sections[i].screen != from)
-			keymap_section(&o, sections[i].title, sections[i].map());
+			keymap_section(&o, sections[i].title, sections[i].map);
 	put(&o, 0, "Commands (type : then the command; a unique prefix is enough)",
 	    tui_theme_attr(TUI_ROLE_SECTION));
 	o.n++;

@@ -8,6 +8,7 @@
 #include "tui/text.h"
 #include "tui/theme.h"
 #include "views/builds.h"
+#include "views/health_role.h"
 #include "views/hypnus.h"
 #include "views/logs.h"
 #include "views/tenant_deps.h"
@@ -324,17 +325,6 @@ static void add(line *l, int raw, int attrs, const char *fmt, ...)
 	l->n++;
 }
 
-static tui_role health_role(health_state h)
-{
-	static const tui_role roles[HEALTH_COUNT] = {
-	    [HEALTH_AVAILABLE] = TUI_ROLE_AVAILABLE, [HEALTH_SLEEPING] = TUI_ROLE_SLEEPING,
-	    [HEALTH_WAKING] = TUI_ROLE_WAKING,	     [HEALTH_DEGRADED] = TUI_ROLE_DEGRADED,
-	    [HEALTH_DOWN] = TUI_ROLE_DOWN,	     [HEALTH_BLOCKED] = TUI_ROLE_BLOCKED,
-	    [HEALTH_UNKNOWN] = TUI_ROLE_UNKNOWN,
-	};
-	return h < HEALTH_COUNT ? roles[h] : TUI_ROLE_NORMAL;
-}
-
 static void fmt_age(int64_t secs, char *buf, size_t size)
 {
 	if (secs < 0)
@@ -521,10 +511,10 @@ static void env_panel(page *p, const fleet_snapshot *s, int32_t ei, const health
 	add(l, 1, 0, " ");
 	add(l, 0, 0, "%s", e->ns);
 	add(l, 1, 0, "  ");
-	add(l, 1, tui_theme_attr(health_role(h->state)), "%s", health_name(h->state));
+	add(l, 1, tui_theme_attr(view_health_role(h->state)), "%s", health_name(h->state));
 	l = new_line(p);
 	add(l, 1, 0, "  ");
-	add(l, 0, tui_theme_attr(health_role(h->state)), "%s", h->cause);
+	add(l, 0, tui_theme_attr(view_health_role(h->state)), "%s", h->cause);
 	if (e->fresh.stale && h->state != HEALTH_UNKNOWN) {
 		l = new_line(p);
 		add(l, 1, tui_theme_attr(TUI_ROLE_BANNER), "  data stale: ");
@@ -636,7 +626,7 @@ static void header(page *p, const fleet_tenant *t, const health_result *th, cons
 	char date[40] = "open-ended";
 	int e;
 
-	add(l, 0, tui_theme_attr(health_role(th->state)) | A_BOLD, "%s", t->t.tcode);
+	add(l, 0, tui_theme_attr(view_health_role(th->state)) | A_BOLD, "%s", t->t.tcode);
 	add(l, 1, 0, "  ");
 	add(l, 0, A_BOLD, "%s", t->t.customer);
 	add(l, 0, tui_theme_attr(TUI_ROLE_DIM), "  %s, %s, cluster %s",
@@ -655,7 +645,7 @@ static void header(page *p, const fleet_tenant *t, const health_result *th, cons
 	}
 	l = new_line(p);
 	add(l, 1, tui_theme_attr(TUI_ROLE_SECTION), "health   ");
-	add(l, 1, tui_theme_attr(health_role(th->state)), "%s", health_name(th->state));
+	add(l, 1, tui_theme_attr(view_health_role(th->state)), "%s", health_name(th->state));
 	add(l, 1, 0, ": ");
 	add(l, 0, 0, "%s", th->cause);
 	l = new_line(p);
@@ -666,7 +656,7 @@ static void header(page *p, const fleet_tenant *t, const health_result *th, cons
 			continue;
 		hs = eh[e].state;
 		add(l, 1, 0, "%s ", e == TCODE_ENV_PROD ? "prod" : "  dev");
-		add(l, 1, tui_theme_attr(health_role(hs)), "%s", health_name(hs));
+		add(l, 1, tui_theme_attr(view_health_role(hs)), "%s", health_name(hs));
 	}
 	new_line(p);
 }

@@ -8,6 +8,7 @@
 
 #include "core/engine.h"
 #include "core/tcode.h"
+#include "core/tenant_has.h"
 #include "tui/dialog.h"
 #include "tui/form.h"
 #include "tui/loop.h"
@@ -90,6 +91,9 @@ typedef struct view_wform {
 	size_t n_rows;
 	uint64_t rows_version; /* snapshot the rows were built from */
 	tui_table ttable;
+	tenant_has_loader *has;	 /* what the listed tenants have (a worker's reads) */
+	size_t has_top, has_n;	 /* the rows last asked of it */
+	uint64_t has_seen;	 /* its version drawn */
 	char tcode[TCODE_SIZE]; /* chosen */
 	char tenant_line[200];	/* what the form page says of it */
 	/* tui_form */
@@ -236,6 +240,8 @@ static int row_matches(const trow *r, const char *filter)
 	       icontains(r->provider, filter) || icontains(r->cluster, filter);
 }
 
+static void want_has(app *a, view_wform *v);
+
 /* The rows from the snapshot and the filter; keeps the cursor on its TCODE. */
 static void build_rows(app *a, view_wform *v)
 {
@@ -263,12 +269,15 @@ static void build_rows(app *a, view_wform *v)
 	v->rows_version = s ? s->version : 0;
 	tui_table_set_rows(&v->ttable, n);
 	tui_table_set_cursor(&v->ttable, cur);
+	v->has_n = 0; /* other rows: ask again */
+	want_has(a, v);
 }
 
 static const char *tenant_cell(void *ctx, size_t row, size_t col, char *buf, size_t size, int *attrs)
 {
 	view_wform *v = ctx;
 	const trow *r = &v->rows[row];
+	tenant_has h;
 
 	switch (col) {
 	case 0:
@@ -283,6 +292,11 @@ static const char *tenant_cell(void *ctx, size_t row, size_t col, char *buf, siz
 		return r->envs;
 	case 5:
 		return r->health;
+	case 6:
+		if (!v->has || !tenant_has_loader_get(v->has, r->cluster, r->tcode, &h))
+			return "...";
+		tenant_has_words(&h, buf, size);
+		return buf;
 	default:
 		return r->cluster;
 	}
@@ -290,7 +304,7 @@ static const char *tenant_cell(void *ctx, size_t row, size_t col, char *buf, siz
 
 static const tui_column tenant_cols[] = {
     {"TCODE", 7, 6, 0},	   {"CUSTOMER", 30, 10, 1}, {"PRODUCT", 7, 4, 0}, {"PROVIDER", 8, 5, 0},
-    {"ENVS", 8, 4, 0},	   {"HEALTH", 9, 6, 0},	    {"CLUSTER", 16, 8, 0},
+    {"ENVS", 8, 4, 0},	   {"HEALTH", 9, 6, 0},	    {"HAS", 14, 3, 0},	{"CLUSTER", 16, 8, 0},
 };
 
 /* The tenant of tcode in the snapshot, on cluster (NULL or "": the first
@@ -307,6 +321,44 @@ static const fleet_tenant *find_tenant(const app *a, const char *tcode, const ch
 		      !strcmp(s->clusters[s->tenants[i].cluster].name, cluster))))
 			return &s->tenants[i];
 	return NULL;
+}
+
+/* Asks the loader for the rows on screen, when they changed. */
+static void want_has(app *a, view_wform *v)
+{
+	const fleet_snapshot *s = a->snap;
+	size_t top = v->ttable.top, n = v->ttable.page > 0 ? (size_t)v->ttable.page : 40, k = 0;
+	tenant_has_ref *refs;
+
+	if (!v->has)
+		v->has = tenant_has_loader_new(a->o->prefix, tui_loop_wake);
+	if (top == v->has_top && n == v->has_n)
+		return;
+	v->has_top = top;
+	v->has_n = n;
+	refs = xcalloc(n, sizeof(*refs));
+	for (size_t i = top; s && i < v->n_rows && k < n; i++) {
+		const fleet_tenant *t = find_tenant(a, v->rows[i].tcode, v->rows[i].cluster);
+		tenant_has_ref *r = &refs[k];
+
+		if (!t)
+			continue;
+		for (size_t c = 0; c < a->o->n_clusters; c++)
+			if (!strcmp(a->o->clusters[c].name, v->rows[i].cluster))
+				r->client = a->o->clusters[c].client;
+		util_strlcpy(r->cluster, v->rows[i].cluster, sizeof(r->cluster));
+		util_strlcpy(r->tcode, t->t.tcode, sizeof(r->tcode));
+		r->product = t->t.product;
+		for (tcode_env e = TCODE_ENV_PROD; e <= TCODE_ENV_DEV; e++)
+			if (t->env[e] >= 0 && (size_t)t->env[e] < s->n_envs)
+				util_strlcpy(r->ns[e], s->envs[t->env[e]].ns, sizeof(r->ns[e]));
+		if (!r->client || (r->ns[0][0] && s->envs[t->env[0]].fresh.stale) ||
+		    (r->ns[1][0] && s->envs[t->env[1]].fresh.stale))
+			r->client = NULL; /* read as unknown */
+		k++;
+	}
+	tenant_has_loader_want(v->has, refs, k, 0);
+	free(refs);
 }
 
 /* ---- the form ---- */
@@ -641,6 +693,7 @@ void view_wform_release(app *a)
 		return;
 	close_wform(a);
 	jobs_reap(v, 1);
+	tenant_has_loader_free(v->has);
 	free(v->rows);
 	free(v);
 	a->vg = NULL;
@@ -678,6 +731,8 @@ int view_wform_open(app *a, const wizard *w, const char *tcode)
 	v->filter_len = 0;
 	v->tcode[0] = '\0';
 	init_form(v);
+	if (v->has) /* a wizard opened anew shows what the cluster has now */
+		tenant_has_loader_want(v->has, NULL, 0, 1);
 	open_tenant_page(a, v);
 	rc = tcode ? pick_tenant(a, v, tcode, v->choose_cluster) : 0;
 	v->choose_cluster[0] = '\0';
@@ -742,6 +797,13 @@ int view_wform_update(app *a)
 		build_rows(a, v);
 		r |= TUI_REDRAW;
 	}
+	if (v->active && v->pg == PG_TENANT) {
+		want_has(a, v);
+		if (tenant_has_loader_version(v->has) != v->has_seen) {
+			v->has_seen = tenant_has_loader_version(v->has);
+			r |= TUI_REDRAW;
+		}
+	}
 	if (v->run)
 		r |= wizard_run_update(v->run);
 	return r;
@@ -749,7 +811,9 @@ int view_wform_update(app *a)
 
 int view_wform_busy(app *a)
 {
-	return a->vg->job != NULL;
+	view_wform *v = a->vg;
+
+	return v->job != NULL || (v->active && v->pg == PG_TENANT && v->has && tenant_has_loader_busy(v->has));
 }
 
 void view_wform_title(app *a, char *buf, size_t size)
@@ -788,26 +852,10 @@ int view_wform_console_keys(const app *a)
 
 /* ---- drawing ---- */
 
-typedef struct wrap_ctx {
-	int y, ymax, x, width, attrs;
-} wrap_ctx;
-
-static void put_line(const char *line, void *ctx)
-{
-	wrap_ctx *w = ctx;
-
-	if (w->y < w->ymax)
-		tui_text_put_raw(stdscr, w->y, w->x, w->width, line, w->attrs, 0);
-	w->y++;
-}
-
 /* Wrapped text (escaped) from y; returns the next free line. */
 static int put_wrapped(const char *text, int y, int ymax, int x, int width, int attrs)
 {
-	wrap_ctx w = {y, ymax, x, width, attrs};
-
-	tui_dialog_wrap(text, width, tui_term_ascii(), put_line, &w);
-	return w.y < ymax ? w.y : ymax;
+	return tui_dialog_put_wrapped(stdscr, text, y, ymax, x, width, attrs);
 }
 
 static void draw_choose(view_wform *v, int y, int h, int width)

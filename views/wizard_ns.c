@@ -731,27 +731,6 @@ static tui_form_style fstyle(void)
 	return st;
 }
 
-typedef struct wrap_ctx {
-	int y, ymax, x, width, attrs;
-} wrap_ctx;
-
-static void put_line(const char *line, void *ctx)
-{
-	wrap_ctx *w = ctx;
-
-	if (w->y < w->ymax)
-		tui_text_put_raw(stdscr, w->y, w->x, w->width, line, w->attrs, 0);
-	w->y++;
-}
-
-/* Wrapped text (escaped) from y; returns the next free line. */
-static int put_wrapped(const char *text, int y, int ymax, int x, int width, int attrs)
-{
-	wrap_ctx w = {y, ymax, x, width, attrs};
-
-	tui_dialog_wrap(text, width, tui_term_ascii(), put_line, &w);
-	return w.y < ymax ? w.y : ymax;
-}
 
 static void put_kv(int y, const char *k, const char *val, int width)
 {
@@ -835,7 +814,7 @@ static void draw_review(view_wizard *v, int y, int h, int width)
 		 count_diff(p, PLAN_DIFF_UNCHANGED),
 		 count_diff(p, PLAN_DIFF_CONFLICT) + count_diff(p, PLAN_DIFF_TERMINATING), v->opts.size,
 		 v->opts.domain, v->opts.idle_timeout_s, v->opts.roles);
-	y = put_wrapped(buf, y, end, 0, width, tui_theme_attr(TUI_ROLE_SECTION));
+	y = tui_dialog_put_wrapped(stdscr, buf, y, end, 0, width, tui_theme_attr(TUI_ROLE_SECTION));
 	if (v->preflight_ok) {
 		tui_text_put_raw(stdscr, y++, 1, width - 1,
 				 "Dry run: the access review and the server accept this plan. Enter applies.",
@@ -843,7 +822,7 @@ static void draw_review(view_wizard *v, int y, int h, int width)
 	} else {
 		tui_text_put_raw(stdscr, y++, 1, width - 1, "Dry run: an apply of this plan would be refused:",
 				 tui_theme_attr(TUI_ROLE_ERROR), 0);
-		y = put_wrapped(v->verdict, y, y + 4 < end ? y + 4 : end, 3, width - 4,
+		y = tui_dialog_put_wrapped(stdscr, v->verdict, y, y + 4 < end ? y + 4 : end, 3, width - 4,
 				tui_theme_attr(TUI_ROLE_ERROR));
 	}
 	if (y + 1 < end)
@@ -895,7 +874,7 @@ void view_wizard_draw(app *a, int y, int h, int width)
 						    : "building the plan, comparing it with the cluster, dry run...");
 		tui_text_put_raw(stdscr, fy < end ? fy : end - 1, 2, width - 2, buf, tui_theme_attr(TUI_ROLE_DIM), 0);
 	} else if (v->error[0] && fy < end) {
-		put_wrapped(v->error, fy, end, 2, width - 4, tui_theme_attr(TUI_ROLE_ERROR));
+		tui_dialog_put_wrapped(stdscr, v->error, fy, end, 2, width - 4, tui_theme_attr(TUI_ROLE_ERROR));
 	}
 	if (v->confirming) {
 		tui_dialog_style ds = {(attr_t)tui_theme_attr(TUI_ROLE_NORMAL), (attr_t)tui_theme_attr(TUI_ROLE_SECTION),

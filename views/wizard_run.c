@@ -345,19 +345,6 @@ static const char *outcome(const wizard_run *r)
 	}
 }
 
-typedef struct wrap_ctx {
-	int y, ymax, x, width, attrs;
-} wrap_ctx;
-
-static void put_line(const char *line, void *ctx)
-{
-	wrap_ctx *w = ctx;
-
-	if (w->y < w->ymax)
-		tui_text_put_raw(stdscr, w->y, w->x, w->width, line, w->attrs, 0);
-	w->y++;
-}
-
 static void draw_box(wizard_run *r, int y, int h, int width)
 {
 	int bw = 56 < width - 4 ? 56 : width - 4, bx = (width - bw) / 2, by = y + h / 2 - 3, i, x;
@@ -449,7 +436,6 @@ void wizard_run_draw(wizard_run *r, int y, int h, int width)
 		tui_text_put_raw(stdscr, y++, 1, width - 1, "Esc stops the run (asks: pause, roll back or continue)",
 				 tui_theme_attr(TUI_ROLE_DIM), 0);
 	} else {
-		wrap_ctx w = {y, y + 6, 3, width - 4, 0};
 		int bad = p->result != ENGINE_OK;
 
 		tui_progress_elapsed(r->end_ms - r->bar.start_ms, el, sizeof(el));
@@ -461,9 +447,7 @@ void wizard_run_draw(wizard_run *r, int y, int h, int width)
 				 outcome(r), el, p->created, p->updated, p->unchanged);
 		tui_text_put_raw(stdscr, y++, 0, width, line,
 				 tui_theme_attr(bad ? TUI_ROLE_ERROR : TUI_ROLE_AVAILABLE) | A_BOLD, 0);
-		w.y = y;
-		tui_dialog_wrap(p->message, width - 4, tui_term_ascii(), put_line, &w);
-		y = w.y < w.ymax ? w.y : w.ymax;
+		y = tui_dialog_put_wrapped(stdscr, p->message, y, y + 5, 3, width - 4, 0); /* 6 lines with the one above */
 		if (next_hint(p->next))
 			tui_text_put_raw(stdscr, y++, 1, width - 1, next_hint(p->next),
 					 tui_theme_attr(TUI_ROLE_DIM), 0);

@@ -4,7 +4,8 @@
 # or a terminal escape, and a run id likewise, are refused as usage errors
 # (exit 2) before any connection: the kubeconfig points at a port where nothing
 # listens, so a command that tried the cluster would exit 3. The message names
-# what is wrong, and the name it echoes carries no raw control character.
+# what is wrong, and the name it echoes carries no raw control character. And
+# the commands that change things refuse several contexts the same way.
 . "$(dirname "$0")/lib.sh"
 S="$BUILD/smartops"
 KC="$KS_DIR/nowhere.kubeconfig"
@@ -65,5 +66,14 @@ for id in "../../etc/passwd" "t12345-x';--" "$esc" "$(printf 'a%.0s' $(seq 1 300
 			ok "runs $sub [$shown]: refused as a usage error" ||
 			{ fail "runs $sub [$shown]: exit $rc"; head -c 300 "$KS_DIR/err"; }
 	done
+done
+# a command that changes things works on one cluster: several contexts are a usage
+# error before any connection, whichever command (cli/session.c)
+for cmd in "plan namespace --tcode T12345" "apply fileserver --tcode T12345" "runs resume t12345-20261128153012-a1b2" \
+	"db rotate-password --tcode T12345 --env prod" "db handoff-script --tcode T12345 --env prod" "builds T12345"; do
+	# shellcheck disable=SC2086
+	"$S" --kubeconfig "$KC" --context nowhere,nowhere2 $cmd >"$KS_DIR/out" 2>"$KS_DIR/err"; rc=$?
+	[ $rc -eq 2 ] && grep -q "on one cluster: give one --context" "$KS_DIR/err" && [ ! -s "$KS_DIR/out" ] &&
+		ok "$cmd on two contexts: usage error" || { fail "$cmd on two contexts: exit $rc"; cat "$KS_DIR/err"; }
 done
 finish

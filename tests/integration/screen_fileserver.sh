@@ -5,7 +5,8 @@
 # 4 s): every page, a refusal on its field, the review, apply to done through
 # the claim's Bound and the AppServers' rolling update (checked through the
 # API too); --readonly: the review shown (dev asleep, said so), apply refused;
-# two clusters: the plan goes to the row's; the tenant screen's
+# two clusters: the plan goes to the row's; the tenant list says what each
+# tenant has (a database, a file server, a custom RPO); the tenant screen's
 # key; an eSocial tenant refused. And the namespace wizard's first page with
 # the catalogue's contracts awaiting onboarding.
 # UPDATE_GOLDEN=1 sh tests/integration/screen_fileserver.sh build  rewrites the goldens.
@@ -54,6 +55,9 @@ grep -q "TCODE: \[T97116" "$C/completed.txt" && ok "Down then Tab completes the 
 fs_case fileserver tenants.txt tenants-filter.txt tenants-complete.txt form.txt form-refused.txt \
 	review.txt confirm.txt bound-wait.txt done.txt
 F="$KS_DIR/screen-fileserver"
+grep -q "^T89197 .* -$" "$F/tenants.txt" && grep -q "^T10007 .* db fs$" "$F/tenants.txt" &&
+	ok "the tenant list says what each has: nothing yet for T89197, a database and a file server for T10007" ||
+	fail "the tenant list does not say what each tenant has"
 grep -q "waiting for claim fileserver to be Bound: Pending" "$F/bound-wait.txt" &&
 	ok "the wait for the claim said in plain words" || fail "no plain wait for the claim"
 grep -Eq "rolling update of appserver-(rest|webapp): [0-9] of [0-9] ready" "$F/rolling.txt" &&
@@ -84,6 +88,9 @@ grep -q "Plan for T89197 on kubesim-support" "$C/review-support.txt" && grep -q 
 	{ fail "two clusters: not planned on kubesim-support"; cat "$C/review-support.txt"; }
 
 fs_case fileserver-tenant choose.txt form.txt tenant-page.txt
+grep -q "^T89197 .* fs:prod$" "$KS_DIR/screen-fileserver-tenant/tenant-page.txt" &&
+	ok "the wizard opened anew shows the file server made in prod since" ||
+	fail "the tenant list does not show T89197's new file server"
 grep -q "T73359 is Smart eSocial: the fileserver wizard is for SMART ERP tenants only" \
 	"$KS_DIR/screen-fileserver-tenant/esocial.txt" && ok "eSocial tenant refused from the tenant screen" ||
 	{ fail "eSocial not refused"; cat "$KS_DIR/screen-fileserver-tenant/esocial.txt"; }

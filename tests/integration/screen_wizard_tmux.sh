@@ -25,7 +25,8 @@ wait_screen "[1-9][0-9]* available" 60 || fail "the fleet did not load"
 $T send-keys -t main ":new fileserver" Enter
 wait_screen "File server .* Tenant" 10 && ok "80x24: :new fileserver opens the tenant page" || fail "no tenant page"
 screen_of >"$W/tenants-80.txt"
-grep -q "Supermercados Fernandes Nordeste S.~" "$W/tenants-80.txt" && ok "80x24: long customer names cut with ~" ||
+grep -q "^T17926  Supermercados Fern[a-z ]*~ " "$W/tenants-80.txt" && grep -q " HEALTH  *HAS *$" "$W/tenants-80.txt" &&
+	ok "80x24: long customer names cut with ~, the HAS column whole" ||
 	{ fail "80x24: the list"; cat "$W/tenants-80.txt"; }
 [ "$(wc -L <"$W/tenants-80.txt")" -le 80 ] &&
 	ok "80x24: no line wider than the terminal" || fail "80x24: a line wider than 80"
