@@ -8,14 +8,14 @@
 #include "util/util.h"
 
 static const wizard_input inputs[] = {
-    {"tcode", "the customer's TCODE, e.g. T12345", NULL, NULL, NULL},
+    {"tcode", "the customer's TCODE, e.g. T12345", NULL, NULL, NULL, 0},
     {"domain", "Ingress hosts are <role>-<tcode>.<domain> (prod), <role>-<tcode>-dev.<domain> (dev)",
-     PROVISION_NS_DOMAIN_DEFAULT, NULL, NULL},
-    {"size", "s, m or l: the most prod AppServer replicas per role (1, 3, 6)", "m", NULL, "s,m,l"},
+     PROVISION_NS_DOMAIN_DEFAULT, NULL, NULL, 0},
+    {"size", "s, m or l: the most prod AppServer replicas per role (1, 3, 6)", "m", NULL, "s,m,l", 0},
     {"idleTimeoutSeconds", "Hypnus puts the environment to sleep after this idle time (300..86400)",
-     "1800", "idle-timeout", NULL},
+     "1800", "idle-timeout", NULL, 0},
     {"roles", "public AppServer roles: webapp, rest, portal, job (ERP), esocial (eSocial)",
-     "webapp,rest", NULL, NULL},
+     "webapp,rest", NULL, NULL, 0},
 };
 
 int wizard_ns_contract(const wizard_ctx *c, const char *tcode, catalog_entry *entry, char *err,

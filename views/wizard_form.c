@@ -142,11 +142,19 @@ static void *job_run(void *arg)
 	return NULL;
 }
 
+/* A job that never ran: its inputs (a secret's too) wiped, freed. */
+static void job_discard(job *j)
+{
+	for (size_t i = 0; i < PLAN_MAX_INPUTS; i++)
+		explicit_bzero(j->in[i].value, sizeof(j->in[i].value));
+	free(j);
+}
+
 static void job_free(job *j)
 {
 	pthread_join(j->th, NULL);
 	plan_release(&j->plan);
-	free(j);
+	job_discard(j);
 }
 
 /* Leaves the job to end on its own: a cluster that does not answer must not
@@ -360,6 +368,7 @@ static void init_form(view_wform *v)
 			set_choices(v, f, in);
 		} else {
 			v->fields[f].kind = TUI_FORM_TEXT;
+			v->fields[f].masked = (in->flags & WIZARD_INPUT_SECRET) != 0;
 			util_strlcpy(v->fields[f].value, in->def ? in->def : "", sizeof(v->fields[f].value));
 			if (!in->def)
 				v->fields[f].validate = check_required;
@@ -513,7 +522,7 @@ static void start_plan(view_wform *v)
 				 input_of(v, f)->key, sizeof(j->in[0].value) - 1);
 			v->err_field = f;
 			v->frm.focus = f;
-			free(j);
+			job_discard(j);
 			return;
 		}
 		util_strlcpy(j->in[j->n_in].key, input_of(v, f)->key, sizeof(j->in[0].key));
@@ -522,7 +531,7 @@ static void start_plan(view_wform *v)
 	}
 	atomic_init(&j->done, 0);
 	if (pthread_create(&j->th, NULL, job_run, j) != 0) {
-		free(j);
+		job_discard(j);
 		util_strlcpy(v->error, "cannot start a worker thread", sizeof(v->error));
 		return;
 	}
@@ -627,6 +636,9 @@ static void close_wform(app *a)
 	wizard_run_free(v->run);
 	v->run = NULL;
 	plan_release(&v->plan);
+	for (int f = 0; f < v->nf; f++) /* a password typed is kept only while the wizard is open */
+		if (v->fields[f].masked)
+			tui_form_wipe(&v->frm, f);
 	v->confirming = 0;
 	v->active = 0;
 	if (a->screen == APP_WIZARD_FORM)

@@ -236,6 +236,17 @@ static void test_oracle(void **state)
 	assert_non_null(strstr(sb.buf, "smartops db handoff-done --tcode T12345 --env prod"));
 	assert_non_null(strstr(sb.buf, "esocial.pdb1 on 10.0.0.7:1522"));
 	sb_release(&sb);
+	/* the password typed once: 1..30 printable characters, no '"'; a refusal never repeats it */
+	assert_int_equal(oracle_password_check("Tr0ub4dor&3", err, sizeof(err)), 0);
+	assert_int_equal(oracle_password_check("0123456789abcdefghijklmnopqrst", err, sizeof(err)), 0);
+	assert_int_equal(oracle_password_check("0123456789abcdefghijklmnopqrstu", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "1 to 30"));
+	assert_null(strstr(err, "0123456789"));
+	assert_int_equal(oracle_password_check("sec\"ret", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "character 4"));
+	assert_null(strstr(err, "sec"));
+	assert_int_equal(oracle_password_check("qwz\there", err, sizeof(err)), -1);
+	assert_null(strstr(err, "qwz"));
 }
 
 static void test_container(void **state)
