@@ -73,6 +73,44 @@ static void test_ini_set_adds(void **state)
 	free(out);
 }
 
+/* A namespace re-apply: its own keys as planned, the database wizard's and the
+ * promotion's kept. */
+static void test_ini_merge(void **state)
+{
+	static const char *const sections[] = {"POSTGRES/", "ORACLE/", NULL};
+	static const char *const keys[] = {"Server", "Port", "Database", "User", "Service", NULL};
+	const char *live = "; by the database wizard\n[General]\nPort=7890\nLicenseServer=old-license\n\n"
+			   "[POSTGRES/t12345_prod]\nServer=pg.example\nPort = 6432\nDatabase=t12345_prod\n"
+			   "User=t12345_prod\nSSLMode=require\n";
+	char *out;
+
+	(void)state;
+	out = dbaccess_ini_merge(ini, live, sections, keys);
+	assert_string_equal(out,
+			    "; dbaccess.ini for T12345 prod (password from Secret db-credentials)\n"
+			    "[General]\nPort=7890\nLicenseServer=license\n\n"
+			    "[POSTGRES/t12345_prod]\nServer=pg.example\nport=6432\nDatabase=t12345_prod\n"
+			    "User=t12345_prod\nSSLMode=require\n");
+	free(out);
+	/* appserver.ini: a key and a section the plan lacks kept, the plan's own keys as planned */
+	out = dbaccess_ini_merge("[PROTHEUS12]\nSourcePath=/a\nRootPath=/r\n\n[TCP]\nPort=1234\n",
+				 "[PROTHEUS12]\nSourcePath=/old\nRootPath=/r\nRPOCustom=s3://b/custom.rpo\n\n"
+				 "[TCP]\nPort=1234\n\n[Extra]\nx=1\n",
+				 NULL, keys);
+	assert_string_equal(out, "[PROTHEUS12]\nSourcePath=/a\nRootPath=/r\nRPOCustom=s3://b/custom.rpo\n\n"
+				 "[TCP]\nPort=1234\n\n[Extra]\nx=1\n");
+	free(out);
+	/* where live has it: after the key before it */
+	out = dbaccess_ini_merge("[P]\nSourcePath=/a\nCustomRpoPath=/c\nRootPath=/r\n",
+				 "[P]\nSourcePath=/a\nCustomRpoPath=/c\nRPOCustom=x\nRootPath=/r\n", NULL, keys);
+	assert_string_equal(out, "[P]\nSourcePath=/a\nCustomRpoPath=/c\nRPOCustom=x\nRootPath=/r\n");
+	free(out);
+	/* nothing live: as planned */
+	out = dbaccess_ini_merge(ini, "", sections, keys);
+	assert_string_equal(out, ini);
+	free(out);
+}
+
 static void test_ini_hash(void **state)
 {
 	char a[17], b[17], c[17];
@@ -287,7 +325,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ini_set_in_place), cmocka_unit_test(test_ini_set_adds),
-	    cmocka_unit_test(test_ini_hash),	      cmocka_unit_test(test_mark),
+	    cmocka_unit_test(test_ini_merge), cmocka_unit_test(test_ini_hash),	      cmocka_unit_test(test_mark),
 	    cmocka_unit_test(test_ref),		      cmocka_unit_test(test_server),
 	    cmocka_unit_test(test_body),	      cmocka_unit_test(test_oracle),
 	    cmocka_unit_test(test_container),
