@@ -560,6 +560,23 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 	}
 	if (read_namespace(&b) < 0)
 		goto out;
+	if (b.oracle && b.ora_password) {
+		/* the Secret step makes it only when absent: a password typed would be lost */
+		char *path = k8s_path("", "v1", b.ns, "secrets", DB_SECRET_NAME);
+		cJSON *sec;
+		int rc = get(&b, path, &sec);
+
+		free(path);
+		cJSON_Delete(sec);
+		if (rc < 0)
+			goto out;
+		if (rc == 0) {
+			refuse(&b, "--oracle-password: Secret %s/%s exists: a password typed here would not reach it; leave "
+				   "it empty and use smartops db set-password",
+			       b.ns, DB_SECRET_NAME);
+			goto out;
+		}
+	}
 	if (b.oracle) {
 		/* nothing of PostgreSQL */
 	} else if (b.container) {

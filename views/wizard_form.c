@@ -904,13 +904,17 @@ static void draw_form(view_wform *v, int y, int h, int width)
 	fy = y + 4 + rows;
 	if (v->nf > 0 && fy < end) {
 		const wizard_input *in = input_of(v, v->frm.focus);
+		int wrap = width > 8 ? width - 4 : 4, help_rows, err_rows;
 
 		snprintf(buf, sizeof(buf), "%s: %s%s%s%s", in->key, in->help,
 			 in->def && in->def[0] ? " (default " : "", in->def && in->def[0] ? in->def : "",
 			 in->def && in->def[0] ? ")" : "");
-		fy = put_wrapped(buf, fy, end, 2, width - 4, tui_theme_attr(TUI_ROLE_DIM));
+		/* a refusal takes the help's place when both do not fit (about: words wrap) */
+		help_rows = (int)strlen(buf) / wrap + 2;
+		err_rows = v->error[0] && !v->job ? (int)strlen(v->error) / wrap + 2 + (v->err_field >= 0) : 0;
+		if (!err_rows || fy + help_rows + err_rows <= end)
+			fy = put_wrapped(buf, fy, end, 2, width - 4, tui_theme_attr(TUI_ROLE_DIM)) + 1;
 	}
-	fy++;
 	if (v->job) {
 		snprintf(buf, sizeof(buf), "%s building the plan, comparing it with the cluster, dry run...",
 			 tui_progress_spinner(v->spin, tui_term_ascii()));

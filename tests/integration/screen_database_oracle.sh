@@ -72,6 +72,16 @@ expect_out "tenant -o json: handed-off, with the server and the service" \
 	'^\{"engine":"oracle","mode":"handoff","host":"ora01.example.com","port":1521,"name":"ESOCIAL","user":"T62549_PROD","state":"handed-off","detail":"Oracle, handed off to the DBA: service ESOCIAL on ora01.example.com:1521, user T62549_PROD; an operator marks it done' \
 	db_json
 
+# a password typed again, once the Secret exists: refused on its field, the Secret as it was
+screen_run database-oracle-again || { fail "database-oracle-again: smartops failed"; cat "$KS_DIR/screen-database-oracle-again/stderr"; }
+A="$KS_DIR/screen-database-oracle-again/refused.txt"
+grep -q "OraclePassword refused:" "$A" && grep -q "exists: a password typed here would" "$A" && grep -q "db set-password" "$A" &&
+	! grep -qF "Another-Try-9z" "$A" &&
+	ok "a password typed while the Secret exists: refused on its field, saying to use db set-password" ||
+	{ fail "a second password not refused"; cat "$A"; }
+[ "$(kcurl "$KS_URL/api/v1/namespaces/$e-prod/secrets/db-credentials" | jq -r .data.password | base64 -d)" = "$PW" ] &&
+	ok "... and the Secret keeps the first password" || fail "the Secret's password changed"
+
 "$S" db handoff-done --tcode $E --env prod --yes >"$KS_DIR/done.out" 2>&1 &&
 	ok "db handoff-done" || { fail "db handoff-done"; cat "$KS_DIR/done.out"; }
 expect_out "tenant -o json, once marked done: ready, on the DBA's word" \
