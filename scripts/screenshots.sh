@@ -2,8 +2,9 @@
 # `make screenshots`: screenshots/*.png from the real console against kubesim
 # (fixed seed, its clock nearly stopped so that the pictures repeat), in tmux at
 # 100x30 (fleet, tenant, Hypnus, custom builds, help, the file-server wizard's
-# tenants and form), 80x24 (narrow), and the database wizard (its form and a run to
-# done, against a scratch PostgreSQL, scripts/pg_scratch.sh) at 100x30: keys with send-keys,
+# tenants and form), 80x24 (narrow), and the database wizard (its form, a run to done
+# against a scratch PostgreSQL, scripts/pg_scratch.sh, and an eSocial tenant's Oracle form
+# with its password masked) at 100x30: keys with send-keys,
 # the pane with `capture-pane -e -p`, drawn by scripts/ansi_png.py.
 # Installs tmux, python3-pil and fonts-dejavu-core from Debian when missing.
 set -u
@@ -126,9 +127,11 @@ i=0; while [ ! -s "$KUBECONFIG" ]; do
 	i=$((i + 1)); [ $i -gt 600 ] && { echo "screenshots: kubesim (database) did not start"; exit 1; }
 	sleep 0.1
 done
-DB_TC=T89197 # awaiting onboarding in this fleet
-"$BUILD/smartops" --kubeconfig "$KUBECONFIG" apply namespace --tcode $DB_TC --yes >/dev/null 2>"$DIR/ns.err" ||
-	{ echo "screenshots: apply namespace $DB_TC failed:"; cat "$DIR/ns.err"; exit 1; }
+DB_TC=T89197 ORA_TC=T62549 # awaiting onboarding in this fleet: an ERP and an eSocial contract
+for tc in $DB_TC $ORA_TC; do
+	"$BUILD/smartops" --kubeconfig "$KUBECONFIG" apply namespace --tcode $tc --yes >/dev/null 2>"$DIR/ns.err" ||
+		{ echo "screenshots: apply namespace $tc failed:"; cat "$DIR/ns.err"; exit 1; }
+done
 console 100 30
 $T send-keys -t main ":new database" Enter
 wait_text "Database" 10
@@ -142,3 +145,11 @@ wait_text "Apply the plan" 10
 $T send-keys -t main y
 wait_text "Done after" 120
 shot database-done 100 30
+# the eSocial tenant's Oracle, handed off: the server typed, the password masked
+$T send-keys -t main Enter ":new database" Enter
+wait_text "Which tenant" 10
+$T send-keys -t main "$ORA_TC" Tab Enter
+wait_text "Options" 10
+$T send-keys -t main Down Down Down ora01.example.com Down Down ESOCIAL Down Down "Typed-Once-Here"
+wait_text "OraclePassword: \[•" 10
+shot database-oracle 100 30
