@@ -914,6 +914,8 @@ static void draw_form(view_wform *v, int y, int h, int width)
 		err_rows = v->error[0] && !v->job ? (int)strlen(v->error) / wrap + 2 + (v->err_field >= 0) : 0;
 		if (!err_rows || fy + help_rows + err_rows <= end)
 			fy = put_wrapped(buf, fy, end, 2, width - 4, tui_theme_attr(TUI_ROLE_DIM)) + 1;
+	} else {
+		fy++;
 	}
 	if (v->job) {
 		snprintf(buf, sizeof(buf), "%s building the plan, comparing it with the cluster, dry run...",
