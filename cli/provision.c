@@ -164,6 +164,13 @@ static int take_input(const char *cmd, ns_args *a, const wizard_input *in, const
 	char msg[300], tcode[TCODE_SIZE], words[160];
 	size_t i;
 
+	if (in->flags & WIZARD_INPUT_SECRET) { /* argv is visible to every user of the machine */
+		snprintf(msg, sizeof(msg),
+			 "--%s: a password is never taken from the command line; type it in the console's %s wizard, "
+			 "or leave it out and put it later with smartops db set-password --tcode T --env E",
+			 flag, a->wz->name);
+		return output_usage_err(cmd, msg);
+	}
 	if (!strcmp(in->key, "tcode")) {
 		if (tcode_parse(value, tcode, msg, sizeof(msg)) < 0)
 			return output_usage_err(cmd, msg);
@@ -294,6 +301,9 @@ void provision_wizard_usage(const char *extra, char *buf, size_t size)
 		for (k = 0; k < w->n_inputs; k++) {
 			const wizard_input *in = &w->inputs[k];
 			const char *flag = wizard_input_flag(in);
+
+			if (in->flags & WIZARD_INPUT_SECRET) /* the console's only */
+				continue;
 
 			if (in->choices) { /* "prod,dev" -> "prod|dev" */
 				util_strlcpy(meta, in->choices, sizeof(meta));

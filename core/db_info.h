@@ -8,7 +8,9 @@
  *   managed    a live libpq check with the tenant's own credentials (core/db_state.h)
  *   container  StatefulSet postgres: ready when all its replicas are, unreachable when
  *              not, missing when there is none
- *   oracle     handed-off (smartops does not make Oracle databases)
+ *   oracle     handed-off (smartops does not make Oracle databases) until the
+ *              namespace's <prefix>db-handoff says done (smartops db handoff-done):
+ *              then ready, on the DBA's word (not checked live)
  *   unknown    the cluster could not be read, or the namespace names no database
  * Blocking (Kubernetes reads and the live check): never on a UI thread.
  */

@@ -133,6 +133,110 @@ char *dbaccess_ini_set(const char *text, const char *section, const dbaccess_kv 
 	}
 }
 
+/* 1 when text has key in section (names without regard to case). */
+static int has_key(const char *text, const char *section, const char *key)
+{
+	const char *p = text;
+	char name[128], k[128];
+	int in = 0;
+
+	while (*p) {
+		size_t len = strcspn(p, "\n"), full = len + (p[len] == '\n');
+		size_t tlen = len && p[len - 1] == '\r' ? len - 1 : len;
+
+		if (section_of(p, tlen, name, sizeof(name)))
+			in = !strcasecmp(name, section);
+		else if (in && key_of(p, tlen, k, sizeof(k)) && !strcasecmp(k, key))
+			return 1;
+		p += full;
+	}
+	return 0;
+}
+
+/* A copy of text with "key=value" on the line after after's in section, or NULL
+ * when the section has no key after. */
+static char *insert_after(const char *text, const char *section, const char *after, const char *key,
+			  const char *value)
+{
+	const char *p = text;
+	char name[128], k[128];
+	int in = 0;
+
+	while (*p) {
+		size_t len = strcspn(p, "\n"), full = len + (p[len] == '\n');
+		size_t tlen = len && p[len - 1] == '\r' ? len - 1 : len;
+
+		if (section_of(p, tlen, name, sizeof(name))) {
+			in = !strcasecmp(name, section);
+		} else if (in && key_of(p, tlen, k, sizeof(k)) && !strcasecmp(k, after)) {
+			strbuf out;
+
+			sb_init(&out, strlen(text) + strlen(key) + strlen(value) + 4);
+			sb_add(&out, text, (size_t)(p - text) + full);
+			if (p[len] != '\n')
+				sb_adds(&out, "\n");
+			sb_addf(&out, "%s=%s\n", key, value);
+			sb_adds(&out, p + full);
+			return sb_detach(&out, NULL);
+		}
+		p += full;
+	}
+	return NULL;
+}
+
+static int starts_with_any(const char *name, const char *const *prefixes)
+{
+	for (; prefixes && *prefixes; prefixes++)
+		if (!strncasecmp(name, *prefixes, strlen(*prefixes)))
+			return 1;
+	return 0;
+}
+
+char *dbaccess_ini_merge(const char *planned, const char *live, const char *const *keep_sections,
+			 const char *const *keep_keys)
+{
+	char *text = xstrdup(planned ? planned : ""), name[128] = "", key[128], prev[128] = "", *value;
+	const char *p = live ? live : "";
+	int in = 0;
+
+	while (*p) {
+		size_t len = strcspn(p, "\n"), full = len + (p[len] == '\n');
+		size_t tlen = len && p[len - 1] == '\r' ? len - 1 : len;
+
+		if (section_of(p, tlen, name, sizeof(name))) {
+			in = 1;
+			prev[0] = '\0';
+		} else if (in && key_of(p, tlen, key, sizeof(key))) {
+			const char *v = (const char *)memchr(p, '=', tlen) + 1;
+			/* dropped(): key is one of keep_keys */
+			int kept = starts_with_any(name, keep_sections) && dropped(key, keep_keys);
+
+			while (v < p + tlen && (*v == ' ' || *v == '\t'))
+				v++;
+			if (kept || !has_key(text, name, key)) {
+				dbaccess_kv kv = {key, NULL};
+				char *next = NULL;
+
+				value = xmalloc((size_t)(p + tlen - v) + 1);
+				memcpy(value, v, (size_t)(p + tlen - v));
+				value[p + tlen - v] = '\0';
+				kv.value = value;
+				/* a key planned lacks goes where live has it: after the key before it */
+				if (!kept && prev[0])
+					next = insert_after(text, name, prev, key, value);
+				if (!next)
+					next = dbaccess_ini_set(text, name, &kv, 1, NULL);
+				free(value);
+				free(text);
+				text = next;
+			}
+			util_strlcpy(prev, key, sizeof(prev));
+		}
+		p += full;
+	}
+	return text;
+}
+
 void dbaccess_ini_hash(const char *text, char out[17])
 {
 	uint64_t h = 14695981039346656037ULL;

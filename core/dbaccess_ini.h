@@ -21,6 +21,18 @@ typedef struct dbaccess_kv {
 char *dbaccess_ini_set(const char *text, const char *section, const dbaccess_kv *kv, size_t n,
 		       const char *const *drop);
 
+/* A copy of planned (malloc'd) that keeps what live holds and planned does not
+ * own (a re-apply of the namespace plan must not undo the other wizards' edits):
+ * each key=value of live that planned lacks in that section (names compared
+ * without regard to case) is added to it (after the key before it in live, where
+ * planned has that one, else at the section's end), the section appended when
+ * planned has none; and in a section whose name starts with one of keep_sections, a key named
+ * in keep_keys takes live's value even where planned has one (both lists
+ * NULL-terminated, may be NULL). live's comments and lines before any section
+ * are not carried. The same format serves appserver.ini. */
+char *dbaccess_ini_merge(const char *planned, const char *live, const char *const *keep_sections,
+			 const char *const *keep_keys);
+
 /* A short hash of a configuration text (FNV-1a 64, 16 hex digits), for the
  * annotation that rolls the workload reading it. */
 void dbaccess_ini_hash(const char *text, char out[17]);

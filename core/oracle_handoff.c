@@ -47,6 +47,21 @@ int oracle_target_check(const oracle_target *t, char *err, size_t errsz)
 	return 0;
 }
 
+int oracle_password_check(const char *password, char *err, size_t errsz)
+{
+	size_t i, n = strlen(password);
+
+	if (n == 0 || n > 30)
+		return util_seterr(err, errsz, "--oracle-password: %zu characters; an Oracle password has 1 to 30 "
+					       "(or leave it empty for the DBA to choose)", n);
+	for (i = 0; i < n; i++)
+		if (password[i] < 0x20 || password[i] > 0x7e || password[i] == '"')
+			return util_seterr(err, errsz, "--oracle-password: character %zu is %s; use printable ASCII "
+						       "without '\"' (the DBA's script quotes it)",
+					   i + 1, password[i] == '"' ? "'\"'" : "not printable ASCII");
+	return 0;
+}
+
 void oracle_default_user(const char *tcode, const char *env, char *out, size_t size)
 {
 	size_t i;

@@ -32,6 +32,11 @@ typedef struct oracle_target {
  * 29 letters, digits, '_', '$', '#'), else -1 with a sentence naming the option. */
 int oracle_target_check(const oracle_target *t, char *err, size_t errsz);
 
+/* 0 when password can be an Oracle password given to the DBA's script: 1 to 30
+ * printable ASCII characters without '"' (the script quotes it), else -1 with a
+ * sentence that never repeats it. */
+int oracle_password_check(const char *password, char *err, size_t errsz);
+
 /* The default user: the alias in upper case, "T12345_PROD". */
 void oracle_default_user(const char *tcode, const char *env, char *out, size_t size);
 

@@ -13,12 +13,27 @@ void plan_init(plan *p, const char *wizard, const char *tcode)
 	util_strlcpy(p->tcode, tcode ? tcode : "", sizeof(p->tcode));
 }
 
+/* Every string of a secret step's body wiped before it is freed (a password,
+ * generated or typed, lives there and nowhere else). */
+static void wipe_strings(cJSON *o)
+{
+	cJSON *c;
+
+	if (cJSON_IsString(o) && o->valuestring)
+		explicit_bzero(o->valuestring, strlen(o->valuestring));
+	cJSON_ArrayForEach(c, o)
+		wipe_strings(c);
+}
+
 void plan_release(plan *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n; i++) {
+		if (p->steps[i].secret)
+			wipe_strings(p->steps[i].body);
 		cJSON_Delete(p->steps[i].body);
+	}
 	free(p->steps);
 	memset(p, 0, sizeof(*p));
 }

@@ -18,9 +18,9 @@
 #define MAX_APPSERVERS 16
 
 static const wizard_input inputs[] = {
-    {"tcode", "the customer's TCODE, e.g. T12345 (an ERP tenant)", NULL, NULL, NULL},
-    {"build", "the build to promote (its id in smartops builds T)", NULL, NULL, NULL},
-    {"env", "dev, then prod once dev is ready with the build", NULL, NULL, "dev,prod"},
+    {"tcode", "the customer's TCODE, e.g. T12345 (an ERP tenant)", NULL, NULL, NULL, 0},
+    {"build", "the build to promote (its id in smartops builds T)", NULL, NULL, NULL, 0},
+    {"env", "dev, then prod once dev is ready with the build", NULL, NULL, "dev,prod", 0},
 };
 
 /* ---- the ini ---- */

@@ -553,13 +553,15 @@ static int pg_dry_run(step_env *env, const plan_step *s)
 	if (target_of_plan(env, s, &t) < 0)
 		return -1;
 	WITH_SESSION(env, &t, sess, &err, st = db_tenant_preflight(sess->c, &t.spec, &o, &err));
+	/* the engine names the step before what is said here */
 	if (!sess || st != DB_OK) {
-		fail_db(env, s->id, &err);
+		step_fail(env, NULL, "%s", err.msg);
+		env->http = err.status == DB_UNREACHABLE ? 0 : 500;
 		return -1;
 	}
 	if (s->exec == &step_pg_role && !o.admin_can_create) {
 		/* a new password needs CREATEROLE even when the role exists */
-		step_fail(env, NULL, "%s: PostgreSQL user %s may not change roles (it needs CREATEROLE)", s->id, o.admin);
+		step_fail(env, NULL, "PostgreSQL user %s may not change roles (it needs CREATEROLE)", o.admin);
 		return -1;
 	}
 	return 0;

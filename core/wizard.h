@@ -23,12 +23,22 @@ enum {
 
 typedef struct wizard wizard;
 
+/* wizard_input.flags */
+enum {
+	/* A secret (a password): typed in the console only, masked as it is typed;
+	 * never taken from the command line (argv is visible to every user of the
+	 * machine), never a plan's or a journal's input (the builder puts it only in
+	 * a secret step's body), never shown; the caller wipes its copies. */
+	WIZARD_INPUT_SECRET = 1 << 0,
+};
+
 typedef struct wizard_input {
 	const char *key;     /* as in the plan's and the journal's inputs */
 	const char *help;    /* one line: what it is, its values */
 	const char *def;     /* the default, or NULL when required */
 	const char *flag;    /* the CLI's --flag when it is not the key, else NULL */
 	const char *choices; /* "prod,dev": the only values (a form cycles them), or NULL */
+	unsigned flags;	     /* WIZARD_INPUT_SECRET, or 0 */
 } wizard_input;
 
 /* The CLI's option name of an input: its flag, else its key. */

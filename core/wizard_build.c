@@ -16,14 +16,14 @@
 #include "util/util.h"
 
 static const wizard_input inputs[] = {
-    {"tcode", "the customer's TCODE, e.g. T12345 (an ERP tenant)", NULL, NULL, NULL},
+    {"tcode", "the customer's TCODE, e.g. T12345 (an ERP tenant)", NULL, NULL, NULL, 0},
     {"ref", "the branch, tag or full 40-hex commit to build (pinned to its commit)", NULL, NULL,
-     NULL},
+     NULL, 0},
     {"repo", "the customer's git repository; default: the namespace's custom-repo annotation", "",
-     NULL, NULL},
-    {"env", "dev or prod: where the build runs", "dev", NULL, "dev,prod"},
+     NULL, NULL, 0},
+    {"env", "dev or prod: where the build runs", "dev", NULL, "dev,prod", 0},
     {"wait", "complete: wait for the build's end; started: only start it", "complete", NULL,
-     "complete,started"},
+     "complete,started", 0},
 };
 
 static const char *const stages[] = {"checkout", "sonarqube", "compile", "upload"};

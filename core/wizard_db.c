@@ -22,17 +22,21 @@
 #include "util/util.h"
 
 static const wizard_input inputs[] = {
-    {"tcode", "the customer's TCODE, e.g. T12345 (a SMART ERP tenant)", NULL, NULL, NULL},
-    {"env", "prod (the managed PostgreSQL) or dev (PostgreSQL as a container)", "prod", NULL, "prod,dev"},
+    {"tcode", "the customer's TCODE, e.g. T12345 (a SMART ERP tenant)", NULL, NULL, NULL, 0},
+    {"env", "prod (the managed PostgreSQL) or dev (PostgreSQL as a container)", "prod", NULL, "prod,dev", 0},
     {"pgConninfo",
      "the PostgreSQL server for this run, a libpq connection string with no password; default: "
      "ConfigMap smart-platform, key postgres.conninfo, in smartops-system",
-     "", "pg-conninfo", NULL},
-    {"size", "dev: the database's claim, s 10Gi, m 20Gi, l 50Gi", "m", NULL, "s,m,l"},
-    {"oracleHost", "eSocial: the Oracle server's host (Oracle is handed off to the DBA)", "", "oracle-host", NULL},
-    {"oraclePort", "eSocial: its port", ORACLE_DEFAULT_PORT, "oracle-port", NULL},
-    {"oracleService", "eSocial: the database's service name, e.g. ESOCIAL", "", "oracle-service", NULL},
-    {"oracleUser", "eSocial: the Oracle user; default the alias in capitals, e.g. T12345_PROD", "", "oracle-user", NULL},
+     "", "pg-conninfo", NULL, 0},
+    {"size", "dev: the database's claim, s 10Gi, m 20Gi, l 50Gi", "m", NULL, "s,m,l", 0},
+    {"oracleHost", "eSocial: the Oracle server's host (Oracle is handed off to the DBA)", "", "oracle-host", NULL, 0},
+    {"oraclePort", "eSocial: its port", ORACLE_DEFAULT_PORT, "oracle-port", NULL, 0},
+    {"oracleService", "eSocial: the database's service name, e.g. ESOCIAL", "", "oracle-service", NULL, 0},
+    {"oracleUser", "eSocial: the Oracle user; default the alias in capitals, e.g. T12345_PROD", "", "oracle-user", NULL, 0},
+    {"oraclePassword",
+     "eSocial: the Oracle user's password, typed once (masked) into Secret db-credentials; left empty, the DBA "
+     "chooses it (smartops db set-password)",
+     "", "oracle-password", NULL, WIZARD_INPUT_SECRET},
 };
 
 static const char *jstr(const cJSON *o, const char *k)
@@ -67,6 +71,7 @@ typedef struct db_build {
 	int oracle;	  /* eSocial: Oracle handed off */
 	oracle_target ora;
 	char ora_user[64];
+	const char *ora_password; /* typed in the console (a secret input), or NULL: the DBA's */
 	char handoff[16]; /* the namespace's db-handoff annotation: "", pending, done */
 	char *err;
 	size_t errsz;
@@ -426,7 +431,8 @@ static int oracle_plan(db_build *b, plan *out)
 	cJSON_AddStringToObject(o, "type", "Opaque");
 	data = cJSON_AddObjectToObject(o, "data");
 	put64(data, "username", b->ora.user);
-	put64(data, "password", ""); /* the DBA's to choose: smartops db set-password */
+	/* typed once in the console, else the DBA's to choose: smartops db set-password */
+	put64(data, "password", b->ora_password ? b->ora_password : "");
 	put64(data, "host", b->ora.host);
 	put64(data, "port", b->ora.port);
 	put64(data, "database", b->ora.service);
@@ -538,13 +544,39 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 					   b.tcode, b.ora_user);
 		if (oracle_target_check(&b.ora, err, errsz) < 0)
 			return -1;
+		b.ora_password = input(in, n, "oraclePassword");
+		if (b.ora_password && !*b.ora_password)
+			b.ora_password = NULL;
+		if (b.ora_password && oracle_password_check(b.ora_password, err, errsz) < 0)
+			return -1;
 		if (v && *v)
 			return util_seterr(err, errsz, "--pg-conninfo is for PostgreSQL: %s's database is Oracle", b.tcode);
 	} else if (input(in, n, "oracleHost") && *input(in, n, "oracleHost")) {
 		return util_seterr(err, errsz, "--oracle-host is for eSocial tenants: %s's database is PostgreSQL", b.tcode);
+	} else if (input(in, n, "oraclePassword") && *input(in, n, "oraclePassword")) {
+		return util_seterr(err, errsz,
+				   "--oracle-password is for eSocial tenants: %s's database is PostgreSQL, whose password smartops makes",
+				   b.tcode);
 	}
 	if (read_namespace(&b) < 0)
 		goto out;
+	if (b.oracle && b.ora_password) {
+		/* the Secret step makes it only when absent: a password typed would be lost */
+		char *path = k8s_path("", "v1", b.ns, "secrets", DB_SECRET_NAME);
+		cJSON *sec;
+		int rc = get(&b, path, &sec);
+
+		free(path);
+		cJSON_Delete(sec);
+		if (rc < 0)
+			goto out;
+		if (rc == 0) {
+			refuse(&b, "--oracle-password: Secret %s/%s exists: a password typed here would not reach it; leave "
+				   "it empty and use smartops db set-password",
+			       b.ns, DB_SECRET_NAME);
+			goto out;
+		}
+	}
 	if (b.oracle) {
 		/* nothing of PostgreSQL */
 	} else if (b.container) {

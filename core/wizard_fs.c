@@ -20,12 +20,12 @@
 #define MAX_APPSERVERS 16
 
 static const wizard_input inputs[] = {
-    {"tcode", "the customer's TCODE, e.g. T12345 (an ERP tenant)", NULL, NULL, NULL},
-    {"env", "prod or dev: the environment that gets the file server", "prod", NULL, "prod,dev"},
+    {"tcode", "the customer's TCODE, e.g. T12345 (an ERP tenant)", NULL, NULL, NULL, 0},
+    {"env", "prod or dev: the environment that gets the file server", "prod", NULL, "prod,dev", 0},
     {"size", "a Kubernetes quantity (500Gi, 1Ti) or s, m, l (" FS_SIZE_S ", " FS_SIZE_M ", " FS_SIZE_L ")",
-     "m", NULL, NULL},
-    {"provider", "aws, gcp or totvs; default: the namespace's provider annotation", "", NULL, NULL},
-    {"class", "the StorageClass, when the provider has several in the cluster", "", NULL, NULL},
+     "m", NULL, NULL, 0},
+    {"provider", "aws, gcp or totvs; default: the namespace's provider annotation", "", NULL, NULL, 0},
+    {"class", "the StorageClass, when the provider has several in the cluster", "", NULL, NULL, 0},
 };
 
 static const struct {

@@ -117,11 +117,13 @@ def render(text, cols, rows, out):
     for y, line in enumerate(text.split("\n")[:rows]):
         x = 0
         pos = 0
+        coloured = False  # an SGR on this line (the pen's state otherwise came from the line above)
         while pos < len(line) and x < cols:
             m = CSI.match(line, pos)
             if m:
                 if m.group(2) == "m":
                     pen.sgr(m.group(1))
+                    coloured = True
                 pos = m.end()
                 continue
             c = line[pos]
@@ -136,8 +138,10 @@ def render(text, cols, rows, out):
             if pen.underline:
                 draw.line([px, py + ch - 2, px + cw, py + ch - 2], fill=fg)
             x += 1
-        # the rest of the line keeps the background of the pen (as terminals erase)
-        if x < cols:
+        # the rest of the line keeps the background of the pen (as terminals erase), when
+        # the line set it: tmux leaves trailing default cells out without a reset, so a
+        # pen carried over from a highlighted line must not paint the blank lines below
+        if x < cols and coloured:
             _, bg = pen.colours()
             if bg != BG:
                 draw.rectangle([pad + x * cw, pad + y * ch, pad + cols * cw, pad + y * ch + ch - 1],

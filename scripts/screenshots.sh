@@ -2,7 +2,9 @@
 # `make screenshots`: screenshots/*.png from the real console against kubesim
 # (fixed seed, its clock nearly stopped so that the pictures repeat), in tmux at
 # 100x30 (fleet, tenant, Hypnus, custom builds, help, the file-server wizard's
-# tenants and form) and 80x24 (narrow): keys with send-keys,
+# tenants and form), 80x24 (narrow), and the database wizard (its form, a run to done
+# against a scratch PostgreSQL, scripts/pg_scratch.sh, and an eSocial tenant's Oracle form
+# with its password masked) at 100x30: keys with send-keys,
 # the pane with `capture-pane -e -p`, drawn by scripts/ansi_png.py.
 # Installs tmux, python3-pil and fonts-dejavu-core from Debian when missing.
 set -u
@@ -23,7 +25,10 @@ DIR=$(mktemp -d)
 SOCK="smartops-shots-$$"
 T="tmux -L $SOCK -f /dev/null"
 KS_PID=""
-cleanup() { $T kill-server 2>/dev/null; [ -n "$KS_PID" ] && kill "$KS_PID" 2>/dev/null; rm -rf "$DIR"; }
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_ADMIN=smartops_admin
+. scripts/pg_scratch.sh
+cleanup() { $T kill-server 2>/dev/null; [ -n "$KS_PID" ] && kill "$KS_PID" 2>/dev/null; stop_pg; rm -rf "$DIR"; }
 trap cleanup EXIT INT TERM
 export HOME="$DIR/home" XDG_CACHE_HOME="$DIR/cache" KUBECONFIG="$DIR/kubeconfig" TZ=UTC LANG=C.UTF-8
 mkdir -p "$HOME"
@@ -105,3 +110,46 @@ shot fileserver-form 100 30
 
 console 80 24
 shot narrow 80 24
+
+# The database wizard on a PostgreSQL of its own: a kubesim at real speed (its DbAccess
+# rolls) naming the server as the platform's managed PostgreSQL; a tenant's namespaces
+# made, then the wizard's form and its run to done.
+$T kill-server 2>/dev/null
+kill "$KS_PID" 2>/dev/null; wait "$KS_PID" 2>/dev/null; KS_PID=""
+start_pg || { echo "screenshots: no PostgreSQL for the database wizard: $missing"; exit 1; }
+rm -f "$KUBECONFIG"
+"$BUILD/kubesim" --port 0 --kubeconfig-out "$KUBECONFIG" --fleet 10 --seed 7 --time-scale 1 --no-traffic \
+	--start-time 2026-11-03T13:00:00Z --quiet \
+	--managed-postgres "host=127.0.0.1 port=$pg_port user=$PG_ADMIN dbname=postgres sslmode=disable" \
+	--managed-postgres-password-file "$pg_dir/pwfile" 2>"$DIR/kubesim-db.log" &
+KS_PID=$!
+i=0; while [ ! -s "$KUBECONFIG" ]; do
+	i=$((i + 1)); [ $i -gt 600 ] && { echo "screenshots: kubesim (database) did not start"; exit 1; }
+	sleep 0.1
+done
+DB_TC=T89197 ORA_TC=T62549 # awaiting onboarding in this fleet: an ERP and an eSocial contract
+for tc in $DB_TC $ORA_TC; do
+	"$BUILD/smartops" --kubeconfig "$KUBECONFIG" apply namespace --tcode $tc --yes >/dev/null 2>"$DIR/ns.err" ||
+		{ echo "screenshots: apply namespace $tc failed:"; cat "$DIR/ns.err"; exit 1; }
+done
+console 100 30
+$T send-keys -t main ":new database" Enter
+wait_text "Database" 10
+$T send-keys -t main "$DB_TC" Tab Enter
+wait_text "Options" 10
+shot database-form 100 30
+$T send-keys -t main Enter
+wait_text "Dry run:" 30
+$T send-keys -t main Enter
+wait_text "Apply the plan" 10
+$T send-keys -t main y
+wait_text "Done after" 120
+shot database-done 100 30
+# the eSocial tenant's Oracle, handed off: the server typed, the password masked
+$T send-keys -t main Enter ":new database" Enter
+wait_text "Which tenant" 10
+$T send-keys -t main "$ORA_TC" Tab Enter
+wait_text "Options" 10
+$T send-keys -t main Down Down Down ora01.example.com Down Down ESOCIAL Down Down "Typed-Once-Here"
+wait_text "OraclePassword: \[•" 10
+shot database-oracle 100 30

@@ -60,6 +60,15 @@ void tui_form_set_text(tui_form *f, int i, const char *value)
 	validate_field(ff);
 }
 
+void tui_form_wipe(tui_form *f, int i)
+{
+	tui_form_field *ff = &f->fields[i];
+
+	explicit_bzero(ff->value, sizeof(ff->value));
+	ff->cursor = 0;
+	validate_field(ff);
+}
+
 static enum form_result edit_text(tui_form_field *ff, int key)
 {
 	size_t len = strlen(ff->value);
@@ -213,7 +222,11 @@ static void draw_text(tui_form *f, tui_form_field *ff, WINDOW *win, int y, int x
 	if ((int)ff->cursor >= inner)
 		start = (int)ff->cursor - inner + 1;
 	sb_init(&sb, sizeof(ff->value));
-	sb_add(&sb, ff->value + start, strlen(ff->value + start));
+	if (ff->masked) /* one bullet a character: its length shows, never what it is */
+		for (size_t i = strlen(ff->value + start); i > 0; i--)
+			sb_adds(&sb, st->ascii ? "*" : "\xe2\x80\xa2"); /* • */
+	else
+		sb_add(&sb, ff->value + start, strlen(ff->value + start));
 	tui_wtext_put_raw(win, y, x, 1, "[", st->label);
 	tui_wtext_put(win, y, x + 1, inner, sb.buf, a, st->ascii, 1);
 	tui_wtext_put_raw(win, y, x + 1 + inner, 1, "]", st->label);

@@ -5,7 +5,8 @@
  * (else the focus goes to the first invalid one), Esc cancels.
  *
  * Text fields take printable ASCII; editing: Left/Right, Home/^A, End/^E,
- * Backspace, Delete, ^U (clear). The caller owns the form and its fields
+ * Backspace, Delete, ^U (clear). A masked text field (a password) is drawn as
+ * one bullet per character ('*' on an ASCII terminal). The caller owns the form and its fields
  * (the labels and choices too) and reads the values from the fields after
  * FORM_SUBMIT. Drawing is UI thread only.
  */
@@ -32,6 +33,7 @@ typedef struct tui_form_field {
 	size_t cursor;		   /* byte offset into value */
 	tui_form_validate_fn validate; /* or NULL: always valid */
 	void *ctx;		   /* for validate */
+	int masked;		   /* a secret: drawn as bullets, never its characters */
 	/* TUI_FORM_CHOICE */
 	const char *const *choices;
 	int nchoices;
@@ -76,6 +78,8 @@ int tui_form_validate(tui_form *f);
 enum form_result tui_form_key(tui_form *f, int key);
 /* Sets a text field's value (cursor at the end) and validates it. */
 void tui_form_set_text(tui_form *f, int i, const char *value);
+/* Clears a text field's value, and the memory that held it (a secret's). */
+void tui_form_wipe(tui_form *f, int i);
 /* Rows the tui_form needs (text fields take two: value and message). */
 int tui_form_rows(const tui_form *f);
 void tui_form_draw(tui_form *f, WINDOW *win, int y, int x, int h, int w, const tui_form_style *st);

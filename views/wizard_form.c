@@ -146,11 +146,19 @@ static void *job_run(void *arg)
 	return NULL;
 }
 
+/* A job that never ran: its inputs (a secret's too) wiped, freed. */
+static void job_discard(job *j)
+{
+	for (size_t i = 0; i < PLAN_MAX_INPUTS; i++)
+		explicit_bzero(j->in[i].value, sizeof(j->in[i].value));
+	free(j);
+}
+
 static void job_free(job *j)
 {
 	pthread_join(j->th, NULL);
 	plan_release(&j->plan);
-	free(j);
+	job_discard(j);
 }
 
 /* Leaves the job to end on its own: a cluster that does not answer must not
@@ -412,6 +420,7 @@ static void init_form(view_wform *v)
 			set_choices(v, f, in);
 		} else {
 			v->fields[f].kind = TUI_FORM_TEXT;
+			v->fields[f].masked = (in->flags & WIZARD_INPUT_SECRET) != 0;
 			util_strlcpy(v->fields[f].value, in->def ? in->def : "", sizeof(v->fields[f].value));
 			if (!in->def)
 				v->fields[f].validate = check_required;
@@ -565,7 +574,7 @@ static void start_plan(view_wform *v)
 				 input_of(v, f)->key, sizeof(j->in[0].value) - 1);
 			v->err_field = f;
 			v->frm.focus = f;
-			free(j);
+			job_discard(j);
 			return;
 		}
 		util_strlcpy(j->in[j->n_in].key, input_of(v, f)->key, sizeof(j->in[0].key));
@@ -574,7 +583,7 @@ static void start_plan(view_wform *v)
 	}
 	atomic_init(&j->done, 0);
 	if (pthread_create(&j->th, NULL, job_run, j) != 0) {
-		free(j);
+		job_discard(j);
 		util_strlcpy(v->error, "cannot start a worker thread", sizeof(v->error));
 		return;
 	}
@@ -679,6 +688,9 @@ static void close_wform(app *a)
 	wizard_run_free(v->run);
 	v->run = NULL;
 	plan_release(&v->plan);
+	for (int f = 0; f < v->nf; f++) /* a password typed is kept only while the wizard is open */
+		if (v->fields[f].masked)
+			tui_form_wipe(&v->frm, f);
 	v->confirming = 0;
 	v->active = 0;
 	if (a->screen == APP_WIZARD_FORM)
@@ -940,13 +952,19 @@ static void draw_form(view_wform *v, int y, int h, int width)
 	fy = y + 4 + rows;
 	if (v->nf > 0 && fy < end) {
 		const wizard_input *in = input_of(v, v->frm.focus);
+		int wrap = width > 8 ? width - 4 : 4, help_rows, err_rows;
 
 		snprintf(buf, sizeof(buf), "%s: %s%s%s%s", in->key, in->help,
 			 in->def && in->def[0] ? " (default " : "", in->def && in->def[0] ? in->def : "",
 			 in->def && in->def[0] ? ")" : "");
-		fy = put_wrapped(buf, fy, end, 2, width - 4, tui_theme_attr(TUI_ROLE_DIM));
+		/* a refusal takes the help's place when both do not fit (about: words wrap) */
+		help_rows = (int)strlen(buf) / wrap + 2;
+		err_rows = v->error[0] && !v->job ? (int)strlen(v->error) / wrap + 2 + (v->err_field >= 0) : 0;
+		if (!err_rows || fy + help_rows + err_rows <= end)
+			fy = put_wrapped(buf, fy, end, 2, width - 4, tui_theme_attr(TUI_ROLE_DIM)) + 1;
+	} else {
+		fy++;
 	}
-	fy++;
 	if (v->job) {
 		snprintf(buf, sizeof(buf), "%s building the plan, comparing it with the cluster, dry run...",
 			 tui_progress_spinner(v->spin, tui_term_ascii()));

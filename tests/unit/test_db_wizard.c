@@ -73,6 +73,44 @@ static void test_ini_set_adds(void **state)
 	free(out);
 }
 
+/* A namespace re-apply: its own keys as planned, the database wizard's and the
+ * promotion's kept. */
+static void test_ini_merge(void **state)
+{
+	static const char *const sections[] = {"POSTGRES/", "ORACLE/", NULL};
+	static const char *const keys[] = {"Server", "Port", "Database", "User", "Service", NULL};
+	const char *live = "; by the database wizard\n[General]\nPort=7890\nLicenseServer=old-license\n\n"
+			   "[POSTGRES/t12345_prod]\nServer=pg.example\nPort = 6432\nDatabase=t12345_prod\n"
+			   "User=t12345_prod\nSSLMode=require\n";
+	char *out;
+
+	(void)state;
+	out = dbaccess_ini_merge(ini, live, sections, keys);
+	assert_string_equal(out,
+			    "; dbaccess.ini for T12345 prod (password from Secret db-credentials)\n"
+			    "[General]\nPort=7890\nLicenseServer=license\n\n"
+			    "[POSTGRES/t12345_prod]\nServer=pg.example\nport=6432\nDatabase=t12345_prod\n"
+			    "User=t12345_prod\nSSLMode=require\n");
+	free(out);
+	/* appserver.ini: a key and a section the plan lacks kept, the plan's own keys as planned */
+	out = dbaccess_ini_merge("[PROTHEUS12]\nSourcePath=/a\nRootPath=/r\n\n[TCP]\nPort=1234\n",
+				 "[PROTHEUS12]\nSourcePath=/old\nRootPath=/r\nRPOCustom=s3://b/custom.rpo\n\n"
+				 "[TCP]\nPort=1234\n\n[Extra]\nx=1\n",
+				 NULL, keys);
+	assert_string_equal(out, "[PROTHEUS12]\nSourcePath=/a\nRootPath=/r\nRPOCustom=s3://b/custom.rpo\n\n"
+				 "[TCP]\nPort=1234\n\n[Extra]\nx=1\n");
+	free(out);
+	/* where live has it: after the key before it */
+	out = dbaccess_ini_merge("[P]\nSourcePath=/a\nCustomRpoPath=/c\nRootPath=/r\n",
+				 "[P]\nSourcePath=/a\nCustomRpoPath=/c\nRPOCustom=x\nRootPath=/r\n", NULL, keys);
+	assert_string_equal(out, "[P]\nSourcePath=/a\nCustomRpoPath=/c\nRPOCustom=x\nRootPath=/r\n");
+	free(out);
+	/* nothing live: as planned */
+	out = dbaccess_ini_merge(ini, "", sections, keys);
+	assert_string_equal(out, ini);
+	free(out);
+}
+
 static void test_ini_hash(void **state)
 {
 	char a[17], b[17], c[17];
@@ -236,6 +274,17 @@ static void test_oracle(void **state)
 	assert_non_null(strstr(sb.buf, "smartops db handoff-done --tcode T12345 --env prod"));
 	assert_non_null(strstr(sb.buf, "esocial.pdb1 on 10.0.0.7:1522"));
 	sb_release(&sb);
+	/* the password typed once: 1..30 printable characters, no '"'; a refusal never repeats it */
+	assert_int_equal(oracle_password_check("Tr0ub4dor&3", err, sizeof(err)), 0);
+	assert_int_equal(oracle_password_check("0123456789abcdefghijklmnopqrst", err, sizeof(err)), 0);
+	assert_int_equal(oracle_password_check("0123456789abcdefghijklmnopqrstu", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "1 to 30"));
+	assert_null(strstr(err, "0123456789"));
+	assert_int_equal(oracle_password_check("sec\"ret", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "character 4"));
+	assert_null(strstr(err, "sec"));
+	assert_int_equal(oracle_password_check("qwz\there", err, sizeof(err)), -1);
+	assert_null(strstr(err, "qwz"));
 }
 
 static void test_container(void **state)
@@ -276,7 +325,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ini_set_in_place), cmocka_unit_test(test_ini_set_adds),
-	    cmocka_unit_test(test_ini_hash),	      cmocka_unit_test(test_mark),
+	    cmocka_unit_test(test_ini_merge), cmocka_unit_test(test_ini_hash),	      cmocka_unit_test(test_mark),
 	    cmocka_unit_test(test_ref),		      cmocka_unit_test(test_server),
 	    cmocka_unit_test(test_body),	      cmocka_unit_test(test_oracle),
 	    cmocka_unit_test(test_container),

@@ -189,6 +189,36 @@ static void test_draw(void **state)
 	assert_int_equal(f.cur_y, 0);
 }
 
+/* A masked field keeps what is typed and draws one '*' a character (ASCII
+ * terminal), never the characters; wiped, it is empty. */
+static void test_masked(void **state)
+{
+	tui_form f;
+	tui_form_field ff[1];
+	tui_form_style st = {.label = A_NORMAL, .value = A_NORMAL, .focus = A_REVERSE, .error = A_BOLD, .ascii = 1};
+
+	(void)state;
+	memset(ff, 0, sizeof(ff));
+	ff[0] = (tui_form_field){.kind = TUI_FORM_TEXT, .label = "Password", .masked = 1};
+	tui_form_init(&f, ff, 1);
+	type(&f, "s3cr3t!x");
+	tui_form_key(&f, KEY_BACKSPACE);
+	assert_string_equal(ff[0].value, "s3cr3t!");
+	werase(stdscr);
+	tui_form_draw(&f, stdscr, 0, 0, 4, 60, &st);
+	assert_string_equal(row(0), "Password: [*******                                 ]");
+	assert_null(strstr(row(0), "s3cr3t"));
+	assert_int_equal(f.cur_x, 11 + 7); /* after the last bullet */
+	tui_form_key(&f, KEY_LEFT);
+	tui_form_draw(&f, stdscr, 0, 0, 4, 60, &st);
+	assert_int_equal(f.cur_x, 11 + 6);
+	tui_form_wipe(&f, 0);
+	assert_string_equal(ff[0].value, "");
+	assert_int_equal(ff[0].cursor, 0);
+	tui_form_draw(&f, stdscr, 0, 0, 4, 60, &st);
+	assert_string_equal(row(0), "Password: [                                        ]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_focus_and_submit),
 		cmocka_unit_test(test_choice_and_checkbox),
 		cmocka_unit_test(test_draw),
+		cmocka_unit_test(test_masked),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -12,11 +12,11 @@
 #include "views/wizard_words.h"
 
 static const wizard_input inputs[] = {
-    {"tcode", "the TCODE", NULL, NULL, NULL},
-    {"env", "prod or dev", "prod", NULL, "prod,dev"},
-    {"size", "a quantity", "m", NULL, NULL},
-    {"class", "a StorageClass", "", NULL, NULL},
-    {"idleTimeoutSeconds", "seconds", "1800", "idle-timeout", NULL},
+    {"tcode", "the TCODE", NULL, NULL, NULL, 0},
+    {"env", "prod or dev", "prod", NULL, "prod,dev", 0},
+    {"size", "a quantity", "m", NULL, NULL, 0},
+    {"class", "a StorageClass", "", NULL, NULL, 0},
+    {"idleTimeoutSeconds", "seconds", "1800", "idle-timeout", NULL, 0},
 };
 static const wizard wz = {"test", "Test", "a wizard for the tests", WIZARD_ERP, inputs, 5, NULL};
 
