@@ -294,7 +294,7 @@ static void test_users_file_errors(void **state)
 	/* from memory: the same reader, the origin named, a NUL refused, nothing added */
 	assert_int_equal(sim_auth_load_users_text(a, "mem", "good,gina,,view\nt2,bob\n", 23, err,
 						  sizeof(err)), -1);
-	assert_string_equal(err, "mem:2: too few fields");
+	assert_string_equal(err, "mem:2: too few fields (want token,user,groups,role)");
 	assert_int_equal(sim_auth_load_users_text(a, "mem", "good,gina,,view\n\0x\n", 19, err,
 						  sizeof(err)), -1);
 	assert_string_equal(err, "mem:2: NUL byte in line");

@@ -56,16 +56,16 @@ static void test_routes_and_handlers(void **state)
 	char *r;
 
 	assert_int_equal(call("POST", "/api/v1/namespaces/default/configmaps", NULL,
-			      "{\"metadata\":{\"name\":\"a\",\"labels\":{\"app\":\"x y\"}}}", &r),
+			      "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\",\"labels\":{\"app\":\"x.y\"}}}", &r),
 			 201);
 	assert_non_null(strstr(r, "\"name\":\"a\""));
 	free(r);
 	assert_int_equal(call("POST", "/api/v1/namespaces/default/configmaps", NULL,
-			      "{\"metadata\":{\"name\":\"b\"}}", &r),
+			      "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"b\"}}", &r),
 			 201);
 	free(r);
-	/* the query decoded: %3D and '+' */
-	assert_int_equal(call("GET", "/api/v1/namespaces/default/configmaps?labelSelector=app%3Dx+y",
+	/* the query decoded: '+' a space, %28 %29 parentheses */
+	assert_int_equal(call("GET", "/api/v1/namespaces/default/configmaps?labelSelector=app+in+%28x.y%29",
 			      NULL, NULL, &r),
 			 200);
 	assert_non_null(strstr(r, "\"name\":\"a\""));
