@@ -79,7 +79,7 @@ l=$(leaks "$KS_DIR/db" "$PW" "$PG_ADMIN_PASSWORD")
 cat >"$KS_DIR/plugin.sh" <<EOF
 #!/bin/sh
 # hands out the token of $KS_DIR/token, already expired; slow enough to be seen running
-sleep 0.3
+sleep 1
 printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s","expirationTimestamp":"2001-01-01T00:00:00Z"}}\n' "\$(cat "$KS_DIR/token")"
 EOF
 chmod +x "$KS_DIR/plugin.sh"
