@@ -15,14 +15,53 @@ static char *trimmed(const char *s, size_t len)
 	return xstrndup(s, len);
 }
 
+/* FNV-1a of s without regard to case, then an end mark. */
+static uint64_t fold_hash(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 1099511628211ull;
+	return (h ^ 0x100) * 1099511628211ull;
+}
+
+#define HASH_START 1469598103934665603ull
+
+/* The slot of section/key in f's index, or the empty slot where it would go. */
+static size_t slot_of(const ini_file *f, const char *section, const char *key)
+{
+	size_t mask = f->nslots - 1;
+	size_t i = (size_t)fold_hash(fold_hash(HASH_START, section), key) & mask;
+
+	while (f->slots[i]) {
+		const ini_entry *e = &f->v[f->slots[i] - 1];
+		if (!strcasecmp(e->section, section) && !strcasecmp(e->key, key))
+			break;
+		i = (i + 1) & mask;
+	}
+	return i;
+}
+
 static ini_entry *find(const ini_file *f, const char *section, const char *key)
 {
 	size_t i;
 
-	for (i = f->n; i-- > 0;)
-		if (!strcasecmp(f->v[i].section, section) && !strcasecmp(f->v[i].key, key))
-			return &f->v[i];
-	return NULL;
+	if (!f->nslots)
+		return NULL;
+	i = slot_of(f, section, key);
+	return f->slots[i] ? &f->v[f->slots[i] - 1] : NULL;
+}
+
+/* Indexes v[n - 1], just added (its key not yet in the index). */
+static void index_last(ini_file *f)
+{
+	if (f->n * 2 > f->nslots) {
+		free(f->slots);
+		f->nslots = f->nslots ? 2 * f->nslots : 64;
+		f->slots = xcalloc(f->nslots, sizeof(*f->slots));
+		for (size_t i = 0; i < f->n; i++)
+			f->slots[slot_of(f, f->v[i].section, f->v[i].key)] = (uint32_t)(i + 1);
+		return;
+	}
+	f->slots[slot_of(f, f->v[f->n - 1].section, f->v[f->n - 1].key)] = (uint32_t)f->n;
 }
 
 void ini_parse(const char *text, size_t len, ini_file *out)
@@ -82,6 +121,7 @@ void ini_parse(const char *text, size_t len, ini_file *out)
 			}
 			out->v[out->n++] = (ini_entry){xstrdup(section), key,
 						       trimmed(eq + 1, (size_t)(s + n - eq - 1))};
+			index_last(out);
 		}
 	}
 	free(section);
@@ -97,6 +137,7 @@ void ini_free(ini_file *f)
 		free(f->v[i].value);
 	}
 	free(f->v);
+	free(f->slots);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -107,36 +148,78 @@ const char *ini_get(const ini_file *f, const char *section, const char *key)
 	return e ? e->value : NULL;
 }
 
-/* Groups by section: every entry of a section in a's order of first
- * appearance of the section, so a diff reads section by section. */
-static int section_rank(const ini_file *f, const char *section)
-{
-	size_t i;
+/* Sections of both files, numbered: each entry's section as a number, and the
+ * entries of each section as a list in file order (head, next), so that a diff
+ * walks each section once whatever the number of sections. */
+typedef struct sec_index {
+	const char **name; /* by number: the spelling first met */
+	size_t n, nslots;
+	uint32_t *slots; /* 1 + number, 0 empty */
+} sec_index;
 
-	for (i = 0; i < f->n; i++)
-		if (!strcasecmp(f->v[i].section, section))
-			return (int)i;
-	return -1;
+static size_t sec_number(sec_index *x, const char *name)
+{
+	size_t mask = x->nslots - 1, i = (size_t)fold_hash(HASH_START, name) & mask;
+
+	while (x->slots[i]) {
+		if (!strcasecmp(x->name[x->slots[i] - 1], name))
+			return x->slots[i] - 1;
+		i = (i + 1) & mask;
+	}
+	x->name[x->n] = name;
+	x->slots[i] = (uint32_t)(++x->n);
+	return x->n - 1;
+}
+
+/* Numbers f's sections into x; sec[i] the number of entry i; head[s] and next[i]
+ * the entries of section s (1 + index, 0 the end). */
+static void sec_lists(sec_index *x, const ini_file *f, size_t *sec, size_t *head, size_t *next)
+{
+	size_t *tail = xcalloc(x->nslots, sizeof(*tail));
+
+	for (size_t i = 0; i < f->n; i++) {
+		size_t s = sec_number(x, f->v[i].section);
+		sec[i] = s;
+		next[i] = 0;
+		if (tail[s])
+			next[tail[s] - 1] = i + 1;
+		else
+			head[s] = i + 1;
+		tail[s] = i + 1;
+	}
+	free(tail);
 }
 
 size_t ini_diff(const ini_file *a, const ini_file *b, ini_change **out)
 {
-	size_t i, j, n = 0, cap = a->n + b->n;
-	ini_change *v = xcalloc(cap ? cap : 1, sizeof(*v));
-	char *done_a = xcalloc(a->n ? a->n : 1, 1), *done_b = xcalloc(b->n ? b->n : 1, 1);
+	size_t i, j, n = 0, cap = a->n + b->n, m = cap ? cap : 1;
+	ini_change *v = xcalloc(m, sizeof(*v));
+	char *done_b = xcalloc(b->n ? b->n : 1, 1), *seen;
+	size_t *sa = xcalloc(m, sizeof(*sa)), *sb = xcalloc(m, sizeof(*sb));
+	size_t *na = xcalloc(m, sizeof(*na)), *nb = xcalloc(m, sizeof(*nb));
+	size_t *ha, *hb;
+	sec_index x = {0};
+
+	x.nslots = 64;
+	while (x.nslots < 2 * m)
+		x.nslots *= 2;
+	x.slots = xcalloc(x.nslots, sizeof(*x.slots));
+	x.name = xcalloc(m, sizeof(*x.name));
+	ha = xcalloc(x.nslots, sizeof(*ha));
+	hb = xcalloc(x.nslots, sizeof(*hb));
+	seen = xcalloc(x.nslots, 1);
+	sec_lists(&x, a, sa, ha, na);
+	sec_lists(&x, b, sb, hb, nb);
 
 	/* a's sections in order; within each, a's keys then b's extra keys */
 	for (i = 0; i < a->n; i++) {
-		const char *sec = a->v[i].section;
+		size_t s = sa[i];
 
-		if (done_a[i] || section_rank(a, sec) != (int)i)
+		if (seen[s])
 			continue;
-		for (j = i; j < a->n; j++) {
-			const ini_entry *ea = &a->v[j], *eb;
-			if (done_a[j] || strcasecmp(ea->section, sec))
-				continue;
-			done_a[j] = 1;
-			eb = find(b, ea->section, ea->key);
+		seen[s] = 1;
+		for (j = ha[s]; j; j = na[j - 1]) {
+			const ini_entry *ea = &a->v[j - 1], *eb = find(b, ea->section, ea->key);
 			if (!eb)
 				v[n++] = (ini_change){INI_ONLY_A, ea->section, ea->key, ea->value, NULL};
 			else {
@@ -146,11 +229,11 @@ size_t ini_diff(const ini_file *a, const ini_file *b, ini_change **out)
 							      ea->value, eb->value};
 			}
 		}
-		for (j = 0; j < b->n; j++) {
-			const ini_entry *eb = &b->v[j];
-			if (done_b[j] || strcasecmp(eb->section, sec))
+		for (j = hb[s]; j; j = nb[j - 1]) {
+			const ini_entry *eb = &b->v[j - 1];
+			if (done_b[j - 1])
 				continue;
-			done_b[j] = 1;
+			done_b[j - 1] = 1;
 			v[n++] = (ini_change){INI_ONLY_B, a->v[i].section, eb->key, NULL, eb->value};
 		}
 	}
@@ -159,8 +242,16 @@ size_t ini_diff(const ini_file *a, const ini_file *b, ini_change **out)
 			const ini_entry *eb = &b->v[j];
 			v[n++] = (ini_change){INI_ONLY_B, eb->section, eb->key, NULL, eb->value};
 		}
-	free(done_a);
 	free(done_b);
+	free(seen);
+	free(sa);
+	free(sb);
+	free(na);
+	free(nb);
+	free(ha);
+	free(hb);
+	free(x.slots);
+	free(x.name);
 	*out = v;
 	return n;
 }

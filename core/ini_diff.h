@@ -11,6 +11,7 @@
 #define CORE_INI_DIFF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define INI_MAX_ENTRIES 1024
 #define INI_MAX_LINE 4096
@@ -25,6 +26,8 @@ typedef struct ini_file {
 	ini_entry *v;
 	size_t n;
 	int truncated; /* more entries, or a longer line, than kept */
+	uint32_t *slots; /* index of v by section and key, case folded: 1 + i, 0 empty */
+	size_t nslots;
 } ini_file;
 
 /* Parses text (len bytes, need not be NUL-terminated). A key given twice in a

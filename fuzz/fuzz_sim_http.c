@@ -1,14 +1,11 @@
-/* kubesim end to end over loopback: URL paths and query strings (selectors,
+/* kubesim's requests from memory: URL paths and query strings (selectors,
  * limits, continue tokens, watch flags) and bodies of every method and patch
- * type, through the router and the handlers of a running server. Input: a
- * byte picking the method and content type, the request target, a newline,
- * the body. Bytes a request line cannot hold are percent-encoded. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
+ * type, through the same faults, router and handlers a request over HTTP meets
+ * (sim_server_serve_mem: no socket, no server thread per input). Input: a byte
+ * picking the method, the content type and the Accept header, the request
+ * target, a newline, the body. Bytes a request line cannot hold are
+ * percent-encoded, as a client would send them. */
 #include <stdio.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include "fuzz/fuzz.h"
 #include "sim/server.h"
@@ -43,13 +40,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					     "application/strategic-merge-patch+json",
 					     "application/apply-patch+yaml", "application/json-patch+json",
 					     "text/plain", "application/yaml", "application/json"};
+	const char *headers[4];
 	const uint8_t *p, *nl;
-	struct sockaddr_in addr;
-	struct timeval tv = {0, 300000};
-	strbuf req;
-	char buf[65536];
-	size_t i, body_len;
-	int fd;
+	sim_mem_request in;
+	strbuf target;
+	char *reply;
+	size_t i, body_len, reply_len;
 
 	if (!srv)
 		start();
@@ -65,39 +61,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((size_t)(nl - p) >= i + 3 && !memcmp(p + i, "sim", 3))
 		return 0;
 	body_len = nl < data + size ? size - (size_t)(nl + 1 - data) : 0;
-	sb_init(&req, 256 + size * 3);
-	sb_addf(&req, "%s ", methods[data[0] & 7]);
+	sb_init(&target, 64 + (size_t)(nl - p) * 3);
 	if (nl == p || *p != '/')
-		sb_addc(&req, '/');
+		sb_addc(&target, '/');
 	for (i = 0; p + i < nl; i++) {
 		unsigned char c = p[i];
 		if (c <= 0x20 || c >= 0x7f || c == '#')
-			sb_addf(&req, "%%%02X", c);
+			sb_addf(&target, "%%%02X", c);
 		else
-			sb_addc(&req, (char)c);
+			sb_addc(&target, (char)c);
 	}
-	sb_addf(&req, " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-		      "Accept: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n",
-		data[0] & 0x40 ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json",
-		ctypes[(data[0] >> 3) & 7], body_len);
-	if (body_len)
-		sb_add(&req, nl + 1, body_len);
-
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0)
-		abort();
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_port = htons((uint16_t)sim_server_port(srv));
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
-	    write(fd, req.buf, req.len) == (ssize_t)req.len) {
-		/* read the answer (a watch or a followed log: until the timeout) */
-		while (read(fd, buf, sizeof(buf)) > 0)
-			;
-	}
-	close(fd);
-	sb_release(&req);
+	headers[0] = "Accept";
+	headers[1] = data[0] & 0x40 ? "application/json;as=Table;v=v1;g=meta.k8s.io"
+				    : "application/json";
+	headers[2] = "Content-Type";
+	headers[3] = ctypes[(data[0] >> 3) & 7];
+	memset(&in, 0, sizeof(in));
+	in.method = methods[data[0] & 7];
+	in.target = target.buf;
+	in.headers = headers;
+	in.n_headers = 2;
+	in.body = body_len ? (const char *)nl + 1 : "";
+	in.body_len = body_len;
+	sim_server_serve_mem(srv, &in, 1 << 20, &reply, &reply_len);
+	free(reply);
+	sb_release(&target);
 	return 0;
 }

@@ -415,26 +415,15 @@ static int merge_list(const kc_file *f, const char *key, const char *inner, kc_e
 	return 0;
 }
 
-static int add_file(kc_merged *m, const char *path, int must_exist, char *err, size_t errsz)
+/* One file's text, already read: parsed and added to m as `path`. */
+static int add_text(kc_merged *m, const char *path, const char *text, size_t len, char *err,
+		    size_t errsz)
 {
-	size_t len;
-	char *text = read_whole(path, &len);
 	char yerr[256];
 	cJSON *root;
 	kc_file *f;
 
-	if (!text) {
-		if (!must_exist && errno == ENOENT)
-			return 0;
-		if (errno == EISDIR)
-			snprintf(err, errsz, "kubeconfig %s: is a directory; name the kubeconfig file "
-				 "itself", path);
-		else
-			snprintf(err, errsz, "kubeconfig %s: cannot read: %s", path, strerror(errno));
-		return -1;
-	}
 	root = k8s_yaml_parse(text, len, yerr, sizeof(yerr));
-	free(text);
 	if (!root) {
 		snprintf(err, errsz, "kubeconfig %s: not valid YAML: %s", path, yerr);
 		return -1;
@@ -456,13 +445,38 @@ static int add_file(kc_merged *m, const char *path, int must_exist, char *err, s
 	return 0;
 }
 
+static int add_file(kc_merged *m, const char *path, int must_exist, char *err, size_t errsz)
+{
+	size_t len;
+	char *text = read_whole(path, &len);
+	int r;
+
+	if (!text) {
+		if (!must_exist && errno == ENOENT)
+			return 0;
+		if (errno == EISDIR)
+			snprintf(err, errsz, "kubeconfig %s: is a directory; name the kubeconfig file "
+				 "itself", path);
+		else
+			snprintf(err, errsz, "kubeconfig %s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	r = add_text(m, path, text, len, err, errsz);
+	free(text);
+	return r;
+}
+
 static int merged_load(const k8s_load_opts *opts, kc_merged *m, char *err, size_t errsz)
 {
 	const char *env = getenv("KUBECONFIG");
 	strbuf origin;
 
 	memset(m, 0, sizeof(*m));
-	if (opts && opts->kubeconfig && opts->kubeconfig[0]) {
+	if (opts && opts->text) {
+		if (add_text(m, opts->kubeconfig && opts->kubeconfig[0] ? opts->kubeconfig : "(text)",
+			     opts->text, opts->text_len, err, errsz))
+			return -1;
+	} else if (opts && opts->kubeconfig && opts->kubeconfig[0]) {
 		if (add_file(m, opts->kubeconfig, 1, err, errsz))
 			return -1;
 	} else if (env && env[0]) {

@@ -68,6 +68,11 @@ typedef struct k8s_load_opts {
 	/* Used when no kubeconfig is found and KUBERNETES_SERVICE_HOST is set. NULL:
 	 * /var/run/secrets/kubernetes.io/serviceaccount. */
 	const char *sa_dir;
+	/* The kubeconfig's text already in memory (text_len bytes), read in place of
+	 * any file: kubeconfig, if set, names it in messages and is where its relative
+	 * paths resolve. NULL: read the files as above. */
+	const char *text;
+	size_t text_len;
 } k8s_load_opts;
 
 /* Loads and resolves one context. On error returns -1 with a message in err such as

@@ -1,6 +1,7 @@
 /* sim/auth.c — users, tokens and a small RBAC for kubesim. */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/random.h>
 
@@ -47,7 +48,7 @@ typedef struct auth_user {
 } auth_user;
 
 struct sim_auth {
-	role_def roles[ROLE_COUNT];
+	const role_def *roles; /* the shared table, built once (built_roles) */
 	auth_user *users;
 	size_t n_users;
 };
@@ -132,22 +133,25 @@ static int keep_rbac(const sim_resource *res, const char *verbs)
 	return !strcmp(res->group, RBAC_GROUP);
 }
 
-static void build_roles(sim_auth *a)
+static role_def built_roles[ROLE_COUNT]; /* the same for every sim_auth; never freed */
+static pthread_once_t built_once = PTHREAD_ONCE_INIT;
+
+static void build_roles(void)
 {
-	role_def *r;
+	role_def *roles = built_roles, *r;
 
 	for (int i = 0; i < ROLE_COUNT; i++)
-		a->roles[i].name = role_names[i];
-	r = &a->roles[ROLE_ADMIN];
+		roles[i].name = role_names[i];
+	r = &roles[ROLE_ADMIN];
 	add_rule(r, "*", "*", "*", 0);
 	add_rule(r, "*", "", "*", 1);
-	r = &a->roles[ROLE_VIEW];
+	r = &roles[ROLE_VIEW];
 	add_table_rules(r, "get list watch", keep_view);
-	r = &a->roles[ROLE_OPERATOR];
+	r = &roles[ROLE_OPERATOR];
 	add_table_rules(r, "*", keep_operator_all);
 	add_table_rules(r, "get list watch create update patch", keep_namespaces);
 	add_table_rules(r, "get list watch", keep_rbac);
-	r = &a->roles[ROLE_BASIC];
+	r = &roles[ROLE_BASIC];
 	add_rule(r, "create", "authorization.k8s.io",
 		 "selfsubjectaccessreviews selfsubjectrulesreviews", 0);
 	add_rule(r, "create", "authentication.k8s.io", "selfsubjectreviews", 0);
@@ -216,7 +220,8 @@ sim_auth *sim_auth_new(void)
 {
 	sim_auth *a = xcalloc(1, sizeof(*a));
 
-	build_roles(a);
+	pthread_once(&built_once, build_roles);
+	a->roles = built_roles;
 	add_builtin(a, "admin", "system:masters");
 	add_builtin(a, "support", "smartops:support");
 	return a;
@@ -234,14 +239,6 @@ void sim_auth_free(sim_auth *a)
 {
 	if (!a)
 		return;
-	for (int i = 0; i < ROLE_COUNT; i++) {
-		for (size_t j = 0; j < a->roles[i].n_rules; j++) {
-			free(a->roles[i].rules[j].verbs);
-			free(a->roles[i].rules[j].groups);
-			free(a->roles[i].rules[j].resources);
-		}
-		free(a->roles[i].rules);
-	}
 	for (size_t i = 0; i < a->n_users; i++)
 		free_token(a->users[i].token);
 	free(a->users);
@@ -383,34 +380,35 @@ static const char *parse_line(char *line, auth_user *au)
 	return NULL;
 }
 
-int sim_auth_load_users(sim_auth *a, const char *path, char *errbuf, size_t errsize)
+int sim_auth_load_users_text(sim_auth *a, const char *origin, const char *text, size_t len,
+			     char *errbuf, size_t errsize)
 {
-	FILE *f = fopen(path, "r");
+	const char *p = text, *end = text + len;
 	auth_user *add = NULL;
-	size_t n_add = 0, cap = 0, lineno = 0, len = 0;
-	char *line = NULL;
-	ssize_t got;
+	size_t n_add = 0, cap = 0, lineno = 0;
+	char *line = xmalloc(len + 1);
 	int ret = -1;
 
-	if (!f) {
-		snprintf(errbuf, errsize, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((got = getline(&line, &len, f)) >= 0) {
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t got = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
 		char *s;
 		const char *why;
 		auth_user au;
 
+		memcpy(line, p, got);
+		line[got] = '\0';
+		p += got;
 		lineno++;
-		if (memchr(line, '\0', (size_t)got)) {
-			snprintf(errbuf, errsize, "%s:%zu: NUL byte in line", path, lineno);
+		if (memchr(line, '\0', got)) {
+			snprintf(errbuf, errsize, "%s:%zu: NUL byte in line", origin, lineno);
 			goto out;
 		}
 		s = trim(line);
 		if (!*s || *s == '#')
 			continue;
 		if ((why = parse_line(s, &au))) {
-			snprintf(errbuf, errsize, "%s:%zu: %s", path, lineno, why);
+			snprintf(errbuf, errsize, "%s:%zu: %s", origin, lineno, why);
 			goto out;
 		}
 		for (size_t i = 0; i < n_add && !why; i++) {
@@ -424,7 +422,7 @@ int sim_auth_load_users(sim_auth *a, const char *path, char *errbuf, size_t errs
 			    !strcmp(a->users[i].token, au.token))
 				why = "token already belongs to another user";
 		if (why) {
-			snprintf(errbuf, errsize, "%s:%zu: %s \"%s\"", path, lineno, why,
+			snprintf(errbuf, errsize, "%s:%zu: %s \"%s\"", origin, lineno, why,
 				 au.u.name);
 			free_token(au.token);
 			goto out;
@@ -434,10 +432,6 @@ int sim_auth_load_users(sim_auth *a, const char *path, char *errbuf, size_t errs
 			add = xrealloc(add, cap * sizeof(*add));
 		}
 		add[n_add++] = au;
-	}
-	if (ferror(f)) {
-		snprintf(errbuf, errsize, "%s: read error: %s", path, strerror(errno));
-		goto out;
 	}
 	/* a line may replace a user that an earlier user would still hold the token of */
 	for (size_t i = 0; i < n_add; i++) {
@@ -457,8 +451,36 @@ out:
 	for (size_t i = 0; i < n_add; i++)
 		free_token(add[i].token);
 	free(add);
+	memset(line, 0, len + 1); /* it held tokens */
 	free(line);
+	return ret;
+}
+
+int sim_auth_load_users(sim_auth *a, const char *path, char *errbuf, size_t errsize)
+{
+	FILE *f = fopen(path, "r");
+	strbuf sb;
+	char chunk[4096];
+	size_t n;
+	int ret;
+
+	if (!f) {
+		snprintf(errbuf, errsize, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	sb_init(&sb, sizeof(chunk));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		sb_add(&sb, chunk, n);
+	if (ferror(f)) {
+		snprintf(errbuf, errsize, "%s: read error: %s", path, strerror(errno));
+		ret = -1;
+	} else {
+		ret = sim_auth_load_users_text(a, path, sb.buf, sb.len, errbuf, errsize);
+	}
 	fclose(f);
+	memset(sb.buf, 0, sb.len);
+	memset(chunk, 0, sizeof(chunk));
+	sb_release(&sb);
 	return ret;
 }
 

@@ -45,6 +45,10 @@ void sim_auth_free(sim_auth *a);
  * naming a built-in user replaces it (fixed tokens for tests). On error nothing is
  * added and errbuf says "FILE:LINE: why". Returns 0 or -1. */
 int sim_auth_load_users(sim_auth *a, const char *path, char *errbuf, size_t errsize);
+/* The same from the file's text already in memory (len bytes, NULs refused as in a
+ * file); origin names it in messages. sim_auth_load_users reads the file and calls it. */
+int sim_auth_load_users_text(sim_auth *a, const char *origin, const char *text, size_t len,
+			     char *errbuf, size_t errsize);
 
 /* Token of a built-in or file user, or NULL; valid until sim_auth_free. */
 const char *sim_auth_token(const sim_auth *a, const char *user);

@@ -57,6 +57,13 @@ typedef struct sim_req {
 	int watch_path;         /* the legacy /watch/ prefix */
 	int lose_reply;         /* fault lose_write_reply: a 2xx answer becomes a 503 */
 	int foreign_create;     /* fault foreign_create: someone else's object first */
+	/* served from memory (conn NULL): sim_server_serve_mem */
+	const sim_mem_request *mem;
+	char **mem_args;        /* decoded query: key, value (or NULL), ... */
+	size_t n_mem_args;
+	strbuf *mem_out;        /* the reply */
+	size_t mem_max;
+	unsigned mem_code;
 } sim_req;
 
 /* Query parameter or NULL. */
@@ -83,7 +90,8 @@ enum MHD_Result sim_api_handle(sim_req *r);
 enum MHD_Result sim_stream_list(sim_req *r);
 enum MHD_Result sim_stream_watch(sim_req *r);
 enum MHD_Result sim_stream_log(sim_req *r);
-/* 1 when the peer hung up (checked while a stream waits). */
+/* 1 when the peer hung up (checked while a stream waits); always 1 for a request
+ * served from memory (conn NULL): a stream ends when nothing more is ready. */
 int sim_req_peer_gone(struct MHD_Connection *conn);
 
 #endif

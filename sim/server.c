@@ -1,6 +1,7 @@
 /* kubesim's HTTP front: libmicrohttpd (thread per connection, GnuTLS), authentication,
  * routing to the API handlers, fault injection, the /sim/v1 and /catalog/v1 endpoints. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -30,11 +31,23 @@
 
 const char *sim_req_arg(const sim_req *r, const char *key)
 {
+	if (!r->conn) {
+		for (size_t i = 0; i + 1 < r->n_mem_args; i += 2)
+			if (!strcmp(r->mem_args[i], key))
+				return r->mem_args[i + 1];
+		return NULL;
+	}
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
 const char *sim_req_header(const sim_req *r, const char *key)
 {
+	if (!r->conn) {
+		for (size_t i = 0; i + 1 < 2 * r->mem->n_headers; i += 2)
+			if (!strcasecmp(r->mem->headers[i], key))
+				return r->mem->headers[i + 1];
+		return NULL;
+	}
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, key);
 }
 
@@ -52,10 +65,12 @@ int sim_req_wants_table(const sim_req *r)
 
 int sim_req_peer_gone(struct MHD_Connection *conn)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	const union MHD_ConnectionInfo *ci;
 	struct pollfd p;
 
+	if (!conn)
+		return 1;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	if (!ci)
 		return 0;
 	p.fd = ci->connect_fd;
@@ -174,6 +189,12 @@ enum MHD_Result sim_respond_text(sim_req *r, unsigned code, const char *ctype, c
 	}
 	if (code < 300)
 		fault_mangle(r, &text, &len);
+	if (!r->conn) {
+		r->mem_code = code;
+		sb_add(r->mem_out, text, len < r->mem_max ? len : r->mem_max);
+		free(text);
+		return MHD_YES;
+	}
 	resp = slow_response(r, text, len);
 	if (!resp)
 		resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
@@ -223,6 +244,16 @@ enum MHD_Result sim_respond_stream(sim_req *r, unsigned code, const char *ctype,
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
+	if (!r->conn) { /* what the stream has ready, as MHD would read it */
+		char buf[16 * 1024];
+		ssize_t n;
+		r->mem_code = code;
+		while (r->mem_out->len < r->mem_max &&
+		       (n = cb(cls, r->mem_out->len, buf, sizeof(buf))) > 0)
+			sb_add(r->mem_out, buf, (size_t)n);
+		free_cb(cls);
+		return MHD_YES;
+	}
 	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, cb, cls, free_cb);
 	if (!resp) {
 		free_cb(cls);
@@ -253,7 +284,8 @@ static int authenticate(sim_req *r)
 		return -1;
 	if (!s->opts.plain_http) {
 		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+			r->conn ? MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_GNUTLS_SESSION)
+				: NULL;
 		char user[128], groups[8][128];
 		size_t ng = 0;
 		int rc;
@@ -559,13 +591,25 @@ static int inject_before(sim_req *r, enum MHD_Result *ret)
 	return 0;
 }
 
+/* A request whose body has all arrived: faults, then the routes. */
+static enum MHD_Result serve(sim_req *r)
+{
+	enum MHD_Result ret;
+
+	if (inject_before(r, &ret))
+		return ret;
+	if (write_faults(r))
+		return sim_respond_status(r, 500, "InternalError",
+					  "kubesim fault injection: refuse_write (the write was not made)");
+	return dispatch(r);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
 {
 	sim_server *s = cls;
 	sim_req *r = *con_cls;
-	enum MHD_Result ret;
 
 	if (!r) {
 		r = xcalloc(1, sizeof(*r));
@@ -586,13 +630,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (inject_before(r, &ret))
-		return ret;
-	if (write_faults(r))
-		return sim_respond_status(r, 500, "InternalError",
-					  "kubesim fault injection: refuse_write (the write was not made)");
-	ret = dispatch(r);
-	return ret;
+	return serve(r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -621,6 +659,80 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	if (strstr(line, "application error generating response"))
 		return;
 	fprintf(stderr, "kubesim: %s", line);
+}
+
+/* ---- a request from memory ---- */
+
+/* %XX decoded in place (an invalid escape is kept as written); '+' is a space in
+ * a query, as libmicrohttpd reads it. */
+static void unescape(char *s, int plus)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (*s == '%' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2])) {
+			char hex[3] = {s[1], s[2], 0};
+			*w++ = (char)strtol(hex, NULL, 16);
+			s += 2;
+		} else {
+			*w++ = plus && *s == '+' ? ' ' : *s;
+		}
+	}
+	*w = '\0';
+}
+
+static void mem_parse_query(sim_req *r, char *q)
+{
+	char *save = NULL;
+
+	for (char *kv = strtok_r(q, "&", &save); kv; kv = strtok_r(NULL, "&", &save)) {
+		char *eq = strchr(kv, '=');
+		if (eq)
+			*eq++ = '\0';
+		unescape(kv, 1);
+		if (eq)
+			unescape(eq, 1);
+		r->mem_args = xrealloc(r->mem_args, (r->n_mem_args + 2) * sizeof(char *));
+		r->mem_args[r->n_mem_args++] = xstrdup(kv);
+		r->mem_args[r->n_mem_args++] = eq ? xstrdup(eq) : NULL;
+	}
+}
+
+unsigned sim_server_serve_mem(sim_server *s, const sim_mem_request *in, size_t max_reply,
+			      char **reply, size_t *reply_len)
+{
+	sim_req r;
+	strbuf out;
+	char *target = xstrdup(in->target), *q = strchr(target, '?');
+
+	memset(&r, 0, sizeof(r));
+	r.srv = s;
+	r.mem = in;
+	r.method = in->method;
+	r.t0_ms = util_mono_ms();
+	if (q) {
+		*q++ = '\0';
+		mem_parse_query(&r, q);
+	}
+	unescape(target, 0);
+	r.path = target;
+	sb_init(&r.body, in->body_len + 1);
+	if (in->body_len > SIM_MAX_BODY)
+		r.body_too_big = 1;
+	else if (in->body_len)
+		sb_add(&r.body, in->body, in->body_len);
+	sb_init(&out, 256);
+	r.mem_out = &out;
+	r.mem_max = max_reply;
+	if (serve(&r) != MHD_YES && !r.mem_code)
+		r.mem_code = 500;
+	for (size_t i = 0; i < r.n_mem_args; i++)
+		free(r.mem_args[i]);
+	free(r.mem_args);
+	sb_release(&r.body);
+	free(target);
+	*reply = sb_detach(&out, reply_len);
+	return r.mem_code;
 }
 
 /* ---- life cycle ---- */

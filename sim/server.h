@@ -44,4 +44,22 @@ const char *sim_server_url(const sim_server *s);
 const char *sim_server_token(const sim_server *s, const char *user);
 void sim_server_stop(sim_server *s);
 
+/* One request served from memory, without a socket (the fuzz harness): the same
+ * authentication, fault injection, routing and handlers a request over HTTP gets,
+ * with the request target percent-decoded as libmicrohttpd decodes it. */
+typedef struct sim_mem_request {
+	const char *method;          /* "GET", "PATCH", ... */
+	const char *target;          /* "/api/v1/pods?limit=5", percent-encoded */
+	const char *const *headers;  /* n_headers pairs: name, value, name, value, ... */
+	size_t n_headers;
+	const char *body;
+	size_t body_len;
+} sim_mem_request;
+
+/* Returns the status code, the body in *reply (malloc'd, NUL-terminated; a stream,
+ * a watch or a followed log, as far as it had been written when nothing more was
+ * ready, at most max_reply bytes). */
+unsigned sim_server_serve_mem(sim_server *s, const sim_mem_request *in, size_t max_reply,
+			      char **reply, size_t *reply_len);
+
 #endif

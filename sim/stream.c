@@ -230,6 +230,8 @@ static ssize_t watch_read(void *cls, uint64_t pos, char *buf, size_t max)
 			wait = ws->cut_ms - now;
 		if (wait > 500)
 			wait = 500;
+		if (!ws->conn)
+			wait = 0; /* served from memory: what is ready, then the end */
 		sim_event ev;
 		sim_err err;
 		memset(&err, 0, sizeof(err));
@@ -363,7 +365,7 @@ static ssize_t log_read(void *cls, uint64_t pos, char *buf, size_t max)
 		sim_err err;
 		memset(&err, 0, sizeof(err));
 		int rc = sim_podlog_follow(ls->srv->store, ls->ns, ls->pod, ls->container, ls->timestamps,
-					   &ls->cursor, 500, &ls->out, &err);
+					   &ls->cursor, ls->conn ? 500 : 0, &ls->out, &err);
 		if (rc < 0) {
 			ls->done = 1;
 			continue;

@@ -290,6 +290,19 @@ static void test_users_file_errors(void **state)
 
 	assert_int_equal(sim_auth_load_users(a, "/nonexistent/users", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/users"));
+
+	/* from memory: the same reader, the origin named, a NUL refused, nothing added */
+	assert_int_equal(sim_auth_load_users_text(a, "mem", "good,gina,,view\nt2,bob\n", 23, err,
+						  sizeof(err)), -1);
+	assert_string_equal(err, "mem:2: too few fields (want token,user,groups,role)");
+	assert_int_equal(sim_auth_load_users_text(a, "mem", "good,gina,,view\n\0x\n", 19, err,
+						  sizeof(err)), -1);
+	assert_string_equal(err, "mem:2: NUL byte in line");
+	assert_null(sim_auth_token(a, "gina"));
+	/* a last line without its newline counts */
+	assert_int_equal(sim_auth_load_users_text(a, "mem", "# c\ngood,gina,,view", 19, err,
+						  sizeof(err)), 0);
+	assert_string_equal(sim_auth_token(a, "gina"), "good");
 	sim_auth_free(a);
 }
 

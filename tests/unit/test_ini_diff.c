@@ -117,12 +117,73 @@ static void test_diff(void **state)
 	ini_free(&b);
 }
 
+/* A section met twice in a file is one section; files at the entry limit, each
+ * key in its own section, found by the index (as many sections as entries). */
+static void test_diff_sections_and_size(void **state)
+{
+	ini_file a, b;
+	ini_change *c;
+	strbuf sa, sb;
+	size_t n, i;
+
+	parse("[S1]\nk=1\n[s2]\nk=2\n[S1]\nj=3\n", &a);
+	parse("[s2]\nK=9\n[S3]\nx=1\n[s1]\nK=1\n", &b);
+	n = ini_diff(&a, &b, &c);
+	assert_int_equal(n, 3);
+	assert_int_equal(c[0].kind, INI_ONLY_A); /* S1 first, both its keys together */
+	assert_string_equal(c[0].key, "j");
+	assert_int_equal(c[1].kind, INI_CHANGED);
+	assert_string_equal(c[1].section, "s2");
+	assert_string_equal(c[1].b, "9");
+	assert_int_equal(c[2].kind, INI_ONLY_B);
+	assert_string_equal(c[2].section, "S3");
+	free(c);
+	ini_free(&a);
+	ini_free(&b);
+
+	sb_init(&sa, 1 << 16);
+	sb_init(&sb, 1 << 16);
+	for (i = 0; i < INI_MAX_ENTRIES + 10; i++) {
+		sb_addf(&sa, "[Sec%zu]\nKey%zu=%zu\n", i, i, i);
+		sb_addf(&sb, "[sec%zu]\nkey%zu=%zu\n", INI_MAX_ENTRIES + 9 - i,
+			INI_MAX_ENTRIES + 9 - i, (INI_MAX_ENTRIES + 9 - i) % 7 ? INI_MAX_ENTRIES + 9 - i : 0);
+	}
+	ini_parse(sa.buf, sa.len, &a);
+	ini_parse(sb.buf, sb.len, &b);
+	assert_int_equal(a.n, INI_MAX_ENTRIES);
+	assert_true(a.truncated);
+	assert_string_equal(ini_get(&a, "SEC1000", "KEY1000"), "1000");
+	assert_string_equal(ini_get(&b, "Sec1000", "Key1000"), "1000");
+	assert_null(ini_get(&a, "Sec1030", "Key1030"));
+	n = ini_diff(&a, &b, &c);
+	/* a keeps 0..1023, b keeps 1033 down to 10: 10 only in a, 10 only in b, and
+	 * the multiples of 7 in 10..1023 changed (to 0), 0 itself being in a only */
+	{
+		size_t only_a = 0, only_b = 0, changed = 0, want_changed = 0;
+		for (i = 10; i < INI_MAX_ENTRIES; i++)
+			want_changed += i % 7 == 0;
+		for (i = 0; i < n; i++) {
+			only_a += c[i].kind == INI_ONLY_A;
+			only_b += c[i].kind == INI_ONLY_B;
+			changed += c[i].kind == INI_CHANGED;
+		}
+		assert_int_equal(only_a, 10);
+		assert_int_equal(only_b, 10);
+		assert_int_equal(changed, want_changed);
+	}
+	free(c);
+	ini_free(&a);
+	ini_free(&b);
+	sb_release(&sa);
+	sb_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse),
 	    cmocka_unit_test(test_bounds),
-	    cmocka_unit_test(test_diff),
+	    cmocka_unit_test(test_diff), cmocka_unit_test(test_diff_sections_and_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

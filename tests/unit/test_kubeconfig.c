@@ -111,6 +111,54 @@ static void test_token_file_relative(void **state)
 	free(tok);
 }
 
+/* The kubeconfig's text given in memory loads as the file does: relative paths
+ * against the folder of the name it is given, messages naming it. */
+static void test_from_text(void **state)
+{
+	char err[512], *path = fx("a.yaml"), *ca = fx("certs/ca.pem"), *text, **names = NULL;
+	char *cur = NULL;
+	size_t len;
+	k8s_load_opts o = {0};
+	k8s_config *c = NULL;
+	FILE *f = fopen(path, "rb");
+
+	assert_non_null(f);
+	text = xmalloc(1 << 16);
+	len = fread(text, 1, 1 << 16, f);
+	fclose(f);
+	assert_true(len > 0);
+	o.kubeconfig = path;
+	o.text = text;
+	o.text_len = len;
+	assert_int_equal(k8s_config_load(&o, &c, err, sizeof(err)), 0);
+	assert_string_equal(c->context, "a-ctx");
+	assert_string_equal(c->token, "tok-from-a");
+	assert_string_equal(c->ca_origin, ca);
+	k8s_config_free(c);
+	assert_int_equal(k8s_config_contexts(&o, &names, &cur, err, sizeof(err)), 0);
+	assert_string_equal(cur, "a-ctx");
+	assert_non_null(names[0]);
+	k8s_strv_free(names);
+	free(cur);
+
+	/* the text, not the file: a broken text is refused under the name given */
+	o.text = "clusters: [\n";
+	o.text_len = strlen(o.text);
+	assert_int_equal(k8s_config_load(&o, &c, err, sizeof(err)), -1);
+	assert_null(c);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "not valid YAML"));
+	/* no name: relative paths are not found, and messages say "(text)" */
+	o.kubeconfig = NULL;
+	o.text = "current-context: x\n";
+	o.text_len = strlen(o.text);
+	assert_int_equal(k8s_config_load(&o, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "kubeconfig (text): context \"x\" not found"));
+	free(text);
+	free(path);
+	free(ca);
+}
+
 static void test_merge_first_wins(void **state)
 {
 	char err[512];
@@ -519,7 +567,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_single_file),
 	    cmocka_unit_test(test_token_file_relative),
-	    cmocka_unit_test(test_merge_first_wins),
+	    cmocka_unit_test(test_from_text), cmocka_unit_test(test_merge_first_wins),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_missing_file_in_tmp),
 	    cmocka_unit_test(test_in_cluster),
