@@ -152,8 +152,9 @@ static void title_builds(app *a, char *buf, size_t size)
  * screens with workers; init (its state made, at the start); its keymap for
  * the key bar; console_keys for the screens where q is not Quit and ? and :
  * may be typed (the wizards): 1 when ? and : reach the console. Adding a
- * screen is its file in views/, its line here and its APP_ value (app.h); help
- * lists each screen's keymap under its help title, in app_screen's order. */
+ * screen is its file in views/ and its line in views/screens.def (which makes
+ * its APP_ value and its entry here); help lists each screen's keymap under its
+ * help title, in that order. */
 typedef struct screen_ops {
 	void (*title)(app *a, char *buf, size_t size);
 	void (*draw)(app *a, int y, int h, int w);
@@ -168,26 +169,10 @@ typedef struct screen_ops {
 } screen_ops;
 
 static const screen_ops screens[APP_SCREEN_COUNT] = {
-    /* the fleet is updated with each new snapshot (wake), not on every wake */
-    [APP_FLEET] = {title_fleet, view_fleet_draw, view_fleet_key, NULL, NULL, view_fleet_release,
-		   view_fleet_init, view_fleet_keymap, NULL, "Fleet"},
-    [APP_TENANT] = {title_tenant, view_tenant_draw, view_tenant_key, view_tenant_update,
-		    view_tenant_busy, view_tenant_release, view_tenant_init, view_tenant_keymap, NULL, "Tenant"},
-    [APP_HELP] = {title_help, view_help_draw, view_help_key, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    [APP_HYPNUS] = {title_hypnus, view_hypnus_draw, view_hypnus_key, view_hypnus_update,
-		    view_hypnus_busy, view_hypnus_release, view_hypnus_init, view_hypnus_keymap, NULL, "Hypnus"},
-    [APP_LOGS] = {title_logs, view_logs_draw, view_logs_key, view_logs_update, view_logs_busy,
-		  view_logs_release, view_logs_init, view_logs_keymap, NULL, "Logs"},
-    [APP_WIZARD] = {title_wizard, view_wizard_draw, view_wizard_key, view_wizard_update,
-		    view_wizard_busy, view_wizard_release, view_wizard_init, view_wizard_keymap,
-		    view_wizard_console_keys, "New namespace"},
-    [APP_RUNS] = {title_runs, view_runs_draw, view_runs_key, view_runs_update, view_runs_busy,
-		  view_runs_release, view_runs_init, view_runs_keymap, NULL, "Runs"},
-    [APP_WIZARD_FORM] = {view_wform_title, view_wform_draw, view_wform_key, view_wform_update,
-			 view_wform_busy, view_wform_release, view_wform_init, view_wform_keymap,
-			 view_wform_console_keys, "Other wizards (:new WIZARD, n on the tenant)"},
-    [APP_BUILDS] = {title_builds, view_builds_draw, view_builds_key, view_builds_update,
-		    view_builds_busy, view_builds_release, view_builds_init, view_builds_keymap, NULL, "Custom builds"},
+#define SCREEN(id, title, draw, key, update, busy, release, init, keymap, console_keys, help)     \
+	[APP_##id] = {title, draw, key, update, busy, release, init, keymap, console_keys, help},
+#include "views/screens.def"
+#undef SCREEN
 };
 
 const tui_keymap *app_screen_help(app_screen s, const char **title)

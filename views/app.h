@@ -46,16 +46,11 @@ int app_run(const app_opts *o);
 
 /* ---- shared by the views ---- */
 
+/* APP_FLEET, APP_TENANT ...: one per line of views/screens.def, in its order. */
 typedef enum app_screen {
-	APP_FLEET,
-	APP_TENANT,
-	APP_HELP,
-	APP_HYPNUS,
-	APP_LOGS,
-	APP_WIZARD, /* the namespace wizard */
-	APP_RUNS,
-	APP_BUILDS, /* a tenant's custom builds */
-	APP_WIZARD_FORM, /* any other wizard of the registry (views/wizard_form.h) */
+#define SCREEN(id, ...) APP_##id,
+#include "views/screens.def"
+#undef SCREEN
 	APP_SCREEN_COUNT,
 } app_screen;
 
