@@ -26,6 +26,7 @@ MAIN=$(git -C "$REPO" rev-parse main)
 
 ks_start --fleet 30 --seed 7 --start-time "$SCREEN_START" --time-scale 2 --no-traffic --no-builds \
 	--custom-repo "file://$REPO"
+screen_settle # the tenants' health in the goldens: once the fleet's pods are up
 T=T38792
 "$BUILD/smartops" --kubeconfig "$KUBECONFIG" tenant "$T" -o json >"$KS_DIR/t.json" 2>/dev/null
 [ "$(jq -r '"\(.product) \(.provider)"' "$KS_DIR/t.json")" = "erp totvs" ] &&
