@@ -10,6 +10,7 @@
 #include "cli/provision.h"
 #include "cli/session.h"
 #include "core/build_history.h"
+#include "core/build_promotion.h"
 #include "core/journal.h"
 #include "core/step_job.h"
 #include "core/tcode.h"
@@ -438,102 +439,22 @@ out:
 
 /* ---- promote ---- */
 
-typedef struct promo_mark {
-	const char *id, *env, *by;
-	char at[32];
-	int clear; /* 1: the promotion was undone */
-} promo_mark;
-
-static int mark_promotion(build_history *h, void *vctx)
-{
-	promo_mark *m = vctx;
-	build_entry *e = build_history_find(h, m->id);
-	build_promo *p;
-
-	if (!e)
-		return 0;
-	p = !strcmp(m->env, "prod") ? &e->prod : &e->dev;
-	if (m->clear) {
-		if (!p->at[0])
-			return 0;
-		memset(p, 0, sizeof(*p));
-		return 1;
-	}
-	util_strlcpy(p->at, m->at, sizeof(p->at));
-	util_strlcpy(p->by, m->by, sizeof(p->by));
-	return 1;
-}
-
 /* Records (or clears) the promotion of build id to env in the history that
- * holds the build (either env's). */
-static void record_promotion(const tenants_global *g, bsession *s, const char *tcode, const char *id,
+ * holds the build, at the cluster's clock (read from its answers), not this
+ * machine's; a history that cannot be written is said, the run stands. */
+static void record_promotion(bsession *s, const tenants_global *g, const char *tcode, const char *id,
 			     const char *env, int clear)
 {
-	static const tcode_env envs[] = {TCODE_ENV_DEV, TCODE_ENV_PROD};
-	promo_mark m = {.id = id, .env = env, .by = s->user[0] ? s->user : "unknown", .clear = clear};
-	size_t k;
+	char at[32];
+	k8s_err e;
 
-	for (k = 0; k < ARRAY_SIZE(envs); k++) {
-		char ns[TCODE_NS_SIZE];
-		build_history h;
-		k8s_err e;
-		int has;
+	util_rfc3339(k8s_client_server_now(s->client), at, sizeof(at));
+	if (build_promotion_record(s->client, g->prefix, tcode, id, env, s->user, at, clear, &e) < 0) {
+		char *line = xasprintf("the promotion is made, but the build history could not record it: %s", e.msg);
 
-		tcode_namespace(tcode, envs[k], ns, sizeof(ns));
-		if (build_history_load(s->client, ns, &h, NULL, 0, &e) < 0)
-			continue;
-		has = build_history_find(&h, id) != NULL;
-		build_history_release(&h);
-		if (!has)
-			continue;
-		/* the cluster's clock (read from its answers), not this machine's */
-		util_rfc3339(k8s_client_server_now(s->client), m.at, sizeof(m.at));
-		if (build_history_update(s->client, g->prefix, tcode, tcode_env_name(envs[k]), ns,
-					 mark_promotion, &m, &e) < 0) {
-			char *line = xasprintf("the promotion is made, but the build history of %s could not record it: %s",
-					       ns, e.msg);
-
-			output_say(line);
-			free(line);
-		}
-		return;
+		output_say(line);
+		free(line);
 	}
-}
-
-/* The newest promotion run of tcode to env that is done (not rolled back). */
-static int last_promotion(bsession *s, const tenants_global *g, const char *tcode, const char *env,
-			  char *run, size_t runsz, char *build, size_t bsz)
-{
-	journal *runs = NULL;
-	size_t n = 0, i, k;
-	k8s_err err;
-	int ret = -1;
-
-	if (journal_list(s->client, tcode, g->prefix, &runs, &n, &err) < 0) {
-		output_say(err.msg);
-		return -2;
-	}
-	for (i = 0; i < n && ret < 0; i++) {
-		const char *e = NULL, *b = NULL;
-
-		if (strcmp(runs[i].wizard, "promote") || runs[i].state != RUN_DONE)
-			continue;
-		for (k = 0; k < runs[i].n_inputs; k++) {
-			if (!strcmp(runs[i].inputs[k].key, "env"))
-				e = runs[i].inputs[k].value;
-			else if (!strcmp(runs[i].inputs[k].key, "build"))
-				b = runs[i].inputs[k].value;
-		}
-		if (e && !strcmp(e, env)) {
-			util_strlcpy(run, runs[i].run, runsz);
-			util_strlcpy(build, b ? b : "", bsz);
-			ret = 0;
-		}
-	}
-	for (i = 0; i < n; i++)
-		journal_release(&runs[i]);
-	free(runs);
-	return ret;
 }
 
 int builds_run_promote(const tenants_global *g, int argc, char **argv)
@@ -548,6 +469,7 @@ int builds_run_promote(const tenants_global *g, int argc, char **argv)
 	int yes = 0, previous = 0, c, ret;
 	tcode_env te;
 	bsession s;
+	k8s_err kerr;
 
 	optind = 0;
 	opterr = 0;
@@ -613,7 +535,7 @@ int builds_run_promote(const tenants_global *g, int argc, char **argv)
 		av[ac] = NULL;
 		ret = provision_run_apply(g, ac, (char **)av);
 		if (ret == 0 && !session_open(g, &s)) {
-			record_promotion(g, &s, tcode, id, env, 0);
+			record_promotion(&s, g, tcode, id, env, 0);
 			cli_session_close(&s);
 		}
 		return ret;
@@ -625,11 +547,13 @@ int builds_run_promote(const tenants_global *g, int argc, char **argv)
 	ret = session_open(g, &s);
 	if (ret)
 		return ret;
-	c = last_promotion(&s, g, tcode, env, run, sizeof(run), build, sizeof(build));
+	c = build_promotion_last(s.client, g->prefix, tcode, env, run, sizeof(run), build, sizeof(build), &kerr);
 	cli_session_close(&s);
-	if (c == -2)
-		return TENANTS_EXIT_UNREACHABLE;
 	if (c < 0) {
+		output_say(kerr.msg);
+		return TENANTS_EXIT_UNREACHABLE;
+	}
+	if (c == 0) {
 		error("%s has no promotion to %s to go back from: nothing was changed", tcode, env);
 		return TENANTS_EXIT_ERROR;
 	}
@@ -648,7 +572,7 @@ int builds_run_promote(const tenants_global *g, int argc, char **argv)
 		ret = provision_run_runs(g, ac, (char **)av);
 	}
 	if (ret == 0 && build[0] && !session_open(g, &s)) {
-		record_promotion(g, &s, tcode, build, env, 1);
+		record_promotion(&s, g, tcode, build, env, 1);
 		cli_session_close(&s);
 	}
 	return ret;

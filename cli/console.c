@@ -77,6 +77,7 @@ static int run_demo(const tenants_global *g, const console_opts *co)
 	so.quiet = 1;
 	so.managed_postgres = co->demo_pg;
 	so.managed_postgres_password_file = co->demo_pg_password_file;
+	so.custom_repo = co->demo_custom_repo;
 	srv = sim_server_start(&so, err, sizeof(err));
 	if (!srv) {
 		error("cannot start the demo cluster: %s", err);

@@ -16,6 +16,7 @@ typedef struct console_opts {
 	const char *demo_pg;		   /* --demo-postgres CONNINFO (kubesim's --managed-postgres) */
 	const char *demo_pg_password_file; /* --demo-postgres-password-file F */
 	const char *demo_pg_missing;	   /* --demo-postgres-missing WHY: said in the banner */
+	const char *demo_custom_repo;	   /* --demo-custom-repo URL (kubesim's --custom-repo) */
 } console_opts;
 
 int console_run(const tenants_global *g, const console_opts *co);

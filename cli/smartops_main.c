@@ -81,6 +81,7 @@ static const cli_option options[] = {
     {"demo-postgres", "CONNINFO", 'G', 1, "with --demo: the managed PostgreSQL its kubesim names (make run starts one)"},
     {"demo-postgres-password-file", "F", 'W', 1, "with --demo-postgres: the admin's password, the file's first line"},
     {"demo-postgres-missing", "WHY", 'M', 1, "with --demo: why there is no PostgreSQL (shown in the banner)"},
+    {"demo-custom-repo", "URL", 'R', 1, "with --demo: the git repository every ERP tenant names as its custom-repo (make run makes one)"},
     {"script", "FILE", 's', 1, "keys from FILE, no terminal (screen tests; also SMARTOPS_SCRIPT)"},
 };
 
@@ -166,6 +167,9 @@ int main(int argc, char **argv)
 		case 'M':
 			co.demo_pg_missing = optarg;
 			break;
+		case 'R':
+			co.demo_custom_repo = optarg;
+			break;
 		case 's':
 			co.script = optarg;
 			break;
@@ -188,6 +192,8 @@ int main(int argc, char **argv)
 		co.script = env_script;
 	if ((co.demo_pg || co.demo_pg_password_file || co.demo_pg_missing) && !co.demo)
 		return usage("--demo-postgres, --demo-postgres-password-file and --demo-postgres-missing go with --demo");
+	if (co.demo_custom_repo && !co.demo)
+		return usage("--demo-custom-repo goes with --demo");
 	if (co.demo_pg_password_file && !co.demo_pg)
 		return usage("--demo-postgres-password-file needs --demo-postgres CONNINFO");
 	if (co.demo && (g.kubeconfig || g.contexts || g.all_contexts))

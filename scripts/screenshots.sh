@@ -2,10 +2,11 @@
 # `make screenshots`: screenshots/*.png from the real console against kubesim
 # (fixed seed, its clock nearly stopped so that the pictures repeat), in tmux at
 # 100x30 (fleet, tenant, Hypnus, custom builds, help, the file-server wizard's
-# tenants and form), 80x24 (narrow), and the database wizard (its form, a run to done
-# against a scratch PostgreSQL, scripts/pg_scratch.sh, and an eSocial tenant's Oracle form
-# with its password masked) at 100x30: keys with send-keys,
-# the pane with `capture-pane -e -p`, drawn by scripts/ansi_png.py.
+# tenants and form, the build wizard's review with its pinned commit), 80x24 (narrow),
+# and the database wizard (its form, a run to done against a scratch PostgreSQL,
+# scripts/pg_scratch.sh, and an eSocial tenant's Oracle form with its password masked)
+# at 100x30: keys with send-keys, the pane with `capture-pane -e -p`, drawn by
+# scripts/ansi_png.py.
 # Installs tmux, python3-pil and fonts-dejavu-core from Debian when missing.
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
@@ -33,8 +34,14 @@ trap cleanup EXIT INT TERM
 export HOME="$DIR/home" XDG_CACHE_HOME="$DIR/cache" KUBECONFIG="$DIR/kubeconfig" TZ=UTC LANG=C.UTF-8
 mkdir -p "$HOME"
 
+# the customer's sources, which every ERP tenant names as its custom-repo (the build wizard)
+export GIT_AUTHOR_DATE=2026-11-01T12:00:00Z GIT_COMMITTER_DATE=2026-11-01T12:00:00Z \
+	GIT_AUTHOR_NAME=dev GIT_AUTHOR_EMAIL=dev@customer.example GIT_COMMITTER_NAME=dev GIT_COMMITTER_EMAIL=dev@customer.example
+git init -q -b main "$DIR/work" && printf 'User Function FATA001()\nReturn .T.\n' >"$DIR/work/FATA001.prw" &&
+	git -C "$DIR/work" add -A && git -C "$DIR/work" commit -qm "custom sources" &&
+	git clone -q --bare "$DIR/work" "$DIR/custom.git" || { echo "screenshots: cannot make the git repository"; exit 1; }
 "$BUILD/kubesim" --port 0 --kubeconfig-out "$KUBECONFIG" --fleet 60 --seed 11 --time-scale 0.001 \
-	--start-time 2026-11-03T13:00:00Z \
+	--start-time 2026-11-03T13:00:00Z --no-builds --custom-repo "file://$DIR/custom.git" \
 	--quiet 2>"$DIR/kubesim.log" &
 KS_PID=$!
 i=0; while [ ! -s "$KUBECONFIG" ]; do
@@ -107,6 +114,14 @@ shot fileserver 100 30
 $T send-keys -t main "$TC" Tab Enter
 wait_text "Options" 10
 shot fileserver-form 100 30
+$T send-keys -t main Escape Escape Escape
+$T send-keys -t main ":new build" Enter
+wait_text "Custom build" 10
+$T send-keys -t main "$TC" Enter
+wait_text "Options" 10
+$T send-keys -t main main Enter
+wait_text "Dry run" 30
+shot build-wizard 100 30
 
 console 80 24
 shot narrow 80 24

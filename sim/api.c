@@ -282,9 +282,18 @@ static void collect_owned(sim_req *r, sim_obj *owner)
 		if (sim_store_list(r->srv->store, res, owner->ns, NULL, NULL, 0, NULL, &l, &err))
 			continue;
 		for (size_t i = 0; i < l.n; i++) {
-			char needle[96];
+			const char *hash = sim_obj_label(l.items[i], "pod-template-hash");
+			char needle[96], rsuid[40], rsneedle[96];
+
 			snprintf(needle, sizeof(needle), "\"uid\":\"%s\"", uid->valuestring);
-			if (strstr(l.items[i]->json, "\"ownerReferences\"") && strstr(l.items[i]->json, needle))
+			/* a Deployment's pods are its ReplicaSet's (written or not yet) */
+			rsneedle[0] = '\0';
+			if (hash && !strcmp(res->plural, "pods") && !strcmp(r->res->plural, "deployments")) {
+				sim_rs_uid(uid->valuestring, hash, rsuid);
+				snprintf(rsneedle, sizeof(rsneedle), "\"uid\":\"%s\"", rsuid);
+			}
+			if (strstr(l.items[i]->json, "\"ownerReferences\"") &&
+			    (strstr(l.items[i]->json, needle) || (rsneedle[0] && strstr(l.items[i]->json, rsneedle))))
 				sim_store_delete(r->srv->store, res, l.items[i]->ns, l.items[i]->name, 0, NULL, &err);
 		}
 		sim_list_release(&l);

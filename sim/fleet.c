@@ -9,6 +9,7 @@
 
 #include "sim/catalog.h"
 #include "sim/fleet.h"
+#include "sim/platform.h"
 #include "sim/rules.h"
 #include "sim/usage.h"
 #include "util/util.h"
@@ -1032,7 +1033,7 @@ static int add_cluster_objects(seeder *sd, sim_err *err)
 		{"filestore-sc", "filestore.csi.storage.gke.io", "standard", 1},
 		{"totvs-nfs", "nfs.csi.k8s.io", NULL, 1},
 	};
-	cJSON *meta, *o;
+	cJSON *meta, *o, *data;
 
 	for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
 		o = new_obj("storage.k8s.io/v1", "StorageClass", classes[i].name, &meta);
@@ -1053,6 +1054,16 @@ static int add_cluster_objects(seeder *sd, sim_err *err)
 	o = new_obj("v1", "ConfigMap", "predecessor-rules", &meta);
 	put(cJSON_AddObjectToObject(meta, "labels"), "app.kubernetes.io/part-of", "smartops");
 	put(cJSON_AddObjectToObject(o, "data"), "rules", SIM_RULES_DEFAULT);
+	if (create(sd, sd->r_cm, SIM_FLEET_SYSTEM_NS, o, 1, err) < 0)
+		return -1;
+	/* the platform's RPO buckets, as its operators set them up for custom builds
+	 * (--managed-postgres adds its key to this ConfigMap) */
+	o = new_obj("v1", "ConfigMap", SIM_PLATFORM_CONFIGMAP, &meta);
+	put(cJSON_AddObjectToObject(meta, "labels"), "app.kubernetes.io/part-of", "smartops");
+	data = cJSON_AddObjectToObject(o, "data");
+	put(data, "rpo.aws", SIM_PLATFORM_RPO_AWS);
+	put(data, "rpo.gcp", SIM_PLATFORM_RPO_GCP);
+	put(data, "rpo.totvs", SIM_PLATFORM_RPO_TOTVS);
 	return create(sd, sd->r_cm, SIM_FLEET_SYSTEM_NS, o, 1, err);
 }
 
@@ -1117,6 +1128,40 @@ int sim_fleet_seed(sim_store *s, size_t n, uint64_t seed, const char *domain, si
 out:
 	sb_release(&sd.sb);
 	return ret;
+}
+
+static int set_custom_repo(cJSON *obj, void *ctx, sim_err *err)
+{
+	cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+	cJSON *ann = cJSON_GetObjectItemCaseSensitive(meta, "annotations");
+
+	(void)err;
+	if (!cJSON_IsObject(ann))
+		ann = cJSON_AddObjectToObject(meta, "annotations");
+	cJSON_DeleteItemFromObjectCaseSensitive(ann, P "custom-repo");
+	putp(ann, "custom-repo", ctx);
+	return 0;
+}
+
+int sim_fleet_custom_repo(sim_store *s, const char *url, sim_err *err)
+{
+	const sim_resource *r = sim_resource_find("", "v1", "namespaces");
+
+	if (!*url)
+		return sim_err_set(err, 400, "BadRequest", "an empty URL: give the repository's, e.g. "
+				   "file:///srv/git/custom.git");
+	for (const char *c = url; *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f)
+			return sim_err_set(err, 400, "BadRequest", "\"%s\" holds a blank or control character", url);
+	for (size_t i = 0; i < n_tenants; i++) {
+		if (tenants[i].esocial)
+			continue;
+		for (int env = 0; env < SIM_ENV_COUNT; env++)
+			if (sim_store_mutate(s, r, "", tenants[i].envs[env].ns, set_custom_repo, (void *)url, 0, NULL,
+					     err) < 0)
+				return -1;
+	}
+	return 0;
 }
 
 /* ---- GET /sim/v1/fleet --------------------------------------------------- */

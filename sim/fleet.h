@@ -83,6 +83,11 @@ typedef struct sim_tenant {
  * "smart.example.com". Times (last activity, contract dates) are relative to
  * sim_store_now(s). Returns 0, or -1 with err filled (n too large, store error). */
 int sim_fleet_seed(sim_store *s, size_t n, uint64_t seed, const char *domain, sim_err *err);
+/* Gives both namespaces of every seeded ERP tenant the annotation custom-repo = url
+ * (the git repository the build wizard reads by default; eSocial tenants have no
+ * custom builds). For a demo whose tenants share one sample repository. Call after
+ * sim_fleet_seed, before serving. 0, or -1 with err filled. */
+int sim_fleet_custom_repo(sim_store *s, const char *url, sim_err *err);
 /* Frees the table (and empties the catalogue); the store is not touched. */
 void sim_fleet_reset(void);
 

@@ -16,9 +16,10 @@ static void usage(FILE *f)
 	fputs("usage: kubesim [--port N] [--kubeconfig-out FILE] [--plain-http] [--users FILE]\n"
 	      "               [--fleet N] [--seed S] [--time-scale X] [--start-time T] [--domain D]\n"
 	      "               [--tls-mode normal|expired|wrong-host|untrusted] [--faults JSON]\n"
-	      "               [--watch-window N] [--no-traffic] [--quiet] [--event-ttl S]\n"
+	      "               [--watch-window N] [--no-traffic] [--no-builds] [--quiet] [--event-ttl S]\n"
 	      "               [--audit-log FILE] [--provisioner NAME=MS|NAME=fail:MESSAGE]...\n"
 	      "               [--managed-postgres CONNINFO [--managed-postgres-password-file F]]\n"
+	      "               [--custom-repo URL]\n"
 	      "\n"
 	      "  --port N             listen on 127.0.0.1:N (0 = any free port; default 0)\n"
 	      "  --kubeconfig-out F   write a kubeconfig for this server once it is ready\n"
@@ -35,6 +36,7 @@ static void usage(FILE *f)
 	      "  --audit-log FILE     append a line per write request: time, method, path, user\n"
 	      "  --no-traffic         no simulated user requests: sleeping tenants wake only on\n"
 	      "                       POST /sim/v1/traffic, a client's wake, or ahead of busy hours\n"
+	      "  --no-builds          the fleet starts no custom builds of its own (only clients' Jobs run)\n"
 	      "  --event-ttl S        Events expire S seconds of the cluster's clock after their\n"
 	      "                       last occurrence (default 3600, as the API server; 0 never)\n"
 	      "  --provisioner P=MS   claims of StorageClasses with provisioner P bind after MS ms\n"
@@ -43,7 +45,10 @@ static void usage(FILE *f)
 	      "  --managed-postgres C write ConfigMap smart-platform (postgres.conninfo = C, a libpq\n"
 	      "                       connection string with no password) in smartops-system\n"
 	      "  --managed-postgres-password-file F\n"
-	      "                       and Secret smart-platform-postgres (password = F's first line)\n",
+	      "                       and Secret smart-platform-postgres (password = F's first line)\n"
+	      "  --custom-repo URL    with --fleet: every ERP tenant's namespaces name URL as their\n"
+	      "                       custom-repo (the build wizard's default repository; a demo's\n"
+	      "                       sample repository, e.g. file:///srv/git/custom.git)\n",
 	      f);
 }
 
@@ -77,12 +82,14 @@ int main(int argc, char **argv)
 		{"watch-window", required_argument, NULL, 'w'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"no-traffic", no_argument, NULL, 'N'},
+		{"no-builds", no_argument, NULL, 'B'},
 		{"event-ttl", required_argument, NULL, 'E'},
 		{"preload", required_argument, NULL, 'L'},
 		{"audit-log", required_argument, NULL, 'a'},
 		{"provisioner", required_argument, NULL, 'V'},
 		{"managed-postgres", required_argument, NULL, 'M'},
 		{"managed-postgres-password-file", required_argument, NULL, 'W'},
+		{"custom-repo", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -151,6 +158,7 @@ int main(int argc, char **argv)
 			break;
 		case 'q': o.quiet = 1; break;
 		case 'N': o.no_traffic = 1; break;
+		case 'B': o.no_builds = 1; break;
 		case 'E':
 			if (parse_num("--event-ttl", optarg, 0, 1e9, &v))
 				return 2;
@@ -171,6 +179,7 @@ int main(int argc, char **argv)
 			break;
 		case 'M': o.managed_postgres = optarg; break;
 		case 'W': o.managed_postgres_password_file = optarg; break;
+		case 'R': o.custom_repo = optarg; break;
 		case 'L':
 			if (parse_num("--preload", optarg, 0, 1e7, &v))
 				return 2;
@@ -182,6 +191,10 @@ int main(int argc, char **argv)
 	}
 	if (o.managed_postgres_password_file && !o.managed_postgres) {
 		fprintf(stderr, "kubesim: --managed-postgres-password-file needs --managed-postgres CONNINFO\n");
+		return 2;
+	}
+	if (o.custom_repo && !o.fleet) {
+		fprintf(stderr, "kubesim: --custom-repo names the fleet's repository: it needs --fleet N\n");
 		return 2;
 	}
 	if (optind < argc) {

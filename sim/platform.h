@@ -16,6 +16,11 @@
 #define SIM_PLATFORM_NS "smartops-system"
 #define SIM_PLATFORM_CONFIGMAP "smart-platform"
 #define SIM_PLATFORM_PG_SECRET "smart-platform-postgres"
+/* The RPO buckets the fleet's smart-platform names, one per provider (keys rpo.<provider>):
+ * where the custom-build wizard's Jobs upload a tenant's RPO. */
+#define SIM_PLATFORM_RPO_AWS "s3://smart-rpo"
+#define SIM_PLATFORM_RPO_GCP "gs://smart-rpo"
+#define SIM_PLATFORM_RPO_TOTVS "https://store.totvs.example/smart-rpo"
 
 /* 0, or -1 with a sentence in errbuf. password_file may be NULL. */
 int sim_platform_managed_postgres(sim_store *s, const char *conninfo, const char *password_file, char *errbuf,

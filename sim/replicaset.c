@@ -204,6 +204,16 @@ static void copy_annotations(const cJSON *from, cJSON *meta)
 	}
 }
 
+void sim_rs_uid(const char *deploy_uid, const char *hash, char *out)
+{
+	uint64_t a = mix64(fnv(deploy_uid ? deploy_uid : "") ^ mix64(fnv(hash ? hash : "")));
+	uint64_t b = mix64(a ^ 0x5eedull);
+
+	snprintf(out, 40, "%08llx-%04llx-4%03llx-%04llx-%012llx", (unsigned long long)(a >> 32),
+		 (unsigned long long)((a >> 16) & 0xffff), (unsigned long long)(a & 0xfff),
+		 (unsigned long long)(0x8000 | ((b >> 48) & 0x3fff)), (unsigned long long)(b & 0xffffffffffffull));
+}
+
 cJSON *sim_rs_new(const cJSON *deploy, const char *hash, int revision, int replicas)
 {
 	const cJSON *dmeta = jget(deploy, "metadata"), *dspec = jget(deploy, "spec");
@@ -216,6 +226,8 @@ cJSON *sim_rs_new(const cJSON *deploy, const char *hash, int revision, int repli
 	meta = cJSON_AddObjectToObject(rs, "metadata");
 	snprintf(buf, sizeof(buf), "%s-%s", cJSON_IsString(name) ? name->valuestring : "", hash);
 	cJSON_AddStringToObject(meta, "name", buf);
+	sim_rs_uid(cJSON_IsString(uid) ? uid->valuestring : "", hash, buf);
+	cJSON_AddStringToObject(meta, "uid", buf);
 	tmpl = cJSON_IsObject(jget(dspec, "template")) ? cJSON_Duplicate(jget(dspec, "template"), 1)
 							 : cJSON_CreateObject();
 	jset(obj_of(obj_of(tmpl, "metadata"), "labels"), "pod-template-hash", cJSON_CreateString(hash));
@@ -297,7 +309,7 @@ void sim_rs_materialize(sim_store *s, const char *ns)
 		c.replicas = cJSON_IsNumber(jget(st, "updatedReplicas")) ? jget(st, "updatedReplicas")->valueint : 0;
 		c.ready = cJSON_IsNumber(jget(st, "readyReplicas")) ? jget(st, "readyReplicas")->valueint : 0;
 		sim_rs_set(rs, 1, cJSON_IsNumber(want) ? want->valueint : 1, &c);
-		sim_store_create(s, r_rs, l.items[i]->ns, rs, 0, NULL, &err); /* 409: made meanwhile */
+		sim_store_create(s, r_rs, l.items[i]->ns, rs, SIM_KEEP_UID, NULL, &err); /* 409: made meanwhile */
 		cJSON_Delete(rs);
 		cJSON_Delete(d);
 	}

@@ -3,7 +3,8 @@
  * owned by the Deployment (controller), its template the Deployment's with the label
  * pod-template-hash, annotations deployment.kubernetes.io/revision, desired-replicas and
  * max-replicas. The workload controller (sim/workload.c) keeps the records and writes them;
- * these are the pure parts.
+ * these are the pure parts. A Deployment's pods are owned by its current ReplicaSet
+ * (ownerReferences Deployment -> ReplicaSet -> Pod, as on a cluster).
  *
  * Thread-safety: no state. */
 #ifndef SIM_REPLICASET_H
@@ -27,7 +28,13 @@ void sim_rs_pod_template_hash(const cJSON *tmpl, char *out);
  * writes back from a ReplicaSet. */
 uint64_t sim_rs_template_key(const cJSON *tmpl);
 
-/* A new ReplicaSet (the caller owns it) for Deployment `deploy` (a whole stored object:
+/* The uid of the ReplicaSet of template hash `hash` of the Deployment of uid
+ * `deploy_uid`: UUID-shaped, derived from both, so that the pods the workload controller
+ * makes can name their ReplicaSet as owner before it is written (ReplicaSets are written
+ * lazily, see sim_rs_materialize; writers pass SIM_KEEP_UID). out: 40 bytes. */
+void sim_rs_uid(const char *deploy_uid, const char *hash, char *out);
+
+/* A new ReplicaSet (the caller owns it), its uid sim_rs_uid's for Deployment `deploy` (a whole stored object:
  * metadata.name, .uid, spec.selector, spec.template), template hash `hash`. */
 cJSON *sim_rs_new(const cJSON *deploy, const char *hash, int revision, int replicas);
 

@@ -843,7 +843,11 @@ sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errs
 			snprintf(errbuf, errsize, "seeding the fleet: %s", err.message);
 			goto fail;
 		}
-		sim_fleetctl_opts fo = {.no_traffic = o->no_traffic};
+		if (o->custom_repo && sim_fleet_custom_repo(s->store, o->custom_repo, &err)) {
+			snprintf(errbuf, errsize, "--custom-repo: %s", err.message);
+			goto fail;
+		}
+		sim_fleetctl_opts fo = {.no_traffic = o->no_traffic, .no_builds = o->no_builds};
 
 		s->fleetctl = sim_fleetctl_start(s->store, s->workload, s->time_scale, &fo, &err);
 		if (!s->fleetctl) {

@@ -23,10 +23,12 @@ typedef struct sim_server_opts {
 	size_t preload;             /* N configmaps in namespace "preload" (benchmarks) */
 	int quiet;                  /* no start-up lines on stderr */
 	int no_traffic;             /* no simulated user requests (tests that need quiet tenants) */
+	int no_builds;              /* the fleet starts no custom builds of its own */
 	const char *audit_log;      /* append one line per write request (POST, PUT, PATCH,
 	                               DELETE) as received: time, method, path, user; or NULL */
 	const char *managed_postgres;         /* ConfigMap smart-platform postgres.conninfo, or NULL */
 	const char *managed_postgres_password_file; /* Secret smart-platform-postgres, or NULL */
+	const char *custom_repo;    /* with a fleet: every ERP tenant's custom-repo annotation, or NULL */
 	int64_t event_ttl_s;        /* Events expire this long after their last occurrence,
 	                               on the cluster's clock (0: one hour; < 0: never) */
 	const struct sim_provisioner *provisioners; /* per-provisioner binding (sim/volumes.h) */

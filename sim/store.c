@@ -790,7 +790,11 @@ int sim_store_create(sim_store *s, const sim_resource *res, const char *ns, cons
 		set_str(m, "namespace", ns);
 	else
 		cJSON_DeleteItemFromObjectCaseSensitive(m, "namespace");
-	make_uid(s, uid, sizeof(uid));
+	if ((flags & SIM_KEEP_UID) && str_item(m, "uid") && *str_item(m, "uid") &&
+	    strlen(str_item(m, "uid")) < sizeof(uid))
+		util_strlcpy(uid, str_item(m, "uid"), sizeof(uid));
+	else
+		make_uid(s, uid, sizeof(uid));
 	set_str(m, "uid", uid);
 	if (flags & SIM_DRY_RUN)
 		cJSON_DeleteItemFromObjectCaseSensitive(m, "resourceVersion"); /* as the API server does */

@@ -62,6 +62,8 @@ int64_t sim_store_now(sim_store *s);
 enum {
 	SIM_DRY_RUN = 1 << 0,      /* validate and answer as if written; store nothing */
 	SIM_NO_EVENT_IF_SAME = 1 << 1,
+	SIM_KEEP_UID = 1 << 2,     /* create: keep the body's metadata.uid (controllers that
+	                              name a uid before the object is written; never the API) */
 };
 
 /* Create: `obj` (borrowed, not modified) must carry metadata.name or generateName.

@@ -1492,6 +1492,12 @@ static cJSON *dup_or_obj(const cJSON *x)
 	return cJSON_IsObject(x) ? cJSON_Duplicate(x, 1) : cJSON_CreateObject();
 }
 
+/* The name of o's ReplicaSet of template hash `hash`. */
+static void rs_name(const owner *o, const char *hash, char *out, size_t size)
+{
+	snprintf(out, size, "%s-%s", o->name, hash);
+}
+
 /* Creates one pod of owner o from its template; name NULL = generated. */
 /* A StatefulSet pod mounts its claims: a volume per volumeClaimTemplates entry, claim
  * "<template>-<set>-<ordinal>" (sim/volumes.c makes them), unless the template names it. */
@@ -1577,9 +1583,19 @@ static int owner_create_pod(sim_workload *w, owner *o, const cJSON *ownobj, cons
 	refs = cJSON_AddArrayToObject(meta, "ownerReferences");
 	ref = cJSON_CreateObject();
 	cJSON_AddStringToObject(ref, "apiVersion", o->kind == OWN_JOB ? "batch/v1" : "apps/v1");
-	cJSON_AddStringToObject(ref, "kind", own_kind_name[o->kind]);
-	cJSON_AddStringToObject(ref, "name", o->name);
-	cJSON_AddStringToObject(ref, "uid", o->uid);
+	if (o->kind == OWN_DEPLOY) { /* its current ReplicaSet's, as the ReplicaSet controller */
+		char rsuid[40];
+
+		rs_name(o, o->hash, buf, sizeof(buf));
+		sim_rs_uid(o->uid, o->hash, rsuid);
+		cJSON_AddStringToObject(ref, "kind", "ReplicaSet");
+		cJSON_AddStringToObject(ref, "name", buf);
+		cJSON_AddStringToObject(ref, "uid", rsuid);
+	} else {
+		cJSON_AddStringToObject(ref, "kind", own_kind_name[o->kind]);
+		cJSON_AddStringToObject(ref, "name", o->name);
+		cJSON_AddStringToObject(ref, "uid", o->uid);
+	}
 	cJSON_AddBoolToObject(ref, "controller", 1);
 	cJSON_AddBoolToObject(ref, "blockOwnerDeletion", 1);
 	cJSON_AddItemToArray(refs, ref);
@@ -1634,11 +1650,6 @@ static int pod_is_live(const pod *p)
 
 /* ---- a Deployment's ReplicaSets ---- */
 
-static void rs_name(const owner *o, const char *hash, char *out, size_t size)
-{
-	snprintf(out, size, "%s-%s", o->name, hash);
-}
-
 typedef struct rs_ctx {
 	int revision, desired;
 	sim_rs_counts counts;
@@ -1678,7 +1689,7 @@ static void rs_create(sim_workload *w, owner *o, const rsrec *r, const cJSON *ro
 	sim_rs_counts zero = {0, 0};
 	sim_err err;
 
-	if (sim_store_create(w->s, w->r_rs, o->ns, rs, 0, NULL, &err) < 0 && err.code == 409)
+	if (sim_store_create(w->s, w->r_rs, o->ns, rs, SIM_KEEP_UID, NULL, &err) < 0 && err.code == 409)
 		rs_write(w, o, r, desired, &zero);
 	cJSON_Delete(rs);
 }
@@ -2339,6 +2350,26 @@ static void on_pod(sim_workload *w, sim_event_type type, const sim_obj *obj)
 
 		if (!cJSON_IsTrue(jget(ref, "controller")) || !kind || !name || !ruid)
 			continue;
+		if (!strcmp(kind, "ReplicaSet")) { /* a Deployment's pod: <deployment>-<hash> */
+			const char *h = sim_obj_label(obj, "pod-template-hash");
+			size_t nl = strlen(name), hl = h ? strlen(h) : 0;
+
+			if (h && hl && nl > hl + 1 && name[nl - hl - 1] == '-' && !strcmp(name + nl - hl, h)) {
+				char dname[300], rsuid[40], *okey;
+				owner *o;
+
+				snprintf(dname, sizeof(dname), "%.*s", (int)(nl - hl - 1), name);
+				okey = make_key(own_tag[OWN_DEPLOY], obj->ns, dname);
+				o = map_get(&w->owners, okey);
+				free(okey);
+				if (o) {
+					sim_rs_uid(o->uid, h, rsuid);
+					if (!strcmp(rsuid, ruid))
+						own = o;
+				}
+			}
+			continue;
+		}
 		for (int k = 0; k < OWN_COUNT; k++) {
 			if (strcmp(kind, own_kind_name[k]))
 				continue;

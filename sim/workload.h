@@ -6,8 +6,10 @@
  * It runs on its own thread and talks to the store only through sim/store.h (list, watch,
  * create, mutate, delete); 404 and 409 answers are normal (others change the cluster too).
  * Simplifications (documented for users of kubesim):
- * - Deployments own their pods directly; the pods' ownerReferences name the Deployment.
- *   Each Deployment also gets one ReplicaSet per distinct template (sim/replicaset.h), with
+ * - The controller keeps a Deployment's pods itself, but their ownerReferences name its
+ *   current ReplicaSet (Deployment -> ReplicaSet -> Pod, as on a cluster; pods met on a
+ *   relist are taken back through it). Each Deployment gets one ReplicaSet per distinct
+ *   template (sim/replicaset.h), with
  *   its revision, the current one following the pods, so kubectl rollout history and undo
  *   work. A changed template "recreates": old pods are deleted and new ones created at
  *   once (strategy is ignored). StatefulSets create pods in parallel

@@ -31,9 +31,6 @@ printf 'User Function Fat002()\nReturn .T.\n' >"$W/FAT002.prw"
 git -C "$W" add -A && git -C "$W" commit -qm two
 git clone -q --bare "$W" "$REPO"
 kubectl annotate namespace "$t-dev" "smart.totvs.com/custom-repo=file://$REPO" >/dev/null
-kubectl -n smartops-system create configmap smart-platform --from-literal=rpo.aws=s3://smart-rpo \
-	--from-literal=rpo.gcp=gs://smart-rpo --from-literal=rpo.totvs=https://store.totvs.example/smart-rpo \
-	--dry-run=client -o yaml | kubectl apply -f - >/dev/null
 
 jobs_api="$KS_URL/apis/batch/v1/namespaces"
 clear_fleet_builds() {

@@ -45,9 +45,9 @@ V1=$(git -C "$REPO" rev-parse 'v1^{commit}')
 URL="file://$REPO"
 kubectl annotate namespace "$t-dev" "smart.totvs.com/custom-repo=$URL" >/dev/null
 kubectl annotate namespace "$t-prod" "smart.totvs.com/custom-repo=$URL" >/dev/null
-kubectl -n smartops-system create configmap smart-platform --from-literal=rpo.aws=s3://smart-rpo \
-	--from-literal=rpo.gcp=gs://smart-rpo --from-literal=rpo.totvs=https://store.totvs.example/smart-rpo \
-	--dry-run=client -o yaml | kubectl apply -f - >/dev/null && ok "smart-platform names the RPO buckets" ||
+# the fleet's smart-platform names the RPO buckets
+[ "$(kubectl -n smartops-system get configmap smart-platform -o json | jq -r '.data | "\(.["rpo.aws"]) \(.["rpo.gcp"]) \(.["rpo.totvs"])"')" = \
+	"s3://smart-rpo gs://smart-rpo https://store.totvs.example/smart-rpo" ] && ok "smart-platform names the RPO buckets" ||
 	fail "smart-platform"
 case "$PROVIDER" in aws) SCHEME=s3:// ;; gcp) SCHEME=gs:// ;; *) SCHEME=https:// ;; esac
 

@@ -169,8 +169,9 @@ kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/apis/storage.k8s.io/v
 	-d '{"apiVersion":"storage.k8s.io/v1","kind":"StorageClass","metadata":{"name":"acme-nfs"},"provisioner":"nfs.acme.example","reclaimPolicy":"Retain","volumeBindingMode":"Immediate"}' >/dev/null
 expect_out "an unmapped provisioner is no provider's" "no StorageClass for provider totvs" \
 	"$S" plan fileserver --tcode "$T" --env dev --provider totvs
-kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/api/v1/namespaces/smartops-system/configmaps" \
-	-d '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"smart-platform"},"data":{"fileserver.providers":"nfs.acme.example=totvs\nefs.csi.aws.com=aws\nfilestore.csi.storage.gke.io=gcp"}}' >/dev/null
+# (the fleet's smart-platform names the RPO buckets already: the map is added to it)
+kcurl -X PATCH -H 'Content-Type: application/merge-patch+json' "$KS_URL/api/v1/namespaces/smartops-system/configmaps/smart-platform" \
+	-d '{"data":{"fileserver.providers":"nfs.acme.example=totvs\nefs.csi.aws.com=aws\nfilestore.csi.storage.gke.io=gcp"}}' >/dev/null
 [ "$("$S" plan fileserver --tcode "$T" --env dev --provider totvs -o json 2>/dev/null | jq -r '.steps[0].body.spec.storageClassName')" = acme-nfs ] &&
 	ok "fileserver.providers of smart-platform maps a provisioner to a provider" || fail "provider map"
 kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/apis/storage.k8s.io/v1/storageclasses" \

@@ -211,6 +211,22 @@ expect_out "kubectl get rs prints DESIRED CURRENT READY" '^web-[a-z0-9]{10} +2 +
 CUR=$($K -n builds get rs -l app=web -o 'jsonpath={range .items[?(@.spec.replicas==2)]}{.metadata.name}{end}')
 expect_out "the pods carry the current ReplicaSet's pod-template-hash" "^$CUR-[a-z0-9]{5}\$" \
 	sh -c "$K -n builds get pods -l app=web,pod-template-hash=${CUR#web-} -o name | sed 's|pod/||' | head -1"
+# owners as on a cluster: Deployment -> ReplicaSet -> Pod
+owned_by_rs() { # owned_by_rs RS: every pod of app=web is owned (controller) by ReplicaSet RS and its uid
+	want="ReplicaSet/$1/$($K -n builds get rs "$1" -o 'jsonpath={.metadata.uid}')/true"
+	got=$($K -n builds get pods -l app=web -o yaml |
+		python3 -c 'import sys, yaml
+for p in yaml.safe_load(sys.stdin)["items"]:
+    if p["metadata"].get("deletionTimestamp"): continue
+    r = p["metadata"]["ownerReferences"][0]
+    print("%s/%s/%s/%s" % (r["kind"], r["name"], r["uid"], str(r["controller"]).lower()))' | sort -u)
+	[ "$got" = "$want" ]
+}
+check "kubectl get pods -o yaml: the pods are owned by the current ReplicaSet $CUR" owned_by_rs "$CUR"
+expect_out "... which is owned by the Deployment" "^Deployment/web/$($K -n builds get deploy web -o 'jsonpath={.metadata.uid}')\$" \
+	$K -n builds get rs "$CUR" -o 'jsonpath={.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name}/{.metadata.ownerReferences[0].uid}'
+expect_out "kubectl describe pod names its controller" "Controlled By: +ReplicaSet/$CUR" \
+	sh -c "$K -n builds describe \$($K -n builds get pods -l app=web -o name | head -1)"
 check "kubectl rollout undo --to-revision=1" $K -n builds rollout undo deploy/web --to-revision=1
 expect_out "the first template is back" '^nginx:1.25$' $K -n builds get deploy web -o 'jsonpath={.spec.template.spec.containers[0].image}'
 check "the rollout completes" $K -n builds rollout status deploy/web --timeout=60s
@@ -218,6 +234,8 @@ $K -n builds rollout history deploy/web >"$KS_DIR/history" 2>&1
 [ "$(awk 'NR > 2 && NF { print $1 }' "$KS_DIR/history" | tr '\n' ' ')" = "2 3 4 " ] &&
 	ok "revision 1's ReplicaSet is reused as revision 4 (history 2, 3, 4)" || { fail "history after undo"; cat "$KS_DIR/history"; }
 expect_out "no fourth ReplicaSet was made" '^3$' sh -c "$K -n builds get rs -l app=web -o name | wc -l"
+FIRST=$($K -n builds get rs -l app=web -o 'jsonpath={range .items[?(@.spec.replicas==2)]}{.metadata.name}{end}')
+wait_for "after the undo the pods are owned by revision 1's ReplicaSet, reused ($FIRST)" 60 owned_by_rs "$FIRST"
 check "kubectl rollout undo (to the previous: revision 3)" $K -n builds rollout undo deploy/web
 expect_out "nginx:1.27 is back" '^nginx:1.27$' $K -n builds get deploy web -o 'jsonpath={.spec.template.spec.containers[0].image}'
 # ReplicaSets are written when first read or when the template changes: one never read
@@ -232,5 +250,7 @@ expect_out "revision 1 is the template before the change" 'Image:[[:space:]]+ngi
 	$K -n builds rollout history deploy/api --revision=1
 check "kubectl delete deploy" $K -n builds delete deploy web
 wait_for "its ReplicaSets go with it" 60 rs_count 0
+web_pods() { [ "$($K -n builds get pods -l app=web -o name | wc -l)" = "$1" ]; }
+wait_for "... and the pods its ReplicaSet owned" 60 web_pods 0
 
 finish

@@ -46,8 +46,21 @@ one_run() { # one_run N: a run with the server, checked, then q
 	pid=$(sed -n 1p "$data/postmaster.pid" 2>/dev/null)
 	[ -n "$port" ] && "${PG_BIN:-/usr/lib/postgresql/15/bin}/pg_isready" -q -h 127.0.0.1 -p "$port" &&
 		ok "run $1: PostgreSQL answers on 127.0.0.1:$port" || fail "run $1: no PostgreSQL answering (data \"$data\")"
+	repo=$(ls -d "$TMPDIR"/smartops-run-git.*/custom.git 2>/dev/null | head -1)
+	[ -n "$repo" ] && git -C "$repo" rev-parse -q --verify main >/dev/null &&
+		ok "run $1: the tenants' sample repository is there, with a main branch" || fail "run $1: no sample repository"
+	# the demo builds as it is: its buckets and the tenants' repository are there
+	kc=$(ls "$TMPDIR"/smartops-demo-*/kubeconfig 2>/dev/null | head -1)
+	erp=$("$BUILD/smartops" --kubeconfig "$kc" tenants -o json 2>/dev/null |
+		jq -r '[.items[] | select(.product == "erp" and .health != "blocked")][0].tcode')
+	"$BUILD/smartops" --kubeconfig "$kc" plan build --tcode "$erp" --ref main >"$KS_DIR/plan.out" 2>&1 &&
+		grep -q "branch main is commit $(git -C "$repo" rev-parse main)" "$KS_DIR/plan.out" &&
+		ok "run $1: the demo plans a build of $erp's main, no --repo given" ||
+		{ fail "run $1: the demo cannot plan a build of $erp"; head -5 "$KS_DIR/plan.out"; }
 	$T send-keys -t main q
 	wait_for "run $1: q ends it" 60 done_rc
+	[ -z "$(ls -d "$TMPDIR"/smartops-run-git.* 2>/dev/null)" ] && ok "run $1: the sample repository removed" ||
+		fail "run $1: the sample repository left behind"
 	[ "$(cat "$KS_DIR/rc")" = 0 ] && ok "run $1: exit status 0" || fail "run $1: exit status $(cat "$KS_DIR/rc")"
 	if [ -n "$pid" ]; then wait_for "run $1: the server stopped" 15 gone "$pid"; else fail "run $1: no server pid"; fi
 	[ -z "$(pg_data)" ] && ok "run $1: its scratch directory removed" || fail "run $1: $(pg_data) left behind"

@@ -124,9 +124,6 @@ printf 'User Function Fat001()\nReturn .T.\n' >"$W/FAT001.prw"
 git -C "$W" add -A && git -C "$W" commit -qm one
 git clone -q --bare "$W" "$REPO"
 kubectl annotate namespace "$t-dev" "smart.totvs.com/custom-repo=file://$REPO" >/dev/null
-kubectl -n smartops-system create configmap smart-platform --from-literal=rpo.aws=s3://smart-rpo \
-	--from-literal=rpo.gcp=gs://smart-rpo --from-literal=rpo.totvs=https://store.totvs.example/smart-rpo \
-	--dry-run=client -o yaml | kubectl apply -f - >/dev/null
 "$S" apply build --tcode "$T" --ref main --yes >/dev/null 2>"$KS_DIR/err" && ok "build 1 (main) succeeded" ||
 	{ fail "build 1"; cat "$KS_DIR/err"; }
 kcurl -X PUT -d '{"compile":"fail"}' "$KS_URL/sim/v1/faults" >/dev/null

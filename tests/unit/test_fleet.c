@@ -350,6 +350,15 @@ static void test_conventions(void **state)
 				       cJSON_GetObjectItemCaseSensitive(rules, "data"), "rules")->valuestring,
 			       "dbaccess: lockserver"));
 	cJSON_Delete(rules);
+	/* the platform's RPO buckets, one per provider, for the custom-build wizard */
+	rules = get(s, "", "configmaps", SIM_FLEET_SYSTEM_NS, "smart-platform");
+	assert_non_null(rules);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rules, "data"),
+							     "rpo.aws")->valuestring, "s3://smart-rpo");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rules, "data"),
+							     "rpo.gcp")->valuestring, "gs://smart-rpo");
+	assert_non_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(rules, "data"), "rpo.totvs"));
+	cJSON_Delete(rules);
 	assert_null(sim_fleet_find("T1234"));
 	assert_null(sim_fleet_find_ns("kube-system", NULL));
 	sim_store_free(s);

@@ -65,6 +65,23 @@ static const char *str_at(const cJSON *o, const char *a, const char *b, const ch
 	return cJSON_IsString(o) ? o->valuestring : NULL;
 }
 
+/* UUID-shaped, the same for the same Deployment and hash, else different */
+static void test_uid(void **state)
+{
+	char a[40], b[40], c[40], d[40];
+
+	(void)state;
+	sim_rs_uid("0c9a2f10-1b2c-4d3e-8f40-123456789abc", "abcde12345", a);
+	sim_rs_uid("0c9a2f10-1b2c-4d3e-8f40-123456789abc", "abcde12345", b);
+	sim_rs_uid("0c9a2f10-1b2c-4d3e-8f40-123456789abc", "abcde12346", c);
+	sim_rs_uid("0c9a2f10-1b2c-4d3e-8f40-123456789abd", "abcde12345", d);
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, c);
+	assert_string_not_equal(a, d);
+	assert_int_equal(strlen(a), 36);
+	assert_true(a[8] == '-' && a[13] == '-' && a[14] == '4' && a[18] == '-' && a[23] == '-');
+}
+
 static void test_new_shape(void **state)
 {
 	cJSON *d = cJSON_Parse("{\"metadata\":{\"name\":\"web\",\"uid\":\"u-1\",\"annotations\":{"
@@ -76,6 +93,12 @@ static void test_new_shape(void **state)
 
 	assert_string_equal(str_at(rs, "kind", NULL, NULL), "ReplicaSet");
 	assert_string_equal(str_at(rs, "metadata", "name", NULL), "web-abcde12345");
+	{ /* its uid is the one its pods name: the Deployment's and the hash's */
+		char want[40];
+
+		sim_rs_uid("u-1", "abcde12345", want);
+		assert_string_equal(str_at(rs, "metadata", "uid", NULL), want);
+	}
 	assert_string_equal(str_at(rs, "metadata", "labels", "pod-template-hash"), "abcde12345");
 	assert_string_equal(str_at(rs, "metadata", "labels", "app"), "web");
 	assert_string_equal(str_at(rs, "metadata", "annotations", SIM_RS_REVISION), "2");
@@ -121,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_key_ignores_round_trip),
 		cmocka_unit_test(test_key_tells_changes),
 		cmocka_unit_test(test_new_shape),
+		cmocka_unit_test(test_uid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

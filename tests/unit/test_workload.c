@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
+#include "sim/replicaset.h"
 #include "sim/resource.h"
 #include "sim/store.h"
 #include "sim/workload.h"
@@ -268,6 +269,7 @@ static void test_deployment_becomes_ready(void **state)
 	sim_list l;
 	const cJSON *c, *ref;
 	const char *hash, *uid;
+	char rsuid[40], rsname[64];
 	int available = 0;
 
 	add_deploy(f, "web", 3);
@@ -295,8 +297,14 @@ static void test_deployment_becomes_ready(void **state)
 		/* web-HASH-xxxxx */
 		assert_true(util_starts_with(l.items[i]->name, "web-"));
 		assert_int_equal(strlen(l.items[i]->name), 4 + 10 + 1 + 5);
+		/* owned by the current ReplicaSet web-HASH, whose uid is the Deployment's and
+		 * the hash's (the ReplicaSet is written when a client reads it) */
 		ref = cJSON_GetArrayItem(path(p, "metadata", "ownerReferences", NULL), 0);
-		assert_string_equal(cJSON_GetObjectItemCaseSensitive(ref, "uid")->valuestring, uid);
+		sim_rs_uid(uid, hash, rsuid);
+		snprintf(rsname, sizeof(rsname), "web-%s", hash);
+		assert_string_equal(cJSON_GetObjectItemCaseSensitive(ref, "kind")->valuestring, "ReplicaSet");
+		assert_string_equal(cJSON_GetObjectItemCaseSensitive(ref, "name")->valuestring, rsname);
+		assert_string_equal(cJSON_GetObjectItemCaseSensitive(ref, "uid")->valuestring, rsuid);
 		assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ref, "controller")));
 		assert_string_equal(path(p, "status", "phase", NULL)->valuestring, "Running");
 		assert_true(util_starts_with(path(p, "status", "podIP", NULL)->valuestring, "10."));
@@ -307,11 +315,59 @@ static void test_deployment_becomes_ready(void **state)
 		cJSON_Delete(p);
 	}
 	sim_list_release(&l);
+	/* read, the ReplicaSet is written with the uid its pods name */
+	sim_rs_materialize(f->s, "t1");
+	p = get(f, "replicasets", rsname);
+	assert_non_null(p);
+	assert_string_equal(path(p, "metadata", "uid", NULL)->valuestring, rsuid);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(
+				    cJSON_GetArrayItem(path(p, "metadata", "ownerReferences", NULL), 0), "uid")->valuestring,
+			    uid);
+	cJSON_Delete(p);
 	cJSON_Delete(d);
 }
 
 /* A container's start and readiness are physical: with the store clock standing still (a
  * --time-scale near 0) a Deployment made well past the first second still comes up. */
+/* A new controller over a store that has a Deployment's pods (as after a restart, or a
+ * relist) takes them back through their ReplicaSet: none made again, the same pods. */
+static void test_pods_taken_back_through_their_replicaset(void **state)
+{
+	fixture *f = *state;
+	want wt = {"deployments", "web", "readyReplicas", "app=web", 2, 2};
+	sim_workload_opts o = {.start_delay_ms = 300, .ready_delay_ms = 300};
+	char before[2][128];
+	sim_list l;
+
+	add_deploy(f, "web", 2);
+	assert_true(wait_for(f, status_is, &wt));
+	pods(f, "app=web", &l);
+	assert_int_equal(l.n, 2);
+	for (size_t i = 0; i < 2; i++)
+		util_strlcpy(before[i], l.items[i]->name, sizeof(before[i]));
+	sim_list_release(&l);
+
+	sim_workload_stop(f->w);
+	f->w = sim_workload_start(f->s, &o);
+	assert_non_null(f->w);
+	sim_workload_set_policy(f->w, policy, f);
+	/* one more: had it not taken the two back, it would make three of its own (five) */
+	edit_owner(f, "deployments", "web", "replicas", 3);
+	wt.value = 3;
+	wt.n_pods = 3;
+	assert_true(wait_for(f, status_is, &wt));
+	pods(f, "app=web", &l);
+	assert_int_equal(l.n, 3);
+	for (size_t k = 0; k < 2; k++) {
+		int found = 0;
+
+		for (size_t i = 0; i < l.n; i++)
+			found |= !strcmp(l.items[i]->name, before[k]);
+		assert_true(found);
+	}
+	sim_list_release(&l);
+}
+
 static void test_stopped_clock_still_starts_pods(void **state)
 {
 	fixture *f = *state;
@@ -776,6 +832,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_deployment_becomes_ready, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pods_taken_back_through_their_replicaset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_clock_still_starts_pods, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scale_down_and_replace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_template_change_replaces_pods, setup, teardown),
