@@ -71,9 +71,6 @@ code=$(kcurl -o /dev/null -w '%{http_code}' -X POST "$KS_URL/sim/v1/traffic?tcod
 [ "$code" = 200 ] && ok "POST /sim/v1/traffic to $T prod" || fail "traffic answered $code"
 awake() { [ "$(hyp "$t-prod" hypnus-state)" = active ] && [ -n "$(hyp "$t-prod" hypnus-cold-start-seconds)" ]; }
 wait_for "$t-prod wakes to active with a measured cold start" 30 awake
-# at once: 300 simulated s after the request (2.5 s here) it may fall asleep again
-public_ready() { [ "$(kcurl "$KS_URL/apis/apps/v1/namespaces/$t-prod/deployments?labelSelector=$P%2Ftier%3Dpublic" | jq '[.items[].status.readyReplicas // 0] | add')" = "$want" ]; }
-wait_for "public deployments back to their $want awake replicas, all ready" 5 public_ready
 cold=$(hyp "$t-prod" hypnus-cold-start-seconds)
 [ "$cold" -gt 0 ] 2>/dev/null && ok "cold start: $cold simulated s" || fail "cold start \"$cold\""
 kcurl "$KS_URL/api/v1/namespaces/$t-prod/events" | jq -e '[.items[].reason] | index("HypnusWake") and index("HypnusAwake")' >/dev/null &&
