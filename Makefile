@@ -180,8 +180,9 @@ fuzz:
 		CFLAGS="-Wno-format-nonliteral $(CFLAGS)" fuzz-build
 	@fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
+# BENCH_SIZE=small runs each benchmark on a small fleet; BENCH_ONLY="x.sh ..." some of them
 bench: all
-	@bench/run.sh $(BUILD)
+	@bench/run.sh $(BUILD) $(or $(BENCH_SIZE),full)
 
 screenshots: all
 	@scripts/screenshots.sh $(BUILD)

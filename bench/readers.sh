@@ -1,0 +1,61 @@
+#!/bin/sh
+# Goal 2, kubesim's side: do its controllers starve its list readers? At N
+# tenants (default 5,000), clock 60x, from the moment kubesim serves: for the
+# first WINDOW seconds (default 80, while the controllers make the fleet's
+# pods), alternately `smartops tenants -o json` and the transfer limit (the same
+# pages over one keep-alive connection, not parsed: bench/transfer.py), then the
+# same pairs once the controllers have settled (SETTLE seconds later). Prints
+# each pair, the median of each phase and the ratio tenants / transfer.
+# KUBESIM=path runs another kubesim binary (to compare two builds in one run).
+. tests/integration/lib.sh
+BUILD=$(cd "$BUILD" && pwd)
+N=${N:-5000}
+WINDOW=${WINDOW:-80}
+SETTLE=${SETTLE:-60}
+PAIRS=${PAIRS:-3}
+SO="$BUILD/smartops"
+export TZ=UTC LANG=C.UTF-8
+if [ -n "${KUBESIM:-}" ]; then # ks_start runs $BUILD/kubesim: a folder of our own holding the other one
+	mkdir -p "$KS_DIR/alt" && ln -s "$KUBESIM" "$KS_DIR/alt/kubesim"
+	BUILD="$KS_DIR/alt"
+fi
+s0=$(date +%s)
+ks_start --fleet "$N" --seed 3 --time-scale 60 --quiet --start-time "$KS_QUIET_START"
+t0=$(date +%s) # the window counts from the moment kubesim serves
+echo "kubesim ($N tenants) serving after $((t0 - s0)) s; load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+tenants() { # seconds of one `smartops tenants -o json`, and its tenant count
+	python3 -c 'import json, subprocess, sys, time
+t = time.monotonic(); p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+dt = time.monotonic() - t
+try: n = len(json.loads(p.stdout)["items"])
+except Exception: n = -1
+print("%.3f %d" % (dt, n))' "$SO" tenants -o json
+}
+transfer() { python3 bench/transfer.py "$KS_URL" "$KS_CA" "$KS_ADMIN_TOKEN" 1 | cut -d' ' -f2; }
+
+phase() { # phase LABEL UNTIL_EPOCH_SECONDS MAX_PAIRS: pairs until then (at least one)
+	label=$1; until=$2; max=$3; i=0; : >"$KS_DIR/phase"
+	while :; do
+		i=$((i + 1))
+		el=$(($(date +%s) - t0))
+		tr=$(transfer); set -- $(tenants)
+		echo "   $label, t=${el} s: transfer ${tr} s, tenants -o json $1 s ($2 tenants)"
+		echo "$tr $1" >>"$KS_DIR/phase"
+		[ "$(date +%s)" -ge "$until" ] && break
+		[ "$max" -gt 0 ] && [ $i -ge "$max" ] && break
+	done
+	python3 - "$label" "$KS_DIR/phase" <<'PY'
+import statistics, sys
+rows = [tuple(map(float, l.split())) for l in open(sys.argv[2]) if l.strip()]
+tr = statistics.median(r[0] for r in rows); te = statistics.median(r[1] for r in rows)
+ratios = [r[1] / r[0] for r in rows if r[0] > 0]
+print("%s: %d pairs; median transfer %.2f s, tenants -o json %.2f s; tenants/transfer median %.2fx (per pair %s)" % (
+    sys.argv[1], len(rows), tr, te, statistics.median(ratios), ", ".join("%.2f" % r for r in ratios)))
+PY
+}
+phase "controllers running" $((t0 + WINDOW)) 0
+echo "pods made so far: $(kcurl "$KS_URL/api/v1/pods?limit=1" | python3 -c 'import json,sys; m=json.load(sys.stdin)["metadata"]; print(m.get("remainingItemCount",0)+1)')"
+sleep "$SETTLE"
+phase "settled" $(($(date +%s) + 100000)) "$PAIRS"
+echo "kubesim RSS $(awk '/VmRSS/{print $2}' /proc/$KS_PID/status) kB; load $(cut -d' ' -f1-3 /proc/loadavg)"
