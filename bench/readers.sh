@@ -7,8 +7,12 @@
 # same pairs once the controllers have settled (SETTLE seconds later). Prints
 # each pair, the median of each phase and the ratio tenants / transfer.
 # KUBESIM=path runs another kubesim binary (to compare two builds in one run).
+# Then the store alone (tests/tools/store_readers): a reader listing every
+# Deployment in pages of 500 while two writers change them, the writers' work
+# done under the store's lock and outside it in alternate phases.
 . tests/integration/lib.sh
 BUILD=$(cd "$BUILD" && pwd)
+TOOLS="$BUILD/tests"
 N=${N:-5000}
 WINDOW=${WINDOW:-80}
 SETTLE=${SETTLE:-60}
@@ -59,3 +63,8 @@ echo "pods made so far: $(kcurl "$KS_URL/api/v1/pods?limit=1" | python3 -c 'impo
 sleep "$SETTLE"
 phase "settled" $(($(date +%s) + 100000)) "$PAIRS"
 echo "kubesim RSS $(awk '/VmRSS/{print $2}' /proc/$KS_PID/status) kB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+# the store alone, in this process's build: writers doing their work under the
+# store's lock and outside it, in alternate phases of the same run
+kill "$KS_PID" 2>/dev/null; wait "$KS_PID" 2>/dev/null; KS_PID=""
+echo "kubesim's store alone (tests/tools/store_readers.c), $N tenants:"
+"$TOOLS/store_readers" "$N" "${STORE_SECS:-10}" 2 | sed 's/^/   /'
