@@ -3,8 +3,8 @@
 # screen within 250 ms, p99 over CHANGES changes (default 100), at N tenants
 # (default 5,000) under churn (clock 60x: Hypnus sleeps and wakes, crash loops).
 #
-# The console runs in tmux (100x30). For each change a tenant whose prod and dev
-# are both available is chosen, the fleet filtered to its TCODE (then 2 s
+# The console runs in tmux (100x30). For each change a tenant whose prod is
+# available is chosen (in turn, again when all had their turn), the fleet filtered to its TCODE (then 2 s
 # without a key: the console draws news at once for 1.5 s after a key, and that
 # must not flatter the figure), its prod LicenseServer scaled to 0 through the
 # scale subresource, and the pane read until the row's PROD column says `down`
@@ -119,14 +119,19 @@ while time.monotonic() < end and "available" not in capture():
 
 fleet = json.load(open(d + "/tenants.json"))["items"]
 cands = [t for t in fleet if t.get("product") == "erp" and
-         all(e.get("health") == "available" for e in t.get("envs", [])) and len(t.get("envs", [])) == 2]
+         any(e.get("env") == "prod" and e.get("health") == "available" for e in t.get("envs", []))]
 random.Random(5).shuffle(cands)
-print("candidates (prod and dev available): %d of %d tenants" % (len(cands), len(fleet)))
+print("candidates (prod available when listed): %d of %d tenants" % (len(cands), len(fleet)))
+if not cands:
+    raise SystemExit("no tenant with its prod available")
 
+# the candidates in turn, again from the first when all had theirs (each one
+# is back to available before it is used again), at most 4 tries a change
 screen_ms, watch_ms, api_ms, skipped = [], [], [], 0
-for t in cands:
-    if len(screen_ms) >= changes:
-        break
+tries = 0
+while len(screen_ms) < changes and tries < 4 * changes:
+    t = cands[tries % len(cands)]
+    tries += 1
     tc = t["tcode"]; ns = tc.lower() + "-prod"
     deps = api("GET", "/apis/apps/v1/namespaces/%s/deployments?labelSelector=%s" % (
         ns, urllib.parse.quote(PFX + "component=license")))["items"]
@@ -172,6 +177,6 @@ show("the PATCH itself", api_ms)
 if screen_ms:
     p99 = pct(screen_ms, 99)
     print("goal 5 (p99 < 250 ms on the fleet screen): %s (%.0f ms)" % ("met" if p99 < 250 else "NOT met", p99))
-print("skipped tenants (not available when chosen, churn): %d" % skipped)
+print("skipped (prod not available when its turn came: churn): %d" % skipped)
 PY
 echo "load $(cut -d' ' -f1-3 /proc/loadavg)"
