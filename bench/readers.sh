@@ -9,7 +9,7 @@
 # KUBESIM=path runs another kubesim binary (to compare two builds in one run).
 # Then the store alone (tests/tools/store_readers): a reader listing every
 # Deployment in pages of 500 while two writers change them, the writers' work
-# done under the store's lock and outside it in alternate phases.
+# at work and not, in alternate phases.
 . tests/integration/lib.sh
 BUILD=$(cd "$BUILD" && pwd)
 TOOLS="$BUILD/tests"
@@ -64,7 +64,7 @@ sleep "$SETTLE"
 phase "settled" $(($(date +%s) + 100000)) "$PAIRS"
 echo "kubesim RSS $(awk '/VmRSS/{print $2}' /proc/$KS_PID/status) kB; load $(cut -d' ' -f1-3 /proc/loadavg)"
 # the store alone, in this process's build: writers doing their work under the
-# store's lock and outside it, in alternate phases of the same run
+# store's lock, and no writers, in alternate phases of the same run
 kill "$KS_PID" 2>/dev/null; wait "$KS_PID" 2>/dev/null; KS_PID=""
 echo "kubesim's store alone (tests/tools/store_readers.c), $N tenants:"
 "$TOOLS/store_readers" "$N" "${STORE_SECS:-10}" 2 | sed 's/^/   /'
