@@ -30,6 +30,10 @@ enum {
 	 * machine), never a plan's or a journal's input (the builder puts it only in
 	 * a secret step's body), never shown; the caller wipes its copies. */
 	WIZARD_INPUT_SECRET = 1 << 0,
+	/* Asked only of a tenant of that product (the console's form leaves it out
+	 * for the other; the builder then takes its default). */
+	WIZARD_INPUT_ONLY_ERP = 1 << 1,
+	WIZARD_INPUT_ONLY_ESOCIAL = 1 << 2,
 };
 
 typedef struct wizard_input {
@@ -38,7 +42,7 @@ typedef struct wizard_input {
 	const char *def;     /* the default, or NULL when required */
 	const char *flag;    /* the CLI's --flag when it is not the key, else NULL */
 	const char *choices; /* "prod,dev": the only values (a form cycles them), or NULL */
-	unsigned flags;	     /* WIZARD_INPUT_SECRET, or 0 */
+	unsigned flags;	     /* WIZARD_INPUT_SECRET, WIZARD_INPUT_ONLY_..., or 0 */
 } wizard_input;
 
 /* The CLI's option name of an input: its flag, else its key. */

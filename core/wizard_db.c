@@ -27,16 +27,16 @@ static const wizard_input inputs[] = {
     {"pgConninfo",
      "the PostgreSQL server for this run, a libpq connection string with no password; default: "
      "ConfigMap smart-platform, key postgres.conninfo, in smartops-system",
-     "", "pg-conninfo", NULL, 0},
-    {"size", "dev: the database's claim, s 10Gi, m 20Gi, l 50Gi", "m", NULL, "s,m,l", 0},
-    {"oracleHost", "eSocial: the Oracle server's host (Oracle is handed off to the DBA)", "", "oracle-host", NULL, 0},
-    {"oraclePort", "eSocial: its port", ORACLE_DEFAULT_PORT, "oracle-port", NULL, 0},
-    {"oracleService", "eSocial: the database's service name, e.g. ESOCIAL", "", "oracle-service", NULL, 0},
-    {"oracleUser", "eSocial: the Oracle user; default the alias in capitals, e.g. T12345_PROD", "", "oracle-user", NULL, 0},
+     "", "pg-conninfo", NULL, WIZARD_INPUT_ONLY_ERP},
+    {"size", "dev: the database's claim, s 10Gi, m 20Gi, l 50Gi", "m", NULL, "s,m,l", WIZARD_INPUT_ONLY_ERP},
+    {"oracleHost", "eSocial: the Oracle server's host (Oracle is handed off to the DBA)", "", "oracle-host", NULL, WIZARD_INPUT_ONLY_ESOCIAL},
+    {"oraclePort", "eSocial: its port", ORACLE_DEFAULT_PORT, "oracle-port", NULL, WIZARD_INPUT_ONLY_ESOCIAL},
+    {"oracleService", "eSocial: the database's service name, e.g. ESOCIAL", "", "oracle-service", NULL, WIZARD_INPUT_ONLY_ESOCIAL},
+    {"oracleUser", "eSocial: the Oracle user; default the alias in capitals, e.g. T12345_PROD", "", "oracle-user", NULL, WIZARD_INPUT_ONLY_ESOCIAL},
     {"oraclePassword",
      "eSocial: the Oracle user's password, typed once (masked) into Secret db-credentials; left empty, the DBA "
      "chooses it (smartops db set-password)",
-     "", "oracle-password", NULL, WIZARD_INPUT_SECRET},
+     "", "oracle-password", NULL, WIZARD_INPUT_SECRET | WIZARD_INPUT_ONLY_ESOCIAL},
 };
 
 static const char *jstr(const cJSON *o, const char *k)

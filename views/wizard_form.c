@@ -84,6 +84,7 @@ typedef struct view_wform {
 	char choose_tcode[TCODE_SIZE];
 	char choose_cluster[64]; /* the tenant screen's cluster, "" from :new */
 	unsigned choose_product; /* WIZARD_ERP or WIZARD_ESOCIAL: the tenant's */
+	unsigned form_product;	 /* the product the form's inputs are for (init_form), 0: all */
 	/* tenant page */
 	char filter[32];
 	size_t filter_len;
@@ -399,8 +400,9 @@ static void set_choices(view_wform *v, int f, const wizard_input *in)
 	v->fields[f].nchoices = n;
 }
 
-/* The form from the wizard's inputs, every one but the tenant's TCODE. */
-static void init_form(view_wform *v)
+/* The form from the wizard's inputs, every one but the tenant's TCODE and those
+ * of another product than product (WIZARD_ERP, WIZARD_ESOCIAL; 0: all). */
+static void init_form(view_wform *v, unsigned product)
 {
 	const wizard *w = v->wz;
 	size_t i;
@@ -411,6 +413,9 @@ static void init_form(view_wform *v)
 		const wizard_input *in = &w->inputs[i];
 
 		if (!strcmp(in->key, "tcode"))
+			continue;
+		if (product && (((in->flags & WIZARD_INPUT_ONLY_ERP) && !(product & WIZARD_ERP)) ||
+				((in->flags & WIZARD_INPUT_ONLY_ESOCIAL) && !(product & WIZARD_ESOCIAL))))
 			continue;
 		util_strlcpy(v->labels[f], in->key, sizeof(v->labels[f]));
 		v->labels[f][0] = (char)toupper((unsigned char)v->labels[f][0]);
@@ -428,6 +433,7 @@ static void init_form(view_wform *v)
 		f++;
 	}
 	v->nf = f;
+	v->form_product = product;
 	tui_form_init(&v->frm, v->fields, f);
 	v->err_field = -1;
 }
@@ -537,6 +543,8 @@ static int pick_tenant(app *a, view_wform *v, const char *tcode, const char *clu
 	if (use_cluster_of(a, v, t) < 0)
 		return -1;
 	util_strlcpy(v->tcode, t->t.tcode, sizeof(v->tcode));
+	if (v->form_product != product_bit(t->t.product)) /* its product's inputs only */
+		init_form(v, product_bit(t->t.product));
 	snprintf(v->tenant_line, sizeof(v->tenant_line), "%s %s: %s, provider %s, %s%s%s", t->t.tcode,
 		 t->t.customer, product_word(t->t.product), t->provider[0] ? t->provider : "unknown",
 		 health_name(t->health.state), a->o->n_clusters > 1 ? ", cluster " : "",
@@ -742,7 +750,7 @@ int view_wform_open(app *a, const wizard *w, const char *tcode)
 	v->filter[0] = '\0';
 	v->filter_len = 0;
 	v->tcode[0] = '\0';
-	init_form(v);
+	init_form(v, 0);
 	if (v->has) /* a wizard opened anew shows what the cluster has now */
 		tenant_has_loader_want(v->has, NULL, 0, 1);
 	open_tenant_page(a, v);
