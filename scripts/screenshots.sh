@@ -165,6 +165,6 @@ $T send-keys -t main Enter ":new database" Enter
 wait_text "Which tenant" 10
 $T send-keys -t main "$ORA_TC" Tab Enter
 wait_text "Options" 10
-$T send-keys -t main Down Down Down ora01.example.com Down Down ESOCIAL Down Down "Typed-Once-Here"
+$T send-keys -t main Down ora01.example.com Down Down ESOCIAL Down Down "Typed-Once-Here"
 wait_text "OraclePassword: \[•" 10
 shot database-oracle 100 30
