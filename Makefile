@@ -163,7 +163,7 @@ asan:
 
 # The threaded parts under ThreadSanitizer: the store, the controllers (pods, volumes), the client's informers.
 TSAN_TESTS := test_store test_workload test_volumes test_podlog test_fleetctl test_k8s_client test_actions \
-              test_tui_logring
+              test_tui_logring test_tenant_has
 tsan:
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 SAN="-fsanitize=thread" \
 		$(addprefix build-tsan/tests/,$(TSAN_TESTS))
