@@ -2639,13 +2639,15 @@ static void workload_free(sim_workload *w)
 	for (size_t k = 0; k < n; k++)
 		pod_free(vals[k]);
 	free(vals);
+	/* the dirty list holds owners of the map and gone ones (out of the map): the
+	 * gone ones first, while the others are still there to be asked */
+	for (size_t k = 0; k < w->n_dirty; k++)
+		if (w->dirty[k]->gone)
+			owner_free(w->dirty[k]);
 	vals = map_values(&w->owners, &n);
 	for (size_t k = 0; k < n; k++)
 		owner_free(vals[k]);
 	free(vals);
-	for (size_t k = 0; k < w->n_dirty; k++)
-		if (w->dirty[k]->gone)
-			owner_free(w->dirty[k]);
 	map_release(&w->pods);
 	map_release(&w->owners);
 	heap_release(&w->due_sim);
