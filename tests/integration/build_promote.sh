@@ -120,11 +120,11 @@ kubectl -n "$t-dev" rollout history "deployment/$first" >"$KS_DIR/hist" 2>&1 && 
 "$S" promote "$T" 2 --env dev --yes >/dev/null 2>"$KS_DIR/err" || { fail "promote 2 dev"; cat "$KS_DIR/err"; }
 "$S" tenant "$T" -o json | jq -e --arg r "$RPO1" '[.envs[].custom | select(. != null and .build == "2")] | .[0].previous_rpo == $r' >/dev/null &&
 	ok "promote 2: the previous RPO (build 1's) recorded" || fail "previous_rpo"
-"$S" promote "$T" --previous --env dev --yes >/dev/null 2>"$KS_DIR/err" || { fail "previous 1"; cat "$KS_DIR/err"; }
+"$S" promote "$T" --previous --env dev --yes >"$KS_DIR/prev1.out" 2>&1 || { fail "previous 1"; cat "$KS_DIR/prev1.out"; }
 snapshot dev back1
 cmp -s "$KS_DIR/p1.dep" "$KS_DIR/back1.dep" && cmp -s "$KS_DIR/p1.ini" "$KS_DIR/back1.ini" &&
 	ok "--previous: exactly the values of build 1's promotion" ||
-	{ fail "--previous not exact"; diff "$KS_DIR/p1.dep" "$KS_DIR/back1.dep" | head -20; diff "$KS_DIR/p1.ini" "$KS_DIR/back1.ini" | head; }
+	{ fail "--previous not exact"; cat "$KS_DIR/prev1.out"; "$S" runs --tcode "$T" | head; diff "$KS_DIR/p1.dep" "$KS_DIR/back1.dep" | head -20; diff "$KS_DIR/p1.ini" "$KS_DIR/back1.ini" | head; }
 "$S" promote "$T" --previous --env dev --yes >/dev/null 2>"$KS_DIR/err" || { fail "previous 2"; cat "$KS_DIR/err"; }
 snapshot dev back0
 jq -S 'map(.spec.template.metadata.annotations |= (if . == {} then null else . end)) | map(del(.spec.template.metadata.annotations | nulls))' \
