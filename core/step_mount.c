@@ -55,39 +55,4 @@ static const step_tmpl mount_tmpl = {
     .removed = "a mount is taken out, never deleted with its workload",
 };
 
-static int mount_dry_run(step_env *env, const plan_step *s)
-{
-	return step_tmpl_dry_run(&mount_tmpl, env, s);
-}
-
-static engine_status mount_apply(step_env *env, const plan_step *s, const step_seen *seen, step_seen *after)
-{
-	return step_tmpl_apply(&mount_tmpl, env, s, seen, after);
-}
-
-static engine_status mount_restore(step_env *env, const journal_step *js)
-{
-	return step_tmpl_restore(&mount_tmpl, env, js);
-}
-
-static engine_status mount_remove(step_env *env, const journal_step *js)
-{
-	return step_tmpl_remove(&mount_tmpl, env, js);
-}
-
-const step_exec step_mount = {
-    .name = STEP_MOUNT_EXEC,
-    .observe = step_tmpl_observe,
-    .access = step_tmpl_access,
-    .dry_run = mount_dry_run,
-    .apply = mount_apply,
-    .check = step_tmpl_check,
-    .prior = step_tmpl_prior,
-    .ref = step_tmpl_ref,
-    .ref_check = step_tmpl_ref_check,
-    .undo_access = step_tmpl_undo_access,
-    .observe_ref = step_tmpl_observe_ref,
-    .holds_others = NULL,
-    .remove = mount_remove,
-    .restore = mount_restore,
-};
+STEP_TMPL_EXEC(step_mount, STEP_MOUNT_EXEC, mount_tmpl);

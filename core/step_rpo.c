@@ -68,39 +68,4 @@ static const step_tmpl rpo_tmpl = {
     .removed = "an RPO is put back, never deleted with its AppServer",
 };
 
-static int rpo_dry_run(step_env *env, const plan_step *s)
-{
-	return step_tmpl_dry_run(&rpo_tmpl, env, s);
-}
-
-static engine_status rpo_apply(step_env *env, const plan_step *s, const step_seen *seen, step_seen *after)
-{
-	return step_tmpl_apply(&rpo_tmpl, env, s, seen, after);
-}
-
-static engine_status rpo_restore(step_env *env, const journal_step *js)
-{
-	return step_tmpl_restore(&rpo_tmpl, env, js);
-}
-
-static engine_status rpo_remove(step_env *env, const journal_step *js)
-{
-	return step_tmpl_remove(&rpo_tmpl, env, js);
-}
-
-const step_exec step_rpo = {
-    .name = STEP_RPO_EXEC,
-    .observe = step_tmpl_observe,
-    .access = step_tmpl_access,
-    .dry_run = rpo_dry_run,
-    .apply = rpo_apply,
-    .check = step_tmpl_check,
-    .prior = step_tmpl_prior,
-    .ref = step_tmpl_ref,
-    .ref_check = step_tmpl_ref_check,
-    .undo_access = step_tmpl_undo_access,
-    .observe_ref = step_tmpl_observe_ref,
-    .holds_others = NULL,
-    .remove = rpo_remove,
-    .restore = rpo_restore,
-};
+STEP_TMPL_EXEC(step_rpo, STEP_RPO_EXEC, rpo_tmpl);

@@ -8,7 +8,8 @@
  * Observing, access, waiting and the journal's form are the Kubernetes
  * executor's (step_tmpl_observe ... below, as they are).
  *
- * An executor is its step_tmpl, four one-line calls and its step_exec table.
+ * An executor is its step_tmpl and STEP_TMPL_EXEC (below), which writes the
+ * calls and the step_exec table.
  * Same contract as core/step.h: the engine's thread, may block.
  */
 #ifndef CORE_STEP_TMPL_H
@@ -50,5 +51,42 @@ void step_tmpl_ref(const plan_step *s, char *out, size_t size);
 int step_tmpl_ref_check(const char *ref, char *err, size_t errsz);
 void step_tmpl_undo_access(const journal_step *js, step_need *need, size_t *n, size_t max);
 int step_tmpl_observe_ref(step_env *env, const journal_step *js, step_seen *out);
+
+/* const step_exec VAR named NAME, every entry the template's, over the
+ * executor's own static const step_tmpl TMPL. */
+#define STEP_TMPL_EXEC(VAR, NAME, TMPL)                                                              \
+	static int VAR##_dry_run(step_env *env, const plan_step *s)                                \
+	{                                                                                          \
+		return step_tmpl_dry_run(&(TMPL), env, s);                                         \
+	}                                                                                          \
+	static engine_status VAR##_apply(step_env *env, const plan_step *s, const step_seen *seen, \
+					 step_seen *after)                                         \
+	{                                                                                          \
+		return step_tmpl_apply(&(TMPL), env, s, seen, after);                              \
+	}                                                                                          \
+	static engine_status VAR##_restore(step_env *env, const journal_step *js)                  \
+	{                                                                                          \
+		return step_tmpl_restore(&(TMPL), env, js);                                        \
+	}                                                                                          \
+	static engine_status VAR##_remove(step_env *env, const journal_step *js)                   \
+	{                                                                                          \
+		return step_tmpl_remove(&(TMPL), env, js);                                         \
+	}                                                                                          \
+	const step_exec VAR = {                                                                    \
+	    .name = (NAME),                                                                        \
+	    .observe = step_tmpl_observe,                                                          \
+	    .access = step_tmpl_access,                                                            \
+	    .dry_run = VAR##_dry_run,                                                              \
+	    .apply = VAR##_apply,                                                                  \
+	    .check = step_tmpl_check,                                                              \
+	    .prior = step_tmpl_prior,                                                              \
+	    .ref = step_tmpl_ref,                                                                  \
+	    .ref_check = step_tmpl_ref_check,                                                      \
+	    .undo_access = step_tmpl_undo_access,                                                  \
+	    .observe_ref = step_tmpl_observe_ref,                                                  \
+	    .holds_others = NULL,                                                                  \
+	    .remove = VAR##_remove,                                                                \
+	    .restore = VAR##_restore,                                                              \
+	}
 
 #endif
