@@ -54,14 +54,19 @@ void plan_set_input(plan *p, const char *key, const char *value)
 	util_strlcpy(p->inputs[i].value, value ? value : "", sizeof(p->inputs[i].value));
 }
 
-const char *plan_input_get(const plan *p, const char *key)
+const char *plan_inputs_find(const plan_input *in, size_t n, const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < p->n_inputs; i++)
-		if (!strcmp(p->inputs[i].key, key))
-			return p->inputs[i].value;
+	for (i = 0; i < n; i++)
+		if (!strcmp(in[i].key, key))
+			return in[i].value;
 	return NULL;
+}
+
+const char *plan_input_get(const plan *p, const char *key)
+{
+	return plan_inputs_find(p->inputs, p->n_inputs, key);
 }
 
 int plan_find(const plan *p, const char *id)

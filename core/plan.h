@@ -101,6 +101,8 @@ void plan_release(plan *p);
 /* Records an input (replaces a key given twice). */
 void plan_set_input(plan *p, const char *key, const char *value);
 const char *plan_input_get(const plan *p, const char *key);
+/* The same over an array of n inputs (a builder's): the value, or NULL. */
+const char *plan_inputs_find(const plan_input *in, size_t n, const char *key);
 
 /* Appends a step for body (taken over, even on failure). apiVersion, kind,
  * metadata.name and metadata.namespace are read from body; plural is given.

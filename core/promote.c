@@ -165,18 +165,7 @@ typedef struct pr_build {
 
 static int get(pr_build *b, const char *path, cJSON **out)
 {
-	k8s_err e;
-
-	*out = NULL;
-	if (k8s_get(b->c->client, path, out, &e) == 0)
-		return 0;
-	*out = NULL;
-	if (e.http == 404)
-		return 1;
-	*b->kerr = e;
-	*b->fail = WIZARD_FAIL_CLUSTER;
-	util_seterr(b->err, b->errsz, "cannot read %s: %s", path, e.msg);
-	return -1;
+	return wizard_get(b->c, path, out, b->fail, b->kerr, b->err, b->errsz);
 }
 
 static const char *tmpl_ann(const pr_build *b, const cJSON *dep, const char *name)
@@ -430,15 +419,6 @@ static cJSON *rpo_body(pr_build *b, const cJSON *dep, const char *previous)
 	return o;
 }
 
-static const char *input(const plan_input *in, size_t n, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(in[i].key, key))
-			return in[i].value;
-	return NULL;
-}
 
 static int asleep(const cJSON *dep)
 {
@@ -463,15 +443,15 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 		note[0] = '\0';
 	k8s_err_clear(kerr);
 	*fail = WIZARD_FAIL_REFUSED;
-	v = input(in, n, "tcode");
+	v = plan_inputs_find(in, n, "tcode");
 	if (!v || tcode_parse(v, b.tcode, err, errsz) < 0)
 		return v ? -1 : util_seterr(err, errsz, "--tcode T12345 is required");
-	v = input(in, n, "env");
+	v = plan_inputs_find(in, n, "env");
 	if (!v || tcode_env_parse(v, &env) < 0)
 		return util_seterr(err, errsz, "--env dev or --env prod is required (dev first)");
 	util_strlcpy(b.env, tcode_env_name(env), sizeof(b.env));
 	tcode_namespace(b.tcode, env, b.ns, sizeof(b.ns));
-	id = input(in, n, "build");
+	id = plan_inputs_find(in, n, "build");
 	if (!id || !*id || strspn(id, "0123456789abcdefghijklmnopqrstuvwxyz-") != strlen(id) ||
 	    strlen(id) >= BUILD_ID_SIZE)
 		return util_seterr(err, errsz, "--build takes a build id, e.g. 7 (see smartops builds %s)",
@@ -494,7 +474,7 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 		goto out;
 	}
 	/* the RPO before this promotion: the journal's on a resume (it moved since) */
-	previous = input(in, n, "previous");
+	previous = plan_inputs_find(in, n, "previous");
 	if (!previous) {
 		const char *now = tmpl_ann(&b, as[0].dep, "rpo");
 		const char *now_build = tmpl_ann(&b, as[0].dep, "rpo-build");

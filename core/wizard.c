@@ -63,3 +63,20 @@ const wizard_input *wizard_input_by_flag(const wizard *w, const char *flag)
 			return &w->inputs[i];
 	return NULL;
 }
+
+int wizard_get(const wizard_ctx *c, const char *path, cJSON **out, wizard_fail *fail, k8s_err *kerr, char *err,
+	       size_t errsz)
+{
+	k8s_err e;
+
+	*out = NULL;
+	if (k8s_get(c->client, path, out, &e) == 0)
+		return 0;
+	*out = NULL;
+	if (e.http == 404)
+		return 1;
+	*kerr = e;
+	*fail = WIZARD_FAIL_CLUSTER;
+	util_seterr(err, errsz, "cannot read %s: %s", path, e.msg);
+	return -1;
+}

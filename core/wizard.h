@@ -65,6 +65,11 @@ typedef enum wizard_fail {
 	WIZARD_FAIL_CLUSTER,
 } wizard_fail;
 
+/* A builder's GET of path: 0 found (*out, the caller frees), 1 not found (404),
+ * -1 no answer: *fail is WIZARD_FAIL_CLUSTER, *kerr how, err says what. */
+int wizard_get(const wizard_ctx *c, const char *path, cJSON **out, wizard_fail *fail, k8s_err *kerr, char *err,
+	       size_t errsz);
+
 struct wizard {
 	const char *name;  /* "namespace": the CLI's word, the journal's "wizard" */
 	const char *title; /* "New namespace" */

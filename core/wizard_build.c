@@ -117,18 +117,7 @@ typedef struct bw_build {
 /* GET path: 0 found, 1 absent, -1 no answer (fail CLUSTER). */
 static int get(bw_build *b, const char *path, cJSON **out)
 {
-	k8s_err e;
-
-	*out = NULL;
-	if (k8s_get(b->c->client, path, out, &e) == 0)
-		return 0;
-	*out = NULL;
-	if (e.http == 404)
-		return 1;
-	*b->kerr = e;
-	*b->fail = WIZARD_FAIL_CLUSTER;
-	util_seterr(b->err, b->errsz, "cannot read %s: %s", path, e.msg);
-	return -1;
+	return wizard_get(b->c, path, out, b->fail, b->kerr, b->err, b->errsz);
 }
 
 static const char *annotation(const bw_build *b, const cJSON *obj, const char *name)
@@ -370,15 +359,6 @@ static cJSON *job_body(const bw_build *b)
 	return o;
 }
 
-static const char *input(const plan_input *in, size_t n, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(in[i].key, key))
-			return in[i].value;
-	return NULL;
-}
 
 /* The commit: the journal's on a resume (the plan must not move with a
  * branch), else the ref asked of the repository. */
@@ -414,7 +394,7 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 		 size_t errsz, wizard_fail *fail, k8s_err *kerr, char *note, size_t notesz)
 {
 	bw_build b = {.c = c, .err = err, .errsz = errsz, .fail = fail, .kerr = kerr};
-	const char *v, *resumed = input(in, n, "build");
+	const char *v, *resumed = plan_inputs_find(in, n, "build");
 	catalog_entry e;
 	tcode_env env;
 	char pin_note[400] = "";
@@ -425,23 +405,23 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 		note[0] = '\0';
 	k8s_err_clear(kerr);
 	*fail = WIZARD_FAIL_REFUSED;
-	v = input(in, n, "tcode");
+	v = plan_inputs_find(in, n, "tcode");
 	if (!v || tcode_parse(v, b.tcode, err, errsz) < 0)
 		return v ? -1 : util_seterr(err, errsz, "--tcode T12345 is required");
-	v = input(in, n, "env");
+	v = plan_inputs_find(in, n, "env");
 	if (tcode_env_parse(v && *v ? v : "dev", &env) < 0)
 		return util_seterr(err, errsz, "env \"%s\" is not dev or prod", v);
 	util_strlcpy(b.env, tcode_env_name(env), sizeof(b.env));
 	tcode_namespace(b.tcode, env, b.ns, sizeof(b.ns));
-	v = input(in, n, "ref");
+	v = plan_inputs_find(in, n, "ref");
 	if (git_ref_name_check(v, err, errsz) < 0)
 		return -1;
 	util_strlcpy(b.ref, v, sizeof(b.ref));
-	v = input(in, n, "wait");
+	v = plan_inputs_find(in, n, "wait");
 	if (v && *v && strcmp(v, "complete") && strcmp(v, "started"))
 		return util_seterr(err, errsz, "wait \"%s\" is not complete or started", v);
 	b.no_wait = v && !strcmp(v, "started");
-	v = input(in, n, "repo");
+	v = plan_inputs_find(in, n, "repo");
 	if (v && *v && git_ref_url_check(v, err, errsz) < 0)
 		return -1;
 	if (resumed && (!*resumed || strspn(resumed, "0123456789") != strlen(resumed) ||
@@ -455,7 +435,7 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 		return util_seterr(err, errsz,
 				   "%s is a Smart eSocial tenant: eSocial has no custom builds (only SMART ERP tenants have custom sources); nothing was changed",
 				   b.tcode);
-	if (read_namespace(&b, input(in, n, "repo")) < 0)
+	if (read_namespace(&b, plan_inputs_find(in, n, "repo")) < 0)
 		return -1;
 	if (git_ref_url_check(b.repo, err, errsz) < 0)
 		return -1;
@@ -465,7 +445,7 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 		return -1;
 	if (resumed)
 		util_strlcpy(b.id, resumed, sizeof(b.id));
-	v = input(in, n, "by");
+	v = plan_inputs_find(in, n, "by");
 	if (v && *v)
 		util_strlcpy(b.by, v, sizeof(b.by));
 	else {
@@ -473,7 +453,7 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 
 		util_strlcpy(b.by, cfg && cfg->user_name ? cfg->user_name : "unknown", sizeof(b.by));
 	}
-	if (pin(&b, input(in, n, "commit"), pin_note, sizeof(pin_note)) < 0)
+	if (pin(&b, plan_inputs_find(in, n, "commit"), pin_note, sizeof(pin_note)) < 0)
 		return -1;
 	build_rpo_location(b.bucket, b.tcode, b.env, b.rpo, sizeof(b.rpo));
 

@@ -84,18 +84,7 @@ typedef struct db_build {
 /* GET path: 0 (found), 1 (404), -1 (no answer: fail CLUSTER). */
 static int get(db_build *b, const char *path, cJSON **out)
 {
-	k8s_err e;
-
-	*out = NULL;
-	if (k8s_get(b->c->client, path, out, &e) == 0)
-		return 0;
-	*out = NULL;
-	if (e.http == 404)
-		return 1;
-	*b->kerr = e;
-	*b->fail = WIZARD_FAIL_CLUSTER;
-	util_seterr(b->err, b->errsz, "cannot read %s: %s", path, e.msg);
-	return -1;
+	return wizard_get(b->c, path, out, b->fail, b->kerr, b->err, b->errsz);
 }
 
 /* The namespace must exist and say its database is the managed PostgreSQL. */
@@ -478,15 +467,6 @@ static int oracle_plan(db_build *b, plan *out)
 	return 0;
 }
 
-static const char *input(const plan_input *in, size_t n, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(in[i].key, key))
-			return in[i].value;
-	return NULL;
-}
 
 static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out, char *err, size_t errsz,
 		 wizard_fail *fail, k8s_err *kerr, char *note, size_t notesz)
@@ -502,23 +482,23 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 		note[0] = '\0';
 	k8s_err_clear(kerr);
 	*fail = WIZARD_FAIL_REFUSED;
-	v = input(in, n, "tcode");
+	v = plan_inputs_find(in, n, "tcode");
 	if (!v || tcode_parse(v, b.tcode, err, errsz) < 0)
 		return v ? -1 : util_seterr(err, errsz, "--tcode T12345 is required");
-	v = input(in, n, "env");
+	v = plan_inputs_find(in, n, "env");
 	if (tcode_env_parse(v && *v ? v : "prod", &b.tenv) < 0)
 		return util_seterr(err, errsz, "env \"%.20s\" is not prod or dev", v);
 	util_strlcpy(b.env, tcode_env_name(b.tenv), sizeof(b.env));
 	tcode_namespace(b.tcode, b.tenv, b.ns, sizeof(b.ns));
 	if (db_spec_init(&b.spec, b.tcode, b.tenv, &derr) != DB_OK)
 		return util_seterr(err, errsz, "%s", derr.msg);
-	v = input(in, n, "size");
+	v = plan_inputs_find(in, n, "size");
 	if (!v || !*v)
 		v = "m";
 	if (strlen(v) >= sizeof(b.size_in) || !(b.size = db_container_size(v)))
 		return util_seterr(err, errsz, "size \"%.20s\" is not s, m or l", v);
 	util_strlcpy(b.size_in, v, sizeof(b.size_in));
-	v = input(in, n, "pgConninfo");
+	v = plan_inputs_find(in, n, "pgConninfo");
 	if (v && *v && pg_conn_check(v, &derr) != DB_OK)
 		return util_seterr(err, errsz, "--pg-conninfo: %s", derr.msg);
 
@@ -527,10 +507,10 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 	*fail = WIZARD_FAIL_REFUSED;
 	b.oracle = provision_ns_is_esocial(&e);
 	if (b.oracle) {
-		const char *u = input(in, n, "oracleUser");
+		const char *u = plan_inputs_find(in, n, "oracleUser");
 
-		b.ora = (oracle_target){.tcode = b.tcode, .env = b.env, .host = input(in, n, "oracleHost"),
-					.port = input(in, n, "oraclePort"), .service = input(in, n, "oracleService")};
+		b.ora = (oracle_target){.tcode = b.tcode, .env = b.env, .host = plan_inputs_find(in, n, "oracleHost"),
+					.port = plan_inputs_find(in, n, "oraclePort"), .service = plan_inputs_find(in, n, "oracleService")};
 		if (!b.ora.port || !*b.ora.port)
 			b.ora.port = ORACLE_DEFAULT_PORT;
 		if (u && *u)
@@ -544,16 +524,16 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 					   b.tcode, b.ora_user);
 		if (oracle_target_check(&b.ora, err, errsz) < 0)
 			return -1;
-		b.ora_password = input(in, n, "oraclePassword");
+		b.ora_password = plan_inputs_find(in, n, "oraclePassword");
 		if (b.ora_password && !*b.ora_password)
 			b.ora_password = NULL;
 		if (b.ora_password && oracle_password_check(b.ora_password, err, errsz) < 0)
 			return -1;
 		if (v && *v)
 			return util_seterr(err, errsz, "--pg-conninfo is for PostgreSQL: %s's database is Oracle", b.tcode);
-	} else if (input(in, n, "oracleHost") && *input(in, n, "oracleHost")) {
+	} else if (plan_inputs_find(in, n, "oracleHost") && *plan_inputs_find(in, n, "oracleHost")) {
 		return util_seterr(err, errsz, "--oracle-host is for eSocial tenants: %s's database is PostgreSQL", b.tcode);
-	} else if (input(in, n, "oraclePassword") && *input(in, n, "oraclePassword")) {
+	} else if (plan_inputs_find(in, n, "oraclePassword") && *plan_inputs_find(in, n, "oraclePassword")) {
 		return util_seterr(err, errsz,
 				   "--oracle-password is for eSocial tenants: %s's database is PostgreSQL, whose password smartops makes",
 				   b.tcode);

@@ -201,18 +201,7 @@ typedef struct fs_build {
 /* GET path: 0 (found), 1 (404), -1 (no answer: fail CLUSTER). */
 static int get(fs_build *b, const char *path, cJSON **out)
 {
-	k8s_err e;
-
-	*out = NULL;
-	if (k8s_get(b->c->client, path, out, &e) == 0)
-		return 0;
-	*out = NULL;
-	if (e.http == 404)
-		return 1;
-	*b->kerr = e;
-	*b->fail = WIZARD_FAIL_CLUSTER;
-	util_seterr(b->err, b->errsz, "cannot read %s: %s", path, e.msg);
-	return -1;
+	return wizard_get(b->c, path, out, b->fail, b->kerr, b->err, b->errsz);
 }
 
 /* A refusal: err gets the sentence; -1. */
@@ -632,15 +621,6 @@ static int fs_plan(fs_build *b, appserver *as, size_t n_as, plan *out)
 	return 0;
 }
 
-static const char *input(const plan_input *in, size_t n, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(in[i].key, key))
-			return in[i].value;
-	return NULL;
-}
 
 static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out, char *err,
 		 size_t errsz, wizard_fail *fail, k8s_err *kerr, char *note, size_t notesz)
@@ -660,16 +640,16 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 		note[0] = '\0';
 	k8s_err_clear(kerr);
 	*fail = WIZARD_FAIL_REFUSED;
-	v = input(in, n, "tcode");
+	v = plan_inputs_find(in, n, "tcode");
 	if (!v || tcode_parse(v, b.tcode, err, errsz) < 0)
 		return v ? -1 : util_seterr(err, errsz, "--tcode T12345 is required");
-	v = input(in, n, "env");
+	v = plan_inputs_find(in, n, "env");
 	if (tcode_env_parse(v && *v ? v : "prod", &env) < 0)
 		return util_seterr(err, errsz, "env \"%s\" is not prod or dev", v);
 	util_strlcpy(b.env, tcode_env_name(env), sizeof(b.env));
 	tcode_namespace(b.tcode, env, b.ns, sizeof(b.ns));
 	/* the size, checked before anything is read */
-	size_in = input(in, n, "size");
+	size_in = plan_inputs_find(in, n, "size");
 	typed = size_in && *size_in; /* given: never changed behind the operator's back */
 	if (!size_in || !*size_in || !strcmp(size_in, "m"))
 		util_strlcpy(b.size, FS_SIZE_M, sizeof(b.size));
@@ -691,8 +671,8 @@ static int build(const wizard_ctx *c, const plan_input *in, size_t n, plan *out,
 		return util_seterr(err, errsz,
 				   "%s is a Smart eSocial tenant: eSocial has no file server (only SMART ERP tenants get one); nothing was changed",
 				   b.tcode);
-	if (read_namespace(&b, input(in, n, "provider")) < 0 ||
-	    pick_class(&b, input(in, n, "class")) < 0)
+	if (read_namespace(&b, plan_inputs_find(in, n, "provider")) < 0 ||
+	    pick_class(&b, plan_inputs_find(in, n, "class")) < 0)
 		return -1;
 	if (check_claim(&b, typed, &bytes, b.expandable) < 0)
 		return -1;
