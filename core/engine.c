@@ -1184,7 +1184,7 @@ static engine_status start(engine *e)
 engine_status engine_start_apply(engine *e, plan *p)
 {
 	char run[JOURNAL_RUN_SIZE];
-	int64_t now = util_now_ms() / 1000;
+	int64_t now_ms = util_now_ms();
 
 	if (e->started)
 		return ENGINE_ST_ALREADY;
@@ -1192,8 +1192,8 @@ engine_status engine_start_apply(engine *e, plan *p)
 	e->p = *p;
 	memset(p, 0, sizeof(*p));
 	e->have_plan = 1;
-	journal_new_run_id(e->p.tcode, now, run, sizeof(run));
-	journal_from_plan(&e->j, &e->p, run, e->who, now);
+	journal_new_run_id(e->p.tcode, now_ms / 1000, run, sizeof(run));
+	journal_from_plan(&e->j, &e->p, run, e->who, now_ms);
 	e->have_journal = 1;
 	return start(e);
 }

@@ -51,7 +51,7 @@ static const char *step_name_i(int i)
 }
 
 void journal_from_plan(journal *j, const plan *p, const char *run, const char *operator_id,
-		       int64_t now_s)
+		       int64_t now_ms)
 {
 	size_t i;
 
@@ -62,7 +62,8 @@ void journal_from_plan(journal *j, const plan *p, const char *run, const char *o
 	util_strlcpy(j->operator_id, operator_id, sizeof(j->operator_id));
 	util_strlcpy(j->last_operator, operator_id, sizeof(j->last_operator));
 	j->state = RUN_PLANNED;
-	j->created = j->updated = now_s;
+	j->created = j->updated = now_ms / 1000;
+	j->created_ms = now_ms;
 	j->n_inputs = p->n_inputs;
 	memcpy(j->inputs, p->inputs, sizeof(p->inputs));
 	j->n_steps = p->n;
@@ -261,6 +262,8 @@ void journal_encode(const journal *j, strbuf *out)
 	cJSON_AddStringToObject(root, "lastOperator", j->last_operator);
 	cJSON_AddStringToObject(root, "state", run_state_name(j->state));
 	add_time(root, "created", j->created);
+	if (j->created_ms)
+		cJSON_AddNumberToObject(root, "createdMs", (double)j->created_ms);
 	add_time(root, "updated", j->updated);
 	cJSON_AddStringToObject(root, "message", j->message);
 	in = cJSON_AddObjectToObject(root, "inputs");
@@ -328,6 +331,18 @@ static int64_t get_time(const cJSON *o, const char *key)
 	return t < 0 ? 0 : t;
 }
 
+/* "createdMs" when it falls within the second "created" names (anything else,
+ * an edited or older journal, counts as that second's start). */
+static int64_t get_created_ms(const cJSON *o, int64_t created)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "createdMs");
+
+	if (cJSON_IsNumber(v) && v->valuedouble >= (double)created * 1000.0 &&
+	    v->valuedouble < (double)created * 1000.0 + 1000.0)
+		return (int64_t)v->valuedouble;
+	return created * 1000;
+}
+
 int journal_decode(const char *text, journal *j, char *err, size_t errsz)
 {
 	cJSON *root = cJSON_Parse(text), *v, *steps;
@@ -354,6 +369,7 @@ int journal_decode(const char *text, journal *j, char *err, size_t errsz)
 	}
 	j->state = (uint8_t)st;
 	j->created = get_time(root, "created");
+	j->created_ms = get_created_ms(root, j->created);
 	j->updated = get_time(root, "updated");
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(root, "inputs"))
 	{
@@ -567,9 +583,15 @@ static int newest_first(const void *a, const void *b)
 {
 	const journal *x = a, *y = b;
 
-	if (x->created != y->created)
-		return x->created < y->created ? 1 : -1;
+	if (x->created_ms != y->created_ms)
+		return x->created_ms < y->created_ms ? 1 : -1;
 	return strcmp(y->run, x->run);
+}
+
+void journal_sort_newest(journal *js, size_t n)
+{
+	if (n)
+		qsort(js, n, sizeof(*js), newest_first);
 }
 
 int journal_list(k8s_client *c, const char *tcode, const char *prefix, journal **out, size_t *n,
@@ -594,8 +616,7 @@ int journal_list(k8s_client *c, const char *tcode, const char *prefix, journal *
 		free(lc.items);
 		return -1;
 	}
-	if (lc.n)
-		qsort(lc.items, lc.n, sizeof(*lc.items), newest_first);
+	journal_sort_newest(lc.items, lc.n);
 	*out = lc.items;
 	*n = lc.n;
 	return 0;

@@ -78,6 +78,9 @@ typedef struct journal {
 	char last_operator[128]; /* who touched it last */
 	uint8_t state;		 /* run_state */
 	int64_t created, updated;
+	/* creation to the millisecond ("createdMs"; created * 1000 in a journal written
+	 * without it): orders the runs made within one second */
+	int64_t created_ms;
 	char message[256]; /* last error or outcome */
 	size_t n_inputs;
 	plan_input inputs[PLAN_MAX_INPUTS];
@@ -90,9 +93,10 @@ typedef struct journal {
 const char *run_state_name(run_state s);
 const char *step_state_name(step_state s);
 
-/* A new journal for plan p (inputs and step ids copied), state PLANNED. */
+/* A new journal for plan p (inputs and step ids copied), state PLANNED, created at
+ * now_ms (milliseconds since the epoch). */
 void journal_from_plan(journal *j, const plan *p, const char *run, const char *operator_id,
-		       int64_t now_s);
+		       int64_t now_ms);
 void journal_release(journal *j);
 /* Appends a note (the oldest is dropped when full). */
 void journal_note(journal *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -142,6 +146,8 @@ int journal_decode(const char *text, journal *j, char *err, size_t errsz);
 int journal_save(k8s_client *c, const journal *j, const char *prefix, k8s_err *err);
 /* Reads run id. 0, -1 with err (404 when there is no such run). */
 int journal_load(k8s_client *c, const char *run, journal *j, k8s_err *err);
+/* Newest first: by creation to the millisecond, then by run id. */
+void journal_sort_newest(journal *js, size_t n);
 /* Every run (tcode NULL) or a tenant's runs, newest first; *out owned
  * (journal_release each, then free). */
 int journal_list(k8s_client *c, const char *tcode, const char *prefix, journal **out, size_t *n,

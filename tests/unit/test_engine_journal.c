@@ -28,6 +28,39 @@ static void small_plan(plan *p)
 		 needs, err, sizeof(err));
 }
 
+/* Two runs made within one second: the later first, whatever their run ids'
+ * random ends say; a journal without createdMs, or with one outside the second
+ * "created" names (edited by hand), counts from that second's start. */
+static void test_newest_first(void **state)
+{
+	const char *docs[] = {
+	    "{\"run\":\"t12345-20261128120000-ffff\",\"tcode\":\"T12345\",\"state\":\"done\","
+	    "\"created\":\"2026-11-28T12:00:00Z\",\"createdMs\":1795867200100}",
+	    "{\"run\":\"t12345-20261128120000-0001\",\"tcode\":\"T12345\",\"state\":\"done\","
+	    "\"created\":\"2026-11-28T12:00:00Z\",\"createdMs\":1795867200900}",
+	    "{\"run\":\"t12345-20261128120000-8888\",\"tcode\":\"T12345\",\"state\":\"done\","
+	    "\"created\":\"2026-11-28T12:00:00Z\",\"createdMs\":1795867209999}",
+	    "{\"run\":\"t12345-20261128115959-aaaa\",\"tcode\":\"T12345\",\"state\":\"done\","
+	    "\"created\":\"2026-11-28T11:59:59Z\"}",
+	};
+	journal js[4];
+	char err[160];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		assert_int_equal(journal_decode(docs[i], &js[i], err, sizeof(err)), 0);
+	assert_int_equal(js[2].created_ms, 1795867200000LL);
+	assert_int_equal(js[3].created_ms, 1795867199000LL);
+	journal_sort_newest(js, 4);
+	assert_string_equal(js[0].run, "t12345-20261128120000-0001");
+	assert_string_equal(js[1].run, "t12345-20261128120000-ffff");
+	assert_string_equal(js[2].run, "t12345-20261128120000-8888");
+	assert_string_equal(js[3].run, "t12345-20261128115959-aaaa");
+	for (i = 0; i < 4; i++)
+		journal_release(&js[i]);
+}
+
 static void test_round_trip(void **state)
 {
 	plan p;
@@ -36,7 +69,7 @@ static void test_round_trip(void **state)
 	char err[160];
 
 	small_plan(&p);
-	journal_from_plan(&j, &p, "t12345-20261128120000-beef", "olga@host:1", 1795000000);
+	journal_from_plan(&j, &p, "t12345-20261128120000-beef", "olga@host:1", 1795000000250LL);
 	assert_int_equal(j.n_steps, 2);
 	assert_string_equal(j.steps[1].path, "/apis/apps/v1/namespaces/t12345-prod/deployments/license");
 	assert_string_equal(j.steps[0].kind, "Namespace");
@@ -66,6 +99,7 @@ static void test_round_trip(void **state)
 	assert_string_equal(k.notes[0], "lease taken over from vera@h:2");
 	assert_string_equal(k.inputs[1].key, "domain");
 	assert_int_equal(k.created, 1795000000);
+	assert_int_equal(k.created_ms, 1795000000250LL);
 	journal_release(&k);
 	sb_release(&a);
 	sb_release(&b);
@@ -143,7 +177,7 @@ static void test_prior_in_journal(void **state)
 	char err[160];
 
 	small_plan(&p);
-	journal_from_plan(&j, &p, "t12345-20261128120000-beef", "olga@host:1", 1795000000);
+	journal_from_plan(&j, &p, "t12345-20261128120000-beef", "olga@host:1", 1795000000000LL);
 	j.steps[1].state = STEP_RESTORING;
 	j.steps[1].prior = cJSON_Parse("{\"config\":{\"spec\":{\"replicas\":3}},\"changed\":[{\"path\":[\"spec\",\"replicas\"],\"to\":1}]}");
 	sb_init(&a, 1024);
@@ -194,7 +228,7 @@ static void test_notes_bounded(void **state)
 	int i;
 
 	small_plan(&p);
-	journal_from_plan(&j, &p, "r", "o", 1);
+	journal_from_plan(&j, &p, "r", "o", 1000);
 	for (i = 0; i < JOURNAL_MAX_NOTES + 3; i++)
 		journal_note(&j, "note %d", i);
 	assert_int_equal(j.n_notes, JOURNAL_MAX_NOTES);
@@ -311,7 +345,8 @@ static void test_ready(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_round_trip),	 cmocka_unit_test(test_decode_refuses),
+	    cmocka_unit_test(test_round_trip),	 cmocka_unit_test(test_newest_first),
+	    cmocka_unit_test(test_decode_refuses),
 	    cmocka_unit_test(test_notes_bounded), cmocka_unit_test(test_run_ids),
 	    cmocka_unit_test(test_ready),	 cmocka_unit_test(test_prior_record),
 	    cmocka_unit_test(test_prior_in_journal), cmocka_unit_test(test_path_parse),
