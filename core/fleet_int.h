@@ -103,6 +103,7 @@ struct fleet {
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
 	int dirty, stop;
+	int trim; /* a list ended: freed pages go back to the system after the next publish */
 	fleet_change_fn fn;
 	void *fn_ctx;
 	atomic_int cancel;

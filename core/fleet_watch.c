@@ -1,5 +1,7 @@
 /* core/fleet_watch.c — the fleet fed by informers, published as it changes (see
  * core/fleet_int.h). */
+#include <malloc.h>
+
 #include "core/fleet_int.h"
 
 /* ---- watching ---- */
@@ -89,6 +91,9 @@ static void inf_sync(void *ctx, int relisted)
 	heard(c, s->kind);
 	c->listed |= 1u << s->kind;
 	pthread_mutex_unlock(&c->mu);
+	pthread_mutex_lock(&c->f->mu);
+	c->f->trim = 1;
+	pthread_mutex_unlock(&c->f->mu);
 	mark_dirty(c->f);
 }
 
@@ -244,12 +249,20 @@ static void *publisher(void *arg)
 				    pthread_tryjoin_np(f->cl[i].starter, NULL) == 0)
 					f->cl[i].starter_running = 0;
 			if (rows_known(f)) {
-				f->dirty = 0;
+				int trim = f->trim;
+
+				f->dirty = f->trim = 0;
 				pthread_mutex_unlock(&f->mu);
 				fleet_publish(f);
 				last = util_mono_ms();
 				if (f->fn)
 					f->fn(f->fn_ctx);
+				/* A list's pages and the snapshot it replaced were freed in a
+				 * burst; the allocator keeps such pages (resident memory grew
+				 * by them over an hour of relists) unless told to give them
+				 * back. Once a list, not once a change. */
+				if (trim)
+					malloc_trim(0);
 				pthread_mutex_lock(&f->mu);
 				continue;
 			}
