@@ -1083,8 +1083,10 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 
 		ok = fleet_load(f);
 		s = fleet_snapshot_get(f);
-		/* what the envs that wait, wait for: their database, their file server */
-		if (env_deps_check(deps, s, cs.cfg, cs.n, g->prefix, 0, 32, 8000)) {
+		/* what the envs that wait, wait for: their database, their file server
+		 * (read in parallel; within what --deadline leaves) */
+		if (env_deps_check(deps, s, cs.cfg, cs.n, g->prefix, 0, 32,
+				   env_deps_budget(cs.deadline_ms, util_mono_ms(), 8000))) {
 			fleet_deps_changed(f);
 			fleet_snapshot_put(s);
 			s = fleet_snapshot_get(f);
