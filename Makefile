@@ -161,9 +161,10 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
 
-# The threaded parts under ThreadSanitizer: the store, the controllers (pods, volumes), the client's informers.
+# The threaded parts under ThreadSanitizer: the store, the controllers (pods, volumes), the client's informers,
+# the envs' dependency reads.
 TSAN_TESTS := test_store test_workload test_volumes test_podlog test_fleetctl test_k8s_client test_actions \
-              test_tui_logring test_tenant_has
+              test_tui_logring test_tenant_has test_env_deps test_resolve
 tsan:
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 SAN="-fsanitize=thread" \
 		$(addprefix build-tsan/tests/,$(TSAN_TESTS))

@@ -6,7 +6,9 @@
 # pages over one keep-alive connection, not parsed: bench/transfer.py), then the
 # same pairs once the controllers have settled (SETTLE seconds later). Prints
 # each pair, the median of each phase and the ratio tenants / transfer.
-# KUBESIM=path runs another kubesim binary (to compare two builds in one run).
+# KUBESIM=path runs another kubesim binary (to compare two builds in one run);
+# SMARTOPS_ALT=path another smartops, run in each pair as well (its order with
+# this build's alternating), with its own median and ratio.
 # Then the store alone (tests/tools/store_readers): a reader listing every
 # Deployment in pages of 500 while two writers change them, the writers' work
 # at work and not, in alternate phases.
@@ -28,13 +30,13 @@ ks_start --fleet "$N" --seed 3 --time-scale 60 --quiet --start-time "$KS_QUIET_S
 t0=$(date +%s) # the window counts from the moment kubesim serves
 echo "kubesim ($N tenants) serving after $((t0 - s0)) s; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-tenants() { # seconds of one `smartops tenants -o json`, and its tenant count
+tenants() { # seconds of one `smartops tenants -o json` (of $1, else this build's), and its tenant count
 	python3 -c 'import json, subprocess, sys, time
 t = time.monotonic(); p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 dt = time.monotonic() - t
 try: n = len(json.loads(p.stdout)["items"])
 except Exception: n = -1
-print("%.3f %d" % (dt, n))' "$SO" tenants -o json
+print("%.3f %d" % (dt, n))' "${1:-$SO}" tenants -o json
 }
 transfer() { python3 bench/transfer.py "$KS_URL" "$KS_CA" "$KS_ADMIN_TOKEN" 1 | cut -d' ' -f2; }
 
@@ -43,9 +45,18 @@ phase() { # phase LABEL UNTIL_EPOCH_SECONDS MAX_PAIRS: pairs until then (at leas
 	while :; do
 		i=$((i + 1))
 		el=$(($(date +%s) - t0))
-		tr=$(transfer); set -- $(tenants)
-		echo "   $label, t=${el} s: transfer ${tr} s, tenants -o json $1 s ($2 tenants)"
-		echo "$tr $1" >>"$KS_DIR/phase"
+		if [ -z "${SMARTOPS_ALT:-}" ]; then
+			tr=$(transfer); set -- $(tenants)
+			echo "   $label, t=${el} s: transfer ${tr} s, tenants -o json $1 s ($2 tenants)"
+			echo "$tr $1" >>"$KS_DIR/phase"
+		else # this build and the other, in turn first
+			tr=$(transfer)
+			if [ $((i % 2)) = 1 ]; then a=$(tenants); b=$(tenants "$SMARTOPS_ALT"); else
+				b=$(tenants "$SMARTOPS_ALT"); a=$(tenants); fi
+			set -- $a $b
+			echo "   $label, t=${el} s: transfer ${tr} s, tenants -o json $1 s ($2 tenants), other smartops $3 s ($4 tenants)"
+			echo "$tr $1 $3" >>"$KS_DIR/phase"
+		fi
 		[ "$(date +%s)" -ge "$until" ] && break
 		[ "$max" -gt 0 ] && [ $i -ge "$max" ] && break
 	done
@@ -56,6 +67,11 @@ tr = statistics.median(r[0] for r in rows); te = statistics.median(r[1] for r in
 ratios = [r[1] / r[0] for r in rows if r[0] > 0]
 print("%s: %d pairs; median transfer %.2f s, tenants -o json %.2f s; tenants/transfer median %.2fx (per pair %s)" % (
     sys.argv[1], len(rows), tr, te, statistics.median(ratios), ", ".join("%.2f" % r for r in ratios)))
+if all(len(r) > 2 for r in rows):
+    tb = statistics.median(r[2] for r in rows)
+    rb = [r[2] / r[0] for r in rows if r[0] > 0]
+    print("%s, the other smartops: tenants -o json %.2f s; tenants/transfer median %.2fx (per pair %s)" % (
+        sys.argv[1], tb, statistics.median(rb), ", ".join("%.2f" % r for r in rb)))
 PY
 }
 phase "controllers running" $((t0 + WINDOW)) 0

@@ -79,6 +79,8 @@ int cli_clusters_open(const tenants_global *g, cli_clusters *cs)
 	int64_t t0 = util_mono_ms();
 
 	memset(cs, 0, sizeof(*cs));
+	if (g->deadline_s > 0)
+		cs->deadline_ms = t0 + (int64_t)g->deadline_s * 1000;
 	if (g->all_contexts) {
 		if (k8s_config_contexts(&lo, &names, &cur, err, sizeof(err)) < 0) {
 			error("%s", err);
@@ -117,8 +119,7 @@ int cli_clusters_open(const tenants_global *g, cli_clusters *cs)
 	for (i = 0; i < n; i++) {
 		k8s_client_opts co = {.connect_timeout_ms = 5000, .max_retries = 3};
 		tenants_client_trace(g, &co);
-		if (g->deadline_s > 0)
-			co.deadline_mono_ms = t0 + (int64_t)g->deadline_s * 1000;
+		co.deadline_mono_ms = cs->deadline_ms;
 		k8s_config *cfg = NULL;
 		k8s_err kerr;
 		char url[512];

@@ -7,6 +7,7 @@
 #define CLI_CLUSTERS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cli/tenants.h"
 #include "core/fleet.h"
@@ -18,6 +19,7 @@ typedef struct cli_clusters {
 	char **names, **urls, **whys;
 	char **servers;		 /* the context's server URL (keys its fleet snapshot) */
 	char **users;		 /* the context's user name, "" if none */
+	int64_t deadline_ms;	 /* --deadline, util_mono_ms() scale (every client's); 0: none */
 } cli_clusters;
 
 /* A context that cannot be loaded is an error (printed); returns 0 or -1

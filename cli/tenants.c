@@ -1083,8 +1083,10 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 
 		ok = fleet_load(f);
 		s = fleet_snapshot_get(f);
-		/* what the envs that wait, wait for: their database, their file server */
-		if (env_deps_check(deps, s, cs.cfg, cs.n, g->prefix, 0, 32, 8000)) {
+		/* what the envs that wait, wait for: their database, their file server
+		 * (read in parallel; within what --deadline leaves) */
+		if (env_deps_check(deps, s, cs.cfg, cs.n, g->prefix, 0, 32,
+				   env_deps_budget(cs.deadline_ms, util_mono_ms(), 8000))) {
 			fleet_deps_changed(f);
 			fleet_snapshot_put(s);
 			s = fleet_snapshot_get(f);
@@ -1118,74 +1120,120 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 	return ret;
 }
 
-/* The Hypnus forecast of each environment that has a Hypnus, from its cluster;
- * problems are warnings. Returns s->n_envs entries (malloc'd). */
-static forecast *load_forecasts(const fleet_snapshot *s, const cli_clusters *cs)
-{
-	forecast *fc = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*fc));
-	size_t i;
+/* What `tenant` shows of its envs besides the lists, read from their clusters:
+ * each env's Hypnus forecast (where it has a Hypnus), database (core/db_info.h,
+ * checked live), file server (core/fs_info.h) and, with custom, an ERP env's
+ * custom RPO as JSON (core/build_info.h; NULL where none is read). Each array has
+ * s->n_envs entries (malloc'd). */
+typedef struct env_extras {
+	forecast *fc;
+	forecast_state *fc_state;
+	db_info *db;
+	fs_info *fs;
+	char **custom; /* NULL without custom */
+} env_extras;
 
-	for (i = 0; i < s->n_envs; i++) {
-		const model_env *e = &s->envs[i];
-		const fleet_tenant *t = &s->tenants[s->env_tenant[i]];
-		k8s_client *c = t->cluster < cs->n ? cs->clients[t->cluster] : NULL;
+typedef struct extras_job {
+	const fleet_snapshot *s;
+	const cli_clusters *cs;
+	const char *prefix;
+	env_extras *x;
+	pthread_mutex_t mu;
+	size_t next; /* the next env */
+} extras_job;
+
+static void load_env_extras(const extras_job *j, size_t i)
+{
+	const model_env *e = &j->s->envs[i];
+	const fleet_tenant *t = &j->s->tenants[j->s->env_tenant[i]];
+	k8s_client *c = t->cluster < j->cs->n ? j->cs->clients[t->cluster] : NULL;
+	env_extras *x = j->x;
+	tcode_env te;
+	build_info bi;
+	k8s_err err;
+
+	if (!c || e->fresh.stale) {
+		x->db[i].state = "unknown";
+		snprintf(x->db[i].detail, sizeof(x->db[i].detail), "the cluster of %s was not reached", e->ns);
+		snprintf(x->fs[i].detail, sizeof(x->fs[i].detail), "the cluster of %s was not reached", e->ns);
+		return;
+	}
+	/* the next wakes by the cluster's clock */
+	if (e->hypnus.present)
+		x->fc_state[i] = forecast_load(c, e->ns, e->hypnus.cold_start_s, k8s_client_server_now(c), &x->fc[i]);
+	db_info_read(c, j->prefix, e->ns, 5, &x->db[i]);
+	fs_info_read(c, j->prefix, e->ns, &x->fs[i]);
+	if (x->custom && t->t.product == MODEL_PRODUCT_ERP && tcode_from_namespace(e->ns, NULL, &te) == 0 &&
+	    build_info_read(c, j->prefix, t->t.tcode, tcode_env_name(te), e->ns, &bi, &err) == 0)
+		x->custom[i] = build_info_json(&bi);
+}
+
+static void *extras_worker(void *arg)
+{
+	extras_job *j = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&j->mu);
+		i = j->next++;
+		pthread_mutex_unlock(&j->mu);
+		if (i >= j->s->n_envs)
+			return NULL;
+		load_env_extras(j, i);
+	}
+}
+
+/* The envs' extras, 8 envs at a time (a tenant's two, in each cluster that has
+ * it); a forecast that cannot be made is a warning. */
+static void load_extras(const fleet_snapshot *s, const cli_clusters *cs, const char *prefix, int custom,
+			env_extras *x)
+{
+	size_t n = s->n_envs ? s->n_envs : 1;
+	extras_job j = {.s = s, .cs = cs, .prefix = prefix, .x = x};
+	pthread_t th[7];
+	int started[7] = {0};
+	size_t n_th = s->n_envs > 1 ? s->n_envs - 1 : 0;
+
+	x->fc = xcalloc(n, sizeof(*x->fc));
+	x->fc_state = xcalloc(n, sizeof(*x->fc_state));
+	x->db = xcalloc(n, sizeof(*x->db));
+	x->fs = xcalloc(n, sizeof(*x->fs));
+	x->custom = custom ? xcalloc(n, sizeof(*x->custom)) : NULL;
+	if (n_th > ARRAY_SIZE(th))
+		n_th = ARRAY_SIZE(th);
+	pthread_mutex_init(&j.mu, NULL);
+	for (size_t i = 0; i < n_th; i++)
+		started[i] = pthread_create(&th[i], NULL, extras_worker, &j) == 0;
+	extras_worker(&j); /* and this thread too, so that none started still reads all */
+	for (size_t i = 0; i < n_th; i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&j.mu);
+	for (size_t i = 0; i < s->n_envs; i++) {
 		strbuf sb;
 
-		if (!e->hypnus.present || !c || e->fresh.stale)
-			continue;
-		/* the next wakes by the cluster's clock */
-		if (forecast_load(c, e->ns, e->hypnus.cold_start_s, k8s_client_server_now(c), &fc[i]) <=
-		    FORECAST_OK)
+		if (x->fc_state[i] <= FORECAST_OK)
 			continue;
 		sb_init(&sb, 128);
 		sb_adds(&sb, "warning: ");
-		output_escape(&sb, e->ns);
+		output_escape(&sb, s->envs[i].ns);
 		sb_adds(&sb, ": no Hypnus forecast: ");
-		output_escape(&sb, fc[i].err);
+		output_escape(&sb, x->fc[i].err);
 		fprintf(stderr, "%s\n", sb.buf);
 		sb_release(&sb);
 	}
-	return fc;
 }
 
-/* Each env's database (core/db_info.h): read from its cluster, checked live. */
-static db_info *load_databases(const fleet_snapshot *s, const cli_clusters *cs, const char *prefix)
+static void free_extras(const fleet_snapshot *s, env_extras *x)
 {
-	db_info *d = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*d));
-	size_t i;
-
-	for (i = 0; i < s->n_envs; i++) {
-		const model_env *e = &s->envs[i];
-		const fleet_tenant *t = &s->tenants[s->env_tenant[i]];
-		k8s_client *c = t->cluster < cs->n ? cs->clients[t->cluster] : NULL;
-
-		if (!c || e->fresh.stale) {
-			d[i].state = "unknown";
-			snprintf(d[i].detail, sizeof(d[i].detail), "the cluster of %s was not reached", e->ns);
-			continue;
-		}
-		db_info_read(c, prefix, e->ns, 5, &d[i]);
-	}
-	return d;
-}
-
-/* Each env's file server (core/fs_info.h), read from its cluster. */
-static fs_info *load_fileservers(const fleet_snapshot *s, const cli_clusters *cs, const char *prefix)
-{
-	fs_info *d = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*d));
-
-	for (size_t i = 0; i < s->n_envs; i++) {
-		const model_env *e = &s->envs[i];
-		const fleet_tenant *t = &s->tenants[s->env_tenant[i]];
-		k8s_client *c = t->cluster < cs->n ? cs->clients[t->cluster] : NULL;
-
-		if (!c || e->fresh.stale) {
-			snprintf(d[i].detail, sizeof(d[i].detail), "the cluster of %s was not reached", e->ns);
-			continue;
-		}
-		fs_info_read(c, prefix, e->ns, &d[i]);
-	}
-	return d;
+	for (size_t k = 0; x->custom && k < s->n_envs; k++)
+		free(x->custom[k]);
+	free(x->custom);
+	free(x->fc);
+	free(x->fc_state);
+	free(x->db);
+	free(x->fs);
 }
 
 /* The envs' and tenants' health again, with the causes their database and file
@@ -1221,29 +1269,6 @@ static void deps_health(const fleet_snapshot *s, tenants_deps *x)
 	}
 	x->env_health = eh;
 	x->tenant_health = th;
-}
-
-/* Each ERP env's custom RPO as JSON (core/build_info.h), NULL where none is read. */
-static char **load_custom(const fleet_snapshot *s, const cli_clusters *cs, const char *prefix)
-{
-	char **out = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*out));
-	size_t i;
-
-	for (i = 0; i < s->n_envs; i++) {
-		const model_env *e = &s->envs[i];
-		const fleet_tenant *t = &s->tenants[s->env_tenant[i]];
-		k8s_client *c = t->cluster < cs->n ? cs->clients[t->cluster] : NULL;
-		tcode_env te;
-		build_info bi;
-		k8s_err err;
-
-		if (!c || e->fresh.stale || t->t.product != MODEL_PRODUCT_ERP ||
-		    tcode_from_namespace(e->ns, NULL, &te) < 0 ||
-		    build_info_read(c, prefix, t->t.tcode, tcode_env_name(te), e->ns, &bi, &err) < 0)
-			continue;
-		out[i] = build_info_json(&bi);
-	}
-	return out;
 }
 
 int tenants_run_one(const tenants_global *g, int argc, char **argv)
@@ -1328,21 +1353,15 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv)
 		      cs.n == 1 ? "the cluster" : "any cluster");
 		ret = TENANTS_EXIT_ERROR;
 	} else if (s->n_tenants) {
-		forecast *fc = load_forecasts(s, &cs);
-		db_info *dbi = load_databases(s, &cs, g->prefix);
-		fs_info *fsi = load_fileservers(s, &cs, g->prefix);
-		char **custom = fmt == TENANTS_JSON ? load_custom(s, &cs, g->prefix) : NULL;
-		tenants_deps x = {.db = dbi, .fs = fsi, .custom = custom};
+		env_extras ex;
+		tenants_deps x;
 
+		load_extras(s, &cs, g->prefix, fmt == TENANTS_JSON, &ex);
+		x = (tenants_deps){.db = ex.db, .fs = ex.fs, .custom = ex.custom};
 		deps_health(s, &x);
 		sb_init(&sb, 1 << 14);
-		tenants_render_one_deps(s, fc, &x, fmt == TENANTS_JSON, &sb);
-		free(fc);
-		free(dbi);
-		free(fsi);
-		for (size_t k = 0; custom && k < s->n_envs; k++)
-			free(custom[k]);
-		free(custom);
+		tenants_render_one_deps(s, ex.fc, &x, fmt == TENANTS_JSON, &sb);
+		free_extras(s, &ex);
 		free((void *)x.env_health);
 		free((void *)x.tenant_health);
 		if (write_all(STDOUT_FILENO, sb.buf, sb.len) < 0)

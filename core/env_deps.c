@@ -19,7 +19,8 @@ typedef struct entry {
 } entry;
 
 struct env_deps {
-	pthread_mutex_t mu;
+	pthread_mutex_t check_mu; /* one env_deps_check at a time */
+	pthread_mutex_t mu;	  /* the entries */
 	entry *e;
 	size_t n, cap;
 };
@@ -28,6 +29,7 @@ env_deps *env_deps_new(void)
 {
 	env_deps *d = xcalloc(1, sizeof(*d));
 
+	pthread_mutex_init(&d->check_mu, NULL);
 	pthread_mutex_init(&d->mu, NULL);
 	return d;
 }
@@ -36,6 +38,7 @@ void env_deps_free(env_deps *d)
 {
 	if (!d)
 		return;
+	pthread_mutex_destroy(&d->check_mu);
 	pthread_mutex_destroy(&d->mu);
 	free(d->e);
 	free(d);
@@ -67,73 +70,165 @@ static int public_waits(const model_env *e)
 	return 0;
 }
 
+/* One env to read in a check. */
+typedef struct job {
+	size_t ci;
+	k8s_client *c;
+	char ns[64];
+	int want_db, want_fs;
+} job;
+
+/* A check's reads, shared by its workers. */
+typedef struct check_run {
+	env_deps *d;
+	const char *prefix;
+	job *jobs;
+	size_t n_jobs;
+	int64_t start;
+	int budget_ms;
+	pthread_mutex_t mu; /* guards next */
+	size_t next;
+	int changed; /* under d->mu */
+} check_run;
+
+/* 1 when fresh says something other than old (a new entry, one that reads
+ * differently, or one that now waits for something else). */
+static int entry_differs(const entry *old, const entry *fresh)
+{
+	if (old->has_db != fresh->has_db || old->has_fs != fresh->has_fs)
+		return 1;
+	if (fresh->has_db && (strcmp(old->db.state, fresh->db.state) || strcmp(old->db.detail, fresh->db.detail)))
+		return 1;
+	return fresh->has_fs && strcmp(old->fs.detail, fresh->fs.detail);
+}
+
+static void read_one(check_run *r, const job *j)
+{
+	env_deps *d = r->d;
+	entry fresh, *en;
+
+	memset(&fresh, 0, sizeof(fresh));
+	fresh.ci = j->ci;
+	util_strlcpy(fresh.ns, j->ns, sizeof(fresh.ns));
+	fresh.seen = 1;
+	if ((fresh.has_db = j->want_db))
+		db_info_read(j->c, r->prefix, j->ns, ENV_DEPS_DB_TIMEOUT_S, &fresh.db);
+	if ((fresh.has_fs = j->want_fs))
+		fs_info_read(j->c, r->prefix, j->ns, &fresh.fs);
+	fresh.at_ms = util_mono_ms();
+	pthread_mutex_lock(&d->mu);
+	en = find(d, j->ci, j->ns);
+	if (!en) {
+		if (d->n == d->cap) {
+			d->cap = d->cap ? 2 * d->cap : 16;
+			d->e = xrealloc(d->e, d->cap * sizeof(*d->e));
+		}
+		en = &d->e[d->n++];
+		r->changed++;
+	} else if (entry_differs(en, &fresh)) {
+		r->changed++;
+	}
+	*en = fresh;
+	pthread_mutex_unlock(&d->mu);
+}
+
+/* Takes the next job while the budget lasts: none is begun after it. */
+static void *check_worker(void *arg)
+{
+	check_run *r = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&r->mu);
+		if (r->next >= r->n_jobs || util_mono_ms() - r->start > r->budget_ms) {
+			r->next = r->n_jobs;
+			pthread_mutex_unlock(&r->mu);
+			return NULL;
+		}
+		i = r->next++;
+		pthread_mutex_unlock(&r->mu);
+		read_one(r, &r->jobs[i]);
+	}
+}
+
 int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg *cfg, size_t n_cfg,
 		   const char *prefix, int recheck_ms, size_t max, int budget_ms)
 {
-	int64_t start = util_mono_ms();
-	int changed = 0;
-	size_t done = 0;
+	check_run r = {.d = d, .prefix = prefix, .start = util_mono_ms(), .budget_ms = budget_ms};
+	pthread_t th[ENV_DEPS_READERS - 1];
+	int started[ENV_DEPS_READERS - 1] = {0};
+	size_t cap = 0, n_th;
 
+	/* one check at a time: each marks what it saw, then forgets the rest */
+	pthread_mutex_lock(&d->check_mu);
+	/* what to read: the envs that wait and were not read within recheck_ms */
 	pthread_mutex_lock(&d->mu);
 	for (size_t i = 0; i < d->n; i++)
 		d->e[i].seen = 0;
-	pthread_mutex_unlock(&d->mu);
 	for (size_t i = 0; i < s->n_envs; i++) {
 		const model_env *e = &s->envs[i];
 		size_t ci = s->tenants[s->env_tenant[i]].cluster;
 		k8s_client *c = ci < n_cfg ? cfg[ci].client : NULL;
 		int want_db = base_waits(e, "dbaccess"), want_fs = public_waits(e);
-		entry *en, fresh;
+		entry *en;
+		job *j;
 
 		if (!c || e->fresh.stale || e->fresh.loading || (!want_db && !want_fs))
 			continue;
-		pthread_mutex_lock(&d->mu);
 		en = find(d, ci, e->ns);
 		if (en) {
 			en->seen = 1;
-			if (util_mono_ms() - en->at_ms < recheck_ms && en->has_db == want_db && en->has_fs == want_fs) {
-				pthread_mutex_unlock(&d->mu);
+			if (util_mono_ms() - en->at_ms < recheck_ms && en->has_db == want_db && en->has_fs == want_fs)
 				continue;
-			}
 		}
-		pthread_mutex_unlock(&d->mu);
-		if (done++ >= max || util_mono_ms() - start > budget_ms)
+		if (r.n_jobs >= max)
 			continue;
-		memset(&fresh, 0, sizeof(fresh));
-		fresh.ci = ci;
-		util_strlcpy(fresh.ns, e->ns, sizeof(fresh.ns));
-		fresh.seen = 1;
-		if ((fresh.has_db = want_db))
-			db_info_read(c, prefix, e->ns, 3, &fresh.db);
-		if ((fresh.has_fs = want_fs))
-			fs_info_read(c, prefix, e->ns, &fresh.fs);
-		fresh.at_ms = util_mono_ms();
-		pthread_mutex_lock(&d->mu);
-		en = find(d, ci, e->ns);
-		if (!en) {
-			if (d->n == d->cap) {
-				d->cap = d->cap ? 2 * d->cap : 16;
-				d->e = xrealloc(d->e, d->cap * sizeof(*d->e));
-			}
-			en = &d->e[d->n++];
-			changed++;
-		} else if (en->has_db != fresh.has_db || en->has_fs != fresh.has_fs ||
-			   (fresh.has_db && (strcmp(en->db.state, fresh.db.state) || strcmp(en->db.detail, fresh.db.detail))) ||
-			   (fresh.has_fs && strcmp(en->fs.detail, fresh.fs.detail))) {
-			changed++;
+		if (r.n_jobs == cap) {
+			cap = cap ? 2 * cap : 16;
+			r.jobs = xrealloc(r.jobs, cap * sizeof(*r.jobs));
 		}
-		*en = fresh;
-		pthread_mutex_unlock(&d->mu);
+		j = &r.jobs[r.n_jobs++];
+		j->ci = ci;
+		j->c = c;
+		util_strlcpy(j->ns, e->ns, sizeof(j->ns));
+		j->want_db = want_db;
+		j->want_fs = want_fs;
 	}
+	pthread_mutex_unlock(&d->mu);
+	/* read them, ENV_DEPS_READERS at a time (this thread among them) */
+	pthread_mutex_init(&r.mu, NULL);
+	n_th = r.n_jobs < ENV_DEPS_READERS ? r.n_jobs : ENV_DEPS_READERS;
+	for (size_t i = 0; i + 1 < n_th; i++)
+		started[i] = pthread_create(&th[i], NULL, check_worker, &r) == 0;
+	check_worker(&r); /* and this thread too, so that none started still reads all */
+	for (size_t i = 0; i + 1 < n_th; i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&r.mu);
+	free(r.jobs);
 	/* envs that wait no more are forgotten */
 	pthread_mutex_lock(&d->mu);
 	for (size_t i = d->n; i-- > 0;)
 		if (!d->e[i].seen) {
 			d->e[i] = d->e[--d->n];
-			changed++;
+			r.changed++;
 		}
 	pthread_mutex_unlock(&d->mu);
-	return changed;
+	pthread_mutex_unlock(&d->check_mu);
+	return r.changed;
+}
+
+int env_deps_budget(int64_t deadline_ms, int64_t now_ms, int max_ms)
+{
+	int64_t left;
+
+	if (!deadline_ms)
+		return max_ms;
+	left = deadline_ms - now_ms - ENV_DEPS_DB_TIMEOUT_S * 1000;
+	if (left < 0)
+		return -1;
+	return left < max_ms ? (int)left : max_ms;
 }
 
 int env_deps_db(env_deps *d, size_t ci, const char *ns, db_info *out)
@@ -145,6 +240,21 @@ int env_deps_db(env_deps *d, size_t ci, const char *ns, db_info *out)
 	p = find(d, ci, ns);
 	if (p && p->has_db) {
 		*out = p->db;
+		ok = 1;
+	}
+	pthread_mutex_unlock(&d->mu);
+	return ok;
+}
+
+int env_deps_fs(env_deps *d, size_t ci, const char *ns, fs_info *out)
+{
+	entry *p;
+	int ok = 0;
+
+	pthread_mutex_lock(&d->mu);
+	p = find(d, ci, ns);
+	if (p && p->has_fs) {
+		*out = p->fs;
 		ok = 1;
 	}
 	pthread_mutex_unlock(&d->mu);

@@ -18,9 +18,11 @@
 #define CORE_ENV_DEPS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/db_info.h"
 #include "core/fleet.h"
+#include "core/fs_info.h"
 #include "core/health.h"
 
 typedef struct env_deps env_deps;
@@ -28,15 +30,31 @@ typedef struct env_deps env_deps;
 env_deps *env_deps_new(void);
 void env_deps_free(env_deps *d);
 
+/* Envs read at once by one env_deps_check (the clients share their connections,
+ * k8s/client.h). */
+#define ENV_DEPS_READERS 8
+/* A live database check's time to connect (seconds; it may take about twice that). */
+#define ENV_DEPS_DB_TIMEOUT_S 3
+
 /* Reads what the envs of s wait for (at most max of them a call, and none begun
  * after budget_ms), each at most once per recheck_ms; forgets envs that no longer
- * wait. Blocking (Kubernetes reads and live database checks, 3 s to connect).
- * Returns the number of entries that changed. */
+ * wait. Blocking (Kubernetes reads and live database checks, 3 s to connect):
+ * ENV_DEPS_READERS envs at a time, on threads of its own and the caller's. Calls
+ * made at once run one after another. Returns the number of entries that changed
+ * (new, read differently, forgotten). */
 int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg *cfg, size_t n_cfg,
 		   const char *prefix, int recheck_ms, size_t max, int budget_ms);
 
+/* The budget_ms for a check that must end by deadline_ms (util_mono_ms() scale, 0:
+ * none), now being now_ms: at most max_ms, and none begun once a live check could
+ * no longer connect in time (-1 then: nothing read). Pure. */
+int env_deps_budget(int64_t deadline_ms, int64_t now_ms, int max_ms);
+
 /* The database of env ns of cluster ci as last checked live: 1 and *out, or 0. */
 int env_deps_db(env_deps *d, size_t ci, const char *ns, db_info *out);
+
+/* The file server of env ns of cluster ci as last read: 1 and *out, or 0. */
+int env_deps_fs(env_deps *d, size_t ci, const char *ns, fs_info *out);
 
 /* The cause of env e of cluster ci, when known, applied to r. */
 void env_deps_apply(env_deps *d, size_t ci, const model_env *e, health_result *r);

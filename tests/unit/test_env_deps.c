@@ -1,0 +1,397 @@
+/* What a fleet's envs wait for (core/env_deps.h), read from an in-process kubesim
+ * (plain HTTP, a small fleet on a fixed clock): every env that waits is read, and
+ * only those, each the same as one read alone; at most max a call; recheck_ms
+ * spares what was read; an env that waits no more is forgotten; no read begins past
+ * the budget; checks made at once from several threads, while others read the
+ * entries, end with the same entries (ThreadSanitizer: make tsan). The envs are
+ * made to wait for their database only where no live check is made (container and
+ * Oracle databases), so that no test waits on a name lookup. */
+#include <limits.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "core/env_deps.h"
+#include "core/fleet.h"
+#include "k8s/client.h"
+#include "sim/server.h"
+#include "util/util.h"
+
+#define TENANTS 10
+#define BIG_BUDGET_MS 600000
+
+static sim_server *srv;
+static k8s_client *client;
+static fleet *flt;
+static fleet_snapshot *listed; /* the fleet as listed */
+static fleet_cluster_cfg cfg;
+
+/* The snapshot a test hands env_deps_check: the listed tenants, with envs of its own. */
+static fleet_snapshot snap;
+static model_env *envs;
+
+static int setup(void **state)
+{
+	sim_server_opts so = {.port = 0, .plain_http = 1, .quiet = 1, .no_traffic = 1, .no_builds = 1,
+			      .fleet = TENANTS, .seed = 7,
+			      .start_time = 1762232400 /* 2025-11-04T05:00:00Z */};
+	k8s_config *kc = xcalloc(1, sizeof(*kc));
+	k8s_client_opts co = {.request_timeout_ms = 20000};
+	char err[256];
+	k8s_err kerr;
+
+	(void)state;
+	srv = sim_server_start(&so, err, sizeof(err));
+	if (!srv)
+		fail_msg("kubesim: %s", err);
+	kc->server = xasprintf("http://127.0.0.1:%d", sim_server_port(srv));
+	kc->origin = xstrdup("test");
+	kc->context = xstrdup("test");
+	client = k8s_client_new(kc, &co, &kerr);
+	assert_non_null(client);
+	cfg = (fleet_cluster_cfg){"test", client, NULL, NULL, NULL};
+	flt = fleet_new(&cfg, 1, NULL);
+	assert_int_equal(fleet_load(flt), 1);
+	listed = fleet_snapshot_get(flt);
+	assert_non_null(listed);
+	assert_int_equal(listed->n_tenants, TENANTS);
+	envs = xcalloc(listed->n_envs, sizeof(*envs));
+	snap = *listed;
+	snap.envs = envs;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(envs);
+	fleet_snapshot_put(listed);
+	fleet_free(flt);
+	k8s_client_free(client);
+	sim_server_stop(srv);
+	return 0;
+}
+
+static const fleet_tenant *tenant_of(size_t i)
+{
+	return &listed->tenants[listed->env_tenant[i]];
+}
+
+/* Env i waits for its database where that is not checked live (a dev env's
+ * container, an eSocial env's Oracle). */
+static int db_waits(size_t i)
+{
+	return tenant_of(i)->t.product == MODEL_PRODUCT_ESOCIAL || listed->envs[i].env == TCODE_ENV_DEV;
+}
+
+/* Env i waits for its file server (an ERP env). */
+static int fs_waits(size_t i)
+{
+	return tenant_of(i)->t.product == MODEL_PRODUCT_ERP;
+}
+
+static void set_base(model_env *e, const char *comp, int ready, int desired)
+{
+	size_t k;
+
+	for (k = 0; k < e->n_base; k++)
+		if (!strcmp(e->base[k].component, comp))
+			break;
+	if (k == e->n_base) {
+		assert_true(k < MODEL_MAX_BASE);
+		e->n_base++;
+		util_strlcpy(e->base[k].component, comp, sizeof(e->base[k].component));
+	}
+	e->base[k].ready = (int16_t)ready;
+	e->base[k].desired = (int16_t)desired;
+}
+
+/* The envs as listed, each made to wait as db_waits and fs_waits say (wait:
+ * 1), or ready (wait: 0). */
+static void make_envs(int wait)
+{
+	for (size_t i = 0; i < listed->n_envs; i++) {
+		model_env *e = &envs[i];
+
+		*e = listed->envs[i];
+		memset(&e->fresh, 0, sizeof(e->fresh));
+		set_base(e, "dbaccess", wait && db_waits(i) ? 0 : 1, 1);
+		if (!e->n_public) {
+			e->n_public = 1;
+			util_strlcpy(e->pub[0].role, "webapp", sizeof(e->pub[0].role));
+		}
+		for (size_t k = 0; k < e->n_public; k++) {
+			e->pub[k].desired = 1;
+			e->pub[k].ready = wait && fs_waits(i) && k == 0 ? 0 : 1;
+		}
+	}
+}
+
+static size_t n_waiting(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < listed->n_envs; i++)
+		n += db_waits(i) || fs_waits(i);
+	return n;
+}
+
+/* Envs with an entry. */
+static size_t n_entries(env_deps *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < listed->n_envs; i++) {
+		db_info db;
+		fs_info fs;
+
+		n += env_deps_db(d, 0, envs[i].ns, &db) || env_deps_fs(d, 0, envs[i].ns, &fs);
+	}
+	return n;
+}
+
+static int check(env_deps *d, int recheck_ms, size_t max, int budget_ms)
+{
+	return env_deps_check(d, &snap, &cfg, 1, NULL, recheck_ms, max, budget_ms);
+}
+
+static void str_eq(const char *a, const char *b)
+{
+	assert_string_equal(a ? a : "(null)", b ? b : "(null)");
+}
+
+/* Every env that waits has the entry that reading it alone gives; the others none. */
+static void assert_entries_read(env_deps *d)
+{
+	for (size_t i = 0; i < listed->n_envs; i++) {
+		const char *ns = envs[i].ns;
+		db_info got, want;
+		fs_info fgot, fwant;
+		int has_db = env_deps_db(d, 0, ns, &got), has_fs = env_deps_fs(d, 0, ns, &fgot);
+
+		assert_int_equal(has_db, db_waits(i));
+		assert_int_equal(has_fs, fs_waits(i));
+		if (has_db) {
+			db_info_read(client, NULL, ns, -1, &want);
+			str_eq(got.engine, want.engine);
+			str_eq(got.mode, want.mode);
+			assert_string_equal(got.host, want.host);
+			assert_int_equal(got.port, want.port);
+			assert_string_equal(got.name, want.name);
+			assert_string_equal(got.user, want.user);
+			assert_non_null(strstr(got.user, envs[i].env == TCODE_ENV_DEV ? "_dev" : "_prod"));
+		}
+		if (has_fs) {
+			fs_info_read(client, NULL, ns, &fwant);
+			assert_int_equal(fgot.read, 1);
+			assert_int_equal(fgot.present, fwant.present);
+			assert_string_equal(fgot.cls, fwant.cls);
+			assert_string_equal(fgot.provider, fwant.provider);
+			assert_string_equal(fgot.path, fwant.path);
+		}
+	}
+}
+
+static void test_budget(void **state)
+{
+	(void)state;
+	assert_int_equal(env_deps_budget(0, 5000, 8000), 8000);
+	assert_int_equal(env_deps_budget(100000, 5000, 8000), 8000);
+	/* a live check must still be able to connect before the deadline */
+	assert_int_equal(env_deps_budget(10000, 5000, 8000), 5000 - ENV_DEPS_DB_TIMEOUT_S * 1000);
+	assert_int_equal(env_deps_budget(5000 + ENV_DEPS_DB_TIMEOUT_S * 1000, 5000, 8000), 0);
+	assert_int_equal(env_deps_budget(5000 + ENV_DEPS_DB_TIMEOUT_S * 1000 - 1, 5000, 8000), -1);
+	assert_int_equal(env_deps_budget(4000, 5000, 8000), -1);
+}
+
+static void test_reads_every_waiting_env(void **state)
+{
+	env_deps *d = env_deps_new();
+	size_t n = n_waiting(), esocial = 0, erp = 0;
+
+	(void)state;
+	for (size_t i = 0; i < listed->n_envs; i++) {
+		esocial += tenant_of(i)->t.product == MODEL_PRODUCT_ESOCIAL;
+		erp += tenant_of(i)->t.product == MODEL_PRODUCT_ERP;
+	}
+	assert_true(esocial > 0 && erp > 0); /* db only, fs only and both are read */
+	assert_true(n > ENV_DEPS_READERS);   /* more than one round of readers */
+	make_envs(1);
+	assert_int_equal(check(d, 0, SIZE_MAX, BIG_BUDGET_MS), (int)n);
+	assert_int_equal(n_entries(d), n);
+	assert_entries_read(d);
+	env_deps_free(d);
+}
+
+static void test_stale_and_ready_envs_not_read(void **state)
+{
+	env_deps *d = env_deps_new();
+	db_info db;
+
+	(void)state;
+	make_envs(1);
+	envs[0].fresh.stale = 1;
+	envs[1].fresh.loading = 1;
+	assert_int_equal(check(d, 0, SIZE_MAX, BIG_BUDGET_MS), (int)n_waiting() - 2);
+	assert_int_equal(env_deps_db(d, 0, envs[0].ns, &db), 0);
+	assert_int_equal(env_deps_db(d, 0, envs[1].ns, &db), 0);
+	make_envs(0);
+	assert_int_equal(check(d, 0, SIZE_MAX, BIG_BUDGET_MS), (int)n_waiting() - 2); /* all forgotten */
+	assert_int_equal(n_entries(d), 0);
+	env_deps_free(d);
+}
+
+static void test_max_and_recheck(void **state)
+{
+	env_deps *d = env_deps_new();
+
+	(void)state;
+	make_envs(1);
+	assert_int_equal(check(d, INT_MAX, 3, BIG_BUDGET_MS), 3);
+	assert_int_equal(n_entries(d), 3);
+	/* the 3 read are spared: 3 others are read */
+	assert_int_equal(check(d, INT_MAX, 3, BIG_BUDGET_MS), 3);
+	assert_int_equal(n_entries(d), 6);
+	/* read again at once (recheck 0): the first 3 again, nothing new */
+	check(d, 0, 3, BIG_BUDGET_MS);
+	assert_int_equal(n_entries(d), 6);
+	/* a read of all, then nothing is left to read within recheck_ms */
+	check(d, INT_MAX, SIZE_MAX, BIG_BUDGET_MS);
+	assert_int_equal(n_entries(d), n_waiting());
+	assert_int_equal(check(d, INT_MAX, SIZE_MAX, BIG_BUDGET_MS), 0);
+	assert_entries_read(d);
+	env_deps_free(d);
+}
+
+static void test_budget_spent_reads_nothing(void **state)
+{
+	env_deps *d = env_deps_new();
+
+	(void)state;
+	make_envs(1);
+	assert_int_equal(check(d, 0, SIZE_MAX, -1), 0);
+	assert_int_equal(n_entries(d), 0);
+	assert_int_equal(check(d, 0, 4, BIG_BUDGET_MS), 4);
+	/* past the budget the envs that still wait keep what was read */
+	assert_int_equal(check(d, 0, SIZE_MAX, -1), 0);
+	assert_int_equal(n_entries(d), 4);
+	env_deps_free(d);
+}
+
+static void test_forgets_envs_that_wait_no_more(void **state)
+{
+	env_deps *d = env_deps_new();
+	size_t n = n_waiting(), gone = 0;
+
+	(void)state;
+	make_envs(1);
+	assert_int_equal(check(d, 0, SIZE_MAX, BIG_BUDGET_MS), (int)n);
+	/* the prod envs are ready now */
+	for (size_t i = 0; i < listed->n_envs; i++) {
+		if (envs[i].env != TCODE_ENV_PROD)
+			continue;
+		gone += db_waits(i) || fs_waits(i);
+		set_base(&envs[i], "dbaccess", 1, 1);
+		for (size_t k = 0; k < envs[i].n_public; k++)
+			envs[i].pub[k].ready = envs[i].pub[k].desired;
+	}
+	assert_true(gone > 0 && gone < n);
+	/* nothing is read again within recheck_ms: only the forgotten count */
+	assert_int_equal(check(d, INT_MAX, SIZE_MAX, BIG_BUDGET_MS), (int)gone);
+	assert_int_equal(n_entries(d), n - gone);
+	for (size_t i = 0; i < listed->n_envs; i++) {
+		db_info db;
+		fs_info fs;
+
+		if (envs[i].env == TCODE_ENV_PROD) {
+			assert_int_equal(env_deps_db(d, 0, envs[i].ns, &db), 0);
+			assert_int_equal(env_deps_fs(d, 0, envs[i].ns, &fs), 0);
+		}
+	}
+	env_deps_free(d);
+}
+
+/* ---- several threads at once ---- */
+
+typedef struct race {
+	env_deps *d;
+	int stop; /* under mu */
+	pthread_mutex_t mu;
+	size_t reads;
+} race;
+
+static void *checker(void *arg)
+{
+	race *r = arg;
+
+	for (int k = 0; k < 3; k++)
+		check(r->d, 0, SIZE_MAX, BIG_BUDGET_MS);
+	return NULL;
+}
+
+static void *reader(void *arg)
+{
+	race *r = arg;
+
+	for (;;) {
+		int stop;
+
+		for (size_t i = 0; i < listed->n_envs; i++) {
+			health_result h = listed->env_health[i];
+			db_info db;
+
+			env_deps_apply(r->d, 0, &envs[i], &h);
+			env_deps_db(r->d, 0, envs[i].ns, &db);
+		}
+		pthread_mutex_lock(&r->mu);
+		r->reads++;
+		stop = r->stop;
+		pthread_mutex_unlock(&r->mu);
+		if (stop)
+			return NULL;
+	}
+}
+
+static void test_checks_and_readers_at_once(void **state)
+{
+	race r = {.d = env_deps_new()};
+	pthread_t ck[3], rd;
+
+	(void)state;
+	make_envs(1);
+	pthread_mutex_init(&r.mu, NULL);
+	assert_int_equal(pthread_create(&rd, NULL, reader, &r), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(ck); i++)
+		assert_int_equal(pthread_create(&ck[i], NULL, checker, &r), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(ck); i++)
+		pthread_join(ck[i], NULL);
+	pthread_mutex_lock(&r.mu);
+	r.stop = 1;
+	pthread_mutex_unlock(&r.mu);
+	pthread_join(rd, NULL);
+	assert_true(r.reads > 0);
+	assert_int_equal(n_entries(r.d), n_waiting());
+	assert_entries_read(r.d);
+	pthread_mutex_destroy(&r.mu);
+	env_deps_free(r.d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_budget),
+	    cmocka_unit_test(test_reads_every_waiting_env),
+	    cmocka_unit_test(test_stale_and_ready_envs_not_read),
+	    cmocka_unit_test(test_max_and_recheck),
+	    cmocka_unit_test(test_budget_spent_reads_nothing),
+	    cmocka_unit_test(test_forgets_envs_that_wait_no_more),
+	    cmocka_unit_test(test_checks_and_readers_at_once),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
