@@ -22,7 +22,8 @@ static int add_names(const cJSON *list, char (*names)[POD_CONTAINER_NAME_SIZE], 
 }
 
 int pod_containers(k8s_client *c, const char *ns, const char *pod,
-		   char (*names)[POD_CONTAINER_NAME_SIZE], int max, int *n_init, k8s_err *err)
+		   char (*names)[POD_CONTAINER_NAME_SIZE], int max, int *n_init,
+		   const atomic_int *cancel, k8s_err *err)
 {
 	char *path = k8s_path(NULL, "v1", ns, "pods", pod);
 	cJSON *obj = NULL;
@@ -31,7 +32,7 @@ int pod_containers(k8s_client *c, const char *ns, const char *pod,
 
 	if (n_init)
 		*n_init = 0;
-	if (k8s_get(c, path, &obj, err) < 0) {
+	if (k8s_get_cancel(c, path, cancel, &obj, err) < 0) {
 		free(path);
 		return -1;
 	}

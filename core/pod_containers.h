@@ -14,9 +14,11 @@
 #define POD_CONTAINER_NAME_SIZE 64
 
 /* Fills names with at most max names; returns how many, or -1 with err.
- * *n_init (may be NULL) gets how many of them, at the end, are init containers. */
+ * *n_init (may be NULL) gets how many of them, at the end, are init containers.
+ * Given up soon after *cancel (may be NULL) becomes non-zero. */
 int pod_containers(k8s_client *c, const char *ns, const char *pod,
-		   char (*names)[POD_CONTAINER_NAME_SIZE], int max, int *n_init, k8s_err *err);
+		   char (*names)[POD_CONTAINER_NAME_SIZE], int max, int *n_init,
+		   const atomic_int *cancel, k8s_err *err);
 
 /* A container's log, line by line to fn, from its last tail lines (< 0: all);
  * with follow, until the container ends or *cancel. container NULL: the pod's

@@ -841,8 +841,9 @@ out:
 
 /* ---- API calls ---- */
 
-static int json_call(k8s_client *c, const char *method, const char *path, const char *ctype,
-		     const char *body, cJSON **out, k8s_err *err)
+static int json_call_cancel(k8s_client *c, const char *method, const char *path,
+			    const char *ctype, const char *body, const atomic_int *cancel,
+			    cJSON **out, k8s_err *err)
 {
 	req r = {0};
 	strbuf answer;
@@ -858,6 +859,7 @@ static int json_call(k8s_client *c, const char *method, const char *path, const 
 	r.ctype = body ? ctype : NULL;
 	r.body = body;
 	r.body_len = body ? strlen(body) : 0;
+	r.cancel = cancel;
 	sb_init(&answer, 0);
 	ret = perform(c, &r, &answer, NULL, err);
 	if (!ret && out) {
@@ -867,6 +869,12 @@ static int json_call(k8s_client *c, const char *method, const char *path, const 
 	}
 	sb_release(&answer);
 	return ret;
+}
+
+static int json_call(k8s_client *c, const char *method, const char *path, const char *ctype,
+		     const char *body, cJSON **out, k8s_err *err)
+{
+	return json_call_cancel(c, method, path, ctype, body, NULL, out, err);
 }
 
 /* path + "?..." or "&..." with the write flags. malloc'd. */
@@ -888,6 +896,12 @@ static char *write_path(const char *path, int flags, int apply, const char *mana
 int k8s_get(k8s_client *c, const char *path, cJSON **out, k8s_err *err)
 {
 	return json_call(c, "GET", path, NULL, NULL, out, err);
+}
+
+int k8s_get_cancel(k8s_client *c, const char *path, const atomic_int *cancel, cJSON **out,
+		   k8s_err *err)
+{
+	return json_call_cancel(c, "GET", path, NULL, NULL, cancel, out, err);
 }
 
 static int write_call_as(k8s_client *c, const char *method, const char *path, const char *ctype,

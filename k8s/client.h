@@ -70,6 +70,10 @@ enum {
 };
 
 int k8s_get(k8s_client *c, const char *path, cJSON **out, k8s_err *err);
+/* The same, given up (an error, "cancelled") soon after *cancel becomes non-zero,
+ * retries and their pauses included. */
+int k8s_get_cancel(k8s_client *c, const char *path, const atomic_int *cancel, cJSON **out,
+		   k8s_err *err);
 /* POST json to the collection path. */
 int k8s_create(k8s_client *c, const char *path, const char *json, int flags, cJSON **out,
 	       k8s_err *err);

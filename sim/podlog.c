@@ -586,6 +586,27 @@ out:
 	return ret;
 }
 
+int sim_podlog_tell(sim_store *s, const char *ns, const char *pod, const char *container,
+		    const char *text, sim_err *err)
+{
+	logsrc src;
+	int n = 0;
+
+	if (resolve(s, ns, pod, container, &src, err) < 0)
+		return -1;
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+		char *line = xstrndup(text, len);
+
+		sim_podlog_append(ns, pod, src.container, line);
+		free(line);
+		n++;
+		text += len + (nl != NULL);
+	}
+	return n;
+}
+
 /* Generated lines available now: the count since the run started. */
 static uint64_t gen_count(const logsrc *src, int64_t now)
 {

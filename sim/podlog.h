@@ -44,6 +44,13 @@ void sim_podlog_append(const char *ns, const char *pod, const char *container, c
 /* The same with the line's time (unix milliseconds; store time for simulated logs). */
 void sim_podlog_append_at(const char *ns, const char *pod, const char *container, const char *line,
 			  int64_t at_ms);
+/* A client tells a container's log (POST /sim/v1/podlog): text's lines (split at "\n",
+ * a trailing newline dropped; bytes as given, controls included) appended to the
+ * container's ring, after checking that the pod and the container exist as a log read
+ * does (container "" or NULL: the pod's only one). Returns the lines appended, or -1
+ * with err (404 for an unknown pod or container, 400 when a container must be named). */
+int sim_podlog_tell(sim_store *s, const char *ns, const char *pod, const char *container,
+		    const char *text, sim_err *err);
 /* Drops the pod's rings (pod deleted); followers of it wake up. */
 void sim_podlog_forget(const char *ns, const char *pod);
 

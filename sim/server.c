@@ -22,6 +22,7 @@
 #include "sim/openapi.h"
 #include "sim/resource.h"
 #include "sim/platform.h"
+#include "sim/podlog.h"
 #include "sim/volumes.h"
 #include "sim/event_ttl.h"
 #include "sim/workload.h"
@@ -406,6 +407,31 @@ static enum MHD_Result route_sim(sim_req *r, char **seg, size_t n)
 			return sim_respond_status(r, 404, "NotFound", "no fleet seeded (start kubesim with --fleet N)");
 		return sim_respond_json(r, 200, sim_fleetctl_json(s->fleetctl));
 	}
+	if (n == 3 && !strcmp(seg[2], "podlog")) {
+		const char *ns = sim_req_arg(r, "namespace"), *pod = sim_req_arg(r, "pod");
+		int lines;
+		if (strcmp(r->method, "POST"))
+			return sim_respond_status(r, 405, "MethodNotAllowed",
+						  "POST /sim/v1/podlog?namespace=NS&pod=P[&container=C] with the lines as body");
+		if (!is_admin(r))
+			return sim_respond_status(r, 403, "Forbidden",
+						  "pod logs can be told by an administrator (group system:masters) only");
+		if (!ns || !*ns || !pod || !*pod)
+			return sim_respond_status(r, 400, "BadRequest",
+						  "podlog needs ?namespace=NS&pod=P[&container=C]");
+		lines = sim_podlog_tell(s->store, ns, pod, sim_req_arg(r, "container"),
+					r->body.buf ? r->body.buf : "", &err);
+		if (lines < 0)
+			return sim_respond_err(r, &err);
+		{
+			cJSON *o = cJSON_CreateObject();
+			char *out;
+			cJSON_AddNumberToObject(o, "lines", lines);
+			out = cJSON_PrintUnformatted(o);
+			cJSON_Delete(o);
+			return sim_respond_json(r, 200, out);
+		}
+	}
 	if (n == 3 && !strcmp(seg[2], "traffic")) {
 		const char *tc = sim_req_arg(r, "tcode"), *env = sim_req_arg(r, "env");
 		if (strcmp(r->method, "POST"))
@@ -494,7 +520,7 @@ static enum MHD_Result dispatch(sim_req *r)
 	if (!public_path)
 		audit_write(r);
 	if (n == 0) {
-		ret = sim_respond_json(r, 200, xstrdup("{\"paths\":[\"/api\",\"/api/v1\",\"/apis\",\"/openapi/v3\",\"/version\",\"/healthz\",\"/catalog/v1/tenants\",\"/sim/v1/fleet\",\"/sim/v1/faults\"]}"));
+		ret = sim_respond_json(r, 200, xstrdup("{\"paths\":[\"/api\",\"/api/v1\",\"/apis\",\"/openapi/v3\",\"/version\",\"/healthz\",\"/catalog/v1/tenants\",\"/sim/v1/fleet\",\"/sim/v1/faults\",\"/sim/v1/podlog\"]}"));
 	} else if (!strcmp(seg[0], "version")) {
 		ret = sim_respond_json(r, 200, sim_discovery_version());
 	} else if (!strcmp(seg[0], "healthz") || !strcmp(seg[0], "readyz") || !strcmp(seg[0], "livez")) {

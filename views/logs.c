@@ -35,10 +35,14 @@ typedef struct pod_ref {
 	int restarts;
 } pod_ref;
 
-/* One stream; shared by the UI and its worker. */
+/* One stream; shared by the UI and its worker. A stream the UI stops is
+ * cancelled and set aside, never waited for on the UI thread (its request may
+ * hang): once cancelled it touches the ring no more, and it is joined when it
+ * has ended, or when the screen is released. */
 typedef struct stream {
 	pthread_t th;
-	atomic_int cancel;
+	atomic_int cancel;	/* set under mu: no line reaches the ring after it */
+	struct stream *next;	/* in view_logs.stopped */
 	k8s_client *client;
 	char ns[64], pod[64], container[64];
 	tui_logring *ring;
@@ -59,6 +63,7 @@ typedef struct view_logs {
 	tui_logring ring;
 	tui_logpane pane;
 	stream *st; /* NULL: not following */
+	stream *stopped; /* cancelled, not yet joined */
 	int searching;
 	char search[128];
 	size_t search_len;
@@ -67,10 +72,16 @@ typedef struct view_logs {
 static int push_line(void *ctx, const char *line, size_t len)
 {
 	stream *s = ctx;
+	int pushed = 0, stop;
 
-	if (tui_logring_push(s->ring, line, len))
+	pthread_mutex_lock(&s->mu);
+	stop = atomic_load(&s->cancel);
+	if (!stop)
+		pushed = tui_logring_push(s->ring, line, len);
+	pthread_mutex_unlock(&s->mu);
+	if (pushed)
 		tui_loop_wake();
-	return 0;
+	return stop;
 }
 
 static void *stream_run(void *arg)
@@ -79,7 +90,8 @@ static void *stream_run(void *arg)
 	char names[MAX_CONTAINERS][POD_CONTAINER_NAME_SIZE];
 	k8s_err err = {0};
 	char end[300] = "";
-	int i, n = pod_containers(s->client, s->ns, s->pod, names, MAX_CONTAINERS, NULL, &err);
+	int i, n = pod_containers(s->client, s->ns, s->pod, names, MAX_CONTAINERS, NULL, &s->cancel,
+				  &err);
 
 	pthread_mutex_lock(&s->mu);
 	for (i = 0; i < n; i++)
@@ -103,14 +115,47 @@ static void *stream_run(void *arg)
 	return NULL;
 }
 
+static void stream_free(stream *s)
+{
+	pthread_join(s->th, NULL);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+/* Joins the stopped streams that have ended (all of them with all: they were
+ * cancelled, so they end soon). */
+static void reap_stopped(view_logs *v, int all)
+{
+	stream **pp = &v->stopped, *s;
+
+	while ((s = *pp)) {
+		int done;
+
+		pthread_mutex_lock(&s->mu);
+		done = s->done;
+		pthread_mutex_unlock(&s->mu);
+		if (done || all) {
+			*pp = s->next;
+			stream_free(s);
+		} else {
+			pp = &s->next;
+		}
+	}
+}
+
+/* Stops following: the stream is cancelled and set aside, not waited for. */
 static void stop_stream(view_logs *v)
 {
-	if (!v->st)
+	stream *s = v->st;
+
+	reap_stopped(v, 0);
+	if (!s)
 		return;
-	atomic_store(&v->st->cancel, 1);
-	pthread_join(v->st->th, NULL);
-	pthread_mutex_destroy(&v->st->mu);
-	free(v->st);
+	pthread_mutex_lock(&s->mu);
+	atomic_store(&s->cancel, 1);
+	pthread_mutex_unlock(&s->mu);
+	s->next = v->stopped;
+	v->stopped = s;
 	v->st = NULL;
 }
 
@@ -130,6 +175,7 @@ void view_logs_release(app *a)
 	if (!v)
 		return;
 	stop_stream(v);
+	reap_stopped(v, 1);
 	tui_logpane_release(&v->pane);
 	tui_logring_release(&v->ring);
 	free(v->pods);
@@ -209,6 +255,7 @@ int view_logs_update(app *a)
 {
 	view_logs *v = a->vl;
 
+	reap_stopped(v, 0);
 	if (v->st && a->screen != APP_LOGS) {
 		stop_stream(v); /* left the screen (q, :tenant): no reading in the background */
 		v->picking = 1;

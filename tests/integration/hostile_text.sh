@@ -1,9 +1,12 @@
 #!/bin/sh
 # Text from the cluster or from files reaches the terminal escaped: C0/C1
 # controls as \xNN, bidirectional controls as \uNNNN (an Event message with
-# U+202E through smartops tenant and the tenant screen; a run journal edited with
-# the same through smartops runs and the runs screen; kubeconfig context names with
-# an OSC title sequence or bidi controls in the "contexts are" error message).
+# U+202E through smartops tenant and the tenant screen; a pod's log lines, told
+# through kubesim's POST /sim/v1/podlog, on the logs screen followed, searched and
+# unwrapped; the Hypnus usage history's time zone and a malformed offset on the
+# Hypnus panel and through smartops tenant; a run journal edited with the same
+# through smartops runs and the runs screen; kubeconfig context names with an
+# OSC title sequence or bidi controls in the "contexts are" error message).
 . tests/integration/lib.sh
 SO="$(cd "$BUILD" && pwd)/smartops"
 export XDG_CACHE_HOME="$KS_DIR/cache" XDG_CONFIG_HOME="$KS_DIR/config"
@@ -60,6 +63,105 @@ EOK
 check "console: the tenant screen shows the hostile Event" grep -q "exe.txt" "$KS_DIR/console/tenant.txt"
 check "console: no raw control or bidi character on the screen" raw_free "$KS_DIR/console/tenant.txt"
 check "console: U+202E drawn as \\u202e" grep -qF '\u202eexe.txt' "$KS_DIR/console/tenant.txt"
+
+# ---- the logs screen: a pod's log lines with bidi, OSC and C1 text (told
+# through kubesim's POST /sim/v1/podlog), followed and searched ----
+LOGLINE=$(printf 'log \342\200\256exe.txt\342\200\254 \033]0;pwned\007 \302\23331m c1 \342\201\246iso\342\201\251 end')
+for ns in "$NS" "${NS%-prod}-dev"; do
+	kcurl "$KS_URL/api/v1/namespaces/$ns/pods" |
+		jq -r '.items[] | .metadata.namespace as $n | .metadata.name as $p | .spec.containers[] | "\($n) \($p) \(.name)"'
+done >"$KS_DIR/containers"
+check "$T has pods to read the log of" test -s "$KS_DIR/containers"
+while read -r ns pod c; do
+	printf '%s\n' "$LOGLINE" | kcurl -o /dev/null -X POST --data-binary @- \
+		"$KS_URL/sim/v1/podlog?namespace=$ns&pod=$pod&container=$c"
+done <"$KS_DIR/containers"
+read -r ns pod c <"$KS_DIR/containers"
+kcurl "$KS_URL/api/v1/namespaces/$ns/pods/$pod/log?container=$c" >"$KS_DIR/told.log"
+check "kubesim serves the told log line as sent" grep -qF "$LOGLINE" "$KS_DIR/told.log"
+expect_out "POST /sim/v1/podlog: an unknown pod is 404" '"code":404' \
+	kcurl -X POST --data-binary x "$KS_URL/sim/v1/podlog?namespace=$ns&pod=nope"
+expect_out "POST /sim/v1/podlog: no pod named is 400" '"code":400' \
+	kcurl -X POST --data-binary x "$KS_URL/sim/v1/podlog?namespace=$ns"
+expect_out "POST /sim/v1/podlog: the read-only user is refused (403)" '"code":403' \
+	curl -sS --cacert "$KS_CA" -H "Authorization: Bearer $KS_SUPPORT_TOKEN" -X POST --data-binary x \
+	"$KS_URL/sim/v1/podlog?namespace=$ns&pod=$pod&container=$c"
+mkdir -p "$KS_DIR/logs"
+cat >"$KS_DIR/logs/keys" <<EOK
+:wait-for "$T" 60
+:tenant $T
+:wait-for "$NS" 60
+l
+:wait-for "Pick a pod" 30
+<Enter>
+:wait-for "exe.txt" 30
+:save-display log.txt
+/exe<Enter>
+:save-display search.txt
+w
+:save-display nowrap.txt
+:quit
+EOK
+(cd "$KS_DIR/logs" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS=160 LINES=50 TERM=xterm-256color \
+	timeout 120 "$SO" --script keys >stdout 2>stderr; echo "    console exit $?"; head -3 stderr)
+check "console: the logs screen shows the hostile line" grep -q "exe.txt" "$KS_DIR/logs/log.txt"
+for f in log search nowrap; do
+	check "console: logs screen ($f), no raw control or bidi character" raw_free "$KS_DIR/logs/$f.txt"
+done
+check "console: the log's U+202E drawn as \\u202e" grep -qF '\u202eexe.txt\u202c' "$KS_DIR/logs/log.txt"
+check "console: the log's OSC sequence drawn as text" grep -qF '\x1b]0;pwned\x07' "$KS_DIR/logs/log.txt"
+check "console: the log's C1 CSI drawn as text" grep -qF '\x9b31m' "$KS_DIR/logs/log.txt"
+check "console: a search on the log draws the match escaped" grep -qF '\u202eexe.txt' "$KS_DIR/logs/search.txt"
+
+# ---- the Hypnus panel: the usage history's time zone (prod) and a malformed
+# offset (dev) with the same characters; the panel draws both escaped ----
+HOSTILE_TZ=$(printf 'Sao_Paulo \342\200\256exe.txt\342\200\254 \033]0;pwned\007 \302\233')
+for env in prod dev; do
+	ns=${NS%-prod}-$env
+	kcurl "$KS_URL/api/v1/namespaces/$ns/configmaps/hypnus-usage" >"$KS_DIR/usage-$env.json"
+	HOSTILE_TZ="$HOSTILE_TZ" python3 - "$KS_DIR/usage-$env.json" "$env" <<'PY'
+import json, os, sys
+cm = json.load(open(sys.argv[1]))
+bad = os.environ["HOSTILE_TZ"]
+if sys.argv[2] == "prod":
+    cm["data"]["timezone"] = bad
+else:
+    cm["data"]["utc-offset-minutes"] = bad
+for k in ("resourceVersion", "managedFields"):
+    cm["metadata"].pop(k, None)
+open(sys.argv[1], "w").write(json.dumps(cm))
+PY
+	kcurl -o /dev/null -X PUT -H 'Content-Type: application/json' --data-binary @"$KS_DIR/usage-$env.json" \
+		"$KS_URL/api/v1/namespaces/$ns/configmaps/hypnus-usage"
+done
+mkdir -p "$KS_DIR/hypnus"
+cat >"$KS_DIR/hypnus/keys" <<EOK
+:wait-for "$T" 60
+:tenant $T
+:wait-for "$NS" 60
+h
+:wait-for "exe.txt" 30
+:save-display prod.txt
+e
+:wait-for "utc-offset-minutes" 30
+:save-display dev.txt
+:quit
+EOK
+# 100 columns: the forecast spans the width (its time zone is not cut)
+(cd "$KS_DIR/hypnus" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS=100 LINES=50 TERM=xterm-256color \
+	timeout 120 "$SO" --script keys >stdout 2>stderr; echo "    console exit $?"; head -3 stderr)
+check "console: the Hypnus panel shows the hostile time zone" grep -q "Sao_Paulo" "$KS_DIR/hypnus/prod.txt"
+check "console: the Hypnus panel says the dev history is unreadable" grep -q "utc-offset-minutes" "$KS_DIR/hypnus/dev.txt"
+for f in prod dev; do
+	check "console: Hypnus panel ($f), no raw control or bidi character" raw_free "$KS_DIR/hypnus/$f.txt"
+	# dev's message is cut at the screen's width just after the U+202E
+	check "console: Hypnus panel ($f), U+202E drawn as \\u202e" grep -qF 'Sao_Paulo \u202e' "$KS_DIR/hypnus/$f.txt"
+done
+"$SO" tenant "$T" >"$KS_DIR/tenant-hypnus.txt" 2>&1
+check "smartops tenant with the hostile usage history: no raw control or bidi character" \
+	raw_free "$KS_DIR/tenant-hypnus.txt"
+check "smartops tenant: the unreadable usage history's text written escaped" \
+	grep -qF 'not a number: "Sao_Paulo \u202eexe.txt\u202c \x1b]0;pwned\x07 \x9b"' "$KS_DIR/tenant-hypnus.txt"
 
 # ---- a run journal edited with hostile text (anyone who may write smartops-system
 # can): smartops runs, runs RUN and the console's runs screen draw it escaped ----
