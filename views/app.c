@@ -444,7 +444,7 @@ static int wake(void *ctx)
 {
 	app *a = ctx;
 	fleet_snapshot *s = fleet_snapshot_get(a->fleet);
-	int r = 0;
+	int r = 0, u;
 	size_t i;
 
 	if (s && (!a->snap || s->version != a->snap->version)) {
@@ -452,14 +452,15 @@ static int wake(void *ctx)
 			fleet_snapshot_put(a->snap);
 		a->snap = s;
 		a->snap_mono = util_mono_ms();
-		view_fleet_update(a);
+		/* a row in sight that changed is drawn at once, the rest when paced */
+		u = view_fleet_update(a);
 		for (i = 0; !a->cache_warned && i < s->n_clusters; i++)
 			if (s->clusters[i].cache_warn[0]) {
 				/* not shown, and replaced after the next full listing */
 				app_message(a, 1, "%s", s->clusters[i].cache_warn);
 				a->cache_warned = 1;
 			}
-		r = TUI_REDRAW;
+		r = TUI_REDRAW | (a->screen == APP_FLEET ? u : 0);
 	} else if (s) {
 		fleet_snapshot_put(s);
 	}
