@@ -11,6 +11,7 @@
 #include "tui/keymap.h"
 #include "tui/loop.h"
 #include "tui/term.h"
+#include "util/trace.h"
 #include "util/util.h"
 
 #define TICK_MS 1000
@@ -119,6 +120,7 @@ static void redraw(loop *l)
 	l->ops->draw(l->ctx);
 	wnoutrefresh(stdscr);
 	doupdate();
+	util_trace("frame");
 	if (l->marks && !l->first_frame_ms)
 		l->first_frame_ms = util_now_ms();
 	if (l->marks && l->woken) {

@@ -24,6 +24,7 @@
 #include "views/wizard_form.h"
 #include "views/wizard_ns.h"
 #include "util/termtext.h"
+#include "util/trace.h"
 #include "util/util.h"
 
 #define MIN_COLS 60
@@ -454,6 +455,7 @@ static int wake(void *ctx)
 		a->snap_mono = util_mono_ms();
 		/* a row in sight that changed is drawn at once, the rest when paced */
 		u = view_fleet_update(a);
+		util_trace("wake v=%llu urgent=%d", (unsigned long long)s->version, u != 0);
 		for (i = 0; !a->cache_warned && i < s->n_clusters; i++)
 			if (s->clusters[i].cache_warn[0]) {
 				/* not shown, and replaced after the next full listing */
@@ -613,6 +615,9 @@ int app_run(const app_opts *o)
 
 	fo.prefix = o->prefix;
 	fo.cache_dir = o->cache_dir;
+	/* A change in sight is drawn at once (views/fleet_seen.h): snapshots
+	 * come at most every 100 ms, each a patch of the last (core/fleet_patch.c). */
+	fo.min_interval_ms = 100;
 	a.fleet = fleet_new(o->clusters, o->n_clusters, &fo);
 	a.deps = env_deps_new();
 	fleet_set_deps(a.fleet, a.deps);
