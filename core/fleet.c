@@ -72,6 +72,9 @@ fleet *fleet_new(const fleet_cluster_cfg *clusters, size_t n, const fleet_opts *
 			c->src[k].kind = k;
 		}
 		fleet_tab_init(&c->last, sizeof(last_seen));
+		fleet_tab_init(&c->env_idx, sizeof(env_key));
+		fleet_tab_init(&c->dirty, sizeof(env_key));
+		c->full = 1;
 		rules_default(&c->rules);
 		util_strlcpy(c->st.name, c->name, sizeof(c->st.name));
 	}
@@ -91,6 +94,8 @@ void fleet_free(fleet *f)
 		for (k = 0; k < K_COUNT; k++)
 			fleet_tab_release(&c->tabs[k]);
 		fleet_tab_release(&c->last);
+		fleet_tab_release(&c->env_idx);
+		fleet_tab_release(&c->dirty);
 		catalog_release(&c->cat);
 		pthread_mutex_destroy(&c->mu);
 		free(c->name);
@@ -214,10 +219,10 @@ int fleet_last_load(const fleet *f, cluster *c)
 
 /* ---- publishing ---- */
 
-void fleet_publish(fleet *f)
+/* Every cluster's tables made into a snapshot, from scratch. */
+static fleet_snapshot *build_whole(fleet *f)
 {
 	health_opts ho = {util_now_ms() / 1000, f->tz_offset_min};
-	fleet_snapshot *old;
 	builder b;
 	size_t i;
 
@@ -247,6 +252,7 @@ void fleet_publish(fleet *f)
 		    .last = &c->last,
 		    .last_at = c->last_at,
 		    .deps = f->deps,
+		    .env_idx = &c->env_idx,
 		};
 		if (c->watching) {
 			d.loading = (c->listed & WATCH_KINDS) != WATCH_KINDS || !c->meta_done;
@@ -254,23 +260,45 @@ void fleet_publish(fleet *f)
 			c->st.snapshot_at = d.loading && c->cached ? c->last_at : 0;
 		}
 		fleet_build_cluster(&b, &c->st, &d, &ho);
+		/* what changed is in this one */
+		fleet_tab_clear(&c->dirty);
+		c->full = c->rehealth = 0;
 		pthread_mutex_unlock(&c->mu);
 	}
-	b.s->version = ++f->version;
-	fleet_build_finish(&b);
+	f->full_ms = util_mono_ms();
+	return fleet_build_finish(&b);
+}
+
+/* A new snapshot: the last one with what changed built again when it can be
+ * (a few environments of 10,000 cost far less than all of them), else whole. */
+void fleet_publish(fleet *f)
+{
+	fleet_snapshot *old = fleet_snapshot_get(f), *s;
+	int64_t t0 = util_trace_us();
+	size_t i;
+	int patched;
+
+	s = fleet_patch(f, old);
+	fleet_snapshot_put(old);
+	patched = s != NULL;
+	if (!s)
+		s = build_whole(f);
+	s->version = ++f->version;
+	util_trace("built v=%llu patched=%d us=%lld", (unsigned long long)s->version, patched,
+		   (long long)(util_trace_us() - t0));
 	/* The last good listing, for the next start (at most once a minute). */
 	for (i = 0; f->cache_dir && i < f->n; i++) {
 		cluster *c = &f->cl[i];
 		int64_t now = util_mono_ms();
-		if (b.s->clusters[i].reach != FLEET_OK || !b.s->clusters[i].synced ||
+		if (s->clusters[i].reach != FLEET_OK || !s->clusters[i].synced ||
 		    (c->saved_ms && now - c->saved_ms < 60000))
 			continue;
-		fleet_last_save(f, b.s, i);
+		fleet_last_save(f, s, i);
 		c->saved_ms = now;
 	}
 	pthread_mutex_lock(&f->snap_mu);
 	old = f->snap;
-	f->snap = b.s;
+	f->snap = s;
 	pthread_mutex_unlock(&f->snap_mu);
 	fleet_snapshot_put(old);
 }

@@ -25,6 +25,7 @@
 #include "core/fleet_cache.h"
 #include "core/rules_fetch.h"
 #include "k8s/watch.h"
+#include "util/trace.h"
 #include "util/util.h"
 
 /* ---- a keyed table of projected records (each starts with project_meta) ---- */
@@ -80,6 +81,12 @@ struct cluster {
 	int64_t last_at;   /* when that snapshot was written (unix s), 0: none */
 	int64_t saved_ms;  /* when the cache was last written (mono) */
 	source src[K_COUNT];
+	/* What changed since the last snapshot, so that the next one can be the
+	 * last with only those environments built again (core/fleet_patch.c). */
+	tab env_idx; /* env_key: namespace -> env index in the last full build */
+	tab dirty;   /* env_key: namespaces whose workloads, ingresses or pods changed */
+	int full;    /* a change a patch cannot follow: build all again */
+	int rehealth; /* dependencies changed: every environment's health again */
 	k8s_informer *inf[K_COUNT];
 	pthread_t starter;
 	int starter_running;
@@ -104,11 +111,19 @@ struct fleet {
 	pthread_cond_t cond;
 	int dirty, stop;
 	int trim; /* a list ended: freed pages go back to the system after the next publish */
+	int64_t dirty_us; /* when dirty was last set from 0 (monotonic us) */
+	int64_t full_ms;  /* when the last snapshot was built whole (monotonic) */
 	fleet_change_fn fn;
 	void *fn_ctx;
 	atomic_int cancel;
 };
 
+
+/* A namespace and its environment's index in a snapshot (-1: not known). */
+typedef struct env_key {
+	project_meta m; /* name = namespace */
+	int32_t idx;
+} env_key;
 
 typedef struct cluster_data {
 	const project_ns *ns;
@@ -128,6 +143,7 @@ typedef struct cluster_data {
 	const tab *last; /* last_seen (may be empty or NULL) */
 	int64_t last_at; /* when last was written (unix s) */
 	struct env_deps *deps; /* or NULL */
+	tab *env_idx;	       /* or NULL: gets namespace -> env index (env_key) */
 } cluster_data;
 
 typedef struct builder {
@@ -176,6 +192,16 @@ void fleet_builder_init(builder *b);
 void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluster_data *d,
 			  const health_opts *ho);
 fleet_snapshot *fleet_build_finish(builder *b);
+
+/* core/fleet_patch.c: a snapshot that is the last one with the changed
+ * environments built again, or NULL when it cannot be (build it whole). Locks
+ * each cluster's mu. */
+fleet_snapshot *fleet_patch(fleet *f, const fleet_snapshot *old);
+/* Under c->mu: the records of namespace ns changed. */
+void fleet_patch_mark(cluster *c, const char *ns);
+/* Under c->mu: before fleet_tab_del(t, m): marks m's namespace and that of the
+ * record the delete moves into its place (the order of records matters). */
+void fleet_patch_mark_del(cluster *c, const tab *t, const project_meta *m);
 
 /* core/fleet_load.c: the one-shot listing */
 void fleet_fetch_rules(cluster *c, k8s_err *err);

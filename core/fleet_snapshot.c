@@ -6,10 +6,6 @@
 
 
 
-typedef struct env_key {
-	project_meta m; /* name = namespace */
-	int32_t idx;
-} env_key;
 
 void fleet_builder_init(builder *b)
 {
@@ -140,7 +136,12 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 		s->events[s->n_events] = d->ev[i];
 		s->event_env[s->n_events++] = ei;
 	}
-	fleet_tab_release(&idx);
+	if (d->env_idx) {
+		fleet_tab_release(d->env_idx);
+		*d->env_idx = idx;
+	} else {
+		fleet_tab_release(&idx);
+	}
 
 	/* Tenants: the environments grouped by TCODE. */
 	qsort(refs, nrefs, sizeof(*refs), cmp_env_ref);

@@ -9,6 +9,8 @@
 static void mark_dirty(fleet *f)
 {
 	pthread_mutex_lock(&f->mu);
+	if (!f->dirty)
+		f->dirty_us = util_trace_us();
 	f->dirty = 1;
 	pthread_cond_signal(&f->cond);
 	pthread_mutex_unlock(&f->mu);
@@ -19,8 +21,24 @@ void fleet_set_deps(fleet *f, struct env_deps *d)
 	f->deps = d;
 }
 
+/* Under c->mu: the next snapshot is built whole. */
+static void needs_full(cluster *c, const char *why)
+{
+	if (!c->full)
+		util_trace("whole next: %s", why);
+	c->full = 1;
+	fleet_tab_clear(&c->dirty);
+}
+
 void fleet_deps_changed(fleet *f)
 {
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		pthread_mutex_lock(&f->cl[i].mu);
+		f->cl[i].rehealth = 1; /* the causes outside the workloads */
+		pthread_mutex_unlock(&f->cl[i].mu);
+	}
 	if (f->pub_running)
 		mark_dirty(f);
 	else
@@ -45,15 +63,23 @@ static void inf_upsert(void *ctx, const cJSON *obj)
 	any_rec rec;
 	int rc = fleet_project_any(&s->c->f->keys, s->kind, obj, &rec);
 	uint32_t listed;
+	int64_t t0 = util_trace_on() ? util_trace_us() : 0;
 
 	pthread_mutex_lock(&s->c->mu);
-	if (rc == 0)
+	if (s->kind == K_NS && rc >= 0)
+		needs_full(s->c, "namespace");
+	if (rc == 0) {
+		fleet_patch_mark(s->c, rec.m.ns);
 		fleet_tab_put(&s->c->tabs[s->kind], &rec);
-	else if (rc == 1) /* lost its labels: no longer ours */
+	} else if (rc == 1) { /* lost its labels: no longer ours */
+		fleet_patch_mark_del(s->c, &s->c->tabs[s->kind], &rec.m);
 		fleet_tab_del(&s->c->tabs[s->kind], &rec.m);
+	}
 	heard(s->c, s->kind);
 	listed = s->c->listed & (1u << s->kind);
 	pthread_mutex_unlock(&s->c->mu);
+	if (t0)
+		util_trace("stored kind=%d wait_us=%lld", s->kind, (long long)(util_trace_us() - t0));
 	if (listed) /* a first list republishes once, when complete */
 		mark_dirty(s->c->f);
 }
@@ -66,6 +92,9 @@ static void inf_delete(void *ctx, const cJSON *obj)
 	if (fleet_project_any(&s->c->f->keys, s->kind, obj, &rec) < 0)
 		return;
 	pthread_mutex_lock(&s->c->mu);
+	if (s->kind == K_NS)
+		needs_full(s->c, "namespace gone");
+	fleet_patch_mark_del(s->c, &s->c->tabs[s->kind], &rec.m);
 	fleet_tab_del(&s->c->tabs[s->kind], &rec.m);
 	heard(s->c, s->kind);
 	pthread_mutex_unlock(&s->c->mu);
@@ -87,6 +116,7 @@ static void inf_sync(void *ctx, int relisted)
 	cluster *c = s->c;
 
 	pthread_mutex_lock(&c->mu);
+	needs_full(c, "listed");
 	fleet_tab_sweep(&c->tabs[s->kind]);
 	heard(c, s->kind);
 	c->listed |= 1u << s->kind;
@@ -106,6 +136,7 @@ static void inf_error(void *ctx, const k8s_err *err)
 						  "ingresses",	"pods",	       "events"};
 
 	pthread_mutex_lock(&c->mu);
+	needs_full(c, "watch error");
 	c->answered |= 1u << s->kind;
 	if (err->unreachable) {
 		if (!c->failing) {
@@ -139,8 +170,10 @@ static void inf_alive(void *ctx)
 
 	pthread_mutex_lock(&c->mu);
 	was = (c->failing & (1u << s->kind)) != 0;
-	if (was)
+	if (was) {
 		heard(c, s->kind);
+		needs_full(c, "answers again");
+	}
 	pthread_mutex_unlock(&c->mu);
 	if (was)
 		mark_dirty(c->f);
@@ -207,6 +240,7 @@ static void *cluster_start(void *arg)
 	}
 	pthread_mutex_lock(&c->mu);
 	c->meta_done = 1;
+	needs_full(c, "rules and catalogue");
 	pthread_mutex_unlock(&c->mu);
 	mark_dirty(c->f);
 	return NULL;
@@ -249,12 +283,16 @@ static void *publisher(void *arg)
 				    pthread_tryjoin_np(f->cl[i].starter, NULL) == 0)
 					f->cl[i].starter_running = 0;
 			if (rows_known(f)) {
+				int64_t t0 = util_trace_us(), dirty_us = f->dirty_us;
 				int trim = f->trim;
 
 				f->dirty = f->trim = 0;
 				pthread_mutex_unlock(&f->mu);
 				fleet_publish(f);
 				last = util_mono_ms();
+				util_trace("published v=%llu dirty_age_us=%lld build_us=%lld",
+					   (unsigned long long)f->version, (long long)(t0 - dirty_us),
+					   (long long)(util_trace_us() - t0));
 				if (f->fn)
 					f->fn(f->fn_ctx);
 				/* A list's pages and the snapshot it replaced were freed in a

@@ -11,13 +11,15 @@
 #include "tui/keymap.h"
 #include "tui/loop.h"
 #include "tui/term.h"
+#include "util/trace.h"
 #include "util/util.h"
 
 #define TICK_MS 1000
 /* News from the workers (a fleet that churns) is drawn at most once per
  * FRAME_BG_MS, so that what changes and changes back in between costs nothing on
  * a slow link; a key is answered at once, and so is news for KEY_FRESH_MS after
- * one (what the key asked for). */
+ * one (what the key asked for), and news a screen calls urgent (TUI_URGENT: a
+ * row in sight changed). */
 #define FRAME_BG_MS 1000
 #define KEY_FRESH_MS 1500
 #define SCRIPT_BUSY_LIMIT_MS 60000
@@ -90,7 +92,7 @@ static int to_key(int rc, wint_t wc)
 typedef struct loop {
 	const tui_loop_ops *ops;
 	void *ctx;
-	int dirty;
+	int dirty, urgent;
 	int64_t next_tick;
 	/* With SMARTOPS_KEY_TIMING: wall-clock ms of the first frame drawn after a
 	 * worker's news, and of the first one drawn when the console was idle; and of
@@ -104,6 +106,8 @@ static void apply(loop *l, int flags, int *quit)
 {
 	if (flags & TUI_REDRAW)
 		l->dirty = 1;
+	if ((flags & (TUI_REDRAW | TUI_URGENT)) == (TUI_REDRAW | TUI_URGENT))
+		l->urgent = 1;
 	if (flags & TUI_QUIT)
 		*quit = 1;
 }
@@ -112,10 +116,11 @@ static void redraw(loop *l)
 {
 	if (!l->dirty)
 		return;
-	l->dirty = 0;
+	l->dirty = l->urgent = 0;
 	l->ops->draw(l->ctx);
 	wnoutrefresh(stdscr);
 	doupdate();
+	util_trace("frame");
 	if (l->marks && !l->first_frame_ms)
 		l->first_frame_ms = util_now_ms();
 	if (l->marks && l->woken) {
@@ -202,7 +207,8 @@ static tui_loop_end run_keyboard(loop *l)
 		int wait = -1;
 
 		if (l->dirty) {
-			if (now - l->last_key_ms < KEY_FRESH_MS || now - l->last_frame_ms >= FRAME_BG_MS) {
+			if (l->urgent || now - l->last_key_ms < KEY_FRESH_MS ||
+			    now - l->last_frame_ms >= FRAME_BG_MS) {
 				redraw(l);
 				l->last_frame_ms = now;
 			} else {
@@ -412,7 +418,7 @@ static tui_loop_end run_script_steps(loop *l, tui_script *s, char *err, size_t e
 tui_loop_end tui_loop_run(const tui_loop_ops *ops, void *ctx, tui_script *script, char *err,
 			  size_t errsz)
 {
-	loop l = {ops, ctx, 1, 0, 0, 0, 0, 0, 0, 0, INT64_MIN / 2};
+	loop l = {.ops = ops, .ctx = ctx, .dirty = 1, .last_key_ms = INT64_MIN / 2};
 
 	l.next_tick = util_mono_ms() + TICK_MS;
 	l.marks = getenv("SMARTOPS_KEY_TIMING") != NULL;

@@ -3,6 +3,10 @@
  * per round (the screen's draw, then one doupdate). Handlers return flags;
  * only the loop redraws.
  *
+ * News from the workers (a wake) is drawn at most once a second unless a key
+ * was pressed just before; a wake that returns TUI_URGENT with TUI_REDRAW is
+ * drawn at once (what the operator sees changed, not only counts or ages).
+ *
  * When the terminal goes away (stdin hangs up, reads end, SIGHUP) the loop
  * returns at once: it never spins on a dead terminal.
  *
@@ -21,6 +25,7 @@ enum {
 	TUI_HANDLED = 1, /* the key meant something */
 	TUI_REDRAW = 2,	 /* draw again */
 	TUI_QUIT = 4,	 /* leave the loop */
+	TUI_URGENT = 8,	 /* with REDRAW: draw now, even while news is paced */
 };
 
 typedef struct tui_loop_ops {

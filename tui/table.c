@@ -62,6 +62,31 @@ void tui_table_widths(const tui_column *cols, size_t n, int width, int *out)
 		out[flex >= 0 ? (size_t)flex : n - 1] += width - total;
 }
 
+/* The first row shown on a page of t->page rows: the cursor in sight, no
+ * empty lines below the last row when there are rows enough. */
+static size_t top_for(const tui_table *t)
+{
+	size_t top = t->top, page = (size_t)t->page;
+
+	if (t->cursor < top)
+		top = t->cursor;
+	if (t->cursor >= top + page)
+		top = t->cursor - page + 1;
+	if (top + page > t->n_rows)
+		top = t->n_rows > page ? t->n_rows - page : 0;
+	return top;
+}
+
+void tui_table_visible(const tui_table *t, size_t *first, size_t *n)
+{
+	size_t top = top_for(t);
+
+	*first = top;
+	*n = top < t->n_rows ? t->n_rows - top : 0;
+	if (*n > (size_t)t->page)
+		*n = (size_t)t->page;
+}
+
 void tui_table_draw(tui_table *t, WINDOW *w, int y, int x, int h, int width)
 {
 	int widths[TUI_TABLE_MAX_COLS], hdr = tui_theme_attr(TUI_ROLE_HEADER);
@@ -84,12 +109,7 @@ void tui_table_draw(tui_table *t, WINDOW *w, int y, int x, int h, int width)
 		cx += widths[c] + 1;
 	}
 	t->page = h - 1 > 0 ? h - 1 : 1;
-	if (t->cursor < t->top)
-		t->top = t->cursor;
-	if (t->cursor >= t->top + (size_t)t->page)
-		t->top = t->cursor - (size_t)t->page + 1;
-	if (t->top + (size_t)t->page > t->n_rows)
-		t->top = t->n_rows > (size_t)t->page ? t->n_rows - (size_t)t->page : 0;
+	t->top = top_for(t);
 	for (line = 1, r = t->top; line < h; line++, r++) {
 		int is_sel = r == t->cursor;
 		if (r >= t->n_rows) {

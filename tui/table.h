@@ -44,6 +44,9 @@ void tui_table_set_rows(tui_table *t, size_t n);
 void tui_table_set_cursor(tui_table *t, size_t row);
 /* Header on line y, rows below, h lines in all, width columns from x. */
 void tui_table_draw(tui_table *t, WINDOW *w, int y, int x, int h, int width);
+/* The rows the next draw shows at the height drawn last: first, and n of
+ * them (0 when there are none). */
+void tui_table_visible(const tui_table *t, size_t *first, size_t *n);
 /* Up, Down, PgUp, PgDn, Home, End (and j/k): TUI_HANDLED|TUI_REDRAW, else 0. */
 int tui_table_key(tui_table *t, int key);
 /* Column widths for a total width (exposed for tests). */

@@ -24,6 +24,7 @@
 #include "views/wizard_form.h"
 #include "views/wizard_ns.h"
 #include "util/termtext.h"
+#include "util/trace.h"
 #include "util/util.h"
 
 #define MIN_COLS 60
@@ -444,7 +445,7 @@ static int wake(void *ctx)
 {
 	app *a = ctx;
 	fleet_snapshot *s = fleet_snapshot_get(a->fleet);
-	int r = 0;
+	int r = 0, u;
 	size_t i;
 
 	if (s && (!a->snap || s->version != a->snap->version)) {
@@ -452,14 +453,16 @@ static int wake(void *ctx)
 			fleet_snapshot_put(a->snap);
 		a->snap = s;
 		a->snap_mono = util_mono_ms();
-		view_fleet_update(a);
+		/* a row in sight that changed is drawn at once, the rest when paced */
+		u = view_fleet_update(a);
+		util_trace("wake v=%llu urgent=%d", (unsigned long long)s->version, u != 0);
 		for (i = 0; !a->cache_warned && i < s->n_clusters; i++)
 			if (s->clusters[i].cache_warn[0]) {
 				/* not shown, and replaced after the next full listing */
 				app_message(a, 1, "%s", s->clusters[i].cache_warn);
 				a->cache_warned = 1;
 			}
-		r = TUI_REDRAW;
+		r = TUI_REDRAW | (a->screen == APP_FLEET ? u : 0);
 	} else if (s) {
 		fleet_snapshot_put(s);
 	}
@@ -612,6 +615,9 @@ int app_run(const app_opts *o)
 
 	fo.prefix = o->prefix;
 	fo.cache_dir = o->cache_dir;
+	/* A change in sight is drawn at once (views/fleet_seen.h): snapshots
+	 * come at most every 100 ms, each a patch of the last (core/fleet_patch.c). */
+	fo.min_interval_ms = 100;
 	a.fleet = fleet_new(o->clusters, o->n_clusters, &fo);
 	a.deps = env_deps_new();
 	fleet_set_deps(a.fleet, a.deps);

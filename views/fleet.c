@@ -8,6 +8,7 @@
 #include "tui/text.h"
 #include "tui/theme.h"
 #include "views/fleet.h"
+#include "views/fleet_seen.h"
 #include "views/health_role.h"
 #include "views/runs.h"
 #include "views/wizard_ns.h"
@@ -84,6 +85,7 @@ typedef struct view_fleet {
 	sort_key sort;
 	int desc;
 	char keep[TCODE_SIZE + 40]; /* tcode+cluster under the cursor, kept across rebuilds */
+	view_fleet_seen seen;	    /* the rows in sight as drawn last */
 } view_fleet;
 
 static const char *product_name(int p)
@@ -139,6 +141,8 @@ static const char *hypnus_word(const fleet_snapshot *s, const fleet_tenant *t)
 	return hypnus_state_name((model_hypnus_state)s->envs[e].hypnus.state);
 }
 
+/* What a row shows here, view_fleet_seen_row (views/fleet_seen.c) hashes: a
+ * column added or coloured from another field goes there too. */
 static const char *cell(void *ctx, size_t row, size_t col, char *buf, size_t size, int *attrs)
 {
 	app *a = ctx;
@@ -225,6 +229,7 @@ void view_fleet_release(app *a)
 	if (!a->vf)
 		return;
 	free(a->vf->rows);
+	view_fleet_seen_release(&a->vf->seen);
 	free(a->vf);
 	a->vf = NULL;
 }
@@ -473,9 +478,18 @@ static void rebuild(app *a)
 	}
 }
 
-void view_fleet_update(app *a)
+int view_fleet_update(app *a)
 {
+	view_fleet *v = a->vf;
+	size_t first, n;
+
 	rebuild(a);
+	if (!a->snap)
+		return 0;
+	tui_table_visible(&v->table, &first, &n);
+	return view_fleet_seen_changed(&v->seen, a->snap, v->rows, first, n, v->table.cursor)
+		   ? TUI_URGENT
+		   : 0;
 }
 
 int view_fleet_set_filter(app *a, const char *expr, char *err, size_t errsz)
@@ -605,6 +619,7 @@ static const char *empty_text(const fleet_snapshot *s)
 void view_fleet_draw(app *a, int y, int h, int width)
 {
 	view_fleet *v = a->vf;
+	size_t first, n;
 
 	if (!a->snap) {
 		char buf[128];
@@ -620,9 +635,11 @@ void view_fleet_draw(app *a, int y, int h, int width)
 				 v->flt_text[0] ? "No tenant matches the filter (Esc clears it)."
 						: empty_text(a->snap),
 				 tui_theme_attr(TUI_ROLE_DIM), 0);
-		return;
+	} else {
+		tui_table_draw(&v->table, stdscr, y + 1, 0, h - 1, width);
 	}
-	tui_table_draw(&v->table, stdscr, y + 1, 0, h - 1, width);
+	tui_table_visible(&v->table, &first, &n);
+	view_fleet_seen_record(&v->seen, a->snap, v->rows, first, n, v->table.cursor);
 }
 
 int view_fleet_key(app *a, int key)

@@ -15,8 +15,10 @@ void view_fleet_init(app *a);
 /* An age in its largest unit: "42s", "5m", "3h", "2d". */
 void view_fleet_age(int64_t secs, char *buf, size_t size);
 void view_fleet_release(app *a);
-/* The snapshot changed (a->snap): rebuild the rows. */
-void view_fleet_update(app *a);
+/* The snapshot changed (a->snap): rebuild the rows. TUI_URGENT when a row in
+ * sight would now be drawn otherwise than the last draw showed it (drawing it
+ * cannot wait for the paced frame), else 0. */
+int view_fleet_update(app *a);
 /* Draws the body: lines y..y+h-1 (counts line, table). */
 void view_fleet_draw(app *a, int y, int h, int width);
 int view_fleet_key(app *a, int key);

@@ -1,0 +1,231 @@
+/* core/fleet_patch.c — the next snapshot as the last one with only the
+ * environments whose records changed built again (see core/fleet_int.h).
+ *
+ * A watched fleet changes a few Deployments or pods at a time; building all
+ * 10,000 environments of 5,000 tenants for each costs a hundred milliseconds
+ * and more on a busy machine, and holds the clusters' locks (the informers
+ * wait) all the while. The informers mark the namespaces whose workloads,
+ * ingresses or pods they change (fleet_patch_mark); a patch copies the last
+ * snapshot (the old one stays as it is for its readers), builds those
+ * environments again from the tables in the same order a whole build takes
+ * them, and their health and their tenants' health. The result is the
+ * snapshot a whole build would make. When the dependencies (core/env_deps.h)
+ * changed, every environment's health is worked out again, from the
+ * environments as they are. Anything else that changed (namespaces, a relist,
+ * a cluster's state, rules, catalogue, a snapshot of the cache being
+ * replaced) is built whole, and so is one every PATCH_FULL_MS,
+ * for what depends on the clock alone (a contract that expires).
+ */
+#include "core/fleet_int.h"
+
+#define PATCH_FULL_MS 30000
+
+void fleet_patch_mark(cluster *c, const char *ns)
+{
+	env_key k;
+
+	if (c->full)
+		return;
+	memset(&k, 0, sizeof(k));
+	util_strlcpy(k.m.name, ns, sizeof(k.m.name));
+	k.idx = -1;
+	if (!fleet_tab_find(&c->dirty, &k.m))
+		fleet_tab_put(&c->dirty, &k);
+}
+
+void fleet_patch_mark_del(cluster *c, const tab *t, const project_meta *m)
+{
+	const project_meta *last;
+
+	if (!fleet_tab_find(t, m))
+		return;
+	fleet_patch_mark(c, m->ns);
+	last = (const project_meta *)(const void *)(t->recs + (t->n - 1) * t->rsize);
+	fleet_patch_mark(c, last->ns);
+}
+
+/* Under c->mu: is c's part of the last snapshot (was) still right but for
+ * the marked namespaces? */
+static int patchable(const fleet *f, const cluster *c, const fleet_cluster_state *was)
+{
+	const fleet_cluster_state *st = &c->st;
+
+	if (c->full || !c->watching || f->tcode || !c->env_idx.n)
+		return 0;
+	if ((c->listed & WATCH_KINDS) != WATCH_KINDS || !c->meta_done) /* loading */
+		return 0;
+	return was->synced && !was->snapshot_at && st->reach == was->reach &&
+	       st->rules_custom == was->rules_custom && st->since == was->since &&
+	       !strcmp(st->name, was->name) && !strcmp(st->why, was->why) &&
+	       !strcmp(st->note, was->note) && !strcmp(st->cache_warn, was->cache_warn);
+}
+
+static void *dup_array(const void *p, size_t n, size_t size)
+{
+	void *q = xmalloc(n ? n * size : 1);
+
+	if (n)
+		memcpy(q, p, n * size);
+	return q;
+}
+
+/* The last snapshot's arrays, copied: it stays as it is for its readers. */
+static fleet_snapshot *copy_of(const fleet_snapshot *old)
+{
+	fleet_snapshot *s = xcalloc(1, sizeof(*s));
+
+	*s = *old;
+	s->refs = 1;
+	s->built = util_now_ms() / 1000;
+	s->clusters = dup_array(old->clusters, old->n_clusters, sizeof(*s->clusters));
+	s->tenants = dup_array(old->tenants, old->n_tenants, sizeof(*s->tenants));
+	s->envs = dup_array(old->envs, old->n_envs, sizeof(*s->envs));
+	s->env_health = dup_array(old->env_health, old->n_envs, sizeof(*s->env_health));
+	s->env_tenant = dup_array(old->env_tenant, old->n_envs, sizeof(*s->env_tenant));
+	s->pods = NULL;
+	s->pod_env = NULL;
+	s->events = NULL;
+	s->event_env = NULL;
+	s->n_pods = s->n_events = 0;
+	return s;
+}
+
+/* The environment of a marked namespace, or -1. */
+static int32_t marked_env(const cluster *c, const char *ns)
+{
+	project_meta m;
+	const env_key *k;
+
+	m.ns[0] = '\0';
+	util_strlcpy(m.name, ns, sizeof(m.name));
+	k = fleet_tab_find(&c->dirty, &m);
+	return k ? k->idx : -1;
+}
+
+/* An environment as a whole build starts it: what its namespace says. */
+static void reset_env(model_env *e)
+{
+	model_env was = *e;
+
+	memset(e, 0, sizeof(*e));
+	memcpy(e->ns, was.ns, sizeof(e->ns));
+	e->env = was.env;
+	e->product = was.product;
+}
+
+static env_key *dirty_at(const cluster *c, size_t j)
+{
+	return (env_key *)(void *)(c->dirty.recs + j * c->dirty.rsize);
+}
+
+/* Environment ei's health, as fleet_build_cluster has it. */
+static void env_health(fleet *f, const cluster *c, uint16_t ci, fleet_snapshot *s, int32_t ei,
+		       const health_opts *ho)
+{
+	const fleet_tenant *t = &s->tenants[s->env_tenant[ei]];
+	const catalog_entry *ce = catalog_find(&c->cat, t->t.tcode);
+
+	health_env(&s->envs[ei], ce ? &t->t.contract : NULL, &c->rules, ho, &s->env_health[ei]);
+	if (f->deps)
+		env_deps_apply(f->deps, ci, &s->envs[ei], &s->env_health[ei]);
+}
+
+static void tenant_health(const fleet_snapshot *s, fleet_tenant *t)
+{
+	const health_result *hr[2] = {NULL, NULL};
+	int w;
+
+	for (w = 0; w < 2; w++)
+		if (t->env[w] >= 0)
+			hr[w] = &s->env_health[t->env[w]];
+	health_tenant(hr[TCODE_ENV_PROD], hr[TCODE_ENV_DEV], &t->health);
+	t->health.cause[HEALTH_CAUSE_SIZE - 1] = '\0';
+}
+
+/* Under c->mu: cluster ci's marked environments in s built again from the
+ * tables, in the order fleet_build_cluster takes the records. */
+static void patch_cluster(fleet *f, cluster *c, uint16_t ci, fleet_snapshot *s)
+{
+	health_opts ho = {util_now_ms() / 1000, f->tz_offset_min};
+	const project_workload *wl;
+	const project_ingress *ing;
+	const project_pod *pod;
+	size_t j, n;
+	int w;
+
+	if (!c->dirty.n && !c->rehealth)
+		return;
+	ho.now = c->client ? k8s_client_server_now(c->client) : ho.now;
+	for (j = 0; j < c->dirty.n; j++) {
+		env_key *k = dirty_at(c, j);
+		const env_key *e = fleet_tab_find(&c->env_idx, &k->m);
+		k->idx = e && e->idx >= 0 && (size_t)e->idx < s->n_envs &&
+				 s->tenants[s->env_tenant[e->idx]].cluster == ci
+			     ? e->idx
+			     : -1;
+		if (k->idx >= 0)
+			reset_env(&s->envs[k->idx]);
+	}
+	for (w = 0; w < 2; w++) {
+		const tab *t = &c->tabs[w ? K_STS : K_DEPLOY];
+		wl = (const project_workload *)(const void *)t->recs;
+		for (j = 0, n = t->n; j < n; j++) {
+			int32_t ei = marked_env(c, wl[j].m.ns);
+			if (ei >= 0)
+				project_env_add_workload(&s->envs[ei], &wl[j]);
+		}
+	}
+	ing = (const project_ingress *)(const void *)c->tabs[K_ING].recs;
+	for (j = 0, n = c->tabs[K_ING].n; j < n; j++) {
+		int32_t ei = marked_env(c, ing[j].m.ns);
+		if (ei >= 0)
+			project_env_add_ingress(&s->envs[ei], &ing[j]);
+	}
+	pod = (const project_pod *)(const void *)c->tabs[K_POD].recs;
+	for (j = 0, n = c->tabs[K_POD].n; j < n; j++) {
+		int32_t ei;
+		if (pod[j].tier != PROJECT_TIER_BASE)
+			continue;
+		if ((ei = marked_env(c, pod[j].m.ns)) >= 0)
+			project_env_add_pod(&s->envs[ei], &pod[j]);
+	}
+	/* their health, then their tenants'; every one of the cluster's when the
+	 * dependencies changed */
+	n = c->rehealth ? s->n_envs : c->dirty.n;
+	for (j = 0; j < n; j++) {
+		int32_t ei = c->rehealth ? (int32_t)j : dirty_at(c, j)->idx;
+		if (ei >= 0 && s->tenants[s->env_tenant[ei]].cluster == ci)
+			env_health(f, c, ci, s, ei, &ho);
+	}
+	for (j = 0; j < n; j++) {
+		int32_t ei = c->rehealth ? (int32_t)j : dirty_at(c, j)->idx;
+		if (ei >= 0 && s->tenants[s->env_tenant[ei]].cluster == ci)
+			tenant_health(s, &s->tenants[s->env_tenant[ei]]);
+	}
+	fleet_tab_clear(&c->dirty);
+	c->rehealth = 0;
+}
+
+fleet_snapshot *fleet_patch(fleet *f, const fleet_snapshot *old)
+{
+	fleet_snapshot *s = NULL;
+	size_t i;
+	int ok = 1;
+
+	if (!old || old->n_clusters != f->n || f->tcode || old->n_pods || old->n_events ||
+	    util_mono_ms() - f->full_ms >= PATCH_FULL_MS)
+		return NULL;
+	/* all clusters at once: the snapshot is of one moment */
+	for (i = 0; i < f->n; i++) {
+		pthread_mutex_lock(&f->cl[i].mu);
+		ok = ok && patchable(f, &f->cl[i], &old->clusters[i]);
+	}
+	if (ok) {
+		s = copy_of(old);
+		for (i = 0; i < f->n; i++)
+			patch_cluster(f, &f->cl[i], (uint16_t)i, s);
+	}
+	for (i = f->n; i-- > 0;)
+		pthread_mutex_unlock(&f->cl[i].mu);
+	return s;
+}

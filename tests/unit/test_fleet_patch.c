@@ -1,0 +1,280 @@
+/* core/fleet_patch: a snapshot patched with the environments whose records
+ * changed is the snapshot a whole build of the same tables makes; what a
+ * patch cannot follow is built whole; the last snapshot stays as it was. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/fleet_int.h"
+
+#define NT 30
+
+static const char *const base[] = {"license", "lockserver", "dbaccess"};
+
+static void put_ns(cluster *c, int t, int env)
+{
+	project_ns ns;
+
+	memset(&ns, 0, sizeof(ns));
+	snprintf(ns.m.name, sizeof(ns.m.name), "t%05d-%s", 10000 + t, env ? "dev" : "prod");
+	snprintf(ns.tcode, sizeof(ns.tcode), "T%05d", 10000 + t);
+	ns.env = (uint8_t)env;
+	ns.product = MODEL_PRODUCT_ERP;
+	snprintf(ns.customer, sizeof(ns.customer), "Customer %d", t);
+	fleet_tab_put(&c->tabs[K_NS], &ns);
+}
+
+/* As the informers do it: marked, then stored. */
+static void put_wl(cluster *c, const char *ns, const char *name, int tier, const char *comp,
+		   int desired, int ready)
+{
+	project_workload w;
+
+	memset(&w, 0, sizeof(w));
+	util_strlcpy(w.m.ns, ns, sizeof(w.m.ns));
+	util_strlcpy(w.m.name, name, sizeof(w.m.name));
+	w.tier = (uint8_t)tier;
+	util_strlcpy(w.component, comp, sizeof(w.component));
+	if (tier == PROJECT_TIER_PUBLIC)
+		util_strlcpy(w.role, name, sizeof(w.role));
+	w.desired = desired;
+	w.ready = ready;
+	fleet_patch_mark(c, ns);
+	fleet_tab_put(&c->tabs[K_DEPLOY], &w);
+}
+
+static void put_pod(cluster *c, const char *ns, const char *name, const char *comp, int ready,
+		    const char *reason)
+{
+	project_pod p;
+
+	memset(&p, 0, sizeof(p));
+	util_strlcpy(p.m.ns, ns, sizeof(p.m.ns));
+	util_strlcpy(p.m.name, name, sizeof(p.m.name));
+	p.tier = PROJECT_TIER_BASE;
+	util_strlcpy(p.component, comp, sizeof(p.component));
+	p.ready = (uint8_t)ready;
+	util_strlcpy(p.waiting_reason, reason, sizeof(p.waiting_reason));
+	fleet_patch_mark(c, ns);
+	fleet_tab_put(&c->tabs[K_POD], &p);
+}
+
+static void del_pod(cluster *c, const char *ns, const char *name)
+{
+	project_meta m;
+
+	memset(&m, 0, sizeof(m));
+	util_strlcpy(m.ns, ns, sizeof(m.ns));
+	util_strlcpy(m.name, name, sizeof(m.name));
+	fleet_patch_mark_del(c, &c->tabs[K_POD], &m);
+	fleet_tab_del(&c->tabs[K_POD], &m);
+}
+
+/* NT tenants, prod and dev, all up; one cluster, listed. */
+static fleet *make_fleet(void)
+{
+	fleet_cluster_cfg cfg = {.name = "prod-sp"};
+	fleet_opts o = {0};
+	fleet *f = fleet_new(&cfg, 1, &o);
+	cluster *c = &f->cl[0];
+	int t, env;
+	size_t i;
+
+	for (t = 0; t < NT; t++)
+		for (env = 0; env < 2; env++) {
+			char ns[64], name[64];
+			put_ns(c, t, env);
+			snprintf(ns, sizeof(ns), "t%05d-%s", 10000 + t, env ? "dev" : "prod");
+			for (i = 0; i < 3; i++) {
+				put_wl(c, ns, base[i], PROJECT_TIER_BASE, base[i], 1, 1);
+				snprintf(name, sizeof(name), "%s-0", base[i]);
+				put_pod(c, ns, name, base[i], 1, "");
+			}
+			put_wl(c, ns, "webapp", PROJECT_TIER_PUBLIC, "appserver", 2, 2);
+		}
+	c->watching = 1;
+	c->listed = WATCH_KINDS;
+	c->meta_done = 1;
+	return f;
+}
+
+/* s and a whole build of the same tables say the same. */
+static void assert_as_whole(fleet *f, const fleet_snapshot *s)
+{
+	fleet_snapshot *w;
+	size_t i;
+
+	f->cl[0].full = 1;
+	fleet_publish(f);
+	w = fleet_snapshot_get(f);
+	assert_int_equal(s->n_tenants, w->n_tenants);
+	assert_int_equal(s->n_envs, w->n_envs);
+	for (i = 0; i < s->n_envs; i++) {
+		assert_memory_equal(&s->envs[i], &w->envs[i], sizeof(s->envs[i]));
+		assert_int_equal(s->env_health[i].state, w->env_health[i].state);
+		assert_string_equal(s->env_health[i].cause, w->env_health[i].cause);
+		assert_int_equal(s->env_tenant[i], w->env_tenant[i]);
+	}
+	for (i = 0; i < s->n_tenants; i++) {
+		assert_string_equal(s->tenants[i].t.tcode, w->tenants[i].t.tcode);
+		assert_int_equal(s->tenants[i].env[0], w->tenants[i].env[0]);
+		assert_int_equal(s->tenants[i].env[1], w->tenants[i].env[1]);
+		assert_int_equal(s->tenants[i].health.state, w->tenants[i].health.state);
+		assert_string_equal(s->tenants[i].health.cause, w->tenants[i].health.cause);
+	}
+	fleet_snapshot_put(w);
+}
+
+static const fleet_tenant *tenant(const fleet_snapshot *s, const char *tc)
+{
+	for (size_t i = 0; i < s->n_tenants; i++)
+		if (!strcmp(s->tenants[i].t.tcode, tc))
+			return &s->tenants[i];
+	fail_msg("no tenant %s", tc);
+	return NULL;
+}
+
+static void test_patch_is_whole_build(void **state)
+{
+	fleet *f = make_fleet();
+	fleet_snapshot *old, *p;
+	const fleet_tenant *t;
+
+	(void)state;
+	/* nothing built yet: no patch */
+	assert_null(fleet_patch(f, NULL));
+	fleet_publish(f);
+	assert_int_equal(f->cl[0].full, 0);
+	assert_int_equal(f->cl[0].dirty.n, 0);
+	assert_int_equal(f->cl[0].env_idx.n, 2 * NT);
+	old = fleet_snapshot_get(f);
+	assert_int_equal(tenant(old, "T10007")->health.state, HEALTH_AVAILABLE);
+
+	/* T10007's prod LicenseServer scaled to 0; T10011's dev AppServer half ready */
+	put_wl(&f->cl[0], "t10007-prod", "license", PROJECT_TIER_BASE, "license", 0, 0);
+	put_wl(&f->cl[0], "t10011-dev", "webapp", PROJECT_TIER_PUBLIC, "appserver", 2, 1);
+	assert_int_equal(f->cl[0].dirty.n, 2);
+	p = fleet_patch(f, old);
+	assert_non_null(p);
+	assert_int_equal(f->cl[0].dirty.n, 0);
+	t = tenant(p, "T10007");
+	assert_int_equal(p->env_health[t->env[TCODE_ENV_PROD]].state, HEALTH_DOWN);
+	assert_int_equal(t->health.state, HEALTH_DOWN);
+	t = tenant(p, "T10011");
+	assert_int_equal(p->env_health[t->env[TCODE_ENV_DEV]].state, HEALTH_DEGRADED);
+	/* the old snapshot, still read by others, did not change */
+	t = tenant(old, "T10007");
+	assert_int_equal(t->health.state, HEALTH_AVAILABLE);
+	assert_int_equal(old->env_health[t->env[TCODE_ENV_PROD]].state, HEALTH_AVAILABLE);
+	assert_as_whole(f, p);
+	fleet_snapshot_put(p);
+	fleet_snapshot_put(old);
+	fleet_free(f);
+}
+
+static void test_delete_moves_another_namespace(void **state)
+{
+	fleet *f = make_fleet();
+	cluster *c = &f->cl[0];
+	fleet_snapshot *old, *p;
+	const fleet_tenant *t;
+
+	(void)state;
+	/* T10003's dev: two DbAccess pods waiting, the first one's reason shows */
+	put_pod(c, "t10003-dev", "dbaccess-a", "dbaccess", 0, "CrashLoopBackOff");
+	put_pod(c, "t10003-dev", "dbaccess-b", "dbaccess", 0, "ImagePullBackOff");
+	fleet_publish(f);
+	old = fleet_snapshot_get(f);
+	t = tenant(old, "T10003");
+	assert_non_null(strstr(old->envs[t->env[TCODE_ENV_DEV]].base[2].waiting_reason, "CrashLoop"));
+	/* a pod of another tenant deleted: the last record (dbaccess-b) takes its
+	 * place, before dbaccess-a, so a whole build now reads b first */
+	del_pod(c, "t10001-prod", "license-0");
+	p = fleet_patch(f, old);
+	assert_non_null(p);
+	t = tenant(p, "T10003");
+	assert_non_null(strstr(p->envs[t->env[TCODE_ENV_DEV]].base[2].waiting_reason, "ImagePull"));
+	assert_as_whole(f, p);
+	fleet_snapshot_put(p);
+	fleet_snapshot_put(old);
+	fleet_free(f);
+}
+
+static void test_whole_when_needed(void **state)
+{
+	fleet *f = make_fleet();
+	cluster *c = &f->cl[0];
+	fleet_snapshot *old;
+
+	(void)state;
+	fleet_publish(f);
+	old = fleet_snapshot_get(f);
+	assert_non_null(old);
+	/* a namespace came or went, a relist, dependencies: whole */
+	c->full = 1;
+	assert_null(fleet_patch(f, old));
+	c->full = 0;
+	/* the cluster stopped answering */
+	c->st.reach = FLEET_UNREACHABLE;
+	assert_null(fleet_patch(f, old));
+	c->st.reach = FLEET_OK;
+	/* a kind not listed any more (loading) */
+	c->listed &= ~(1u << K_POD);
+	assert_null(fleet_patch(f, old));
+	c->listed = WATCH_KINDS;
+	/* the last whole build too long ago: what the clock alone changes */
+	f->full_ms -= 60000;
+	assert_null(fleet_patch(f, old));
+	f->full_ms += 60000;
+	fleet_snapshot_put(fleet_patch(f, old));
+	fleet_snapshot_put(old);
+	fleet_free(f);
+}
+
+static void test_dependencies_rehealth(void **state)
+{
+	fleet *f = make_fleet();
+	cluster *c = &f->cl[0];
+	fleet_snapshot *old, *p;
+	const fleet_tenant *t;
+	int32_t e;
+
+	(void)state;
+	fleet_publish(f);
+	old = fleet_snapshot_get(f);
+	t = tenant(old, "T10020");
+	e = t->env[TCODE_ENV_DEV];
+	/* what the last snapshot says of an environment nothing touched is kept */
+	old->env_health[e].state = HEALTH_BLOCKED;
+	p = fleet_patch(f, old);
+	assert_non_null(p);
+	assert_int_equal(p->env_health[e].state, HEALTH_BLOCKED);
+	fleet_snapshot_put(p);
+	/* the dependencies changed: every health is worked out again */
+	fleet_deps_changed(f); /* not watching: published at once */
+	c->rehealth = 1;
+	p = fleet_patch(f, old);
+	assert_non_null(p);
+	assert_int_equal(c->rehealth, 0);
+	assert_int_equal(p->env_health[e].state, HEALTH_AVAILABLE);
+	assert_as_whole(f, p);
+	fleet_snapshot_put(p);
+	fleet_snapshot_put(old);
+	fleet_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_patch_is_whole_build),
+	    cmocka_unit_test(test_delete_moves_another_namespace),
+	    cmocka_unit_test(test_whole_when_needed),
+	    cmocka_unit_test(test_dependencies_rehealth),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
