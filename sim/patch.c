@@ -1112,6 +1112,12 @@ int sim_patch_apply(cJSON *target, const cJSON *applied, const char *manager, in
 			    "PATCH requests with apply content type require fieldManager to be set");
 		goto out;
 	}
+	meta = GET(applied, "metadata");
+	if (meta && !cJSON_IsObject(meta)) {
+		/* the merge would replace the metadata that holds managedFields */
+		sim_err_set(err, 400, "BadRequest", "metadata of an apply configuration must be an object");
+		goto out;
+	}
 	before = ssa_snapshot(target);
 	ssa_build(&c, mine, applied);
 	mf = ssa_managed_fields(target);
@@ -1177,8 +1183,14 @@ int sim_patch_apply(cJSON *target, const cJSON *applied, const char *manager, in
 	if (smp_run(target, clean, kind, err) < 0)
 		goto out;
 
-	/* Record ownership unless nothing changed at all. */
+	/* Record ownership unless nothing changed at all. The merge may have
+	 * replaced the metadata ("$patch": "replace"), and with it the entry found
+	 * before: it is looked up again. */
 	mf = ssa_managed_fields(target);
+	old_entry = NULL;
+	cJSON_ArrayForEach(e, mf)
+		if (!strcmp(entry_str(e, "manager"), manager) && !strcmp(entry_str(e, "operation"), "Apply"))
+			old_entry = e;
 	after = ssa_snapshot(target);
 	api = cJSON_IsString(GET(applied, "apiVersion")) ? GET(applied, "apiVersion")->valuestring : NULL;
 	if (old_entry && cJSON_Compare(after, before, 1) && cJSON_Compare(GET(old_entry, "fieldsV1"), mine, 1) &&

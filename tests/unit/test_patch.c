@@ -422,9 +422,9 @@ static void test_apply_removes_dropped_fields(void **state)
 static void test_apply_never_removes_managed_fields(void **state)
 {
 	static const char *const firsts[] = {
-	    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"web\","
+	    "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\","
 	    "\"managedFields\":[{\"manager\":\"x\"}]},\"data\":{\"a\":\"b\"}}",
-	    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"web\","
+	    "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\","
 	    "\"labels\":{\"l\":\"v\"}},\"data\":{\"a\":\"b\"}}",
 	};
 	const char *second = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"data\":{\"c\":\"d\"}}";
@@ -562,6 +562,47 @@ static void test_apply_bad_input(void **state)
 	cJSON_Delete(ok);
 }
 
+/* An apply whose metadata is not an object is refused (found by fuzz_sim_http:
+ * "metadata":"b" over an object this manager had applied replaced the metadata
+ * holding its managedFields entry, then wrote through the freed entry), and so
+ * is a null one, which would drop the metadata the same way; the object is
+ * left as it was. */
+static void test_apply_metadata_not_object(void **state)
+{
+	static const char *const bad[] = {
+	    "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":\"b\"}",
+	    "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":null}",
+	    "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":[1]}",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		cJSON *t = apply_new(cfg_v1, "kubectl"), *copy = cJSON_Duplicate(t, 1), *a = parse(bad[i]);
+		sim_err err = {0};
+
+		assert_int_equal(sim_patch_apply(t, a, "kubectl", 1, "Deployment", &err), -1);
+		assert_int_equal(err.code, 400);
+		assert_non_null(strstr(err.message, "metadata"));
+		assert_true(cJSON_Compare(t, copy, 1));
+		cJSON_Delete(a);
+		cJSON_Delete(copy);
+		cJSON_Delete(t);
+	}
+	{ /* a metadata the merge replaces whole: this manager's entry is made again */
+		cJSON *t = apply_new(cfg_v1, "kubectl");
+		cJSON *a = parse("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":"
+				 "{\"$patch\":\"replace\",\"name\":\"web\",\"namespace\":\"t1-dev\"},"
+				 "\"spec\":{\"replicas\":3}}");
+		sim_err err = {0};
+
+		assert_int_equal(sim_patch_apply(t, a, "kubectl", 1, "Deployment", &err), 0);
+		assert_non_null(find_entry(t, "kubectl"));
+		assert_int_equal(GET(GET(t, "spec"), "replicas")->valueint, 3);
+		cJSON_Delete(a);
+		cJSON_Delete(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -577,6 +618,7 @@ int main(void)
 		cmocka_unit_test(test_apply_conflict_and_force),
 		cmocka_unit_test(test_update_takes_ownership),
 		cmocka_unit_test(test_apply_bad_input),
+		cmocka_unit_test(test_apply_metadata_not_object),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
