@@ -146,6 +146,19 @@ static char *pack_str(char **p, const char *s)
 	return dst;
 }
 
+/* Serializes tree compactly into buf (size bytes) when it fits, else into a new
+ * allocation (*heap set, to be freed). Most objects fit: their text then costs no
+ * allocation and no growing buffer (cJSON's printer reallocates as it goes, which on a
+ * large fleet's seeding made the allocator the hottest code). */
+static char *print_compact(const cJSON *tree, char *buf, int size, char **heap)
+{
+	*heap = NULL;
+	if (cJSON_PrintPreallocated((cJSON *)tree, buf, size, 0))
+		return buf;
+	*heap = cJSON_PrintUnformatted(tree);
+	return *heap;
+}
+
 /* Builds an immutable object from tree (serialized compactly); refs = 1. */
 static sim_obj *obj_build(const sim_resource *res, const cJSON *tree)
 {
@@ -156,7 +169,8 @@ static sim_obj *obj_build(const sim_resource *res, const cJSON *tree)
 	const char *rv = str_item(meta, "resourceVersion");
 	const char *ts;
 	const cJSON *l;
-	char *json = cJSON_PrintUnformatted(tree);
+	char text[16384], *heap;
+	char *json = print_compact(tree, text, (int)sizeof(text), &heap);
 	size_t len, size, n_labels = 0;
 	sim_obj *o;
 	char *p;
@@ -197,7 +211,7 @@ static sim_obj *obj_build(const sim_resource *res, const cJSON *tree)
 		o->created_s = util_parse_rfc3339(ts);
 	if ((ts = str_item(meta, "deletionTimestamp")) != NULL)
 		o->deleted_s = util_parse_rfc3339(ts);
-	free(json);
+	free(heap);
 	return o;
 }
 
@@ -715,23 +729,34 @@ static void generate_name(sim_store *s, const char *prefix, char *buf, size_t si
 int sim_store_create(sim_store *s, const sim_resource *res, const char *ns, const cJSON *obj,
 		     int flags, sim_obj **out, sim_err *err)
 {
-	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+	if (out)
+		*out = NULL;
+	if (!cJSON_IsObject(obj))
+		return sim_err_set(err, 400, "BadRequest", "the body of the request must be a JSON object");
+	return sim_store_create_owned(s, res, ns, cJSON_Duplicate(obj, 1), flags, out, err);
+}
+
+int sim_store_create_owned(sim_store *s, const sim_resource *res, const char *ns, cJSON *tree,
+			   int flags, sim_obj **out, sim_err *err)
+{
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(tree, "metadata");
 	const char *body_ns = str_item(meta, "namespace");
 	const char *name = str_item(meta, "name");
 	const char *gen = str_item(meta, "generateName");
 	struct table *t = table_of(s, res);
-	char namebuf[300], uid[40], ts[32];
-	cJSON *tree = NULL, *m;
+	char namebuf[300], uid[40], ts[32], *ns_copy = NULL;
+	cJSON *m;
 	sim_obj *o = NULL;
 	int locked = 0, ret = -1;
 
 	if (out)
 		*out = NULL;
-	if (!cJSON_IsObject(obj))
-		return sim_err_set(err, 400, "BadRequest", "the body of the request must be a JSON object");
+	if (!cJSON_IsObject(tree)) {
+		sim_err_set(err, 400, "BadRequest", "the body of the request must be a JSON object");
+		goto out;
+	}
 	if (!res->stored) {
 		/* Virtual resources (access reviews) are answered, never kept. */
-		tree = cJSON_Duplicate(obj, 1);
 		set_type_meta(tree, res);
 		o = obj_build(res, tree);
 		ret = 0;
@@ -740,22 +765,28 @@ int sim_store_create(sim_store *s, const sim_resource *res, const char *ns, cons
 	if (res->namespaced) {
 		if (!ns || !*ns)
 			ns = body_ns;
-		else if (body_ns && *body_ns && strcmp(body_ns, ns))
-			return sim_err_set(err, 400, "BadRequest",
-					   "the namespace of the provided object does not match the namespace sent on the request");
-		if (!ns || !*ns)
-			return sim_err_set(err, 400, "BadRequest", "a namespace is required to create %s", res->plural);
+		else if (body_ns && *body_ns && strcmp(body_ns, ns)) {
+			sim_err_set(err, 400, "BadRequest",
+				    "the namespace of the provided object does not match the namespace sent on the request");
+			goto out;
+		}
+		if (!ns || !*ns) {
+			sim_err_set(err, 400, "BadRequest", "a namespace is required to create %s", res->plural);
+			goto out;
+		}
+		if (ns == body_ns)
+			ns = ns_copy = xstrdup(ns); /* the tree's own string is replaced below */
 	} else {
 		ns = "";
 	}
 	if (name && *name) {
 		if (check_name(res, name, err))
-			return -1;
+			goto out;
 	} else if (!gen || !*gen) {
-		return invalid_name(err, res, "", "Required value: name or generateName is required");
+		invalid_name(err, res, "", "Required value: name or generateName is required");
+		goto out;
 	}
 
-	tree = cJSON_Duplicate(obj, 1);
 	pthread_mutex_lock(&s->mu);
 	locked = 1;
 	if (res->namespaced && namespace_open(s, ns, err))
@@ -781,6 +812,7 @@ int sim_store_create(sim_store *s, const sim_resource *res, const char *ns, cons
 		if (check_name(res, namebuf, err))
 			goto out;
 	}
+	/* name, gen and meta point into the tree: not used after this */
 
 	set_type_meta(tree, res);
 	sim_defaults_apply(res, tree);
@@ -823,6 +855,7 @@ out:
 	if (locked)
 		pthread_mutex_unlock(&s->mu);
 	cJSON_Delete(tree);
+	free(ns_copy);
 	if (ret == 0 && out)
 		*out = o;
 	else
