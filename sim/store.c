@@ -4,9 +4,15 @@
  * (linear probing, tombstones) of entries keyed by "ns/name", plus a view of the
  * same entries sorted by (namespace, name). An entry is stable while the object
  * lives; updates swap entry->obj and leave the view alone. Creations go to a
- * "fresh" list and deletions leave dead entries behind; the view is rebuilt
- * (sort the fresh ones, merge, drop the dead) only when a list needs it; dead
- * entries keep their last object so namespace ranges still bisect.
+ * small "fresh" array, itself kept sorted, and deletions leave dead entries
+ * behind; a list reads the view and the fresh array together (two sorted runs,
+ * merged), so a list of one namespace costs two bisections and its own items
+ * however many objects were created since. The fresh array is merged into the
+ * view (dropping the dead) once it holds FRESH_MAX entries, or when the dead pile
+ * up; dead entries keep their last object so namespace ranges still bisect.
+ * (The view used to be rebuilt at each list that followed a creation: a
+ * controller listing one namespace after another while pods were being created
+ * paid for the whole table each time.)
  *
  * Every successful write takes rv = rv + 1 and appends exactly one event, so the
  * event with resourceVersion r lives in ring[r % window] while it is kept.
@@ -29,6 +35,7 @@
 #include "util/util.h"
 
 #define SNAP_MAX 32
+#define FRESH_MAX 4096 /* creations kept beside the view before a merge */
 #define SNAP_IDLE_MS (5 * 60 * 1000)
 #define GEN_TRIES 100
 #define GEN_CHARS "bcdfghjklmnpqrstvwxz2456789"
@@ -44,7 +51,7 @@ struct table {
 	size_t cap, n, tombs;
 	struct entry **view;   /* sorted by (ns, name); may hold dead entries */
 	size_t n_view;
-	struct entry **fresh;  /* created since the last rebuild, unsorted */
+	struct entry **fresh;  /* created since the last merge, sorted by (ns, name) */
 	size_t n_fresh, cap_fresh;
 	size_t dead;           /* dead entries still in view or fresh */
 };
@@ -395,6 +402,8 @@ static void tab_rehash(struct table *t, size_t cap)
 	t->tombs = 0;
 }
 
+static void fresh_add(struct table *t, struct entry *e);
+
 static void tab_insert(struct table *t, struct entry *e)
 {
 	if ((t->n + t->tombs + 1) * 4 > t->cap * 3) {
@@ -406,11 +415,7 @@ static void tab_insert(struct table *t, struct entry *e)
 	}
 	tab_put(t->slots, t->cap, e);
 	t->n++;
-	if (t->n_fresh == t->cap_fresh) {
-		t->cap_fresh = t->cap_fresh ? t->cap_fresh * 2 : 64;
-		t->fresh = xrealloc(t->fresh, t->cap_fresh * sizeof(*t->fresh));
-	}
-	t->fresh[t->n_fresh++] = e;
+	fresh_add(t, e);
 }
 
 /* Takes e out of the map; the entry stays in view/fresh, dead, until the next rebuild. */
@@ -441,7 +446,7 @@ static int cmp_entry(const void *a, const void *b)
 	return cmp_key(x->obj->ns, x->obj->name, *(struct entry *const *)b);
 }
 
-/* Sorts what was created since the last call into the view and drops the dead. */
+/* Merges the fresh entries into the view and drops the dead. */
 static void view_rebuild(struct table *t)
 {
 	struct entry **out;
@@ -457,7 +462,6 @@ static void view_rebuild(struct table *t)
 			free(t->fresh[x]);
 		}
 	}
-	qsort(t->fresh, nf, sizeof(*t->fresh), cmp_entry);
 	out = xmalloc((t->n ? t->n : 1) * sizeof(*out));
 	while (i < t->n_view || j < nf) {
 		struct entry *e;
@@ -478,17 +482,40 @@ static void view_rebuild(struct table *t)
 	t->n_view = k;
 	t->n_fresh = 0;
 	t->dead = 0;
-	if (t->cap_fresh > 4096) {
-		free(t->fresh);
-		t->fresh = NULL;
-		t->cap_fresh = 0;
-	}
 }
 
-/* Brings the view up to date for bisecting: only creations need a re-sort. */
-static void view_sync(struct table *t)
+/* First index of arr[0..n) whose entry sorts after (ns, name) (the place to insert). */
+static size_t upper_bound(struct entry **arr, size_t n, const char *ns, const char *name)
 {
-	if (t->n_fresh)
+	size_t a = 0, b = n;
+
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (cmp_key(ns, name, arr[m]) >= 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
+}
+
+/* Puts a new entry in its place among the fresh ones; merges them into the view
+ * once there are FRESH_MAX (a move of at most FRESH_MAX pointers per creation, a
+ * merge of the table per FRESH_MAX creations). */
+static void fresh_add(struct table *t, struct entry *e)
+{
+	size_t at;
+
+	if (t->n_fresh == t->cap_fresh) {
+		t->cap_fresh = t->cap_fresh ? t->cap_fresh * 2 : 64;
+		t->fresh = xrealloc(t->fresh, t->cap_fresh * sizeof(*t->fresh));
+	}
+	at = upper_bound(t->fresh, t->n_fresh, e->obj->ns, e->obj->name);
+	memmove(t->fresh + at + 1, t->fresh + at, (t->n_fresh - at) * sizeof(*t->fresh));
+	t->fresh[at] = e;
+	t->n_fresh++;
+	if (t->n_fresh >= FRESH_MAX)
 		view_rebuild(t);
 }
 
@@ -499,28 +526,29 @@ static void maybe_compact(struct table *t)
 		view_rebuild(t);
 }
 
-/* [*lo, *hi) of the view holding namespace ns (after view_sync; may include dead entries). */
-static void view_range(const struct table *t, const char *ns, size_t *lo, size_t *hi)
+/* [*lo, *hi) of sorted arr[0..n) holding namespace ns, all of it for ns NULL (may
+ * include dead entries). */
+static void ns_range(struct entry *const *arr, size_t n, const char *ns, size_t *lo, size_t *hi)
 {
-	size_t a = 0, b = t->n_view;
+	size_t a = 0, b = n;
 
 	if (!ns) {
 		*lo = 0;
-		*hi = t->n_view;
+		*hi = n;
 		return;
 	}
 	while (a < b) {
 		size_t m = a + (b - a) / 2;
-		if (strcmp(t->view[m]->obj->ns, ns) < 0)
+		if (strcmp(arr[m]->obj->ns, ns) < 0)
 			a = m + 1;
 		else
 			b = m;
 	}
 	*lo = a;
-	b = t->n_view;
+	b = n;
 	while (a < b) {
 		size_t m = a + (b - a) / 2;
-		if (strcmp(t->view[m]->obj->ns, ns) <= 0)
+		if (strcmp(arr[m]->obj->ns, ns) <= 0)
 			a = m + 1;
 		else
 			b = m;
@@ -1121,8 +1149,8 @@ static sim_obj *delete_namespace(sim_store *s, const sim_resource *nsr, struct e
 
 		if (!r->namespaced || !t->n)
 			continue;
-		view_sync(t);
-		view_range(t, ns, &lo, &hi);
+		view_rebuild(t); /* the fresh ones into the view: one run to walk */
+		ns_range(t->view, t->n_view, ns, &lo, &hi);
 		if (lo == hi)
 			continue;
 		doomed = xmalloc((hi - lo) * sizeof(*doomed));
@@ -1375,7 +1403,7 @@ int sim_store_list(sim_store *s, const sim_resource *res, const char *ns,
 {
 	struct table *t = table_of(s, res);
 	sim_obj **items;
-	size_t lo, hi, n = 0, keep = 0;
+	size_t lo, hi, flo, fhi, n = 0, keep = 0;
 	uint64_t rv;
 
 	memset(out, 0, sizeof(*out));
@@ -1389,12 +1417,19 @@ int sim_store_list(sim_store *s, const sim_resource *res, const char *ns,
 		return list_continue(s, res, ns, limit, cont, out, err);
 
 	pthread_mutex_lock(&s->mu);
-	view_sync(t);
-	view_range(t, ns, &lo, &hi);
-	items = xmalloc((hi - lo ? hi - lo : 1) * sizeof(*items));
-	for (size_t i = lo; i < hi; i++)
-		if (!t->view[i]->dead && sim_selector_match(labels, t->view[i]->obj))
-			items[n++] = sim_obj_ref(t->view[i]->obj);
+	ns_range(t->view, t->n_view, ns, &lo, &hi);
+	ns_range(t->fresh, t->n_fresh, ns, &flo, &fhi);
+	items = xmalloc((hi - lo + fhi - flo ? hi - lo + fhi - flo : 1) * sizeof(*items));
+	while (lo < hi || flo < fhi) { /* two sorted runs, merged */
+		struct entry *e;
+
+		if (flo >= fhi || (lo < hi && cmp_entry(&t->view[lo], &t->fresh[flo]) < 0))
+			e = t->view[lo++];
+		else
+			e = t->fresh[flo++];
+		if (!e->dead && sim_selector_match(labels, e->obj))
+			items[n++] = sim_obj_ref(e->obj);
+	}
 	rv = s->rv;
 	pthread_mutex_unlock(&s->mu);
 

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
 #include <unistd.h>
@@ -757,6 +758,60 @@ static void test_large_paged_list(void **state)
 	sim_store_free(s);
 }
 
+/* Lists of one namespace, and of all, between creations and deletions: the view
+ * and the creations since its last merge (up to FRESH_MAX, here crossed twice)
+ * read together, in order, the deleted left out. */
+static void test_list_while_creating(void **state)
+{
+	enum { N = 10000, NS = 20 };
+	sim_store *s = new_store(100);
+	sim_err err = {0};
+	sim_list l = {0};
+	static char alive[N];
+	char ns[32], name[32];
+
+	for (int i = 0; i < NS; i++) {
+		snprintf(ns, sizeof(ns), "n%02d", (i * 7) % NS);
+		put_ns(s, ns);
+	}
+	for (int k = 0; k < N; k++) {
+		int key = (int)(((long)k * 7919) % N); /* a permutation: names out of order */
+
+		snprintf(ns, sizeof(ns), "n%02d", key % NS);
+		snprintf(name, sizeof(name), "c%05d", key);
+		put_cm(s, ns, name);
+		alive[key] = 1;
+		if (k % 7 == 6) { /* and some go */
+			int gone = (int)(((long)(k - 5) * 7919) % N);
+
+			snprintf(ns, sizeof(ns), "n%02d", gone % NS);
+			snprintf(name, sizeof(name), "c%05d", gone);
+			assert_int_equal(sim_store_delete(s, R("", "configmaps"), ns, name, 0, NULL, &err), 0);
+			alive[gone] = 0;
+		}
+		if (k % 13 == 0 || k == N - 1) {
+			const char *one = k % 2 ? NULL : ns; /* one namespace, or all */
+			int want = 0, prev = -1;
+
+			for (int x = 0; x < N; x++)
+				want += alive[x] && (!one || x % NS == atoi(one + 1));
+			assert_int_equal(sim_store_list(s, R("", "configmaps"), one, NULL, NULL, 0, NULL, &l, &err), 0);
+			assert_int_equal(l.n, want);
+			for (size_t i = 0; i < l.n; i++) {
+				int got = atoi(l.items[i]->name + 1);
+				int order = atoi(l.items[i]->ns + 1) * N + got;
+
+				assert_true(alive[got]);
+				assert_int_equal(got % NS, atoi(l.items[i]->ns + 1));
+				assert_true(order > prev); /* by namespace, then name */
+				prev = order;
+			}
+			sim_list_release(&l);
+		}
+	}
+	sim_store_free(s);
+}
+
 static void test_watch_in_order(void **state)
 {
 	sim_store *s = new_store(100);
@@ -1090,6 +1145,7 @@ int main(void)
 		cmocka_unit_test(test_paging_snapshot),
 		cmocka_unit_test(test_expired_and_bad_tokens),
 		cmocka_unit_test(test_large_paged_list),
+		cmocka_unit_test(test_list_while_creating),
 		cmocka_unit_test(test_watch_in_order),
 		cmocka_unit_test(test_watch_too_old),
 		cmocka_unit_test(test_watch_selector_transitions),
