@@ -3,13 +3,15 @@
  * Layout: one table per resource type. A table is an open-addressing hash map
  * (linear probing, tombstones) of entries keyed by "ns/name", plus a view of the
  * same entries sorted by (namespace, name). An entry is stable while the object
- * lives; updates swap entry->obj and leave the view alone. Creations go to a
- * small "fresh" array, itself kept sorted, and deletions leave dead entries
- * behind; a list reads the view and the fresh array together (two sorted runs,
+ * lives; updates swap entry->obj and leave the view alone. Creations are
+ * appended to a "fresh" array and deletions leave dead entries behind. A list
+ * sorts the fresh entries it has not seen yet into their place among the fresh
+ * ones and reads the view and the fresh array together (two sorted runs,
  * merged), so a list of one namespace costs two bisections and its own items
- * however many objects were created since. The fresh array is merged into the
- * view (dropping the dead) once it holds FRESH_MAX entries, or when the dead pile
- * up; dead entries keep their last object so namespace ranges still bisect.
+ * however many objects were created since; the fresh array is merged into the
+ * view (dropping the dead) at a list that finds FRESH_MAX of them, or when the
+ * dead pile up. Creations alone (a fleet's seeding) sort nothing. Dead entries
+ * keep their last object so namespace ranges still bisect.
  * (The view used to be rebuilt at each list that followed a creation: a
  * controller listing one namespace after another while pods were being created
  * paid for the whole table each time.)
@@ -35,7 +37,7 @@
 #include "util/util.h"
 
 #define SNAP_MAX 32
-#define FRESH_MAX 4096 /* creations kept beside the view before a merge */
+#define FRESH_MAX 8192 /* creations a list keeps beside the view rather than merge */
 #define SNAP_IDLE_MS (5 * 60 * 1000)
 #define GEN_TRIES 100
 #define GEN_CHARS "bcdfghjklmnpqrstvwxz2456789"
@@ -51,8 +53,8 @@ struct table {
 	size_t cap, n, tombs;
 	struct entry **view;   /* sorted by (ns, name); may hold dead entries */
 	size_t n_view;
-	struct entry **fresh;  /* created since the last merge, sorted by (ns, name) */
-	size_t n_fresh, cap_fresh;
+	struct entry **fresh;  /* created since the last merge; the first n_sorted sorted */
+	size_t n_fresh, cap_fresh, n_sorted;
 	size_t dead;           /* dead entries still in view or fresh */
 };
 
@@ -402,8 +404,6 @@ static void tab_rehash(struct table *t, size_t cap)
 	t->tombs = 0;
 }
 
-static void fresh_add(struct table *t, struct entry *e);
-
 static void tab_insert(struct table *t, struct entry *e)
 {
 	if ((t->n + t->tombs + 1) * 4 > t->cap * 3) {
@@ -415,7 +415,11 @@ static void tab_insert(struct table *t, struct entry *e)
 	}
 	tab_put(t->slots, t->cap, e);
 	t->n++;
-	fresh_add(t, e);
+	if (t->n_fresh == t->cap_fresh) {
+		t->cap_fresh = t->cap_fresh ? t->cap_fresh * 2 : 64;
+		t->fresh = xrealloc(t->fresh, t->cap_fresh * sizeof(*t->fresh));
+	}
+	t->fresh[t->n_fresh++] = e;
 }
 
 /* Takes e out of the map; the entry stays in view/fresh, dead, until the next rebuild. */
@@ -446,7 +450,7 @@ static int cmp_entry(const void *a, const void *b)
 	return cmp_key(x->obj->ns, x->obj->name, *(struct entry *const *)b);
 }
 
-/* Merges the fresh entries into the view and drops the dead. */
+/* Sorts the fresh entries into the view and drops the dead. */
 static void view_rebuild(struct table *t)
 {
 	struct entry **out;
@@ -462,6 +466,7 @@ static void view_rebuild(struct table *t)
 			free(t->fresh[x]);
 		}
 	}
+	qsort(t->fresh, nf, sizeof(*t->fresh), cmp_entry);
 	out = xmalloc((t->n ? t->n : 1) * sizeof(*out));
 	while (i < t->n_view || j < nf) {
 		struct entry *e;
@@ -481,7 +486,13 @@ static void view_rebuild(struct table *t)
 	t->view = out;
 	t->n_view = k;
 	t->n_fresh = 0;
+	t->n_sorted = 0;
 	t->dead = 0;
+	if (t->cap_fresh > 4 * FRESH_MAX) {
+		free(t->fresh);
+		t->fresh = NULL;
+		t->cap_fresh = 0;
+	}
 }
 
 /* First index of arr[0..n) whose entry sorts after (ns, name) (the place to insert). */
@@ -500,23 +511,23 @@ static size_t upper_bound(struct entry **arr, size_t n, const char *ns, const ch
 	return a;
 }
 
-/* Puts a new entry in its place among the fresh ones; merges them into the view
- * once there are FRESH_MAX (a move of at most FRESH_MAX pointers per creation, a
- * merge of the table per FRESH_MAX creations). */
-static void fresh_add(struct table *t, struct entry *e)
+/* Readies the view and the fresh entries for a list: the fresh ones a list has not
+ * seen yet go into their place among the others (a move of at most FRESH_MAX
+ * pointers each), or, past FRESH_MAX, everything is merged into the view. */
+static void view_sync(struct table *t)
 {
-	size_t at;
-
-	if (t->n_fresh == t->cap_fresh) {
-		t->cap_fresh = t->cap_fresh ? t->cap_fresh * 2 : 64;
-		t->fresh = xrealloc(t->fresh, t->cap_fresh * sizeof(*t->fresh));
-	}
-	at = upper_bound(t->fresh, t->n_fresh, e->obj->ns, e->obj->name);
-	memmove(t->fresh + at + 1, t->fresh + at, (t->n_fresh - at) * sizeof(*t->fresh));
-	t->fresh[at] = e;
-	t->n_fresh++;
-	if (t->n_fresh >= FRESH_MAX)
+	if (t->n_fresh >= FRESH_MAX) {
 		view_rebuild(t);
+		return;
+	}
+	for (size_t k = t->n_sorted; k < t->n_fresh; k++) {
+		struct entry *e = t->fresh[k];
+		size_t at = upper_bound(t->fresh, k, e->obj->ns, e->obj->name);
+
+		memmove(t->fresh + at + 1, t->fresh + at, (k - at) * sizeof(*t->fresh));
+		t->fresh[at] = e;
+	}
+	t->n_sorted = t->n_fresh;
 }
 
 /* Keeps deleted objects from piling up in the view. */
@@ -1417,6 +1428,7 @@ int sim_store_list(sim_store *s, const sim_resource *res, const char *ns,
 		return list_continue(s, res, ns, limit, cont, out, err);
 
 	pthread_mutex_lock(&s->mu);
+	view_sync(t);
 	ns_range(t->view, t->n_view, ns, &lo, &hi);
 	ns_range(t->fresh, t->n_fresh, ns, &flo, &fhi);
 	items = xmalloc((hi - lo + fhi - flo ? hi - lo + fhi - flo : 1) * sizeof(*items));
