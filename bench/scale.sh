@@ -132,7 +132,8 @@ KS_ADMIN_TOKEN=$(awk '/name: "?kubesim-admin"?$/{u=1} u && /token:/{print $2; ex
 KS_CA="$KS_DIR/ca.crt"
 awk '/certificate-authority-data:/{print $2; exit}' "$KUBECONFIG" | tr -d '"' | base64 -d >"$KS_CA"
 rss0=$(awk '/VmRSS/{print $2}' /proc/$KS_PID/status)
-echo "kubesim of $N tenants: serving after $(python3 -c "print('%.1f' % ($t1 - $t0))") s (goal < 30 s), $((rss0 / 1024)) MB resident then; load $(cut -d' ' -f1-3 /proc/loadavg)"
+cpu0=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' /proc/$KS_PID/stat)
+echo "kubesim of $N tenants: serving after $(python3 -c "print('%.1f' % ($t1 - $t0))") s (goal < 30 s), $cpu0 s of CPU, $((rss0 / 1024)) MB resident then; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "   $(settle "$KS_URL" "$KS_CA" "$KS_ADMIN_TOKEN")"
 rss1=$(awk '/VmRSS/{print $2}' /proc/$KS_PID/status); hwm=$(awk '/VmHWM/{print $2}' /proc/$KS_PID/status)
 echo "   resident $((rss1 / 1024)) MB settled, peak $((hwm / 1024)) MB (goal < 6144 MB)"

@@ -428,9 +428,8 @@ static int create(seeder *sd, const sim_resource *res, const char *ns, cJSON *ob
 		  sim_err *err)
 {
 	sim_err local;
-	int rc = sim_store_create(sd->s, res, ns, obj, 0, NULL, &local);
+	int rc = sim_store_create_owned(sd->s, res, ns, obj, 0, NULL, &local);
 
-	cJSON_Delete(obj);
 	if (rc < 0 && !(tolerate && local.code == 409)) {
 		if (err)
 			*err = local;

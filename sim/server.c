@@ -858,11 +858,6 @@ sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errs
 
 	if (seed_basics(s, errbuf, errsize))
 		goto fail;
-	{
-		sim_workload_opts wo = {.faults = s->faults};
-
-		s->workload = sim_workload_start(s->store, &wo);
-	}
 	if (o->fleet) {
 		if (sim_fleet_seed(s->store, o->fleet, o->seed, o->domain ? o->domain : "smart.example.com",
 				   &err)) {
@@ -873,6 +868,20 @@ sim_server *sim_server_start(const sim_server_opts *o, char *errbuf, size_t errs
 			snprintf(errbuf, errsize, "--custom-repo: %s", err.message);
 			goto fail;
 		}
+	}
+	/* after the fleet's seeding: the controller then lists it once, on its own thread,
+	 * rather than chasing every seeded object's event (and, on a large fleet, falling out
+	 * of the watch window and relisting again and again) */
+	{
+		sim_workload_opts wo = {.faults = s->faults};
+
+		s->workload = sim_workload_start(s->store, &wo);
+		if (!s->workload) {
+			snprintf(errbuf, errsize, "cannot start the workload controller");
+			goto fail;
+		}
+	}
+	if (o->fleet) {
 		sim_fleetctl_opts fo = {.no_traffic = o->no_traffic, .no_builds = o->no_builds};
 
 		s->fleetctl = sim_fleetctl_start(s->store, s->workload, s->time_scale, &fo, &err);

@@ -3,10 +3,18 @@
  * Layout: one table per resource type. A table is an open-addressing hash map
  * (linear probing, tombstones) of entries keyed by "ns/name", plus a view of the
  * same entries sorted by (namespace, name). An entry is stable while the object
- * lives; updates swap entry->obj and leave the view alone. Creations go to a
- * "fresh" list and deletions leave dead entries behind; the view is rebuilt
- * (sort the fresh ones, merge, drop the dead) only when a list needs it; dead
- * entries keep their last object so namespace ranges still bisect.
+ * lives; updates swap entry->obj and leave the view alone. Creations are
+ * appended to a "fresh" array and deletions leave dead entries behind. A list
+ * sorts the fresh entries it has not seen yet into their place among the fresh
+ * ones and reads the view and the fresh array together (two sorted runs,
+ * merged), so a list of one namespace costs two bisections and its own items
+ * however many objects were created since; the fresh array is merged into the
+ * view (dropping the dead) at a list that finds FRESH_MAX of them, or when the
+ * dead pile up. Creations alone (a fleet's seeding) sort nothing. Dead entries
+ * keep their last object so namespace ranges still bisect.
+ * (The view used to be rebuilt at each list that followed a creation: a
+ * controller listing one namespace after another while pods were being created
+ * paid for the whole table each time.)
  *
  * Every successful write takes rv = rv + 1 and appends exactly one event, so the
  * event with resourceVersion r lives in ring[r % window] while it is kept.
@@ -29,6 +37,7 @@
 #include "util/util.h"
 
 #define SNAP_MAX 32
+#define FRESH_MAX 8192 /* creations a list keeps beside the view rather than merge */
 #define SNAP_IDLE_MS (5 * 60 * 1000)
 #define GEN_TRIES 100
 #define GEN_CHARS "bcdfghjklmnpqrstvwxz2456789"
@@ -44,8 +53,8 @@ struct table {
 	size_t cap, n, tombs;
 	struct entry **view;   /* sorted by (ns, name); may hold dead entries */
 	size_t n_view;
-	struct entry **fresh;  /* created since the last rebuild, unsorted */
-	size_t n_fresh, cap_fresh;
+	struct entry **fresh;  /* created since the last merge; the first n_sorted sorted */
+	size_t n_fresh, cap_fresh, n_sorted;
 	size_t dead;           /* dead entries still in view or fresh */
 };
 
@@ -146,6 +155,19 @@ static char *pack_str(char **p, const char *s)
 	return dst;
 }
 
+/* Serializes tree compactly into buf (size bytes) when it fits, else into a new
+ * allocation (*heap set, to be freed). Most objects fit: their text then costs no
+ * allocation and no growing buffer (cJSON's printer reallocates as it goes, which on a
+ * large fleet's seeding made the allocator the hottest code). */
+static char *print_compact(const cJSON *tree, char *buf, int size, char **heap)
+{
+	*heap = NULL;
+	if (cJSON_PrintPreallocated((cJSON *)tree, buf, size, 0))
+		return buf;
+	*heap = cJSON_PrintUnformatted(tree);
+	return *heap;
+}
+
 /* Builds an immutable object from tree (serialized compactly); refs = 1. */
 static sim_obj *obj_build(const sim_resource *res, const cJSON *tree)
 {
@@ -156,7 +178,8 @@ static sim_obj *obj_build(const sim_resource *res, const cJSON *tree)
 	const char *rv = str_item(meta, "resourceVersion");
 	const char *ts;
 	const cJSON *l;
-	char *json = cJSON_PrintUnformatted(tree);
+	char text[16384], *heap;
+	char *json = print_compact(tree, text, (int)sizeof(text), &heap);
 	size_t len, size, n_labels = 0;
 	sim_obj *o;
 	char *p;
@@ -197,7 +220,7 @@ static sim_obj *obj_build(const sim_resource *res, const cJSON *tree)
 		o->created_s = util_parse_rfc3339(ts);
 	if ((ts = str_item(meta, "deletionTimestamp")) != NULL)
 		o->deleted_s = util_parse_rfc3339(ts);
-	free(json);
+	free(heap);
 	return o;
 }
 
@@ -427,7 +450,7 @@ static int cmp_entry(const void *a, const void *b)
 	return cmp_key(x->obj->ns, x->obj->name, *(struct entry *const *)b);
 }
 
-/* Sorts what was created since the last call into the view and drops the dead. */
+/* Sorts the fresh entries into the view and drops the dead. */
 static void view_rebuild(struct table *t)
 {
 	struct entry **out;
@@ -463,19 +486,48 @@ static void view_rebuild(struct table *t)
 	t->view = out;
 	t->n_view = k;
 	t->n_fresh = 0;
+	t->n_sorted = 0;
 	t->dead = 0;
-	if (t->cap_fresh > 4096) {
+	if (t->cap_fresh > 4 * FRESH_MAX) {
 		free(t->fresh);
 		t->fresh = NULL;
 		t->cap_fresh = 0;
 	}
 }
 
-/* Brings the view up to date for bisecting: only creations need a re-sort. */
+/* First index of arr[0..n) whose entry sorts after (ns, name) (the place to insert). */
+static size_t upper_bound(struct entry **arr, size_t n, const char *ns, const char *name)
+{
+	size_t a = 0, b = n;
+
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (cmp_key(ns, name, arr[m]) >= 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
+}
+
+/* Readies the view and the fresh entries for a list: the fresh ones a list has not
+ * seen yet go into their place among the others (a move of at most FRESH_MAX
+ * pointers each), or, past FRESH_MAX, everything is merged into the view. */
 static void view_sync(struct table *t)
 {
-	if (t->n_fresh)
+	if (t->n_fresh >= FRESH_MAX) {
 		view_rebuild(t);
+		return;
+	}
+	for (size_t k = t->n_sorted; k < t->n_fresh; k++) {
+		struct entry *e = t->fresh[k];
+		size_t at = upper_bound(t->fresh, k, e->obj->ns, e->obj->name);
+
+		memmove(t->fresh + at + 1, t->fresh + at, (k - at) * sizeof(*t->fresh));
+		t->fresh[at] = e;
+	}
+	t->n_sorted = t->n_fresh;
 }
 
 /* Keeps deleted objects from piling up in the view. */
@@ -485,28 +537,29 @@ static void maybe_compact(struct table *t)
 		view_rebuild(t);
 }
 
-/* [*lo, *hi) of the view holding namespace ns (after view_sync; may include dead entries). */
-static void view_range(const struct table *t, const char *ns, size_t *lo, size_t *hi)
+/* [*lo, *hi) of sorted arr[0..n) holding namespace ns, all of it for ns NULL (may
+ * include dead entries). */
+static void ns_range(struct entry *const *arr, size_t n, const char *ns, size_t *lo, size_t *hi)
 {
-	size_t a = 0, b = t->n_view;
+	size_t a = 0, b = n;
 
 	if (!ns) {
 		*lo = 0;
-		*hi = t->n_view;
+		*hi = n;
 		return;
 	}
 	while (a < b) {
 		size_t m = a + (b - a) / 2;
-		if (strcmp(t->view[m]->obj->ns, ns) < 0)
+		if (strcmp(arr[m]->obj->ns, ns) < 0)
 			a = m + 1;
 		else
 			b = m;
 	}
 	*lo = a;
-	b = t->n_view;
+	b = n;
 	while (a < b) {
 		size_t m = a + (b - a) / 2;
-		if (strcmp(t->view[m]->obj->ns, ns) <= 0)
+		if (strcmp(arr[m]->obj->ns, ns) <= 0)
 			a = m + 1;
 		else
 			b = m;
@@ -715,23 +768,34 @@ static void generate_name(sim_store *s, const char *prefix, char *buf, size_t si
 int sim_store_create(sim_store *s, const sim_resource *res, const char *ns, const cJSON *obj,
 		     int flags, sim_obj **out, sim_err *err)
 {
-	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
+	if (out)
+		*out = NULL;
+	if (!cJSON_IsObject(obj))
+		return sim_err_set(err, 400, "BadRequest", "the body of the request must be a JSON object");
+	return sim_store_create_owned(s, res, ns, cJSON_Duplicate(obj, 1), flags, out, err);
+}
+
+int sim_store_create_owned(sim_store *s, const sim_resource *res, const char *ns, cJSON *tree,
+			   int flags, sim_obj **out, sim_err *err)
+{
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(tree, "metadata");
 	const char *body_ns = str_item(meta, "namespace");
 	const char *name = str_item(meta, "name");
 	const char *gen = str_item(meta, "generateName");
 	struct table *t = table_of(s, res);
-	char namebuf[300], uid[40], ts[32];
-	cJSON *tree = NULL, *m;
+	char namebuf[300], uid[40], ts[32], *ns_copy = NULL;
+	cJSON *m;
 	sim_obj *o = NULL;
 	int locked = 0, ret = -1;
 
 	if (out)
 		*out = NULL;
-	if (!cJSON_IsObject(obj))
-		return sim_err_set(err, 400, "BadRequest", "the body of the request must be a JSON object");
+	if (!cJSON_IsObject(tree)) {
+		sim_err_set(err, 400, "BadRequest", "the body of the request must be a JSON object");
+		goto out;
+	}
 	if (!res->stored) {
 		/* Virtual resources (access reviews) are answered, never kept. */
-		tree = cJSON_Duplicate(obj, 1);
 		set_type_meta(tree, res);
 		o = obj_build(res, tree);
 		ret = 0;
@@ -740,22 +804,28 @@ int sim_store_create(sim_store *s, const sim_resource *res, const char *ns, cons
 	if (res->namespaced) {
 		if (!ns || !*ns)
 			ns = body_ns;
-		else if (body_ns && *body_ns && strcmp(body_ns, ns))
-			return sim_err_set(err, 400, "BadRequest",
-					   "the namespace of the provided object does not match the namespace sent on the request");
-		if (!ns || !*ns)
-			return sim_err_set(err, 400, "BadRequest", "a namespace is required to create %s", res->plural);
+		else if (body_ns && *body_ns && strcmp(body_ns, ns)) {
+			sim_err_set(err, 400, "BadRequest",
+				    "the namespace of the provided object does not match the namespace sent on the request");
+			goto out;
+		}
+		if (!ns || !*ns) {
+			sim_err_set(err, 400, "BadRequest", "a namespace is required to create %s", res->plural);
+			goto out;
+		}
+		if (ns == body_ns)
+			ns = ns_copy = xstrdup(ns); /* the tree's own string is replaced below */
 	} else {
 		ns = "";
 	}
 	if (name && *name) {
 		if (check_name(res, name, err))
-			return -1;
+			goto out;
 	} else if (!gen || !*gen) {
-		return invalid_name(err, res, "", "Required value: name or generateName is required");
+		invalid_name(err, res, "", "Required value: name or generateName is required");
+		goto out;
 	}
 
-	tree = cJSON_Duplicate(obj, 1);
 	pthread_mutex_lock(&s->mu);
 	locked = 1;
 	if (res->namespaced && namespace_open(s, ns, err))
@@ -781,6 +851,7 @@ int sim_store_create(sim_store *s, const sim_resource *res, const char *ns, cons
 		if (check_name(res, namebuf, err))
 			goto out;
 	}
+	/* name, gen and meta point into the tree: not used after this */
 
 	set_type_meta(tree, res);
 	sim_defaults_apply(res, tree);
@@ -823,6 +894,7 @@ out:
 	if (locked)
 		pthread_mutex_unlock(&s->mu);
 	cJSON_Delete(tree);
+	free(ns_copy);
 	if (ret == 0 && out)
 		*out = o;
 	else
@@ -1088,8 +1160,8 @@ static sim_obj *delete_namespace(sim_store *s, const sim_resource *nsr, struct e
 
 		if (!r->namespaced || !t->n)
 			continue;
-		view_sync(t);
-		view_range(t, ns, &lo, &hi);
+		view_rebuild(t); /* the fresh ones into the view: one run to walk */
+		ns_range(t->view, t->n_view, ns, &lo, &hi);
 		if (lo == hi)
 			continue;
 		doomed = xmalloc((hi - lo) * sizeof(*doomed));
@@ -1342,7 +1414,7 @@ int sim_store_list(sim_store *s, const sim_resource *res, const char *ns,
 {
 	struct table *t = table_of(s, res);
 	sim_obj **items;
-	size_t lo, hi, n = 0, keep = 0;
+	size_t lo, hi, flo, fhi, n = 0, keep = 0;
 	uint64_t rv;
 
 	memset(out, 0, sizeof(*out));
@@ -1357,11 +1429,19 @@ int sim_store_list(sim_store *s, const sim_resource *res, const char *ns,
 
 	pthread_mutex_lock(&s->mu);
 	view_sync(t);
-	view_range(t, ns, &lo, &hi);
-	items = xmalloc((hi - lo ? hi - lo : 1) * sizeof(*items));
-	for (size_t i = lo; i < hi; i++)
-		if (!t->view[i]->dead && sim_selector_match(labels, t->view[i]->obj))
-			items[n++] = sim_obj_ref(t->view[i]->obj);
+	ns_range(t->view, t->n_view, ns, &lo, &hi);
+	ns_range(t->fresh, t->n_fresh, ns, &flo, &fhi);
+	items = xmalloc((hi - lo + fhi - flo ? hi - lo + fhi - flo : 1) * sizeof(*items));
+	while (lo < hi || flo < fhi) { /* two sorted runs, merged */
+		struct entry *e;
+
+		if (flo >= fhi || (lo < hi && cmp_entry(&t->view[lo], &t->fresh[flo]) < 0))
+			e = t->view[lo++];
+		else
+			e = t->fresh[flo++];
+		if (!e->dead && sim_selector_match(labels, e->obj))
+			items[n++] = sim_obj_ref(e->obj);
+	}
 	rv = s->rv;
 	pthread_mutex_unlock(&s->mu);
 

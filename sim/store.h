@@ -73,6 +73,10 @@ enum {
  * On success *out (if not NULL) receives a reference to the stored object. */
 int sim_store_create(sim_store *s, const sim_resource *res, const char *ns, const cJSON *obj,
 		     int flags, sim_obj **out, sim_err *err);
+/* The same, taking `tree` (freed whatever the outcome; NULL answers 400): spares
+ * the copy where the caller built the object only to store it (the fleet's seeding). */
+int sim_store_create_owned(sim_store *s, const sim_resource *res, const char *ns, cJSON *tree,
+			   int flags, sim_obj **out, sim_err *err);
 
 /* Update (PUT): replaces the object. If obj's metadata.resourceVersion is set and
  * differs from the stored one: 409 Conflict. uid, creationTimestamp are kept;

@@ -2692,10 +2692,8 @@ sim_workload *sim_workload_start(sim_store *s, const sim_workload_opts *o)
 	w->r_rs = sim_resource_find("apps", "v1", "replicasets");
 	if (!w->r_pod || !w->r_event || !w->r_deploy || !w->r_sts || !w->r_job || !w->r_pvc || !w->r_rs)
 		goto fail;
-	for (int i = 0; i < W_COUNT; i++)
-		if (resync(w, i) < 0)
-			goto fail;
-	process_dirty(w);
+	/* the first list and pass run on the thread (drain lists what it has no watch of):
+	 * a store of a large fleet must not hold up whoever starts the controller */
 	if (pthread_create(&w->thread, NULL, loop, w))
 		goto fail;
 	return w;

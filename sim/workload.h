@@ -64,8 +64,9 @@ typedef enum { SIM_POD_OK, SIM_POD_NOT_READY, SIM_POD_CRASHLOOP } sim_pod_verdic
 typedef sim_pod_verdict (*sim_pod_policy_fn)(void *ctx, const cJSON *pod, char *reason,
 					     size_t rsize, char *message, size_t msize);
 
-/* Lists what exists, opens the watches and starts the thread. o NULL = defaults.
- * Returns NULL if the store cannot be listed or watched. s must outlive the controller. */
+/* Starts the thread, which lists what exists, opens the watches and makes its first
+ * pass (so this returns at once, whatever the store holds). o NULL = defaults. Returns
+ * NULL if the thread cannot start. s must outlive the controller. */
 sim_workload *sim_workload_start(sim_store *s, const sim_workload_opts *o);
 /* Installs (or with fn NULL removes) the policy; safe from any thread but the policy
  * itself. The controller never calls an old policy after this returns. */

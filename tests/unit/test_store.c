@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
 #include <unistd.h>
@@ -194,6 +195,60 @@ static void test_create_errors(void **state)
 	cJSON_Delete(pod);
 	cJSON_Delete(anon);
 	cJSON_Delete(badns);
+	sim_store_free(s);
+}
+
+/* sim_store_create_owned takes the tree on every path (ASan/valgrind see a leak or a
+ * double free otherwise), may take the namespace from the body, and stores an object
+ * whose text does not fit the printer's stack buffer whole. */
+static void test_create_owned(void **state)
+{
+	sim_store *s = new_store(100);
+	sim_err err = {0};
+	sim_obj *o = NULL;
+	cJSON *t, *big;
+	char *val;
+	size_t n = 40000;
+
+	put_ns(s, "t1-prod");
+	/* namespace from the body, the tree's own string replaced while storing */
+	assert_int_equal(sim_store_create_owned(s, R("", "configmaps"), NULL,
+						J("{\"metadata\":{\"name\":\"c\",\"namespace\":\"t1-prod\"}}"), 0, &o,
+						&err), 0);
+	assert_string_equal(o->ns, "t1-prod");
+	t = sim_obj_parse(o);
+	assert_string_equal(jpath(t, "metadata", "namespace"), "t1-prod");
+	assert_string_equal(jpath(t, "metadata", "resourceVersion"), "2");
+	cJSON_Delete(t);
+	sim_obj_unref(o);
+
+	/* errors free the tree too */
+	assert_int_equal(sim_store_create_owned(s, R("", "configmaps"), "t1-prod",
+						J("{\"metadata\":{\"name\":\"c\"}}"), 0, NULL, &err), -1);
+	assert_int_equal(err.code, 409);
+	assert_int_equal(sim_store_create_owned(s, R("", "configmaps"), "t1-prod", J("[1]"), 0, NULL, &err), -1);
+	assert_int_equal(err.code, 400);
+	assert_int_equal(sim_store_create_owned(s, R("", "configmaps"), "t1-prod", NULL, 0, NULL, &err), -1);
+	assert_int_equal(err.code, 400);
+	assert_int_equal(sim_store_create_owned(s, R("", "configmaps"), NULL, J("{\"metadata\":{\"name\":\"d\"}}"),
+						0, NULL, &err), -1);
+	assert_int_equal(err.code, 400);
+	assert_int_equal(sim_store_rv(s), 2);
+
+	/* a 40 KB value: printed on the heap, stored whole */
+	val = xmalloc(n + 1);
+	memset(val, 'x', n);
+	val[n] = '\0';
+	big = J("{\"metadata\":{\"name\":\"big\"},\"data\":{}}");
+	cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(big, "data"), "v", val);
+	assert_int_equal(sim_store_create_owned(s, R("", "configmaps"), "t1-prod", big, 0, &o, &err), 0);
+	assert_true(o->len > n);
+	assert_int_equal(strlen(o->json), o->len);
+	t = sim_obj_parse(o);
+	assert_string_equal(jpath(t, "data", "v"), val);
+	cJSON_Delete(t);
+	sim_obj_unref(o);
+	free(val);
 	sim_store_free(s);
 }
 
@@ -703,6 +758,61 @@ static void test_large_paged_list(void **state)
 	sim_store_free(s);
 }
 
+/* Lists of one namespace, and of all, between creations and deletions: the view
+ * and the creations since its last merge read together, in order, the deleted
+ * left out; two stretches without lists pass FRESH_MAX (8,192) creations, so
+ * the lists after them merge into the view. */
+static void test_list_while_creating(void **state)
+{
+	enum { N = 20000, NS = 20 };
+	sim_store *s = new_store(100);
+	sim_err err = {0};
+	sim_list l = {0};
+	static char alive[N];
+	char ns[32], name[32];
+
+	for (int i = 0; i < NS; i++) {
+		snprintf(ns, sizeof(ns), "n%02d", (i * 7) % NS);
+		put_ns(s, ns);
+	}
+	for (int k = 0; k < N; k++) {
+		int key = (int)(((long)k * 7919) % N); /* a permutation: names out of order */
+
+		snprintf(ns, sizeof(ns), "n%02d", key % NS);
+		snprintf(name, sizeof(name), "c%05d", key);
+		put_cm(s, ns, name);
+		alive[key] = 1;
+		if (k % 7 == 6) { /* and some go */
+			int gone = (int)(((long)(k - 5) * 7919) % N);
+
+			snprintf(ns, sizeof(ns), "n%02d", gone % NS);
+			snprintf(name, sizeof(name), "c%05d", gone);
+			assert_int_equal(sim_store_delete(s, R("", "configmaps"), ns, name, 0, NULL, &err), 0);
+			alive[gone] = 0;
+		}
+		if ((k % 13 == 0 && (k < 500 || (k >= 9000 && k < 9100) || k >= 18000)) || k == N - 1) {
+			const char *one = k % 2 ? NULL : ns; /* one namespace, or all */
+			int want = 0, prev = -1;
+
+			for (int x = 0; x < N; x++)
+				want += alive[x] && (!one || x % NS == atoi(one + 1));
+			assert_int_equal(sim_store_list(s, R("", "configmaps"), one, NULL, NULL, 0, NULL, &l, &err), 0);
+			assert_int_equal(l.n, want);
+			for (size_t i = 0; i < l.n; i++) {
+				int got = atoi(l.items[i]->name + 1);
+				int order = atoi(l.items[i]->ns + 1) * N + got;
+
+				assert_true(alive[got]);
+				assert_int_equal(got % NS, atoi(l.items[i]->ns + 1));
+				assert_true(order > prev); /* by namespace, then name */
+				prev = order;
+			}
+			sim_list_release(&l);
+		}
+	}
+	sim_store_free(s);
+}
+
 static void test_watch_in_order(void **state)
 {
 	sim_store *s = new_store(100);
@@ -1026,6 +1136,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_get),
 		cmocka_unit_test(test_create_errors),
+		cmocka_unit_test(test_create_owned),
 		cmocka_unit_test(test_update_and_conflict),
 		cmocka_unit_test(test_delete),
 		cmocka_unit_test(test_dry_run),
@@ -1035,6 +1146,7 @@ int main(void)
 		cmocka_unit_test(test_paging_snapshot),
 		cmocka_unit_test(test_expired_and_bad_tokens),
 		cmocka_unit_test(test_large_paged_list),
+		cmocka_unit_test(test_list_while_creating),
 		cmocka_unit_test(test_watch_in_order),
 		cmocka_unit_test(test_watch_too_old),
 		cmocka_unit_test(test_watch_selector_transitions),
