@@ -1,7 +1,7 @@
 # smartops — hand-written Makefile. Out-of-tree build in $(BUILD); `make V=1` shows commands.
 #   make            build build/kubesim (and build/smartops once it exists)
 #   make run        build and open the demo
-#   make test       unit + integration tests (what CI runs)
+#   make test       unit + integration tests side by side (what CI runs)
 #   make asan       the tests again under AddressSanitizer + UBSan (in build-asan/)
 #   make tsan       the threaded parts under ThreadSanitizer (in build-tsan/)
 #   make fuzz       every fuzz/ harness for FUZZ_SECONDS each (clang, libFuzzer; in build-fuzz/)
@@ -152,10 +152,11 @@ unit: $(UNIT_BIN)
 integration: all
 	@tests/run-integration.sh $(BUILD)
 
+# the unit tests run beside the integration tests (tests/run-tests.sh), after them
+# with INTEGRATION_JOBS=1
 test: all
 	@scripts/check-layers.sh
-	@tests/run-unit.sh $(BUILD)
-	@tests/run-integration.sh $(BUILD)
+	@tests/run-tests.sh $(BUILD)
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \

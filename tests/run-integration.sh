@@ -1,8 +1,14 @@
 #!/bin/sh
 # Runs every tests/integration/*.sh (and *.py) with the build folder as $1.
 # Each test starts its own kubesim (on a port of its own, --port 0) in its own
-# temporary folder and HOME, so tests run two at a time ($INTEGRATION_JOBS; 1
-# runs them one after another). A test whose file holds the line
+# temporary folder and HOME, so tests run side by side: two at a time
+# ($INTEGRATION_JOBS; 1 runs them one after another). They mostly wait (for
+# kubesim's simulated clock, a build's stages, a console's screen): a test keeps
+# about 0.4 of a core busy (the twelve longest: 249 s of CPU for about 620 s of
+# wall time), so four at a time would about fill 2 cores; four were tried once,
+# on a machine loaded by other work to 30-75, and 12 tests failed there (8 of
+# them the 600 s limit below), so two stays the default until four is seen green.
+# A test whose file holds the line
 #   # integration: alone
 # shares something with others and runs by itself, after the rest.
 # A test's output is printed whole when it fails (every test's with

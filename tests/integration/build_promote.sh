@@ -8,7 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 S="$BUILD/smartops"
 export SMARTOPS_AUDIT_LOG="$KS_DIR/audit.log"
-ks_start --start-time "$KS_QUIET_START" --fleet 20 --seed 7 --time-scale 10 --no-traffic
+# a build's stages take 97 simulated seconds: about 5 s at 20x
+ks_start --start-time "$KS_QUIET_START" --fleet 20 --seed 7 --time-scale 20 --no-traffic
 
 have_catalog() { kcurl "$KS_URL/catalog/v1/tenants" >"$KS_DIR/catalog.json" && jq -e '.items | length > 0' "$KS_DIR/catalog.json"; }
 wait_for "the catalogue answers" 60 have_catalog || finish

@@ -7,7 +7,9 @@
 SO="$(cd "$BUILD" && pwd)/smartops"
 export XDG_CACHE_HOME="$KS_DIR/cache" XDG_CONFIG_HOME="$KS_DIR/config" TZ=UTC LANG=C.UTF-8
 
-ks_start --start-time "$KS_QUIET_START" --fleet 20 --seed 7 --time-scale 1
+# no simulated requests: the Hypnus state read below must still hold when the
+# panel shows it (a user's request woke the tenant in between once, at load 58)
+ks_start --start-time "$KS_QUIET_START" --fleet 20 --seed 7 --time-scale 1 --no-traffic
 
 "$SO" tenants -o json >"$KS_DIR/t.json" 2>"$KS_DIR/t.err" || { fail "tenants -o json"; cat "$KS_DIR/t.err"; }
 TC=$(python3 -c '

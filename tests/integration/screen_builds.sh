@@ -113,7 +113,7 @@ grep -q "read-only session (--readonly): promoting is refused" "$KS_DIR/screen-b
 # each stage has its log. A kubesim of its own whose clock runs (stages take
 # simulated time), the tenant kept awake (a day's idle timeout).
 kill "$KS_PID" 2>/dev/null; wait "$KS_PID" 2>/dev/null; rm -f "$KUBECONFIG"
-ks_start --fleet 30 --seed 7 --start-time "$SCREEN_START" --time-scale 10 --no-traffic
+ks_start --fleet 30 --seed 7 --start-time "$SCREEN_START" --time-scale 20 --no-traffic
 "$S" apply namespace --tcode "$T" --idle-timeout 86400 --yes >"$KS_DIR/apply.out" 2>&1 && ok "$T made again" ||
 	{ fail "apply namespace $T"; tail -5 "$KS_DIR/apply.out"; finish; }
 W="$KS_DIR/work"; REPO="$KS_DIR/custom.git"

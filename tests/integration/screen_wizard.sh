@@ -63,7 +63,9 @@ grep -Eq "T97116 +namespace +paused" "$R/runs-paused.txt" && ok "the runs screen
 grep -q "Done after" "$R/resumed.txt" && ok "resumed to done from the console" || fail "resume did not finish"
 grep -Eq "T97116 +namespace +done +52/52" "$R/runs-done.txt" && ok "the runs screen shows it done, 52/52" || fail "run not done in the list"
 grep -q "Rolled back after" "$R/rolled-back.txt" && ok "rolled back from the console" || fail "rollback did not finish"
-[ "$(objects_of T97116)" = 0 ] && ok "T97116's objects are gone (API)" || fail "objects left after the rollback"
+[ "$(objects_of T97116)" = 0 ] && ok "T97116's objects are gone (API)" ||
+	{ fail "objects left after the rollback:"; kcurl "$KS_URL/api/v1/namespaces?labelSelector=smart.totvs.com/tcode=T97116" |
+		jq -r '.items[].metadata.name'; sed 's/^/    /' "$R/rolled-back.txt"; }
 for f in "$R"/*.txt; do screen_normalise "$f"; done
 wizard_normalise runs
 screen_compare runs runs-done.txt confirm-resume.txt
