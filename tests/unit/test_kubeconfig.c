@@ -459,8 +459,15 @@ static void test_exec_hang(void **state)
 		assert_non_null(strstr(err, "no credential after 1 s"));
 		assert_non_null(strstr(err, "install the smart login plugin"));
 		child = read_pid(pidfile);
-		assert_true(child > 0);
-		assert_true(gone(child));
+		if (child > 0) {
+			assert_true(gone(child));
+		} else {
+			/* On a loaded machine the deadline can stop the plugin before it
+			 * started anything: then nothing of it is left to write the pid
+			 * (a plugin that outlived its deadline would, within a second). */
+			usleep(1000000);
+			assert_true(read_pid(pidfile) <= 0);
+		}
 		k8s_config_free(c);
 	}
 	{ /* cancelled: stops at once, whatever the deadline */
