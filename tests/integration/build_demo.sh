@@ -19,9 +19,7 @@ S="$BUILD/smartops"
 
 REPO="$KS_DIR/custom.git"
 W="$KS_DIR/work"
-export GIT_AUTHOR_DATE=2026-11-01T12:00:00Z GIT_COMMITTER_DATE=2026-11-01T12:00:00Z
-export GIT_AUTHOR_NAME=dev GIT_AUTHOR_EMAIL=dev@customer.example GIT_COMMITTER_NAME=dev GIT_COMMITTER_EMAIL=dev@customer.example
-git init -q -b main "$W"
+git_fixture "$W"
 printf 'User Function Fat001()\nReturn .T.\n' >"$W/FAT001.prw"
 git -C "$W" add -A && git -C "$W" commit -qm one
 git clone -q --bare "$W" "$REPO"

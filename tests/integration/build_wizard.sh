@@ -28,9 +28,7 @@ echo "tenant $T ($PROVIDER), eSocial $ESOCIAL"
 # ---- the customer's repository: fixed dates, so the commits are the same every run ----
 REPO="$KS_DIR/custom.git"
 W="$KS_DIR/work"
-export GIT_AUTHOR_DATE=2026-11-01T12:00:00Z GIT_COMMITTER_DATE=2026-11-01T12:00:00Z
-export GIT_AUTHOR_NAME=dev GIT_AUTHOR_EMAIL=dev@customer.example GIT_COMMITTER_NAME=dev GIT_COMMITTER_EMAIL=dev@customer.example
-git init -q -b main "$W"
+git_fixture "$W"
 mkdir -p "$W/src"
 printf 'User Function Fat001()\nReturn .T.\n' >"$W/src/FAT001.prw"
 printf 'namespace custom.fin\nfunction fin002()\nreturn\n' >"$W/src/fin002.tlpp"

@@ -27,6 +27,15 @@ KS_QUIET_START=2026-11-04T05:00:00Z
 # ks_start [args]: starts kubesim, waits for its kubeconfig (written only once it serves).
 # The args must hold --start-time; a test of the wall clock itself sets
 # KS_WALL_CLOCK to its reason instead.
+# git_fixture DIR: starts a test repository's work tree in DIR on branch main,
+# with a fixed author, committer and dates, so that its commits are the same
+# every run (goldens show them); the caller adds files and commits.
+git_fixture() {
+	export GIT_AUTHOR_DATE=2026-11-01T12:00:00Z GIT_COMMITTER_DATE=2026-11-01T12:00:00Z
+	export GIT_AUTHOR_NAME=dev GIT_AUTHOR_EMAIL=dev@customer.example GIT_COMMITTER_NAME=dev GIT_COMMITTER_EMAIL=dev@customer.example
+	git init -q -b main "$1"
+}
+
 ks_start() {
 	case " $* " in
 	*" --start-time "*) ;;

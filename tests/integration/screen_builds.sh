@@ -117,9 +117,7 @@ ks_start --fleet 30 --seed 7 --start-time "$SCREEN_START" --time-scale 20 --no-t
 "$S" apply namespace --tcode "$T" --idle-timeout 86400 --yes >"$KS_DIR/apply.out" 2>&1 && ok "$T made again" ||
 	{ fail "apply namespace $T"; tail -5 "$KS_DIR/apply.out"; finish; }
 W="$KS_DIR/work"; REPO="$KS_DIR/custom.git"
-export GIT_AUTHOR_DATE=2026-11-01T12:00:00Z GIT_COMMITTER_DATE=2026-11-01T12:00:00Z
-export GIT_AUTHOR_NAME=dev GIT_AUTHOR_EMAIL=dev@customer.example GIT_COMMITTER_NAME=dev GIT_COMMITTER_EMAIL=dev@customer.example
-git init -q -b main "$W"
+git_fixture "$W"
 printf 'User Function Fat001()\nReturn .T.\n' >"$W/FAT001.prw"
 git -C "$W" add -A && git -C "$W" commit -qm one
 git clone -q --bare "$W" "$REPO"

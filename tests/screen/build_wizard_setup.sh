@@ -7,9 +7,7 @@
 # bw_case NAME FILES runs tests/screen/NAME.keys and compares FILES.
 REPO="$KS_DIR/custom.git"
 W="$KS_DIR/work"
-export GIT_AUTHOR_DATE=2026-11-01T12:00:00Z GIT_COMMITTER_DATE=2026-11-01T12:00:00Z
-export GIT_AUTHOR_NAME=dev GIT_AUTHOR_EMAIL=dev@customer.example GIT_COMMITTER_NAME=dev GIT_COMMITTER_EMAIL=dev@customer.example
-git init -q -b main "$W"
+git_fixture "$W"
 printf 'User Function Fat001()\nReturn .T.\n' >"$W/FAT001.prw"
 printf 'namespace custom.fin\nfunction fin002()\nreturn\n' >"$W/fin002.tlpp"
 git -C "$W" add -A && git -C "$W" commit -qm one
