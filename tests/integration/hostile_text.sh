@@ -49,6 +49,13 @@ check "smartops tenant: the OSC sequence written as text" grep -qF '\x1b]0;owned
 check "smartops tenant -o json: valid JSON, the message whole, no raw ESC" sh -c \
 	"python3 -c 'import json,sys; json.load(open(sys.argv[1]))' '$KS_DIR/tenant.json' && python3 -c 'import sys; b=open(sys.argv[1],\"rb\").read(); assert b\"\\x1b\" not in b and b\"exe.txt\" in b' '$KS_DIR/tenant.json'"
 
+# console_script DIR COLUMNS: runs DIR/keys in the console's script mode in DIR,
+# 50 lines high, and says how it ended
+console_script() {
+	(cd "$1" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS="$2" LINES=50 TERM=xterm-256color \
+		timeout 120 "$SO" --script keys >stdout 2>stderr; echo "    console exit $?"; head -3 stderr)
+}
+
 # ---- D5 in the console: the tenant screen with the same Event ----
 mkdir -p "$KS_DIR/console"
 cat >"$KS_DIR/console/keys" <<EOK
@@ -58,8 +65,7 @@ cat >"$KS_DIR/console/keys" <<EOK
 :save-display tenant.txt
 :quit
 EOK
-(cd "$KS_DIR/console" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS=160 LINES=50 TERM=xterm-256color \
-	timeout 120 "$SO" --script keys >stdout 2>stderr; echo "    console exit $?"; head -3 stderr)
+console_script "$KS_DIR/console" 160
 check "console: the tenant screen shows the hostile Event" grep -q "exe.txt" "$KS_DIR/console/tenant.txt"
 check "console: no raw control or bidi character on the screen" raw_free "$KS_DIR/console/tenant.txt"
 check "console: U+202E drawn as \\u202e" grep -qF '\u202eexe.txt' "$KS_DIR/console/tenant.txt"
@@ -102,8 +108,7 @@ w
 :save-display nowrap.txt
 :quit
 EOK
-(cd "$KS_DIR/logs" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS=160 LINES=50 TERM=xterm-256color \
-	timeout 120 "$SO" --script keys >stdout 2>stderr; echo "    console exit $?"; head -3 stderr)
+console_script "$KS_DIR/logs" 160
 check "console: the logs screen shows the hostile line" grep -q "exe.txt" "$KS_DIR/logs/log.txt"
 for f in log search nowrap; do
 	check "console: logs screen ($f), no raw control or bidi character" raw_free "$KS_DIR/logs/$f.txt"
@@ -148,8 +153,7 @@ e
 :quit
 EOK
 # 100 columns: the forecast spans the width (its time zone is not cut)
-(cd "$KS_DIR/hypnus" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS=100 LINES=50 TERM=xterm-256color \
-	timeout 120 "$SO" --script keys >stdout 2>stderr; echo "    console exit $?"; head -3 stderr)
+console_script "$KS_DIR/hypnus" 100
 check "console: the Hypnus panel shows the hostile time zone" grep -q "Sao_Paulo" "$KS_DIR/hypnus/prod.txt"
 check "console: the Hypnus panel says the dev history is unreadable" grep -q "utc-offset-minutes" "$KS_DIR/hypnus/dev.txt"
 for f in prod dev; do
@@ -203,8 +207,7 @@ cat >"$KS_DIR/console2/keys" <<EOK
 :save-display run.txt
 :quit
 EOK
-(cd "$KS_DIR/console2" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS=160 LINES=50 TERM=xterm-256color \
-	timeout 120 "$SO" --script keys >stdout 2>stderr; echo "    console exit $?"; head -3 stderr)
+console_script "$KS_DIR/console2" 160
 check "console: the runs screen and the run's steps show the edited journal" grep -q "gnp.exe" "$KS_DIR/console2/run.txt"
 check "console: runs screen, no raw control or bidi character" raw_free "$KS_DIR/console2/runs.txt"
 check "console: the run's steps, no raw control or bidi character" raw_free "$KS_DIR/console2/run.txt"
