@@ -19,10 +19,11 @@ static const char *const base[] = {"license", "lockserver", "dbaccess"};
 static void put_ns(cluster *c, int t, int env)
 {
 	project_ns ns;
+	unsigned code = 10000u + (unsigned)t % NT; /* five digits, as a TCODE has */
 
 	memset(&ns, 0, sizeof(ns));
-	snprintf(ns.m.name, sizeof(ns.m.name), "t%05d-%s", 10000 + t, env ? "dev" : "prod");
-	snprintf(ns.tcode, sizeof(ns.tcode), "T%05d", 10000 + t);
+	snprintf(ns.m.name, sizeof(ns.m.name), "t%05u-%s", code, env ? "dev" : "prod");
+	snprintf(ns.tcode, sizeof(ns.tcode), "T%05u", code);
 	ns.env = (uint8_t)env;
 	ns.product = MODEL_PRODUCT_ERP;
 	snprintf(ns.customer, sizeof(ns.customer), "Customer %d", t);
