@@ -21,6 +21,7 @@
 #include "core/hypnus_wakes.h"
 #include "core/hypnus.h"
 #include "core/tcode.h"
+#include "util/parallel.h"
 #include "util/util.h"
 
 #define RECENT_WAKES 24 /* Hypnus wakes in a tenant's JSON, newest first */
@@ -837,35 +838,20 @@ typedef struct prod_db_job {
 	const char *prefix;
 	env_deps *deps;
 	db_info *out;
-	pthread_mutex_t mu;
-	size_t next; /* the next tenant */
 } prod_db_job;
 
-static void *prod_db_worker(void *arg)
+static void prod_db_read(void *ctx, size_t i)
 {
-	prod_db_job *j = arg;
+	prod_db_job *j = ctx;
+	const fleet_tenant *t = &j->s->tenants[i];
+	int32_t ei = t->env[TCODE_ENV_PROD];
+	k8s_client *c = t->cluster < j->cs->n ? j->cs->clients[t->cluster] : NULL;
 
-	for (;;) {
-		const fleet_tenant *t;
-		int32_t ei;
-		size_t i;
-		k8s_client *c;
-
-		pthread_mutex_lock(&j->mu);
-		i = j->next++;
-		pthread_mutex_unlock(&j->mu);
-		if (i >= j->s->n_tenants)
-			break;
-		t = &j->s->tenants[i];
-		ei = t->env[TCODE_ENV_PROD];
-		c = t->cluster < j->cs->n ? j->cs->clients[t->cluster] : NULL;
-		if (ei < 0 || !c || j->s->envs[ei].fresh.stale)
-			continue;
-		/* from the cluster only; a live check where the env waits on it was made already */
-		if (!env_deps_db(j->deps, t->cluster, j->s->envs[ei].ns, &j->out[ei]))
-			db_info_read(c, j->prefix, j->s->envs[ei].ns, -1, &j->out[ei]);
-	}
-	return NULL;
+	if (ei < 0 || !c || j->s->envs[ei].fresh.stale)
+		return;
+	/* from the cluster only; a live check where the env waits on it was made already */
+	if (!env_deps_db(j->deps, t->cluster, j->s->envs[ei].ns, &j->out[ei]))
+		db_info_read(c, j->prefix, j->s->envs[ei].ns, -1, &j->out[ei]);
 }
 
 /* Each tenant's prod database as its cluster tells it (Secret, StatefulSet), the
@@ -874,19 +860,9 @@ static db_info *load_prod_databases(const fleet_snapshot *s, const cli_clusters 
 				    env_deps *deps)
 {
 	prod_db_job j = {.s = s, .cs = cs, .prefix = prefix, .deps = deps};
-	pthread_t th[8];
-	int started[8] = {0};
-	size_t i;
 
 	j.out = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*j.out));
-	pthread_mutex_init(&j.mu, NULL);
-	for (i = 0; i < ARRAY_SIZE(th); i++)
-		started[i] = pthread_create(&th[i], NULL, prod_db_worker, &j) == 0;
-	prod_db_worker(&j); /* and this thread too, so that none started still works */
-	for (i = 0; i < ARRAY_SIZE(th); i++)
-		if (started[i])
-			pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&j.mu);
+	util_parallel_for(s->n_tenants, 9, prod_db_read, NULL, &j); /* 8 threads and this one */
 	return j.out;
 }
 
@@ -1138,12 +1114,11 @@ typedef struct extras_job {
 	const cli_clusters *cs;
 	const char *prefix;
 	env_extras *x;
-	pthread_mutex_t mu;
-	size_t next; /* the next env */
 } extras_job;
 
-static void load_env_extras(const extras_job *j, size_t i)
+static void load_env_extras(void *ctx, size_t i)
 {
+	const extras_job *j = ctx;
 	const model_env *e = &j->s->envs[i];
 	const fleet_tenant *t = &j->s->tenants[j->s->env_tenant[i]];
 	k8s_client *c = t->cluster < j->cs->n ? j->cs->clients[t->cluster] : NULL;
@@ -1168,22 +1143,6 @@ static void load_env_extras(const extras_job *j, size_t i)
 		x->custom[i] = build_info_json(&bi);
 }
 
-static void *extras_worker(void *arg)
-{
-	extras_job *j = arg;
-
-	for (;;) {
-		size_t i;
-
-		pthread_mutex_lock(&j->mu);
-		i = j->next++;
-		pthread_mutex_unlock(&j->mu);
-		if (i >= j->s->n_envs)
-			return NULL;
-		load_env_extras(j, i);
-	}
-}
-
 /* The envs' extras, 8 envs at a time (a tenant's two, in each cluster that has
  * it); a forecast that cannot be made is a warning. */
 static void load_extras(const fleet_snapshot *s, const cli_clusters *cs, const char *prefix, int custom,
@@ -1191,25 +1150,13 @@ static void load_extras(const fleet_snapshot *s, const cli_clusters *cs, const c
 {
 	size_t n = s->n_envs ? s->n_envs : 1;
 	extras_job j = {.s = s, .cs = cs, .prefix = prefix, .x = x};
-	pthread_t th[7];
-	int started[7] = {0};
-	size_t n_th = s->n_envs > 1 ? s->n_envs - 1 : 0;
 
 	x->fc = xcalloc(n, sizeof(*x->fc));
 	x->fc_state = xcalloc(n, sizeof(*x->fc_state));
 	x->db = xcalloc(n, sizeof(*x->db));
 	x->fs = xcalloc(n, sizeof(*x->fs));
 	x->custom = custom ? xcalloc(n, sizeof(*x->custom)) : NULL;
-	if (n_th > ARRAY_SIZE(th))
-		n_th = ARRAY_SIZE(th);
-	pthread_mutex_init(&j.mu, NULL);
-	for (size_t i = 0; i < n_th; i++)
-		started[i] = pthread_create(&th[i], NULL, extras_worker, &j) == 0;
-	extras_worker(&j); /* and this thread too, so that none started still reads all */
-	for (size_t i = 0; i < n_th; i++)
-		if (started[i])
-			pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&j.mu);
+	util_parallel_for(s->n_envs, 8, load_env_extras, NULL, &j);
 	for (size_t i = 0; i < s->n_envs; i++) {
 		strbuf sb;
 

@@ -6,6 +6,7 @@
 #include "core/db_info.h"
 #include "core/env_deps.h"
 #include "core/fs_info.h"
+#include "util/parallel.h"
 #include "util/util.h"
 
 typedef struct entry {
@@ -86,8 +87,6 @@ typedef struct check_run {
 	size_t n_jobs;
 	int64_t start;
 	int budget_ms;
-	pthread_mutex_t mu; /* guards next */
-	size_t next;
 	int changed; /* under d->mu */
 } check_run;
 
@@ -102,8 +101,10 @@ static int entry_differs(const entry *old, const entry *fresh)
 	return fresh->has_fs && strcmp(old->fs.detail, fresh->fs.detail);
 }
 
-static void read_one(check_run *r, const job *j)
+static void read_one(void *ctx, size_t i)
 {
+	check_run *r = ctx;
+	const job *j = &r->jobs[i];
 	env_deps *d = r->d;
 	entry fresh, *en;
 
@@ -132,33 +133,19 @@ static void read_one(check_run *r, const job *j)
 	pthread_mutex_unlock(&d->mu);
 }
 
-/* Takes the next job while the budget lasts: none is begun after it. */
-static void *check_worker(void *arg)
+/* No read is begun once the budget is spent. */
+static int budget_spent(void *ctx)
 {
-	check_run *r = arg;
+	const check_run *r = ctx;
 
-	for (;;) {
-		size_t i;
-
-		pthread_mutex_lock(&r->mu);
-		if (r->next >= r->n_jobs || util_mono_ms() - r->start > r->budget_ms) {
-			r->next = r->n_jobs;
-			pthread_mutex_unlock(&r->mu);
-			return NULL;
-		}
-		i = r->next++;
-		pthread_mutex_unlock(&r->mu);
-		read_one(r, &r->jobs[i]);
-	}
+	return util_mono_ms() - r->start > r->budget_ms;
 }
 
 int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg *cfg, size_t n_cfg,
 		   const char *prefix, int recheck_ms, size_t max, int budget_ms)
 {
 	check_run r = {.d = d, .prefix = prefix, .start = util_mono_ms(), .budget_ms = budget_ms};
-	pthread_t th[ENV_DEPS_READERS - 1];
-	int started[ENV_DEPS_READERS - 1] = {0};
-	size_t cap = 0, n_th;
+	size_t cap = 0;
 
 	/* one check at a time: each marks what it saw, then forgets the rest */
 	pthread_mutex_lock(&d->check_mu);
@@ -197,15 +184,7 @@ int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg
 	}
 	pthread_mutex_unlock(&d->mu);
 	/* read them, ENV_DEPS_READERS at a time (this thread among them) */
-	pthread_mutex_init(&r.mu, NULL);
-	n_th = r.n_jobs < ENV_DEPS_READERS ? r.n_jobs : ENV_DEPS_READERS;
-	for (size_t i = 0; i + 1 < n_th; i++)
-		started[i] = pthread_create(&th[i], NULL, check_worker, &r) == 0;
-	check_worker(&r); /* and this thread too, so that none started still reads all */
-	for (size_t i = 0; i + 1 < n_th; i++)
-		if (started[i])
-			pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&r.mu);
+	util_parallel_for(r.n_jobs, ENV_DEPS_READERS, read_one, budget_spent, &r);
 	free(r.jobs);
 	/* envs that wait no more are forgotten */
 	pthread_mutex_lock(&d->mu);
