@@ -707,6 +707,14 @@ static engine_result stopped(engine *e, engine_status st, const char *id, int wa
 	}
 }
 
+/* Refused over the tenant's lease: another run holds it, or it could not be
+ * taken (why says which). */
+static engine_result refuse_lease(engine *e, strbuf *why)
+{
+	why->len = strlen(why->buf);
+	return finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed: %s", why->buf);
+}
+
 /* The checks before any change (observe, access, dry run), then the lease
  * and the journal's first write: ENGINE_OK, or the run ended refused. */
 static engine_result start_run(engine *e, strbuf *why)
@@ -715,7 +723,12 @@ static engine_result start_run(engine *e, strbuf *why)
 	char taken[256], holder[320];
 	engine_status st;
 
+	snprintf(holder, sizeof(holder), "%s run=%s", e->who, e->j.run);
 	set_phase(e, ENGINE_OBSERVE);
+	/* a run of the tenant under way: say so, not what its half-made objects
+	 * would make of this plan (only a read: a refusal sends nothing) */
+	if (lease_busy(e->o.client, e->p.tcode, holder, why->buf, why->cap))
+		return refuse_lease(e, why);
 	if (observe_all(e, why) != ENGINE_ST_OK)
 		return finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed:\n%s",
 			      why->buf);
@@ -729,18 +742,18 @@ static engine_result start_run(engine *e, strbuf *why)
 			      "refused, nothing changed: no permission for this plan (user %s):\n%sask for the operator role",
 			      e->o.user ? e->o.user : "?", why->buf);
 	set_phase(e, ENGINE_DRY_RUN);
-	if (dry_run(e, why) != ENGINE_ST_OK)
+	if (dry_run(e, why) != ENGINE_ST_OK) {
+		/* a run that began since the observation explains a rejection best */
+		if (lease_busy(e->o.client, e->p.tcode, holder, why->buf, why->cap))
+			return refuse_lease(e, why);
 		return finish(e, ENGINE_REFUSED, RUN_FAILED, 0,
 			      "refused, nothing changed: the server's dry run rejected steps:\n%s",
 			      why->buf);
-	set_phase(e, ENGINE_LEASE);
-	snprintf(holder, sizeof(holder), "%s run=%s", e->who, e->j.run);
-	if (lease_acquire(e->o.client, e->p.tcode, holder, e->o.lease_duration_s, &e->lease, taken,
-			  sizeof(taken), why->buf, why->cap) != 0) {
-		why->len = strlen(why->buf);
-		return finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed: %s",
-			      why->buf);
 	}
+	set_phase(e, ENGINE_LEASE);
+	if (lease_acquire(e->o.client, e->p.tcode, holder, e->o.lease_duration_s, &e->lease, taken,
+			  sizeof(taken), why->buf, why->cap) != 0)
+		return refuse_lease(e, why);
 	audit_init(&e->audit, e->o.client, e->who, e->j.run);
 	e->audit_ready = 1;
 	if (taken[0]) {

@@ -155,20 +155,61 @@ static void *renew_main(void *arg)
 	return NULL;
 }
 
+/* 1 when the lease object cur is held by a live holder other than holder,
+ * with err saying who; 0 when it is free to take (expired, its process gone
+ * or ours). */
+static int held_by_other(const cJSON *cur, const char *tcode, const char *holder, int duration_s,
+			 int64_t now, char *err, size_t errsz)
+{
+	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(cur, "spec");
+	const char *h = jstr(spec, "holderIdentity");
+	const char *renew = jstr(spec, "renewTime");
+	const cJSON *dur = cJSON_GetObjectItemCaseSensitive(spec, "leaseDurationSeconds");
+	int64_t rt = renew ? util_parse_rfc3339(renew) : -1;
+	int d = cJSON_IsNumber(dur) ? dur->valueint : duration_s;
+
+	if (!h || !*h || !strcmp(h, holder) || rt < 0 || rt + d < now || holder_dead_here(h))
+		return 0;
+	util_seterr(err, errsz,
+		    "tenant %s is being changed by %s (lease renewed %lld s ago); wait for that run to end or ask its operator",
+		    tcode, h, (long long)(now - rt));
+	return 1;
+}
+
+static char *lease_name_path(const char *tcode, char *name, size_t size)
+{
+	size_t i;
+
+	snprintf(name, size, "provision-%s", tcode);
+	for (i = 0; name[i]; i++)
+		name[i] = (char)tolower((unsigned char)name[i]);
+	return k8s_path("coordination.k8s.io", "v1", JOURNAL_NAMESPACE, "leases", name);
+}
+
+int lease_busy(k8s_client *c, const char *tcode, const char *holder, char *err, size_t errsz)
+{
+	char name[64], *path = lease_name_path(tcode, name, sizeof(name));
+	cJSON *cur = NULL;
+	k8s_err e;
+	int ret = 0;
+
+	if (k8s_get(c, path, &cur, &e) == 0)
+		ret = held_by_other(cur, tcode, holder, LEASE_DURATION_S, util_now_ms() / 1000, err, errsz);
+	cJSON_Delete(cur);
+	free(path);
+	return ret;
+}
+
 int lease_acquire(k8s_client *c, const char *tcode, const char *holder, int duration_s,
 		  lease **out, char *taken_from, size_t tsize, char *err, size_t errsz)
 {
 	char name[64], *path, *coll;
 	int tries, ret = -1;
-	size_t i;
 
 	*out = NULL;
 	if (taken_from && tsize)
 		taken_from[0] = '\0';
-	snprintf(name, sizeof(name), "provision-%s", tcode);
-	for (i = 0; name[i]; i++)
-		name[i] = (char)tolower((unsigned char)name[i]);
-	path = k8s_path("coordination.k8s.io", "v1", JOURNAL_NAMESPACE, "leases", name);
+	path = lease_name_path(tcode, name, sizeof(name));
 	coll = k8s_path("coordination.k8s.io", "v1", JOURNAL_NAMESPACE, "leases", NULL);
 	for (tries = 0; tries < 4; tries++) {
 		int64_t now = util_now_ms() / 1000;
@@ -198,27 +239,18 @@ int lease_acquire(k8s_client *c, const char *tcode, const char *holder, int dura
 		} else {
 			const cJSON *spec = cJSON_GetObjectItemCaseSensitive(cur, "spec");
 			const char *h = jstr(spec, "holderIdentity");
-			const char *renew = jstr(spec, "renewTime");
-			const cJSON *dur = cJSON_GetObjectItemCaseSensitive(spec, "leaseDurationSeconds");
 			const cJSON *tr = cJSON_GetObjectItemCaseSensitive(spec, "leaseTransitions");
 			const char *rv = jstr(cJSON_GetObjectItemCaseSensitive(cur, "metadata"),
 					      "resourceVersion");
-			int64_t rt = renew ? util_parse_rfc3339(renew) : -1;
-			int d = cJSON_IsNumber(dur) ? dur->valueint : duration_s;
-			int expired = !h || !*h || rt < 0 || rt + d < now;
-			int dead = h && holder_dead_here(h);
 
-			if (h && *h && strcmp(h, holder) && !expired && !dead) {
-				util_seterr(err, errsz,
-					    "tenant %s is being changed by %s (lease renewed %lld s ago); wait for that run to end or ask its operator",
-					    tcode, h, (long long)(now - rt));
+			if (held_by_other(cur, tcode, holder, duration_s, now, err, errsz)) {
 				cJSON_Delete(cur);
 				ret = 1;
 				goto out;
 			}
 			if (h && *h && strcmp(h, holder) && taken_from && tsize)
 				snprintf(taken_from, tsize, "%s (%s)", h,
-					 dead ? "its process is gone" : "lease expired");
+					 holder_dead_here(h) ? "its process is gone" : "lease expired");
 			body = lease_body(name, holder, duration_s,
 					  (cJSON_IsNumber(tr) ? tr->valueint : 0) +
 					      (h && *h && strcmp(h, holder) ? 1 : 0),

@@ -27,6 +27,11 @@ typedef struct lease lease;
  * -1 on an API error (err). */
 int lease_acquire(k8s_client *c, const char *tcode, const char *holder, int duration_s,
 		  lease **out, char *taken_from, size_t tsize, char *err, size_t errsz);
+/* Reads the tenant's lease only: 1 when a live holder other than holder has
+ * it (err says who, as lease_acquire would), 0 otherwise or when it cannot be
+ * read (lease_acquire decides then). Sends no write: for the checks before a
+ * run's first change. */
+int lease_busy(k8s_client *c, const char *tcode, const char *holder, char *err, size_t errsz);
 /* 1 once a renewal found the lease gone or held by another. */
 int lease_lost(lease *l);
 /* Stops renewing and deletes the lease if it is still ours; frees l. */
