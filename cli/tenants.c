@@ -22,6 +22,7 @@
 #include "core/hypnus.h"
 #include "core/tcode.h"
 #include "util/parallel.h"
+#include "util/trace.h"
 #include "util/util.h"
 
 #define RECENT_WAKES 24 /* Hypnus wakes in a tenant's JSON, newest first */
@@ -992,6 +993,8 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 	env_deps *deps;
 	char *cdir;
 
+	util_trace("tenants: start");
+
 	optind = 0; /* full re-initialisation: options may follow the TCODE */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:w", longopts, NULL)) != -1) {
@@ -1057,12 +1060,17 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 		db_info *dbi = NULL;
 		strbuf sb;
 
+		int changed;
+
 		ok = fleet_load(f);
 		s = fleet_snapshot_get(f);
+		util_trace("tenants: lists in");
 		/* what the envs that wait, wait for: their database, their file server
 		 * (read in parallel; within what --deadline leaves) */
-		if (env_deps_check(deps, s, cs.cfg, cs.n, g->prefix, 0, 32,
-				   env_deps_budget(cs.deadline_ms, util_mono_ms(), 8000))) {
+		changed = env_deps_check(deps, s, cs.cfg, cs.n, g->prefix, 0, 32,
+					 env_deps_budget(cs.deadline_ms, util_mono_ms(), 8000));
+		util_trace("tenants: env deps read, %d changed", changed);
+		if (changed) {
 			fleet_deps_changed(f);
 			fleet_snapshot_put(s);
 			s = fleet_snapshot_get(f);
@@ -1084,6 +1092,7 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 			}
 			if (write_all(STDOUT_FILENO, sb.buf, sb.len) < 0)
 				ret = TENANTS_EXIT_ERROR;
+			util_trace("tenants: printed");
 		}
 		sb_release(&sb);
 		free(dbi);

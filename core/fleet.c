@@ -11,6 +11,12 @@ const size_t fleet_kind_size[K_COUNT] = {
     [K_POD] = sizeof(project_pod),	[K_EVENT] = sizeof(project_event),
 };
 
+const jscan_keep *const fleet_kind_keep[K_COUNT] = {
+    [K_NS] = project_keep_namespace, [K_DEPLOY] = project_keep_workload,
+    [K_STS] = project_keep_workload, [K_ING] = project_keep_ingress,
+    [K_POD] = project_keep_pod,	     [K_EVENT] = project_keep_event,
+};
+
 /* snprintf that may cut (messages are longer than the fields that keep them). */
 void __attribute__((format(printf, 3, 4))) fleet_setf(char *dst, size_t size, const char *fmt, ...)
 {

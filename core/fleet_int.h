@@ -42,6 +42,15 @@ typedef struct tab {
 enum { K_NS, K_DEPLOY, K_STS, K_ING, K_POD, K_EVENT, K_COUNT };
 
 extern const size_t fleet_kind_size[K_COUNT];
+/* The members of a listed item that its kind's projection reads. */
+extern const jscan_keep *const fleet_kind_keep[K_COUNT];
+
+/* Workloads are listed as kubectl reads them: a server-side Table of ready
+ * counts with metadata (labels, Hypnus annotations), a fraction of the whole
+ * objects' bytes. A server without Tables answers a plain list, which
+ * projects the same. */
+#define FLEET_TABLE_ACCEPT "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
+#define FLEET_TABLE_QUERY "includeObject=Metadata"
 
 typedef struct cluster cluster;
 

@@ -29,11 +29,6 @@ static void job_total(void *ctx, size_t total)
 	fleet_tab_reserve(&j->c->tabs[j->kind], j->c->tabs[j->kind].n + total);
 }
 
-static const jscan_keep *const kind_keep[K_COUNT] = {
-    [K_NS] = project_keep_namespace, [K_DEPLOY] = project_keep_workload,
-    [K_STS] = project_keep_workload, [K_ING] = project_keep_ingress,
-    [K_POD] = project_keep_pod,	     [K_EVENT] = project_keep_event,
-};
 
 static int job_item(void *ctx, const cJSON *item)
 {
@@ -72,7 +67,7 @@ static void *job_run(void *arg)
 			    .on_restart = job_restart,
 			    .cancel = &c->f->cancel,
 			    .accept = j->accept,
-			    .keep = j->kind >= 0 ? kind_keep[j->kind] : NULL,
+			    .keep = j->kind >= 0 ? fleet_kind_keep[j->kind] : NULL,
 			    .on_total = j->kind >= 0 ? job_total : NULL};
 
 	k8s_err_clear(&j->err);
@@ -106,13 +101,10 @@ static void add_job(job **jobs, size_t *n, size_t *cap, cluster *c, int kind, ch
 	j->field_sel = fleet_dup_or_null(field_sel);
 }
 
-#define TABLE_ACCEPT                                                                        \
-	"application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
-
 static char *table_path(const char *plural)
 {
 	char *p = k8s_path("apps", "v1", NULL, plural, NULL);
-	char *q = xasprintf("%s?includeObject=Metadata", p);
+	char *q = xasprintf("%s?" FLEET_TABLE_QUERY, p);
 
 	free(p);
 	return q;
@@ -133,13 +125,10 @@ static size_t plan_jobs(cluster *c, job **jobs)
 		snprintf(sel, sizeof(sel), "%s=base", k->tier);
 		add_job(jobs, &n, &cap, c, K_NS, k8s_path(NULL, "v1", NULL, "namespaces", NULL),
 			k->tcode, NULL);
-		/* Workloads as kubectl reads them: a Table of ready counts with metadata
-		 * (labels, Hypnus annotations), a fraction of the whole objects' bytes. A
-		 * server without Tables answers a plain list, which projects the same. */
 		add_job(jobs, &n, &cap, c, K_DEPLOY, table_path("deployments"), k->tier, NULL);
-		(*jobs)[n - 1].accept = TABLE_ACCEPT;
+		(*jobs)[n - 1].accept = FLEET_TABLE_ACCEPT;
 		add_job(jobs, &n, &cap, c, K_STS, table_path("statefulsets"), k->tier, NULL);
-		(*jobs)[n - 1].accept = TABLE_ACCEPT;
+		(*jobs)[n - 1].accept = FLEET_TABLE_ACCEPT;
 		add_job(jobs, &n, &cap, c, K_ING,
 			k8s_path("networking.k8s.io", "v1", NULL, "ingresses", NULL), k->tcode,
 			NULL);
@@ -187,6 +176,7 @@ static void *runner_run(void *arg)
 			if (r->jobs[i].rc < 0)
 				break;
 		}
+	util_trace("listed kind=%d", r->kind);
 	return NULL;
 }
 

@@ -11,7 +11,8 @@
  * them, and their health and their tenants' health. The result is the
  * snapshot a whole build would make. When the dependencies (core/env_deps.h)
  * changed, every environment's health is worked out again, from the
- * environments as they are. Anything else that changed (namespaces, a relist,
+ * environments as they are (after a one-shot listing too: `tenants` applies
+ * what its waiting envs wait for this way). Anything else that changed (namespaces, a relist,
  * a cluster's state, rules, catalogue, a snapshot of the cache being
  * replaced) is built whole, and so is one every PATCH_FULL_MS,
  * for what depends on the clock alone (a contract that expires).
@@ -50,10 +51,16 @@ static int patchable(const fleet *f, const cluster *c, const fleet_cluster_state
 {
 	const fleet_cluster_state *st = &c->st;
 
-	if (c->full || !c->watching || f->tcode || !c->env_idx.n)
+	if (c->full || f->tcode || !c->env_idx.n)
 		return 0;
-	if ((c->listed & WATCH_KINDS) != WATCH_KINDS || !c->meta_done) /* loading */
+	if (!c->watching) {
+		/* a one-shot listing marks nothing: only its dependencies' causes
+		 * (fleet_deps_changed) can be applied again */
+		if (c->dirty.n || !c->rehealth)
+			return 0;
+	} else if ((c->listed & WATCH_KINDS) != WATCH_KINDS || !c->meta_done) { /* loading */
 		return 0;
+	}
 	return was->synced && !was->snapshot_at && st->reach == was->reach &&
 	       st->rules_custom == was->rules_custom && st->since == was->since &&
 	       !strcmp(st->name, was->name) && !strcmp(st->why, was->why) &&

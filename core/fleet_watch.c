@@ -121,6 +121,7 @@ static void inf_sync(void *ctx, int relisted)
 	heard(c, s->kind);
 	c->listed |= 1u << s->kind;
 	pthread_mutex_unlock(&c->mu);
+	util_trace("listed kind=%d relisted=%d", s->kind, relisted);
 	pthread_mutex_lock(&c->f->mu);
 	c->f->trim = 1;
 	pthread_mutex_unlock(&c->f->mu);
@@ -218,6 +219,11 @@ static void *cluster_start(void *arg)
 		k8s_informer *inf;
 
 		io.label_selector = sel;
+		io.list_keep = fleet_kind_keep[what[i].kind];
+		if (what[i].kind == K_DEPLOY || what[i].kind == K_STS) {
+			io.list_accept = FLEET_TABLE_ACCEPT;
+			io.list_query = FLEET_TABLE_QUERY;
+		}
 		inf = k8s_informer_start(c->client, path, &io, &inf_cb, &c->src[what[i].kind]);
 		free(path);
 		pthread_mutex_lock(&c->mu);
@@ -266,17 +272,46 @@ static int rows_known(fleet *f)
 	return 1;
 }
 
+/* While a cluster that answers is still in its first listing, a snapshot is a
+ * whole build that holds the cluster's lock (its informers wait) and CPU the
+ * listing needs, and shows little new: the rows are known (from the cache or
+ * the namespaces), their health only once every kind is in. Such snapshots go
+ * out at most every LOADING_INTERVAL_MS; the one that completes a listing at once. */
+#define LOADING_INTERVAL_MS 1000
+
+static int listing_under_way(fleet *f)
+{
+	size_t i;
+	int busy = 0;
+
+	for (i = 0; i < f->n && !busy; i++) {
+		cluster *c = &f->cl[i];
+		if (!c->client)
+			continue;
+		pthread_mutex_lock(&c->mu);
+		busy = !c->failing && c->st.reach == FLEET_OK &&
+		       ((c->listed & WATCH_KINDS) != WATCH_KINDS || !c->meta_done);
+		pthread_mutex_unlock(&c->mu);
+	}
+	return busy;
+}
+
 static void *publisher(void *arg)
 {
 	fleet *f = arg;
 	int64_t last = 0;
 
 	pthread_mutex_lock(&f->mu);
+	if (f->version > 0) /* the cache's snapshot is out: the pace holds from it */
+		last = util_mono_ms();
 	while (!f->stop) {
 		struct timespec ts;
-		int64_t now = util_mono_ms(), wait_ms = f->min_interval_ms;
+		int64_t now = util_mono_ms(), gap = f->min_interval_ms, wait_ms;
 
-		if (f->dirty && now - last >= f->min_interval_ms) {
+		if (f->dirty && f->version > 0 && gap < LOADING_INTERVAL_MS && listing_under_way(f))
+			gap = LOADING_INTERVAL_MS;
+		wait_ms = gap;
+		if (f->dirty && now - last >= gap) {
 			size_t i;
 			for (i = 0; i < f->n; i++) /* starters done? */
 				if (f->cl[i].starter_running &&
@@ -305,7 +340,7 @@ static void *publisher(void *arg)
 				continue;
 			}
 		} else if (f->dirty) {
-			wait_ms = f->min_interval_ms - (now - last);
+			wait_ms = gap - (now - last);
 		}
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += (long)(wait_ms % 1000) * 1000000L;

@@ -11,8 +11,10 @@
 
 struct k8s_informer {
 	k8s_client *client;
-	char *path;
+	char *path, *list_path;
 	char *label_selector, *field_selector;
+	const char *list_accept;
+	const jscan_keep *list_keep;
 	int page_limit, tmin, tmax;
 	int idle_s; /* a silent watch is reopened */
 	k8s_informer_cb cb;
@@ -114,9 +116,11 @@ static int do_list(k8s_informer *inf, k8s_err *err)
 	lo.limit = inf->page_limit;
 	lo.on_restart = list_restart;
 	lo.cancel = &inf->stop;
+	lo.accept = inf->list_accept;
+	lo.keep = inf->list_keep;
 	if (inf->cb.on_list_begin)
 		inf->cb.on_list_begin(inf->ctx);
-	r = k8s_list(inf->client, inf->path, &lo, list_item, inf, inf->rv, sizeof(inf->rv), err);
+	r = k8s_list(inf->client, inf->list_path, &lo, list_item, inf, inf->rv, sizeof(inf->rv), err);
 	if (r)
 		return r;
 	atomic_fetch_add(&inf->lists, 1);
@@ -282,6 +286,11 @@ k8s_informer *k8s_informer_start(k8s_client *client, const char *path,
 
 	inf->client = client;
 	inf->path = xstrdup(path);
+	inf->list_path = opts && opts->list_query && opts->list_query[0]
+			     ? xasprintf("%s%c%s", path, strchr(path, '?') ? '&' : '?', opts->list_query)
+			     : xstrdup(path);
+	inf->list_accept = opts ? opts->list_accept : NULL;
+	inf->list_keep = opts ? opts->list_keep : NULL;
 	if (opts && opts->label_selector && opts->label_selector[0])
 		inf->label_selector = xstrdup(opts->label_selector);
 	if (opts && opts->field_selector && opts->field_selector[0])
@@ -305,6 +314,7 @@ k8s_informer *k8s_informer_start(k8s_client *client, const char *path,
 		pthread_mutex_destroy(&inf->lock);
 		pthread_cond_destroy(&inf->cond);
 		free(inf->path);
+		free(inf->list_path);
 		free(inf->label_selector);
 		free(inf->field_selector);
 		free(inf);
@@ -332,6 +342,7 @@ void k8s_informer_stop(k8s_informer *inf)
 	pthread_mutex_destroy(&inf->lock);
 	pthread_cond_destroy(&inf->cond);
 	free(inf->path);
+	free(inf->list_path);
 	free(inf->label_selector);
 	free(inf->field_selector);
 	free(inf);

@@ -48,6 +48,15 @@ typedef struct k8s_informer_opts {
 	int timeout_min_s;	    /* watch timeoutSeconds range; 0: 300..600 */
 	int timeout_max_s;
 	int idle_s;		    /* a silent watch is reopened after this; 0: 15 s */
+	/* How the list's pages are asked (never the watch's events, which are whole
+	 * objects): list_accept an Accept header (a server-side Table: its rows go
+	 * to on_add, see k8s_list), list_query appended to the list's path
+	 * ("includeObject=Metadata"), list_keep the members on_add reads of a
+	 * listed item. NULL: JSON, the plain path, every member. list_accept and
+	 * list_keep must outlive the informer. */
+	const char *list_accept;
+	const char *list_query;
+	const jscan_keep *list_keep;
 } k8s_informer_opts;
 
 /* Starts the thread. path is a collection ("/api/v1/namespaces" or

@@ -269,6 +269,37 @@ static void test_dependencies_rehealth(void **state)
 	fleet_free(f);
 }
 
+/* A one-shot listing (`tenants`): only the dependencies' causes are patched;
+ * anything else is built whole. */
+static void test_one_shot_rehealth_only(void **state)
+{
+	fleet *f = make_fleet();
+	cluster *c = &f->cl[0];
+	fleet_snapshot *old, *p;
+	int32_t e;
+
+	(void)state;
+	c->watching = 0;
+	c->st.synced = 1; /* as a complete one-shot load leaves it */
+	fleet_publish(f);
+	old = fleet_snapshot_get(f);
+	assert_null(fleet_patch(f, old)); /* nothing to apply */
+	fleet_patch_mark(c, "t10020-dev");
+	c->rehealth = 1;
+	assert_null(fleet_patch(f, old)); /* a record changed: whole */
+	fleet_tab_clear(&c->dirty);
+	e = tenant(old, "T10020")->env[TCODE_ENV_DEV];
+	old->env_health[e].state = HEALTH_BLOCKED;
+	p = fleet_patch(f, old);
+	assert_non_null(p);
+	assert_int_equal(c->rehealth, 0);
+	assert_int_equal(p->env_health[e].state, HEALTH_AVAILABLE);
+	assert_as_whole(f, p);
+	fleet_snapshot_put(p);
+	fleet_snapshot_put(old);
+	fleet_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +307,7 @@ int main(void)
 	    cmocka_unit_test(test_delete_moves_another_namespace),
 	    cmocka_unit_test(test_whole_when_needed),
 	    cmocka_unit_test(test_dependencies_rehealth),
+	    cmocka_unit_test(test_one_shot_rehealth_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

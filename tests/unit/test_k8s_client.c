@@ -32,6 +32,8 @@ typedef struct server {
 	char watch_bookmarks[8];
 	atomic_int closing;
 	char log_query[64];
+	/* /apis/apps/v1/deployments: how the informer's lists and watches asked */
+	atomic_int table_lists, plain_lists, table_watches, plain_watches;
 } server;
 
 static server srv;
@@ -150,6 +152,28 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		return reply(conn, 404,
 			     status_json(404, "NotFound", "deployments.apps \\\"x\\\" not found"),
 			     NULL);
+	if (!strcmp(url, "/apis/apps/v1/deployments")) {
+		const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
+		const char *io = arg(conn, "includeObject");
+		int table = accept && strstr(accept, "as=Table") && io && !strcmp(io, "Metadata");
+		int plain = (!accept || !strstr(accept, "as=Table")) && !io;
+
+		if (arg(conn, "watch")) {
+			atomic_fetch_add(table ? &srv.table_watches : &srv.plain_watches, plain || table);
+			return reply_stream(conn, "", 1); /* hangs until the client goes */
+		}
+		atomic_fetch_add(table ? &srv.table_lists : &srv.plain_lists, plain || table);
+		if (!table) /* a plain list: one whole object, with a member not kept */
+			return reply(conn, 200,
+				     "{\"kind\":\"DeploymentList\",\"metadata\":{\"resourceVersion\":"
+				     "\"7\"},\"items\":[{\"metadata\":{\"name\":\"p\"},\"spec\":{}}]}",
+				     NULL);
+		return reply(conn, 200,
+			     "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":{"
+			     "\"resourceVersion\":\"7\"},\"columnDefinitions\":[],\"rows\":[{\"cells\":["
+			     "\"t\",1],\"object\":{\"metadata\":{\"name\":\"t\"}},\"spec\":{}}]}",
+			     NULL);
+	}
 	if (!strcmp(url, "/api/v1/configmaps") && !arg(conn, "watch")) {
 		/* 3 pages of 2; the first time page 2 is asked for, its token has expired */
 		const char *cont = arg(conn, "continue");
@@ -492,6 +516,63 @@ static void test_informer(void **state)
 	k8s_client_free(c);
 }
 
+static void on_add_kept(void *ctx, const cJSON *o)
+{
+	inf_state *s = ctx;
+	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(o, "object");
+
+	pthread_mutex_lock(&s->lock);
+	/* a Table row names its object; only the kept members are there */
+	append_name(&s->log, obj ? obj : o);
+	if (cJSON_GetObjectItemCaseSensitive(o, "spec"))
+		sb_adds(&s->log, "+spec");
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* The list asked as a server-side Table (Accept, includeObject) with only some
+ * members kept; the watch that follows asked plainly. And without the options,
+ * both plain and whole. */
+static void test_informer_list_as_table(void **state)
+{
+	static const jscan_keep keep[] = {{"metadata", NULL}, {"cells", NULL}, {"object", NULL},
+					  {NULL, NULL}};
+	k8s_client *c = new_client();
+	inf_state s = {.lock = PTHREAD_MUTEX_INITIALIZER};
+	k8s_informer_cb cb = {.on_add = on_add_kept, .on_list_begin = on_begin, .on_sync = on_sync};
+	k8s_informer_opts io = {.list_accept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json",
+				.list_query = "includeObject=Metadata",
+				.list_keep = keep};
+	k8s_informer *inf;
+	int i, pass;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		sb_init(&s.log, 64);
+		atomic_store(&srv.table_lists, 0);
+		atomic_store(&srv.plain_lists, 0);
+		atomic_store(&srv.table_watches, 0);
+		atomic_store(&srv.plain_watches, 0);
+		inf = k8s_informer_start(c, "/apis/apps/v1/deployments", pass ? NULL : &io, &cb, &s);
+		assert_non_null(inf);
+		for (i = 0; i < 200 && !atomic_load(&srv.table_watches) && !atomic_load(&srv.plain_watches); i++)
+			usleep(25 * 1000);
+		k8s_informer_stop(inf);
+		if (!pass) {
+			assert_int_equal(atomic_load(&srv.table_lists), 1);
+			assert_int_equal(atomic_load(&srv.plain_lists), 0);
+			assert_string_equal(s.log.buf, "[t]");
+		} else {
+			assert_int_equal(atomic_load(&srv.table_lists), 0);
+			assert_int_equal(atomic_load(&srv.plain_lists), 1);
+			assert_string_equal(s.log.buf, "[p+spec]");
+		}
+		assert_int_equal(atomic_load(&srv.plain_watches), 1);
+		assert_int_equal(atomic_load(&srv.table_watches), 0);
+		sb_release(&s.log);
+	}
+	k8s_client_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +581,7 @@ int main(void)
 	    cmocka_unit_test(test_unreachable),
 	    cmocka_unit_test(test_paged_list_restart),
 	    cmocka_unit_test(test_informer),
+	    cmocka_unit_test(test_informer_list_as_table),
 	    cmocka_unit_test(test_threads_share_a_client),
 	    cmocka_unit_test(test_logs_follow_cancel),
 	};
