@@ -32,9 +32,20 @@ export XDG_CACHE_HOME="$KS_DIR/cache" TZ=UTC LANG=C.UTF-8
 
 ks_start --fleet "$N" --seed 3 --time-scale 60 --quiet --start-time "$KS_QUIET_START"
 echo "kubesim of $N tenants serving; load $(cut -d' ' -f1-3 /proc/loadavg)"
-# let the controllers make the pods: the fleet is then mostly available
+# let the controllers make the pods: at least SETTLE seconds, then until
+# enough tenants (a tenth, at most 100) have their prod available
 sleep "${SETTLE:-60}"
-"$SO" tenants -o json >"$KS_DIR/tenants.json" 2>/dev/null
+want=$((N / 10)); [ "$want" -gt 100 ] && want=100; [ "$want" -lt 1 ] && want=1
+i=0
+while :; do
+	"$SO" tenants -o json >"$KS_DIR/tenants.json" 2>/dev/null
+	have=$(jq '[.items[] | select(.product == "erp" and any(.envs[]; .env == "prod" and .health == "available"))] | length' \
+		"$KS_DIR/tenants.json" 2>/dev/null || echo 0)
+	[ "${have:-0}" -ge "$want" ] && break
+	i=$((i + 1)); [ $i -ge 60 ] && break
+	sleep 10
+done
+echo "settled after $(( ${SETTLE:-60} + i * 10 )) s: $have erp tenants with their prod available"
 
 $T new-session -d -s main -x 100 -y 30 \
 	"TERM=tmux-256color '$SO' --kubeconfig '$KUBECONFIG' 2>'$KS_DIR/console.err'"

@@ -65,7 +65,7 @@ void view_builds_release(app *a)
 		pthread_join(v->w.th, NULL);
 	builds_loaded_free(v->w.result);
 	builds_loaded_free(v->shown);
-	builds_stop_log(v);
+	builds_release_log(v);
 	if (v->run)
 		wizard_run_free(v->run);
 	builds_job_free(v->job);

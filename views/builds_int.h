@@ -73,9 +73,15 @@ typedef struct loader {
 } loader;
 
 /* a stage's log, read on a thread of its own (builds_log.c) */
+/* A stage's log reader. One the screen stops is cancelled and set aside, never
+ * waited for on the UI thread (its request may hang): once cancelled it
+ * touches the ring no more, and it is joined once it has ended, or when the
+ * screen is released. */
 typedef struct logread {
 	pthread_t th;
-	atomic_int cancel, done;
+	atomic_int cancel, done; /* cancel is set under mu: no line reaches the ring after it */
+	pthread_mutex_t mu;
+	struct logread *next;	 /* in view_builds.lr_stopped */
 	k8s_client *client;
 	char ns[TCODE_NS_SIZE], pod[64], container[32];
 	int follow;
@@ -126,7 +132,7 @@ typedef struct view_builds {
 	/* the log of the selected stage */
 	tui_logring ring;
 	tui_logpane pane;
-	logread *lr;
+	logread *lr, *lr_stopped;
 	char lr_stage[32];
 	char log_note[300]; /* why there is no log */
 	/* promote / roll back */
@@ -156,6 +162,8 @@ void *builds_loader_run(void *arg);
  * it while the stage runs); stop_log ends and frees the reading. */
 void builds_start_log(app *a, view_builds *v);
 void builds_stop_log(view_builds *v);
+/* Stops the log and joins every reader set aside (the screen's release). */
+void builds_release_log(view_builds *v);
 
 /* ---- builds_promote.c ---- */
 void *builds_job_run(void *arg);

@@ -5,10 +5,16 @@
 static int push_line(void *ctx, const char *line, size_t len)
 {
 	logread *r = ctx;
+	int pushed = 0, stop;
 
-	if (tui_logring_push(r->ring, line, len))
+	pthread_mutex_lock(&r->mu);
+	stop = atomic_load(&r->cancel);
+	if (!stop)
+		pushed = tui_logring_push(r->ring, line, len);
+	pthread_mutex_unlock(&r->mu);
+	if (pushed)
 		tui_loop_wake();
-	return 0;
+	return stop;
 }
 
 static void *logread_run(void *arg)
@@ -30,14 +36,48 @@ static void *logread_run(void *arg)
 	return NULL;
 }
 
+static void logread_free(logread *r)
+{
+	pthread_join(r->th, NULL);
+	pthread_mutex_destroy(&r->mu);
+	free(r);
+}
+
+/* Joins the readers set aside that have ended (all of them with all: they
+ * were cancelled, so they end soon). */
+static void reap_stopped(view_builds *v, int all)
+{
+	logread **pp = &v->lr_stopped, *r;
+
+	while ((r = *pp)) {
+		if (all || atomic_load(&r->done)) {
+			*pp = r->next;
+			logread_free(r);
+		} else {
+			pp = &r->next;
+		}
+	}
+}
+
 void builds_stop_log(view_builds *v)
 {
-	if (!v->lr)
+	logread *r = v->lr;
+
+	reap_stopped(v, 0);
+	if (!r)
 		return;
-	atomic_store(&v->lr->cancel, 1);
-	pthread_join(v->lr->th, NULL);
-	free(v->lr);
+	pthread_mutex_lock(&r->mu);
+	atomic_store(&r->cancel, 1);
+	pthread_mutex_unlock(&r->mu);
+	r->next = v->lr_stopped;
+	v->lr_stopped = r;
 	v->lr = NULL;
+}
+
+void builds_release_log(view_builds *v)
+{
+	builds_stop_log(v);
+	reap_stopped(v, 1);
 }
 
 void builds_start_log(app *a, view_builds *v)
@@ -86,7 +126,9 @@ void builds_start_log(app *a, view_builds *v)
 	r->ring = &v->ring;
 	atomic_init(&r->cancel, 0);
 	atomic_init(&r->done, 0);
+	pthread_mutex_init(&r->mu, NULL);
 	if (pthread_create(&r->th, NULL, logread_run, r) != 0) {
+		pthread_mutex_destroy(&r->mu);
 		free(r);
 		util_strlcpy(v->log_note, "cannot start a thread to read the log", sizeof(v->log_note));
 		return;

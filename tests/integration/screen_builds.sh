@@ -138,4 +138,50 @@ grep -Eq "^ +4 upload +pending" "$L/failed-compile.txt" && ok "upload never ran 
 grep -q "compiling FAT001.prw" "$L/failed-compile.txt" && ok "the compile log lists the repository's source" || fail "no compile log line"
 grep -q "log of stage checkout" "$L/checkout.txt" && grep -q "\[checkout\]" "$L/checkout.txt" &&
 	ok "Up twice: the checkout stage's log" || fail "no checkout log"
+
+# 6. the API hangs (requests accepted, never answered) while the stages are on
+# screen: moving between stages starts a log read that hangs, and leaving it
+# must not wait for it on the UI thread (it is cancelled and set aside). Every
+# key within 200 ms, less the time the UI thread waited for a CPU (as in
+# console_hung_keys.sh); the keys are typed once the console says UNREACHABLE,
+# so they surely ran during the hang.
+H="$KS_DIR/hang"; mkdir -p "$H"
+{
+	echo ':wait-for "rpo  dev" 60'
+	echo 'b'
+	echo ':wait-for "compile   OK" 60'
+	echo '<Enter>'
+	echo ':wait-for "compile failed: 1 error" 60'
+	echo ':save-display ready.txt'
+	echo ':early'
+	echo ':wait-for "UNREACHABLE" 120'
+	for k in '<Up>' '<Up>' '<Down>' '<Up>' '<Down>' '<Down>' '<Esc>' '<Enter>' '<Up>' '<Up>' '<Esc>'; do
+		printf ':early\n%s\n' "$k"
+	done
+	echo ':early'
+	echo ':save-display during.txt'
+	echo ':early'
+	echo ':wait-for "connected" 120'
+	echo ':quit'
+} >"$H/keys"
+(cd "$H" && env TZ=UTC LANG=C.UTF-8 LC_ALL= COLUMNS=120 LINES=30 TERM=xterm-256color SMARTOPS_KEY_TIMING=1 \
+	timeout 300 "$BUILD/smartops" --script keys --tenant "$T" >stdout 2>stderr; echo $? >rc) &
+CONSOLE=$!
+ready() { [ -s "$H/ready.txt" ] || [ -s "$H/rc" ]; }
+wait_for "the failed build's stages on screen" 120 ready
+kcurl -o /dev/null -X PUT -d '{"hang": true}' "$KS_URL/sim/v1/faults"
+during() { [ -s "$H/during.txt" ] || [ -s "$H/rc" ]; }
+wait_for "the keys typed during the hang" 200 during
+kcurl -o /dev/null -X DELETE "$KS_URL/sim/v1/faults"
+wait "$CONSOLE"
+[ "$(cat "$H/rc")" = 0 ] && ok "hang: the script ran to its end" || { fail "hang: the console exit $(cat "$H/rc")"; tail -5 "$H/stderr"; }
+grep -q UNREACHABLE "$H/during.txt" && ok "the keys ran while the API hung (UNREACHABLE on screen)" ||
+	fail "the screen after the keys does not say UNREACHABLE"
+set -- $(sed -n 's/^key-to-frame less CPU queueing: \([0-9]*\) keys, p50 \([0-9]*\) us, p99 \([0-9]*\) us, max \([0-9]*\) us$/\1 \2 \3 \4/p' "$H/stderr")
+if [ $# -eq 4 ]; then
+	[ "$1" -ge 11 ] && [ "$4" -le 200000 ] && ok "$1 keys, every one within 200 ms while the API hangs (max $4 us)" ||
+		fail "$1 keys, the slowest took $(($4 / 1000)) ms while the API hangs (the bound is 200 ms)"
+else
+	fail "the console reported no key-to-frame figures"; tail -5 "$H/stderr"
+fi
 finish
