@@ -76,9 +76,30 @@ def api(method, path, body=None, ctype="application/json"):
         raise SystemExit("%s %s: %d %s" % (method, path, r.status, data[:200]))
     return json.loads(data)
 
+# The pane is read through one tmux control-mode client: a capture is a
+# command on its stdin, not a tmux process started every few milliseconds
+# (that polling had kept a core busy, and the machine's load was the bench's).
+ctl = subprocess.Popen(tmux.split() + ["-C", "attach", "-t", "main"], stdin=subprocess.PIPE,
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
+def tmux_cmd(c):
+    ctl.stdin.write(c + "\n"); ctl.stdin.flush()
+    out, block = [], False
+    while True:
+        l = ctl.stdout.readline()
+        if not l:
+            raise SystemExit("the tmux control client ended")
+        if l.startswith("%begin"):
+            block = True
+        elif block and (l.startswith("%end") or l.startswith("%error")):
+            return "".join(out)
+        elif block:
+            out.append(l)
+# the attach's own block first: answered once "ready" comes back
+while "ready" not in tmux_cmd("display-message -p ready"):
+    pass
+
 def capture():
-    return subprocess.run(tmux.split() + ["capture-pane", "-p", "-t", "main"],
-                          capture_output=True, text=True).stdout
+    return tmux_cmd("capture-pane -p -t main")
 
 ROW = None
 def prod_of(screen, tcode):

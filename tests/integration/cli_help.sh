@@ -63,8 +63,12 @@ secs=$(( $(date +%s) - start ))
 [ $rc -ne 0 ] && [ -z "$out" ] && [ $secs -le 10 ] && ok "a dead cluster: no TCODEs, nothing printed, ${secs}s" ||
 	fail "dead cluster: rc $rc, ${secs}s, '$out'"
 
+BUILD_REVISION=$(cat "$BUILD/revision" 2>/dev/null)
 # make install into a scratch tree; the installed program finds its themes
-make -s install DESTDIR="$KS_DIR/root" PREFIX=/opt/so BUILD="$BUILD" >"$KS_DIR/install.log" 2>&1 &&
+# (the revision pinned to the build's: a tree edited while the suite runs must
+# not make this relink the program the other tests are running)
+make -s install DESTDIR="$KS_DIR/root" PREFIX=/opt/so BUILD="$BUILD" \
+	${BUILD_REVISION:+REVISION="$BUILD_REVISION"} >"$KS_DIR/install.log" 2>&1 &&
 	[ -x "$KS_DIR/root/opt/so/bin/smartops" ] && [ -x "$KS_DIR/root/opt/so/bin/kubesim" ] &&
 	[ -f "$KS_DIR/root/opt/so/share/man/man1/smartops.1" ] &&
 	[ -f "$KS_DIR/root/opt/so/share/bash-completion/completions/smartops" ] &&
