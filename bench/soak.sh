@@ -30,7 +30,12 @@ faults() { kcurl -X PUT -H 'Content-Type: application/json' "$KS_URL/sim/v1/faul
 
 $T new-session -d -x 120 -y 40 "exec $SO --kubeconfig $KUBECONFIG"
 CONSOLE_PID=$($T list-panes -F '#{pane_pid}')
-"$SO" --kubeconfig "$KUBECONFIG" tenants --watch -o json >"$KS_DIR/watch.out" 2>"$KS_DIR/watch.err" &
+# The watch prints the whole fleet on each change (at 5,000 tenants megabytes
+# a time, tens of gigabytes an hour): only its bytes are counted, not kept
+mkfifo "$KS_DIR/watch.fifo"
+wc -c <"$KS_DIR/watch.fifo" >"$KS_DIR/watch.bytes" &
+WC_PID=$!
+"$SO" --kubeconfig "$KUBECONFIG" tenants --watch -o json >"$KS_DIR/watch.fifo" 2>"$KS_DIR/watch.err" &
 WATCH_PID=$!
 
 stat_of() { # pid -> "rss_kb fds cpu_s", or "dead"
@@ -87,5 +92,9 @@ PY
 echo "the console's last screen:"
 head -3 "$KS_DIR/last-screen.txt"
 if grep -q UNREACHABLE "$KS_DIR/last-screen.txt"; then echo "FAIL: the console still says UNREACHABLE after the faults ended"; exit 1; fi
-kill -0 "$CONSOLE_PID" 2>/dev/null && kill -0 "$WATCH_PID" 2>/dev/null || { echo "FAIL: a process died"; exit 1; }
+if ! kill -0 "$CONSOLE_PID" 2>/dev/null || ! kill -0 "$WATCH_PID" 2>/dev/null; then
+	echo "FAIL: a process died"; tail -3 "$KS_DIR/watch.err"; exit 1
+fi
+kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null; WATCH_PID=""; wait "$WC_PID"
+echo "tenants --watch -o json printed $(( $(cat "$KS_DIR/watch.bytes") / 1048576 )) MB in $SECS s"
 echo "soak: both alive; figures in $OUT"
