@@ -11,7 +11,7 @@
 #   3 scale (20,000 tenants) ..... scale.sh
 #   4 several clusters ........... clusters.sh
 #   5 change to screen ........... change.sh
-#   6 steady (an hour of churn) .. soak.sh
+#   6 steady (an hour of churn) .. soak.sh, and idle.sh (nothing changing: CPU, bytes)
 #   7 a faster suite ............. suite.sh (SUITE=1 also times the integration tests)
 # and, older: kubesim_list.sh, kubesim_fleet.sh, kubesim_table.sh, tenants.sh
 # (kubesim and the headless commands), console.sh (first frame, key-to-frame,
@@ -32,6 +32,7 @@ small_env() {
 	soak.sh) echo "N=200 SECS=240 SAMPLE=20 CYCLE=30" ;;
 	readers.sh) echo "N=500 WINDOW=20 SETTLE=10 PAIRS=2" ;;
 	fresh.sh) echo "N=500 REPEAT=1 SETTLE=10" ;;
+	idle.sh) echo "N=500 SECS=20 SETTLE=5" ;;
 	console.sh) echo "N=500 SECS=10 SETTLE=5" ;;
 	*) echo "N=500" ;;
 	esac
