@@ -18,17 +18,9 @@
 # which has the core's publishing (at most every 200 ms) but not the console's
 # pacing of news (drawn at most once a second).
 . tests/integration/lib.sh
-command -v tmux >/dev/null || { echo "tmux is required (scripts/deps.sh installs it)"; exit 1; }
-BUILD=$(cd "$BUILD" && pwd)
+. bench/tmux.sh
 N=${N:-5000}
 CHANGES=${CHANGES:-100}
-SO="$BUILD/smartops"
-SOCK="smartops-change-$$"
-T="tmux -L $SOCK -f /dev/null"
-WATCH_PID=""
-change_cleanup() { [ -n "$WATCH_PID" ] && kill "$WATCH_PID" 2>/dev/null; $T kill-server 2>/dev/null; ks_cleanup; }
-trap change_cleanup EXIT INT TERM
-export XDG_CACHE_HOME="$KS_DIR/cache" TZ=UTC LANG=C.UTF-8
 
 ks_start --fleet "$N" --seed 3 --time-scale 60 --quiet --start-time "$KS_QUIET_START"
 echo "kubesim of $N tenants serving; load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -52,7 +44,7 @@ $T new-session -d -s main -x 100 -y 30 \
 $T resize-window -t main -x 100 -y 30 2>/dev/null
 mkfifo "$KS_DIR/watch.fifo"
 "$SO" --kubeconfig "$KUBECONFIG" tenants --watch -o json --health down >"$KS_DIR/watch.fifo" 2>"$KS_DIR/watch.err" &
-WATCH_PID=$!
+BENCH_PIDS=$!
 
 python3 - "$KS_URL" "$KS_CA" "$KS_ADMIN_TOKEN" "$T" "$KS_DIR" "$CHANGES" <<'PY'
 import http.client, json, random, re, ssl, statistics, subprocess, sys, threading, time, urllib.parse

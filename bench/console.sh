@@ -9,16 +9,9 @@
 #    in a pane of the same size, measured over the same minute.
 # Goals: first frame < 500 ms, key-to-frame p99 < 10 ms, bytes <= 1/10 of watch's.
 . tests/integration/lib.sh
-command -v tmux >/dev/null || { echo "tmux is required (scripts/deps.sh installs it)"; exit 1; }
-BUILD=$(cd "$BUILD" && pwd)
+. bench/tmux.sh
 N=${N:-5000}
 SECS=${SECS:-60}
-SO="$BUILD/smartops"
-SOCK="smartops-bench-$$"
-T="tmux -L $SOCK -f /dev/null"
-bench_cleanup() { $T kill-server 2>/dev/null; ks_cleanup; }
-trap bench_cleanup EXIT INT TERM
-export XDG_CACHE_HOME="$KS_DIR/cache" TZ=UTC LANG=C.UTF-8
 
 ks_start --fleet "$N" --seed 3 --time-scale 60 --quiet --start-time "$KS_QUIET_START"
 # let the controllers make the pods before measuring

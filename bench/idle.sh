@@ -6,16 +6,9 @@
 # the bytes it writes to the terminal (tmux pipe-pane), at 120x40.
 # Goals: CPU under 2% of a core, under 2 KB a minute to the terminal.
 . tests/integration/lib.sh
-command -v tmux >/dev/null || { echo "tmux is required (scripts/deps.sh installs it)"; exit 1; }
-BUILD=$(cd "$BUILD" && pwd)
+. bench/tmux.sh
 N=${N:-5000}
 SECS=${SECS:-60}
-SO="$BUILD/smartops"
-SOCK="smartops-idle-$$"
-T="tmux -L $SOCK -f /dev/null"
-idle_cleanup() { $T kill-server 2>/dev/null; ks_cleanup; }
-trap idle_cleanup EXIT INT TERM
-export XDG_CACHE_HOME="$KS_DIR/cache" TZ=UTC LANG=C.UTF-8
 
 ks_start --fleet "$N" --seed 3 --time-scale 0.001 --no-traffic --quiet --start-time "$KS_QUIET_START"
 # the controllers' first pass makes every pod and then their states move

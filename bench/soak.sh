@@ -8,22 +8,15 @@
 # soak.csv; at the end it prints first/last/largest of each, whether every
 # process is still alive, and the console's last screen (which must show the
 # fleet, not UNREACHABLE: the faults are off for the last cycle).
-# By hand only (make bench does not run it): SECS=3600 N=500 sh bench/soak.sh build
+# make bench runs it for the hour at 5,000 tenants (BENCH_SIZE=small: 4 minutes
+# at 200); by hand: SECS=3600 N=5000 sh bench/soak.sh build
 . tests/integration/lib.sh
-command -v tmux >/dev/null || { echo "tmux is required (scripts/deps.sh installs it)"; exit 1; }
-BUILD=$(cd "$BUILD" && pwd)
+. bench/tmux.sh
 N=${N:-500}
 SECS=${SECS:-3600}
 SAMPLE=${SAMPLE:-30}
 CYCLE=${CYCLE:-60} # seconds each fault stays on
 OUT=${OUT:-soak.csv}
-SO="$BUILD/smartops"
-SOCK="smartops-soak-$$"
-T="tmux -L $SOCK -f /dev/null"
-WATCH_PID=""
-soak_cleanup() { [ -n "$WATCH_PID" ] && kill "$WATCH_PID" 2>/dev/null; $T kill-server 2>/dev/null; ks_cleanup; }
-trap soak_cleanup EXIT INT TERM
-export XDG_CACHE_HOME="$KS_DIR/cache" TZ=UTC LANG=C.UTF-8
 
 ks_start --fleet "$N" --seed 3 --time-scale 60 --quiet --start-time "$KS_QUIET_START"
 faults() { kcurl -X PUT -H 'Content-Type: application/json' "$KS_URL/sim/v1/faults" -d "$1" >/dev/null 2>&1; }
@@ -37,6 +30,7 @@ wc -c <"$KS_DIR/watch.fifo" >"$KS_DIR/watch.bytes" &
 WC_PID=$!
 "$SO" --kubeconfig "$KUBECONFIG" tenants --watch -o json >"$KS_DIR/watch.fifo" 2>"$KS_DIR/watch.err" &
 WATCH_PID=$!
+BENCH_PIDS=$WATCH_PID
 
 stat_of() { # pid -> "rss_kb fds cpu_s", or "dead"
 	if [ ! -r "/proc/$1/status" ]; then echo "dead dead dead"; return; fi
@@ -95,6 +89,6 @@ if grep -q UNREACHABLE "$KS_DIR/last-screen.txt"; then echo "FAIL: the console s
 if ! kill -0 "$CONSOLE_PID" 2>/dev/null || ! kill -0 "$WATCH_PID" 2>/dev/null; then
 	echo "FAIL: a process died"; tail -3 "$KS_DIR/watch.err"; exit 1
 fi
-kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null; WATCH_PID=""; wait "$WC_PID"
+kill "$WATCH_PID" 2>/dev/null; wait "$WATCH_PID" 2>/dev/null; BENCH_PIDS=""; wait "$WC_PID"
 echo "tenants --watch -o json printed $(( $(cat "$KS_DIR/watch.bytes") / 1048576 )) MB in $SECS s"
 echo "soak: both alive; figures in $OUT"

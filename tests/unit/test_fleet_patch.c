@@ -237,6 +237,19 @@ static void test_whole_when_needed(void **state)
 	fleet_free(f);
 }
 
+/* A patch after the dependencies changed: every health is worked out again
+ * (env e, marked blocked in old, is available again), as a whole build has it. */
+static void assert_rehealed(fleet *f, const fleet_snapshot *old, int32_t e)
+{
+	fleet_snapshot *p = fleet_patch(f, old);
+
+	assert_non_null(p);
+	assert_int_equal(f->cl[0].rehealth, 0);
+	assert_int_equal(p->env_health[e].state, HEALTH_AVAILABLE);
+	assert_as_whole(f, p);
+	fleet_snapshot_put(p);
+}
+
 static void test_dependencies_rehealth(void **state)
 {
 	fleet *f = make_fleet();
@@ -259,12 +272,7 @@ static void test_dependencies_rehealth(void **state)
 	/* the dependencies changed: every health is worked out again */
 	fleet_deps_changed(f); /* not watching: published at once */
 	c->rehealth = 1;
-	p = fleet_patch(f, old);
-	assert_non_null(p);
-	assert_int_equal(c->rehealth, 0);
-	assert_int_equal(p->env_health[e].state, HEALTH_AVAILABLE);
-	assert_as_whole(f, p);
-	fleet_snapshot_put(p);
+	assert_rehealed(f, old, e);
 	fleet_snapshot_put(old);
 	fleet_free(f);
 }
@@ -275,7 +283,7 @@ static void test_one_shot_rehealth_only(void **state)
 {
 	fleet *f = make_fleet();
 	cluster *c = &f->cl[0];
-	fleet_snapshot *old, *p;
+	fleet_snapshot *old;
 	int32_t e;
 
 	(void)state;
@@ -290,12 +298,7 @@ static void test_one_shot_rehealth_only(void **state)
 	fleet_tab_clear(&c->dirty);
 	e = tenant(old, "T10020")->env[TCODE_ENV_DEV];
 	old->env_health[e].state = HEALTH_BLOCKED;
-	p = fleet_patch(f, old);
-	assert_non_null(p);
-	assert_int_equal(c->rehealth, 0);
-	assert_int_equal(p->env_health[e].state, HEALTH_AVAILABLE);
-	assert_as_whole(f, p);
-	fleet_snapshot_put(p);
+	assert_rehealed(f, old, e);
 	fleet_snapshot_put(old);
 	fleet_free(f);
 }
