@@ -1059,7 +1059,6 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 		fleet_snapshot *s;
 		db_info *dbi = NULL;
 		strbuf sb;
-
 		int changed;
 
 		ok = fleet_load(f);

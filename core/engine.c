@@ -981,7 +981,7 @@ static rb_next rollback_begin(engine *e, strbuf *why, engine_result *r)
 	snprintf(holder, sizeof(holder), "%s run=%s", e->who, e->j.run);
 	if (lease_acquire(e->o.client, e->j.tcode, holder, e->o.lease_duration_s, &e->lease, taken, sizeof(taken),
 			  why->buf, why->cap) != 0) {
-		*r = finish(e, ENGINE_REFUSED, RUN_FAILED, 0, "refused, nothing changed: %s", why->buf);
+		*r = refuse_lease(e, why);
 		return RB_STOPPED;
 	}
 	audit_init(&e->audit, e->o.client, e->who, e->j.run);

@@ -24,9 +24,6 @@ trap ks_cleanup EXIT INT TERM
 # wall clock, so a test passes the same at any hour of any day.
 KS_QUIET_START=2026-11-04T05:00:00Z
 
-# ks_start [args]: starts kubesim, waits for its kubeconfig (written only once it serves).
-# The args must hold --start-time; a test of the wall clock itself sets
-# KS_WALL_CLOCK to its reason instead.
 # git_fixture DIR: starts a test repository's work tree in DIR on branch main,
 # with a fixed author, committer and dates, so that its commits are the same
 # every run (goldens show them); the caller adds files and commits.
@@ -36,6 +33,9 @@ git_fixture() {
 	git init -q -b main "$1"
 }
 
+# ks_start [args]: starts kubesim, waits for its kubeconfig (written only once it serves).
+# The args must hold --start-time; a test of the wall clock itself sets
+# KS_WALL_CLOCK to its reason instead.
 ks_start() {
 	case " $* " in
 	*" --start-time "*) ;;
