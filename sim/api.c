@@ -59,11 +59,11 @@ static enum MHD_Result respond_obj(sim_req *r, unsigned code, sim_obj *o)
 	char *out;
 
 	if (sim_req_wants_table(r) && !strcmp(r->method, "GET")) {
-		const char *objs[1] = {o->json};
+		sim_obj *const objs[1] = {o};
 		char rv[32];
 		const char *inc = sim_req_arg(r, "includeObject");
 		snprintf(rv, sizeof(rv), "%llu", (unsigned long long)o->rv);
-		out = sim_table_render(r->res, objs, 1, inc ? inc : "Metadata", rv, NULL, 0,
+		out = sim_table_render_objs(r->res, objs, 1, inc ? inc : "Metadata", rv, NULL, 0,
 				       sim_store_now(r->srv->store));
 	} else {
 		out = xstrndup(o->json, o->len);

@@ -117,8 +117,10 @@ sim_obj *sim_obj_ref(sim_obj *o)
 
 void sim_obj_unref(sim_obj *o)
 {
-	if (o && __atomic_sub_fetch(&o->refs, 1, __ATOMIC_ACQ_REL) == 0)
+	if (o && __atomic_sub_fetch(&o->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		free(__atomic_load_n(&o->row, __ATOMIC_ACQUIRE));
 		free(o); /* one block: header, labels and strings */
+	}
 }
 
 cJSON *sim_obj_parse(const sim_obj *o)

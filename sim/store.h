@@ -1,7 +1,7 @@
 /* sim/store.h — kubesim's in-memory object store.
  *
  * Objects are kept as compact serialized JSON, immutable once stored and shared by
- * reference count, with the fields the server indexes (namespace, name, labels,
+ * reference count (only a cache of their Table row is added later), with the fields the server indexes (namespace, name, labels,
  * resourceVersion) split out. Every successful write takes the next value of one
  * global, monotonically increasing resourceVersion and appends an event (ADDED,
  * MODIFIED, DELETED) to a bounded window that watches read from.
@@ -37,6 +37,8 @@ typedef struct sim_obj {
 	size_t n_labels;
 	int64_t created_s;           /* creationTimestamp, unix seconds */
 	int64_t deleted_s;           /* deletionTimestamp or 0 */
+	void *row;                   /* its Table row, made once on first need (sim/table.h:
+	                                set atomically, one malloc'd block freed with the object) */
 } sim_obj;
 
 sim_obj *sim_obj_ref(sim_obj *o);

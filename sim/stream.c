@@ -71,13 +71,9 @@ enum MHD_Result sim_stream_list(sim_req *r)
 	}
 	snprintf(rv, sizeof(rv), "%llu", (unsigned long long)l.rv);
 	if (sim_req_wants_table(r)) {
-		const char **objs = xcalloc(l.n ? l.n : 1, sizeof(*objs));
 		const char *inc = sim_req_arg(r, "includeObject");
-		for (size_t i = 0; i < l.n; i++)
-			objs[i] = l.items[i]->json;
-		ret = sim_respond_json(r, 200, sim_table_render(r->res, objs, l.n, inc ? inc : "Metadata", rv,
-							     l.cont, l.remaining, sim_store_now(srv->store)));
-		free(objs);
+		ret = sim_respond_json(r, 200, sim_table_render_objs(r->res, l.items, l.n, inc ? inc : "Metadata", rv,
+								  l.cont, l.remaining, sim_store_now(srv->store)));
 	} else {
 		strbuf sb;
 		char kind[96], av[64];
@@ -130,15 +126,15 @@ typedef struct watch_stream {
 
 #define BOOKMARK_EVERY_MS 10000
 
-static void add_event(watch_stream *ws, const char *type, const sim_obj *o)
+static void add_event(watch_stream *ws, const char *type, sim_obj *o)
 {
 	sb_addf(&ws->out, "{\"type\":\"%s\",\"object\":", type);
 	if (ws->table) {
-		const char *objs[1] = {o->json};
+		sim_obj *const objs[1] = {o};
 		char rv[32];
 		char *t;
 		snprintf(rv, sizeof(rv), "%llu", (unsigned long long)o->rv);
-		t = sim_table_render(ws->res, objs, 1, ws->include, rv, NULL, 0, sim_store_now(ws->srv->store));
+		t = sim_table_render_objs(ws->res, objs, 1, ws->include, rv, NULL, 0, sim_store_now(ws->srv->store));
 		sb_adds(&ws->out, t);
 		free(t);
 	} else {

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "sim/jpick.h"
+#include "sim/store.h"
 #include "sim/table.h"
 #include "util/util.h"
 
@@ -18,8 +19,33 @@ typedef struct col {
 	const char *description;
 } col;
 
-/* Appends the cells of one row for obj; `now` is the clock for ages. */
-typedef void (*cells_fn)(const cJSON *obj, cJSON *cells, int64_t now);
+/* The spans a template leaves open, in the order its cells were added. */
+#define MAX_HOLES 4 /* the most spans a printer measures up to now (events: 2) */
+
+struct holes {
+	const cJSON *item[MAX_HOLES];
+	int64_t from[MAX_HOLES];
+	size_t n;
+};
+
+static void hole_add(struct holes *h, const cJSON *item, int64_t from)
+{
+	if (h->n == MAX_HOLES)
+		die("kubesim: a Table printer measures more than %d spans", MAX_HOLES);
+	h->item[h->n] = item;
+	h->from[h->n++] = from;
+}
+
+/* The clock ages are measured against. While a row's template is made (`open` set),
+ * a span measured up to now is left open instead: a hole in the printed row,
+ * filled in when the row is served. */
+typedef struct tclock {
+	int64_t now;
+	struct holes *open;
+} tclock;
+
+/* Appends the cells of one row for obj. */
+typedef void (*cells_fn)(const cJSON *obj, cJSON *cells, const tclock *now);
 
 typedef struct printer {
 	const char *group;
@@ -157,22 +183,33 @@ void sim_table_human_duration(int64_t seconds, char *buf, size_t size)
 	}
 }
 
-/* Age of an RFC 3339 timestamp at path, or "<unknown>". */
-static void add_since(const cJSON *obj, const char *path, int64_t now, cJSON *cells)
+/* The time from `from` to now, or a hole for it while a template is made. */
+static void add_span(cJSON *cells, int64_t from, const tclock *now)
 {
-	const char *ts = jstr(obj, path, NULL);
-	int64_t t = ts && *ts ? util_parse_rfc3339(ts) : -1;
 	char buf[32];
 
-	if (t < 0) {
-		add_str(cells, "<unknown>");
+	if (now->open) {
+		add_str(cells, "");
+		hole_add(now->open, cJSON_GetArrayItem(cells, cJSON_GetArraySize(cells) - 1), from);
 		return;
 	}
-	sim_table_human_duration(now - t, buf, sizeof(buf));
+	sim_table_human_duration(now->now - from, buf, sizeof(buf));
 	add_str(cells, buf);
 }
 
-static void add_age(const cJSON *obj, int64_t now, cJSON *cells)
+/* Age of an RFC 3339 timestamp at path, or "<unknown>". */
+static void add_since(const cJSON *obj, const char *path, const tclock *now, cJSON *cells)
+{
+	const char *ts = jstr(obj, path, NULL);
+	int64_t t = ts && *ts ? util_parse_rfc3339(ts) : -1;
+
+	if (t < 0)
+		add_str(cells, "<unknown>");
+	else
+		add_span(cells, t, now);
+}
+
+static void add_age(const cJSON *obj, const tclock *now, cJSON *cells)
 {
 	add_since(obj, "metadata.creationTimestamp", now, cells);
 }
@@ -301,7 +338,7 @@ static int pod_condition_true(const cJSON *pod, const char *type)
 	return 0;
 }
 
-static void pod_cells(const cJSON *pod, cJSON *cells, int64_t now)
+static void pod_cells(const cJSON *pod, cJSON *cells, const tclock *now)
 {
 	const cJSON *st = jget(pod, "status"), *c, *statuses, *gates;
 	char reason[160], buf[64];
@@ -428,7 +465,7 @@ static const col deploy_cols[] = {
     SELECTOR_COL,
 };
 
-static void deploy_cells(const cJSON *d, cJSON *cells, int64_t now)
+static void deploy_cells(const cJSON *d, cJSON *cells, const tclock *now)
 {
 	char buf[64];
 
@@ -454,7 +491,7 @@ static const col rs_cols[] = {
     SELECTOR_COL,
 };
 
-static void rs_cells(const cJSON *r, cJSON *cells, int64_t now)
+static void rs_cells(const cJSON *r, cJSON *cells, const tclock *now)
 {
 	add_name(r, cells);
 	add_int(cells, jint(r, "spec.replicas", 1));
@@ -471,7 +508,7 @@ static const col sts_cols[] = {
     IMAGES_COL,
 };
 
-static void sts_cells(const cJSON *s, cJSON *cells, int64_t now)
+static void sts_cells(const cJSON *s, cJSON *cells, const tclock *now)
 {
 	char buf[64];
 
@@ -505,7 +542,7 @@ static int job_condition(const cJSON *job, const char *type)
 	return 0;
 }
 
-static void job_cells(const cJSON *job, cJSON *cells, int64_t now)
+static void job_cells(const cJSON *job, cJSON *cells, const tclock *now)
 {
 	const char *status;
 	char buf[64];
@@ -537,11 +574,14 @@ static void job_cells(const cJSON *job, cJSON *cells, int64_t now)
 	else
 		snprintf(buf, sizeof(buf), "%" PRId64 "/1", succeeded);
 	add_str(cells, buf);
-	if (start < 0)
-		buf[0] = '\0';
-	else
-		sim_table_human_duration((end < 0 ? now : end) - start, buf, sizeof(buf));
-	add_str(cells, buf);
+	if (start < 0) {
+		add_str(cells, "");
+	} else if (end < 0) {
+		add_span(cells, start, now);
+	} else {
+		sim_table_human_duration(end - start, buf, sizeof(buf));
+		add_str(cells, buf);
+	}
 	add_age(job, now, cells);
 	add_template(job, cells);
 	add_selector(jget(job, "spec.selector"), 0, "<none>", cells);
@@ -555,7 +595,7 @@ static const col ns_cols[] = {
     AGE_COL,
 };
 
-static void ns_cells(const cJSON *ns, cJSON *cells, int64_t now)
+static void ns_cells(const cJSON *ns, cJSON *cells, const tclock *now)
 {
 	add_name(ns, cells);
 	add_str(cells, jstr_ne(ns, "status.phase", "Active"));
@@ -597,7 +637,7 @@ static void svc_external(const cJSON *svc, const char *type, cJSON *cells)
 	sb_release(&sb);
 }
 
-static void svc_cells(const cJSON *svc, cJSON *cells, int64_t now)
+static void svc_cells(const cJSON *svc, cJSON *cells, const tclock *now)
 {
 	const char *type = jstr_ne(svc, "spec.type", "ClusterIP");
 	const cJSON *p;
@@ -629,7 +669,7 @@ static const col cm_cols[] = {
     AGE_COL,
 };
 
-static void cm_cells(const cJSON *cm, cJSON *cells, int64_t now)
+static void cm_cells(const cJSON *cm, cJSON *cells, const tclock *now)
 {
 	add_name(cm, cells);
 	add_int(cells, count_members(jget(cm, "data")) + count_members(jget(cm, "binaryData")));
@@ -643,7 +683,7 @@ static const col secret_cols[] = {
     AGE_COL,
 };
 
-static void secret_cells(const cJSON *s, cJSON *cells, int64_t now)
+static void secret_cells(const cJSON *s, cJSON *cells, const tclock *now)
 {
 	add_name(s, cells);
 	add_str(cells, jstr_ne(s, "type", "Opaque"));
@@ -665,7 +705,7 @@ static const col event_cols[] = {
     {"Name", "string", "name", 1, "Name must be unique within a namespace."},
 };
 
-static void event_cells(const cJSON *ev, cJSON *cells, int64_t now)
+static void event_cells(const cJSON *ev, cJSON *cells, const tclock *now)
 {
 	const char *last = jstr_ne(ev, "lastTimestamp", NULL) ? "lastTimestamp"
 			   : jstr_ne(ev, "eventTime", NULL)   ? "eventTime"
@@ -708,7 +748,7 @@ static const col ing_cols[] = {
     AGE_COL,
 };
 
-static void ing_cells(const cJSON *ing, cJSON *cells, int64_t now)
+static void ing_cells(const cJSON *ing, cJSON *cells, const tclock *now)
 {
 	const cJSON *e;
 	strbuf sb;
@@ -744,7 +784,7 @@ static const col pvc_cols[] = {
     {"VolumeMode", "string", "", 1, "What type of volume is required by the claim."},
 };
 
-static void pvc_cells(const cJSON *pvc, cJSON *cells, int64_t now)
+static void pvc_cells(const cJSON *pvc, cJSON *cells, const tclock *now)
 {
 	const cJSON *e;
 	strbuf sb;
@@ -788,7 +828,7 @@ static const col sc_cols[] = {
 
 /* As the API server prints a class: its name marked "(default)" when annotated so,
  * the policies as they default when left out. */
-static void sc_cells(const cJSON *sc, cJSON *cells, int64_t now)
+static void sc_cells(const cJSON *sc, cJSON *cells, const tclock *now)
 {
 	const cJSON *ann = jget(sc, "metadata.annotations"), *d = NULL;
 	char name[320];
@@ -814,7 +854,7 @@ static const col lease_cols[] = {
     AGE_COL,
 };
 
-static void lease_cells(const cJSON *l, cJSON *cells, int64_t now)
+static void lease_cells(const cJSON *l, cJSON *cells, const tclock *now)
 {
 	add_name(l, cells);
 	add_str(cells, jstr(l, "spec.holderIdentity", ""));
@@ -823,7 +863,7 @@ static void lease_cells(const cJSON *l, cJSON *cells, int64_t now)
 
 static const col default_cols[] = {NAME_COL, AGE_COL};
 
-static void default_cells(const cJSON *o, cJSON *cells, int64_t now)
+static void default_cells(const cJSON *o, cJSON *cells, const tclock *now)
 {
 	add_name(o, cells);
 	add_age(o, now, cells);
@@ -935,7 +975,7 @@ static int add_row_parsed(strbuf *sb, const printer *pr, const char *text, const
 	}
 	row = cJSON_CreateObject();
 	cells = cJSON_AddArrayToObject(row, "cells");
-	pr->cells(obj, cells, now_s);
+	pr->cells(obj, cells, &(tclock){now_s, NULL});
 	if (include && !strcmp(include, "Object")) {
 		ro = obj; /* the whole object: handed over, not copied */
 		obj = NULL;
@@ -954,30 +994,117 @@ static int add_row_parsed(strbuf *sb, const printer *pr, const char *text, const
 	return 1;
 }
 
-/* One row from only the members its cells read, with the row's object copied out of
- * the text: the same bytes as add_row_parsed, for text in the compact form cJSON prints
- * (as the store keeps objects). 0 when the text is in another form. */
-static int add_row_picked(strbuf *sb, const printer *pr, const char *text, const char *include,
-			  int64_t now_s)
+/* ---- row templates ----
+ * A row made from picked members is kept as a template: the cells' text with the
+ * spans measured up to now left open, and where the object's metadata lies in its
+ * text. A stored object never changes, so its template is made once, when it is
+ * first served as a row, and kept with it (sim_obj.row); serving it again copies
+ * text and prints the open spans at the request's clock. */
+
+typedef struct row_hole {
+	uint32_t off; /* where in the cells' text the span goes (between its quotes) */
+	int64_t from;
+} row_hole;
+
+typedef struct row_tpl { /* one malloc'd block: this, the holes, the cells' text */
+	uint32_t cells_len;
+	uint32_t n_holes;
+	uint32_t meta_off, meta_len; /* metadata's value in the object's text; len 0: none */
+	row_hole holes[];
+} row_tpl;
+
+/* The template of obj's row, from only the members its cells read; NULL when the
+ * text is not in the compact form cJSON prints (add_row_parsed serves it then). */
+static row_tpl *tpl_make(const printer *pr, const char *text)
 {
+	struct holes h = {.n = 0};
+	tclock clk = {0, &h};
 	sim_jpick pk;
-	cJSON *cells;
-	char *out;
+	cJSON *cells, *c;
+	row_hole holes[MAX_HOLES];
+	size_t n_holes = 0;
+	row_tpl *t;
+	strbuf sb;
 
 	if (!pr->keep || !text || sim_jpick_read(text, pr->keep, &pk))
-		return 0;
+		return NULL;
 	cells = cJSON_CreateArray();
 	if (!cells)
 		die("out of memory making a Table row");
-	pr->cells(pk.tree, cells, now_s);
+	pr->cells(pk.tree, cells, &clk);
 	cJSON_Delete(pk.tree);
-	out = cJSON_PrintUnformatted(cells);
+	sb_init(&sb, 256);
+	sb_addc(&sb, '[');
+	cJSON_ArrayForEach(c, cells)
+	{
+		size_t k = 0;
+		char *out;
+
+		if (c != cells->child)
+			sb_addc(&sb, ',');
+		while (k < h.n && h.item[k] != c)
+			k++;
+		if (k < h.n) { /* "" with the span to go between the quotes */
+			holes[n_holes].off = (uint32_t)sb.len + 1;
+			holes[n_holes++].from = h.from[k];
+			sb_adds(&sb, "\"\"");
+			continue;
+		}
+		out = cJSON_PrintUnformatted(c);
+		if (!out)
+			die("out of memory printing a Table");
+		sb_adds(&sb, out);
+		free(out);
+	}
+	sb_addc(&sb, ']');
 	cJSON_Delete(cells);
-	if (!out)
-		die("out of memory printing a Table");
+	t = xmalloc(sizeof(*t) + n_holes * sizeof(row_hole) + sb.len + 1);
+	t->cells_len = (uint32_t)sb.len;
+	t->n_holes = (uint32_t)n_holes;
+	t->meta_off = t->meta_len = 0;
+	if (pk.meta && pk.meta[0] == '{') {
+		t->meta_off = (uint32_t)(pk.meta - text);
+		t->meta_len = (uint32_t)pk.meta_len;
+	}
+	memcpy(t->holes, holes, n_holes * sizeof(row_hole));
+	memcpy(t->holes + n_holes, sb.buf, sb.len + 1);
+	sb_release(&sb);
+	return t;
+}
+
+/* The template kept in *slot (made and kept there if none is yet: two threads may
+ * both make one, the first kept wins); with no slot, a new one the caller frees. */
+static const row_tpl *tpl_get(const printer *pr, const char *text, void **slot, row_tpl **own)
+{
+	row_tpl *t = slot ? __atomic_load_n(slot, __ATOMIC_ACQUIRE) : NULL;
+	void *none = NULL;
+
+	if (t)
+		return t;
+	if (!(t = tpl_make(pr, text)) || !slot)
+		return *own = t;
+	if (__atomic_compare_exchange_n(slot, &none, t, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return t;
+	free(t);
+	return none;
+}
+
+/* The row: the template's cells with their spans at now_s, and the row's object. */
+static void tpl_serve(strbuf *sb, const row_tpl *t, const char *text, const char *include,
+		      int64_t now_s)
+{
+	const char *cells = (const char *)(t->holes + t->n_holes);
+	size_t at = 0;
+	char span[32];
+
 	sb_adds(sb, "{\"cells\":");
-	sb_adds(sb, out);
-	free(out);
+	for (uint32_t i = 0; i < t->n_holes; i++) {
+		sb_add(sb, cells + at, t->holes[i].off - at);
+		sim_table_human_duration(now_s - t->holes[i].from, span, sizeof(span));
+		sb_adds(sb, span);
+		at = t->holes[i].off;
+	}
+	sb_add(sb, cells + at, t->cells_len - at);
 	if (include && !strcmp(include, "None")) {
 		sb_addc(sb, '}');
 	} else if (include && !strcmp(include, "Object")) {
@@ -987,18 +1114,33 @@ static int add_row_picked(strbuf *sb, const printer *pr, const char *text, const
 	} else {
 		sb_adds(sb, ",\"object\":{\"kind\":\"PartialObjectMetadata\","
 			    "\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":");
-		if (pk.meta && pk.meta[0] == '{')
-			sb_add(sb, pk.meta, pk.meta_len);
+		if (t->meta_len)
+			sb_add(sb, text + t->meta_off, t->meta_len);
 		else
 			sb_adds(sb, "{}");
 		sb_adds(sb, "}}");
 	}
+}
+
+/* One row from its template (the same bytes as add_row_parsed, for text in the
+ * compact form the store keeps); 0 when there is none. */
+static int add_row_picked(strbuf *sb, const printer *pr, const char *text, void **slot,
+			  const char *include, int64_t now_s)
+{
+	row_tpl *own = NULL;
+	const row_tpl *t = tpl_get(pr, text, slot, &own);
+
+	if (!t)
+		return 0;
+	tpl_serve(sb, t, text, include, now_s);
+	free(own);
 	return 1;
 }
 
-char *sim_table_render(const sim_resource *res, const char *const *objs, size_t n,
-		       const char *include, const char *rv, const char *cont, size_t remaining,
-		       int64_t now_s)
+/* texts[i], or objs[i]'s text with its template kept in objs[i]->row */
+static char *render(const sim_resource *res, const char *const *texts, sim_obj *const *objs,
+		    size_t n, const char *include, const char *rv, const char *cont,
+		    size_t remaining, int64_t now_s)
 {
 	const printer *pr = printer_for(res);
 	cJSON *t = cJSON_CreateObject(), *meta, *defs;
@@ -1041,11 +1183,13 @@ char *sim_table_render(const sim_resource *res, const char *const *objs, size_t 
 	sb_adds(&sb, ",\"rows\":[");
 	for (size_t i = 0; i < n; i++) {
 		size_t mark = sb.len;
+		const char *text = objs ? objs[i]->json : texts[i];
+		void **slot = objs ? &objs[i]->row : NULL;
 
 		if (rows_n)
 			sb_addc(&sb, ',');
-		if (add_row_picked(&sb, pr, objs[i], include, now_s) ||
-		    add_row_parsed(&sb, pr, objs[i], include, now_s)) {
+		if (add_row_picked(&sb, pr, text, slot, include, now_s) ||
+		    add_row_parsed(&sb, pr, text, include, now_s)) {
 			rows_n++;
 		} else { /* left out: the comma goes again */
 			sb.len = mark;
@@ -1054,4 +1198,18 @@ char *sim_table_render(const sim_resource *res, const char *const *objs, size_t 
 	}
 	sb_adds(&sb, "]}");
 	return sb_detach(&sb, NULL);
+}
+
+char *sim_table_render(const sim_resource *res, const char *const *objs, size_t n,
+		       const char *include, const char *rv, const char *cont, size_t remaining,
+		       int64_t now_s)
+{
+	return render(res, objs, NULL, n, include, rv, cont, remaining, now_s);
+}
+
+char *sim_table_render_objs(const sim_resource *res, sim_obj *const *objs, size_t n,
+			    const char *include, const char *rv, const char *cont,
+			    size_t remaining, int64_t now_s)
+{
+	return render(res, NULL, objs, n, include, rv, cont, remaining, now_s);
 }

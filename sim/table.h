@@ -26,6 +26,14 @@ char *sim_table_render(const sim_resource *res, const char *const *objs, size_t 
 		       const char *include, const char *rv, const char *cont, size_t remaining,
 		       int64_t now_s);
 
+/* The same for stored objects (borrowed): each row is made once, on the first call
+ * that needs it, and kept with its object (sim_obj.row) for later calls; only the
+ * spans up to now_s (ages) are printed anew. Safe from any thread at once. */
+struct sim_obj;
+char *sim_table_render_objs(const sim_resource *res, struct sim_obj *const *objs, size_t n,
+			    const char *include, const char *rv, const char *cont,
+			    size_t remaining, int64_t now_s);
+
 /* kubectl's HumanDuration ("45s", "2m3s", "15m", "3h4m", "5d", "2y45d") for a span of
  * seconds; "<invalid>" below -1 s. Writes into buf (>= 16 bytes is plenty). */
 void sim_table_human_duration(int64_t seconds, char *buf, size_t size);
