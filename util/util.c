@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "util/termtext.h"
@@ -70,22 +71,42 @@ static void *oom(size_t n)
 	die("out of memory (asked for %zu bytes)", n);
 }
 
+/* Big blocks (the fleet's tables and snapshots: tens of MB at 5,000 tenants) are
+ * touched page by page as they fill; each first touch of a 4 KB page is a fault,
+ * which in a virtual machine costs microseconds: at 5,000 tenants, 27,000 faults
+ * made about a sixth of `tenants`' CPU. Such a block's pages are asked to be huge
+ * (2 MB, where the kernel has them: transparent huge pages in "madvise" mode, as
+ * Debian's default is), a fault for 512 of them. A hint: ignored where refused. */
+#define HUGE_BLOCK (4u << 20)
+
+static void *huge_hint(void *p, size_t n)
+{
+	uintptr_t page = 4096, lo, hi;
+
+	if (!p || n < HUGE_BLOCK)
+		return p;
+	lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+	hi = ((uintptr_t)p + n) & ~(page - 1);
+	(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	return p;
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
-	return p ? p : oom(n);
+	return p ? huge_hint(p, n) : oom(n);
 }
 
 void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
-	return p ? p : oom(n * size);
+	return p ? huge_hint(p, n * size) : oom(n * size);
 }
 
 void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
-	return q ? q : oom(n);
+	return q ? huge_hint(q, n) : oom(n);
 }
 
 char *xstrdup(const char *s)
