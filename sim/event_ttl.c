@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "sim/event_ttl.h"
+#include "sim/sched.h"
 #include "util/util.h"
 
 #define SWEEP_EVERY_MS 2000
@@ -70,6 +71,7 @@ static void *run(void *arg)
 {
 	sim_event_ttl *t = arg;
 
+	sim_sched_controller_thread();
 	pthread_mutex_lock(&t->mu);
 	while (!t->stop) {
 		struct timespec ts;

@@ -13,6 +13,7 @@
 #include "sim/fleetctl_int.h"
 #include "sim/podlog.h"
 #include "sim/rules.h"
+#include "sim/sched.h"
 #include "sim/usage.h"
 #include "sim/workload.h"
 #include "util/util.h"
@@ -857,6 +858,7 @@ static void *loop(void *arg)
 {
 	sim_fleetctl *c = arg;
 
+	sim_sched_controller_thread();
 	while (__atomic_load_n(&c->running, __ATOMIC_SEQ_CST)) {
 		struct timespec ts = {c->o.tick_ms / 1000, (long)(c->o.tick_ms % 1000) * 1000000L};
 

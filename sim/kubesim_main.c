@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "sim/sched.h"
 #include "sim/server.h"
 #include "sim/tls.h"
 #include "sim/volumes.h"
@@ -19,7 +20,7 @@ static void usage(FILE *f)
 	      "               [--watch-window N] [--no-traffic] [--no-builds] [--quiet] [--event-ttl S]\n"
 	      "               [--audit-log FILE] [--provisioner NAME=MS|NAME=fail:MESSAGE]...\n"
 	      "               [--managed-postgres CONNINFO [--managed-postgres-password-file F]]\n"
-	      "               [--custom-repo URL]\n"
+	      "               [--custom-repo URL] [--controller-nice N]\n"
 	      "\n"
 	      "  --port N             listen on 127.0.0.1:N (0 = any free port; default 0)\n"
 	      "  --kubeconfig-out F   write a kubeconfig for this server once it is ready\n"
@@ -48,7 +49,10 @@ static void usage(FILE *f)
 	      "                       and Secret smart-platform-postgres (password = F's first line)\n"
 	      "  --custom-repo URL    with --fleet: every ERP tenant's namespaces name URL as their\n"
 	      "                       custom-repo (the build wizard's default repository; a demo's\n"
-	      "                       sample repository, e.g. file:///srv/git/custom.git)\n",
+	      "                       sample repository, e.g. file:///srv/git/custom.git)\n"
+	      "  --controller-nice N  the controllers' nice value, 0-19 (default 5): they stand for a\n"
+	      "                       cluster's nodes and controller manager, and yield to the API's\n"
+	      "                       readers and to clients on this machine; 0: the API's priority\n",
 	      f);
 }
 
@@ -90,6 +94,7 @@ int main(int argc, char **argv)
 		{"managed-postgres", required_argument, NULL, 'M'},
 		{"managed-postgres-password-file", required_argument, NULL, 'W'},
 		{"custom-repo", required_argument, NULL, 'R'},
+		{"controller-nice", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -184,6 +189,11 @@ int main(int argc, char **argv)
 			if (parse_num("--preload", optarg, 0, 1e7, &v))
 				return 2;
 			o.preload = (size_t)v;
+			break;
+		case 'C':
+			if (parse_num("--controller-nice", optarg, 0, 19, &v))
+				return 2;
+			sim_sched_set_controller_nice((int)v);
 			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

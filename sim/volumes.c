@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/sched.h"
 #include "sim/volumes.h"
 #include "util/util.h"
 
@@ -822,6 +823,7 @@ static void *loop(void *arg)
 {
 	sim_volumes *v = arg;
 
+	sim_sched_controller_thread();
 	while (!atomic_load(&v->stop)) {
 		int64_t now;
 

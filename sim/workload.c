@@ -17,6 +17,7 @@
 #include "sim/podlog.h"
 #include "sim/replicaset.h"
 #include "sim/resource.h"
+#include "sim/sched.h"
 #include "sim/workload.h"
 #include "util/util.h"
 
@@ -2601,6 +2602,7 @@ static void *loop(void *arg)
 {
 	sim_workload *w = arg;
 
+	sim_sched_controller_thread();
 	while (!atomic_load(&w->stop)) {
 		int busy = 0, r;
 

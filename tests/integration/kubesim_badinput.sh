@@ -36,5 +36,12 @@ code=$(curl -sS --cacert "$KS_CA" -o /dev/null -w '%{http_code}' "$KS_URL/api/v1
 code=$(curl -sS -o /dev/null -w '%{http_code}' "$KS_URL/version" 2>/dev/null)
 [ "$code" = 000 ] && ok "a client that does not trust kubesim's CA is refused by TLS" || fail "TLS without the CA gave $code"
 kill -0 "$KS_PID" && ok "kubesim is still running" || fail "kubesim died"
+# the controllers (threads named kubesim beside the main one) yield to the API's
+# readers: nice 5 by default; the server's threads keep the API's priority
+nices() { for t in /proc/"$KS_PID"/task/*; do printf '%s=%s ' "$(cat "$t/comm")" "$(cut -d')' -f2- "$t/stat" | awk '{print $17}')"; done; }
+n=$(nices)
+case "$n" in *"kubesim=5 "*) ok "controller threads run at nice 5 ($n)" ;; *) fail "no controller thread at nice 5: $n" ;; esac
+case "$n" in *"MHD-listen=0 "*) ok "the listener keeps nice 0" ;; *) fail "the listener is not at nice 0: $n" ;; esac
+expect_out "--controller-nice out of range is refused" 'from 0 to 19' sh -c '"$1/kubesim" --controller-nice 20 2>&1' sh "$BUILD"
 expect_out "and still answers" '"gitVersion"' kcurl "$KS_URL/version"
 finish
