@@ -164,7 +164,7 @@ asan:
 
 # The threaded parts under ThreadSanitizer: the store, the controllers (pods, volumes), the client's informers,
 # the envs' dependency reads.
-TSAN_TESTS := test_store test_workload test_volumes test_podlog test_fleetctl test_k8s_client test_actions \
+TSAN_TESTS := test_store test_jarena test_workload test_volumes test_podlog test_fleetctl test_k8s_client test_actions \
               test_tui_logring test_tenant_has test_env_deps test_resolve
 tsan:
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 SAN="-fsanitize=thread" \

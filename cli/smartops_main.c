@@ -13,6 +13,7 @@
 #include "cli/help.h"
 #include "cli/provision.h"
 #include "cli/tenants.h"
+#include "k8s/jarena.h"
 #include "util/util.h"
 
 /* What tenants, tenant and runs take at most when a cluster or a credential
@@ -118,6 +119,7 @@ int main(int argc, char **argv)
 	provision_wizard_about("provision a tenant with a wizard, its options as for plan:", apply_about,
 			       sizeof(apply_about));
 	signal(SIGPIPE, SIG_IGN);
+	jarena_install(); /* before any thread: list items' trees in per-thread arenas */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hv", longopts, NULL)) != -1) {
 		switch (c) {

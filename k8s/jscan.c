@@ -1,6 +1,7 @@
 /* k8s/jscan.c — list answers walked once, items built from the members kept. */
 #include <string.h>
 
+#include "k8s/jarena.h"
 #include "k8s/jscan.h"
 #include "util/util.h"
 
@@ -193,8 +194,10 @@ static cJSON *build(const char **pp, const char *end, const jscan_keep *keep, in
 
 cJSON *jscan_build(const char *p, const char *end, const jscan_keep *keep)
 {
+	int was = jarena_on();
 	cJSON *v = build(&p, end, keep, 0);
 
+	jarena_off(was);
 	if (v && ws(p, end) != end) {
 		cJSON_Delete(v);
 		return NULL;
