@@ -3,6 +3,8 @@
 # (clock 60x, measured from the moment kubesim serves):
 #  1. instant first frame: the console's first frame with rows, from the
 #     snapshot of its last run (rows marked stale): goal < 300 ms from start;
+#     with no snapshot, its first rows (the namespaces' first page) within
+#     300 ms of the first list page coming in (SMARTOPS_TRACE);
 #  2. fresh within a second: the complete fresh frame (every list in, health
 #     known) and `smartops tenants -o json`: goal < 1.0 s each, and at most 1.5x
 #     the transfer limit: the same pages fetched over one keep-alive connection
@@ -69,8 +71,14 @@ print("%s (best of runs): first frame %.0f ms (goal < 300: %s); complete fresh f
 PY
 }
 
-# the first run writes the snapshot the others start from
-frame "no snapshot" >/dev/null
+# the first run, with no snapshot of a last run (it writes the one the others
+# start from): its first rows, from the first list page in (goal < 300 ms)
+rm -f "$KS_DIR/cold.trace"
+set -- $(SMARTOPS_TRACE="$KS_DIR/cold.trace" frame "no snapshot")
+awk -v start="$1" '/list first page in/ && !p { p = $1 } /frame: first with data/ && !f { f = $1 }
+END { if (!p || !f) { print "no snapshot: no trace of the first page or rows"; exit }
+      printf "no snapshot: first rows %.0f ms after the first list page came in (goal < 300 ms: %s); first frame %s ms from start\n",
+             (f - p) / 1000, (f - p) < 300000 ? "met" : "NOT met", start }' "$KS_DIR/cold.trace"
 echo "while the controllers make the fleet:"
 round "controllers running"
 sleep "${SETTLE:-60}"

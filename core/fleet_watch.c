@@ -252,8 +252,9 @@ static void *cluster_start(void *arg)
 	return NULL;
 }
 
-/* A snapshot may go out once every cluster's tenants are known: its
- * namespaces listed (or cached), or the cluster not answering. */
+/* A snapshot may go out once every cluster's tenants are known, in part at
+ * least: its namespaces' first page in (or all of them listed, or cached), or
+ * the cluster not answering. */
 static int rows_known(fleet *f)
 {
 	size_t i;
@@ -264,7 +265,9 @@ static int rows_known(fleet *f)
 		if (!c->client)
 			continue;
 		pthread_mutex_lock(&c->mu);
-		known = (c->listed & (1u << K_NS)) || c->failing || c->cached;
+		/* rows as the namespaces' first pages arrive: the fleet grows page by
+		 * page, each row's health pending until its chain is in */
+		known = (c->listed & (1u << K_NS)) || c->failing || c->cached || c->tabs[K_NS].n;
 		pthread_mutex_unlock(&c->mu);
 		if (!known)
 			return 0;

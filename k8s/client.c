@@ -15,6 +15,7 @@
 #include "k8s/exec_cred.h"
 #include "k8s/redact.h"
 #include "util/termtext.h"
+#include "util/trace.h"
 #include "util/util.h"
 
 #define POOL_MAX 8
@@ -1028,6 +1029,8 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 			k8s_err_set(err, 200, "GET %s: the answer is not JSON", path);
 			goto out;
 		}
+		if (first)
+			util_trace("list first page in: %s (%zu items)", path, n_items);
 		if (first && opts && opts->on_total) {
 			const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, "remainingItemCount");
 			opts->on_total(ctx, n_items + (cJSON_IsNumber(v) && v->valuedouble > 0

@@ -125,8 +125,10 @@ static void redraw(loop *l)
 		l->first_frame_ms = util_now_ms();
 	if (l->marks && l->woken) {
 		int64_t now = util_now_ms();
-		if (!l->first_data_ms)
+		if (!l->first_data_ms) {
 			l->first_data_ms = now;
+			util_trace("frame: first with data");
+		}
 		if (!l->first_idle_ms && !(l->ops->busy && l->ops->busy(l->ctx)))
 			l->first_idle_ms = now;
 	}
