@@ -18,7 +18,9 @@ REPEAT=${REPEAT:-3}
 SO="$BUILD/smartops"
 export TZ=UTC LANG=C.UTF-8
 t0=$(date +%s%N)
-ks_start --fleet "$N" --seed 3 --time-scale 60 --quiet --start-time "$KS_QUIET_START"
+# KUBESIM_ARGS: more for kubesim (e.g. --controller-nice 0, to compare)
+# shellcheck disable=SC2086
+ks_start --fleet "$N" --seed 3 --time-scale 60 --quiet --start-time "$KS_QUIET_START" ${KUBESIM_ARGS:-}
 echo "kubesim of $N tenants serving in $((($(date +%s%N) - t0) / 1000000)) ms"
 printf ':early\n:save-display %s/first.txt\n:quit\n' "$KS_DIR" >"$KS_DIR/first.keys"
 

@@ -26,7 +26,9 @@ if [ -n "${KUBESIM:-}" ]; then # ks_start runs $BUILD/kubesim: a folder of our o
 	BUILD="$KS_DIR/alt"
 fi
 s0=$(date +%s)
-ks_start --fleet "$N" --seed 3 --time-scale 60 --quiet --start-time "$KS_QUIET_START"
+# KUBESIM_ARGS: more for kubesim (e.g. --controller-nice 0, to compare)
+# shellcheck disable=SC2086
+ks_start --fleet "$N" --seed 3 --time-scale 60 --quiet --start-time "$KS_QUIET_START" ${KUBESIM_ARGS:-}
 t0=$(date +%s) # the window counts from the moment kubesim serves
 echo "kubesim ($N tenants) serving after $((t0 - s0)) s; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
