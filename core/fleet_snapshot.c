@@ -251,6 +251,9 @@ fleet_snapshot *fleet_build_finish(builder *b)
 
 	for (i = 0; i < s->n_tenants; i++)
 		s->tenants[i].health.cause[HEALTH_CAUSE_SIZE - 1] = '\0';
+	/* the next patches may share the environments */
+	s->envs_refs = xmalloc(sizeof(*s->envs_refs));
+	*s->envs_refs = 1;
 	/* Tag each tenant with its old index through env[]: sort, then remap. */
 	map = xcalloc(s->n_tenants ? s->n_tenants : 1, sizeof(*map));
 	{
@@ -338,7 +341,12 @@ void fleet_snapshot_put(fleet_snapshot *s)
 		return;
 	free(s->clusters);
 	free(s->tenants);
-	free(s->envs);
+	if (!s->envs_refs) {
+		free(s->envs);
+	} else if (__atomic_sub_fetch(s->envs_refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		free(s->envs);
+		free(s->envs_refs);
+	}
 	free(s->env_health);
 	free(s->env_tenant);
 	free(s->pods);
