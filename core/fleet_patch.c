@@ -197,13 +197,15 @@ static void patch_cluster(fleet *f, cluster *c, uint16_t ci, fleet_snapshot *s)
 		if (ei >= 0)
 			project_env_add_ingress(&s->envs[ei], &ing[j]);
 	}
-	pod = (const project_pod *)(const void *)c->tabs[K_POD].recs;
 	for (j = 0, n = c->tabs[K_POD].n; j < n; j++) {
 		int32_t ei;
-		if (pod[j].tier != PROJECT_TIER_BASE)
+		/* only what health reads of each pod is kept (PROJECT_POD_BRIEF) */
+		pod = (const project_pod *)(const void *)(c->tabs[K_POD].recs +
+							  j * c->tabs[K_POD].rsize);
+		if (pod->tier != PROJECT_TIER_BASE)
 			continue;
-		if ((ei = marked_env(c, pod[j].m.ns)) >= 0)
-			project_env_add_pod(&s->envs[ei], &pod[j]);
+		if ((ei = marked_env(c, pod->m.ns)) >= 0)
+			project_env_add_pod(&s->envs[ei], pod);
 	}
 	/* their health, then their tenants'; every one of the cluster's when the
 	 * dependencies changed */

@@ -115,15 +115,17 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 			project_env_add_ingress(&s->envs[ei], &d->ing[i]);
 	}
 	for (i = 0; i < d->n_pods; i++) {
-		int32_t ei = env_lookup(&idx, d->pods[i].m.ns);
+		const project_pod *pod =
+		    (const project_pod *)(const void *)((const char *)d->pods + i * d->pod_size);
+		int32_t ei = env_lookup(&idx, pod->m.ns);
 		if (ei < 0)
 			continue;
-		if (d->pods[i].tier == PROJECT_TIER_BASE)
-			project_env_add_pod(&s->envs[ei], &d->pods[i]);
-		if (d->keep_pods) {
+		if (pod->tier == PROJECT_TIER_BASE)
+			project_env_add_pod(&s->envs[ei], pod);
+		if (d->keep_pods && d->pod_size == sizeof(*pod)) {
 			GROW(s->pods, s->n_pods, b->cap_p);
 			s->pod_env = xrealloc(s->pod_env, b->cap_p * sizeof(*s->pod_env));
-			s->pods[s->n_pods] = d->pods[i];
+			s->pods[s->n_pods] = *pod;
 			s->pod_env[s->n_pods++] = ei;
 		}
 	}
@@ -325,6 +327,7 @@ fleet_snapshot *fleet_snapshot_build(const fleet_cluster_state *cs, const projec
 			  .n_ing = n_ing,
 			  .pods = pods,
 			  .n_pods = n_pods,
+			  .pod_size = sizeof(*pods),
 			  .cat = cat,
 			  .r = r,
 			  .keep_pods = 1};
