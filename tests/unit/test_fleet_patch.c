@@ -337,6 +337,41 @@ static void test_one_shot_rehealth_only(void **state)
 	fleet_free(f);
 }
 
+/* The last health seen (from the cache folder) shows while the lists load,
+ * then is let go: a watch that has listed every kind is never loading again. */
+static void test_last_seen_let_go_once_listed(void **state)
+{
+	fleet *f = make_fleet();
+	cluster *c = &f->cl[0];
+	fleet_snapshot *s;
+	last_seen ls;
+	int32_t e;
+
+	(void)state;
+	memset(&ls, 0, sizeof(ls));
+	util_strlcpy(ls.m.name, "t10020-dev", sizeof(ls.m.name));
+	ls.state = HEALTH_DOWN;
+	util_strlcpy(ls.cause, "license down", sizeof(ls.cause));
+	fleet_tab_put(&c->last, &ls);
+	c->last_at = 1700000000;
+	c->listed = WATCH_KINDS & ~(1u << K_POD);
+	fleet_publish(f);
+	s = fleet_snapshot_get(f);
+	e = tenant(s, "T10020")->env[TCODE_ENV_DEV];
+	assert_int_equal(s->envs[e].fresh.loading, 1);
+	assert_int_equal(s->envs[e].fresh.seen_state, HEALTH_DOWN);
+	assert_int_equal(c->last.n, 1);
+	fleet_snapshot_put(s);
+	c->listed = WATCH_KINDS;
+	c->full = 1;
+	fleet_publish(f);
+	s = fleet_snapshot_get(f);
+	assert_int_equal(s->envs[e].fresh.loading, 0);
+	assert_int_equal(c->last.n, 0);
+	fleet_snapshot_put(s);
+	fleet_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +381,7 @@ int main(void)
 	    cmocka_unit_test(test_dependencies_rehealth),
 	    cmocka_unit_test(test_one_shot_rehealth_only),
 	    cmocka_unit_test(test_shared_envs_outlive_the_last),
+	    cmocka_unit_test(test_last_seen_let_go_once_listed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
