@@ -71,8 +71,10 @@ except Exception: n = -1
 print("%.2f %d %d" % (dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, n))
 PY
 }
-console() { # console KUBECONFIG DIR: "complete_ms rss_kb" (resident memory with the whole fleet loaded)
-	# once idle (every list in, the frame complete): the screen kept, 2 s more to read its memory
+console() { # console KUBECONFIG DIR: "complete_ms rss_kb peak_kb" (resident memory with the whole fleet loaded)
+	# once idle (every list in, the frame complete): the screen kept, 2 s more to read its memory:
+	# the most resident in the second after the first half second (the last look
+	# before it ends may fall in its teardown, which frees the tables), and VmHWM
 	printf ':save-display %s/console.txt\n:sleep 2000\n:quit\n' "$2" >"$2/console.keys"
 	python3 - "$SO" "$1" "$2/console.keys" <<'PY'
 import os, re, subprocess, sys, time
@@ -81,20 +83,24 @@ env = dict(os.environ, SMARTOPS_KEY_TIMING="1", COLUMNS="100", LINES="30")
 t0 = time.time() * 1000
 p = subprocess.Popen([so, "--kubeconfig", kc, "--script", keys], env=env,
                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-rss = 0
+seen, hwm = [], 0
 while p.poll() is None:
     try:
         for l in open("/proc/%d/status" % p.pid):
             if l.startswith("VmRSS:"):
-                rss = int(l.split()[1])
+                seen.append((time.time() * 1000, int(l.split()[1])))
+            elif l.startswith("VmHWM:"):
+                hwm = int(l.split()[1])
     except OSError:
         pass
     time.sleep(0.05)
 err = p.stderr.read()
 m = re.search(r"first idle at (\d+) ms", err)
 if p.returncode or not m:
-    print("-1 -1"); sys.exit(0)
-print("%.0f %d" % (int(m.group(1)) - t0, rss))
+    print("-1 -1 -1"); sys.exit(0)
+idle = int(m.group(1))
+rss = max([r for t, r in seen if idle + 500 <= t <= idle + 1500] or [-1])
+print("%.0f %d %d" % (idle - t0, rss, hwm))
 PY
 }
 
@@ -110,8 +116,8 @@ awk '/certificate-authority-data:/{print $2; exit}' "$KS_DIR/small.kubeconfig" |
 echo "kubesim of $NS tenants: $(settle "$S_URL" "$KS_DIR/small.ca" "$S_TOK")"
 s_obj=$(tracked "$S_URL" "$KS_DIR/small.ca" "$S_TOK")
 set -- $(tenants "$KS_DIR/small.kubeconfig"); s_ten_s=$1; s_ten_rss=$2
-mkdir -p "$KS_DIR/s"; set -- $(console "$KS_DIR/small.kubeconfig" "$KS_DIR/s"); s_con_ms=$1; s_con_rss=$2
-echo "   $NS tenants, $s_obj tracked objects: tenants -o json $s_ten_s s, peak $((s_ten_rss / 1024)) MB; console complete at $s_con_ms ms, $((s_con_rss / 1024)) MB resident"
+mkdir -p "$KS_DIR/s"; set -- $(console "$KS_DIR/small.kubeconfig" "$KS_DIR/s"); s_con_ms=$1; s_con_rss=$2; s_con_hwm=$3
+echo "   $NS tenants, $s_obj tracked objects: tenants -o json $s_ten_s s, peak $((s_ten_rss / 1024)) MB; console complete at $s_con_ms ms, $((s_con_rss / 1024)) MB resident (peak $((s_con_hwm / 1024)) MB)"
 kill "$SMALL_PID"; wait "$SMALL_PID" 2>/dev/null; SMALL_PID=""
 
 # started here rather than by ks_start, which gives up after 120 s: on a loaded
@@ -141,19 +147,20 @@ b_obj=$(tracked "$KS_URL" "$KS_CA" "$KS_ADMIN_TOKEN")
 tr=$(python3 bench/transfer.py "$KS_URL" "$KS_CA" "$KS_ADMIN_TOKEN" 1)
 set -- $(tenants "$KUBECONFIG"); ten_s=$1; ten_rss=$2; ten_n=$3
 tr2=$(python3 bench/transfer.py "$KS_URL" "$KS_CA" "$KS_ADMIN_TOKEN" 1)
-mkdir -p "$KS_DIR/b"; set -- $(console "$KUBECONFIG" "$KS_DIR/b"); con_ms=$1; con_rss=$2
+mkdir -p "$KS_DIR/b"; set -- $(console "$KUBECONFIG" "$KS_DIR/b"); con_ms=$1; con_rss=$2; con_hwm=$3
 echo "   $b_obj tracked objects; transfer limit $(echo "$tr" | cut -d' ' -f2) s, $(echo "$tr2" | cut -d' ' -f2) s ($(echo "$tr" | cut -d' ' -f3) bytes, $(echo "$tr" | cut -d' ' -f4) pages)"
 python3 - "$N" "$ten_s" "$ten_rss" "$ten_n" "$con_ms" "$con_rss" "$b_obj" "$s_obj" "$s_con_rss" "$s_ten_rss" \
-	"$(echo "$tr" | cut -d' ' -f2)" "$(echo "$tr2" | cut -d' ' -f2)" <<'PY'
+	"$(echo "$tr" | cut -d' ' -f2)" "$(echo "$tr2" | cut -d' ' -f2)" "$con_hwm" <<'PY'
 import sys
-n, ten_s, ten_rss, ten_n, con_ms, con_rss, b_obj, s_obj, s_con, s_ten, tr1, tr2 = sys.argv[1:13]
+n, ten_s, ten_rss, ten_n, con_ms, con_rss, b_obj, s_obj, s_con, s_ten, tr1, tr2, con_hwm = sys.argv[1:14]
 ten_s, tr = float(ten_s), min(float(tr1), float(tr2))
 ten_rss, con_rss, s_con, s_ten = int(ten_rss), int(con_rss), int(s_con), int(s_ten)
 b_obj, s_obj = int(b_obj), int(s_obj)
 print("tenants -o json: %.2f s (%.2fx the transfer limit %.2f s), peak %d MB, %s tenants (goal < 4 s and < 300 MB: %s)" % (
     ten_s, ten_s / tr, tr, ten_rss // 1024, ten_n, "met" if ten_s < 4 and ten_rss < 300 * 1024 else "NOT met"))
-print("console: complete fresh frame %.2f s (goal < 4 s: %s), %d MB resident" % (
-    float(con_ms) / 1000, "met" if 0 <= float(con_ms) < 4000 else "NOT met", con_rss // 1024))
+print("console: complete fresh frame %.2f s (goal < 4 s: %s), %d MB resident, peak %d MB (goal < 300 MB: %s)" % (
+    float(con_ms) / 1000, "met" if 0 <= float(con_ms) < 4000 else "NOT met", con_rss // 1024,
+    int(con_hwm) // 1024, "met" if 0 < int(con_hwm) < 300 * 1024 else "NOT met"))
 if b_obj > s_obj:
     per = (con_rss - s_con) * 1024.0 / (b_obj - s_obj)
     per_t = (ten_rss - s_ten) * 1024.0 / (b_obj - s_obj)

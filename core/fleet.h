@@ -103,6 +103,9 @@ typedef struct fleet_snapshot {
 	project_event *events; /* by namespace, then time */
 	int32_t *event_env;
 	int refs; /* internal */
+	/* internal: how many snapshots share envs (a patch that builds no
+	 * environment again keeps the last one's), or NULL: envs is this one's */
+	int *envs_refs;
 } fleet_snapshot;
 
 /* Copies cfg (strings too). opts may be NULL. */

@@ -42,6 +42,9 @@ typedef struct tab {
 enum { K_NS, K_DEPLOY, K_STS, K_ING, K_POD, K_EVENT, K_COUNT };
 
 extern const size_t fleet_kind_size[K_COUNT];
+/* The bytes a fleet keeps of each record of a kind: of a pod, only what
+ * health reads unless one tenant's pods are shown (tcode). */
+size_t fleet_kind_keeps(int kind, const char *tcode);
 /* The members of a listed item that its kind's projection reads. */
 extern const jscan_keep *const fleet_kind_keep[K_COUNT];
 
@@ -141,8 +144,9 @@ typedef struct cluster_data {
 	size_t n_wl[2];
 	const project_ingress *ing;
 	size_t n_ing;
-	const project_pod *pods;
-	size_t n_pods;
+	const project_pod *pods; /* each pod_size bytes apart */
+	size_t n_pods, pod_size; /* sizeof(project_pod), or PROJECT_POD_BRIEF:
+				    only what health reads (keep_pods is 0) */
 	const project_event *ev;
 	size_t n_ev;
 	const catalog *cat;

@@ -1,5 +1,7 @@
 /* core/fleet_load.c — the one-shot listing: every kind paged in parallel, per
  * cluster (see core/fleet_int.h). */
+#include <malloc.h>
+
 #include "core/fleet_int.h"
 
 /* ---- one-shot listing ---- */
@@ -262,6 +264,9 @@ int fleet_load(fleet *f)
 		ok += f->cl[i].st.reach == FLEET_OK;
 	free(th);
 	free(started);
+	/* the listing threads' arenas keep the pages they parsed: given back
+	 * before the snapshot is built, the peak is the tables and the snapshot */
+	malloc_trim(0);
 	fleet_publish(f);
 	return ok;
 }

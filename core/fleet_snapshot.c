@@ -115,15 +115,17 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 			project_env_add_ingress(&s->envs[ei], &d->ing[i]);
 	}
 	for (i = 0; i < d->n_pods; i++) {
-		int32_t ei = env_lookup(&idx, d->pods[i].m.ns);
+		const project_pod *pod =
+		    (const project_pod *)(const void *)((const char *)d->pods + i * d->pod_size);
+		int32_t ei = env_lookup(&idx, pod->m.ns);
 		if (ei < 0)
 			continue;
-		if (d->pods[i].tier == PROJECT_TIER_BASE)
-			project_env_add_pod(&s->envs[ei], &d->pods[i]);
-		if (d->keep_pods) {
+		if (pod->tier == PROJECT_TIER_BASE)
+			project_env_add_pod(&s->envs[ei], pod);
+		if (d->keep_pods && d->pod_size == sizeof(*pod)) {
 			GROW(s->pods, s->n_pods, b->cap_p);
 			s->pod_env = xrealloc(s->pod_env, b->cap_p * sizeof(*s->pod_env));
-			s->pods[s->n_pods] = d->pods[i];
+			s->pods[s->n_pods] = *pod;
 			s->pod_env[s->n_pods++] = ei;
 		}
 	}
@@ -251,6 +253,9 @@ fleet_snapshot *fleet_build_finish(builder *b)
 
 	for (i = 0; i < s->n_tenants; i++)
 		s->tenants[i].health.cause[HEALTH_CAUSE_SIZE - 1] = '\0';
+	/* the next patches may share the environments */
+	s->envs_refs = xmalloc(sizeof(*s->envs_refs));
+	*s->envs_refs = 1;
 	/* Tag each tenant with its old index through env[]: sort, then remap. */
 	map = xcalloc(s->n_tenants ? s->n_tenants : 1, sizeof(*map));
 	{
@@ -322,6 +327,7 @@ fleet_snapshot *fleet_snapshot_build(const fleet_cluster_state *cs, const projec
 			  .n_ing = n_ing,
 			  .pods = pods,
 			  .n_pods = n_pods,
+			  .pod_size = sizeof(*pods),
 			  .cat = cat,
 			  .r = r,
 			  .keep_pods = 1};
@@ -338,7 +344,12 @@ void fleet_snapshot_put(fleet_snapshot *s)
 		return;
 	free(s->clusters);
 	free(s->tenants);
-	free(s->envs);
+	if (!s->envs_refs) {
+		free(s->envs);
+	} else if (__atomic_sub_fetch(s->envs_refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		free(s->envs);
+		free(s->envs_refs);
+	}
 	free(s->env_health);
 	free(s->env_tenant);
 	free(s->pods);

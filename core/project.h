@@ -85,7 +85,9 @@ typedef struct project_ingress {
 	char host[64];
 } project_ingress;
 
-/* A pod, its containers summed up. */
+/* A pod, its containers summed up. What an environment's health reads of it
+ * (project_env_add_pod) comes first: a fleet of all tenants keeps only the
+ * first PROJECT_POD_BRIEF bytes of each pod (304 of 392). */
 typedef struct project_pod {
 	project_meta m;
 	uint8_t tier;
@@ -93,15 +95,18 @@ typedef struct project_pod {
 	uint8_t n_containers;
 	uint8_t n_ready; /* containers ready */
 	char component[16];
-	char role[16];
-	char phase[12];
 	int32_t restarts;	    /* sum of restartCount */
 	char waiting_reason[32];    /* first container waiting, or "" */
 	char terminated_reason[24]; /* state.terminated, else lastState.terminated, or "" */
 	char message[96];	    /* the waiting (else terminated) message, or "" */
+	/* not read by project_env_add_pod */
+	char role[16];
+	char phase[12];
 	char node[48];
 	int64_t created; /* metadata.creationTimestamp, 0 unknown */
 } project_pod;
+
+#define PROJECT_POD_BRIEF offsetof(project_pod, role)
 
 /* A core/v1 Event. */
 typedef struct project_event {

@@ -246,8 +246,42 @@ static void assert_rehealed(fleet *f, const fleet_snapshot *old, int32_t e)
 	assert_non_null(p);
 	assert_int_equal(f->cl[0].rehealth, 0);
 	assert_int_equal(p->env_health[e].state, HEALTH_AVAILABLE);
+	/* no environment built again: the last one's are shared, not copied */
+	assert_ptr_equal(p->envs, old->envs);
 	assert_as_whole(f, p);
 	fleet_snapshot_put(p);
+}
+
+/* Shared environments outlive the snapshot they came from; a patch that
+ * builds one again has its own. */
+static void test_shared_envs_outlive_the_last(void **state)
+{
+	fleet *f = make_fleet();
+	cluster *c = &f->cl[0];
+	fleet_snapshot *old, *p, *q;
+	int32_t e;
+
+	(void)state;
+	fleet_publish(f);
+	old = fleet_snapshot_get(f);
+	c->rehealth = 1;
+	p = fleet_patch(f, old);
+	assert_non_null(p);
+	assert_ptr_equal(p->envs, old->envs);
+	fleet_snapshot_put(old);
+	c->full = 1;
+	fleet_publish(f); /* the fleet lets go of old too: p alone has its envs */
+	e = tenant(p, "T10020")->env[TCODE_ENV_DEV];
+	assert_string_equal(p->envs[e].ns, "t10020-dev");
+	put_wl(c, "t10020-dev", "webapp", PROJECT_TIER_PUBLIC, "appserver", 2, 2);
+	q = fleet_patch(f, p);
+	assert_non_null(q);
+	assert_ptr_not_equal(q->envs, p->envs);
+	fleet_snapshot_put(p);
+	assert_string_equal(q->envs[e].ns, "t10020-dev");
+	assert_as_whole(f, q);
+	fleet_snapshot_put(q);
+	fleet_free(f);
 }
 
 static void test_dependencies_rehealth(void **state)
@@ -303,6 +337,41 @@ static void test_one_shot_rehealth_only(void **state)
 	fleet_free(f);
 }
 
+/* The last health seen (from the cache folder) shows while the lists load,
+ * then is let go: a watch that has listed every kind is never loading again. */
+static void test_last_seen_let_go_once_listed(void **state)
+{
+	fleet *f = make_fleet();
+	cluster *c = &f->cl[0];
+	fleet_snapshot *s;
+	last_seen ls;
+	int32_t e;
+
+	(void)state;
+	memset(&ls, 0, sizeof(ls));
+	util_strlcpy(ls.m.name, "t10020-dev", sizeof(ls.m.name));
+	ls.state = HEALTH_DOWN;
+	util_strlcpy(ls.cause, "license down", sizeof(ls.cause));
+	fleet_tab_put(&c->last, &ls);
+	c->last_at = 1700000000;
+	c->listed = WATCH_KINDS & ~(1u << K_POD);
+	fleet_publish(f);
+	s = fleet_snapshot_get(f);
+	e = tenant(s, "T10020")->env[TCODE_ENV_DEV];
+	assert_int_equal(s->envs[e].fresh.loading, 1);
+	assert_int_equal(s->envs[e].fresh.seen_state, HEALTH_DOWN);
+	assert_int_equal(c->last.n, 1);
+	fleet_snapshot_put(s);
+	c->listed = WATCH_KINDS;
+	c->full = 1;
+	fleet_publish(f);
+	s = fleet_snapshot_get(f);
+	assert_int_equal(s->envs[e].fresh.loading, 0);
+	assert_int_equal(c->last.n, 0);
+	fleet_snapshot_put(s);
+	fleet_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +380,8 @@ int main(void)
 	    cmocka_unit_test(test_whole_when_needed),
 	    cmocka_unit_test(test_dependencies_rehealth),
 	    cmocka_unit_test(test_one_shot_rehealth_only),
+	    cmocka_unit_test(test_shared_envs_outlive_the_last),
+	    cmocka_unit_test(test_last_seen_let_go_once_listed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
