@@ -12,8 +12,8 @@ for tool in kubectl git; do
 	fi
 done
 K="kubectl --request-timeout=20s"
-# stages run 97 simulated seconds in all: about 5 s of wall time at 20x
-ks_start --start-time "$KS_QUIET_START" --time-scale 20
+# stages run 97 simulated seconds in all: about 2.4 s of wall time at 40x
+ks_start --start-time "$KS_QUIET_START" --time-scale 40
 
 # --- a repository of the customer's sources ---------------------------------------------
 export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com \
@@ -114,7 +114,11 @@ expect_out "upload's termination message is the RPO written" '^s3://smart-rpo/t1
 s1=$(stage_field b1 1 '.state.terminated.startedAt'); f0=$(stage_field b1 0 '.state.terminated.finishedAt')
 [ -n "$s1" ] && [ "$s1" \> "$f0" -o "$s1" = "$f0" ] && ok "sonarqube started when checkout had finished ($f0, $s1)" ||
 	fail "checkout finished $f0, sonarqube started $s1"
-expect_out "the stages took simulated time (sonarqube 45 s)" '^2026-11-04T05:0' stage_field b1 1 '.state.terminated.finishedAt'
+s1=$(date -u -d "$s1" +%s); f1=$(date -u -d "$(stage_field b1 1 '.state.terminated.finishedAt')" +%s)
+# (at least: a stage ends at the controller's first turn after it is due, late by as
+# much as the machine's load delays that turn, times the clock's speed)
+[ $((f1 - s1)) -ge 45 ] && ok "the stages took simulated time (sonarqube 45 s: $((f1 - s1)) s)" ||
+	fail "sonarqube took $((f1 - s1)) s, less than 45"
 $K logs -n builds "$P1" -c compile | grep '^compiling ' >"$KS_DIR/got-sources"
 cmp -s "$KS_DIR/want-sources" "$KS_DIR/got-sources" && ok "kubectl logs -c compile lists exactly the repository's sources" ||
 	{ fail "compile log"; diff "$KS_DIR/want-sources" "$KS_DIR/got-sources"; }
@@ -166,14 +170,17 @@ expect_out "upload never started" '^PodInitializing$' stage_field b4 3 '.state.w
 # --- a non-bare repository; logs -f follows a running stage to its end ---------------------
 apply_job b5 "$COMMIT" "file://$WORK" 300
 wait_for "b5's sonarqube started" 60 sh -c "$K get pods -n builds -l job-name=custombuild-b5 -o jsonpath='{.items[0].status.initContainerStatuses[1].state}' | grep -Eq 'running|terminated'"
-timeout 60 $K logs -f -n builds "$(pod_of b5)" -c sonarqube >"$KS_DIR/follow" 2>&1
+P5=$(pod_of b5)
+timeout 60 $K logs -f -n builds "$P5" -c sonarqube >"$KS_DIR/follow" 2>&1
 rc=$?
 [ $rc -eq 0 ] && [ "$(tail -1 "$KS_DIR/follow")" = "quality gate OK" ] && ok "kubectl logs -f follows sonarqube to its verdict, then ends" ||
 	{ fail "logs -f: exit $rc"; cat "$KS_DIR/follow"; }
 check "a build from a non-bare repository completes" $K wait -n builds --for=condition=complete job/custombuild-b5 --timeout=120s
-# ttlSecondsAfterFinished 300: the Job and its pod go 300 simulated seconds (15 s) after it finished
-wait_for "ttlSecondsAfterFinished deletes the Job" 120 sh -c "! $K get job -n builds custombuild-b5 >/dev/null 2>&1"
-wait_for "and its pod" 120 sh -c "[ -z \"\$($K get pods -n builds -l job-name=custombuild-b5 -o name)\" ]"
+# ttlSecondsAfterFinished 300: the Job and its pod go 300 simulated seconds (7.5 s) after it
+# finished; kubectl wait --for=delete watches for it (one kubectl, not one every 0.2 s)
+check "ttlSecondsAfterFinished deletes the Job" $K wait -n builds --for=delete job/custombuild-b5 --timeout=120s
+check "and its pod" $K wait -n builds --for=delete "pod/$P5" --timeout=120s
+check "... no pod of the Job is left" sh -c "[ -z \"\$($K get pods -n builds -l job-name=custombuild-b5 -o name)\" ]"
 $K get job -n builds custombuild-b1 >/dev/null 2>&1 && ok "a Job with a day's TTL is still there" || fail "b1 was deleted"
 
 # --- a repository without sources -----------------------------------------------------
