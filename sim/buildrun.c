@@ -232,6 +232,8 @@ static int run_git(const char *const argv[], strbuf *out, strbuf *errout)
 			if (n <= 0) {
 				close(fds[i].fd);
 				fds[i].fd = -1;
+				*(i ? &pe[0] : &po[0]) = -1; /* closed: not again below (by then the number
+							      * may be another thread's socket) */
 				continue;
 			}
 			if (sb->len < cap)

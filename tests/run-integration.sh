@@ -1,24 +1,28 @@
 #!/bin/sh
 # Runs every tests/integration/*.sh (and *.py) with the build folder as $1.
 # Each test starts its own kubesim (on a port of its own, --port 0) in its own
-# temporary folder and HOME, so tests run side by side: two at a time
+# temporary folder and HOME, so tests run side by side: four at a time
 # ($INTEGRATION_JOBS; 1 runs them one after another). They mostly wait (for
-# kubesim's simulated clock, a build's stages, a console's screen): a test keeps
-# about 0.4 of a core busy (the twelve longest: 249 s of CPU for about 620 s of
-# wall time), so four at a time would about fill 2 cores; four were tried once,
-# on a machine loaded by other work to 30-75, and 12 tests failed there (8 of
-# them the 600 s limit below), so two stays the default until four is seen green.
+# kubesim's simulated clock, a build's stages, a console's screen): about 400 s
+# of CPU for 70 tests, so four at a time about fill 2 cores. Four were green in
+# two runs in a row on a machine loaded by other work to 10-18 (once tests that
+# depended on the time taken had been made to wait for conditions); an earlier
+# try at load 30-75 met the 600 s limit below in 8 tests.
 # A test whose file holds the line
 #   # integration: alone
 # shares something with others and runs by itself, after the rest.
 # A test's output is printed whole when it fails (every test's with
 # INTEGRATION_VERBOSE=1), never mixed with another's; the failures are listed
 # again at the end. The longest tests of the previous
-# run (kept in BUILD/integration-times) are started first.
+# run (kept in BUILD/integration-times) are started first. Tests named after
+# the build folder (a path, or a file name of tests/integration/) run alone of
+# the rest, e.g. tests/run-integration.sh build-asan kubesim_builds.sh.
 set -u
 build=${1:-build}
 build=$(cd "$build" && pwd)
-jobs=${INTEGRATION_JOBS:-2}
+[ $# -gt 0 ] && shift
+some=$*
+jobs=${INTEGRATION_JOBS:-4}
 case "$jobs" in '' | *[!0-9]* | 0) echo "INTEGRATION_JOBS must be a positive number, not \"$jobs\""; exit 2 ;; esac
 times="$build/integration-times"
 work=$(mktemp -d)
@@ -31,9 +35,10 @@ trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 
 # the tests, longest first by the last run's times (a test never timed first of all)
-for t in tests/integration/*.sh tests/integration/*.py; do
-	[ -f "$t" ] || continue
-	case "$t" in */lib.sh | */pg.sh) continue ;; esac
+for t in ${some:-tests/integration/*.sh tests/integration/*.py}; do
+	case "$t" in */*) ;; *) t=tests/integration/$t ;; esac
+	[ -f "$t" ] || { [ -z "$some" ] && continue; echo "no test $t"; exit 2; }
+	case "$t" in */lib.sh | */pg.sh | */build_setup.sh) continue ;; esac
 	name=$(basename "$t")
 	secs=$(awk -v n="$name" '$2 == n { s = $1 } END { print s == "" ? 99999 : s }' "$times" 2>/dev/null || echo 99999)
 	if grep -q '^# integration: alone$' "$t"; then
@@ -101,7 +106,7 @@ for t in $(order "$work/alone"); do
 	collect
 done
 pids=""
-cp "$work/times" "$times" 2>/dev/null
+[ -z "$some" ] && cp "$work/times" "$times" 2>/dev/null
 
 secs=$(( $(date +%s) - suite_start ))
 cpu=$(awk -v t="$cpu_ticks" -v hz="$hz" 'BEGIN { printf "%.0f", t / hz }')

@@ -4,65 +4,15 @@
 # compile log lists the repository's sources; a missing ref, a URL with a password,
 # eSocial and a read-only user refused before any Job is made; the quality_gate and
 # compile faults fail the build at their stage with the reason (exit 1, the gate's
-# conditions on stderr) and such a build is never promoted; two builds at once: the
-# second refused naming the first; SIGKILL of smartops during a build, then `smartops
-# builds` still tells the truth.
+# conditions on stderr) and such a build is never promoted. Its clock at 40x: every
+# build here is awaited by the command that starts it. (Two builds at once and a
+# SIGKILL mid-build: build_wizard_busy.sh, on the same set-up, build_setup.sh.)
 . "$(dirname "$0")/lib.sh"
-S="$BUILD/smartops"
 GOLDEN=tests/golden/plan_build.json
-export SMARTOPS_AUDIT_LOG="$KS_DIR/audit.log"
-# a build's stages take 97 simulated seconds: ~10 s at 10x
-ks_start --start-time "$KS_QUIET_START" --fleet 20 --seed 7 --time-scale 10 --no-traffic
-
-have_catalog() { kcurl "$KS_URL/catalog/v1/tenants" >"$KS_DIR/catalog.json" && jq -e '.items | length > 0' "$KS_DIR/catalog.json"; }
-wait_for "the catalogue answers" 60 have_catalog || finish
-pick() { jq -r "[.items[] | select($1)][${2:-0}].tcode" "$KS_DIR/catalog.json"; }
-T=$(pick '.provisioned==false and .model=="smart" and .status=="active" and (.products | index("erp"))')
-ESOCIAL=$(pick '.model=="smart" and .status=="active" and (.products | index("erp") | not)')
-PROVIDER=$(jq -r --arg t "$T" '.items[] | select(.tcode==$t).provider' "$KS_DIR/catalog.json")
-t=$(echo "$T" | tr 'T' 't')
-echo "tenant $T ($PROVIDER), eSocial $ESOCIAL"
-"$S" apply namespace --tcode "$T" --idle-timeout 86400 --yes >/dev/null 2>"$KS_DIR/err" &&
-	ok "namespaces of $T made" || { fail "apply namespace"; cat "$KS_DIR/err"; finish; }
-
-# ---- the customer's repository: fixed dates, so the commits are the same every run ----
-REPO="$KS_DIR/custom.git"
-W="$KS_DIR/work"
-git_fixture "$W"
-mkdir -p "$W/src"
-printf 'User Function Fat001()\nReturn .T.\n' >"$W/src/FAT001.prw"
-printf 'namespace custom.fin\nfunction fin002()\nreturn\n' >"$W/src/fin002.tlpp"
-printf 'docs\n' >"$W/README.md"
-git -C "$W" add -A && git -C "$W" commit -qm "first sources"
-git -C "$W" tag -a v1 -m "release 1"
-printf 'User Function Fat003()\nReturn .F.\n' >"$W/src/FAT003.PRX"
-git -C "$W" add -A && git -C "$W" commit -qm "FAT003"
-git clone -q --bare "$W" "$REPO"
-MAIN=$(git -C "$REPO" rev-parse main)
-V1=$(git -C "$REPO" rev-parse 'v1^{commit}')
-URL="file://$REPO"
-kubectl annotate namespace "$t-dev" "smart.totvs.com/custom-repo=$URL" >/dev/null
-kubectl annotate namespace "$t-prod" "smart.totvs.com/custom-repo=$URL" >/dev/null
-# the fleet's smart-platform names the RPO buckets
-[ "$(kubectl -n smartops-system get configmap smart-platform -o json | jq -r '.data | "\(.["rpo.aws"]) \(.["rpo.gcp"]) \(.["rpo.totvs"])"')" = \
-	"s3://smart-rpo gs://smart-rpo https://store.totvs.example/smart-rpo" ] && ok "smart-platform names the RPO buckets" ||
-	fail "smart-platform"
-case "$PROVIDER" in aws) SCHEME=s3:// ;; gcp) SCHEME=gs:// ;; *) SCHEME=https:// ;; esac
-
-jobs_api="$KS_URL/apis/batch/v1/namespaces"
-our_jobs() { kcurl "$jobs_api/$t-$1/jobs" | jq '[.items[] | select(.metadata.labels["app.kubernetes.io/managed-by"]=="smartops")] | length'; }
-# kubesim's fleet starts builds of its own now and then, in any ERP tenant: out of ours
-clear_fleet_builds() {
-	for e in dev prod; do
-		kcurl "$jobs_api/$t-$e/jobs" |
-			jq -r '.items[] | select(.metadata.labels["app.kubernetes.io/managed-by"]!="smartops") | .metadata.name' |
-			while read -r j; do kcurl -X DELETE "$jobs_api/$t-$e/jobs/$j" >/dev/null; done
-	done
-}
-build_json() { "$S" builds "$T" -o json | jq -c --arg id "$1" '.items[] | select(.id==$id)'; }
+BW_SCALE=40
+. "$(dirname "$0")/build_setup.sh"
 
 # ---- the plan, as a golden file ----
-clear_fleet_builds
 "$S" plan build --tcode "$T" --ref main -o json >"$KS_DIR/plan.json" 2>"$KS_DIR/plan.err"
 rc=$?
 jq -S . "$KS_DIR/plan.json" 2>/dev/null | sed "s|$REPO|REPO|g" >"$KS_DIR/plan.pretty"
@@ -99,7 +49,6 @@ expect_out "eSocial refused" "$ESOCIAL is a Smart eSocial tenant: eSocial has no
 	fail "a refusal made a Job"
 
 # ---- a build: the commit of main, the sources compiled, the RPO in the bucket ----
-clear_fleet_builds
 "$S" apply build --tcode "$T" --ref main --yes >"$KS_DIR/out" 2>"$KS_DIR/err"
 rc=$?
 [ $rc -eq 0 ] && ok "build 1 of main: exit 0" || { fail "apply build (rc $rc)"; cat "$KS_DIR/err"; }
@@ -133,13 +82,11 @@ kubectl -n "$t-dev" get configmap custom-builds -o jsonpath='{.data.builds\.json
 	ok "the history ConfigMap custom-builds records it" || fail "history ConfigMap"
 
 # ---- an annotated tag: its commit ----
-clear_fleet_builds
 "$S" apply build --tcode "$T" --ref v1 --yes >/dev/null 2>"$KS_DIR/err" || { fail "build v1"; cat "$KS_DIR/err"; }
 [ "$(build_json 2 | jq -r .commit)" = "$V1" ] && ok "tag v1 built at the commit it points to" || fail "tag commit"
 
 # ---- the quality gate fails: exit 1, the conditions on stderr, never promoted ----
 kcurl -X PUT -d '{"quality_gate":"fail"}' "$KS_URL/sim/v1/faults" >/dev/null
-clear_fleet_builds
 "$S" apply build --tcode "$T" --ref main --yes >/dev/null 2>"$KS_DIR/err"
 rc=$?
 [ $rc -eq 1 ] && grep -q "quality gate ERROR: new bugs 3 > 0; coverage 41% < 60%" "$KS_DIR/err" &&
@@ -152,7 +99,6 @@ expect_out "a build that failed its gate is never promoted" "failed its quality 
 
 # ---- compile fails ----
 kcurl -X PUT -d '{"compile":"fail"}' "$KS_URL/sim/v1/faults" >/dev/null
-clear_fleet_builds
 "$S" apply build --tcode "$T" --ref main --yes >/dev/null 2>"$KS_DIR/err"
 rc=$?
 [ $rc -eq 1 ] && grep -q "build 4 failed at stage compile" "$KS_DIR/err" && grep -q "compile failed: " "$KS_DIR/err" &&
@@ -162,36 +108,5 @@ rc=$?
 expect_out "a build that failed is never promoted" "build 4 of $T failed at stage compile.*never promoted" \
 	"$S" promote "$T" 4 --env dev --yes
 kcurl -X DELETE "$KS_URL/sim/v1/faults" >/dev/null
-
-# ---- one build per tenant at a time ----
-clear_fleet_builds
-"$S" apply build --tcode "$T" --ref main --no-wait --yes >/dev/null 2>"$KS_DIR/err" &&
-	grep -q "build 5 started" "$KS_DIR/err" && ok "--no-wait: build 5 started, the command returned" ||
-	{ fail "--no-wait"; cat "$KS_DIR/err"; }
-"$S" apply build --tcode "$T" --ref main --env prod --yes >/dev/null 2>"$KS_DIR/err"
-rc=$?
-[ $rc -eq 1 ] && grep -q "build 5 of $T is running in dev (Job $t-dev/custombuild-5, started by kubesim-admin)" "$KS_DIR/err" &&
-	ok "a second build of the tenant refused, the running one and its holder named" || { fail "second build (rc $rc)"; cat "$KS_DIR/err"; }
-[ "$(our_jobs prod)" = 0 ] && ok "... and no Job made for it" || fail "second build made a Job"
-done5() { build_json 5 | jq -e '.state == "succeeded"'; }
-wait_for "build 5 succeeds on its own" 120 done5
-
-# ---- SIGKILL of smartops during a build: builds still tells the truth ----
-clear_fleet_builds
-"$S" apply build --tcode "$T" --ref main --yes >/dev/null 2>"$KS_DIR/kill.err" &
-AP=$!
-running6() { kcurl "$jobs_api/$t-dev/jobs/custombuild-6" | jq -e '.status.active == 1'; }
-wait_for "build 6 runs" 60 running6
-kill -9 $AP; wait $AP 2>/dev/null
-[ "$(build_json 6 | jq -r .state)" = running ] && ok "killed mid-build: builds says 6 is running" ||
-	{ fail "state after kill"; build_json 6; }
-wait_for "after the kill, builds says 6 succeeded (read from its Job)" 120 sh -c \
-	"\"$S\" builds $T -o json | jq -e '.items[] | select(.id==\"6\") | .state==\"succeeded\" and .quality_gate==\"OK\"'"
-kubectl -n "$t-dev" get configmap custom-builds -o jsonpath='{.data.builds\.json}' |
-	jq -e '.[] | select(.id=="6" and .state=="succeeded")' >/dev/null &&
-	ok "... and the history ConfigMap was made true" || fail "history after kill"
-"$S" builds "$T" >"$KS_DIR/table" 2>&1 && grep -Eq "^ *6 +dev +succeeded" "$KS_DIR/table" &&
-	ok "builds as a table" || { fail "builds table"; cat "$KS_DIR/table"; }
-expect_out "builds of a bad TCODE: usage" "TCODE must be" "$S" builds T1
 
 finish

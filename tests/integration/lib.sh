@@ -11,6 +11,11 @@ mkdir -p "$HOME"
 export XDG_CACHE_HOME="$KS_DIR/cache" XDG_CONFIG_HOME="$KS_DIR/config" XDG_STATE_HOME="$KS_DIR/state"
 export KUBECONFIG="$KS_DIR/kubeconfig"
 FAILS=0
+# python3 as the system has it, not through a version manager's shim (pyenv's
+# runs some 30 processes and takes about 1.5 s a call); the runner uses it too
+if [ -x /usr/bin/python3 ] && [ "$(command -v python3)" != /usr/bin/python3 ]; then
+	mkdir -p "$KS_DIR/bin" && ln -s /usr/bin/python3 "$KS_DIR/bin/python3" && PATH="$KS_DIR/bin:$PATH"
+fi
 
 ks_cleanup() {
 	[ -n "$KS_PID" ] && kill "$KS_PID" 2>/dev/null && wait "$KS_PID" 2>/dev/null

@@ -15,35 +15,44 @@ TOKEN="tok-exec-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 pg_start
 printf '%s\n' "$PG_ADMIN_PASSWORD" >"$KS_DIR/admin.pw"
 printf '%s,opsbot,ops,cluster-admin\n' "$TOKEN" >"$KS_DIR/users"
-ks_start --start-time "$KS_QUIET_START" --fleet 20 --seed 7 --time-scale 60 --no-traffic \
+ks_start --start-time "$KS_QUIET_START" --fleet 5 --seed 7 --time-scale 60 --no-traffic \
 	--users "$KS_DIR/users" \
 	--managed-postgres "$PG_CONNINFO" --managed-postgres-password-file "$KS_DIR/admin.pw"
 rm -f "$KS_DIR/admin.pw" "$KS_DIR/users"
 SO_PGPASS="$KS_DIR/no-pgpass" # smartops finds the admin's password in the Secret only
 
-# descendants PID: PID and every process under it
+# A round reads /proc with the shell's own builtins and one cat a file, so that
+# rounds are many and cheap (a busy loop: its CPU is the watched command's time).
+# descendants PID: PID and every process under it (children of any of its threads)
 descendants() {
 	echo "$1"
-	for c in $(pgrep -P "$1"); do descendants "$c"; done
+	for f in /proc/"$1"/task/*/children; do
+		kids=""; read -r kids 2>/dev/null <"$f"
+		for c in $kids; do descendants "$c"; done
+	done
 }
 # alive PID: PID runs (a child of ours that ended stays a zombie until waited for)
 alive() {
-	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
-	[ -n "$st" ] && [ "$st" != Z ]
+	st=""; read -r st 2>/dev/null <"/proc/$1/stat" || [ -n "$st" ] || return 1
+	st=${st##*) }
+	[ "${st%% *}" != Z ]
 }
 # proc_watch PID DIR: until PID ends, copies the cmdline and environ of PID and of
 # every process under it into DIR/N.cmdline, DIR/N.environ (N a process id), NUL
-# bytes as newlines; DIR/samples counts the rounds
+# bytes as newlines (once it ended); DIR/samples counts the rounds
 proc_watch() {
 	mkdir -p "$2"
 	n=0
 	while alive "$1"; do
 		for p in $(descendants "$1"); do
-			{ tr '\0' '\n' <"/proc/$p/cmdline"; echo; } >>"$2/$p.cmdline" 2>/dev/null
-			{ tr '\0' '\n' <"/proc/$p/environ"; echo; } >>"$2/$p.environ" 2>/dev/null
+			cat "/proc/$p/cmdline" >>"$2/$p.cmdline" 2>/dev/null
+			cat "/proc/$p/environ" >>"$2/$p.environ" 2>/dev/null
 		done
 		n=$((n + 1))
-		echo "$n" >"$2/samples"
+	done
+	echo "$n" >"$2/samples"
+	for f in "$2"/*.cmdline "$2"/*.environ; do
+		[ -f "$f" ] && tr '\0' '\n' <"$f" >"$f.txt" && mv "$f.txt" "$f"
 	done
 }
 # leaks DIR SECRET...: the files of DIR that hold one of the secrets
@@ -59,7 +68,7 @@ t=$(echo "$T" | tr 'T' 't')
 PGPASSFILE="$SO_PGPASS" "$S" apply namespace --tcode "$T" --yes >/dev/null 2>"$KS_DIR/err" &&
 	ok "namespaces of $T made" || { fail "apply namespace $T"; cat "$KS_DIR/err"; finish; }
 # every API request a little slow: the apply lasts long enough to be read many times
-kcurl -X PUT -H 'Content-Type: application/json' -d '{"latency_ms":150}' "$KS_URL/sim/v1/faults" >/dev/null
+kcurl -X PUT -H 'Content-Type: application/json' -d '{"latency_ms":50}' "$KS_URL/sim/v1/faults" >/dev/null
 PGPASSFILE="$SO_PGPASS" "$S" apply database --tcode "$T" --env prod --yes >"$KS_DIR/db.out" 2>"$KS_DIR/db.err" &
 SO=$!
 proc_watch "$SO" "$KS_DIR/db"
@@ -79,7 +88,7 @@ l=$(leaks "$KS_DIR/db" "$PW" "$PG_ADMIN_PASSWORD")
 cat >"$KS_DIR/plugin.sh" <<EOF
 #!/bin/sh
 # hands out the token of $KS_DIR/token, already expired; slow enough to be seen running
-sleep 1
+sleep 0.3
 printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s","expirationTimestamp":"2001-01-01T00:00:00Z"}}\n' "\$(cat "$KS_DIR/token")"
 EOF
 chmod +x "$KS_DIR/plugin.sh"
