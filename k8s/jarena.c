@@ -32,7 +32,7 @@ static void *arena_malloc(size_t n)
 {
 	size_t need = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 
-	if (a.on && n) {
+	if (a.on && n && n <= ARENA_SIZE) { /* (a bigger n: need may have wrapped) */
 		if (!a.base && (a.base = malloc(ARENA_SIZE)) != NULL)
 			(void)pthread_setspecific(key, a.base);
 		if (a.base && need <= ARENA_SIZE - a.used) {

@@ -10,14 +10,7 @@ export SMARTOPS_AUDIT_LOG="$KS_DIR/audit.log"
 # the fleet starts no builds of its own (--no-builds): only ours run
 ks_start --start-time "$KS_QUIET_START" --fleet 20 --seed 7 --time-scale "$BW_SCALE" --no-traffic --no-builds
 
-have_catalog() { kcurl "$KS_URL/catalog/v1/tenants" >"$KS_DIR/catalog.json" && jq -e '.items | length > 0' "$KS_DIR/catalog.json"; }
-wait_for "the catalogue answers" 60 have_catalog || finish
-pick() { jq -r "[.items[] | select($1)][${2:-0}].tcode" "$KS_DIR/catalog.json"; }
-T=$(pick '.provisioned==false and .model=="smart" and .status=="active" and (.products | index("erp"))')
-ESOCIAL=$(pick '.model=="smart" and .status=="active" and (.products | index("erp") | not)')
-PROVIDER=$(jq -r --arg t "$T" '.items[] | select(.tcode==$t).provider' "$KS_DIR/catalog.json")
-t=$(echo "$T" | tr 'T' 't')
-echo "tenant $T ($PROVIDER), eSocial $ESOCIAL"
+pick_tenants
 "$S" apply namespace --tcode "$T" --idle-timeout 86400 --yes >/dev/null 2>"$KS_DIR/err" &&
 	ok "namespaces of $T made" || { fail "apply namespace"; cat "$KS_DIR/err"; finish; }
 

@@ -29,6 +29,19 @@ trap ks_cleanup EXIT INT TERM
 # wall clock, so a test passes the same at any hour of any day.
 KS_QUIET_START=2026-11-04T05:00:00Z
 
+# pick_tenants: once kubesim's catalogue answers (saved in $KS_DIR/catalog.json),
+# T: an active SMART ERP tenant not provisioned yet, t: its namespaces' prefix,
+# PROVIDER: its file server's provider, ESOCIAL: an active SMART eSocial tenant
+have_catalog() { kcurl "$KS_URL/catalog/v1/tenants" >"$KS_DIR/catalog.json" && jq -e '.items | length > 0' "$KS_DIR/catalog.json"; }
+pick_tenants() {
+	wait_for "the catalogue answers" 60 have_catalog || finish
+	T=$(jq -r '[.items[] | select(.provisioned==false and .model=="smart" and .status=="active" and (.products | index("erp")))][0].tcode' "$KS_DIR/catalog.json")
+	ESOCIAL=$(jq -r '[.items[] | select(.model=="smart" and .status=="active" and (.products | index("erp") | not))][0].tcode' "$KS_DIR/catalog.json")
+	PROVIDER=$(jq -r --arg t "$T" '.items[] | select(.tcode==$t).provider' "$KS_DIR/catalog.json")
+	t=$(echo "$T" | tr 'T' 't')
+	echo "tenant $T ($PROVIDER), eSocial $ESOCIAL"
+}
+
 # git_fixture DIR: starts a test repository's work tree in DIR on branch main,
 # with a fixed author, committer and dates, so that its commits are the same
 # every run (goldens show them); the caller adds files and commits.
