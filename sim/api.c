@@ -64,7 +64,7 @@ static enum MHD_Result respond_obj(sim_req *r, unsigned code, sim_obj *o)
 		const char *inc = sim_req_arg(r, "includeObject");
 		snprintf(rv, sizeof(rv), "%llu", (unsigned long long)o->rv);
 		out = sim_table_render_objs(r->res, objs, 1, inc ? inc : "Metadata", rv, NULL, 0,
-				       sim_store_now(r->srv->store));
+					    sim_store_now(r->srv->store));
 	} else {
 		out = xstrndup(o->json, o->len);
 	}

@@ -1,10 +1,11 @@
 /* sim/store.h — kubesim's in-memory object store.
  *
- * Objects are kept as compact serialized JSON, immutable once stored and shared by
- * reference count (only a cache of their Table row is added later), with the fields the server indexes (namespace, name, labels,
- * resourceVersion) split out. Every successful write takes the next value of one
- * global, monotonically increasing resourceVersion and appends an event (ADDED,
- * MODIFIED, DELETED) to a bounded window that watches read from.
+ * Objects are kept as compact serialized JSON, immutable once stored (only their
+ * Table row is added later, made once) and shared by reference count, with the
+ * fields the server indexes (namespace, name, labels, resourceVersion) split out.
+ * Every successful write takes the next value of one global, monotonically
+ * increasing resourceVersion and appends an event (ADDED, MODIFIED, DELETED) to a
+ * bounded window that watches read from.
  *
  * Thread-safety: every function may be called from any thread; the store has its
  * own lock. Objects handed out are references the caller must sim_obj_unref().
