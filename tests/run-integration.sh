@@ -6,11 +6,12 @@
 # kubesim's simulated clock, a build's stages, a console's screen): about 400 s
 # of CPU for 70 tests, so four at a time would about fill 2 cores. Four were
 # green in three runs in a row on a machine loaded by other work to 6-18, and
-# in one of three more on a quiet one: the others failed console_slowlink (a
-# rate over a window of time; it runs alone now), a screen golden that caught a
-# tenant of the fleet waking (screen_build_wizard) and db_postgres (a password
-# file its run should have written was not there; not understood), none of
-# them failing alone or two at a time. So two stays the default; an earlier
+# in one of three more on a quiet one: the others failed console_slowlink
+# (its window of time overlapped the fleet coming up; it waits for that now),
+# a screen golden that caught a tenant of the fleet waking
+# (screen_build_wizard) and db_postgres (a password file its run should have
+# written was not there; not understood), none of them failing alone or two
+# at a time. So two stays the default; an earlier
 # try of four at load 30-75 met the 600 s limit below in 8 tests.
 # A test whose file holds the line
 #   # integration: alone
