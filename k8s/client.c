@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "k8s/client.h"
+#include "k8s/client_int.h"
 #include "k8s/clock.h"
 #include "k8s/exec_cred.h"
 #include "k8s/redact.h"
@@ -392,7 +393,9 @@ typedef struct req {
 	k8s_data_fn fn;
 	void *ctx;
 	const atomic_int *cancel;
+	const atomic_int *stop; /* a second cancel (a list's own), or NULL */
 	const char *accept; /* or NULL: application/json */
+	size_t size_hint; /* the answer's likely size (a list's earlier page), or 0 */
 } req;
 
 typedef struct xfer {
@@ -409,6 +412,11 @@ typedef struct xfer {
 	int64_t t0;    /* mono ms at the start of the attempt */
 	long timeout_ms; /* this attempt's limit for the status line (streams) */
 } xfer;
+
+static int req_cancelled(const req *r)
+{
+	return (r->cancel && atomic_load(r->cancel)) || (r->stop && atomic_load(r->stop));
+}
 
 static size_t on_write(char *data, size_t size, size_t nmemb, void *arg)
 {
@@ -483,7 +491,7 @@ static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, c
 		x->no_answer = 1; /* accepted, never answered: a hung server */
 		return 1;
 	}
-	return x->r->cancel && atomic_load(x->r->cancel) ? 1 : 0;
+	return req_cancelled(x->r);
 }
 
 static int cancelled(const atomic_int *cancel)
@@ -491,12 +499,12 @@ static int cancelled(const atomic_int *cancel)
 	return cancel && atomic_load(cancel);
 }
 
-/* Sleeps ms in small steps; returns 1 if cancelled meanwhile. */
-static int nap(int64_t ms, const atomic_int *cancel)
+/* Sleeps ms in small steps; returns 1 if the request is cancelled meanwhile. */
+static int nap(int64_t ms, const req *r)
 {
 	int64_t end = util_mono_ms() + ms;
 
-	while (!cancelled(cancel)) {
+	while (!req_cancelled(r)) {
 		int64_t left = end - util_mono_ms();
 		struct timespec ts;
 		if (left <= 0)
@@ -681,7 +689,7 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 		x.r = r;
 		x.h = h;
 		x.retry_after_ms = -1;
-		sb_init(&x.body, r->stream ? 256 : 4096);
+		sb_init(&x.body, r->stream ? 256 : r->size_hint > 4096 ? r->size_hint : 4096);
 		if (r->accept) {
 			char *a = xasprintf("Accept: %s", r->accept);
 			hdrs = curl_slist_append(hdrs, a);
@@ -798,7 +806,7 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 			/* transport failures: at most 2 retries, so "unreachable" is said soon */
 			if ((is_read || not_sent(rc)) && !r->stream && attempt < c->retries &&
 			    attempt < 2) {
-				if (nap(cap_wait(c, k8s_backoff_ms(attempt++, 200, 5000, &seed)), r->cancel))
+				if (nap(cap_wait(c, k8s_backoff_ms(attempt++, 200, 5000, &seed)), r))
 					goto out;
 				continue;
 			}
@@ -824,7 +832,7 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 			if (x.retry_after_ms >= 0)
 				wait_ms = x.retry_after_ms > 30000 ? 30000 : x.retry_after_ms;
 			sb_release(&x.body);
-			if (nap(cap_wait(c, wait_ms), r->cancel))
+			if (nap(cap_wait(c, wait_ms), r))
 				goto out;
 			continue;
 		}
@@ -834,7 +842,7 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 		goto out;
 	}
 out:
-	if (ret && cancelled(r->cancel) && !err->msg[0])
+	if (ret && req_cancelled(r) && !err->msg[0])
 		k8s_err_set(err, 0, "cancelled");
 	free(url);
 	return ret;
@@ -966,122 +974,18 @@ int k8s_delete(k8s_client *c, const char *path, int flags, k8s_err *err)
 	return r;
 }
 
-int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_item_fn fn, void *ctx,
-	     char *rv, size_t rvsz, k8s_err *err)
+int k8s_get_page(k8s_client *c, const char *path, const char *accept, const atomic_int *cancel,
+		 const atomic_int *stop, size_t size_hint, strbuf *answer, k8s_err *err)
 {
-	int limit = opts && opts->limit > 0 ? opts->limit : 500;
-	char *cont = NULL;
-	int restarts = 0, ret = -1, first = 1;
-	k8s_err local;
+	req r = {0};
 
-	if (!err)
-		err = &local;
-	if (rv && rvsz)
-		rv[0] = '\0';
-	for (;;) {
-		strbuf q;
-		req r = {0};
-		strbuf answer;
-		cJSON *meta;
-		size_t *spans, n_items, i;
-		int rc;
-
-		sb_init(&q, 256);
-		sb_addf(&q, "%s%climit=%d", path, strchr(path, '?') ? '&' : '?', limit);
-		if (opts && opts->label_selector && opts->label_selector[0]) {
-			char *e = k8s_query_escape(opts->label_selector);
-			sb_addf(&q, "&labelSelector=%s", e);
-			free(e);
-		}
-		if (opts && opts->field_selector && opts->field_selector[0]) {
-			char *e = k8s_query_escape(opts->field_selector);
-			sb_addf(&q, "&fieldSelector=%s", e);
-			free(e);
-		}
-		if (cont) {
-			char *e = k8s_query_escape(cont);
-			sb_addf(&q, "&continue=%s", e);
-			free(e);
-		}
-		r.method = "GET";
-		r.path = q.buf;
-		r.cancel = opts ? opts->cancel : NULL;
-		r.accept = opts ? opts->accept : NULL;
-		sb_init(&answer, 0);
-		rc = perform(c, &r, &answer, NULL, err);
-		sb_release(&q);
-		if (rc) {
-			sb_release(&answer);
-			if (err->http == 410 && cont && restarts < 3) {
-				/* the snapshot behind the continue token is gone: start over */
-				restarts++;
-				first = 1;
-				free(cont);
-				cont = NULL;
-				if (opts && opts->on_restart)
-					opts->on_restart(ctx);
-				continue;
-			}
-			goto out;
-		}
-		if (jscan_page(answer.buf, answer.len, &spans, &n_items, &meta)) {
-			sb_release(&answer);
-			k8s_err_set(err, 200, "GET %s: the answer is not JSON", path);
-			goto out;
-		}
-		if (first)
-			util_trace("list first page in: %s (%zu items)", path, n_items);
-		if (first && opts && opts->on_total) {
-			const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, "remainingItemCount");
-			opts->on_total(ctx, n_items + (cJSON_IsNumber(v) && v->valuedouble > 0
-							   ? (size_t)v->valuedouble
-							   : 0));
-		}
-		first = 0;
-		for (i = 0; i < n_items; i++) {
-			cJSON *it = jscan_build(answer.buf + spans[2 * i],
-						answer.buf + spans[2 * i + 1],
-						opts ? opts->keep : NULL);
-			int stop;
-			if (!it) {
-				k8s_err_set(err, 200, "GET %s: the answer is not JSON", path);
-				stop = -1;
-			} else {
-				stop = fn ? fn(ctx, it) : 0;
-			}
-			cJSON_Delete(it);
-			if (stop) {
-				free(spans);
-				cJSON_Delete(meta);
-				sb_release(&answer);
-				ret = stop;
-				goto out;
-			}
-		}
-		free(spans);
-		sb_release(&answer);
-		free(cont);
-		cont = NULL;
-		{
-			const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, "continue");
-			if (cJSON_IsString(v) && v->valuestring[0])
-				cont = xstrdup(v->valuestring);
-			v = cJSON_GetObjectItemCaseSensitive(meta, "resourceVersion");
-			if (rv && rvsz && cJSON_IsString(v))
-				util_strlcpy(rv, v->valuestring, rvsz);
-		}
-		cJSON_Delete(meta);
-		if (!cont)
-			break;
-		if (cancelled(opts ? opts->cancel : NULL)) {
-			k8s_err_set(err, 0, "cancelled");
-			goto out;
-		}
-	}
-	ret = 0;
-out:
-	free(cont);
-	return ret;
+	r.method = "GET";
+	r.path = path;
+	r.cancel = cancel;
+	r.stop = stop;
+	r.accept = accept;
+	r.size_hint = size_hint;
+	return perform(c, &r, answer, NULL, err);
 }
 
 int k8s_can_i(k8s_client *c, const char *verb, const char *group, const char *resource,

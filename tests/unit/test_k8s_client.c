@@ -1,6 +1,7 @@
 /* The HTTP client and the informer against a small scripted libmicrohttpd server
  * (plain HTTP on loopback): read retries honouring Retry-After, writes not retried,
- * Status decoding, paging with continue and a 410 restart, the informer's
+ * Status decoding, paging with continue and a 410 restart, the next page asked
+ * for while one is read (in order, a stop, a failure, a cancel midway), the informer's
  * list -> watch -> bookmark -> 410 -> relist cycle, and a prompt stop. */
 #include <pthread.h>
 #include <setjmp.h>
@@ -34,6 +35,9 @@ typedef struct server {
 	char log_query[64];
 	/* /apis/apps/v1/deployments: how the informer's lists and watches asked */
 	atomic_int table_lists, plain_lists, table_watches, plain_watches;
+	/* /api/v1/secrets: 6 pages of 2; the highest page asked for, the page
+	 * that answers 403 and the one that never ends (0: none) */
+	atomic_int secrets_asked, secrets_fail, secrets_hang;
 } server;
 
 static server srv;
@@ -173,6 +177,25 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			     "\"resourceVersion\":\"7\"},\"columnDefinitions\":[],\"rows\":[{\"cells\":["
 			     "\"t\",1],\"object\":{\"metadata\":{\"name\":\"t\"}},\"spec\":{}}]}",
 			     NULL);
+	}
+	if (!strcmp(url, "/api/v1/secrets")) { /* page k (1-6): items ka, kb; token "k+1" */
+		const char *cont = arg(conn, "continue");
+		int k = cont ? atoi(cont) : 1, high = atomic_load(&srv.secrets_asked);
+		static __thread char body[256];
+
+		while (k > high && !atomic_compare_exchange_weak(&srv.secrets_asked, &high, k))
+			;
+		if (k == atomic_load(&srv.secrets_fail))
+			return reply(conn, 403, status_json(403, "Forbidden", "page refused"), NULL);
+		if (k == atomic_load(&srv.secrets_hang))
+			return reply_stream(conn, "{\"kind\":\"SecretList\",", 2);
+		snprintf(body, sizeof(body),
+			 "{\"kind\":\"SecretList\",\"metadata\":{\"resourceVersion\":\"%d\"%s%.0d%s},"
+			 "\"items\":[{\"metadata\":{\"name\":\"%da\"}},{\"metadata\":{\"name\":"
+			 "\"%db\"}}]}",
+			 40 + k, k < 6 ? ",\"continue\":\"" : "", k < 6 ? k + 1 : 0, k < 6 ? "\"" : "",
+			 k, k);
+		return reply(conn, 200, body, NULL);
 	}
 	if (!strcmp(url, "/api/v1/configmaps") && !arg(conn, "watch")) {
 		/* 3 pages of 2; the first time page 2 is asked for, its token has expired */
@@ -449,6 +472,129 @@ static void test_paged_list_restart(void **state)
 	k8s_client_free(c);
 }
 
+/* The next page is asked for while fn still reads this one. */
+typedef struct ahead {
+	names n;
+	int waited_for_page2; /* fn, on page 1, saw page 2 asked for */
+	int stop_at;	      /* fn returns 7 at this item (1-based; 0: never) */
+	atomic_int items;
+} ahead;
+
+static int read_slowly(void *ctx, const cJSON *item)
+{
+	ahead *a = ctx;
+	int64_t t0 = util_mono_ms();
+
+	append_name(&a->n.seen, item);
+	atomic_fetch_add(&a->items, 1);
+	if (atomic_load(&a->items) == 1) {
+		while (atomic_load(&srv.secrets_asked) < 2 && util_mono_ms() - t0 < 5000)
+			usleep(1000);
+		a->waited_for_page2 = atomic_load(&srv.secrets_asked) >= 2;
+	}
+	return atomic_load(&a->items) == a->stop_at ? 7 : 0;
+}
+
+static int list_secrets(k8s_client *c, ahead *a, const atomic_int *cancel, char *rv, k8s_err *err)
+{
+	k8s_list_opts lo = {.limit = 2, .cancel = cancel};
+
+	sb_init(&a->n.seen, 32);
+	atomic_store(&srv.secrets_asked, 0);
+	return k8s_list(c, "/api/v1/secrets", &lo, read_slowly, a, rv, 32, err);
+}
+
+static void test_list_reads_ahead(void **state)
+{
+	k8s_client *c = new_client();
+	ahead a = {0};
+	char rv[32];
+	k8s_err err;
+
+	atomic_store(&srv.secrets_fail, 0);
+	atomic_store(&srv.secrets_hang, 0);
+	assert_int_equal(list_secrets(c, &a, NULL, rv, &err), 0);
+	assert_true(a.waited_for_page2); /* page 2 was asked for while page 1 was read */
+	assert_string_equal(a.n.seen.buf, "1a1b2a2b3a3b4a4b5a5b6a6b"); /* in order, each once */
+	assert_string_equal(rv, "46");					 /* the last page's */
+	assert_int_equal(atomic_load(&srv.secrets_asked), 6);
+	sb_release(&a.n.seen);
+	k8s_client_free(c);
+}
+
+static void test_list_stops_early(void **state)
+{
+	k8s_client *c = new_client();
+	ahead a = {.stop_at = 3};
+	char rv[32];
+	k8s_err err;
+
+	assert_int_equal(list_secrets(c, &a, NULL, rv, &err), 7); /* fn's value */
+	assert_string_equal(a.n.seen.buf, "1a1b2a");
+	/* the fetcher was at most a page ahead of the one read, and one coming in */
+	assert_true(atomic_load(&srv.secrets_asked) <= 4);
+	sb_release(&a.n.seen);
+	k8s_client_free(c);
+}
+
+static void test_list_fails_midway(void **state)
+{
+	k8s_client *c = new_client();
+	ahead a = {0};
+	char rv[32];
+	k8s_err err;
+
+	atomic_store(&srv.secrets_fail, 3);
+	assert_int_equal(list_secrets(c, &a, NULL, rv, &err), -1);
+	atomic_store(&srv.secrets_fail, 0);
+	assert_int_equal(err.http, 403);
+	assert_non_null(strstr(err.msg, "page refused"));
+	assert_string_equal(a.n.seen.buf, "1a1b2a2b"); /* the pages before it, whole */
+	sb_release(&a.n.seen);
+	k8s_client_free(c);
+}
+
+typedef struct canceller {
+	ahead *a;
+	atomic_int *cancel;
+} canceller;
+
+/* Cancels 200 ms after page 2 is read: k8s_list then waits for page 3. */
+static void *cancel_later(void *arg)
+{
+	canceller *k = arg;
+
+	while (atomic_load(&k->a->items) < 4)
+		usleep(1000);
+	usleep(200 * 1000);
+	atomic_store(k->cancel, 1);
+	return NULL;
+}
+
+static void test_list_cancel_during_hang(void **state)
+{
+	k8s_client *c = new_client();
+	atomic_int cancel;
+	ahead a = {0};
+	canceller k = {&a, &cancel};
+	char rv[32];
+	k8s_err err;
+	pthread_t th;
+	int64_t t0 = util_mono_ms();
+
+	atomic_init(&cancel, 0);
+	atomic_store(&srv.secrets_hang, 3); /* page 3 never ends; the client's timeout is 5 s */
+	assert_int_equal(pthread_create(&th, NULL, cancel_later, &k), 0);
+	assert_int_equal(list_secrets(c, &a, &cancel, rv, &err), -1);
+	pthread_join(th, NULL);
+	atomic_store(&srv.secrets_hang, 0);
+	assert_true(util_mono_ms() - t0 < 3000); /* the hung page was given up at once */
+	assert_non_null(strstr(err.msg, "cancelled"));
+	assert_string_equal(a.n.seen.buf, "1a1b2a2b");
+	sb_release(&a.n.seen);
+	k8s_client_free(c);
+}
+
 typedef struct inf_state {
 	pthread_mutex_t lock;
 	strbuf log;
@@ -580,6 +726,10 @@ int main(void)
 	    cmocka_unit_test(test_write_not_retried),
 	    cmocka_unit_test(test_unreachable),
 	    cmocka_unit_test(test_paged_list_restart),
+	    cmocka_unit_test(test_list_reads_ahead),
+	    cmocka_unit_test(test_list_stops_early),
+	    cmocka_unit_test(test_list_fails_midway),
+	    cmocka_unit_test(test_list_cancel_during_hang),
 	    cmocka_unit_test(test_informer),
 	    cmocka_unit_test(test_informer_list_as_table),
 	    cmocka_unit_test(test_threads_share_a_client),
