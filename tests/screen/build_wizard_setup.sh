@@ -3,7 +3,8 @@
 # commits every run), a kubesim of the test's own whose fleet (30 tenants, seed 7)
 # names it as every ERP tenant's custom-repo, its clock at 2x (a build's stages
 # take 97 simulated seconds), its own builds off; BW_SETTLE=1 waits for the
-# fleet to settle first (goldens that show the tenants' health). Then
+# fleet to settle first, its staged wakes done (goldens that show the tenants'
+# health). Then
 # bw_case NAME FILES runs tests/screen/NAME.keys and compares FILES.
 REPO="$KS_DIR/custom.git"
 W="$KS_DIR/work"
@@ -17,7 +18,7 @@ MAIN=$(git -C "$REPO" rev-parse main)
 ks_start --fleet 30 --seed 7 --start-time "$SCREEN_START" --time-scale 2 --no-traffic --no-builds \
 	--custom-repo "file://$REPO"
 # the tenants' health in the goldens: once the fleet's pods are up
-[ "${BW_SETTLE:-}" = 1 ] && screen_settle
+[ "${BW_SETTLE:-}" = 1 ] && screen_settle awake
 T=T38792
 "$BUILD/smartops" --kubeconfig "$KUBECONFIG" tenant "$T" -o json >"$KS_DIR/t.json" 2>/dev/null
 [ "$(jq -r '"\(.product) \(.provider)"' "$KS_DIR/t.json")" = "erp totvs" ] &&

@@ -69,13 +69,18 @@ screen_compare() {
 	done
 }
 
-# screen_settle: waits until the fleet reads the same twice in a row (the
-# simulated controllers have done their first round).
+# screen_settle [awake]: waits until the fleet reads the same twice in a row (the
+# simulated controllers have done their first round); with "awake", also until
+# no tenant reads waking (on a running clock a staged wake ends after a cold
+# start of 20-59 simulated seconds: the same two reads a second apart can
+# still be waking on a loaded machine, and a golden then caught one waking).
 screen_settle() {
 	prev=""; i=0
 	while [ $i -lt 60 ]; do
-		cur=$("$BUILD/smartops" --kubeconfig "$KUBECONFIG" tenants -o wide 2>/dev/null | md5sum)
-		[ -n "$prev" ] && [ "$cur" = "$prev" ] && return 0
+		"$BUILD/smartops" --kubeconfig "$KUBECONFIG" tenants -o wide >"$KS_DIR/settle" 2>/dev/null
+		cur=$(md5sum <"$KS_DIR/settle")
+		[ -n "$prev" ] && [ "$cur" = "$prev" ] &&
+			{ [ "${1:-}" != awake ] || ! grep -qw waking "$KS_DIR/settle"; } && return 0
 		prev=$cur; i=$((i + 1)); sleep 1
 	done
 	fail "the fleet did not settle"
