@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 S="$BUILD/smartops"
 export SMARTOPS_AUDIT_LOG="$KS_DIR/audit.log"
-ks_start --start-time "$KS_QUIET_START" --fleet 100 --seed 5 --time-scale 60
+ks_start --start-time "$KS_QUIET_START" --fleet 20 --seed 5 --time-scale 60
 
 kcurl "$KS_URL/catalog/v1/tenants" >"$KS_DIR/catalog.json"
 pick() { jq -r "[.items[] | select(.provisioned==false and .model==\"smart\" and .status==\"active\")][$1].tcode" "$KS_DIR/catalog.json"; }
