@@ -40,8 +40,10 @@ typedef struct app_opts {
  * On a quit with a terminal, the watches and workers get half a second to
  * wind down; what is still blocked on the network then is left running too
  * (*o->left_running set), so the console returns at once whatever the
- * clusters do. A script run (no terminal) waits for all of it. o, and what
- * it points to, must then stay valid until the process ends. */
+ * clusters do. A script run (no terminal) gives them two seconds, time
+ * for a teardown that is not held by the network to end whole (leak
+ * checks), then does the same. o, and what it points to, must then stay
+ * valid until the process ends. */
 int app_run(const app_opts *o);
 
 /* ---- shared by the views ---- */
