@@ -27,6 +27,10 @@ ks_start --start-time "$KS_QUIET_START" --fleet 3 --seed 5 --time-scale 0.001
 	echo ':wait-for "UNREACHABLE" 120'
 	echo ':early'
 	echo ':save-display unreachable.txt'
+	# at once, as q is pressed: a script step otherwise waits for the console
+	# to be idle first, which a request the hang holds can delay (a loaded
+	# machine had one in flight: the :quit itself came only after the fault)
+	echo ':early'
 	echo ':quit'
 } >"$W/keys"
 
