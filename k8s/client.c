@@ -86,6 +86,17 @@ char *k8s_query_escape(const char *s)
 	return sb_detach(&sb, NULL);
 }
 
+void k8s_query_add(strbuf *q, const char *key, const char *value)
+{
+	char *e;
+
+	if (!value || !value[0])
+		return;
+	e = k8s_query_escape(value);
+	sb_addf(q, "&%s=%s", key, e);
+	free(e);
+}
+
 char *k8s_path(const char *group, const char *version, const char *ns, const char *plural,
 	       const char *name)
 {

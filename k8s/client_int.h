@@ -1,4 +1,4 @@
-/* k8s/client_int.h — what the client's other files (list.c) share with client.c. */
+/* k8s/client_int.h — what the client's other files (list.c, watch.c) share with client.c. */
 #ifndef K8S_CLIENT_INT_H
 #define K8S_CLIENT_INT_H
 
@@ -13,5 +13,9 @@
  * non-zero (either may be NULL). size_hint: the answer's likely size, or 0. */
 int k8s_get_page(k8s_client *c, const char *path, const char *accept, const atomic_int *cancel,
 		 const atomic_int *stop, size_t size_hint, strbuf *answer, k8s_err *err);
+
+/* Appends "&key=value" to a query, the value percent-encoded; nothing when value
+ * is NULL or "". */
+void k8s_query_add(strbuf *q, const char *key, const char *value);
 
 #endif

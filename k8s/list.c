@@ -79,21 +79,9 @@ static page *fetch(pager *p)
 		sb_init(&q, 256);
 		sb_addf(&q, "%s%climit=%d", p->path, strchr(p->path, '?') ? '&' : '?',
 			o && o->limit > 0 ? o->limit : 500);
-		if (o && o->label_selector && o->label_selector[0]) {
-			char *e = k8s_query_escape(o->label_selector);
-			sb_addf(&q, "&labelSelector=%s", e);
-			free(e);
-		}
-		if (o && o->field_selector && o->field_selector[0]) {
-			char *e = k8s_query_escape(o->field_selector);
-			sb_addf(&q, "&fieldSelector=%s", e);
-			free(e);
-		}
-		if (p->cont) {
-			char *e = k8s_query_escape(p->cont);
-			sb_addf(&q, "&continue=%s", e);
-			free(e);
-		}
+		k8s_query_add(&q, "labelSelector", o ? o->label_selector : NULL);
+		k8s_query_add(&q, "fieldSelector", o ? o->field_selector : NULL);
+		k8s_query_add(&q, "continue", p->cont);
 		pg->rc = k8s_get_page(p->c, q.buf, o ? o->accept : NULL, o ? o->cancel : NULL,
 				      &p->stop, p->hint, &pg->answer, &pg->err);
 		sb_release(&q);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "k8s/watch.h"
+#include "k8s/client_int.h"
 #include "util/util.h"
 
 struct k8s_informer {
@@ -190,16 +191,8 @@ static int do_watch(k8s_informer *inf, k8s_err *err)
 		strchr(inf->path, '?') ? '&' : '?', timeout);
 	if (inf->rv[0])
 		sb_addf(&q, "&resourceVersion=%s", inf->rv);
-	if (inf->label_selector) {
-		char *e = k8s_query_escape(inf->label_selector);
-		sb_addf(&q, "&labelSelector=%s", e);
-		free(e);
-	}
-	if (inf->field_selector) {
-		char *e = k8s_query_escape(inf->field_selector);
-		sb_addf(&q, "&fieldSelector=%s", e);
-		free(e);
-	}
+	k8s_query_add(&q, "labelSelector", inf->label_selector);
+	k8s_query_add(&q, "fieldSelector", inf->field_selector);
 	atomic_fetch_add(&inf->watches, 1);
 	k8s_lines_init(&inf->lines, 0);
 	r = k8s_stream(inf->client, q.buf, inf->idle_s, on_data, inf, &inf->stop, err);
