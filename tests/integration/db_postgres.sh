@@ -147,7 +147,7 @@ rc=$?
 rm -f "$KS_DIR/go"
 "$P" --conninfo "$A" --pause-file "$KS_DIR/go" hold-lock T12345 >"$KS_DIR/holder" 2>&1 &
 holder=$!
-wait_for "another session holds T12345's lock" 20 grep -q "^paused after lock" "$KS_DIR/holder"
+wait_for "another session holds T12345's lock" 60 grep -q "^paused after lock" "$KS_DIR/holder"
 "$P" --conninfo "$A" apply T12345 prod >"$KS_DIR/out" 2>&1
 rc=$?
 [ $rc -eq 6 ] && grep -q "the database lock of T12345 is held by backend [0-9]* (smartops_admin, smartops)" "$KS_DIR/out" &&
@@ -159,7 +159,7 @@ rm -f "$KS_DIR/go"
 "$P" --conninfo "$A" --pause-after role --pause-file "$KS_DIR/go" apply T44444 prod \
 	--secret-out "$S/t44444_prod" >"$KS_DIR/run" 2>&1 &
 run=$!
-wait_for "the run paused after the role" 20 grep -q "^paused after role (backend" "$KS_DIR/run"
+wait_for "the run paused after the role" 60 grep -q "^paused after role (backend" "$KS_DIR/run"
 pid=$(sed -n 's/^paused after role (backend \([0-9]*\))$/\1/p' "$KS_DIR/run")
 expect_out "its backend is terminated (pg_terminate_backend)" '^t$' pg_psql "select pg_terminate_backend($pid)"
 touch "$KS_DIR/go"; wait $run; rc=$?
@@ -177,7 +177,7 @@ rm -f "$KS_DIR/go"
 "$P" --conninfo "$A" --pause-after role --pause-file "$KS_DIR/go" apply T55555 prod \
 	--secret-out "$S/t55555_prod" >"$KS_DIR/run" 2>&1 &
 run=$!
-wait_for "the run paused after the role" 20 grep -q "^paused after role" "$KS_DIR/run"
+wait_for "the run paused after the role" 60 grep -q "^paused after role" "$KS_DIR/run"
 pg_stop
 touch "$KS_DIR/go"; wait $run; rc=$?
 [ $rc -eq 3 ] && grep -q "^error (unreachable): .*: the connection to the server was lost (.*): run again once the server answers" "$KS_DIR/run" &&
@@ -200,7 +200,7 @@ for step in lock role database; do
 	"$P" --conninfo "$A" --pause-after $step --pause-file "$KS_DIR/go" apply T77777 prod \
 		--secret-out "$S/t77777_prod.$step" >"$KS_DIR/run" 2>&1 &
 	run=$!
-	wait_for "the run paused after the $step" 20 grep -q "^paused after $step" "$KS_DIR/run"
+	wait_for "the run paused after the $step" 60 grep -q "^paused after $step" "$KS_DIR/run"
 	kill -9 $run; wait $run 2>/dev/null
 	# the server notices the dead client and ends its session, freeing the lock
 	wait_for "the killed run's session ended, its lock with it" 20 no_lock
