@@ -2,7 +2,7 @@
  *
  * A list of 5,000 tenants' Deployments is 131 pages, each asked for with the
  * continue token of the page before. Asked for and read in turn, the server's
- * time for each page and the client's parse of it add up. Here, once the first
+ * time for each page and the client's parse of it add up. Here, once a second
  * page says there is more, a fetcher thread asks for the pages that follow, one
  * ahead, and finds each page's items and token (jscan_page), while the calling
  * thread builds the items of the page it holds and gives them to fn: the
@@ -161,7 +161,7 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 {
 	pager p;
 	pthread_t th;
-	int threaded = 0, ret = -1, first = 1;
+	int threaded = 0, ret = -1, first = 1, pages = 0;
 	page *pg;
 	k8s_err local;
 
@@ -196,7 +196,10 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 			*err = pg->err;
 			goto out;
 		}
-		if (pg->more && !threaded) /* the next pages come in while this one is read */
+		/* From the second page on, when there is a third: the next pages come in
+		 * while this one is read (a list of one or two pages is not worth a
+		 * thread, and most lists are) */
+		if (pg->more && !threaded && ++pages >= 2)
 			threaded = pthread_create(&th, NULL, fetcher, &p) == 0;
 		if (first)
 			util_trace("list first page in: %s (%zu items)", path, pg->n_items);

@@ -26,20 +26,37 @@ sleep 60
 EOS
 chmod +x "$W/run.sh"
 $T new-session -d -s main -x 100 -y 30 "sleep 600"
-$T new-window -d -t main -n c "TERM=tmux-256color $W/run.sh"
+# one run: the console started, the fleet shown, the cap set, keys until it ends
+oom_run() {
+	rm -f "$W/pid" "$W/rc" "$W/before" "$W/after" "$W/err"
+	$T kill-window -t main:c 2>/dev/null
+	$T new-window -d -t main -n c "TERM=tmux-256color $W/run.sh"
+	wait_for "the fleet shows" 60 shows
+	PID=$(cat "$W/pid")
+	vs=$(awk '/VmSize/{print $2}' "/proc/$PID/status")
+	prlimit --pid "$PID" --as=$((vs * 1024)) && ok "address space capped at ${vs} kB" || fail "prlimit"
+	# screens that fetch and draw more: a tenant, its pods and events, help
+	i=0
+	while ! ended && [ $i -lt 60 ]; do
+		for k in Enter Escape '?' Escape Down; do $T send-keys -t main:c "$k" 2>/dev/null; sleep 0.2; done
+		i=$((i + 1))
+	done
+	wait_for "the console ends once memory runs out" 10 ended
+}
 shows() { $T capture-pane -p -t main:c | grep -q "[1-9][0-9]* available"; }
-wait_for "the fleet shows" 60 shows
-PID=$(cat "$W/pid")
-vs=$(awk '/VmSize/{print $2}' "/proc/$PID/status")
-prlimit --pid "$PID" --as=$((vs * 1024)) && ok "address space capped at ${vs} kB" || fail "prlimit"
 ended() { [ -s "$W/after" ]; }
-# screens that fetch and draw more: a tenant, its pods and events, help
-i=0
-while ! ended && [ $i -lt 60 ]; do
-	for k in Enter Escape '?' Escape Down; do $T send-keys -t main:c "$k" 2>/dev/null; sleep 0.2; done
-	i=$((i + 1))
+# Under AddressSanitizer the first allocation to fail may be the sanitizer's
+# own (a new thread's bookkeeping or stack), which ends the process with its
+# report and no handler of ours: not a malloc that failed, so not what this
+# test is about; that run is done again (at most 4 runs). The old code met it
+# in 1 of 6 runs.
+n=1
+oom_run
+while [ $n -lt 4 ] && grep -q "AddressSanitizer failed to allocate" "$W/err" && ! grep -q "out of memory" "$W/err"; do
+	echo "    run $n: the sanitizer's own allocation failed first ($(grep -m1 -o 'bytes of [A-Za-z]*' "$W/err")): again"
+	n=$((n + 1))
+	oom_run
 done
-wait_for "the console ends once memory runs out" 10 ended
 [ "$(cat "$W/rc" 2>/dev/null)" = 1 ] && ok "exit status 1" || fail "exit status $(cat "$W/rc" 2>/dev/null)"
 check "it says out of memory" grep -q "out of memory" "$W/err"
 cmp -s "$W/before" "$W/after" && ok "terminal modes restored" || fail "terminal modes not restored"

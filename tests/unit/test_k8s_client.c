@@ -472,10 +472,10 @@ static void test_paged_list_restart(void **state)
 	k8s_client_free(c);
 }
 
-/* The next page is asked for while fn still reads this one. */
+/* From the second page on, the next page is asked for while fn still reads this one. */
 typedef struct ahead {
 	names n;
-	int waited_for_page2; /* fn, on page 1, saw page 2 asked for */
+	int read_ahead; /* fn, on page 2, saw page 3 asked for */
 	int stop_at;	      /* fn returns 7 at this item (1-based; 0: never) */
 	atomic_int items;
 } ahead;
@@ -487,10 +487,10 @@ static int read_slowly(void *ctx, const cJSON *item)
 
 	append_name(&a->n.seen, item);
 	atomic_fetch_add(&a->items, 1);
-	if (atomic_load(&a->items) == 1) {
-		while (atomic_load(&srv.secrets_asked) < 2 && util_mono_ms() - t0 < 5000)
+	if (atomic_load(&a->items) == 3) { /* page 2's first: page 3 is asked for meanwhile */
+		while (atomic_load(&srv.secrets_asked) < 3 && util_mono_ms() - t0 < 5000)
 			usleep(1000);
-		a->waited_for_page2 = atomic_load(&srv.secrets_asked) >= 2;
+		a->read_ahead = atomic_load(&srv.secrets_asked) >= 3;
 	}
 	return atomic_load(&a->items) == a->stop_at ? 7 : 0;
 }
@@ -514,7 +514,7 @@ static void test_list_reads_ahead(void **state)
 	atomic_store(&srv.secrets_fail, 0);
 	atomic_store(&srv.secrets_hang, 0);
 	assert_int_equal(list_secrets(c, &a, NULL, rv, &err), 0);
-	assert_true(a.waited_for_page2); /* page 2 was asked for while page 1 was read */
+	assert_true(a.read_ahead); /* page 3 was asked for while page 2 was read */
 	assert_string_equal(a.n.seen.buf, "1a1b2a2b3a3b4a4b5a5b6a6b"); /* in order, each once */
 	assert_string_equal(rv, "46");					 /* the last page's */
 	assert_int_equal(atomic_load(&srv.secrets_asked), 6);
