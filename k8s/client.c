@@ -24,6 +24,8 @@
 #define EXEC_SKEW_MS 10000 /* refresh an exec credential this long before it expires */
 #define STREAM_ANSWER_MS 10000 /* a stream's status line must come within this */
 #define EXEC_FAIL_HOLD_MS 5000 /* a failed plugin run answers for this long */
+#define PROBE_QUIET_MS 5000 /* every watch silent this long: the server is probed */
+#define PROBE_ANSWER_MS 5000 /* the probe's answer must come within this */
 
 struct k8s_client {
 	k8s_config *cfg;
@@ -55,9 +57,26 @@ struct k8s_client {
 	int trace_level; /* k8s_client_opts */
 	void (*trace)(void *ctx, const char *line);
 	void *trace_ctx;
+
+	/* The watchdog (see k8s_stream in client.h): a thread of the client's, started
+	 * with its first watch, that probes a server whose watches all fell silent. */
+	int quiet_ms, probe_ms;	 /* k8s_client_opts; quiet_ms < 0: no watchdog */
+	atomic_llong heard_ms;	 /* mono ms: the server's last sign of life */
+	atomic_uint hung_gen;	 /* bumped when a probe found the server hung */
+	atomic_uint probes;	 /* probes sent */
+	atomic_int dog_stop;
+	pthread_mutex_t dog_lock; /* guards what follows */
+	pthread_cond_t dog_cond;
+	pthread_t dog;
+	int dog_started;
+	int n_watch;		/* watches open (or opening) */
+	char hung_msg[200];	/* why the last probe said hung */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+static void watchdog_init(k8s_client *c);
+static void watchdog_release(k8s_client *c);
 
 static void curl_init_once(void)
 {
@@ -171,11 +190,16 @@ k8s_client *k8s_client_new(k8s_config *cfg, const k8s_client_opts *opts, k8s_err
 		c->trace_ctx = opts->trace_ctx;
 	}
 	c->exec_ms = opts && opts->exec_timeout_ms > 0 ? opts->exec_timeout_ms : K8S_EXEC_TIMEOUT_MS;
+	c->quiet_ms = opts && opts->probe_quiet_ms ? opts->probe_quiet_ms : PROBE_QUIET_MS;
+	c->probe_ms = opts && opts->probe_answer_ms > 0 ? opts->probe_answer_ms
+		      : c->request_ms < PROBE_ANSWER_MS	 ? c->request_ms
+							 : PROBE_ANSWER_MS;
 	c->https = !strncmp(cfg->server, "https://", 8);
 	setup_urls(c);
 	pthread_mutex_init(&c->pool_lock, NULL);
 	pthread_mutex_init(&c->auth_lock, NULL);
 	pthread_mutex_init(&c->clock_lock, NULL);
+	watchdog_init(c);
 	c->file_stale = 1;
 	if (cfg->insecure && c->https) {
 		char *name = termtext_dup(cfg->cluster_name ? cfg->cluster_name : cfg->server);
@@ -196,6 +220,7 @@ void k8s_client_free(k8s_client *c)
 {
 	if (!c)
 		return;
+	watchdog_release(c); /* first: its probe uses the pool */
 	for (size_t i = 0; i < c->n_pool; i++)
 		curl_easy_cleanup(c->pool[i]);
 	pthread_mutex_destroy(&c->pool_lock);
@@ -407,6 +432,7 @@ typedef struct req {
 	const atomic_int *stop; /* a second cancel (a list's own), or NULL */
 	const char *accept; /* or NULL: application/json */
 	size_t size_hint; /* the answer's likely size (a list's earlier page), or 0 */
+	int probe; /* the watchdog's: its own limit, no retry, any status an answer */
 } req;
 
 typedef struct xfer {
@@ -419,7 +445,9 @@ typedef struct xfer {
 	int64_t retry_after_ms;
 	int delivered; /* stream bytes went to fn */
 	int headers;   /* the status line came */
-	int no_answer; /* aborted: no status line within the request timeout */
+	int no_answer; /* aborted: 1 no status line within the request timeout,
+			  2 a probe found the server hung (watches) */
+	unsigned hung_gen; /* the client's when the attempt began */
 	int64_t t0;    /* mono ms at the start of the attempt */
 	long timeout_ms; /* this attempt's limit for the status line (streams) */
 } xfer;
@@ -429,11 +457,21 @@ static int req_cancelled(const req *r)
 	return (r->cancel && atomic_load(r->cancel)) || (r->stop && atomic_load(r->stop));
 }
 
+/* The server spoke: the watchdog's clock of silence starts again. */
+static void heard(k8s_client *c)
+{
+	atomic_store(&c->heard_ms, util_mono_ms());
+}
+
 static size_t on_write(char *data, size_t size, size_t nmemb, void *arg)
 {
 	xfer *x = arg;
 	size_t n = size * nmemb;
 
+	/* a log's lines may come while the API server hangs (a kubelet's stream,
+	 * kubesim's hang): not a sign of the server's life */
+	if (!x->r->stream || x->r->notify_open)
+		heard(x->c);
 	if (!x->status)
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
 	if (x->r->stream && x->status >= 200 && x->status < 300) {
@@ -456,6 +494,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 
 	x->headers = 1;
+	heard(x->c);
 	if (n <= 2 && x->r->stream && x->r->notify_open && (data[0] == '\r' || data[0] == '\n')) {
 		long st = 0;
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &st);
@@ -500,6 +539,10 @@ static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, c
 
 	if (x->r->stream && !x->headers && util_mono_ms() - x->t0 > x->timeout_ms) {
 		x->no_answer = 1; /* accepted, never answered: a hung server */
+		return 1;
+	}
+	if (x->r->notify_open && atomic_load(&x->c->hung_gen) != x->hung_gen) {
+		x->no_answer = 2; /* the watchdog's probe had no answer either */
 		return 1;
 	}
 	return req_cancelled(x->r);
@@ -625,7 +668,9 @@ static void setup_handle(k8s_client *c, CURL *h, const req *r, xfer *x, char *ur
 		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)(r->idle_s > 0 ? r->idle_s : 60));
 	} else {
-		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->request_ms);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(r->probe ? c->probe_ms : c->request_ms));
+		if (r->probe && c->probe_ms < c->connect_ms)
+			curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->probe_ms);
 	}
 	curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, eb);
@@ -723,6 +768,7 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 		setup_handle(c, h, r, &x, url, hdrs, eb);
 		x.t0 = util_mono_ms();
 		x.timeout_ms = c->request_ms < STREAM_ANSWER_MS ? c->request_ms : STREAM_ANSWER_MS;
+		x.hung_gen = atomic_load(&c->hung_gen);
 		if (c->deadline && !r->stream) {
 			int64_t left = c->deadline - x.t0;
 			if (left <= 0) {
@@ -762,6 +808,18 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 		curl_slist_free_all(ct);
 		pool_put(c, h);
 
+		if (rc == CURLE_ABORTED_BY_CALLBACK && x.no_answer == 2) {
+			char why[sizeof(c->hung_msg)];
+
+			sb_release(&x.body);
+			pthread_mutex_lock(&c->dog_lock);
+			util_strlcpy(why, c->hung_msg, sizeof(why));
+			pthread_mutex_unlock(&c->dog_lock);
+			k8s_err_set(err, 0, "%s %s: the server does not answer: %s", r->method,
+				    c->cfg->server, why);
+			err->unreachable = 1;
+			goto out;
+		}
 		if (rc == CURLE_ABORTED_BY_CALLBACK && x.no_answer) {
 			sb_release(&x.body);
 			k8s_err_set(err, 0, "%s %s: the server accepted the connection but did not "
@@ -815,15 +873,15 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 				    eb[0] ? eb : curl_easy_strerror(rc));
 			err->unreachable = 1;
 			/* transport failures: at most 2 retries, so "unreachable" is said soon */
-			if ((is_read || not_sent(rc)) && !r->stream && attempt < c->retries &&
-			    attempt < 2) {
+			if ((is_read || not_sent(rc)) && !r->stream && !r->probe &&
+			    attempt < c->retries && attempt < 2) {
 				if (nap(cap_wait(c, k8s_backoff_ms(attempt++, 200, 5000, &seed)), r))
 					goto out;
 				continue;
 			}
 			goto out;
 		}
-		if (x.status == 401 && !reauthed && invalidate_auth(c, gen)) {
+		if (x.status == 401 && !reauthed && !r->probe && invalidate_auth(c, gen)) {
 			reauthed = 1;
 			sb_release(&x.body);
 			continue;
@@ -837,7 +895,7 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 			ret = 0;
 			goto out;
 		}
-		if (is_read && !r->stream && k8s_status_retryable((int)x.status) &&
+		if (is_read && !r->stream && !r->probe && k8s_status_retryable((int)x.status) &&
 		    attempt < c->retries) {
 			wait_ms = k8s_backoff_ms(attempt++, 500, 10000, &seed);
 			if (x.retry_after_ms >= 0)
@@ -857,6 +915,132 @@ out:
 		k8s_err_set(err, 0, "cancelled");
 	free(url);
 	return ret;
+}
+
+/* ---- the watchdog: a hung server said within seconds ----
+ *
+ * A watch that is open and silent may be a quiet cluster or a hung server. The
+ * informers' own limits tell them apart late (a silent watch reopened after its
+ * idle_s, the reopening's status line awaited STREAM_ANSWER_MS). So a thread of
+ * the client's, started with its first watch, waits while the server speaks:
+ * once nothing at all has come from it for quiet_ms while a watch is open, it
+ * asks GET /version with a limit of probe_ms. Any answer, whatever its status,
+ * says the server lives (and restarts the silence). No answer, and still nothing
+ * from any watch meanwhile, says it hangs: every watch open then ends with
+ * err->unreachable (on_progress, within about a second), and the next probe
+ * waits quiet_ms. None is sent while the watches bring anything, bookmarks
+ * included: a quiet healthy cluster costs one small request per quiet_ms. */
+
+static void watchdog_init(k8s_client *c)
+{
+	pthread_condattr_t ca;
+
+	atomic_init(&c->heard_ms, 0);
+	atomic_init(&c->hung_gen, 0);
+	atomic_init(&c->probes, 0);
+	atomic_init(&c->dog_stop, 0);
+	pthread_mutex_init(&c->dog_lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->dog_cond, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+static void watchdog_release(k8s_client *c)
+{
+	pthread_mutex_lock(&c->dog_lock);
+	atomic_store(&c->dog_stop, 1);
+	pthread_cond_broadcast(&c->dog_cond);
+	pthread_mutex_unlock(&c->dog_lock);
+	if (c->dog_started)
+		pthread_join(c->dog, NULL);
+	pthread_mutex_destroy(&c->dog_lock);
+	pthread_cond_destroy(&c->dog_cond);
+}
+
+/* One probe; 1 when it found the server hung. */
+static int watchdog_probe(k8s_client *c)
+{
+	req r = {0};
+	k8s_err err;
+	int64_t sent = util_mono_ms();
+
+	r.method = "GET";
+	r.path = "/version";
+	r.cancel = &c->dog_stop;
+	r.probe = 1;
+	atomic_fetch_add(&c->probes, 1);
+	if (perform(c, &r, NULL, NULL, &err) == 0 || err.http || !err.unreachable ||
+	    atomic_load(&c->dog_stop) || atomic_load(&c->heard_ms) >= sent)
+		return 0; /* an answer, no verdict (credentials), or a watch spoke meanwhile */
+	pthread_mutex_lock(&c->dog_lock);
+	snprintf(c->hung_msg, sizeof(c->hung_msg),
+		 "no answer to GET /version within %d.%d s, every watch silent for %d.%d s",
+		 c->probe_ms / 1000, c->probe_ms % 1000 / 100, c->quiet_ms / 1000,
+		 c->quiet_ms % 1000 / 100);
+	pthread_mutex_unlock(&c->dog_lock);
+	atomic_fetch_add(&c->hung_gen, 1);
+	return 1;
+}
+
+static void *watchdog_main(void *arg)
+{
+	k8s_client *c = arg;
+	int64_t next = 0; /* no probe before this (after one that found a hang) */
+
+	pthread_mutex_lock(&c->dog_lock);
+	while (!atomic_load(&c->dog_stop)) {
+		int64_t now = util_mono_ms(), due = atomic_load(&c->heard_ms) + c->quiet_ms;
+		struct timespec ts;
+
+		if (due < next)
+			due = next;
+		if (!c->n_watch) {
+			pthread_cond_wait(&c->dog_cond, &c->dog_lock);
+			continue;
+		}
+		if (now < due) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			ts.tv_sec += (due - now) / 1000;
+			ts.tv_nsec += (due - now) % 1000 * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&c->dog_cond, &c->dog_lock, &ts);
+			continue;
+		}
+		pthread_mutex_unlock(&c->dog_lock);
+		watchdog_probe(c);
+		pthread_mutex_lock(&c->dog_lock);
+		next = util_mono_ms() + c->quiet_ms; /* whatever it found */
+	}
+	pthread_mutex_unlock(&c->dog_lock);
+	return NULL;
+}
+
+/* A watch opens (+1) or ends (-1). The first one open starts the silence's
+ * clock (and the thread, once). */
+static void watchdog_watch(k8s_client *c, int d)
+{
+	if (c->quiet_ms < 0)
+		return;
+	pthread_mutex_lock(&c->dog_lock);
+	if (d > 0 && !c->n_watch) {
+		int64_t now = util_mono_ms();
+		if (atomic_load(&c->heard_ms) < now)
+			atomic_store(&c->heard_ms, now);
+	}
+	c->n_watch += d;
+	if (d > 0 && !c->dog_started && !atomic_load(&c->dog_stop))
+		c->dog_started = pthread_create(&c->dog, NULL, watchdog_main, c) == 0;
+	pthread_cond_broadcast(&c->dog_cond);
+	pthread_mutex_unlock(&c->dog_lock);
+}
+
+unsigned k8s_client_probes(k8s_client *c)
+{
+	return atomic_load(&c->probes);
 }
 
 /* ---- API calls ---- */
@@ -1103,7 +1287,7 @@ int k8s_stream(k8s_client *c, const char *path, int idle_s, k8s_data_fn fn, void
 	       const atomic_int *cancel, k8s_err *err)
 {
 	req r = {0};
-	int stopped = 0;
+	int stopped = 0, ret;
 	k8s_err local;
 
 	if (!err)
@@ -1116,7 +1300,10 @@ int k8s_stream(k8s_client *c, const char *path, int idle_s, k8s_data_fn fn, void
 	r.fn = fn;
 	r.ctx = ctx;
 	r.cancel = cancel;
-	if (perform(c, &r, NULL, &stopped, err))
+	watchdog_watch(c, 1);
+	ret = perform(c, &r, NULL, &stopped, err);
+	watchdog_watch(c, -1);
+	if (ret)
 		return -1;
 	return stopped ? 1 : 0;
 }

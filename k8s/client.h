@@ -45,6 +45,11 @@ typedef struct k8s_client_opts {
 	int trace_level;
 	void (*trace)(void *ctx, const char *line);
 	void *trace_ctx;
+	/* The watchdog (k8s_stream): once every watch has been silent this long,
+	 * the server is probed (0: 5 s; -1: never), and the probe's answer awaited
+	 * this long (0: 5 s, or the request timeout when shorter). */
+	int probe_quiet_ms;
+	int probe_answer_ms;
 } k8s_client_opts;
 
 /* Takes ownership of cfg (even on failure). opts may be NULL. Prints a one-time
@@ -142,9 +147,20 @@ int k8s_pod_logs(k8s_client *c, const char *ns, const char *pod, const k8s_log_o
  * arrives, and once with n == 0 when its headers have come (the stream is open;
  * a non-zero return ends the stream). Returns
  * 0 on a clean end; 1 when stopped by fn or cancel; -1 with err (err->http set for
- * an HTTP error, 410 included). */
+ * an HTTP error, 410 included).
+ *
+ * A hung server is said sooner than idle_s: while a stream is open, a thread of
+ * the client's (the watchdog, one per client, started with the first stream)
+ * notes when the server last sent anything (any answer's headers, a stream's
+ * bytes; not a pod log's lines). After probe_quiet_ms of silence it asks GET
+ * /version, awaited probe_answer_ms: any answer restarts the silence; none, and
+ * no stream heard meanwhile, ends every stream then open with -1 and
+ * err->unreachable (within about a second). At most one probe per
+ * probe_quiet_ms, none while anything comes. */
 typedef int (*k8s_data_fn)(void *ctx, const char *data, size_t n);
 int k8s_stream(k8s_client *c, const char *path, int idle_s, k8s_data_fn fn, void *ctx,
 	       const atomic_int *cancel, k8s_err *err);
+/* How many probes the watchdog has sent (tests, traces). Any thread. */
+unsigned k8s_client_probes(k8s_client *c);
 
 #endif

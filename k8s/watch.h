@@ -8,8 +8,11 @@
  * ERROR event) starts a fresh list; other errors back off 0.8 s doubling to 30 s
  * with jitter. A watch that stays silent (not even a bookmark) for idle_s is
  * opened again at once; a server that accepts and does not answer fails the
- * watch with err->unreachable (k8s_stream), so a hung server is said within
- * idle_s plus the client's answer limit. k8s_informer_stop() interrupts a
+ * watch with err->unreachable (k8s_stream). Sooner than that, the client's
+ * watchdog probes a server whose watches have all been silent for a few seconds
+ * (k8s_stream): a hung one ends them with err->unreachable, so on_error says it
+ * within about the probe's quiet time plus its answer limit (5 s + 5 s), not
+ * idle_s plus the answer limit (15 s + 10 s). k8s_informer_stop() interrupts a
  * request or a backoff promptly.
  *
  * Callbacks run on the informer's thread, one at a time; the cJSON object is

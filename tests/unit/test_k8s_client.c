@@ -2,7 +2,9 @@
  * (plain HTTP on loopback): read retries honouring Retry-After, writes not retried,
  * Status decoding, paging with continue and a 410 restart, the next page asked
  * for while one is read (in order, a stop, a failure, a cancel midway), the informer's
- * list -> watch -> bookmark -> 410 -> relist cycle, and a prompt stop. */
+ * list -> watch -> bookmark -> 410 -> relist cycle, a prompt stop, and the watchdog:
+ * a hung server said by a probe once the watches fall silent, a quiet one probed
+ * at its pace, a talking one never. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,6 +40,9 @@ typedef struct server {
 	/* /api/v1/secrets: 6 pages of 2; the highest page asked for, the page
 	 * that answers 403 and the one that never ends (0: none) */
 	atomic_int secrets_asked, secrets_fail, secrets_hang;
+	/* the watchdog's: GET /version asked; held unanswered while version_hang;
+	 * /api/v1/events' watch: open and silent (0) or a blank line every 100 ms */
+	atomic_int versions, version_hang, events_talk;
 } server;
 
 static server srv;
@@ -137,6 +142,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			return reply(conn, 503, status_json(503, "ServiceUnavailable", "busy"),
 				     "0");
 		return reply(conn, 200, "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}",
+			     NULL);
+	}
+	if (!strcmp(url, "/version")) {
+		atomic_fetch_add(&srv.versions, 1);
+		while (atomic_load(&srv.version_hang) && !atomic_load(&srv.closing))
+			usleep(20 * 1000); /* accepted, not answered: a hung server */
+		return reply(conn, 200, "{\"major\":\"1\",\"minor\":\"32\"}", NULL);
+	}
+	if (!strcmp(url, "/api/v1/events")) {
+		if (arg(conn, "watch"))
+			return reply_stream(conn, "", atomic_load(&srv.events_talk) ? 1 : 2);
+		return reply(conn, 200,
+			     "{\"kind\":\"EventList\",\"metadata\":{\"resourceVersion\":\"3\"},"
+			     "\"items\":[{\"metadata\":{\"name\":\"e\"}}]}",
 			     NULL);
 	}
 	if (!strcmp(url, "/ok"))
@@ -719,6 +738,183 @@ static void test_informer_list_as_table(void **state)
 	k8s_client_free(c);
 }
 
+/* ---- the watchdog ---- */
+
+static k8s_client *new_dog_client(int quiet_ms, int answer_ms)
+{
+	k8s_config *cfg = xcalloc(1, sizeof(*cfg));
+	k8s_client_opts o = {.request_timeout_ms = 5000,
+			     .probe_quiet_ms = quiet_ms,
+			     .probe_answer_ms = answer_ms};
+	k8s_err err;
+	k8s_client *c;
+
+	cfg->server = xasprintf("http://127.0.0.1:%d", srv.port);
+	cfg->origin = xstrdup("test");
+	c = k8s_client_new(cfg, &o, &err);
+	assert_non_null(c);
+	return c;
+}
+
+typedef struct watch_run {
+	k8s_client *c;
+	atomic_int cancel, opened, done;
+	int rc;
+	k8s_err err;
+	int64_t t0, t1;
+} watch_run;
+
+static int count_open(void *ctx, const char *data, size_t n)
+{
+	watch_run *w = ctx;
+
+	if (!n)
+		atomic_store(&w->opened, 1);
+	return 0;
+}
+
+static void *watch_events(void *arg)
+{
+	watch_run *w = arg;
+
+	w->t0 = util_mono_ms();
+	/* idle_s 60: only the watchdog ends a silent watch within this test */
+	w->rc = k8s_stream(w->c, "/api/v1/events?watch=1", 60, count_open, w, &w->cancel,
+			   &w->err);
+	w->t1 = util_mono_ms();
+	atomic_store(&w->done, 1);
+	return NULL;
+}
+
+static void wait_until(atomic_int *flag, int max_ms)
+{
+	for (int i = 0; i < max_ms / 10 && !atomic_load(flag); i++)
+		usleep(10 * 1000);
+}
+
+/* A server that accepts and answers nothing more: the open watch falls silent,
+ * the probe has no answer, the watch ends as unreachable — long before its own
+ * idle limit (60 s) would have. */
+static void test_watchdog_hung(void **state)
+{
+	k8s_client *c = new_dog_client(300, 300);
+	watch_run w = {.c = c};
+	pthread_t t;
+
+	atomic_store(&srv.events_talk, 0);
+	atomic_store(&srv.versions, 0);
+	assert_int_equal(pthread_create(&t, NULL, watch_events, &w), 0);
+	wait_until(&w.opened, 10000);
+	assert_true(atomic_load(&w.opened));
+	atomic_store(&srv.version_hang, 1);
+	wait_until(&w.done, 30000);
+	atomic_store(&srv.version_hang, 0);
+	atomic_store(&w.cancel, 1);
+	pthread_join(t, NULL);
+	assert_int_equal(w.rc, -1);
+	assert_true(w.err.unreachable);
+	assert_int_equal(w.err.http, 0);
+	assert_non_null(strstr(w.err.msg, "no answer to GET /version within 0.3 s"));
+	assert_true(w.t1 - w.t0 < 30000);
+	assert_true(atomic_load(&srv.versions) >= 1);
+	assert_true(k8s_client_probes(c) >= 1);
+	k8s_client_free(c); /* prompt, though a probe may be waiting for its answer */
+}
+
+/* A quiet healthy server: the silent watch is probed, each probe answered, the
+ * watch stays open; never more than one probe per quiet period. */
+static void test_watchdog_quiet(void **state)
+{
+	k8s_client *c = new_dog_client(200, 2000);
+	watch_run w = {.c = c};
+	pthread_t t;
+	int64_t t0 = util_mono_ms(), span;
+	unsigned probes;
+
+	atomic_store(&srv.events_talk, 0);
+	assert_int_equal(pthread_create(&t, NULL, watch_events, &w), 0);
+	for (int i = 0; i < 1000 && k8s_client_probes(c) < 3; i++)
+		usleep(10 * 1000);
+	probes = k8s_client_probes(c);
+	span = util_mono_ms() - t0;
+	assert_false(atomic_load(&w.done)); /* the watch is still open */
+	atomic_store(&w.cancel, 1);
+	pthread_join(t, NULL);
+	assert_int_equal(w.rc, 1); /* ended by the cancel, not by the watchdog */
+	assert_true(probes >= 3);
+	assert_true(probes <= span / 200 + 1);
+	k8s_client_free(c);
+}
+
+/* A watch that brings something (here a blank line every 100 ms) is never
+ * probed: nothing is asked of a server that speaks. */
+static void test_watchdog_talking(void **state)
+{
+	k8s_client *c = new_dog_client(1000, 1000);
+	watch_run w = {.c = c};
+	pthread_t t;
+
+	atomic_store(&srv.events_talk, 1);
+	assert_int_equal(pthread_create(&t, NULL, watch_events, &w), 0);
+	wait_until(&w.opened, 10000);
+	usleep(2500 * 1000);
+	atomic_store(&w.cancel, 1);
+	pthread_join(t, NULL);
+	atomic_store(&srv.events_talk, 0);
+	assert_int_equal(w.rc, 1);
+	assert_int_equal(k8s_client_probes(c), 0);
+	k8s_client_free(c);
+}
+
+typedef struct dog_inf {
+	atomic_int errors, unreachable, alive;
+} dog_inf;
+
+static void dog_error(void *ctx, const k8s_err *err)
+{
+	dog_inf *d = ctx;
+
+	atomic_fetch_add(&d->errors, 1);
+	if (err->unreachable)
+		atomic_store(&d->unreachable, 1);
+}
+
+static void dog_alive(void *ctx)
+{
+	dog_inf *d = ctx;
+
+	atomic_fetch_add(&d->alive, 1);
+}
+
+/* An informer on a server that hangs after its list: on_error says unreachable
+ * (the informer's idle_s, 60 s here, would not have); once the server answers
+ * again, its watch opens again (on_alive). */
+static void test_watchdog_informer(void **state)
+{
+	k8s_client *c = new_dog_client(300, 300);
+	dog_inf d = {0};
+	k8s_informer_cb cb = {.on_error = dog_error, .on_alive = dog_alive};
+	k8s_informer_opts io = {.idle_s = 60};
+	k8s_informer *inf;
+	int alive;
+
+	atomic_store(&srv.events_talk, 0);
+	inf = k8s_informer_start(c, "/api/v1/events", &io, &cb, &d);
+	assert_non_null(inf);
+	wait_until(&d.alive, 10000);
+	assert_true(atomic_load(&d.alive) >= 1); /* listed, the watch open */
+	atomic_store(&srv.version_hang, 1);
+	wait_until(&d.unreachable, 30000);
+	alive = atomic_load(&d.alive);
+	atomic_store(&srv.version_hang, 0);
+	assert_true(atomic_load(&d.unreachable));
+	for (int i = 0; i < 3000 && atomic_load(&d.alive) == alive; i++)
+		usleep(10 * 1000);
+	assert_true(atomic_load(&d.alive) > alive); /* a watch opened again */
+	k8s_informer_stop(inf);
+	k8s_client_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -734,6 +930,10 @@ int main(void)
 	    cmocka_unit_test(test_informer_list_as_table),
 	    cmocka_unit_test(test_threads_share_a_client),
 	    cmocka_unit_test(test_logs_follow_cancel),
+	    cmocka_unit_test(test_watchdog_hung),
+	    cmocka_unit_test(test_watchdog_quiet),
+	    cmocka_unit_test(test_watchdog_talking),
+	    cmocka_unit_test(test_watchdog_informer),
 	};
 	return cmocka_run_group_tests(tests, server_up, server_down);
 }
