@@ -211,8 +211,8 @@ static void json_fileserver(strbuf *sb, const fs_info *f)
 static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail,
 		     const forecast *fc, const tenants_deps *x)
 {
-	const model_env *e = &s->envs[ei];
-	const health_result *h = x && x->env_health ? &x->env_health[ei] : &s->env_health[ei];
+	const model_env *e = fleet_env(s, ei);
+	const health_result *h = x && x->env_health ? &x->env_health[ei] : fleet_env_health(s, ei);
 	char comp[32];
 	size_t i;
 
@@ -420,7 +420,7 @@ void tenants_render_json(const fleet_snapshot *s, const tenants_filter *flt, str
 
 static const char *env_health(const fleet_snapshot *s, const fleet_tenant *t, int env)
 {
-	return t->env[env] < 0 ? "-" : health_name(s->env_health[t->env[env]].state);
+	return t->env[env] < 0 ? "-" : health_name(fleet_env_health(s, t->env[env])->state);
 }
 
 void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, int wide,
@@ -476,9 +476,9 @@ void tenants_render_table_db(const fleet_snapshot *s, const tenants_filter *flt,
 
 		if (!tenant_matches(t, flt))
 			continue;
-		if (t->env[0] >= 0 && s->envs[t->env[0]].hypnus.present)
+		if (t->env[0] >= 0 && fleet_env(s, t->env[0])->hypnus.present)
 			hyp =
-			    hypnus_state_name((model_hypnus_state)s->envs[t->env[0]].hypnus.state);
+			    hypnus_state_name((model_hypnus_state)fleet_env(s, t->env[0])->hypnus.state);
 		cells[k++] = t->t.tcode;
 		if (multi)
 			cells[k++] = t->t.cluster;
@@ -646,8 +646,8 @@ void tenants_render_one_deps(const fleet_snapshot *s, const forecast *fc, const 
 			const health_result *eh;
 			if (ei < 0)
 				continue;
-			e = &s->envs[ei];
-			eh = x && x->env_health ? &x->env_health[ei] : &s->env_health[ei];
+			e = fleet_env(s, ei);
+			eh = x && x->env_health ? &x->env_health[ei] : fleet_env_health(s, ei);
 			sb_addf(out, "\n%s (", tcode_env_name((tcode_env)e->env));
 			output_escape(out, e->ns);
 			sb_addf(out, "): %s: ", health_name(eh->state));
@@ -848,11 +848,11 @@ static void prod_db_read(void *ctx, size_t i)
 	int32_t ei = t->env[TCODE_ENV_PROD];
 	k8s_client *c = t->cluster < j->cs->n ? j->cs->clients[t->cluster] : NULL;
 
-	if (ei < 0 || !c || j->s->envs[ei].fresh.stale)
+	if (ei < 0 || !c || fleet_env(j->s, ei)->fresh.stale)
 		return;
 	/* from the cluster only; a live check where the env waits on it was made already */
-	if (!env_deps_db(j->deps, t->cluster, j->s->envs[ei].ns, &j->out[ei]))
-		db_info_read(c, j->prefix, j->s->envs[ei].ns, -1, &j->out[ei]);
+	if (!env_deps_db(j->deps, t->cluster, fleet_env(j->s, ei)->ns, &j->out[ei]))
+		db_info_read(c, j->prefix, fleet_env(j->s, ei)->ns, -1, &j->out[ei]);
 }
 
 /* Each tenant's prod database as its cluster tells it (Secret, StatefulSet), the
@@ -1127,7 +1127,7 @@ typedef struct extras_job {
 static void load_env_extras(void *ctx, size_t i)
 {
 	const extras_job *j = ctx;
-	const model_env *e = &j->s->envs[i];
+	const model_env *e = fleet_env(j->s, i);
 	const fleet_tenant *t = &j->s->tenants[j->s->env_tenant[i]];
 	k8s_client *c = t->cluster < j->cs->n ? j->cs->clients[t->cluster] : NULL;
 	env_extras *x = j->x;
@@ -1172,7 +1172,7 @@ static void load_extras(const fleet_snapshot *s, const cli_clusters *cs, const c
 			continue;
 		sb_init(&sb, 128);
 		sb_adds(&sb, "warning: ");
-		output_escape(&sb, s->envs[i].ns);
+		output_escape(&sb, fleet_env(s, i)->ns);
 		sb_adds(&sb, ": no Hypnus forecast: ");
 		output_escape(&sb, x->fc[i].err);
 		fprintf(stderr, "%s\n", sb.buf);
@@ -1203,19 +1203,19 @@ static void deps_health(const fleet_snapshot *s, tenants_deps *x)
 		const fs_info *f = &x->fs[i];
 		health_deps hd = {0};
 
-		eh[i] = s->env_health[i];
+		eh[i] = *fleet_env_health(s, i);
 		hd.db_state = d->state;
 		hd.db_name = d->name;
 		hd.db_host = d->host;
 		hd.db_port = d->port;
 		hd.db_detail = d->detail;
-		if (f->read && s->envs[i].product != MODEL_PRODUCT_ESOCIAL) {
+		if (f->read && fleet_env(s, i)->product != MODEL_PRODUCT_ESOCIAL) {
 			hd.fs_phase = f->present ? f->phase : "";
 			hd.fs_detail = f->detail;
 			hd.fs_mounted = (const char(*)[16])f->mounted_by;
 			hd.n_fs_mounted = f->n_mounted;
 		}
-		health_env_deps(&s->envs[i], &hd, &eh[i]);
+		health_env_deps(fleet_env(s, i), &hd, &eh[i]);
 	}
 	for (size_t i = 0; i < s->n_tenants; i++) {
 		const fleet_tenant *t = &s->tenants[i];

@@ -165,7 +165,7 @@ void fleet_last_save(const fleet *f, const fleet_snapshot *s, size_t ci)
 		return;
 	rows = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*rows));
 	for (i = 0; i < s->n_envs; i++) {
-		const model_env *e = &s->envs[i];
+		const model_env *e = fleet_env(s, i);
 		const fleet_tenant *t = &s->tenants[s->env_tenant[i]];
 		fleet_cache_row *r = &rows[n];
 		if (t->cluster != ci)
@@ -174,10 +174,10 @@ void fleet_last_save(const fleet *f, const fleet_snapshot *s, size_t ci)
 		util_strlcpy(r->tcode, t->t.tcode, sizeof(r->tcode));
 		r->env = e->env;
 		r->product = e->product;
-		r->state = (uint8_t)s->env_health[i].state;
+		r->state = (uint8_t)fleet_env_health(s, i)->state;
 		util_strlcpy(r->customer, t->t.customer, sizeof(r->customer));
 		util_strlcpy(r->provider, t->provider, sizeof(r->provider));
-		util_strlcpy(r->cause, s->env_health[i].cause, sizeof(r->cause));
+		util_strlcpy(r->cause, fleet_env_health(s, i)->cause, sizeof(r->cause));
 		n++;
 	}
 	(void)fleet_cache_write(f->cache_dir, c->server, c->name, rows, n, util_now_ms() / 1000,

@@ -35,6 +35,7 @@
 #include "core/project.h"
 #include "core/rules.h"
 #include "k8s/client.h"
+#include "util/cow.h"
 
 typedef struct fleet fleet;
 
@@ -91,9 +92,12 @@ typedef struct fleet_snapshot {
 	fleet_cluster_state *clusters;
 	size_t n_tenants;
 	fleet_tenant *tenants; /* by tcode, then cluster */
+	/* The environments and their health, read with fleet_env() and
+	 * fleet_env_health(). A snapshot patched from the last shares with it
+	 * the blocks of environments it did not build again. */
 	size_t n_envs;
-	model_env *envs;
-	health_result *env_health;
+	cow_arr env_arr;    /* model_env */
+	cow_arr health_arr; /* health_result */
 	int32_t *env_tenant; /* tenant of each env */
 	/* Only with fleet_opts.tcode: pods and events of the tenant's namespaces. */
 	size_t n_pods;
@@ -103,10 +107,18 @@ typedef struct fleet_snapshot {
 	project_event *events; /* by namespace, then time */
 	int32_t *event_env;
 	int refs; /* internal */
-	/* internal: how many snapshots share envs (a patch that builds no
-	 * environment again keeps the last one's), or NULL: envs is this one's */
-	int *envs_refs;
 } fleet_snapshot;
+
+/* Environment i < n_envs of s, and its health. */
+static inline const model_env *fleet_env(const fleet_snapshot *s, size_t i)
+{
+	return (const model_env *)cow_at(&s->env_arr, i);
+}
+
+static inline const health_result *fleet_env_health(const fleet_snapshot *s, size_t i)
+{
+	return (const health_result *)cow_at(&s->health_arr, i);
+}
 
 /* Copies cfg (strings too). opts may be NULL. */
 fleet *fleet_new(const fleet_cluster_cfg *clusters, size_t n, const fleet_opts *opts);

@@ -159,6 +159,18 @@ typedef struct cluster_data {
 	tab *env_idx;	       /* or NULL: gets namespace -> env index (env_key) */
 } cluster_data;
 
+/* Environment i of a snapshot being built or patched, and its health, to
+ * write (a block shared with the last snapshot is copied first). */
+static inline model_env *fleet_env_w(fleet_snapshot *s, size_t i)
+{
+	return (model_env *)cow_mut(&s->env_arr, i);
+}
+
+static inline health_result *fleet_health_w(fleet_snapshot *s, size_t i)
+{
+	return (health_result *)cow_mut(&s->health_arr, i);
+}
+
 typedef struct builder {
 	fleet_snapshot *s;
 	size_t cap_t, cap_e, cap_p, cap_ev, cap_c;

@@ -12,6 +12,8 @@ void fleet_builder_init(builder *b)
 	memset(b, 0, sizeof(*b));
 	b->s = xcalloc(1, sizeof(*b->s));
 	b->s->refs = 1;
+	cow_init(&b->s->env_arr, sizeof(model_env));
+	cow_init(&b->s->health_arr, sizeof(health_result));
 	b->s->built = util_now_ms() / 1000;
 }
 
@@ -56,11 +58,6 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 	GROW(s->clusters, s->n_clusters, b->cap_c);
 	s->clusters[s->n_clusters++] = *st;
 
-	/* Room for every namespace at once: no doubling of the largest arrays. */
-	if (b->cap_e < s->n_envs + d->n_ns) {
-		b->cap_e = s->n_envs + d->n_ns;
-		s->envs = xrealloc(s->envs, b->cap_e * sizeof(*s->envs));
-	}
 	fleet_tab_init(&idx, sizeof(env_key));
 	fleet_tab_reserve(&idx, d->n_ns);
 	for (i = 0; i < d->n_ns; i++) {
@@ -72,9 +69,7 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 		util_strlcpy(k.m.name, p->m.name, sizeof(k.m.name));
 		if (fleet_tab_find(&idx, &k.m))
 			continue;
-		GROW(s->envs, s->n_envs, b->cap_e);
-		e = &s->envs[s->n_envs];
-		memset(e, 0, sizeof(*e));
+		e = cow_push(&s->env_arr);
 		util_strlcpy(e->ns, p->m.name, sizeof(e->ns));
 		e->env = p->env;
 		e->product = p->product;
@@ -107,12 +102,12 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 		for (i = 0; i < d->n_wl[w]; i++) {
 			int32_t ei = env_lookup(&idx, d->wl[w][i].m.ns);
 			if (ei >= 0)
-				project_env_add_workload(&s->envs[ei], &d->wl[w][i]);
+				project_env_add_workload(fleet_env_w(s, ei), &d->wl[w][i]);
 		}
 	for (i = 0; i < d->n_ing; i++) {
 		int32_t ei = env_lookup(&idx, d->ing[i].m.ns);
 		if (ei >= 0)
-			project_env_add_ingress(&s->envs[ei], &d->ing[i]);
+			project_env_add_ingress(fleet_env_w(s, ei), &d->ing[i]);
 	}
 	for (i = 0; i < d->n_pods; i++) {
 		const project_pod *pod =
@@ -121,7 +116,7 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 		if (ei < 0)
 			continue;
 		if (pod->tier == PROJECT_TIER_BASE)
-			project_env_add_pod(&s->envs[ei], pod);
+			project_env_add_pod(fleet_env_w(s, ei), pod);
 		if (d->keep_pods && d->pod_size == sizeof(*pod)) {
 			GROW(s->pods, s->n_pods, b->cap_p);
 			s->pod_env = xrealloc(s->pod_env, b->cap_p * sizeof(*s->pod_env));
@@ -153,8 +148,12 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 		b->cap_t = s->n_tenants + j;
 		s->tenants = xrealloc(s->tenants, b->cap_t * sizeof(*s->tenants));
 	}
-	s->env_tenant = xrealloc(s->env_tenant, (b->cap_e ? b->cap_e : 1) * sizeof(*s->env_tenant));
-	s->env_health = xrealloc(s->env_health, (b->cap_e ? b->cap_e : 1) * sizeof(*s->env_health));
+	if (b->cap_e < s->n_envs) {
+		b->cap_e = s->n_envs + s->n_envs / 4;
+		s->env_tenant = xrealloc(s->env_tenant, b->cap_e * sizeof(*s->env_tenant));
+	}
+	while (s->health_arr.n < s->n_envs)
+		cow_push(&s->health_arr);
 	for (i = 0; i < nrefs; i = j) {
 		fleet_tenant *t;
 		const catalog_entry *ce;
@@ -189,11 +188,11 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 		for (w = 0; w < 2; w++) {
 			if (t->env[w] < 0)
 				continue;
-			health_env(&s->envs[t->env[w]], ce ? &t->t.contract : NULL, d->r, ho,
-				   &s->env_health[t->env[w]]);
+			health_result *h = fleet_health_w(s, t->env[w]);
+			health_env(fleet_env(s, t->env[w]), ce ? &t->t.contract : NULL, d->r, ho, h);
 			if (d->deps)
-				env_deps_apply(d->deps, ci, &s->envs[t->env[w]], &s->env_health[t->env[w]]);
-			hr[w] = &s->env_health[t->env[w]];
+				env_deps_apply(d->deps, ci, fleet_env(s, t->env[w]), h);
+			hr[w] = h;
 		}
 		health_tenant(hr[TCODE_ENV_PROD], hr[TCODE_ENV_DEV], &t->health);
 		s->n_tenants++;
@@ -253,9 +252,6 @@ fleet_snapshot *fleet_build_finish(builder *b)
 
 	for (i = 0; i < s->n_tenants; i++)
 		s->tenants[i].health.cause[HEALTH_CAUSE_SIZE - 1] = '\0';
-	/* the next patches may share the environments */
-	s->envs_refs = xmalloc(sizeof(*s->envs_refs));
-	*s->envs_refs = 1;
 	/* Tag each tenant with its old index through env[]: sort, then remap. */
 	map = xcalloc(s->n_tenants ? s->n_tenants : 1, sizeof(*map));
 	{
@@ -344,13 +340,8 @@ void fleet_snapshot_put(fleet_snapshot *s)
 		return;
 	free(s->clusters);
 	free(s->tenants);
-	if (!s->envs_refs) {
-		free(s->envs);
-	} else if (__atomic_sub_fetch(s->envs_refs, 1, __ATOMIC_ACQ_REL) == 0) {
-		free(s->envs);
-		free(s->envs_refs);
-	}
-	free(s->env_health);
+	cow_release(&s->env_arr);
+	cow_release(&s->health_arr);
 	free(s->env_tenant);
 	free(s->pods);
 	free(s->pod_env);

@@ -343,7 +343,7 @@ static int start_env_action(app *a, actions_kind kind, const char *tcode, int en
 static void service_menu(app *a, const fleet_tenant *t, tcode_env env)
 {
 	view_actions *v = a->va;
-	const model_env *e = &a->snap->envs[t->env[env]];
+	const model_env *e = fleet_env(a->snap, t->env[env]);
 	static const char *const base[] = {"license", "lockserver", "dbaccess"};
 	char note[64], title[TUI_MENU_LABEL_SIZE];
 	size_t i, k;
@@ -408,7 +408,7 @@ static int start_restart(app *a, const char *tcode, int env, const char *service
 	if (env < 0) {
 		tui_menu_init(&v->m, "Restart in which environment?");
 		for (e = 0; e < 2; e++) {
-			const health_result *h = &a->snap->env_health[t->env[e]];
+			const health_result *h = fleet_env_health(a->snap, t->env[e]);
 			util_strlcpy(v->value[v->m.n], tcode_env_name((tcode_env)e), VALUE_SIZE);
 			v->item_job[v->m.n] = -1;
 			tui_menu_add(&v->m, tcode_env_name((tcode_env)e), health_name(h->state),
@@ -422,7 +422,7 @@ static int start_restart(app *a, const char *tcode, int env, const char *service
 		service_menu(a, t, (tcode_env)env);
 		return TUI_HANDLED | TUI_REDRAW;
 	}
-	if (has_service(&a->snap->envs[t->env[env]], service) < 0) {
+	if (has_service(fleet_env(a->snap, t->env[env]), service) < 0) {
 		strbuf sb;
 		sb_init(&sb, 64);
 		termtext_fit(&sb, service, 32, 0);
@@ -469,7 +469,7 @@ static void copy_menu(app *a, const char *tcode)
 			strbuf sb;
 			int bad;
 			if (d->pod_env[k] < 0 || (size_t)d->pod_env[k] >= d->n_envs ||
-			    (int)d->envs[d->pod_env[k]].env != e)
+			    (int)fleet_env(d, d->pod_env[k])->env != e)
 				continue;
 			sb_init(&sb, 64);
 			bad = view_copy_osc52(name, 0, &sb, err, sizeof(err)) < 0;

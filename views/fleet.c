@@ -100,13 +100,13 @@ static const fleet_tenant *row_tenant(const app *a, size_t row)
 
 static int env_health(const fleet_snapshot *s, const fleet_tenant *t, int env)
 {
-	return t->env[env] < 0 ? -1 : (int)s->env_health[t->env[env]].state;
+	return t->env[env] < 0 ? -1 : (int)fleet_env_health(s, t->env[env])->state;
 }
 
 /* An environment shown from the snapshot of an earlier run, not listed yet. */
 static int env_from_snapshot(const fleet_snapshot *s, int32_t e)
 {
-	return e >= 0 && s->envs[e].fresh.loading && s->envs[e].fresh.seen_at > 0;
+	return e >= 0 && fleet_env(s, e)->fresh.loading && fleet_env(s, e)->fresh.seen_at > 0;
 }
 
 /* When the tenant's rows are from a snapshot: the snapshot's time; else 0. */
@@ -114,7 +114,7 @@ static int64_t tenant_snapshot_at(const fleet_snapshot *s, const fleet_tenant *t
 {
 	for (int env = 0; env < 2; env++)
 		if (env_from_snapshot(s, t->env[env]))
-			return s->envs[t->env[env]].fresh.seen_at;
+			return fleet_env(s, t->env[env])->fresh.seen_at;
 	return 0;
 }
 
@@ -136,9 +136,9 @@ static const char *hypnus_word(const fleet_snapshot *s, const fleet_tenant *t)
 {
 	int32_t e = t->env[TCODE_ENV_PROD] >= 0 ? t->env[TCODE_ENV_PROD] : t->env[TCODE_ENV_DEV];
 
-	if (e < 0 || !s->envs[e].hypnus.present)
+	if (e < 0 || !fleet_env(s, e)->hypnus.present)
 		return "-";
-	return hypnus_state_name((model_hypnus_state)s->envs[e].hypnus.state);
+	return hypnus_state_name((model_hypnus_state)fleet_env(s, e)->hypnus.state);
 }
 
 /* What a row shows here, view_fleet_seen_row (views/fleet_seen.c) hashes: a
@@ -166,7 +166,7 @@ static const char *cell(void *ctx, size_t row, size_t col, char *buf, size_t siz
 		if (env_from_snapshot(s, e)) {
 			/* what was seen then, dim: the cause says how long ago */
 			*attrs = tui_theme_attr(TUI_ROLE_DIM);
-			return health_name((health_state)s->envs[e].fresh.seen_state);
+			return health_name((health_state)fleet_env(s, e)->fresh.seen_state);
 		}
 		h = env_health(s, t, a->vf->col_key[col] == SK_PROD ? TCODE_ENV_PROD : TCODE_ENV_DEV);
 		if (h < 0)

@@ -34,9 +34,9 @@ static uint64_t mix_env(uint64_t h, const fleet_snapshot *s, int32_t e)
 {
 	if (e < 0)
 		return mix_int(h, -1);
-	if (s->envs[e].fresh.loading && s->envs[e].fresh.seen_at > 0)
-		return mix_int(mix_int(h, 1000), s->envs[e].fresh.seen_state);
-	return mix_int(h, s->env_health[e].state);
+	if (fleet_env(s, e)->fresh.loading && fleet_env(s, e)->fresh.seen_at > 0)
+		return mix_int(mix_int(h, 1000), fleet_env(s, e)->fresh.seen_state);
+	return mix_int(h, fleet_env_health(s, e)->state);
 }
 
 uint64_t view_fleet_seen_row(const fleet_snapshot *s, const fleet_tenant *t)
@@ -54,8 +54,8 @@ uint64_t view_fleet_seen_row(const fleet_snapshot *s, const fleet_tenant *t)
 	for (env = 0; env < 2; env++)
 		h = mix_env(h, s, t->env[env]);
 	/* the Hypnus column: prod's, else dev's */
-	if (hy >= 0 && s->envs[hy].hypnus.present)
-		h = mix_int(h, s->envs[hy].hypnus.state);
+	if (hy >= 0 && fleet_env(s, hy)->hypnus.present)
+		h = mix_int(h, fleet_env(s, hy)->hypnus.state);
 	else
 		h = mix_int(h, -1);
 	return h;

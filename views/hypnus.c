@@ -162,7 +162,7 @@ int view_hypnus_open(app *a, const char *tcode, int env)
 	}
 	util_strlcpy(v->tcode, tcode, sizeof(v->tcode));
 	v->env = env;
-	util_strlcpy(v->ns, a->snap->envs[t->env[env]].ns, sizeof(v->ns));
+	util_strlcpy(v->ns, fleet_env(a->snap, t->env[env])->ns, sizeof(v->ns));
 	snprintf(v->title, sizeof(v->title), "%s %s", tcode, tcode_env_name((tcode_env)env));
 	free(v->shown);
 	v->shown = NULL;
@@ -357,7 +357,7 @@ static int draw_recent(app *a, const hypnus_history *r, const model_env *e, int6
 	char buf[160], when[24], cold[24];
 
 	for (size_t i = 0; d && i < d->n_envs; i++)
-		if (!strcmp(d->envs[i].ns, e->ns))
+		if (!strcmp(fleet_env(d, i)->ns, e->ns))
 			di = (int32_t)i;
 	if (di >= 0)
 		n_wk = hypnus_wakes(d->events, d->event_env, di, d->n_events, wk, MAX_RECENT);
@@ -475,7 +475,7 @@ void view_hypnus_draw(app *a, int y, int h, int width)
 		put(y + 1, 2, width - 2, "this tenant is no longer in the fleet", TUI_ROLE_DIM);
 		return;
 	}
-	e = &a->snap->envs[t->env[v->env]];
+	e = fleet_env(a->snap, t->env[v->env]);
 	snprintf(buf, sizeof(buf), "Hypnus  %s %s  namespace ", v->tcode,
 		 tcode_env_name((tcode_env)v->env));
 	{

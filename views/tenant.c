@@ -496,7 +496,7 @@ static void fs_line(page *p, const fs_info *fs)
 static void env_panel(page *p, const fleet_snapshot *s, int32_t ei, const health_result *eh,
 		      const fleet_snapshot *d, int32_t di, const tenant_deps *dd, int64_t now)
 {
-	const model_env *e = &s->envs[ei];
+	const model_env *e = fleet_env(s, ei);
 	int dk = tenant_deps_find(dd, e->ns);
 	const db_info *db = dk >= 0 ? &dd->db[dk] : NULL;
 	const fs_info *fs = dk >= 0 && e->product != MODEL_PRODUCT_ESOCIAL ? &dd->fs[dk] : NULL;
@@ -687,7 +687,7 @@ static int32_t detail_env(const fleet_snapshot *d, const char *ns)
 	size_t i;
 
 	for (i = 0; d && i < d->n_envs; i++)
-		if (!strcmp(d->envs[i].ns, ns))
+		if (!strcmp(fleet_env(d, i)->ns, ns))
 			return (int32_t)i;
 	return -1;
 }
@@ -733,7 +733,7 @@ void view_tenant_draw(app *a, int y, int h, int width)
 	top.snap = s;
 	for (e = 0; e < 2; e++)
 		if (t->env[e] >= 0)
-			tenant_deps_health(&s->envs[t->env[e]], &s->env_health[t->env[e]], v->dd_ready ? &v->dd : NULL, &eh[e]);
+			tenant_deps_health(fleet_env(s, t->env[e]), fleet_env_health(s, t->env[e]), v->dd_ready ? &v->dd : NULL, &eh[e]);
 	health_tenant(t->env[0] >= 0 ? &eh[0] : NULL, t->env[1] >= 0 ? &eh[1] : NULL, &th);
 	header(&top, t, &th, eh);
 	rpo_lines(&top, a, t);
@@ -742,7 +742,7 @@ void view_tenant_draw(app *a, int y, int h, int width)
 		const fleet_snapshot *d = v->detail;
 		if (ei < 0)
 			continue;
-		env_panel(side ? &col[e] : &col[0], s, ei, &eh[e], d, detail_env(d, s->envs[ei].ns),
+		env_panel(side ? &col[e] : &col[0], s, ei, &eh[e], d, detail_env(d, fleet_env(s, ei)->ns),
 			  v->dd_ready ? &v->dd : NULL, now);
 		if (!side)
 			new_line(&col[0]);

@@ -31,9 +31,9 @@ tenant_env_ref *tenant_deps_refs(const fleet_snapshot *s, const fleet_cluster_cf
 	for (size_t i = 0; i < s->n_envs; i++) {
 		size_t ci = s->tenants[s->env_tenant[i]].cluster;
 
-		util_strlcpy(r[i].ns, s->envs[i].ns, sizeof(r[i].ns));
-		r[i].client = ci < n_cfg && !s->envs[i].fresh.stale ? cfg[ci].client : NULL;
-		r[i].product = s->envs[i].product;
+		util_strlcpy(r[i].ns, fleet_env(s, i)->ns, sizeof(r[i].ns));
+		r[i].client = ci < n_cfg && !fleet_env(s, i)->fresh.stale ? cfg[ci].client : NULL;
+		r[i].product = fleet_env(s, i)->product;
 	}
 	return r;
 }

@@ -360,9 +360,9 @@ static void want_has(app *a, view_wform *v)
 		r->product = t->t.product;
 		for (tcode_env e = TCODE_ENV_PROD; e <= TCODE_ENV_DEV; e++)
 			if (t->env[e] >= 0 && (size_t)t->env[e] < s->n_envs)
-				util_strlcpy(r->ns[e], s->envs[t->env[e]].ns, sizeof(r->ns[e]));
-		if (!r->client || (r->ns[0][0] && s->envs[t->env[0]].fresh.stale) ||
-		    (r->ns[1][0] && s->envs[t->env[1]].fresh.stale))
+				util_strlcpy(r->ns[e], fleet_env(s, t->env[e])->ns, sizeof(r->ns[e]));
+		if (!r->client || (r->ns[0][0] && fleet_env(s, t->env[0])->fresh.stale) ||
+		    (r->ns[1][0] && fleet_env(s, t->env[1])->fresh.stale))
 			r->client = NULL; /* read as unknown */
 		k++;
 	}
@@ -508,7 +508,7 @@ static void sleeping_note(const app *a, const plan *p, const char *cluster, char
 
 		if (t->env[e] < 0 || (size_t)t->env[e] >= a->snap->n_envs)
 			continue;
-		me = &a->snap->envs[t->env[e]];
+		me = fleet_env(a->snap, t->env[e]);
 		for (i = 0; i < p->n; i++)
 			touched |= !strcmp(p->steps[i].env, tcode_env_name(e));
 		if (touched && me->hypnus.state == MODEL_HYPNUS_SLEEPING && len < size) {

@@ -34,7 +34,11 @@ static fleet_cluster_cfg cfg;
 
 /* The snapshot a test hands env_deps_check: the listed tenants, with envs of its own. */
 static fleet_snapshot snap;
-static model_env *envs;
+/* Environment i of snap, to write. */
+static model_env *env_at(size_t i)
+{
+	return cow_mut(&snap.env_arr, i);
+}
 
 static int setup(void **state)
 {
@@ -61,16 +65,17 @@ static int setup(void **state)
 	listed = fleet_snapshot_get(flt);
 	assert_non_null(listed);
 	assert_int_equal(listed->n_tenants, TENANTS);
-	envs = xcalloc(listed->n_envs, sizeof(*envs));
 	snap = *listed;
-	snap.envs = envs;
+	cow_init(&snap.env_arr, sizeof(model_env));
+	for (size_t i = 0; i < listed->n_envs; i++)
+		cow_push(&snap.env_arr);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	free(envs);
+	cow_release(&snap.env_arr);
 	fleet_snapshot_put(listed);
 	fleet_free(flt);
 	k8s_client_free(client);
@@ -87,7 +92,7 @@ static const fleet_tenant *tenant_of(size_t i)
  * container, an eSocial env's Oracle). */
 static int db_waits(size_t i)
 {
-	return tenant_of(i)->t.product == MODEL_PRODUCT_ESOCIAL || listed->envs[i].env == TCODE_ENV_DEV;
+	return tenant_of(i)->t.product == MODEL_PRODUCT_ESOCIAL || fleet_env(listed, i)->env == TCODE_ENV_DEV;
 }
 
 /* Env i waits for its file server (an ERP env). */
@@ -117,9 +122,9 @@ static void set_base(model_env *e, const char *comp, int ready, int desired)
 static void make_envs(int wait)
 {
 	for (size_t i = 0; i < listed->n_envs; i++) {
-		model_env *e = &envs[i];
+		model_env *e = env_at(i);
 
-		*e = listed->envs[i];
+		*e = *fleet_env(listed, i);
 		memset(&e->fresh, 0, sizeof(e->fresh));
 		set_base(e, "dbaccess", wait && db_waits(i) ? 0 : 1, 1);
 		if (!e->n_public) {
@@ -151,7 +156,7 @@ static size_t n_entries(env_deps *d)
 		db_info db;
 		fs_info fs;
 
-		n += env_deps_db(d, 0, envs[i].ns, &db) || env_deps_fs(d, 0, envs[i].ns, &fs);
+		n += env_deps_db(d, 0, env_at(i)->ns, &db) || env_deps_fs(d, 0, env_at(i)->ns, &fs);
 	}
 	return n;
 }
@@ -170,7 +175,7 @@ static void str_eq(const char *a, const char *b)
 static void assert_entries_read(env_deps *d)
 {
 	for (size_t i = 0; i < listed->n_envs; i++) {
-		const char *ns = envs[i].ns;
+		const char *ns = env_at(i)->ns;
 		db_info got, want;
 		fs_info fgot, fwant;
 		int has_db = env_deps_db(d, 0, ns, &got), has_fs = env_deps_fs(d, 0, ns, &fgot);
@@ -185,7 +190,7 @@ static void assert_entries_read(env_deps *d)
 			assert_int_equal(got.port, want.port);
 			assert_string_equal(got.name, want.name);
 			assert_string_equal(got.user, want.user);
-			assert_non_null(strstr(got.user, envs[i].env == TCODE_ENV_DEV ? "_dev" : "_prod"));
+			assert_non_null(strstr(got.user, env_at(i)->env == TCODE_ENV_DEV ? "_dev" : "_prod"));
 		}
 		if (has_fs) {
 			fs_info_read(client, NULL, ns, &fwant);
@@ -236,11 +241,11 @@ static void test_stale_and_ready_envs_not_read(void **state)
 
 	(void)state;
 	make_envs(1);
-	envs[0].fresh.stale = 1;
-	envs[1].fresh.loading = 1;
+	env_at(0)->fresh.stale = 1;
+	env_at(1)->fresh.loading = 1;
 	assert_int_equal(check(d, 0, SIZE_MAX, BIG_BUDGET_MS), (int)n_waiting() - 2);
-	assert_int_equal(env_deps_db(d, 0, envs[0].ns, &db), 0);
-	assert_int_equal(env_deps_db(d, 0, envs[1].ns, &db), 0);
+	assert_int_equal(env_deps_db(d, 0, env_at(0)->ns, &db), 0);
+	assert_int_equal(env_deps_db(d, 0, env_at(1)->ns, &db), 0);
 	make_envs(0);
 	assert_int_equal(check(d, 0, SIZE_MAX, BIG_BUDGET_MS), (int)n_waiting() - 2); /* all forgotten */
 	assert_int_equal(n_entries(d), 0);
@@ -294,12 +299,12 @@ static void test_forgets_envs_that_wait_no_more(void **state)
 	assert_int_equal(check(d, 0, SIZE_MAX, BIG_BUDGET_MS), (int)n);
 	/* the prod envs are ready now */
 	for (size_t i = 0; i < listed->n_envs; i++) {
-		if (envs[i].env != TCODE_ENV_PROD)
+		if (env_at(i)->env != TCODE_ENV_PROD)
 			continue;
 		gone += db_waits(i) || fs_waits(i);
-		set_base(&envs[i], "dbaccess", 1, 1);
-		for (size_t k = 0; k < envs[i].n_public; k++)
-			envs[i].pub[k].ready = envs[i].pub[k].desired;
+		set_base(env_at(i), "dbaccess", 1, 1);
+		for (size_t k = 0; k < env_at(i)->n_public; k++)
+			env_at(i)->pub[k].ready = env_at(i)->pub[k].desired;
 	}
 	assert_true(gone > 0 && gone < n);
 	/* nothing is read again within recheck_ms: only the forgotten count */
@@ -309,9 +314,9 @@ static void test_forgets_envs_that_wait_no_more(void **state)
 		db_info db;
 		fs_info fs;
 
-		if (envs[i].env == TCODE_ENV_PROD) {
-			assert_int_equal(env_deps_db(d, 0, envs[i].ns, &db), 0);
-			assert_int_equal(env_deps_fs(d, 0, envs[i].ns, &fs), 0);
+		if (env_at(i)->env == TCODE_ENV_PROD) {
+			assert_int_equal(env_deps_db(d, 0, env_at(i)->ns, &db), 0);
+			assert_int_equal(env_deps_fs(d, 0, env_at(i)->ns, &fs), 0);
 		}
 	}
 	env_deps_free(d);
@@ -343,11 +348,11 @@ static void *reader(void *arg)
 		int stop;
 
 		for (size_t i = 0; i < listed->n_envs; i++) {
-			health_result h = listed->env_health[i];
+			health_result h = *fleet_env_health(listed, i);
 			db_info db;
 
-			env_deps_apply(r->d, 0, &envs[i], &h);
-			env_deps_db(r->d, 0, envs[i].ns, &db);
+			env_deps_apply(r->d, 0, env_at(i), &h);
+			env_deps_db(r->d, 0, env_at(i)->ns, &db);
 		}
 		pthread_mutex_lock(&r->mu);
 		r->reads++;

@@ -116,9 +116,9 @@ static void assert_as_whole(fleet *f, const fleet_snapshot *s)
 	assert_int_equal(s->n_tenants, w->n_tenants);
 	assert_int_equal(s->n_envs, w->n_envs);
 	for (i = 0; i < s->n_envs; i++) {
-		assert_memory_equal(&s->envs[i], &w->envs[i], sizeof(s->envs[i]));
-		assert_int_equal(s->env_health[i].state, w->env_health[i].state);
-		assert_string_equal(s->env_health[i].cause, w->env_health[i].cause);
+		assert_memory_equal(fleet_env(s, i), fleet_env(w, i), sizeof(*fleet_env(s, i)));
+		assert_int_equal(fleet_env_health(s, i)->state, fleet_env_health(w, i)->state);
+		assert_string_equal(fleet_env_health(s, i)->cause, fleet_env_health(w, i)->cause);
 		assert_int_equal(s->env_tenant[i], w->env_tenant[i]);
 	}
 	for (i = 0; i < s->n_tenants; i++) {
@@ -164,14 +164,14 @@ static void test_patch_is_whole_build(void **state)
 	assert_non_null(p);
 	assert_int_equal(f->cl[0].dirty.n, 0);
 	t = tenant(p, "T10007");
-	assert_int_equal(p->env_health[t->env[TCODE_ENV_PROD]].state, HEALTH_DOWN);
+	assert_int_equal(fleet_env_health(p, t->env[TCODE_ENV_PROD])->state, HEALTH_DOWN);
 	assert_int_equal(t->health.state, HEALTH_DOWN);
 	t = tenant(p, "T10011");
-	assert_int_equal(p->env_health[t->env[TCODE_ENV_DEV]].state, HEALTH_DEGRADED);
+	assert_int_equal(fleet_env_health(p, t->env[TCODE_ENV_DEV])->state, HEALTH_DEGRADED);
 	/* the old snapshot, still read by others, did not change */
 	t = tenant(old, "T10007");
 	assert_int_equal(t->health.state, HEALTH_AVAILABLE);
-	assert_int_equal(old->env_health[t->env[TCODE_ENV_PROD]].state, HEALTH_AVAILABLE);
+	assert_int_equal(fleet_env_health(old, t->env[TCODE_ENV_PROD])->state, HEALTH_AVAILABLE);
 	assert_as_whole(f, p);
 	fleet_snapshot_put(p);
 	fleet_snapshot_put(old);
@@ -192,14 +192,14 @@ static void test_delete_moves_another_namespace(void **state)
 	fleet_publish(f);
 	old = fleet_snapshot_get(f);
 	t = tenant(old, "T10003");
-	assert_non_null(strstr(old->envs[t->env[TCODE_ENV_DEV]].base[2].waiting_reason, "CrashLoop"));
+	assert_non_null(strstr(fleet_env(old, t->env[TCODE_ENV_DEV])->base[2].waiting_reason, "CrashLoop"));
 	/* a pod of another tenant deleted: the last record (dbaccess-b) takes its
 	 * place, before dbaccess-a, so a whole build now reads b first */
 	del_pod(c, "t10001-prod", "license-0");
 	p = fleet_patch(f, old);
 	assert_non_null(p);
 	t = tenant(p, "T10003");
-	assert_non_null(strstr(p->envs[t->env[TCODE_ENV_DEV]].base[2].waiting_reason, "ImagePull"));
+	assert_non_null(strstr(fleet_env(p, t->env[TCODE_ENV_DEV])->base[2].waiting_reason, "ImagePull"));
 	assert_as_whole(f, p);
 	fleet_snapshot_put(p);
 	fleet_snapshot_put(old);
@@ -237,6 +237,16 @@ static void test_whole_when_needed(void **state)
 	fleet_free(f);
 }
 
+/* How many blocks of a's array are b's too. */
+static size_t blocks_shared(const cow_arr *a, const cow_arr *b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < a->nb && i < b->nb; i++)
+		n += a->b[i] == b->b[i];
+	return n;
+}
+
 /* A patch after the dependencies changed: every health is worked out again
  * (env e, marked blocked in old, is available again), as a whole build has it. */
 static void assert_rehealed(fleet *f, const fleet_snapshot *old, int32_t e)
@@ -245,9 +255,13 @@ static void assert_rehealed(fleet *f, const fleet_snapshot *old, int32_t e)
 
 	assert_non_null(p);
 	assert_int_equal(f->cl[0].rehealth, 0);
-	assert_int_equal(p->env_health[e].state, HEALTH_AVAILABLE);
-	/* no environment built again: the last one's are shared, not copied */
-	assert_ptr_equal(p->envs, old->envs);
+	assert_int_equal(fleet_env_health(p, e)->state, HEALTH_AVAILABLE);
+	/* no environment built again: the last one's are shared, not copied;
+	 * of the health, only the block of the one that changed is new */
+	assert_int_equal(blocks_shared(&p->env_arr, &old->env_arr), old->env_arr.nb);
+	assert_true(old->health_arr.nb > 1);
+	assert_int_equal(blocks_shared(&p->health_arr, &old->health_arr), old->health_arr.nb - 1);
+	assert_ptr_not_equal(p->health_arr.b[e / COW_BLOCK], old->health_arr.b[e / COW_BLOCK]);
 	assert_as_whole(f, p);
 	fleet_snapshot_put(p);
 }
@@ -267,18 +281,23 @@ static void test_shared_envs_outlive_the_last(void **state)
 	c->rehealth = 1;
 	p = fleet_patch(f, old);
 	assert_non_null(p);
-	assert_ptr_equal(p->envs, old->envs);
+	assert_int_equal(blocks_shared(&p->env_arr, &old->env_arr), old->env_arr.nb);
 	fleet_snapshot_put(old);
 	c->full = 1;
 	fleet_publish(f); /* the fleet lets go of old too: p alone has its envs */
 	e = tenant(p, "T10020")->env[TCODE_ENV_DEV];
-	assert_string_equal(p->envs[e].ns, "t10020-dev");
+	assert_string_equal(fleet_env(p, e)->ns, "t10020-dev");
 	put_wl(c, "t10020-dev", "webapp", PROJECT_TIER_PUBLIC, "appserver", 2, 2);
 	q = fleet_patch(f, p);
 	assert_non_null(q);
-	assert_ptr_not_equal(q->envs, p->envs);
+	/* the block of the environment built again is q's own, the rest shared */
+	assert_true(p->env_arr.nb > 1);
+	assert_ptr_not_equal(q->env_arr.b[e / COW_BLOCK], p->env_arr.b[e / COW_BLOCK]);
+	assert_int_equal(blocks_shared(&q->env_arr, &p->env_arr), p->env_arr.nb - 1);
+	assert_int_equal(cow_owned(&q->env_arr), 1);
 	fleet_snapshot_put(p);
-	assert_string_equal(q->envs[e].ns, "t10020-dev");
+	assert_int_equal(cow_owned(&q->env_arr), q->env_arr.nb);
+	assert_string_equal(fleet_env(q, e)->ns, "t10020-dev");
 	assert_as_whole(f, q);
 	fleet_snapshot_put(q);
 	fleet_free(f);
@@ -298,10 +317,10 @@ static void test_dependencies_rehealth(void **state)
 	t = tenant(old, "T10020");
 	e = t->env[TCODE_ENV_DEV];
 	/* what the last snapshot says of an environment nothing touched is kept */
-	old->env_health[e].state = HEALTH_BLOCKED;
+	fleet_health_w(old, e)->state = HEALTH_BLOCKED;
 	p = fleet_patch(f, old);
 	assert_non_null(p);
-	assert_int_equal(p->env_health[e].state, HEALTH_BLOCKED);
+	assert_int_equal(fleet_env_health(p, e)->state, HEALTH_BLOCKED);
 	fleet_snapshot_put(p);
 	/* the dependencies changed: every health is worked out again */
 	fleet_deps_changed(f); /* not watching: published at once */
@@ -331,7 +350,7 @@ static void test_one_shot_rehealth_only(void **state)
 	assert_null(fleet_patch(f, old)); /* a record changed: whole */
 	fleet_tab_clear(&c->dirty);
 	e = tenant(old, "T10020")->env[TCODE_ENV_DEV];
-	old->env_health[e].state = HEALTH_BLOCKED;
+	fleet_health_w(old, e)->state = HEALTH_BLOCKED;
 	assert_rehealed(f, old, e);
 	fleet_snapshot_put(old);
 	fleet_free(f);
@@ -358,15 +377,15 @@ static void test_last_seen_let_go_once_listed(void **state)
 	fleet_publish(f);
 	s = fleet_snapshot_get(f);
 	e = tenant(s, "T10020")->env[TCODE_ENV_DEV];
-	assert_int_equal(s->envs[e].fresh.loading, 1);
-	assert_int_equal(s->envs[e].fresh.seen_state, HEALTH_DOWN);
+	assert_int_equal(fleet_env(s, e)->fresh.loading, 1);
+	assert_int_equal(fleet_env(s, e)->fresh.seen_state, HEALTH_DOWN);
 	assert_int_equal(c->last.n, 1);
 	fleet_snapshot_put(s);
 	c->listed = WATCH_KINDS;
 	c->full = 1;
 	fleet_publish(f);
 	s = fleet_snapshot_get(f);
-	assert_int_equal(s->envs[e].fresh.loading, 0);
+	assert_int_equal(fleet_env(s, e)->fresh.loading, 0);
 	assert_int_equal(c->last.n, 0);
 	fleet_snapshot_put(s);
 	fleet_free(f);

@@ -15,12 +15,13 @@
 #include "views/fleet_seen.h"
 
 #define NT 6
+_Static_assert(2 * NT <= COW_BLOCK, "the fixture reads its environments as one array");
 
 typedef struct fixture {
 	fleet_snapshot s;
 	fleet_tenant t[NT];
-	model_env e[2 * NT];
-	health_result h[2 * NT];
+	model_env *e;	  /* the snapshot's, in one block (2 * NT <= COW_BLOCK) */
+	health_result *h; /* the same */
 	uint32_t rows[NT];
 } fixture;
 
@@ -30,6 +31,14 @@ static void fill(fixture *f)
 	size_t i;
 
 	memset(f, 0, sizeof(*f));
+	cow_init(&f->s.env_arr, sizeof(model_env));
+	cow_init(&f->s.health_arr, sizeof(health_result));
+	for (i = 0; i < 2 * NT; i++) {
+		cow_push(&f->s.env_arr);
+		cow_push(&f->s.health_arr);
+	}
+	f->e = cow_mut(&f->s.env_arr, 0);
+	f->h = cow_mut(&f->s.health_arr, 0);
 	for (i = 0; i < NT; i++) {
 		fleet_tenant *t = &f->t[i];
 		snprintf(t->t.tcode, sizeof(t->t.tcode), "T%05zu", 10000 + i);
@@ -50,8 +59,12 @@ static void fill(fixture *f)
 	f->s.n_tenants = NT;
 	f->s.tenants = f->t;
 	f->s.n_envs = 2 * NT;
-	f->s.envs = f->e;
-	f->s.env_health = f->h;
+}
+
+static void unfill(fixture *f)
+{
+	cow_release(&f->s.env_arr);
+	cow_release(&f->s.health_arr);
 }
 
 /* Rows 1..3 in sight, the cursor on row 2. */
@@ -74,6 +87,7 @@ static void test_nothing_drawn_yet(void **state)
 	/* the paced frame draws the first rows; no urgent frame before it */
 	assert_int_equal(changed(&v, &f), 0);
 	view_fleet_seen_release(&v);
+	unfill(&f);
 }
 
 static void test_same_rows(void **state)
@@ -88,6 +102,7 @@ static void test_same_rows(void **state)
 	assert_int_equal(v.cursor, CURSOR - FIRST);
 	assert_int_equal(changed(&v, &f), 0);
 	view_fleet_seen_release(&v);
+	unfill(&f);
 }
 
 static void test_health_in_sight(void **state)
@@ -120,6 +135,7 @@ static void test_health_in_sight(void **state)
 	f.e[2 * 2].hypnus.state = MODEL_HYPNUS_ACTIVE;
 	assert_int_equal(changed(&v, &f), 0);
 	view_fleet_seen_release(&v);
+	unfill(&f);
 }
 
 static void test_off_screen_and_unshown(void **state)
@@ -144,6 +160,7 @@ static void test_off_screen_and_unshown(void **state)
 	f.s.version = 7;
 	assert_int_equal(changed(&v, &f), 0);
 	view_fleet_seen_release(&v);
+	unfill(&f);
 }
 
 static void test_stale_rows_age_left_out(void **state)
@@ -164,6 +181,7 @@ static void test_stale_rows_age_left_out(void **state)
 	f.e[2 * 2].fresh.seen_at = 0;
 	assert_int_equal(changed(&v, &f), 1);
 	view_fleet_seen_release(&v);
+	unfill(&f);
 }
 
 static void test_rows_moved(void **state)
@@ -180,6 +198,7 @@ static void test_rows_moved(void **state)
 	f.rows[1] = f.rows[3];
 	f.rows[3] = tmp;
 	assert_int_equal(changed(&v, &f), 1);
+	unfill(&f);
 	fill(&f);
 	/* the list scrolled by one: another tenant comes into sight */
 	assert_int_equal(view_fleet_seen_changed(&v, &f.s, f.rows, FIRST + 1, SHOWN, CURSOR), 1);
@@ -193,6 +212,7 @@ static void test_rows_moved(void **state)
 	f.rows[5] = tmp;
 	assert_int_equal(changed(&v, &f), 0);
 	view_fleet_seen_release(&v);
+	unfill(&f);
 }
 
 static void test_empty(void **state)
@@ -209,6 +229,7 @@ static void test_empty(void **state)
 	/* a row matches now */
 	assert_int_equal(view_fleet_seen_changed(&v, &f.s, f.rows, 0, 1, 0), 1);
 	view_fleet_seen_release(&v);
+	unfill(&f);
 }
 
 int main(void)

@@ -139,7 +139,7 @@ static const fleet_tenant *find(const fleet_snapshot *s, const char *tcode)
 static const health_result *env_h(const fleet_snapshot *s, const fleet_tenant *t, int env)
 {
 	assert_true(t->env[env] >= 0);
-	return &s->env_health[t->env[env]];
+	return fleet_env_health(s, t->env[env]);
 }
 
 static void test_scenarios(void **state)
@@ -197,7 +197,7 @@ static void test_scenarios(void **state)
 	for (size_t i = 0; i < s->n_envs; i++) {
 		const fleet_tenant *o = &s->tenants[s->env_tenant[i]];
 		char tc[TCODE_SIZE];
-		assert_int_equal(tcode_from_namespace(s->envs[i].ns, tc, NULL), 0);
+		assert_int_equal(tcode_from_namespace(fleet_env(s, i)->ns, tc, NULL), 0);
 		assert_string_equal(tc, o->t.tcode);
 	}
 	assert_int_equal(s->clusters[0].n_tenants, 5);
@@ -314,7 +314,7 @@ static void test_ingress_hosts_and_duplicates(void **state)
 	assert_int_equal(s->n_tenants, 1);
 	assert_int_equal(s->n_envs, 1);
 	t = find(s, "T10000");
-	e = &s->envs[t->env[TCODE_ENV_PROD]];
+	e = fleet_env(s, t->env[TCODE_ENV_PROD]);
 	assert_int_equal(e->n_base, 3);
 	assert_int_equal(e->n_public, 2);
 	assert_string_equal(e->pub[0].role, "webapp");
@@ -353,7 +353,7 @@ static void test_many_tenants(void **state)
 	for (i = 1; i < s->n_tenants; i++)
 		assert_true(strcmp(s->tenants[i - 1].t.tcode, s->tenants[i].t.tcode) < 0);
 	for (i = 0; i < s->n_envs; i++)
-		down += s->env_health[i].state == HEALTH_DOWN;
+		down += fleet_env_health(s, i)->state == HEALTH_DOWN;
 	assert_int_equal(down, (2 * N + 6) / 7);
 	fleet_snapshot_put(s);
 	free(ns);

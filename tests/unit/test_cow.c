@@ -1,0 +1,153 @@
+/* util/cow: versions of an array share blocks; a write to a shared block
+ * copies it for the writer only, the other versions keep what they held; a
+ * block is freed with the last version that holds it (AddressSanitizer's leak
+ * check, make asan, sees one that is not). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "util/cow.h"
+#include "util/util.h"
+
+typedef struct elem {
+	int v;
+	char pad[60];
+} elem;
+
+static elem *mut(cow_arr *a, size_t i)
+{
+	return cow_mut(a, i);
+}
+
+static int val(const cow_arr *a, size_t i)
+{
+	return ((const elem *)cow_at(a, i))->v;
+}
+
+/* n elements, element i holding i */
+static void fill(cow_arr *a, size_t n)
+{
+	size_t i;
+
+	cow_init(a, sizeof(elem));
+	for (i = 0; i < n; i++) {
+		elem *e = cow_push(a);
+		assert_int_equal(e->v, 0);
+		e->v = (int)i;
+	}
+}
+
+static void test_push_and_read(void **state)
+{
+	cow_arr a;
+	size_t i, n = 5 * COW_BLOCK + 3;
+
+	(void)state;
+	fill(&a, n);
+	assert_int_equal(a.n, n);
+	assert_int_equal(a.nb, 6);
+	for (i = 0; i < n; i++)
+		assert_int_equal(val(&a, i), (int)i);
+	assert_int_equal(cow_owned(&a), 6);
+	cow_release(&a);
+	assert_int_equal(a.n, 0);
+	assert_int_equal(a.esize, sizeof(elem));
+	/* usable again after a release */
+	assert_non_null(cow_push(&a));
+	assert_int_equal(a.n, 1);
+	cow_release(&a);
+}
+
+static void test_write_copies_one_block(void **state)
+{
+	cow_arr a, b;
+	size_t i, n = 4 * COW_BLOCK;
+
+	(void)state;
+	fill(&a, n);
+	cow_share(&b, &a);
+	assert_int_equal(cow_owned(&a), 0);
+	assert_int_equal(cow_owned(&b), 0);
+	mut(&b, COW_BLOCK + 1)->v = -1;
+	mut(&b, COW_BLOCK + 2)->v = -2; /* the same block, already b's */
+	assert_int_equal(cow_owned(&b), 1);
+	assert_int_equal(cow_owned(&a), 1); /* that block of a's is a's alone now */
+	assert_ptr_not_equal(a.b[1], b.b[1]);
+	assert_ptr_equal(a.b[0], b.b[0]);
+	assert_ptr_equal(a.b[2], b.b[2]);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(val(&a, i), (int)i);
+		assert_int_equal(val(&b, i), i == COW_BLOCK + 1 ? -1 : i == COW_BLOCK + 2 ? -2 : (int)i);
+	}
+	/* the older version goes: the newer holds every block alone */
+	cow_release(&a);
+	assert_int_equal(cow_owned(&b), 4);
+	for (i = 0; i < COW_BLOCK; i++)
+		assert_int_equal(val(&b, i), (int)i);
+	cow_release(&b);
+}
+
+static void test_push_onto_a_shared_block(void **state)
+{
+	cow_arr a, b;
+	elem *e;
+
+	(void)state;
+	fill(&a, COW_BLOCK + 2);
+	cow_share(&b, &a);
+	e = cow_push(&b);
+	e->v = 99;
+	assert_int_equal(b.n, COW_BLOCK + 3);
+	assert_int_equal(a.n, COW_BLOCK + 2);
+	assert_int_equal(val(&b, COW_BLOCK + 2), 99);
+	assert_int_equal(val(&b, COW_BLOCK + 1), COW_BLOCK + 1);
+	/* a's last block is not written */
+	assert_ptr_not_equal(a.b[1], b.b[1]);
+	assert_int_equal(((const elem *)(const void *)a.b[1]->data)[2].v, 0);
+	/* a push past the last block adds one of b's own */
+	while (b.n < 2 * COW_BLOCK + 1)
+		cow_push(&b);
+	assert_int_equal(b.nb, 3);
+	assert_int_equal(a.nb, 2);
+	assert_int_equal(cow_owned(&b), 2);
+	cow_release(&a);
+	cow_release(&b);
+}
+
+static void test_three_versions(void **state)
+{
+	cow_arr a, b, c;
+
+	(void)state;
+	fill(&a, 2 * COW_BLOCK);
+	cow_share(&b, &a);
+	cow_share(&c, &b);
+	mut(&c, 0)->v = 7;
+	assert_int_equal(val(&a, 0), 0);
+	assert_int_equal(val(&b, 0), 0);
+	assert_int_equal(val(&c, 0), 7);
+	assert_ptr_equal(a.b[0], b.b[0]);
+	cow_release(&b);
+	cow_release(&a);
+	assert_int_equal(cow_owned(&c), 2);
+	assert_int_equal(val(&c, 0), 7);
+	assert_int_equal(val(&c, 1), 1);
+	cow_release(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_push_and_read),
+	    cmocka_unit_test(test_write_copies_one_block),
+	    cmocka_unit_test(test_push_onto_a_shared_block),
+	    cmocka_unit_test(test_three_versions),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

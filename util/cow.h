@@ -1,0 +1,56 @@
+/* util/cow.h — an array of fixed-size elements kept in blocks that versions
+ * of it share, a block copied only when one version writes to it.
+ *
+ * A snapshot of the fleet is such an array of environments: the next one,
+ * built again for a few changed environments, shares every other block with
+ * the last instead of copying the whole (78 MB at 20,000 tenants).
+ *
+ * Threads: a block shared by several arrays is never written; an array is
+ * written by one thread at a time; sharing and releasing are safe from any
+ * thread (the counts are atomic). An array must not be shared (cow_share)
+ * while another thread writes to it.
+ */
+#ifndef UTIL_COW_H
+#define UTIL_COW_H
+
+#include <stddef.h>
+
+#define COW_BLOCK 32 /* elements in one block */
+
+typedef struct cow_block cow_block;
+
+typedef struct cow_arr {
+	size_t esize; /* bytes of one element */
+	size_t n;     /* elements */
+	size_t nb, cap; /* blocks held, room for */
+	cow_block **b;
+} cow_arr;
+
+void cow_init(cow_arr *a, size_t esize);
+/* Lets go of every block (freed when no other array holds it); a stays
+ * usable, empty. */
+void cow_release(cow_arr *a);
+/* A new element at the end, zeroed, writable until the array is shared. */
+void *cow_push(cow_arr *a);
+/* Element i < n, to read. */
+static inline const void *cow_at(const cow_arr *a, size_t i);
+/* Element i < n, to write: its block is copied first when another array
+ * shares it. */
+void *cow_mut(cow_arr *a, size_t i);
+/* dst (initialised or not: its old blocks are not let go) becomes a version
+ * of src that shares all its blocks. */
+void cow_share(cow_arr *dst, const cow_arr *src);
+/* Blocks of a that no other array shares (for tests and figures). */
+size_t cow_owned(const cow_arr *a);
+
+struct cow_block {
+	int refs;
+	unsigned char data[];
+};
+
+static inline const void *cow_at(const cow_arr *a, size_t i)
+{
+	return a->b[i / COW_BLOCK]->data + (i % COW_BLOCK) * a->esize;
+}
+
+#endif
