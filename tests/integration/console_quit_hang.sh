@@ -22,7 +22,7 @@ ks_start --start-time "$KS_QUIET_START" --fleet 3 --seed 5 --time-scale 0.001
 {
 	echo ':wait-for "connected" 60'
 	echo ':save-display connected.txt'
-	# the test turns the hang on; the deadline fires some 25 s later
+	# the test turns the hang on; the client's watchdog says it some 10 s later
 	echo ':early'
 	echo ':wait-for "UNREACHABLE" 120'
 	echo ':early'
