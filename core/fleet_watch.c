@@ -279,8 +279,13 @@ static int rows_known(fleet *f)
  * whole build that holds the cluster's lock (its informers wait) and CPU the
  * listing needs, and shows little new: the rows are known (from the cache or
  * the namespaces), their health only once every kind is in. Such snapshots go
- * out at most every LOADING_INTERVAL_MS; the one that completes a listing at once. */
+ * out at most every LOADING_INTERVAL_MS; the one that completes a listing at once.
+ * A build holds the clusters' locks, and the informers wait on them: while
+ * loading, the gap is also at least LOADING_COST_TIMES the last build's time
+ * (a whole build of 20,000 tenants takes 0.3-1 s, and at one a second the
+ * lists spent half their time waiting). */
 #define LOADING_INTERVAL_MS 1000
+#define LOADING_COST_TIMES 4
 
 static int listing_under_way(fleet *f)
 {
@@ -302,7 +307,7 @@ static int listing_under_way(fleet *f)
 static void *publisher(void *arg)
 {
 	fleet *f = arg;
-	int64_t last = 0;
+	int64_t last = 0, cost_ms = 0;
 
 	pthread_mutex_lock(&f->mu);
 	if (f->version > 0) /* the cache's snapshot is out: the pace holds from it */
@@ -312,7 +317,9 @@ static void *publisher(void *arg)
 		int64_t now = util_mono_ms(), gap = f->min_interval_ms, wait_ms;
 
 		if (f->dirty && f->version > 0 && gap < LOADING_INTERVAL_MS && listing_under_way(f))
-			gap = LOADING_INTERVAL_MS;
+			gap = LOADING_INTERVAL_MS > LOADING_COST_TIMES * cost_ms
+				  ? LOADING_INTERVAL_MS
+				  : LOADING_COST_TIMES * cost_ms;
 		wait_ms = gap;
 		if (f->dirty && now - last >= gap) {
 			size_t i;
@@ -327,6 +334,7 @@ static void *publisher(void *arg)
 				f->dirty = f->trim = 0;
 				pthread_mutex_unlock(&f->mu);
 				fleet_publish(f);
+				cost_ms = util_mono_ms() - now;
 				last = util_mono_ms();
 				util_trace("published v=%llu dirty_age_us=%lld build_us=%lld",
 					   (unsigned long long)f->version, (long long)(t0 - dirty_us),

@@ -3,9 +3,11 @@
 
 #include "util/util.h"
 
+/* Not cleared: an element is, as it is pushed (clearing a block's 62 KB of
+ * environments twice showed as 6% of a 20,000-tenant console's start). */
 static cow_block *block_new(size_t esize)
 {
-	cow_block *b = xcalloc(1, sizeof(*b) + COW_BLOCK * esize);
+	cow_block *b = xmalloc(sizeof(*b) + COW_BLOCK * esize);
 
 	b->refs = 1;
 	return b;
