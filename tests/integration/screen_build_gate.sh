@@ -8,6 +8,9 @@
 # UPDATE_GOLDEN=1 sh tests/integration/screen_build_gate.sh build  rewrites the golden.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../screen/screen.sh"
+# its clock at 20x: nothing of a build is caught running here, only how it ended
+# (at 2x its stages up to the gate's verdict, 57 simulated seconds, took 28 s)
+BW_SCALE=20
 . "$(dirname "$0")/../screen/build_wizard_setup.sh"
 
 kcurl -X PUT -d '{"quality_gate":"fail"}' "$KS_URL/sim/v1/faults" >/dev/null

@@ -2,8 +2,11 @@
 # Screen tests of the custom-build wizard in the console (the generic wizard pages
 # of views/wizard_form.c and the builds screen), against a kubesim of their own
 # whose fleet names a bare repository the test makes (fixed dates: the same commits
-# every run) as every ERP tenant's custom-repo, its clock at 2x (a build's stages
-# take 97 simulated seconds), its own builds off (tests/screen/build_wizard_setup.sh):
+# every run) as every ERP tenant's custom-repo, its clock at 4x (a build's stages
+# take 97 simulated seconds, 24 s: the build is still running for some 20 s after
+# its sonarqube stage is caught, while the keys open the tenant's builds screen and
+# the running stage's log; 2x took 48 s), its own builds off
+# (tests/screen/build_wizard_setup.sh):
 # tests/screen/build-wizard.keys (tenants, form, review with the pinned commit, the
 # running build's stage and stage log, done). Pages whose text moves with the clock
 # (the running build, the history's times, the logs) are checked by grep, the
@@ -14,6 +17,7 @@
 . "$(dirname "$0")/../screen/screen.sh"
 
 BW_SETTLE=1
+BW_SCALE=4
 . "$(dirname "$0")/../screen/build_wizard_setup.sh"
 
 bw_case build-wizard tenants.txt tenants-filter.txt form.txt form-required.txt form-repo.txt form-env.txt \

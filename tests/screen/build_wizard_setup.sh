@@ -1,8 +1,8 @@
 # Shared by tests/integration/screen_build_wizard.sh and screen_build_gate.sh (after
 # lib.sh and screen.sh): a bare repository the test makes (fixed dates: the same
 # commits every run), a kubesim of the test's own whose fleet (30 tenants, seed 7)
-# names it as every ERP tenant's custom-repo, its clock at 2x (a build's stages
-# take 97 simulated seconds), its own builds off; BW_SETTLE=1 waits for the
+# names it as every ERP tenant's custom-repo, its clock at $BW_SCALE (2x unless
+# set: a build's stages take 97 simulated seconds), its own builds off; BW_SETTLE=1 waits for the
 # fleet to settle first, its staged wakes done (goldens that show the tenants'
 # health). Then
 # bw_case NAME FILES runs tests/screen/NAME.keys and compares FILES.
@@ -15,7 +15,7 @@ git -C "$W" add -A && git -C "$W" commit -qm one
 git clone -q --bare "$W" "$REPO"
 MAIN=$(git -C "$REPO" rev-parse main)
 
-ks_start --fleet 30 --seed 7 --start-time "$SCREEN_START" --time-scale 2 --no-traffic --no-builds \
+ks_start --fleet 30 --seed 7 --start-time "$SCREEN_START" --time-scale "${BW_SCALE:-2}" --no-traffic --no-builds \
 	--custom-repo "file://$REPO"
 # the tenants' health in the goldens: once the fleet's pods are up
 [ "${BW_SETTLE:-}" = 1 ] && screen_settle awake
