@@ -69,19 +69,32 @@ screen_compare() {
 	done
 }
 
-# screen_settle [awake]: waits until the fleet reads the same twice in a row (the
-# simulated controllers have done their first round); with "awake", also until
-# no tenant reads waking (on a running clock a staged wake ends after a cold
-# start of 20-59 simulated seconds: the same two reads a second apart can
-# still be waking on a loaded machine, and a golden then caught one waking).
+# screen_settle [awake]: waits until the fleet reads the same twice in a row and
+# the simulated controllers have done their first round (fleet_made); with
+# "awake", also until no tenant reads waking (on a running clock a staged wake
+# ends after a cold start of 20-59 simulated seconds: the same two reads a
+# second apart can still be waking on a loaded machine, and a golden then
+# caught one waking).
 screen_settle() {
 	prev=""; i=0
 	while [ $i -lt 60 ]; do
 		"$BUILD/smartops" --kubeconfig "$KUBECONFIG" tenants -o wide >"$KS_DIR/settle" 2>/dev/null
 		cur=$(md5sum <"$KS_DIR/settle")
-		[ -n "$prev" ] && [ "$cur" = "$prev" ] &&
+		[ -n "$prev" ] && [ "$cur" = "$prev" ] && fleet_made &&
 			{ [ "${1:-}" != awake ] || ! grep -qw waking "$KS_DIR/settle"; } && return 0
 		prev=$cur; i=$((i + 1)); sleep 1
 	done
 	fail "the fleet did not settle"
+}
+
+# fleet_made: every Deployment and StatefulSet has the pods its spec asks for
+# (status.replicas, observedGeneration) and no pod is Pending. Two reads a
+# second apart alone can be the same while the controllers (at nice 5) wait
+# for a CPU: at load 19 a snapshot's golden caught the last five tenants down,
+# their pods not made yet.
+fleet_made() {
+	kcurl "$KS_URL/apis/apps/v1/deployments" "$KS_URL/apis/apps/v1/statefulsets" |
+		jq -se '[.[].items[] | select((.status.replicas // 0) != (.spec.replicas // 1) or
+			(.status.observedGeneration // 0) != .metadata.generation)] | length == 0' >/dev/null &&
+		[ "$(kcurl "$KS_URL/api/v1/pods?fieldSelector=status.phase%3DPending" | jq '.items | length')" = 0 ]
 }
