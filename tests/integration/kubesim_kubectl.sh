@@ -65,18 +65,24 @@ three() { [ "$($K logs -n conf-a "$pod" --tail=3 | wc -l)" -eq 3 ]; }
 wait_for "logs --tail=3 gives 3 lines once the pod has written them" 20 three
 n=$($K logs -n conf-a "$pod" | wc -l)
 [ "$n" -ge 3 ] && ok "logs without --tail gives them all ($n)" || fail "logs without --tail gave $n lines"
-timeout 6 $K logs -n conf-a "$pod" --tail=1 -f >"$KS_DIR/follow.out" 2>&1
-n=$(wc -l <"$KS_DIR/follow.out")
-[ "$n" -ge 2 ] && ok "logs -f follows new lines ($n in 6 s)" || { fail "logs -f gave $n lines"; cat "$KS_DIR/follow.out"; }
+timeout 30 $K logs -n conf-a "$pod" --tail=1 -f >"$KS_DIR/follow.out" 2>&1 &
+follow=$!
+followed() { [ "$(wc -l <"$KS_DIR/follow.out")" -ge 2 ]; }
+wait_for "logs -f follows new lines (the last one, then one written since)" 20 followed || cat "$KS_DIR/follow.out"
+kill $follow 2>/dev/null; wait $follow 2>/dev/null
 expect_out "get pods -l selector" "^web-" $K get pods -n conf-a -l app=web
 expect_out "field selector metadata.name" "^$pod" $K get pods -n conf-a --field-selector metadata.name="$pod"
 
 # a watch sees a change
-( timeout 8 $K get cm -n conf-a -w >"$KS_DIR/watch.out" 2>&1 & )
-sleep 2
+timeout 30 $K get cm -n conf-a -w >"$KS_DIR/watch.out" 2>&1 &
+watch=$!
+# its list printed (the watch goes on from the list's resourceVersion, so a
+# change made from then on is seen however soon the watch request follows)
+listed() { [ -s "$KS_DIR/watch.out" ]; }
+wait_for "get -w lists first" 20 listed
 $K create configmap watched -n conf-a --from-literal=a=b >/dev/null
-sleep 2
-if grep -q "^watched" "$KS_DIR/watch.out"; then ok "get -w sees a created configmap"; else fail "get -w sees a created configmap"; cat "$KS_DIR/watch.out"; fi
+wait_for "get -w sees a created configmap" 20 grep -q "^watched" "$KS_DIR/watch.out" || cat "$KS_DIR/watch.out"
+kill $watch 2>/dev/null; wait $watch 2>/dev/null
 
 expect_out "auth can-i (admin)" "^yes" $K auth can-i create deployments -n conf-a
 expect_out "auth can-i (support cannot create)" "^no" $K --context kubesim-support auth can-i create deployments -n conf-a
