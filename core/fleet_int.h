@@ -34,7 +34,7 @@ typedef struct tab {
 	size_t rsize, n, cap;
 	unsigned char *recs;
 	uint32_t *gen;	 /* listing generation that last saw each record */
-	uint32_t *slots; /* open addressing: 0 empty, else index + 1 */
+	uint32_t *slots; /* open addressing: 0 empty, else index + 1 and a hash tag (fleet_tab.c) */
 	size_t nslots;	 /* power of two */
 	uint32_t cur_gen;
 } tab;

@@ -58,6 +58,9 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 	GROW(s->clusters, s->n_clusters, b->cap_c);
 	s->clusters[s->n_clusters++] = *st;
 
+	/* every namespace's room at once: one slab, huge pages (util/cow.h) */
+	cow_reserve(&s->env_arr, s->n_envs + d->n_ns);
+	cow_reserve(&s->health_arr, s->n_envs + d->n_ns);
 	fleet_tab_init(&idx, sizeof(env_key));
 	fleet_tab_reserve(&idx, d->n_ns);
 	for (i = 0; i < d->n_ns; i++) {

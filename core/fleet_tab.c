@@ -17,6 +17,15 @@ static uint64_t key_hash(const project_meta *m)
 	return h ^ (h >> 29);
 }
 
+/* A slot holds a record's index + 1 in its low SLOT_BITS bits (0: empty) and,
+ * above them, 7 bits of the key's hash: a probe that meets another key
+ * mostly tells so without reading that record's names (a cache miss, then
+ * two string compares; 5% of a 20,000-tenant listing's time). */
+#define SLOT_BITS 25
+#define SLOT_IDX(s) ((size_t)((s) & ((1u << SLOT_BITS) - 1)))
+#define SLOT_TAG(h) ((uint32_t)((h) >> 57) << SLOT_BITS)
+#define TAB_MAX (((size_t)1 << SLOT_BITS) - 2) /* records in one table */
+
 static project_meta *tab_at(const tab *t, size_t i)
 {
 	return (project_meta *)(t->recs + i * t->rsize);
@@ -48,13 +57,19 @@ void fleet_tab_clear(tab *t)
 		memset(t->slots, 0, t->nslots * sizeof(*t->slots));
 }
 
-/* The slot holding key m, or the empty slot where it would go. */
-static size_t tab_slot(const tab *t, const project_meta *m)
+/* The slot holding key m, or the empty slot where it would go; *tag (or
+ * NULL) gets the bits of m's hash a slot keeps. */
+static size_t tab_slot(const tab *t, const project_meta *m, uint32_t *tag)
 {
-	size_t mask = t->nslots - 1, i = (size_t)key_hash(m) & mask;
+	uint64_t h = key_hash(m);
+	size_t mask = t->nslots - 1, i = (size_t)h & mask;
+	uint32_t want = SLOT_TAG(h), sl;
 
-	while (t->slots[i] && !same_key(tab_at(t, t->slots[i] - 1), m))
+	while ((sl = t->slots[i]) &&
+	       ((sl & ~((1u << SLOT_BITS) - 1)) != want || !same_key(tab_at(t, SLOT_IDX(sl) - 1), m)))
 		i = (i + 1) & mask;
+	if (tag)
+		*tag = want;
 	return i;
 }
 
@@ -65,8 +80,11 @@ static void tab_rehash(tab *t, size_t nslots)
 	free(t->slots);
 	t->nslots = nslots;
 	t->slots = xcalloc(nslots, sizeof(*t->slots));
-	for (i = 0; i < t->n; i++)
-		t->slots[tab_slot(t, tab_at(t, i))] = (uint32_t)(i + 1);
+	for (i = 0; i < t->n; i++) {
+		uint32_t tag;
+		size_t sl = tab_slot(t, tab_at(t, i), &tag);
+		t->slots[sl] = tag | (uint32_t)(i + 1);
+	}
 }
 
 void *fleet_tab_find(const tab *t, const project_meta *m)
@@ -75,23 +93,26 @@ void *fleet_tab_find(const tab *t, const project_meta *m)
 
 	if (!t->nslots)
 		return NULL;
-	s = tab_slot(t, m);
-	return t->slots[s] ? tab_at(t, t->slots[s] - 1) : NULL;
+	s = tab_slot(t, m, NULL);
+	return t->slots[s] ? tab_at(t, SLOT_IDX(t->slots[s]) - 1) : NULL;
 }
 
 /* Inserts or replaces the record with rec's key. */
 void fleet_tab_put(tab *t, const void *rec)
 {
 	size_t s;
+	uint32_t tag;
 
 	if ((t->n + 1) * 2 > t->nslots)
 		tab_rehash(t, t->nslots ? t->nslots * 2 : 64);
-	s = tab_slot(t, rec);
+	s = tab_slot(t, rec, &tag);
 	if (t->slots[s]) {
-		memcpy(tab_at(t, t->slots[s] - 1), rec, t->rsize);
-		t->gen[t->slots[s] - 1] = t->cur_gen;
+		memcpy(tab_at(t, SLOT_IDX(t->slots[s]) - 1), rec, t->rsize);
+		t->gen[SLOT_IDX(t->slots[s]) - 1] = t->cur_gen;
 		return;
 	}
+	if (t->n >= TAB_MAX)
+		die("more than %zu objects of one kind in a cluster", TAB_MAX);
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->recs = xrealloc(t->recs, t->cap * t->rsize);
@@ -99,7 +120,7 @@ void fleet_tab_put(tab *t, const void *rec)
 	}
 	memcpy(tab_at(t, t->n), rec, t->rsize);
 	t->gen[t->n] = t->cur_gen;
-	t->slots[s] = (uint32_t)(++t->n);
+	t->slots[s] = tag | (uint32_t)(++t->n);
 }
 
 /* Makes room for n records in all (a list says how long it is). */
@@ -126,13 +147,13 @@ void fleet_tab_del(tab *t, const project_meta *m)
 	if (!t->nslots)
 		return;
 	mask = t->nslots - 1;
-	i = tab_slot(t, m);
+	i = tab_slot(t, m, NULL);
 	if (!t->slots[i])
 		return;
-	idx = t->slots[i] - 1;
+	idx = SLOT_IDX(t->slots[i]) - 1;
 	t->slots[i] = 0;
 	for (j = (i + 1) & mask; t->slots[j]; j = (j + 1) & mask) {
-		k = (size_t)key_hash(tab_at(t, t->slots[j] - 1)) & mask;
+		k = (size_t)key_hash(tab_at(t, SLOT_IDX(t->slots[j]) - 1)) & mask;
 		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
 		t->slots[i] = t->slots[j];
@@ -143,7 +164,9 @@ void fleet_tab_del(tab *t, const project_meta *m)
 	if (idx != last) {
 		memcpy(tab_at(t, idx), tab_at(t, last), t->rsize);
 		t->gen[idx] = t->gen[last];
-		t->slots[tab_slot(t, tab_at(t, idx))] = (uint32_t)(idx + 1);
+		uint32_t tag;
+		size_t sl = tab_slot(t, tab_at(t, idx), &tag);
+		t->slots[sl] = tag | (uint32_t)(idx + 1);
 	}
 	t->n--;
 }

@@ -1,7 +1,16 @@
 /* util/cow.c — blocks shared between versions of an array (see util/cow.h). */
 #include "util/cow.h"
 
+#include <stdint.h>
+#include <sys/mman.h>
+
 #include "util/util.h"
+
+typedef struct cow_slab {
+	int live; /* its blocks still held */
+} cow_slab;
+
+#define SLAB_HEAD 64 /* the slab's count, then its blocks, each cache-line aligned */
 
 /* Not cleared: an element is, as it is pushed (clearing a block's 62 KB of
  * environments twice showed as 6% of a 20,000-tenant console's start). */
@@ -10,13 +19,67 @@ static cow_block *block_new(size_t esize)
 	cow_block *b = xmalloc(sizeof(*b) + COW_BLOCK * esize);
 
 	b->refs = 1;
+	b->slab = NULL;
 	return b;
 }
 
-static void block_put(cow_block *b)
+static size_t block_stride(size_t esize)
 {
-	if (b && __atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL) == 0)
+	return (sizeof(cow_block) + COW_BLOCK * esize + 63) & ~(size_t)63;
+}
+
+/* A slab's block no array holds: its whole pages go back to the system now
+ * (the slab's other blocks may live on in later versions). */
+static void slab_block_gone(cow_block *b, size_t esize)
+{
+	cow_slab *sl = b->slab;
+	uintptr_t page = 4096, lo = ((uintptr_t)b + page - 1) & ~(page - 1),
+		  hi = ((uintptr_t)b + block_stride(esize)) & ~(page - 1);
+
+	/* before the count: the last block's owner frees the slab */
+	if (hi > lo && __atomic_load_n(&sl->live, __ATOMIC_ACQUIRE) > 1)
+		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	if (__atomic_sub_fetch(&sl->live, 1, __ATOMIC_ACQ_REL) == 0)
+		free(sl);
+}
+
+static void block_put(cow_block *b, size_t esize)
+{
+	if (!b || __atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	if (b->slab)
+		slab_block_gone(b, esize);
+	else
 		free(b);
+}
+
+static void room_for_blocks(cow_arr *a, size_t nb)
+{
+	if (nb > a->cap) {
+		a->cap = nb > 2 * a->cap ? nb : 2 * a->cap;
+		if (a->cap < 16)
+			a->cap = 16;
+		a->b = xrealloc(a->b, a->cap * sizeof(*a->b));
+	}
+}
+
+void cow_reserve(cow_arr *a, size_t n)
+{
+	size_t need = (n + COW_BLOCK - 1) / COW_BLOCK, k, j, stride = block_stride(a->esize);
+	cow_slab *sl;
+
+	if (need <= a->nb + 1) /* one block more is made as it is needed */
+		return;
+	k = need - a->nb;
+	room_for_blocks(a, need);
+	sl = xmalloc(SLAB_HEAD + k * stride);
+	sl->live = (int)k;
+	for (j = 0; j < k; j++) {
+		cow_block *b = (cow_block *)(void *)((char *)sl + SLAB_HEAD + j * stride);
+		b->refs = 1;
+		b->slab = sl;
+		a->b[a->nb++] = b;
+	}
 }
 
 void cow_init(cow_arr *a, size_t esize)
@@ -30,7 +93,7 @@ void cow_release(cow_arr *a)
 	size_t i;
 
 	for (i = 0; i < a->nb; i++)
-		block_put(a->b[i]);
+		block_put(a->b[i], a->esize);
 	free(a->b);
 	cow_init(a, a->esize);
 }
@@ -40,10 +103,7 @@ void *cow_push(cow_arr *a)
 	size_t bi = a->n / COW_BLOCK;
 
 	if (bi == a->nb) {
-		if (a->nb == a->cap) {
-			a->cap = a->cap ? a->cap * 2 : 16;
-			a->b = xrealloc(a->b, a->cap * sizeof(*a->b));
-		}
+		room_for_blocks(a, a->nb + 1);
 		a->b[a->nb++] = block_new(a->esize);
 	}
 	/* a block shared with another version is not written: copy it first */
@@ -57,7 +117,7 @@ void *cow_mut(cow_arr *a, size_t i)
 	if (__atomic_load_n(&(*slot)->refs, __ATOMIC_ACQUIRE) > 1) {
 		cow_block *c = block_new(a->esize);
 		memcpy(c->data, (*slot)->data, COW_BLOCK * a->esize);
-		block_put(*slot);
+		block_put(*slot, a->esize);
 		*slot = c;
 	}
 	return (*slot)->data + (i % COW_BLOCK) * a->esize;

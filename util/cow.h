@@ -30,6 +30,12 @@ void cow_init(cow_arr *a, size_t esize);
 /* Lets go of every block (freed when no other array holds it); a stays
  * usable, empty. */
 void cow_release(cow_arr *a);
+/* Room for n elements in all: the blocks still missing are made at once, in
+ * one allocation (a slab) that the system may back with huge pages, a page
+ * fault for 2 MB instead of one for 4 KB (in a virtual machine each costs
+ * microseconds). A slab's block that no array holds any more gives its pages
+ * back; the slab goes with its last block. */
+void cow_reserve(cow_arr *a, size_t n);
 /* A new element at the end, zeroed, writable until the array is shared. */
 void *cow_push(cow_arr *a);
 /* Element i < n, to read. */
@@ -43,8 +49,11 @@ void cow_share(cow_arr *dst, const cow_arr *src);
 /* Blocks of a that no other array shares (for tests and figures). */
 size_t cow_owned(const cow_arr *a);
 
+struct cow_slab;
+
 struct cow_block {
 	int refs;
+	struct cow_slab *slab; /* or NULL: a block of its own */
 	unsigned char data[];
 };
 

@@ -137,6 +137,40 @@ static void test_three_versions(void **state)
 	cow_release(&c);
 }
 
+/* Blocks made at once in one slab behave as any: shared, copied on write,
+ * the slab freed with its last block (the leak check sees it otherwise). */
+static void test_reserved_slab(void **state)
+{
+	cow_arr a, b;
+	size_t i, n = 10 * COW_BLOCK + 5;
+
+	(void)state;
+	cow_init(&a, sizeof(elem));
+	cow_reserve(&a, n);
+	assert_int_equal(a.nb, 11);
+	assert_int_equal(a.n, 0);
+	assert_non_null(a.b[0]->slab);
+	assert_ptr_equal(a.b[0]->slab, a.b[10]->slab);
+	for (i = 0; i < n; i++)
+		((elem *)cow_push(&a))->v = (int)i;
+	assert_int_equal(a.nb, 11); /* no block made one by one */
+	cow_reserve(&a, n);	    /* room enough: nothing made */
+	assert_int_equal(a.nb, 11);
+	cow_share(&b, &a);
+	mut(&b, 3 * COW_BLOCK)->v = -5;
+	assert_null(b.b[3]->slab); /* the copy is a block of its own */
+	assert_int_equal(val(&a, 3 * COW_BLOCK), 3 * COW_BLOCK);
+	/* a goes: its block 3 is held by none (its pages go back), the others by b */
+	cow_release(&a);
+	for (i = 0; i < n; i++)
+		assert_int_equal(val(&b, i), i == 3 * COW_BLOCK ? -5 : (int)i);
+	/* more pushed past the slab: blocks of their own */
+	for (i = 0; i < 2 * COW_BLOCK; i++)
+		cow_push(&b);
+	assert_null(b.b[b.nb - 1]->slab);
+	cow_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +178,7 @@ int main(void)
 	    cmocka_unit_test(test_write_copies_one_block),
 	    cmocka_unit_test(test_push_onto_a_shared_block),
 	    cmocka_unit_test(test_three_versions),
+	    cmocka_unit_test(test_reserved_slab),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
