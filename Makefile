@@ -163,9 +163,9 @@ asan:
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
 
 # The threaded parts under ThreadSanitizer: the store, the controllers (pods, volumes), the client's informers,
-# the envs' dependency reads.
+# the envs' dependency reads, the snapshots' shared blocks.
 TSAN_TESTS := test_store test_jarena test_workload test_volumes test_podlog test_fleetctl test_k8s_client test_actions \
-              test_tui_logring test_tenant_has test_env_deps test_resolve
+              test_tui_logring test_tenant_has test_env_deps test_resolve test_cow
 tsan:
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 SAN="-fsanitize=thread" \
 		$(addprefix build-tsan/tests/,$(TSAN_TESTS))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "util/cow.h"
 #include "util/util.h"
@@ -171,6 +172,104 @@ static void test_reserved_slab(void **state)
 	cow_release(&b);
 }
 
+/* Versions as the fleet's snapshots: one thread makes each from the last
+ * (shared, a few elements written), others take the newest, read it whole
+ * and let go of it, on their threads. Each version's sum, worked out as it is
+ * made, must be what a reader finds: a block written in place under a reader
+ * would break it (and ThreadSanitizer, make tsan, would see the race). */
+typedef struct version {
+	cow_arr a;
+	long sum;
+	int refs;
+} version;
+
+#define VERSIONS 3000
+#define VN (8 * COW_BLOCK)
+
+static pthread_mutex_t ver_mu = PTHREAD_MUTEX_INITIALIZER;
+static version *newest;
+static int done;
+
+static void ver_put(version *v)
+{
+	if (__atomic_sub_fetch(&v->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		cow_release(&v->a);
+		free(v);
+	}
+}
+
+static void *reader(void *arg)
+{
+	long *bad = arg;
+
+	for (;;) {
+		version *v;
+		long sum = 0;
+		size_t i;
+
+		pthread_mutex_lock(&ver_mu);
+		v = newest;
+		if (v)
+			__atomic_add_fetch(&v->refs, 1, __ATOMIC_ACQ_REL);
+		pthread_mutex_unlock(&ver_mu);
+		if (!v)
+			break;
+		for (i = 0; i < v->a.n; i++)
+			sum += val(&v->a, i);
+		*bad += sum != v->sum;
+		ver_put(v);
+		if (__atomic_load_n(&done, __ATOMIC_ACQUIRE))
+			break;
+	}
+	return NULL;
+}
+
+static void test_versions_across_threads(void **state)
+{
+	pthread_t th[2];
+	long bad[2] = {0, 0};
+	version *v = xcalloc(1, sizeof(*v));
+	unsigned seed = 7;
+	size_t i;
+	int k;
+
+	(void)state;
+	fill(&v->a, VN);
+	for (i = 0; i < VN; i++)
+		v->sum += (long)i;
+	v->refs = 1;
+	newest = v;
+	for (k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&th[k], NULL, reader, &bad[k]), 0);
+	for (k = 1; k <= VERSIONS; k++) {
+		version *old = newest, *nv = xcalloc(1, sizeof(*nv));
+		int j;
+
+		cow_share(&nv->a, &old->a);
+		nv->sum = old->sum;
+		nv->refs = 1;
+		for (j = 0; j < 3; j++) {
+			size_t at = (size_t)rand_r(&seed) % VN;
+			elem *e = mut(&nv->a, at);
+			nv->sum += k - e->v;
+			e->v = k;
+		}
+		pthread_mutex_lock(&ver_mu);
+		newest = nv;
+		pthread_mutex_unlock(&ver_mu);
+		ver_put(old);
+	}
+	__atomic_store_n(&done, 1, __ATOMIC_RELEASE);
+	for (k = 0; k < 2; k++)
+		pthread_join(th[k], NULL);
+	assert_int_equal(bad[0] + bad[1], 0);
+	pthread_mutex_lock(&ver_mu);
+	v = newest;
+	newest = NULL;
+	pthread_mutex_unlock(&ver_mu);
+	ver_put(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +278,7 @@ int main(void)
 	    cmocka_unit_test(test_push_onto_a_shared_block),
 	    cmocka_unit_test(test_three_versions),
 	    cmocka_unit_test(test_reserved_slab),
+	    cmocka_unit_test(test_versions_across_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
