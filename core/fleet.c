@@ -311,6 +311,7 @@ void fleet_publish(fleet *f)
 			continue;
 		fleet_last_save(f, s, i);
 		c->saved_ms = now;
+		c->saved_v = s->version;
 	}
 	pthread_mutex_lock(&f->snap_mu);
 	old = f->snap;

@@ -19,7 +19,8 @@
  *
  * Watching with a cache folder, the last fleet seen of each cluster (a
  * snapshot, core/fleet_cache.h, saved after each full listing, at most once a
- * minute) is published at once, before any list is answered: every
+ * minute, and by fleet_watch_stop when the last one published is newer) is
+ * published at once, before any list is answered: every
  * environment of it unknown and loading, its last health in
  * model_fresh.seen_state and the snapshot's time in seen_at, until the fresh
  * lists replace it.

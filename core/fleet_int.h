@@ -92,6 +92,7 @@ struct cluster {
 	tab last;	   /* last_seen by namespace, from the cache folder */
 	int64_t last_at;   /* when that snapshot was written (unix s), 0: none */
 	int64_t saved_ms;  /* when the cache was last written (mono) */
+	uint64_t saved_v;  /* the snapshot version it was written from */
 	source src[K_COUNT];
 	/* What changed since the last snapshot, so that the next one can be the
 	 * last with only those environments built again (core/fleet_patch.c). */

@@ -408,6 +408,26 @@ int fleet_watch_start(fleet *f, fleet_change_fn fn, void *ctx)
 	return 0;
 }
 
+/* The cache's snapshot of each cluster as the last one published shows it,
+ * when it is newer than the one written (at most once a minute while
+ * watching): the next start shows what this one showed last, not what it
+ * saw as its lists came in (pods not ready yet, say). */
+static void save_last(fleet *f)
+{
+	fleet_snapshot *s = fleet_snapshot_get(f);
+	size_t i;
+
+	for (i = 0; s && f->cache_dir && i < f->n && i < s->n_clusters; i++) {
+		cluster *c = &f->cl[i];
+		if (s->clusters[i].reach != FLEET_OK || !s->clusters[i].synced ||
+		    c->saved_v == s->version)
+			continue;
+		fleet_last_save(f, s, i);
+		c->saved_v = s->version;
+	}
+	fleet_snapshot_put(s);
+}
+
 void fleet_watch_stop(fleet *f)
 {
 	size_t i;
@@ -422,6 +442,7 @@ void fleet_watch_stop(fleet *f)
 	pthread_mutex_unlock(&f->mu);
 	pthread_join(f->pub, NULL);
 	f->pub_running = 0;
+	save_last(f);
 	/* every watch asked first, then waited for: the slowest, not the sum */
 	for (i = 0; i < f->n; i++) {
 		pthread_mutex_lock(&f->cl[i].mu);
