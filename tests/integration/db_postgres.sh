@@ -144,7 +144,7 @@ rc=$?
 	ok "TLS as the conninfo says: sslmode=require on a server without TLS fails, saying so" || { fail "sslmode=require: exit $rc"; cat "$KS_DIR/out"; }
 
 # --- one run per tenant: the advisory lock ------------------------------------------
-rm -f "$KS_DIR/go"
+rm -f "$KS_DIR/go" "$KS_DIR/holder"
 "$P" --conninfo "$A" --pause-file "$KS_DIR/go" hold-lock T12345 >"$KS_DIR/holder" 2>&1 &
 holder=$!
 wait_for "another session holds T12345's lock" 60 grep -q "^paused after lock" "$KS_DIR/holder"
@@ -155,7 +155,11 @@ rc=$?
 touch "$KS_DIR/go"; wait $holder
 
 # --- a backend terminated mid-run, then a rerun -------------------------------------
-rm -f "$KS_DIR/go"
+# Each paused run's output is removed before it starts: the shell truncates it
+# only once the run in the background starts, and a grep before that saw the
+# last run's "paused after role" (four at a time on a loaded machine the server
+# was then stopped while this run made its role: made twice, no password file).
+rm -f "$KS_DIR/go" "$KS_DIR/run"
 "$P" --conninfo "$A" --pause-after role --pause-file "$KS_DIR/go" apply T44444 prod \
 	--secret-out "$S/t44444_prod" >"$KS_DIR/run" 2>&1 &
 run=$!
@@ -173,7 +177,7 @@ expect_out "a rerun finishes: the role kept, the database made" '^database t4444
 expect_out "the first run's password logs in after the rerun" '^1$' tenant_psql t44444_prod t44444_prod "select 1"
 
 # --- the server stopped mid-run, then started again ---------------------------------
-rm -f "$KS_DIR/go"
+rm -f "$KS_DIR/go" "$KS_DIR/run"
 "$P" --conninfo "$A" --pause-after role --pause-file "$KS_DIR/go" apply T55555 prod \
 	--secret-out "$S/t55555_prod" >"$KS_DIR/run" 2>&1 &
 run=$!
@@ -196,7 +200,7 @@ expect_out "verify after the rerun" '^verified t55555_prod$' "$P" --conninfo "$A
 # --- the process killed (SIGKILL) at each step boundary, then a rerun ----------------
 no_lock() { [ "$(pg_psql "select count(*) from pg_locks where locktype = 'advisory'")" = 0 ]; }
 for step in lock role database; do
-	rm -f "$KS_DIR/go"
+	rm -f "$KS_DIR/go" "$KS_DIR/run"
 	"$P" --conninfo "$A" --pause-after $step --pause-file "$KS_DIR/go" apply T77777 prod \
 		--secret-out "$S/t77777_prod.$step" >"$KS_DIR/run" 2>&1 &
 	run=$!
