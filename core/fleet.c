@@ -154,7 +154,7 @@ int fleet_project_any(const project_keys *keys, int kind, const cJSON *obj, void
 /* Writes the cluster's tenant environments with the health each has in
  * snapshot s. Only from a complete listing; a failure is not worth a word
  * (the next start lists without a snapshot). */
-void fleet_last_save(const fleet *f, const fleet_snapshot *s, size_t ci)
+static void fleet_last_save(const fleet *f, const fleet_snapshot *s, size_t ci)
 {
 	const cluster *c = &f->cl[ci];
 	fleet_cache_row *rows;
@@ -183,6 +183,23 @@ void fleet_last_save(const fleet *f, const fleet_snapshot *s, size_t ci)
 	(void)fleet_cache_write(f->cache_dir, c->server, c->name, rows, n, util_now_ms() / 1000,
 				err, sizeof(err));
 	free(rows);
+}
+
+void fleet_last_save_due(fleet *f, const fleet_snapshot *s, int at_end)
+{
+	size_t i;
+
+	for (i = 0; f->cache_dir && i < f->n && i < s->n_clusters; i++) {
+		cluster *c = &f->cl[i];
+		int64_t now = util_mono_ms();
+		if (s->clusters[i].reach != FLEET_OK || !s->clusters[i].synced ||
+		    c->saved_v == s->version ||
+		    (!at_end && c->saved_ms && now - c->saved_ms < 60000))
+			continue;
+		fleet_last_save(f, s, i);
+		c->saved_ms = now;
+		c->saved_v = s->version;
+	}
 }
 
 /* Fills the namespace table (and the last health seen) from the cache; the
@@ -291,7 +308,6 @@ void fleet_publish(fleet *f)
 {
 	fleet_snapshot *old = fleet_snapshot_get(f), *s;
 	int64_t t0 = util_trace_us();
-	size_t i;
 	int patched;
 
 	s = fleet_patch(f, old);
@@ -303,16 +319,7 @@ void fleet_publish(fleet *f)
 	util_trace("built v=%llu patched=%d us=%lld", (unsigned long long)s->version, patched,
 		   (long long)(util_trace_us() - t0));
 	/* The last good listing, for the next start (at most once a minute). */
-	for (i = 0; f->cache_dir && i < f->n; i++) {
-		cluster *c = &f->cl[i];
-		int64_t now = util_mono_ms();
-		if (s->clusters[i].reach != FLEET_OK || !s->clusters[i].synced ||
-		    (c->saved_ms && now - c->saved_ms < 60000))
-			continue;
-		fleet_last_save(f, s, i);
-		c->saved_ms = now;
-		c->saved_v = s->version;
-	}
+	fleet_last_save_due(f, s, 0);
 	pthread_mutex_lock(&f->snap_mu);
 	old = f->snap;
 	f->snap = s;

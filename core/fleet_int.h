@@ -209,7 +209,10 @@ void fleet_tab_sweep(tab *t);
 void __attribute__((format(printf, 3, 4))) fleet_setf(char *dst, size_t size, const char *fmt, ...);
 char *fleet_dup_or_null(const char *s);
 int fleet_project_any(const project_keys *keys, int kind, const cJSON *obj, void *rec);
-void fleet_last_save(const fleet *f, const fleet_snapshot *s, size_t ci);
+/* Snapshot s written to the cache for each cluster it shows answered and
+ * whole, unless written from s already or (but at_end, as the console quits)
+ * within the last minute. */
+void fleet_last_save_due(fleet *f, const fleet_snapshot *s, int at_end);
 int fleet_last_load(const fleet *f, cluster *c);
 void fleet_publish(fleet *f);
 

@@ -415,16 +415,9 @@ int fleet_watch_start(fleet *f, fleet_change_fn fn, void *ctx)
 static void save_last(fleet *f)
 {
 	fleet_snapshot *s = fleet_snapshot_get(f);
-	size_t i;
 
-	for (i = 0; s && f->cache_dir && i < f->n && i < s->n_clusters; i++) {
-		cluster *c = &f->cl[i];
-		if (s->clusters[i].reach != FLEET_OK || !s->clusters[i].synced ||
-		    c->saved_v == s->version)
-			continue;
-		fleet_last_save(f, s, i);
-		c->saved_v = s->version;
-	}
+	if (s)
+		fleet_last_save_due(f, s, 1);
 	fleet_snapshot_put(s);
 }
 
