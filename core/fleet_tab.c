@@ -22,7 +22,8 @@ static uint64_t key_hash(const project_meta *m)
  * mostly tells so without reading that record's names (a cache miss, then
  * two string compares; 5% of a 20,000-tenant listing's time). */
 #define SLOT_BITS 25
-#define SLOT_IDX(s) ((size_t)((s) & ((1u << SLOT_BITS) - 1)))
+#define SLOT_MASK ((1u << SLOT_BITS) - 1)
+#define SLOT_IDX(s) ((size_t)((s) & SLOT_MASK))
 #define SLOT_TAG(h) ((uint32_t)((h) >> 57) << SLOT_BITS)
 #define TAB_MAX (((size_t)1 << SLOT_BITS) - 2) /* records in one table */
 
@@ -66,7 +67,7 @@ static size_t tab_slot(const tab *t, const project_meta *m, uint32_t *tag)
 	uint32_t want = SLOT_TAG(h), sl;
 
 	while ((sl = t->slots[i]) &&
-	       ((sl & ~((1u << SLOT_BITS) - 1)) != want || !same_key(tab_at(t, SLOT_IDX(sl) - 1), m)))
+	       ((sl & ~SLOT_MASK) != want || !same_key(tab_at(t, SLOT_IDX(sl) - 1), m)))
 		i = (i + 1) & mask;
 	if (tag)
 		*tag = want;
