@@ -933,17 +933,12 @@ out:
 
 static void watchdog_init(k8s_client *c)
 {
-	pthread_condattr_t ca;
-
 	atomic_init(&c->heard_ms, 0);
 	atomic_init(&c->hung_gen, 0);
 	atomic_init(&c->probes, 0);
 	atomic_init(&c->dog_stop, 0);
 	pthread_mutex_init(&c->dog_lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&c->dog_cond, &ca);
-	pthread_condattr_destroy(&ca);
+	util_cond_init_monotonic(&c->dog_cond);
 }
 
 static void watchdog_release(k8s_client *c)

@@ -275,7 +275,6 @@ k8s_informer *k8s_informer_start(k8s_client *client, const char *path,
 				 void *ctx)
 {
 	k8s_informer *inf = xcalloc(1, sizeof(*inf));
-	pthread_condattr_t ca;
 
 	inf->client = client;
 	inf->path = xstrdup(path);
@@ -299,10 +298,7 @@ k8s_informer *k8s_informer_start(k8s_client *client, const char *path,
 	inf->seed = (unsigned)util_mono_ms() ^ (unsigned)(uintptr_t)inf;
 	atomic_init(&inf->stop, 0);
 	pthread_mutex_init(&inf->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&inf->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	util_cond_init_monotonic(&inf->cond);
 	if (pthread_create(&inf->thread, NULL, informer_main, inf)) {
 		pthread_mutex_destroy(&inf->lock);
 		pthread_cond_destroy(&inf->cond);

@@ -299,12 +299,7 @@ static size_t n_rings;
 
 static void cond_init(void)
 {
-	pthread_condattr_t a;
-
-	pthread_condattr_init(&a);
-	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-	pthread_cond_init(&ring_cond, &a);
-	pthread_condattr_destroy(&a);
+	util_cond_init_monotonic(&ring_cond);
 }
 
 static void ring_free(ring *r)

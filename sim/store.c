@@ -603,14 +603,10 @@ static uint64_t splitmix(uint64_t *state)
 sim_store *sim_store_new(size_t window)
 {
 	sim_store *s = xcalloc(1, sizeof(*s));
-	pthread_condattr_t ca;
 
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_init(&s->ev_mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->ev_cond, &ca);
-	pthread_condattr_destroy(&ca);
+	util_cond_init_monotonic(&s->ev_cond);
 	s->n_tabs = sim_resource_count();
 	s->tabs = xcalloc(s->n_tabs, sizeof(*s->tabs));
 	s->window = window ? window : 1;

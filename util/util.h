@@ -3,6 +3,7 @@
 #ifndef UTIL_UTIL_H
 #define UTIL_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,6 +53,10 @@ int util_seterr(char *err, size_t errsz, const char *fmt, ...) __attribute__((fo
 /* Bounded copy that always terminates; returns strlen(src). */
 size_t util_strlcpy(char *dst, const char *src, size_t size);
 int util_starts_with(const char *s, const char *prefix);
+
+/* A condition variable whose timed waits count on CLOCK_MONOTONIC (a wall
+ * clock stepped back or forth neither stretches nor cuts them). */
+void util_cond_init_monotonic(pthread_cond_t *c);
 
 /* Time helpers (UTC, thread-safe). */
 int64_t util_now_ms(void);          /* CLOCK_REALTIME in milliseconds */
