@@ -2,6 +2,7 @@
 #include "util/cow.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 
 #include "util/util.h"
@@ -34,19 +35,47 @@ static size_t block_stride(size_t esize)
 	return (sizeof(cow_block) + COW_BLOCK * esize + 63) & ~(size_t)63;
 }
 
-/* A slab's block no array holds: its whole pages go back to the system now
- * (the slab's other blocks may live on in later versions). */
-static void slab_block_gone(cow_block *b, size_t esize)
-{
-	cow_slab *sl = b->slab;
-	uintptr_t page = 4096, lo = ((uintptr_t)b + page - 1) & ~(page - 1),
-		  hi = ((uintptr_t)b + block_stride(esize)) & ~(page - 1);
+static size_t slabs_freed, ranges_given_back; /* cow_stats */
 
-	/* before the count: the last block's owner frees the slab */
-	if (hi > lo && __atomic_load_n(&sl->live, __ATOMIC_ACQUIRE) > 1)
+/* Pages wholly inside [from, to) go back to the system. */
+static void give_back(const void *from, const void *to)
+{
+	uintptr_t page = 4096, lo = ((uintptr_t)from + page - 1) & ~(page - 1),
+		  hi = (uintptr_t)to & ~(page - 1);
+
+	if (hi > lo) {
 		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
-	if (__atomic_sub_fetch(&sl->live, 1, __ATOMIC_ACQ_REL) == 0)
+		__atomic_add_fetch(&ranges_given_back, 1, __ATOMIC_RELAXED);
+	}
+}
+
+/* k blocks of slab sl, in ascending addresses, that no array holds any more:
+ * their pages go back to the system (the slab's other blocks may live on in
+ * later versions), the slab goes with its last block. Adjacent blocks go back
+ * as one range: each madvise costs the other cores a TLB shootdown, and one
+ * inside a huge page splits it. When these are all the slab still has, none
+ * goes back: the slab is freed whole.
+ *
+ * The pages go back before the count drops: once it has, another thread may
+ * drop it to zero and free the slab under the madvise. A block's header is not
+ * read here (its page may be gone already). */
+static void slab_blocks_gone(cow_slab *sl, cow_block *const *dead, size_t k, size_t esize)
+{
+	size_t stride = block_stride(esize), i = 0;
+
+	if (__atomic_load_n(&sl->live, __ATOMIC_ACQUIRE) > (int)k)
+		while (i < k) {
+			size_t j = i + 1;
+
+			while (j < k && (char *)dead[j] == (char *)dead[j - 1] + stride)
+				j++;
+			give_back(dead[i], (char *)dead[j - 1] + stride);
+			i = j;
+		}
+	if (__atomic_sub_fetch(&sl->live, (int)k, __ATOMIC_ACQ_REL) == 0) {
 		free(sl);
+		__atomic_add_fetch(&slabs_freed, 1, __ATOMIC_RELAXED);
+	}
 }
 
 static void block_put(cow_block *b, size_t esize)
@@ -54,7 +83,7 @@ static void block_put(cow_block *b, size_t esize)
 	if (!b || __atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	if (b->slab)
-		slab_block_gone(b, esize);
+		slab_blocks_gone(b->slab, &b, 1, esize);
 	else
 		free(b);
 }
@@ -94,12 +123,45 @@ void cow_init(cow_arr *a, size_t esize)
 	a->esize = esize;
 }
 
+static int by_address(const void *x, const void *y)
+{
+	uintptr_t a = (uintptr_t)*(cow_block *const *)x, b = (uintptr_t)*(cow_block *const *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* The blocks that die with the array are gathered by slab (a slab's blocks lie
+ * at ascending addresses, slabs apart), each slab's count dropped once for all
+ * of them: the last snapshot's teardown frees its slabs whole, without a
+ * madvise per block. */
 void cow_release(cow_arr *a)
 {
-	size_t i;
+	size_t i, ndead = 0, sorted = 1;
 
-	for (i = 0; i < a->nb; i++)
-		block_put(a->b[i], a->esize);
+	for (i = 0; i < a->nb; i++) {
+		cow_block *b = a->b[i];
+
+		if (!b || __atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL) > 0)
+			continue;
+		if (!b->slab) {
+			free(b);
+			continue;
+		}
+		if (ndead && (uintptr_t)a->b[ndead - 1] > (uintptr_t)b)
+			sorted = 0;
+		a->b[ndead++] = b; /* ndead <= i: the dead gathered in place */
+	}
+	if (!sorted)
+		qsort(a->b, ndead, sizeof(*a->b), by_address);
+	for (i = 0; i < ndead;) {
+		cow_slab *sl = a->b[i]->slab;
+		size_t j = i + 1;
+
+		while (j < ndead && a->b[j]->slab == sl)
+			j++;
+		slab_blocks_gone(sl, a->b + i, j - i, a->esize);
+		i = j;
+	}
 	free(a->b);
 	cow_init(a, a->esize);
 }
@@ -140,6 +202,12 @@ void cow_share(cow_arr *dst, const cow_arr *src)
 		dst->b[i] = src->b[i];
 		__atomic_add_fetch(&dst->b[i]->refs, 1, __ATOMIC_ACQ_REL);
 	}
+}
+
+void cow_stats_get(cow_stats *st)
+{
+	st->slabs_freed = __atomic_load_n(&slabs_freed, __ATOMIC_RELAXED);
+	st->ranges_given_back = __atomic_load_n(&ranges_given_back, __ATOMIC_RELAXED);
 }
 
 size_t cow_owned(const cow_arr *a)

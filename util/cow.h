@@ -28,7 +28,9 @@ typedef struct cow_arr {
 
 void cow_init(cow_arr *a, size_t esize);
 /* Lets go of every block (freed when no other array holds it); a stays
- * usable, empty. */
+ * usable, empty. A slab's blocks that die together go back as one: the slab
+ * freed whole when they were all it had left, else their pages given back, a
+ * range for adjacent ones. */
 void cow_release(cow_arr *a);
 /* Room for n elements in all: the blocks still missing are made at once, in
  * one allocation (a slab) that the system may back with huge pages, a page
@@ -48,6 +50,13 @@ void *cow_mut(cow_arr *a, size_t i);
 void cow_share(cow_arr *dst, const cow_arr *src);
 /* Blocks of a that no other array shares (for tests and figures). */
 size_t cow_owned(const cow_arr *a);
+
+/* Since the start, process-wide (for tests and figures): slabs freed, ranges
+ * of a slab's pages given back to the system (a madvise each). */
+typedef struct cow_stats {
+	size_t slabs_freed, ranges_given_back;
+} cow_stats;
+void cow_stats_get(cow_stats *st);
 
 struct cow_slab;
 

@@ -172,6 +172,196 @@ static void test_reserved_slab(void **state)
 	cow_release(&b);
 }
 
+/* Slab releases, counted: an element big enough that each block holds whole
+ * pages, so that every block that goes back is a range of its own. */
+typedef struct big {
+	int v;
+	char pad[252];
+} big;
+
+static cow_stats since; /* the counts before the test's step */
+
+static void stats_mark(void)
+{
+	cow_stats_get(&since);
+}
+
+/* slabs freed and ranges given back since stats_mark */
+static void assert_stats(size_t freed, size_t ranges)
+{
+	cow_stats now;
+
+	cow_stats_get(&now);
+	assert_int_equal(now.slabs_freed - since.slabs_freed, freed);
+	assert_int_equal(now.ranges_given_back - since.ranges_given_back, ranges);
+	since = now;
+}
+
+/* nblocks whole blocks in one slab, element i holding i */
+static void fill_slab(cow_arr *a, size_t nblocks)
+{
+	size_t i;
+
+	cow_init(a, sizeof(big));
+	cow_reserve(a, nblocks * COW_BLOCK);
+	for (i = 0; i < nblocks * COW_BLOCK; i++)
+		((big *)cow_push(a))->v = (int)i;
+	assert_int_equal(a->nb, nblocks);
+}
+
+static big *bmut(cow_arr *a, size_t i)
+{
+	return cow_mut(a, i);
+}
+
+static int bval(const cow_arr *a, size_t i)
+{
+	return ((const big *)cow_at(a, i))->v;
+}
+
+/* The last holder of a whole slab frees it at once: no page given back. */
+static void test_slab_freed_whole(void **state)
+{
+	cow_arr a;
+
+	(void)state;
+	fill_slab(&a, 10);
+	stats_mark();
+	cow_release(&a);
+	assert_stats(1, 0);
+}
+
+/* A slab shared by two versions lives until the last of its blocks goes;
+ * the blocks that die before give their pages back, adjacent ones as one
+ * range. */
+static void test_shared_slab_lives_to_its_last_block(void **state)
+{
+	cow_arr a, b;
+	size_t i;
+
+	(void)state;
+	fill_slab(&a, 10);
+	cow_share(&b, &a);
+	bmut(&b, 2 * COW_BLOCK)->v = -2;
+	for (i = 4; i <= 6; i++)
+		bmut(&b, i * COW_BLOCK + 1)->v = -(int)i;
+	stats_mark();
+	/* a's blocks 2 and 4-6 are a's alone: two ranges, the slab kept for b */
+	cow_release(&a);
+	assert_stats(0, 2);
+	for (i = 0; i < 10 * COW_BLOCK; i++)
+		if (i != 2 * COW_BLOCK && (i < 4 * COW_BLOCK || i >= 7 * COW_BLOCK || i % COW_BLOCK != 1))
+			assert_int_equal(bval(&b, i), (int)i);
+	assert_int_equal(bval(&b, 5 * COW_BLOCK + 1), -5);
+	assert_non_null(b.b[9]->slab);
+	cow_release(&b);
+	assert_stats(1, 0);
+
+	/* the other way round: the writer goes first, no slab block dies */
+	fill_slab(&a, 4);
+	cow_share(&b, &a);
+	bmut(&b, 0)->v = 1;
+	stats_mark();
+	cow_release(&b);
+	assert_stats(0, 0);
+	assert_int_equal(bval(&a, 0), 0);
+	cow_release(&a);
+	assert_stats(1, 0);
+}
+
+/* Versions in a chain, each writing a block of the slab, let go of oldest
+ * first: each gives back the one block only it held, the last frees the slab.
+ * (A block copied on write dies at once only when the other holder went
+ * meanwhile, on another thread: test_versions_across_threads.) */
+static void test_slab_blocks_go_one_by_one(void **state)
+{
+	cow_arr a, b, c;
+
+	(void)state;
+	fill_slab(&a, 4);
+	cow_share(&b, &a);
+	bmut(&b, COW_BLOCK)->v = -1;
+	cow_share(&c, &b);
+	bmut(&c, 3 * COW_BLOCK)->v = -3;
+	stats_mark();
+	cow_release(&a); /* its block 1 */
+	assert_stats(0, 1);
+	cow_release(&b); /* its block 3 (its block 1 is its own) */
+	assert_stats(0, 1);
+	assert_int_equal(bval(&c, COW_BLOCK), -1);
+	assert_int_equal(bval(&c, 3 * COW_BLOCK), -3);
+	assert_int_equal(bval(&c, 2 * COW_BLOCK + 4), 2 * COW_BLOCK + 4);
+	cow_release(&c); /* blocks 0 and 2, the slab's last */
+	assert_stats(1, 0);
+}
+
+/* An array whose blocks come from two slabs, out of order: each slab's dead
+ * blocks are gathered, adjacent ones given back as one range. */
+static void test_two_slabs_out_of_order(void **state)
+{
+	cow_arr a, b;
+	cow_block *t;
+	size_t i;
+
+	(void)state;
+	fill_slab(&a, 4);
+	cow_reserve(&a, 8 * COW_BLOCK); /* a second slab for blocks 4-7 */
+	for (i = 4 * COW_BLOCK; i < 8 * COW_BLOCK; i++)
+		((big *)cow_push(&a))->v = (int)i;
+	assert_int_equal(a.nb, 8);
+	assert_ptr_not_equal(a.b[0]->slab, a.b[5]->slab);
+	t = a.b[0], a.b[0] = a.b[5], a.b[5] = t; /* order is the array's business */
+	cow_share(&b, &a);
+	/* b writes slab 2's block 5 and slab 1's blocks 1, 2 and 0 */
+	bmut(&b, 0)->v = -1;
+	bmut(&b, COW_BLOCK)->v = -1;
+	bmut(&b, 2 * COW_BLOCK)->v = -1;
+	bmut(&b, 5 * COW_BLOCK)->v = -1;
+	stats_mark();
+	cow_release(&a);
+	assert_stats(0, 2);
+	assert_int_equal(bval(&b, 4 * COW_BLOCK + 3), 4 * COW_BLOCK + 3);
+	cow_release(&b);
+	assert_stats(2, 0);
+}
+
+/* Versions sharing one slab let go of on three threads at once, round after
+ * round: each slab freed exactly once (a double free would crash, a leak
+ * shows in the count and under make asan). */
+#define ROUNDS 300
+
+static void *release_arr(void *arg)
+{
+	cow_release(arg);
+	return NULL;
+}
+
+static void test_slab_released_on_threads(void **state)
+{
+	cow_arr v[3];
+	pthread_t th[2];
+	cow_stats now;
+	int r, k;
+
+	(void)state;
+	stats_mark();
+	for (r = 0; r < ROUNDS; r++) {
+		fill_slab(&v[0], 6);
+		cow_share(&v[1], &v[0]);
+		cow_share(&v[2], &v[0]);
+		bmut(&v[1], (size_t)(r % 6) * COW_BLOCK)->v = r;
+		bmut(&v[2], (size_t)((r + 1) % 6) * COW_BLOCK)->v = r;
+		bmut(&v[2], (size_t)((r + 2) % 6) * COW_BLOCK)->v = r;
+		for (k = 0; k < 2; k++)
+			assert_int_equal(pthread_create(&th[k], NULL, release_arr, &v[k + 1]), 0);
+		cow_release(&v[0]);
+		for (k = 0; k < 2; k++)
+			pthread_join(th[k], NULL);
+	}
+	cow_stats_get(&now);
+	assert_int_equal(now.slabs_freed - since.slabs_freed, ROUNDS);
+}
+
 /* Versions as the fleet's snapshots: one thread makes each from the last
  * (shared, a few elements written), others take the newest, read it whole
  * and let go of it, on their threads. Each version's sum, worked out as it is
@@ -229,14 +419,21 @@ static void test_versions_across_threads(void **state)
 	pthread_t th[2];
 	long bad[2] = {0, 0};
 	version *v = xcalloc(1, sizeof(*v));
+	cow_stats now;
 	unsigned seed = 7;
 	size_t i;
 	int k;
 
 	(void)state;
-	fill(&v->a, VN);
-	for (i = 0; i < VN; i++)
+	/* the first version's blocks in one slab, as a snapshot's build makes */
+	stats_mark();
+	cow_init(&v->a, sizeof(elem));
+	cow_reserve(&v->a, VN);
+	for (i = 0; i < VN; i++) {
+		((elem *)cow_push(&v->a))->v = (int)i;
 		v->sum += (long)i;
+	}
+	assert_non_null(v->a.b[0]->slab);
 	v->refs = 1;
 	newest = v;
 	for (k = 0; k < 2; k++)
@@ -268,6 +465,9 @@ static void test_versions_across_threads(void **state)
 	newest = NULL;
 	pthread_mutex_unlock(&ver_mu);
 	ver_put(v);
+	/* the slab went once, with the last of its blocks, on whichever thread */
+	cow_stats_get(&now);
+	assert_int_equal(now.slabs_freed - since.slabs_freed, 1);
 }
 
 int main(void)
@@ -278,6 +478,11 @@ int main(void)
 	    cmocka_unit_test(test_push_onto_a_shared_block),
 	    cmocka_unit_test(test_three_versions),
 	    cmocka_unit_test(test_reserved_slab),
+	    cmocka_unit_test(test_slab_freed_whole),
+	    cmocka_unit_test(test_shared_slab_lives_to_its_last_block),
+	    cmocka_unit_test(test_slab_blocks_go_one_by_one),
+	    cmocka_unit_test(test_two_slabs_out_of_order),
+	    cmocka_unit_test(test_slab_released_on_threads),
 	    cmocka_unit_test(test_versions_across_threads),
 	};
 
