@@ -54,7 +54,7 @@ static const char *const known[] = {
 	/* a hung server */
 	"hang",
 	/* write faults */
-	"lose_write_reply", "foreign_create", "refuse_write", "write_path",
+	"lose_write_reply", "foreign_create", "refuse_write", "write_path", "write_latency_ms",
 	/* build faults */
 	"quality_gate", "compile",
 };
@@ -131,6 +131,8 @@ int sim_faults_set_json(sim_faults *f, const char *json, sim_err *err)
 	if (get_num(root, "hang", 0, 1, &v, err)) goto out;
 	c.hang = v != 0;
 	/* write faults */
+	if (get_num(root, "write_latency_ms", 0, 60000, &v, err)) goto out;
+	c.write_latency_ms = (int)v;
 	if (get_num(root, "lose_write_reply", 0, 1000, &v, err)) goto out;
 	c.lose_write_reply = (int)v;
 	if (get_num(root, "foreign_create", 0, 1000, &v, err)) goto out;
@@ -193,6 +195,7 @@ char *sim_faults_json(sim_faults *f)
 	cJSON_AddNumberToObject(o, "foreign_create", c.foreign_create);
 	cJSON_AddNumberToObject(o, "refuse_write", c.refuse_write);
 	cJSON_AddStringToObject(o, "write_path", c.write_path);
+	cJSON_AddNumberToObject(o, "write_latency_ms", c.write_latency_ms);
 	cJSON_AddNumberToObject(o, "quality_gate", c.quality_gate);
 	cJSON_AddNumberToObject(o, "compile", c.compile);
 	s = cJSON_PrintUnformatted(o);

@@ -27,6 +27,9 @@ typedef struct sim_fault_cfg {
 	                            created, labelled as another owner's */
 	int refuse_write;        /* the write is not made: answered 500 (a storage failure) */
 	char write_path[128];    /* "" = every write */
+	/* Not counted: every such write (whose path holds write_path) waits this
+	 * long before it is made (slow storage); reads and dry runs do not */
+	int write_latency_ms;
 
 	/* Build faults, counted: the next N custom builds (docs/fleet.md) that reach the
 	 * stage fail there. JSON: "fail" (= 1), a number, or "ok" / 0 (off). */

@@ -564,16 +564,22 @@ out:
 	return ret;
 }
 
-/* The write faults (refuse_write, lose_write_reply, foreign_create) this
- * request gets: a write to the Kubernetes API that is not a dry run nor an
- * access review. 1 = refused: the write is not made. */
+/* The write faults (write_latency_ms, refuse_write, lose_write_reply,
+ * foreign_create) this request gets: a write to the Kubernetes API that is not
+ * a dry run nor an access review. 1 = refused: the write is not made. */
 static int write_faults(sim_req *r)
 {
 	const char *dry = sim_req_arg(r, "dryRun");
+	sim_fault_cfg c;
 
 	if (strncmp(r->path, "/api", 4) != 0 || !strcmp(r->method, "GET") ||
 	    !strcmp(r->method, "HEAD") || (dry && *dry) || strstr(r->path, "accessreviews"))
 		return 0;
+	sim_faults_get(r->srv->faults, &c);
+	if (c.write_latency_ms > 0 && (!c.write_path[0] || strstr(r->path, c.write_path))) {
+		struct timespec ts = {c.write_latency_ms / 1000, (long)(c.write_latency_ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
 	if (sim_faults_take_write(r->srv->faults, SIM_FAULT_REFUSE_WRITE, r->path))
 		return 1;
 	if (!strcmp(r->method, "POST") || !strcmp(r->method, "PATCH"))

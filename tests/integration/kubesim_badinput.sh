@@ -35,6 +35,15 @@ code=$(curl -sS --cacert "$KS_CA" -o /dev/null -w '%{http_code}' "$KS_URL/api/v1
 [ "$code" = 401 ] && ok "no credentials -> 401" || fail "no credentials got $code"
 code=$(curl -sS -o /dev/null -w '%{http_code}' "$KS_URL/version" 2>/dev/null)
 [ "$code" = 000 ] && ok "a client that does not trust kubesim's CA is refused by TLS" || fail "TLS without the CA gave $code"
+status "a fault out of range" 400 BadRequest -X PUT -H "$J" -d '{"write_latency_ms":-1}' "$KS_URL/sim/v1/faults"
+# write_latency_ms holds the writes it names (not reads, not dry runs); only
+# the lower bound is asserted, the rest depends on the machine's load
+kcurl -X PUT -H "$J" -d '{"write_latency_ms":400,"write_path":"/configmaps"}' "$KS_URL/sim/v1/faults" >/dev/null
+expect_out "write_latency_ms is shown with the faults" '"write_latency_ms":400' kcurl "$KS_URL/sim/v1/faults"
+secs=$(kcurl -o /dev/null -w '%{time_total}' -X POST -H "$J" -d '{"metadata":{"name":"slow"}}' "$KS_URL/api/v1/namespaces/default/configmaps")
+awk -v s="$secs" 'BEGIN { exit !(s >= 0.4) }' && ok "a write under write_latency_ms waits (${secs}s)" || fail "the write took ${secs}s, under 0.4 s"
+expect_out "and is made" '"name":"slow"' kcurl "$KS_URL/api/v1/namespaces/default/configmaps/slow"
+kcurl -X DELETE "$KS_URL/sim/v1/faults" >/dev/null
 kill -0 "$KS_PID" && ok "kubesim is still running" || fail "kubesim died"
 # the controllers (threads named kubesim beside the main one) yield to the API's
 # readers: nice 5 by default; the server's threads keep the API's priority

@@ -49,8 +49,9 @@ wizard_case wizard
 [ "$(objects_of T89197)" -gt 2 ] && ok "the apply made T89197's namespaces and deployments" || fail "T89197 not provisioned"
 grep -q "T89197" "$KS_DIR/screen-wizard/fleet-after.txt" && ok "the tenant appears in the fleet" || fail "T89197 not in the fleet"
 
-# pause, runs, resume, rollback: the API slowed down until the run is paused
-kcurl -X PUT -H 'Content-Type: application/json' "$KS_URL/sim/v1/faults" -d '{"latency_ms":150}' >/dev/null
+# pause, runs, resume, rollback: the API's writes slowed down until the run is
+# paused (its reads and dry runs keep their pace: the wizard's pages do not wait)
+kcurl -X PUT -H 'Content-Type: application/json' "$KS_URL/sim/v1/faults" -d '{"write_latency_ms":150}' >/dev/null
 screen_run runs &
 run_pid=$!
 i=0
@@ -77,9 +78,9 @@ wizard_case wizard-denied --context kubesim-support
 
 wizard_case wizard-readonly --readonly
 
-# ? and : on every page that is not typing, the run's page too: the API is
-# slowed down until the display after help on the run page is saved
-kcurl -X PUT -H 'Content-Type: application/json' "$KS_URL/sim/v1/faults" -d '{"latency_ms":100}' >/dev/null
+# ? and : on every page that is not typing, the run's page too: the API's
+# writes are slowed down until the display after help on the run page is saved
+kcurl -X PUT -H 'Content-Type: application/json' "$KS_URL/sim/v1/faults" -d '{"write_latency_ms":100}' >/dev/null
 screen_run wizard-keys &
 run_pid=$!
 K="$KS_DIR/screen-wizard-keys"
