@@ -23,6 +23,13 @@ count() { # objects matching a label selector, outside smartops-system (one curl
 	kcurl -g $urls | jq -r '.items[] | .metadata.namespace // "-"' | grep -vc '^smartops-system$'
 }
 run_of() { "$S" runs --tcode "$1" -o json | jq -r '.items[0].run'; }
+# applying FILE: waits until the apply whose stderr is FILE works on its first
+# step, printed only once its journal says running (a file read a poll, not a
+# smartops and a jq: those polls took the CPU the apply needed)
+applying() {
+	i=0; while ! grep -q '^smartops: \[1/' "$1" 2>/dev/null; do
+		i=$((i + 1)); [ $i -gt 1500 ] && break; sleep 0.02; done
+}
 
 # ---- a whole run rolled back; what existed before stays ----
 kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/api/v1/namespaces/default/configmaps" \
@@ -58,8 +65,7 @@ kcurl -X POST -H 'Content-Type: application/json' "$KS_URL/api/v1/namespaces/$b-
 kcurl -X PUT -d '{"latency_ms":15}' "$KS_URL/sim/v1/faults" >/dev/null
 SMARTOPS_LEASE_SECONDS=3 "$S" apply namespace --tcode "$C" --yes >"$KS_DIR/runC" 2>"$KS_DIR/errC" &
 first=$!
-i=0; while [ "$("$S" runs --tcode "$C" -o json 2>/dev/null | jq -r '.items[0].state // ""')" != running ]; do
-	i=$((i + 1)); [ $i -gt 200 ] && break; sleep 0.05; done
+applying "$KS_DIR/errC"
 "$S" apply namespace --tcode "$C" --yes >/dev/null 2>"$KS_DIR/err2"; rc2=$?
 c=$(lower "$C")
 renew_time() { kcurl "$KS_URL/apis/coordination.k8s.io/v1/namespaces/smartops-system/leases/provision-$c" | jq -r .spec.renewTime; }
@@ -81,8 +87,7 @@ RC=$(cat "$KS_DIR/runC")
 kcurl -X PUT -d '{"latency_ms":15}' "$KS_URL/sim/v1/faults" >/dev/null
 "$S" apply namespace --tcode "$C" --yes >/dev/null 2>"$KS_DIR/err403" &
 pid=$!
-i=0; while [ "$("$S" runs --tcode "$C" -o json 2>/dev/null | jq -r '[.items[] | select(.state=="running")] | length')" != 1 ]; do
-	i=$((i + 1)); [ $i -gt 200 ] && break; sleep 0.05; done
+applying "$KS_DIR/err403"
 sleep 0.3
 kcurl -X PUT -d '{"error_rate":1,"error_code":403}' "$KS_URL/sim/v1/faults" >/dev/null
 sleep 1
@@ -100,8 +105,7 @@ made=$(count "smart.totvs.com/run=$R403")
 kcurl -X PUT -d '{"latency_ms":15}' "$KS_URL/sim/v1/faults" >/dev/null
 "$S" apply namespace --tcode "$A" --yes >/dev/null 2>"$KS_DIR/errP" &
 pid=$!
-i=0; while [ "$("$S" runs --tcode "$A" -o json 2>/dev/null | jq -r '.items[0].state // ""')" != running ]; do
-	i=$((i + 1)); [ $i -gt 200 ] && break; sleep 0.05; done
+applying "$KS_DIR/errP"
 kill -TERM $pid; wait $pid; rc=$?
 kcurl -X DELETE "$KS_URL/sim/v1/faults" >/dev/null
 RP=$(run_of "$A")
@@ -135,10 +139,10 @@ fault_round() { # tenant fault-json what seconds [apply options]
 	# the API slowed down so that the apply is surely still running when the
 	# fault comes, however loaded the machine (an apply takes ~2 s otherwise)
 	kcurl -X PUT -d '{"latency_ms":40}' "$KS_URL/sim/v1/faults" >/dev/null
+	: >"$KS_DIR/errF" # emptied before: the apply's own truncation may come after the wait's first read
 	"$S" apply namespace --tcode "$T" --yes "$@" >/dev/null 2>"$KS_DIR/errF" &
 	pid=$!
-	i=0; while [ "$("$S" runs --tcode "$T" -o json 2>/dev/null | jq -r '.items[0].state // ""')" != running ]; do
-		i=$((i + 1)); [ $i -gt 1000 ] && break; sleep 0.02; done
+	applying "$KS_DIR/errF"
 	kcurl -X PUT -d "$(echo "$FJ" | jq -c '. + {latency_ms: 40}')" "$KS_URL/sim/v1/faults" >/dev/null
 	# on for a while in the middle of the apply: SECS, or less when the apply has
 	# ended meanwhile (the outage's apply gives up long before its 15 s)
