@@ -136,14 +136,15 @@ lease "2020-01-01T00:00:00.000000Z"
 # ---- faults mid-apply: 503 bursts, then cut (truncated) bodies ----
 fault_round() { # tenant fault-json what seconds [apply options]
 	T=$1; t=$(lower "$T"); FJ=$2; WHAT=$3; SECS=$4; shift 4
-	# the API slowed down so that the apply is surely still running when the
-	# fault comes, however loaded the machine (an apply takes ~2 s otherwise)
-	kcurl -X PUT -d '{"latency_ms":40}' "$KS_URL/sim/v1/faults" >/dev/null
+	# the API's writes slowed down so that the apply is surely still running
+	# when the fault comes, however loaded the machine (an apply takes ~2 s
+	# otherwise); its observation and dry run, reads, keep their pace
+	kcurl -X PUT -d '{"write_latency_ms":40}' "$KS_URL/sim/v1/faults" >/dev/null
 	: >"$KS_DIR/errF" # emptied before: the apply's own truncation may come after the wait's first read
 	"$S" apply namespace --tcode "$T" --yes "$@" >/dev/null 2>"$KS_DIR/errF" &
 	pid=$!
 	applying "$KS_DIR/errF"
-	kcurl -X PUT -d "$(echo "$FJ" | jq -c '. + {latency_ms: 40}')" "$KS_URL/sim/v1/faults" >/dev/null
+	kcurl -X PUT -d "$(echo "$FJ" | jq -c '. + {write_latency_ms: 40}')" "$KS_URL/sim/v1/faults" >/dev/null
 	# on for a while in the middle of the apply: SECS, or less when the apply has
 	# ended meanwhile (the outage's apply gives up long before its 15 s)
 	i=0; n=$(awk -v s="$SECS" 'BEGIN { print int(s * 20) }')
