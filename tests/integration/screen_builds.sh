@@ -111,9 +111,11 @@ grep -q "read-only session (--readonly): promoting is refused" "$KS_DIR/screen-b
 
 # 5. real builds: kubesim runs their Jobs, so the stages come from the pod and
 # each stage has its log. A kubesim of its own whose clock runs (stages take
-# simulated time), the tenant kept awake (a day's idle timeout).
+# simulated time: at 100x a build's 97 simulated seconds take about 1 s; nothing
+# here catches a build running, only finished ones), the tenant kept awake (a
+# day's idle timeout, some 14 minutes at 100x; the build Jobs are kept a day).
 kill "$KS_PID" 2>/dev/null; wait "$KS_PID" 2>/dev/null; rm -f "$KUBECONFIG"
-ks_start --fleet 30 --seed 7 --start-time "$SCREEN_START" --time-scale 20 --no-traffic
+ks_start --fleet 30 --seed 7 --start-time "$SCREEN_START" --time-scale 100 --no-traffic
 "$S" apply namespace --tcode "$T" --idle-timeout 86400 --yes >"$KS_DIR/apply.out" 2>&1 && ok "$T made again" ||
 	{ fail "apply namespace $T"; tail -5 "$KS_DIR/apply.out"; finish; }
 W="$KS_DIR/work"; REPO="$KS_DIR/custom.git"
