@@ -1237,6 +1237,7 @@ int k8s_pod_logs(k8s_client *c, const char *ns, const char *pod, const k8s_log_o
 		 k8s_line_fn fn, void *ctx, const atomic_int *cancel, k8s_err *err)
 {
 	strbuf q;
+	size_t base;
 	log_ctx l;
 	req r = {0};
 	int stopped = 0, ret;
@@ -1245,21 +1246,21 @@ int k8s_pod_logs(k8s_client *c, const char *ns, const char *pod, const k8s_log_o
 	if (!err)
 		err = &local;
 	sb_init(&q, 128);
-	sb_addf(&q, "/api/v1/namespaces/%s/pods/%s/log?", ns, pod);
-	if (opts && opts->container && opts->container[0]) {
-		char *e = k8s_query_escape(opts->container);
-		sb_addf(&q, "container=%s&", e);
-		free(e);
+	sb_addf(&q, "/api/v1/namespaces/%s/pods/%s/log", ns, pod);
+	base = q.len;
+	if (opts) {
+		k8s_query_add(&q, "container", opts->container);
+		if (opts->tail_lines >= 0)
+			sb_addf(&q, "&tailLines=%ld", opts->tail_lines);
+		if (opts->follow)
+			sb_adds(&q, "&follow=true");
+		if (opts->timestamps)
+			sb_adds(&q, "&timestamps=true");
+		if (opts->previous)
+			sb_adds(&q, "&previous=true");
 	}
-	if (opts && opts->tail_lines >= 0)
-		sb_addf(&q, "tailLines=%ld&", opts->tail_lines);
-	if (opts && opts->follow)
-		sb_adds(&q, "follow=true&");
-	if (opts && opts->timestamps)
-		sb_adds(&q, "timestamps=true&");
-	if (opts && opts->previous)
-		sb_adds(&q, "previous=true&");
-	q.buf[--q.len] = '\0'; /* the last '&' or '?' */
+	if (q.len > base)
+		q.buf[base] = '?'; /* the first '&' */
 	k8s_lines_init(&l.lines, 64 * 1024);
 	l.fn = fn;
 	l.ctx = ctx;

@@ -441,6 +441,27 @@ static void test_logs_follow_cancel(void **state)
 	k8s_client_free(c);
 }
 
+/* the query built from the options: a container's name escaped, absent
+ * options not sent, no query at all without options */
+static void test_logs_query(void **state)
+{
+	k8s_client *c = new_client();
+	k8s_log_opts lo = {.container = "a&b c", .tail_lines = -1};
+	log_lines l = {0};
+	k8s_err err;
+
+	(void)state;
+	sb_init(&l.text, 64);
+	assert_int_equal(k8s_pod_logs(c, "ns", "p", &lo, on_log, &l, NULL, &err), 0);
+	assert_string_equal(srv.log_query, "- - a&b c");
+	assert_string_equal(l.text.buf, "line one|line two|line three|");
+	sb_reset(&l.text);
+	assert_int_equal(k8s_pod_logs(c, "ns", "p", NULL, on_log, &l, NULL, &err), 0);
+	assert_string_equal(srv.log_query, "- - -");
+	sb_release(&l.text);
+	k8s_client_free(c);
+}
+
 typedef struct names {
 	strbuf seen;
 	int restarts;
@@ -930,6 +951,7 @@ int main(void)
 	    cmocka_unit_test(test_informer_list_as_table),
 	    cmocka_unit_test(test_threads_share_a_client),
 	    cmocka_unit_test(test_logs_follow_cancel),
+	    cmocka_unit_test(test_logs_query),
 	    cmocka_unit_test(test_watchdog_hung),
 	    cmocka_unit_test(test_watchdog_quiet),
 	    cmocka_unit_test(test_watchdog_talking),
