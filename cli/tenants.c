@@ -325,11 +325,13 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 	sb_addc(sb, '}');
 }
 
-static void json_tenant(strbuf *sb, const fleet_snapshot *s, const fleet_tenant *t, int detail,
+/* Tenant ti of s. */
+static void json_tenant(strbuf *sb, const fleet_snapshot *s, size_t ti, int detail,
 			const forecast *fc, const tenants_deps *x)
 {
+	const fleet_tenant *t = fleet_tenant_at(s, ti);
 	const model_contract *c = &t->t.contract;
-	const health_result *th = x && x->tenant_health ? &x->tenant_health[t - s->tenants] : &t->health;
+	const health_result *th = x && x->tenant_health ? &x->tenant_health[ti] : &t->health;
 	int w, n = 0;
 
 	json_kv(sb, "tcode", t->t.tcode, 0);
@@ -398,10 +400,10 @@ static int render_json(const fleet_snapshot *s, const tenants_filter *flt, strbu
 	json_clusters(out, s);
 	sb_adds(out, ",\"items\":[");
 	for (i = 0; i < s->n_tenants; i++) {
-		if (!tenant_matches(&s->tenants[i], flt))
+		if (!tenant_matches(fleet_tenant_at(s, i), flt))
 			continue;
 		sb_adds(out, n++ ? ",{" : "{");
-		json_tenant(out, s, &s->tenants[i], 0, NULL, NULL);
+		json_tenant(out, s, i, 0, NULL, NULL);
 		sb_addc(out, '}');
 		if (fd >= 0 && out->len >= 65536) {
 			if (!rc && write_all(fd, out->buf, out->len) < 0)
@@ -468,7 +470,7 @@ void tenants_render_table_db(const fleet_snapshot *s, const tenants_filter *flt,
 			cols[n++] = src[i];
 	output_table_init(&tb, cols, n);
 	for (i = 0; i < s->n_tenants; i++) {
-		const fleet_tenant *t = &s->tenants[i];
+		const fleet_tenant *t = fleet_tenant_at(s, i);
 		const char *cells[OUTPUT_MAX_COLS];
 		size_t k = 0;
 		const char *hyp = "-";
@@ -601,7 +603,7 @@ void tenants_render_one_deps(const fleet_snapshot *s, const forecast *fc, const 
 	if (json) {
 		if (s->n_tenants == 1) {
 			sb_adds(out, "{\"kind\":\"Tenant\",");
-			json_tenant(out, s, &s->tenants[0], 1, fc, x);
+			json_tenant(out, s, 0, 1, fc, x);
 			sb_addc(out, ',');
 			json_clusters(out, s);
 			sb_adds(out, "}\n");
@@ -613,14 +615,14 @@ void tenants_render_one_deps(const fleet_snapshot *s, const forecast *fc, const 
 		sb_adds(out, ",\"items\":[");
 		for (i = 0; i < s->n_tenants; i++) {
 			sb_adds(out, i ? ",{" : "{");
-			json_tenant(out, s, &s->tenants[i], 1, fc, x);
+			json_tenant(out, s, i, 1, fc, x);
 			sb_addc(out, '}');
 		}
 		sb_adds(out, "]}\n");
 		return;
 	}
 	for (i = 0; i < s->n_tenants; i++) {
-		const fleet_tenant *t = &s->tenants[i];
+		const fleet_tenant *t = fleet_tenant_at(s, i);
 		const health_result *th = x && x->tenant_health ? &x->tenant_health[i] : &t->health;
 		char buf[64];
 
@@ -844,7 +846,7 @@ typedef struct prod_db_job {
 static void prod_db_read(void *ctx, size_t i)
 {
 	prod_db_job *j = ctx;
-	const fleet_tenant *t = &j->s->tenants[i];
+	const fleet_tenant *t = fleet_tenant_at(j->s, i);
 	int32_t ei = t->env[TCODE_ENV_PROD];
 	k8s_client *c = t->cluster < j->cs->n ? j->cs->clients[t->cluster] : NULL;
 
@@ -1128,7 +1130,7 @@ static void load_env_extras(void *ctx, size_t i)
 {
 	const extras_job *j = ctx;
 	const model_env *e = fleet_env(j->s, i);
-	const fleet_tenant *t = &j->s->tenants[j->s->env_tenant[i]];
+	const fleet_tenant *t = fleet_tenant_at(j->s, j->s->env_tenant[i]);
 	k8s_client *c = t->cluster < j->cs->n ? j->cs->clients[t->cluster] : NULL;
 	env_extras *x = j->x;
 	tcode_env te;
@@ -1218,7 +1220,7 @@ static void deps_health(const fleet_snapshot *s, tenants_deps *x)
 		health_env_deps(fleet_env(s, i), &hd, &eh[i]);
 	}
 	for (size_t i = 0; i < s->n_tenants; i++) {
-		const fleet_tenant *t = &s->tenants[i];
+		const fleet_tenant *t = fleet_tenant_at(s, i);
 
 		health_tenant(t->env[0] >= 0 ? &eh[t->env[0]] : NULL, t->env[1] >= 0 ? &eh[t->env[1]] : NULL, &th[i]);
 	}

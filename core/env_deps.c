@@ -155,7 +155,7 @@ int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg
 		d->e[i].seen = 0;
 	for (size_t i = 0; i < s->n_envs; i++) {
 		const model_env *e = fleet_env(s, i);
-		size_t ci = s->tenants[s->env_tenant[i]].cluster;
+		size_t ci = fleet_tenant_at(s, s->env_tenant[i])->cluster;
 		k8s_client *c = ci < n_cfg ? cfg[ci].client : NULL;
 		int want_db = base_waits(e, "dbaccess"), want_fs = public_waits(e);
 		entry *en;

@@ -166,7 +166,7 @@ static void fleet_last_save(const fleet *f, const fleet_snapshot *s, size_t ci)
 	rows = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*rows));
 	for (i = 0; i < s->n_envs; i++) {
 		const model_env *e = fleet_env(s, i);
-		const fleet_tenant *t = &s->tenants[s->env_tenant[i]];
+		const fleet_tenant *t = fleet_tenant_at(s, s->env_tenant[i]);
 		fleet_cache_row *r = &rows[n];
 		if (t->cluster != ci)
 			continue;

@@ -92,10 +92,11 @@ typedef struct fleet_snapshot {
 	size_t n_clusters;
 	fleet_cluster_state *clusters;
 	size_t n_tenants;
-	fleet_tenant *tenants; /* by tcode, then cluster */
-	/* The environments and their health, read with fleet_env() and
+	/* The tenants (by tcode, then cluster), read with fleet_tenant_at(); the
+	 * environments and their health, read with fleet_env() and
 	 * fleet_env_health(). A snapshot patched from the last shares with it
-	 * the blocks of environments it did not build again. */
+	 * the blocks of tenants and environments it did not build again. */
+	cow_arr tenant_arr; /* fleet_tenant */
 	size_t n_envs;
 	cow_arr env_arr;    /* model_env */
 	cow_arr health_arr; /* health_result */
@@ -109,6 +110,12 @@ typedef struct fleet_snapshot {
 	int32_t *event_env;
 	int refs; /* internal */
 } fleet_snapshot;
+
+/* Tenant i < n_tenants of s. */
+static inline const fleet_tenant *fleet_tenant_at(const fleet_snapshot *s, size_t i)
+{
+	return (const fleet_tenant *)cow_at(&s->tenant_arr, i);
+}
 
 /* Environment i < n_envs of s, and its health. */
 static inline const model_env *fleet_env(const fleet_snapshot *s, size_t i)

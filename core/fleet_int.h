@@ -160,6 +160,13 @@ typedef struct cluster_data {
 	tab *env_idx;	       /* or NULL: gets namespace -> env index (env_key) */
 } cluster_data;
 
+/* Tenant i of a snapshot being patched, to write (a block shared with the
+ * last snapshot is copied first). */
+static inline fleet_tenant *fleet_tenant_w(fleet_snapshot *s, size_t i)
+{
+	return (fleet_tenant *)cow_mut(&s->tenant_arr, i);
+}
+
 /* Environment i of a snapshot being built or patched, and its health, to
  * write (a block shared with the last snapshot is copied first). */
 static inline model_env *fleet_env_w(fleet_snapshot *s, size_t i)
@@ -174,6 +181,9 @@ static inline health_result *fleet_health_w(fleet_snapshot *s, size_t i)
 
 typedef struct builder {
 	fleet_snapshot *s;
+	/* the tenants as they are made, cluster by cluster; sorted, then put in
+	 * the snapshot's blocks by fleet_build_finish */
+	fleet_tenant *tenants;
 	size_t cap_t, cap_e, cap_p, cap_ev, cap_c;
 } builder;
 

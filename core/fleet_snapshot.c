@@ -12,6 +12,7 @@ void fleet_builder_init(builder *b)
 	memset(b, 0, sizeof(*b));
 	b->s = xcalloc(1, sizeof(*b->s));
 	b->s->refs = 1;
+	cow_init(&b->s->tenant_arr, sizeof(fleet_tenant));
 	cow_init(&b->s->env_arr, sizeof(model_env));
 	cow_init(&b->s->health_arr, sizeof(health_result));
 	b->s->built = util_now_ms() / 1000;
@@ -149,7 +150,7 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 		j += !i || strcmp(refs[i].tcode, refs[i - 1].tcode);
 	if (b->cap_t < s->n_tenants + j) {
 		b->cap_t = s->n_tenants + j;
-		s->tenants = xrealloc(s->tenants, b->cap_t * sizeof(*s->tenants));
+		b->tenants = xrealloc(b->tenants, b->cap_t * sizeof(*b->tenants));
 	}
 	if (b->cap_e < s->n_envs) {
 		b->cap_e = s->n_envs + s->n_envs / 4;
@@ -163,8 +164,8 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 		const project_ns *src = NULL;
 		const health_result *hr[2] = {NULL, NULL};
 
-		GROW(s->tenants, s->n_tenants, b->cap_t);
-		t = &s->tenants[s->n_tenants];
+		GROW(b->tenants, s->n_tenants, b->cap_t);
+		t = &b->tenants[s->n_tenants];
 		memset(t, 0, sizeof(*t));
 		t->env[0] = t->env[1] = -1;
 		t->cluster = ci;
@@ -245,7 +246,8 @@ static int cmp_event_tag(const void *a, const void *b)
 	return strcmp(p->m.name, q->m.name);
 }
 
-/* Sorts tenants (keeping env_tenant right), pods and events. */
+/* Sorts tenants (keeping env_tenant right) into the snapshot's blocks, pods
+ * and events. */
 fleet_snapshot *fleet_build_finish(builder *b)
 {
 	fleet_snapshot *s = b->s;
@@ -254,16 +256,16 @@ fleet_snapshot *fleet_build_finish(builder *b)
 	size_t i, n;
 
 	for (i = 0; i < s->n_tenants; i++)
-		s->tenants[i].health.cause[HEALTH_CAUSE_SIZE - 1] = '\0';
+		b->tenants[i].health.cause[HEALTH_CAUSE_SIZE - 1] = '\0';
 	/* Tag each tenant with its old index through env[]: sort, then remap. */
 	map = xcalloc(s->n_tenants ? s->n_tenants : 1, sizeof(*map));
 	{
 		size_t *order = xmalloc((s->n_tenants ? s->n_tenants : 1) * sizeof(*order));
 		if (s->n_tenants)
-			qsort(s->tenants, s->n_tenants, sizeof(*s->tenants), cmp_tenant);
+			qsort(b->tenants, s->n_tenants, sizeof(*b->tenants), cmp_tenant);
 		/* tcode + cluster is unique: find each new slot's old index by its envs. */
 		for (i = 0; i < s->n_tenants; i++) {
-			const fleet_tenant *t = &s->tenants[i];
+			const fleet_tenant *t = &b->tenants[i];
 			int32_t e = t->env[0] >= 0 ? t->env[0] : t->env[1];
 			order[i] = e >= 0 ? (size_t)s->env_tenant[e] : i;
 		}
@@ -274,6 +276,12 @@ fleet_snapshot *fleet_build_finish(builder *b)
 		free(order);
 	}
 	free(map);
+	/* into blocks, all in one slab, that the next patches share */
+	cow_reserve(&s->tenant_arr, s->n_tenants);
+	for (i = 0; i < s->n_tenants; i++)
+		memcpy(cow_push(&s->tenant_arr), &b->tenants[i], sizeof(*b->tenants));
+	free(b->tenants);
+	b->tenants = NULL;
 
 	n = s->n_pods > s->n_events ? s->n_pods : s->n_events;
 	tg = xmalloc((n ? n : 1) * sizeof(*tg));
@@ -342,7 +350,7 @@ void fleet_snapshot_put(fleet_snapshot *s)
 	if (!s || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	free(s->clusters);
-	free(s->tenants);
+	cow_release(&s->tenant_arr);
 	cow_release(&s->env_arr);
 	cow_release(&s->health_arr);
 	free(s->env_tenant);

@@ -220,8 +220,8 @@ const fleet_tenant *app_current_tenant(const app *a)
 	if (!shows_tenant(a))
 		return view_fleet_current_tenant(a); /* the row's: its cluster too */
 	for (i = 0; a->snap && i < a->snap->n_tenants; i++)
-		if (!strcmp(a->snap->tenants[i].t.tcode, tc))
-			return &a->snap->tenants[i];
+		if (!strcmp(fleet_tenant_at(a->snap, i)->t.tcode, tc))
+			return fleet_tenant_at(a->snap, i);
 	return NULL;
 }
 

@@ -84,8 +84,8 @@ void view_builds_release(app *a)
 const fleet_tenant *builds_find_tenant(const fleet_snapshot *s, const char *tcode)
 {
 	for (size_t i = 0; s && i < s->n_tenants; i++)
-		if (!strcmp(s->tenants[i].t.tcode, tcode))
-			return &s->tenants[i];
+		if (!strcmp(fleet_tenant_at(s, i)->t.tcode, tcode))
+			return fleet_tenant_at(s, i);
 	return NULL;
 }
 

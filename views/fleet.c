@@ -77,7 +77,7 @@ typedef struct view_fleet {
 	tui_column cols[ARRAY_SIZE(all_cols)];
 	sort_key col_key[ARRAY_SIZE(all_cols)];
 	size_t n_cols;
-	uint32_t *rows; /* indexes into a->snap->tenants */
+	uint32_t *rows; /* tenant indexes of a->snap (fleet_tenant_at) */
 	size_t n_rows, cap;
 	size_t counts[HEALTH_COUNT];
 	fleet_filter flt;
@@ -95,7 +95,7 @@ static const char *product_name(int p)
 
 static const fleet_tenant *row_tenant(const app *a, size_t row)
 {
-	return &a->snap->tenants[a->vf->rows[row]];
+	return fleet_tenant_at(a->snap, a->vf->rows[row]);
 }
 
 static int env_health(const fleet_snapshot *s, const fleet_tenant *t, int env)
@@ -380,8 +380,8 @@ static int sort_cmp(const void *x, const void *y, void *ctx)
 {
 	const app *a = ctx;
 	const fleet_snapshot *s = a->snap;
-	const fleet_tenant *p = &s->tenants[*(const uint32_t *)x];
-	const fleet_tenant *q = &s->tenants[*(const uint32_t *)y];
+	const fleet_tenant *p = fleet_tenant_at(s, *(const uint32_t *)x);
+	const fleet_tenant *q = fleet_tenant_at(s, *(const uint32_t *)y);
 	int c = 0, hp, hq;
 
 	switch (a->vf->sort) {
@@ -456,10 +456,11 @@ static void rebuild(app *a)
 		v->rows = xrealloc(v->rows, v->cap * sizeof(*v->rows));
 	}
 	for (i = 0; i < s->n_tenants; i++) {
-		if (!matches(s, &s->tenants[i], &v->flt))
+		const fleet_tenant *t = fleet_tenant_at(s, i);
+
+		if (!matches(s, t, &v->flt))
 			continue;
-		v->counts[s->tenants[i].health.state < HEALTH_COUNT ? s->tenants[i].health.state
-								    : HEALTH_UNKNOWN]++;
+		v->counts[t->health.state < HEALTH_COUNT ? t->health.state : HEALTH_UNKNOWN]++;
 		v->rows[v->n_rows++] = (uint32_t)i;
 	}
 	if (v->n_rows) /* rows is NULL while no tenant was ever known */

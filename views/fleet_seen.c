@@ -71,7 +71,7 @@ void view_fleet_seen_record(view_fleet_seen *v, const fleet_snapshot *s, const u
 		v->sig = xrealloc(v->sig, v->cap * sizeof(*v->sig));
 	}
 	for (i = 0; i < n; i++)
-		v->sig[i] = view_fleet_seen_row(s, &s->tenants[rows[first + i]]);
+		v->sig[i] = view_fleet_seen_row(s, fleet_tenant_at(s, rows[first + i]));
 	v->n = n;
 	v->cursor = cursor >= first && cursor < first + n ? cursor - first : n;
 	v->drawn = 1;
@@ -87,7 +87,7 @@ int view_fleet_seen_changed(const view_fleet_seen *v, const fleet_snapshot *s,
 	if (n != v->n || line != v->cursor)
 		return 1;
 	for (i = 0; i < n; i++)
-		if (v->sig[i] != view_fleet_seen_row(s, &s->tenants[rows[first + i]]))
+		if (v->sig[i] != view_fleet_seen_row(s, fleet_tenant_at(s, rows[first + i])))
 			return 1;
 	return 0;
 }

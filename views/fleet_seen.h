@@ -24,7 +24,7 @@ typedef struct view_fleet_seen {
 /* What a row shows, as a hash: equal when it would be drawn the same. */
 uint64_t view_fleet_seen_row(const fleet_snapshot *s, const fleet_tenant *t);
 
-/* After a draw: rows[first .. first+n-1] (indexes into s->tenants) were in
+/* After a draw: rows[first .. first+n-1] (tenant indexes of s) were in
  * sight, the cursor on row cursor (of rows). */
 void view_fleet_seen_record(view_fleet_seen *v, const fleet_snapshot *s, const uint32_t *rows,
 			    size_t first, size_t n, size_t cursor);

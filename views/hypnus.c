@@ -118,8 +118,8 @@ void view_hypnus_release(app *a)
 static const fleet_tenant *find_tenant(const fleet_snapshot *s, const char *tcode)
 {
 	for (size_t i = 0; s && i < s->n_tenants; i++)
-		if (!strcmp(s->tenants[i].t.tcode, tcode))
-			return &s->tenants[i];
+		if (!strcmp(fleet_tenant_at(s, i)->t.tcode, tcode))
+			return fleet_tenant_at(s, i);
 	return NULL;
 }
 

@@ -198,9 +198,12 @@ void view_logs_pick(app *a, const char *tcode, const fleet_snapshot *s)
 	snprintf(v->title, sizeof(v->title), "%s: pick a pod", tcode);
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n_tenants; i++)
-		if (!strcmp(s->tenants[i].t.tcode, tcode))
-			util_strlcpy(v->cluster, s->clusters[s->tenants[i].cluster].name, sizeof(v->cluster));
+	for (size_t i = 0; i < s->n_tenants; i++) {
+		const fleet_tenant *t = fleet_tenant_at(s, i);
+
+		if (!strcmp(t->t.tcode, tcode))
+			util_strlcpy(v->cluster, s->clusters[t->cluster].name, sizeof(v->cluster));
+	}
 	v->pods = xcalloc(s->n_pods ? s->n_pods : 1, sizeof(*v->pods));
 	for (size_t i = 0; i < s->n_pods; i++) {
 		pod_ref *p = &v->pods[v->n_pods++];

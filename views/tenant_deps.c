@@ -29,7 +29,7 @@ tenant_env_ref *tenant_deps_refs(const fleet_snapshot *s, const fleet_cluster_cf
 	tenant_env_ref *r = xcalloc(s->n_envs ? s->n_envs : 1, sizeof(*r));
 
 	for (size_t i = 0; i < s->n_envs; i++) {
-		size_t ci = s->tenants[s->env_tenant[i]].cluster;
+		size_t ci = fleet_tenant_at(s, s->env_tenant[i])->cluster;
 
 		util_strlcpy(r[i].ns, fleet_env(s, i)->ns, sizeof(r[i].ns));
 		r[i].client = ci < n_cfg && !fleet_env(s, i)->fresh.stale ? cfg[ci].client : NULL;

@@ -263,7 +263,7 @@ static void build_rows(app *a, view_wform *v)
 	free(v->rows);
 	v->rows = xcalloc(s && s->n_tenants ? s->n_tenants : 1, sizeof(*v->rows));
 	for (i = 0; s && i < s->n_tenants; i++) {
-		const fleet_tenant *t = &s->tenants[i];
+		const fleet_tenant *t = fleet_tenant_at(s, i);
 
 		if (!(product_bit(t->t.product) & v->wz->products))
 			continue;
@@ -323,12 +323,14 @@ static const fleet_tenant *find_tenant(const app *a, const char *tcode, const ch
 	const fleet_snapshot *s = a->snap;
 	size_t i;
 
-	for (i = 0; s && i < s->n_tenants; i++)
-		if (!strcmp(s->tenants[i].t.tcode, tcode) &&
+	for (i = 0; s && i < s->n_tenants; i++) {
+		const fleet_tenant *t = fleet_tenant_at(s, i);
+
+		if (!strcmp(t->t.tcode, tcode) &&
 		    (!cluster || !cluster[0] ||
-		     (s->tenants[i].cluster < s->n_clusters &&
-		      !strcmp(s->clusters[s->tenants[i].cluster].name, cluster))))
-			return &s->tenants[i];
+		     (t->cluster < s->n_clusters && !strcmp(s->clusters[t->cluster].name, cluster))))
+			return t;
+	}
 	return NULL;
 }
 

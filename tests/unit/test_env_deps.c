@@ -85,7 +85,7 @@ static int teardown(void **state)
 
 static const fleet_tenant *tenant_of(size_t i)
 {
-	return &listed->tenants[listed->env_tenant[i]];
+	return fleet_tenant_at(listed, listed->env_tenant[i]);
 }
 
 /* Env i waits for its database where that is not checked live (a dev env's

@@ -12,7 +12,8 @@
 
 #include "core/fleet_int.h"
 
-#define NT 30
+#define NT 70 /* three blocks of tenants, five of environments */
+_Static_assert(NT > 2 * COW_BLOCK, "tenants in several blocks");
 
 static const char *const base[] = {"license", "lockserver", "dbaccess"};
 
@@ -122,11 +123,11 @@ static void assert_as_whole(fleet *f, const fleet_snapshot *s)
 		assert_int_equal(s->env_tenant[i], w->env_tenant[i]);
 	}
 	for (i = 0; i < s->n_tenants; i++) {
-		assert_string_equal(s->tenants[i].t.tcode, w->tenants[i].t.tcode);
-		assert_int_equal(s->tenants[i].env[0], w->tenants[i].env[0]);
-		assert_int_equal(s->tenants[i].env[1], w->tenants[i].env[1]);
-		assert_int_equal(s->tenants[i].health.state, w->tenants[i].health.state);
-		assert_string_equal(s->tenants[i].health.cause, w->tenants[i].health.cause);
+		assert_string_equal(fleet_tenant_at(s, i)->t.tcode, fleet_tenant_at(w, i)->t.tcode);
+		assert_int_equal(fleet_tenant_at(s, i)->env[0], fleet_tenant_at(w, i)->env[0]);
+		assert_int_equal(fleet_tenant_at(s, i)->env[1], fleet_tenant_at(w, i)->env[1]);
+		assert_int_equal(fleet_tenant_at(s, i)->health.state, fleet_tenant_at(w, i)->health.state);
+		assert_string_equal(fleet_tenant_at(s, i)->health.cause, fleet_tenant_at(w, i)->health.cause);
 	}
 	fleet_snapshot_put(w);
 }
@@ -134,10 +135,20 @@ static void assert_as_whole(fleet *f, const fleet_snapshot *s)
 static const fleet_tenant *tenant(const fleet_snapshot *s, const char *tc)
 {
 	for (size_t i = 0; i < s->n_tenants; i++)
-		if (!strcmp(s->tenants[i].t.tcode, tc))
-			return &s->tenants[i];
+		if (!strcmp(fleet_tenant_at(s, i)->t.tcode, tc))
+			return fleet_tenant_at(s, i);
 	fail_msg("no tenant %s", tc);
 	return NULL;
+}
+
+/* How many blocks of a's array are b's too. */
+static size_t blocks_shared(const cow_arr *a, const cow_arr *b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < a->nb && i < b->nb; i++)
+		n += a->b[i] == b->b[i];
+	return n;
 }
 
 static void test_patch_is_whole_build(void **state)
@@ -168,6 +179,12 @@ static void test_patch_is_whole_build(void **state)
 	assert_int_equal(t->health.state, HEALTH_DOWN);
 	t = tenant(p, "T10011");
 	assert_int_equal(fleet_env_health(p, t->env[TCODE_ENV_DEV])->state, HEALTH_DEGRADED);
+	/* both tenants' health changed, in the first block of tenants: that one
+	 * is p's own, the others the old snapshot's */
+	assert_int_equal(old->tenant_arr.nb, 3);
+	assert_ptr_not_equal(p->tenant_arr.b[0], old->tenant_arr.b[0]);
+	assert_int_equal(blocks_shared(&p->tenant_arr, &old->tenant_arr), old->tenant_arr.nb - 1);
+	assert_int_equal(cow_owned(&p->tenant_arr), 1);
 	/* the old snapshot, still read by others, did not change */
 	t = tenant(old, "T10007");
 	assert_int_equal(t->health.state, HEALTH_AVAILABLE);
@@ -237,16 +254,6 @@ static void test_whole_when_needed(void **state)
 	fleet_free(f);
 }
 
-/* How many blocks of a's array are b's too. */
-static size_t blocks_shared(const cow_arr *a, const cow_arr *b)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < a->nb && i < b->nb; i++)
-		n += a->b[i] == b->b[i];
-	return n;
-}
-
 /* A patch after the dependencies changed: every health is worked out again
  * (env e, marked blocked in old, is available again), as a whole build has it. */
 static void assert_rehealed(fleet *f, const fleet_snapshot *old, int32_t e)
@@ -262,6 +269,9 @@ static void assert_rehealed(fleet *f, const fleet_snapshot *old, int32_t e)
 	assert_true(old->health_arr.nb > 1);
 	assert_int_equal(blocks_shared(&p->health_arr, &old->health_arr), old->health_arr.nb - 1);
 	assert_ptr_not_equal(p->health_arr.b[e / COW_BLOCK], old->health_arr.b[e / COW_BLOCK]);
+	/* the tenant's health as before (only its env's was written in old):
+	 * no tenant written, every block shared */
+	assert_int_equal(blocks_shared(&p->tenant_arr, &old->tenant_arr), old->tenant_arr.nb);
 	assert_as_whole(f, p);
 	fleet_snapshot_put(p);
 }
@@ -282,6 +292,7 @@ static void test_shared_envs_outlive_the_last(void **state)
 	p = fleet_patch(f, old);
 	assert_non_null(p);
 	assert_int_equal(blocks_shared(&p->env_arr, &old->env_arr), old->env_arr.nb);
+	assert_int_equal(blocks_shared(&p->tenant_arr, &old->tenant_arr), old->tenant_arr.nb);
 	fleet_snapshot_put(old);
 	c->full = 1;
 	fleet_publish(f); /* the fleet lets go of old too: p alone has its envs */
@@ -295,11 +306,26 @@ static void test_shared_envs_outlive_the_last(void **state)
 	assert_ptr_not_equal(q->env_arr.b[e / COW_BLOCK], p->env_arr.b[e / COW_BLOCK]);
 	assert_int_equal(blocks_shared(&q->env_arr, &p->env_arr), p->env_arr.nb - 1);
 	assert_int_equal(cow_owned(&q->env_arr), 1);
+	/* its health did not change: no tenant written */
+	assert_int_equal(blocks_shared(&q->tenant_arr, &p->tenant_arr), p->tenant_arr.nb);
 	fleet_snapshot_put(p);
 	assert_int_equal(cow_owned(&q->env_arr), q->env_arr.nb);
+	assert_int_equal(cow_owned(&q->tenant_arr), q->tenant_arr.nb);
 	assert_string_equal(fleet_env(q, e)->ns, "t10020-dev");
 	assert_as_whole(f, q);
+	/* T10040 (the second block of tenants) degraded: that block alone is
+	 * the next one's own, T10040 as a whole build has it in it only */
+	put_wl(c, "t10040-prod", "webapp", PROJECT_TIER_PUBLIC, "appserver", 2, 1);
+	p = fleet_patch(f, q);
+	assert_non_null(p);
+	assert_ptr_not_equal(p->tenant_arr.b[1], q->tenant_arr.b[1]);
+	assert_int_equal(blocks_shared(&p->tenant_arr, &q->tenant_arr), q->tenant_arr.nb - 1);
+	assert_int_equal(tenant(p, "T10040")->health.state, HEALTH_DEGRADED);
+	assert_int_equal(tenant(q, "T10040")->health.state, HEALTH_AVAILABLE);
+	assert_ptr_equal(tenant(p, "T10040"), cow_at(&p->tenant_arr, 40));
 	fleet_snapshot_put(q);
+	assert_as_whole(f, p);
+	fleet_snapshot_put(p);
 	fleet_free(f);
 }
 

@@ -19,7 +19,7 @@ _Static_assert(2 * NT <= COW_BLOCK, "the fixture reads its environments as one a
 
 typedef struct fixture {
 	fleet_snapshot s;
-	fleet_tenant t[NT];
+	fleet_tenant *t;  /* the snapshot's, in one block */
 	model_env *e;	  /* the snapshot's, in one block (2 * NT <= COW_BLOCK) */
 	health_result *h; /* the same */
 	uint32_t rows[NT];
@@ -31,12 +31,16 @@ static void fill(fixture *f)
 	size_t i;
 
 	memset(f, 0, sizeof(*f));
+	cow_init(&f->s.tenant_arr, sizeof(fleet_tenant));
 	cow_init(&f->s.env_arr, sizeof(model_env));
 	cow_init(&f->s.health_arr, sizeof(health_result));
+	for (i = 0; i < NT; i++)
+		cow_push(&f->s.tenant_arr);
 	for (i = 0; i < 2 * NT; i++) {
 		cow_push(&f->s.env_arr);
 		cow_push(&f->s.health_arr);
 	}
+	f->t = cow_mut(&f->s.tenant_arr, 0);
 	f->e = cow_mut(&f->s.env_arr, 0);
 	f->h = cow_mut(&f->s.health_arr, 0);
 	for (i = 0; i < NT; i++) {
@@ -57,12 +61,12 @@ static void fill(fixture *f)
 		f->rows[i] = (uint32_t)i;
 	}
 	f->s.n_tenants = NT;
-	f->s.tenants = f->t;
 	f->s.n_envs = 2 * NT;
 }
 
 static void unfill(fixture *f)
 {
+	cow_release(&f->s.tenant_arr);
 	cow_release(&f->s.env_arr);
 	cow_release(&f->s.health_arr);
 }

@@ -130,8 +130,8 @@ static const fleet_tenant *find(const fleet_snapshot *s, const char *tcode)
 	size_t i;
 
 	for (i = 0; i < s->n_tenants; i++)
-		if (!strcmp(s->tenants[i].t.tcode, tcode))
-			return &s->tenants[i];
+		if (!strcmp(fleet_tenant_at(s, i)->t.tcode, tcode))
+			return fleet_tenant_at(s, i);
 	fail_msg("tenant %s missing", tcode);
 	return NULL;
 }
@@ -161,8 +161,8 @@ static void test_scenarios(void **state)
 
 	assert_int_equal(s->n_tenants, 5);
 	assert_int_equal(s->n_envs, 8);
-	assert_string_equal(s->tenants[0].t.tcode, "T10000");
-	assert_string_equal(s->tenants[4].t.tcode, "T50000");
+	assert_string_equal(fleet_tenant_at(s, 0)->t.tcode, "T10000");
+	assert_string_equal(fleet_tenant_at(s, 4)->t.tcode, "T50000");
 
 	t = find(s, "T10000");
 	assert_int_equal(env_h(s, t, TCODE_ENV_PROD)->state, HEALTH_AVAILABLE);
@@ -195,7 +195,7 @@ static void test_scenarios(void **state)
 
 	/* Every env points back at its tenant, after sorting. */
 	for (size_t i = 0; i < s->n_envs; i++) {
-		const fleet_tenant *o = &s->tenants[s->env_tenant[i]];
+		const fleet_tenant *o = fleet_tenant_at(s, s->env_tenant[i]);
 		char tc[TCODE_SIZE];
 		assert_int_equal(tcode_from_namespace(fleet_env(s, i)->ns, tc, NULL), 0);
 		assert_string_equal(tc, o->t.tcode);
@@ -351,7 +351,7 @@ static void test_many_tenants(void **state)
 	assert_int_equal(s->n_tenants, N);
 	assert_int_equal(s->n_envs, 2 * N);
 	for (i = 1; i < s->n_tenants; i++)
-		assert_true(strcmp(s->tenants[i - 1].t.tcode, s->tenants[i].t.tcode) < 0);
+		assert_true(strcmp(fleet_tenant_at(s, i - 1)->t.tcode, fleet_tenant_at(s, i)->t.tcode) < 0);
 	for (i = 0; i < s->n_envs; i++)
 		down += fleet_env_health(s, i)->state == HEALTH_DOWN;
 	assert_int_equal(down, (2 * N + 6) / 7);
@@ -393,14 +393,14 @@ static void test_load_without_client_uses_cache(void **state)
 	assert_non_null(s);
 	assert_string_equal(s->clusters[0].cache_warn, "");
 	assert_int_equal(s->n_tenants, 1);
-	assert_string_equal(s->tenants[0].t.tcode, "T12345");
-	assert_string_equal(s->tenants[0].t.customer, "Acme");
-	assert_int_equal(s->tenants[0].health.state, HEALTH_UNKNOWN);
-	assert_non_null(strstr(s->tenants[0].health.cause, "no route"));
+	assert_string_equal(fleet_tenant_at(s, 0)->t.tcode, "T12345");
+	assert_string_equal(fleet_tenant_at(s, 0)->t.customer, "Acme");
+	assert_int_equal(fleet_tenant_at(s, 0)->health.state, HEALTH_UNKNOWN);
+	assert_non_null(strstr(fleet_tenant_at(s, 0)->health.cause, "no route"));
 	assert_int_equal(s->clusters[0].reach, FLEET_UNREACHABLE);
 	fleet_free(f);
 	/* The snapshot outlives the fleet. */
-	assert_string_equal(s->tenants[0].t.cluster, "gone");
+	assert_string_equal(fleet_tenant_at(s, 0)->t.cluster, "gone");
 	fleet_snapshot_put(s);
 	unlink(path);
 	rmdir(dir);
