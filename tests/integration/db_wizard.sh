@@ -44,6 +44,9 @@ tenant_psql() {
 		-X -q -A -t -w -v ON_ERROR_STOP=1 -c "$3"
 }
 DDL='(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT) '
+# role_db NAME: "roles|databases" of that name on the server, in one psql (each
+# is a connection, a backend and a SCRAM exchange: some 65 ms of CPU)
+role_db() { pg_psql "select (select count(*) from pg_roles where rolname = '$1') || '|' || (select count(*) from pg_database where datname = '$1')"; }
 runs_db() { so runs --tcode "$1" -o json | jq -r '[.items[] | select(.wizard=="database")][0].run // empty'; }
 
 # ---- the plan, as a golden file ----
@@ -73,15 +76,15 @@ n_before=$(pg_psql "select count(*) from pg_roles where rolname = '$N'")
 [ "$n_before" = 0 ] && ok "planning made nothing on the server" || fail "plan made a role"
 
 # ---- apply ----
-roles_before=$(pg_psql "select string_agg(rolname, ',' order by rolname) from pg_roles")
-dbs_before=$(pg_psql "select string_agg(datname, ',' order by datname) from pg_database")
+roles_dbs_before=$(pg_psql "select (select string_agg(rolname, ',' order by rolname) from pg_roles) || '|' ||
+	(select string_agg(datname, ',' order by datname) from pg_database)")
 pg_log_mark
 so apply database --tcode "$T" --env prod --yes >"$KS_DIR/apply.out" 2>"$KS_DIR/apply.err" &&
 	ok "apply database" || { fail "apply database"; cat "$KS_DIR/apply.err"; }
 RUN=$(cat "$KS_DIR/apply.out")
-roles_after=$(pg_psql "select string_agg(rolname, ',' order by rolname) from pg_roles where rolname <> '$N'")
-dbs_after=$(pg_psql "select string_agg(datname, ',' order by datname) from pg_database where datname <> '$N'")
-[ "$roles_before" = "$roles_after" ] && [ "$dbs_before" = "$dbs_after" ] &&
+roles_dbs_after=$(pg_psql "select (select string_agg(rolname, ',' order by rolname) from pg_roles where rolname <> '$N') || '|' ||
+	(select string_agg(datname, ',' order by datname) from pg_database where datname <> '$N')")
+[ "$roles_dbs_before" = "$roles_dbs_after" ] &&
 	[ "$(pg_psql "select count(*) from pg_roles where rolname = '$N'")" = 1 ] &&
 	ok "apply made exactly one role and one database" || fail "other roles or databases changed"
 expect_out "the database: owned by the role, WIN1252, C/C" "^$N\|WIN1252\|C\|C$" \
@@ -136,7 +139,7 @@ expect_out "the first password still logs in" '^1$' tenant_psql "$N" "$KS_DIR/pw
 # ---- rollback: drops what the run made ----
 ann_before=$(kcurl "$KS_URL/apis/apps/v1/namespaces/$t-prod/deployments/dbaccess" | jq -c '.spec.template.metadata.annotations // {}')
 expect_out "rollback of the run" "rolled back: 2 deleted, 2 restored" so runs rollback "$RUN" --yes
-[ "$(pg_psql "select count(*) from pg_roles where rolname = '$N'")|$(pg_psql "select count(*) from pg_database where datname = '$N'")" = "0|0" ] &&
+[ "$(role_db "$N")" = "0|0" ] &&
 	ok "rollback dropped the role and the database" || fail "role or database left after rollback"
 [ -z "$(secret_key "$t" username)" ] && ok "rollback deleted Secret db-credentials" || fail "Secret left after rollback"
 ini "$t" | grep -qx "Database=$N" && fail "dbaccess.ini not put back" || ok "dbaccess.ini put back as it was"
@@ -153,11 +156,11 @@ so runs rollback "$RUN2" --yes >"$KS_DIR/out" 2>&1
 rc=$?
 [ $rc -ne 0 ] && grep -q "holds 1 table" "$KS_DIR/out" && grep -q -- "TCODE ($T)" "$KS_DIR/out" &&
 	ok "rollback refuses the database with a table, and says how to confirm (exit $rc)" || { fail "rollback with a table (rc $rc)"; cat "$KS_DIR/out"; }
-[ "$(pg_psql "select count(*) from pg_roles where rolname = '$N'")|$(pg_psql "select count(*) from pg_database where datname = '$N'")" = "1|1" ] &&
+[ "$(role_db "$N")" = "1|1" ] &&
 	ok "the database and its role are still there" || fail "dropped despite the table"
 expect_out "the tenant's data is intact" '^1$' tenant_psql "$N" "$KS_DIR/pw" "select count(*) from sc5010"
 expect_out "rollback with the TCODE typed goes ahead" "rolled back" so runs rollback "$RUN2" --yes --confirm-tcode "$T"
-[ "$(pg_psql "select count(*) from pg_roles where rolname = '$N'")|$(pg_psql "select count(*) from pg_database where datname = '$N'")" = "0|0" ] &&
+[ "$(role_db "$N")" = "0|0" ] &&
 	ok "confirmed: the database and the role dropped" || fail "left after a confirmed rollback"
 
 # ---- a foreign role or database of the same name is refused, nothing made ----
@@ -233,7 +236,7 @@ rc=$?
 	ok "the journal is kept, resumable" || fail "journal state: $(so runs "$R3" -o json | jq -r .state)"
 pg_restart
 expect_out "resumed once the server is back: done" "done" so runs resume "$R3" --yes
-[ "$(pg_psql "select count(*) from pg_roles where rolname = '$N2'")|$(pg_psql "select count(*) from pg_database where datname = '$N2'")" = "1|1" ] &&
+[ "$(role_db "$N2")" = "1|1" ] &&
 	ok "each object made once" || fail "objects after resume"
 secret_key "$t2" password >"$KS_DIR/pw2"
 expect_out "its Secret's password logs in" '^1$' tenant_psql "$N2" "$KS_DIR/pw2" "select 1"
@@ -242,9 +245,11 @@ so runs rollback "$R3" --yes >/dev/null 2>&1
 # ---- killed at every step boundary, and between intent and change, then resumed ----
 # objects: role and database count, the role's and database's run, the Secret's password logs in
 made_once() { # RUN
-	[ "$(pg_psql "select count(*) from pg_roles where rolname = '$N'")|$(pg_psql "select count(*) from pg_database where datname = '$N'")" = "1|1" ] &&
-	[ "$(pg_psql "select shobj_description(oid, 'pg_authid') from pg_roles where rolname = '$N'")" = "smartops tenant $T prod run $1" ] &&
-	[ "$(pg_psql "select shobj_description(oid, 'pg_database') from pg_database where datname = '$N'")" = "smartops tenant $T prod run $1" ] &&
+	[ "$(pg_psql "select (select count(*) from pg_roles where rolname = '$N') || '|' ||
+		(select count(*) from pg_database where datname = '$N') || '|' ||
+		coalesce((select shobj_description(oid, 'pg_authid') from pg_roles where rolname = '$N'), '') || '|' ||
+		coalesce((select shobj_description(oid, 'pg_database') from pg_database where datname = '$N'), '')")" = \
+		"1|1|smartops tenant $T prod run $1|smartops tenant $T prod run $1" ] &&
 	secret_key "$t" password >"$KS_DIR/pwk" && tenant_psql "$N" "$KS_DIR/pwk" "select 1" >/dev/null 2>&1 &&
 	[ "$(ini "$t" | grep -c "^\[POSTGRES/$N\]")" = 1 ]
 }
@@ -264,7 +269,7 @@ SMARTOPS_TEST_KILL_AT_INTENT=1 PGPASSFILE="$SO_PGPASS" "$S" apply database --tco
 R=$(runs_db "$T")
 pg_psql "create database $N owner $N template template0 encoding 'WIN1252' lc_collate 'C' lc_ctype 'C'" >/dev/null
 so runs rollback "$R" --yes >"$KS_DIR/out" 2>&1
-[ "$(pg_psql "select count(*) from pg_roles where rolname = '$N'")|$(pg_psql "select count(*) from pg_database where datname = '$N'")" = "0|0" ] &&
+[ "$(role_db "$N")" = "0|0" ] &&
 	ok "died before the database's comment: rollback drops the unmarked database and the role" ||
 	{ fail "unmarked database after rollback"; cat "$KS_DIR/out"; }
 # a run that died between CREATE ROLE and the Secret: the resume sets a new password and writes it
