@@ -181,10 +181,7 @@ static inline health_result *fleet_health_w(fleet_snapshot *s, size_t i)
 
 typedef struct builder {
 	fleet_snapshot *s;
-	/* the tenants as they are made, cluster by cluster; sorted, then put in
-	 * the snapshot's blocks by fleet_build_finish */
-	fleet_tenant *tenants;
-	size_t cap_t, cap_e, cap_p, cap_ev, cap_c;
+	size_t cap_e, cap_p, cap_ev, cap_c;
 } builder;
 
 /* Room for any projected record. */

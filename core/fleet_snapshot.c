@@ -148,10 +148,9 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 	qsort(refs, nrefs, sizeof(*refs), cmp_env_ref);
 	for (i = 0, j = 0; i < nrefs; i++)
 		j += !i || strcmp(refs[i].tcode, refs[i - 1].tcode);
-	if (b->cap_t < s->n_tenants + j) {
-		b->cap_t = s->n_tenants + j;
-		b->tenants = xrealloc(b->tenants, b->cap_t * sizeof(*b->tenants));
-	}
+	/* the cluster's tenants in one slab, sorted with the others' in place
+	 * (fleet_build_finish) */
+	cow_reserve(&s->tenant_arr, s->n_tenants + j);
 	if (b->cap_e < s->n_envs) {
 		b->cap_e = s->n_envs + s->n_envs / 4;
 		s->env_tenant = xrealloc(s->env_tenant, b->cap_e * sizeof(*s->env_tenant));
@@ -164,9 +163,7 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 		const project_ns *src = NULL;
 		const health_result *hr[2] = {NULL, NULL};
 
-		GROW(b->tenants, s->n_tenants, b->cap_t);
-		t = &b->tenants[s->n_tenants];
-		memset(t, 0, sizeof(*t));
+		t = cow_push(&s->tenant_arr);
 		t->env[0] = t->env[1] = -1;
 		t->cluster = ci;
 		util_strlcpy(t->t.tcode, refs[i].tcode, sizeof(t->t.tcode));
@@ -208,12 +205,51 @@ void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluste
 	free(refs);
 }
 
-static int cmp_tenant(const void *a, const void *b)
+typedef struct tenant_tag {
+	const fleet_tenant *t;
+	size_t old; /* its index as built */
+} tenant_tag;
+
+static int cmp_tenant_tag(const void *a, const void *b)
 {
-	const fleet_tenant *x = a, *y = b;
+	const fleet_tenant *x = ((const tenant_tag *)a)->t, *y = ((const tenant_tag *)b)->t;
 	int c = strcmp(x->t.tcode, y->t.tcode);
 
 	return c ? c : (int)x->cluster - (int)y->cluster;
+}
+
+/* The tenants by tcode, then cluster, moved within their blocks (no second
+ * copy of them: 9.6 MB at 20,000 tenants, each whole build); env_tenant
+ * follows. */
+static void sort_tenants(fleet_snapshot *s)
+{
+	size_t i, j, k, n = s->n_tenants;
+	tenant_tag *tg = xmalloc((n ? n : 1) * sizeof(*tg));
+	int32_t *map = xmalloc((n ? n : 1) * sizeof(*map));
+	fleet_tenant tmp;
+
+	for (i = 0; i < n; i++)
+		tg[i] = (tenant_tag){fleet_tenant_at(s, i), i};
+	qsort(tg, n, sizeof(*tg), cmp_tenant_tag);
+	for (i = 0; i < n; i++)
+		map[tg[i].old] = (int32_t)i;
+	for (i = 0; i < s->n_envs; i++)
+		s->env_tenant[i] = map[s->env_tenant[i]];
+	/* slot i takes the tenant built at tg[i].old: cycle by cycle, a slot
+	 * done marked as taking its own */
+	for (i = 0; i < n; i++) {
+		if (tg[i].old == i)
+			continue;
+		tmp = *fleet_tenant_at(s, i);
+		for (j = i; (k = tg[j].old) != i; j = k) {
+			*fleet_tenant_w(s, j) = *fleet_tenant_at(s, k);
+			tg[j].old = j;
+		}
+		*fleet_tenant_w(s, j) = tmp;
+		tg[j].old = j;
+	}
+	free(map);
+	free(tg);
 }
 
 typedef struct tagged {
@@ -246,42 +282,16 @@ static int cmp_event_tag(const void *a, const void *b)
 	return strcmp(p->m.name, q->m.name);
 }
 
-/* Sorts tenants (keeping env_tenant right) into the snapshot's blocks, pods
- * and events. */
+/* Sorts tenants (keeping env_tenant right), pods and events. */
 fleet_snapshot *fleet_build_finish(builder *b)
 {
 	fleet_snapshot *s = b->s;
-	int32_t *map;
 	tagged *tg;
 	size_t i, n;
 
 	for (i = 0; i < s->n_tenants; i++)
-		b->tenants[i].health.cause[HEALTH_CAUSE_SIZE - 1] = '\0';
-	/* Tag each tenant with its old index through env[]: sort, then remap. */
-	map = xcalloc(s->n_tenants ? s->n_tenants : 1, sizeof(*map));
-	{
-		size_t *order = xmalloc((s->n_tenants ? s->n_tenants : 1) * sizeof(*order));
-		if (s->n_tenants)
-			qsort(b->tenants, s->n_tenants, sizeof(*b->tenants), cmp_tenant);
-		/* tcode + cluster is unique: find each new slot's old index by its envs. */
-		for (i = 0; i < s->n_tenants; i++) {
-			const fleet_tenant *t = &b->tenants[i];
-			int32_t e = t->env[0] >= 0 ? t->env[0] : t->env[1];
-			order[i] = e >= 0 ? (size_t)s->env_tenant[e] : i;
-		}
-		for (i = 0; i < s->n_tenants; i++)
-			map[order[i]] = (int32_t)i;
-		for (i = 0; i < s->n_envs; i++)
-			s->env_tenant[i] = map[s->env_tenant[i]];
-		free(order);
-	}
-	free(map);
-	/* into blocks, all in one slab, that the next patches share */
-	cow_reserve(&s->tenant_arr, s->n_tenants);
-	for (i = 0; i < s->n_tenants; i++)
-		memcpy(cow_push(&s->tenant_arr), &b->tenants[i], sizeof(*b->tenants));
-	free(b->tenants);
-	b->tenants = NULL;
+		fleet_tenant_w(s, i)->health.cause[HEALTH_CAUSE_SIZE - 1] = '\0';
+	sort_tenants(s);
 
 	n = s->n_pods > s->n_events ? s->n_pods : s->n_events;
 	tg = xmalloc((n ? n : 1) * sizeof(*tg));

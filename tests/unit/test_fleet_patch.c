@@ -417,9 +417,77 @@ static void test_last_seen_let_go_once_listed(void **state)
 	fleet_free(f);
 }
 
+/* A build of two clusters whose TCODEs interleave (one in both): the tenants
+ * sorted by TCODE, then cluster, moved within their blocks, every
+ * environment still pointing at its own tenant. */
+#define NB 50 /* a cluster's tenants: two blocks */
+
+static void test_two_clusters_sorted(void **state)
+{
+	project_ns *ns = xcalloc(2 * (NB + 1), sizeof(*ns));
+	health_opts ho = {1700000000, 0};
+	fleet_cluster_state st[2];
+	fleet_snapshot *s;
+	builder b;
+	size_t i, n;
+	int k;
+
+	(void)state;
+	fleet_builder_init(&b);
+	for (k = 0; k < 2; k++) {
+		cluster_data d;
+
+		memset(&st[k], 0, sizeof(st[k]));
+		snprintf(st[k].name, sizeof(st[k].name), "c%d", k);
+		/* cluster 0 the even TCODEs, 1 the odd ones, both T10050, listed
+		 * backwards with both environments */
+		for (n = 0, i = NB; i-- > 0;) {
+			unsigned code = 10000u + 2u * (unsigned)i + (unsigned)k;
+			int env;
+			for (env = 0; env < 2; env++, n++) {
+				snprintf(ns[n].m.name, sizeof(ns[n].m.name), "t%05u-%s", code, env ? "dev" : "prod");
+				snprintf(ns[n].tcode, sizeof(ns[n].tcode), "T%05u", code);
+				ns[n].env = (uint8_t)env;
+			}
+		}
+		snprintf(ns[n].m.name, sizeof(ns[n].m.name), "t10050-prod");
+		snprintf(ns[n].tcode, sizeof(ns[n].tcode), "T10050");
+		n++;
+		memset(&d, 0, sizeof(d));
+		d.ns = ns;
+		d.n_ns = n;
+		fleet_build_cluster(&b, &st[k], &d, &ho);
+	}
+	s = fleet_build_finish(&b);
+	/* T10050 is even, in cluster 0's list already: 2 * NB + 1 tenants */
+	assert_int_equal(s->n_tenants, 2 * NB + 1);
+	assert_true(s->tenant_arr.nb > 2);
+	for (i = 1; i < s->n_tenants; i++) {
+		const fleet_tenant *p = fleet_tenant_at(s, i - 1), *q = fleet_tenant_at(s, i);
+		int c = strcmp(p->t.tcode, q->t.tcode);
+		assert_true(c < 0 || (c == 0 && p->cluster < q->cluster));
+	}
+	assert_string_equal(fleet_tenant_at(s, 0)->t.tcode, "T10000");
+	assert_string_equal(fleet_tenant_at(s, 50)->t.tcode, "T10050");
+	assert_int_equal(fleet_tenant_at(s, 50)->cluster, 0);
+	assert_string_equal(fleet_tenant_at(s, 51)->t.tcode, "T10050");
+	assert_int_equal(fleet_tenant_at(s, 51)->cluster, 1);
+	assert_int_equal(fleet_tenant_at(s, 51)->env[TCODE_ENV_DEV], -1);
+	for (i = 0; i < s->n_envs; i++) {
+		const fleet_tenant *t = fleet_tenant_at(s, s->env_tenant[i]);
+		const model_env *e = fleet_env(s, i);
+		assert_int_equal(t->env[e->env & 1], (int32_t)i);
+		assert_int_equal(strncmp(e->ns + 1, t->t.tcode + 1, 5), 0);
+		assert_string_equal(t->t.cluster, st[t->cluster].name);
+	}
+	fleet_snapshot_put(s);
+	free(ns);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_two_clusters_sorted),
 	    cmocka_unit_test(test_patch_is_whole_build),
 	    cmocka_unit_test(test_delete_moves_another_namespace),
 	    cmocka_unit_test(test_whole_when_needed),
