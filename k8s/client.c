@@ -846,7 +846,12 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 			ret = 0;
 			goto out;
 		}
-		if (rc != CURLE_OK && !(r->stream && x.delivered && rc == CURLE_PARTIAL_FILE)) {
+		/* a stream the server answered (2xx) and then closed before its end,
+		 * bytes of its body come or not (a watch cut while quiet), has ended:
+		 * the caller opens it again; the server is not out of reach */
+		if (rc != CURLE_OK &&
+		    !(r->stream && rc == CURLE_PARTIAL_FILE &&
+		      (x.delivered || (x.headers && x.status >= 200 && x.status < 300)))) {
 			sb_release(&x.body);
 			if (strstr(eb, "alert certificate required") ||
 			    strstr(eb, "alert bad certificate") || strstr(eb, "alert unknown ca")) {

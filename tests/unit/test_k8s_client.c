@@ -75,7 +75,7 @@ static const char *status_json(int code, const char *reason, const char *msg)
 typedef struct stream {
 	const char *text; /* what to send, in small pieces */
 	size_t off;
-	int hang; /* after text, keep the connection open */
+	int hang; /* after text, keep the connection open (3: close it, unfinished) */
 } stream;
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -93,6 +93,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	if (!s->hang || atomic_load(&srv.closing))
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	usleep(100 * 1000);
+	if (s->hang == 3)
+		return MHD_CONTENT_READER_END_WITH_ERROR; /* cut, no last chunk */
 	if (s->hang == 2)
 		return 0; /* nothing yet */
 	buf[0] = '\n';	  /* keep-alive blank line */
@@ -157,6 +159,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			     "{\"kind\":\"EventList\",\"metadata\":{\"resourceVersion\":\"3\"},"
 			     "\"items\":[{\"metadata\":{\"name\":\"e\"}}]}",
 			     NULL);
+	}
+	if (!strcmp(url, "/api/v1/services") && arg(conn, "watch")) { /* opened, then cut */
+		const char *rv = arg(conn, "resourceVersion");
+		return reply_stream(conn,
+				    rv && !strcmp(rv, "7")
+					? "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"s\","
+					  "\"resourceVersion\":\"8\"}}}\n"
+					: "",
+				    3);
 	}
 	if (!strcmp(url, "/ok"))
 		return reply(conn, 200, "{\"kind\":\"Namespace\",\"metadata\":{\"name\":\"ok\"}}",
@@ -936,6 +947,31 @@ static void test_watchdog_informer(void **state)
 	k8s_client_free(c);
 }
 
+/* A watch the server answered (200, its headers) and then cut before its end: a
+ * stream that ended, as one cut after some events does, not a server out of
+ * reach (kubesim's watch_cut_s cuts a quiet watch so, every few seconds). */
+static void test_watch_cut(void **state)
+{
+	k8s_client *c = new_client();
+	watch_run w = {.c = c};
+	k8s_err err;
+
+	/* nothing came before the cut */
+	w.rc = k8s_stream(c, "/api/v1/services?watch=1&resourceVersion=5", 60, count_open, &w,
+			  &w.cancel, &w.err);
+	assert_true(atomic_load(&w.opened));
+	assert_false(w.err.unreachable);
+	assert_string_equal(w.err.msg, "");
+	assert_int_equal(w.rc, 0);
+	/* an event, then the cut */
+	k8s_err_clear(&err);
+	assert_int_equal(k8s_stream(c, "/api/v1/services?watch=1&resourceVersion=7", 60,
+				    count_open, &w, &w.cancel, &err),
+			 0);
+	assert_false(err.unreachable);
+	k8s_client_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -956,6 +992,7 @@ int main(void)
 	    cmocka_unit_test(test_watchdog_quiet),
 	    cmocka_unit_test(test_watchdog_talking),
 	    cmocka_unit_test(test_watchdog_informer),
+	    cmocka_unit_test(test_watch_cut),
 	};
 	return cmocka_run_group_tests(tests, server_up, server_down);
 }
