@@ -178,7 +178,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		const char *ctr = arg(conn, "container");
 		snprintf(srv.log_query, sizeof(srv.log_query), "%s %s %s", tail ? tail : "-",
 			 follow ? follow : "-", ctr ? ctr : "-");
-		return reply_stream(conn, "line one\nline two\r\nline three\n", 2);
+		/* a log not followed ends, a followed one stays open */
+		return reply_stream(conn, "line one\nline two\r\nline three\n", follow ? 2 : 0);
 	}
 	if (!strcmp(url, "/busy")) /* POST: always 429 */
 		return reply(conn, 429, status_json(429, "TooManyRequests", "slow down"), "0");
