@@ -860,10 +860,8 @@ static void *loop(void *arg)
 
 	sim_sched_controller_thread();
 	while (__atomic_load_n(&c->running, __ATOMIC_SEQ_CST)) {
-		struct timespec ts = {c->o.tick_ms / 1000, (long)(c->o.tick_ms % 1000) * 1000000L};
-
 		sim_fleetctl_tick(c);
-		nanosleep(&ts, NULL);
+		util_sleep_us((int64_t)c->o.tick_ms * 1000);
 	}
 	return NULL;
 }

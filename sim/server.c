@@ -119,14 +119,9 @@ static ssize_t slow_read(void *cls, uint64_t pos, char *buf, size_t max)
 		n = max;
 	if (c.slow_bps > 0) {
 		size_t slice = (size_t)(c.slow_bps / 10 + 1);
-		struct timespec ts;
-		int64_t us;
 		if (n > slice)
 			n = slice;
-		us = (int64_t)n * 1000000 / c.slow_bps;
-		ts.tv_sec = us / 1000000;
-		ts.tv_nsec = (long)(us % 1000000) * 1000;
-		nanosleep(&ts, NULL);
+		util_sleep_us((int64_t)n * 1000000 / c.slow_bps);
 	}
 	memcpy(buf, b->text + pos, n);
 	return (ssize_t)n;
@@ -576,10 +571,8 @@ static int write_faults(sim_req *r)
 	    !strcmp(r->method, "HEAD") || (dry && *dry) || strstr(r->path, "accessreviews"))
 		return 0;
 	sim_faults_get(r->srv->faults, &c);
-	if (c.write_latency_ms > 0 && (!c.write_path[0] || strstr(r->path, c.write_path))) {
-		struct timespec ts = {c.write_latency_ms / 1000, (long)(c.write_latency_ms % 1000) * 1000000L};
-		nanosleep(&ts, NULL);
-	}
+	if (c.write_latency_ms > 0 && (!c.write_path[0] || strstr(r->path, c.write_path)))
+		util_sleep_us((int64_t)c.write_latency_ms * 1000);
 	if (sim_faults_take_write(r->srv->faults, SIM_FAULT_REFUSE_WRITE, r->path))
 		return 1;
 	if (!strcmp(r->method, "POST") || !strcmp(r->method, "PATCH"))
@@ -598,21 +591,17 @@ static int inject_before(sim_req *r, enum MHD_Result *ret)
 	if (strncmp(r->path, "/sim/", 5) != 0) {
 		/* hang: hold the request, answer nothing, until the fault is cleared */
 		while (sim_faults_hanging(s->faults)) {
-			struct timespec ts = {0, 100 * 1000000L};
 			if (sim_req_peer_gone(r->conn)) {
 				*ret = MHD_NO;
 				return 1;
 			}
-			nanosleep(&ts, NULL);
+			util_sleep_us(100 * 1000);
 		}
 	}
 	if (strncmp(r->path, "/api", 4) != 0)
 		return 0;
 	sim_faults_get(s->faults, &c);
-	if (c.latency_ms > 0) {
-		struct timespec ts = {c.latency_ms / 1000, (long)(c.latency_ms % 1000) * 1000000L};
-		nanosleep(&ts, NULL);
-	}
+	util_sleep_us((int64_t)c.latency_ms * 1000);
 	if (c.error_code >= 400 && sim_faults_roll(s->faults, c.error_rate)) {
 		const char *reason = c.error_code == 429 ? "TooManyRequests"
 				     : c.error_code == 503 ? "ServiceUnavailable"

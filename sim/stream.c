@@ -169,11 +169,8 @@ static void throttle(sim_server *srv, size_t n)
 	sim_fault_cfg fc;
 
 	sim_faults_get(srv->faults, &fc);
-	if (fc.slow_bps > 0 && n > 0) {
-		int64_t us = (int64_t)n * 1000000 / fc.slow_bps;
-		struct timespec ts = {us / 1000000, (long)(us % 1000000) * 1000};
-		nanosleep(&ts, NULL);
-	}
+	if (fc.slow_bps > 0 && n > 0)
+		util_sleep_us((int64_t)n * 1000000 / fc.slow_bps);
 }
 
 static ssize_t watch_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -182,10 +179,9 @@ static ssize_t watch_read(void *cls, uint64_t pos, char *buf, size_t max)
 
 	for (;;) {
 		if (sim_faults_hanging(ws->srv->faults)) { /* a hung server sends nothing */
-			struct timespec ts = {0, 100 * 1000000L};
 			if (sim_req_peer_gone(ws->conn))
 				return MHD_CONTENT_READER_END_WITH_ERROR;
-			nanosleep(&ts, NULL);
+			util_sleep_us(100 * 1000);
 			ws->last_send_ms = util_mono_ms();
 			continue;
 		}

@@ -278,6 +278,14 @@ int64_t util_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void util_sleep_us(int64_t us)
+{
+	struct timespec ts = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};
+
+	if (us > 0)
+		nanosleep(&ts, NULL);
+}
+
 void util_rfc3339(int64_t unix_s, char *buf, size_t size)
 {
 	struct tm tm;
