@@ -94,8 +94,36 @@ static int key_is(const char *ks, const char *ke, const char *want)
 	return same;
 }
 
-static cJSON *build(const char **pp, const char *end, const jscan_keep *keep, int depth);
+/* A member's name, between the quotes at [ks, ke), as cJSON would have read it,
+ * in cJSON's memory; NULL when its escapes are bad. */
+static char *key_copy(const char *ks, const char *ke)
+{
+	size_t n = (size_t)(ke - ks);
+	char *s;
 
+	if (memchr(ks, '\\', n)) {
+		cJSON *k = cJSON_ParseWithLength(ks - 1, n + 2);
+
+		s = NULL;
+		if (cJSON_IsString(k)) {
+			s = k->valuestring;
+			k->valuestring = NULL;
+		}
+		cJSON_Delete(k);
+		return s;
+	}
+	s = cJSON_malloc(n + 1);
+	if (s) {
+		memcpy(s, ks, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+static cJSON *build(const char **pp, const char *end, const jscan_keep *keep, int depth);
+static cJSON *build_all(const char **pp, const char *end, int depth);
+
+/* An object's members: those in keep, or all of them when keep is NULL. */
 static cJSON *build_object(const char **pp, const char *end, const jscan_keep *keep, int depth)
 {
 	const char *p = *pp + 1;
@@ -108,7 +136,7 @@ static cJSON *build_object(const char **pp, const char *end, const jscan_keep *k
 	}
 	while (p < end) {
 		const char *ks, *ke;
-		const jscan_keep *k;
+		const jscan_keep *k = NULL;
 
 		if (*p != '"')
 			break;
@@ -120,9 +148,17 @@ static cJSON *build_object(const char **pp, const char *end, const jscan_keep *k
 		if (p >= end || *p != ':')
 			break;
 		p++;
-		for (k = keep; k->key && !key_is(ks, ke, k->key); k++)
-			;
-		if (k->key) {
+		if (keep)
+			for (k = keep; k->key && !key_is(ks, ke, k->key); k++)
+				;
+		if (!keep) {
+			cJSON *v = build_all(&p, end, depth + 1);
+			if (!v)
+				break;
+			cJSON_AddItemToArray(obj, v); /* an object's members are its children */
+			if (!(v->string = key_copy(ks, ke)))
+				break;
+		} else if (k->key) {
 			cJSON *v = build(&p, end, k->sub, depth + 1);
 			if (!v)
 				break;
@@ -155,7 +191,7 @@ static cJSON *build_array(const char **pp, const char *end, const jscan_keep *ke
 		return arr;
 	}
 	while (p < end) {
-		cJSON *v = build(&p, end, keep, depth + 1);
+		cJSON *v = keep ? build(&p, end, keep, depth + 1) : build_all(&p, end, depth + 1);
 		if (!v)
 			break;
 		cJSON_AddItemToArray(arr, v);
@@ -174,6 +210,69 @@ static cJSON *build_array(const char **pp, const char *end, const jscan_keep *ke
 	return NULL;
 }
 
+/* A string without escapes, an integer of up to 15 digits, true, false or null,
+ * made here as cJSON would have read it: most of what an item keeps, and a call
+ * of cJSON's parser costs more than the copy. NULL for anything else (escapes,
+ * fractions, exponents: cJSON reads those). */
+static cJSON *plain(const char **pp, const char *end)
+{
+	const char *p = *pp, *e = NULL;
+	cJSON *v = NULL;
+	size_t n;
+
+	if (*p == '"') {
+		if (!(e = skip_string(p + 1, end)))
+			return NULL;
+		n = (size_t)(e - 1 - (p + 1));
+		if (memchr(p + 1, '\\', n) || !(v = cJSON_CreateNull()))
+			return NULL;
+		if (!(v->valuestring = cJSON_malloc(n + 1))) {
+			cJSON_Delete(v);
+			return NULL;
+		}
+		memcpy(v->valuestring, p + 1, n);
+		v->valuestring[n] = '\0';
+		v->type = cJSON_String;
+	} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+		double d = 0;
+
+		for (e = p + (*p == '-'); e < end && *e >= '0' && *e <= '9' && e - p < 16; e++)
+			d = d * 10 + (*e - '0');
+		if (e == p + (*p == '-') || e - p >= 16 ||
+		    (e < end && (*e == '.' || *e == 'e' || *e == 'E' || *e == '+' || *e == '-' ||
+				 (*e >= '0' && *e <= '9'))))
+			return NULL;
+		v = cJSON_CreateNumber(*p == '-' ? -d : d);
+	} else if (end - p >= 4 && !memcmp(p, "true", 4)) {
+		v = cJSON_CreateTrue();
+		e = p + 4;
+	} else if (end - p >= 5 && !memcmp(p, "false", 5)) {
+		v = cJSON_CreateFalse();
+		e = p + 5;
+	} else if (end - p >= 4 && !memcmp(p, "null", 4)) {
+		v = cJSON_CreateNull();
+		e = p + 4;
+	}
+	if (v)
+		*pp = e;
+	return v;
+}
+
+/* The whole value at *pp made here, or NULL (the caller asks cJSON then). */
+static cJSON *build_all(const char **pp, const char *end, int depth)
+{
+	const char *p = ws(*pp, end);
+
+	if (p >= end || depth > MAX_DEPTH)
+		return NULL;
+	*pp = p;
+	if (*p == '{')
+		return build_object(pp, end, NULL, depth);
+	if (*p == '[')
+		return build_array(pp, end, NULL, depth);
+	return plain(pp, end);
+}
+
 static cJSON *build(const char **pp, const char *end, const jscan_keep *keep, int depth)
 {
 	const char *p = ws(*pp, end), *after = NULL;
@@ -186,6 +285,11 @@ static cJSON *build(const char **pp, const char *end, const jscan_keep *keep, in
 		return build_object(pp, end, keep, depth);
 	if (keep && *p == '[')
 		return build_array(pp, end, keep, depth);
+	/* kept whole: made here when it is plain JSON, else (whitespace cJSON allows
+	 * and ws() does not, a number cJSON reads with strtod) cJSON has the word */
+	if ((v = build_all(pp, end, depth)) != NULL)
+		return v;
+	*pp = p;
 	v = cJSON_ParseWithLengthOpts(p, (size_t)(end - p), &after, 0);
 	if (v)
 		*pp = after;

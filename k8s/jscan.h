@@ -8,8 +8,11 @@
  * What to keep is a tree of member names: jscan_keep arrays ending with
  * {NULL, NULL}. A member with sub == NULL is kept whole; with sub, only the
  * named members of that object are kept (for an array of objects: of each
- * element). Members that are not named are left out. Kept values are parsed by
- * cJSON, so they are exactly what cJSON_Parse would have given. Thread-safe. */
+ * element). Members that are not named are left out. Kept values are exactly
+ * what cJSON_Parse would have given: strings without escapes, short integers,
+ * literals and the objects and arrays made of them are made here, the rest is
+ * parsed by cJSON (a call of its parser for each value cost a sixth of a list's
+ * CPU). Thread-safe. */
 #ifndef K8S_JSCAN_H
 #define K8S_JSCAN_H
 

@@ -125,6 +125,46 @@ static void test_build_keep(void **state)
 	assert_null(jscan_build(json, json + strlen(json), keep_test));
 }
 
+/* Values kept whole are made as cJSON_Parse makes them: the plain ones here
+ * (strings without escapes, short integers, literals), the rest by cJSON. */
+static void test_build_whole_as_cjson(void **state)
+{
+	static const char *const values[] = {
+	    "\"\"", "\"plain\"", "\"esc\\\"aped\\u00e9\\n\"", "\"caf\xc3\xa9\"", "0", "-0", "7",
+	    "-42", "123456789012345", "1234567890123456", "12345678901234567890", "1.5", "-2e3",
+	    "1E+2", "0123", "+1", "true", "false", "null", "[]", "{}", "[1,\"a\",[true,null]]",
+	    " { \"k\" : [ 1 , 2 ] , \"k\" : \"dup\" } ", "{\"k\\u0061\":1,\"\":{\"x\":-0.5}}",
+	    "{\"a\":\t\"b\"}\n", "{\"n\":2147483648}", "{\"n\":-2147483649}", "[-]", "tru",
+	    "nul", "\"open", "{\"a\":1,}", "[1 2]", "12x", "{\"a\"\x01:1}", "[\x01 1]",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		const char *s = values[i];
+		cJSON *ours = jscan_build(s, s + strlen(s), NULL);
+		cJSON *theirs = cJSON_ParseWithOpts(s, NULL, 1); /* all of it, as jscan */
+
+		/* (printed: cJSON_Compare finds a duplicate key's first member only) */
+		char *a = ours ? cJSON_PrintUnformatted(ours) : NULL;
+		char *b = theirs ? cJSON_PrintUnformatted(theirs) : NULL;
+		if (!a != !b || (a && strcmp(a, b)))
+			fail_msg("value %zu (%s): jscan %s, cJSON %s", i, s, a ? a : "refused",
+				 b ? b : "refused");
+		free(a);
+		free(b);
+		if (ours && cJSON_IsNumber(ours) &&
+		    (ours->valueint != theirs->valueint || ours->valuedouble != theirs->valuedouble))
+			fail_msg("%s: number %g/%d, cJSON %g/%d", s, ours->valuedouble, ours->valueint,
+				 theirs->valuedouble, theirs->valueint);
+		if (ours && ours->child && cJSON_IsNumber(ours->child) &&
+		    ours->child->valueint != theirs->child->valueint)
+			fail_msg("%s: valueint differs", s);
+		cJSON_Delete(ours);
+		cJSON_Delete(theirs);
+	}
+}
+
 /* ---- the projections' keep lists: the same record from the kept members ---- */
 
 static project_keys keys;
@@ -274,7 +314,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_page_items),	   cmocka_unit_test(test_page_rows_and_empty),
 	    cmocka_unit_test(test_page_malformed), cmocka_unit_test(test_build_keep),
-	    cmocka_unit_test(test_keep_lists),
+	    cmocka_unit_test(test_keep_lists),	   cmocka_unit_test(test_build_whole_as_cjson),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
