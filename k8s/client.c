@@ -432,6 +432,7 @@ typedef struct req {
 	const atomic_int *stop; /* a second cancel (a list's own), or NULL */
 	const char *accept; /* or NULL: application/json */
 	size_t size_hint; /* the answer's likely size (a list's earlier page), or 0 */
+	int reuse; /* *answer's buffer may hold the body (a list's page before) */
 	int probe; /* the watchdog's: its own limit, no retry, any status an answer */
 } req;
 
@@ -739,13 +740,24 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 		xfer x;
 		CURLcode rc;
 		int64_t wait_ms;
+		size_t want;
 
 		memset(&x, 0, sizeof(x));
 		x.c = c;
 		x.r = r;
 		x.h = h;
 		x.retry_after_ms = -1;
-		sb_init(&x.body, r->stream ? 256 : r->size_hint > 4096 ? r->size_hint : 4096);
+		want = r->stream ? 256 : r->size_hint > 4096 ? r->size_hint : 4096;
+		if (r->reuse && answer && answer->buf && answer->cap >= want) {
+			/* its pages are in memory already: no fault on each 4 KB the
+			 * answer fills, as a fresh megabyte would have */
+			x.body = *answer;
+			answer->buf = NULL;
+			answer->len = answer->cap = 0;
+			sb_reset(&x.body);
+		} else {
+			sb_init(&x.body, want);
+		}
 		if (r->accept) {
 			char *a = xasprintf("Accept: %s", r->accept);
 			hdrs = curl_slist_append(hdrs, a);
@@ -1180,6 +1192,7 @@ int k8s_get_page(k8s_client *c, const char *path, const char *accept, const atom
 	r.stop = stop;
 	r.accept = accept;
 	r.size_hint = size_hint;
+	r.reuse = 1;
 	return perform(c, &r, answer, NULL, err);
 }
 

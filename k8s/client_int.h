@@ -10,7 +10,9 @@
 
 /* One GET of path (query included): the whole 2xx answer in *answer (which it
  * replaces), with the client's retries. Given up when *cancel or *stop becomes
- * non-zero (either may be NULL). size_hint: the answer's likely size, or 0. */
+ * non-zero (either may be NULL). size_hint: the answer's likely size, or 0.
+ * *answer's buffer, when it holds at least that, is reused for the answer (it
+ * may be gone, released, after a failure). */
 int k8s_get_page(k8s_client *c, const char *path, const char *accept, const atomic_int *cancel,
 		 const atomic_int *stop, size_t size_hint, strbuf *answer, k8s_err *err);
 
