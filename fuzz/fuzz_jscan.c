@@ -31,6 +31,21 @@ static void same_as_cjson(const char *p, const char *e)
 	cJSON_Delete(theirs);
 }
 
+/* An answer read whole: exactly cJSON's, made or refused. */
+static void whole_as_cjson(const char *buf, size_t size)
+{
+	cJSON *ours = jscan_parse(buf, size), *theirs = cJSON_ParseWithLength(buf, size);
+	char *a = ours ? cJSON_PrintUnformatted(ours) : NULL;
+	char *b = theirs ? cJSON_PrintUnformatted(theirs) : NULL;
+
+	if (!ours != !theirs || !a != !b || (a && strcmp(a, b)))
+		abort();
+	cJSON_free(a);
+	cJSON_free(b);
+	cJSON_Delete(ours);
+	cJSON_Delete(theirs);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *buf = (const char *)data;
@@ -39,6 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	jarena_install(); /* once; the fuzzer runs one thread */
 	jscan_skip(buf, buf + size);
+	whole_as_cjson(buf, size);
 	cJSON_Delete(jscan_build(buf, buf + size, keep));
 	if (jscan_page(buf, size, &spans, &n, &meta) == 0) {
 		for (i = 0; i < n; i++) {

@@ -12,6 +12,7 @@
 
 #include "k8s/client.h"
 #include "k8s/client_int.h"
+#include "k8s/jscan.h"
 #include "k8s/clock.h"
 #include "k8s/exec_cred.h"
 #include "k8s/redact.h"
@@ -1079,7 +1080,7 @@ static int json_call_cancel(k8s_client *c, const char *method, const char *path,
 	sb_init(&answer, 0);
 	ret = perform(c, &r, &answer, NULL, err);
 	if (!ret && out) {
-		*out = cJSON_ParseWithLength(answer.buf, answer.len);
+		*out = jscan_parse(answer.buf, answer.len);
 		if (!*out)
 			ret = k8s_err_set(err, 200, "%s %s: the answer is not JSON", method, path);
 	}

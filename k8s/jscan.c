@@ -309,6 +309,17 @@ cJSON *jscan_build(const char *p, const char *end, const jscan_keep *keep)
 	return v;
 }
 
+cJSON *jscan_parse(const char *p, size_t n)
+{
+	const char *q = p, *end = p + n;
+	cJSON *v = build_all(&q, end, 0);
+
+	if (v && ws(q, end) == end)
+		return v;
+	cJSON_Delete(v);
+	return cJSON_ParseWithLength(p, n);
+}
+
 int jscan_page(const char *buf, size_t len, size_t **spans, size_t *n, cJSON **meta)
 {
 	const char *p = buf, *end = buf + len;

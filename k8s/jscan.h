@@ -34,6 +34,11 @@ const char *jscan_skip(const char *p, const char *end);
  * when malformed. The caller cJSON_Deletes it. */
 cJSON *jscan_build(const char *p, const char *end, const jscan_keep *keep);
 
+/* What cJSON_ParseWithLength(p, n) gives, made the same way as a value kept
+ * whole, not in the list items' arena: an answer read whole (an object, the
+ * tenants' catalogue), for callers that keep it as long as they like. */
+cJSON *jscan_parse(const char *p, size_t n);
+
 /* A list answer: the elements of its top-level "items" array (or "rows", for a
  * server-side Table) as offsets into buf, and its "metadata" object parsed
  * (NULL when absent). 0, or -1 when buf is not one whole JSON object.

@@ -144,10 +144,10 @@ static void test_build_whole_as_cjson(void **state)
 		const char *s = values[i];
 		cJSON *ours = jscan_build(s, s + strlen(s), NULL);
 		cJSON *theirs = cJSON_ParseWithOpts(s, NULL, 1); /* all of it, as jscan */
-
 		/* (printed: cJSON_Compare finds a duplicate key's first member only) */
 		char *a = ours ? cJSON_PrintUnformatted(ours) : NULL;
 		char *b = theirs ? cJSON_PrintUnformatted(theirs) : NULL;
+
 		if (!a != !b || (a && strcmp(a, b)))
 			fail_msg("value %zu (%s): jscan %s, cJSON %s", i, s, a ? a : "refused",
 				 b ? b : "refused");
@@ -160,6 +160,18 @@ static void test_build_whole_as_cjson(void **state)
 		if (ours && ours->child && cJSON_IsNumber(ours->child) &&
 		    ours->child->valueint != theirs->child->valueint)
 			fail_msg("%s: valueint differs", s);
+		cJSON_Delete(ours);
+		cJSON_Delete(theirs);
+		/* an answer read whole: what cJSON_ParseWithLength gives, trailing bytes too */
+		ours = jscan_parse(s, strlen(s));
+		theirs = cJSON_ParseWithLength(s, strlen(s));
+		a = ours ? cJSON_PrintUnformatted(ours) : NULL;
+		b = theirs ? cJSON_PrintUnformatted(theirs) : NULL;
+		if (!a != !b || (a && strcmp(a, b)))
+			fail_msg("value %zu (%s) read whole: jscan %s, cJSON %s", i, s,
+				 a ? a : "refused", b ? b : "refused");
+		free(a);
+		free(b);
 		cJSON_Delete(ours);
 		cJSON_Delete(theirs);
 	}
