@@ -99,6 +99,7 @@ void fleet_free(fleet *f)
 
 	if (!f)
 		return;
+	fleet_saver_join(f);
 	fleet_watch_stop(f);
 	for (i = 0; i < f->n; i++) {
 		cluster *c = &f->cl[i];
@@ -304,6 +305,23 @@ static fleet_snapshot *build_whole(fleet *f)
 
 /* A new snapshot: the last one with what changed built again when it can be
  * (a few environments of 10,000 cost far less than all of them), else whole. */
+static void *saver_main(void *arg)
+{
+	fleet *f = arg;
+	fleet_snapshot *s = fleet_snapshot_get(f);
+
+	fleet_last_save_due(f, s, 0);
+	fleet_snapshot_put(s);
+	return NULL;
+}
+
+void fleet_saver_join(fleet *f)
+{
+	if (f->saving)
+		pthread_join(f->saver, NULL);
+	f->saving = 0;
+}
+
 void fleet_publish(fleet *f)
 {
 	fleet_snapshot *old = fleet_snapshot_get(f), *s;
@@ -319,10 +337,16 @@ void fleet_publish(fleet *f)
 	util_trace("built v=%llu patched=%d us=%lld", (unsigned long long)s->version, patched,
 		   (long long)(util_trace_us() - t0));
 	/* The last good listing, for the next start (at most once a minute). */
-	fleet_last_save_due(f, s, 0);
+	fleet_saver_join(f);
+	if (!f->save_async)
+		fleet_last_save_due(f, s, 0);
 	pthread_mutex_lock(&f->snap_mu);
 	old = f->snap;
 	f->snap = s;
 	pthread_mutex_unlock(&f->snap_mu);
 	fleet_snapshot_put(old);
+	if (f->save_async && pthread_create(&f->saver, NULL, saver_main, f) == 0)
+		f->saving = 1;
+	else if (f->save_async)
+		saver_main(f);
 }

@@ -115,6 +115,10 @@ struct fleet {
 	pthread_mutex_t snap_mu;
 	fleet_snapshot *snap;
 	uint64_t version;
+	/* one-shot: the last good listing is written by a thread of its own, while
+	 * the caller goes on (an fsync'd file: tens of ms the answer waited for) */
+	int save_async, saving;
+	pthread_t saver;
 	struct env_deps *deps; /* borrowed: causes outside the workloads, or NULL */
 
 	/* watch */
@@ -222,6 +226,8 @@ int fleet_project_any(const project_keys *keys, int kind, const cJSON *obj, void
 void fleet_last_save_due(fleet *f, const fleet_snapshot *s, int at_end);
 int fleet_last_load(const fleet *f, cluster *c);
 void fleet_publish(fleet *f);
+/* Waits for a one-shot's last good listing being written (save_async). */
+void fleet_saver_join(fleet *f);
 
 /* core/fleet_snapshot.c: snapshots assembled from the tables */
 void fleet_builder_init(builder *b);

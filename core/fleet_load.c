@@ -267,6 +267,7 @@ int fleet_load(fleet *f)
 	/* the listing threads' arenas keep the pages they parsed: given back
 	 * before the snapshot is built, the peak is the tables and the snapshot */
 	malloc_trim(0);
+	f->save_async = 1;
 	fleet_publish(f);
 	return ok;
 }

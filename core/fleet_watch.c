@@ -416,6 +416,7 @@ static void save_last(fleet *f)
 {
 	fleet_snapshot *s = fleet_snapshot_get(f);
 
+	fleet_saver_join(f);
 	if (s)
 		fleet_last_save_due(f, s, 1);
 	fleet_snapshot_put(s);
