@@ -34,6 +34,16 @@ void output_json_string(strbuf *sb, const char *s)
 
 	sb_addc(sb, '"');
 	while (s && *s) {
+		const char *run = s;
+
+		/* printable ASCII but the quote and the backslash: as it is, a run at
+		 * a time (most of what is written: names, TCODEs, causes) */
+		while ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f && *s != '"' && *s != '\\')
+			s++;
+		if (s > run) {
+			sb_add(sb, run, (size_t)(s - run));
+			continue;
+		}
 		n = termtext_utf8_next((const unsigned char *)s, &cp);
 		if (n == 0) {
 			sb_adds(sb, "\\ufffd");
