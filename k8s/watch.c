@@ -107,6 +107,13 @@ static void list_restart(void *arg)
 		inf->cb.on_list_begin(inf->ctx);
 }
 
+static void list_total(void *arg, size_t total)
+{
+	k8s_informer *inf = arg;
+
+	inf->cb.on_list_total(inf->ctx, total);
+}
+
 static int do_list(k8s_informer *inf, k8s_err *err)
 {
 	k8s_list_opts lo = {0};
@@ -119,6 +126,8 @@ static int do_list(k8s_informer *inf, k8s_err *err)
 	lo.cancel = &inf->stop;
 	lo.accept = inf->list_accept;
 	lo.keep = inf->list_keep;
+	if (inf->cb.on_list_total)
+		lo.on_total = list_total;
 	if (inf->cb.on_list_begin)
 		inf->cb.on_list_begin(inf->ctx);
 	r = k8s_list(inf->client, inf->list_path, &lo, list_item, inf, inf->rv, sizeof(inf->rv), err);

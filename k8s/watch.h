@@ -32,6 +32,10 @@ typedef struct k8s_informer_cb {
 	void (*on_delete)(void *ctx, const cJSON *obj);
 	/* A (re)list is about to deliver the complete set through on_add. Optional. */
 	void (*on_list_begin)(void *ctx);
+	/* The list's first page says how many items it holds in all (the page's and
+	 * its remainingItemCount, when the server says it): room can be made at
+	 * once. Optional. */
+	void (*on_list_total)(void *ctx, size_t total);
 	/* The list is complete: anything not delivered since on_list_begin is gone.
 	 * relisted is 0 the first time, 1 when a later list replaced the contents. */
 	void (*on_sync)(void *ctx, int relisted);
