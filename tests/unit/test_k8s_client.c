@@ -241,8 +241,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			return reply(
 			    conn, 200,
 			    "{\"kind\":\"ConfigMapList\",\"metadata\":{\"resourceVersion\":"
-			    "\"10\",\"continue\":\"p2\"},\"items\":[{\"metadata\":{\"name\":"
-			    "\"a\"}},{\"metadata\":{\"name\":\"b\"}}]}",
+			    "\"10\",\"continue\":\"p2\",\"remainingItemCount\":4},\"items\":[{"
+			    "\"metadata\":{\"name\":\"a\"}},{\"metadata\":{\"name\":\"b\"}}]}",
 			    NULL);
 		if (!strcmp(cont, "p2") && !atomic_exchange(&srv.list_410_done, 1))
 			return reply(conn, 410,
@@ -679,11 +679,22 @@ static void on_sync(void *ctx, int relisted)
 	pthread_mutex_unlock(&s->lock);
 }
 
+static void on_total(void *ctx, size_t total)
+{
+	inf_state *s = ctx;
+	pthread_mutex_lock(&s->lock);
+	sb_addf(&s->log, "(%zu)", total);
+	pthread_mutex_unlock(&s->lock);
+}
+
 static void test_informer(void **state)
 {
 	k8s_client *c = new_client();
 	inf_state s = {.lock = PTHREAD_MUTEX_INITIALIZER};
-	k8s_informer_cb cb = {.on_add = on_add, .on_list_begin = on_begin, .on_sync = on_sync};
+	k8s_informer_cb cb = {.on_add = on_add,
+			      .on_list_begin = on_begin,
+			      .on_list_total = on_total,
+			      .on_sync = on_sync};
 	k8s_informer_opts io = {.page_limit = 2};
 	k8s_informer *inf;
 	k8s_informer_stats st;
@@ -705,7 +716,8 @@ static void test_informer(void **state)
 	assert_true(util_mono_ms() - t0 < 3000); /* stopped inside a hanging watch */
 	assert_int_equal(s.syncs, 2);
 	assert_int_equal(s.relisted, 1);
-	assert_string_equal(s.log.buf, "[abcdef]g[abcdef]");
+	/* the first page's 2 items and its remainingItemCount of 4, before them */
+	assert_string_equal(s.log.buf, "[(6)abcdef]g[(6)abcdef]");
 	assert_string_equal(srv.watch_rv[0], "10"); /* from the list */
 	assert_string_equal(srv.watch_rv[1], "15"); /* from the bookmark */
 	assert_string_equal(srv.watch_rv[2], "10"); /* after the relist */
