@@ -62,6 +62,9 @@ struct cow_slab;
 
 struct cow_block {
 	int refs;
+	/* its elements past the array's count were never written and are zero
+	 * (a slab's, from calloc): a push need not clear them */
+	unsigned char zeroed;
 	struct cow_slab *slab; /* or NULL: a block of its own */
 	unsigned char data[];
 };

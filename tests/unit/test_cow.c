@@ -220,6 +220,57 @@ static int bval(const cow_arr *a, size_t i)
 }
 
 /* The last holder of a whole slab frees it at once: no page given back. */
+/* A pushed element is all zero, wherever its block came from: a slab (zero
+ * from calloc, not cleared again), a block of its own on dirty memory, or a
+ * copy of such a block for a version that pushes onto it. */
+static int all_zero(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		if (*b++)
+			return 0;
+	return 1;
+}
+
+static void dirty_heap(size_t n)
+{
+	void *p = malloc(n);
+
+	memset(p, 0xab, n);
+	free(p); /* the next malloc of that size may get these bytes back */
+}
+
+static void test_pushed_elements_are_clear(void **state)
+{
+	cow_arr a, b;
+	size_t i;
+	elem *e;
+
+	(void)state;
+	cow_init(&a, sizeof(elem));
+	cow_reserve(&a, 4 * 32);
+	for (i = 0; i < 4 * 32; i++) {
+		e = cow_push(&a);
+		assert_true(all_zero(e, sizeof(*e)));
+		memset(e, 0xcd, sizeof(*e));
+	}
+	cow_release(&a);
+	for (i = 0; i < 8; i++) { /* blocks of their own, on dirty memory */
+		dirty_heap(64 + 32 * sizeof(elem));
+		cow_init(&a, sizeof(elem));
+		e = cow_push(&a);
+		assert_true(all_zero(e, sizeof(*e)));
+		memset(e, 0xcd, sizeof(*e));
+		cow_share(&b, &a); /* b pushes onto the shared block: a copy */
+		e = cow_push(&b);
+		assert_true(all_zero(e, sizeof(*e)));
+		assert_int_equal(((const elem *)cow_at(&b, 0))->v, (int)0xcdcdcdcd);
+		cow_release(&a);
+		cow_release(&b);
+	}
+}
+
 static void test_slab_freed_whole(void **state)
 {
 	cow_arr a;
@@ -478,6 +529,7 @@ int main(void)
 	    cmocka_unit_test(test_push_onto_a_shared_block),
 	    cmocka_unit_test(test_three_versions),
 	    cmocka_unit_test(test_reserved_slab),
+	    cmocka_unit_test(test_pushed_elements_are_clear),
 	    cmocka_unit_test(test_slab_freed_whole),
 	    cmocka_unit_test(test_shared_slab_lives_to_its_last_block),
 	    cmocka_unit_test(test_slab_blocks_go_one_by_one),
