@@ -223,6 +223,9 @@ int fleet_last_load(const fleet *f, cluster *c)
 	if (written < c->st.since)
 		c->st.since = written;
 	c->last_at = written;
+	/* room for them all at once (growing by doubling was a copy each time) */
+	fleet_tab_reserve(&c->tabs[K_NS], c->tabs[K_NS].n + n);
+	fleet_tab_reserve(&c->last, c->last.n + n);
 	for (i = 0; i < n; i++) {
 		const fleet_cache_row *r = &rows[i];
 		project_ns ns;
