@@ -79,6 +79,7 @@ typedef struct view_fleet {
 	size_t n_cols;
 	uint32_t *rows; /* tenant indexes of a->snap (fleet_tenant_at) */
 	size_t n_rows, cap;
+	struct row_ref *refs; /* the rows as they are sorted (cap of them) */
 	size_t counts[HEALTH_COUNT];
 	fleet_filter flt;
 	char flt_text[256];
@@ -229,6 +230,7 @@ void view_fleet_release(app *a)
 	if (!a->vf)
 		return;
 	free(a->vf->rows);
+	free(a->vf->refs);
 	view_fleet_seen_release(&a->vf->seen);
 	free(a->vf);
 	a->vf = NULL;
@@ -376,12 +378,19 @@ static int parse_filter(const char *expr, fleet_filter *f, char *err, size_t err
 
 /* ---- rows ---- */
 
+/* A row as it is sorted: its tenant found once, not in its block at each of
+ * the sort's n log n comparisons (2-3% of the console's CPU under churn). */
+typedef struct row_ref {
+	const fleet_tenant *t;
+	uint32_t i;
+} row_ref;
+
 static int sort_cmp(const void *x, const void *y, void *ctx)
 {
 	const app *a = ctx;
 	const fleet_snapshot *s = a->snap;
-	const fleet_tenant *p = fleet_tenant_at(s, *(const uint32_t *)x);
-	const fleet_tenant *q = fleet_tenant_at(s, *(const uint32_t *)y);
+	const fleet_tenant *p = ((const row_ref *)x)->t;
+	const fleet_tenant *q = ((const row_ref *)y)->t;
 	int c = 0, hp, hq;
 
 	switch (a->vf->sort) {
@@ -454,6 +463,7 @@ static void rebuild(app *a)
 	if (v->cap < s->n_tenants) {
 		v->cap = s->n_tenants;
 		v->rows = xrealloc(v->rows, v->cap * sizeof(*v->rows));
+		v->refs = xrealloc(v->refs, v->cap * sizeof(*v->refs));
 	}
 	for (i = 0; i < s->n_tenants; i++) {
 		const fleet_tenant *t = fleet_tenant_at(s, i);
@@ -461,10 +471,12 @@ static void rebuild(app *a)
 		if (!matches(s, t, &v->flt))
 			continue;
 		v->counts[t->health.state < HEALTH_COUNT ? t->health.state : HEALTH_UNKNOWN]++;
-		v->rows[v->n_rows++] = (uint32_t)i;
+		v->refs[v->n_rows++] = (row_ref){t, (uint32_t)i};
 	}
-	if (v->n_rows) /* rows is NULL while no tenant was ever known */
-		qsort_r(v->rows, v->n_rows, sizeof(*v->rows), sort_cmp, a);
+	if (v->n_rows) /* refs is NULL while no tenant was ever known */
+		qsort_r(v->refs, v->n_rows, sizeof(*v->refs), sort_cmp, a);
+	for (i = 0; i < v->n_rows; i++)
+		v->rows[i] = v->refs[i].i;
 	tui_table_set_rows(&v->table, v->n_rows);
 	if (v->keep[0]) {
 		for (i = 0; i < v->n_rows; i++) {
