@@ -14,11 +14,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/env_deps.h"
 #include "core/fleet.h"
+#include "core/fleet_cache.h"
 #include "k8s/client.h"
 #include "sim/server.h"
 #include "util/util.h"
@@ -387,6 +389,38 @@ static void test_checks_and_readers_at_once(void **state)
 	env_deps_free(r.d);
 }
 
+/* A one-shot listing's last good listing is written by a thread of its own,
+ * waited for by the next publish and by fleet_free: once the fleet is freed,
+ * the file holds every environment listed. */
+static void test_one_shot_writes_last_listing(void **state)
+{
+	char dir[] = "/tmp/smartops-env-deps-XXXXXX", err[256];
+	const char *server = k8s_client_config(client)->server;
+	fleet_opts fo = {0};
+	fleet_cache_row *rows = NULL;
+	size_t n = 0;
+	int64_t written = 0;
+	char *path;
+	fleet *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	fo.cache_dir = dir;
+	f = fleet_new(&cfg, 1, &fo);
+	assert_int_equal(fleet_load(f), 1);
+	fleet_deps_changed(f); /* a second publish, while the first may still write */
+	fleet_free(f);
+	assert_int_equal(fleet_cache_read(dir, server, "test", &rows, &n, &written, err, sizeof(err)),
+			 1);
+	assert_int_equal(n, listed->n_envs);
+	assert_true(written > 0);
+	free(rows);
+	path = fleet_cache_path(dir, server, "test");
+	assert_int_equal(unlink(path), 0);
+	free(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +431,7 @@ int main(void)
 	    cmocka_unit_test(test_budget_spent_reads_nothing),
 	    cmocka_unit_test(test_forgets_envs_that_wait_no_more),
 	    cmocka_unit_test(test_checks_and_readers_at_once),
+	    cmocka_unit_test(test_one_shot_writes_last_listing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
