@@ -348,8 +348,10 @@ void fleet_publish(fleet *f)
 	f->snap = s;
 	pthread_mutex_unlock(&f->snap_mu);
 	fleet_snapshot_put(old);
-	if (f->save_async && pthread_create(&f->saver, NULL, saver_main, f) == 0)
-		f->saving = 1;
-	else if (f->save_async)
-		saver_main(f);
+	if (f->save_async && f->cache_dir && !f->tcode) { /* (else nothing to write) */
+		if (pthread_create(&f->saver, NULL, saver_main, f) == 0)
+			f->saving = 1;
+		else
+			saver_main(f);
+	}
 }

@@ -87,7 +87,11 @@ static fleet_snapshot *copy_of(const fleet_snapshot *old)
 {
 	fleet_snapshot *s = xcalloc(1, sizeof(*s));
 
-	*s = *old;
+	/* all but its count, which another thread may be raising (fleet_snapshot_get) */
+	_Static_assert(sizeof(fleet_snapshot) - offsetof(fleet_snapshot, refs) <
+			   sizeof(int) + _Alignof(fleet_snapshot),
+		       "refs is the snapshot's last member");
+	memcpy(s, old, offsetof(fleet_snapshot, refs));
 	s->refs = 1;
 	s->built = util_now_ms() / 1000;
 	s->clusters = dup_array(old->clusters, old->n_clusters, sizeof(*s->clusters));
