@@ -20,8 +20,14 @@
  * event with resourceVersion r lives in ring[r % window] while it is kept.
  *
  * Locks: `mu` guards tables, rv and snapshots; `clock_lock` the clock; `ev_mu` guards the
- * event ring and the shutdown flag. A writer takes mu, then ev_mu to append;
- * watchers take ev_mu only, so they never wait behind a long list.
+ * event ring, the shutdown flag and the sleeping watches. A writer takes mu, then ev_mu
+ * to append; watchers take ev_mu only, so they never wait behind a long list.
+ *
+ * A watch that has read every event waits on its own condition. An event it may want
+ * (its resource, its namespace) wakes it; any other event only moves its position on,
+ * as it would have skipped that event itself: a fleet coming up writes some hundred
+ * thousand pods, Events and Deployments, and every watch of another kind (a client's
+ * namespaces, the claims' controller) had been woken, and had taken the lock, for each.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -89,7 +95,7 @@ struct sim_store {
 	uint64_t snap_seq;
 
 	pthread_mutex_t ev_mu;
-	pthread_cond_t ev_cond; /* CLOCK_MONOTONIC */
+	sim_watch *sleepers;    /* watches waiting in sim_watch_next */
 	struct ev *ring;
 	size_t window;
 	uint64_t ev_last;       /* rv of the newest event */
@@ -102,6 +108,8 @@ struct sim_watch {
 	char *ns;               /* NULL = all namespaces */
 	sim_selector *labels, *fields;
 	uint64_t pos;           /* rv of the last event looked at */
+	pthread_cond_t cond;    /* CLOCK_MONOTONIC; signalled while it is a sleeper */
+	sim_watch *next_sleeper;
 };
 
 static struct entry tomb;
@@ -606,7 +614,6 @@ sim_store *sim_store_new(size_t window)
 
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_mutex_init(&s->ev_mu, NULL);
-	util_cond_init_monotonic(&s->ev_cond);
 	s->n_tabs = sim_resource_count();
 	s->tabs = xcalloc(s->n_tabs, sizeof(*s->tabs));
 	s->window = window ? window : 1;
@@ -641,7 +648,6 @@ void sim_store_free(sim_store *s)
 		sim_obj_unref(s->ring[i].old);
 	}
 	free(s->ring);
-	pthread_cond_destroy(&s->ev_cond);
 	pthread_mutex_destroy(&s->ev_mu);
 	pthread_mutex_destroy(&s->mu);
 	pthread_rwlock_destroy(&s->clock_lock);
@@ -713,6 +719,13 @@ static void make_uid(sim_store *s, char *buf, size_t size)
 		 a >> 32, (a >> 16) & 0xffff, a & 0xfff, 0x8000 | ((a >> 12) & 0x3fff), b);
 }
 
+/* Whether w may want an event about o: its resource and namespace (an event's old
+ * version has both the same). Events that fail this are skipped whatever they hold. */
+static int watch_may_want(const sim_watch *w, const sim_obj *o)
+{
+	return o->res == w->res && (!w->ns || !strcmp(o->ns, w->ns));
+}
+
 /* Appends one event; mu held and s->rv already advanced to ev's rv. Takes new references. */
 static void ev_append(sim_store *s, sim_event_type type, sim_obj *obj, sim_obj *old)
 {
@@ -727,7 +740,14 @@ static void ev_append(sim_store *s, sim_event_type type, sim_obj *obj, sim_obj *
 	e->old = sim_obj_ref(old);
 	e->rv = s->rv;
 	s->ev_last = s->rv;
-	pthread_cond_broadcast(&s->ev_cond);
+	for (sim_watch *w = s->sleepers; w; w = w->next_sleeper) {
+		if (w->pos + 1 != s->rv)
+			continue; /* woken already, its events not read yet */
+		if (watch_may_want(w, obj))
+			pthread_cond_signal(&w->cond);
+		else
+			w->pos = s->rv;
+	}
 	pthread_mutex_unlock(&s->ev_mu);
 }
 
@@ -1512,6 +1532,7 @@ sim_watch *sim_watch_open(sim_store *s, const sim_resource *res, const char *ns,
 	w->fields = fields;
 	w->pos = since_rv ? since_rv : s->ev_last;
 	pthread_mutex_unlock(&s->ev_mu);
+	util_cond_init_monotonic(&w->cond);
 	return w;
 fail:
 	sim_selector_free(labels);
@@ -1610,6 +1631,8 @@ int sim_watch_next(sim_watch *w, int timeout_ms, sim_event *ev, sim_err *err)
 			}
 			e = s->ring[(w->pos + 1) % s->window];
 			w->pos++;
+			if (!watch_may_want(w, e.obj))
+				continue; /* what watch_translate would skip, without the references */
 			sim_obj_ref(e.obj);
 			sim_obj_ref(e.old);
 			pthread_mutex_unlock(&s->ev_mu);
@@ -1620,10 +1643,17 @@ int sim_watch_next(sim_watch *w, int timeout_ms, sim_event *ev, sim_err *err)
 		}
 		if (timeout_ms == 0)
 			break;
+		w->next_sleeper = s->sleepers;
+		s->sleepers = w;
 		if (timeout_ms < 0)
-			pthread_cond_wait(&s->ev_cond, &s->ev_mu);
-		else if (pthread_cond_timedwait(&s->ev_cond, &s->ev_mu, &deadline))
+			pthread_cond_wait(&w->cond, &s->ev_mu);
+		else if (pthread_cond_timedwait(&w->cond, &s->ev_mu, &deadline))
 			timeout_ms = 0; /* one last look, then report the timeout */
+		for (sim_watch **p = &s->sleepers; *p; p = &(*p)->next_sleeper)
+			if (*p == w) {
+				*p = w->next_sleeper;
+				break;
+			}
 	}
 	pthread_mutex_unlock(&s->ev_mu);
 	return 0;
@@ -1640,6 +1670,7 @@ void sim_watch_close(sim_watch *w)
 		return;
 	sim_selector_free(w->labels);
 	sim_selector_free(w->fields);
+	pthread_cond_destroy(&w->cond);
 	free(w->ns);
 	free(w);
 }
@@ -1656,6 +1687,7 @@ void sim_store_shutdown(sim_store *s)
 {
 	pthread_mutex_lock(&s->ev_mu);
 	s->shutdown = 1;
-	pthread_cond_broadcast(&s->ev_cond);
+	for (sim_watch *w = s->sleepers; w; w = w->next_sleeper)
+		pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&s->ev_mu);
 }

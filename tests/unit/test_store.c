@@ -1028,6 +1028,80 @@ static void test_shutdown_wakes(void **state)
 	sim_store_free(s);
 }
 
+/* A watch asleep in sim_watch_next is not woken by other kinds' or other namespaces'
+ * events, yet it moves on over them as if it had read them: the window overrun by them
+ * answers it no 410, its own event comes, and a wait that times out leaves it at the
+ * last version (a BOOKMARK's). */
+struct sleeper {
+	sim_watch *w;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int started, rc;
+	sim_event ev;
+	sim_err err;
+};
+
+static void *sleep_for_pod(void *arg)
+{
+	struct sleeper *sl = arg;
+
+	pthread_mutex_lock(&sl->mu);
+	sl->started = 1;
+	pthread_cond_signal(&sl->cv);
+	pthread_mutex_unlock(&sl->mu);
+	sl->rc = sim_watch_next(sl->w, 30000, &sl->ev, &sl->err);
+	return NULL;
+}
+
+static void test_watch_sleeps_through_others(void **state)
+{
+	sim_store *s = new_store(8);
+	sim_err err = {0};
+	struct sleeper sl = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+	cJSON *pod = cJSON_Parse("{\"metadata\":{\"name\":\"p\"}}");
+	sim_watch *quiet;
+	sim_event ev;
+	pthread_t th;
+	char name[16];
+
+	put_ns(s, "a");
+	put_ns(s, "b");
+	sl.w = sim_watch_open(s, R("", "pods"), NULL, NULL, NULL, sim_store_rv(s), &err);
+	assert_non_null(sl.w);
+	pthread_create(&th, NULL, sleep_for_pod, &sl);
+	pthread_mutex_lock(&sl.mu);
+	while (!sl.started)
+		pthread_cond_wait(&sl.cv, &sl.mu);
+	pthread_mutex_unlock(&sl.mu);
+	usleep(50 * 1000); /* into its wait */
+	for (int i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "c%d", i);
+		put_cm(s, "a", name);
+	}
+	assert_int_equal(sim_store_create(s, R("", "pods"), "b", pod, 0, NULL, &err), 0);
+	pthread_join(th, NULL);
+	assert_int_equal(sl.rc, 1);
+	assert_int_equal(sl.ev.rv, sim_store_rv(s));
+	assert_string_equal(sl.ev.obj->name, "p");
+	sim_event_release(&sl.ev);
+	sim_watch_close(sl.w);
+
+	/* namespace b's ConfigMaps: a's are not its events, and a timed-out wait ends at the
+	 * last version */
+	quiet = sim_watch_open(s, R("", "configmaps"), "b", NULL, NULL, sim_store_rv(s), &err);
+	assert_non_null(quiet);
+	put_cm(s, "a", "late");
+	assert_int_equal(sim_watch_next(quiet, 20, &ev, &err), 0);
+	assert_int_equal(sim_watch_rv(quiet), sim_store_rv(s));
+	put_cm(s, "b", "mine");
+	assert_int_equal(sim_watch_next(quiet, 20, &ev, &err), 1);
+	assert_string_equal(ev.obj->name, "mine");
+	sim_event_release(&ev);
+	sim_watch_close(quiet);
+	cJSON_Delete(pod);
+	sim_store_free(s);
+}
+
 #define WRITERS 4
 #define WRITES 200
 #define WATCHERS 100
@@ -1152,6 +1226,7 @@ int main(void)
 		cmocka_unit_test(test_watch_selector_transitions),
 		cmocka_unit_test(test_field_selectors_in_lists),
 		cmocka_unit_test(test_shutdown_wakes),
+		cmocka_unit_test(test_watch_sleeps_through_others),
 		cmocka_unit_test(test_concurrency),
 	};
 
