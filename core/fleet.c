@@ -306,8 +306,7 @@ static fleet_snapshot *build_whole(fleet *f)
 	return fleet_build_finish(&b);
 }
 
-/* A new snapshot: the last one with what changed built again when it can be
- * (a few environments of 10,000 cost far less than all of them), else whole. */
+/* A one-shot's saver thread: the last good listing of the snapshot published. */
 static void *saver_main(void *arg)
 {
 	fleet *f = arg;
@@ -325,6 +324,8 @@ void fleet_saver_join(fleet *f)
 	f->saving = 0;
 }
 
+/* A new snapshot: the last one with what changed built again when it can be
+ * (a few environments of 10,000 cost far less than all of them), else whole. */
 void fleet_publish(fleet *f)
 {
 	fleet_snapshot *old = fleet_snapshot_get(f), *s;

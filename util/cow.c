@@ -111,7 +111,7 @@ void cow_reserve(cow_arr *a, size_t n)
 	/* calloc: fresh pages from the system are zero already and not cleared
 	 * again, and the pushes that fill them clear nothing (a slab of 10,000
 	 * environments was cleared twice: by the kernel, then element by element,
-	 * 7% of the console's CPU up to its complete frame) */
+	 * the second 4.7% of the console's CPU up to its complete frame) */
 	sl = xcalloc(1, SLAB_HEAD + k * stride);
 	sl->live = (int)k;
 	for (j = 0; j < k; j++) {
