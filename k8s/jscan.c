@@ -79,21 +79,6 @@ const char *jscan_skip(const char *p, const char *end)
 	return NULL;
 }
 
-/* Is the key at [ks, ke) (between the quotes) equal to want? */
-static int key_is(const char *ks, const char *ke, const char *want)
-{
-	size_t n = (size_t)(ke - ks);
-	cJSON *k;
-	int same;
-
-	if (!memchr(ks, '\\', n))
-		return strlen(want) == n && !memcmp(ks, want, n);
-	k = cJSON_ParseWithLength(ks - 1, n + 2); /* escapes: as cJSON reads them */
-	same = cJSON_IsString(k) && !strcmp(k->valuestring, want);
-	cJSON_Delete(k);
-	return same;
-}
-
 /* A member's name, between the quotes at [ks, ke), as cJSON would have read it,
  * in cJSON's memory; NULL when its escapes are bad. */
 static char *key_copy(const char *ks, const char *ke)
@@ -118,6 +103,21 @@ static char *key_copy(const char *ks, const char *ke)
 		s[n] = '\0';
 	}
 	return s;
+}
+
+/* Is the key at [ks, ke) (between the quotes) equal to want? */
+static int key_is(const char *ks, const char *ke, const char *want)
+{
+	size_t n = (size_t)(ke - ks);
+	char *k;
+	int same;
+
+	if (!memchr(ks, '\\', n))
+		return strlen(want) == n && !memcmp(ks, want, n);
+	k = key_copy(ks, ke); /* escapes: as cJSON reads them */
+	same = k && !strcmp(k, want);
+	cJSON_free(k);
+	return same;
 }
 
 static cJSON *build(const char **pp, const char *end, const jscan_keep *keep, int depth);

@@ -56,7 +56,7 @@ static void page_free(pager *p, page *pg)
 	if (!pg)
 		return;
 	pthread_mutex_lock(&p->mu);
-	if (p->n_spare < (int)(sizeof(p->spare) / sizeof(p->spare[0])) && pg->answer.buf)
+	if (p->n_spare < (int)ARRAY_SIZE(p->spare) && pg->answer.buf)
 		p->spare[p->n_spare++] = pg->answer;
 	else
 		sb_release(&pg->answer);

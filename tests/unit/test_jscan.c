@@ -125,6 +125,20 @@ static void test_build_keep(void **state)
 	assert_null(jscan_build(json, json + strlen(json), keep_test));
 }
 
+/* Value i made (or refused) as cJSON does: compared printed, since
+ * cJSON_Compare finds a duplicate key's first member only. */
+static void same_tree(size_t i, const char *how, const cJSON *ours, const cJSON *theirs)
+{
+	char *a = ours ? cJSON_PrintUnformatted(ours) : NULL;
+	char *b = theirs ? cJSON_PrintUnformatted(theirs) : NULL;
+
+	if (!a != !b || (a && strcmp(a, b)))
+		fail_msg("value %zu%s: jscan %s, cJSON %s", i, how, a ? a : "refused",
+			 b ? b : "refused");
+	free(a);
+	free(b);
+}
+
 /* Values kept whole are made as cJSON_Parse makes them: the plain ones here
  * (strings without escapes, short integers, literals), the rest by cJSON. */
 static void test_build_whole_as_cjson(void **state)
@@ -144,15 +158,8 @@ static void test_build_whole_as_cjson(void **state)
 		const char *s = values[i];
 		cJSON *ours = jscan_build(s, s + strlen(s), NULL);
 		cJSON *theirs = cJSON_ParseWithOpts(s, NULL, 1); /* all of it, as jscan */
-		/* (printed: cJSON_Compare finds a duplicate key's first member only) */
-		char *a = ours ? cJSON_PrintUnformatted(ours) : NULL;
-		char *b = theirs ? cJSON_PrintUnformatted(theirs) : NULL;
 
-		if (!a != !b || (a && strcmp(a, b)))
-			fail_msg("value %zu (%s): jscan %s, cJSON %s", i, s, a ? a : "refused",
-				 b ? b : "refused");
-		free(a);
-		free(b);
+		same_tree(i, "", ours, theirs);
 		if (ours && cJSON_IsNumber(ours) &&
 		    (ours->valueint != theirs->valueint || ours->valuedouble != theirs->valuedouble))
 			fail_msg("%s: number %g/%d, cJSON %g/%d", s, ours->valuedouble, ours->valueint,
@@ -165,13 +172,7 @@ static void test_build_whole_as_cjson(void **state)
 		/* an answer read whole: what cJSON_ParseWithLength gives, trailing bytes too */
 		ours = jscan_parse(s, strlen(s));
 		theirs = cJSON_ParseWithLength(s, strlen(s));
-		a = ours ? cJSON_PrintUnformatted(ours) : NULL;
-		b = theirs ? cJSON_PrintUnformatted(theirs) : NULL;
-		if (!a != !b || (a && strcmp(a, b)))
-			fail_msg("value %zu (%s) read whole: jscan %s, cJSON %s", i, s,
-				 a ? a : "refused", b ? b : "refused");
-		free(a);
-		free(b);
+		same_tree(i, " read whole", ours, theirs);
 		cJSON_Delete(ours);
 		cJSON_Delete(theirs);
 	}
