@@ -13,6 +13,20 @@
 #include "tui/term.h"
 #include "util/util.h"
 
+/* Under AddressSanitizer a death of its own (a report, or an allocation of
+ * its own that failed when memory ran out) ends the process without our
+ * handlers: it is told to put the terminal back first. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TERM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TERM_ASAN 1
+#endif
+#endif
+#ifdef TERM_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 static struct {
 	int open;
 	int headless;
@@ -106,11 +120,18 @@ static void install_signals(void)
 	sa.sa_flags = SA_RESETHAND;
 	for (i = 0; i < ARRAY_SIZE(crash_signals); i++)
 		sigaction(crash_signals[i], &sa, NULL);
+#ifdef TERM_ASAN
+	__sanitizer_set_death_callback(tui_term_emergency_restore);
+#endif
 }
 
 static void reset_signals(void)
 {
 	size_t i;
+
+#ifdef TERM_ASAN
+	__sanitizer_set_death_callback(NULL);
+#endif
 
 	for (i = 0; i < ARRAY_SIZE(quit_signals); i++)
 		signal(quit_signals[i], SIG_DFL);
