@@ -231,7 +231,7 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 		sb_addf(sb, ",\"ready\":%d,\"desired\":%d,\"restarts\":%d", b->ready, b->desired,
 			(int)b->restarts);
 		json_kv(sb, "reason",
-			b->waiting_reason[0] ? b->waiting_reason : b->terminated_reason, 1);
+			model_text(e, b->waiting_reason ? b->waiting_reason : b->terminated_reason), 1);
 		sb_addc(sb, '}');
 	}
 	sb_adds(sb, "],\"public\":[");
@@ -240,7 +240,7 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 		sb_adds(sb, i ? ",{" : "{");
 		json_kv(sb, "service", p->role, 0);
 		sb_addf(sb, ",\"ready\":%d,\"desired\":%d", p->ready, p->desired);
-		json_kv(sb, "host", p->host, 1);
+		json_kv(sb, "host", model_text(e, p->host), 1);
 		sb_addc(sb, '}');
 	}
 	sb_adds(sb, "],\"hypnus\":");
@@ -664,12 +664,11 @@ void tenants_render_one_deps(const fleet_snapshot *s, const forecast *fc, const 
 				output_fit(out, e->base[k].component, 12, 1);
 				sb_addf(out, " %d/%d ready, %d restarts", e->base[k].ready,
 					e->base[k].desired, (int)e->base[k].restarts);
-				if (e->base[k].waiting_reason[0] ||
-				    e->base[k].terminated_reason[0]) {
+				if (e->base[k].waiting_reason || e->base[k].terminated_reason) {
 					sb_adds(out, ", ");
-					output_escape(out, e->base[k].waiting_reason[0]
-							       ? e->base[k].waiting_reason
-							       : e->base[k].terminated_reason);
+					output_escape(out, model_text(e, e->base[k].waiting_reason
+										 ? e->base[k].waiting_reason
+										 : e->base[k].terminated_reason));
 				}
 				sb_addc(out, '\n');
 			}
@@ -677,7 +676,7 @@ void tenants_render_one_deps(const fleet_snapshot *s, const forecast *fc, const 
 				sb_adds(out, "  public  ");
 				output_fit(out, e->pub[k].role, 12, 1);
 				sb_addf(out, " %d/%d ready  ", e->pub[k].ready, e->pub[k].desired);
-				output_escape(out, e->pub[k].host);
+				output_escape(out, model_text(e, e->pub[k].host));
 				sb_addc(out, '\n');
 			}
 			if (e->hypnus.present) {

@@ -125,9 +125,9 @@ static int check_blocked(const model_env *e, const model_contract *c, const heal
 		const char *w;
 		if (strcmp(b->component, HEALTH_LICENSE_COMPONENT) || !base_failing(b))
 			continue;
-		w = contract_word(b->terminated_reason);
+		w = contract_word(model_text(e, b->terminated_reason));
 		if (!w)
-			w = contract_word(b->message);
+			w = contract_word(model_text(e, b->message));
 		if (w) {
 			sb_addf(sb, "licence blocked: LicenseServer reports %s", w);
 			if (b->restarts > 0)
@@ -140,13 +140,13 @@ static int check_blocked(const model_env *e, const model_contract *c, const heal
 }
 
 /* "lockserver down (CrashLoopBackOff, 5 restarts)" */
-static void describe_down(const model_base *b, strbuf *sb)
+static void describe_down(const model_env *e, const model_base *b, strbuf *sb)
 {
 	sb_addf(sb, "%s down (", b->component);
-	if (b->waiting_reason[0])
-		sb_adds(sb, b->waiting_reason);
-	else if (b->terminated_reason[0])
-		sb_adds(sb, b->terminated_reason);
+	if (b->waiting_reason)
+		sb_adds(sb, model_text(e, b->waiting_reason));
+	else if (b->terminated_reason)
+		sb_adds(sb, model_text(e, b->terminated_reason));
 	else if (b->desired <= 0)
 		sb_adds(sb, "scaled to 0");
 	else
@@ -186,7 +186,7 @@ static int check_down(const model_env *e, const rules *r, strbuf *sb)
 	}
 	if (!root)
 		return 0;
-	describe_down(root, sb);
+	describe_down(e, root, sb);
 	if (ri < 0)
 		return 1;
 	/* The public services stand for "appserver" in the chain. */
@@ -212,7 +212,7 @@ static int check_down(const model_env *e, const rules *r, strbuf *sb)
 		    (k >= 0 && (k == ri || rules_needs(r, (size_t)k, (size_t)ri))))
 			continue;
 		sb_adds(sb, also ? ", " : "; also ");
-		describe_down(b, sb);
+		describe_down(e, b, sb);
 		also++;
 	}
 	return 1;

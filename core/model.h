@@ -8,8 +8,13 @@
  * util_strlcpy). Times are unix seconds (UTC), 0 = unknown/never. A filled
  * struct is immutable once published; share it read-only between threads.
  *
- * Size: one model_env is about 2 KB, so a 5,000-tenant fleet (10,000
- * environments) costs about 20 MB.
+ * An environment's rare strings (a failing component's reasons and message,
+ * the Ingress hosts) are model_str: offsets into the environment's own text,
+ * read with model_text(e, s) and written with model_text_set. Most are empty,
+ * and fixed arrays for them had been half of a model_env.
+ *
+ * Size: one model_env is about 1.1 KB, so a 5,000-tenant fleet (10,000
+ * environments) costs about 11 MB.
  */
 #ifndef CORE_MODEL_H
 #define CORE_MODEL_H
@@ -20,6 +25,18 @@
 
 #define MODEL_MAX_BASE 6   /* base components in one environment */
 #define MODEL_MAX_PUBLIC 8 /* public service roles in one environment */
+
+/* Room for an environment's strings: three components' failures at their
+ * longest (3 x 152) and more; past it a string is cut, then left out. */
+#define MODEL_TEXT_SIZE 512
+/* The longest of each string kept, in bytes. */
+#define MODEL_REASON_MAX 31	/* waiting reason */
+#define MODEL_TERMINATED_MAX 23 /* terminated reason */
+#define MODEL_MESSAGE_MAX 95	/* a component's message */
+#define MODEL_HOST_MAX 63	/* an Ingress host */
+
+/* A string in its environment's text: 0 is "", else 1 + its offset. */
+typedef uint16_t model_str;
 
 typedef enum model_product {
 	MODEL_PRODUCT_UNKNOWN,
@@ -33,9 +50,9 @@ typedef struct model_base {
 	int16_t ready;		    /* ready replicas */
 	int16_t desired;	    /* spec.replicas */
 	int32_t restarts;	    /* container restarts, worst pod */
-	char waiting_reason[32];    /* state.waiting.reason, e.g. "CrashLoopBackOff", or "" */
-	char terminated_reason[24]; /* lastState.terminated.reason, e.g. "ContractExpired", or "" */
-	char message[96];	    /* state.waiting.message (or terminated message), or "" */
+	model_str waiting_reason;    /* state.waiting.reason, e.g. "CrashLoopBackOff", or "" */
+	model_str terminated_reason; /* lastState.terminated.reason, e.g. "ContractExpired", or "" */
+	model_str message;	     /* state.waiting.message (or terminated message), or "" */
 } model_base;
 
 /* A public service (tier=public, component=appserver), one per role. */
@@ -43,7 +60,7 @@ typedef struct model_public {
 	char role[16]; /* label service: "smartclient", "webapp", "rest" */
 	int16_t ready;
 	int16_t desired;
-	char host[64]; /* Ingress host, or "" */
+	model_str host; /* Ingress host, or "" */
 } model_public;
 
 typedef enum model_hypnus_state {
@@ -82,11 +99,19 @@ typedef struct model_env {
 	uint8_t product; /* model_product */
 	uint8_t n_base;
 	uint8_t n_public;
+	uint16_t text_len; /* bytes of text used */
 	model_base base[MODEL_MAX_BASE];
 	model_public pub[MODEL_MAX_PUBLIC];
 	model_hypnus hypnus;
 	model_fresh fresh;
+	char text[MODEL_TEXT_SIZE]; /* the model_str strings, each NUL-terminated */
 } model_env;
+
+/* The string s of e's, "" for 0 (never NULL). */
+const char *model_text(const model_env *e, model_str s);
+/* Sets *s, a model_str of e's, to the first max bytes of v (NULL or "":
+ * 0). Each call takes new room: set each string once per build. */
+void model_text_set(model_env *e, model_str *s, const char *v, size_t max);
 
 typedef enum model_contract_model {
 	MODEL_CONTRACT_UNKNOWN,

@@ -445,8 +445,8 @@ void project_env_add_ingress(model_env *e, const project_ingress *ing)
 	size_t i;
 
 	for (i = 0; i < e->n_public; i++)
-		if (!strcmp(e->pub[i].role, ing->role) && !e->pub[i].host[0])
-			copy(e->pub[i].host, sizeof(e->pub[i].host), ing->host);
+		if (!strcmp(e->pub[i].role, ing->role) && !e->pub[i].host)
+			model_text_set(e, &e->pub[i].host, ing->host, MODEL_HOST_MAX);
 }
 
 void project_env_add_pod(model_env *e, const project_pod *p)
@@ -461,12 +461,13 @@ void project_env_add_pod(model_env *e, const project_pod *p)
 	if (!b)
 		return;
 	/* A pod that is not ready explains the component; a ready one only adds restarts. */
-	takes = !p->ready && !b->waiting_reason[0] && !b->terminated_reason[0];
+	takes = !p->ready && !b->waiting_reason && !b->terminated_reason &&
+		(p->waiting_reason[0] || p->terminated_reason[0] || (p->message[0] && !b->message));
 	if (p->restarts > b->restarts)
 		b->restarts = p->restarts;
 	if (takes) {
-		copy(b->waiting_reason, sizeof(b->waiting_reason), p->waiting_reason);
-		copy(b->terminated_reason, sizeof(b->terminated_reason), p->terminated_reason);
-		copy(b->message, sizeof(b->message), p->message);
+		model_text_set(e, &b->waiting_reason, p->waiting_reason, MODEL_REASON_MAX);
+		model_text_set(e, &b->terminated_reason, p->terminated_reason, MODEL_TERMINATED_MAX);
+		model_text_set(e, &b->message, p->message, MODEL_MESSAGE_MAX);
 	}
 }

@@ -543,7 +543,7 @@ static void env_panel(page *p, const fleet_snapshot *s, int32_t ei, const health
 				   : ok		     ? TUI_ROLE_AVAILABLE
 						     : TUI_ROLE_DEGRADED),
 		    " %d/%d ", pub->ready, pub->desired);
-		add(l, 0, dim, " %s", pub->host[0] ? pub->host : "-");
+		add(l, 0, dim, " %s", pub->host ? model_text(e, pub->host) : "-");
 	}
 	l = new_line(p);
 	add(l, 1, sec, "  hypnus ");

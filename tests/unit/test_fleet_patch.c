@@ -201,6 +201,7 @@ static void test_delete_moves_another_namespace(void **state)
 	cluster *c = &f->cl[0];
 	fleet_snapshot *old, *p;
 	const fleet_tenant *t;
+	const model_env *e;
 
 	(void)state;
 	/* T10003's dev: two DbAccess pods waiting, the first one's reason shows */
@@ -209,14 +210,16 @@ static void test_delete_moves_another_namespace(void **state)
 	fleet_publish(f);
 	old = fleet_snapshot_get(f);
 	t = tenant(old, "T10003");
-	assert_non_null(strstr(fleet_env(old, t->env[TCODE_ENV_DEV])->base[2].waiting_reason, "CrashLoop"));
+	e = fleet_env(old, t->env[TCODE_ENV_DEV]);
+	assert_non_null(strstr(model_text(e, e->base[2].waiting_reason), "CrashLoop"));
 	/* a pod of another tenant deleted: the last record (dbaccess-b) takes its
 	 * place, before dbaccess-a, so a whole build now reads b first */
 	del_pod(c, "t10001-prod", "license-0");
 	p = fleet_patch(f, old);
 	assert_non_null(p);
 	t = tenant(p, "T10003");
-	assert_non_null(strstr(fleet_env(p, t->env[TCODE_ENV_DEV])->base[2].waiting_reason, "ImagePull"));
+	e = fleet_env(p, t->env[TCODE_ENV_DEV]);
+	assert_non_null(strstr(model_text(e, e->base[2].waiting_reason), "ImagePull"));
 	assert_as_whole(f, p);
 	fleet_snapshot_put(p);
 	fleet_snapshot_put(old);

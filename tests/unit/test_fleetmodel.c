@@ -318,8 +318,8 @@ static void test_ingress_hosts_and_duplicates(void **state)
 	assert_int_equal(e->n_base, 3);
 	assert_int_equal(e->n_public, 2);
 	assert_string_equal(e->pub[0].role, "webapp");
-	assert_string_equal(e->pub[0].host, "webapp-t10000.example");
-	assert_string_equal(e->pub[1].host, "");
+	assert_string_equal(model_text(e, e->pub[0].host), "webapp-t10000.example");
+	assert_string_equal(model_text(e, e->pub[1].host), "");
 	assert_int_equal(t->health.state, HEALTH_AVAILABLE);
 	fleet_snapshot_put(s);
 }

@@ -114,7 +114,7 @@ static void test_down_lockserver_first(void **state)
 	healthy(&e);
 	ls = base(&e, "lockserver");
 	ls->ready = 0;
-	util_strlcpy(ls->waiting_reason, "CrashLoopBackOff", sizeof(ls->waiting_reason));
+	model_text_set(&e, &ls->waiting_reason, "CrashLoopBackOff", MODEL_REASON_MAX);
 	ls->restarts = 5;
 	base(&e, "dbaccess")->ready = 0;
 	e.pub[1].ready = 0;
@@ -131,7 +131,7 @@ static void test_down_dbaccess_when_lockserver_fine(void **state)
 	healthy(&e);
 	db = base(&e, "dbaccess");
 	db->ready = 0;
-	util_strlcpy(db->terminated_reason, "Error", sizeof(db->terminated_reason));
+	model_text_set(&e, &db->terminated_reason, "Error", MODEL_TERMINATED_MAX);
 	db->restarts = 1;
 	e.pub[0].ready = 0;
 	check(&e, NULL, HEALTH_DOWN, "dbaccess down (Error, 1 restart); appserver waits for it");
@@ -189,15 +189,15 @@ static void test_blocked_by_licenseserver(void **state)
 	lic = base(&e, "license");
 	lic->ready = 0;
 	lic->restarts = 7;
-	util_strlcpy(lic->waiting_reason, "CrashLoopBackOff", sizeof(lic->waiting_reason));
-	util_strlcpy(lic->terminated_reason, "ContractExpired", sizeof(lic->terminated_reason));
+	model_text_set(&e, &lic->waiting_reason, "CrashLoopBackOff", MODEL_REASON_MAX);
+	model_text_set(&e, &lic->terminated_reason, "ContractExpired", MODEL_TERMINATED_MAX);
 	base(&e, "lockserver")->ready = 0;
 	check(&e, NULL, HEALTH_BLOCKED,
 	      "licence blocked: LicenseServer reports ContractExpired (7 restarts)");
 
 	/* the waiting message names it instead */
-	lic->terminated_reason[0] = '\0';
-	util_strlcpy(lic->message, "license check failed: ContractInvalid", sizeof(lic->message));
+	lic->terminated_reason = 0;
+	model_text_set(&e, &lic->message, "license check failed: ContractInvalid", MODEL_MESSAGE_MAX);
 	check(&e, NULL, HEALTH_BLOCKED,
 	      "licence blocked: LicenseServer reports ContractInvalid (7 restarts)");
 

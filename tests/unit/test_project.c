@@ -334,12 +334,12 @@ static void test_env_assembly(void **state)
 	assert_int_equal(e.base[0].desired, 1);
 	assert_int_equal(e.base[0].ready, 0);
 	assert_int_equal(e.base[0].restarts, 8);
-	assert_string_equal(e.base[0].waiting_reason, "CrashLoopBackOff");
-	assert_string_equal(e.base[0].terminated_reason, "ContractExpired");
+	assert_string_equal(model_text(&e, e.base[0].waiting_reason), "CrashLoopBackOff");
+	assert_string_equal(model_text(&e, e.base[0].terminated_reason), "ContractExpired");
 	assert_int_equal(e.n_public, 1);
 	assert_string_equal(e.pub[0].role, "webapp");
 	assert_int_equal(e.pub[0].ready, 2);
-	assert_string_equal(e.pub[0].host, "webapp.example");
+	assert_string_equal(model_text(&e, e.pub[0].host), "webapp.example");
 	assert_int_equal(e.hypnus.present, 1);
 	assert_int_equal(e.hypnus.state, MODEL_HYPNUS_SLEEPING);
 	cJSON_Delete(lic);
