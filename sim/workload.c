@@ -14,6 +14,7 @@
 
 #include "sim/buildrun.h"
 #include "sim/faults.h"
+#include "sim/jpick.h"
 #include "sim/podlog.h"
 #include "sim/replicaset.h"
 #include "sim/resource.h"
@@ -2153,6 +2154,29 @@ static const char *annotation(const cJSON *root, const char *key)
 	return jstr(jget(jget(root, "metadata"), "annotations"), key);
 }
 
+/* 1: obj is the owner o has seen, at the generation it has seen: its spec (the
+ * template, replicas, history) is what o holds, since the store raises the
+ * generation on any change of spec. Read without parsing the whole object, for
+ * the status writes that are most of an owner's events. */
+static int same_spec(const owner *o, const sim_obj *obj)
+{
+	static const char *const keep[] = {"metadata.uid", "metadata.generation", NULL};
+	sim_jpick pk;
+	const cJSON *meta, *gen;
+	const char *uid;
+	int same;
+
+	if (sim_jpick_read(obj->json, keep, &pk))
+		return 0;
+	meta = jget(pk.tree, "metadata");
+	gen = jget(meta, "generation");
+	uid = jstr(meta, "uid");
+	same = uid && cJSON_IsNumber(gen) && !strcmp(uid, o->uid) &&
+	       (int64_t)gen->valuedouble == o->generation;
+	cJSON_Delete(pk.tree);
+	return same;
+}
+
 static void on_owner(sim_workload *w, int kind, sim_event_type type, const sim_obj *obj)
 {
 	char *key = make_key(own_tag[kind], obj->ns, obj->name);
@@ -2167,6 +2191,16 @@ static void on_owner(sim_workload *w, int kind, sim_event_type type, const sim_o
 	if (type == SIM_DELETED) {
 		if (o)
 			owner_forget(w, o);
+		goto out;
+	}
+	if (o && kind != OWN_JOB && same_spec(o, obj)) {
+		/* its status or metadata written (ours, mostly): nothing we read moved */
+		o->gone = 0;
+		if (kind == OWN_DEPLOY) {
+			if (o->last)
+				sim_obj_unref(o->last);
+			o->last = sim_obj_ref((sim_obj *)obj);
+		}
 		goto out;
 	}
 	root = sim_obj_parse(obj);
