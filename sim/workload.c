@@ -2157,7 +2157,7 @@ static const char *annotation(const cJSON *root, const char *key)
 /* 1: obj is the owner o has seen, at the generation it has seen: its spec (the
  * template, replicas, history) is what o holds, since the store raises the
  * generation on any change of spec. Read without parsing the whole object, for
- * the status writes that are most of an owner's events. */
+ * the status writes that are most of an owner's watch events. */
 static int same_spec(const owner *o, const sim_obj *obj)
 {
 	static const char *const keep[] = {"metadata.uid", "metadata.generation", NULL};
@@ -2193,8 +2193,9 @@ static void on_owner(sim_workload *w, int kind, sim_event_type type, const sim_o
 			owner_forget(w, o);
 		goto out;
 	}
-	if (o && kind != OWN_JOB && same_spec(o, obj)) {
-		/* its status or metadata written (ours, mostly): nothing we read moved */
+	if (o && kind != OWN_JOB && o->replicas != -2 && same_spec(o, obj)) {
+		/* its status or metadata written (ours, mostly): nothing we read moved.
+		 * Not in a relist (replicas -2: unseen), which reads each one whole. */
 		o->gone = 0;
 		if (kind == OWN_DEPLOY) {
 			if (o->last)

@@ -25,6 +25,8 @@ typedef struct fixture {
 	int crash, not_ready; /* policy switches */
 	int asked;
 	int stopped; /* the store clock stands still */
+	int hold, held; /* hold: the policy keeps the controller on a pod of app=gate
+			   (held: it is there) until hold is 0 again */
 } fixture;
 
 static int64_t fast_clock(void *ctx)
@@ -72,6 +74,13 @@ static sim_pod_verdict policy(void *ctx, const cJSON *pod, char *reason, size_t 
 	__atomic_add_fetch(&f->asked, 1, __ATOMIC_SEQ_CST);
 	if (!cJSON_IsString(app))
 		return SIM_POD_OK;
+	if (!strcmp(app->valuestring, "gate") && __atomic_load_n(&f->hold, __ATOMIC_SEQ_CST)) {
+		int64_t until = util_mono_ms() + WAIT_MS;
+
+		__atomic_store_n(&f->held, 1, __ATOMIC_SEQ_CST);
+		while (__atomic_load_n(&f->hold, __ATOMIC_SEQ_CST) && util_mono_ms() < until)
+			usleep(1000);
+	}
 	if (!strcmp(app->valuestring, "crash") && __atomic_load_n(&f->crash, __ATOMIC_SEQ_CST)) {
 		snprintf(reason, rsize, "LicenseInvalid");
 		snprintf(message, msize, "no licence for this environment");
@@ -85,12 +94,12 @@ static sim_pod_verdict policy(void *ctx, const cJSON *pod, char *reason, size_t 
 	return SIM_POD_OK;
 }
 
-static int setup_opts(void **state, int max_events)
+static int setup_opts(void **state, int max_events, size_t window)
 {
 	fixture *f = xcalloc(1, sizeof(*f));
 	sim_workload_opts o = {.start_delay_ms = 300, .ready_delay_ms = 300, .max_events = max_events};
 
-	f->s = sim_store_new(100000);
+	f->s = sim_store_new(window);
 	f->base_s = 1800000000;
 	f->start_mono = util_mono_ms();
 	sim_store_set_clock(f->s, fast_clock, f);
@@ -104,12 +113,19 @@ static int setup_opts(void **state, int max_events)
 
 static int setup(void **state)
 {
-	return setup_opts(state, 0);
+	return setup_opts(state, 0, 100000);
 }
 
 static int setup_few_events(void **state)
 {
-	return setup_opts(state, 6);
+	return setup_opts(state, 6, 100000);
+}
+
+/* A watch window of 32 events: a controller kept from its watches for more
+ * is answered 410 Gone and lists again. */
+static int setup_small_window(void **state)
+{
+	return setup_opts(state, -1, 32);
 }
 
 static int teardown(void **state)
@@ -418,6 +434,54 @@ static void test_scale_down_and_replace(void **state)
 	/* deleting the owner takes its pods along */
 	assert_int_equal(sim_store_delete(f->s, res("deployments"), "t1", "api", 0, NULL, &err), 0);
 	assert_true(wait_for(f, no_pods, "app=api"));
+}
+
+static int is_held(fixture *f, const void *arg)
+{
+	(void)arg;
+	return __atomic_load_n(&f->held, __ATOMIC_SEQ_CST);
+}
+
+/* A controller that fell behind its watches lists everything again: the
+ * owners it knew stay its own (a pod of one deleted afterwards is made again),
+ * and what changed while it was away is read. */
+static void test_relist_keeps_owners(void **state)
+{
+	fixture *f = *state;
+	want two = {"deployments", "web", "readyReplicas", "app=web", 2, 2};
+	want back = {"deployments", "web", "readyReplicas", "app=web", 2, 2};
+	want scaled = {"deployments", "api", "readyReplicas", "app=api", 2, 2};
+	char name[32], gone[256];
+	sim_list l;
+	sim_err err;
+
+	add_deploy(f, "web", 2);
+	add_deploy(f, "api", 1);
+	assert_true(wait_for(f, status_is, &two));
+	/* the controller kept on a pod of gate while 60 Deployment events go by */
+	__atomic_store_n(&f->hold, 1, __ATOMIC_SEQ_CST);
+	add_deploy(f, "gate", 1);
+	assert_true(wait_for(f, is_held, NULL));
+	for (int i = 0; i < 58; i++) {
+		snprintf(name, sizeof(name), "filler-%d", i);
+		add_deploy(f, name, 0);
+	}
+	edit_owner(f, "deployments", "api", "replicas", 2);
+	edit_owner(f, "deployments", "web", "replicas", 2); /* the same: no event */
+	__atomic_store_n(&f->hold, 0, __ATOMIC_SEQ_CST);
+	assert_true(wait_for(f, status_is, &scaled));
+
+	pods(f, "app=web", &l);
+	assert_int_equal(l.n, 2);
+	util_strlcpy(gone, l.items[0]->name, sizeof(gone));
+	sim_list_release(&l);
+	assert_int_equal(sim_store_delete(f->s, res("pods"), "t1", gone, 0, NULL, &err), 0);
+	assert_true(wait_for(f, status_is, &back));
+	pods(f, "app=web", &l);
+	assert_int_equal(l.n, 2);
+	for (size_t i = 0; i < l.n; i++)
+		assert_string_not_equal(l.items[i]->name, gone);
+	sim_list_release(&l);
 }
 
 typedef struct hash_want {
@@ -835,6 +899,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pods_taken_back_through_their_replicaset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_clock_still_starts_pods, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scale_down_and_replace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_relist_keeps_owners, setup_small_window, teardown),
 		cmocka_unit_test_setup_teardown(test_template_change_replaces_pods, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statefulset_ordinals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crashloop, setup, teardown),
