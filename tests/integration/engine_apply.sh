@@ -33,17 +33,9 @@ OBJ_JQ='.items[] | "\(.kind)/\(.metadata.namespace // "")/\(.metadata.name) \(.m
 	| if .metadata.annotations then .metadata.annotations |= with_entries(select(.key | test("/hypnus-(state|last-activity|last-wake|cold-start-seconds)$") | not)) else . end
 	| if .metadata.managedFields then .metadata.managedFields |= map(select(.manager == "smartops")) else . end
 	| tojson)"'
-# (one curl, one connection, and one jq over the lists one after another, for all kinds)
 objects() {
-	urls=""
-	for p in api/v1/namespaces api/v1/configmaps api/v1/services api/v1/serviceaccounts \
-		api/v1/resourcequotas api/v1/limitranges apis/apps/v1/deployments \
-		apis/networking.k8s.io/v1/ingresses apis/networking.k8s.io/v1/networkpolicies \
-		apis/rbac.authorization.k8s.io/v1/rolebindings; do
-		urls="$urls $KS_URL/$p?labelSelector=$1"
-	done
 	# shellcheck disable=SC2086
-	kcurl -g $urls | jq -r "$OBJ_JQ" | grep -v '/smartops-system/' | sort
+	klists "$1" $NS_PLAN_KINDS | jq -r "$OBJ_JQ" | grep -v '/smartops-system/' | sort
 }
 
 # ---- the plan, as a golden file ----

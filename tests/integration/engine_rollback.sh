@@ -14,13 +14,9 @@ pick() { jq -r "[.items[] | select(.provisioned==false and .model==\"smart\" and
 A=$(pick 0); B=$(pick 1); C=$(pick 2); D=$(pick 3)
 lower() { echo "$1" | tr 'T' 't'; }
 echo "tenants $A $B $C $D"
-KINDS="api/v1/namespaces api/v1/configmaps api/v1/services api/v1/serviceaccounts api/v1/resourcequotas
-	api/v1/limitranges apis/apps/v1/deployments apis/networking.k8s.io/v1/ingresses
-	apis/networking.k8s.io/v1/networkpolicies apis/rbac.authorization.k8s.io/v1/rolebindings"
-count() { # objects matching a label selector, outside smartops-system (one curl, one connection, for all kinds)
-	urls=""
-	for p in $KINDS; do urls="$urls $KS_URL/$p?labelSelector=$1"; done
-	kcurl -g $urls | jq -r '.items[] | .metadata.namespace // "-"' | grep -vc '^smartops-system$'
+count() { # objects matching a label selector, outside smartops-system
+	# shellcheck disable=SC2086
+	klists "$1" $NS_PLAN_KINDS | jq -r '.items[] | .metadata.namespace // "-"' | grep -vc '^smartops-system$'
 }
 run_of() { "$S" runs --tcode "$1" -o json | jq -r '.items[0].run'; }
 # applying FILE: waits until the apply whose stderr is FILE works on its first

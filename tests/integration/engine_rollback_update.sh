@@ -21,14 +21,9 @@ hosts() { # every Ingress host of the tenant, sorted, one line (one curl, one jq
 	kcurl -g "$KS_URL/$ING/$t-prod/ingresses" "$KS_URL/$ING/$t-dev/ingresses" |
 		jq -r '.items[] | .spec.rules[].host, .spec.tls[]?.hosts[]' | sort | tr '\n' ' '
 }
-KINDS="api/v1/namespaces api/v1/configmaps api/v1/services api/v1/serviceaccounts api/v1/resourcequotas
-	api/v1/limitranges apis/apps/v1/deployments apis/networking.k8s.io/v1/ingresses
-	apis/networking.k8s.io/v1/networkpolicies apis/rbac.authorization.k8s.io/v1/rolebindings"
 objects() { # "kind/ns/name uid" of the objects with a label selector, outside smartops-system
-	urls="" # (one curl, one connection, and one jq over the lists one after another)
-	for p in $KINDS; do urls="$urls $KS_URL/$p?labelSelector=$1"; done
 	# shellcheck disable=SC2086
-	kcurl -g $urls | jq -r '.items[] | "\(.kind)/\(.metadata.namespace // "")/\(.metadata.name) \(.metadata.uid)"' |
+	klists "$1" $NS_PLAN_KINDS | jq -r '.items[] | "\(.kind)/\(.metadata.namespace // "")/\(.metadata.name) \(.metadata.uid)"' |
 		grep -v '/smartops-system/' | sort
 }
 journal_text() { kcurl "$KS_URL/api/v1/namespaces/smartops-system/configmaps/run-$1" | jq -r .data.journal; }

@@ -132,6 +132,18 @@ kreq() {
 		"$2" "$1" "$KS_CA" "$KS_ADMIN_TOKEN"
 	[ $# -lt 3 ] || printf 'header = "Content-Type: %s"\ndata = %s\n' "${4:-application/json}" "$3"
 }
+# The kinds the namespace wizard's plan makes, as API paths (for klists).
+NS_PLAN_KINDS="api/v1/namespaces api/v1/configmaps api/v1/services api/v1/serviceaccounts api/v1/resourcequotas
+	api/v1/limitranges apis/apps/v1/deployments apis/networking.k8s.io/v1/ingresses
+	apis/networking.k8s.io/v1/networkpolicies apis/rbac.authorization.k8s.io/v1/rolebindings"
+# klists SELECTOR PATH...: the lists at each PATH with a label selector, one after another
+# through one curl (one process, one connection), for one jq over them all
+klists() {
+	sel=$1; shift; urls=""
+	for p in "$@"; do urls="$urls $KS_URL/$p?labelSelector=$sel"; done
+	# shellcheck disable=SC2086
+	kcurl -g $urls
+}
 # kcurl_many: the requests kreq wrote on stdin, one after another through one curl: one
 # process and one TLS connection for them all (a curl costs some 30 ms of CPU to start)
 kcurl_many() { curl -sS -K -; }
