@@ -42,6 +42,23 @@ static int job_item(void *ctx, const cJSON *item)
 	return 0;
 }
 
+/* A workload's Table row read from its text; the rest are built. */
+static int job_item_text(void *ctx, const char *p, const char *end)
+{
+	job *j = ctx;
+	any_rec rec;
+	int rc = project_workload_row_text(&j->c->f->keys, p, end,
+					   j->kind == K_DEPLOY ? PROJECT_DEPLOYMENT
+							       : PROJECT_STATEFULSET,
+					   &rec.wl);
+
+	if (rc == PROJECT_BUILD)
+		return 0;
+	if (rc == 0)
+		fleet_tab_put(&j->c->tabs[j->kind], &rec);
+	return 1;
+}
+
 void fleet_fetch_rules(cluster *c, k8s_err *err)
 {
 	char note[sizeof(c->st.note)];
@@ -70,7 +87,8 @@ static void *job_run(void *arg)
 			    .cancel = &c->f->cancel,
 			    .accept = j->accept,
 			    .keep = j->kind >= 0 ? fleet_kind_keep[j->kind] : NULL,
-			    .on_total = j->kind >= 0 ? job_total : NULL};
+			    .on_total = j->kind >= 0 ? job_total : NULL,
+			    .item_text = j->accept ? job_item_text : NULL};
 
 	k8s_err_clear(&j->err);
 	if (j->kind == -1) {

@@ -65,7 +65,7 @@ static int num_get(const cJSON *o, const char *key, double *out)
 	return -1;
 }
 
-static int32_t clamp32(double d)
+int32_t project_clamp32(double d)
 {
 	if (d != d || d < 0)
 		return 0;
@@ -151,7 +151,7 @@ static uint8_t product_parse(const char *s)
 	return MODEL_PRODUCT_UNKNOWN;
 }
 
-static uint8_t tier_parse(const char *s)
+uint8_t project_tier_parse(const char *s)
 {
 	if (!s)
 		return PROJECT_TIER_OTHER;
@@ -215,9 +215,9 @@ static void hypnus_from(const project_keys *k, const cJSON *ann, model_hypnus *h
 	h->present = 1;
 	h->state = (uint8_t)hypnus_state_parse(str_get(ann, k->hypnus_state));
 	if (num_get(ann, k->hypnus_idle_timeout, &d) == 0)
-		h->idle_timeout_s = clamp32(d);
+		h->idle_timeout_s = project_clamp32(d);
 	if (num_get(ann, k->hypnus_cold_start, &d) == 0)
-		h->cold_start_s = clamp32(d);
+		h->cold_start_s = project_clamp32(d);
 	h->last_activity = time_get(ann, k->hypnus_last_activity);
 	h->last_wake = time_get(ann, k->hypnus_last_wake);
 }
@@ -235,13 +235,13 @@ int project_workload_from(const project_keys *k, const cJSON *obj, int kind, pro
 	if (!tier)
 		return 1;
 	out->kind = (uint8_t)kind;
-	out->tier = tier_parse(tier);
+	out->tier = project_tier_parse(tier);
 	copy(out->component, sizeof(out->component), str_get(labels, k->component));
 	copy(out->role, sizeof(out->role), str_get(labels, k->service));
 	spec = obj_get(obj, "spec");
 	status = obj_get(obj, "status");
-	out->desired = num_get(spec, "replicas", &d) == 0 ? clamp32(d) : 1;
-	out->ready = num_get(status, "readyReplicas", &d) == 0 ? clamp32(d) : 0;
+	out->desired = num_get(spec, "replicas", &d) == 0 ? project_clamp32(d) : 1;
+	out->ready = num_get(status, "readyReplicas", &d) == 0 ? project_clamp32(d) : 0;
 	if (!strcmp(out->component, "hypnus"))
 		hypnus_from(k, ann, &out->hypnus);
 	return 0;
@@ -265,8 +265,8 @@ int project_workload_from_row(const project_keys *k, const cJSON *row, int kind,
 	rc = project_workload_from(k, obj, kind, out);
 	if (rc)
 		return rc;
-	out->desired = clamp32((double)d);
-	out->ready = clamp32((double)r);
+	out->desired = project_clamp32((double)d);
+	out->ready = project_clamp32((double)r);
 	return 0;
 }
 
@@ -306,7 +306,7 @@ static void container_from(const cJSON *cs, project_pod *out)
 	if (cJSON_IsTrue(obj_get(cs, "ready")))
 		out->n_ready++;
 	if (num_get(cs, "restartCount", &d) == 0)
-		out->restarts += clamp32(d);
+		out->restarts += project_clamp32(d);
 	if (w && !out->waiting_reason[0]) {
 		copy(out->waiting_reason, sizeof(out->waiting_reason), str_get(w, "reason"));
 		if (str_get(w, "message"))
@@ -328,7 +328,7 @@ int project_pod_from(const project_keys *k, const cJSON *obj, project_pod *out)
 	memset(out, 0, sizeof(*out));
 	if (meta(obj, &out->m, &labels, NULL) < 0)
 		return -1;
-	out->tier = tier_parse(str_get(labels, k->tier));
+	out->tier = project_tier_parse(str_get(labels, k->tier));
 	copy(out->component, sizeof(out->component), str_get(labels, k->component));
 	copy(out->role, sizeof(out->role), str_get(labels, k->service));
 	out->created = time_get(obj_get(obj, "metadata"), "creationTimestamp");
@@ -373,7 +373,7 @@ int project_event_from(const cJSON *obj, project_event *out)
 	copy(out->reason, sizeof(out->reason), str_get(obj, "reason"));
 	copy(out->message, sizeof(out->message),
 	     str_get(obj, "message") ? str_get(obj, "message") : str_get(obj, "note"));
-	out->count = num_get(obj, "count", &d) == 0 ? clamp32(d) : 1;
+	out->count = num_get(obj, "count", &d) == 0 ? project_clamp32(d) : 1;
 	out->last = time_get(obj, "lastTimestamp");
 	if (!out->last)
 		out->last = time_get(obj, "eventTime");

@@ -129,9 +129,22 @@ int project_workload_from(const project_keys *k, const cJSON *obj, int kind, pro
  * the row's object carries the labels and annotations. A fraction of the bytes. */
 int project_workload_from_row(const project_keys *k, const cJSON *row, int kind,
 			      project_workload *out);
+/* The same from the row's text, as jscan_page finds it in the page: walked once,
+ * no tree built (core/project_row.c). PROJECT_BUILD where the text holds what
+ * the walk leaves to the built path (escapes, duplicate members, fractions, other
+ * shapes): build the row with project_keep_workload and project it. Otherwise
+ * what project_workload_from_row gives for the built row. */
+#define PROJECT_BUILD 2
+int project_workload_row_text(const project_keys *k, const char *p, const char *end, int kind,
+			      project_workload *out);
 int project_ingress_from(const project_keys *k, const cJSON *obj, project_ingress *out);
 int project_pod_from(const project_keys *k, const cJSON *obj, project_pod *out);
 int project_event_from(const cJSON *obj, project_event *out);
+
+/* A count as the records keep it: 0 for negatives and NaN, at most 10^9. */
+int32_t project_clamp32(double d);
+/* A tier label's value: project_tier. */
+uint8_t project_tier_parse(const char *s);
 
 /* The members each projection above reads, for k8s_list_opts.keep: a list of
  * such objects then parses only these (project_keep_workload also covers Table

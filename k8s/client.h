@@ -118,6 +118,9 @@ typedef struct k8s_list_opts {
 	 * first page says the list holds (this page plus remainingItemCount), so
 	 * the caller can make room. May be NULL. */
 	void (*on_total)(void *ctx, size_t total);
+	/* Each item's text [p, end) goes here first (when not NULL): 1 when it
+	 * took the item, 0 to have it built (keep) and given to fn as usual. */
+	int (*item_text)(void *ctx, const char *p, const char *end);
 } k8s_list_opts;
 /* rv (may be NULL) receives the list's resourceVersion. */
 int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_item_fn fn, void *ctx,

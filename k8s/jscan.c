@@ -412,3 +412,122 @@ bad:
 	*meta = NULL;
 	return -1;
 }
+
+/* ---- walking a value's text without building it ---- */
+
+int jscan_iter_init(jscan_iter *it, const char *p, const char *end)
+{
+	p = ws(p, end);
+	if (p >= end || (*p != '{' && *p != '['))
+		return -1;
+	memset(it, 0, sizeof(*it));
+	it->close = *p == '{' ? '}' : ']';
+	it->p = p + 1;
+	it->end = end;
+	return 0;
+}
+
+int jscan_iter_sub(jscan_iter *it, const jscan_member *m, jscan_iter *sub)
+{
+	if (!it->pending || it->reading || m->val_end || jscan_iter_init(sub, m->val, it->end) < 0)
+		return -1;
+	sub->parent = it;
+	it->reading = 1;
+	return 0;
+}
+
+/* The same syntax as build_object and build_array: members separated by one
+ * comma, no comma before the closing bracket. */
+int jscan_iter_next(jscan_iter *it, jscan_member *m)
+{
+	const char *p = it->p, *end = it->end;
+	size_t i;
+
+	if (it->pending) { /* past the last value, not read through a sub-iterator */
+		if (it->reading || !(p = jscan_skip(p, end)))
+			return -1;
+		it->pending = 0;
+	}
+	p = ws(p, end);
+	if (p >= end)
+		return -1;
+	if (*p == it->close) {
+		it->p = p + 1;
+		if (it->parent) { /* the parent goes on after this value */
+			it->parent->p = it->p;
+			it->parent->pending = 0;
+			it->parent->reading = 0;
+			it->parent = NULL;
+		}
+		return 0;
+	}
+	if (it->started) {
+		if (*p != ',')
+			return -1;
+		p = ws(p + 1, end);
+	}
+	it->started = 1;
+	m->key = NULL;
+	m->key_len = 0;
+	m->key_plain = 1;
+	if (it->close == '}') {
+		const char *ks;
+
+		if (p >= end || *p != '"')
+			return -1;
+		ks = p + 1;
+		if (!(p = skip_string(ks, end)))
+			return -1;
+		m->key = ks;
+		m->key_len = (size_t)(p - 1 - ks);
+		for (i = 0; i < m->key_len; i++)
+			if (ks[i] == '\\' || !ks[i])
+				m->key_plain = 0;
+		p = ws(p, end);
+		if (p >= end || *p != ':')
+			return -1;
+		p = ws(p + 1, end);
+	}
+	m->val = p;
+	m->val_end = NULL;
+	if (p < end && (*p == '{' || *p == '[')) {
+		it->p = p; /* skipped, or read through a sub-iterator, by the next call */
+		it->pending = 1;
+		return 1;
+	}
+	if (!(m->val_end = jscan_skip(p, end)))
+		return -1;
+	it->p = m->val_end;
+	return 1;
+}
+
+int jscan_plain(const char *v, const char *e)
+{
+	size_t n = e ? (size_t)(e - v) : 0, i;
+
+	if (!n)
+		return JSCAN_OTHER;
+	if (*v == '"') {
+		/* closed by its last byte, no quote or backslash before it */
+		if (n < 2 || v[n - 1] != '"')
+			return JSCAN_OTHER;
+		for (i = 1; i < n - 1; i++)
+			if (v[i] == '"' || v[i] == '\\')
+				return JSCAN_OTHER;
+		return JSCAN_STRING;
+	}
+	if (*v == '-' || (*v >= '0' && *v <= '9')) {
+		/* plain(): at most 15 characters with the sign, digits after it */
+		i = *v == '-';
+		if (n > 15 || n == i)
+			return JSCAN_OTHER;
+		for (; i < n; i++)
+			if (v[i] < '0' || v[i] > '9')
+				return JSCAN_OTHER;
+		return JSCAN_INT;
+	}
+	if ((n == 4 && (!memcmp(v, "true", 4) || !memcmp(v, "null", 4))) ||
+	    (n == 5 && !memcmp(v, "false", 5)))
+		return JSCAN_LITERAL;
+	return JSCAN_OTHER;
+}

@@ -45,4 +45,48 @@ cJSON *jscan_parse(const char *p, size_t n);
  * *spans (malloc'd, free it) holds 2 * *n offsets: start and end of each. */
 int jscan_page(const char *buf, size_t len, size_t **spans, size_t *n, cJSON **meta);
 
+/* ---- walking a value's text without building it ----
+ *
+ * For a reader that wants a few members of each item and can say where it is
+ * not sure: an object's members (or an array's elements) one at a time, with
+ * the same syntax checks jscan_build makes. A string or scalar value comes as a
+ * span of the text (what jscan_skip gives: inside a string only its end has
+ * been found). An object or array value is either read through an iterator of
+ * its own (jscan_iter_sub), so that no byte is scanned twice, or skipped by the
+ * next jscan_iter_next. */
+typedef struct jscan_iter {
+	const char *p, *end;
+	char close; /* '}' or ']' */
+	int started;
+	int pending;	/* the last value, an object or array, is not read past yet */
+	int reading;	/* it is read through a sub-iterator, not yet to its end */
+	struct jscan_iter *parent; /* a sub-iterator's: told where it ended */
+} jscan_iter;
+
+typedef struct jscan_member {
+	const char *key; /* an object member's name, between its quotes; NULL in an array */
+	size_t key_len;
+	int key_plain;	/* the name holds no backslash and no NUL: compare it as it stands */
+	const char *val; /* the value's first byte, leading whitespace skipped */
+	const char *val_end; /* just after a string or scalar; NULL for an object or array */
+} jscan_member;
+
+/* The object or array at p (leading whitespace allowed); 0, or -1 when p does
+ * not start one. */
+int jscan_iter_init(jscan_iter *it, const char *p, const char *end);
+/* 1 with the next member in *m; 0 at the closing bracket (it->p just after it);
+ * -1 when the text is malformed there, or a value read through a sub-iterator
+ * was not read to its end. */
+int jscan_iter_next(jscan_iter *it, jscan_member *m);
+/* Reads the object or array value m (just given by it) through sub: it goes on
+ * where sub ends. 0, or -1 when m's value is not an object or array. */
+int jscan_iter_sub(jscan_iter *it, const jscan_member *m, jscan_iter *sub);
+
+/* What a string or scalar value's span [v, e) holds, when jscan_build would
+ * make it from the text alone: a string without escapes, an integer of up to 15
+ * digits, true, false, null. Anything else (escapes, fractions) is JSCAN_OTHER,
+ * as is an object or array (e NULL). */
+enum { JSCAN_OTHER, JSCAN_STRING, JSCAN_INT, JSCAN_LITERAL };
+int jscan_plain(const char *v, const char *e);
+
 #endif

@@ -226,10 +226,13 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 		}
 		first = 0;
 		for (i = 0; i < pg->n_items; i++) {
-			cJSON *it = jscan_build(pg->answer.buf + pg->spans[2 * i],
-						pg->answer.buf + pg->spans[2 * i + 1],
-						opts ? opts->keep : NULL);
+			const char *ip = pg->answer.buf + pg->spans[2 * i];
+			const char *ie = pg->answer.buf + pg->spans[2 * i + 1];
+			cJSON *it;
 			int stop;
+			if (opts && opts->item_text && opts->item_text(ctx, ip, ie))
+				continue;
+			it = jscan_build(ip, ie, opts ? opts->keep : NULL);
 			if (!it) {
 				k8s_err_set(err, 200, "GET %s: the answer is not JSON", path);
 				stop = -1;

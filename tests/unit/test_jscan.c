@@ -103,6 +103,76 @@ static void test_page_malformed(void **state)
 static const jscan_keep keep_inner[] = {{"b", NULL}, {NULL, NULL}};
 static const jscan_keep keep_test[] = {{"a", keep_inner}, {"name", NULL}, {NULL, NULL}};
 
+/* Members one at a time: names and spans, objects read through a sub-iterator
+ * or skipped, the syntax the builder checks. */
+static void test_iter(void **state)
+{
+	const char *json = "{ \"a\" : \"x\\\"y\" , \"b\":{\"c\":[1,{\"d\":2}],\"e\":null},"
+			   "\"f\":[true, 12],\"g\\u0068\":-3 }";
+	const char *end = json + strlen(json);
+	jscan_iter it, sub, arr;
+	jscan_member m, n;
+
+	assert_int_equal(jscan_iter_init(&it, json, end), 0);
+	assert_int_equal(jscan_iter_next(&it, &m), 1);
+	assert_int_equal(m.key_len, 1);
+	assert_memory_equal(m.key, "a", 1);
+	assert_true(m.key_plain);
+	assert_int_equal(m.val_end - m.val, 6); /* "x\"y" */
+	assert_int_equal(jscan_plain(m.val, m.val_end), JSCAN_OTHER); /* an escape */
+	/* b read through a sub-iterator, c within it skipped */
+	assert_int_equal(jscan_iter_next(&it, &m), 1);
+	assert_null(m.val_end);
+	assert_int_equal(jscan_iter_sub(&it, &m, &sub), 0);
+	assert_int_equal(jscan_iter_sub(&it, &m, &arr), -1); /* read already */
+	assert_int_equal(jscan_iter_next(&sub, &n), 1);
+	assert_memory_equal(n.key, "c", 1);
+	assert_int_equal(jscan_iter_next(&sub, &n), 1);
+	assert_memory_equal(n.key, "e", 1);
+	assert_int_equal(jscan_plain(n.val, n.val_end), JSCAN_LITERAL);
+	assert_int_equal(jscan_iter_next(&sub, &n), 0);
+	/* f, an array, skipped by the next call */
+	assert_int_equal(jscan_iter_next(&it, &m), 1);
+	assert_int_equal(*m.val, '[');
+	assert_int_equal(jscan_iter_next(&it, &m), 1);
+	assert_false(m.key_plain); /* g\u0068: compared only unescaped */
+	assert_int_equal(jscan_plain(m.val, m.val_end), JSCAN_INT);
+	assert_int_equal(jscan_iter_next(&it, &m), 0);
+	assert_ptr_equal(it.p, end);
+
+	/* an array's elements; a sub-iterator left before its end stops the parent */
+	json = "[\"s\",{\"k\":1},3]";
+	end = json + strlen(json);
+	assert_int_equal(jscan_iter_init(&arr, json, end), 0);
+	assert_int_equal(jscan_iter_next(&arr, &m), 1);
+	assert_null(m.key);
+	assert_int_equal(jscan_plain(m.val, m.val_end), JSCAN_STRING);
+	assert_int_equal(jscan_iter_next(&arr, &m), 1);
+	assert_int_equal(jscan_iter_sub(&arr, &m, &sub), 0);
+	assert_int_equal(jscan_iter_next(&arr, &m), -1);
+
+	/* what build_object refuses: a trailing comma, a missing colon or comma */
+	for (const char *const *bad = (const char *const[]){"{\"a\":1,}", "{\"a\" 1}",
+							    "{\"a\":1 \"b\":2}", "[1,]", "{\"a\":}",
+							    NULL};
+	     *bad; bad++) {
+		int r;
+		assert_int_equal(jscan_iter_init(&it, *bad, *bad + strlen(*bad)), 0);
+		while ((r = jscan_iter_next(&it, &m)) == 1)
+			;
+		assert_int_equal(r, -1);
+	}
+	json = "\"s\"";
+	assert_int_equal(jscan_iter_init(&it, json, json + 3), -1);
+	assert_int_equal(jscan_plain("-123456789012345", NULL), JSCAN_OTHER);
+	json = "-12345678901234";
+	assert_int_equal(jscan_plain(json, json + 15), JSCAN_INT);
+	json = "-123456789012345";
+	assert_int_equal(jscan_plain(json, json + 16), JSCAN_OTHER);
+	json = "1.5";
+	assert_int_equal(jscan_plain(json, json + 3), JSCAN_OTHER);
+}
+
 static void test_build_keep(void **state)
 {
 	const char *json = "{\"skip\":{\"deep\":[1,2,{\"x\":\"}\"}]},\"a\":[{\"b\":1,\"c\":2},"
@@ -328,6 +398,7 @@ int main(void)
 	    cmocka_unit_test(test_page_items),	   cmocka_unit_test(test_page_rows_and_empty),
 	    cmocka_unit_test(test_page_malformed), cmocka_unit_test(test_build_keep),
 	    cmocka_unit_test(test_keep_lists),	   cmocka_unit_test(test_build_whole_as_cjson),
+	    cmocka_unit_test(test_iter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
