@@ -46,6 +46,9 @@ int catalog_project(const cJSON *item, catalog_entry *out);
  * c must be zeroed or released). Items without a tcode are skipped. 0, or -1
  * with a sentence in err for text that is not such a list. */
 int catalog_parse(const char *json, size_t len, catalog *c, char *err, size_t errsz);
+/* The same from the answer parsed whole: what catalog_parse gives for any
+ * text cJSON reads (it walks an {"items":[...]} answer without building it). */
+int catalog_from_json(const cJSON *root, catalog *c, char *err, size_t errsz);
 /* By normalised TCODE; NULL if absent. */
 const catalog_entry *catalog_find(const catalog *c, const char *tcode);
 void catalog_release(catalog *c);

@@ -1115,6 +1115,11 @@ int k8s_get(k8s_client *c, const char *path, cJSON **out, k8s_err *err)
 	return json_call(c, "GET", path, NULL, NULL, out, err);
 }
 
+int k8s_get_text(k8s_client *c, const char *path, strbuf *answer, k8s_err *err)
+{
+	return k8s_get_page(c, path, NULL, NULL, NULL, 0, answer, err);
+}
+
 int k8s_get_cancel(k8s_client *c, const char *path, const atomic_int *cancel, cJSON **out,
 		   k8s_err *err)
 {

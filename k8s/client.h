@@ -24,6 +24,7 @@
 #include "k8s/kubeconfig.h"
 #include "k8s/lines.h"
 #include "k8s/status.h"
+#include "util/util.h"
 
 typedef struct k8s_client k8s_client;
 
@@ -77,6 +78,9 @@ enum {
 int k8s_get(k8s_client *c, const char *path, cJSON **out, k8s_err *err);
 /* The same, given up (an error, "cancelled") soon after *cancel becomes non-zero,
  * retries and their pauses included. */
+/* A GET whose 2xx answer is wanted as text, in *answer (replaced): for a
+ * reader that walks it without building it (k8s/jscan.h). 0, or -1 with err. */
+int k8s_get_text(k8s_client *c, const char *path, strbuf *answer, k8s_err *err);
 int k8s_get_cancel(k8s_client *c, const char *path, const atomic_int *cancel, cJSON **out,
 		   k8s_err *err);
 /* POST json to the collection path. */

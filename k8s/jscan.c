@@ -436,6 +436,17 @@ int jscan_iter_sub(jscan_iter *it, const jscan_member *m, jscan_iter *sub)
 	return 0;
 }
 
+const char *jscan_iter_value_end(jscan_iter *it, jscan_member *m)
+{
+	if (m->val_end)
+		return m->val_end;
+	if (!it->pending || it->reading || !(m->val_end = jscan_skip(m->val, it->end)))
+		return NULL;
+	it->p = m->val_end;
+	it->pending = 0;
+	return m->val_end;
+}
+
 /* The same syntax as build_object and build_array: members separated by one
  * comma, no comma before the closing bracket. */
 int jscan_iter_next(jscan_iter *it, jscan_member *m)

@@ -82,6 +82,11 @@ int jscan_iter_next(jscan_iter *it, jscan_member *m);
  * where sub ends. 0, or -1 when m's value is not an object or array. */
 int jscan_iter_sub(jscan_iter *it, const jscan_member *m, jscan_iter *sub);
 
+/* The end of the value m (just given by it), an object or array included: it
+ * is skipped now (m->val_end set) instead of by the next call. NULL when it is
+ * malformed or read through a sub-iterator. */
+const char *jscan_iter_value_end(jscan_iter *it, jscan_member *m);
+
 /* What a string or scalar value's span [v, e) holds, when jscan_build would
  * make it from the text alone: a string without escapes, an integer of up to 15
  * digits, true, false, null. Anything else (escapes, fractions) is JSCAN_OTHER,
