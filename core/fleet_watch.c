@@ -57,11 +57,37 @@ static void heard(cluster *c, int kind)
 	}
 }
 
+static void upsert(source *s, int rc, const any_rec *rec);
+
 static void inf_upsert(void *ctx, const cJSON *obj)
 {
 	source *s = ctx;
 	any_rec rec;
-	int rc = fleet_project_any(&s->c->f->keys, s->kind, obj, &rec);
+
+	upsert(s, fleet_project_any(&s->c->f->keys, s->kind, obj, &rec), &rec);
+}
+
+/* A listed Deployment's or StatefulSet's Table row, read from its text. */
+static int inf_add_text(void *ctx, const char *p, const char *end)
+{
+	source *s = ctx;
+	any_rec rec;
+	int rc;
+
+	if (s->kind != K_DEPLOY && s->kind != K_STS)
+		return 0;
+	rc = project_workload_row_text(&s->c->f->keys, p, end,
+				       s->kind == K_DEPLOY ? PROJECT_DEPLOYMENT : PROJECT_STATEFULSET,
+				       &rec.wl);
+	if (rc == PROJECT_BUILD)
+		return 0;
+	upsert(s, rc, &rec);
+	return 1;
+}
+
+/* A record projected (rc as fleet_project_any says) into its table. */
+static void upsert(source *s, int rc, const any_rec *rec)
+{
 	uint32_t listed;
 	int64_t t0 = util_trace_on() ? util_trace_us() : 0;
 
@@ -69,11 +95,11 @@ static void inf_upsert(void *ctx, const cJSON *obj)
 	if (s->kind == K_NS && rc >= 0)
 		needs_full(s->c, "namespace");
 	if (rc == 0) {
-		fleet_patch_mark(s->c, rec.m.ns);
-		fleet_tab_put(&s->c->tabs[s->kind], &rec);
+		fleet_patch_mark(s->c, rec->m.ns);
+		fleet_tab_put(&s->c->tabs[s->kind], rec);
 	} else if (rc == 1) { /* lost its labels: no longer ours */
-		fleet_patch_mark_del(s->c, &s->c->tabs[s->kind], &rec.m);
-		fleet_tab_del(&s->c->tabs[s->kind], &rec.m);
+		fleet_patch_mark_del(s->c, &s->c->tabs[s->kind], &rec->m);
+		fleet_tab_del(&s->c->tabs[s->kind], &rec->m);
 	}
 	heard(s->c, s->kind);
 	listed = s->c->listed & (1u << s->kind);
@@ -198,6 +224,7 @@ static const k8s_informer_cb inf_cb = {
     .on_add = inf_upsert,
     .on_update = inf_upsert,
     .on_delete = inf_delete,
+    .on_add_text = inf_add_text,
     .on_list_begin = inf_list_begin,
     .on_list_total = inf_list_total,
     .on_sync = inf_sync,

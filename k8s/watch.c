@@ -99,6 +99,13 @@ static int list_item(void *arg, const cJSON *item)
 	return atomic_load(&inf->stop) ? 1 : 0;
 }
 
+static int list_item_text(void *arg, const char *p, const char *end)
+{
+	k8s_informer *inf = arg;
+
+	return inf->cb.on_add_text(inf->ctx, p, end);
+}
+
 static void list_restart(void *arg)
 {
 	k8s_informer *inf = arg;
@@ -126,6 +133,8 @@ static int do_list(k8s_informer *inf, k8s_err *err)
 	lo.cancel = &inf->stop;
 	lo.accept = inf->list_accept;
 	lo.keep = inf->list_keep;
+	if (inf->cb.on_add_text)
+		lo.item_text = list_item_text;
 	if (inf->cb.on_list_total)
 		lo.on_total = list_total;
 	if (inf->cb.on_list_begin)

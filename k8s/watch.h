@@ -28,6 +28,10 @@
 
 typedef struct k8s_informer_cb {
 	void (*on_add)(void *ctx, const cJSON *obj);
+	/* A listed item's text, before it is built (k8s_list_opts.item_text): 1 when
+	 * taken, on_add then not called for it; 0 to have it built and given to
+	 * on_add. Optional. */
+	int (*on_add_text)(void *ctx, const char *p, const char *end);
 	void (*on_update)(void *ctx, const cJSON *obj);
 	void (*on_delete)(void *ctx, const cJSON *obj);
 	/* A (re)list is about to deliver the complete set through on_add. Optional. */
