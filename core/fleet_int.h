@@ -226,7 +226,7 @@ int fleet_project_any(const project_keys *keys, int kind, const cJSON *obj, void
 void fleet_last_save_due(fleet *f, const fleet_snapshot *s, int at_end);
 int fleet_last_load(const fleet *f, cluster *c);
 void fleet_publish(fleet *f);
-/* Waits for a one-shot's last good listing being written (save_async). */
+/* Waits for the last good listing being written beside the publisher (save_async). */
 void fleet_saver_join(fleet *f);
 
 /* core/fleet_snapshot.c: snapshots assembled from the tables */
