@@ -39,7 +39,15 @@ void sb_reset(strbuf *sb);
 void sb_grow(strbuf *sb, size_t extra);
 void sb_add(strbuf *sb, const void *data, size_t n);
 void sb_adds(strbuf *sb, const char *s);
-void sb_addc(strbuf *sb, char c);
+/* A byte at a time is how the JSON printers write much of what they write:
+ * the call to grow only when the room is short. */
+static inline void sb_addc(strbuf *sb, char c)
+{
+	if (sb->len + 2 > sb->cap)
+		sb_grow(sb, 1);
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
 void sb_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vaddf(strbuf *sb, const char *fmt, va_list ap);
 /* Hands the buffer to the caller (free() it) and leaves sb empty, holding no memory:
