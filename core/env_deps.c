@@ -198,6 +198,32 @@ int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg
 	return r.changed;
 }
 
+int env_deps_read(env_deps *d, const fleet_waiting *w, size_t n, const fleet_cluster_cfg *cfg,
+		  size_t n_cfg, const char *prefix, int budget_ms)
+{
+	check_run r = {.d = d, .prefix = prefix, .start = util_mono_ms(), .budget_ms = budget_ms};
+
+	r.jobs = xcalloc(n ? n : 1, sizeof(*r.jobs));
+	for (size_t i = 0; i < n; i++) {
+		k8s_client *c = w[i].ci < n_cfg ? cfg[w[i].ci].client : NULL;
+		job *j = &r.jobs[r.n_jobs];
+
+		if (!c || (!w[i].want_db && !w[i].want_fs))
+			continue;
+		j->ci = w[i].ci;
+		j->c = c;
+		util_strlcpy(j->ns, w[i].ns, sizeof(j->ns));
+		j->want_db = w[i].want_db;
+		j->want_fs = w[i].want_fs;
+		r.n_jobs++;
+	}
+	pthread_mutex_lock(&d->check_mu);
+	util_parallel_for(r.n_jobs, ENV_DEPS_READERS, read_one, budget_spent, &r);
+	pthread_mutex_unlock(&d->check_mu);
+	free(r.jobs);
+	return r.changed;
+}
+
 int env_deps_budget(int64_t deadline_ms, int64_t now_ms, int max_ms)
 {
 	int64_t left;

@@ -45,6 +45,13 @@ void env_deps_free(env_deps *d);
 int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg *cfg, size_t n_cfg,
 		   const char *prefix, int recheck_ms, size_t max, int budget_ms);
 
+/* Reads the n envs in w (as fleet_waiting_envs finds them, before a snapshot
+ * is built), ENV_DEPS_READERS at a time, none begun after budget_ms; forgets
+ * nothing. A check after it, given a recheck_ms that covers these reads, reads
+ * only what they missed. Returns the number of entries that changed. */
+int env_deps_read(env_deps *d, const fleet_waiting *w, size_t n, const fleet_cluster_cfg *cfg,
+		  size_t n_cfg, const char *prefix, int budget_ms);
+
 /* The budget_ms for a check that must end by deadline_ms (util_mono_ms() scale, 0:
  * none), now being now_ms: at most max_ms, and none begun once a live check could
  * no longer connect in time (-1 then: nothing read). Pure. */

@@ -135,6 +135,24 @@ void fleet_free(fleet *f);
 /* Lists every cluster once (clusters in parallel) and publishes a snapshot.
  * Returns how many clusters answered (FLEET_OK). */
 int fleet_load(fleet *f);
+/* The same in two steps, for a caller with work to begin between them: the
+ * lists (the count fleet_load returns), then the snapshot built. */
+int fleet_load_lists(fleet *f);
+void fleet_load_build(fleet *f);
+
+/* An environment the listed tables say waits: its DbAccess not ready (for
+ * its database), or a public service not ready in a product that has a file
+ * server. What env_deps_check reads once the snapshot is built, known before
+ * it is: the reads can begin beside the build. */
+typedef struct fleet_waiting {
+	size_t ci; /* the cluster */
+	char ns[64];
+	int want_db, want_fs;
+} fleet_waiting;
+/* The first max such environments, clusters in order and namespaces as
+ * listed (the order of a snapshot's environments); their count. Between
+ * fleet_load_lists and fleet_load_build, on the same thread. */
+size_t fleet_waiting_envs(const fleet *f, fleet_waiting *out, size_t max);
 
 /* Keeps the cache current with informers (list, then watch, relist on 410)
  * and republishes a snapshot on change, at most every min_interval_ms; fn

@@ -265,6 +265,14 @@ static void *cluster_load(void *arg)
 
 int fleet_load(fleet *f)
 {
+	int ok = fleet_load_lists(f);
+
+	fleet_load_build(f);
+	return ok;
+}
+
+int fleet_load_lists(fleet *f)
+{
 	pthread_t *th = xcalloc(f->n ? f->n : 1, sizeof(*th));
 	int *started = xcalloc(f->n ? f->n : 1, sizeof(*started));
 	size_t i;
@@ -282,10 +290,89 @@ int fleet_load(fleet *f)
 		ok += f->cl[i].st.reach == FLEET_OK;
 	free(th);
 	free(started);
+	return ok;
+}
+
+void fleet_load_build(fleet *f)
+{
 	/* the listing threads' arenas keep the pages they parsed: given back
 	 * before the snapshot is built, the peak is the tables and the snapshot */
 	malloc_trim(0);
 	f->save_async = 1;
 	fleet_publish(f);
-	return ok;
+}
+
+/* ---- what the tables say waits (fleet_waiting_envs) ---- */
+
+typedef struct wait_rec {
+	project_meta m; /* name: the namespace */
+	int32_t db_desired, db_ready; /* DbAccess, its workloads added up */
+	uint8_t public_waits;
+} wait_rec;
+
+static wait_rec *wait_rec_of(tab *idx, const char *ns)
+{
+	wait_rec k, *r;
+
+	memset(&k, 0, sizeof(k));
+	util_strlcpy(k.m.name, ns, sizeof(k.m.name));
+	if ((r = fleet_tab_find(idx, &k.m)) != NULL)
+		return r;
+	fleet_tab_put(idx, &k);
+	return fleet_tab_find(idx, &k.m);
+}
+
+size_t fleet_waiting_envs(const fleet *f, fleet_waiting *out, size_t max)
+{
+	size_t ci, i, n = 0;
+	int w;
+
+	for (ci = 0; ci < f->n && n < max; ci++) {
+		const cluster *c = &f->cl[ci];
+		const project_ns *nss = (const project_ns *)(const void *)c->tabs[K_NS].recs;
+		tab idx, seen;
+
+		if (c->st.reach != FLEET_OK) /* (env_deps_read skips a cluster without a client) */
+			continue;
+		fleet_tab_init(&idx, sizeof(wait_rec));
+		fleet_tab_init(&seen, sizeof(project_meta));
+		/* as project_env_add_workload adds them up (each at most 999) */
+		for (w = 0; w < 2; w++) {
+			const tab *t = &c->tabs[w ? K_STS : K_DEPLOY];
+			const project_workload *wl = (const project_workload *)(const void *)t->recs;
+			for (i = 0; i < t->n; i++) {
+				const project_workload *x = &wl[i];
+				wait_rec *r;
+				if (x->tier == PROJECT_TIER_BASE && !strcmp(x->component, "dbaccess")) {
+					r = wait_rec_of(&idx, x->m.ns);
+					r->db_desired += x->desired > 999 ? 999 : x->desired;
+					r->db_ready += x->ready > 999 ? 999 : x->ready;
+				} else if (x->tier == PROJECT_TIER_PUBLIC && x->desired > 0 &&
+					   x->ready < x->desired) {
+					wait_rec_of(&idx, x->m.ns)->public_waits = 1;
+				}
+			}
+		}
+		for (i = 0; i < c->tabs[K_NS].n && n < max; i++) {
+			project_meta k;
+			const wait_rec *r;
+			memset(&k, 0, sizeof(k));
+			util_strlcpy(k.name, nss[i].m.name, sizeof(k.name));
+			if (fleet_tab_find(&seen, &k)) /* one environment a namespace */
+				continue;
+			fleet_tab_put(&seen, &k);
+			if (!(r = fleet_tab_find(&idx, &k)))
+				continue;
+			out[n].want_db = r->db_desired > 0 && r->db_ready < r->db_desired;
+			out[n].want_fs = r->public_waits && nss[i].product != MODEL_PRODUCT_ESOCIAL;
+			if (!out[n].want_db && !out[n].want_fs)
+				continue;
+			out[n].ci = ci;
+			util_strlcpy(out[n].ns, nss[i].m.name, sizeof(out[n].ns));
+			n++;
+		}
+		fleet_tab_release(&idx);
+		fleet_tab_release(&seen);
+	}
+	return n;
 }

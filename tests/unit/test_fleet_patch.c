@@ -385,6 +385,74 @@ static void test_one_shot_rehealth_only(void **state)
 	fleet_free(f);
 }
 
+/* What env_deps_check reads in an env of a built snapshot: its DbAccess not
+ * ready, or a public service not ready outside eSocial. */
+static int env_waits(const model_env *e, int *db, int *fs)
+{
+	size_t i;
+
+	*db = *fs = 0;
+	for (i = 0; i < e->n_base; i++)
+		if (!strcmp(e->base[i].component, "dbaccess")) {
+			*db = e->base[i].desired > 0 && e->base[i].ready < e->base[i].desired;
+			break;
+		}
+	for (i = 0; i < e->n_public && e->product != MODEL_PRODUCT_ESOCIAL; i++)
+		*fs |= e->pub[i].desired > 0 && e->pub[i].ready < e->pub[i].desired;
+	return *db || *fs;
+}
+
+/* The envs the listed tables say wait (fleet_waiting_envs, known before any
+ * build) are those the snapshot built from them says wait, in its order. */
+static void test_waiting_from_tables(void **state)
+{
+	fleet *f = make_fleet();
+	cluster *c = &f->cl[0];
+	fleet_waiting w[16], one;
+	fleet_snapshot *s;
+	project_meta k;
+	project_ns *ns;
+	size_t n, i, m = 0;
+	int db, fs;
+
+	(void)state;
+	put_wl(c, "t10003-prod", "dbaccess", PROJECT_TIER_BASE, "dbaccess", 1, 0);
+	put_wl(c, "t10005-dev", "webapp", PROJECT_TIER_PUBLIC, "appserver", 2, 1);
+	put_wl(c, "t10007-prod", "dbaccess", PROJECT_TIER_BASE, "dbaccess", 2, 1);
+	put_wl(c, "t10007-prod", "webapp", PROJECT_TIER_PUBLIC, "appserver", 2, 0);
+	put_wl(c, "t10009-dev", "webapp", PROJECT_TIER_PUBLIC, "appserver", 2, 0);
+	put_wl(c, "t10011-prod", "dbaccess", PROJECT_TIER_BASE, "dbaccess", 0, 0); /* asleep */
+	memset(&k, 0, sizeof(k));
+	util_strlcpy(k.name, "t10009-dev", sizeof(k.name));
+	ns = fleet_tab_find(&c->tabs[K_NS], &k);
+	assert_non_null(ns);
+	ns->product = MODEL_PRODUCT_ESOCIAL; /* eSocial has no file server */
+	n = fleet_waiting_envs(f, w, ARRAY_SIZE(w));
+	assert_int_equal(n, 3);
+	c->full = 1;
+	fleet_publish(f);
+	s = fleet_snapshot_get(f);
+	for (i = 0; i < s->n_envs; i++) {
+		if (!env_waits(fleet_env(s, i), &db, &fs))
+			continue;
+		assert_true(m < n);
+		assert_string_equal(w[m].ns, fleet_env(s, i)->ns);
+		assert_int_equal(w[m].ci, 0);
+		assert_int_equal(w[m].want_db, db);
+		assert_int_equal(w[m].want_fs, fs);
+		m++;
+	}
+	assert_int_equal(m, n);
+	/* at most max, the first ones */
+	assert_int_equal(fleet_waiting_envs(f, &one, 1), 1);
+	assert_string_equal(one.ns, w[0].ns);
+	/* a cluster that did not answer: nothing read there */
+	c->st.reach = FLEET_UNREACHABLE;
+	assert_int_equal(fleet_waiting_envs(f, w, ARRAY_SIZE(w)), 0);
+	fleet_snapshot_put(s);
+	fleet_free(f);
+}
+
 /* The last health seen (from the cache folder) shows while the lists load,
  * then is let go: a watch that has listed every kind is never loading again. */
 static void test_last_seen_let_go_once_listed(void **state)
@@ -498,6 +566,7 @@ int main(void)
 	    cmocka_unit_test(test_one_shot_rehealth_only),
 	    cmocka_unit_test(test_shared_envs_outlive_the_last),
 	    cmocka_unit_test(test_last_seen_let_go_once_listed),
+	    cmocka_unit_test(test_waiting_from_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
