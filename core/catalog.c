@@ -173,7 +173,6 @@ int catalog_parse(const char *json, size_t len, catalog *c, char *err, size_t er
 	if (walk_items(json, len, c) == 0)
 		return 0;
 	root = cJSON_ParseWithLength(json, len);
-
 	if (!root) {
 		if (err && errsz)
 			snprintf(err, errsz, "catalogue answer is not JSON");

@@ -79,6 +79,15 @@ typedef struct job {
 	int want_db, want_fs;
 } job;
 
+static void job_set(job *j, size_t ci, k8s_client *c, const char *ns, int want_db, int want_fs)
+{
+	j->ci = ci;
+	j->c = c;
+	util_strlcpy(j->ns, ns, sizeof(j->ns));
+	j->want_db = want_db;
+	j->want_fs = want_fs;
+}
+
 /* A check's reads, shared by its workers. */
 typedef struct check_run {
 	env_deps *d;
@@ -159,7 +168,6 @@ int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg
 		k8s_client *c = ci < n_cfg ? cfg[ci].client : NULL;
 		int want_db = base_waits(e, "dbaccess"), want_fs = public_waits(e);
 		entry *en;
-		job *j;
 
 		if (!c || e->fresh.stale || e->fresh.loading || (!want_db && !want_fs))
 			continue;
@@ -175,12 +183,7 @@ int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg
 			cap = cap ? 2 * cap : 16;
 			r.jobs = xrealloc(r.jobs, cap * sizeof(*r.jobs));
 		}
-		j = &r.jobs[r.n_jobs++];
-		j->ci = ci;
-		j->c = c;
-		util_strlcpy(j->ns, e->ns, sizeof(j->ns));
-		j->want_db = want_db;
-		j->want_fs = want_fs;
+		job_set(&r.jobs[r.n_jobs++], ci, c, e->ns, want_db, want_fs);
 	}
 	pthread_mutex_unlock(&d->mu);
 	/* read them, ENV_DEPS_READERS at a time (this thread among them) */
@@ -206,16 +209,9 @@ int env_deps_read(env_deps *d, const fleet_waiting *w, size_t n, const fleet_clu
 	r.jobs = xcalloc(n ? n : 1, sizeof(*r.jobs));
 	for (size_t i = 0; i < n; i++) {
 		k8s_client *c = w[i].ci < n_cfg ? cfg[w[i].ci].client : NULL;
-		job *j = &r.jobs[r.n_jobs];
 
-		if (!c || (!w[i].want_db && !w[i].want_fs))
-			continue;
-		j->ci = w[i].ci;
-		j->c = c;
-		util_strlcpy(j->ns, w[i].ns, sizeof(j->ns));
-		j->want_db = w[i].want_db;
-		j->want_fs = w[i].want_fs;
-		r.n_jobs++;
+		if (c && (w[i].want_db || w[i].want_fs))
+			job_set(&r.jobs[r.n_jobs++], w[i].ci, c, w[i].ns, w[i].want_db, w[i].want_fs);
 	}
 	pthread_mutex_lock(&d->check_mu);
 	util_parallel_for(r.n_jobs, ENV_DEPS_READERS, read_one, budget_spent, &r);

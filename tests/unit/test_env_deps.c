@@ -276,6 +276,46 @@ static void test_max_and_recheck(void **state)
 	env_deps_free(d);
 }
 
+/* Read before the snapshot (env_deps_read, what the tables say waits): the
+ * entries a check gives; a check after it within recheck_ms reads nothing
+ * again and forgets nothing; one after a partial read reads the rest. */
+static void test_read_before_check(void **state)
+{
+	env_deps *d = env_deps_new();
+	size_t n = 0, i;
+	fleet_waiting *w = xcalloc(listed->n_envs, sizeof(*w));
+
+	(void)state;
+	make_envs(1);
+	for (i = 0; i < listed->n_envs; i++)
+		if (db_waits(i) || fs_waits(i)) {
+			util_strlcpy(w[n].ns, env_at(i)->ns, sizeof(w[n].ns));
+			w[n].want_db = db_waits(i);
+			w[n].want_fs = fs_waits(i);
+			n++;
+		}
+	assert_int_equal(n, n_waiting());
+	/* no budget: nothing read */
+	assert_int_equal(env_deps_read(d, w, n, &cfg, 1, NULL, -1), 0);
+	assert_int_equal(n_entries(d), 0);
+	/* a cluster it has no client for: nothing read there */
+	w[0].ci = 1;
+	assert_int_equal(env_deps_read(d, w, 1, &cfg, 1, NULL, BIG_BUDGET_MS), 0);
+	w[0].ci = 0;
+	assert_int_equal(env_deps_read(d, w, 3, &cfg, 1, NULL, BIG_BUDGET_MS), 3);
+	assert_int_equal(check(d, INT_MAX, n - 3, BIG_BUDGET_MS), (int)(n - 3));
+	assert_int_equal(n_entries(d), n);
+	assert_entries_read(d);
+	env_deps_free(d);
+	d = env_deps_new();
+	assert_int_equal(env_deps_read(d, w, n, &cfg, 1, NULL, BIG_BUDGET_MS), (int)n);
+	assert_entries_read(d);
+	assert_int_equal(check(d, INT_MAX, 0, BIG_BUDGET_MS), 0);
+	assert_int_equal(n_entries(d), n);
+	env_deps_free(d);
+	free(w);
+}
+
 static void test_budget_spent_reads_nothing(void **state)
 {
 	env_deps *d = env_deps_new();
@@ -428,6 +468,7 @@ int main(void)
 	    cmocka_unit_test(test_reads_every_waiting_env),
 	    cmocka_unit_test(test_stale_and_ready_envs_not_read),
 	    cmocka_unit_test(test_max_and_recheck),
+	    cmocka_unit_test(test_read_before_check),
 	    cmocka_unit_test(test_budget_spent_reads_nothing),
 	    cmocka_unit_test(test_forgets_envs_that_wait_no_more),
 	    cmocka_unit_test(test_checks_and_readers_at_once),
