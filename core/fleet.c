@@ -150,6 +150,16 @@ int fleet_project_any(const project_keys *keys, int kind, const cJSON *obj, void
 }
 
 
+int fleet_project_text(const project_keys *keys, int kind, const char *p, const char *end,
+		       void *rec)
+{
+	if (kind != K_DEPLOY && kind != K_STS)
+		return PROJECT_BUILD;
+	return project_workload_row_text(keys, p, end,
+					 kind == K_DEPLOY ? PROJECT_DEPLOYMENT : PROJECT_STATEFULSET,
+					 rec);
+}
+
 /* ---- the last good listing on disk (core/fleet_cache.h) ---- */
 
 /* Writes the cluster's tenant environments with the health each has in

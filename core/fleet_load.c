@@ -47,10 +47,7 @@ static int job_item_text(void *ctx, const char *p, const char *end)
 {
 	job *j = ctx;
 	any_rec rec;
-	int rc = project_workload_row_text(&j->c->f->keys, p, end,
-					   j->kind == K_DEPLOY ? PROJECT_DEPLOYMENT
-							       : PROJECT_STATEFULSET,
-					   &rec.wl);
+	int rc = fleet_project_text(&j->c->f->keys, j->kind, p, end, &rec);
 
 	if (rc == PROJECT_BUILD)
 		return 0;
@@ -336,7 +333,7 @@ size_t fleet_waiting_envs(const fleet *f, fleet_waiting *out, size_t max)
 			continue;
 		fleet_tab_init(&idx, sizeof(wait_rec));
 		fleet_tab_init(&seen, sizeof(project_meta));
-		/* as project_env_add_workload adds them up (each at most 999) */
+		/* as project_env_add_workload adds them up */
 		for (w = 0; w < 2; w++) {
 			const tab *t = &c->tabs[w ? K_STS : K_DEPLOY];
 			const project_workload *wl = (const project_workload *)(const void *)t->recs;
@@ -345,8 +342,8 @@ size_t fleet_waiting_envs(const fleet *f, fleet_waiting *out, size_t max)
 				wait_rec *r;
 				if (x->tier == PROJECT_TIER_BASE && !strcmp(x->component, "dbaccess")) {
 					r = wait_rec_of(&idx, x->m.ns);
-					r->db_desired += x->desired > 999 ? 999 : x->desired;
-					r->db_ready += x->ready > 999 ? 999 : x->ready;
+					r->db_desired += project_env_count(x->desired);
+					r->db_ready += project_env_count(x->ready);
 				} else if (x->tier == PROJECT_TIER_PUBLIC && x->desired > 0 &&
 					   x->ready < x->desired) {
 					wait_rec_of(&idx, x->m.ns)->public_waits = 1;

@@ -72,13 +72,8 @@ static int inf_add_text(void *ctx, const char *p, const char *end)
 {
 	source *s = ctx;
 	any_rec rec;
-	int rc;
+	int rc = fleet_project_text(&s->c->f->keys, s->kind, p, end, &rec);
 
-	if (s->kind != K_DEPLOY && s->kind != K_STS)
-		return 0;
-	rc = project_workload_row_text(&s->c->f->keys, p, end,
-				       s->kind == K_DEPLOY ? PROJECT_DEPLOYMENT : PROJECT_STATEFULSET,
-				       &rec.wl);
 	if (rc == PROJECT_BUILD)
 		return 0;
 	upsert(s, rc, &rec);

@@ -414,8 +414,8 @@ int project_env_add_workload(model_env *e, const project_workload *w)
 		}
 		/* Two workloads of one component (rare) add up. */
 		e->base[i].desired =
-		    (int16_t)(e->base[i].desired + (w->desired > 999 ? 999 : w->desired));
-		e->base[i].ready = (int16_t)(e->base[i].ready + (w->ready > 999 ? 999 : w->ready));
+		    (int16_t)(e->base[i].desired + project_env_count(w->desired));
+		e->base[i].ready = (int16_t)(e->base[i].ready + project_env_count(w->ready));
 		return 0;
 	}
 	if (w->tier == PROJECT_TIER_PUBLIC) {
@@ -431,8 +431,8 @@ int project_env_add_workload(model_env *e, const project_workload *w)
 			e->n_public++;
 		}
 		e->pub[i].desired =
-		    (int16_t)(e->pub[i].desired + (w->desired > 999 ? 999 : w->desired));
-		e->pub[i].ready = (int16_t)(e->pub[i].ready + (w->ready > 999 ? 999 : w->ready));
+		    (int16_t)(e->pub[i].desired + project_env_count(w->desired));
+		e->pub[i].ready = (int16_t)(e->pub[i].ready + project_env_count(w->ready));
 		return 0;
 	}
 	if (w->hypnus.present)

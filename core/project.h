@@ -141,6 +141,11 @@ int project_ingress_from(const project_keys *k, const cJSON *obj, project_ingres
 int project_pod_from(const project_keys *k, const cJSON *obj, project_pod *out);
 int project_event_from(const cJSON *obj, project_event *out);
 
+/* A workload's replicas as an environment adds them up (project_env_add_workload). */
+static inline int32_t project_env_count(int32_t n)
+{
+	return n > 999 ? 999 : n;
+}
 /* A count as the records keep it: 0 for negatives and NaN, at most 10^9. */
 int32_t project_clamp32(double d);
 /* A tier label's value: project_tier. */

@@ -76,11 +76,11 @@ enum {
 };
 
 int k8s_get(k8s_client *c, const char *path, cJSON **out, k8s_err *err);
-/* The same, given up (an error, "cancelled") soon after *cancel becomes non-zero,
- * retries and their pauses included. */
 /* A GET whose 2xx answer is wanted as text, in *answer (replaced): for a
  * reader that walks it without building it (k8s/jscan.h). 0, or -1 with err. */
 int k8s_get_text(k8s_client *c, const char *path, strbuf *answer, k8s_err *err);
+/* k8s_get, given up (an error, "cancelled") soon after *cancel becomes non-zero,
+ * retries and their pauses included. */
 int k8s_get_cancel(k8s_client *c, const char *path, const atomic_int *cancel, cJSON **out,
 		   k8s_err *err);
 /* POST json to the collection path. */
