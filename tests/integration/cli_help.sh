@@ -64,10 +64,13 @@ secs=$(( $(date +%s) - start ))
 	fail "dead cluster: rc $rc, ${secs}s, '$out'"
 
 BUILD_REVISION=$(cat "$BUILD/revision" 2>/dev/null)
-# make install into a scratch tree; the installed program finds its themes
-# (the revision pinned to the build's: a tree edited while the suite runs must
-# not make this relink the program the other tests are running)
-make -s install DESTDIR="$KS_DIR/root" PREFIX=/opt/so BUILD="$BUILD" \
+# make install into a scratch tree; the installed program finds its themes.
+# The programs are installed as built, never made again here: any object make
+# finds older than its sources (a tree edited while the suite runs, a header's
+# time) relinked them under the tests running beside this one, which then
+# failed on "Permission denied". So `all` and the program the man page is made
+# from are taken as they are (-o), and the revision is pinned to the build's.
+make -s -o all -o "$BUILD/smartops" install DESTDIR="$KS_DIR/root" PREFIX=/opt/so BUILD="$BUILD" \
 	${BUILD_REVISION:+REVISION="$BUILD_REVISION"} >"$KS_DIR/install.log" 2>&1 &&
 	[ -x "$KS_DIR/root/opt/so/bin/smartops" ] && [ -x "$KS_DIR/root/opt/so/bin/kubesim" ] &&
 	[ -f "$KS_DIR/root/opt/so/share/man/man1/smartops.1" ] &&
