@@ -976,8 +976,10 @@ static int usage_hint(const char *cmd, const char *what)
 	return TENANTS_EXIT_USAGE;
 }
 
-/* The envs the tables say wait, read beside the snapshot's build. */
+/* The envs the tables say wait, found and read beside the snapshot's build
+ * (both only read the tables). */
 typedef struct prefetch {
+	const fleet *f;
 	env_deps *deps;
 	const cli_clusters *cs;
 	const char *prefix;
@@ -990,8 +992,11 @@ static void *prefetch_main(void *arg)
 {
 	prefetch *p = arg;
 
-	p->changed = env_deps_read(p->deps, p->w, p->n, p->cs->cfg, p->cs->n, p->prefix,
-				   p->budget_ms);
+	p->n = fleet_waiting_envs(p->f, p->w, ARRAY_SIZE(p->w));
+	util_trace("tenants: %zu waiting envs found", p->n);
+	if (p->n && p->budget_ms >= 0)
+		p->changed = env_deps_read(p->deps, p->w, p->n, p->cs->cfg, p->cs->n, p->prefix,
+					   p->budget_ms);
 	return NULL;
 }
 
@@ -1079,33 +1084,32 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 		fleet_snapshot *s;
 		db_info *dbi = NULL;
 		strbuf sb;
-		int changed, prefetching;
-		prefetch pre;
+		int changed, beside;
+		prefetch pre = {0};
 		pthread_t pre_th;
 
 		ok = fleet_load_lists(f);
 		/* what the envs that wait, wait for: their database, their file server
 		 * (read in parallel; within what --deadline leaves). The tables say
-		 * which wait before the snapshot is built: those are read beside the
-		 * build, and the check after it reads only what they missed. */
-		pre.n = fleet_waiting_envs(f, pre.w, ARRAY_SIZE(pre.w));
+		 * which wait before the snapshot is built: those are found and read
+		 * beside the build, and the check after it reads only what they missed. */
+		pre.f = f;
 		pre.deps = deps;
 		pre.cs = &cs;
 		pre.prefix = g->prefix;
 		pre.budget_ms = env_deps_budget(cs.deadline_ms, util_mono_ms(), 8000);
-		pre.changed = 0;
-		prefetching = pre.n && pre.budget_ms >= 0 &&
-			      pthread_create(&pre_th, NULL, prefetch_main, &pre) == 0;
+		beside = pthread_create(&pre_th, NULL, prefetch_main, &pre) == 0;
+		if (!beside)
+			prefetch_main(&pre);
 		fleet_load_build(f);
 		s = fleet_snapshot_get(f);
 		util_trace("tenants: lists in");
-		if (prefetching)
+		if (beside)
 			pthread_join(pre_th, NULL);
 		/* at most 32 envs read in all: the check skips those just read and
 		 * takes the next ones, up to what the prefetch left */
 		changed = pre.changed +
-			  env_deps_check(deps, s, cs.cfg, cs.n, g->prefix, prefetching ? 60000 : 0,
-					 prefetching ? ARRAY_SIZE(pre.w) - pre.n : 32,
+			  env_deps_check(deps, s, cs.cfg, cs.n, g->prefix, 60000, ARRAY_SIZE(pre.w) - pre.n,
 					 env_deps_budget(cs.deadline_ms, util_mono_ms(), 8000));
 		util_trace("tenants: env deps read, %d changed", changed);
 		if (changed) {
@@ -1115,9 +1119,8 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 		}
 		if (fmt == TENANTS_WIDE)
 			dbi = load_prod_databases(s, &cs, g->prefix, deps);
-		/* The snapshot outlives the fleet: its listings go before printing. */
-		fleet_free(f);
-		f = NULL;
+		/* The fleet (its tables, the thread writing the snapshot cache) is
+		 * freed after printing: the cache is written while the answer is. */
 		ret = report_clusters(s, ok);
 		sb_init(&sb, 1 << 16);
 		/* Unreadable answers from every cluster: nothing trustworthy to print. */

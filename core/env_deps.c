@@ -21,9 +21,12 @@ typedef struct entry {
 
 struct env_deps {
 	pthread_mutex_t check_mu; /* one env_deps_check at a time */
-	pthread_mutex_t mu;	  /* the entries */
+	pthread_mutex_t mu;	  /* the entries and what changed */
 	entry *e;
 	size_t n, cap;
+	env_deps_key changed[ENV_DEPS_CHANGED_MAX]; /* since env_deps_take_changed */
+	size_t n_changed;
+	int overflow; /* more changed than are kept */
 };
 
 env_deps *env_deps_new(void)
@@ -51,6 +54,35 @@ static entry *find(env_deps *d, size_t ci, const char *ns)
 		if (d->e[i].ci == ci && !strcmp(d->e[i].ns, ns))
 			return &d->e[i];
 	return NULL;
+}
+
+/* Under d->mu: env ns of cluster ci changed. */
+static void note_changed(env_deps *d, size_t ci, const char *ns)
+{
+	for (size_t i = 0; i < d->n_changed; i++)
+		if (d->changed[i].ci == ci && !strcmp(d->changed[i].ns, ns))
+			return;
+	if (d->n_changed == ENV_DEPS_CHANGED_MAX) {
+		d->overflow = 1;
+		return;
+	}
+	d->changed[d->n_changed].ci = ci;
+	util_strlcpy(d->changed[d->n_changed].ns, ns, sizeof(d->changed[0].ns));
+	d->n_changed++;
+}
+
+int env_deps_take_changed(env_deps *d, env_deps_key out[ENV_DEPS_CHANGED_MAX])
+{
+	int n;
+
+	pthread_mutex_lock(&d->mu);
+	n = d->overflow ? -1 : (int)d->n_changed;
+	if (n > 0)
+		memcpy(out, d->changed, (size_t)n * sizeof(*out));
+	d->n_changed = 0;
+	d->overflow = 0;
+	pthread_mutex_unlock(&d->mu);
+	return n;
 }
 
 static int base_waits(const model_env *e, const char *comp)
@@ -135,8 +167,10 @@ static void read_one(void *ctx, size_t i)
 		}
 		en = &d->e[d->n++];
 		r->changed++;
+		note_changed(d, fresh.ci, fresh.ns);
 	} else if (entry_differs(en, &fresh)) {
 		r->changed++;
+		note_changed(d, fresh.ci, fresh.ns);
 	}
 	*en = fresh;
 	pthread_mutex_unlock(&d->mu);
@@ -193,6 +227,7 @@ int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg
 	pthread_mutex_lock(&d->mu);
 	for (size_t i = d->n; i-- > 0;)
 		if (!d->e[i].seen) {
+			note_changed(d, d->e[i].ci, d->e[i].ns);
 			d->e[i] = d->e[--d->n];
 			r.changed++;
 		}

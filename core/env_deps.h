@@ -66,6 +66,17 @@ int env_deps_fs(env_deps *d, size_t ci, const char *ns, fs_info *out);
 /* The cause of env e of cluster ci, when known, applied to r. */
 void env_deps_apply(env_deps *d, size_t ci, const model_env *e, health_result *r);
 
+/* The envs whose entries changed (read for the first time, read differently,
+ * forgotten) since the last call: at most ENV_DEPS_CHANGED_MAX are kept, each
+ * once. Copies them to out and returns their number, or -1 when more changed
+ * than were kept (every env's cause may have moved). The list starts again. */
+#define ENV_DEPS_CHANGED_MAX 64
+typedef struct env_deps_key {
+	size_t ci;
+	char ns[64];
+} env_deps_key;
+int env_deps_take_changed(env_deps *d, env_deps_key out[ENV_DEPS_CHANGED_MAX]);
+
 /* A thread that calls env_deps_check on f's latest snapshot every interval_ms and
  * fleet_deps_changed when something changed. */
 typedef struct env_deps_watch env_deps_watch;

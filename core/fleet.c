@@ -85,6 +85,7 @@ fleet *fleet_new(const fleet_cluster_cfg *clusters, size_t n, const fleet_opts *
 		fleet_tab_init(&c->last, sizeof(last_seen));
 		fleet_tab_init(&c->env_idx, sizeof(env_key));
 		fleet_tab_init(&c->dirty, sizeof(env_key));
+		fleet_tab_init(&c->recheck, sizeof(env_key));
 		c->full = 1;
 		rules_default(&c->rules);
 		util_strlcpy(c->st.name, c->name, sizeof(c->st.name));
@@ -108,6 +109,7 @@ void fleet_free(fleet *f)
 		fleet_tab_release(&c->last);
 		fleet_tab_release(&c->env_idx);
 		fleet_tab_release(&c->dirty);
+		fleet_tab_release(&c->recheck);
 		catalog_release(&c->cat);
 		pthread_mutex_destroy(&c->mu);
 		free(c->name);
@@ -309,6 +311,7 @@ static fleet_snapshot *build_whole(fleet *f)
 			fleet_tab_release(&c->last);
 		/* what changed is in this one */
 		fleet_tab_clear(&c->dirty);
+		fleet_tab_clear(&c->recheck);
 		c->full = c->rehealth = 0;
 		pthread_mutex_unlock(&c->mu);
 	}

@@ -301,22 +301,24 @@ void fleet_load_build(fleet *f)
 
 /* ---- what the tables say waits (fleet_waiting_envs) ---- */
 
-typedef struct wait_rec {
-	project_meta m; /* name: the namespace */
+/* A namespace's workloads as an environment's health adds them up. */
+typedef struct wait_sum {
 	int32_t db_desired, db_ready; /* DbAccess, its workloads added up */
 	uint8_t public_waits;
-} wait_rec;
+} wait_sum;
 
-static wait_rec *wait_rec_of(tab *idx, const char *ns)
+/* The sum of the namespace named ns (its index in the namespaces' table), or
+ * NULL for a workload in a namespace that is not a tenant's. */
+static wait_sum *wait_sum_of(const tab *nss, wait_sum *sums, const char *ns)
 {
-	wait_rec k, *r;
+	project_meta k;
+	const unsigned char *r;
 
 	memset(&k, 0, sizeof(k));
-	util_strlcpy(k.m.name, ns, sizeof(k.m.name));
-	if ((r = fleet_tab_find(idx, &k.m)) != NULL)
-		return r;
-	fleet_tab_put(idx, &k);
-	return fleet_tab_find(idx, &k.m);
+	util_strlcpy(k.name, ns, sizeof(k.name));
+	if (!(r = fleet_tab_find(nss, &k)))
+		return NULL;
+	return &sums[(size_t)(r - nss->recs) / nss->rsize];
 }
 
 size_t fleet_waiting_envs(const fleet *f, fleet_waiting *out, size_t max)
@@ -326,40 +328,34 @@ size_t fleet_waiting_envs(const fleet *f, fleet_waiting *out, size_t max)
 
 	for (ci = 0; ci < f->n && n < max; ci++) {
 		const cluster *c = &f->cl[ci];
-		const project_ns *nss = (const project_ns *)(const void *)c->tabs[K_NS].recs;
-		tab idx, seen;
+		const tab *nst = &c->tabs[K_NS];
+		const project_ns *nss = (const project_ns *)(const void *)nst->recs;
+		wait_sum *sums, *r;
 
-		if (c->st.reach != FLEET_OK) /* (env_deps_read skips a cluster without a client) */
+		if (c->st.reach != FLEET_OK || !nst->n) /* (env_deps_read skips a cluster without a client) */
 			continue;
-		fleet_tab_init(&idx, sizeof(wait_rec));
-		fleet_tab_init(&seen, sizeof(project_meta));
+		sums = xcalloc(nst->n, sizeof(*sums));
 		/* as project_env_add_workload adds them up */
 		for (w = 0; w < 2; w++) {
 			const tab *t = &c->tabs[w ? K_STS : K_DEPLOY];
 			const project_workload *wl = (const project_workload *)(const void *)t->recs;
 			for (i = 0; i < t->n; i++) {
 				const project_workload *x = &wl[i];
-				wait_rec *r;
 				if (x->tier == PROJECT_TIER_BASE && !strcmp(x->component, "dbaccess")) {
-					r = wait_rec_of(&idx, x->m.ns);
-					r->db_desired += project_env_count(x->desired);
-					r->db_ready += project_env_count(x->ready);
+					if ((r = wait_sum_of(nst, sums, x->m.ns)) != NULL) {
+						r->db_desired += project_env_count(x->desired);
+						r->db_ready += project_env_count(x->ready);
+					}
 				} else if (x->tier == PROJECT_TIER_PUBLIC && x->desired > 0 &&
 					   x->ready < x->desired) {
-					wait_rec_of(&idx, x->m.ns)->public_waits = 1;
+					if ((r = wait_sum_of(nst, sums, x->m.ns)) != NULL)
+						r->public_waits = 1;
 				}
 			}
 		}
-		for (i = 0; i < c->tabs[K_NS].n && n < max; i++) {
-			project_meta k;
-			const wait_rec *r;
-			memset(&k, 0, sizeof(k));
-			util_strlcpy(k.name, nss[i].m.name, sizeof(k.name));
-			if (fleet_tab_find(&seen, &k)) /* one environment a namespace */
-				continue;
-			fleet_tab_put(&seen, &k);
-			if (!(r = fleet_tab_find(&idx, &k)))
-				continue;
+		/* the table holds a namespace once: one environment each */
+		for (i = 0; i < nst->n && n < max; i++) {
+			r = &sums[i];
 			out[n].want_db = r->db_desired > 0 && r->db_ready < r->db_desired;
 			out[n].want_fs = r->public_waits && nss[i].product != MODEL_PRODUCT_ESOCIAL;
 			if (!out[n].want_db && !out[n].want_fs)
@@ -368,8 +364,7 @@ size_t fleet_waiting_envs(const fleet *f, fleet_waiting *out, size_t max)
 			util_strlcpy(out[n].ns, nss[i].m.name, sizeof(out[n].ns));
 			n++;
 		}
-		fleet_tab_release(&idx);
-		fleet_tab_release(&seen);
+		free(sums);
 	}
 	return n;
 }

@@ -58,7 +58,7 @@ static int patchable(const fleet *f, const cluster *c, const fleet_cluster_state
 	if (!c->watching) {
 		/* a one-shot listing marks nothing: only its dependencies' causes
 		 * (fleet_deps_changed) can be applied again */
-		if (c->dirty.n || !c->rehealth)
+		if (c->dirty.n || (!c->rehealth && !c->recheck.n))
 			return 0;
 	} else if ((c->listed & WATCH_KINDS) != WATCH_KINDS || !c->meta_done) { /* loading */
 		return 0;
@@ -187,7 +187,7 @@ static void patch_cluster(fleet *f, cluster *c, uint16_t ci, fleet_snapshot *s)
 	size_t j, n;
 	int w;
 
-	if (!c->dirty.n && !c->rehealth)
+	if (!c->dirty.n && !c->rehealth && !c->recheck.n)
 		return;
 	ho.now = c->client ? k8s_client_server_now(c->client) : ho.now;
 	for (j = 0; j < c->dirty.n; j++) {
@@ -238,7 +238,18 @@ static void patch_cluster(fleet *f, cluster *c, uint16_t ci, fleet_snapshot *s)
 		if (ei >= 0 && fleet_tenant_at(s, s->env_tenant[ei])->cluster == ci)
 			tenant_health(s, (size_t)s->env_tenant[ei]);
 	}
+	/* the envs whose dependencies changed (all of them were, on rehealth) */
+	for (j = 0, n = c->rehealth ? 0 : c->recheck.n; j < n; j++) {
+		const env_key *k = (const env_key *)(const void *)(c->recheck.recs + j * c->recheck.rsize);
+		const env_key *e = fleet_tab_find(&c->env_idx, &k->m);
+		if (!e || e->idx < 0 || (size_t)e->idx >= s->n_envs ||
+		    fleet_tenant_at(s, s->env_tenant[e->idx])->cluster != ci)
+			continue;
+		env_health(f, c, ci, s, e->idx, &ho);
+		tenant_health(s, (size_t)s->env_tenant[e->idx]);
+	}
 	fleet_tab_clear(&c->dirty);
+	fleet_tab_clear(&c->recheck);
 	c->rehealth = 0;
 }
 

@@ -32,12 +32,27 @@ static void needs_full(cluster *c, const char *why)
 
 void fleet_deps_changed(fleet *f)
 {
+	env_deps_key k[ENV_DEPS_CHANGED_MAX];
+	int n = f->deps ? env_deps_take_changed(f->deps, k) : -1, j;
 	size_t i;
 
+	/* the causes outside the workloads: of the envs whose dependencies
+	 * changed, or of all when more changed than env_deps kept */
 	for (i = 0; i < f->n; i++) {
-		pthread_mutex_lock(&f->cl[i].mu);
-		f->cl[i].rehealth = 1; /* the causes outside the workloads */
-		pthread_mutex_unlock(&f->cl[i].mu);
+		cluster *c = &f->cl[i];
+		pthread_mutex_lock(&c->mu);
+		if (n < 0)
+			c->rehealth = 1;
+		for (j = 0; j < n; j++) {
+			env_key e;
+			if (k[j].ci != i)
+				continue;
+			memset(&e, 0, sizeof(e));
+			util_strlcpy(e.m.name, k[j].ns, sizeof(e.m.name));
+			e.idx = -1;
+			fleet_tab_put(&c->recheck, &e);
+		}
+		pthread_mutex_unlock(&c->mu);
 	}
 	if (f->pub_running)
 		mark_dirty(f);

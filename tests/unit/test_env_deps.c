@@ -364,6 +364,66 @@ static void test_forgets_envs_that_wait_no_more(void **state)
 	env_deps_free(d);
 }
 
+/* Is ns among the n keys of cluster 0 in k? */
+static int taken(const env_deps_key *k, int n, const char *ns)
+{
+	for (int i = 0; i < n; i++)
+		if (k[i].ci == 0 && !strcmp(k[i].ns, ns))
+			return 1;
+	return 0;
+}
+
+/* The envs whose entries changed are handed over once each: read the first
+ * time, forgotten; not those read again the same; more than are kept: -1. */
+static void test_changed_envs_taken(void **state)
+{
+	env_deps *d = env_deps_new();
+	env_deps_key k[ENV_DEPS_CHANGED_MAX];
+	fleet_waiting *w;
+	size_t n = n_waiting(), gone = 0, i;
+	int got;
+
+	(void)state;
+	make_envs(1);
+	assert_int_equal(env_deps_take_changed(d, k), 0);
+	assert_int_equal(check(d, 0, SIZE_MAX, BIG_BUDGET_MS), (int)n);
+	got = env_deps_take_changed(d, k);
+	assert_int_equal(got, (int)n);
+	for (i = 0; i < listed->n_envs; i++)
+		assert_int_equal(taken(k, got, env_at(i)->ns), db_waits(i) || fs_waits(i));
+	assert_int_equal(env_deps_take_changed(d, k), 0); /* taken: the list starts again */
+	/* read again, the same: nothing changed */
+	assert_int_equal(check(d, 0, SIZE_MAX, BIG_BUDGET_MS), 0);
+	assert_int_equal(env_deps_take_changed(d, k), 0);
+	/* the prod envs are ready now: those forgotten are handed over */
+	for (i = 0; i < listed->n_envs; i++) {
+		if (env_at(i)->env != TCODE_ENV_PROD)
+			continue;
+		gone += db_waits(i) || fs_waits(i);
+		set_base(env_at(i), "dbaccess", 1, 1);
+		for (size_t p = 0; p < env_at(i)->n_public; p++)
+			env_at(i)->pub[p].ready = env_at(i)->pub[p].desired;
+	}
+	assert_int_equal(check(d, INT_MAX, SIZE_MAX, BIG_BUDGET_MS), (int)gone);
+	got = env_deps_take_changed(d, k);
+	assert_int_equal(got, (int)gone);
+	for (i = 0; i < listed->n_envs; i++)
+		assert_int_equal(taken(k, got, env_at(i)->ns),
+				 env_at(i)->env == TCODE_ENV_PROD && (db_waits(i) || fs_waits(i)));
+	/* more envs changed than are kept: every env's cause may have moved */
+	w = xcalloc(ENV_DEPS_CHANGED_MAX + 1, sizeof(*w));
+	for (i = 0; i <= ENV_DEPS_CHANGED_MAX; i++) {
+		snprintf(w[i].ns, sizeof(w[i].ns), "t%05zu-dev", 90000 + i); /* none such */
+		w[i].want_fs = 1;
+	}
+	assert_int_equal(env_deps_read(d, w, ENV_DEPS_CHANGED_MAX + 1, &cfg, 1, NULL, BIG_BUDGET_MS),
+			 ENV_DEPS_CHANGED_MAX + 1);
+	assert_int_equal(env_deps_take_changed(d, k), -1);
+	assert_int_equal(env_deps_take_changed(d, k), 0);
+	free(w);
+	env_deps_free(d);
+}
+
 /* ---- several threads at once ---- */
 
 typedef struct race {
@@ -468,6 +528,7 @@ int main(void)
 	    cmocka_unit_test(test_reads_every_waiting_env),
 	    cmocka_unit_test(test_stale_and_ready_envs_not_read),
 	    cmocka_unit_test(test_max_and_recheck),
+	    cmocka_unit_test(test_changed_envs_taken),
 	    cmocka_unit_test(test_read_before_check),
 	    cmocka_unit_test(test_budget_spent_reads_nothing),
 	    cmocka_unit_test(test_forgets_envs_that_wait_no_more),

@@ -359,6 +359,65 @@ static void test_dependencies_rehealth(void **state)
 	fleet_free(f);
 }
 
+/* The dependencies of some environments changed (env_deps_take_changed):
+ * their health alone is worked out again, the rest kept as the last has it. */
+static void test_dependencies_recheck_named(void **state)
+{
+	fleet *f = make_fleet();
+	cluster *c = &f->cl[0];
+	env_deps *d = env_deps_new();
+	fleet_snapshot *old, *p;
+	env_key k;
+	int32_t e, other;
+
+	(void)state;
+	fleet_set_deps(f, d);
+	fleet_publish(f);
+	old = fleet_snapshot_get(f);
+	e = tenant(old, "T10020")->env[TCODE_ENV_DEV];
+	other = tenant(old, "T10050")->env[TCODE_ENV_DEV];
+	fleet_health_w(old, e)->state = HEALTH_BLOCKED;
+	fleet_health_w(old, other)->state = HEALTH_BLOCKED;
+	/* env_deps says nothing changed: nothing marked, nothing to apply */
+	f->pub_running = 1; /* as under a watch: marked, published later */
+	fleet_deps_changed(f);
+	f->pub_running = 0;
+	assert_int_equal(c->rehealth, 0);
+	assert_int_equal(c->recheck.n, 0);
+	p = fleet_patch(f, old);
+	assert_non_null(p);
+	assert_int_equal(fleet_env_health(p, e)->state, HEALTH_BLOCKED);
+	fleet_snapshot_put(p);
+	/* as fleet_deps_changed marks the envs env_deps says changed */
+	memset(&k, 0, sizeof(k));
+	util_strlcpy(k.m.name, "t10020-dev", sizeof(k.m.name));
+	k.idx = -1;
+	fleet_tab_put(&c->recheck, &k);
+	util_strlcpy(k.m.name, "t99999-dev", sizeof(k.m.name)); /* not (or no longer) listed */
+	fleet_tab_put(&c->recheck, &k);
+	p = fleet_patch(f, old);
+	assert_non_null(p);
+	assert_int_equal(c->recheck.n, 0);
+	assert_int_equal(fleet_env_health(p, e)->state, HEALTH_AVAILABLE);
+	assert_int_equal(fleet_env_health(p, other)->state, HEALTH_BLOCKED); /* not named */
+	assert_int_equal(blocks_shared(&p->env_arr, &old->env_arr), old->env_arr.nb);
+	assert_int_equal(blocks_shared(&p->health_arr, &old->health_arr), old->health_arr.nb - 1);
+	assert_int_equal(blocks_shared(&p->tenant_arr, &old->tenant_arr), old->tenant_arr.nb);
+	fleet_snapshot_put(p);
+	/* with the other one's too, the patch is what a whole build makes */
+	util_strlcpy(k.m.name, "t10050-dev", sizeof(k.m.name));
+	fleet_tab_put(&c->recheck, &k);
+	util_strlcpy(k.m.name, "t10020-dev", sizeof(k.m.name));
+	fleet_tab_put(&c->recheck, &k);
+	p = fleet_patch(f, old);
+	assert_non_null(p);
+	assert_as_whole(f, p);
+	fleet_snapshot_put(p);
+	fleet_snapshot_put(old);
+	fleet_free(f);
+	env_deps_free(d);
+}
+
 /* A one-shot listing (`tenants`): only the dependencies' causes are patched;
  * anything else is built whole. */
 static void test_one_shot_rehealth_only(void **state)
@@ -564,6 +623,7 @@ int main(void)
 	    cmocka_unit_test(test_whole_when_needed),
 	    cmocka_unit_test(test_dependencies_rehealth),
 	    cmocka_unit_test(test_one_shot_rehealth_only),
+	    cmocka_unit_test(test_dependencies_recheck_named),
 	    cmocka_unit_test(test_shared_envs_outlive_the_last),
 	    cmocka_unit_test(test_last_seen_let_go_once_listed),
 	    cmocka_unit_test(test_waiting_from_tables),
