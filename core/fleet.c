@@ -155,6 +155,8 @@ int fleet_project_any(const project_keys *keys, int kind, const cJSON *obj, void
 int fleet_project_text(const project_keys *keys, int kind, const char *p, const char *end,
 		       void *rec)
 {
+	if (kind == K_POD)
+		return project_pod_text(keys, p, end, rec);
 	if (kind != K_DEPLOY && kind != K_STS)
 		return PROJECT_BUILD;
 	return project_workload_row_text(keys, p, end,

@@ -222,8 +222,9 @@ void __attribute__((format(printf, 3, 4))) fleet_setf(char *dst, size_t size, co
 char *fleet_dup_or_null(const char *s);
 int fleet_project_any(const project_keys *keys, int kind, const cJSON *obj, void *rec);
 /* A listed item of kind from its text, as fleet_project_any gives it built: a
- * Deployment's or StatefulSet's Table row (project_workload_row_text);
- * PROJECT_BUILD for any other kind, or a row the walk leaves to the built path. */
+ * Deployment's or StatefulSet's Table row (project_workload_row_text), a pod
+ * (project_pod_text); PROJECT_BUILD for any other kind, or an item the walk
+ * leaves to the built path. */
 int fleet_project_text(const project_keys *keys, int kind, const char *p, const char *end,
 		       void *rec);
 /* Snapshot s written to the cache for each cluster it shows answered and

@@ -42,7 +42,8 @@ static int job_item(void *ctx, const cJSON *item)
 	return 0;
 }
 
-/* A workload's Table row read from its text; the rest are built. */
+/* A workload's Table row or a pod read from its text (fleet_project_text);
+ * the rest, and what the walk leaves, are built. */
 static int job_item_text(void *ctx, const char *p, const char *end)
 {
 	job *j = ctx;
@@ -85,7 +86,7 @@ static void *job_run(void *arg)
 			    .accept = j->accept,
 			    .keep = j->kind >= 0 ? fleet_kind_keep[j->kind] : NULL,
 			    .on_total = j->kind >= 0 ? job_total : NULL,
-			    .item_text = j->accept ? job_item_text : NULL};
+			    .item_text = j->kind >= 0 ? job_item_text : NULL};
 
 	k8s_err_clear(&j->err);
 	if (j->kind == -1) {

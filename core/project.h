@@ -139,6 +139,11 @@ int project_workload_row_text(const project_keys *k, const char *p, const char *
 			      project_workload *out);
 int project_ingress_from(const project_keys *k, const cJSON *obj, project_ingress *out);
 int project_pod_from(const project_keys *k, const cJSON *obj, project_pod *out);
+/* The same from the pod's text, as jscan_page finds it in a page: walked once
+ * (core/project_pod_text.c). PROJECT_BUILD where the walk leaves the pod to the
+ * built path (jscan_build with project_keep_pod, then project_pod_from), as
+ * project_workload_row_text does; otherwise what that gives. */
+int project_pod_text(const project_keys *k, const char *p, const char *end, project_pod *out);
 int project_event_from(const cJSON *obj, project_event *out);
 
 /* A workload's replicas as an environment adds them up (project_env_add_workload). */

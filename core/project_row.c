@@ -14,130 +14,8 @@
 
 #include "core/hypnus.h"
 #include "core/project.h"
+#include "core/project_text.h"
 #include "util/util.h"
-
-typedef struct span {
-	const char *s; /* the value's text, NULL when absent */
-	const char *e;
-} span;
-
-#define SPAN_MAX 64 /* a label value or an annotation read as a C string */
-
-static int key_is(const jscan_member *m, const char *want, size_t len)
-{
-	return m->key_len == len && !memcmp(m->key, want, len);
-}
-#define KEY_IS(m, lit) key_is(m, lit, sizeof(lit) - 1)
-
-/* Records the first value of a member; a second one is not for the walk. */
-static int take(span *sp, const jscan_member *m)
-{
-	if (sp->s)
-		return -1;
-	sp->s = m->val;
-	sp->e = m->val_end;
-	return 0;
-}
-
-/* A string value as cJSON holds it: the text between the quotes, up to a NUL.
- * NULL when absent or not a string. */
-static const char *str_of(span v, size_t *n)
-{
-	if (!v.s || jscan_plain(v.s, v.e) != JSCAN_STRING)
-		return NULL;
-	*n = strnlen(v.s + 1, (size_t)(v.e - v.s - 2));
-	return v.s + 1;
-}
-
-/* util_strlcpy of a string of n bytes. */
-static void copy_n(char *dst, size_t size, const char *s, size_t n)
-{
-	if (n > size - 1)
-		n = size - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
-/* A string value into buf as a C string; 0, 1 when absent or not a string,
- * -1 when too long for buf (the walk then gives up). */
-static int cstr(span v, char *buf, size_t size)
-{
-	size_t n;
-	const char *s = str_of(v, &n);
-
-	if (!s)
-		return 1;
-	if (n >= size)
-		return -1;
-	copy_n(buf, size, s, n);
-	return 0;
-}
-
-/* A member kept whole by project_keep_workload (labels, annotations), an
- * object, read through it: every member checked as the built path would make
- * it, the first of each name in want[] recorded in got[]. 0, or -1 to leave
- * the row to the built path. */
-static int whole_object(jscan_iter *parent, const jscan_member *obj, const char *const *want,
-			span *got, size_t n_want)
-{
-	jscan_iter it;
-	jscan_member m;
-	size_t i, len[8];
-	int r;
-
-	if (*obj->val != '{' || n_want > 8 || jscan_iter_sub(parent, obj, &it) < 0)
-		return -1;
-	for (i = 0; i < n_want; i++)
-		len[i] = strlen(want[i]);
-	while ((r = jscan_iter_next(&it, &m)) == 1) {
-		if (!m.key_plain || jscan_plain(m.val, m.val_end) == JSCAN_OTHER)
-			return -1;
-		for (i = 0; i < n_want; i++)
-			if (!got[i].s && key_is(&m, want[i], len[i])) {
-				got[i].s = m.val;
-				got[i].e = m.val_end;
-				break;
-			}
-	}
-	return r;
-}
-
-/* num_get(): a JSON integer, or a string strtod reads whole. 0, 1 when not a
- * number, -1 to give up. */
-static int num_of(span v, double *out)
-{
-	char buf[SPAN_MAX], *end;
-	int kind = v.s ? jscan_plain(v.s, v.e) : JSCAN_OTHER, r;
-	const char *p;
-
-	if (kind == JSCAN_INT) {
-		double d = 0;
-		for (p = v.s + (*v.s == '-'); p < v.e; p++)
-			d = d * 10 + (*p - '0');
-		*out = *v.s == '-' ? -d : d;
-		return 0;
-	}
-	if ((r = cstr(v, buf, sizeof(buf))) != 0)
-		return r;
-	if (!buf[0])
-		return 1;
-	*out = strtod(buf, &end);
-	return *end == '\0' ? 0 : 1;
-}
-
-/* time_get(): an RFC 3339 string, else 0; -1 to give up. */
-static int time_of(span v, int64_t *out)
-{
-	char buf[SPAN_MAX];
-	int r = cstr(v, buf, sizeof(buf));
-	int64_t t;
-
-	if (r < 0)
-		return -1;
-	t = r == 0 ? util_parse_rfc3339(buf) : -1;
-	*out = t > 0 ? t : 0;
-	return 0;
-}
 
 /* READY "ready/desired" as sscanf("%ld/%ld%c") == 2 reads it, both not
  * negative: plain digits here, anything else by sscanf. 0 or -1. */
@@ -205,15 +83,15 @@ static int walk_metadata(jscan_iter *obj, const jscan_member *md, row_text *rt)
 		if (!m.key_plain)
 			return -1;
 		if (KEY_IS(&m, "labels")) {
-			if (have_lab++ || whole_object(&it, &m, lab_keys, rt->lab, 3) < 0)
+			if (have_lab++ || span_whole_object(&it, &m, lab_keys, rt->lab, 3) < 0)
 				return -1;
 		} else if (KEY_IS(&m, "annotations")) {
-			if (have_ann++ || whole_object(&it, &m, ann_keys, rt->ann, 5) < 0)
+			if (have_ann++ || span_whole_object(&it, &m, ann_keys, rt->ann, 5) < 0)
 				return -1;
 		} else if (KEY_IS(&m, "name") || KEY_IS(&m, "namespace") ||
 			   KEY_IS(&m, "creationTimestamp")) {
 			span *to = m.key_len == 4 ? &rt->name : m.key_len == 9 ? &rt->ns : NULL;
-			if (jscan_plain(m.val, m.val_end) == JSCAN_OTHER || (to && take(to, &m) < 0))
+			if (jscan_plain(m.val, m.val_end) == JSCAN_OTHER || (to && span_take(to, &m) < 0))
 				return -1;
 		}
 	}
@@ -284,7 +162,7 @@ int project_workload_row_text(const project_keys *k, const char *p, const char *
 	memset(out, 0, sizeof(*out));
 	if (!rt.object)
 		return -1;
-	switch (cstr(rt.cells1, cell, sizeof(cell))) {
+	switch (span_cstr(rt.cells1, cell, sizeof(cell))) {
 	case -1:
 		return PROJECT_BUILD;
 	case 1:
@@ -292,12 +170,12 @@ int project_workload_row_text(const project_keys *k, const char *p, const char *
 	}
 	if (ready_cell(cell, &r, &d) < 0)
 		return -1;
-	if (!(s = str_of(rt.name, &n)) || !n)
+	if (!(s = span_str(rt.name, &n)) || !n)
 		return -1;
-	copy_n(out->m.name, sizeof(out->m.name), s, n);
-	if ((s = str_of(rt.ns, &n)) != NULL)
-		copy_n(out->m.ns, sizeof(out->m.ns), s, n);
-	switch (cstr(lab[0], tier, sizeof(tier))) {
+	span_copy_n(out->m.name, sizeof(out->m.name), s, n);
+	if ((s = span_str(rt.ns, &n)) != NULL)
+		span_copy_n(out->m.ns, sizeof(out->m.ns), s, n);
+	switch (span_cstr(lab[0], tier, sizeof(tier))) {
 	case -1:
 		return PROJECT_BUILD;
 	case 1:
@@ -305,28 +183,28 @@ int project_workload_row_text(const project_keys *k, const char *p, const char *
 	}
 	out->kind = (uint8_t)kind;
 	out->tier = project_tier_parse(tier);
-	if ((s = str_of(lab[1], &n)) != NULL)
-		copy_n(out->component, sizeof(out->component), s, n);
-	if ((s = str_of(lab[2], &n)) != NULL)
-		copy_n(out->role, sizeof(out->role), s, n);
+	if ((s = span_str(lab[1], &n)) != NULL)
+		span_copy_n(out->component, sizeof(out->component), s, n);
+	if ((s = span_str(lab[2], &n)) != NULL)
+		span_copy_n(out->role, sizeof(out->role), s, n);
 	if (!strcmp(out->component, "hypnus")) {
 		model_hypnus *h = &out->hypnus;
 		char state[SPAN_MAX];
-		int rs = cstr(ann[0], state, sizeof(state));
+		int rs = span_cstr(ann[0], state, sizeof(state));
 
 		if (rs < 0)
 			return PROJECT_BUILD;
 		h->present = 1;
 		h->state = (uint8_t)hypnus_state_parse(rs == 0 ? state : NULL);
-		if ((rs = num_of(ann[1], &v)) < 0)
+		if ((rs = span_num(ann[1], &v)) < 0)
 			return PROJECT_BUILD;
 		if (rs == 0)
 			h->idle_timeout_s = project_clamp32(v);
-		if ((rs = num_of(ann[2], &v)) < 0)
+		if ((rs = span_num(ann[2], &v)) < 0)
 			return PROJECT_BUILD;
 		if (rs == 0)
 			h->cold_start_s = project_clamp32(v);
-		if (time_of(ann[3], &h->last_activity) < 0 || time_of(ann[4], &h->last_wake) < 0)
+		if (span_time(ann[3], &h->last_activity) < 0 || span_time(ann[4], &h->last_wake) < 0)
 			return PROJECT_BUILD;
 	}
 	out->desired = project_clamp32((double)d);
