@@ -66,6 +66,7 @@ elif asan_own; then
 	ok "the sanitizer says it ran out of memory (its own allocation, 4 runs)"
 else
 	fail "it says out of memory"
+	sed 's/^/    stderr: /' "$W/err" | head -10
 fi
 cmp -s "$W/before" "$W/after" && ok "terminal modes restored" || fail "terminal modes not restored"
 left() { ! $T capture-pane -p -t main:c | grep -q "TCODE"; }
