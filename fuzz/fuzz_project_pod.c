@@ -9,8 +9,7 @@
 
 #include "core/project.h"
 #include "fuzz/fuzz.h"
-#include "k8s/jarena.h"
-#include "k8s/jscan.h"
+#include "fuzz/fuzz_items.h"
 
 static project_keys keys;
 
@@ -36,21 +35,10 @@ static void same(const char *p, const char *e)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *buf = (const char *)data;
-	size_t *spans = NULL, n = 0, i;
-	cJSON *meta = NULL;
-
 	if (!keys.tier[0]) {
 		jarena_install(); /* once; the fuzzer runs one thread */
 		project_keys_init(&keys, NULL);
 	}
-	same(buf, buf + size);
-	if (jscan_page(buf, size, &spans, &n, &meta) == 0)
-		for (i = 0; i < n; i++)
-			same(buf + spans[2 * i], buf + spans[2 * i + 1]);
-	free(spans);
-	cJSON_Delete(meta);
-	if (jarena_live())
-		abort();
+	fuzz_items(data, size, same);
 	return 0;
 }
