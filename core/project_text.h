@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "k8s/jscan.h"
 
@@ -19,7 +20,7 @@ typedef struct span {
 
 static inline int key_is(const jscan_member *m, const char *want, size_t len)
 {
-	return m->key_len == len && !__builtin_memcmp(m->key, want, len);
+	return m->key_len == len && !memcmp(m->key, want, len);
 }
 #define KEY_IS(m, lit) key_is(m, lit, sizeof(lit) - 1)
 
