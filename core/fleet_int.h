@@ -212,6 +212,9 @@ void fleet_tab_init(tab *t, size_t rsize);
 void fleet_tab_release(tab *t);
 void fleet_tab_clear(tab *t);
 void *fleet_tab_find(const tab *t, const project_meta *m);
+/* The record keyed by a name alone, no namespace (a Namespace, or an env_key
+ * table's namespace), or NULL. */
+void *fleet_tab_find_name(const tab *t, const char *name);
 void fleet_tab_put(tab *t, const void *rec);
 void fleet_tab_reserve(tab *t, size_t n);
 void fleet_tab_del(tab *t, const project_meta *m);
@@ -248,6 +251,8 @@ fleet_snapshot *fleet_build_finish(builder *b);
 fleet_snapshot *fleet_patch(fleet *f, const fleet_snapshot *old);
 /* Under c->mu: the records of namespace ns changed. */
 void fleet_patch_mark(cluster *c, const char *ns);
+/* Under c->mu: what namespace ns's environment waits for changed (env_deps). */
+void fleet_patch_recheck(cluster *c, const char *ns);
 /* Under c->mu: before fleet_tab_del(t, m): marks m's namespace and that of the
  * record the delete moves into its place (the order of records matters). */
 void fleet_patch_mark_del(cluster *c, const tab *t, const project_meta *m);

@@ -312,12 +312,9 @@ typedef struct wait_sum {
  * NULL for a workload in a namespace that is not a tenant's. */
 static wait_sum *wait_sum_of(const tab *nss, wait_sum *sums, const char *ns)
 {
-	project_meta k;
-	const unsigned char *r;
+	const unsigned char *r = fleet_tab_find_name(nss, ns);
 
-	memset(&k, 0, sizeof(k));
-	util_strlcpy(k.name, ns, sizeof(k.name));
-	if (!(r = fleet_tab_find(nss, &k)))
+	if (!r)
 		return NULL;
 	return &sums[(size_t)(r - nss->recs) / nss->rsize];
 }

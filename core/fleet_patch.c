@@ -23,17 +23,27 @@
 
 #define PATCH_FULL_MS 30000
 
-void fleet_patch_mark(cluster *c, const char *ns)
+/* Namespace ns in t (an env_key table), once. */
+static void mark_in(tab *t, const char *ns)
 {
 	env_key k;
 
-	if (c->full)
-		return;
 	memset(&k, 0, sizeof(k));
 	util_strlcpy(k.m.name, ns, sizeof(k.m.name));
 	k.idx = -1;
-	if (!fleet_tab_find(&c->dirty, &k.m))
-		fleet_tab_put(&c->dirty, &k);
+	if (!fleet_tab_find(t, &k.m))
+		fleet_tab_put(t, &k);
+}
+
+void fleet_patch_mark(cluster *c, const char *ns)
+{
+	if (!c->full)
+		mark_in(&c->dirty, ns);
+}
+
+void fleet_patch_recheck(cluster *c, const char *ns)
+{
+	mark_in(&c->recheck, ns);
 }
 
 void fleet_patch_mark_del(cluster *c, const tab *t, const project_meta *m)
@@ -110,12 +120,8 @@ static fleet_snapshot *copy_of(const fleet_snapshot *old)
 /* The environment of a marked namespace, or -1. */
 static int32_t marked_env(const cluster *c, const char *ns)
 {
-	project_meta m;
-	const env_key *k;
+	const env_key *k = fleet_tab_find_name(&c->dirty, ns);
 
-	m.ns[0] = '\0';
-	util_strlcpy(m.name, ns, sizeof(m.name));
-	k = fleet_tab_find(&c->dirty, &m);
 	return k ? k->idx : -1;
 }
 
@@ -128,6 +134,18 @@ static void reset_env(model_env *e)
 	memcpy(e->ns, was.ns, sizeof(e->ns));
 	e->env = was.env;
 	e->product = was.product;
+}
+
+/* The environment of cluster ci that namespace m had in the last full build,
+ * when s still holds it there; else -1. */
+static int32_t env_in(const cluster *c, uint16_t ci, const fleet_snapshot *s, const project_meta *m)
+{
+	const env_key *e = fleet_tab_find(&c->env_idx, m);
+
+	return e && e->idx >= 0 && (size_t)e->idx < s->n_envs &&
+		       fleet_tenant_at(s, s->env_tenant[e->idx])->cluster == ci
+		   ? e->idx
+		   : -1;
 }
 
 static env_key *dirty_at(const cluster *c, size_t j)
@@ -192,11 +210,7 @@ static void patch_cluster(fleet *f, cluster *c, uint16_t ci, fleet_snapshot *s)
 	ho.now = c->client ? k8s_client_server_now(c->client) : ho.now;
 	for (j = 0; j < c->dirty.n; j++) {
 		env_key *k = dirty_at(c, j);
-		const env_key *e = fleet_tab_find(&c->env_idx, &k->m);
-		k->idx = e && e->idx >= 0 && (size_t)e->idx < s->n_envs &&
-				 fleet_tenant_at(s, s->env_tenant[e->idx])->cluster == ci
-			     ? e->idx
-			     : -1;
+		k->idx = env_in(c, ci, s, &k->m);
 		if (k->idx >= 0)
 			reset_env(fleet_env_w(s, k->idx));
 	}
@@ -241,12 +255,11 @@ static void patch_cluster(fleet *f, cluster *c, uint16_t ci, fleet_snapshot *s)
 	/* the envs whose dependencies changed (all of them were, on rehealth) */
 	for (j = 0, n = c->rehealth ? 0 : c->recheck.n; j < n; j++) {
 		const env_key *k = (const env_key *)(const void *)(c->recheck.recs + j * c->recheck.rsize);
-		const env_key *e = fleet_tab_find(&c->env_idx, &k->m);
-		if (!e || e->idx < 0 || (size_t)e->idx >= s->n_envs ||
-		    fleet_tenant_at(s, s->env_tenant[e->idx])->cluster != ci)
+		int32_t ei = env_in(c, ci, s, &k->m);
+		if (ei < 0)
 			continue;
-		env_health(f, c, ci, s, e->idx, &ho);
-		tenant_health(s, (size_t)s->env_tenant[e->idx]);
+		env_health(f, c, ci, s, ei, &ho);
+		tenant_health(s, (size_t)s->env_tenant[ei]);
 	}
 	fleet_tab_clear(&c->dirty);
 	fleet_tab_clear(&c->recheck);

@@ -21,12 +21,8 @@ void fleet_builder_init(builder *b)
 
 static int32_t env_lookup(const tab *idx, const char *ns)
 {
-	project_meta m;
-	const env_key *k;
+	const env_key *k = fleet_tab_find_name(idx, ns);
 
-	m.ns[0] = '\0';
-	util_strlcpy(m.name, ns, sizeof(m.name));
-	k = fleet_tab_find(idx, &m);
 	return k ? k->idx : -1;
 }
 

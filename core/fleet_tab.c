@@ -98,6 +98,15 @@ void *fleet_tab_find(const tab *t, const project_meta *m)
 	return t->slots[s] ? tab_at(t, SLOT_IDX(t->slots[s]) - 1) : NULL;
 }
 
+void *fleet_tab_find_name(const tab *t, const char *name)
+{
+	project_meta m;
+
+	m.ns[0] = '\0';
+	util_strlcpy(m.name, name, sizeof(m.name));
+	return fleet_tab_find(t, &m);
+}
+
 /* Inserts or replaces the record with rec's key. */
 void fleet_tab_put(tab *t, const void *rec)
 {

@@ -43,15 +43,9 @@ void fleet_deps_changed(fleet *f)
 		pthread_mutex_lock(&c->mu);
 		if (n < 0)
 			c->rehealth = 1;
-		for (j = 0; j < n; j++) {
-			env_key e;
-			if (k[j].ci != i)
-				continue;
-			memset(&e, 0, sizeof(e));
-			util_strlcpy(e.m.name, k[j].ns, sizeof(e.m.name));
-			e.idx = -1;
-			fleet_tab_put(&c->recheck, &e);
-		}
+		for (j = 0; j < n; j++)
+			if (k[j].ci == i)
+				fleet_patch_recheck(c, k[j].ns);
 		pthread_mutex_unlock(&c->mu);
 	}
 	if (f->pub_running)

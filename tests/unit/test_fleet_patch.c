@@ -367,7 +367,6 @@ static void test_dependencies_recheck_named(void **state)
 	cluster *c = &f->cl[0];
 	env_deps *d = env_deps_new();
 	fleet_snapshot *old, *p;
-	env_key k;
 	int32_t e, other;
 
 	(void)state;
@@ -389,12 +388,8 @@ static void test_dependencies_recheck_named(void **state)
 	assert_int_equal(fleet_env_health(p, e)->state, HEALTH_BLOCKED);
 	fleet_snapshot_put(p);
 	/* as fleet_deps_changed marks the envs env_deps says changed */
-	memset(&k, 0, sizeof(k));
-	util_strlcpy(k.m.name, "t10020-dev", sizeof(k.m.name));
-	k.idx = -1;
-	fleet_tab_put(&c->recheck, &k);
-	util_strlcpy(k.m.name, "t99999-dev", sizeof(k.m.name)); /* not (or no longer) listed */
-	fleet_tab_put(&c->recheck, &k);
+	fleet_patch_recheck(c, "t10020-dev");
+	fleet_patch_recheck(c, "t99999-dev"); /* not (or no longer) listed */
 	p = fleet_patch(f, old);
 	assert_non_null(p);
 	assert_int_equal(c->recheck.n, 0);
@@ -405,10 +400,8 @@ static void test_dependencies_recheck_named(void **state)
 	assert_int_equal(blocks_shared(&p->tenant_arr, &old->tenant_arr), old->tenant_arr.nb);
 	fleet_snapshot_put(p);
 	/* with the other one's too, the patch is what a whole build makes */
-	util_strlcpy(k.m.name, "t10050-dev", sizeof(k.m.name));
-	fleet_tab_put(&c->recheck, &k);
-	util_strlcpy(k.m.name, "t10020-dev", sizeof(k.m.name));
-	fleet_tab_put(&c->recheck, &k);
+	fleet_patch_recheck(c, "t10050-dev");
+	fleet_patch_recheck(c, "t10020-dev");
 	p = fleet_patch(f, old);
 	assert_non_null(p);
 	assert_as_whole(f, p);
