@@ -1,7 +1,8 @@
 /* The list-page scanner: a page's items as spans, each span built with and
  * without a keep list, and skipped; the trees made in the arena as smartops
  * makes them (k8s/jarena.h), which holds nothing once they are freed. A span
- * built whole is what cJSON makes of it. */
+ * built whole is what cJSON makes of it. A page's continue token told from its
+ * first bytes is the whole page's. */
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -42,6 +43,29 @@ static void whole_as_cjson(const char *buf, size_t size)
 	same_tree(jscan_parse(buf, size), cJSON_ParseWithLength(buf, size));
 }
 
+/* The continue token told from a page's first bytes (jscan_list_head) is the
+ * one the whole page has; a head that can tell never changes its mind as more
+ * bytes come. */
+static void head_as_page(const char *buf, size_t size, const cJSON *meta)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, "continue");
+	const char *want = cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+	char *tok;
+	int whole = jscan_list_head(buf, size, &tok), r;
+	size_t len;
+
+	if (whole == 0 || (whole == 1 && (!tok != !want || (tok && strcmp(tok, want)))))
+		abort();
+	free(tok);
+	for (len = 0; len < size && len < 2048; len++) {
+		r = jscan_list_head(buf, len, &tok);
+		if ((r == 1 && whole != 1) || (r == -1 && whole != -1) ||
+		    (r == 1 && (!tok != !want || (tok && strcmp(tok, want)))) || (r != 1 && tok))
+			abort();
+		free(tok);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *buf = (const char *)data;
@@ -60,6 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			cJSON_Delete(jscan_build(p, e, keep));
 			same_as_cjson(p, e);
 		}
+		head_as_page(buf, size, meta);
 	}
 	free(spans);
 	cJSON_Delete(meta);

@@ -435,6 +435,8 @@ typedef struct req {
 	size_t size_hint; /* the answer's likely size (a list's earlier page), or 0 */
 	int reuse; /* *answer's buffer may hold the body (a list's page before) */
 	int probe; /* the watchdog's: its own limit, no retry, any status an answer */
+	k8s_head_fn head; /* told of a 2xx answer's bytes as they come, until it says done */
+	void *head_ctx;
 } req;
 
 typedef struct xfer {
@@ -447,6 +449,7 @@ typedef struct xfer {
 	int64_t retry_after_ms;
 	int delivered; /* stream bytes went to fn */
 	int headers;   /* the status line came */
+	int head_done; /* r->head has said it needs no more */
 	int no_answer; /* aborted: 1 no status line within the request timeout,
 			  2 a probe found the server hung (watches) */
 	unsigned hung_gen; /* the client's when the attempt began */
@@ -487,6 +490,8 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *arg)
 	if (x->body.len + n > BODY_MAX)
 		return 0;
 	sb_add(&x->body, data, n);
+	if (x->r->head && !x->head_done && x->status >= 200 && x->status < 300)
+		x->head_done = x->r->head(x->r->head_ctx, x->body.buf, x->body.len);
 	return n;
 }
 
@@ -1117,7 +1122,7 @@ int k8s_get(k8s_client *c, const char *path, cJSON **out, k8s_err *err)
 
 int k8s_get_text(k8s_client *c, const char *path, strbuf *answer, k8s_err *err)
 {
-	return k8s_get_page(c, path, NULL, NULL, NULL, 0, answer, err);
+	return k8s_get_page(c, path, NULL, NULL, NULL, 0, NULL, NULL, answer, err);
 }
 
 int k8s_get_cancel(k8s_client *c, const char *path, const atomic_int *cancel, cJSON **out,
@@ -1188,9 +1193,13 @@ int k8s_delete(k8s_client *c, const char *path, int flags, k8s_err *err)
 }
 
 int k8s_get_page(k8s_client *c, const char *path, const char *accept, const atomic_int *cancel,
-		 const atomic_int *stop, size_t size_hint, strbuf *answer, k8s_err *err)
+		 const atomic_int *stop, size_t size_hint, k8s_head_fn head, void *head_ctx,
+		 strbuf *answer, k8s_err *err)
 {
 	req r = {0};
+
+	r.head = head;
+	r.head_ctx = head_ctx;
 
 	r.method = "GET";
 	r.path = path;

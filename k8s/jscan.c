@@ -413,6 +413,64 @@ bad:
 	return -1;
 }
 
+/* The head of a list answer, as it comes in: its "metadata" member's continue
+ * token, told before the rest of the page has come. */
+int jscan_list_head(const char *buf, size_t len, char **cont)
+{
+	const char *p = buf, *end = buf + len;
+
+	*cont = NULL;
+	p = ws(p, end);
+	if (p >= end)
+		return 0;
+	if (*p != '{')
+		return -1;
+	p = ws(p + 1, end);
+	for (;;) {
+		const char *ks, *ke, *e;
+
+		if (p >= end)
+			return 0;
+		if (*p != '"')
+			return -1;
+		ks = p + 1;
+		if (!(p = skip_string(ks, end)))
+			return 0;
+		ke = p - 1;
+		p = ws(p, end);
+		if (p >= end)
+			return 0;
+		if (*p != ':')
+			return -1;
+		p = ws(p + 1, end);
+		/* the items before the metadata: only the whole page tells */
+		if (key_is(ks, ke, "items") || key_is(ks, ke, "rows"))
+			return -1;
+		e = jscan_skip(p, end);
+		if (!e || (e == end && *p != '{' && *p != '[' && *p != '"'))
+			return 0; /* cut short, or a number or literal that may go on */
+		if (key_is(ks, ke, "metadata")) {
+			cJSON *meta = cJSON_ParseWithLength(p, (size_t)(e - p));
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, "continue");
+
+			if (!cJSON_IsObject(meta)) {
+				cJSON_Delete(meta);
+				return -1;
+			}
+			if (cJSON_IsString(v) && v->valuestring[0])
+				*cont = xstrdup(v->valuestring);
+			cJSON_Delete(meta);
+			return 1;
+		}
+		p = ws(e, end);
+		if (p >= end)
+			return 0;
+		if (*p != ',')
+			return -1;
+		p = ws(p + 1, end);
+	}
+}
+
 /* ---- walking a value's text without building it ---- */
 
 int jscan_iter_init(jscan_iter *it, const char *p, const char *end)

@@ -45,6 +45,14 @@ cJSON *jscan_parse(const char *p, size_t n);
  * *spans (malloc'd, free it) holds 2 * *n offsets: start and end of each. */
 int jscan_page(const char *buf, size_t len, size_t **spans, size_t *n, cJSON **meta);
 
+/* The continue token of a list answer from its first bytes, as they come in
+ * (buf holds the first len): 1 when the "metadata" member has come whole
+ * (*cont: the token, malloc'd, or NULL when this is the last page), 0 when
+ * more bytes are needed, -1 when the head cannot tell (the items come first,
+ * or it is not a list's shape): the whole page will. What jscan_page finds
+ * in the whole answer is the same token. */
+int jscan_list_head(const char *buf, size_t len, char **cont);
+
 /* ---- walking a value's text without building it ----
  *
  * For a reader that wants a few members of each item and can say where it is

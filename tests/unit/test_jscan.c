@@ -105,6 +105,56 @@ static const jscan_keep keep_test[] = {{"a", keep_inner}, {"name", NULL}, {NULL,
 
 /* Members one at a time: names and spans, objects read through a sub-iterator
  * or skipped, the syntax the builder checks. */
+/* head(json's first len bytes, all of it when len is 0): its result, the token
+ * in tok (or "" when NULL) */
+static int head(const char *json, size_t len, char *tok, size_t toksz)
+{
+	char *t = NULL;
+	int r = jscan_list_head(json, len ? len : strlen(json), &t);
+
+	util_strlcpy(tok, t ? t : "", toksz);
+	free(t);
+	return r;
+}
+
+/* The continue token, told from the page's first bytes as they come in. */
+static void test_list_head(void **state)
+{
+	const char *json = "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/v1\",\"n\":12,"
+			   "\"metadata\":{\"resourceVersion\":\"7\",\"x\":{\"continue\":\"no\"},"
+			   "\"continue\":\"tok2\"},\"rows\":[{\"cells\":[1]}]}";
+	size_t meta_end = strstr(json, "},\"rows\"") - json + 1, len;
+	char tok[32];
+
+	(void)state;
+	/* nothing to tell until the metadata has come whole; then its token */
+	for (len = 1; len < meta_end; len++)
+		assert_int_equal(head(json, len, tok, sizeof(tok)), 0);
+	for (; len <= strlen(json); len++) {
+		assert_int_equal(head(json, len, tok, sizeof(tok)), 1);
+		assert_string_equal(tok, "tok2");
+	}
+	/* the last page: no token, or an empty one */
+	assert_int_equal(head("{\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[", 0, tok,
+			      sizeof(tok)), 1);
+	assert_string_equal(tok, "");
+	assert_int_equal(head("{\"metadata\":{\"continue\":\"\"}", 0, tok, sizeof(tok)), 1);
+	assert_string_equal(tok, "");
+	/* the items first, or not a list's shape: only the whole page tells */
+	assert_int_equal(head("{\"items\":[],\"metadata\":{\"continue\":\"t\"}}", 0, tok,
+			      sizeof(tok)), -1);
+	assert_int_equal(head("{\"rows\":[", 0, tok, sizeof(tok)), -1);
+	assert_int_equal(head("[{\"metadata\":{}}]", 0, tok, sizeof(tok)), -1);
+	assert_int_equal(head("{\"metadata\":\"x\",", 0, tok, sizeof(tok)), -1);
+	assert_int_equal(head("{\"kind\" \"x\"", 0, tok, sizeof(tok)), -1);
+	assert_int_equal(head("{\"kind\":\"x\"}", 0, tok, sizeof(tok)), -1);
+	/* a number cut at the end of what came may go on */
+	assert_int_equal(head("{\"n\":12", 0, tok, sizeof(tok)), 0);
+	assert_int_equal(head("  ", 0, tok, sizeof(tok)), 0);
+	assert_int_equal(head("{\"kind\":\"x\",\"metadata\":{\"continue\":\"t\"}", 0, tok, sizeof(tok)), 1);
+	assert_string_equal(tok, "t");
+}
+
 static void test_iter(void **state)
 {
 	const char *json = "{ \"a\" : \"x\\\"y\" , \"b\":{\"c\":[1,{\"d\":2}],\"e\":null},"
@@ -398,7 +448,7 @@ int main(void)
 	    cmocka_unit_test(test_page_items),	   cmocka_unit_test(test_page_rows_and_empty),
 	    cmocka_unit_test(test_page_malformed), cmocka_unit_test(test_build_keep),
 	    cmocka_unit_test(test_keep_lists),	   cmocka_unit_test(test_build_whole_as_cjson),
-	    cmocka_unit_test(test_iter),
+	    cmocka_unit_test(test_iter),	   cmocka_unit_test(test_list_head),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,6 +40,10 @@ typedef struct server {
 	/* /api/v1/secrets: 6 pages of 2; the highest page asked for, the page
 	 * that answers 403 and the one that never ends (0: none) */
 	atomic_int secrets_asked, secrets_fail, secrets_hang;
+	/* /api/v1/serviceaccounts: 5 pages of 2; page 3 sends its head, then holds
+	 * its items until page 4 is asked for; page 4's items come before its
+	 * metadata */
+	atomic_int sa_asked, sa_overlap;
 	/* the watchdog's: GET /version asked; held unanswered while version_hang;
 	 * /api/v1/events' watch: open and silent (0) or a blank line every 100 ms */
 	atomic_int versions, version_hang, events_talk;
@@ -99,6 +103,39 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		return 0; /* nothing yet */
 	buf[0] = '\n';	  /* keep-alive blank line */
 	return 1;
+}
+
+/* A page's head, then the rest once the next page is asked for (or 3 s have
+ * gone: a client that waits for the whole page first). */
+typedef struct held {
+	char head[128], rest[128];
+	int sent_head, sent_rest;
+	int64_t t0;
+} held;
+
+static ssize_t held_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	held *h = cls;
+	const char *t = !h->sent_head ? h->head : h->rest;
+	size_t n = strlen(t);
+
+	(void)pos;
+	if (h->sent_rest)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (h->sent_head && atomic_load(&srv.sa_asked) < 4 && util_mono_ms() - h->t0 < 3000 &&
+	    !atomic_load(&srv.closing)) {
+		usleep(2000);
+		return 0; /* nothing yet */
+	}
+	if (h->sent_head && atomic_load(&srv.sa_asked) >= 4)
+		atomic_store(&srv.sa_overlap, 1);
+	if (n > max)
+		n = max;
+	memcpy(buf, t, n);
+	if (h->sent_head)
+		h->sent_rest = 1;
+	h->sent_head = 1;
+	return (ssize_t)n;
 }
 
 static enum MHD_Result reply_stream(struct MHD_Connection *conn, const char *text, int hang)
@@ -226,6 +263,43 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			 "\"%db\"}}]}",
 			 40 + k, k < 6 ? ",\"continue\":\"" : "", k < 6 ? k + 1 : 0, k < 6 ? "\"" : "",
 			 k, k);
+		return reply(conn, 200, body, NULL);
+	}
+	if (!strcmp(url, "/api/v1/serviceaccounts")) { /* page k (1-5): ka, kb; token "k+1" */
+		const char *cont = arg(conn, "continue");
+		int k = cont ? atoi(cont) : 1, high = atomic_load(&srv.sa_asked);
+		static __thread char body[256];
+		char meta[64];
+
+		while (k > high && !atomic_compare_exchange_weak(&srv.sa_asked, &high, k))
+			;
+		snprintf(meta, sizeof(meta), "\"metadata\":{\"resourceVersion\":\"9\"%s%.0d%s}",
+			 k < 5 ? ",\"continue\":\"" : "", k < 5 ? k + 1 : 0, k < 5 ? "\"" : "");
+		if (k == 3) {
+			held *h = xcalloc(1, sizeof(*h));
+			struct MHD_Response *r;
+			enum MHD_Result ret;
+
+			snprintf(h->head, sizeof(h->head), "{\"kind\":\"ServiceAccountList\",%s,", meta);
+			snprintf(h->rest, sizeof(h->rest),
+				 "\"items\":[{\"metadata\":{\"name\":\"3a\"}},{\"metadata\":{"
+				 "\"name\":\"3b\"}}]}");
+			h->t0 = util_mono_ms();
+			r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, held_read, h, free);
+			ret = MHD_queue_response(conn, 200, r);
+			MHD_destroy_response(r);
+			return ret;
+		}
+		if (k == 4)
+			snprintf(body, sizeof(body),
+				 "{\"kind\":\"ServiceAccountList\",\"items\":[{\"metadata\":{\"name\":"
+				 "\"4a\"}},{\"metadata\":{\"name\":\"4b\"}}],%s}",
+				 meta);
+		else
+			snprintf(body, sizeof(body),
+				 "{\"kind\":\"ServiceAccountList\",%s,\"items\":[{\"metadata\":{"
+				 "\"name\":\"%da\"}},{\"metadata\":{\"name\":\"%db\"}}]}",
+				 meta, k, k);
 		return reply(conn, 200, body, NULL);
 	}
 	if (!strcmp(url, "/api/v1/configmaps") && !arg(conn, "watch")) {
@@ -574,6 +648,32 @@ static void test_list_reads_ahead(void **state)
 	k8s_client_free(c);
 }
 
+/* A page is asked for as soon as the page before has told its token, in its
+ * first bytes, while the rest of it still comes; a page whose metadata comes
+ * after its items tells it once whole. */
+static void test_list_asks_on_head(void **state)
+{
+	k8s_client *c = new_client();
+	k8s_list_opts lo = {.limit = 2};
+	names n = {0};
+	char rv[32];
+	k8s_err err;
+	int64_t t0 = util_mono_ms();
+
+	sb_init(&n.seen, 32);
+	atomic_store(&srv.sa_asked, 0);
+	atomic_store(&srv.sa_overlap, 0);
+	assert_int_equal(k8s_list(c, "/api/v1/serviceaccounts", &lo, add_name, &n, rv, sizeof(rv), &err),
+			 0);
+	assert_string_equal(n.seen.buf, "1a1b2a2b3a3b4a4b5a5b"); /* in order, each once */
+	assert_true(atomic_load(&srv.sa_overlap)); /* page 4 asked for before page 3 ended */
+	assert_true(util_mono_ms() - t0 < 2500);   /* not the held page's 3 s */
+	assert_int_equal(atomic_load(&srv.sa_asked), 5);
+	assert_string_equal(rv, "9");
+	sb_release(&n.seen);
+	k8s_client_free(c);
+}
+
 static void test_list_stops_early(void **state)
 {
 	k8s_client *c = new_client();
@@ -583,8 +683,8 @@ static void test_list_stops_early(void **state)
 
 	assert_int_equal(list_secrets(c, &a, NULL, rv, &err), 7); /* fn's value */
 	assert_string_equal(a.n.seen.buf, "1a1b2a");
-	/* the fetcher was at most a page ahead of the one read, and one coming in */
-	assert_true(atomic_load(&srv.secrets_asked) <= 4);
+	/* at most a page waiting beyond the one read (2), and two coming in */
+	assert_true(atomic_load(&srv.secrets_asked) <= 5);
 	sb_release(&a.n.seen);
 	k8s_client_free(c);
 }
@@ -993,6 +1093,7 @@ int main(void)
 	    cmocka_unit_test(test_unreachable),
 	    cmocka_unit_test(test_paged_list_restart),
 	    cmocka_unit_test(test_list_reads_ahead),
+	    cmocka_unit_test(test_list_asks_on_head),
 	    cmocka_unit_test(test_list_stops_early),
 	    cmocka_unit_test(test_list_fails_midway),
 	    cmocka_unit_test(test_list_cancel_during_hang),
