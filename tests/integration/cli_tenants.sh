@@ -20,6 +20,8 @@ import json, sys
 fleet = json.load(open(sys.argv[1]))
 ours = json.load(open(sys.argv[2]))
 assert ours["kind"] == "TenantList"
+tcodes = [t["tcode"] for t in ours["items"]]
+assert tcodes == sorted(set(tcodes)), "tenants out of order or twice"
 by = {}
 for t in ours["items"]:
     for e in t["envs"]:
