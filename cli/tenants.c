@@ -391,69 +391,28 @@ static int write_all(int fd, const char *buf, size_t len);
 /* The TenantList into out; with fd >= 0, out is written to fd (and emptied)
  * whenever it holds 64 KiB, so a long list is never whole in memory. -1 when
  * a write failed. */
-/* Tenants [from, to) that match, each "{...}", joined by commas; written to fd
- * (when >= 0) as out fills. */
-typedef struct json_part {
-	const fleet_snapshot *s;
-	const tenants_filter *flt;
-	size_t from, to, n; /* n: the tenants rendered */
-	strbuf out;
-	int fd, rc;
-} json_part;
-
-static void *render_part(void *arg)
-{
-	json_part *p = arg;
-	size_t i;
-
-	for (i = p->from; i < p->to; i++) {
-		if (!tenant_matches(fleet_tenant_at(p->s, i), p->flt))
-			continue;
-		sb_adds(&p->out, p->n++ ? ",{" : "{");
-		json_tenant(&p->out, p->s, i, 0, NULL, NULL);
-		sb_addc(&p->out, '}');
-		if (p->fd >= 0 && p->out.len >= 65536) {
-			if (!p->rc && write_all(p->fd, p->out.buf, p->out.len) < 0)
-				p->rc = -1;
-			sb_reset(&p->out);
-		}
-	}
-	return NULL;
-}
-
-/* A fleet of more than a few hundred tenants is rendered in two halves at once:
- * the second into memory on a thread of its own while the first is written as
- * it fills (5,000 tenants are 9 MB of JSON, 40-55 ms of the tail of `tenants`
- * after its lists on a busy 2-core machine). */
 static int render_json(const fleet_snapshot *s, const tenants_filter *flt, strbuf *out, int fd)
 {
-	json_part a = {s, flt, 0, s->n_tenants, 0, *out, fd, 0}, b = {0};
-	pthread_t th;
-	int two = 0;
+	size_t i, n = 0;
+	int rc = 0;
 
-	sb_adds(&a.out, "{\"kind\":\"TenantList\",");
-	json_clusters(&a.out, s);
-	sb_adds(&a.out, ",\"items\":[");
-	if (s->n_tenants >= 256) {
-		b = (json_part){s, flt, s->n_tenants / 2, s->n_tenants, 0, {0}, -1, 0};
-		sb_init(&b.out, 1 << 20);
-		two = pthread_create(&th, NULL, render_part, &b) == 0;
-		if (two)
-			a.to = b.from;
-		else
-			sb_release(&b.out);
+	sb_adds(out, "{\"kind\":\"TenantList\",");
+	json_clusters(out, s);
+	sb_adds(out, ",\"items\":[");
+	for (i = 0; i < s->n_tenants; i++) {
+		if (!tenant_matches(fleet_tenant_at(s, i), flt))
+			continue;
+		sb_adds(out, n++ ? ",{" : "{");
+		json_tenant(out, s, i, 0, NULL, NULL);
+		sb_addc(out, '}');
+		if (fd >= 0 && out->len >= 65536) {
+			if (!rc && write_all(fd, out->buf, out->len) < 0)
+				rc = -1;
+			sb_reset(out);
+		}
 	}
-	render_part(&a);
-	if (two) {
-		pthread_join(th, NULL);
-		if (a.n && b.n)
-			sb_addc(&a.out, ',');
-		sb_add(&a.out, b.out.buf, b.out.len);
-		sb_release(&b.out);
-	}
-	sb_adds(&a.out, "]}\n");
-	*out = a.out;
-	return a.rc;
+	sb_adds(out, "]}\n");
+	return rc;
 }
 
 void tenants_render_json(const fleet_snapshot *s, const tenants_filter *flt, strbuf *out)
