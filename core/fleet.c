@@ -120,6 +120,7 @@ void fleet_free(fleet *f)
 	free(f->cl);
 	if (f->snap)
 		fleet_snapshot_put(f->snap);
+	cow_prepared_release(); /* what a build did not take */
 	pthread_mutex_destroy(&f->snap_mu);
 	pthread_mutex_destroy(&f->mu);
 	pthread_cond_destroy(&f->cond);

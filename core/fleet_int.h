@@ -241,6 +241,10 @@ void fleet_saver_join(fleet *f);
 
 /* core/fleet_snapshot.c: snapshots assembled from the tables */
 void fleet_builder_init(builder *b);
+/* The slabs a build of these namespaces (a cluster's K_NS table, listed whole)
+ * will fill, made ahead on the calling thread (util/cow.h cow_prepare): called
+ * by a lister done with the namespaces while the longer lists still come in. */
+void fleet_prepare_build(const tab *ns);
 void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluster_data *d,
 			  const health_opts *ho);
 fleet_snapshot *fleet_build_finish(builder *b);

@@ -195,6 +195,12 @@ static void *runner_run(void *arg)
 				break;
 		}
 	util_trace("listed kind=%d", r->kind);
+	/* the namespaces come whole long before the workloads: the build's room
+	 * made meanwhile, off its path */
+	if (r->kind == K_NS && i == r->n) {
+		fleet_prepare_build(&r->jobs[0].c->tabs[K_NS]);
+		util_trace("build prepared");
+	}
 	return NULL;
 }
 

@@ -19,6 +19,30 @@ void fleet_builder_init(builder *b)
 }
 
 
+static int cmp_str_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void fleet_prepare_build(const tab *ns)
+{
+	size_t n = ns->n, i, tenants = 0;
+	const char **tc;
+
+	if (n < 2 * COW_BLOCK)
+		return;
+	tc = xmalloc(n * sizeof(*tc));
+	for (i = 0; i < n; i++)
+		tc[i] = ((const project_ns *)(const void *)(ns->recs + i * ns->rsize))->tcode;
+	qsort(tc, n, sizeof(*tc), cmp_str_ptr);
+	for (i = 0; i < n; i++)
+		tenants += !i || strcmp(tc[i], tc[i - 1]);
+	free(tc);
+	cow_prepare(sizeof(model_env), n);
+	cow_prepare(sizeof(health_result), n);
+	cow_prepare(sizeof(fleet_tenant), tenants);
+}
+
 static int32_t env_lookup(const tab *idx, const char *ns)
 {
 	const env_key *k = fleet_tab_find_name(idx, ns);

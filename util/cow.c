@@ -1,6 +1,7 @@
 /* util/cow.c — blocks shared between versions of an array (see util/cow.h). */
 #include "util/cow.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -36,7 +37,7 @@ static size_t block_stride(size_t esize)
 	return (sizeof(cow_block) + COW_BLOCK * esize + 63) & ~(size_t)63;
 }
 
-static size_t slabs_freed, ranges_given_back; /* cow_stats */
+static size_t slabs_freed, ranges_given_back, prepared_taken; /* cow_stats */
 
 /* Pages wholly inside [from, to) go back to the system. */
 static void give_back(const void *from, const void *to)
@@ -99,6 +100,65 @@ static void room_for_blocks(cow_arr *a, size_t nb)
 	}
 }
 
+/* ---- slabs made ahead of need (cow_prepare) ---- */
+
+#define PREPARED_MAX 12 /* three per cluster (fleet_prepare_build), four clusters */
+
+static pthread_mutex_t prep_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct prepared {
+	size_t esize, k; /* blocks of elements of esize */
+	cow_slab *sl;
+} prepared[PREPARED_MAX];
+
+void cow_prepare(size_t esize, size_t n)
+{
+	size_t k = (n + COW_BLOCK - 1) / COW_BLOCK, stride = block_stride(esize), i, at = 0;
+	cow_slab *sl, *old;
+
+	if (k < 2) /* cow_reserve makes no slab for fewer */
+		return;
+	/* calloc'd, as cow_reserve's: zero, and made present as they are */
+	sl = xcalloc(1, SLAB_HEAD + k * stride);
+	util_populate(sl, SLAB_HEAD + k * stride);
+	pthread_mutex_lock(&prep_mu);
+	for (i = 0; i < PREPARED_MAX; i++)
+		if (!prepared[i].sl) {
+			at = i;
+			break;
+		}
+	old = prepared[at].sl; /* all taken: the first makes room */
+	prepared[at] = (struct prepared){esize, k, sl};
+	pthread_mutex_unlock(&prep_mu);
+	free(old);
+}
+
+void cow_prepared_release(void)
+{
+	pthread_mutex_lock(&prep_mu);
+	for (size_t i = 0; i < PREPARED_MAX; i++) {
+		free(prepared[i].sl);
+		prepared[i].sl = NULL;
+	}
+	pthread_mutex_unlock(&prep_mu);
+}
+
+/* A prepared slab for k blocks of esize (up to a quarter more), or NULL. */
+static cow_slab *take_prepared(size_t esize, size_t k)
+{
+	cow_slab *sl = NULL;
+
+	pthread_mutex_lock(&prep_mu);
+	for (size_t i = 0; i < PREPARED_MAX && !sl; i++)
+		if (prepared[i].sl && prepared[i].esize == esize && prepared[i].k >= k &&
+		    prepared[i].k <= k + k / 4 + 2) {
+			sl = prepared[i].sl;
+			prepared[i].sl = NULL;
+			prepared_taken++;
+		}
+	pthread_mutex_unlock(&prep_mu);
+	return sl;
+}
+
 void cow_reserve(cow_arr *a, size_t n)
 {
 	size_t need = (n + COW_BLOCK - 1) / COW_BLOCK, k, j, stride = block_stride(a->esize);
@@ -111,8 +171,12 @@ void cow_reserve(cow_arr *a, size_t n)
 	/* calloc: fresh pages from the system are zero already and not cleared
 	 * again, and the pushes that fill them clear nothing (a slab of 10,000
 	 * environments was cleared twice: by the kernel, then element by element,
-	 * the second 4.7% of the console's CPU up to its complete frame) */
-	sl = xcalloc(1, SLAB_HEAD + k * stride);
+	 * the second 4.7% of the console's CPU up to its complete frame). A
+	 * prepared one is such a slab, its pages present already; its blocks
+	 * beyond k are never handed out and go with it. */
+	sl = take_prepared(a->esize, k);
+	if (!sl)
+		sl = xcalloc(1, SLAB_HEAD + k * stride);
 	sl->live = (int)k;
 	for (j = 0; j < k; j++) {
 		cow_block *b = (cow_block *)(void *)((char *)sl + SLAB_HEAD + j * stride);
@@ -218,6 +282,9 @@ void cow_stats_get(cow_stats *st)
 {
 	st->slabs_freed = __atomic_load_n(&slabs_freed, __ATOMIC_RELAXED);
 	st->ranges_given_back = __atomic_load_n(&ranges_given_back, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&prep_mu);
+	st->prepared_taken = prepared_taken;
+	pthread_mutex_unlock(&prep_mu);
 }
 
 size_t cow_owned(const cow_arr *a)

@@ -38,6 +38,14 @@ void cow_release(cow_arr *a);
  * microseconds). A slab's block that no array holds any more gives its pages
  * back; the slab goes with its last block. */
 void cow_reserve(cow_arr *a, size_t n);
+/* A slab for n elements of esize made now, its pages made present
+ * (util_populate), for a cow_reserve to come that needs about as many (up to a
+ * quarter more blocks than it asks for): made on a thread that has time, it
+ * takes the faults off the thread that will fill it. At most 12 wait; one
+ * more replaces the first. Thread-safe. */
+void cow_prepare(size_t esize, size_t n);
+/* Frees the prepared slabs no cow_reserve took. */
+void cow_prepared_release(void);
 /* A new element at the end, zeroed, writable until the array is shared. */
 void *cow_push(cow_arr *a);
 /* Element i < n, to read. */
@@ -52,9 +60,10 @@ void cow_share(cow_arr *dst, const cow_arr *src);
 size_t cow_owned(const cow_arr *a);
 
 /* Since the start, process-wide (for tests and figures): slabs freed, ranges
- * of a slab's pages given back to the system (a madvise each). */
+ * of a slab's pages given back to the system (a madvise each), prepared slabs
+ * taken by a cow_reserve. */
 typedef struct cow_stats {
-	size_t slabs_freed, ranges_given_back;
+	size_t slabs_freed, ranges_given_back, prepared_taken;
 } cow_stats;
 void cow_stats_get(cow_stats *st);
 

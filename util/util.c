@@ -92,6 +92,26 @@ static void *huge_hint(void *p, size_t n)
 	return p;
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+void util_populate(void *p, size_t n)
+{
+	uintptr_t page = 4096, lo, hi;
+
+	if (!p)
+		return;
+	lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+	hi = ((uintptr_t)p + n) & ~(page - 1);
+	if (hi <= lo || madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE) == 0)
+		return;
+	for (; lo < hi; lo += page) { /* an older kernel: a write to each page */
+		volatile char *c = (volatile char *)lo;
+		*c = *c;
+	}
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
