@@ -763,6 +763,10 @@ static int perform(k8s_client *c, const req *r, strbuf *answer, int *stopped, k8
 			sb_reset(&x.body);
 		} else {
 			sb_init(&x.body, want);
+			/* a list's page about as long as the one before: its pages made
+			 * present at once, not faulted in 4 KB by 4 KB as it comes */
+			if (r->size_hint >= 64 * 1024)
+				util_populate(x.body.buf, want);
 		}
 		if (r->accept) {
 			char *a = xasprintf("Accept: %s", r->accept);

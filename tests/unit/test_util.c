@@ -103,6 +103,27 @@ static void test_strbuf_detach_and_reuse(void **state)
 	free(a);
 }
 
+/* Pages made present keep what they held: written ones, fresh zero ones, the
+ * bytes around a range that starts and ends inside a page. */
+static void test_populate(void **state)
+{
+	size_t n = 3 * 1024 * 1024 + 100, i;
+	unsigned char *p = xcalloc(1, n);
+
+	(void)state;
+	for (i = 0; i < 64 * 1024; i++)
+		p[i] = (unsigned char)(i * 7);
+	util_populate(p + 10, n - 20);
+	util_populate(NULL, 4096);
+	util_populate(p, 100); /* inside one page: nothing to do */
+	for (i = 0; i < 64 * 1024; i++)
+		assert_int_equal(p[i], (unsigned char)(i * 7));
+	for (; i < n; i++)
+		if (p[i])
+			fail_msg("byte %zu is %d after util_populate", i, p[i]);
+	free(p);
+}
+
 static void test_rfc3339(void **state)
 {
 	char buf[32];
@@ -142,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_seterr),
 		cmocka_unit_test(test_strbuf_detach_and_reuse),
 		cmocka_unit_test(test_rfc3339),
+		cmocka_unit_test(test_populate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
