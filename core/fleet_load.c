@@ -27,8 +27,11 @@ static void job_restart(void *ctx)
 static void job_total(void *ctx, size_t total)
 {
 	job *j = ctx;
+	tab *t = &j->c->tabs[j->kind];
 
-	fleet_tab_reserve(&j->c->tabs[j->kind], j->c->tabs[j->kind].n + total);
+	fleet_tab_reserve(t, t->n + total);
+	/* the records the list will fill, made present at once (util_populate) */
+	util_populate(t->recs + t->n * t->rsize, total * t->rsize);
 }
 
 
