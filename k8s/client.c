@@ -1202,9 +1202,6 @@ int k8s_get_page(k8s_client *c, const char *path, const char *accept, const atom
 {
 	req r = {0};
 
-	r.head = head;
-	r.head_ctx = head_ctx;
-
 	r.method = "GET";
 	r.path = path;
 	r.cancel = cancel;
@@ -1212,6 +1209,8 @@ int k8s_get_page(k8s_client *c, const char *path, const char *accept, const atom
 	r.accept = accept;
 	r.size_hint = size_hint;
 	r.reuse = 1;
+	r.head = head;
+	r.head_ctx = head_ctx;
 	return perform(c, &r, answer, NULL, err);
 }
 
