@@ -340,27 +340,6 @@ void fleet_saver_join(fleet *f)
 	f->saving = 0;
 }
 
-/* While a watched cluster still loads, the next whole build will come once more
- * of its lists are in: its slabs are made now, between frames, and not on the
- * path of that build (util/cow.h cow_prepare; the console's last whole build at
- * 5,000 tenants, after its Deployments, faulted in 16 MB). */
-static void prepare_next(fleet *f)
-{
-	for (size_t i = 0; i < f->n; i++) {
-		cluster *c = &f->cl[i];
-		size_t n = 0, t = 0;
-
-		pthread_mutex_lock(&c->mu);
-		if (c->watching && (c->listed & (1u << K_NS)) &&
-		    ((c->listed & WATCH_KINDS) != WATCH_KINDS || !c->meta_done)) {
-			n = c->tabs[K_NS].n;
-			t = fleet_count_tenants(&c->tabs[K_NS]);
-		}
-		pthread_mutex_unlock(&c->mu);
-		fleet_prepare_sizes(n, t);
-	}
-}
-
 /* A new snapshot: the last one with what changed built again when it can be
  * (a few environments of 10,000 cost far less than all of them), else whole. */
 void fleet_publish(fleet *f)
@@ -392,6 +371,4 @@ void fleet_publish(fleet *f)
 		else
 			saver_main(f);
 	}
-	if (!patched)
-		prepare_next(f);
 }

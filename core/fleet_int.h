@@ -245,10 +245,6 @@ void fleet_builder_init(builder *b);
  * will fill, made ahead on the calling thread (util/cow.h cow_prepare): called
  * by a lister done with the namespaces while the longer lists still come in. */
 void fleet_prepare_build(const tab *ns);
-/* Its two halves: the TCODEs among the namespaces (read the table under its
- * cluster's lock), then the slabs for that many (made with no lock held). */
-size_t fleet_count_tenants(const tab *ns);
-void fleet_prepare_sizes(size_t n_ns, size_t n_tenants);
 void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluster_data *d,
 			  const health_opts *ho);
 fleet_snapshot *fleet_build_finish(builder *b);

@@ -24,13 +24,13 @@ static int cmp_str_ptr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-size_t fleet_count_tenants(const tab *ns)
+void fleet_prepare_build(const tab *ns)
 {
 	size_t n = ns->n, i, tenants = 0;
 	const char **tc;
 
-	if (!n)
-		return 0;
+	if (n < 2 * COW_BLOCK)
+		return;
 	tc = xmalloc(n * sizeof(*tc));
 	for (i = 0; i < n; i++)
 		tc[i] = ((const project_ns *)(const void *)(ns->recs + i * ns->rsize))->tcode;
@@ -38,22 +38,9 @@ size_t fleet_count_tenants(const tab *ns)
 	for (i = 0; i < n; i++)
 		tenants += !i || strcmp(tc[i], tc[i - 1]);
 	free(tc);
-	return tenants;
-}
-
-void fleet_prepare_sizes(size_t n_ns, size_t n_tenants)
-{
-	if (n_ns < 2 * COW_BLOCK)
-		return;
-	cow_prepare(sizeof(model_env), n_ns);
-	cow_prepare(sizeof(health_result), n_ns);
-	cow_prepare(sizeof(fleet_tenant), n_tenants);
-}
-
-void fleet_prepare_build(const tab *ns)
-{
-	if (ns->n >= 2 * COW_BLOCK)
-		fleet_prepare_sizes(ns->n, fleet_count_tenants(ns));
+	cow_prepare(sizeof(model_env), n);
+	cow_prepare(sizeof(health_result), n);
+	cow_prepare(sizeof(fleet_tenant), tenants);
 }
 
 static int32_t env_lookup(const tab *idx, const char *ns)
