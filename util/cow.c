@@ -42,11 +42,11 @@ static size_t slabs_freed, ranges_given_back, prepared_taken; /* cow_stats */
 /* Pages wholly inside [from, to) go back to the system. */
 static void give_back(const void *from, const void *to)
 {
-	uintptr_t page = 4096, lo = ((uintptr_t)from + page - 1) & ~(page - 1),
-		  hi = (uintptr_t)to & ~(page - 1);
+	char *lo;
+	size_t len = util_pages_within(from, to, &lo);
 
-	if (hi > lo) {
-		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	if (len) {
+		(void)madvise(lo, len, MADV_DONTNEED);
 		__atomic_add_fetch(&ranges_given_back, 1, __ATOMIC_RELAXED);
 	}
 }

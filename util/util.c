@@ -80,15 +80,24 @@ static void *oom(size_t n)
  * Debian's default is), a fault for 512 of them. A hint: ignored where refused. */
 #define HUGE_BLOCK (4u << 20)
 
+size_t util_pages_within(const void *from, const void *to, char **lo)
+{
+	uintptr_t page = 4096, a = ((uintptr_t)from + page - 1) & ~(page - 1),
+		  b = (uintptr_t)to & ~(page - 1);
+
+	*lo = (char *)a;
+	return b > a ? b - a : 0;
+}
+
 static void *huge_hint(void *p, size_t n)
 {
-	uintptr_t page = 4096, lo, hi;
+	char *lo;
+	size_t len;
 
 	if (!p || n < HUGE_BLOCK)
 		return p;
-	lo = ((uintptr_t)p + page - 1) & ~(page - 1);
-	hi = ((uintptr_t)p + n) & ~(page - 1);
-	(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	if ((len = util_pages_within(p, (char *)p + n, &lo)))
+		(void)madvise(lo, len, MADV_HUGEPAGE);
 	return p;
 }
 
@@ -98,16 +107,14 @@ static void *huge_hint(void *p, size_t n)
 
 void util_populate(void *p, size_t n)
 {
-	uintptr_t page = 4096, lo, hi;
+	char *lo;
+	size_t len, off;
 
-	if (!p)
+	if (!p || !(len = util_pages_within(p, (char *)p + n, &lo)) ||
+	    madvise(lo, len, MADV_POPULATE_WRITE) == 0)
 		return;
-	lo = ((uintptr_t)p + page - 1) & ~(page - 1);
-	hi = ((uintptr_t)p + n) & ~(page - 1);
-	if (hi <= lo || madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE) == 0)
-		return;
-	for (; lo < hi; lo += page) { /* an older kernel: a write to each page */
-		volatile char *c = (volatile char *)lo;
+	for (off = 0; off < len; off += 4096) { /* an older kernel: a write to each page */
+		volatile char *c = lo + off;
 		*c = *c;
 	}
 }

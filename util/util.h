@@ -24,6 +24,9 @@ int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * machine a fault costs microseconds: about half the time. For memory no other
  * thread writes yet. */
 void util_populate(void *p, size_t n);
+/* The 4 KB pages wholly inside [from, to): *lo is the first, the bytes they
+ * span returned (0: none). */
+size_t util_pages_within(const void *from, const void *to, char **lo);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
