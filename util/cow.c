@@ -100,6 +100,16 @@ static void room_for_blocks(cow_arr *a, size_t nb)
 	}
 }
 
+/* Room for k blocks of stride bytes after the slab's head. calloc: fresh pages
+ * from the system are zero already and not cleared again, and the pushes that
+ * fill them clear nothing (a slab of 10,000 environments was cleared twice: by
+ * the kernel, then element by element, the second 4.7% of the console's CPU up
+ * to its complete frame). */
+static cow_slab *slab_new(size_t k, size_t stride)
+{
+	return xcalloc(1, SLAB_HEAD + k * stride);
+}
+
 /* ---- slabs made ahead of need (cow_prepare) ---- */
 
 #define PREPARED_MAX 12 /* three per cluster (fleet_prepare_build), four clusters */
@@ -117,8 +127,7 @@ void cow_prepare(size_t esize, size_t n)
 
 	if (k < 2) /* cow_reserve makes no slab for fewer */
 		return;
-	/* calloc'd, as cow_reserve's: zero, and made present as they are */
-	sl = xcalloc(1, SLAB_HEAD + k * stride);
+	sl = slab_new(k, stride); /* zero, and made present as they are */
 	util_populate(sl, SLAB_HEAD + k * stride);
 	pthread_mutex_lock(&prep_mu);
 	for (i = 0; i < PREPARED_MAX; i++)
@@ -168,15 +177,11 @@ void cow_reserve(cow_arr *a, size_t n)
 		return;
 	k = need - a->nb;
 	room_for_blocks(a, need);
-	/* calloc: fresh pages from the system are zero already and not cleared
-	 * again, and the pushes that fill them clear nothing (a slab of 10,000
-	 * environments was cleared twice: by the kernel, then element by element,
-	 * the second 4.7% of the console's CPU up to its complete frame). A
-	 * prepared one is such a slab, its pages present already; its blocks
-	 * beyond k are never handed out and go with it. */
+	/* a prepared slab has its pages present already; its blocks beyond k
+	 * are never handed out and go with it */
 	sl = take_prepared(a->esize, k);
 	if (!sl)
-		sl = xcalloc(1, SLAB_HEAD + k * stride);
+		sl = slab_new(k, stride);
 	sl->live = (int)k;
 	for (j = 0; j < k; j++) {
 		cow_block *b = (cow_block *)(void *)((char *)sl + SLAB_HEAD + j * stride);
