@@ -283,7 +283,7 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 {
 	pager p;
 	pthread_t th[FETCHERS];
-	int threaded = 0, ret = -1, first = 1, pages = 0;
+	int ret = -1, first = 1, pages = 0;
 	page *pg;
 	k8s_err local;
 
@@ -322,12 +322,11 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 		/* From the second page on, when there is a third: the next pages come in
 		 * while this one is read (a list of one or two pages is not worth a
 		 * thread, and most lists are) */
-		if (pg->more && !threaded && ++pages >= 2) {
+		if (pg->more && !p.fetchers && ++pages >= 2) {
 			p.hand_seq = p.next_seq;
 			while (p.fetchers < FETCHERS &&
 			       pthread_create(&th[p.fetchers], NULL, fetcher, &p) == 0)
 				p.fetchers++;
-			threaded = p.fetchers > 0;
 		}
 		if (first)
 			util_trace("list first page in: %s (%zu items)", path, pg->n_items);
@@ -370,12 +369,12 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 			k8s_err_set(err, 0, "cancelled");
 			goto out;
 		}
-		pg = threaded ? take(&p) : fetch_here(&p);
+		pg = p.fetchers ? take(&p) : fetch_here(&p);
 	}
 	ret = 0;
 out:
 	page_free(&p, pg);
-	if (threaded) {
+	if (p.fetchers) {
 		pthread_mutex_lock(&p.mu);
 		atomic_store(&p.stop, 1); /* also gives up a page being asked for */
 		pthread_cond_broadcast(&p.cv);
