@@ -36,6 +36,7 @@ typedef struct tab {
 	uint32_t *gen;	 /* listing generation that last saw each record */
 	uint32_t *slots; /* open addressing: 0 empty, else index + 1 and a hash tag (fleet_tab.c) */
 	size_t nslots;	 /* power of two */
+	size_t indexed;	 /* records [0, indexed) are in slots; the rest were appended */
 	uint32_t cur_gen;
 } tab;
 
@@ -216,6 +217,13 @@ void *fleet_tab_find(const tab *t, const project_meta *m);
  * table's namespace), or NULL. */
 void *fleet_tab_find_name(const tab *t, const char *name);
 void fleet_tab_put(tab *t, const void *rec);
+/* Adds rec at the end without looking for its key: for a list read into a table
+ * that was empty when it began, whose keys are each listed once. The records
+ * appended are indexed by the next find, put, delete, sweep or reserve (a key
+ * listed twice then keeps its later record, as put would have); until then,
+ * reading recs[0, n) directly is all the table is used for, and a find must not
+ * come from two threads at once. */
+void fleet_tab_append(tab *t, const void *rec);
 void fleet_tab_reserve(tab *t, size_t n);
 void fleet_tab_del(tab *t, const project_meta *m);
 void fleet_tab_sweep(tab *t);

@@ -53,7 +53,7 @@ void fleet_tab_release(tab *t)
 
 void fleet_tab_clear(tab *t)
 {
-	t->n = 0;
+	t->n = t->indexed = 0;
 	if (t->slots)
 		memset(t->slots, 0, t->nslots * sizeof(*t->slots));
 }
@@ -81,17 +81,48 @@ static void tab_rehash(tab *t, size_t nslots)
 	free(t->slots);
 	t->nslots = nslots;
 	t->slots = xcalloc(nslots, sizeof(*t->slots));
-	for (i = 0; i < t->n; i++) {
+	for (i = 0; i < t->indexed; i++) {
 		uint32_t tag;
 		size_t sl = tab_slot(t, tab_at(t, i), &tag);
 		t->slots[sl] = tag | (uint32_t)(i + 1);
 	}
 }
 
+/* The records appended since the last lookup into slots (fleet_tab_append),
+ * in their order: a key met again replaces the earlier record, and those after
+ * it close up. */
+static void tab_catch_up(tab *t)
+{
+	size_t nslots = t->nslots ? t->nslots : 64, i, w;
+
+	if (t->indexed == t->n)
+		return;
+	while ((t->n + 1) * 2 > nslots)
+		nslots *= 2;
+	if (nslots != t->nslots)
+		tab_rehash(t, nslots);
+	for (i = w = t->indexed; i < t->n; i++) {
+		uint32_t tag;
+		size_t sl = tab_slot(t, tab_at(t, i), &tag), to = w;
+
+		if (t->slots[sl])
+			to = SLOT_IDX(t->slots[sl]) - 1;
+		else
+			t->slots[sl] = tag | (uint32_t)(w++ + 1);
+		if (to != i) {
+			memcpy(tab_at(t, to), tab_at(t, i), t->rsize);
+			t->gen[to] = t->gen[i];
+		}
+	}
+	t->n = t->indexed = w;
+}
+
 void *fleet_tab_find(const tab *t, const project_meta *m)
 {
 	size_t s;
 
+	if (t->indexed != t->n) /* the index is a cache of the records: made whole */
+		tab_catch_up((tab *)(uintptr_t)t);
 	if (!t->nslots)
 		return NULL;
 	s = tab_slot(t, m, NULL);
@@ -113,6 +144,7 @@ void fleet_tab_put(tab *t, const void *rec)
 	size_t s;
 	uint32_t tag;
 
+	tab_catch_up(t);
 	if ((t->n + 1) * 2 > t->nslots)
 		tab_rehash(t, t->nslots ? t->nslots * 2 : 64);
 	s = tab_slot(t, rec, &tag);
@@ -131,13 +163,29 @@ void fleet_tab_put(tab *t, const void *rec)
 	memcpy(tab_at(t, t->n), rec, t->rsize);
 	t->gen[t->n] = t->cur_gen;
 	t->slots[s] = tag | (uint32_t)(++t->n);
+	t->indexed = t->n;
+}
+
+void fleet_tab_append(tab *t, const void *rec)
+{
+	if (t->n >= TAB_MAX)
+		die("more than %zu objects of one kind in a cluster", TAB_MAX);
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->recs = xrealloc(t->recs, t->cap * t->rsize);
+		t->gen = xrealloc(t->gen, t->cap * sizeof(*t->gen));
+	}
+	memcpy(tab_at(t, t->n), rec, t->rsize);
+	t->gen[t->n++] = t->cur_gen;
 }
 
 /* Makes room for n records in all (a list says how long it is). */
 void fleet_tab_reserve(tab *t, size_t n)
 {
-	size_t nslots = t->nslots ? t->nslots : 64;
+	size_t nslots;
 
+	tab_catch_up(t);
+	nslots = t->nslots ? t->nslots : 64;
 	if (n > t->cap) {
 		t->cap = n;
 		t->recs = xrealloc(t->recs, t->cap * t->rsize);
@@ -154,6 +202,7 @@ void fleet_tab_del(tab *t, const project_meta *m)
 {
 	size_t mask, i, j, k, idx, last;
 
+	tab_catch_up(t);
 	if (!t->nslots)
 		return;
 	mask = t->nslots - 1;
@@ -179,6 +228,7 @@ void fleet_tab_del(tab *t, const project_meta *m)
 		t->slots[sl] = tag | (uint32_t)(idx + 1);
 	}
 	t->n--;
+	t->indexed = t->n;
 }
 
 /* Drops what the last listing did not deliver. */
@@ -186,6 +236,7 @@ void fleet_tab_sweep(tab *t)
 {
 	size_t i = 0;
 
+	tab_catch_up(t);
 	while (i < t->n) {
 		if (t->gen[i] != t->cur_gen)
 			fleet_tab_del(t, tab_at(t, i)); /* moves another record into i */

@@ -106,10 +106,59 @@ static void test_against_reference(void **state)
 	fleet_tab_release(&t);
 }
 
+/* A list appended into an empty table: nothing is looked up as it comes; the
+ * first find indexes it, a key listed twice keeping its later record (as a put
+ * would), and the table then takes puts, deletes and a sweep as any other. */
+static void test_appended(void **state)
+{
+	tab t;
+	rec twice;
+	int i;
+
+	(void)state;
+	memset(live, 0, sizeof(live));
+	fleet_tab_init(&t, sizeof(rec));
+	for (i = 0; i < NKEYS; i++) {
+		key(&ref[i], i);
+		ref[i].v = i;
+		fleet_tab_append(&t, &ref[i]);
+		live[i] = 1;
+		if (i % 7 == 3) { /* listed again further on, with a new record */
+			twice = ref[i / 2];
+			twice.v = ref[i / 2].v = -1 - i;
+			fleet_tab_append(&t, &twice);
+		}
+	}
+	assert_true(t.n > NKEYS); /* the duplicates are still there */
+	assert_true(t.indexed < t.n);
+	check(&t); /* indexed: each key once, with its last record */
+	assert_int_equal(t.indexed, t.n);
+	/* appended again after a clear, then a put: the index is made first */
+	fleet_tab_clear(&t);
+	for (i = 0; i < NKEYS; i += 2)
+		fleet_tab_append(&t, &ref[i]);
+	ref[1].v = 42;
+	fleet_tab_put(&t, &ref[1]);
+	for (i = 0; i < NKEYS; i++)
+		live[i] = i % 2 == 0 || i == 1;
+	check(&t);
+	/* a delete and a sweep on a table appended to since its last lookup */
+	t.cur_gen++;
+	for (i = 0; i < NKEYS; i += 4)
+		fleet_tab_append(&t, &ref[i]); /* every key already there: replaced */
+	fleet_tab_del(&t, &ref[8].m);
+	fleet_tab_sweep(&t);
+	for (i = 0; i < NKEYS; i++)
+		live[i] = i % 4 == 0 && i != 8;
+	check(&t);
+	fleet_tab_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_against_reference),
+	    cmocka_unit_test(test_appended),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
