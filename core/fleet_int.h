@@ -72,6 +72,7 @@ typedef struct last_seen {
 typedef struct source {
 	cluster *c;
 	int kind;
+	int append; /* under c->mu: its list began on an empty table (fleet_tab_append) */
 } source;
 
 struct cluster {

@@ -100,7 +100,10 @@ static void upsert(source *s, int rc, const any_rec *rec)
 		needs_full(s->c, "namespace");
 	if (rc == 0) {
 		fleet_patch_mark(s->c, rec->m.ns);
-		fleet_tab_put(&s->c->tabs[s->kind], rec);
+		if (s->append)
+			fleet_tab_append(&s->c->tabs[s->kind], rec);
+		else
+			fleet_tab_put(&s->c->tabs[s->kind], rec);
 	} else if (rc == 1) { /* lost its labels: no longer ours */
 		fleet_patch_mark_del(s->c, &s->c->tabs[s->kind], &rec->m);
 		fleet_tab_del(&s->c->tabs[s->kind], &rec->m);
@@ -137,6 +140,11 @@ static void inf_list_begin(void *ctx)
 
 	pthread_mutex_lock(&s->c->mu);
 	s->c->tabs[s->kind].cur_gen++;
+	/* A first list into an empty table appends: its keys are looked up once the
+	 * watch changes one (fleet_tab.c), not as 65,000 Deployments come in. The
+	 * namespaces' table is looked up meanwhile (fleet_waiting_envs). A list
+	 * started over appends its records again; the later of each key stays. */
+	s->append = s->kind != K_NS && s->c->tabs[s->kind].n == 0;
 	pthread_mutex_unlock(&s->c->mu);
 }
 
@@ -147,9 +155,13 @@ static void inf_list_begin(void *ctx)
 static void inf_list_total(void *ctx, size_t total)
 {
 	source *s = ctx;
+	tab *t = &s->c->tabs[s->kind];
 
 	pthread_mutex_lock(&s->c->mu);
-	fleet_tab_reserve(&s->c->tabs[s->kind], total + total / 8);
+	fleet_tab_reserve(t, total + total / 8);
+	/* the records a first list will fill, made present at once (util_populate) */
+	if (t->n == 0)
+		util_populate(t->recs, total * t->rsize);
 	pthread_mutex_unlock(&s->c->mu);
 }
 
@@ -160,7 +172,10 @@ static void inf_sync(void *ctx, int relisted)
 
 	pthread_mutex_lock(&c->mu);
 	needs_full(c, "listed");
-	fleet_tab_sweep(&c->tabs[s->kind]);
+	/* a list appended into an empty table left nothing older to sweep */
+	if (!s->append)
+		fleet_tab_sweep(&c->tabs[s->kind]);
+	s->append = 0;
 	heard(c, s->kind);
 	c->listed |= 1u << s->kind;
 	pthread_mutex_unlock(&c->mu);

@@ -111,8 +111,8 @@ void util_populate(void *p, size_t n)
 	size_t len, off;
 
 	if (!p || !(len = util_pages_within(p, (char *)p + n, &lo)) ||
-	    madvise(lo, len, MADV_POPULATE_WRITE) == 0)
-		return;
+	    madvise(lo, len, MADV_POPULATE_WRITE) == 0 || errno != EINVAL)
+		return; /* (refused for its memory: not written to either) */
 	for (off = 0; off < len; off += 4096) { /* an older kernel: a write to each page */
 		volatile char *c = lo + off;
 		*c = *c;
