@@ -230,6 +230,15 @@ typedef struct owner {
 	int64_t ttl_due_ms;   /* the TTL deletion queued for then */
 	int last_ready;       /* for ScalingReplicaSet messages */
 	evring *ev;
+	/* the status last written, and the object's resourceVersion after it:
+	 * while both hold, writing it again would change nothing (owner_status) */
+	struct status_sig {
+		int replicas, ready, updated, active, succeeded, failed;
+		int desired, revision, job_state;
+		int64_t job_start_s, job_end_s;
+		char hash[16];
+	} written;
+	uint64_t written_rv;  /* 0: none yet */
 } owner;
 
 /* An init container, or a build's main container. */
@@ -2069,6 +2078,47 @@ static const sim_resource *owner_res(sim_workload *w, const owner *o)
 	return o->kind == OWN_DEPLOY ? w->r_deploy : o->kind == OWN_STS ? w->r_sts : w->r_job;
 }
 
+static struct status_sig status_sig_of(const owner *o, const owner_ctx *c)
+{
+	struct status_sig g;
+
+	memset(&g, 0, sizeof(g)); /* (compared whole, padding too) */
+	g.replicas = c->replicas;
+	g.ready = c->ready;
+	g.updated = c->updated;
+	g.active = c->active;
+	g.succeeded = c->succeeded;
+	g.failed = c->failed;
+	g.desired = o->replicas;
+	g.revision = o->revision;
+	g.job_state = o->job_state;
+	g.job_start_s = o->job_start_s;
+	g.job_end_s = o->job_end_s;
+	memcpy(g.hash, o->hash, sizeof(g.hash));
+	return g;
+}
+
+/* 1 when the status owner_status_fn would write is the one written last and
+ * nothing has written the object since: the write would change nothing. Each
+ * write parses, copies and compares the object under the store's lock; status
+ * writes were a fifth of a settled 5,000-tenant fleet's CPU, a third of them
+ * changing nothing. */
+static int status_unchanged(sim_workload *w, const owner *o, const owner_ctx *c)
+{
+	struct status_sig now = status_sig_of(o, c);
+	sim_obj *cur;
+	sim_err err;
+	int same;
+
+	if (!o->written_rv || memcmp(&now, &o->written, sizeof(now)))
+		return 0;
+	if (!(cur = sim_store_get(w->s, owner_res(w, o), o->ns, o->name, &err)))
+		return 0;
+	same = cur->rv == o->written_rv;
+	sim_obj_unref(cur);
+	return same;
+}
+
 static void owner_status(sim_workload *w, owner *o)
 {
 	owner_ctx c = {.w = w, .o = o, .now_s = sim_store_now(w->s)};
@@ -2093,7 +2143,18 @@ static void owner_status(sim_workload *w, owner *o)
 			emit(w, &inv, "Warning", "BackoffLimitExceeded", "job-controller",
 			     "Job has reached the specified backoff limit");
 	}
-	sim_store_mutate(w->s, owner_res(w, o), o->ns, o->name, owner_status_fn, &c, 0, NULL, &err);
+	if (!status_unchanged(w, o, &c)) {
+		sim_obj *out = NULL;
+
+		o->written_rv = 0;
+		if (sim_store_mutate(w->s, owner_res(w, o), o->ns, o->name, owner_status_fn, &c, 0, &out,
+				     &err) == 0 && out) {
+			o->written = status_sig_of(o, &c);
+			o->written_rv = out->rv;
+		}
+		if (out)
+			sim_obj_unref(out);
+	}
 	if (o->kind == OWN_JOB)
 		job_ttl(w, o);
 	if (o->kind == OWN_DEPLOY && o->rs_synced)

@@ -343,6 +343,56 @@ static void test_deployment_becomes_ready(void **state)
 	cJSON_Delete(d);
 }
 
+static int status_ready_99(cJSON *obj, void *ctx, sim_err *err)
+{
+	(void)ctx;
+	(void)err;
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(obj, "status"), "readyReplicas",
+					       cJSON_CreateNumber(99));
+	return 0;
+}
+
+static int min_ready_5(cJSON *obj, void *ctx, sim_err *err)
+{
+	(void)ctx;
+	(void)err;
+	cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(obj, "spec"), "minReadySeconds", 5);
+	return 0;
+}
+
+/* status.observedGeneration is metadata.generation, readyReplicas 3 */
+static int observed_ready(fixture *f, const void *arg)
+{
+	cJSON *o = get(f, "deployments", "web");
+	int ok = o && num(o, "status", "observedGeneration") == num(o, "metadata", "generation") &&
+		 num(o, "status", "readyReplicas") == 3;
+
+	(void)arg;
+	cJSON_Delete(o);
+	return ok;
+}
+
+/* The controller leaves a status as it is while its counts hold and nothing
+ * else wrote the object. A status someone else wrote is written over on the
+ * next reconcile, though the counts have not moved. */
+static void test_status_written_over(void **state)
+{
+	fixture *f = *state;
+	want ready = {"deployments", "web", "readyReplicas", "app=web", 3, 3};
+	sim_err err;
+
+	add_deploy(f, "web", 3);
+	assert_true(wait_for(f, status_is, &ready));
+	assert_int_equal(sim_store_mutate(f->s, res("deployments"), "t1", "web", status_ready_99, NULL, 0,
+					  NULL, &err),
+			 0);
+	/* the next reconcile (a spec change that leaves the counts as they are)
+	 * puts the status right, and observes the new generation */
+	assert_int_equal(sim_store_mutate(f->s, res("deployments"), "t1", "web", min_ready_5, NULL, 0, NULL, &err),
+			 0);
+	assert_true(wait_for(f, observed_ready, NULL));
+}
+
 /* A container's start and readiness are physical: with the store clock standing still (a
  * --time-scale near 0) a Deployment made well past the first second still comes up. */
 /* A new controller over a store that has a Deployment's pods (as after a restart, or a
@@ -893,6 +943,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_deployment_becomes_ready, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pods_taken_back_through_their_replicaset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_status_written_over, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_clock_still_starts_pods, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scale_down_and_replace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relist_keeps_owners, setup_small_window, teardown),
