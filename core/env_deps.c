@@ -129,6 +129,7 @@ typedef struct check_run {
 	int64_t start;
 	int budget_ms;
 	int changed; /* under d->mu */
+	fs_memo *memo; /* the clusters' storage classes, asked for once a run */
 } check_run;
 
 /* 1 when fresh says something other than old (a new entry, one that reads
@@ -156,7 +157,7 @@ static void read_one(void *ctx, size_t i)
 	if ((fresh.has_db = j->want_db))
 		db_info_read(j->c, r->prefix, j->ns, ENV_DEPS_DB_TIMEOUT_S, &fresh.db);
 	if ((fresh.has_fs = j->want_fs))
-		fs_info_read(j->c, r->prefix, j->ns, &fresh.fs);
+		fs_info_read_memo(j->c, r->prefix, j->ns, r->memo, &fresh.fs);
 	fresh.at_ms = util_mono_ms();
 	pthread_mutex_lock(&d->mu);
 	en = find(d, j->ci, j->ns);
@@ -221,7 +222,9 @@ int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg
 	}
 	pthread_mutex_unlock(&d->mu);
 	/* read them, ENV_DEPS_READERS at a time (this thread among them) */
+	r.memo = fs_memo_new();
 	util_parallel_for(r.n_jobs, ENV_DEPS_READERS, read_one, budget_spent, &r);
+	fs_memo_free(r.memo);
 	free(r.jobs);
 	/* envs that wait no more are forgotten */
 	pthread_mutex_lock(&d->mu);
@@ -248,9 +251,11 @@ int env_deps_read(env_deps *d, const fleet_waiting *w, size_t n, const fleet_clu
 		if (c && (w[i].want_db || w[i].want_fs))
 			job_set(&r.jobs[r.n_jobs++], w[i].ci, c, w[i].ns, w[i].want_db, w[i].want_fs);
 	}
+	r.memo = fs_memo_new();
 	pthread_mutex_lock(&d->check_mu);
 	util_parallel_for(r.n_jobs, ENV_DEPS_READERS, read_one, budget_spent, &r);
 	pthread_mutex_unlock(&d->check_mu);
+	fs_memo_free(r.memo);
 	free(r.jobs);
 	return r.changed;
 }

@@ -1,4 +1,5 @@
 /* core/fs_info.c — a tenant environment's file server as shown; see fs_info.h. */
+#include <pthread.h>
 #include <stdio.h>
 
 #include "core/fs_info.h"
@@ -8,6 +9,7 @@
 
 #define PLATFORM_NS "smartops-system"
 #define PLATFORM_CM "smart-platform"
+#define FS_NOTE_AWS "EFS is elastic: the size is recorded, not a limit"
 
 static const cJSON *jget(const cJSON *o, const char *k)
 {
@@ -110,8 +112,67 @@ static void read_claim(const cJSON *pvc, fs_info *out, int64_t *created)
 		*created = 0;
 }
 
+#define FS_MEMO_MAX 32 /* classes kept: a cluster has a few */
+
+struct fs_memo {
+	pthread_mutex_t mu;
+	struct {
+		const k8s_client *c;
+		char cls[64];
+		char provider[16];
+	} e[FS_MEMO_MAX];
+	size_t n;
+};
+
+fs_memo *fs_memo_new(void)
+{
+	fs_memo *m = xcalloc(1, sizeof(*m));
+
+	pthread_mutex_init(&m->mu, NULL);
+	return m;
+}
+
+void fs_memo_free(fs_memo *m)
+{
+	if (!m)
+		return;
+	pthread_mutex_destroy(&m->mu);
+	free(m);
+}
+
+/* 1 and out->provider when m knows the class of out on c. */
+static int memo_find(fs_memo *m, const k8s_client *c, fs_info *out)
+{
+	int found = 0;
+
+	if (!m)
+		return 0;
+	pthread_mutex_lock(&m->mu);
+	for (size_t i = 0; i < m->n && !found; i++)
+		if (m->e[i].c == c && !strcmp(m->e[i].cls, out->cls)) {
+			util_strlcpy(out->provider, m->e[i].provider, sizeof(out->provider));
+			found = 1;
+		}
+	pthread_mutex_unlock(&m->mu);
+	return found;
+}
+
+static void memo_keep(fs_memo *m, const k8s_client *c, const fs_info *out)
+{
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->mu);
+	if (m->n < FS_MEMO_MAX) { /* (two readers of one class: kept twice, found alike) */
+		m->e[m->n].c = c;
+		util_strlcpy(m->e[m->n].cls, out->cls, sizeof(m->e[0].cls));
+		util_strlcpy(m->e[m->n].provider, out->provider, sizeof(m->e[0].provider));
+		m->n++;
+	}
+	pthread_mutex_unlock(&m->mu);
+}
+
 /* The provider of the claim's class, and the provider's note. */
-static void read_provider(k8s_client *c, fs_info *out, const char **note)
+static void read_provider(k8s_client *c, fs_memo *m, fs_info *out, const char **note)
 {
 	cJSON *sc = NULL, *cm = NULL;
 	char *path;
@@ -121,16 +182,24 @@ static void read_provider(k8s_client *c, fs_info *out, const char **note)
 	*note = NULL;
 	if (!out->cls[0])
 		return;
+	if (memo_find(m, c, out)) {
+		if (!strcmp(out->provider, "aws"))
+			*note = FS_NOTE_AWS;
+		return;
+	}
 	path = k8s_path("storage.k8s.io", "v1", NULL, "storageclasses", out->cls);
 	if (k8s_get(c, path, &sc, &err) == 0 && (prov = jstr(sc, "provisioner"))) {
+		int cm_said;
+
 		free(path);
 		path = k8s_path(NULL, "v1", PLATFORM_NS, "configmaps", PLATFORM_CM);
-		if (k8s_get(c, path, &cm, &err) < 0)
-			cm = NULL;
+		cm_said = k8s_get(c, path, &cm, &err) == 0 || err.http == 404;
 		fs_provider_of(jstr(jget(cm, "data"), "fileserver.providers"), prov, out->provider,
 			       sizeof(out->provider));
+		if (cm_said)
+			memo_keep(m, c, out);
 		if (!strcmp(out->provider, "aws"))
-			*note = "EFS is elastic: the size is recorded, not a limit";
+			*note = FS_NOTE_AWS;
 	}
 	free(path);
 	cJSON_Delete(sc);
@@ -241,6 +310,11 @@ static int on_event(void *vctx, const cJSON *ev)
 
 void fs_info_read(k8s_client *c, const char *prefix, const char *ns, fs_info *out)
 {
+	fs_info_read_memo(c, prefix, ns, NULL, out);
+}
+
+void fs_info_read_memo(k8s_client *c, const char *prefix, const char *ns, fs_memo *m, fs_info *out)
+{
 	char *path = k8s_path(NULL, "v1", ns, "persistentvolumeclaims", FS_INFO_CLAIM);
 	cJSON *pvc = NULL;
 	const char *note = NULL;
@@ -260,7 +334,7 @@ void fs_info_read(k8s_client *c, const char *prefix, const char *ns, fs_info *ou
 	} else {
 		free(path);
 		read_claim(pvc, out, &created);
-		read_provider(c, out, &note);
+		read_provider(c, m, out, &note);
 		if (strcmp(out->phase, "Bound")) {
 			k8s_list_opts lo = {0};
 			path = k8s_path(NULL, "v1", ns, "events", NULL);

@@ -43,6 +43,17 @@ typedef struct fs_info {
  * by the server's clock (k8s_client_server_now). */
 void fs_info_read(k8s_client *c, const char *prefix, const char *ns, fs_info *out);
 
+/* What a read finds that is the cluster's, not the env's: the provider of a
+ * StorageClass (the class, and smart-platform's map). A memo given to the
+ * reads of many envs, from several threads at once, asks the cluster for each
+ * class once (a check of 30 envs asked for the same two objects 60 times).
+ * Only what both answers said is kept (a ConfigMap not there says so). */
+typedef struct fs_memo fs_memo;
+fs_memo *fs_memo_new(void);
+void fs_memo_free(fs_memo *m);
+/* fs_info_read, the class's provider taken from m or kept in it (m NULL: none). */
+void fs_info_read_memo(k8s_client *c, const char *prefix, const char *ns, fs_memo *m, fs_info *out);
+
 /* Builds the plain-words detail from the other fields and the last Warning Event
  * (reason, message; either may be NULL) — pure, for the unit tests. created is the
  * claim's creationTimestamp (unix s, 0 unknown). */
