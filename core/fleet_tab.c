@@ -138,6 +138,20 @@ void *fleet_tab_find_name(const tab *t, const char *name)
 	return fleet_tab_find(t, &m);
 }
 
+/* rec as the last record, the table grown when full; not indexed here. */
+static void add_last(tab *t, const void *rec)
+{
+	if (t->n >= TAB_MAX)
+		die("more than %zu objects of one kind in a cluster", TAB_MAX);
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->recs = xrealloc(t->recs, t->cap * t->rsize);
+		t->gen = xrealloc(t->gen, t->cap * sizeof(*t->gen));
+	}
+	memcpy(tab_at(t, t->n), rec, t->rsize);
+	t->gen[t->n++] = t->cur_gen;
+}
+
 /* Inserts or replaces the record with rec's key. */
 void fleet_tab_put(tab *t, const void *rec)
 {
@@ -153,30 +167,14 @@ void fleet_tab_put(tab *t, const void *rec)
 		t->gen[SLOT_IDX(t->slots[s]) - 1] = t->cur_gen;
 		return;
 	}
-	if (t->n >= TAB_MAX)
-		die("more than %zu objects of one kind in a cluster", TAB_MAX);
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->recs = xrealloc(t->recs, t->cap * t->rsize);
-		t->gen = xrealloc(t->gen, t->cap * sizeof(*t->gen));
-	}
-	memcpy(tab_at(t, t->n), rec, t->rsize);
-	t->gen[t->n] = t->cur_gen;
-	t->slots[s] = tag | (uint32_t)(++t->n);
+	add_last(t, rec);
+	t->slots[s] = tag | (uint32_t)t->n;
 	t->indexed = t->n;
 }
 
 void fleet_tab_append(tab *t, const void *rec)
 {
-	if (t->n >= TAB_MAX)
-		die("more than %zu objects of one kind in a cluster", TAB_MAX);
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->recs = xrealloc(t->recs, t->cap * t->rsize);
-		t->gen = xrealloc(t->gen, t->cap * sizeof(*t->gen));
-	}
-	memcpy(tab_at(t, t->n), rec, t->rsize);
-	t->gen[t->n++] = t->cur_gen;
+	add_last(t, rec);
 }
 
 /* Makes room for n records in all (a list says how long it is). */
