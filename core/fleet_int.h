@@ -226,6 +226,9 @@ void fleet_tab_put(tab *t, const void *rec);
  * come from two threads at once. */
 void fleet_tab_append(tab *t, const void *rec);
 void fleet_tab_reserve(tab *t, size_t n);
+/* The room of the next n records, as far as the table has room, made present
+ * at once (util_populate): for the records a list says it will fill. */
+void fleet_tab_populate(tab *t, size_t n);
 void fleet_tab_del(tab *t, const project_meta *m);
 void fleet_tab_sweep(tab *t);
 

@@ -31,8 +31,7 @@ static void job_total(void *ctx, size_t total)
 	tab *t = &j->c->tabs[j->kind];
 
 	fleet_tab_reserve(t, t->n + total);
-	/* the records the list will fill, made present at once (util_populate) */
-	util_populate(t->recs + t->n * t->rsize, total * t->rsize);
+	fleet_tab_populate(t, total);
 }
 
 

@@ -195,6 +195,13 @@ void fleet_tab_reserve(tab *t, size_t n)
 		tab_rehash(t, nslots);
 }
 
+void fleet_tab_populate(tab *t, size_t n)
+{
+	size_t room = t->cap > t->n ? t->cap - t->n : 0;
+
+	util_populate(t->recs + t->n * t->rsize, (n < room ? n : room) * t->rsize);
+}
+
 /* Removes key m (if present): the last record moves into its place. */
 void fleet_tab_del(tab *t, const project_meta *m)
 {

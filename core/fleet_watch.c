@@ -159,9 +159,8 @@ static void inf_list_total(void *ctx, size_t total)
 
 	pthread_mutex_lock(&s->c->mu);
 	fleet_tab_reserve(t, total + total / 8);
-	/* the records a first list will fill, made present at once (util_populate) */
-	if (t->n == 0)
-		util_populate(t->recs, total * t->rsize);
+	if (t->n == 0) /* (a relist mostly replaces the records it has) */
+		fleet_tab_populate(t, total);
 	pthread_mutex_unlock(&s->c->mu);
 }
 
