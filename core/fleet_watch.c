@@ -263,6 +263,7 @@ static void *cluster_start(void *arg)
 	    {K_STS, "apps", "statefulsets"}, {K_ING, "networking.k8s.io", "ingresses"},
 	    {K_POD, NULL, "pods"},
 	};
+	k8s_informer *inf[ARRAY_SIZE(what)] = {NULL};
 	char base_sel[96];
 	k8s_err err;
 	catalog cat;
@@ -275,7 +276,6 @@ static void *cluster_start(void *arg)
 				  : (what[i].kind == K_NS || what[i].kind == K_ING) ? k->tcode
 										    : k->tier;
 		char *path = k8s_path(what[i].group, "v1", NULL, what[i].plural, NULL);
-		k8s_informer *inf;
 
 		io.label_selector = sel;
 		io.list_keep = fleet_kind_keep[what[i].kind];
@@ -283,12 +283,15 @@ static void *cluster_start(void *arg)
 			io.list_accept = FLEET_TABLE_ACCEPT;
 			io.list_query = FLEET_TABLE_QUERY;
 		}
-		inf = k8s_informer_start(c->client, path, &io, &inf_cb, &c->src[what[i].kind]);
+		inf[i] = k8s_informer_start(c->client, path, &io, &inf_cb, &c->src[what[i].kind]);
 		free(path);
-		pthread_mutex_lock(&c->mu);
-		c->inf[what[i].kind] = inf;
-		pthread_mutex_unlock(&c->mu);
 	}
+	/* All asked for before the cluster's lock is taken: the cached frame is
+	 * built under it as they start (fleet_watch_start) */
+	pthread_mutex_lock(&c->mu);
+	for (i = 0; i < ARRAY_SIZE(what); i++)
+		c->inf[what[i].kind] = inf[i];
+	pthread_mutex_unlock(&c->mu);
 	fleet_fetch_rules(c, &err);
 	if (c->catalog_url) {
 		if (catalog_fetch(c->client, c->catalog_url, &cat, &err) == 0) {

@@ -122,6 +122,11 @@ typedef struct k8s_list_opts {
 	 * first page says the list holds (this page plus remainingItemCount), so
 	 * the caller can make room. May be NULL. */
 	void (*on_total)(void *ctx, size_t total);
+	/* Called once the listing's first page is in, before its items are handed
+	 * over (again after a restart, after on_restart). May be NULL. A caller
+	 * that makes ready for the items here, not before it calls, asks for the
+	 * first page without waiting for its own locks. */
+	void (*on_begin)(void *ctx);
 	/* Each item's text [p, end) goes here first (when not NULL): 1 when it
 	 * took the item, 0 to have it built (keep) and given to fn as usual. */
 	int (*item_text)(void *ctx, const char *p, const char *end);

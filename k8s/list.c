@@ -330,6 +330,8 @@ int k8s_list(k8s_client *c, const char *path, const k8s_list_opts *opts, k8s_ite
 		}
 		if (first)
 			util_trace("list first page in: %s (%zu items)", path, pg->n_items);
+		if (first && opts && opts->on_begin)
+			opts->on_begin(ctx);
 		if (first && opts && opts->on_total) {
 			v = cJSON_GetObjectItemCaseSensitive(pg->meta, "remainingItemCount");
 			opts->on_total(ctx, pg->n_items + (cJSON_IsNumber(v) && v->valuedouble > 0

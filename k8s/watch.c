@@ -106,7 +106,7 @@ static int list_item_text(void *arg, const char *p, const char *end)
 	return inf->cb.on_add_text(inf->ctx, p, end);
 }
 
-static void list_restart(void *arg)
+static void list_begin(void *arg)
 {
 	k8s_informer *inf = arg;
 
@@ -129,7 +129,6 @@ static int do_list(k8s_informer *inf, k8s_err *err)
 	lo.label_selector = inf->label_selector;
 	lo.field_selector = inf->field_selector;
 	lo.limit = inf->page_limit;
-	lo.on_restart = list_restart;
 	lo.cancel = &inf->stop;
 	lo.accept = inf->list_accept;
 	lo.keep = inf->list_keep;
@@ -137,8 +136,10 @@ static int do_list(k8s_informer *inf, k8s_err *err)
 		lo.item_text = list_item_text;
 	if (inf->cb.on_list_total)
 		lo.on_total = list_total;
-	if (inf->cb.on_list_begin)
-		inf->cb.on_list_begin(inf->ctx);
+	/* told once the first page is in (and after a restart): the request goes
+	 * out at once, while the caller's tables may still be busy (the console
+	 * builds its cached frame under their lock as its lists are asked for) */
+	lo.on_begin = list_begin;
 	r = k8s_list(inf->client, inf->list_path, &lo, list_item, inf, inf->rv, sizeof(inf->rv), err);
 	if (r)
 		return r;

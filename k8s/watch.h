@@ -34,7 +34,8 @@ typedef struct k8s_informer_cb {
 	int (*on_add_text)(void *ctx, const char *p, const char *end);
 	void (*on_update)(void *ctx, const cJSON *obj);
 	void (*on_delete)(void *ctx, const cJSON *obj);
-	/* A (re)list is about to deliver the complete set through on_add. Optional. */
+	/* A (re)list is about to deliver the complete set through on_add: its first
+	 * page is in (the request did not wait for this). Optional. */
 	void (*on_list_begin)(void *ctx);
 	/* The list's first page says how many items it holds in all (the page's and
 	 * its remainingItemCount, when the server says it): room can be made at

@@ -551,6 +551,7 @@ static void test_logs_query(void **state)
 typedef struct names {
 	strbuf seen;
 	int restarts;
+	int begins, restarts_at_begin; /* on_begin: its calls, the restarts then */
 } names;
 
 static void append_name(strbuf *sb, const cJSON *item)
@@ -577,10 +578,19 @@ static void restart(void *ctx)
 	n->restarts++;
 }
 
+/* Told once the first page is in: the list's first request has gone out. */
+static void begin(void *ctx)
+{
+	names *n = ctx;
+	n->begins++;
+	n->restarts_at_begin = n->restarts;
+	assert_true(atomic_load(&srv.lists) >= 1);
+}
+
 static void test_paged_list_restart(void **state)
 {
 	k8s_client *c = new_client();
-	k8s_list_opts lo = {.limit = 2, .on_restart = restart};
+	k8s_list_opts lo = {.limit = 2, .on_restart = restart, .on_begin = begin};
 	names n = {0};
 	char rv[32];
 	k8s_err err;
@@ -592,6 +602,9 @@ static void test_paged_list_restart(void **state)
 			 0);
 	assert_string_equal(n.seen.buf, "abcdef");
 	assert_int_equal(n.restarts, 1);
+	/* once for the first listing, once more after the restart was told */
+	assert_int_equal(n.begins, 2);
+	assert_int_equal(n.restarts_at_begin, 1);
 	assert_int_equal(atomic_load(&srv.lists), 5); /* p1, p2(410), p1, p2, p3 */
 	assert_string_equal(rv, "10");
 	sb_release(&n.seen);
@@ -751,6 +764,7 @@ typedef struct inf_state {
 	pthread_mutex_t lock;
 	strbuf log;
 	int syncs, relisted;
+	int lists_at_begin; /* the server's list requests when on_begin was first told */
 } inf_state;
 
 static void on_add(void *ctx, const cJSON *o)
@@ -765,6 +779,8 @@ static void on_begin(void *ctx)
 {
 	inf_state *s = ctx;
 	pthread_mutex_lock(&s->lock);
+	if (!s->syncs && !s->lists_at_begin)
+		s->lists_at_begin = atomic_load(&srv.lists);
 	sb_adds(&s->log, "[");
 	pthread_mutex_unlock(&s->lock);
 }
@@ -803,6 +819,7 @@ static void test_informer(void **state)
 	sb_init(&s.log, 64);
 	atomic_store(&srv.list_410_done, 1); /* no paging trouble here */
 	atomic_store(&srv.watches, 0);
+	atomic_store(&srv.lists, 0);
 	inf = k8s_informer_start(c, "/api/v1/configmaps", &io, &cb, &s);
 	assert_non_null(inf);
 	for (int i = 0; i < 200; i++) { /* up to 10 s: list, watch, watch(410), list, watch */
@@ -818,6 +835,9 @@ static void test_informer(void **state)
 	assert_int_equal(s.relisted, 1);
 	/* the first page's 2 items and its remainingItemCount of 4, before them */
 	assert_string_equal(s.log.buf, "[(6)abcdef]g[(6)abcdef]");
+	/* the list was asked for before the begin was told: a caller busy with its
+	 * tables (under the lock on_begin takes) does not hold the request back */
+	assert_true(s.lists_at_begin >= 1);
 	assert_string_equal(srv.watch_rv[0], "10"); /* from the list */
 	assert_string_equal(srv.watch_rv[1], "15"); /* from the bookmark */
 	assert_string_equal(srv.watch_rv[2], "10"); /* after the relist */
