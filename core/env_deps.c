@@ -350,6 +350,7 @@ static void *watch_run(void *arg)
 {
 	env_deps_watch *w = arg;
 
+	util_thread_name("env-deps");
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
 		fleet_snapshot *s;

@@ -326,8 +326,10 @@ static fleet_snapshot *build_whole(fleet *f)
 static void *saver_main(void *arg)
 {
 	fleet *f = arg;
-	fleet_snapshot *s = fleet_snapshot_get(f);
+	fleet_snapshot *s;
 
+	util_thread_name("cache-saver");
+	s = fleet_snapshot_get(f);
 	fleet_last_save_due(f, s, 0);
 	fleet_snapshot_put(s);
 	return NULL;

@@ -206,6 +206,7 @@ static void *runner_run(void *arg)
 	kind_runner *r = arg;
 	size_t i;
 
+	util_thread_name("lister");
 	for (i = 0; i < r->n; i++)
 		if (r->jobs[i].kind == r->kind) {
 			job_run(&r->jobs[i]);

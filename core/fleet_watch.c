@@ -371,6 +371,7 @@ static void *publisher(void *arg)
 	fleet *f = arg;
 	int64_t last = 0, cost_ms = 0;
 
+	util_thread_name("publisher");
 	pthread_mutex_lock(&f->mu);
 	if (f->version > 0) /* the cache's snapshot is out: the pace holds from it */
 		last = util_mono_ms();

@@ -1010,6 +1010,7 @@ static void *watchdog_main(void *arg)
 	k8s_client *c = arg;
 	int64_t next = 0; /* no probe before this (after one that found a hang) */
 
+	util_thread_name("k8s-watchdog");
 	pthread_mutex_lock(&c->dog_lock);
 	while (!atomic_load(&c->dog_stop)) {
 		int64_t now = util_mono_ms(), due = atomic_load(&c->heard_ms) + c->quiet_ms;

@@ -208,6 +208,7 @@ static void *fetcher(void *arg)
 {
 	pager *p = arg;
 
+	util_thread_name("list-ahead");
 	for (;;) {
 		unsigned seq;
 		char *cont;

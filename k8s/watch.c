@@ -247,7 +247,14 @@ static void *informer_main(void *arg)
 {
 	k8s_informer *inf = arg;
 	int attempt = 0, gone = 0;
+	size_t end = strcspn(inf->path, "?"), seg = end;
+	char name[64];
 
+	/* "w:" and the kind it watches, its path's last segment */
+	while (seg > 0 && inf->path[seg - 1] != '/')
+		seg--;
+	snprintf(name, sizeof(name), "w:%.*s", (int)(end - seg), inf->path + seg);
+	util_thread_name(name);
 	inf->need_list = 1;
 	while (!atomic_load(&inf->stop)) {
 		k8s_err err;

@@ -214,10 +214,9 @@ static sim_obj *obj_build(const sim_resource *res, const cJSON *tree)
 	p = (char *)(o->labels + n_labels);
 	o->ns = pack_str(&p, ns);
 	o->name = pack_str(&p, name);
-	o->json = p;
-	memcpy(p, json, len + 1);
-	p += len + 1;
-	o->len = len;
+	/* the labels' text before the object's: a list's selector reads them for
+	 * every object of a kind, and beside the header they share its cache lines
+	 * (after a kilobyte of JSON, each was a miss of its own) */
 	cJSON_ArrayForEach(l, labels) {
 		if (!cJSON_IsString(l) || !l->string)
 			continue;
@@ -225,6 +224,9 @@ static sim_obj *obj_build(const sim_resource *res, const cJSON *tree)
 		o->labels[o->n_labels].value = pack_str(&p, l->valuestring);
 		o->n_labels++;
 	}
+	o->json = p;
+	memcpy(p, json, len + 1);
+	o->len = len;
 	o->rv = rv ? strtoull(rv, NULL, 10) : 0;
 	if ((ts = str_item(meta, "creationTimestamp")) != NULL)
 		o->created_s = util_parse_rfc3339(ts);
@@ -1453,6 +1455,14 @@ int sim_store_list(sim_store *s, const sim_resource *res, const char *ns,
 	while (lo < hi || flo < fhi) { /* two sorted runs, merged */
 		struct entry *e;
 
+		/* Each object is two misses (its entry, then its header and labels),
+		 * and a kind's 65,000 were read one miss after another: the entries
+		 * ahead, and the objects of those already asked for, are asked for
+		 * now. */
+		if (lo + 16 < hi)
+			__builtin_prefetch(t->view[lo + 16]);
+		if (lo + 8 < hi)
+			__builtin_prefetch(t->view[lo + 8]->obj);
 		if (flo >= fhi || (lo < hi && cmp_entry(&t->view[lo], &t->fresh[flo]) < 0))
 			e = t->view[lo++];
 		else

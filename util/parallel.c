@@ -30,6 +30,13 @@ static void *pfor_run(void *arg)
 	}
 }
 
+/* A helper thread of util_parallel_for (the caller works too, under its own name) */
+static void *pfor_thread(void *arg)
+{
+	util_thread_name("parallel");
+	return pfor_run(arg);
+}
+
 void util_parallel_for(size_t n, size_t threads, void (*fn)(void *ctx, size_t i), int (*stop)(void *ctx),
 		       void *ctx)
 {
@@ -43,7 +50,7 @@ void util_parallel_for(size_t n, size_t threads, void (*fn)(void *ctx, size_t i)
 	started = xcalloc(extra ? extra : 1, sizeof(*started));
 	pthread_mutex_init(&p.mu, NULL);
 	for (k = 0; k < extra; k++)
-		started[k] = pthread_create(&th[k], NULL, pfor_run, &p) == 0;
+		started[k] = pthread_create(&th[k], NULL, pfor_thread, &p) == 0;
 	pfor_run(&p);
 	for (k = 0; k < extra; k++)
 		if (started[k])

@@ -299,6 +299,14 @@ int64_t util_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void util_thread_name(const char *name)
+{
+	char n[16];
+
+	util_strlcpy(n, name, sizeof(n));
+	(void)pthread_setname_np(pthread_self(), n);
+}
+
 void util_sleep_us(int64_t us)
 {
 	struct timespec ts = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};

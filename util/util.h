@@ -79,6 +79,8 @@ void util_cond_init_monotonic(pthread_cond_t *c);
 int64_t util_now_ms(void);          /* CLOCK_REALTIME in milliseconds */
 int64_t util_mono_ms(void);         /* CLOCK_MONOTONIC in milliseconds */
 void util_sleep_us(int64_t us);      /* nanosleep for us microseconds (none if <= 0) */
+/* Names the calling thread (its first 15 bytes), as top -H and ps -L show it. */
+void util_thread_name(const char *name);
 /* RFC 3339 "2026-11-28T12:00:00Z" into buf (>= 21 bytes). */
 void util_rfc3339(int64_t unix_s, char *buf, size_t size);
 /* Parses RFC 3339 (Z or offset, optional fraction); -1 on error. */
