@@ -10,7 +10,14 @@
 #     the transfer limit: the same pages fetched over one keep-alive connection
 #     and not parsed (bench/transfer.py), measured in the same run.
 # Each is measured while the controllers still work (first) and once they have
-# settled (SETTLE seconds later), best of REPEAT runs.
+# settled (SETTLE seconds later), REPEAT runs.
+# The limit a run is held to is the mean of the two transfers beside it (just
+# before and just after), the verdict the median of those ratios over the runs:
+# while the controllers make the fleet its pages double (74 MB
+# a second after kubesim serves, 158 MB half a minute later; 76 MB then 101 MB
+# across one round's runs), and the best transfer of a round, its first,
+# fetched fewer bytes than any client run after it. The bytes each transfer
+# fetched are printed; so is the best of the runs against the best transfer.
 . tests/integration/lib.sh
 BUILD=$(cd "$BUILD" && pwd)
 N=${N:-5000}
@@ -42,7 +49,7 @@ tenants() { # seconds of one `smartops tenants -o json`
 t = time.monotonic(); subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 print("%.3f" % (time.monotonic() - t))' "$SO" tenants -o json
 }
-transfer() { python3 bench/transfer.py "$KS_URL" "$KS_CA" "$KS_ADMIN_TOKEN" 1 | cut -d' ' -f2; }
+transfer() { python3 bench/transfer.py "$KS_URL" "$KS_CA" "$KS_ADMIN_TOKEN" 1 | cut -d' ' -f2,3; }
 
 round() { # round LABEL
 	label=$1
@@ -50,15 +57,17 @@ round() { # round LABEL
 	i=0
 	while [ $i -lt "$REPEAT" ]; do
 		i=$((i + 1))
-		tr=$(transfer)
+		set -- $(transfer)
+		tr=$1; by=$2
 		set -- $(frame "$label")
 		first=$1; fresh=$2
 		stale=$(grep -c 'stale [0-9]*[smhd]: ' "$KS_DIR/first.txt")
 		ten=$(tenants)
-		tr2=$(transfer)
+		set -- $(transfer)
+		tr2=$1; by2=$2
 		pairs="$pairs $fresh,$ten,$tr,$tr2"
+		echo "   run $i: transfers ${tr} s ($((by / 1000000)) MB) and ${tr2} s ($((by2 / 1000000)) MB) beside it; console first frame ${first} ms ($stale rows marked stale), complete ${fresh} ms; tenants -o json ${ten} s"
 		tr=$(python3 -c "print(min($tr, $tr2))")
-		echo "   run $i: transfer ${tr} s; console first frame ${first} ms ($stale rows marked stale), complete ${fresh} ms; tenants -o json ${ten} s"
 		best_first=$(python3 -c "print(min(x for x in [$first, ${best_first:-1e9}]))")
 		best_fresh=$(python3 -c "print(min(x for x in [$fresh, ${best_fresh:-1e9}]))")
 		best_ten=$(python3 -c "print(min(x for x in [$ten, ${best_ten:-1e9}]))")
@@ -67,17 +76,21 @@ round() { # round LABEL
 	python3 - "$label" "$best_first" "$best_fresh" "$best_ten" "$best_tr" "$pairs" <<'PY'
 import statistics, sys
 label, first, fresh, ten, tr = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]) / 1000, float(sys.argv[4]), float(sys.argv[5])
-print("%s (best of runs): first frame %.0f ms (goal < 300: %s); complete fresh frame %.2f s = %.2fx the transfer limit %.2f s (goal < 1.0 s and <= 1.5x: %s); tenants -o json %.2f s = %.2fx (%s)" % (
-    label, first, "met" if first < 300 else "NOT met", fresh, fresh / tr, tr,
-    "met" if fresh < 1.0 and fresh / tr <= 1.5 else "NOT met", ten, ten / tr,
-    "met" if ten < 1.0 and ten / tr <= 1.5 else "NOT met"))
-# The best of six transfers (two a run) against the best of three runs favours
-# the transfer: also each run against the mean of the two transfers beside it,
-# the median over runs (for the record; the verdict above is the goal's)
 runs = [tuple(float(x) for x in p.split(",")) for p in sys.argv[6].split()]
 fr = statistics.median(f / 1000 / ((a + b) / 2) for f, t, a, b in runs)
 tn = statistics.median(t / ((a + b) / 2) for f, t, a, b in runs)
-print("%s, each run against the transfers beside it (median of runs): complete frame %.2fx, tenants -o json %.2fx" % (label, fr, tn))
+frs = statistics.median(f / 1000 for f, t, a, b in runs)
+tns = statistics.median(t for f, t, a, b in runs)
+print("%s: first frame %.0f ms (best of runs; goal < 300: %s); each run against the transfers beside it "
+      "(median of runs): complete fresh frame %.2fx, median %.2f s (goal <= 1.5x and < 1.0 s: %s); "
+      "tenants -o json %.2fx, median %.2f s (%s)" % (
+    label, first, "met" if first < 300 else "NOT met", fr, frs,
+    "met" if frs < 1.0 and fr <= 1.5 else "NOT met", tn, tns,
+    "met" if tns < 1.0 and tn <= 1.5 else "NOT met"))
+# as before: the best of the runs against the best of the transfers (which,
+# while the fleet grows, fetched fewer bytes than the runs)
+print("%s, best of runs against the best transfer: complete frame %.2f s = %.2fx of %.2f s; tenants -o json %.2f s = %.2fx" % (
+    label, fresh, fresh / tr, tr, ten, ten / tr))
 PY
 }
 
