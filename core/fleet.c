@@ -270,9 +270,13 @@ int fleet_last_load(const fleet *f, cluster *c)
 static fleet_snapshot *build_whole(fleet *f)
 {
 	health_opts ho = {util_now_ms() / 1000, f->tz_offset_min};
+	fleet_snapshot *s;
 	builder b;
-	size_t i;
+	size_t i, again_envs = 0, again_tenants = 0;
+	int loading = 0;
+	cow_stats before, after;
 
+	cow_stats_get(&before);
 	fleet_builder_init(&b);
 	for (i = 0; i < f->n; i++) {
 		cluster *c = &f->cl[i];
@@ -306,6 +310,11 @@ static fleet_snapshot *build_whole(fleet *f)
 			d.loading = (c->listed & WATCH_KINDS) != WATCH_KINDS || !c->meta_done;
 			c->st.synced = !d.loading;
 			c->st.snapshot_at = d.loading && c->cached ? c->last_at : 0;
+			loading |= d.loading && c->client && !c->failing;
+			/* a build while the others still come in may take the slabs made
+			 * for the one that completes the listing: made again below */
+			if (d.loading && (c->listed & (1u << K_NS)) && !again_envs)
+				fleet_prepare_count(&c->tabs[K_NS], &again_envs, &again_tenants);
 		}
 		fleet_build_cluster(&b, &c->st, &d, &ho);
 		/* the last health seen shows only while loading, and a watch that has
@@ -319,7 +328,17 @@ static fleet_snapshot *build_whole(fleet *f)
 		pthread_mutex_unlock(&c->mu);
 	}
 	f->full_ms = util_mono_ms();
-	return fleet_build_finish(&b);
+	s = fleet_build_finish(&b);
+	/* the slabs made ahead for a first listing (inf_sync) and not taken, once
+	 * no cluster that answers is still in its first listing */
+	cow_stats_get(&after);
+	util_trace("whole build: loading=%d slabs made ahead taken=%zu", loading,
+		   after.prepared_taken - before.prepared_taken);
+	if (!loading)
+		cow_prepared_release();
+	else if (again_envs && after.prepared_taken != before.prepared_taken)
+		fleet_prepare_make(again_envs, again_tenants);
+	return s;
 }
 
 /* A one-shot's saver thread: the last good listing of the snapshot published. */

@@ -257,6 +257,10 @@ void fleet_builder_init(builder *b);
  * will fill, made ahead on the calling thread (util/cow.h cow_prepare): called
  * by a lister done with the namespaces while the longer lists still come in. */
 void fleet_prepare_build(const tab *ns);
+/* The same in two steps, for a table others write to: what to make, read under
+ * the table's lock (a sort of 10,000 pointers), then made without it. */
+void fleet_prepare_count(const tab *ns, size_t *envs, size_t *tenants);
+void fleet_prepare_make(size_t envs, size_t tenants);
 void fleet_build_cluster(builder *b, const fleet_cluster_state *st, const cluster_data *d,
 			  const health_opts *ho);
 fleet_snapshot *fleet_build_finish(builder *b);

@@ -24,11 +24,13 @@ static int cmp_str_ptr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-void fleet_prepare_build(const tab *ns)
+void fleet_prepare_count(const tab *ns, size_t *envs, size_t *tenants)
 {
-	size_t n = ns->n, i, tenants = 0;
+	size_t n = ns->n, i;
 	const char **tc;
 
+	*envs = n;
+	*tenants = 0;
 	if (n < 2 * COW_BLOCK)
 		return;
 	tc = xmalloc(n * sizeof(*tc));
@@ -36,11 +38,25 @@ void fleet_prepare_build(const tab *ns)
 		tc[i] = ((const project_ns *)(const void *)(ns->recs + i * ns->rsize))->tcode;
 	qsort(tc, n, sizeof(*tc), cmp_str_ptr);
 	for (i = 0; i < n; i++)
-		tenants += !i || strcmp(tc[i], tc[i - 1]);
+		*tenants += !i || strcmp(tc[i], tc[i - 1]);
 	free(tc);
-	cow_prepare(sizeof(model_env), n);
-	cow_prepare(sizeof(health_result), n);
+}
+
+void fleet_prepare_make(size_t envs, size_t tenants)
+{
+	if (envs < 2 * COW_BLOCK)
+		return;
+	cow_prepare(sizeof(model_env), envs);
+	cow_prepare(sizeof(health_result), envs);
 	cow_prepare(sizeof(fleet_tenant), tenants);
+}
+
+void fleet_prepare_build(const tab *ns)
+{
+	size_t envs, tenants;
+
+	fleet_prepare_count(ns, &envs, &tenants);
+	fleet_prepare_make(envs, tenants);
 }
 
 static int32_t env_lookup(const tab *idx, const char *ns)

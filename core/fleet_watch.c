@@ -168,6 +168,7 @@ static void inf_sync(void *ctx, int relisted)
 {
 	source *s = ctx;
 	cluster *c = s->c;
+	size_t envs = 0, tenants = 0;
 
 	pthread_mutex_lock(&c->mu);
 	needs_full(c, "listed");
@@ -176,9 +177,18 @@ static void inf_sync(void *ctx, int relisted)
 		fleet_tab_sweep(&c->tabs[s->kind]);
 	s->append = 0;
 	heard(c, s->kind);
+	/* The namespaces, listed first, come whole long before the Deployments:
+	 * the slabs of the build that completes the listing are made meanwhile,
+	 * on this thread, off the publisher's path (as the one-shot's lister does) */
+	if (s->kind == K_NS && (c->listed & WATCH_KINDS) != WATCH_KINDS)
+		fleet_prepare_count(&c->tabs[K_NS], &envs, &tenants);
 	c->listed |= 1u << s->kind;
 	pthread_mutex_unlock(&c->mu);
 	util_trace("listed kind=%d relisted=%d", s->kind, relisted);
+	if (envs) {
+		fleet_prepare_make(envs, tenants);
+		util_trace("build prepared");
+	}
 	pthread_mutex_lock(&c->f->mu);
 	c->f->trim = 1;
 	pthread_mutex_unlock(&c->f->mu);

@@ -19,11 +19,12 @@ W="$KS_DIR/w"; mkdir -p "$W"
 	echo ':early'
 	echo ':save-display whole.txt'
 	echo ':early'
+	echo ':wait-for "connected" 90'
 	echo ':quit'
 } >"$W/keys"
 # no cache folder: nothing from an earlier run to show first
 (cd "$W" && env HOME="$W" XDG_CACHE_HOME="$W/cache" TZ=UTC LANG=C.UTF-8 COLUMNS=100 LINES=30 \
-	timeout 120 "$BUILD/smartops" --script keys >stdout 2>stderr)
+	SMARTOPS_TRACE="$W/trace" timeout 120 "$BUILD/smartops" --script keys >stdout 2>stderr)
 rc=$?
 [ "$rc" = 0 ] && ok "the script ran to its end" || { fail "the console: exit $rc"; head -5 "$W/stderr"; }
 n=$(sed -n '1s/.* \([0-9][0-9]*\) tenants.*/\1/p' "$W/partial.txt")
@@ -37,4 +38,12 @@ pending=$(grep -c '^T[0-9].* unknown  *unknown .*loading' "$W/partial.txt")
 [ "$rows" -gt 0 ] && [ "$rows" = "$pending" ] && ok "no row claims a health while loading ($rows rows)" ||
 	fail "$pending of $rows rows pending"
 check "the whole fleet once the next page is in" grep -q '300 tenants' "$W/whole.txt"
+# (the script waits for the listing to be whole: "connected")
+# The namespaces come whole first: the slabs of the build that completes the
+# listing are made then, off the publisher's path (builds while the rest still
+# comes in, once a second, may take them: they are made again).
+check "the slabs made once the namespaces were in" grep -q 'build prepared' "$W/trace"
+taken=$(sed -n 's/.*whole build: loading=0 slabs made ahead taken=\([0-9]*\).*/\1/p' "$W/trace" | head -1)
+[ "${taken:-0}" -ge 3 ] && ok "the build that completed the listing took them ($taken slabs)" ||
+	fail "the build that completed the listing took ${taken:-no} slabs made ahead (want 3)"
 finish

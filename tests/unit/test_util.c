@@ -1,4 +1,5 @@
 /* util: strbuf, base64, error helpers, RFC 3339 times. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,6 +125,29 @@ static void test_populate(void **state)
 	free(p);
 }
 
+/* A thread named for top -H: its first 15 bytes (the kernel's limit), not a
+ * refusal of the whole name. */
+static void *named(void *arg)
+{
+	char *got = arg;
+
+	util_thread_name("w:persistentvolumeclaims");
+	if (pthread_getname_np(pthread_self(), got, 16))
+		got[0] = '\0';
+	return NULL;
+}
+
+static void test_thread_name(void **state)
+{
+	char got[16] = "";
+	pthread_t th;
+
+	(void)state;
+	assert_int_equal(pthread_create(&th, NULL, named, got), 0);
+	pthread_join(th, NULL);
+	assert_string_equal(got, "w:persistentvol");
+}
+
 static void test_rfc3339(void **state)
 {
 	char buf[32];
@@ -164,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_strbuf_detach_and_reuse),
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_populate),
+		cmocka_unit_test(test_thread_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
