@@ -60,27 +60,49 @@ static int tenant_matches(const fleet_tenant *t, const tenants_filter *flt)
 	return 1;
 }
 
-static void json_kv(strbuf *sb, const char *key, const char *val, int comma)
+/* key: a name of this file's, written as it is (nothing in it to escape) */
+static void json_key(strbuf *sb, const char *key, int comma)
 {
 	if (comma)
 		sb_addc(sb, ',');
-	output_json_string(sb, key);
-	sb_addc(sb, ':');
+	sb_addc(sb, '"');
+	sb_adds(sb, key);
+	sb_add(sb, "\":", 2);
+}
+
+static void json_kv(strbuf *sb, const char *key, const char *val, int comma)
+{
+	json_key(sb, key, comma);
 	output_json_string(sb, val);
+}
+
+/* ,"key":v without a printf: the fleet's list writes ten numbers an environment */
+static void json_int(strbuf *sb, const char *key, long long v)
+{
+	char d[24];
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	size_t n = sizeof(d);
+
+	do {
+		d[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--n] = '-';
+	json_key(sb, key, 1);
+	sb_add(sb, d + n, sizeof(d) - n);
 }
 
 static void json_time(strbuf *sb, const char *key, int64_t t)
 {
 	char buf[40];
 
-	sb_addc(sb, ',');
-	output_json_string(sb, key);
+	json_key(sb, key, 1);
 	if (t > 0) {
 		util_rfc3339(t, buf, sizeof(buf));
-		sb_addc(sb, ':');
 		output_json_string(sb, buf);
 	} else {
-		sb_adds(sb, ":null");
+		sb_adds(sb, "null");
 	}
 }
 
@@ -228,8 +250,9 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 		const model_base *b = &e->base[i];
 		sb_adds(sb, i ? ",{" : "{");
 		json_kv(sb, "component", b->component, 0);
-		sb_addf(sb, ",\"ready\":%d,\"desired\":%d,\"restarts\":%d", b->ready, b->desired,
-			(int)b->restarts);
+		json_int(sb, "ready", b->ready);
+		json_int(sb, "desired", b->desired);
+		json_int(sb, "restarts", b->restarts);
 		json_kv(sb, "reason",
 			model_text(e, b->waiting_reason ? b->waiting_reason : b->terminated_reason), 1);
 		sb_addc(sb, '}');
@@ -239,7 +262,8 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 		const model_public *p = &e->pub[i];
 		sb_adds(sb, i ? ",{" : "{");
 		json_kv(sb, "service", p->role, 0);
-		sb_addf(sb, ",\"ready\":%d,\"desired\":%d", p->ready, p->desired);
+		json_int(sb, "ready", p->ready);
+		json_int(sb, "desired", p->desired);
 		json_kv(sb, "host", model_text(e, p->host), 1);
 		sb_addc(sb, '}');
 	}
@@ -248,9 +272,9 @@ static void json_env(strbuf *sb, const fleet_snapshot *s, int32_t ei, int detail
 		sb_addc(sb, '{');
 		json_kv(sb, "state", hypnus_state_name((model_hypnus_state)e->hypnus.state), 0);
 		json_time(sb, "last_activity", e->hypnus.last_activity);
-		sb_addf(sb, ",\"idle_timeout_s\":%d", (int)e->hypnus.idle_timeout_s);
+		json_int(sb, "idle_timeout_s", e->hypnus.idle_timeout_s);
 		json_time(sb, "last_wake", e->hypnus.last_wake);
-		sb_addf(sb, ",\"cold_start_s\":%d", (int)e->hypnus.cold_start_s);
+		json_int(sb, "cold_start_s", e->hypnus.cold_start_s);
 		if (detail) {
 			hypnus_wake_rec wk[RECENT_WAKES];
 			size_t n = hypnus_wakes(s->events, s->event_env, ei, s->n_events, wk, RECENT_WAKES);
@@ -347,7 +371,8 @@ static void json_tenant(strbuf *sb, const fleet_snapshot *s, size_t ti, int deta
 		json_kv(sb, "status", c->status, 0);
 		json_time(sb, "valid_until", c->valid_until);
 		json_kv(sb, "products", c->products, 1);
-		sb_addf(sb, ",\"licences\":%d}", (int)c->licences);
+		json_int(sb, "licences", c->licences);
+		sb_addc(sb, '}');
 	} else {
 		sb_adds(sb, "null");
 	}

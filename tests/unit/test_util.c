@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -148,6 +150,40 @@ static void test_thread_name(void **state)
 	assert_string_equal(got, "w:persistentvol");
 }
 
+/* The calendar's arithmetic against the C library's, across leap years, the
+ * century rules (2000 is leap, 1900 and 2100 are not) and times before 1970. */
+static void test_rfc3339_as_libc(void **state)
+{
+	static const int64_t edges[] = {-1, 0, 59, 86399, 86400, 951782399, 951782400,
+					951868800, 4107542399, 4107542400, -2208988800 - 1,
+					-2208988800, 253402300799};
+	char got[32], want[32];
+	int64_t t;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+		time_t tt = (time_t)edges[i];
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		util_rfc3339(edges[i], got, sizeof(got));
+		assert_string_equal(got, want);
+	}
+	/* 1600 to 2400, every 7 days and 3,671 s (each hour, minute and second) */
+	for (t = -11676096000; t < 13569465600; t += 7 * 86400 + 3671) {
+		time_t tt = (time_t)t;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		util_rfc3339(t, got, sizeof(got));
+		if (strcmp(got, want))
+			fail_msg("%lld: %s, the C library says %s", (long long)t, got, want);
+	}
+	util_rfc3339(951782400, got, 12); /* too short: cut, still a string */
+	assert_int_equal(strlen(got) < 12, 1);
+}
+
 static void test_rfc3339(void **state)
 {
 	char buf[32];
@@ -187,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_seterr),
 		cmocka_unit_test(test_strbuf_detach_and_reuse),
 		cmocka_unit_test(test_rfc3339),
+		cmocka_unit_test(test_rfc3339_as_libc),
 		cmocka_unit_test(test_populate),
 		cmocka_unit_test(test_thread_name),
 	};
