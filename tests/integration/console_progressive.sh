@@ -39,11 +39,13 @@ pending=$(grep -c '^T[0-9].* unknown  *unknown .*loading' "$W/partial.txt")
 	fail "$pending of $rows rows pending"
 check "the whole fleet once the next page is in" grep -q '300 tenants' "$W/whole.txt"
 # (the script waits for the listing to be whole: "connected")
-# The namespaces come whole first: the slabs of the build that completes the
-# listing are made then, off the publisher's path (builds while the rest still
-# comes in, once a second, may take them: they are made again).
+# The namespaces come whole first: the slabs of the next build are made then,
+# off the publisher's path (on a fast cluster, the build that completes the
+# listing; here, with 2 s a page, one of those made once a second meanwhile).
 check "the slabs made once the namespaces were in" grep -q 'build prepared' "$W/trace"
-taken=$(sed -n 's/.*whole build: loading=0 slabs made ahead taken=\([0-9]*\).*/\1/p' "$W/trace" | head -1)
-[ "${taken:-0}" -ge 3 ] && ok "the build that completed the listing took them ($taken slabs)" ||
-	fail "the build that completed the listing took ${taken:-no} slabs made ahead (want 3)"
+taken=$(awk '/build prepared/ { p = 1; next }
+	p && /whole build: / { sub(/.*taken=/, ""); if ($1 + 0 > m) m = $1 + 0 }
+	END { print m + 0 }' "$W/trace")
+[ "$taken" -ge 3 ] && ok "a build after the namespaces took them ($taken slabs)" ||
+	fail "no build after the namespaces took the slabs made ahead ($taken, want 3)"
 finish
