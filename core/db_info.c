@@ -98,25 +98,37 @@ static void oracle_state(const cJSON *nsobj, const char *prefix, int have_secret
 
 void db_info_read(k8s_client *c, const char *prefix, const char *ns, int timeout_s, db_info *out)
 {
+	db_info_read_listed(c, prefix, ns, NULL, timeout_s, out);
+}
+
+void db_info_read_listed(k8s_client *c, const char *prefix, const char *ns, const char *db_kind,
+			 int timeout_s, db_info *out)
+{
 	char key[128], port[16], *path;
 	cJSON *nsobj = NULL, *secret = NULL;
-	const cJSON *kind_item;
-	const char *kind;
+	/* an Oracle database's hand-off is told by the namespace's other
+	 * annotations: it is read all the same */
+	const char *kind = db_kind && strcmp(db_kind, "oracle") ? db_kind : NULL;
 	k8s_err err;
 	int have_secret;
 
 	memset(out, 0, sizeof(*out));
 	out->state = "unknown";
-	path = k8s_path(NULL, "v1", NULL, "namespaces", ns);
-	if (k8s_get(c, path, &nsobj, &err) < 0) {
-		free(path);
-		snprintf(out->detail, sizeof(out->detail), "namespace %.64s cannot be read: %.400s", ns, err.msg);
-		return;
-	}
-	free(path);
 	tcode_key(prefix, "db", key, sizeof(key));
-	kind_item = jget(jget(jget(nsobj, "metadata"), "annotations"), key);
-	kind = cJSON_IsString(kind_item) ? kind_item->valuestring : "";
+	if (!kind) {
+		const cJSON *kind_item;
+
+		path = k8s_path(NULL, "v1", NULL, "namespaces", ns);
+		if (k8s_get(c, path, &nsobj, &err) < 0) {
+			free(path);
+			snprintf(out->detail, sizeof(out->detail), "namespace %.64s cannot be read: %.400s",
+				 ns, err.msg);
+			return;
+		}
+		free(path);
+		kind_item = jget(jget(jget(nsobj, "metadata"), "annotations"), key);
+		kind = cJSON_IsString(kind_item) ? kind_item->valuestring : "";
+	}
 	if (!strcmp(kind, "postgres-managed") || !strcmp(kind, "postgres-container")) {
 		out->engine = "postgresql";
 		out->mode = kind[9] == 'm' ? "managed" : "container";

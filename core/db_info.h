@@ -34,5 +34,11 @@ typedef struct db_info {
  * live check's connection (0: 5); below 0, no live check: a managed database's
  * state is "unknown", detail "not checked live". */
 void db_info_read(k8s_client *c, const char *prefix, const char *ns, int timeout_s, db_info *out);
+/* The same with the namespace's database annotation as a list of the
+ * namespaces already read it (db_kind, "" for none): the namespace is not
+ * asked for again (but for "oracle": its hand-off is in its other
+ * annotations). NULL: as db_info_read. */
+void db_info_read_listed(k8s_client *c, const char *prefix, const char *ns, const char *db_kind,
+			 int timeout_s, db_info *out);
 
 #endif

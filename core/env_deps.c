@@ -109,6 +109,7 @@ typedef struct job {
 	k8s_client *c;
 	char ns[64];
 	int want_db, want_fs;
+	const char *db; /* the namespace's database annotation as listed, or NULL */
 } job;
 
 static void job_set(job *j, size_t ci, k8s_client *c, const char *ns, int want_db, int want_fs)
@@ -118,6 +119,7 @@ static void job_set(job *j, size_t ci, k8s_client *c, const char *ns, int want_d
 	util_strlcpy(j->ns, ns, sizeof(j->ns));
 	j->want_db = want_db;
 	j->want_fs = want_fs;
+	j->db = NULL;
 }
 
 /* A check's reads, shared by its workers. */
@@ -155,7 +157,7 @@ static void read_one(void *ctx, size_t i)
 	util_strlcpy(fresh.ns, j->ns, sizeof(fresh.ns));
 	fresh.seen = 1;
 	if ((fresh.has_db = j->want_db))
-		db_info_read(j->c, r->prefix, j->ns, ENV_DEPS_DB_TIMEOUT_S, &fresh.db);
+		db_info_read_listed(j->c, r->prefix, j->ns, j->db, ENV_DEPS_DB_TIMEOUT_S, &fresh.db);
 	if ((fresh.has_fs = j->want_fs))
 		fs_info_read_memo(j->c, r->prefix, j->ns, r->memo, &fresh.fs);
 	fresh.at_ms = util_mono_ms();
@@ -248,8 +250,12 @@ int env_deps_read(env_deps *d, const fleet_waiting *w, size_t n, const fleet_clu
 	for (size_t i = 0; i < n; i++) {
 		k8s_client *c = w[i].ci < n_cfg ? cfg[w[i].ci].client : NULL;
 
-		if (c && (w[i].want_db || w[i].want_fs))
-			job_set(&r.jobs[r.n_jobs++], w[i].ci, c, w[i].ns, w[i].want_db, w[i].want_fs);
+		if (c && (w[i].want_db || w[i].want_fs)) {
+			job *j = &r.jobs[r.n_jobs++];
+			job_set(j, w[i].ci, c, w[i].ns, w[i].want_db, w[i].want_fs);
+			/* (the namespace read with the others: not asked for again) */
+			j->db = w[i].db_listed ? w[i].db : NULL;
+		}
 	}
 	r.memo = fs_memo_new();
 	pthread_mutex_lock(&d->check_mu);

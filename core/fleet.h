@@ -148,6 +148,10 @@ typedef struct fleet_waiting {
 	size_t ci; /* the cluster */
 	char ns[64];
 	int want_db, want_fs;
+	/* db_listed: db is the namespace's database annotation as listed ("" for
+	 * none), and its read need not ask for the namespace again */
+	int db_listed;
+	char db[24];
 } fleet_waiting;
 /* The first max such environments, clusters in order and namespaces as
  * listed (the order of a snapshot's environments); their count. Between

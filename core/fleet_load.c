@@ -385,6 +385,8 @@ size_t fleet_waiting_envs(const fleet *f, fleet_waiting *out, size_t max)
 				continue;
 			out[n].ci = ci;
 			util_strlcpy(out[n].ns, nss[i].m.name, sizeof(out[n].ns));
+			out[n].db_listed = 1;
+			util_strlcpy(out[n].db, nss[i].db, sizeof(out[n].db));
 			n++;
 		}
 		free(sums);

@@ -524,6 +524,51 @@ static void test_one_shot_writes_last_listing(void **state)
 /* A memo asks for a class once: read through it, a second env of the same
  * class has the provider though the class is gone meanwhile; read without it,
  * that env's provider is not known. */
+/* A waiting env found in the listed tables carries its namespace's database
+ * annotation as listed: its read does not ask for the namespace again (told
+ * "none" here, where the namespace says a container, it says none), but for
+ * Oracle, whose hand-off is in the namespace's other annotations. */
+static void test_listed_db_kind(void **state)
+{
+	env_deps *d = env_deps_new();
+	fleet_waiting w;
+	db_info got, alone;
+	size_t i;
+
+	(void)state;
+	make_envs(1);
+	for (i = 0; i < listed->n_envs; i++) {
+		db_info_read(client, NULL, env_at(i)->ns, -1, &alone);
+		if (db_waits(i) && alone.mode && !strcmp(alone.mode, "container"))
+			break;
+	}
+	assert_true(i < listed->n_envs);
+	memset(&w, 0, sizeof(w));
+	util_strlcpy(w.ns, env_at(i)->ns, sizeof(w.ns));
+	w.want_db = 1;
+	w.db_listed = 1; /* listed without the annotation */
+	assert_int_equal(env_deps_read(d, &w, 1, &cfg, 1, NULL, BIG_BUDGET_MS), 1);
+	assert_int_equal(env_deps_db(d, 0, w.ns, &got), 1);
+	assert_null(got.engine);
+	assert_non_null(strstr(got.detail, "names no database"));
+	env_deps_free(d);
+	/* not listed: the namespace is read */
+	d = env_deps_new();
+	w.db_listed = 0;
+	assert_int_equal(env_deps_read(d, &w, 1, &cfg, 1, NULL, BIG_BUDGET_MS), 1);
+	assert_int_equal(env_deps_db(d, 0, w.ns, &got), 1);
+	assert_string_equal(got.mode, "container");
+	env_deps_free(d);
+	/* "oracle" listed: the namespace is read all the same (it says container) */
+	d = env_deps_new();
+	w.db_listed = 1;
+	util_strlcpy(w.db, "oracle", sizeof(w.db));
+	assert_int_equal(env_deps_read(d, &w, 1, &cfg, 1, NULL, BIG_BUDGET_MS), 1);
+	assert_int_equal(env_deps_db(d, 0, w.ns, &got), 1);
+	assert_string_equal(got.mode, "container");
+	env_deps_free(d);
+}
+
 static void test_fs_memo(void **state)
 {
 	fs_memo *m = fs_memo_new();
@@ -584,6 +629,7 @@ int main(void)
 	    cmocka_unit_test(test_checks_and_readers_at_once),
 	    cmocka_unit_test(test_one_shot_writes_last_listing),
 	    cmocka_unit_test(test_fs_memo),
+	    cmocka_unit_test(test_listed_db_kind),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
