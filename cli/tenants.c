@@ -157,21 +157,18 @@ static void json_forecast(strbuf *sb, const forecast *f)
 /* key: the string, or null for NULL */
 static void json_kv_null(strbuf *sb, const char *key, const char *val)
 {
-	if (val) {
-		json_kv(sb, key, val, 1);
-		return;
-	}
-	sb_addc(sb, ',');
-	output_json_string(sb, key);
-	sb_adds(sb, ":null");
+	json_key(sb, key, 1);
+	if (val)
+		output_json_string(sb, val);
+	else
+		sb_adds(sb, "null");
 }
 
 /* "database": what core/db_info.h found for the env. */
 static void json_database(strbuf *sb, const db_info *d)
 {
 	sb_adds(sb, ",\"database\":{");
-	output_json_string(sb, "engine");
-	sb_addc(sb, ':');
+	json_key(sb, "engine", 0);
 	if (d->engine)
 		output_json_string(sb, d->engine);
 	else
@@ -179,7 +176,7 @@ static void json_database(strbuf *sb, const db_info *d)
 	json_kv_null(sb, "mode", d->mode);
 	json_kv_null(sb, "host", d->host[0] ? d->host : NULL);
 	if (d->port)
-		sb_addf(sb, ",\"port\":%d", d->port);
+		json_int(sb, "port", d->port);
 	else
 		sb_adds(sb, ",\"port\":null");
 	json_kv_null(sb, "name", d->name[0] ? d->name : NULL);
@@ -195,8 +192,7 @@ static void json_fileserver(strbuf *sb, const fs_info *f)
 	size_t i;
 
 	sb_adds(sb, ",\"fileserver\":{");
-	output_json_string(sb, "provider");
-	sb_addc(sb, ':');
+	json_key(sb, "provider", 0);
 	if (f->provider[0])
 		output_json_string(sb, f->provider);
 	else

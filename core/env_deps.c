@@ -112,14 +112,15 @@ typedef struct job {
 	const char *db; /* the namespace's database annotation as listed, or NULL */
 } job;
 
-static void job_set(job *j, size_t ci, k8s_client *c, const char *ns, int want_db, int want_fs)
+static void job_set(job *j, size_t ci, k8s_client *c, const char *ns, int want_db, int want_fs,
+		    const char *db)
 {
 	j->ci = ci;
 	j->c = c;
 	util_strlcpy(j->ns, ns, sizeof(j->ns));
 	j->want_db = want_db;
 	j->want_fs = want_fs;
-	j->db = NULL;
+	j->db = db;
 }
 
 /* A check's reads, shared by its workers. */
@@ -220,7 +221,7 @@ int env_deps_check(env_deps *d, const fleet_snapshot *s, const fleet_cluster_cfg
 			cap = cap ? 2 * cap : 16;
 			r.jobs = xrealloc(r.jobs, cap * sizeof(*r.jobs));
 		}
-		job_set(&r.jobs[r.n_jobs++], ci, c, e->ns, want_db, want_fs);
+		job_set(&r.jobs[r.n_jobs++], ci, c, e->ns, want_db, want_fs, NULL);
 	}
 	pthread_mutex_unlock(&d->mu);
 	/* read them, ENV_DEPS_READERS at a time (this thread among them) */
@@ -250,12 +251,10 @@ int env_deps_read(env_deps *d, const fleet_waiting *w, size_t n, const fleet_clu
 	for (size_t i = 0; i < n; i++) {
 		k8s_client *c = w[i].ci < n_cfg ? cfg[w[i].ci].client : NULL;
 
-		if (c && (w[i].want_db || w[i].want_fs)) {
-			job *j = &r.jobs[r.n_jobs++];
-			job_set(j, w[i].ci, c, w[i].ns, w[i].want_db, w[i].want_fs);
-			/* (the namespace read with the others: not asked for again) */
-			j->db = w[i].db_listed ? w[i].db : NULL;
-		}
+		/* (a namespace listed with the others is not asked for again) */
+		if (c && (w[i].want_db || w[i].want_fs))
+			job_set(&r.jobs[r.n_jobs++], w[i].ci, c, w[i].ns, w[i].want_db, w[i].want_fs,
+				w[i].db_listed ? w[i].db : NULL);
 	}
 	r.memo = fs_memo_new();
 	pthread_mutex_lock(&d->check_mu);
