@@ -128,6 +128,18 @@ static inline const health_result *fleet_env_health(const fleet_snapshot *s, siz
 	return (const health_result *)cow_at(&s->health_arr, i);
 }
 
+/* Whether the environment env (tcode_env) of t is not known yet rather than
+ * absent: t's other environment came from its cluster's first listing, still
+ * incomplete (the namespace may be on a page not in yet). An environment
+ * missing from a snapshot of an earlier run was absent then. */
+static inline int fleet_env_pending(const fleet_snapshot *s, const fleet_tenant *t, int env)
+{
+	int32_t o = t->env[!env];
+
+	return t->env[env] < 0 && o >= 0 && fleet_env(s, (size_t)o)->fresh.loading &&
+	       !fleet_env(s, (size_t)o)->fresh.seen_at;
+}
+
 /* Copies cfg (strings too). opts may be NULL. */
 fleet *fleet_new(const fleet_cluster_cfg *clusters, size_t n, const fleet_opts *opts);
 void fleet_free(fleet *f);

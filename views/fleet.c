@@ -151,7 +151,7 @@ static const char *cell(void *ctx, size_t row, size_t col, char *buf, size_t siz
 	const fleet_tenant *t = row_tenant(a, row);
 	int64_t snap_at = tenant_snapshot_at(s, t);
 	int32_t e;
-	int h;
+	int h, env;
 
 	switch (a->vf->col_key[col]) {
 	case SK_TCODE:
@@ -169,7 +169,13 @@ static const char *cell(void *ctx, size_t row, size_t col, char *buf, size_t siz
 			*attrs = tui_theme_attr(TUI_ROLE_DIM);
 			return health_name((health_state)fleet_env(s, e)->fresh.seen_state);
 		}
-		h = env_health(s, t, a->vf->col_key[col] == SK_PROD ? TCODE_ENV_PROD : TCODE_ENV_DEV);
+		env = a->vf->col_key[col] == SK_PROD ? TCODE_ENV_PROD : TCODE_ENV_DEV;
+		if (fleet_env_pending(s, t, env)) {
+			/* not listed yet: absent or on a page still to come */
+			*attrs = tui_theme_attr(view_health_role(HEALTH_UNKNOWN));
+			return health_name(HEALTH_UNKNOWN);
+		}
+		h = env_health(s, t, env);
 		if (h < 0)
 			return "-";
 		*attrs = tui_theme_attr(view_health_role((health_state)h));

@@ -28,12 +28,14 @@ static uint64_t mix_int(uint64_t h, int64_t v)
 	return mix(h, &v, sizeof(v));
 }
 
-/* An environment as the PROD and DEV columns show it: the health now, or the
- * one seen by an earlier run (dim). */
-static uint64_t mix_env(uint64_t h, const fleet_snapshot *s, int32_t e)
+/* An environment as the PROD and DEV columns show it: the health now, the one
+ * seen by an earlier run (dim), absent, or not listed yet. */
+static uint64_t mix_env(uint64_t h, const fleet_snapshot *s, const fleet_tenant *t, int env)
 {
+	int32_t e = t->env[env];
+
 	if (e < 0)
-		return mix_int(h, -1);
+		return mix_int(h, fleet_env_pending(s, t, env) ? -2 : -1);
 	if (fleet_env(s, e)->fresh.loading && fleet_env(s, e)->fresh.seen_at > 0)
 		return mix_int(mix_int(h, 1000), fleet_env(s, e)->fresh.seen_state);
 	return mix_int(h, fleet_env_health(s, e)->state);
@@ -52,7 +54,7 @@ uint64_t view_fleet_seen_row(const fleet_snapshot *s, const fleet_tenant *t)
 	h = mix_int(h, t->health.state);
 	h = mix(h, t->health.cause, strnlen(t->health.cause, sizeof(t->health.cause)));
 	for (env = 0; env < 2; env++)
-		h = mix_env(h, s, t->env[env]);
+		h = mix_env(h, s, t, env);
 	/* the Hypnus column: prod's, else dev's */
 	if (hy >= 0 && fleet_env(s, hy)->hypnus.present)
 		h = mix_int(h, fleet_env(s, hy)->hypnus.state);

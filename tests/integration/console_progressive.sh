@@ -36,16 +36,19 @@ check "the status line says loading" sh -c "tail -3 '$W/partial.txt' | grep -q l
 rows=$(grep -c '^T[0-9]' "$W/partial.txt")
 pending=$(grep -c '^T[0-9].* unknown  *unknown .*loading' "$W/partial.txt")
 [ "$rows" -gt 0 ] && [ "$rows" = "$pending" ] && ok "no row claims a health while loading ($rows rows)" ||
-	fail "$pending of $rows rows pending"
+	{ fail "$pending of $rows rows pending"; cat "$W/partial.txt"; }
 check "the whole fleet once the next page is in" grep -q '300 tenants' "$W/whole.txt"
 # (the script waits for the listing to be whole: "connected")
 # The namespaces come whole first: the slabs of the next build are made then,
 # off the publisher's path (on a fast cluster, the build that completes the
 # listing; here, with 2 s a page, one of those made once a second meanwhile).
+# The builds run beside the making: one may take the first slabs while the
+# last is still being made (or before its trace line), the next the rest, so
+# what the builds took is counted over all of them: each slab is taken once.
 check "the slabs made once the namespaces were in" grep -q 'build prepared' "$W/trace"
-taken=$(awk '/build prepared/ { p = 1; next }
-	p && /whole build: / { sub(/.*taken=/, ""); if ($1 + 0 > m) m = $1 + 0 }
-	END { print m + 0 }' "$W/trace")
-[ "$taken" -ge 3 ] && ok "a build after the namespaces took them ($taken slabs)" ||
-	fail "no build after the namespaces took the slabs made ahead ($taken, want 3)"
+taken=$(awk '/whole build: / { sub(/.*taken=/, ""); n += $1 }
+	END { print n + 0 }' "$W/trace")
+[ "$taken" -ge 3 ] && ok "builds while loading took them ($taken slabs)" ||
+	{ fail "the builds did not take the slabs made ahead ($taken, want 3)"
+	  grep -E 'listed kind|build prepared|whole build' "$W/trace" | head -40; }
 finish

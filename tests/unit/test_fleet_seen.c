@@ -188,6 +188,34 @@ static void test_stale_rows_age_left_out(void **state)
 	unfill(&f);
 }
 
+/* A tenant whose dev namespace is not listed yet while its cluster's first
+ * listing comes in: DEV says unknown, not "-" (absent), until the listing is
+ * whole. A snapshot of an earlier run without dev saw none: "-". */
+static void test_env_pending_while_loading(void **state)
+{
+	fixture f;
+	view_fleet_seen v = {0};
+
+	(void)state;
+	fill(&f);
+	/* row 3 has prod only (odd rows); prod from the first listing, still loading */
+	f.e[2 * 3].fresh.loading = 1;
+	assert_true(fleet_env_pending(&f.s, &f.t[3], TCODE_ENV_DEV));
+	assert_false(fleet_env_pending(&f.s, &f.t[3], TCODE_ENV_PROD));
+	assert_false(fleet_env_pending(&f.s, &f.t[2], TCODE_ENV_DEV)); /* listed */
+	view_fleet_seen_record(&v, &f.s, f.rows, FIRST, SHOWN, CURSOR);
+	/* the listing is whole: dev is absent, the column changes */
+	f.e[2 * 3].fresh.loading = 0;
+	assert_false(fleet_env_pending(&f.s, &f.t[3], TCODE_ENV_DEV));
+	assert_int_equal(changed(&v, &f), 1);
+	/* from a snapshot of an earlier run: absent then */
+	f.e[2 * 3].fresh.loading = 1;
+	f.e[2 * 3].fresh.seen_at = 1000;
+	assert_false(fleet_env_pending(&f.s, &f.t[3], TCODE_ENV_DEV));
+	view_fleet_seen_release(&v);
+	unfill(&f);
+}
+
 static void test_rows_moved(void **state)
 {
 	fixture f;
@@ -242,6 +270,7 @@ int main(void)
 	    cmocka_unit_test(test_nothing_drawn_yet), cmocka_unit_test(test_same_rows),
 	    cmocka_unit_test(test_health_in_sight),   cmocka_unit_test(test_off_screen_and_unshown),
 	    cmocka_unit_test(test_stale_rows_age_left_out), cmocka_unit_test(test_rows_moved),
+	    cmocka_unit_test(test_env_pending_while_loading),
 	    cmocka_unit_test(test_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
