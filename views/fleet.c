@@ -99,9 +99,14 @@ static const fleet_tenant *row_tenant(const app *a, size_t row)
 	return fleet_tenant_at(a->snap, a->vf->rows[row]);
 }
 
+/* An environment's health as the PROD and DEV columns show, sort and filter
+ * it: -1 when absent; unknown while its namespace is still on a page to come
+ * (fleet_env_pending). */
 static int env_health(const fleet_snapshot *s, const fleet_tenant *t, int env)
 {
-	return t->env[env] < 0 ? -1 : (int)fleet_env_health(s, t->env[env])->state;
+	if (t->env[env] < 0)
+		return fleet_env_pending(s, t, env) ? HEALTH_UNKNOWN : -1;
+	return (int)fleet_env_health(s, t->env[env])->state;
 }
 
 /* An environment shown from the snapshot of an earlier run, not listed yet. */
@@ -151,7 +156,7 @@ static const char *cell(void *ctx, size_t row, size_t col, char *buf, size_t siz
 	const fleet_tenant *t = row_tenant(a, row);
 	int64_t snap_at = tenant_snapshot_at(s, t);
 	int32_t e;
-	int h, env;
+	int h;
 
 	switch (a->vf->col_key[col]) {
 	case SK_TCODE:
@@ -169,13 +174,7 @@ static const char *cell(void *ctx, size_t row, size_t col, char *buf, size_t siz
 			*attrs = tui_theme_attr(TUI_ROLE_DIM);
 			return health_name((health_state)fleet_env(s, e)->fresh.seen_state);
 		}
-		env = a->vf->col_key[col] == SK_PROD ? TCODE_ENV_PROD : TCODE_ENV_DEV;
-		if (fleet_env_pending(s, t, env)) {
-			/* not listed yet: absent or on a page still to come */
-			*attrs = tui_theme_attr(view_health_role(HEALTH_UNKNOWN));
-			return health_name(HEALTH_UNKNOWN);
-		}
-		h = env_health(s, t, env);
+		h = env_health(s, t, a->vf->col_key[col] == SK_PROD ? TCODE_ENV_PROD : TCODE_ENV_DEV);
 		if (h < 0)
 			return "-";
 		*attrs = tui_theme_attr(view_health_role((health_state)h));
