@@ -11,7 +11,8 @@
 #   3 scale (20,000 tenants) ..... scale.sh
 #   4 several clusters ........... clusters.sh
 #   5 change to screen ........... change.sh
-#   6 steady (an hour of churn) .. soak.sh, and idle.sh (nothing changing: CPU, bytes)
+#   6 steady (an hour of churn) .. soak.sh, and idle.sh (nothing changing: CPU, bytes);
+#                                  watch.sh (the headless watch: the whole list or the changes)
 #   7 a faster suite ............. suite.sh (SUITE=1 also times the integration tests)
 # and, older: kubesim_list.sh, kubesim_fleet.sh, kubesim_table.sh, tenants.sh
 # (kubesim and the headless commands), console.sh (first frame, key-to-frame,
@@ -33,6 +34,7 @@ small_env() {
 	readers.sh) echo "N=500 WINDOW=20 SETTLE=10 PAIRS=2" ;;
 	fresh.sh) echo "N=500 REPEAT=1 SETTLE=10" ;;
 	idle.sh) echo "N=500 SECS=20 SETTLE=5" ;;
+	watch.sh) echo "N=500 SECS=30 SETTLE=20" ;;
 	console.sh) echo "N=500 SECS=10 SETTLE=5" ;;
 	*) echo "N=500" ;;
 	esac

@@ -27,7 +27,7 @@ static int run_help(const tenants_global *g, int argc, char **argv);
 static char plan_args[4096], apply_args[4096], apply_about[2048];
 
 static const cli_command commands[] = {
-    {"tenants", "[-o table|wide|json] [--health H[,H]] [--product erp|esocial] [--watch]",
+    {"tenants", "[-o table|wide|json] [--health H[,H]] [--product erp|esocial] [--watch [--changes]]",
      "the fleet: every tenant with its health and cause", tenants_run_list},
     {"tenant", "TCODE [-o table|json] | TCODE --ini [--env prod|dev] [--role R]\n"
 	       "           [--diff A,B | --diff-env] [-o table|json]",

@@ -14,6 +14,7 @@
 #include "cli/ini.h"
 #include "cli/output.h"
 #include "cli/tenants.h"
+#include "cli/tenants_changes.h"
 #include "core/build_info.h"
 #include "core/catalog.h"
 #include "core/env_deps.h"
@@ -49,7 +50,7 @@ static int in_list(const char *list, const char *word)
 	return 0;
 }
 
-static int tenant_matches(const fleet_tenant *t, const tenants_filter *flt)
+int tenants_filter_matches(const fleet_tenant *t, const tenants_filter *flt)
 {
 	if (!flt)
 		return 1;
@@ -388,23 +389,38 @@ static const char *reach_name(int r)
 	return r == FLEET_OK ? "ok" : r == FLEET_UNREACHABLE ? "unreachable" : "failed";
 }
 
+void tenants_json_cluster(const fleet_snapshot *s, size_t ci, strbuf *sb)
+{
+	const fleet_cluster_state *c = &s->clusters[ci];
+
+	sb_addc(sb, '{');
+	json_kv(sb, "name", c->name, 0);
+	json_kv(sb, "state", reach_name(c->reach), 1);
+	json_time(sb, "since", c->since);
+	json_kv(sb, "why", c->why, 1);
+	json_kv(sb, "note", c->note, 1);
+	sb_addf(sb, ",\"rules\":\"%s\",\"tenants\":%zu}",
+		c->rules_custom ? "cluster" : "default", c->n_tenants);
+}
+
 static void json_clusters(strbuf *sb, const fleet_snapshot *s)
 {
 	size_t i;
 
 	sb_adds(sb, "\"clusters\":[");
 	for (i = 0; i < s->n_clusters; i++) {
-		const fleet_cluster_state *c = &s->clusters[i];
-		sb_adds(sb, i ? ",{" : "{");
-		json_kv(sb, "name", c->name, 0);
-		json_kv(sb, "state", reach_name(c->reach), 1);
-		json_time(sb, "since", c->since);
-		json_kv(sb, "why", c->why, 1);
-		json_kv(sb, "note", c->note, 1);
-		sb_addf(sb, ",\"rules\":\"%s\",\"tenants\":%zu}",
-			c->rules_custom ? "cluster" : "default", c->n_tenants);
+		if (i)
+			sb_addc(sb, ',');
+		tenants_json_cluster(s, i, sb);
 	}
 	sb_addc(sb, ']');
+}
+
+void tenants_json_item(const fleet_snapshot *s, size_t ti, strbuf *sb)
+{
+	sb_addc(sb, '{');
+	json_tenant(sb, s, ti, 0, NULL, NULL);
+	sb_addc(sb, '}');
 }
 
 static int write_all(int fd, const char *buf, size_t len);
@@ -421,11 +437,11 @@ static int render_json(const fleet_snapshot *s, const tenants_filter *flt, strbu
 	json_clusters(out, s);
 	sb_adds(out, ",\"items\":[");
 	for (i = 0; i < s->n_tenants; i++) {
-		if (!tenant_matches(fleet_tenant_at(s, i), flt))
+		if (!tenants_filter_matches(fleet_tenant_at(s, i), flt))
 			continue;
-		sb_adds(out, n++ ? ",{" : "{");
-		json_tenant(out, s, i, 0, NULL, NULL);
-		sb_addc(out, '}');
+		if (n++)
+			sb_addc(out, ',');
+		tenants_json_item(s, i, out);
 		if (fd >= 0 && out->len >= 65536) {
 			if (!rc && write_all(fd, out->buf, out->len) < 0)
 				rc = -1;
@@ -497,7 +513,7 @@ void tenants_render_table_db(const fleet_snapshot *s, const tenants_filter *flt,
 		const char *hyp = "-";
 		char dbc[48];
 
-		if (!tenant_matches(t, flt))
+		if (!tenants_filter_matches(t, flt))
 			continue;
 		if (t->env[0] >= 0 && fleet_env(s, t->env[0])->hypnus.present)
 			hyp =
@@ -914,12 +930,15 @@ static void on_change(void *ctx)
 	}
 }
 
-static int watch_loop(fleet *f, tenants_format fmt, const tenants_filter *flt)
+/* Prints the fleet again whenever it changes, whole or (changes) as events
+ * (cli/tenants_changes.h), until SIGINT, SIGTERM or SIGHUP. */
+static int watch_loop(fleet *f, tenants_format fmt, const tenants_filter *flt, int changes)
 {
 	int change[2];
 	struct sigaction sa;
 	char *last = NULL;
 	int ret = TENANTS_EXIT_OK, done = 0;
+	tenants_changes *ch = changes ? tenants_changes_new() : NULL;
 
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0 ||
 	    pipe2(change, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -955,6 +974,16 @@ static int watch_loop(fleet *f, tenants_format fmt, const tenants_filter *flt)
 		if (!s)
 			continue;
 		sb_init(&sb, 1 << 16);
+		if (ch) {
+			tenants_changes_render(ch, s, flt, &sb);
+			fleet_snapshot_put(s);
+			if (sb.len && write_all(STDOUT_FILENO, sb.buf, sb.len) < 0)
+				ret = TENANTS_EXIT_ERROR;
+			sb_release(&sb);
+			if (ret != TENANTS_EXIT_OK)
+				break;
+			continue;
+		}
 		render(s, fmt, flt, &sb);
 		if (fmt != TENANTS_JSON)
 			sb_addc(&sb, '\n');
@@ -972,6 +1001,7 @@ static int watch_loop(fleet *f, tenants_format fmt, const tenants_filter *flt)
 	}
 	fleet_watch_stop(f);
 out:
+	tenants_changes_free(ch);
 	free(last);
 	close(change[0]);
 	close(change[1]);
@@ -1028,11 +1058,12 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 	    {"health", required_argument, NULL, 'H'},
 	    {"product", required_argument, NULL, 'p'},
 	    {"watch", no_argument, NULL, 'w'},
+	    {"changes", no_argument, NULL, 'C'},
 	    {NULL, 0, NULL, 0},
 	};
 	tenants_format fmt = TENANTS_TABLE;
 	tenants_filter flt = {NULL, NULL};
-	int watch = 0, c, ret, ok;
+	int watch = 0, changes = 0, c, ret, ok;
 	fleet_opts fo = {0};
 	cli_clusters cs;
 	fleet *f;
@@ -1076,12 +1107,18 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 		case 'w':
 			watch = 1;
 			break;
+		case 'C':
+			changes = 1;
+			break;
 		default:
 			return usage_hint("tenants", "unknown option or missing value");
 		}
 	}
 	if (optind < argc)
 		return usage_hint("tenants", "unexpected argument");
+	if (changes && (!watch || fmt != TENANTS_JSON))
+		return usage_hint("tenants", "--changes goes with --watch -o json: the whole list, then "
+					     "what changed, one event a line");
 	if (watch) { /* a watch runs until stopped: no deadline */
 		tenants_global lg = *g;
 		lg.deadline_s = 0;
@@ -1099,7 +1136,7 @@ int tenants_run_list(const tenants_global *g, int argc, char **argv)
 	if (watch) {
 		env_deps_watch *dw = env_deps_watch_start(deps, f, cs.cfg, cs.n, g->prefix, 5000);
 
-		ret = watch_loop(f, fmt, &flt);
+		ret = watch_loop(f, fmt, &flt, changes);
 		env_deps_watch_stop(dw);
 	} else {
 		fleet_snapshot *s;

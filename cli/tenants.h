@@ -1,5 +1,6 @@
 /* cli/tenants.h — the headless fleet commands:
- *   smartops [global options] tenants [-o table|wide|json] [--health H] [--product P] [--watch]
+ *   smartops [global options] tenants [-o table|wide|json] [--health H] [--product P]
+ *                                     [--watch [--changes]] (cli/tenants_changes.h)
  *   smartops [global options] tenant TCODE [-o table|json]
  * JSON on stdout (docs/cli.md has the shapes), messages on stderr.
  * Exit codes: 0 ok, 1 error, 2 usage, 3 no cluster reachable.
@@ -61,6 +62,12 @@ int tenants_run_one(const tenants_global *g, int argc, char **argv);
 
 /* {"kind":"TenantList",...} on one line, newline-terminated. */
 void tenants_render_json(const fleet_snapshot *s, const tenants_filter *flt, strbuf *out);
+/* Whether t passes flt (NULL: every tenant does). */
+int tenants_filter_matches(const fleet_tenant *t, const tenants_filter *flt);
+/* Tenant ti of s as one of a TenantList's "items" ({...}), and cluster ci as
+ * one of its "clusters": appended to out. */
+void tenants_json_item(const fleet_snapshot *s, size_t ti, strbuf *out);
+void tenants_json_cluster(const fleet_snapshot *s, size_t ci, strbuf *out);
 /* A table; width 0 = no limit (wide uses 0). */
 void tenants_render_table(const fleet_snapshot *s, const tenants_filter *flt, int wide,
 			  size_t width, strbuf *out);
