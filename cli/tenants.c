@@ -399,8 +399,9 @@ void tenants_json_cluster(const fleet_snapshot *s, size_t ci, strbuf *sb)
 	json_time(sb, "since", c->since);
 	json_kv(sb, "why", c->why, 1);
 	json_kv(sb, "note", c->note, 1);
-	sb_addf(sb, ",\"rules\":\"%s\",\"tenants\":%zu}",
-		c->rules_custom ? "cluster" : "default", c->n_tenants);
+	json_kv(sb, "rules", c->rules_custom ? "cluster" : "default", 1);
+	json_int(sb, "tenants", (long long)c->n_tenants);
+	sb_addc(sb, '}');
 }
 
 static void json_clusters(strbuf *sb, const fleet_snapshot *s)

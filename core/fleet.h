@@ -128,6 +128,13 @@ static inline const health_result *fleet_env_health(const fleet_snapshot *s, siz
 	return (const health_result *)cow_at(&s->health_arr, i);
 }
 
+/* Whether environment e (< 0: none) is shown from the snapshot of an earlier
+ * run, not listed yet: its health then in fresh.seen_state. */
+static inline int fleet_env_from_snapshot(const fleet_snapshot *s, int32_t e)
+{
+	return e >= 0 && fleet_env(s, (size_t)e)->fresh.loading && fleet_env(s, (size_t)e)->fresh.seen_at > 0;
+}
+
 /* Whether the environment env (tcode_env) of t is not known yet rather than
  * absent: t's other environment came from its cluster's first listing, still
  * incomplete (the namespace may be on a page not in yet). An environment
@@ -137,7 +144,7 @@ static inline int fleet_env_pending(const fleet_snapshot *s, const fleet_tenant 
 	int32_t o = t->env[!env];
 
 	return t->env[env] < 0 && o >= 0 && fleet_env(s, (size_t)o)->fresh.loading &&
-	       !fleet_env(s, (size_t)o)->fresh.seen_at;
+	       !fleet_env_from_snapshot(s, o);
 }
 
 /* Copies cfg (strings too). opts may be NULL. */

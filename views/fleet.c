@@ -109,17 +109,11 @@ static int env_health(const fleet_snapshot *s, const fleet_tenant *t, int env)
 	return (int)fleet_env_health(s, t->env[env])->state;
 }
 
-/* An environment shown from the snapshot of an earlier run, not listed yet. */
-static int env_from_snapshot(const fleet_snapshot *s, int32_t e)
-{
-	return e >= 0 && fleet_env(s, e)->fresh.loading && fleet_env(s, e)->fresh.seen_at > 0;
-}
-
 /* When the tenant's rows are from a snapshot: the snapshot's time; else 0. */
 static int64_t tenant_snapshot_at(const fleet_snapshot *s, const fleet_tenant *t)
 {
 	for (int env = 0; env < 2; env++)
-		if (env_from_snapshot(s, t->env[env]))
+		if (fleet_env_from_snapshot(s, t->env[env]))
 			return fleet_env(s, t->env[env])->fresh.seen_at;
 	return 0;
 }
@@ -169,7 +163,7 @@ static const char *cell(void *ctx, size_t row, size_t col, char *buf, size_t siz
 	case SK_PROD:
 	case SK_DEV:
 		e = t->env[a->vf->col_key[col] == SK_PROD ? TCODE_ENV_PROD : TCODE_ENV_DEV];
-		if (env_from_snapshot(s, e)) {
+		if (fleet_env_from_snapshot(s, e)) {
 			/* what was seen then, dim: the cause says how long ago */
 			*attrs = tui_theme_attr(TUI_ROLE_DIM);
 			return health_name((health_state)fleet_env(s, e)->fresh.seen_state);

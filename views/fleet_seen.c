@@ -36,7 +36,7 @@ static uint64_t mix_env(uint64_t h, const fleet_snapshot *s, const fleet_tenant 
 
 	if (e < 0)
 		return mix_int(h, fleet_env_pending(s, t, env) ? -2 : -1);
-	if (fleet_env(s, e)->fresh.loading && fleet_env(s, e)->fresh.seen_at > 0)
+	if (fleet_env_from_snapshot(s, e))
 		return mix_int(mix_int(h, 1000), fleet_env(s, e)->fresh.seen_state);
 	return mix_int(h, fleet_env_health(s, e)->state);
 }
